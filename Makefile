@@ -1,0 +1,168 @@
+# osv-rv top-level Makefile.
+#
+#   make            kernel, user programs, test programs and fs.img
+#   make qemu       boot to the shell (Ctrl-A x leaves QEMU)
+#   make qemu-gdb   boot, but wait for gdb on port $(GDBPORT)
+#   make gdb        gdb-multiarch with .gdbinit, attached to qemu-gdb
+#   make test       run every test (test/run.py); T=name runs one
+#   make bench      run the benchmarks
+#   make clean
+#
+# CPUS= (default 4) and MEM= (default 256M) size the QEMU machine.
+# A new user program is one .c file in user/, a new test one .c file in
+# test/: both are found by wildcard and put into fs.img.
+# When the RISC-V toolchain, QEMU, OpenSBI or gdb-multiarch is missing, the
+# first build installs Debian's packages (see the `deps` target).
+
+CPUS ?= 4
+MEM ?= 256M
+GDBPORT ?= 1234
+B := build
+
+CROSS ?= riscv64-unknown-elf-
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+NM := $(CROSS)nm
+QEMU := qemu-system-riscv64
+OPENSBI_DIR := /usr/lib/riscv64-linux-gnu/opensbi/generic
+OPENSBI := $(OPENSBI_DIR)/fw_jump.bin
+DEBS := gcc-riscv64-unknown-elf qemu-system-misc opensbi gdb-multiarch
+PYTHON ?= python3
+
+# User programs may use floating point; the kernel never does, so it only
+# saves the FP registers when it switches threads (kernel/arch/riscv/swtch.S).
+UARCHFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany
+KARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+COMMON_CFLAGS := -ffreestanding -nostdlib -fno-builtin -fno-common \
+	-fno-stack-protector -fno-pie -no-pie -fno-omit-frame-pointer -O2 -g \
+	-Wall -Wextra -Werror -std=gnu11 -Iinclude -MMD -MP
+KCFLAGS := $(KARCHFLAGS) $(COMMON_CFLAGS) -DOSV_KERNEL -mno-relax
+UCFLAGS := $(UARCHFLAGS) $(COMMON_CFLAGS) -DOSV_USER
+HOSTCC ?= gcc
+HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -DOSV_HOST_TOOL
+
+# ---------------------------------------------------------------- sources
+KERNEL_SRCS := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
+KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS)))
+ULIB_SRCS := $(sort $(wildcard user/lib/*.c user/lib/*.S))
+ULIB_OBJS := $(patsubst %,$(B)/%.o,$(basename $(ULIB_SRCS)))
+USER_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(wildcard user/*.c)))
+TEST_PROGS := $(patsubst test/%.c,$(B)/test/%,$(sort $(wildcard test/*.c)))
+# The root directory begins README, largefile, smallfile (API.md), then
+# init, sh and the other programs, then the tests.
+FIRST_PROGS := $(B)/user/init $(B)/user/sh
+FS_FILES := user/README $(B)/largefile $(B)/smallfile $(FIRST_PROGS) \
+	$(filter-out $(FIRST_PROGS),$(USER_PROGS)) $(TEST_PROGS)
+
+all: $(B)/kernel.elf $(B)/fs.img
+
+# ------------------------------------------------------------ toolchain
+# Installs Debian's packages when a tool is missing, with sudo when not root.
+DEPS_OK = command -v $(CC) >/dev/null 2>&1 && command -v $(QEMU) >/dev/null 2>&1 \
+	&& test -f $(OPENSBI) && command -v gdb-multiarch >/dev/null 2>&1
+$(B)/.deps:
+	@mkdir -p $(B)
+	@if ! ( $(DEPS_OK) ); then \
+	  echo "osv-rv: installing $(DEBS)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "osv-rv: please run as root: apt-get install -y --no-install-recommends $(DEBS)"; exit 1; fi; \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y --no-install-recommends $(DEBS) || { \
+	    echo "osv-rv: could not install; run: sudo apt-get install -y --no-install-recommends $(DEBS)"; exit 1; }; \
+	fi
+	@touch $@
+deps: $(B)/.deps
+
+# --------------------------------------------------------------- kernel
+$(B)/kernel/%.o: kernel/%.c | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+$(B)/kernel/%.o: kernel/%.S | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+# The kernel is linked twice: the first link gives the addresses of its
+# functions, which become the symbol table PANIC uses for backtraces; the
+# table sits last in the image, so the second link moves no function.
+$(B)/ksyms-empty.o: linker/ksyms-empty.S | $(B)/.deps
+	$(CC) $(KCFLAGS) -c $< -o $@
+$(B)/kernel.pass1: $(KERNEL_OBJS) $(B)/ksyms-empty.o linker/kernel.ld
+	$(LD) -z max-page-size=4096 -T linker/kernel.ld -o $@ $(KERNEL_OBJS) $(B)/ksyms-empty.o
+$(B)/ksyms.S: $(B)/kernel.pass1 linker/ksyms.sh
+	sh linker/ksyms.sh $(NM) $< > $@
+$(B)/ksyms.o: $(B)/ksyms.S
+	$(CC) $(KCFLAGS) -c $< -o $@
+$(B)/kernel.elf: $(KERNEL_OBJS) $(B)/ksyms.o linker/kernel.ld
+	$(LD) -z max-page-size=4096 -T linker/kernel.ld -o $@ $(KERNEL_OBJS) $(B)/ksyms.o
+	$(CROSS)objdump -S $@ > $(B)/kernel.asm
+
+# ---------------------------------------------------------- user space
+$(B)/user/%.o: user/%.c | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c $< -o $@
+$(B)/user/%.o: user/%.S | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c $< -o $@
+$(B)/test/%.o: test/%.c | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c $< -o $@
+$(B)/ulib.a: $(ULIB_OBJS)
+	rm -f $@
+	$(CROSS)ar rcs $@ $^
+ULIBGCC = $(shell $(CC) $(UARCHFLAGS) -print-libgcc-file-name)
+$(B)/user/%: $(B)/user/%.o $(B)/ulib.a linker/user.ld
+	$(LD) -z max-page-size=4096 -T linker/user.ld -o $@ $< $(B)/ulib.a $(ULIBGCC)
+$(B)/test/%: $(B)/test/%.o $(B)/ulib.a linker/user.ld
+	$(LD) -z max-page-size=4096 -T linker/user.ld -o $@ $< $(B)/ulib.a $(ULIBGCC)
+
+# ------------------------------------------------------------- fs.img
+$(B)/mkfs: mkfs/mkfs.c $(wildcard include/kernel/sfs.h) include/lib/types.h
+	@mkdir -p $(B)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ mkfs/mkfs.c
+$(B)/largefile:
+	@mkdir -p $(B)
+	$(PYTHON) -c "import sys; sys.stdout.write('a' * 20480)" > $@
+$(B)/smallfile:
+	@mkdir -p $(B)
+	printf 'aaaaaaaaaabbbbbbbbbbccccc\n' > $@
+$(B)/fs.img: $(B)/mkfs $(FS_FILES)
+	$(B)/mkfs $@ $(FS_FILES)
+
+# ---------------------------------------------------------------- qemu
+QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(B)/kernel.elf \
+	-m $(MEM) -smp $(CPUS) -nographic \
+	-global virtio-mmio.force-legacy=false \
+	-drive file=$(B)/fs.img,if=none,format=raw,id=x0 \
+	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
+
+# When stdin is a pipe (an autograder: printf 'ls\rquit\r' | make qemu), one
+# NUL goes first: QEMU hands the UART its first input byte at reset, and
+# OpenSBI's FIFO setup then drops it. The console ignores NUL, so nothing
+# changes when the byte survives.
+qemu: all
+	@if [ -t 0 ]; then $(QEMU) $(QEMUOPTS); \
+	else { printf '\000'; cat; } | $(QEMU) $(QEMUOPTS); fi
+
+qemu-gdb: all
+	@echo "*** waiting for gdb on port $(GDBPORT): run 'make gdb' in another terminal"
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+
+gdb: $(B)/kernel.elf
+	gdb-multiarch -q -x .gdbinit
+
+test: all
+	$(PYTHON) test/run.py $(if $(T),$(T))
+
+bench: all
+	$(PYTHON) test/run.py --bench
+
+clean:
+	rm -rf $(B) compile_commands.json
+
+.PHONY: all deps qemu qemu-gdb gdb test bench clean
+.SECONDARY:
+.DELETE_ON_ERROR:
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

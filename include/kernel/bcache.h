@@ -1,0 +1,66 @@
+/*
+ * The buffer cache: recently used disk blocks kept in memory, so the file
+ * system reads each metadata block once, and one place that serializes the
+ * users of a block.
+ *
+ * A fixed pool of BCACHE_NBUF buffers, each one frame of 4096 bytes (= one
+ * block), is allocated by bcache_init at boot and never returned, so the
+ * free frame count stays put after boot. Buffers not in use are recycled in
+ * least-recently-used order.
+ *
+ * Usage: b = bread(blockno); read or change b->data; bwrite(b) if changed;
+ * brelse(b). Between bread and brelse the caller holds b's sleeplock, so
+ * only one thread at a time uses a block. A thread should hold few buffers
+ * at once (the file system holds at most three): when every buffer is held,
+ * bread sleeps until one is released.
+ *
+ * Locking: one spinlock (inside bcache.c) guards the list, blockno and
+ * refcount of every buffer; each buffer's sleeplock guards valid and data.
+ * In the lock order a buffer's sleeplock comes after inode sleeplocks and
+ * before every spinlock.
+ *
+ * Disk errors: the file system cannot go on with a block it cannot read or
+ * write, so bread and bwrite panic, naming the block. Only a broken or
+ * missing disk gets there; no user input does (block numbers come from the
+ * file system's own metadata, which bmap.c checks against the superblock).
+ */
+#ifndef _KERNEL_BCACHE_H_
+#define _KERNEL_BCACHE_H_
+
+#include <lib/types.h>
+#include <kernel/bdev.h>
+#include <kernel/synch.h>
+
+#define BCACHE_NBUF 64                 /* 256 KiB of cached blocks */
+
+struct buf {
+    /* guarded by the bcache lock */
+    uint64_t blockno;
+    int refcount;                      /* bread holders and pins; 0 = recyclable */
+    struct buf *prev, *next;           /* LRU list, most recently released first */
+    /* guarded by lock */
+    struct sleeplock lock;
+    bool valid;                        /* data holds the block as on disk or newer */
+    uint8_t *data;                     /* BDEV_BLOCK_SIZE bytes, a direct-map frame */
+};
+
+/* Allocates the pool. Once, on the boot hart, after pmem and kmalloc are
+ * up; does not sleep. Panics if the pool's frames cannot be had. */
+void bcache_init(void);
+
+/* Returns block blockno's buffer, locked, with the block's contents.
+ * May sleep (disk read, waiting for the block's lock or a free buffer). */
+struct buf *bread(uint64_t blockno);
+
+/* Writes b->data to disk now (sleeps). Caller holds b (from bread). */
+void bwrite(struct buf *b);
+
+/* Unlocks b and gives it back; b must not be used afterwards. */
+void brelse(struct buf *b);
+
+/* Keep b cached (not recycled) without holding it, until bunpin: for the
+ * journal of the next milestone. Caller holds b's lock for bpin. */
+void bpin(struct buf *b);
+void bunpin(struct buf *b);
+
+#endif /* _KERNEL_BCACHE_H_ */

@@ -1,0 +1,156 @@
+/*
+ * Open files, file descriptors and pipes.
+ *
+ * A struct file is one open of something: an inode (file or directory),
+ * the console, or one end of a pipe. fds are indexes into a process's
+ * table p->files[NUM_FILES] (proc.h) of pointers to open files. dup, fork
+ * and spawn share an open file between fds and processes: the file is
+ * reference counted and its offset is shared (a read through one fd moves
+ * the offset for all), as in Unix.
+ *
+ * Locking: f->lock (spinlock) guards f->ref. f->offset_lock (sleeplock)
+ * guards f->offset and is held across a whole read, write or readdir of an
+ * inode file, so users of one open file see each call's bytes as a unit.
+ * The fd table has no lock: only the process's own (single) thread changes
+ * it, or its parent before the child runs.
+ *
+ * Partial transfers: a read or write that faults on the user buffer after
+ * moving some bytes returns how many it moved; one that faults on the first
+ * byte returns ERR_FAULT (the Unix rule). Callers check that the whole user
+ * range lies in user space first (the system calls do).
+ */
+#ifndef _KERNEL_FILE_H_
+#define _KERNEL_FILE_H_
+
+#include <lib/types.h>
+#include <lib/errcode.h>
+#include <lib/usyscall.h>
+#include <kernel/synch.h>
+
+struct inode;
+struct pipe;
+struct proc;
+
+enum file_type { FILE_INODE = 1, FILE_CONSOLE, FILE_PIPE };
+
+struct file {
+    /* fixed when the file is opened */
+    enum file_type type;
+    bool readable, writable;
+    struct inode *inode;               /* FILE_INODE: holds one reference */
+    struct pipe *pipe;                 /* FILE_PIPE */
+    /* guarded by lock */
+    struct spinlock lock;
+    int ref;
+    /* guarded by offset_lock (FILE_INODE only) */
+    struct sleeplock offset_lock;
+    offset_t offset;                   /* byte offset; for a directory, of the next entry */
+};
+
+/* Creates the kmem_caches for files and pipes. Once at boot, after
+ * kmalloc_init; does not sleep. */
+void file_init(void);
+
+/* ------------------------------------------------------------ opening */
+
+/*
+ * Opens path with open()'s flags (FS_RDONLY/FS_WRONLY/FS_RDWR, optionally
+ * | FS_CREAT; the caller has checked they are well formed). With FS_CREAT a
+ * missing file is created empty (an existing one is opened as it is).
+ * Returns a file with one reference in *out.
+ * Errors: those of fs_lookup and fs_create (fs.h); ERR_FTYPE for a
+ * directory opened for writing; ERR_NOMEM.
+ */
+err_t file_open(const char *path, int flags, struct file **out);
+
+/* A new open file on the console, readable and writable (fds 0, 1, 2 of
+ * init). ERR_NOMEM. */
+err_t file_open_console(struct file **out);
+
+/* A new pipe: *readf reads from it, *writef writes into it; its buffer
+ * is one frame. ERR_NOMEM. */
+err_t file_open_pipe(struct file **readf, struct file **writef);
+
+/* ------------------------------------------------------- using a file */
+
+/* Another reference to f; returns f. Never sleeps. */
+struct file *file_dup(struct file *f);
+
+/* Drops a reference; the last one closes what the file holds (the inode
+ * reference, the pipe end). May sleep; call with no spinlock held. */
+void file_close(struct file *f);
+
+/*
+ * Reads up to n bytes into the user buffer ubuf. Inode files read at the
+ * offset and advance it (0 at the end of the file); the console returns at
+ * most one line, waiting for it; a pipe waits until it holds data and
+ * returns what is there (0 once empty with no writer left).
+ * Errors: ERR_INVAL if f is not readable; ERR_FTYPE for a directory (use
+ * readdir); ERR_FAULT; ERR_NOMEM.
+ */
+ssize_t file_read(struct file *f, void *ubuf, size_t n);
+
+/*
+ * Writes n bytes from the user buffer ubuf. Inode files write at the
+ * offset (growing the file) and advance it; a pipe waits for room until
+ * everything is written.
+ * Errors: ERR_INVAL if f is not writable; ERR_END for a pipe with no
+ * reader left (when nothing was written); ERR_FAULT; ERR_NORES (disk full);
+ * ERR_NOMEM.
+ */
+ssize_t file_write(struct file *f, const void *ubuf, size_t n);
+
+/* Fills the kernel struct *st. An inode file reports its inode; the
+ * console and pipes report FTYPE_DEV, inode number 0, size 0. */
+void file_stat(struct file *f, struct stat *st);
+
+/* Stores the next entry of a directory, at the file's offset, in the user
+ * struct *ud and moves the offset past it. ERR_OK; ERR_END past the last;
+ * ERR_FTYPE if f is not a directory; ERR_FAULT if *ud cannot be written
+ * (the offset then stays, so the entry is not lost). */
+err_t file_readdir(struct file *f, struct dirent *ud);
+
+/* --------------------------------------------------------- fd tables */
+
+/* Puts f in the lowest free fd of p and returns the fd; ERR_NOMEM when
+ * all NUM_FILES are in use (osv's answer). Takes over the caller's
+ * reference to f on success. */
+int fd_install(struct proc *p, struct file *f);
+
+/* The file open on fd, or NULL if fd is out of range or not open. No new
+ * reference: valid until the process itself closes fd. */
+struct file *fd_get(struct proc *p, int fd);
+
+/* Takes fd out of p's table and returns its file (the table's reference
+ * passes to the caller), or NULL if fd is not open. */
+struct file *fd_remove(struct proc *p, int fd);
+
+/* fork and spawn: gives child a reference to each of parent's open files,
+ * at the same fds, and to its working directory. Never fails. */
+void fd_table_copy(struct proc *child, struct proc *parent);
+
+/* exit: closes every fd of p and drops its working directory (may sleep;
+ * call before the process becomes a zombie, with no spinlock held). */
+void fd_table_release(struct proc *p);
+
+/* ---------------------------------------------------- pipes (pipe.c) */
+/*
+ * A pipe is a one-frame ring buffer with counts of open read and write
+ * ends; file.c holds one struct file per end. Readers are served one at a
+ * time (a sleeplock), and so are writers, so a reader can copy straight out
+ * of the ring to user memory without the pipe's spinlock: no one else
+ * consumes those bytes, and a writer only fills the free part.
+ */
+
+/* Sets up the pipe kmem_cache (file_init calls it). */
+void pipe_init(void);
+/* A new pipe with one read end and one write end open. ERR_NOMEM. */
+err_t pipe_alloc(struct pipe **out);
+/* file_read / file_write on a pipe end (see those). */
+ssize_t pipe_read(struct pipe *p, void *ubuf, size_t n);
+ssize_t pipe_write(struct pipe *p, const void *ubuf, size_t n);
+/* Closes one end (the write end if writable); wakes whoever waits on the
+ * other; frees the pipe when both sides are closed. */
+void pipe_close(struct pipe *p, bool writable);
+
+#endif /* _KERNEL_FILE_H_ */

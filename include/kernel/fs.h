@@ -1,0 +1,246 @@
+/*
+ * The file system: the osv simple file system (sfs.h) on the block device,
+ * through the buffer cache. Inodes in memory, path names, directories,
+ * reading and writing file data.
+ *
+ * Files of the implementation (kernel/fs/):
+ *   fs.c       superblock, fs_init, transactions (fs_tx_*)
+ *   inode.c    the in-memory inode table: get, dup, put, lock, update, alloc
+ *   bmap.c     a file's block map (direct, indirect, double indirect), truncate
+ *   balloc.c   the free-block bitmap
+ *   rw.c       inode_read, inode_write
+ *   dir.c      directory entries: lookup, link, unlink, readdir, emptiness
+ *   path.c     path names: fs_lookup, fs_lookup_parent
+ *   ops.c      create, link, unlink, mkdir, rmdir (the name-changing calls)
+ *
+ * Inodes. A struct inode is the in-memory copy of one on-disk inode, shared
+ * by everyone using that file (open files, working directories, lookups in
+ * progress), and counted: fs_lookup, fs_root and inode_dup return a new
+ * reference, inode_put drops one. A file whose last name was unlinked lives
+ * on until its last reference is put; then its blocks and inode are freed.
+ * The table of in-memory inodes is fixed (FS_NINODE slots): when every slot
+ * holds a live inode, lookups fail with ERR_NORES.
+ *
+ * Names. A path is absolute ("/a/b") or relative to the calling process's
+ * working directory (to the root when there is no process, or its cwd is
+ * NULL). Repeated and trailing slashes are ignored; "." and ".." are real
+ * entries in every directory, so they work everywhere ("/.." is "/").
+ * A component is 1..27 bytes; a longer one is ERR_INVAL (decision: the name
+ * is out of the contract, whether or not the call would create it; osv
+ * programs never make such names). A path is at most FS_PATH_MAX bytes, NUL
+ * included (the system calls reject longer ones with ERR_INVAL).
+ *
+ * Locking. Each inode has a sleeplock guarding its on-disk copy `d` and
+ * `valid`; the table's spinlock guards inum and ref of every slot. Order:
+ * a directory's lock before the locks of inodes in it (the only time two
+ * inode locks are held); inode locks before buffer locks (bcache.h); every
+ * sleeplock before any spinlock. The functions below take the locks they
+ * need themselves, and none touches user memory while holding any file
+ * system lock: user data goes through a kernel bounce buffer, so a page
+ * fault during the copy (which may itself read a file) cannot deadlock.
+ *
+ * Errors. Corrupt file system metadata (a block number outside the disk,
+ * a directory entry naming a free inode) panics with a message naming the
+ * inode or block; `mkfs --check fs.img` explains. User input never panics.
+ */
+#ifndef _KERNEL_FS_H_
+#define _KERNEL_FS_H_
+
+#include <lib/types.h>
+#include <lib/errcode.h>
+#include <lib/usyscall.h>
+#include <kernel/sfs.h>
+#include <kernel/synch.h>
+
+#define FS_PATH_MAX 256                /* bytes of a path, NUL included */
+#define FS_NINODE 256                  /* inodes in memory at once */
+
+struct inode {
+    /* guarded by the inode table's spinlock (inode.c) */
+    uint32_t inum;
+    int ref;                           /* references; 0 = free slot */
+    /* guarded by lock */
+    struct sleeplock lock;
+    bool valid;                        /* d has been read from disk */
+    struct sfs_inode d;                /* copy of the on-disk inode */
+};
+
+/* ------------------------------------------------------------ start up */
+
+/*
+ * Reads and checks the superblock and the root directory. Called once, from
+ * a kernel thread before init runs (it sleeps on disk reads), after
+ * bdev_init, bcache_init and file_init. Panics with a clear message when
+ * there is no disk or the disk holds no sfs image.
+ */
+void fs_init(void);
+
+/* ---------------------------------------------------------------- names */
+
+/*
+ * Looks path up and returns a new reference to its inode in *out.
+ * Errors: ERR_NOTEXIST (a component is missing, or path is empty),
+ * ERR_FTYPE (a component before the last is not a directory),
+ * ERR_INVAL (a component longer than 27 bytes), ERR_NORES (inode table full).
+ * May sleep.
+ */
+err_t fs_lookup(const char *path, struct inode **out);
+
+/*
+ * Looks up the directory that would hold path's last component: a new
+ * reference to it in *dir_out and the component in name (NUL-terminated).
+ * The last component need not exist, and may be "." or "..".
+ * Errors: as fs_lookup, and ERR_INVAL when path has no last component
+ * ("/").
+ */
+err_t fs_lookup_parent(const char *path, struct inode **dir_out, char name[SFS_NAME_LEN]);
+
+/* A new reference to the root directory. */
+struct inode *fs_root(void);
+
+/* -------------------------------------------------------------- inodes */
+
+/* Takes another reference to ip; returns ip. Never sleeps. */
+struct inode *inode_dup(struct inode *ip);
+
+/*
+ * Drops a reference. Dropping the last reference to an inode with no names
+ * left frees its blocks and the inode on disk (so it may sleep); callers
+ * hold no file system lock.
+ */
+void inode_put(struct inode *ip);
+
+/* FTYPE_DIR, FTYPE_FILE or FTYPE_DEV. */
+int inode_ftype(struct inode *ip);
+int inode_num(struct inode *ip);
+/* Current size in bytes (a snapshot: it may change right after). */
+size_t inode_size(struct inode *ip);
+/* Fills the kernel struct *st (ftype, inode number, size). */
+void inode_stat(struct inode *ip, struct stat *st);
+
+/*
+ * Reads up to n bytes at offset off into dst: a user address when
+ * dst_is_user (written with copy_to_user), else a kernel one.
+ * Returns the bytes read: fewer than n at the end of the file, 0 at or past
+ * it. ERR_INVAL if off is negative. ERR_FAULT if the first byte cannot be
+ * stored; a fault after some bytes were stored returns the count stored
+ * (the Unix rule). ERR_NOMEM if no bounce frame is available.
+ * Any file type may be read this way (directories too: the raw entries).
+ */
+ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n);
+
+/*
+ * Writes n bytes from src (user address when src_is_user) at offset off,
+ * growing the file if needed (a gap past the old end reads as zeros).
+ * Returns the bytes written. ERR_INVAL for a negative off; ERR_FAULT if the
+ * first byte cannot be fetched; ERR_NORES if no byte could be written
+ * because the disk is full or the file reached its largest size; ERR_NOMEM
+ * without a bounce frame. A partial write returns its count.
+ */
+ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_t off, size_t n);
+
+/* --------------------------------------------------------- directories */
+
+/*
+ * The next entry of directory dir at or after byte offset *off, skipping
+ * free slots, "." and ".."; stores it in the kernel struct *out and moves
+ * *off past it. ERR_END when there is none; ERR_FTYPE if dir is not a
+ * directory. readdir() keeps *off in the open file's offset.
+ */
+err_t dir_next_entry(struct inode *dir, offset_t *off, struct dirent *out);
+
+/* ------------------------------------------------------- name changes */
+/*
+ * These take paths (as fs_lookup) and return ERR_OK or an error:
+ *   ERR_NOTEXIST   a component, or the target, is missing; or the parent
+ *                  directory was itself removed (it has no name left)
+ *   ERR_FTYPE      a middle component is not a directory; unlink of a
+ *                  directory; rmdir of a non-directory; link to a directory
+ *   ERR_EXIST      the new name already exists (create, mkdir, link)
+ *   ERR_NOTEMPTY   rmdir of a directory with entries
+ *   ERR_INVAL      overlong component; unlink or rmdir of "." or ".."; a
+ *                  path with no last component ("/") where a name must be
+ *                  made or removed (create, mkdir and link of an existing
+ *                  "." or ".." are ERR_EXIST)
+ *   ERR_NORES      no free inode, disk block or in-memory inode
+ */
+
+/* Creates a file (FTYPE_FILE) or directory (FTYPE_DIR) and returns a new
+ * reference to it in *out (out may be NULL). */
+err_t fs_create(const char *path, int ftype, struct inode **out);
+/* Gives the file at oldpath the additional name newpath. */
+err_t fs_link(const char *oldpath, const char *newpath);
+/* Removes a file's name; the file goes when its last reference does. */
+err_t fs_unlink(const char *path);
+/* Removes an empty directory. */
+err_t fs_rmdir(const char *path);
+
+/* ===================================================================
+ * Inside the file system (the files of kernel/fs, and the page cache to come).
+ * =================================================================== */
+
+extern struct sfs_superblock fs_sb;    /* read once by fs_init, then constant */
+
+/*
+ * Transactions. Every change to the disk happens between fs_tx_begin and
+ * fs_tx_end, and every changed block is handed to fs_tx_write (instead of
+ * bwrite). Brackets nest; the outermost end finishes the transaction. For
+ * now fs_tx_write writes the block through at once and the brackets only
+ * mark the operations; the write-ahead journal of the next milestone makes
+ * each outermost bracket atomic on disk without changing any caller.
+ * A transaction changes at most FS_TX_MAX_BLOCKS blocks (inode_write splits
+ * large writes to stay under it).
+ */
+#define FS_TX_MAX_BLOCKS 16
+struct buf;
+void fs_tx_begin(void);
+void fs_tx_end(void);
+void fs_tx_write(struct buf *b);
+
+/* Panics naming the inode, for metadata that cannot be right. */
+void fs_corrupt(uint32_t inum, const char *what) __attribute__((noreturn));
+
+/* Sets up the empty inode table (fs_init). */
+void inode_table_init(void);
+/* In-memory inode for inum (no disk access, not locked), a new reference;
+ * NULL when the table is full. */
+struct inode *inode_get(uint32_t inum);
+/* Locks ip, reading it from disk the first time. */
+void inode_lock(struct inode *ip);
+void inode_unlock(struct inode *ip);
+/* Writes ip->d to the inode table (in the transaction). Caller holds ip->lock. */
+void inode_update(struct inode *ip);
+/* Allocates a free on-disk inode of type ftype, nlink 0, and returns a new
+ * reference to it (unlocked); ERR_NORES when there is none. */
+err_t inode_alloc(int ftype, struct inode **out);
+
+/* The disk block holding block fbn of ip in *blockno, or 0 for a hole.
+ * With alloc, a hole (and any indirect block on the way) is allocated and
+ * zeroed first. ERR_NORES when the disk is full or fbn is past the largest
+ * file. Caller holds ip->lock (and is in a transaction when alloc). */
+err_t bmap(struct inode *ip, uint64_t fbn, bool alloc, uint32_t *blockno);
+/* Frees every block of ip holding bytes at or past size (at most the
+ * current size; the current size itself drops blocks a failed write left
+ * past the end) and sets the size. Caller holds ip->lock, in a transaction
+ * (which may touch many blocks: the journal must split it). */
+void inode_truncate_to(struct inode *ip, uint64_t size);
+/* inode_truncate_to(ip, 0). */
+void inode_truncate(struct inode *ip);
+
+/* Allocates a zeroed data block; ERR_NORES when none is free. */
+err_t balloc(uint32_t *blockno);
+/* Frees a data block. */
+void bfree(uint32_t blockno);
+
+/* Directory entries; the caller holds dir->lock. */
+/* The inode number named name in dir (0 if none); *off gets its offset. */
+uint32_t dir_lookup(struct inode *dir, const char *name, offset_t *off);
+/* Adds name -> inum in the first free slot (or at the end). ERR_EXIST,
+ * ERR_NORES. Does not touch inum's link count. */
+err_t dir_link(struct inode *dir, const char *name, uint32_t inum);
+/* Empties the entry at off. */
+void dir_unlink_at(struct inode *dir, offset_t off);
+/* True if dir holds nothing but "." and "..". */
+bool dir_is_empty(struct inode *dir);
+
+#endif /* _KERNEL_FS_H_ */

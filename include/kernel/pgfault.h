@@ -1,0 +1,31 @@
+/*
+ * The one page-fault path (scause 12, 13, 15), for user traps and for
+ * faults taken by the kernel's user-copy helpers alike. See DESIGN.md's
+ * table: find the memregion covering stval, check the access against its
+ * permission, and fill the page (zero page for anonymous memory). What no
+ * region allows kills a user process with the killed: line, makes a copy
+ * helper return ERR_FAULT through the fixup table, and anywhere else in the
+ * kernel is a PANIC.
+ */
+#ifndef _KERNEL_PGFAULT_H_
+#define _KERNEL_PGFAULT_H_
+
+#include <lib/types.h>
+#include <lib/errcode.h>
+
+struct trapframe;
+struct addrspace;
+
+#define FAULT_READ 1
+#define FAULT_WRITE 2
+#define FAULT_EXEC 4
+
+/* Resolves a fault at va with the given access in as. ERR_OK if the page
+ * is now mapped; ERR_FAULT if nothing allows the access; ERR_NOMEM if a
+ * frame could not be had. Takes as->lock. */
+err_t pgfault_resolve(struct addrspace *as, uint64_t va, int access);
+/* Trap entry points (trap.c). */
+void pgfault_user(struct trapframe *tf);
+void pgfault_kernel(struct trapframe *tf);
+
+#endif /* _KERNEL_PGFAULT_H_ */

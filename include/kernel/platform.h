@@ -1,0 +1,35 @@
+/*
+ * What the device tree says about the machine. OpenSBI hands the kernel a
+ * flattened device tree in a1; fdt_parse reads it once on the boot hart and
+ * fills `platform`, so no other code hard-codes memory size, hart ids or
+ * device addresses.
+ */
+#ifndef _KERNEL_PLATFORM_H_
+#define _KERNEL_PLATFORM_H_
+
+#include <lib/types.h>
+#include <kernel/config.h>
+
+#define MAX_VIRTIO 8
+
+struct platform {
+    paddr_t ram_start, ram_end;       /* first memory bank */
+    int nharts;                       /* harts found (at most NCPU) */
+    uint64_t hartids[NCPU];
+    uint64_t timebase_hz;             /* rdtime ticks per second */
+    paddr_t uart_base;
+    int uart_irq;
+    paddr_t plic_base;
+    int nvirtio;                      /* virtio-mmio slots, in address order */
+    paddr_t virtio_base[MAX_VIRTIO];
+    int virtio_irq[MAX_VIRTIO];
+    paddr_t fdt_start, fdt_end;       /* the blob itself, kept reserved */
+};
+
+extern struct platform platform;
+
+/* Parses the blob at physical address fdt_pa (read through the direct map).
+ * Panics if the blob is not a device tree: without it nothing can boot. */
+void fdt_parse(paddr_t fdt_pa);
+
+#endif /* _KERNEL_PLATFORM_H_ */

@@ -1,0 +1,48 @@
+/*
+ * Physical memory: 4 KiB frames, each with a struct page holding a
+ * reference count. Copy-on-write, shared views and the page cache all count
+ * their references here; a frame returns to the free list when its count
+ * drops to zero.
+ *
+ * The kernel reaches every frame through the direct map at KMAP_BASE + pa
+ * (kmap_p2v / kmap_v2p). Allocation never panics: on exhaustion it returns
+ * ERR_NOMEM and the caller fails its one operation.
+ *
+ * Locking: one spinlock inside pmem, taken last in the lock order.
+ */
+#ifndef _KERNEL_PMEM_H_
+#define _KERNEL_PMEM_H_
+
+#include <lib/types.h>
+#include <lib/errcode.h>
+#include <lib/layout.h>
+#include <kernel/config.h>
+
+struct page {
+    uint32_t refcount;     /* 0 = free */
+    uint32_t flags;
+    struct page *next, *prev; /* free list links while free */
+};
+
+#define kmap_p2v(pa) ((void *)((paddr_t)(pa) + KMAP_BASE))
+#define kmap_v2p(va) ((paddr_t)(va) - KMAP_BASE)
+
+/* Sets up frames [start, end) as free (called once at boot). */
+void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start);
+/* Removes [start, end) from the free frames (firmware, device tree). */
+void pmem_reserve(paddr_t start, paddr_t end);
+/* Allocates one frame with refcount 1, contents unspecified. */
+err_t pmem_alloc(paddr_t *pa);
+/* Same, zero-filled. */
+err_t pmem_alloc_zero(paddr_t *pa);
+/* Allocates n physically contiguous frames (n small; boot and drivers). */
+err_t pmem_alloc_contig(size_t n, paddr_t *pa);
+/* Drops one reference; the frame is freed when the count reaches zero. */
+void pmem_free(paddr_t pa);
+void pmem_inc_ref(paddr_t pa);
+uint32_t pmem_refcount(paddr_t pa);
+struct page *pmem_page(paddr_t pa);
+size_t pmem_free_pages(void);
+size_t pmem_total_pages(void);
+
+#endif /* _KERNEL_PMEM_H_ */

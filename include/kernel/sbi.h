@@ -1,0 +1,23 @@
+/*
+ * Calls into OpenSBI, the firmware running in M-mode. The kernel owns no
+ * M-mode code: timer, inter-hart interrupts, remote TLB flushes, starting
+ * harts and powering off all go through these.
+ */
+#ifndef _KERNEL_SBI_H_
+#define _KERNEL_SBI_H_
+
+#include <lib/types.h>
+
+void sbi_console_putchar(int c);          /* legacy; used only before the UART is up */
+void sbi_set_timer(uint64_t stime);
+/* Send a software interrupt / remote sfence.vma to the harts in hart_mask
+ * (bit i = hart hart_mask_base + i). size 0 with start 0 flushes all. */
+void sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base);
+void sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long hart_mask_base,
+                           unsigned long start, unsigned long size);
+/* Starts a stopped hart at physical address start_pa with a1 = opaque. */
+long sbi_hart_start(unsigned long hartid, unsigned long start_pa, unsigned long opaque);
+/* Powers the machine off; failure selects the "system failure" reason. */
+void sbi_shutdown(bool failure) __attribute__((noreturn));
+
+#endif /* _KERNEL_SBI_H_ */

@@ -1,0 +1,49 @@
+/*
+ * The scheduler: one ready queue under one lock, shared by all harts. Every
+ * hart runs sched_loop, which takes the next RUNNABLE thread and switches to
+ * it; the timer makes the running thread yield every tick.
+ *
+ * Sleeping is by channel (any address): sched_sleep releases the caller's
+ * spinlock and sleeps atomically with respect to sched_wakeup, so no wakeup
+ * is lost when the waker holds the same lock. condvars (synch.h) build on it.
+ */
+#ifndef _KERNEL_SCHED_H_
+#define _KERNEL_SCHED_H_
+
+#include <lib/types.h>
+#include <kernel/synch.h>
+
+struct thread;
+
+void sched_init(void);
+void sched_loop(void) __attribute__((noreturn));
+/* Makes t RUNNABLE and queues it. */
+void sched_ready(struct thread *t);
+/* Gives up the hart; the thread stays RUNNABLE. */
+void sched_yield(void);
+/* Sleeps on chan; lk (held) is released while asleep and re-acquired. */
+void sched_sleep(void *chan, struct spinlock *lk);
+/* Wakes every thread / one thread sleeping on chan. Returns how many. */
+int sched_wakeup(void *chan);
+int sched_wakeup_one(void *chan);
+/* Marks the current thread ZOMBIE and switches away for good. If held is
+ * not NULL, it is a spinlock the caller holds, released only once the
+ * scheduler lock is taken (so a parent that waits under `held` cannot free
+ * the thread before it has left its stack). */
+void sched_exit(struct spinlock *held) __attribute__((noreturn));
+
+/* Every thread is on the scheduler's list from thread_alloc to
+ * thread_free, so wakeups can find sleepers. thread_free waits (by taking
+ * the scheduler lock) until a ZOMBIE thread has fully switched away. */
+void sched_register(struct thread *t);
+void sched_unregister(struct thread *t);
+
+/* Sleeps the calling thread for at least ticks timer ticks. */
+void sched_sleep_ticks(uint64_t ticks);
+
+/* Timer ticks since boot (TIMER_HZ per second). */
+uint64_t sched_ticks(void);
+/* Called by the timer interrupt on each hart. */
+void sched_tick(void);
+
+#endif /* _KERNEL_SCHED_H_ */

@@ -1,0 +1,73 @@
+/*
+ * Threads are the unit of scheduling; a process has one.
+ *
+ * Each thread has a kernel stack of KSTACK_PAGES frames. A user thread's
+ * trap frame lives at the top of that stack. `struct cpu` is the per-hart
+ * state, reached through the tp register (kernel/arch/riscv/trapvec.S
+ * restores tp on every trap from user mode).
+ */
+#ifndef _KERNEL_THREAD_H_
+#define _KERNEL_THREAD_H_
+
+#include <lib/types.h>
+#include <kernel/config.h>
+
+struct proc;
+struct trapframe;
+
+/* Callee-saved registers saved by swtch (kernel/arch/riscv/swtch.S). */
+struct context {
+    uint64_t ra, sp;
+    uint64_t s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+};
+
+enum thread_state { THREAD_EMBRYO, THREAD_RUNNABLE, THREAD_RUNNING, THREAD_SLEEPING, THREAD_ZOMBIE };
+
+struct thread {
+    struct context ctx;          /* saved when not running */
+    enum thread_state state;     /* guarded by the scheduler lock */
+    void *chan;                  /* what it sleeps on, if SLEEPING */
+    struct thread *next;         /* ready-queue link */
+    struct proc *proc;           /* owning process, NULL for kernel threads */
+    uint64_t kstack;             /* lowest address of the kernel stack */
+    struct trapframe *tf;        /* user trap frame (top of kstack) */
+    int tid;
+    char name[32];
+    void (*entry)(void *);       /* kernel thread body */
+    void *arg;
+    struct thread *all_next;     /* list of every thread, for wakeup */
+    uint64_t fpregs[33];         /* user f0..f31 and fcsr, saved on switch */
+};
+
+struct cpu {
+    uint64_t kstack_top;         /* offset 0: current thread's kernel stack top (trapvec.S) */
+    uint64_t scratch;            /* offset 8: trapvec.S stashes the user sp here */
+    struct thread *thread;       /* running on this hart, or NULL */
+    struct context sched_ctx;    /* the scheduler loop's context */
+    int noff;                    /* push_off nesting */
+    int intena;                  /* were interrupts on before push_off? */
+    int id;                      /* index in cpus[] */
+    uint64_t hartid;
+};
+
+extern struct cpu cpus[NCPU];
+
+static inline struct cpu *mycpu(void)
+{
+    struct cpu *c;
+    __asm__ volatile("mv %0, tp" : "=r"(c));
+    return c;
+}
+
+/* The running thread (interrupts may be on: reads are atomic enough since a
+ * thread's cpu changes only while it is not running kernel code here). */
+struct thread *thread_current(void);
+
+/* Creates a kernel thread running entry(arg); RUNNABLE. NULL on no memory. */
+struct thread *thread_create(const char *name, void (*entry)(void *), void *arg);
+/* Allocates a thread (EMBRYO) with its kernel stack, for proc code. */
+struct thread *thread_alloc(const char *name);
+/* Frees a thread that is not running (ZOMBIE or EMBRYO). */
+void thread_free(struct thread *t);
+
+#endif /* _KERNEL_THREAD_H_ */

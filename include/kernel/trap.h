@@ -1,0 +1,51 @@
+/*
+ * Traps: the trap frame saved on the kernel stack by kernel/arch/riscv/
+ * trapvec.S, and the C dispatcher on scause.
+ *
+ * From user mode the frame is built at the top of the current thread's
+ * kernel stack (thread->tf); from kernel mode it is pushed on the stack in
+ * use. A trap never switches satp: every page table shares the kernel half.
+ * The order of fields is known to trapvec.S.
+ */
+#ifndef _KERNEL_TRAP_H_
+#define _KERNEL_TRAP_H_
+
+#include <lib/types.h>
+
+struct trapframe {
+    uint64_t ra, sp, gp, tp;              /*  0..3  */
+    uint64_t t0, t1, t2;                  /*  4..6  */
+    uint64_t s0, s1;                      /*  7..8  */
+    uint64_t a0, a1, a2, a3, a4, a5, a6, a7; /*  9..16 */
+    uint64_t s2, s3, s4, s5, s6, s7, s8, s9, s10, s11; /* 17..26 */
+    uint64_t t3, t4, t5, t6;              /* 27..30 */
+    uint64_t sepc, sstatus, scause, stval; /* 31..34 */
+    uint64_t pad;                         /* keeps the frame 16-byte aligned */
+};
+
+/* scause values (interrupt bit 63 set for the first three). */
+#define SCAUSE_INTR (1UL << 63)
+#define IRQ_S_SOFT 1
+#define IRQ_S_TIMER 5
+#define IRQ_S_EXT 9
+#define EXC_INST_MISALIGNED 0
+#define EXC_INST_ACCESS 1
+#define EXC_ILLEGAL_INST 2
+#define EXC_BREAKPOINT 3
+#define EXC_LOAD_MISALIGNED 4
+#define EXC_LOAD_ACCESS 5
+#define EXC_STORE_MISALIGNED 6
+#define EXC_STORE_ACCESS 7
+#define EXC_ECALL_U 8
+#define EXC_INST_PAGE_FAULT 12
+#define EXC_LOAD_PAGE_FAULT 13
+#define EXC_STORE_PAGE_FAULT 15
+
+void trap_init_hart(void);          /* stvec, sscratch, enable S interrupts */
+void trap_handler(struct trapframe *tf);  /* called by trapvec.S */
+/* Returns to user mode through tf (trapvec.S); never returns. */
+void trap_return_to_user(struct trapframe *tf) __attribute__((noreturn));
+/* Human-readable name of an exception cause, for killed: and PANIC lines. */
+const char *trap_cause_name(uint64_t scause);
+
+#endif /* _KERNEL_TRAP_H_ */

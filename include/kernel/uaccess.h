@@ -1,0 +1,42 @@
+/*
+ * The only way the kernel touches user memory.
+ *
+ * Each helper first checks that the whole user range lies below USER_TOP
+ * (so a kernel address from user space is ERR_FAULT), then copies with
+ * sstatus.SUM set. A page fault inside the copy goes through the normal
+ * fault path (pgfault.h), which fills lazily backed pages; if no region
+ * allows the access, the fault is recovered through the fixup table
+ * (__ex_table) and the helper returns ERR_FAULT. The kernel never walks page
+ * tables to validate a pointer.
+ *
+ * All may sleep (a fault may allocate or read disk); call them without
+ * spinlocks held.
+ */
+#ifndef _KERNEL_UACCESS_H_
+#define _KERNEL_UACCESS_H_
+
+#include <lib/types.h>
+#include <lib/errcode.h>
+
+/* ERR_OK or ERR_FAULT. */
+err_t copy_from_user(void *dst, const void *usrc, size_t n);
+err_t copy_to_user(void *udst, const void *src, size_t n);
+/* Copies a NUL-terminated string of at most max bytes, terminator included.
+ * Returns its length, ERR_FAULT, or ERR_INVAL if no NUL within max bytes. */
+ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max);
+
+/* True if [uaddr, uaddr+n) lies entirely in user space (no overflow). */
+static inline bool user_range_ok(uint64_t uaddr, size_t n)
+{
+    return uaddr + n >= uaddr && uaddr + n <= 0x4000000000UL;
+}
+
+/* Assembly primitives (kernel/arch/riscv/uaccess.S): return 0 or -1 on a
+ * fault recovered through the fixup table. */
+int __copy_user(void *dst, const void *src, size_t n);
+long __strncpy_from_user(char *dst, const char *usrc, size_t max);
+
+/* Looks up a faulting pc in the fixup table; returns the fixup pc or 0. */
+uint64_t extable_lookup(uint64_t pc);
+
+#endif /* _KERNEL_UACCESS_H_ */

@@ -1,0 +1,64 @@
+/*
+ * Address spaces and memregions.
+ *
+ * A process's user memory is a sorted list of memregions: ELF segments, the
+ * heap, the stack. Each region has a permission and is backed page by page:
+ * a page is allocated, zero-filled or loaded, when first touched, through
+ * the fault path (pgfault.h). Page tables are owned by vpmap (vpmap.h);
+ * this layer decides what may be mapped, vpmap only how.
+ *
+ * Locking: as->lock (a sleeplock: faults may allocate and read disk) guards
+ * the region list and the page table of that address space. It comes after
+ * the process table lock in the lock order.
+ */
+#ifndef _KERNEL_VM_H_
+#define _KERNEL_VM_H_
+
+#include <lib/types.h>
+#include <lib/errcode.h>
+#include <kernel/synch.h>
+
+/* Region permissions (user view). */
+#define MEMPERM_R 0x1
+#define MEMPERM_W 0x2
+#define MEMPERM_X 0x4
+
+struct memregion {
+    vaddr_t start, end;          /* page aligned, [start, end) */
+    int perm;                    /* MEMPERM_* */
+    bool shared;                 /* shared view: fork shares, never copies */
+    const char *kind;            /* "text", "data", "heap", "stack": for meminfo */
+    struct memregion *next;      /* sorted by start */
+};
+
+struct addrspace {
+    paddr_t root;                /* Sv39 root page table */
+    struct memregion *regions;   /* sorted list */
+    struct memregion *heap;      /* grows with sbrk; never NULL after load */
+    struct memregion *stack;     /* below USTACK_UPPERBOUND */
+    vaddr_t brk;                 /* current break, byte granular, inside heap */
+    struct sleeplock lock;
+};
+
+/* Sets up an empty address space with the shared kernel half. */
+err_t as_init(struct addrspace *as);
+/* Unmaps everything, frees frames and tables. */
+void as_destroy(struct addrspace *as);
+/* Installs as on this hart (one satp write). */
+void as_activate(struct addrspace *as);
+/* Adds a region [start, end); ERR_INVAL on overlap, ERR_NOMEM. */
+err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm,
+                    const char *kind, struct memregion **out);
+/* The region containing va, or NULL. Caller holds as->lock. */
+struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
+/* Copies src into dst for fork. */
+err_t as_copy(struct addrspace *dst, struct addrspace *src);
+/* Moves the heap break by increment; returns the old break in *old.
+ * ERR_NOMEM changes nothing. */
+err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old);
+/* Prints the regions on the console (meminfo). */
+void as_print(struct addrspace *as);
+/* Number of resident (mapped) pages in [start, end). */
+size_t as_resident_pages(struct addrspace *as, vaddr_t start, vaddr_t end);
+
+#endif /* _KERNEL_VM_H_ */

@@ -1,0 +1,36 @@
+/*
+ * Byte and string functions with their C meanings (user/lib/string.c).
+ * gcc may call memcpy/memset/memmove/memcmp on its own (struct copies,
+ * zeroing) even with -fno-builtin, so every program gets them from ulib.
+ */
+#ifndef _LIB_STRING_H_
+#define _LIB_STRING_H_
+
+#include <lib/types.h>
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);     /* ranges must not overlap */
+void *memmove(void *dst, const void *src, size_t n);    /* ranges may overlap */
+int memcmp(const void *a, const void *b, size_t n);
+
+size_t strlen(const char *s);
+char *strcpy(char *dst, const char *src);
+/* Copies at most n bytes; pads with NULs; no terminator if src has n or more bytes. */
+char *strncpy(char *dst, const char *src, size_t n);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+/*
+ * Splits str into tokens separated by any byte of delim, writing NULs into
+ * str. First call with str, then with NULL and the same *saveptr.
+ * Returns the next token or NULL when none is left.
+ */
+char *strtok_r(char *str, const char *delim, char **saveptr);
+
+/* osv-rv extras, C meanings. */
+char *strcat(char *dst, const char *src);
+char *strrchr(const char *s, int c);
+/* Decimal string to int: leading spaces, optional sign, digits; stops at the first non-digit. */
+int atoi(const char *s);
+
+#endif /* _LIB_STRING_H_ */

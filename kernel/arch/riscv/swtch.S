@@ -1,0 +1,74 @@
+/*
+ * swtch(old, new): save the callee-saved registers of the running context
+ * in *old and resume *new (struct context, thread.h). The caller-saved ones
+ * are already on the stack by the C calling convention.
+ *
+ * fp_save / fp_restore keep a user thread's floating-point registers in its
+ * struct thread across a switch. The kernel is built without floating point
+ * (-march=rv64imac), so the registers always hold the last user thread's.
+ */
+    .section .text
+    .globl swtch
+swtch:
+    sd ra, 0(a0)
+    sd sp, 8(a0)
+    sd s0, 16(a0)
+    sd s1, 24(a0)
+    sd s2, 32(a0)
+    sd s3, 40(a0)
+    sd s4, 48(a0)
+    sd s5, 56(a0)
+    sd s6, 64(a0)
+    sd s7, 72(a0)
+    sd s8, 80(a0)
+    sd s9, 88(a0)
+    sd s10, 96(a0)
+    sd s11, 104(a0)
+    ld ra, 0(a1)
+    ld sp, 8(a1)
+    ld s0, 16(a1)
+    ld s1, 24(a1)
+    ld s2, 32(a1)
+    ld s3, 40(a1)
+    ld s4, 48(a1)
+    ld s5, 56(a1)
+    ld s6, 64(a1)
+    ld s7, 72(a1)
+    ld s8, 80(a1)
+    ld s9, 88(a1)
+    ld s10, 96(a1)
+    ld s11, 104(a1)
+    ret
+
+    .option push
+    .option arch, +d
+#define FOR_EACH_F(op) \
+    op f0, 0(a0); op f1, 8(a0); op f2, 16(a0); op f3, 24(a0); \
+    op f4, 32(a0); op f5, 40(a0); op f6, 48(a0); op f7, 56(a0); \
+    op f8, 64(a0); op f9, 72(a0); op f10, 80(a0); op f11, 88(a0); \
+    op f12, 96(a0); op f13, 104(a0); op f14, 112(a0); op f15, 120(a0); \
+    op f16, 128(a0); op f17, 136(a0); op f18, 144(a0); op f19, 152(a0); \
+    op f20, 160(a0); op f21, 168(a0); op f22, 176(a0); op f23, 184(a0); \
+    op f24, 192(a0); op f25, 200(a0); op f26, 208(a0); op f27, 216(a0); \
+    op f28, 224(a0); op f29, 232(a0); op f30, 240(a0); op f31, 248(a0)
+
+/* fp_save(uint64_t regs[33]) */
+    .globl fp_save
+fp_save:
+    li t0, (1 << 13)
+    csrs sstatus, t0                /* FS on, so the stores are legal */
+    FOR_EACH_F(fsd)
+    frcsr t0
+    sd t0, 256(a0)
+    ret
+
+/* fp_restore(const uint64_t regs[33]) */
+    .globl fp_restore
+fp_restore:
+    li t0, (1 << 13)
+    csrs sstatus, t0
+    FOR_EACH_F(fld)
+    ld t0, 256(a0)
+    fscsr t0
+    ret
+    .option pop

@@ -1,0 +1,64 @@
+/*
+ * The kernel's user-memory copy loops. Each instruction that may touch a
+ * bad user address has an entry in __ex_table (faulting pc, fixup pc): when
+ * such a load or store faults and the fault path cannot fill the page,
+ * pgfault_kernel moves sepc to the fixup, which returns -1. This is the
+ * Linux __ex_table idea; the kernel never checks a user pointer by walking
+ * page tables. The C wrappers (kernel/mm/uaccess.c) check ranges and set
+ * sstatus.SUM around these calls.
+ */
+#define EX(insn_label, fixup_label) \
+    .pushsection __ex_table, "a"; .balign 8; .quad insn_label, fixup_label; .popsection
+
+    .section .text
+
+/* int __copy_user(void *dst, const void *src, size_t n): 0, or -1 on fault. */
+    .globl __copy_user
+__copy_user:
+    beqz a2, 9f
+    /* Both 8-aligned: copy words while at least 8 bytes remain. */
+    or t0, a0, a1
+    andi t0, t0, 7
+    bnez t0, 2f
+1:  li t1, 8
+    bltu a2, t1, 2f
+10: ld t2, 0(a1)
+11: sd t2, 0(a0)
+    addi a0, a0, 8
+    addi a1, a1, 8
+    addi a2, a2, -8
+    j 1b
+2:  beqz a2, 9f
+12: lbu t2, 0(a1)
+13: sb t2, 0(a0)
+    addi a0, a0, 1
+    addi a1, a1, 1
+    addi a2, a2, -1
+    j 2b
+9:  li a0, 0
+    ret
+    EX(10b, 99f)
+    EX(11b, 99f)
+    EX(12b, 99f)
+    EX(13b, 99f)
+
+/* long __strncpy_from_user(char *dst, const char *src, size_t max):
+ * the length of the string copied (NUL included in the copy), max if no
+ * NUL was found within max bytes, or -1 on fault. */
+    .globl __strncpy_from_user
+__strncpy_from_user:
+    li t0, 0
+3:  bgeu t0, a2, 4f
+20: lbu t1, 0(a1)
+    sb t1, 0(a0)
+    beqz t1, 4f
+    addi a0, a0, 1
+    addi a1, a1, 1
+    addi t0, t0, 1
+    j 3b
+4:  mv a0, t0
+    ret
+    EX(20b, 99f)
+
+99: li a0, -1
+    ret

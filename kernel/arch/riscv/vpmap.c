@@ -1,0 +1,289 @@
+/*
+ * Sv39 page tables (see vpmap.h for the contract).
+ *
+ * A virtual address has three 9-bit indices (VPN[2], VPN[1], VPN[0]) and a
+ * 12-bit offset. A PTE holds a physical page number in bits 10..53 and the
+ * flags V R W X U G A D in bits 0..7; a valid PTE with none of R W X points
+ * at the next-level table. A and D are set up front so the hardware never
+ * has to (QEMU would, but real harts may fault instead).
+ */
+#include <kernel/vpmap.h>
+#include <kernel/vm.h>
+#include <kernel/pmem.h>
+#include <kernel/riscv.h>
+#include <kernel/sbi.h>
+#include <kernel/string.h>
+#include <kernel/console.h>
+#include <kernel/synch.h>
+#include <kernel/platform.h>
+
+typedef uint64_t pte_t;
+
+#define PTE_V (1UL << 0)
+#define PTE_R (1UL << 1)
+#define PTE_W (1UL << 2)
+#define PTE_X (1UL << 3)
+#define PTE_U (1UL << 4)
+#define PTE_G (1UL << 5)
+#define PTE_A (1UL << 6)
+#define PTE_D (1UL << 7)
+#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
+
+#define PTE_PA(pte) (((pte) >> 10) << 12)
+#define PA_PTE(pa) (((pa) >> 12) << 10)
+#define VPN(va, level) (((va) >> (12 + 9 * (level))) & 0x1FF)
+
+extern pte_t boot_pagetable[512];
+
+/* The kernel-stack area: root entry 511, one level-1 table, level-0 tables
+ * allocated at boot; slots of KSTACK_PAGES pages above a guard page. */
+#define KSTACK_AREA 0xFFFFFFFFC0000000UL
+#define KSTACK_SLOT_PAGES (KSTACK_PAGES + 1)
+#define KSTACK_SLOTS 512
+static struct {
+    struct spinlock lock;
+    bool used[KSTACK_SLOTS];
+} kstacks;
+
+static pte_t *table_of(paddr_t pa) { return kmap_p2v(pa); }
+
+static pte_t flags_to_pte(int flags)
+{
+    pte_t pte = PTE_V | PTE_A | PTE_D;
+    if (flags & MEMPERM_R)
+        pte |= PTE_R;
+    if (flags & MEMPERM_W)
+        pte |= PTE_W | PTE_R;    /* W without R is reserved in Sv39 */
+    if (flags & MEMPERM_X)
+        pte |= PTE_X;
+    if (flags & VPMAP_USER)
+        pte |= PTE_U;
+    if (flags & VPMAP_GLOBAL)
+        pte |= PTE_G;
+    return pte;
+}
+
+static int pte_to_flags(pte_t pte)
+{
+    int flags = 0;
+    if (pte & PTE_R)
+        flags |= MEMPERM_R;
+    if (pte & PTE_W)
+        flags |= MEMPERM_W;
+    if (pte & PTE_X)
+        flags |= MEMPERM_X;
+    if (pte & PTE_U)
+        flags |= VPMAP_USER;
+    if (pte & PTE_G)
+        flags |= VPMAP_GLOBAL;
+    return flags;
+}
+
+/* The level-0 PTE for va, allocating tables on the way if alloc. */
+static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
+{
+    pte_t *table = table_of(root);
+    for (int level = 2; level > 0; level--) {
+        pte_t *pte = &table[VPN(va, level)];
+        if (*pte & PTE_V) {
+            if (*pte & PTE_LEAF)
+                return NULL;     /* a gigapage: not ours to split */
+            table = table_of(PTE_PA(*pte));
+            continue;
+        }
+        paddr_t pa;
+        if (!alloc || pmem_alloc_zero(&pa) != ERR_OK)
+            return NULL;
+        *pte = PA_PTE(pa) | PTE_V;
+        table = table_of(pa);
+    }
+    return &table[VPN(va, 0)];
+}
+
+void vpmap_init(void)
+{
+    spinlock_init(&kstacks.lock, "kstacks");
+    paddr_t l1;
+    if (pmem_alloc_zero(&l1) != ERR_OK)
+        panic("vpmap_init: no memory");
+    pte_t *l1t = table_of(l1);
+    int l0_tables = (KSTACK_SLOTS * KSTACK_SLOT_PAGES + 511) / 512;
+    for (int i = 0; i < l0_tables; i++) {
+        paddr_t l0;
+        if (pmem_alloc_zero(&l0) != ERR_OK)
+            panic("vpmap_init: no memory");
+        l1t[i] = PA_PTE(l0) | PTE_V;
+    }
+    boot_pagetable[511] = PA_PTE(l1) | PTE_V;
+    sfence_vma_all();
+}
+
+void vpmap_drop_identity(void)
+{
+    /* The identity gigapage was for entry.S only; every hart is past it. */
+    boot_pagetable[2] = 0;
+    vpmap_flush_all_harts(0);
+}
+
+paddr_t vpmap_kernel_root(void)
+{
+    return kmap_v2p(boot_pagetable);
+}
+
+err_t vpmap_create_root(paddr_t *root)
+{
+    if (pmem_alloc_zero(root) != ERR_OK)
+        return ERR_NOMEM;
+    memcpy(table_of(*root) + 256, boot_pagetable + 256, 256 * sizeof(pte_t));
+    return ERR_OK;
+}
+
+static void free_table(paddr_t pa, int level)
+{
+    pte_t *t = table_of(pa);
+    if (level > 0)
+        for (int i = 0; i < 512; i++)
+            if ((t[i] & PTE_V) && !(t[i] & PTE_LEAF))
+                free_table(PTE_PA(t[i]), level - 1);
+    pmem_free(pa);
+}
+
+void vpmap_destroy_root(paddr_t root)
+{
+    pte_t *t = table_of(root);
+    for (int i = 0; i < 256; i++)
+        if ((t[i] & PTE_V) && !(t[i] & PTE_LEAF))
+            free_table(PTE_PA(t[i]), 1);
+    pmem_free(root);
+}
+
+err_t vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, int flags)
+{
+    pte_t *pte = walk(root, va, true);
+    if (!pte)
+        return ERR_NOMEM;
+    *pte = PA_PTE(pa) | flags_to_pte(flags);
+    return ERR_OK;
+}
+
+paddr_t vpmap_unmap(paddr_t root, vaddr_t va)
+{
+    pte_t *pte = walk(root, va, false);
+    if (!pte || !(*pte & PTE_V))
+        return 0;
+    paddr_t pa = PTE_PA(*pte);
+    *pte = 0;
+    sfence_vma_addr(va);
+    return pa;
+}
+
+bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, int *flags)
+{
+    pte_t *pte = walk(root, va, false);
+    if (!pte || !(*pte & PTE_V))
+        return false;
+    if (pa)
+        *pa = PTE_PA(*pte);
+    if (flags)
+        *flags = pte_to_flags(*pte);
+    return true;
+}
+
+err_t vpmap_set_flags(paddr_t root, vaddr_t va, int flags)
+{
+    pte_t *pte = walk(root, va, false);
+    if (!pte || !(*pte & PTE_V))
+        return ERR_NOTEXIST;
+    *pte = (*pte & ~0x3FFUL) | flags_to_pte(flags);
+    sfence_vma_addr(va);
+    return ERR_OK;
+}
+
+void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
+                void (*fn)(vaddr_t va, paddr_t pa, int flags, void *arg), void *arg)
+{
+    for (vaddr_t va = start; va < end;) {
+        pte_t *l2 = &table_of(root)[VPN(va, 2)];
+        if (!(*l2 & PTE_V)) {
+            va = (va | ((1UL << 30) - 1)) + 1;
+            continue;
+        }
+        pte_t *l1 = &table_of(PTE_PA(*l2))[VPN(va, 1)];
+        if (!(*l1 & PTE_V)) {
+            va = (va | ((1UL << 21) - 1)) + 1;
+            continue;
+        }
+        pte_t *l0 = &table_of(PTE_PA(*l1))[VPN(va, 0)];
+        if (*l0 & PTE_V)
+            fn(va, PTE_PA(*l0), pte_to_flags(*l0), arg);
+        va += PG_SIZE;
+    }
+}
+
+void vpmap_activate(paddr_t root)
+{
+    csr_write(satp, SATP_SV39 | (root >> 12));
+    sfence_vma_all();
+}
+
+void vpmap_flush_all_harts(vaddr_t va)
+{
+    unsigned long mask = 0;
+    for (int i = 0; i < platform.nharts; i++)
+        mask |= 1UL << platform.hartids[i];
+    sbi_remote_sfence_vma(mask, 0, va ? pg_round_down(va) : 0, va ? PG_SIZE : 0);
+}
+
+err_t vpmap_kstack_alloc(vaddr_t *base)
+{
+    spinlock_acquire(&kstacks.lock);
+    int slot = 0;
+    while (slot < KSTACK_SLOTS && kstacks.used[slot])
+        slot++;
+    if (slot == KSTACK_SLOTS) {
+        spinlock_release(&kstacks.lock);
+        return ERR_NOMEM;
+    }
+    kstacks.used[slot] = true;
+    spinlock_release(&kstacks.lock);
+
+    vaddr_t lo = KSTACK_AREA + (slot * KSTACK_SLOT_PAGES + 1) * PG_SIZE;
+    paddr_t root = vpmap_kernel_root();
+    for (int i = 0; i < KSTACK_PAGES; i++) {
+        paddr_t pa;
+        if (pmem_alloc(&pa) != ERR_OK) {
+            for (int j = 0; j < i; j++)
+                pmem_free(vpmap_unmap(root, lo + j * PG_SIZE));
+            spinlock_acquire(&kstacks.lock);
+            kstacks.used[slot] = false;
+            spinlock_release(&kstacks.lock);
+            return ERR_NOMEM;
+        }
+        kassert(vpmap_map(root, lo + i * PG_SIZE, pa, MEMPERM_R | MEMPERM_W | VPMAP_GLOBAL) == ERR_OK);
+    }
+    *base = lo;
+    return ERR_OK;
+}
+
+void vpmap_kstack_free(vaddr_t base)
+{
+    paddr_t root = vpmap_kernel_root();
+    paddr_t frames[KSTACK_PAGES];
+    for (int i = 0; i < KSTACK_PAGES; i++)
+        frames[i] = vpmap_unmap(root, base + i * PG_SIZE);
+    /* Other harts may still cache these translations: flush before reuse. */
+    vpmap_flush_all_harts(0);
+    for (int i = 0; i < KSTACK_PAGES; i++)
+        pmem_free(frames[i]);
+    int slot = (base - KSTACK_AREA) / PG_SIZE / KSTACK_SLOT_PAGES;
+    spinlock_acquire(&kstacks.lock);
+    kstacks.used[slot] = false;
+    spinlock_release(&kstacks.lock);
+}
+
+bool vpmap_is_kstack_guard(vaddr_t va)
+{
+    if (va < KSTACK_AREA)
+        return false;
+    return ((va - KSTACK_AREA) / PG_SIZE) % KSTACK_SLOT_PAGES == 0;
+}

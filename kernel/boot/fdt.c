@@ -1,0 +1,165 @@
+/*
+ * A small flattened-device-tree reader: walks the structure block once and
+ * records what the kernel needs in `platform` (platform.h). It understands
+ * just enough of the format (nodes, properties, #address-cells and
+ * #size-cells of the parent) to read QEMU virt's tree, or any tree shaped
+ * like it; no other code hard-codes an address.
+ */
+#include <kernel/platform.h>
+#include <kernel/console.h>
+#include <kernel/pmem.h>
+#include <kernel/string.h>
+
+struct platform platform;
+
+#define FDT_MAGIC 0xd00dfeed
+#define FDT_BEGIN_NODE 1
+#define FDT_END_NODE 2
+#define FDT_PROP 3
+#define FDT_NOP 4
+#define FDT_END 9
+#define MAX_DEPTH 16
+
+static uint32_t be32(const void *p)
+{
+    const uint8_t *b = p;
+    return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+}
+
+/* Reads a number of `cells` 32-bit cells. */
+static uint64_t read_cells(const uint8_t *p, int cells)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < cells; i++)
+        v = (v << 32) | be32(p + 4 * i);
+    return v;
+}
+
+/* True if the string list (len bytes) contains s. */
+static bool has_string(const char *list, int len, const char *s)
+{
+    for (int i = 0; i < len; i += strlen(list + i) + 1)
+        if (strcmp(list + i, s) == 0)
+            return true;
+    return false;
+}
+
+/* What one node said, filled while walking its properties. */
+struct node {
+    int addr_cells, size_cells;  /* for its children */
+    const char *compatible;
+    int compatible_len;
+    const char *device_type;
+    const char *status;
+    uint64_t reg_addr, reg_size;
+    bool has_reg;
+    int irq;
+    uint64_t timebase;
+};
+
+static void add_virtio(paddr_t base, int irq)
+{
+    if (platform.nvirtio == MAX_VIRTIO)
+        return;
+    int i = platform.nvirtio++;
+    while (i > 0 && platform.virtio_base[i - 1] > base) {   /* keep address order */
+        platform.virtio_base[i] = platform.virtio_base[i - 1];
+        platform.virtio_irq[i] = platform.virtio_irq[i - 1];
+        i--;
+    }
+    platform.virtio_base[i] = base;
+    platform.virtio_irq[i] = irq;
+}
+
+static void finish_node(struct node *n)
+{
+    bool okay = !n->status || strcmp(n->status, "okay") == 0 || strcmp(n->status, "ok") == 0;
+    if (n->timebase)
+        platform.timebase_hz = n->timebase;
+    if (n->device_type && strcmp(n->device_type, "memory") == 0 && n->has_reg && !platform.ram_end) {
+        platform.ram_start = n->reg_addr;
+        platform.ram_end = n->reg_addr + n->reg_size;
+    }
+    if (n->device_type && strcmp(n->device_type, "cpu") == 0 && n->has_reg && okay &&
+        platform.nharts < NCPU)
+        platform.hartids[platform.nharts++] = n->reg_addr;
+    if (!n->compatible || !n->has_reg)
+        return;
+    if (has_string(n->compatible, n->compatible_len, "ns16550a") && !platform.uart_base) {
+        platform.uart_base = n->reg_addr;
+        platform.uart_irq = n->irq;
+    } else if (has_string(n->compatible, n->compatible_len, "riscv,plic0") ||
+               has_string(n->compatible, n->compatible_len, "sifive,plic-1.0.0")) {
+        platform.plic_base = n->reg_addr;
+    } else if (has_string(n->compatible, n->compatible_len, "virtio,mmio")) {
+        add_virtio(n->reg_addr, n->irq);
+    }
+}
+
+void fdt_parse(paddr_t fdt_pa)
+{
+    const uint8_t *fdt = kmap_p2v(fdt_pa);
+    if (be32(fdt) != FDT_MAGIC)
+        panic("no device tree at 0x%lx (a1 from OpenSBI)", fdt_pa);
+    platform.fdt_start = fdt_pa;
+    platform.fdt_end = fdt_pa + be32(fdt + 4);
+    const uint8_t *p = fdt + be32(fdt + 8);
+    const char *strings = (const char *)fdt + be32(fdt + 12);
+
+    struct node stack[MAX_DEPTH];
+    int depth = -1;
+    for (;;) {
+        uint32_t token = be32(p);
+        p += 4;
+        if (token == FDT_BEGIN_NODE) {
+            p += (strlen((const char *)p) + 4) & ~3UL;     /* name, NUL, padding */
+            if (++depth >= MAX_DEPTH)
+                panic("device tree nested too deep");
+            struct node *n = &stack[depth];
+            memset(n, 0, sizeof(*n));
+            n->addr_cells = 2;
+            n->size_cells = 1;
+            n->irq = -1;
+        } else if (token == FDT_END_NODE) {
+            finish_node(&stack[depth]);
+            if (--depth < 0)
+                break;
+        } else if (token == FDT_PROP) {
+            uint32_t len = be32(p);
+            const char *name = strings + be32(p + 4);
+            const uint8_t *val = p + 8;
+            p += 8 + ((len + 3) & ~3U);
+            struct node *n = &stack[depth];
+            /* reg is read with the parent's cell sizes. */
+            int pa = depth > 0 ? stack[depth - 1].addr_cells : 2;
+            int ps = depth > 0 ? stack[depth - 1].size_cells : 1;
+            if (strcmp(name, "#address-cells") == 0)
+                n->addr_cells = be32(val);
+            else if (strcmp(name, "#size-cells") == 0)
+                n->size_cells = be32(val);
+            else if (strcmp(name, "compatible") == 0)
+                n->compatible = (const char *)val, n->compatible_len = len;
+            else if (strcmp(name, "device_type") == 0)
+                n->device_type = (const char *)val;
+            else if (strcmp(name, "status") == 0)
+                n->status = (const char *)val;
+            else if (strcmp(name, "interrupts") == 0 && len >= 4)
+                n->irq = be32(val);
+            else if (strcmp(name, "timebase-frequency") == 0)
+                n->timebase = read_cells(val, len / 4);
+            else if (strcmp(name, "reg") == 0 && len >= 4u * (pa + ps)) {
+                n->reg_addr = read_cells(val, pa);
+                n->reg_size = read_cells(val + 4 * pa, ps);
+                n->has_reg = true;
+            }
+        } else if (token == FDT_NOP) {
+            continue;
+        } else {
+            break;               /* FDT_END or garbage */
+        }
+    }
+    if (!platform.ram_end || !platform.uart_base || !platform.plic_base || !platform.nharts)
+        panic("device tree lacks memory, UART, PLIC or cpus");
+    if (!platform.timebase_hz)
+        platform.timebase_hz = 10000000;
+}

@@ -1,0 +1,63 @@
+/*
+ * ns16550a UART driver. Output is polled: QEMU's UART drains instantly,
+ * and polling keeps kprintf usable with interrupts off (panic, early boot).
+ * Input is interrupt driven: the receive interrupt hands bytes to the
+ * console line discipline (console.c).
+ */
+#include <kernel/uart.h>
+#include <kernel/console.h>
+#include <kernel/platform.h>
+#include <kernel/plic.h>
+#include <kernel/pmem.h>
+
+#define RBR 0   /* receive buffer (read) */
+#define THR 0   /* transmit holding (write) */
+#define IER 1   /* interrupt enable */
+#define FCR 2   /* FIFO control */
+#define LCR 3   /* line control */
+#define LSR 5   /* line status */
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY 0x20
+
+static volatile uint8_t *uart;
+
+static inline uint8_t reg_read(int r) { return uart[r]; }
+static inline void reg_write(int r, uint8_t v) { uart[r] = v; }
+
+void uart_init(void)
+{
+    uart = kmap_p2v(platform.uart_base);
+    reg_write(IER, 0x00);        /* no interrupts while we set it up */
+    reg_write(LCR, 0x80);        /* divisor latch: 38400 baud (QEMU ignores it) */
+    reg_write(0, 0x03);
+    reg_write(1, 0x00);
+    reg_write(LCR, 0x03);        /* 8 bits, no parity, one stop bit */
+    /* Enable the FIFOs without clearing them: bytes typed (or piped in)
+     * while the firmware and kernel booted are waiting there. */
+    reg_write(FCR, 0x01);
+}
+
+static void uart_intr(void *arg)
+{
+    (void)arg;
+    while (reg_read(LSR) & LSR_DATA_READY)
+        console_intr(reg_read(RBR));
+}
+
+void uart_enable_intr(void)
+{
+    plic_register_irq(platform.uart_irq, uart_intr, NULL);
+    reg_write(IER, 0x01);        /* receive-data-available interrupt */
+}
+
+void uart_putc(int c)
+{
+    if (!uart) {
+        extern void sbi_console_putchar(int);
+        sbi_console_putchar(c);
+        return;
+    }
+    while ((reg_read(LSR) & LSR_THR_EMPTY) == 0)
+        ;
+    reg_write(THR, (uint8_t)c);
+}

@@ -1,0 +1,123 @@
+/*
+ * Buffer cache: a fixed pool of block-sized buffers on a doubly linked LRU
+ * list (xv6's bio.c with a sleep instead of a panic when all are busy).
+ * The contract is in include/kernel/bcache.h.
+ */
+#include <lib/stddef.h>
+#include <kernel/bcache.h>
+#include <kernel/console.h>
+#include <kernel/pmem.h>
+
+#define NO_BLOCK ((uint64_t)-1)         /* label of a buffer never used */
+
+static struct {
+    struct spinlock lock;
+    struct buf bufs[BCACHE_NBUF];
+    struct buf head;                   /* list sentinel: head.next is the most recent */
+    struct condvar free_cv;            /* waiting for a buffer with refcount 0 */
+} bcache;
+
+void bcache_init(void)
+{
+    spinlock_init(&bcache.lock, "bcache");
+    condvar_init(&bcache.free_cv);
+    bcache.head.prev = bcache.head.next = &bcache.head;
+    for (int i = 0; i < BCACHE_NBUF; i++) {
+        struct buf *b = &bcache.bufs[i];
+        paddr_t frame;
+        if (pmem_alloc(&frame) != ERR_OK)
+            panic("bcache_init: no memory for %d buffers", BCACHE_NBUF);
+        b->data = kmap_p2v(frame);
+        b->valid = false;
+        b->refcount = 0;
+        b->blockno = NO_BLOCK;
+        sleeplock_init(&b->lock, "buf");
+        b->next = bcache.head.next;
+        b->prev = &bcache.head;
+        bcache.head.next->prev = b;
+        bcache.head.next = b;
+    }
+}
+
+/* The buffer for blockno with a reference taken, not yet locked: the cached
+ * one, else the least recently used free one, relabelled. */
+static struct buf *bget(uint64_t blockno)
+{
+    spinlock_acquire(&bcache.lock);
+    for (;;) {
+        for (struct buf *b = bcache.head.next; b != &bcache.head; b = b->next) {
+            if (b->blockno == blockno) {
+                b->refcount++;
+                spinlock_release(&bcache.lock);
+                return b;
+            }
+        }
+        for (struct buf *b = bcache.head.prev; b != &bcache.head; b = b->prev) {
+            if (b->refcount == 0) {
+                /* No one holds it, so no one holds its sleeplock either. */
+                b->blockno = blockno;
+                b->valid = false;
+                b->refcount = 1;
+                spinlock_release(&bcache.lock);
+                return b;
+            }
+        }
+        condvar_wait(&bcache.free_cv, &bcache.lock);
+    }
+}
+
+struct buf *bread(uint64_t blockno)
+{
+    struct buf *b = bget(blockno);
+    sleeplock_acquire(&b->lock);
+    if (!b->valid) {
+        err_t err = bdev_rw(blockno, b->data, false);
+        if (err != ERR_OK)
+            panic("bread: cannot read block %lu (error %d)", blockno, err);
+        b->valid = true;
+    }
+    return b;
+}
+
+void bwrite(struct buf *b)
+{
+    kassert(sleeplock_holding(&b->lock));
+    err_t err = bdev_rw(b->blockno, b->data, true);
+    if (err != ERR_OK)
+        panic("bwrite: cannot write block %lu (error %d)", b->blockno, err);
+}
+
+void brelse(struct buf *b)
+{
+    kassert(sleeplock_holding(&b->lock));
+    sleeplock_release(&b->lock);
+    spinlock_acquire(&bcache.lock);
+    b->refcount--;
+    if (b->refcount == 0) {
+        /* Most recently used: move to the front. */
+        b->prev->next = b->next;
+        b->next->prev = b->prev;
+        b->next = bcache.head.next;
+        b->prev = &bcache.head;
+        bcache.head.next->prev = b;
+        bcache.head.next = b;
+        condvar_signal(&bcache.free_cv);
+    }
+    spinlock_release(&bcache.lock);
+}
+
+void bpin(struct buf *b)
+{
+    spinlock_acquire(&bcache.lock);
+    b->refcount++;
+    spinlock_release(&bcache.lock);
+}
+
+void bunpin(struct buf *b)
+{
+    spinlock_acquire(&bcache.lock);
+    b->refcount--;
+    if (b->refcount == 0)
+        condvar_signal(&bcache.free_cv);
+    spinlock_release(&bcache.lock);
+}

@@ -1,0 +1,273 @@
+/*
+ * Open files: what an fd points at. One struct file per open(), pipe end
+ * or console open, shared by dup, fork and spawn through its reference
+ * count; reads and writes dispatch on its type. Also the per-process fd
+ * table helpers. Contract: include/kernel/file.h.
+ */
+#include <lib/stddef.h>
+#include <kernel/file.h>
+#include <kernel/console.h>
+#include <kernel/fs.h>
+#include <kernel/kmalloc.h>
+#include <kernel/proc.h>
+#include <kernel/string.h>
+#include <kernel/uaccess.h>
+
+#define CONSOLE_CHUNK 256              /* console bytes bounced through the stack at once */
+
+static struct kmem_cache *file_cache;
+
+void file_init(void)
+{
+    file_cache = kmem_cache_create("file", sizeof(struct file));
+    if (file_cache == NULL)
+        panic("file_init: no kmem_cache");
+    pipe_init();
+}
+
+static struct file *file_alloc(enum file_type type, bool readable, bool writable)
+{
+    struct file *f = kmem_cache_alloc(file_cache);
+    if (f == NULL)
+        return NULL;
+    memset(f, 0, sizeof(*f));
+    f->type = type;
+    f->readable = readable;
+    f->writable = writable;
+    spinlock_init(&f->lock, "file");
+    sleeplock_init(&f->offset_lock, "file offset");
+    f->ref = 1;
+    return f;
+}
+
+/* ------------------------------------------------------------ opening */
+
+err_t file_open(const char *path, int flags, struct file **out)
+{
+    int mode = flags & ~FS_CREAT;
+    bool readable = mode == FS_RDONLY || mode == FS_RDWR;
+    bool writable = mode == FS_WRONLY || mode == FS_RDWR;
+    struct inode *ip;
+
+    err_t err = fs_lookup(path, &ip);
+    if (err == ERR_NOTEXIST && (flags & FS_CREAT)) {
+        err = fs_create(path, FTYPE_FILE, &ip);
+        if (err == ERR_EXIST)          /* someone else created it meanwhile */
+            err = fs_lookup(path, &ip);
+    }
+    if (err != ERR_OK)
+        return err;
+    if (writable && inode_ftype(ip) == FTYPE_DIR) {
+        inode_put(ip);
+        return ERR_FTYPE;
+    }
+    struct file *f = file_alloc(FILE_INODE, readable, writable);
+    if (f == NULL) {
+        inode_put(ip);
+        return ERR_NOMEM;
+    }
+    f->inode = ip;
+    *out = f;
+    return ERR_OK;
+}
+
+err_t file_open_console(struct file **out)
+{
+    struct file *f = file_alloc(FILE_CONSOLE, true, true);
+    if (f == NULL)
+        return ERR_NOMEM;
+    *out = f;
+    return ERR_OK;
+}
+
+err_t file_open_pipe(struct file **readf, struct file **writef)
+{
+    struct pipe *p;
+    err_t err = pipe_alloc(&p);
+    if (err != ERR_OK)
+        return err;
+    struct file *r = file_alloc(FILE_PIPE, true, false);
+    struct file *w = file_alloc(FILE_PIPE, false, true);
+    if (r == NULL || w == NULL) {
+        if (r != NULL)
+            kmem_cache_free(file_cache, r);
+        if (w != NULL)
+            kmem_cache_free(file_cache, w);
+        pipe_close(p, false);
+        pipe_close(p, true);
+        return ERR_NOMEM;
+    }
+    r->pipe = w->pipe = p;
+    *readf = r;
+    *writef = w;
+    return ERR_OK;
+}
+
+/* ------------------------------------------------------- using a file */
+
+struct file *file_dup(struct file *f)
+{
+    spinlock_acquire(&f->lock);
+    f->ref++;
+    spinlock_release(&f->lock);
+    return f;
+}
+
+void file_close(struct file *f)
+{
+    spinlock_acquire(&f->lock);
+    int ref = --f->ref;
+    spinlock_release(&f->lock);
+    if (ref > 0)
+        return;
+    if (f->type == FILE_INODE)
+        inode_put(f->inode);
+    else if (f->type == FILE_PIPE)
+        pipe_close(f->pipe, f->writable);
+    kmem_cache_free(file_cache, f);
+}
+
+/* Reads at most one line (or CONSOLE_CHUNK bytes of it) from the console. */
+static ssize_t console_read_user(void *ubuf, size_t n)
+{
+    char kbuf[CONSOLE_CHUNK];
+    if (n == 0)
+        return 0;
+    ssize_t got = console_read(kbuf, n < sizeof(kbuf) ? n : sizeof(kbuf));
+    if (got > 0 && copy_to_user(ubuf, kbuf, (size_t)got) != ERR_OK)
+        return ERR_FAULT;              /* the bytes typed are lost */
+    return got;
+}
+
+static ssize_t console_write_user(const void *ubuf, size_t n)
+{
+    char kbuf[CONSOLE_CHUNK];
+    size_t done = 0;
+    while (done < n) {
+        size_t m = n - done < sizeof(kbuf) ? n - done : sizeof(kbuf);
+        if (copy_from_user(kbuf, (const uint8_t *)ubuf + done, m) != ERR_OK)
+            return done > 0 ? (ssize_t)done : ERR_FAULT;
+        console_write(kbuf, m);
+        done += m;
+    }
+    return (ssize_t)done;
+}
+
+ssize_t file_read(struct file *f, void *ubuf, size_t n)
+{
+    if (!f->readable)
+        return ERR_INVAL;
+    switch (f->type) {
+    case FILE_INODE: {
+        if (inode_ftype(f->inode) == FTYPE_DIR)
+            return ERR_FTYPE;
+        sleeplock_acquire(&f->offset_lock);
+        ssize_t got = inode_read(f->inode, ubuf, true, f->offset, n);
+        if (got > 0)
+            f->offset += got;
+        sleeplock_release(&f->offset_lock);
+        return got;
+    }
+    case FILE_CONSOLE:
+        return console_read_user(ubuf, n);
+    case FILE_PIPE:
+        return pipe_read(f->pipe, ubuf, n);
+    }
+    return ERR_INVAL;
+}
+
+ssize_t file_write(struct file *f, const void *ubuf, size_t n)
+{
+    if (!f->writable)
+        return ERR_INVAL;
+    switch (f->type) {
+    case FILE_INODE: {
+        sleeplock_acquire(&f->offset_lock);
+        ssize_t put = inode_write(f->inode, ubuf, true, f->offset, n);
+        if (put > 0)
+            f->offset += put;
+        sleeplock_release(&f->offset_lock);
+        return put;
+    }
+    case FILE_CONSOLE:
+        return console_write_user(ubuf, n);
+    case FILE_PIPE:
+        return pipe_write(f->pipe, ubuf, n);
+    }
+    return ERR_INVAL;
+}
+
+void file_stat(struct file *f, struct stat *st)
+{
+    if (f->type == FILE_INODE) {
+        inode_stat(f->inode, st);
+        return;
+    }
+    st->ftype = FTYPE_DEV;
+    st->inode_num = 0;
+    st->size = 0;
+}
+
+err_t file_readdir(struct file *f, struct dirent *ud)
+{
+    if (f->type != FILE_INODE)
+        return ERR_FTYPE;
+    struct dirent d;
+    sleeplock_acquire(&f->offset_lock);
+    offset_t next = f->offset;
+    err_t err = dir_next_entry(f->inode, &next, &d);
+    if (err == ERR_OK)
+        err = copy_to_user(ud, &d, sizeof(d));
+    if (err == ERR_OK)
+        f->offset = next;
+    sleeplock_release(&f->offset_lock);
+    return err;
+}
+
+/* --------------------------------------------------------- fd tables */
+
+int fd_install(struct proc *p, struct file *f)
+{
+    for (int fd = 0; fd < NUM_FILES; fd++) {
+        if (p->files[fd] == NULL) {
+            p->files[fd] = f;
+            return fd;
+        }
+    }
+    return ERR_NOMEM;
+}
+
+struct file *fd_get(struct proc *p, int fd)
+{
+    if (fd < 0 || fd >= NUM_FILES)
+        return NULL;
+    return p->files[fd];
+}
+
+struct file *fd_remove(struct proc *p, int fd)
+{
+    struct file *f = fd_get(p, fd);
+    if (f != NULL)
+        p->files[fd] = NULL;
+    return f;
+}
+
+void fd_table_copy(struct proc *child, struct proc *parent)
+{
+    for (int fd = 0; fd < NUM_FILES; fd++)
+        child->files[fd] = parent->files[fd] != NULL ? file_dup(parent->files[fd]) : NULL;
+    child->cwd = parent->cwd != NULL ? inode_dup(parent->cwd) : NULL;
+}
+
+void fd_table_release(struct proc *p)
+{
+    for (int fd = 0; fd < NUM_FILES; fd++) {
+        struct file *f = fd_remove(p, fd);
+        if (f != NULL)
+            file_close(f);
+    }
+    if (p->cwd != NULL) {
+        inode_put(p->cwd);
+        p->cwd = NULL;
+    }
+}

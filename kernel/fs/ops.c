@@ -1,0 +1,184 @@
+/*
+ * The calls that change names: create (files and directories), link,
+ * unlink, rmdir. Each is one transaction. Locks: the parent directory,
+ * then the inode named in it (never the other way round; "." and ".."
+ * cannot be removed, and directories have no second names, so the named
+ * inode is always below its parent). Contract: fs.h.
+ */
+#include <kernel/fs.h>
+#include <kernel/string.h>
+
+static bool is_dot_or_dotdot(const char *name)
+{
+    return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
+}
+
+/* ERR_OK if dir (locked) is a directory that may get new entries. */
+static err_t dir_usable(struct inode *dir)
+{
+    if (dir->d.type != SFS_TYPE_DIR)
+        return ERR_FTYPE;
+    if (dir->d.nlink == 0)
+        return ERR_NOTEXIST;           /* removed, though someone still holds it */
+    return ERR_OK;
+}
+
+/* Fills the new inode ip (locked) and names it in dp (locked). */
+static err_t create_locked(struct inode *dp, const char *name, struct inode *ip, int ftype)
+{
+    err_t err = ERR_OK;
+    ip->d.nlink = 1;                   /* the name in dp */
+    if (ftype == SFS_TYPE_DIR) {
+        ip->d.nlink++;                 /* its own "." */
+        err = dir_link(ip, ".", ip->inum);
+        if (err == ERR_OK)
+            err = dir_link(ip, "..", dp->inum);
+    }
+    if (err == ERR_OK)
+        err = dir_link(dp, name, ip->inum);
+    if (err == ERR_OK && ftype == SFS_TYPE_DIR) {
+        dp->d.nlink++;                 /* the new ".." */
+        inode_update(dp);
+    }
+    if (err != ERR_OK)
+        ip->d.nlink = 0;               /* inode_put frees it */
+    inode_update(ip);
+    return err;
+}
+
+err_t fs_create(const char *path, int ftype, struct inode **out)
+{
+    struct inode *dp, *ip = NULL;
+    char name[SFS_NAME_LEN];
+    if (ftype != SFS_TYPE_FILE && ftype != SFS_TYPE_DIR)
+        return ERR_INVAL;
+    err_t err = fs_lookup_parent(path, &dp, name);
+    if (err != ERR_OK)
+        return err;
+
+    fs_tx_begin();
+    inode_lock(dp);
+    err = dir_usable(dp);
+    if (err == ERR_OK && dir_lookup(dp, name, NULL) != 0)
+        err = ERR_EXIST;                /* "." and ".." included */
+    if (err == ERR_OK)
+        err = inode_alloc(ftype, &ip);
+    if (err == ERR_OK) {
+        inode_lock(ip);
+        err = create_locked(dp, name, ip, ftype);
+        inode_unlock(ip);
+    }
+    inode_unlock(dp);
+    fs_tx_end();
+    inode_put(dp);
+
+    if (ip != NULL && (err != ERR_OK || out == NULL))
+        inode_put(ip);
+    else if (err == ERR_OK)
+        *out = ip;
+    return err;
+}
+
+err_t fs_link(const char *oldpath, const char *newpath)
+{
+    struct inode *ip, *dp;
+    char name[SFS_NAME_LEN];
+    err_t err = fs_lookup(oldpath, &ip);
+    if (err != ERR_OK)
+        return err;
+    err = fs_lookup_parent(newpath, &dp, name);
+    if (err != ERR_OK) {
+        inode_put(ip);
+        return err;
+    }
+
+    fs_tx_begin();
+    inode_lock(ip);
+    if (ip->d.type == SFS_TYPE_DIR)
+        err = ERR_FTYPE;               /* no second names for directories */
+    else if (ip->d.nlink == 0xffff)
+        err = ERR_NORES;
+    else
+        ip->d.nlink++;                 /* first, so the file cannot vanish meanwhile */
+    if (err == ERR_OK)
+        inode_update(ip);
+    inode_unlock(ip);
+    if (err == ERR_OK) {
+        inode_lock(dp);
+        err = dir_usable(dp);
+        if (err == ERR_OK)
+            err = dir_link(dp, name, ip->inum);
+        inode_unlock(dp);
+        if (err != ERR_OK) {
+            inode_lock(ip);
+            ip->d.nlink--;
+            inode_update(ip);
+            inode_unlock(ip);
+        }
+    }
+    fs_tx_end();
+    inode_put(dp);
+    inode_put(ip);
+    return err;
+}
+
+/* Removes name from its parent: a file (want_dir false) or an empty
+ * directory (want_dir true). */
+static err_t remove_name(const char *path, bool want_dir)
+{
+    struct inode *dp, *ip = NULL;
+    char name[SFS_NAME_LEN];
+    offset_t off;
+    err_t err = fs_lookup_parent(path, &dp, name);
+    if (err != ERR_OK)
+        return err;
+    if (is_dot_or_dotdot(name)) {
+        inode_put(dp);
+        return ERR_INVAL;
+    }
+
+    fs_tx_begin();
+    inode_lock(dp);
+    uint32_t inum = 0;
+    if (dp->d.type != SFS_TYPE_DIR)
+        err = ERR_FTYPE;
+    else if ((inum = dir_lookup(dp, name, &off)) == 0)
+        err = ERR_NOTEXIST;
+    else if ((ip = inode_get(inum)) == NULL)
+        err = ERR_NORES;
+    if (err == ERR_OK) {
+        inode_lock(ip);
+        bool is_dir = ip->d.type == SFS_TYPE_DIR;
+        if (is_dir != want_dir)
+            err = ERR_FTYPE;
+        else if (is_dir && !dir_is_empty(ip))
+            err = ERR_NOTEMPTY;
+        if (err == ERR_OK) {
+            dir_unlink_at(dp, off);
+            ip->d.nlink--;             /* the name in dp */
+            if (is_dir) {
+                ip->d.nlink--;         /* its "." */
+                dp->d.nlink--;         /* its ".." */
+                inode_update(dp);
+            }
+            inode_update(ip);
+        }
+        inode_unlock(ip);
+    }
+    inode_unlock(dp);
+    fs_tx_end();
+    if (ip != NULL)
+        inode_put(ip);                 /* frees it if this was the last of it */
+    inode_put(dp);
+    return err;
+}
+
+err_t fs_unlink(const char *path)
+{
+    return remove_name(path, false);
+}
+
+err_t fs_rmdir(const char *path)
+{
+    return remove_name(path, true);
+}

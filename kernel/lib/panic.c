@@ -1,0 +1,102 @@
+/*
+ * panic: the kernel's last words. Prints "PANIC" with the reason, the trap
+ * registers when a trap caused it, and a backtrace whose return addresses
+ * are named with the symbol table the build embeds (linker/ksyms.sh), then
+ * powers the machine off with a failure status so scripts see it.
+ *
+ * The backtrace follows frame pointers (-fno-omit-frame-pointer): in every
+ * frame, fp-8 holds the return address and fp-16 the caller's fp.
+ */
+#include <kernel/console.h>
+#include <kernel/riscv.h>
+#include <kernel/sbi.h>
+#include <kernel/thread.h>
+#include <kernel/trap.h>
+#include <lib/layout.h>
+#include <stdarg.h>
+
+extern const uint64_t ksyms_count;
+extern const uint64_t ksyms_addrs[];
+extern const char ksyms_names[];
+extern bool console_panicking;
+void kvprintf(const char *fmt, va_list ap);
+
+/* Names the function containing pc; returns its start in *start. */
+static const char *symbolize(uint64_t pc, uint64_t *start)
+{
+    uint64_t lo = 0, hi = ksyms_count;
+    if (hi == 0 || pc < ksyms_addrs[0])
+        return NULL;
+    while (hi - lo > 1) {        /* largest address <= pc */
+        uint64_t mid = (lo + hi) / 2;
+        if (ksyms_addrs[mid] <= pc)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const char *name = ksyms_names;
+    for (uint64_t i = 0; i < lo; i++)
+        while (*name++)
+            ;
+    *start = ksyms_addrs[lo];
+    return name;
+}
+
+static void print_pc(int depth, uint64_t pc)
+{
+    uint64_t start = 0;
+    const char *name = symbolize(pc, &start);
+    if (name)
+        kprintf("  #%d 0x%lx %s+0x%lx\n", depth, pc, name, pc - start);
+    else
+        kprintf("  #%d 0x%lx ?\n", depth, pc);
+}
+
+static void backtrace(uint64_t fp)
+{
+    kprintf("backtrace:\n");
+    for (int depth = 0; depth < 24; depth++) {
+        if (fp < KMAP_BASE || (fp & 7) != 0)
+            break;
+        uint64_t ra = ((uint64_t *)fp)[-1];
+        uint64_t prev = ((uint64_t *)fp)[-2];
+        if (ra < KMAP_BASE)
+            break;
+        print_pc(depth, ra);
+        if (prev <= fp)          /* stacks grow down: callers are higher */
+            break;
+        fp = prev;
+    }
+}
+
+static void __attribute__((noreturn)) panic_common(struct trapframe *tf, const char *fmt, va_list ap)
+{
+    intr_off();
+    console_panicking = true;
+    kprintf("PANIC on hart %ld: ", (long)mycpu()->hartid);
+    kvprintf(fmt, ap);
+    kprintf("\n");
+    if (tf) {
+        kprintf("  scause 0x%lx (%s) sepc 0x%lx stval 0x%lx\n", tf->scause, trap_cause_name(tf->scause),
+                tf->sepc, tf->stval);
+        print_pc(-1, tf->sepc);
+        backtrace(tf->s0);
+    } else {
+        backtrace(read_fp());
+    }
+    sbi_shutdown(true);
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    panic_common(NULL, fmt, ap);
+}
+
+void panic_trap(struct trapframe *tf, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    panic_common(tf, fmt, ap);
+}

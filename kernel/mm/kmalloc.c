@@ -1,0 +1,155 @@
+/*
+ * kmem_cache: equal-sized kernel objects carved out of whole frames.
+ *
+ * Each slab is one frame with a header at its start and objects after it;
+ * a free object's first word links it into the slab's free list. A slab is
+ * found from any of its objects by rounding the address down to the page.
+ * Caches keep only slabs that have room (partial list); a slab whose last
+ * object is freed goes straight back to pmem, so kernel structures never
+ * keep frames a test would count as leaked.
+ *
+ * kmalloc/kfree are power-of-two size classes (16 to 2048 bytes) on top.
+ */
+#include <kernel/kmalloc.h>
+#include <kernel/console.h>
+#include <kernel/pmem.h>
+#include <kernel/string.h>
+
+struct slab {
+    struct kmem_cache *cache;
+    struct slab *next, *prev;    /* partial list of the cache */
+    void *freelist;
+    uint32_t inuse, capacity;
+};
+
+#define SLAB_HDR ((sizeof(struct slab) + 15) & ~15UL)
+#define MAX_CACHES 32
+
+static struct kmem_cache caches[MAX_CACHES];
+static int ncaches;
+static struct spinlock caches_lock;
+static struct kmem_cache *size_classes[8];   /* 16, 32, ..., 2048 */
+
+struct kmem_cache *kmem_cache_create(const char *name, size_t obj_size)
+{
+    obj_size = (obj_size + 15) & ~15UL;
+    if (obj_size == 0 || obj_size > PG_SIZE - SLAB_HDR)
+        return NULL;
+    spinlock_acquire(&caches_lock);
+    struct kmem_cache *c = ncaches < MAX_CACHES ? &caches[ncaches++] : NULL;
+    spinlock_release(&caches_lock);
+    if (!c)
+        panic("kmem_cache_create: more than %d caches", MAX_CACHES);
+    c->obj_size = obj_size;
+    c->partial = NULL;
+    c->name = name;
+    spinlock_init(&c->lock, name);
+    return c;
+}
+
+static void partial_remove(struct kmem_cache *c, struct slab *s)
+{
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        c->partial = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    s->next = s->prev = NULL;
+}
+
+static void partial_push(struct kmem_cache *c, struct slab *s)
+{
+    s->prev = NULL;
+    s->next = c->partial;
+    if (c->partial)
+        c->partial->prev = s;
+    c->partial = s;
+}
+
+/* A fresh slab with every object on its free list. */
+static struct slab *slab_new(struct kmem_cache *c)
+{
+    paddr_t pa;
+    if (pmem_alloc(&pa) != ERR_OK)
+        return NULL;
+    struct slab *s = kmap_p2v(pa);
+    s->cache = c;
+    s->next = s->prev = NULL;
+    s->inuse = 0;
+    s->capacity = (PG_SIZE - SLAB_HDR) / c->obj_size;
+    s->freelist = NULL;
+    for (int i = s->capacity - 1; i >= 0; i--) {
+        void **obj = (void **)((char *)s + SLAB_HDR + i * c->obj_size);
+        *obj = s->freelist;
+        s->freelist = obj;
+    }
+    return s;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *c)
+{
+    spinlock_acquire(&c->lock);
+    struct slab *s = c->partial;
+    if (!s) {
+        spinlock_release(&c->lock);
+        s = slab_new(c);           /* pmem comes after our lock in the order anyway */
+        if (!s)
+            return NULL;
+        spinlock_acquire(&c->lock);
+        partial_push(c, s);
+    }
+    void **obj = s->freelist;
+    s->freelist = *obj;
+    if (++s->inuse == s->capacity)
+        partial_remove(c, s);
+    spinlock_release(&c->lock);
+    memset(obj, 0, c->obj_size);
+    return obj;
+}
+
+void kmem_cache_free(struct kmem_cache *c, void *obj)
+{
+    struct slab *s = (struct slab *)pg_round_down((uintptr_t)obj);
+    kassert(s->cache == c);
+    spinlock_acquire(&c->lock);
+    bool was_full = s->inuse == s->capacity;
+    *(void **)obj = s->freelist;
+    s->freelist = obj;
+    s->inuse--;
+    if (s->inuse == 0) {
+        if (!was_full)
+            partial_remove(c, s);
+        spinlock_release(&c->lock);
+        pmem_free(kmap_v2p(s));
+        return;
+    }
+    if (was_full)
+        partial_push(c, s);
+    spinlock_release(&c->lock);
+}
+
+void kmalloc_init(void)
+{
+    spinlock_init(&caches_lock, "kmem_caches");
+    static const char *names[8] = { "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-128",
+                                    "kmalloc-256", "kmalloc-512", "kmalloc-1024", "kmalloc-2048" };
+    for (int i = 0; i < 8; i++)
+        size_classes[i] = kmem_cache_create(names[i], 16UL << i);
+}
+
+void *kmalloc(size_t size)
+{
+    for (int i = 0; i < 8; i++)
+        if (size <= (16UL << i))
+            return kmem_cache_alloc(size_classes[i]);
+    return NULL;
+}
+
+void kfree(void *ptr)
+{
+    if (!ptr)
+        return;
+    struct slab *s = (struct slab *)pg_round_down((uintptr_t)ptr);
+    kmem_cache_free(s->cache, ptr);
+}

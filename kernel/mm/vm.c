@@ -1,0 +1,194 @@
+/*
+ * Address spaces: the list of memregions of a process and the page table
+ * that realizes them (contract in vm.h). Pages are filled on first touch
+ * by the fault path; this file creates, copies, resizes and tears down.
+ */
+#include <kernel/vm.h>
+#include <kernel/console.h>
+#include <kernel/kmalloc.h>
+#include <kernel/pmem.h>
+#include <kernel/string.h>
+#include <kernel/vpmap.h>
+#include <lib/layout.h>
+
+static struct kmem_cache *region_cache;
+
+static struct kmem_cache *regions(void)
+{
+    /* Created on first use: every caller runs after kmalloc_init. */
+    if (!region_cache)
+        region_cache = kmem_cache_create("memregion", sizeof(struct memregion));
+    return region_cache;
+}
+
+err_t as_init(struct addrspace *as)
+{
+    memset(as, 0, sizeof(*as));
+    sleeplock_init(&as->lock, "addrspace");
+    return vpmap_create_root(&as->root);
+}
+
+static void unmap_range(struct addrspace *as, vaddr_t start, vaddr_t end)
+{
+    for (vaddr_t va = start; va < end; va += PG_SIZE) {
+        paddr_t pa = vpmap_unmap(as->root, va);
+        if (pa)
+            pmem_free(pa);
+    }
+}
+
+void as_destroy(struct addrspace *as)
+{
+    if (!as->root)
+        return;
+    struct memregion *r = as->regions;
+    while (r) {
+        struct memregion *next = r->next;
+        unmap_range(as, r->start, r->end);
+        kmem_cache_free(regions(), r);
+        r = next;
+    }
+    as->regions = as->heap = as->stack = NULL;
+    vpmap_destroy_root(as->root);
+    as->root = 0;
+}
+
+void as_activate(struct addrspace *as)
+{
+    vpmap_activate(as->root);
+}
+
+err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, const char *kind,
+                    struct memregion **out)
+{
+    if (!pg_aligned(start) || !pg_aligned(end) || end < start || end > USER_TOP || start == 0)
+        return ERR_INVAL;
+    /* Non-empty regions may not overlap (an empty heap overlaps nothing). */
+    for (struct memregion *r = as->regions; r; r = r->next)
+        if (start < end && r->start < r->end && start < r->end && r->start < end)
+            return ERR_INVAL;
+    struct memregion **link = &as->regions;
+    while (*link && (*link)->start < start)
+        link = &(*link)->next;
+    struct memregion *r = kmem_cache_alloc(regions());
+    if (!r)
+        return ERR_NOMEM;
+    r->start = start;
+    r->end = end;
+    r->perm = perm;
+    r->shared = false;
+    r->kind = kind;
+    r->next = *link;
+    *link = r;
+    if (out)
+        *out = r;
+    return ERR_OK;
+}
+
+struct memregion *as_find_region(struct addrspace *as, vaddr_t va)
+{
+    for (struct memregion *r = as->regions; r; r = r->next)
+        if (va >= r->start && va < r->end)
+            return r;
+    return NULL;
+}
+
+struct copy_ctx {
+    struct addrspace *dst;
+    err_t err;
+};
+
+static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
+{
+    struct copy_ctx *ctx = arg;
+    paddr_t copy;
+    if (ctx->err != ERR_OK)
+        return;
+    if ((ctx->err = pmem_alloc(&copy)) != ERR_OK)
+        return;
+    memcpy(kmap_p2v(copy), kmap_p2v(pa), PG_SIZE);
+    if ((ctx->err = vpmap_map(ctx->dst->root, va, copy, flags)) != ERR_OK)
+        pmem_free(copy);
+}
+
+err_t as_copy(struct addrspace *dst, struct addrspace *src)
+{
+    struct copy_ctx ctx = { dst, ERR_OK };
+    sleeplock_acquire(&src->lock);
+    for (struct memregion *r = src->regions; r && ctx.err == ERR_OK; r = r->next) {
+        struct memregion *copy;
+        ctx.err = as_map_region(dst, r->start, r->end, r->perm, r->kind, &copy);
+        if (ctx.err != ERR_OK)
+            break;
+        copy->shared = r->shared;
+        if (r == src->heap)
+            dst->heap = copy;
+        if (r == src->stack)
+            dst->stack = copy;
+        vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
+    }
+    dst->brk = src->brk;
+    sleeplock_release(&src->lock);
+    return ctx.err;
+}
+
+err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
+{
+    err_t err = ERR_OK;
+    sleeplock_acquire(&as->lock);
+    struct memregion *heap = as->heap;
+    vaddr_t brk = as->brk;
+    vaddr_t new_brk = brk + increment;
+    *old = brk;
+    if (increment > 0) {
+        /* Room below the next region (the stack, or a view), and memory. */
+        vaddr_t limit = heap->next ? heap->next->start : USER_TOP;
+        size_t new_pages = (pg_round_up(new_brk) - heap->end) / PG_SIZE;
+        if (new_brk < brk || new_brk > limit || new_pages > pmem_free_pages())
+            err = ERR_NOMEM;
+        else
+            heap->end = pg_round_up(new_brk);
+    } else if (increment < 0) {
+        if (new_brk > brk || new_brk < heap->start) {
+            err = ERR_NOMEM;
+        } else {
+            vaddr_t new_end = pg_round_up(new_brk);
+            unmap_range(as, new_end, heap->end);
+            heap->end = new_end;
+        }
+    }
+    if (err == ERR_OK)
+        as->brk = new_brk;
+    sleeplock_release(&as->lock);
+    return err;
+}
+
+struct count_ctx {
+    size_t n;
+};
+
+static void count_page(vaddr_t va, paddr_t pa, int flags, void *arg)
+{
+    (void)va, (void)pa, (void)flags;
+    ((struct count_ctx *)arg)->n++;
+}
+
+size_t as_resident_pages(struct addrspace *as, vaddr_t start, vaddr_t end)
+{
+    struct count_ctx ctx = { 0 };
+    vpmap_walk(as->root, start, end, count_page, &ctx);
+    return ctx.n;
+}
+
+void as_print(struct addrspace *as)
+{
+    sleeplock_acquire(&as->lock);
+    kprintf("meminfo: start              end                perm kind    type     resident\n");
+    for (struct memregion *r = as->regions; r; r = r->next) {
+        kprintf("meminfo: 0x%016lx 0x%016lx %c%c%c  %-7s %-8s %lu\n", r->start, r->end,
+                r->perm & MEMPERM_R ? 'r' : '-', r->perm & MEMPERM_W ? 'w' : '-',
+                r->perm & MEMPERM_X ? 'x' : '-', r->kind, r->shared ? "shared" : "private",
+                as_resident_pages(as, r->start, r->end));
+    }
+    sleeplock_release(&as->lock);
+}

@@ -1,0 +1,212 @@
+/*
+ * The scheduler (contract in sched.h): one FIFO ready queue under one
+ * spinlock, shared by every hart, and a scheduler loop per hart.
+ *
+ * The lock is held across every switch: a thread takes it, changes its
+ * own state, and switches to its hart's scheduler context, which releases
+ * it (or a new thread releases it in sched_thread_started). So no other
+ * hart can pick a thread up before its registers are saved.
+ */
+#include <kernel/sched.h>
+#include <kernel/thread.h>
+#include <kernel/console.h>
+#include <kernel/proc.h>
+#include <kernel/riscv.h>
+#include <kernel/vpmap.h>
+
+void swtch(struct context *old, struct context *new);
+void fp_save(uint64_t *regs);
+void fp_restore(const uint64_t *regs);
+
+static struct spinlock sched_lock;
+static struct thread *ready_head, *ready_tail;   /* guarded by sched_lock */
+static struct thread *all_threads;               /* guarded by sched_lock */
+
+static struct spinlock ticks_lock;
+static struct condvar ticks_cv;
+static volatile uint64_t ticks;
+
+void sched_init(void)
+{
+    spinlock_init(&sched_lock, "sched");
+    spinlock_init(&ticks_lock, "ticks");
+    condvar_init(&ticks_cv);
+}
+
+static void enqueue(struct thread *t)
+{
+    t->state = THREAD_RUNNABLE;
+    t->next = NULL;
+    if (ready_tail)
+        ready_tail->next = t;
+    else
+        ready_head = t;
+    ready_tail = t;
+}
+
+static struct thread *dequeue(void)
+{
+    struct thread *t = ready_head;
+    if (t) {
+        ready_head = t->next;
+        if (!ready_head)
+            ready_tail = NULL;
+        t->next = NULL;
+    }
+    return t;
+}
+
+void sched_register(struct thread *t)
+{
+    spinlock_acquire(&sched_lock);
+    t->all_next = all_threads;
+    all_threads = t;
+    spinlock_release(&sched_lock);
+}
+
+void sched_unregister(struct thread *t)
+{
+    spinlock_acquire(&sched_lock);
+    kassert(t->state == THREAD_ZOMBIE || t->state == THREAD_EMBRYO);
+    for (struct thread **link = &all_threads; *link; link = &(*link)->all_next)
+        if (*link == t) {
+            *link = t->all_next;
+            break;
+        }
+    spinlock_release(&sched_lock);
+}
+
+void sched_ready(struct thread *t)
+{
+    spinlock_acquire(&sched_lock);
+    enqueue(t);
+    spinlock_release(&sched_lock);
+}
+
+/* Called with sched_lock held and the current thread's state changed. */
+static void switch_to_scheduler(void)
+{
+    struct cpu *c = mycpu();
+    if (c->noff != 1)
+        panic("sched: switching with %d spinlocks held", c->noff);
+    int intena = c->intena;
+    swtch(&c->thread->ctx, &c->sched_ctx);
+    mycpu()->intena = intena;
+}
+
+void sched_thread_started(void)
+{
+    spinlock_release(&sched_lock);
+}
+
+void sched_yield(void)
+{
+    spinlock_acquire(&sched_lock);
+    enqueue(mycpu()->thread);
+    switch_to_scheduler();
+    spinlock_release(&sched_lock);
+}
+
+void sched_sleep(void *chan, struct spinlock *lk)
+{
+    struct thread *t = thread_current();
+    if (lk != &sched_lock) {
+        spinlock_acquire(&sched_lock);
+        spinlock_release(lk);
+    }
+    t->chan = chan;
+    t->state = THREAD_SLEEPING;
+    switch_to_scheduler();
+    t->chan = NULL;
+    if (lk != &sched_lock) {
+        spinlock_release(&sched_lock);
+        spinlock_acquire(lk);
+    }
+}
+
+static int wakeup(void *chan, int max)
+{
+    int n = 0;
+    spinlock_acquire(&sched_lock);
+    for (struct thread *t = all_threads; t && n < max; t = t->all_next)
+        if (t->state == THREAD_SLEEPING && t->chan == chan) {
+            enqueue(t);
+            n++;
+        }
+    spinlock_release(&sched_lock);
+    return n;
+}
+
+int sched_wakeup(void *chan)
+{
+    return wakeup(chan, 1 << 30);
+}
+
+int sched_wakeup_one(void *chan)
+{
+    return wakeup(chan, 1);
+}
+
+void sched_exit(struct spinlock *held)
+{
+    spinlock_acquire(&sched_lock);
+    if (held)
+        spinlock_release(held);
+    mycpu()->thread->state = THREAD_ZOMBIE;
+    switch_to_scheduler();
+    panic("sched_exit: zombie ran again");
+}
+
+void sched_loop(void)
+{
+    struct cpu *c = mycpu();
+    paddr_t kernel_root = vpmap_kernel_root();
+    for (;;) {
+        intr_on();
+        spinlock_acquire(&sched_lock);
+        struct thread *t = dequeue();
+        if (!t) {
+            spinlock_release(&sched_lock);
+            wfi();
+            continue;
+        }
+        t->state = THREAD_RUNNING;
+        c->thread = t;
+        c->kstack_top = t->kstack + KSTACK_PAGES * PG_SIZE;
+        if (t->proc) {
+            as_activate(&t->proc->as);
+            fp_restore(t->fpregs);
+        }
+        swtch(&c->sched_ctx, &t->ctx);
+        /* t gave the hart back, still holding sched_lock. */
+        if (t->proc && t->state != THREAD_ZOMBIE)
+            fp_save(t->fpregs);
+        vpmap_activate(kernel_root);
+        c->thread = NULL;
+        spinlock_release(&sched_lock);
+    }
+}
+
+void sched_tick(void)
+{
+    if (mycpu()->id != 0)
+        return;
+    spinlock_acquire(&ticks_lock);
+    ticks++;
+    condvar_broadcast(&ticks_cv);
+    spinlock_release(&ticks_lock);
+}
+
+uint64_t sched_ticks(void)
+{
+    return ticks;
+}
+
+void sched_sleep_ticks(uint64_t n)
+{
+    spinlock_acquire(&ticks_lock);
+    uint64_t until = ticks + n;
+    while (ticks < until)
+        condvar_wait(&ticks_cv, &ticks_lock);
+    spinlock_release(&ticks_lock);
+}

@@ -1,0 +1,83 @@
+/*
+ * Threads: allocation of the struct and its guarded kernel stack, and the
+ * trampoline a new thread starts in. A new thread's saved context returns
+ * into thread_start with the scheduler lock held (it was switched to from
+ * sched_loop); from there a kernel thread runs its body and a user thread
+ * drops to user mode through its trap frame.
+ */
+#include <kernel/thread.h>
+#include <kernel/sched.h>
+#include <kernel/kmalloc.h>
+#include <kernel/console.h>
+#include <kernel/riscv.h>
+#include <kernel/string.h>
+#include <kernel/trap.h>
+#include <kernel/vpmap.h>
+
+struct cpu cpus[NCPU];
+
+static struct kmem_cache *thread_cache;
+static int next_tid = 1;
+
+void sched_thread_started(void);    /* sched.c: releases the scheduler lock */
+
+static void thread_start(void)
+{
+    sched_thread_started();
+    struct thread *t = thread_current();
+    if (t->entry) {
+        t->entry(t->arg);
+        sched_exit(NULL);
+    }
+    intr_off();
+    trap_return_to_user(t->tf);
+}
+
+struct thread *thread_current(void)
+{
+    push_off();
+    struct thread *t = mycpu()->thread;
+    pop_off();
+    return t;
+}
+
+struct thread *thread_alloc(const char *name)
+{
+    if (!thread_cache)
+        thread_cache = kmem_cache_create("thread", sizeof(struct thread));
+    struct thread *t = kmem_cache_alloc(thread_cache);
+    if (!t)
+        return NULL;
+    if (vpmap_kstack_alloc(&t->kstack) != ERR_OK) {
+        kmem_cache_free(thread_cache, t);
+        return NULL;
+    }
+    strlcpy(t->name, name, sizeof(t->name));
+    t->tid = __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED);
+    t->state = THREAD_EMBRYO;
+    uint64_t top = t->kstack + KSTACK_PAGES * PG_SIZE;
+    t->tf = (struct trapframe *)(top - sizeof(struct trapframe));
+    memset(t->tf, 0, sizeof(*t->tf));
+    t->ctx.ra = (uint64_t)thread_start;
+    t->ctx.sp = (uint64_t)t->tf;
+    sched_register(t);
+    return t;
+}
+
+struct thread *thread_create(const char *name, void (*entry)(void *), void *arg)
+{
+    struct thread *t = thread_alloc(name);
+    if (!t)
+        return NULL;
+    t->entry = entry;
+    t->arg = arg;
+    sched_ready(t);
+    return t;
+}
+
+void thread_free(struct thread *t)
+{
+    sched_unregister(t);
+    vpmap_kstack_free(t->kstack);
+    kmem_cache_free(thread_cache, t);
+}

@@ -1,0 +1,31 @@
+/*
+ * Condition variables on top of the scheduler's sleep channels: the
+ * condvar's own address is the channel. The waiter count lets signal skip
+ * the scan of sleeping threads when nobody waits.
+ */
+#include <kernel/synch.h>
+#include <kernel/sched.h>
+
+void condvar_init(struct condvar *cv)
+{
+    cv->waiters = 0;
+}
+
+void condvar_wait(struct condvar *cv, struct spinlock *lock)
+{
+    cv->waiters++;
+    sched_sleep(cv, lock);
+    cv->waiters--;
+}
+
+void condvar_signal(struct condvar *cv)
+{
+    if (cv->waiters > 0)
+        sched_wakeup_one(cv);
+}
+
+void condvar_broadcast(struct condvar *cv)
+{
+    if (cv->waiters > 0)
+        sched_wakeup(cv);
+}

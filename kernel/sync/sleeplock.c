@@ -1,0 +1,43 @@
+/*
+ * Sleeplocks: locks held across operations that may sleep (disk I/O, page
+ * faults that allocate). Waiters sleep on the lock's condvar instead of
+ * spinning.
+ */
+#include <kernel/synch.h>
+#include <kernel/thread.h>
+
+void sleeplock_init(struct sleeplock *lock, const char *name)
+{
+    spinlock_init(&lock->lk, name);
+    condvar_init(&lock->cv);
+    lock->locked = false;
+    lock->holder = NULL;
+    lock->name = name;
+}
+
+void sleeplock_acquire(struct sleeplock *lock)
+{
+    spinlock_acquire(&lock->lk);
+    while (lock->locked)
+        condvar_wait(&lock->cv, &lock->lk);
+    lock->locked = true;
+    lock->holder = thread_current();
+    spinlock_release(&lock->lk);
+}
+
+void sleeplock_release(struct sleeplock *lock)
+{
+    spinlock_acquire(&lock->lk);
+    lock->locked = false;
+    lock->holder = NULL;
+    condvar_signal(&lock->cv);
+    spinlock_release(&lock->lk);
+}
+
+bool sleeplock_holding(struct sleeplock *lock)
+{
+    spinlock_acquire(&lock->lk);
+    bool held = lock->locked && lock->holder == thread_current();
+    spinlock_release(&lock->lk);
+    return held;
+}

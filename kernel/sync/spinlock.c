@@ -1,0 +1,66 @@
+/*
+ * Spinlocks. Acquire turns interrupts off on this hart first (push_off), so
+ * an interrupt handler that takes the same lock cannot deadlock against the
+ * code it interrupted; release turns them back on when the outermost lock
+ * is dropped (pop_off). The atomic swap and the fences order every access
+ * inside the critical section.
+ */
+#include <kernel/synch.h>
+#include <kernel/console.h>
+#include <kernel/riscv.h>
+#include <kernel/thread.h>
+
+void spinlock_init(struct spinlock *lock, const char *name)
+{
+    lock->locked = 0;
+    lock->name = name;
+    lock->holder = NULL;
+}
+
+void spinlock_acquire(struct spinlock *lock)
+{
+    push_off();
+    if (spinlock_holding(lock))
+        panic("spinlock_acquire: %s already held by this hart", lock->name);
+    while (__sync_lock_test_and_set(&lock->locked, 1) != 0)
+        ;
+    __sync_synchronize();
+    lock->holder = mycpu();
+}
+
+void spinlock_release(struct spinlock *lock)
+{
+    if (!spinlock_holding(lock))
+        panic("spinlock_release: %s not held", lock->name);
+    lock->holder = NULL;
+    __sync_synchronize();
+    __sync_lock_release(&lock->locked);
+    pop_off();
+}
+
+bool spinlock_holding(struct spinlock *lock)
+{
+    return lock->locked && lock->holder == mycpu();
+}
+
+void push_off(void)
+{
+    bool was_on = intr_get();
+    intr_off();
+    struct cpu *c = mycpu();
+    if (c->noff == 0)
+        c->intena = was_on;
+    c->noff++;
+}
+
+void pop_off(void)
+{
+    struct cpu *c = mycpu();
+    if (intr_get())
+        panic("pop_off: interrupts on");
+    if (c->noff < 1)
+        panic("pop_off: not pushed");
+    c->noff--;
+    if (c->noff == 0 && c->intena)
+        intr_on();
+}

@@ -1,0 +1,81 @@
+/*
+ * Process and memory system calls: argument checking, then the work in
+ * proc.c and vm.c.
+ */
+#include <kernel/console.h>
+#include <kernel/pmem.h>
+#include <kernel/proc.h>
+#include <kernel/sbi.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/uaccess.h>
+#include <kernel/vm.h>
+
+extern volatile uint64_t pgfault_count;
+
+long sys_fork(void)
+{
+    return proc_fork();
+}
+
+long sys_spawn(void)
+{
+    char args[SPAWN_ARGS_MAX];
+    err_t err = syscall_arg_str(0, args, sizeof(args));
+    if (err != ERR_OK)
+        return err;
+    return proc_spawn(args);
+}
+
+long sys_wait(void)
+{
+    return proc_wait(syscall_arg_int(0), syscall_arg_ptr(1));
+}
+
+long sys_exit(void)
+{
+    proc_exit(syscall_arg_int(0));
+}
+
+long sys_getpid(void)
+{
+    return proc_current()->pid;
+}
+
+long sys_sleep(void)
+{
+    unsigned int seconds = (unsigned int)syscall_arg(0);
+    sched_sleep_ticks((uint64_t)seconds * TIMER_HZ);
+    return ERR_OK;
+}
+
+long sys_sbrk(void)
+{
+    vaddr_t old;
+    err_t err = as_sbrk(&proc_current()->as, (long)syscall_arg_int(0), &old);
+    return err == ERR_OK ? (long)old : err;
+}
+
+long sys_meminfo(void)
+{
+    struct proc *p = proc_current();
+    kprintf("meminfo: pid %d (%s)\n", p->pid, p->name);
+    as_print(&p->as);
+    return ERR_OK;
+}
+
+long sys_info(void)
+{
+    struct sys_info info = {
+        .num_pgfault = pgfault_count,
+        .free_pages = pmem_free_pages(),
+        .total_pages = pmem_total_pages(),
+    };
+    return copy_to_user(syscall_arg_ptr(0), &info, sizeof(info));
+}
+
+long sys_halt(void)
+{
+    kprintf("[boot] halt requested by pid %d\n", proc_current()->pid);
+    sbi_shutdown(false);
+}

@@ -1,0 +1,74 @@
+/*
+ * System call dispatch: the number in a7 picks a handler from the table;
+ * the handler's return value becomes a0. Arguments are fetched from the
+ * current thread's trap frame by syscall_arg, and strings are copied in by
+ * syscall_arg_str, the one place that checks them.
+ */
+#include <kernel/syscall.h>
+#include <kernel/thread.h>
+#include <kernel/trap.h>
+#include <kernel/uaccess.h>
+#include <lib/syscall-num.h>
+
+long sys_fork(void);
+long sys_spawn(void);
+long sys_wait(void);
+long sys_exit(void);
+long sys_getpid(void);
+long sys_sleep(void);
+long sys_open(void);
+long sys_close(void);
+long sys_read(void);
+long sys_write(void);
+long sys_link(void);
+long sys_unlink(void);
+long sys_mkdir(void);
+long sys_chdir(void);
+long sys_readdir(void);
+long sys_rmdir(void);
+long sys_fstat(void);
+long sys_sbrk(void);
+long sys_meminfo(void);
+long sys_dup(void);
+long sys_pipe(void);
+long sys_info(void);
+long sys_halt(void);
+
+static long (*const syscalls[SYS_MAX])(void) = {
+    [SYS_fork] = sys_fork,       [SYS_spawn] = sys_spawn,   [SYS_wait] = sys_wait,
+    [SYS_exit] = sys_exit,       [SYS_getpid] = sys_getpid, [SYS_sleep] = sys_sleep,
+    [SYS_open] = sys_open,       [SYS_close] = sys_close,   [SYS_read] = sys_read,
+    [SYS_write] = sys_write,     [SYS_link] = sys_link,     [SYS_unlink] = sys_unlink,
+    [SYS_mkdir] = sys_mkdir,     [SYS_chdir] = sys_chdir,   [SYS_readdir] = sys_readdir,
+    [SYS_rmdir] = sys_rmdir,     [SYS_fstat] = sys_fstat,   [SYS_sbrk] = sys_sbrk,
+    [SYS_meminfo] = sys_meminfo, [SYS_dup] = sys_dup,       [SYS_pipe] = sys_pipe,
+    [SYS_info] = sys_info,       [SYS_halt] = sys_halt,
+};
+
+void syscall_dispatch(struct trapframe *tf)
+{
+    uint64_t num = tf->a7;
+    if (num < SYS_MAX && syscalls[num])
+        tf->a0 = syscalls[num]();
+    else
+        tf->a0 = ERR_NOSYS;
+}
+
+uint64_t syscall_arg(int n)
+{
+    struct trapframe *tf = thread_current()->tf;
+    switch (n) {
+    case 0: return tf->a0;
+    case 1: return tf->a1;
+    case 2: return tf->a2;
+    case 3: return tf->a3;
+    case 4: return tf->a4;
+    default: return tf->a5;
+    }
+}
+
+err_t syscall_arg_str(int n, char *buf, size_t max)
+{
+    ssize_t len = copy_str_from_user(buf, (const char *)syscall_arg(n), max);
+    return len < 0 ? (err_t)len : ERR_OK;
+}

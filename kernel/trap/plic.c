@@ -1,0 +1,67 @@
+/*
+ * The PLIC routes device interrupts to harts. We give every registered
+ * source priority 1 and enable it in each hart's supervisor context, so
+ * whichever hart claims it first handles it. On QEMU virt the supervisor
+ * context of hart h is number 2h+1 (2h is its machine-mode context).
+ */
+#include <kernel/plic.h>
+#include <kernel/platform.h>
+#include <kernel/pmem.h>
+#include <kernel/thread.h>
+#include <kernel/console.h>
+
+#define MAX_IRQ 128
+#define PRIORITY(irq) (4 * (irq))
+#define ENABLE(ctx) (0x2000 + 0x80 * (ctx))
+#define THRESHOLD(ctx) (0x200000 + 0x1000 * (ctx))
+#define CLAIM(ctx) (0x200004 + 0x1000 * (ctx))
+
+static struct {
+    irq_handler_t handler;
+    void *arg;
+} handlers[MAX_IRQ];
+
+static inline volatile uint32_t *reg(uint64_t offset)
+{
+    return (volatile uint32_t *)((char *)kmap_p2v(platform.plic_base) + offset);
+}
+
+static int my_context(void)
+{
+    return 2 * mycpu()->hartid + 1;
+}
+
+void plic_init(void)
+{
+}
+
+void plic_init_hart(void)
+{
+    int ctx = my_context();
+    for (int irq = 1; irq < MAX_IRQ; irq++)
+        if (handlers[irq].handler)
+            reg(ENABLE(ctx))[irq / 32] |= 1U << (irq % 32);
+    *reg(THRESHOLD(ctx)) = 0;
+}
+
+void plic_register_irq(int irq, irq_handler_t handler, void *arg)
+{
+    if (irq <= 0 || irq >= MAX_IRQ)
+        panic("plic_register_irq: bad irq %d", irq);
+    handlers[irq].arg = arg;
+    handlers[irq].handler = handler;
+    *reg(PRIORITY(irq)) = 1;
+    /* Harts started later enable it in plic_init_hart; this one now. */
+    reg(ENABLE(my_context()))[irq / 32] |= 1U << (irq % 32);
+}
+
+void plic_handle(void)
+{
+    int ctx = my_context();
+    uint32_t irq = *reg(CLAIM(ctx));
+    if (irq == 0)
+        return;                  /* another hart claimed it first */
+    if (irq < MAX_IRQ && handlers[irq].handler)
+        handlers[irq].handler(handlers[irq].arg);
+    *reg(CLAIM(ctx)) = irq;      /* complete */
+}

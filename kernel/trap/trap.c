@@ -1,0 +1,126 @@
+/*
+ * The C half of trap handling: dispatch on scause.
+ *
+ *   interrupts: timer (preempt), external (PLIC), software (IPI)
+ *   from user:  ecall (system call), page faults (12, 13, 15: pgfault.c),
+ *               anything else kills the process with a killed: line
+ *   from kernel: page faults inside user-copy helpers (pgfault.c fills the
+ *               page or takes the fixup); anything else is a PANIC
+ */
+#include <kernel/trap.h>
+#include <kernel/riscv.h>
+#include <kernel/console.h>
+#include <kernel/plic.h>
+#include <kernel/sched.h>
+#include <kernel/sbi.h>
+#include <kernel/syscall.h>
+#include <kernel/pgfault.h>
+#include <kernel/platform.h>
+#include <kernel/proc.h>
+#include <kernel/thread.h>
+
+extern char trap_vector[];
+
+static uint64_t timer_interval;
+
+static void timer_arm(void)
+{
+    sbi_set_timer(rdtime() + timer_interval);
+}
+
+void trap_init_hart(void)
+{
+    csr_write(stvec, (uint64_t)trap_vector);
+    csr_write(sscratch, 0);
+    timer_interval = platform.timebase_hz / TIMER_HZ;
+    csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
+    timer_arm();
+}
+
+const char *trap_cause_name(uint64_t scause)
+{
+    static const char *names[] = {
+        [EXC_INST_MISALIGNED] = "instruction address misaligned",
+        [EXC_INST_ACCESS] = "instruction access fault",
+        [EXC_ILLEGAL_INST] = "illegal instruction",
+        [EXC_BREAKPOINT] = "breakpoint",
+        [EXC_LOAD_MISALIGNED] = "load address misaligned",
+        [EXC_LOAD_ACCESS] = "load access fault",
+        [EXC_STORE_MISALIGNED] = "store address misaligned",
+        [EXC_STORE_ACCESS] = "store access fault",
+        [EXC_ECALL_U] = "ecall from user mode",
+        [9] = "ecall from supervisor mode",
+        [EXC_INST_PAGE_FAULT] = "instruction page fault",
+        [EXC_LOAD_PAGE_FAULT] = "load page fault",
+        [EXC_STORE_PAGE_FAULT] = "store page fault",
+    };
+    if (scause & SCAUSE_INTR) {
+        switch (scause & ~SCAUSE_INTR) {
+        case IRQ_S_SOFT: return "supervisor software interrupt";
+        case IRQ_S_TIMER: return "supervisor timer interrupt";
+        case IRQ_S_EXT: return "supervisor external interrupt";
+        default: return "unknown interrupt";
+        }
+    }
+    if (scause < sizeof(names) / sizeof(names[0]) && names[scause])
+        return names[scause];
+    return "unknown exception";
+}
+
+static void interrupt(struct trapframe *tf)
+{
+    switch (tf->scause & ~SCAUSE_INTR) {
+    case IRQ_S_TIMER:
+        timer_arm();
+        sched_tick();
+        /* Preempt whatever thread was running, if it had interrupts on. */
+        if (thread_current() && (!(tf->sstatus & SSTATUS_SPP) || (tf->sstatus & SSTATUS_SPIE)))
+            sched_yield();
+        break;
+    case IRQ_S_EXT:
+        plic_handle();
+        break;
+    case IRQ_S_SOFT:
+        csr_clear(sip, 1UL << IRQ_S_SOFT);
+        break;
+    default:
+        panic_trap(tf, "unexpected interrupt");
+    }
+}
+
+static void user_exception(struct trapframe *tf)
+{
+    intr_on();
+    switch (tf->scause) {
+    case EXC_ECALL_U:
+        tf->sepc += 4;
+        syscall_dispatch(tf);
+        break;
+    case EXC_INST_PAGE_FAULT:
+    case EXC_LOAD_PAGE_FAULT:
+    case EXC_STORE_PAGE_FAULT:
+        pgfault_user(tf);
+        break;
+    default:
+        proc_kill_current(trap_cause_name(tf->scause), tf->stval, tf->sepc);
+    }
+}
+
+void trap_handler(struct trapframe *tf)
+{
+    bool from_user = !(tf->sstatus & SSTATUS_SPP);
+    if (tf->scause & SCAUSE_INTR)
+        interrupt(tf);
+    else if (from_user)
+        user_exception(tf);
+    else if (tf->scause == EXC_INST_PAGE_FAULT || tf->scause == EXC_LOAD_PAGE_FAULT ||
+             tf->scause == EXC_STORE_PAGE_FAULT)
+        pgfault_kernel(tf);
+    else
+        panic_trap(tf, "kernel trap: %s", trap_cause_name(tf->scause));
+    if (from_user) {
+        struct proc *p = proc_current();
+        if (p && p->killed)
+            proc_exit(-1);
+    }
+}

@@ -1,0 +1,549 @@
+/*
+ * mkfs: builds and checks osv simple file system images on the host.
+ *
+ *   mkfs fs.img FILE...     writes a new image holding FILE... in its root
+ *                           directory, in argument order, named by basename
+ *   mkfs --check fs.img     checks an image; prints "fs.img: clean" and exits
+ *                           0, or lists every problem found and exits 1
+ *
+ * The format is include/kernel/sfs.h. An image made here is MKFS_BLOCKS
+ * blocks of 4096 bytes (32 MiB) laid out as
+ *
+ *   block 0         unused (boot block)
+ *   block 1         superblock; journal_state = SFS_JOURNAL_EMPTY
+ *   blocks 2..65    journal (64 blocks, all zero: nothing to replay)
+ *   next 16 blocks  inode table: 1024 inodes of 64 bytes; 0 unused, 1 root
+ *   next block      free-block bitmap (one block covers 32768 blocks)
+ *   the rest        data: directories, files, indirect blocks
+ *
+ * Files are written contiguously, in argument order, so the root directory
+ * lists them in that order (API.md wants README, largefile, smallfile
+ * first; the Makefile passes them so). The check recomputes everything a
+ * mounted file system relies on: every block in use is reachable exactly
+ * once and marked in the bitmap (and nothing else is), every directory entry
+ * names a live inode, every directory has the right "." and "..", no
+ * directory has two names, and every link count is the number of entries
+ * naming the inode.
+ *
+ * Built with the host compiler and -DOSV_HOST_TOOL (see the Makefile).
+ */
+#include <lib/types.h>
+#include <kernel/sfs.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MKFS_BLOCKS 8192               /* 32 MiB */
+#define MKFS_INODES 1024
+#define MKFS_JOURNAL_BLOCKS 64
+
+#define BS SFS_BLOCK_SIZE
+
+static uint8_t *img;                   /* the whole image in memory */
+static struct sfs_superblock *sb;      /* inside img, block 1 */
+
+static void *block(uint32_t b)
+{
+    return img + (size_t)b * BS;
+}
+
+static struct sfs_inode *inode(uint32_t inum)
+{
+    struct sfs_inode *table = block(SFS_INODE_BLOCK(sb, inum));
+    return &table[SFS_INODE_INDEX(inum)];
+}
+
+static int bitmap_get(uint32_t b)
+{
+    uint8_t *map = block(sb->bitmap_start);
+    return (map[b / 8] >> (b % 8)) & 1;
+}
+
+static void bitmap_set(uint32_t b)
+{
+    uint8_t *map = block(sb->bitmap_start);
+    map[b / 8] |= (uint8_t)(1 << (b % 8));
+}
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "mkfs: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    exit(1);
+}
+
+/* ------------------------------------------------------------- building */
+
+static uint32_t next_block;            /* data blocks are handed out in order */
+static uint32_t next_inode = SFS_ROOT_INODE;
+
+static uint32_t alloc_block(void)
+{
+    if (next_block >= sb->nblocks)
+        die("image full (%u blocks)", sb->nblocks);
+    bitmap_set(next_block);
+    return next_block++;
+}
+
+static uint32_t alloc_inode(int type)
+{
+    if (next_inode >= sb->ninodes)
+        die("out of inodes (%u)", sb->ninodes);
+    struct sfs_inode *ip = inode(next_inode);
+    memset(ip, 0, sizeof(*ip));
+    ip->type = (uint16_t)type;
+    return next_inode++;
+}
+
+/* Returns *slot, allocating a block for it first if it is 0. */
+static uint32_t slot_block(uint32_t *slot)
+{
+    if (*slot == 0)
+        *slot = alloc_block();
+    return *slot;
+}
+
+/* The disk block holding block fbn of the file, allocated if missing. */
+static uint32_t file_block(struct sfs_inode *ip, uint64_t fbn)
+{
+    if (fbn < SFS_NDIRECT)
+        return slot_block(&ip->direct[fbn]);
+    fbn -= SFS_NDIRECT;
+    if (fbn < SFS_NINDIRECT) {
+        uint32_t *ind = block(slot_block(&ip->indirect));
+        return slot_block(&ind[fbn]);
+    }
+    fbn -= SFS_NINDIRECT;
+    if (fbn >= SFS_NDINDIRECT)
+        die("file too large");
+    uint32_t *dind = block(slot_block(&ip->dindirect));
+    uint32_t *ind = block(slot_block(&dind[fbn / SFS_NINDIRECT]));
+    return slot_block(&ind[fbn % SFS_NINDIRECT]);
+}
+
+/* Appends n bytes to the file. */
+static void append(uint32_t inum, const void *data, size_t n)
+{
+    struct sfs_inode *ip = inode(inum);
+    const uint8_t *src = data;
+    while (n > 0) {
+        uint64_t off = ip->size % BS;
+        size_t m = BS - off < n ? BS - off : n;
+        uint8_t *dst = block(file_block(ip, ip->size / BS));
+        memcpy(dst + off, src, m);
+        ip->size += m;
+        src += m;
+        n -= m;
+    }
+}
+
+static void dir_add(uint32_t dir, const char *name, uint32_t inum)
+{
+    struct sfs_dirent d;
+    memset(&d, 0, sizeof(d));
+    if (strlen(name) == 0 || strlen(name) >= SFS_NAME_LEN)
+        die("name '%s' must be 1 to %d bytes", name, SFS_NAME_LEN - 1);
+    strcpy(d.name, name);
+    d.inode_num = (int32_t)inum;
+    append(dir, &d, sizeof(d));
+    inode(inum)->nlink++;
+}
+
+static uint32_t dir_find(uint32_t dir, const char *name)
+{
+    struct sfs_inode *ip = inode(dir);
+    for (uint64_t off = 0; off < ip->size; off += sizeof(struct sfs_dirent)) {
+        struct sfs_dirent *d = (struct sfs_dirent *)((uint8_t *)block(file_block(ip, off / BS)) + off % BS);
+        if (d->inode_num != 0 && strncmp(d->name, name, SFS_NAME_LEN) == 0)
+            return (uint32_t)d->inode_num;
+    }
+    return 0;
+}
+
+static const char *basename_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static void add_file(uint32_t root, const char *path)
+{
+    const char *name = basename_of(path);
+    if (dir_find(root, name) != 0)
+        die("%s: a file named '%s' is already in the image", path, name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        die("%s: cannot open", path);
+    uint32_t inum = alloc_inode(SFS_TYPE_FILE);
+    dir_add(root, name, inum);
+    static uint8_t buf[BS];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        append(inum, buf, n);
+    if (ferror(f))
+        die("%s: read error", path);
+    fclose(f);
+}
+
+static int make_image(const char *out, int nfiles, char **files)
+{
+    img = calloc(MKFS_BLOCKS, BS);
+    if (img == NULL)
+        die("out of memory");
+    sb = block(SFS_SUPERBLOCK_BLOCK);
+    sb->magic = SFS_MAGIC;
+    sb->version = SFS_VERSION;
+    sb->nblocks = MKFS_BLOCKS;
+    sb->ninodes = MKFS_INODES;
+    sb->journal_start = SFS_SUPERBLOCK_BLOCK + 1;
+    sb->journal_blocks = MKFS_JOURNAL_BLOCKS;
+    sb->journal_state = SFS_JOURNAL_EMPTY;
+    sb->inode_start = sb->journal_start + sb->journal_blocks;
+    sb->inode_blocks = (MKFS_INODES + SFS_INODES_PER_BLOCK - 1) / SFS_INODES_PER_BLOCK;
+    sb->bitmap_start = sb->inode_start + sb->inode_blocks;
+    sb->bitmap_blocks = (MKFS_BLOCKS + SFS_BITS_PER_BLOCK - 1) / SFS_BITS_PER_BLOCK;
+    sb->data_start = sb->bitmap_start + sb->bitmap_blocks;
+    sb->root_inode = SFS_ROOT_INODE;
+
+    for (uint32_t b = 0; b < sb->data_start; b++)
+        bitmap_set(b);
+    next_block = sb->data_start;
+
+    uint32_t root = alloc_inode(SFS_TYPE_DIR);
+    if (root != SFS_ROOT_INODE)
+        die("root is inode %u, not %u", root, SFS_ROOT_INODE);
+    dir_add(root, ".", root);
+    dir_add(root, "..", root);
+    for (int i = 0; i < nfiles; i++)
+        add_file(root, files[i]);
+
+    FILE *f = fopen(out, "wb");
+    if (f == NULL)
+        die("%s: cannot create", out);
+    if (fwrite(img, BS, MKFS_BLOCKS, f) != MKFS_BLOCKS || fclose(f) != 0)
+        die("%s: write error", out);
+    printf("mkfs: %s: %d files, %u of %u blocks and %u of %u inodes used\n", out, nfiles,
+           next_block, sb->nblocks, next_inode, sb->ninodes);
+    return 0;
+}
+
+/* ------------------------------------------------------------- checking */
+
+static const char *check_name;        /* the image's path, for messages */
+static int nproblems;
+static uint32_t *owner;               /* per block: the inode using it, 0 = none */
+static uint32_t *refs;                /* per inode: directory entries naming it */
+static uint32_t *parent;              /* per directory inode: the directory naming it */
+
+static void problem(const char *fmt, ...)
+{
+    va_list ap;
+    if (++nproblems > 100)
+        return;
+    printf("%s: ", check_name);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+}
+
+/* Records that inode inum uses block b; false if b cannot be read. */
+static int claim(uint32_t inum, uint32_t b)
+{
+    if (b < sb->data_start || b >= sb->nblocks) {
+        problem("inode %u: block %u is outside the data area", inum, b);
+        return 0;
+    }
+    if (owner[b] != 0) {
+        problem("block %u is used by inode %u and by inode %u", b, owner[b], inum);
+        return 0;
+    }
+    owner[b] = inum;
+    return 1;
+}
+
+/* Claims an indirect block and its entries; fbn is the file block number
+ * of its first entry, nb the number of blocks the file's size needs. */
+static void claim_indirect(uint32_t inum, uint32_t b, uint64_t fbn, uint64_t nb, int depth)
+{
+    if (b == 0)
+        return;
+    if (fbn >= nb)
+        problem("inode %u: block %u lies past the end of the file", inum, b);
+    if (!claim(inum, b))
+        return;
+    uint32_t *entries = block(b);
+    uint64_t span = depth == 1 ? 1 : SFS_NINDIRECT;
+    for (uint64_t i = 0; i < SFS_NINDIRECT; i++) {
+        if (depth == 1) {
+            if (entries[i] == 0)
+                continue;
+            if (fbn + i >= nb)
+                problem("inode %u: block %u lies past the end of the file", inum, entries[i]);
+            claim(inum, entries[i]);
+        } else {
+            claim_indirect(inum, entries[i], fbn + i * span, nb, depth - 1);
+        }
+    }
+}
+
+static void claim_inode_blocks(uint32_t inum, struct sfs_inode *ip)
+{
+    uint64_t nb = (ip->size + BS - 1) / BS;
+    for (uint64_t i = 0; i < SFS_NDIRECT; i++) {
+        if (ip->direct[i] == 0)
+            continue;
+        if (i >= nb)
+            problem("inode %u: block %u lies past the end of the file", inum, ip->direct[i]);
+        claim(inum, ip->direct[i]);
+    }
+    claim_indirect(inum, ip->indirect, SFS_NDIRECT, nb, 1);
+    claim_indirect(inum, ip->dindirect, SFS_NDIRECT + SFS_NINDIRECT, nb, 2);
+}
+
+/* The block holding file block fbn, or 0 (a hole, or a bad pointer
+ * already reported). */
+static uint32_t lookup_block(struct sfs_inode *ip, uint64_t fbn)
+{
+    uint32_t b;
+    if (fbn < SFS_NDIRECT) {
+        b = ip->direct[fbn];
+    } else if ((fbn -= SFS_NDIRECT) < SFS_NINDIRECT) {
+        if (ip->indirect < sb->data_start || ip->indirect >= sb->nblocks)
+            return 0;
+        b = ((uint32_t *)block(ip->indirect))[fbn];
+    } else {
+        fbn -= SFS_NINDIRECT;
+        if (fbn >= SFS_NDINDIRECT || ip->dindirect < sb->data_start || ip->dindirect >= sb->nblocks)
+            return 0;
+        uint32_t ind = ((uint32_t *)block(ip->dindirect))[fbn / SFS_NINDIRECT];
+        if (ind < sb->data_start || ind >= sb->nblocks)
+            return 0;
+        b = ((uint32_t *)block(ind))[fbn % SFS_NINDIRECT];
+    }
+    return b >= sb->data_start && b < sb->nblocks ? b : 0;
+}
+
+/* Reads entry i of directory ip into *d (zeros for a hole). */
+static void read_dirent(struct sfs_inode *ip, uint64_t i, struct sfs_dirent *d)
+{
+    uint64_t off = i * sizeof(*d);
+    uint32_t b = lookup_block(ip, off / BS);
+    if (b == 0)
+        memset(d, 0, sizeof(*d));
+    else
+        memcpy(d, (uint8_t *)block(b) + off % BS, sizeof(*d));
+}
+
+static int name_ok(const char *name)
+{
+    size_t len = strnlen(name, SFS_NAME_LEN);
+    return len > 0 && len < SFS_NAME_LEN && memchr(name, '/', len) == NULL;
+}
+
+/* Checks directory dir; queues its subdirectories in queue[*tail]. */
+static void check_dir(uint32_t dir, uint32_t *queue, uint32_t *tail)
+{
+    struct sfs_inode *ip = inode(dir);
+    if (ip->size % sizeof(struct sfs_dirent) != 0)
+        problem("directory %u: size %llu is not a multiple of %zu", dir,
+                (unsigned long long)ip->size, sizeof(struct sfs_dirent));
+    uint64_t n = ip->size / sizeof(struct sfs_dirent);
+    if (n < 2) {
+        problem("directory %u: lacks \".\" and \"..\"", dir);
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        struct sfs_dirent d;
+        read_dirent(ip, i, &d);
+        if (i < 2) {
+            const char *want = i == 0 ? "." : "..";
+            uint32_t target = i == 0 ? dir : parent[dir];
+            if (strncmp(d.name, want, SFS_NAME_LEN) != 0)
+                problem("directory %u: entry %llu is '%.28s', not \"%s\"", dir,
+                        (unsigned long long)i, d.name, want);
+            else if ((uint32_t)d.inode_num != target)
+                problem("directory %u: \"%s\" names inode %d, not %u", dir, want, d.inode_num, target);
+        }
+        if (d.inode_num == 0)
+            continue;
+        if (d.inode_num < 0 || (uint32_t)d.inode_num >= sb->ninodes) {
+            problem("directory %u: entry '%.28s' names inode %d, which does not exist", dir,
+                    d.name, d.inode_num);
+            continue;
+        }
+        uint32_t child = (uint32_t)d.inode_num;
+        struct sfs_inode *cp = inode(child);
+        if (cp->type == SFS_TYPE_FREE) {
+            problem("directory %u: entry '%.28s' names free inode %u", dir, d.name, child);
+            continue;
+        }
+        refs[child]++;
+        if (i < 2)
+            continue;
+        if (!name_ok(d.name) || strcmp(d.name, ".") == 0 || strcmp(d.name, "..") == 0) {
+            problem("directory %u: entry %llu has a bad name '%.28s'", dir, (unsigned long long)i, d.name);
+            continue;
+        }
+        for (uint64_t j = 2; j < i; j++) {
+            struct sfs_dirent e;
+            read_dirent(ip, j, &e);
+            if (e.inode_num != 0 && strncmp(e.name, d.name, SFS_NAME_LEN) == 0)
+                problem("directory %u: two entries named '%.28s'", dir, d.name);
+        }
+        if (cp->type == SFS_TYPE_DIR) {
+            if (parent[child] != 0) {
+                problem("directory %u has two names (in directories %u and %u)", child, parent[child], dir);
+                continue;
+            }
+            parent[child] = dir;
+            queue[(*tail)++] = child;
+        }
+    }
+}
+
+static int check_superblock(size_t image_bytes)
+{
+    if (image_bytes < 2 * BS) {
+        problem("image too small (%zu bytes)", image_bytes);
+        return 0;
+    }
+    if (sb->magic != SFS_MAGIC) {
+        problem("bad magic %#x (want %#x): not an sfs image", sb->magic, SFS_MAGIC);
+        return 0;
+    }
+    if (sb->version != SFS_VERSION)
+        problem("version %u, this tool knows %u", sb->version, SFS_VERSION);
+    int ok = 1;
+    if ((uint64_t)sb->nblocks * BS > image_bytes) {
+        problem("superblock says %u blocks, the image has only %zu", sb->nblocks, image_bytes / BS);
+        ok = 0;
+    }
+    if (sb->journal_start < 2 || sb->inode_start < sb->journal_start + sb->journal_blocks ||
+        sb->bitmap_start < sb->inode_start + sb->inode_blocks ||
+        sb->data_start < sb->bitmap_start + sb->bitmap_blocks || sb->data_start > sb->nblocks) {
+        problem("regions overlap or are out of order (journal %u+%u, inodes %u+%u, bitmap %u+%u, data %u, end %u)",
+                sb->journal_start, sb->journal_blocks, sb->inode_start, sb->inode_blocks, sb->bitmap_start,
+                sb->bitmap_blocks, sb->data_start, sb->nblocks);
+        ok = 0;
+    }
+    if ((uint64_t)sb->inode_blocks * SFS_INODES_PER_BLOCK < sb->ninodes ||
+        (uint64_t)sb->bitmap_blocks * SFS_BITS_PER_BLOCK < sb->nblocks) {
+        problem("the inode table or the bitmap is too small for %u inodes, %u blocks", sb->ninodes, sb->nblocks);
+        ok = 0;
+    }
+    if (sb->root_inode != SFS_ROOT_INODE || sb->ninodes <= SFS_ROOT_INODE) {
+        problem("root inode is %u, want %u", sb->root_inode, SFS_ROOT_INODE);
+        ok = 0;
+    }
+    if (sb->journal_state != SFS_JOURNAL_EMPTY)
+        problem("the journal is not empty (state %u): it needs replaying", sb->journal_state);
+    return ok;
+}
+
+static int check_image(const char *path)
+{
+    check_name = path;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "mkfs: %s: cannot open\n", path);
+        return 1;
+    }
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    if (len < 0)
+        die("%s: cannot size", path);
+    img = calloc(1, (size_t)len + 2 * BS);
+    if (img == NULL || fread(img, 1, (size_t)len, f) != (size_t)len)
+        die("%s: read error", path);
+    fclose(f);
+    sb = block(SFS_SUPERBLOCK_BLOCK);
+    if (!check_superblock((size_t)len)) {
+        printf("%s: %d problem%s\n", path, nproblems, nproblems == 1 ? "" : "s");
+        return 1;
+    }
+
+    owner = calloc(sb->nblocks, sizeof(*owner));
+    refs = calloc(sb->ninodes, sizeof(*refs));
+    parent = calloc(sb->ninodes, sizeof(*parent));
+    uint32_t *queue = calloc(sb->ninodes, sizeof(*queue));
+    if (!owner || !refs || !parent || !queue)
+        die("out of memory");
+
+    /* Every inode: a known type, and the blocks it uses. */
+    for (uint32_t i = 0; i < sb->ninodes; i++) {
+        struct sfs_inode *ip = inode(i);
+        if (ip->type == SFS_TYPE_FREE) {
+            static const struct sfs_inode zero;
+            if (memcmp(ip, &zero, sizeof(zero)) != 0)
+                problem("inode %u is free but not zeroed", i);
+            continue;
+        }
+        if (i == 0) {
+            problem("inode 0 is in use (type %u); it must stay free", ip->type);
+            continue;
+        }
+        if (ip->type > SFS_TYPE_DEV) {
+            problem("inode %u: unknown type %u", i, ip->type);
+            continue;
+        }
+        claim_inode_blocks(i, ip);
+    }
+
+    /* The tree from the root: names, ".", "..", link references. */
+    if (inode(SFS_ROOT_INODE)->type != SFS_TYPE_DIR) {
+        problem("the root (inode %u) is not a directory", SFS_ROOT_INODE);
+    } else {
+        uint32_t head = 0, tail = 0;
+        parent[SFS_ROOT_INODE] = SFS_ROOT_INODE;
+        queue[tail++] = SFS_ROOT_INODE;
+        while (head < tail)
+            check_dir(queue[head++], queue, &tail);
+    }
+    for (uint32_t i = 1; i < sb->ninodes; i++) {
+        struct sfs_inode *ip = inode(i);
+        if (ip->type == SFS_TYPE_FREE || ip->type > SFS_TYPE_DEV)
+            continue;
+        if (refs[i] == 0)
+            problem("inode %u is in use but no directory entry names it", i);
+        else if (refs[i] != ip->nlink)
+            problem("inode %u: link count %u, but %u directory entries name it", i, ip->nlink, refs[i]);
+    }
+
+    /* The bitmap against the blocks found in use. */
+    for (uint32_t b = 0; b < sb->nblocks; b++) {
+        int used = b < sb->data_start || owner[b] != 0;
+        int marked = bitmap_get(b);
+        if (used && !marked)
+            problem("block %u is in use but marked free", b);
+        else if (!used && marked)
+            problem("block %u is marked used but nothing uses it", b);
+    }
+
+    if (nproblems == 0) {
+        printf("%s: clean\n", path);
+        return 0;
+    }
+    if (nproblems > 100)
+        printf("%s: ... and %d more\n", path, nproblems - 100);
+    printf("%s: %d problem%s\n", path, nproblems, nproblems == 1 ? "" : "s");
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--check") == 0)
+        return check_image(argv[2]);
+    if (argc < 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: mkfs fs.img FILE...\n       mkfs --check fs.img\n");
+        return 2;
+    }
+    return make_image(argv[1], argc - 2, argv + 2);
+}

@@ -1,0 +1,57 @@
+/*
+ * getpid_sleep: getpid is positive, stable and unique among live
+ * processes; sleep returns (0, 1 and 2 seconds, in one process and in
+ * several children sleeping at once). Durations are not timed: a loaded
+ * CI machine makes wall-clock checks flaky.
+ */
+#include <lib/test.h>
+#include <lib/stdio.h>
+#include <lib/usyscall.h>
+
+#define expect(expr, want)                                                   \
+    do {                                                                     \
+        long _got = (long)(expr), _want = (long)(want);                      \
+        if (_got != _want)                                                   \
+            error("%s = %ld, expected %ld", #expr, _got, _want);             \
+    } while (0)
+
+#define NCHILD 6
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    int me = getpid();
+    assert(me > 1);                 /* 1 is init */
+    expect(getpid(), me);
+
+    sleep(0);
+    expect(getpid(), me);
+    sleep(1);
+    expect(getpid(), me);
+
+    /* Children sleeping at the same time, each with its own pid. */
+    int pids[NCHILD];
+    for (int i = 0; i < NCHILD; i++) {
+        pids[i] = fork();
+        if (pids[i] == 0) {
+            int p = getpid();
+            sleep(1 + (i & 1));
+            exit(getpid() == p ? p : -2);
+        }
+        assert(pids[i] > 0);
+        assert(pids[i] != me);
+        for (int j = 0; j < i; j++)
+            if (pids[j] == pids[i])
+                error("two live children share pid %d", pids[i]);
+    }
+    for (int i = 0; i < NCHILD; i++) {
+        int status;
+        expect(wait(pids[i], &status), pids[i]);
+        expect(status, pids[i]);
+    }
+    expect(getpid(), me);
+
+    pass("getpid_sleep");
+    return 0;
+}

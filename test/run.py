@@ -1,0 +1,550 @@
+#!/usr/bin/env python3
+"""
+osv-rv test runner: boots the kernel in QEMU, types each test program's name
+at the shell prompt, reads the console protocol and checks that no physical
+frames leaked. Standard-library Python 3 only.
+
+Usage
+    python3 test/run.py                 every test (test/*.c but bench_*)
+    python3 test/run.py NAME [NAME...]  only these tests (make test T=NAME)
+    python3 test/run.py --bench         the benchmarks (test/bench_*.c)
+    python3 test/run.py --list          list the tests and their metadata
+Options
+    -v, --verbose      echo the console while it runs
+    --timeout SECONDS  time limit of a test without its own timeout= (30)
+    --keep-going       run every test even after a failure (the default)
+    --stop             stop at the first failure
+    --cpus N           harts of the QEMU machine (default: $CPUS or 4)
+    --build DIR        where kernel.elf and fs.img are (default: build)
+
+How a test is judged. For each test the runner types `NAME` and waits for
+the shell's `$ ` prompt to come back. The output in between (ANSI colour
+codes stripped) must have at least one line starting `passed`, no line
+with `ERROR` or `Assertion failed`, no `PANIC`, and exactly as many
+`killed:` lines as the test declares (0 by default). Before and after the
+test the runner runs `free` (one line `free_pages=N total_pages=M`); the
+free_pages value after must equal the one before, retried for ~2 s so that
+orphans still being reaped by init can finish.
+
+Metadata. A test declares options in a comment among its first 40 lines:
+    // test: expect-killed=3 timeout=60
+    // test: own-boot
+Keys (several per line, separated by spaces or commas, several lines allowed):
+    expect-killed=N   exactly N `killed:` lines are expected (default 0)
+    timeout=SECONDS   time limit for the test to bring the prompt back
+    own-boot          run in a fresh boot of its own (may panic or wedge
+                      the machine, or needs a pristine kernel)
+    cpus=N            run on a machine with N harts (implies a boot shared
+                      only with tests of the same cpus=)
+    no-leak-check     do not compare free_pages before and after
+An unknown key fails the test, so a typo does not go unnoticed.
+
+Boots. Tests without own-boot and with the same cpus share one boot, in
+name order; a panic, a hang, or QEMU exiting fails the test that was running
+and the runner goes on with a fresh boot. Each boot uses a fresh temporary
+copy of fs.img and its full console is saved in build/test-logs/.
+The runner ends with `N passed, N failed` alone on a line and exits 1 if
+anything failed (2 for a usage or setup error).
+"""
+
+import argparse
+import atexit
+import codecs
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TEST_DIR = os.path.join(ROOT, "test")
+OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
+QEMU = "qemu-system-riscv64"
+MEM = "256M"                 # tests (info) assume 256 MiB
+
+BOOT_TIMEOUT = 60.0          # OpenSBI banner to the first prompt
+DEFAULT_TIMEOUT = 30.0       # per test, unless the test says timeout=
+FREE_TIMEOUT = 15.0          # one run of `free`
+LEAK_RETRIES = 6             # extra `free` runs before calling it a leak
+LEAK_RETRY_DELAY = 0.35      # seconds between them (~2 s in all)
+QUIT_TIMEOUT = 5.0
+EXCERPT_LINES = 20
+
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+FREE_RE = re.compile(r"free_pages=(\d+)\s+total_pages=(\d+)")
+PROMPT_RE = re.compile(r"(?:^|\n)\$ ")
+META_RE = re.compile(r"^\s*(?://|/?\*+)\s*test:\s*(.*?)\s*(?:\*/)?\s*$")
+META_KEYS = {"expect-killed", "timeout", "own-boot", "cpus", "no-leak-check"}
+
+
+# ------------------------------------------------------------------ tests
+
+class Test:
+    def __init__(self, name, path):
+        self.name = name
+        self.path = path
+        self.bench = name.startswith("bench_")
+        self.expect_killed = 0
+        self.timeout = None
+        self.own_boot = False
+        self.cpus = None
+        self.leak_check = True
+        self.meta_error = None
+        self.parse_metadata()
+
+    def parse_metadata(self):
+        try:
+            with open(self.path, encoding="utf-8", errors="replace") as f:
+                lines = [next(f, "") for _ in range(40)]
+        except OSError as e:
+            self.meta_error = str(e)
+            return
+        for line in lines:
+            m = META_RE.match(line)
+            if not m:
+                continue
+            for tok in re.split(r"[,\s]+", m.group(1)):
+                if tok:
+                    self.apply(tok)
+
+    def apply(self, tok):
+        key, _, value = tok.partition("=")
+        try:
+            if key not in META_KEYS:
+                raise ValueError("unknown metadata key")
+            if key == "expect-killed":
+                self.expect_killed = int(value)
+            elif key == "timeout":
+                self.timeout = float(value)
+            elif key == "own-boot":
+                self.own_boot = value in ("", "1", "yes", "true")
+            elif key == "cpus":
+                self.cpus = int(value)
+                if self.cpus < 1:
+                    raise ValueError("cpus must be >= 1")
+            elif key == "no-leak-check":
+                self.leak_check = value not in ("", "1", "yes", "true")
+        except ValueError as e:
+            self.meta_error = "bad metadata '%s' in %s: %s" % (
+                tok, os.path.relpath(self.path, ROOT), e)
+
+    def describe(self):
+        parts = []
+        if self.expect_killed:
+            parts.append("expect-killed=%d" % self.expect_killed)
+        if self.timeout:
+            parts.append("timeout=%g" % self.timeout)
+        if self.own_boot:
+            parts.append("own-boot")
+        if self.cpus:
+            parts.append("cpus=%d" % self.cpus)
+        if not self.leak_check:
+            parts.append("no-leak-check")
+        return " ".join(parts)
+
+
+def discover(bench):
+    tests = []
+    for fn in sorted(os.listdir(TEST_DIR)):
+        if not fn.endswith(".c"):
+            continue
+        name = fn[:-2]
+        if name.startswith("bench_") != bench:
+            continue
+        tests.append(Test(name, os.path.join(TEST_DIR, fn)))
+    return tests
+
+
+# ---------------------------------------------------------------- console
+
+class BootError(Exception):
+    pass
+
+
+class Machine:
+    """One QEMU boot, its console as text, and its log file."""
+
+    live = set()             # every Machine not yet stopped (for atexit)
+
+    def __init__(self, build, cpus, log_path, verbose):
+        self.build = build
+        self.cpus = cpus
+        self.log_path = log_path
+        self.verbose = verbose
+        self.text = ""           # everything read, '\r' removed
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.proc = None
+        self.exited = False
+        self.tmpdir = tempfile.mkdtemp(prefix="osv-rv-test-")
+        self.img = os.path.join(self.tmpdir, "fs.img")
+        shutil.copyfile(os.path.join(build, "fs.img"), self.img)
+        self.log = open(log_path, "w", encoding="utf-8", errors="replace")
+
+    def start(self):
+        cmd = [QEMU, "-machine", "virt", "-bios", OPENSBI,
+               "-kernel", os.path.join(self.build, "kernel.elf"),
+               "-m", MEM, "-smp", str(self.cpus), "-nographic",
+               "-global", "virtio-mmio.force-legacy=false",
+               "-drive", "file=%s,if=none,format=raw,id=x0" % self.img,
+               "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
+        self.log.write("# " + " ".join(cmd) + "\n")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, bufsize=0)
+        Machine.live.add(self)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+
+    # Reads whatever QEMU printed within `timeout` seconds (at most).
+    def pump(self, timeout):
+        if self.exited:
+            return False
+        fd = self.proc.stdout.fileno()
+        r, _, _ = select.select([fd], [], [], max(0.0, timeout))
+        if not r:
+            return False
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            return False
+        if not data:
+            self.exited = True
+            self.proc.wait()
+            return False
+        s = self.decoder.decode(data).replace("\r", "")
+        self.text += s
+        self.log.write(s)
+        self.log.flush()
+        if self.verbose:
+            sys.stdout.write(s)
+            sys.stdout.flush()
+        return True
+
+    # Waits until pred(text from `start`) is a match, PANIC shows up, QEMU
+    # exits, or the deadline passes. Returns (match or None, reason).
+    def wait_for(self, regex, start, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            m = regex.search(self.text, start)
+            if m:
+                return m, None
+            if "PANIC" in self.text[start:]:
+                # Let the backtrace arrive before reporting.
+                end = time.monotonic() + 2.0
+                while not self.exited and time.monotonic() < end:
+                    self.pump(end - time.monotonic())
+                return None, "kernel panic"
+            if self.exited:
+                return None, "QEMU exited (status %s)" % self.proc.returncode
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None, "timeout after %gs" % timeout
+            self.pump(min(left, 0.5))
+
+    def send(self, line):
+        try:
+            self.proc.stdin.write((line + "\r").encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self.exited = True
+
+    def boot(self):
+        self.start()
+        m, why = self.wait_for(PROMPT_RE, 0, BOOT_TIMEOUT)
+        if not m:
+            raise BootError("boot failed: " + why)
+
+    # Types a command at the prompt and waits for the next prompt.
+    # Returns (output between the echoed command and the prompt, failure
+    # reason or None, seconds).
+    def run(self, command, timeout):
+        start = len(self.text)
+        t0 = time.monotonic()
+        self.send(command)
+        m, why = self.wait_for(PROMPT_RE, start, timeout)
+        dt = time.monotonic() - t0
+        if not m:
+            return self.text[start:], why, dt
+        out = self.text[start:m.start()]
+        # Drop the echo of what we typed.
+        if out.startswith(command):
+            out = out[len(command):]
+        out = out[1:] if out.startswith("\n") else out
+        return out, None, dt
+
+    # Runs `free`; returns (free_pages, output, failure reason).
+    def free_pages(self):
+        out, why, _ = self.run("free", FREE_TIMEOUT)
+        if why:
+            return None, out, why
+        m = FREE_RE.search(ANSI_RE.sub("", out))
+        if not m:
+            return None, out, "`free` printed no free_pages= line"
+        return int(m.group(1)), out, None
+
+    def stop(self):
+        if self.proc and not self.exited:
+            self.send("quit")
+            end = time.monotonic() + QUIT_TIMEOUT
+            while not self.exited and time.monotonic() < end:
+                self.pump(end - time.monotonic())
+        self.kill()
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.kill(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+        if self.proc:
+            # Keep what was still in the pipe for the log.
+            try:
+                while self.pump(0):
+                    pass
+            except (OSError, ValueError):
+                pass
+            for f in (self.proc.stdin, self.proc.stdout):
+                try:
+                    f.close()
+                except OSError:
+                    pass
+        self.exited = True
+        Machine.live.discard(self)
+        if not self.log.closed:
+            self.log.close()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+def kill_all_machines():
+    for m in list(Machine.live):
+        m.kill()
+
+
+# ---------------------------------------------------------------- judging
+
+def clean_lines(out):
+    return [ANSI_RE.sub("", l) for l in out.split("\n")]
+
+
+def judge(test, out):
+    """Returns None if the output passes, else a reason."""
+    lines = clean_lines(out)
+    for l in lines:
+        if "PANIC" in l:
+            return "kernel panic"
+    for l in lines:
+        if "Assertion failed" in l:
+            return l.strip()
+    for l in lines:
+        if "ERROR" in l:
+            return l.strip()
+    killed = sum(1 for l in lines if "killed:" in l)
+    if killed != test.expect_killed:
+        return "%d killed: line(s), expected %d" % (killed, test.expect_killed)
+    if not test.bench and not any(re.match(r"\s*passed\b", l) for l in lines):
+        return "no 'passed' line"
+    return None
+
+
+def excerpt(text, n=EXCERPT_LINES):
+    lines = ANSI_RE.sub("", text).rstrip("\n").split("\n")
+    return "\n".join("    | " + l for l in lines[-n:])
+
+
+# ----------------------------------------------------------------- runner
+
+class Runner:
+    def __init__(self, args):
+        self.args = args
+        self.build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+        self.logdir = os.path.join(self.build, "test-logs")
+        self.boots = 0
+        self.passed = 0
+        self.failed = 0
+        self.boot_failures_in_a_row = 0
+        self.stop_now = False
+
+    def report(self, test, reason, dt, console=None):
+        if self.args.verbose:
+            print()
+        if reason is None:
+            self.passed += 1
+            print("PASS %s (%.1fs)" % (test.name, dt), flush=True)
+        else:
+            self.failed += 1
+            print("FAIL %s: %s" % (test.name, reason), flush=True)
+            if console is not None and console.strip():
+                print(excerpt(console), flush=True)
+            if self.args.stop:
+                self.stop_now = True
+
+    def new_machine(self, cpus, first):
+        self.boots += 1
+        log = os.path.join(self.logdir, "boot-%02d-%s.log" % (self.boots, first))
+        return Machine(self.build, cpus, log, self.args.verbose)
+
+    # Runs a list of tests sharing boots; reboots after a crash.
+    def run_batch(self, tests, cpus):
+        queue = list(tests)
+        while queue and not self.stop_now:
+            if self.boot_failures_in_a_row >= 2:
+                for t in queue:
+                    self.report(t, "not run: the kernel did not boot twice in a row", 0)
+                return
+            m = self.new_machine(cpus, queue[0].name)
+            try:
+                try:
+                    m.boot()
+                    base, out, why = m.free_pages()
+                    if why:
+                        raise BootError("`free` after boot: " + why)
+                except BootError as e:
+                    self.boot_failures_in_a_row += 1
+                    self.report(queue.pop(0), str(e), 0, m.text)
+                    continue
+                self.boot_failures_in_a_row = 0
+                while queue and not self.stop_now:
+                    test = queue.pop(0)
+                    base, alive = self.run_one(m, test, base)
+                    if not alive:
+                        break
+            finally:
+                m.stop()
+
+    # Runs one test on a booted machine. Returns (new baseline, machine
+    # still usable).
+    def run_one(self, m, test, base):
+        timeout = test.timeout or self.args.timeout
+        start = len(m.text)
+        out, why, dt = m.run(test.name, timeout)
+        if why:
+            self.report(test, why, dt, m.text[start:])
+            return None, False
+        after, _, fwhy = m.free_pages()
+        tries = 0
+        while (not fwhy and test.leak_check and base is not None
+               and after != base and tries < LEAK_RETRIES):
+            time.sleep(LEAK_RETRY_DELAY)
+            after, _, fwhy = m.free_pages()
+            tries += 1
+        if fwhy:
+            self.report(test, "after the test, running `free`: " + fwhy, dt,
+                        m.text[start:])
+            return None, False
+        # Judge everything from the test's start to the last `free`: a line
+        # printed by an orphan after the prompt came back counts too.
+        reason = judge(test, m.text[start:])
+        if reason is None and test.leak_check and base is not None and after != base:
+            reason = ("leaked %d page(s): free_pages %d before, %d after"
+                      % (base - after, base, after))
+        if test.bench and reason is None:
+            for l in clean_lines(out):
+                if l.strip():
+                    print("    " + l.rstrip(), flush=True)
+        self.report(test, reason, dt, out)
+        return after, True
+
+    def run_tests(self, tests):
+        if os.path.isdir(self.logdir):
+            for fn in os.listdir(self.logdir):
+                if fn.endswith(".log"):
+                    os.unlink(os.path.join(self.logdir, fn))
+        os.makedirs(self.logdir, exist_ok=True)
+        runnable = []
+        for t in tests:
+            if t.meta_error:
+                self.report(t, t.meta_error, 0)
+            else:
+                runnable.append(t)
+        # Own-boot tests each get a boot; the others share one per cpus value,
+        # in name order overall.
+        groups = []
+        shared = {}
+        for t in runnable:
+            cpus = t.cpus or self.args.cpus
+            if t.own_boot:
+                groups.append(([t], cpus))
+            elif cpus in shared:
+                shared[cpus].append(t)
+            else:
+                shared[cpus] = [t]
+                groups.append((shared[cpus], cpus))
+        for batch, cpus in groups:
+            if self.stop_now:
+                break
+            self.run_batch(batch, cpus)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="osv-rv test runner")
+    ap.add_argument("names", nargs="*", help="tests to run (default: all)")
+    ap.add_argument("--list", action="store_true", help="list the tests")
+    ap.add_argument("--bench", action="store_true", help="run the benchmarks")
+    ap.add_argument("-v", "--verbose", action="store_true", help="echo the console")
+    ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                    help="default time limit per test, seconds")
+    ap.add_argument("--keep-going", action="store_true", default=True,
+                    help="run every test after a failure (default)")
+    ap.add_argument("--stop", action="store_true", help="stop at the first failure")
+    ap.add_argument("--cpus", type=int, default=int(os.environ.get("CPUS") or 4),
+                    help="harts of the QEMU machine")
+    ap.add_argument("--build", default="build", help="build directory")
+    args = ap.parse_args()
+
+    every = discover(bench=False) + discover(bench=True)
+    tests = discover(bench=args.bench)
+    if args.names:
+        by_name = {t.name: t for t in every}
+        missing = [n for n in args.names if n not in by_name]
+        if missing:
+            print("run.py: no such test: %s (see --list)" % ", ".join(missing))
+            return 2
+        tests = [by_name[n] for n in args.names]
+
+    if args.list:
+        for t in tests:
+            d = t.describe()
+            print(t.name + ("  [" + d + "]" if d else "")
+                  + ("  [" + t.meta_error + "]" if t.meta_error else ""))
+        return 0
+
+    runner = Runner(args)
+    for f in ("kernel.elf", "fs.img"):
+        if not os.path.exists(os.path.join(runner.build, f)):
+            print("run.py: %s/%s is missing: run `make` first"
+                  % (os.path.relpath(runner.build, ROOT), f))
+            return 2
+    if shutil.which(QEMU) is None or not os.path.exists(OPENSBI):
+        print("run.py: %s or %s is missing: run `make deps`" % (QEMU, OPENSBI))
+        return 2
+
+    if not tests:
+        print("no %s to run" % ("benchmarks" if args.bench else "tests"))
+    t0 = time.monotonic()
+    try:
+        runner.run_tests(tests)
+    finally:
+        kill_all_machines()
+    if tests:
+        print("(%d boot(s), %.1fs; console logs in %s)"
+              % (runner.boots, time.monotonic() - t0,
+                 os.path.relpath(runner.logdir, os.getcwd())))
+    print("%d passed, %d failed" % (runner.passed, runner.failed), flush=True)
+    return 1 if runner.failed else 0
+
+
+def on_signal(signum, frame):
+    kill_all_machines()
+    sys.exit(128 + signum)
+
+
+if __name__ == "__main__":
+    atexit.register(kill_all_machines)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    sys.exit(main())

@@ -1,0 +1,32 @@
+/*
+ * echo: prints its arguments separated by single spaces, then a newline,
+ * in as few writes as the line allows.
+ */
+#include <lib/usyscall.h>
+#include <lib/string.h>
+
+static char line[512];
+static int len;
+
+static void emit(const char *s, int n)
+{
+    while (n-- > 0) {
+        if (len == (int)sizeof(line)) {
+            write(1, line, len);
+            len = 0;
+        }
+        line[len++] = *s++;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        emit(argv[i], strlen(argv[i]));
+        if (i + 1 < argc)
+            emit(" ", 1);
+    }
+    emit("\n", 1);
+    write(1, line, len);
+    return 0;
+}

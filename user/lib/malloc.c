@@ -1,0 +1,99 @@
+/*
+ * malloc and free on top of sbrk (lib/malloc.h): K&R's first-fit free
+ * list. Free blocks form a circular list in address order, so free() can
+ * merge a block with the free neighbours just before and after it.
+ * Every block starts with a 16-byte header and is a whole number of
+ * 16-byte units, which keeps every returned pointer 16-byte aligned.
+ */
+#include <lib/malloc.h>
+#include <lib/usyscall.h>
+
+#define MIN_GROW 4096               /* bytes asked of sbrk at least */
+
+typedef union header {
+    struct {
+        union header *next;         /* next free block, by address (free blocks only) */
+        size_t units;               /* size of this block in headers, header included */
+    } s;
+    char align[16];
+} header_t;
+
+static header_t base;               /* a zero-size block anchoring the list */
+static header_t *freep;             /* where the last search stopped */
+
+void free(void *ptr)
+{
+    if (ptr == NULL)
+        return;
+    header_t *b = (header_t *)ptr - 1;
+    header_t *p = freep;
+
+    /* Find p with p < b < p->next, or b past either end of the list. */
+    while (!(b > p && b < p->s.next)) {
+        if (p >= p->s.next && (b > p || b < p->s.next))
+            break;
+        p = p->s.next;
+    }
+    if (b + b->s.units == p->s.next) {  /* merge with the block after */
+        b->s.units += p->s.next->s.units;
+        b->s.next = p->s.next->s.next;
+    } else {
+        b->s.next = p->s.next;
+    }
+    if (p + p->s.units == b) {          /* merge with the block before */
+        p->s.units += b->s.units;
+        p->s.next = b->s.next;
+    } else {
+        p->s.next = b;
+    }
+    freep = p;
+}
+
+/* Grows the heap by at least units headers and frees the new space into the list. */
+static header_t *morecore(size_t units)
+{
+    if (units < MIN_GROW / sizeof(header_t))
+        units = MIN_GROW / sizeof(header_t);
+    if (units > 0x7fffffff / sizeof(header_t))
+        return NULL;                    /* sbrk takes an int */
+    char *p = sbrk(units * sizeof(header_t));
+    if (p == (char *)ERR_NOMEM)
+        return NULL;
+    uintptr_t misalign = (uintptr_t)p % sizeof(header_t);
+    if (misalign) {                     /* the first break may not be aligned */
+        if (sbrk(sizeof(header_t) - misalign) == (void *)ERR_NOMEM)
+            return NULL;
+        p += sizeof(header_t) - misalign;
+    }
+    header_t *h = (header_t *)p;
+    h->s.units = units;
+    free(h + 1);
+    return freep;
+}
+
+void *malloc(size_t size)
+{
+    if (size > 0x7fffffff)
+        return NULL;
+    size_t units = (size + sizeof(header_t) - 1) / sizeof(header_t) + 1;
+    if (freep == NULL) {
+        base.s.next = freep = &base;
+        base.s.units = 0;
+    }
+    header_t *prev = freep;
+    for (header_t *p = prev->s.next;; prev = p, p = p->s.next) {
+        if (p->s.units >= units) {
+            if (p->s.units == units) {  /* exact fit: unlink it */
+                prev->s.next = p->s.next;
+            } else {                    /* hand out the tail end */
+                p->s.units -= units;
+                p += p->s.units;
+                p->s.units = units;
+            }
+            freep = prev;
+            return p + 1;
+        }
+        if (p == freep && (p = morecore(units)) == NULL)
+            return NULL;
+    }
+}

@@ -1,0 +1,31 @@
+/*
+ * osv's line input and raw output on the console fds (lib/stdio.h).
+ * The kernel console echoes and edits the line; gets only collects it.
+ */
+#include <lib/stdio.h>
+#include <lib/usyscall.h>
+
+char *gets(char *buf, int max)
+{
+    int i = 0;
+    char c;
+
+    if (max <= 0)
+        return buf;
+    while (i < max - 1) {
+        if (read(0, &c, 1) != 1)
+            break;                      /* end of input or error */
+        if (c == '\n' || c == '\r')
+            break;
+        buf[i++] = c;
+    }
+    buf[i] = '\0';
+    return buf;
+}
+
+int puts(char *buf, int size)
+{
+    if (size < 0)
+        return ERR_INVAL;
+    return (int)write(1, buf, size);
+}

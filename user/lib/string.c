@@ -1,0 +1,154 @@
+/*
+ * C's byte and string functions for user programs (lib/string.h).
+ * gcc at -O2 turns byte loops into calls to memset/memcpy, which here
+ * would call themselves; NO_LIBCALL keeps it from doing so inside them.
+ */
+#include <lib/string.h>
+#include <lib/stddef.h>
+
+#define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+NO_LIBCALL void *memset(void *dst, int c, size_t n)
+{
+    unsigned char *d = dst;
+    while (n-- > 0)
+        *d++ = (unsigned char)c;
+    return dst;
+}
+
+NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    while (n-- > 0)
+        *d++ = *s++;
+    return dst;
+}
+
+NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (d < s) {
+        while (n-- > 0)
+            *d++ = *s++;
+    } else if (d > s) {
+        d += n;
+        s += n;
+        while (n-- > 0)
+            *--d = *--s;
+    }
+    return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    for (; n > 0; n--, x++, y++)
+        if (*x != *y)
+            return *x - *y;
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+NO_LIBCALL char *strcpy(char *dst, const char *src)
+{
+    char *d = dst;
+    while ((*d++ = *src++) != '\0')
+        ;
+    return dst;
+}
+
+NO_LIBCALL char *strncpy(char *dst, const char *src, size_t n)
+{
+    size_t i = 0;
+    for (; i < n && src[i]; i++)
+        dst[i] = src[i];
+    for (; i < n; i++)
+        dst[i] = '\0';
+    return dst;
+}
+
+int strcmp(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+    for (; n > 0; n--, a++, b++) {
+        if (*a != *b)
+            return (unsigned char)*a - (unsigned char)*b;
+        if (*a == '\0')
+            break;
+    }
+    return 0;
+}
+
+char *strchr(const char *s, int c)
+{
+    for (;; s++) {
+        if (*s == (char)c)
+            return (char *)s;
+        if (*s == '\0')
+            return NULL;
+    }
+}
+
+char *strrchr(const char *s, int c)
+{
+    const char *last = NULL;
+    for (;; s++) {
+        if (*s == (char)c)
+            last = s;
+        if (*s == '\0')
+            return (char *)last;
+    }
+}
+
+NO_LIBCALL char *strcat(char *dst, const char *src)
+{
+    strcpy(dst + strlen(dst), src);
+    return dst;
+}
+
+char *strtok_r(char *str, const char *delim, char **saveptr)
+{
+    char *s = str ? str : *saveptr;
+    if (s == NULL)
+        return NULL;
+    while (*s && strchr(delim, *s))     /* skip leading delimiters */
+        s++;
+    if (*s == '\0') {
+        *saveptr = s;
+        return NULL;
+    }
+    char *token = s;
+    while (*s && !strchr(delim, *s))
+        s++;
+    if (*s)
+        *s++ = '\0';
+    *saveptr = s;
+    return token;
+}
+
+int atoi(const char *s)
+{
+    int sign = 1, v = 0;
+    while (*s == ' ' || *s == '\t' || *s == '\n')
+        s++;
+    if (*s == '-' || *s == '+')
+        sign = *s++ == '-' ? -1 : 1;
+    while (*s >= '0' && *s <= '9')
+        v = v * 10 + (*s++ - '0');
+    return sign * v;
+}
