@@ -25,6 +25,9 @@
 
 extern char __kernel_end[];
 extern char _secondary_entry[];
+extern volatile int64_t hart_index[];   /* entry.S: cpu index by hart id */
+
+#define MAX_HARTID 64
 
 static volatile int harts_up;
 
@@ -66,19 +69,22 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     kprintf("[boot] %ld free pages of %ld\n", (long)pmem_free_pages(), (long)pmem_total_pages());
     hart_up();
 
+    /* Start the others one at a time; each takes the next cpu index. */
     for (int i = 0; i < platform.nharts; i++) {
-        if (platform.hartids[i] == hartid)
+        uint64_t id = platform.hartids[i];
+        if (id == hartid || id >= MAX_HARTID)
             continue;
         int index = harts_up;
         cpus[index].id = index;
-        cpus[index].hartid = platform.hartids[i];
-        long err = sbi_hart_start(platform.hartids[i], kmap_v2p(_secondary_entry), index);
-        if (err) {
-            kprintf("[boot] hart %ld did not start (SBI error %ld)\n", (long)platform.hartids[i], err);
-            continue;
-        }
-        while (harts_up == index)   /* one at a time: each takes the next cpu index */
+        cpus[index].hartid = id;
+        __atomic_store_n(&hart_index[id], index, __ATOMIC_SEQ_CST);
+        long err = sbi_hart_start(id, kmap_v2p(_secondary_entry), index);
+        /* Even on an error the hart may be on its way (see entry.S). */
+        uint64_t deadline = rdtime() + 2 * platform.timebase_hz;
+        while (harts_up == index && rdtime() < deadline)
             ;
+        if (harts_up == index)
+            kprintf("[boot] hart %ld did not start (SBI error %ld)\n", (long)id, err);
     }
     vpmap_drop_identity();
     if (!thread_create("boot", boot_thread, NULL))

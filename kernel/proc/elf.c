@@ -1,7 +1,8 @@
 /*
  * The ELF loader: reads an executable's program headers and turns each
- * loadable segment into a memregion whose pages are read from the file now
- * (frames are filled from disk, zeroed past the file's bytes).
+ * loadable segment into a memregion. Pages holding bytes of the file are
+ * read in now (zeroed past the file's bytes); pages of pure bss are left
+ * for the fault path to zero-fill when first touched.
  */
 #include <kernel/elf.h>
 #include <kernel/fs.h>
@@ -25,6 +26,13 @@ static err_t load_segment(struct addrspace *as, struct inode *ip, struct elf_phd
     if (err != ERR_OK)
         return err;
     for (vaddr_t va = start; va < end; va += PG_SIZE) {
+        /* The part of this page that comes from the file. Pages with none
+         * (pure bss) are left to the fault path, which zero-fills them on
+         * first touch. */
+        vaddr_t from = va > ph->vaddr ? va : ph->vaddr;
+        vaddr_t to = va + PG_SIZE < ph->vaddr + ph->filesz ? va + PG_SIZE : ph->vaddr + ph->filesz;
+        if (from >= to)
+            continue;
         paddr_t pa;
         if (pmem_alloc_zero(&pa) != ERR_OK)
             return ERR_NOMEM;
@@ -32,15 +40,10 @@ static err_t load_segment(struct addrspace *as, struct inode *ip, struct elf_phd
             pmem_free(pa);
             return err;
         }
-        /* The part of this page that comes from the file. */
-        vaddr_t from = va > ph->vaddr ? va : ph->vaddr;
-        vaddr_t to = va + PG_SIZE < ph->vaddr + ph->filesz ? va + PG_SIZE : ph->vaddr + ph->filesz;
-        if (from < to) {
-            char *dst = (char *)kmap_p2v(pa) + (from - va);
-            offset_t off = ph->offset + (from - ph->vaddr);
-            if (inode_read(ip, dst, false, off, to - from) != (ssize_t)(to - from))
-                return ERR_INVAL;
-        }
+        char *dst = (char *)kmap_p2v(pa) + (from - va);
+        offset_t off = ph->offset + (from - ph->vaddr);
+        if (inode_read(ip, dst, false, off, to - from) != (ssize_t)(to - from))
+            return ERR_INVAL;
     }
     return ERR_OK;
 }

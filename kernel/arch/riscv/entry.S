@@ -4,6 +4,13 @@
  * device tree); the others are started later through SBI HSM at
  * _secondary_entry (a0 = hart id, a1 = our cpu index).
  *
+ * Only the first hart to reach _entry boots the kernel. OpenSBI 1.1 can
+ * send a hart we start to _entry instead of _secondary_entry (its HSM
+ * start marks the hart START_PENDING before writing the start address, so
+ * a waiting hart may leave with the default one); such a hart waits until
+ * the boot hart publishes its cpu index in hart_index[] and then goes on
+ * as a secondary.
+ *
  * Both build nothing but satp: boot_pagetable maps all of physical memory
  * at KMAP_BASE with 1 GiB pages (root entries 256..511) plus an identity
  * gigapage for RAM so the instruction after `csrw satp` still runs. Then
@@ -12,10 +19,15 @@
 #include <kernel/config.h>
 
 #define KSTACK_BOOT (4 * 4096)
+#define MAX_HARTID 64
 
     .section .text.entry
     .globl _entry
 _entry:
+    la t0, boot_claimed
+    li t1, 1
+    amoswap.w.aq t1, t1, (t0)
+    bnez t1, late_hart
     mv s0, a0                   /* hart id */
     mv s1, a1                   /* device tree (physical) */
 
@@ -49,6 +61,21 @@ _entry:
     li a2, 0                    /* cpu index 0 */
     j enable_paging
 
+late_hart:
+    li t0, MAX_HARTID
+    bgeu a0, t0, park
+    la t0, hart_index
+    slli t1, a0, 3
+    add t0, t0, t1
+1:  fence r, r
+    ld a2, 0(t0)
+    bltz a2, 1b
+    li a1, 0
+    j enable_paging
+park:
+    wfi
+    j park
+
     .globl _secondary_entry
 _secondary_entry:
     mv a2, a1                   /* cpu index passed as the HSM opaque */
@@ -81,6 +108,16 @@ enable_paging:
     call kmain                  /* kmain(hartid, fdt_pa, cpu_index) */
 5:  wfi
     j 5b
+
+    .section .data
+    .balign 8
+boot_claimed:
+    .word 0, 0
+    .globl hart_index
+hart_index:                     /* cpu index of each hart id, -1 until started */
+    .rept MAX_HARTID
+    .dword -1
+    .endr
 
     .section .bss
     .balign 4096
