@@ -6,6 +6,7 @@
 NM=$1
 ELF=$2
 $NM -n --defined-only "$ELF" | awk '
+BEGIN { n = 0 }
 $2 ~ /^[tTwW]$/ { addr[n] = $1; name[n] = $3; n++ }
 END {
     print "    .section .ksyms, \"a\""

@@ -23,7 +23,7 @@
 
 #define NCHILD 32
 #define ROUNDS 2
-#define SPIN 300000
+#define SPIN 5000000
 
 /* A value the child computes the slow way and the parent the same way. */
 static unsigned long work(int seed, int iterations)

@@ -45,6 +45,10 @@ and the runner goes on with a fresh boot. Each boot uses a fresh temporary
 copy of fs.img and its full console is saved in build/test-logs/.
 The runner ends with `N passed, N failed` alone on a line and exits 1 if
 anything failed (2 for a usage or setup error).
+
+Benchmarks (test/bench_*.c) run only with --bench, in one boot; the same
+rules apply except that no `passed` line is required, and their output is
+printed under their PASS line: the numbers are reported, never judged.
 """
 
 import argparse
@@ -179,6 +183,7 @@ class Machine:
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.proc = None
         self.exited = False
+        self.wedged = False      # timed out or panicked: kill, don't `quit`
         self.tmpdir = tempfile.mkdtemp(prefix="osv-rv-test-")
         self.img = os.path.join(self.tmpdir, "fs.img")
         shutil.copyfile(os.path.join(build, "fs.img"), self.img)
@@ -255,6 +260,7 @@ class Machine:
         self.start()
         m, why = self.wait_for(PROMPT_RE, 0, BOOT_TIMEOUT)
         if not m:
+            self.wedged = True
             raise BootError("boot failed: " + why)
 
     # Types a command at the prompt and waits for the next prompt.
@@ -267,6 +273,7 @@ class Machine:
         m, why = self.wait_for(PROMPT_RE, start, timeout)
         dt = time.monotonic() - t0
         if not m:
+            self.wedged = True
             return self.text[start:], why, dt
         out = self.text[start:m.start()]
         # Drop the echo of what we typed.
@@ -286,7 +293,7 @@ class Machine:
         return int(m.group(1)), out, None
 
     def stop(self):
-        if self.proc and not self.exited:
+        if self.proc and not self.exited and not self.wedged:
             self.send("quit")
             end = time.monotonic() + QUIT_TIMEOUT
             while not self.exited and time.monotonic() < end:

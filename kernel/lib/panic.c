@@ -42,14 +42,14 @@ static const char *symbolize(uint64_t pc, uint64_t *start)
     return name;
 }
 
-static void print_pc(int depth, uint64_t pc)
+static void print_pc(const char *label, uint64_t pc)
 {
     uint64_t start = 0;
     const char *name = symbolize(pc, &start);
     if (name)
-        kprintf("  #%d 0x%lx %s+0x%lx\n", depth, pc, name, pc - start);
+        kprintf("  %s 0x%lx %s+0x%lx\n", label, pc, name, pc - start);
     else
-        kprintf("  #%d 0x%lx ?\n", depth, pc);
+        kprintf("  %s 0x%lx ?\n", label, pc);
 }
 
 static void backtrace(uint64_t fp)
@@ -62,7 +62,9 @@ static void backtrace(uint64_t fp)
         uint64_t prev = ((uint64_t *)fp)[-2];
         if (ra < KMAP_BASE)
             break;
-        print_pc(depth, ra);
+        char label[8];
+        ksnprintf(label, sizeof(label), "#%d", depth);
+        print_pc(label, ra);
         if (prev <= fp)          /* stacks grow down: callers are higher */
             break;
         fp = prev;
@@ -79,7 +81,7 @@ static void __attribute__((noreturn)) panic_common(struct trapframe *tf, const c
     if (tf) {
         kprintf("  scause 0x%lx (%s) sepc 0x%lx stval 0x%lx\n", tf->scause, trap_cause_name(tf->scause),
                 tf->sepc, tf->stval);
-        print_pc(-1, tf->sepc);
+        print_pc("at", tf->sepc);
         backtrace(tf->s0);
     } else {
         backtrace(read_fp());
