@@ -6,17 +6,7 @@
  * whether the child called exit() or returned from main, and whether it
  * was made by fork or by spawn (which passes the value as an argument).
  */
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/string.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
+#include "testlib.h"
 
 static const int values[] = {
     0, 1, 2, 42, 127, 128, 255, 256, 257, 1000, 65535, 65536,

@@ -11,46 +11,14 @@
  * ERR_INVAL; readdir on a file is ERR_FTYPE. Afterwards everything still
  * works. The tests that scribble on the top of the stack run in a child.
  */
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/string.h>
-#include <lib/usyscall.h>
+#include "testlib.h"
 
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
-
-#define KERNEL_IMAGE (KMAP_BASE + 0x80200000UL)
-#define UNMAPPED 0x3000000000UL
 #define TEXT ((uintptr_t)main)
 
 static int open_small(void)
 {
-    int fd = open("/smallfile", FS_RDONLY, EMPTY_MODE);
-    if (fd < 0)
-        error("open(/smallfile) = %d", fd);
-    return fd;
+    return open_ok("/smallfile", FS_RDONLY);
 }
-
-/* Runs fn in a child, which exits with fn's result: expect 0. */
-static void in_child(int (*fn)(void), const char *what)
-{
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
-    if (pid == 0)
-        exit(fn());
-    int status = -99;
-    expect(wait(pid, &status), pid);
-    if (status != 0)
-        error("%s: failed in the child (step %d)", what, status);
-}
-
-/* The last n bytes of the stack mapping: the byte after them is unmapped. */
-#define STACK_END(n) ((char *)USTACK_UPPERBOUND - (n))
 
 static int straddle_read(void)
 {

@@ -9,41 +9,13 @@
  * have independent offsets; open returns the lowest free fd; a process can
  * open NUM_FILES files in all and gets ERR_NOMEM past that.
  */
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/string.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
+#include "testlib.h"
 
 #define LARGE 20480
 #define SMALL "aaaaaaaaaabbbbbbbbbbccccc\n"
 
 static char fresh[LARGE + 4096];     /* bss, untouched until read() fills it */
 static char buf[LARGE + 4096];
-
-static int open_ok(const char *path)
-{
-    int fd = open(path, FS_RDONLY, EMPTY_MODE);
-    if (fd < 0)
-        error("open(\"%s\") = %d", path, fd);
-    return fd;
-}
-
-static struct stat stat_of(const char *path)
-{
-    struct stat st;
-    int fd = open_ok(path);
-    memset(&st, 0x55, sizeof(st));
-    expect(fstat(fd, &st), ERR_OK);
-    expect(close(fd), ERR_OK);
-    return st;
-}
 
 int main(int argc, char **argv)
 {
@@ -52,7 +24,7 @@ int main(int argc, char **argv)
     struct stat st;
 
     /* smallfile: exact contents, then end of file. */
-    int fd = open_ok("/smallfile");
+    int fd = open_ok("/smallfile", FS_RDONLY);
     expect(fstat(fd, &st), ERR_OK);
     expect(st.ftype, FTYPE_FILE);
     expect(st.size, 26);
@@ -65,7 +37,7 @@ int main(int argc, char **argv)
     expect(close(fd), ERR_OK);
 
     /* smallfile byte by byte. */
-    fd = open_ok("smallfile");
+    fd = open_ok("smallfile", FS_RDONLY);
     for (int i = 0; i < 26; i++) {
         char c = 0;
         expect(read(fd, &c, 1), 1);
@@ -76,7 +48,7 @@ int main(int argc, char **argv)
     expect(close(fd), ERR_OK);
 
     /* largefile in one read, into bss pages nobody touched yet. */
-    fd = open_ok("/largefile");
+    fd = open_ok("/largefile", FS_RDONLY);
     expect(fstat(fd, &st), ERR_OK);
     expect(st.ftype, FTYPE_FILE);
     expect(st.size, LARGE);
@@ -89,7 +61,7 @@ int main(int argc, char **argv)
 
     /* largefile in chunks of awkward sizes. */
     static const int chunks[] = {1, 7, 511, 512, 513, 1000, 4095, 4096, 4097, 3};
-    fd = open_ok("/largefile");
+    fd = open_ok("/largefile", FS_RDONLY);
     memset(buf, 0, sizeof(buf));
     int total = 0;
     for (int k = 0; total < LARGE; k++) {
@@ -109,7 +81,7 @@ int main(int argc, char **argv)
     expect(close(fd), ERR_OK);
 
     /* README: a non-empty text file. */
-    fd = open_ok("/README");
+    fd = open_ok("/README", FS_RDONLY);
     expect(fstat(fd, &st), ERR_OK);
     expect(st.ftype, FTYPE_FILE);
     assert(st.size > 0 && st.size < 4096);
@@ -150,8 +122,8 @@ int main(int argc, char **argv)
     expect(open("/smallfil", FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);
 
     /* Two opens of one file: independent offsets. */
-    int f1 = open_ok("/smallfile");
-    int f2 = open_ok("/smallfile");
+    int f1 = open_ok("/smallfile", FS_RDONLY);
+    int f2 = open_ok("/smallfile", FS_RDONLY);
     assert(f1 != f2);
     expect(read(f1, buf, 10), 10);
     expect(read(f2, buf + 10, 5), 5);
@@ -163,7 +135,7 @@ int main(int argc, char **argv)
 
     /* Lowest free fd: close f1, the next open takes its number. */
     expect(close(f1), ERR_OK);
-    expect(open_ok("/README"), f1);
+    expect(open_ok("/README", FS_RDONLY), f1);
     expect(close(f1), ERR_OK);
     expect(close(f2), ERR_OK);
 
@@ -188,7 +160,7 @@ int main(int argc, char **argv)
         error("full-table fds read different data");
     for (int i = 0; i < n; i++)
         expect(close(fds[i]), ERR_OK);
-    fd = open_ok("/smallfile");
+    fd = open_ok("/smallfile", FS_RDONLY);
     expect(close(fd), ERR_OK);
 
     pass("file_read");

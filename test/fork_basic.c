@@ -8,36 +8,12 @@
  * sharing their offsets as in Unix. A loop of fork/exit/wait then lets the
  * runner's free_pages check catch a leak per process.
  */
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/string.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
+#include "testlib.h"
 
 #define BIG_PAGES 8
 
 static int global = 1;                       /* .data */
 static char big[BIG_PAGES * 4096];           /* .bss, several pages */
-
-/* Forks; the child runs fn and exits with its result. Returns the child's
- * exit status as seen by wait. */
-static int in_child(int (*fn)(void))
-{
-    int pid = fork();
-    if (pid < 0)
-        error("fork failed: %d", pid);
-    if (pid == 0)
-        exit(fn());
-    int status = 12345;
-    expect(wait(pid, &status), pid);
-    return status;
-}
 
 static int child_reports_pid(void)
 {
@@ -92,13 +68,13 @@ int main(int argc, char **argv)
     expect(wait(pid, &status), pid);
     expect(status, pid);
     expect(getpid(), me);
-    expect(in_child(child_reports_pid) != me, 1);
+    expect(child_status(child_reports_pid) != me, 1);
 
     /* The child starts with the parent's memory and its writes stay its own. */
     global = 2;
     memset(big, 'p', sizeof(big));
     big[sizeof(big) - 1] = 'q';
-    expect(in_child(child_scribbles), 0);
+    expect(child_status(child_scribbles), 0);
     expect(global, 2);
     for (size_t i = 0; i < sizeof(big) - 1; i++)
         if (big[i] != 'p')
@@ -132,7 +108,7 @@ int main(int argc, char **argv)
     /* Open files are inherited and share their offset with the parent. */
     shared_fd = open("/smallfile", FS_RDONLY, EMPTY_MODE);
     assert(shared_fd >= 0);
-    expect(in_child(child_reads_a), 0);
+    expect(child_status(child_reads_a), 0);
     char buf[16];
     expect(read(shared_fd, buf, 10), 10);
     if (memcmp(buf, "bbbbbbbbbb", 10) != 0)

@@ -9,16 +9,7 @@
  * swapped or delivered to the wrong parent is caught. Levels reap in
  * different ways: wait(-1), wait(pid) in reverse order, wait(pid) in order.
  */
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
+#include "testlib.h"
 
 static const int fanout[] = {3, 3, 2};   /* children at depth 0, 1, 2 */
 #define DEPTH 3

@@ -4,16 +4,7 @@
  * several children sleeping at once). Durations are not timed: a loaded
  * CI machine makes wall-clock checks flaky.
  */
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
+#include "testlib.h"
 
 #define NCHILD 6
 

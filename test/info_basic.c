@@ -9,10 +9,7 @@
  * kernel nor kill the caller. meminfo prints the address space; here we
  * only check that it returns (the runner records what it printed).
  */
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/string.h>
-#include <lib/usyscall.h>
+#include "testlib.h"
 
 #define TOUCH_PAGES 16
 #define MEM_PAGES (256UL * 1024 * 1024 / 4096)   /* the runner's -m 256M */
@@ -64,7 +61,7 @@ int main(int argc, char **argv)
     /* Bad pointers: no panic, no kill; the process goes on. */
     info(NULL);
     info((struct sys_info *)KMAP_BASE);
-    info((struct sys_info *)0x3000000000UL);
+    info((struct sys_info *)UNMAPPED);
     info((struct sys_info *)(USTACK_UPPERBOUND - 8));   /* straddles the stack top */
     info((struct sys_info *)(uintptr_t)main);           /* read-only text */
     info(&b);

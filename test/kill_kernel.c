@@ -9,38 +9,7 @@
  * the frames of the killed children come back (the runner's free check).
  */
 // test: expect-killed=9
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
-
-#define KERNEL_IMAGE (KMAP_BASE + 0x80200000UL)
-
-enum how { LOAD, STORE, JUMP };
-
-/* Plain C would let the compiler reason about these addresses; asm makes
- * it emit exactly one access. */
-static void access_address(uintptr_t addr, enum how how)
-{
-    long v = 0x5a;
-    switch (how) {
-    case LOAD:
-        asm volatile("ld %0, 0(%1)" : "=r"(v) : "r"(addr) : "memory");
-        break;
-    case STORE:
-        asm volatile("sd %0, 0(%1)" : : "r"(v), "r"(addr) : "memory");
-        break;
-    case JUMP:
-        asm volatile("jr %0" : : "r"(addr) : "memory");
-        break;
-    }
-}
+#include "testlib.h"
 
 static const struct {
     uintptr_t addr;
@@ -65,17 +34,7 @@ int main(int argc, char **argv)
     int me = getpid();
 
     for (unsigned i = 0; i < NELEM(cases); i++) {
-        int pid = fork();
-        if (pid < 0)
-            error("fork = %d", pid);
-        if (pid == 0) {
-            access_address(cases[i].addr, cases[i].how);
-            error("%s (%p) did not kill the child", cases[i].what, (void *)cases[i].addr);
-        }
-        int status = 0;
-        expect(wait(pid, &status), pid);
-        if (status != -1)
-            error("%s: child exited with %d, expected -1", cases[i].what, status);
+        expect_killed(cases[i].addr, cases[i].how, cases[i].what);
     }
     expect(getpid(), me);
     expect(wait(-1, NULL), ERR_CHILD);

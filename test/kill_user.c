@@ -9,36 +9,9 @@
  * has other children running, which must all finish normally.
  */
 // test: expect-killed=9
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
-
-enum how { LOAD, STORE, JUMP };
+#include "testlib.h"
 
 static long data_word = 0x13;            /* .data: readable, writable, not executable */
-
-static void access_address(uintptr_t addr, enum how how)
-{
-    long v = 0x5a;
-    switch (how) {
-    case LOAD:
-        asm volatile("lw %0, 0(%1)" : "=r"(v) : "r"(addr) : "memory");
-        break;
-    case STORE:
-        asm volatile("sw %0, 0(%1)" : : "r"(v), "r"(addr) : "memory");
-        break;
-    case JUMP:
-        asm volatile("jr %0" : : "r"(addr) : "memory");
-        break;
-    }
-}
 
 static const struct {
     uintptr_t addr;
@@ -53,31 +26,15 @@ static const struct {
     {0, JUMP, "jump to NULL"},
 };
 
-/* Cases whose address is only known at run time. */
-static void run_case(uintptr_t addr, enum how how, const char *what)
-{
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
-    if (pid == 0) {
-        access_address(addr, how);
-        error("%s (%p) did not kill the child", what, (void *)addr);
-    }
-    int status = 0;
-    expect(wait(pid, &status), pid);
-    if (status != -1)
-        error("%s: child exited with %d, expected -1", what, status);
-}
-
 int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
 
     for (unsigned i = 0; i < NELEM(cases); i++)
-        run_case(cases[i].addr, cases[i].how, cases[i].what);
-    run_case((uintptr_t)main & ~7UL, STORE, "store to read-only text");
-    run_case((uintptr_t)&data_word, JUMP, "jump into the data segment");
+        expect_killed(cases[i].addr, cases[i].how, cases[i].what);
+    expect_killed((uintptr_t)main & ~7UL, STORE, "store to read-only text");
+    expect_killed((uintptr_t)&data_word, JUMP, "jump into the data segment");
 
     /* A kill among live siblings: they finish normally. */
     int pids[4];

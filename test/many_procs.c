@@ -10,16 +10,7 @@
  * leak per process shows in the runner's free_pages check.
  */
 // test: timeout=90
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
+#include "testlib.h"
 
 #define NCHILD 32
 #define ROUNDS 2

@@ -8,17 +8,7 @@
  * entry's inode_num is the one fstat gives for that name. "." and "/.."
  * list the same directory; two fds on it walk it independently.
  */
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/string.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
+#include "testlib.h"
 
 #define MAX_ENTRIES 512
 
@@ -27,9 +17,7 @@ static int nentries;
 
 static int open_dir(const char *path)
 {
-    int fd = open(path, FS_RDONLY, EMPTY_MODE);
-    if (fd < 0)
-        error("open(\"%s\") = %d", path, fd);
+    int fd = open_ok(path, FS_RDONLY);
     struct stat st;
     expect(fstat(fd, &st), ERR_OK);
     expect(st.ftype, FTYPE_DIR);

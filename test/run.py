@@ -5,8 +5,10 @@ at the shell prompt, reads the console protocol and checks that no physical
 frames leaked. Standard-library Python 3 only.
 
 Usage
-    python3 test/run.py                 every test (test/*.c but bench_*)
-    python3 test/run.py NAME [NAME...]  only these tests (make test T=NAME)
+    python3 test/run.py                 every test (test/*.c but bench_* and
+                                        helpers), then the scenarios
+    python3 test/run.py NAME [NAME...]  only these tests or scenarios
+                                        (make test T=NAME)
     python3 test/run.py --bench         the benchmarks (test/bench_*.c)
     python3 test/run.py --list          list the tests and their metadata
 Options
@@ -16,6 +18,9 @@ Options
     --stop             stop at the first failure
     --cpus N           harts of the QEMU machine (default: $CPUS or 4)
     --build DIR        where kernel.elf and fs.img are (default: build)
+    --seed N           seed of the powercut scenario's random cuts (default:
+                       a new one each run, printed so a failure can be rerun)
+    --cuts N           power cuts in the powercut scenario (default 5)
 
 How a test is judged. For each test the runner types `NAME` and waits for
 the shell's `$ ` prompt to come back. The output in between (ANSI colour
@@ -37,6 +42,8 @@ Keys (several per line, separated by spaces or commas, several lines allowed):
     cpus=N            run on a machine with N harts (implies a boot shared
                       only with tests of the same cpus=)
     no-leak-check     do not compare free_pages before and after
+    helper            not a test: a program that a scenario runs (below);
+                      never run on its own, not even by name
 An unknown key fails the test, so a typo does not go unnoticed.
 
 Boots. Tests without own-boot and with the same cpus share one boot, in
@@ -49,12 +56,30 @@ anything failed (2 for a usage or setup error).
 Benchmarks (test/bench_*.c) run only with --bench, in one boot; the same
 rules apply except that no `passed` line is required, and their output is
 printed under their PASS line: the numbers are reported, never judged.
+
+Scenarios are tests written here rather than in C, for what one boot cannot
+show; they run after the tests, each in boots of its own on one disk image
+kept from boot to boot, and report PASS/FAIL like a test (with a few lines
+of detail under the PASS line):
+    powercut    boots, runs test/powercut_writer (a write-heavy program),
+                kills QEMU with SIGKILL at a random moment of it, then: runs
+                `mkfs --check` on a copy of the image (it replays a committed
+                journal in memory), boots again (the kernel replays and frees
+                orphans), runs test/powercut_check, which checks the content
+                rules against the steps the writer had reported, halts, and
+                runs `mkfs --check` again (clean, nothing left to repair).
+                --cuts times, with random moments from --seed.
+    durability  writes to the end and halts with `quit`; then writes and
+                halts from inside the writer right after its last write
+                returns; after each halt `mkfs --check` must find nothing to
+                repair and, after a reboot, every reported step must be there.
 """
 
 import argparse
 import atexit
 import codecs
 import os
+import random
 import re
 import select
 import shutil
@@ -76,13 +101,17 @@ FREE_TIMEOUT = 15.0          # one run of `free`
 LEAK_RETRIES = 6             # extra `free` runs before calling it a leak
 LEAK_RETRY_DELAY = 0.35      # seconds between them (~2 s in all)
 QUIT_TIMEOUT = 5.0
+HALT_TIMEOUT = 30.0          # scenarios: `quit` to QEMU's exit
+WRITER_TIMEOUT = 180.0       # scenarios: one run of powercut_writer
+CHECK_TIMEOUT = 120.0        # scenarios: one run of powercut_check
+CUTS = 5                     # power cuts of the powercut scenario
 EXCERPT_LINES = 20
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 FREE_RE = re.compile(r"free_pages=(\d+)\s+total_pages=(\d+)")
 PROMPT_RE = re.compile(r"(?:^|\n)\$ ")
 META_RE = re.compile(r"^\s*(?://|/?\*+)\s*test:\s*(.*?)\s*(?:\*/)?\s*$")
-META_KEYS = {"expect-killed", "timeout", "own-boot", "cpus", "no-leak-check"}
+META_KEYS = {"expect-killed", "timeout", "own-boot", "cpus", "no-leak-check", "helper"}
 
 
 # ------------------------------------------------------------------ tests
@@ -97,8 +126,11 @@ class Test:
         self.own_boot = False
         self.cpus = None
         self.leak_check = True
+        self.helper = False
+        self.scenario = None     # for scenarios: the Runner method running it
         self.meta_error = None
-        self.parse_metadata()
+        if path is not None:
+            self.parse_metadata()
 
     def parse_metadata(self):
         try:
@@ -132,6 +164,8 @@ class Test:
                     raise ValueError("cpus must be >= 1")
             elif key == "no-leak-check":
                 self.leak_check = value not in ("", "1", "yes", "true")
+            elif key == "helper":
+                self.helper = value in ("", "1", "yes", "true")
         except ValueError as e:
             self.meta_error = "bad metadata '%s' in %s: %s" % (
                 tok, os.path.relpath(self.path, ROOT), e)
@@ -148,10 +182,16 @@ class Test:
             parts.append("cpus=%d" % self.cpus)
         if not self.leak_check:
             parts.append("no-leak-check")
+        if self.helper:
+            parts.append("helper")
+        if self.scenario:
+            parts.append("scenario")
         return " ".join(parts)
 
 
-def discover(bench):
+def discover(bench, helpers=False):
+    """The tests (or benchmarks) in test/; helper programs only with
+    helpers."""
     tests = []
     for fn in sorted(os.listdir(TEST_DIR)):
         if not fn.endswith(".c"):
@@ -159,8 +199,21 @@ def discover(bench):
         name = fn[:-2]
         if name.startswith("bench_") != bench:
             continue
-        tests.append(Test(name, os.path.join(TEST_DIR, fn)))
+        t = Test(name, os.path.join(TEST_DIR, fn))
+        if t.helper == helpers:
+            tests.append(t)
     return tests
+
+
+def scenarios():
+    """The scenarios (see the top of this file), in the order they run."""
+    out = []
+    for name, method in (("durability", "scenario_durability"),
+                         ("powercut", "scenario_powercut")):
+        t = Test(name, None)
+        t.scenario = method
+        out.append(t)
+    return out
 
 
 # ---------------------------------------------------------------- console
@@ -174,7 +227,9 @@ class Machine:
 
     live = set()             # every Machine not yet stopped (for atexit)
 
-    def __init__(self, build, cpus, log_path, verbose):
+    # image: the disk image to use and keep; None for a fresh temporary
+    # copy of build/fs.img, removed with the machine.
+    def __init__(self, build, cpus, log_path, verbose, image=None):
         self.build = build
         self.cpus = cpus
         self.log_path = log_path
@@ -185,8 +240,11 @@ class Machine:
         self.exited = False
         self.wedged = False      # timed out or panicked: kill, don't `quit`
         self.tmpdir = tempfile.mkdtemp(prefix="osv-rv-test-")
-        self.img = os.path.join(self.tmpdir, "fs.img")
-        shutil.copyfile(os.path.join(build, "fs.img"), self.img)
+        if image is None:
+            self.img = os.path.join(self.tmpdir, "fs.img")
+            shutil.copyfile(os.path.join(build, "fs.img"), self.img)
+        else:
+            self.img = image
         self.log = open(log_path, "w", encoding="utf-8", errors="replace")
 
     def start(self):
@@ -295,10 +353,15 @@ class Machine:
     def stop(self):
         if self.proc and not self.exited and not self.wedged:
             self.send("quit")
-            end = time.monotonic() + QUIT_TIMEOUT
-            while not self.exited and time.monotonic() < end:
-                self.pump(end - time.monotonic())
+            self.wait_exit(QUIT_TIMEOUT)
         self.kill()
+
+    # Waits up to timeout seconds for QEMU to exit on its own; True if it did.
+    def wait_exit(self, timeout):
+        end = time.monotonic() + timeout
+        while not self.exited and time.monotonic() < end:
+            self.pump(end - time.monotonic())
+        return self.exited
 
     def kill(self):
         if self.proc and self.proc.poll() is None:
@@ -337,8 +400,9 @@ def clean_lines(out):
     return [ANSI_RE.sub("", l) for l in out.split("\n")]
 
 
-def judge(test, out):
-    """Returns None if the output passes, else a reason."""
+def judge(test, out, need_pass=None):
+    """Returns None if the output passes, else a reason. A `passed` line is
+    needed unless need_pass is False (default: for tests, not benchmarks)."""
     lines = clean_lines(out)
     for l in lines:
         if "PANIC" in l:
@@ -352,7 +416,9 @@ def judge(test, out):
     killed = sum(1 for l in lines if "killed:" in l)
     if killed != test.expect_killed:
         return "%d killed: line(s), expected %d" % (killed, test.expect_killed)
-    if not test.bench and not any(re.match(r"\s*passed\b", l) for l in lines):
+    if need_pass is None:
+        need_pass = not test.bench
+    if need_pass and not any(re.match(r"\s*passed\b", l) for l in lines):
         return "no 'passed' line"
     return None
 
@@ -389,10 +455,10 @@ class Runner:
             if self.args.stop:
                 self.stop_now = True
 
-    def new_machine(self, cpus, first):
+    def new_machine(self, cpus, first, image=None):
         self.boots += 1
         log = os.path.join(self.logdir, "boot-%02d-%s.log" % (self.boots, first))
-        return Machine(self.build, cpus, log, self.args.verbose)
+        return Machine(self.build, cpus, log, self.args.verbose, image)
 
     # Runs a list of tests sharing boots; reboots after a crash.
     def run_batch(self, tests, cpus):
@@ -465,7 +531,7 @@ class Runner:
         for t in tests:
             if t.meta_error:
                 self.report(t, t.meta_error, 0)
-            else:
+            elif not t.scenario:
                 runnable.append(t)
         # Own-boot tests each get a boot; the others share one per cpus value,
         # in name order overall.
@@ -484,6 +550,238 @@ class Runner:
             if self.stop_now:
                 break
             self.run_batch(batch, cpus)
+        for t in tests:
+            if t.scenario and not self.stop_now:
+                self.run_scenario(t)
+
+    # ------------------------------------------------------------ scenarios
+
+    # Runs a scenario (a Runner method returning (reason or None, console
+    # excerpt or None)) and reports it, with its detail lines under it.
+    def run_scenario(self, test):
+        self.detail = []
+        t0 = time.monotonic()
+        try:
+            reason, console = getattr(self, test.scenario)(test)
+        except BootError as e:
+            reason, console = str(e), None
+        finally:
+            kill_all_machines()
+        self.report(test, reason, time.monotonic() - t0, console)
+        for line in self.detail:
+            print("    " + line, flush=True)
+
+    # A fresh copy of build/fs.img that outlives boots; removed at exit.
+    def scenario_image(self):
+        tmpdir = tempfile.mkdtemp(prefix="osv-rv-scenario-")
+        atexit.register(shutil.rmtree, tmpdir, True)
+        image = os.path.join(tmpdir, "fs.img")
+        shutil.copyfile(os.path.join(self.build, "fs.img"), image)
+        return image
+
+    # A machine booted on image (BootError if it does not come up).
+    def boot_on(self, image, label):
+        m = self.new_machine(self.args.cpus, label, image)
+        m.boot()
+        return m
+
+    # Types `quit` and waits for the machine to power off by itself; a
+    # reason if it did not (it is then killed: a power cut, not a halt).
+    def halt(self, m):
+        start = len(m.text)
+        m.send("quit")
+        ok = m.wait_exit(HALT_TIMEOUT)
+        m.kill()
+        if "PANIC" in m.text[start:]:
+            return "kernel panic at halt"
+        return None if ok else "`quit` did not power the machine off"
+
+    # Runs `mkfs --check` on image. Returns (reason or None, its notes):
+    # notes (what the next mount repairs) are fine unless notes_ok is false.
+    def mkfs_check(self, image, notes_ok):
+        r = subprocess.run([os.path.join(self.build, "mkfs"), "--check", image],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True, timeout=120)
+        lines = r.stdout.strip().split("\n")
+        notes = [l.split(": note: ", 1)[1] for l in lines if ": note: " in l]
+        if r.returncode != 0:
+            problems = [l for l in lines if ": note: " not in l]
+            return "mkfs --check: " + " / ".join(problems[:4]), notes
+        if notes and not notes_ok:
+            return "mkfs --check after a clean halt: " + notes[0], notes
+        return None, notes
+
+    # Runs powercut_check for round rnd with the writer's last reported
+    # steps. Returns (reason or None, its output).
+    def powercut_check(self, test, m, rnd, last):
+        out, why, _ = m.run("powercut_check %d %d %d" % (rnd, last[0], last[1]),
+                            CHECK_TIMEOUT)
+        return why or judge(test, out), out
+
+    # Reboots on image, runs powercut_check, halts, and runs mkfs --check
+    # (nothing may be left to repair). Returns (reason, console, summary).
+    def reboot_and_check(self, test, image, label, rnd, last):
+        m = self.boot_on(image, label)
+        try:
+            boot = m.text
+            why, out = self.powercut_check(test, m, rnd, last)
+            if why:
+                return "powercut_check: " + why, out, None
+            why = self.halt(m)
+            if why:
+                return why, m.text, None
+        finally:
+            m.kill()
+        why, _ = self.mkfs_check(image, notes_ok=False)
+        if why:
+            return "after the reboot and halt, " + why, None, None
+        repaired = []
+        if JOURNAL_REPLAY_RE.search(boot):
+            repaired.append("journal replayed")
+        orphans = ORPHANS_RE.search(boot)
+        if orphans:
+            repaired.append("%s orphan(s) freed" % orphans.group(1))
+        reached = " ".join(CHECK_LANE_RE.findall(out))
+        return None, None, "%s; check: lanes at %s" % (
+            ", ".join(repaired) or "nothing to repair", reached)
+
+    # Reads the writer's output until its progress (the mean over lanes of
+    # the share of steps reported) reaches frac, or it ends. Returns (reason
+    # or None, finished).
+    def write_until(self, test, m, start, frac):
+        deadline = time.monotonic() + WRITER_TIMEOUT
+        while True:
+            out = m.text[start:]
+            why = judge(test, out, need_pass=False)
+            if why:
+                return why, False
+            last, plan = writer_progress(out)
+            if plan and sum((last[i] + 1) / plan[i] for i in range(2)) / 2 >= frac:
+                return None, False
+            if PROMPT_RE.search(out):
+                return None, True
+            if m.exited:
+                return "QEMU exited", False
+            if time.monotonic() > deadline:
+                return "timeout after %gs" % WRITER_TIMEOUT, False
+            m.pump(0.05)
+
+    def scenario_powercut(self, test):
+        seed = self.args.seed if self.args.seed is not None else random.randrange(1 << 31)
+        rng = random.Random(seed)
+        self.detail.append("seed %d (rerun: test/run.py powercut --seed %d --cuts %d)"
+                           % (seed, seed, self.args.cuts))
+        image = self.scenario_image()
+        for cut in range(1, self.args.cuts + 1):
+            where = "cut %d of %d (seed %d): " % (cut, self.args.cuts, seed)
+            frac, extra = rng.random(), rng.uniform(0.0, 0.3)
+            m = self.boot_on(image, "powercut-%d-write" % cut)
+            try:
+                start = len(m.text)
+                m.send("powercut_writer %d" % cut)
+                why, finished = self.write_until(test, m, start, frac)
+                if why:
+                    return where + "powercut_writer: " + why, m.text[start:]
+                end = time.monotonic() + extra
+                while time.monotonic() < end:
+                    m.pump(end - time.monotonic())
+                os.kill(m.proc.pid, signal.SIGKILL)      # the power cut
+            finally:
+                m.kill()
+            out = m.text[start:]
+            why = judge(test, out, need_pass=False)
+            if why:
+                return where + "powercut_writer: " + why, out
+            last, plan = writer_progress(out)
+            if plan is None:
+                return where + "powercut_writer printed no plan", out
+
+            copy = image + ".cut"
+            shutil.copyfile(image, copy)
+            why, notes = self.mkfs_check(copy, notes_ok=True)
+            os.unlink(copy)
+            if why:
+                return where + "right after the cut, " + why, None
+
+            why, console, summary = self.reboot_and_check(
+                test, image, "powercut-%d-check" % cut, cut, last)
+            if why:
+                return where + why, console
+            self.detail.append(
+                "cut %d: at %2.0f%%+%.2fs, reported lane 0 %d/%d, lane 1 %d/%d%s; mkfs: %s; %s"
+                % (cut, 100 * frac, extra, last[0] + 1, plan[0], last[1] + 1, plan[1],
+                   " (writer had finished)" if finished else "",
+                   "%d note(s)" % len(notes) if notes else "clean", summary))
+        return None, None
+
+    def scenario_durability(self, test):
+        image = self.scenario_image()
+        # Round 1: write everything, then the shell's quit.
+        m = self.boot_on(image, "durability-1-write")
+        try:
+            out, why, _ = m.run("powercut_writer 1", WRITER_TIMEOUT)
+            why = why or judge(test, out, need_pass=False)
+            if why or "powercut: done" not in out:
+                return "powercut_writer 1: " + (why or "no 'powercut: done'"), out
+            last, plan = writer_progress(out)
+            why = self.halt(m)
+            if why:
+                return why, m.text
+        finally:
+            m.kill()
+        why, _ = self.mkfs_check(image, notes_ok=False)
+        if why:
+            return "round 1: " + why, None
+        why, console, summary = self.reboot_and_check(test, image, "durability-1-check", 1, last)
+        if why:
+            return "round 1: " + why, console
+        self.detail.append("round 1 (quit after the writer): %s" % summary)
+
+        # Round 2: the writer halts the machine itself the moment lane 0's
+        # last write returns, with lane 1 maybe still writing.
+        m = self.boot_on(image, "durability-2-write")
+        try:
+            start = len(m.text)
+            m.send("powercut_writer 2 halt")
+            halted = m.wait_exit(WRITER_TIMEOUT)
+            out = m.text[start:]
+        finally:
+            m.kill()
+        why = judge(test, out, need_pass=False)
+        last, plan = writer_progress(out)
+        if why or not halted or "powercut: halting" not in out or plan is None \
+                or last[0] != plan[0] - 1:
+            return "powercut_writer 2 halt: " + (why or "did not finish lane 0 and halt"), out
+        why, notes = self.mkfs_check(image, notes_ok=True)
+        if why or any("journal" in n for n in notes):
+            return "round 2, after halt(): " + (why or notes[0]), None
+        why, console, summary = self.reboot_and_check(test, image, "durability-2-check", 2, last)
+        if why:
+            return "round 2: " + why, console
+        self.detail.append("round 2 (halt() from the writer, lane 1 at %d/%d): %s%s"
+                           % (last[1] + 1, plan[1], summary,
+                              "; mkfs noted %d orphan(s)" % len(notes) if notes else ""))
+        return None, None
+
+
+# Whole lines only (with their newline): a line cut short by the power cut
+# must not count.
+WRITER_STEP_RE = re.compile(r"^powercut: lane (\d) step (\d+)\n", re.M)
+WRITER_PLAN_RE = re.compile(r"^powercut: plan (\d+) (\d+)\n", re.M)
+JOURNAL_REPLAY_RE = re.compile(r"\[fs\] journal: replayed")
+ORPHANS_RE = re.compile(r"\[fs\] freed (\d+) orphan")
+CHECK_LANE_RE = re.compile(r"powercut_check: lane \d: (\d+ of \d+)")
+
+
+def writer_progress(out):
+    """The last step powercut_writer reported per lane (-1: none), and its
+    plan's step counts (None if not printed yet)."""
+    last = [-1, -1]
+    for m in WRITER_STEP_RE.finditer(out):
+        lane, step = int(m.group(1)), int(m.group(2))
+        last[lane] = max(last[lane], step)
+    m = WRITER_PLAN_RE.search(out)
+    return last, (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def main():
@@ -500,12 +798,22 @@ def main():
     ap.add_argument("--cpus", type=int, default=int(os.environ.get("CPUS") or 4),
                     help="harts of the QEMU machine")
     ap.add_argument("--build", default="build", help="build directory")
+    ap.add_argument("--seed", type=int, default=None,
+                    help="seed of the powercut scenario (default: random)")
+    ap.add_argument("--cuts", type=int, default=CUTS,
+                    help="power cuts in the powercut scenario")
     args = ap.parse_args()
 
-    every = discover(bench=False) + discover(bench=True)
-    tests = discover(bench=args.bench)
+    every = discover(bench=False) + discover(bench=True) + scenarios()
+    helpers = discover(bench=False, helpers=True)
+    tests = discover(bench=args.bench) + ([] if args.bench else scenarios())
     if args.names:
         by_name = {t.name: t for t in every}
+        for n in args.names:
+            if n in {h.name for h in helpers}:
+                print("run.py: %s is a helper program that scenarios run, not a test "
+                      "(see --list)" % n)
+                return 2
         missing = [n for n in args.names if n not in by_name]
         if missing:
             print("run.py: no such test: %s (see --list)" % ", ".join(missing))
@@ -513,7 +821,7 @@ def main():
         tests = [by_name[n] for n in args.names]
 
     if args.list:
-        for t in tests:
+        for t in tests + ([] if args.names or args.bench else helpers):
             d = t.describe()
             print(t.name + ("  [" + d + "]" if d else "")
                   + ("  [" + t.meta_error + "]" if t.meta_error else ""))

@@ -9,17 +9,7 @@
  * end of the stack) string is ERR_FAULT; a file that is not a program, a
  * directory or an empty line fails without harm.
  */
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/string.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
+#include "testlib.h"
 
 #define NAME "spawn_args"
 
@@ -120,15 +110,15 @@ int main(int argc, char **argv)
     /* Bad pointers. */
     expect(spawn(NULL), ERR_FAULT);
     expect(spawn((const char *)KMAP_BASE), ERR_FAULT);
-    expect(spawn((const char *)(KMAP_BASE + 0x80200000UL)), ERR_FAULT);
-    expect(spawn((const char *)0x3000000000UL), ERR_FAULT);
+    expect(spawn((const char *)KERNEL_IMAGE), ERR_FAULT);
+    expect(spawn((const char *)UNMAPPED), ERR_FAULT);
     expect(spawn((const char *)USTACK_UPPERBOUND), ERR_FAULT);
     expect(spawn((const char *)0xFFFFFFFFFFFFFFF0UL), ERR_FAULT);
     /* A string with no terminator before the end of the stack mapping
      * (in a child, whose top-of-stack bytes we may scribble on). */
     int pid = fork();
     if (pid == 0) {
-        char *p = (char *)USTACK_UPPERBOUND - 4;
+        char *p = STACK_END(4);
         memcpy(p, "echo", 4);           /* no NUL: the next byte is unmapped */
         int r = spawn(p);
         exit(r == ERR_FAULT ? 0 : 1);

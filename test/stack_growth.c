@@ -10,17 +10,7 @@
  * USTACK_UPPERBOUND (the byte at it is unmapped); each is killed.
  */
 // test: expect-killed=2
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/string.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
+#include "testlib.h"
 
 #define PAGE 4096
 #define BIG_PAGES 8           /* plus the frames above it: within 10 pages */
@@ -42,9 +32,7 @@ __attribute__((noinline)) static int deep_array(void)
 __attribute__((noinline)) static int read_into_stack(void)
 {
     char buf[5 * PAGE + 100];             /* untouched: the kernel writes first */
-    int fd = open("/largefile", FS_RDONLY, EMPTY_MODE);
-    if (fd < 0)
-        error("open(/largefile) = %d", fd);
+    int fd = open_ok("/largefile", FS_RDONLY);
     ssize_t n = read(fd, buf, sizeof(buf));
     close(fd);
     if (n != 20480)
@@ -53,22 +41,6 @@ __attribute__((noinline)) static int read_into_stack(void)
         if (buf[i] != 'a')
             error("stack buffer byte %d = %d", i, buf[i]);
     return 0;
-}
-
-static void touch_in_child(uintptr_t addr, const char *what)
-{
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
-    if (pid == 0) {
-        long v = 1;
-        asm volatile("sd %0, 0(%1)" : : "r"(v), "r"(addr) : "memory");
-        error("%s (%p) did not kill the child", what, (void *)addr);
-    }
-    int status = 0;
-    expect(wait(pid, &status), pid);
-    if (status != -1)
-        error("%s: child exited with %d, expected -1", what, status);
 }
 
 int main(int argc, char **argv)
@@ -91,9 +63,9 @@ int main(int argc, char **argv)
     expect(wait(pid, &status), pid);
     expect(status, 0);
 
-    touch_in_child(USTACK_UPPERBOUND - (USTACK_PAGES + 1) * PAGE,
-                   "store below the 10-page stack limit");
-    touch_in_child(USTACK_UPPERBOUND, "store at USTACK_UPPERBOUND");
+    expect_killed(USTACK_UPPERBOUND - (USTACK_PAGES + 1) * PAGE, STORE,
+                  "store below the 10-page stack limit");
+    expect_killed(USTACK_UPPERBOUND, STORE, "store at USTACK_UPPERBOUND");
 
     pass("stack_growth");
     return 0;

@@ -7,17 +7,8 @@
  * wrapper does, and callee-saved registers survive the call (the trap
  * frame is restored).
  */
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/usyscall.h>
+#include "testlib.h"
 #include <lib/syscall-num.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
 
 static long raw_syscall(long number, long arg0, long arg1)
 {

@@ -8,17 +8,7 @@
  * status pointer is allowed; a status pointer that is in the kernel,
  * unmapped, or read-only is ERR_FAULT and must not crash anything.
  */
-#include <lib/test.h>
-#include <lib/stdio.h>
-#include <lib/string.h>
-#include <lib/usyscall.h>
-
-#define expect(expr, want)                                                   \
-    do {                                                                     \
-        long _got = (long)(expr), _want = (long)(want);                      \
-        if (_got != _want)                                                   \
-            error("%s = %ld, expected %ld", #expr, _got, _want);             \
-    } while (0)
+#include "testlib.h"
 
 static int child(int status, int sleep_seconds)
 {
@@ -147,8 +137,8 @@ int main(int argc, char **argv)
 
     /* Bad status pointers. */
     wait_bad_pointer((int *)KMAP_BASE, "KMAP_BASE");
-    wait_bad_pointer((int *)(KMAP_BASE + 0x80200000UL), "kernel image");
-    wait_bad_pointer((int *)0x3000000000UL, "unmapped");
+    wait_bad_pointer((int *)KERNEL_IMAGE, "kernel image");
+    wait_bad_pointer((int *)UNMAPPED, "unmapped");
     wait_bad_pointer((int *)USTACK_UPPERBOUND, "USTACK_UPPERBOUND");
     wait_bad_pointer((int *)(uintptr_t)main, "read-only text");
     expect(wait(-1, NULL), ERR_CHILD);

@@ -1,7 +1,8 @@
 /*
  * cat: copies each named file to fd 1 in turn, or fd 0 when there is no
  * argument (so it works at the end of a pipeline). Exit status 1 if some
- * file could not be read.
+ * file could not be read; the message, with the error code, goes to fd 2
+ * (the console, inherited from init) so it does not mix with the data.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
@@ -33,13 +34,13 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         int fd = open(argv[i], FS_RDONLY, EMPTY_MODE);
         if (fd < 0) {
-            printf("cat: %s: cannot open (error %d)\n", argv[i], fd);
+            fdprintf(2, "cat: %s: cannot open (error %d)\n", argv[i], fd);
             status = 1;
             continue;
         }
         int err = copy(fd);
         if (err != ERR_OK) {
-            printf("cat: %s: read failed (error %d)\n", argv[i], err);
+            fdprintf(2, "cat: %s: read failed (error %d)\n", argv[i], err);
             status = 1;
         }
         close(fd);

@@ -9,7 +9,7 @@
  *   quit               halts the machine (the autograders' way out)
  *   cd DIR             changes directory (no DIR: "/")
  *   cmd args           spawn + wait: the fast path, no fork
- *   a | b | c          a pipeline
+ *   a | b | c          a pipeline, of any length that fits in a line
  *   cmd < in > out     redirection ('>' replaces out's contents)
  *   cmd ... &          a background job: not waited for
  *
@@ -20,8 +20,13 @@
  * status. A background job runs under a child that exits at once, so the
  * job is reparented to init, which reaps it.
  *
+ * Messages (unknown command: "sh: NAME: command not found"; a program that
+ * cannot run, a file that cannot be opened, cd's failures, syntax errors)
+ * go to the shell's fd 1 with the error code, and the shell goes on.
+ *
  * A line is at most LINE_MAX - 1 bytes; the rest of a longer line is
  * read and dropped. At end of input (e.g. sh < script) the shell exits.
+ * The prompt is printed before every line, also when reading a script.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
@@ -29,15 +34,18 @@
 
 #define LINE_MAX 256            /* bytes per command line, NUL included */
 #define MAX_WORDS 128
-#define MAX_STAGES 16           /* commands in one pipeline */
+/* Commands in one pipeline: as many as a line can hold ("a|a|..."), so the
+ * only limits are the kernel's (processes, pipes), reported when hit. */
+#define MAX_STAGES (LINE_MAX / 2)
 
 struct stage {
-    char cmd[LINE_MAX];         /* words joined by single spaces: spawn's argument */
+    char *cmd;                  /* words joined by single spaces: spawn's argument */
     char *in, *out;             /* redirection files, or NULL */
 };
 
 static char line[LINE_MAX];
 static char wordbuf[3 * LINE_MAX];      /* line with spaces around | < > & */
+static char cmdbuf[2 * LINE_MAX];       /* the stages' cmd strings, one after another */
 static struct stage stages[MAX_STAGES];
 static int nstages;
 static bool background;
@@ -109,6 +117,15 @@ static bool syntax_error(const char *why)
     return false;
 }
 
+/* Starts stage s, its cmd string right after the previous stage's. */
+static struct stage *new_stage(struct stage *s, char *cmd)
+{
+    s->cmd = cmd;
+    s->cmd[0] = '\0';
+    s->in = s->out = NULL;
+    return s;
+}
+
 /* Fills stages[] and background from words; false (after a message) on a syntax error. */
 static bool parse(char **words, int n)
 {
@@ -116,9 +133,9 @@ static bool parse(char **words, int n)
     if (background)
         n--;
     nstages = 1;
-    struct stage *s = &stages[0];
-    s->cmd[0] = '\0';
-    s->in = s->out = NULL;
+    struct stage *s = new_stage(&stages[0], cmdbuf);
+    /* Words and the spaces between them fit in LINE_MAX, plus a NUL a stage. */
+    char *end = s->cmd;         /* the NUL ending s->cmd */
 
     for (int i = 0; i < n; i++) {
         char *w = words[i];
@@ -127,9 +144,8 @@ static bool parse(char **words, int n)
                 return syntax_error("empty command before '|'");
             if (nstages == MAX_STAGES)
                 return syntax_error("pipeline too long");
-            s = &stages[nstages++];
-            s->cmd[0] = '\0';
-            s->in = s->out = NULL;
+            s = new_stage(&stages[nstages++], end + 1);
+            end = s->cmd;
         } else if (strcmp(w, "<") == 0 || strcmp(w, ">") == 0) {
             if (i + 1 == n || is_operator(words[i + 1]))
                 return syntax_error("missing file name after '<' or '>'");
@@ -140,10 +156,10 @@ static bool parse(char **words, int n)
         } else if (strcmp(w, "&") == 0) {
             return syntax_error("'&' must end the line");
         } else {
-            /* words come from line[], so a joined command always fits */
-            if (s->cmd[0] != '\0')
-                strcat(s->cmd, " ");
-            strcat(s->cmd, w);
+            if (end != s->cmd)
+                *end++ = ' ';
+            strcpy(end, w);
+            end += strlen(w);
         }
     }
     if (s->cmd[0] == '\0')
@@ -161,7 +177,7 @@ static void report(int fd, const char *cmd, int err)
     if (err == ERR_NOTEXIST)
         fdprintf(fd, "sh: %.*s: command not found\n", len, cmd);
     else
-        fdprintf(fd, "sh: %.*s: error %d\n", len, cmd, err);
+        fdprintf(fd, "sh: %.*s: cannot run (error %d)\n", len, cmd, err);
 }
 
 /* Makes fd `to` refer to what `from` refers to, and closes `from`. */
@@ -334,6 +350,8 @@ static bool builtin(char **words, int n)
             printf("sh: cd: too many arguments\n");
         else if (err == ERR_NOTEXIST)
             printf("sh: cd: %s: no such directory\n", dir);
+        else if (err == ERR_FTYPE)
+            printf("sh: cd: %s: not a directory (error %d)\n", dir, err);
         else if (err != ERR_OK)
             printf("sh: cd: %s: error %d\n", dir, err);
         return true;

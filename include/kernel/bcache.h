@@ -8,7 +8,8 @@
  * free frame count stays put after boot. Buffers not in use are recycled in
  * least-recently-used order.
  *
- * Usage: b = bread(blockno); read or change b->data; bwrite(b) if changed;
+ * Usage: b = bread(blockno) (or bread_zeroed); read or change b->data;
+ * bwrite(b) if changed (in the file system: fs_tx_write, journal.h);
  * brelse(b). Between bread and brelse the caller holds b's sleeplock, so
  * only one thread at a time uses a block. A thread should hold few buffers
  * at once (the file system holds at most three): when every buffer is held,
@@ -31,7 +32,8 @@
 #include <kernel/bdev.h>
 #include <kernel/synch.h>
 
-#define BCACHE_NBUF 64                 /* 256 KiB of cached blocks */
+#define BCACHE_NBUF 128                /* 512 KiB of cached blocks; the journal
+                                          pins up to half of them (journal.h) */
 
 struct buf {
     /* guarded by the bcache lock */
@@ -52,14 +54,20 @@ void bcache_init(void);
  * May sleep (disk read, waiting for the block's lock or a free buffer). */
 struct buf *bread(uint64_t blockno);
 
+/* Like bread, for a block whose old contents do not matter (one just
+ * allocated): returns it locked and filled with zeros, without reading the
+ * disk. May sleep (waiting for the block's lock or a free buffer). */
+struct buf *bread_zeroed(uint64_t blockno);
+
 /* Writes b->data to disk now (sleeps). Caller holds b (from bread). */
 void bwrite(struct buf *b);
 
 /* Unlocks b and gives it back; b must not be used afterwards. */
 void brelse(struct buf *b);
 
-/* Keep b cached (not recycled) without holding it, until bunpin: for the
- * journal of the next milestone. Caller holds b's lock for bpin. */
+/* Keep b cached (not recycled) without holding it, until bunpin: the
+ * journal pins every block of a transaction until its commit has written
+ * it home. Caller holds b's lock for bpin. Never sleep. */
 void bpin(struct buf *b);
 void bunpin(struct buf *b);
 

@@ -4,7 +4,8 @@
  * reading and writing file data.
  *
  * Files of the implementation (kernel/fs/):
- *   fs.c       superblock, fs_init, transactions (fs_tx_*)
+ *   fs.c       superblock, fs_init, fs_shutdown
+ *   journal.c  the write-ahead journal: transactions (fs_tx_*; journal.h)
  *   inode.c    the in-memory inode table: get, dup, put, lock, update, alloc
  *   bmap.c     a file's block map (direct, indirect, double indirect), truncate
  *   balloc.c   the free-block bitmap
@@ -39,6 +40,14 @@
  * system lock: user data goes through a kernel bounce buffer, so a page
  * fault during the copy (which may itself read a file) cannot deadlock.
  *
+ * Crashes. Every change goes through the write-ahead journal (journal.h):
+ * after a power cut at any moment the next mount finds a consistent file
+ * system, and every system call that returned before the cut has its effect
+ * there. A call cut short shows a prefix of its transactions: a write keeps
+ * a correct prefix of its data (never garbage), a file being freed after its
+ * last unlink may be left as an orphan, an inode with link count 0 and no
+ * name, which fs_init frees (mkfs --check accepts orphans and says so).
+ *
  * Errors. Corrupt file system metadata (a block number outside the disk,
  * a directory entry naming a free inode) panics with a message naming the
  * inode or block; `mkfs --check fs.img` explains. User input never panics.
@@ -50,6 +59,7 @@
 #include <lib/errcode.h>
 #include <lib/usyscall.h>
 #include <kernel/sfs.h>
+#include <kernel/journal.h>
 #include <kernel/synch.h>
 
 #define FS_PATH_MAX 256                /* bytes of a path, NUL included */
@@ -68,12 +78,22 @@ struct inode {
 /* ------------------------------------------------------------ start up */
 
 /*
- * Reads and checks the superblock and the root directory. Called once, from
- * a kernel thread before init runs (it sleeps on disk reads), after
- * bdev_init, bcache_init and file_init. Panics with a clear message when
- * there is no disk or the disk holds no sfs image.
+ * Reads and checks the superblock, replays the journal if a power cut left
+ * a committed transaction in it, checks the root directory and frees the
+ * orphans (inodes with no name left, whose freeing a power cut interrupted).
+ * Called once, from a kernel thread before init runs (it sleeps on disk
+ * reads), after bdev_init, bcache_init and file_init. Panics with a clear
+ * message when there is no disk or the disk holds no sfs image.
  */
 void fs_init(void);
+
+/*
+ * For halt: waits until the transactions in progress have committed and
+ * lets no new one begin (those threads sleep for good), so the disk is left
+ * consistent with an empty journal, holding every change whose system call
+ * returned. Sleeps; call it from a thread holding no file system lock.
+ */
+void fs_shutdown(void);
 
 /* ---------------------------------------------------------------- names */
 
@@ -105,8 +125,9 @@ struct inode *inode_dup(struct inode *ip);
 
 /*
  * Drops a reference. Dropping the last reference to an inode with no names
- * left frees its blocks and the inode on disk (so it may sleep); callers
- * hold no file system lock.
+ * left frees its blocks and the inode on disk, in transactions of its own
+ * (so it may sleep); callers hold no file system lock and are not in a
+ * transaction.
  */
 void inode_put(struct inode *ip);
 
@@ -182,20 +203,14 @@ err_t fs_rmdir(const char *path);
 extern struct sfs_superblock fs_sb;    /* read once by fs_init, then constant */
 
 /*
- * Transactions. Every change to the disk happens between fs_tx_begin and
- * fs_tx_end, and every changed block is handed to fs_tx_write (instead of
- * bwrite). Brackets nest; the outermost end finishes the transaction. For
- * now fs_tx_write writes the block through at once and the brackets only
- * mark the operations; the write-ahead journal of the next milestone makes
- * each outermost bracket atomic on disk without changing any caller.
- * A transaction changes at most FS_TX_MAX_BLOCKS blocks (inode_write splits
- * large writes to stay under it).
+ * Transactions: every change to the disk happens between fs_tx_begin and
+ * fs_tx_end, and every changed block is handed to fs_tx_write instead of
+ * bwrite. They do not nest, and change at most FS_TX_MAX_BLOCKS blocks
+ * each; the contract is journal.h. How the operations stay under the
+ * limit: a name change (ops.c) touches a handful of blocks; inode_write
+ * writes in chunks of data blocks sized so that their bitmap, index and
+ * inode blocks fit too; inode_truncate frees in steps.
  */
-#define FS_TX_MAX_BLOCKS 16
-struct buf;
-void fs_tx_begin(void);
-void fs_tx_end(void);
-void fs_tx_write(struct buf *b);
 
 /* Panics naming the inode, for metadata that cannot be right. */
 void fs_corrupt(uint32_t inum, const char *what) __attribute__((noreturn));
@@ -221,11 +236,23 @@ err_t inode_alloc(int ftype, struct inode **out);
 err_t bmap(struct inode *ip, uint64_t fbn, bool alloc, uint32_t *blockno);
 /* Frees every block of ip holding bytes at or past size (at most the
  * current size; the current size itself drops blocks a failed write left
- * past the end) and sets the size. Caller holds ip->lock, in a transaction
- * (which may touch many blocks: the journal must split it). */
+ * past the end) and sets the size. Caller holds ip->lock, in a transaction,
+ * which gets the bitmap blocks of the freed blocks, at most two index
+ * blocks and the inode block: the caller makes sure that fits (the error
+ * paths free only blocks their own transaction allocated, whose blocks it
+ * already holds). */
 void inode_truncate_to(struct inode *ip, uint64_t size);
-/* inode_truncate_to(ip, 0). */
-void inode_truncate(struct inode *ip);
+/* Frees ip's blocks from the end, in transactions of its own, until at
+ * most one transaction's worth (see inode_truncate_to) is left; each step
+ * leaves a consistent, shorter file. The caller holds ip->lock, is not in a
+ * transaction, and then frees the rest in its own (inode_put). Only for an
+ * inode no one else can reach: a file with no name and no other reference. */
+void inode_truncate_steps(struct inode *ip);
+
+/* Frees every orphan on disk: an inode in use with link count 0 (its last
+ * name went, and a power cut came before it was freed). fs_init, before any
+ * other inode is in use. Returns how many were freed. */
+int inode_free_orphans(void);
 
 /* Allocates a zeroed data block; ERR_NORES when none is free. */
 err_t balloc(uint32_t *blockno);

@@ -10,7 +10,8 @@
  *
  *   block 0                     unused (boot block)
  *   block 1                     superblock (struct sfs_superblock)
- *   journal_start ..            the write-ahead journal, journal_blocks long
+ *   journal_start ..            the write-ahead journal, journal_blocks long:
+ *                               a header block, then journal_blocks - 1 slots
  *   inode_start ..              inode table, SFS_INODES_PER_BLOCK inodes a block
  *   bitmap_start ..             free-block bitmap, one bit per block of the
  *                               disk (bit b of byte i is block 8*i+b; 1 = in use);
@@ -41,7 +42,7 @@
 #include <lib/types.h>
 
 #define SFS_MAGIC 0x5346534fU          /* "OSFS" in a little-endian dump */
-#define SFS_VERSION 1
+#define SFS_VERSION 2                  /* 2: the journal has a header block */
 #define SFS_BLOCK_SIZE 4096
 #define SFS_SUPERBLOCK_BLOCK 1
 #define SFS_ROOT_INODE 1
@@ -52,10 +53,6 @@
 #define SFS_TYPE_FILE 2
 #define SFS_TYPE_DEV 3
 
-/* superblock.journal_state */
-#define SFS_JOURNAL_EMPTY 0            /* nothing to replay */
-#define SFS_JOURNAL_COMMITTED 1        /* a committed transaction awaits replay */
-
 struct sfs_superblock {
     uint32_t magic;                    /* SFS_MAGIC */
     uint32_t version;                  /* SFS_VERSION */
@@ -63,7 +60,7 @@ struct sfs_superblock {
     uint32_t ninodes;                  /* inodes in the table, inode 0 included */
     uint32_t journal_start;            /* first journal block */
     uint32_t journal_blocks;           /* length of the journal region */
-    uint32_t journal_state;            /* SFS_JOURNAL_*; mkfs writes EMPTY */
+    uint32_t reserved;                 /* 0 */
     uint32_t inode_start;              /* first inode-table block */
     uint32_t inode_blocks;
     uint32_t bitmap_start;             /* first bitmap block */
@@ -103,9 +100,35 @@ struct sfs_dirent {
 #define SFS_DIRENTS_PER_BLOCK (SFS_BLOCK_SIZE / SFS_DIRENT_SIZE)  /* 128 */
 #define SFS_BITS_PER_BLOCK (SFS_BLOCK_SIZE * 8)
 
+/*
+ * The journal (write-ahead log; kernel/fs/journal.c writes it, fs_init and
+ * mkfs --check replay it). Block journal_start is the header; the
+ * journal_blocks - 1 blocks after it are slots. When count is not 0, the
+ * header describes one committed transaction: slot i (block
+ * journal_start + 1 + i) holds the new contents of block blocks[i], for
+ * i < count; replaying copies every slot home, in order, then writes the
+ * header back with count 0. mkfs writes an empty header (magic, count 0).
+ *
+ * The header write is the commit point. Everything it says lies in its first
+ * 512 bytes (one disk sector), so even a disk that tears a 4 KiB write in
+ * a power cut writes the header wholly or not at all. A block number in
+ * blocks[] is never below inode_start (the boot block, the superblock and
+ * the journal are never journaled) and always below nblocks.
+ */
+#define SFS_JOURNAL_MAGIC 0x4c4e524aU  /* "JRNL" in a little-endian dump */
+#define SFS_JOURNAL_MAX_SLOTS 120      /* slots a header can describe */
+
+struct sfs_journal_header {
+    uint32_t magic;                    /* SFS_JOURNAL_MAGIC */
+    uint32_t count;                    /* blocks of the committed transaction; 0 = empty */
+    uint64_t sequence;                 /* commits since mkfs (for messages) */
+    uint32_t blocks[SFS_JOURNAL_MAX_SLOTS];   /* home block of each slot */
+};
+
 _Static_assert(sizeof(struct sfs_superblock) <= SFS_BLOCK_SIZE, "superblock fits a block");
 _Static_assert(sizeof(struct sfs_inode) == SFS_INODE_SIZE, "on-disk inode is 64 bytes");
 _Static_assert(sizeof(struct sfs_dirent) == SFS_DIRENT_SIZE, "directory entry is 32 bytes");
+_Static_assert(sizeof(struct sfs_journal_header) <= 512, "journal header fits one sector");
 
 /* The block of the inode table that holds inode inum, and its index there. */
 #define SFS_INODE_BLOCK(sb, inum) ((sb)->inode_start + (inum) / SFS_INODES_PER_BLOCK)

@@ -9,11 +9,11 @@
 #include <kernel/console.h>
 #include <kernel/string.h>
 
-/* Fills a newly allocated block with zeros (in the transaction). */
+/* Fills a newly allocated block with zeros (in the transaction), without
+ * reading what it held. */
 static void block_zero(uint32_t blockno)
 {
-    struct buf *b = bread(blockno);
-    memset(b->data, 0, SFS_BLOCK_SIZE);
+    struct buf *b = bread_zeroed(blockno);
     fs_tx_write(b);
     brelse(b);
 }

@@ -7,6 +7,7 @@
 #include <kernel/bcache.h>
 #include <kernel/console.h>
 #include <kernel/pmem.h>
+#include <kernel/string.h>
 
 #define NO_BLOCK ((uint64_t)-1)         /* label of a buffer never used */
 
@@ -76,6 +77,15 @@ struct buf *bread(uint64_t blockno)
             panic("bread: cannot read block %lu (error %d)", blockno, err);
         b->valid = true;
     }
+    return b;
+}
+
+struct buf *bread_zeroed(uint64_t blockno)
+{
+    struct buf *b = bget(blockno);
+    sleeplock_acquire(&b->lock);
+    memset(b->data, 0, BDEV_BLOCK_SIZE);
+    b->valid = true;
     return b;
 }
 

@@ -3,7 +3,8 @@
  * file. Ten direct block numbers in the inode, then a single-indirect
  * block of 1024 numbers, then a double-indirect block of 1024 single-
  * indirect blocks (sfs.h). bmap finds (and with alloc, makes) the block
- * for a file block; inode_truncate_to frees the blocks past a new end.
+ * for a file block; inode_truncate_to frees the blocks past a new end, and
+ * inode_truncate_steps frees a large file in several transactions.
  * Contract: fs.h.
  */
 #include <kernel/fs.h>
@@ -76,11 +77,13 @@ err_t bmap(struct inode *ip, uint64_t fbn, bool alloc, uint32_t *blockno)
  * Frees the blocks reached through indirect block `table` (depth 1: its
  * entries are data blocks; depth 2: single-indirect blocks) that hold file
  * blocks >= keep; `first` is the file block of its first entry. Frees the
- * table itself too, and returns true, when none of it is kept.
+ * table itself too, and returns true, when none of it is kept; only a table
+ * that is kept is changed (and so journaled).
  */
 static bool table_trim(struct inode *ip, uint32_t table, int depth, uint64_t first, uint64_t keep)
 {
     uint64_t span = depth == 1 ? 1 : SFS_NINDIRECT;
+    bool whole = first >= keep;
     struct buf *b = bread(table);
     uint32_t *slots = (uint32_t *)b->data;
     bool changed = false;
@@ -89,9 +92,10 @@ static bool table_trim(struct inode *ip, uint32_t table, int depth, uint64_t fir
         if (slots[i] == 0 || start + span <= keep)
             continue;
         uint32_t blockno = checked(ip, slots[i]);
-        if (depth == 1 || table_trim(ip, blockno, depth - 1, start, keep)) {
-            if (depth == 1)
-                bfree(blockno);
+        bool freed = depth == 1 || table_trim(ip, blockno, depth - 1, start, keep);
+        if (depth == 1)
+            bfree(blockno);
+        if (freed && !whole) {
             slots[i] = 0;
             changed = true;
         }
@@ -99,7 +103,7 @@ static bool table_trim(struct inode *ip, uint32_t table, int depth, uint64_t fir
     if (changed)
         fs_tx_write(b);
     brelse(b);
-    if (first < keep)
+    if (!whole)
         return false;
     bfree(table);
     return true;
@@ -126,7 +130,31 @@ void inode_truncate_to(struct inode *ip, uint64_t size)
     inode_update(ip);
 }
 
-void inode_truncate(struct inode *ip)
+/* File blocks one step of inode_truncate_steps frees. A step changes the
+ * bitmap blocks of what it frees (its data blocks and up to four index
+ * blocks: the indirect, the double-indirect and two of its tables), at most
+ * two index blocks it keeps, and the inode's block. With few bitmap blocks
+ * that is small whatever the step; a step is still kept to 1 MiB, so
+ * freeing a huge file does not hold one group for long (and files over
+ * 1 MiB exercise the steps). */
+#define TRUNCATE_STEP_MAX 256
+
+static uint64_t truncate_step(void)
 {
-    inode_truncate_to(ip, 0);
+    if (fs_sb.bitmap_blocks + 3 <= FS_TX_MAX_BLOCKS)
+        return TRUNCATE_STEP_MAX;
+    return FS_TX_MAX_BLOCKS - 3 - 4;   /* each freed block on its own bitmap block */
+}
+
+void inode_truncate_steps(struct inode *ip)
+{
+    uint64_t step = truncate_step();
+    for (;;) {
+        uint64_t blocks = (ip->d.size + SFS_BLOCK_SIZE - 1) / SFS_BLOCK_SIZE;
+        if (blocks <= step)
+            return;
+        fs_tx_begin();
+        inode_truncate_to(ip, (blocks - step) * SFS_BLOCK_SIZE);
+        fs_tx_end();
+    }
 }

@@ -1,8 +1,8 @@
 /*
  * Mounting the file system: fs_init reads the superblock, checks that it
- * describes a sane sfs image on this disk, and checks the root directory.
- * Also the transaction brackets every change goes through (fs.h); the
- * write-ahead journal of the next milestone fills them in.
+ * describes a sane sfs image on this disk, has the journal replay what a
+ * power cut left, checks the root directory and frees orphans. And the
+ * other end: fs_shutdown leaves the disk clean for halt.
  */
 #include <kernel/fs.h>
 #include <kernel/bcache.h>
@@ -52,9 +52,7 @@ void fs_init(void)
               fs_sb.nblocks, bdev_nblocks());
     if (!superblock_sane(&fs_sb))
         panic("fs_init: the superblock's layout is inconsistent (run mkfs --check)");
-    if (fs_sb.journal_state != SFS_JOURNAL_EMPTY)
-        kprintf("[fs] warning: the journal holds a committed transaction; "
-                "this kernel cannot replay it yet\n");
+    journal_init(&fs_sb);
 
     root_inode = inode_get(SFS_ROOT_INODE);
     if (root_inode == NULL)
@@ -64,27 +62,21 @@ void fs_init(void)
         fs_corrupt(SFS_ROOT_INODE, "the root is not a directory");
     inode_unlock(root_inode);
 
+    int orphans = inode_free_orphans();
+    if (orphans > 0)
+        kprintf("[fs] freed %d orphan inode(s): a crash cut their freeing short\n", orphans);
     kprintf("[fs] sfs: %u blocks, %u inodes, journal %u+%u, data from block %u\n",
             fs_sb.nblocks, fs_sb.ninodes, fs_sb.journal_start, fs_sb.journal_blocks,
             fs_sb.data_start);
+}
+
+void fs_shutdown(void)
+{
+    journal_shutdown();
 }
 
 struct inode *fs_root(void)
 {
     kassert(root_inode != NULL);
     return inode_dup(root_inode);
-}
-
-/* Transactions: only brackets for now (fs.h). */
-void fs_tx_begin(void)
-{
-}
-
-void fs_tx_end(void)
-{
-}
-
-void fs_tx_write(struct buf *b)
-{
-    bwrite(b);
 }

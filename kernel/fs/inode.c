@@ -1,8 +1,9 @@
 /*
  * The in-memory inode table (xv6's itable): at most one struct inode per
  * on-disk inode, shared and reference counted, each with a sleeplock over
- * its copy of the disk inode. Also allocating on-disk inodes, and freeing
- * them when the last reference to an unlinked file goes. Contract: fs.h.
+ * its copy of the disk inode. Also allocating on-disk inodes, freeing them
+ * when the last reference to an unlinked file goes, and freeing the orphans
+ * a power cut left (fs_init). Contract: fs.h.
  */
 #include <kernel/fs.h>
 #include <kernel/bcache.h>
@@ -81,29 +82,71 @@ void inode_update(struct inode *ip)
     brelse(b);
 }
 
+/* True if ip's only reference is the caller's. */
+static bool only_reference(struct inode *ip)
+{
+    spinlock_acquire(&itable.lock);
+    bool only = ip->ref == 1;
+    spinlock_release(&itable.lock);
+    return only;
+}
+
+/*
+ * Frees ip's blocks and the inode: the last reference to a file with no name
+ * left, so no one else can reach it (lookups find no name; inode_alloc skips
+ * it while it is in use on disk) and holding its lock across transactions
+ * blocks no one. Large files are shrunk in steps first; a power cut between
+ * them leaves an orphan, freed at the next mount. Called with ip->lock
+ * held; returns with it released. It is released before the last
+ * fs_tx_end, which waits for the group's commit: from the inode_update on,
+ * the inode is free, inode_alloc in another operation of the group may hand
+ * it out, and that operation (which the commit waits for) will want the lock.
+ */
+static void inode_free(struct inode *ip)
+{
+    inode_truncate_steps(ip);
+    fs_tx_begin();
+    inode_truncate_to(ip, 0);
+    memset(&ip->d, 0, sizeof(ip->d));
+    inode_update(ip);
+    /* A lookup of this number (a reused inode) finds valid false and reads
+     * the disk again. */
+    ip->valid = false;
+    sleeplock_release(&ip->lock);
+    fs_tx_end();
+}
+
 void inode_put(struct inode *ip)
 {
     sleeplock_acquire(&ip->lock);
-    if (ip->valid && ip->d.nlink == 0) {
-        spinlock_acquire(&itable.lock);
-        int ref = ip->ref;
-        spinlock_release(&itable.lock);
-        if (ref == 1) {
-            /* The last reference and no name left: no one else can reach
-             * this inode, so free it. Lookups of its number (a reused inode)
-             * find valid false and read the disk again. */
-            fs_tx_begin();
-            inode_truncate(ip);
-            memset(&ip->d, 0, sizeof(ip->d));
-            inode_update(ip);
-            fs_tx_end();
-            ip->valid = false;
-        }
-    }
-    sleeplock_release(&ip->lock);
+    if (ip->valid && ip->d.nlink == 0 && only_reference(ip))
+        inode_free(ip);                /* releases the lock */
+    else
+        sleeplock_release(&ip->lock);
     spinlock_acquire(&itable.lock);
     ip->ref--;
     spinlock_release(&itable.lock);
+}
+
+int inode_free_orphans(void)
+{
+    int freed = 0;
+    for (uint32_t inum = SFS_ROOT_INODE + 1; inum < fs_sb.ninodes; inum++) {
+        struct buf *b = bread(SFS_INODE_BLOCK(&fs_sb, inum));
+        struct sfs_inode *dp = (struct sfs_inode *)(b->data + SFS_INODE_INDEX(inum) * SFS_INODE_SIZE);
+        bool orphan = dp->type != SFS_TYPE_FREE && dp->nlink == 0;
+        brelse(b);
+        if (!orphan)
+            continue;
+        struct inode *ip = inode_get(inum);
+        if (ip == NULL)
+            panic("fs: no in-memory inode to free orphan %u", inum);
+        inode_lock(ip);                /* reads it: valid, nlink 0 */
+        inode_unlock(ip);
+        inode_put(ip);                 /* the only reference: frees it */
+        freed++;
+    }
+    return freed;
 }
 
 err_t inode_alloc(int ftype, struct inode **out)

@@ -1,8 +1,10 @@
 /*
- * Reading and writing file data, one block at a time through the buffer
- * cache. User memory is copied through a bounce frame with no file system
- * lock held, so a page fault in the copy (which may read a file itself)
- * never waits for a lock this thread holds. Contract: fs.h.
+ * Reading and writing file data through the buffer cache: reads a block at
+ * a time, writes a chunk of blocks per transaction. User memory is copied
+ * through bounce frames with no file system lock held and outside any
+ * transaction, so a page fault in the copy (which may read a file itself)
+ * never waits for a lock this thread holds, nor holds up a commit.
+ * Contract: fs.h.
  */
 #include <kernel/fs.h>
 #include <kernel/bcache.h>
@@ -69,52 +71,121 @@ ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, 
     return done > 0 ? (ssize_t)done : err;
 }
 
+/*
+ * Data blocks inode_write puts in one transaction. Each changes the data
+ * block and maybe a bitmap block; the chunk may also add up to four index
+ * blocks (the indirect, the double-indirect and two of its tables, each
+ * with its bitmap block) and changes the inode's block. All of it must fit
+ * in FS_TX_MAX_BLOCKS (journal.h): n + 4 + 1 + min(bitmap blocks, n + 4).
+ */
+#define WRITE_CHUNK_MAX FS_TX_MAX_BLOCKS
+
+static size_t write_chunk_blocks(void)
+{
+    size_t n = WRITE_CHUNK_MAX;
+    for (; n > 1; n--) {
+        size_t bitmaps = fs_sb.bitmap_blocks < n + 4 ? fs_sb.bitmap_blocks : n + 4;
+        if (n + 4 + 1 + bitmaps <= FS_TX_MAX_BLOCKS)
+            break;
+    }
+    return n;
+}
+
+/* The piece of a write that falls in one block: m bytes at file offset pos. */
+static size_t piece(uint64_t pos, size_t left)
+{
+    size_t m = SFS_BLOCK_SIZE - pos % SFS_BLOCK_SIZE;
+    return m < left ? m : left;
+}
+
+/*
+ * Copies up to one chunk of user data, starting at src, into the bounce
+ * frames, one frame per block piece (allocated on first use). Returns the
+ * bytes copied: short if a page faults (err ERR_FAULT) or a frame cannot be
+ * had (err ERR_NOMEM); the caller writes what was copied.
+ */
+static size_t chunk_copy_in(uint8_t **bounce, size_t nblocks, const uint8_t *src,
+                            uint64_t pos, size_t len, ssize_t *err)
+{
+    size_t got = 0;
+    for (size_t k = 0; k < nblocks && got < len; k++) {
+        size_t m = piece(pos + got, len - got);
+        if (bounce[k] == NULL && (bounce[k] = bounce_alloc()) == NULL) {
+            *err = ERR_NOMEM;
+            break;
+        }
+        if (copy_from_user(bounce[k], src + got, m) != ERR_OK) {
+            *err = ERR_FAULT;
+            break;
+        }
+        got += m;
+    }
+    return got;
+}
+
+/*
+ * Writes len bytes at pos in one transaction (len within one chunk), from
+ * the bounce frames or, when bounce is NULL, from the kernel buffer src.
+ * Returns the bytes written: fewer when the disk fills up or the file
+ * reaches its largest size (err ERR_NORES). The size covers exactly what
+ * was written, so a power cut leaves the data of whole chunks.
+ */
+static size_t chunk_write(struct inode *ip, uint8_t **bounce, const uint8_t *src,
+                          uint64_t pos, size_t len, ssize_t *err)
+{
+    size_t put = 0;
+    fs_tx_begin();
+    inode_lock(ip);
+    for (size_t k = 0; put < len; k++) {
+        uint64_t p = pos + put;
+        size_t m = piece(p, len - put);
+        uint32_t blockno;
+        err_t e = bmap(ip, p / SFS_BLOCK_SIZE, true, &blockno);
+        if (e != ERR_OK) {
+            *err = e;
+            break;
+        }
+        /* A whole block is overwritten: its old contents need not be read. */
+        struct buf *b = m == SFS_BLOCK_SIZE ? bread_zeroed(blockno) : bread(blockno);
+        memcpy(b->data + p % SFS_BLOCK_SIZE, bounce != NULL ? bounce[k] : src + put, m);
+        fs_tx_write(b);
+        brelse(b);
+        put += m;
+    }
+    if (pos + put > ip->d.size) {
+        ip->d.size = pos + put;
+        inode_update(ip);
+    }
+    if (put < len)
+        inode_truncate_to(ip, ip->d.size);     /* drop index blocks made for nothing */
+    inode_unlock(ip);
+    fs_tx_end();
+    return put;
+}
+
 ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_t off, size_t n)
 {
     if (off < 0)
         return ERR_INVAL;
-    uint8_t *bounce = NULL;
-    if (src_is_user && n > 0 && (bounce = bounce_alloc()) == NULL)
-        return ERR_NOMEM;
+    size_t nblocks = write_chunk_blocks();
+    uint8_t *bounce[WRITE_CHUNK_MAX] = { NULL };
 
     size_t done = 0;
     ssize_t err = 0;
-    while (done < n) {
+    while (done < n && err == 0) {
         uint64_t pos = (uint64_t)off + done;
-        size_t m = SFS_BLOCK_SIZE - pos % SFS_BLOCK_SIZE;
-        if (m > n - done)
-            m = n - done;
+        /* The chunk: at most nblocks block pieces. */
+        size_t len = 0;
+        for (size_t k = 0; k < nblocks && done + len < n; k++)
+            len += piece(pos + len, n - done - len);
         const uint8_t *from = (const uint8_t *)src + done;
-        if (src_is_user) {
-            if (copy_from_user(bounce, from, m) != ERR_OK) {
-                err = ERR_FAULT;
-                break;
-            }
-            from = bounce;
-        }
-        /* One transaction per block: data, bitmap, indirect blocks, inode. */
-        fs_tx_begin();
-        inode_lock(ip);
-        uint32_t blockno;
-        err = bmap(ip, pos / SFS_BLOCK_SIZE, true, &blockno);
-        if (err != ERR_OK) {
-            inode_truncate_to(ip, ip->d.size);   /* drop indirect blocks made for nothing */
-            inode_unlock(ip);
-            fs_tx_end();
+        if (src_is_user)
+            len = chunk_copy_in(bounce, nblocks, from, pos, len, &err);
+        if (len == 0)
             break;
-        }
-        struct buf *b = bread(blockno);
-        memcpy(b->data + pos % SFS_BLOCK_SIZE, from, m);
-        fs_tx_write(b);
-        brelse(b);
-        if (pos + m > ip->d.size) {
-            ip->d.size = pos + m;
-            inode_update(ip);
-        }
-        inode_unlock(ip);
-        fs_tx_end();
-        done += m;
+        done += chunk_write(ip, src_is_user ? bounce : NULL, from, pos, len, &err);
     }
-    bounce_free(bounce);
+    for (size_t k = 0; k < nblocks; k++)
+        bounce_free(bounce[k]);
     return done > 0 ? (ssize_t)done : err;
 }

@@ -3,6 +3,7 @@
  * proc.c and vm.c.
  */
 #include <kernel/console.h>
+#include <kernel/fs.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/sbi.h>
@@ -77,5 +78,6 @@ long sys_info(void)
 long sys_halt(void)
 {
     kprintf("[boot] halt requested by pid %d\n", proc_current()->pid);
+    fs_shutdown();                     /* every returned write is on disk */
     sbi_shutdown(false);
 }

@@ -1,0 +1,122 @@
+/*
+ * The write-ahead journal: makes every file system transaction atomic on
+ * disk, so that a power cut at any moment leaves a consistent file system.
+ * xv6's log with group commit; the on-disk format is in sfs.h.
+ *
+ * Usage, for every change to the disk (kernel/fs only):
+ *
+ *     fs_tx_begin();
+ *     ... b = bread(n); change b->data; fs_tx_write(b); brelse(b); ...
+ *     fs_tx_end();
+ *
+ * fs_tx_write does not write the disk: it records the block in the
+ * transaction and pins its buffer in the cache (bcache.h), so the changed
+ * block stays in memory, where every reader finds it. The operations that
+ * run at the same time form a group, and the last one of the group to end
+ * commits it:
+ *   1. each changed block is copied to a journal slot;
+ *   2. the journal header naming the blocks is written: the commit point;
+ *   3. each block is written to its home location;
+ *   4. the header is written back empty; the buffers are unpinned.
+ * Mounting (journal_init) finds a header that still names blocks when the
+ * machine stopped between 2 and 4, and replays: it copies the slots home
+ * again (harmless if some were already there) and empties the header. A
+ * group whose header was not written is simply gone; its blocks were never
+ * written home.
+ *
+ * Guarantees (what a user of the file system can count on):
+ *   - Atomicity. After a power cut, each group is on disk entirely or not at
+ *     all, and the groups that are there are a prefix of the commit order.
+ *     A system call made of several transactions (a write of many blocks,
+ *     the freeing of a large unlinked file) can be cut between them: a
+ *     write then leaves a correct prefix of its data (the file's size grows
+ *     with each transaction, never past the data written), a file being
+ *     freed is left an orphan (no name, link count 0) that the next mount
+ *     frees (fs.h).
+ *   - Durability. fs_tx_end returns only after its group has committed and
+ *     been installed, and every system call ends its last transaction before
+ *     it returns. So once write(), unlink(), mkdir() ... has returned, its
+ *     effect survives any power cut, and a clean halt (fs_shutdown, called
+ *     by the halt system call) loses nothing that returned. Changes visible
+ *     to readers before then (another process reading a file being written)
+ *     may still be lost.
+ *   - Assumption: the disk has written a block when bdev_rw returns, and
+ *     writes in the order issued. QEMU's virtio-blk does (its cache is the
+ *     host's page cache, which outlives a killed QEMU); a disk with a
+ *     volatile write cache would need a cache flush before and after the
+ *     header write, which this driver does not send.
+ *
+ * Sizes. A transaction of one operation changes at most FS_TX_MAX_BLOCKS
+ * distinct blocks; operations that could change more split themselves
+ * (inode_write writes in chunks, inode_truncate frees in steps). The
+ * journal holds journal_blocks - 1 slots (63 with mkfs's 64-block
+ * journal), so three operations fit in one group; fs_tx_begin waits while
+ * the group could not take another operation's worth. Every logged block
+ * stays pinned until its commit, so the buffer cache must be larger than
+ * the journal (journal_init checks).
+ *
+ * Locking. One spinlock inside journal.c guards the journal's state; it is
+ * never held across a sleep or a disk access, nor together with another
+ * spinlock (fs_tx_write releases it before bpin takes the bcache lock). The
+ * commit takes buffer sleeplocks (of the pinned blocks) and nothing else.
+ * fs_tx_begin comes before any inode or buffer lock in the lock order, and
+ * fs_tx_end is called after they are released: it waits for the other
+ * operations of the group to end. The one exception is freeing an
+ * unreachable inode (inode_put), which holds its lock across transactions:
+ * no operation can wait for that lock, as nothing else can reach the inode.
+ * Transactions do not nest: a thread between begin and end must not begin
+ * another (it would wait for its own group).
+ */
+#ifndef _KERNEL_JOURNAL_H_
+#define _KERNEL_JOURNAL_H_
+
+#include <lib/types.h>
+#include <kernel/sfs.h>
+
+#define FS_TX_MAX_BLOCKS 20            /* distinct blocks one operation's transaction may change */
+
+struct buf;
+
+/*
+ * Sets the journal up from the superblock and replays a committed
+ * transaction left by a power cut, then empties the header. Called once by
+ * fs_init, before any transaction (it sleeps on the disk). Panics when the
+ * journal region is unusable (too small for FS_TX_MAX_BLOCKS, larger than
+ * the header or the buffer cache allow) or its header is corrupt (no magic,
+ * a count or block number out of range): the image needs mkfs --check.
+ */
+void journal_init(const struct sfs_superblock *sb);
+
+/*
+ * Begins an operation's transaction. May sleep: while the current group is
+ * committing or has closed (one of its operations already ended), or while
+ * the journal could not hold FS_TX_MAX_BLOCKS more blocks for each
+ * operation in progress, and forever after journal_shutdown.
+ */
+void fs_tx_begin(void);
+
+/*
+ * Records that buffer b (held by the caller, from bread, with its new
+ * contents) is part of the caller's transaction, and pins it in the cache.
+ * A block written several times in a group is logged once, with its last
+ * contents. Never sleeps. Panics if the group overflows the journal (an
+ * operation changed more than FS_TX_MAX_BLOCKS blocks: a kernel bug).
+ */
+void fs_tx_write(struct buf *b);
+
+/*
+ * Ends the caller's transaction and returns once its group is on disk
+ * (committed and installed): the last operation of the group to end does
+ * the commit, the others wait for it. Sleeps.
+ */
+void fs_tx_end(void);
+
+/*
+ * For halt: waits for the operations in progress to end and their group to
+ * commit, then stops new transactions from beginning (fs_tx_begin sleeps
+ * from now on). On return the journal is empty and the disk holds a
+ * consistent file system that no one will change again. Sleeps.
+ */
+void journal_shutdown(void);
+
+#endif /* _KERNEL_JOURNAL_H_ */

@@ -1,0 +1,98 @@
+/*
+ * file_large: files of several MiB, and unlink giving their blocks back.
+ *
+ * A file of 5 MiB and a bit is past what the direct and single-indirect
+ * blocks map (10 + 1024 blocks, 4136 KiB), so it needs the double-indirect
+ * block too. It is written in odd-sized chunks, with a pattern that tells
+ * every block and round apart (a block written to the wrong place, or
+ * stale data from an earlier round, shows), checked by fstat, read back
+ * byte for byte in other chunk sizes, and unlinked. Seven rounds write
+ * 35 MiB to a 32 MiB disk: that only fits if unlink frees the blocks (a
+ * leak shows as a short write, ERR_NORES, in a late round).
+ *
+ * Disk writes are slow in QEMU (one transaction per block), so this is the
+ * slowest test; the rounds exist only to prove the freeing. A runner check
+ * of the image (mkfs --check after the boot) would prove it for free.
+ */
+// test: timeout=300
+#include "testlib.h"
+
+#define F "/large_file"
+#define SIZE (5 * 1024 * 1024 + 1234)
+#define ROUNDS 7
+#define CHUNK (64 * 1024 + 13)
+
+static unsigned char buf[CHUNK];
+static unsigned char want[CHUNK];
+
+/* The byte at offset off of round r's file. */
+static unsigned char pattern(size_t off, int r)
+{
+    return (unsigned char)(off ^ (off >> 8) ^ (off >> 16) ^ (r * 0x35));
+}
+
+static void fill(unsigned char *p, size_t off, size_t n, int r)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = pattern(off + i, r);
+}
+
+static void write_round(int r)
+{
+    static const size_t sizes[] = {CHUNK, 4096, 1, 3 * 4096 + 7, CHUNK - 1, 512};
+    int fd = open_ok(F, FS_WRONLY | FS_CREAT);
+    size_t done = 0;
+    for (int k = 0; done < SIZE; k++) {
+        size_t n = min(sizes[k % NELEM(sizes)], (size_t)SIZE - done);
+        fill(buf, done, n, r);
+        ssize_t w = write(fd, buf, n);
+        if (w != (ssize_t)n)
+            error("round %d: write of %d bytes at %d = %ld%s", r, (int)n, (int)done,
+                  (long)w, r > 0 ? " (disk full: did unlink free the earlier rounds?)" : "");
+        done += n;
+    }
+    struct stat st;
+    expect(fstat(fd, &st), ERR_OK);
+    expect(st.size, SIZE);
+    expect(close(fd), ERR_OK);
+}
+
+static void check_round(int r)
+{
+    static const size_t sizes[] = {4095, CHUNK, 3, 8192, 100000 % CHUNK};
+    int fd = open_ok(F, FS_RDONLY);
+    size_t done = 0;
+    for (int k = 0; done < SIZE; k++) {
+        size_t n = min(sizes[k % NELEM(sizes)], (size_t)SIZE - done);
+        size_t got = read_all(fd, buf, n);
+        if (got != n)
+            error("round %d: read of %d bytes at %d got %d", r, (int)n, (int)done, (int)got);
+        fill(want, done, n, r);
+        if (memcmp(buf, want, n) != 0) {
+            size_t i = 0;
+            while (buf[i] == want[i])
+                i++;
+            error("round %d: byte %d is 0x%x, expected 0x%x", r, (int)(done + i),
+                  buf[i], want[i]);
+        }
+        done += n;
+    }
+    expect(read(fd, buf, 1), 0);
+    expect(close(fd), ERR_OK);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+
+    remove_file(F);
+    for (int r = 0; r < ROUNDS; r++) {
+        write_round(r);
+        check_round(r);
+        expect(unlink(F), ERR_OK);
+        expect(open(F, FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);
+    }
+    pass("file_large: %d rounds of %d bytes", ROUNDS, SIZE);
+    return 0;
+}

@@ -1,0 +1,332 @@
+/*
+ * sh_script: the shell run on script files, its output compared exactly.
+ *
+ * For each case the test writes a script, runs /sh with the script as fd 0
+ * and a fresh output file as fds 1 and 2 (so error messages are captured
+ * too), waits for it (sh exits at the end of its input) and compares the
+ * output file with the expected text. The shell prints its "$ " prompt
+ * before reading every line, also from a script, so the expected texts
+ * hold one "$ " per script line and a last one at the end of input.
+ *
+ * Covered: plain commands; pipelines of length 2, 3, 4 and 20; '<' and
+ * '>' (also without spaces, also in a pipeline, '>' replacing a longer
+ * file); cd (relative, absolute, none = "/", errors) and ls inside the new
+ * directory; grep, wc, mkdir, rm and ln with their error messages;
+ * comments, blank lines, a '#' inside a word; the messages for an unknown
+ * command, a missing input file and syntax errors; and '&': the shell does
+ * not wait for a background job (the job here waits for a file the test
+ * creates only after the shell has exited), the job still runs to its end,
+ * and it is not left to the test as a child (init reaps it; the runner's
+ * free-page check sees one that is never reaped). Not covered: `quit`,
+ * which powers the machine off (the runner uses it at the end of a boot).
+ */
+// test: timeout=90
+#include "testlib.h"
+
+#define D "/sh_t"
+#define WORDS "apple\nbanana\ncherry\nbandana\n"      /* 4 lines, 28 bytes */
+
+static const struct {
+    const char *name, *script, *want;
+} cases[] = {
+    {"plain commands and pipelines",
+     "echo hello   world\n"
+     "cat words\n"
+     "cat words | grep an\n"
+     "cat words | grep an | wc\n"
+     "cat words | grep an | grep d | wc\n"
+     "cat words | grep zzz | wc\n"
+     "cat words | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | "
+     "cat | cat | cat | cat | cat | cat | cat | wc\n",
+     "$ hello world\n"
+     "$ " WORDS
+     "$ banana\nbandana\n"
+     "$ 2 2 15\n"
+     "$ 1 1 8\n"
+     "$ 0 0 0\n"
+     "$ 4 4 28\n"
+     "$ "},
+    {"redirection",
+     "echo one two three > o1\n"
+     "cat o1\n"
+     "wc < words\n"
+     "grep an < words > o2\n"
+     "cat o2\n"
+     "echo short > o1\n"
+     "cat o1\n"
+     "cat < words | grep e > o3\n"
+     "cat o3\n"
+     "echo a>o4\n"
+     "cat<o4\n"
+     "wc o1 o2\n"
+     "cat < nofile\n"
+     "ln o4 o5\n"
+     "rm o1 o2 o3 o4\n"
+     "cat o5\n"
+     "rm o5\n"
+     "cat o5\n",
+     "$ "
+     "$ one two three\n"
+     "$ 4 4 28\n"
+     "$ "
+     "$ banana\nbandana\n"
+     "$ "
+     "$ short\n"
+     "$ "
+     "$ apple\ncherry\n"
+     "$ "
+     "$ a\n"
+     "$ 1 1 6 o1\n2 2 15 o2\n3 3 21 total\n"
+     "$ sh: nofile: cannot open (error -5)\n"
+     "$ "
+     "$ "
+     "$ a\n"
+     "$ "
+     "$ cat: o5: cannot open (error -5)\n"
+     "$ "},
+    {"cd",
+     "mkdir sub\n"
+     "cd sub\n"
+     "echo x > f\n"
+     "ls\n"
+     "cd ..\n"
+     "cat sub/f\n"
+     "cd /sh_t/sub\n"
+     "cat f\n"
+     "cd\n"
+     "cat smallfile\n"
+     "cd sh_t\n"
+     "cd nowhere\n"
+     "cd words\n"
+     "cd a b\n"
+     "rm sub/f\n"
+     "rm -d sub\n"
+     "ls sub\n",
+     "$ "
+     "$ "
+     "$ "
+     "$ f                           f 2\n"
+     "$ "
+     "$ x\n"
+     "$ "
+     "$ x\n"
+     "$ "
+     "$ aaaaaaaaaabbbbbbbbbbccccc\n"
+     "$ "
+     "$ sh: cd: nowhere: no such directory\n"
+     "$ sh: cd: words: not a directory (error -7)\n"
+     "$ sh: cd: too many arguments\n"
+     "$ "
+     "$ "
+     "$ ls: sub: cannot open (error -5)\n"
+     "$ "},
+    {"the programs' other uses and their errors",
+     "grep aaaa /largefile | wc\n"
+     "wc /largefile\n"
+     "grep b /smallfile words\n"
+     "grep x nofile\n"
+     "mkdir d1 d1/d2\n"
+     "mkdir d1\n"
+     "mkdir no/d\n"
+     "rm d1\n"
+     "rm -d d1\n"
+     "rm -d d1/d2 d1\n"
+     "rm nofile\n"
+     "ln nofile x\n"
+     "ln words /nodir/x\n"
+     "ln words words\n",
+     "$ 1 1 20481\n"
+     "$ 0 1 20480 /largefile\n"
+     "$ /smallfile:aaaaaaaaaabbbbbbbbbbccccc\nwords:banana\nwords:bandana\n"
+     "$ grep: nofile: cannot open (error -5)\n"
+     "$ "
+     "$ mkdir: d1: already exists (error -4)\n"
+     "$ mkdir: no/d: no such parent directory (error -5)\n"
+     "$ rm: d1: is a directory (error -7; rm -d removes an empty one)\n"
+     "$ rm: d1: directory not empty (error -9)\n"
+     "$ "
+     "$ rm: nofile: no such file (error -5)\n"
+     "$ ln: nofile: no such file (error -5)\n"
+     "$ ln: /nodir/x: no such directory (error -5)\n"
+     "$ ln: words: already exists (error -4)\n"
+     "$ "},
+    {"comments, blank lines, errors",
+     "# a comment line\n"
+     "\n"
+     "   \n"
+     "echo a # a comment after a command\n"
+     "echo a#b\n"
+     "   # indented comment\n"
+     "nosuchcmd with args\n"
+     "| wc\n"
+     "cat words >\n"
+     "echo a & echo b\n"
+     "&\n"
+     "echo last",                          /* no newline at the very end */
+     "$ "
+     "$ "
+     "$ "
+     "$ a\n"
+     "$ a#b\n"
+     "$ "
+     "$ sh: nosuchcmd: command not found\n"
+     "$ sh: syntax error: empty command before '|'\n"
+     "$ sh: syntax error: missing file name after '<' or '>'\n"
+     "$ sh: syntax error: '&' must end the line\n"
+     "$ sh: syntax error: empty command\n"
+     "$ last\n"
+     "$ "},
+};
+
+static char out[4096];
+static char shown[2][2048];
+
+/* s with its newlines shown as "\n", for an error message (which must
+ * stay on one line). */
+static const char *show(const char *s, int which)
+{
+    char *o = shown[which];
+    int n = 0;
+    for (; *s && n < (int)sizeof(shown[0]) - 3; s++) {
+        if (*s == '\n') {
+            o[n++] = '\\';
+            o[n++] = 'n';
+        } else {
+            o[n++] = *s;
+        }
+    }
+    o[n] = '\0';
+    return o;
+}
+
+/* Runs sh with fd 0 = script, fds 1 and 2 = out (made anew); returns its
+ * exit status. */
+static int run_sh(const char *script, const char *outpath)
+{
+    remove_file(outpath);
+    int pid = fork();
+    if (pid < 0)
+        error("fork = %d", pid);
+    if (pid == 0) {
+        /* close + open takes the lowest fd: 0, then 1; dup gives 2 */
+        close(0);
+        if (open(script, FS_RDONLY, EMPTY_MODE) != 0)
+            exit(101);
+        close(1);
+        if (open(outpath, FS_WRONLY | FS_CREAT, EMPTY_MODE) != 1)
+            exit(102);
+        close(2);
+        if (dup(1) != 2)
+            exit(103);
+        int sh = spawn("sh");
+        if (sh < 0)
+            exit(104);
+        close(0);
+        close(1);
+        close(2);
+        int status = -1;
+        if (wait(sh, &status) != sh)
+            exit(105);
+        exit(status);
+    }
+    int status = -1;
+    expect(wait(pid, &status), pid);
+    return status;
+}
+
+/* Waits up to about 30 s for path to hold exactly want. */
+static void await_file(const char *path, const char *want)
+{
+    char buf[64];
+    for (int tries = 0; tries < 30; tries++) {
+        int fd = open(path, FS_RDONLY, EMPTY_MODE);
+        if (fd >= 0) {
+            size_t n = read_all(fd, buf, sizeof(buf) - 1);
+            buf[n] = '\0';
+            close(fd);
+            if (strcmp(buf, want) == 0)
+                return;
+        }
+        sleep(1);
+    }
+    error("the background job never wrote '%s' to %s", show(want, 0), path);
+}
+
+/* Spawned by a script as "sh_script bgjob": waits (up to a minute) for the
+ * file "go", then writes "done". */
+static int bgjob(void)
+{
+    for (int i = 0; i < 60; i++) {
+        int fd = open("go", FS_RDONLY, EMPTY_MODE);
+        if (fd >= 0) {
+            close(fd);
+            fd = open("done", FS_WRONLY | FS_CREAT, EMPTY_MODE);
+            if (fd < 0 || write(fd, "bg done\n", 8) != 8)
+                return 1;
+            close(fd);
+            return 0;
+        }
+        sleep(1);
+    }
+    return 2;
+}
+
+static void cleanup(void)
+{
+    static const char *names[] = {
+        "sub/f", "sub", "d1/d2", "d1", "o1", "o2", "o3", "o4", "o5", "go", "done", "bgout",
+        "script", "out", "words",
+    };
+    for (unsigned i = 0; i < NELEM(names); i++)
+        remove_file(names[i]);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "bgjob") == 0)
+        return bgjob();
+
+    mkdir(D);                               /* may exist from an earlier run */
+    expect(chdir(D), ERR_OK);               /* sh starts here too */
+    cleanup();
+    make_file("words", WORDS);
+
+    for (unsigned i = 0; i < NELEM(cases); i++) {
+        make_file("script", cases[i].script);
+        int status = run_sh("script", "out");
+        if (status != 0)
+            error("%s: sh exited with %d", cases[i].name, status);
+        read_file("out", out, sizeof(out));
+        if (strcmp(out, cases[i].want) != 0)
+            error("%s: sh printed '%s', expected '%s'", cases[i].name, show(out, 0),
+                  show(cases[i].want, 1));
+        int d = open(".", FS_RDONLY, EMPTY_MODE);       /* sh's cd is not ours */
+        assert(d >= 0);
+        struct stat st;
+        expect(fstat(d, &st), ERR_OK);
+        expect(st.inode_num, stat_of(D).inode_num);
+        expect(close(d), ERR_OK);
+    }
+
+    /* Background jobs: the shell goes on and exits while the job waits. */
+    make_file("script",
+              "sh_script bgjob &\n"
+              "cat words | grep an > bgout &\n"
+              "echo after\n");
+    expect(run_sh("script", "out"), 0);
+    read_file("out", out, sizeof(out));
+    if (strcmp(out, "$ $ $ after\n$ ") != 0)
+        error("background: sh printed '%s'", show(out, 0));
+    expect(open("done", FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);   /* still waiting */
+    expect(wait(-1, NULL), ERR_CHILD);      /* the jobs are not our children */
+    make_file("go", "");
+    await_file("done", "bg done\n");
+    await_file("bgout", "banana\nbandana\n");
+    sleep(1);                               /* let init reap the job */
+
+    cleanup();
+    expect(chdir("/"), ERR_OK);
+    expect(rmdir(D), ERR_OK);
+    pass("sh_script: %d cases and background jobs", (int)NELEM(cases));
+    return 0;
+}
