@@ -6,7 +6,9 @@
 #include <kernel/vm.h>
 #include <kernel/console.h>
 #include <kernel/kmalloc.h>
+#include <kernel/memstore.h>
 #include <kernel/pmem.h>
+#include <kernel/riscv.h>
 #include <kernel/string.h>
 #include <kernel/vpmap.h>
 #include <lib/layout.h>
@@ -28,6 +30,7 @@ err_t as_init(struct addrspace *as)
     return vpmap_create_root(&as->root);
 }
 
+/* Unmaps [start, end) and drops the references its pages held. */
 static void unmap_range(struct addrspace *as, vaddr_t start, vaddr_t end)
 {
     for (vaddr_t va = start; va < end; va += PG_SIZE) {
@@ -37,6 +40,13 @@ static void unmap_range(struct addrspace *as, vaddr_t start, vaddr_t end)
     }
 }
 
+static void region_free(struct addrspace *as, struct memregion *r)
+{
+    unmap_range(as, r->start, r->end);
+    memstore_put(r->store);
+    kmem_cache_free(regions(), r);
+}
+
 void as_destroy(struct addrspace *as)
 {
     if (!as->root)
@@ -44,8 +54,7 @@ void as_destroy(struct addrspace *as)
     struct memregion *r = as->regions;
     while (r) {
         struct memregion *next = r->next;
-        unmap_range(as, r->start, r->end);
-        kmem_cache_free(regions(), r);
+        region_free(as, r);
         r = next;
     }
     as->regions = as->heap = as->stack = NULL;
@@ -58,8 +67,9 @@ void as_activate(struct addrspace *as)
     vpmap_activate(as->root);
 }
 
-err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, const char *kind,
-                    struct memregion **out)
+err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, bool shared,
+                   struct memstore *store, offset_t offset, const char *kind,
+                   struct memregion **out)
 {
     if (!pg_aligned(start) || !pg_aligned(end) || end < start || end > USER_TOP || start == 0)
         return ERR_INVAL;
@@ -67,22 +77,33 @@ err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, 
     for (struct memregion *r = as->regions; r; r = r->next)
         if (start < end && r->start < r->end && start < r->end && r->start < end)
             return ERR_INVAL;
-    struct memregion **link = &as->regions;
-    while (*link && (*link)->start < start)
-        link = &(*link)->next;
     struct memregion *r = kmem_cache_alloc(regions());
     if (!r)
         return ERR_NOMEM;
     r->start = start;
     r->end = end;
     r->perm = perm;
-    r->shared = false;
+    r->shared = shared;
+    r->store = memstore_get(store);
+    r->offset = offset;
     r->kind = kind;
+    struct memregion **link = &as->regions;
+    while (*link && (*link)->start < start)
+        link = &(*link)->next;
     r->next = *link;
     *link = r;
     if (out)
         *out = r;
     return ERR_OK;
+}
+
+err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, const char *kind,
+                    struct memregion **out)
+{
+    struct memstore *anon = memstore_anonymous();
+    err_t err = as_map_store(as, start, end, perm, false, anon, 0, kind, out);
+    memstore_put(anon);
+    return err;
 }
 
 struct memregion *as_find_region(struct addrspace *as, vaddr_t va)
@@ -94,40 +115,58 @@ struct memregion *as_find_region(struct addrspace *as, vaddr_t va)
 }
 
 struct copy_ctx {
-    struct addrspace *dst;
+    struct addrspace *dst, *src;
+    bool private_copy;           /* copy the frame (eager fork) */
+    bool cow;                    /* share read-only (private region, lazy fork) */
     err_t err;
 };
 
+/* Gives dst the page at va of src (mapped to pa with flags). */
 static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 {
     struct copy_ctx *ctx = arg;
-    paddr_t copy;
     if (ctx->err != ERR_OK)
         return;
-    if ((ctx->err = pmem_alloc(&copy)) != ERR_OK)
+    if (ctx->private_copy) {
+        paddr_t copy;
+        if ((ctx->err = pmem_alloc(&copy)) != ERR_OK)
+            return;
+        memcpy(kmap_p2v(copy), kmap_p2v(pa), PG_SIZE);
+        if ((ctx->err = vpmap_map(ctx->dst->root, va, copy, flags)) != ERR_OK)
+            pmem_free(copy);
         return;
-    memcpy(kmap_p2v(copy), kmap_p2v(pa), PG_SIZE);
-    if ((ctx->err = vpmap_map(ctx->dst->root, va, copy, flags)) != ERR_OK)
-        pmem_free(copy);
+    }
+    if (ctx->cow && (flags & MEMPERM_W)) {
+        flags &= ~MEMPERM_W;     /* both copies read-only until one writes */
+        vpmap_set_flags(ctx->src->root, va, flags);
+    }
+    if ((ctx->err = vpmap_map(ctx->dst->root, va, pa, flags)) == ERR_OK)
+        pmem_inc_ref(pa);
 }
 
-err_t as_copy(struct addrspace *dst, struct addrspace *src)
+err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
 {
-    struct copy_ctx ctx = { dst, ERR_OK };
+    struct copy_ctx ctx = { .dst = dst, .src = src, .err = ERR_OK };
     sleeplock_acquire(&src->lock);
     for (struct memregion *r = src->regions; r && ctx.err == ERR_OK; r = r->next) {
         struct memregion *copy;
-        ctx.err = as_map_region(dst, r->start, r->end, r->perm, r->kind, &copy);
+        ctx.err = as_map_store(dst, r->start, r->end, r->perm, r->shared, r->store, r->offset,
+                               r->kind, &copy);
         if (ctx.err != ERR_OK)
             break;
-        copy->shared = r->shared;
         if (r == src->heap)
             dst->heap = copy;
         if (r == src->stack)
             dst->stack = copy;
+        ctx.private_copy = eager && !r->shared;
+        ctx.cow = !eager && !r->shared;
         vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
     }
     dst->brk = src->brk;
+    /* The parent's writable PTEs just became read-only. Only this hart can
+     * hold stale entries for them: the parent runs here, and a hart that
+     * ran it before flushed its TLB when it switched satp away. */
+    sfence_vma_all();
     sleeplock_release(&src->lock);
     return ctx.err;
 }
@@ -141,8 +180,12 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
     vaddr_t new_brk = brk + increment;
     *old = brk;
     if (increment > 0) {
-        /* Room below the next region (the stack, or a view), and memory. */
-        vaddr_t limit = heap->next ? heap->next->start : USER_TOP;
+        /* Room below the next region (the stack's growth window, or a
+         * view), and frames enough to back it. */
+        vaddr_t limit = USER_TOP;
+        if (heap->next)
+            limit = heap->next == as->stack ? USTACK_UPPERBOUND - USTACK_PAGES * PG_SIZE
+                                            : heap->next->start;
         size_t new_pages = (pg_round_up(new_brk) - heap->end) / PG_SIZE;
         if (new_brk < brk || new_brk > limit || new_pages > pmem_free_pages())
             err = ERR_NOMEM;
@@ -163,21 +206,17 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
     return err;
 }
 
-struct count_ctx {
-    size_t n;
-};
-
 static void count_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 {
     (void)va, (void)pa, (void)flags;
-    ((struct count_ctx *)arg)->n++;
+    (*(size_t *)arg)++;
 }
 
 size_t as_resident_pages(struct addrspace *as, vaddr_t start, vaddr_t end)
 {
-    struct count_ctx ctx = { 0 };
-    vpmap_walk(as->root, start, end, count_page, &ctx);
-    return ctx.n;
+    size_t n = 0;
+    vpmap_walk(as->root, start, end, count_page, &n);
+    return n;
 }
 
 void as_print(struct addrspace *as)
