@@ -30,14 +30,11 @@ err_t as_init(struct addrspace *as)
     return vpmap_create_root(&as->root);
 }
 
-/* Unmaps [start, end) and drops the references its pages held. */
+/* Unmaps [start, end) and drops the references its pages held. The
+ * caller flushes the TLB if this address space may be live on the hart. */
 static void unmap_range(struct addrspace *as, vaddr_t start, vaddr_t end)
 {
-    for (vaddr_t va = start; va < end; va += PG_SIZE) {
-        paddr_t pa = vpmap_unmap(as->root, va);
-        if (pa)
-            pmem_free(pa);
-    }
+    vpmap_unmap_range(as->root, start, end, pmem_free);
 }
 
 static void region_free(struct addrspace *as, struct memregion *r)
@@ -124,19 +121,17 @@ struct memregion *as_find_region(struct addrspace *as, vaddr_t va)
 }
 
 struct copy_ctx {
-    struct addrspace *dst, *src;
-    bool private_copy;           /* copy the frame (eager fork) */
-    bool cow;                    /* share read-only (private region, lazy fork) */
+    struct addrspace *dst;
     err_t err;
 };
 
-/* Gives dst the page at va of src (mapped to pa with flags). */
+/* Gives dst its own copy of the page at va (eager fork). */
 static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 {
     struct copy_ctx *ctx = arg;
     if (ctx->err != ERR_OK)
         return;
-    if (ctx->private_copy) {
+    {
         paddr_t copy;
         if ((ctx->err = pmem_alloc(&copy)) != ERR_OK)
             return;
@@ -145,17 +140,11 @@ static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
             pmem_free(copy);
         return;
     }
-    if (ctx->cow && (flags & MEMPERM_W)) {
-        flags &= ~MEMPERM_W;     /* both copies read-only until one writes */
-        vpmap_set_flags(ctx->src->root, va, flags);
-    }
-    if ((ctx->err = vpmap_map(ctx->dst->root, va, pa, flags)) == ERR_OK)
-        pmem_inc_ref(pa);
 }
 
 err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
 {
-    struct copy_ctx ctx = { .dst = dst, .src = src, .err = ERR_OK };
+    struct copy_ctx ctx = { .dst = dst, .err = ERR_OK };
     sleeplock_acquire(&src->lock);
     for (struct memregion *r = src->regions; r && ctx.err == ERR_OK; r = r->next) {
         struct memregion *copy;
@@ -167,9 +156,10 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
             dst->heap = copy;
         if (r == src->stack)
             dst->stack = copy;
-        ctx.private_copy = eager && !r->shared;
-        ctx.cow = !eager && !r->shared;
-        vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
+        if (eager && !r->shared)
+            vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
+        else            /* shared frames as they are; private ones copy-on-write */
+            ctx.err = vpmap_copy_range(dst->root, src->root, r->start, r->end, !r->shared);
     }
     dst->brk = src->brk;
     /* The parent's writable PTEs just became read-only. Only this hart can
@@ -206,6 +196,7 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
         } else {
             vaddr_t new_end = pg_round_up(new_brk);
             unmap_range(as, new_end, heap->end);
+            sfence_vma_all();    /* this process runs here: forget the old pages */
             heap->end = new_end;
         }
     }
