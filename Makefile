@@ -150,7 +150,7 @@ qemu-gdb: all
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
 gdb: $(B)/kernel.elf
-	gdb-multiarch -q -nx -x .gdbinit
+	gdb-multiarch -q -nx -iex 'set $$osv_port = $(GDBPORT)' -x .gdbinit
 
 test: all
 	$(PYTHON) test/run.py $(if $(T),$(T))

@@ -8,7 +8,8 @@
  * (kmap_p2v / kmap_v2p). Allocation never panics: on exhaustion it returns
  * ERR_NOMEM and the caller fails its one operation.
  *
- * Locking: one spinlock inside pmem, taken last in the lock order.
+ * Locking: one spinlock inside pmem for the free list, taken last in the
+ * lock order; reference counts change atomically without it.
  */
 #ifndef _KERNEL_PMEM_H_
 #define _KERNEL_PMEM_H_

@@ -47,7 +47,9 @@ struct proc *proc_current(void);
 /* Creates a process from the program named in args (a command line);
  * the child inherits the caller's open files and cwd. Returns pid or error. */
 int proc_spawn(const char *args);
-int proc_fork(void);
+/* fork: the child's private memory is copy-on-write, or copied at once
+ * when eager (the boot-milestone fork, kept for the benchmarks). */
+int proc_fork(bool eager);
 int proc_wait(int pid, int *status_user);
 void proc_exit(int status) __attribute__((noreturn));
 /* Prints the killed: line and exits with -1. */

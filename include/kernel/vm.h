@@ -23,11 +23,21 @@
 #define MEMPERM_W 0x2
 #define MEMPERM_X 0x4
 
+struct memstore;
+
+/*
+ * A memregion maps [start, end) to the window of its memstore that begins
+ * at offset. Private regions (shared == false) get their own copy of each
+ * page: first from the store, later by copy-on-write after fork. Shared
+ * regions map the store's own frames, in every process alike.
+ */
 struct memregion {
     vaddr_t start, end;          /* page aligned, [start, end) */
     int perm;                    /* MEMPERM_* */
     bool shared;                 /* shared view: fork shares, never copies */
-    const char *kind;            /* "text", "data", "heap", "stack": for meminfo */
+    struct memstore *store;      /* what backs the pages (a reference) */
+    offset_t offset;             /* store offset of start */
+    const char *kind;            /* "text", "data", "heap", "stack", ...: for meminfo */
     struct memregion *next;      /* sorted by start */
 };
 
@@ -44,15 +54,25 @@ struct addrspace {
 err_t as_init(struct addrspace *as);
 /* Unmaps everything, frees frames and tables. */
 void as_destroy(struct addrspace *as);
-/* Installs as on this hart (one satp write). */
+/* Installs as on this hart (one satp write); the kernel's table once as
+ * has been destroyed. */
 void as_activate(struct addrspace *as);
-/* Adds a region [start, end); ERR_INVAL on overlap, ERR_NOMEM. */
+/* Adds a private anonymous region [start, end) (zero-filled on first
+ * touch). ERR_INVAL on overlap or a bad range, ERR_NOMEM. */
 err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm,
                     const char *kind, struct memregion **out);
+/* Adds a region backed by store from offset on; takes a store reference. */
+err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, bool shared,
+                   struct memstore *store, offset_t offset, const char *kind,
+                   struct memregion **out);
 /* The region containing va, or NULL. Caller holds as->lock. */
 struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
-/* Copies src into dst for fork. */
-err_t as_copy(struct addrspace *dst, struct addrspace *src);
+/* Copies src into dst for fork. Private pages are shared copy-on-write:
+ * read-only in both, one more reference on each frame; with eager, they
+ * are copied at once instead (the full-copy fork, kept for comparison in
+ * the benchmarks). Shared regions map the same frames either way.
+ * ERR_NOMEM leaves dst for as_destroy. */
+err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
 /* Moves the heap break by increment; returns the old break in *old.
  * ERR_NOMEM changes nothing. */
 err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old);

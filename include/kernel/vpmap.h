@@ -28,7 +28,8 @@ paddr_t vpmap_kernel_root(void);
 /* A new root with the kernel half filled in; ERR_NOMEM. */
 err_t vpmap_create_root(paddr_t *root);
 /* Frees the user-half tables and the root; the mapped frames are the
- * caller's to free first (vpmap_unmap). */
+ * caller's to free first (vpmap_unmap). If this hart is on root, it moves
+ * to the kernel's table first. */
 void vpmap_destroy_root(paddr_t root);
 /* Maps va -> pa with flags; allocates intermediate tables (ERR_NOMEM). */
 err_t vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, int flags);
@@ -39,6 +40,15 @@ paddr_t vpmap_unmap(paddr_t root, vaddr_t va);
 bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, int *flags);
 /* Changes the flags of an existing mapping; ERR_NOTEXIST if none. */
 err_t vpmap_set_flags(paddr_t root, vaddr_t va, int flags);
+/* Removes every mapping in [start, end), walking only tables that exist,
+ * and calls fn(pa) for each frame that was mapped. No TLB flush: the
+ * caller flushes once (or is not running on root). */
+void vpmap_unmap_range(paddr_t root, vaddr_t start, vaddr_t end, void (*fn)(paddr_t pa));
+/* Copies the mappings of [start, end) from src to dst for fork, taking a
+ * reference on every frame. With cow, writable pages become read-only in
+ * both tables (copy-on-write). No TLB flush: the caller flushes src once.
+ * ERR_NOMEM if a table could not be allocated (dst keeps what was copied). */
+err_t vpmap_copy_range(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end, bool cow);
 /* Calls fn for every user mapping in [start, end), in address order. */
 void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
                 void (*fn)(vaddr_t va, paddr_t pa, int flags, void *arg), void *arg);
@@ -49,8 +59,10 @@ void vpmap_activate(paddr_t root);
 void vpmap_flush_all_harts(vaddr_t va);
 
 /* Kernel stacks: KSTACK_PAGES frames mapped below an unmapped guard page,
- * so an overflow faults instead of corrupting memory. Returns the lowest
- * address; ERR_NOMEM. */
+ * so an overflow faults instead of corrupting memory. The stacks are
+ * mapped once at boot (one per process slot, a few for kernel threads) and
+ * handed out here. Returns the lowest address; ERR_NOMEM when all are in
+ * use. */
 err_t vpmap_kstack_alloc(vaddr_t *base);
 void vpmap_kstack_free(vaddr_t base);
 /* True if va is a guard page of the kernel-stack area (stack overflow). */

@@ -31,6 +31,9 @@
 #define SYS_info 22
 #define SYS_halt 23
 
-#define SYS_MAX 24            /* one past the highest number in use */
+/* osv-rv extensions */
+#define SYS_fork_copy 40      /* fork that copies every page: for benchmarks */
+
+#define SYS_MAX 41            /* one past the highest number in use */
 
 #endif /* _LIB_SYSCALL_NUM_H_ */

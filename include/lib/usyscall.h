@@ -152,5 +152,12 @@ void info(struct sys_info *sysinfo);
 /* Powers the machine off (QEMU exits). */
 void halt(void);
 
+/* ---- osv-rv extensions ---- */
+
+/* fork, but the child gets a copy of every page at once instead of
+ * copy-on-write sharing: the fork of the first milestone, kept so the
+ * benchmarks can compare the two in one boot. */
+int fork_copy(void);
+
 #endif /* _LIB_USYSCALL_PROTOTYPES_ */
 #endif /* _LIB_USYSCALL_H_ */

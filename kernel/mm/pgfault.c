@@ -1,19 +1,28 @@
 /*
  * The page fault path (contract in pgfault.h). Every page fault, from user
  * mode or from a kernel copy helper, comes here with scause and stval and
- * is decided by the memregion covering the address:
+ * is decided by the memregion covering the address (DESIGN.md's table):
  *
- *   no region, or the region lacks the permission   -> refuse (ERR_FAULT)
- *   region allows it, page absent                   -> map a zeroed frame
- *   region allows it, page present with that access -> stale TLB: flush
+ *   no region, or the region lacks the permission      -> refuse (ERR_FAULT)
+ *   below the stack, within its 10-page limit           -> grow the stack
+ *   page absent                                         -> ask the region's
+ *       memstore: a zero page (anonymous), the shared frame (shared view),
+ *       or a private copy of the store's page (private file mapping)
+ *   write to a read-only page of a writable private
+ *   region (copy-on-write after fork):
+ *       frame has other references                      -> copy it
+ *       we hold the only reference                      -> make it writable
+ *   page present with the access already allowed        -> stale TLB: flush
  *
- * num_pgfault counts every fault, whatever its end.
+ * num_pgfault counts every fault, cow_copies every frame copied.
  */
 #include <kernel/pgfault.h>
 #include <kernel/console.h>
+#include <kernel/memstore.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/riscv.h>
+#include <kernel/string.h>
 #include <kernel/trap.h>
 #include <kernel/uaccess.h>
 #include <kernel/vm.h>
@@ -21,6 +30,7 @@
 #include <lib/layout.h>
 
 volatile uint64_t pgfault_count;
+volatile uint64_t cow_copy_count;
 
 static int access_of(uint64_t scause)
 {
@@ -31,6 +41,57 @@ static int access_of(uint64_t scause)
     }
 }
 
+/* The region for va, growing the stack down to va if va is in its window. */
+static struct memregion *region_for(struct addrspace *as, vaddr_t va)
+{
+    struct memregion *r = as_find_region(as, va);
+    struct memregion *stack = as->stack;
+    if (!r && stack && va < stack->start && va >= USTACK_UPPERBOUND - USTACK_PAGES * PG_SIZE) {
+        stack->start = pg_round_down(va);
+        r = stack;
+    }
+    return r;
+}
+
+/* A frame with the contents of r's page at va, for mapping there. */
+static err_t fill_page(struct memregion *r, vaddr_t page, paddr_t *pa)
+{
+    paddr_t src;
+    err_t err = r->store->ops->fillpage(r->store, r->offset + (page - r->start), &src);
+    if (err != ERR_OK)
+        return err;
+    if (r->shared || !r->store->cache) {
+        *pa = src;               /* the shared frame, or a fresh zero page */
+        return ERR_OK;
+    }
+    /* A private mapping of a cached page gets its own copy. */
+    err = pmem_alloc(pa);
+    if (err == ERR_OK)
+        memcpy(kmap_p2v(*pa), kmap_p2v(src), PG_SIZE);
+    pmem_free(src);
+    return err;
+}
+
+/* Write fault on a present read-only page of a writable private region. */
+static err_t break_cow(struct addrspace *as, vaddr_t page, paddr_t pa, int flags)
+{
+    if (pmem_refcount(pa) == 1)
+        return vpmap_set_flags(as->root, page, flags | MEMPERM_W);
+    paddr_t copy;
+    if (pmem_alloc(&copy) != ERR_OK)
+        return ERR_NOMEM;
+    memcpy(kmap_p2v(copy), kmap_p2v(pa), PG_SIZE);
+    err_t err = vpmap_map(as->root, page, copy, flags | MEMPERM_W);
+    if (err != ERR_OK) {
+        pmem_free(copy);
+        return err;
+    }
+    sfence_vma_addr(page);
+    pmem_free(pa);               /* our reference to the shared frame */
+    __atomic_fetch_add(&cow_copy_count, 1, __ATOMIC_RELAXED);
+    return ERR_OK;
+}
+
 err_t pgfault_resolve(struct addrspace *as, uint64_t va, int access)
 {
     __atomic_fetch_add(&pgfault_count, 1, __ATOMIC_RELAXED);
@@ -39,22 +100,23 @@ err_t pgfault_resolve(struct addrspace *as, uint64_t va, int access)
     vaddr_t page = pg_round_down(va);
     err_t err = ERR_FAULT;
     sleeplock_acquire(&as->lock);
-    struct memregion *r = as_find_region(as, va);
+    struct memregion *r = region_for(as, va);
     if (!r || (r->perm & access) != access)
         goto out;
+    paddr_t pa;
     int flags;
-    if (vpmap_lookup(as->root, page, NULL, &flags)) {
-        /* Mapped with the access already: another hart's stale view. */
-        err = (flags & access) == access ? ERR_OK : ERR_FAULT;
-        sfence_vma_addr(page);
+    if (vpmap_lookup(as->root, page, &pa, &flags)) {
+        if ((flags & access) == access) {
+            sfence_vma_addr(page);               /* a stale TLB entry */
+            err = ERR_OK;
+        } else if (access == FAULT_WRITE && !r->shared) {
+            err = break_cow(as, page, pa, flags);
+        }
         goto out;
     }
-    paddr_t pa;
-    err = pmem_alloc_zero(&pa);
-    if (err != ERR_OK)
+    if ((err = fill_page(r, page, &pa)) != ERR_OK)
         goto out;
-    err = vpmap_map(as->root, page, pa, r->perm | VPMAP_USER);
-    if (err != ERR_OK)
+    if ((err = vpmap_map(as->root, page, pa, r->perm | VPMAP_USER)) != ERR_OK)
         pmem_free(pa);
 out:
     sleeplock_release(&as->lock);

@@ -27,7 +27,6 @@ static inline paddr_t page_pa(struct page *pg) { return pmem.ram_start + page_in
 
 struct page *pmem_page(paddr_t pa)
 {
-    kassert(pa >= pmem.ram_start && (pa - pmem.ram_start) / PG_SIZE < pmem.npages);
     return &pmem.pages[(pa - pmem.ram_start) / PG_SIZE];
 }
 
@@ -127,28 +126,30 @@ err_t pmem_alloc_contig(size_t n, paddr_t *pa)
     return ERR_NOMEM;
 }
 
+/* References change with atomic instructions: the lock is needed only
+ * when the last one goes and the frame joins the free list. */
 void pmem_free(paddr_t pa)
 {
-    spinlock_acquire(&pmem.lock);
     struct page *pg = pmem_page(pa);
-    kassert(pg->refcount > 0 && !(pg->flags & PAGE_FREE));
-    if (--pg->refcount == 0)
+    uint32_t before = __atomic_fetch_sub(&pg->refcount, 1, __ATOMIC_ACQ_REL);
+    kassert(before > 0);
+    if (before == 1) {
+        spinlock_acquire(&pmem.lock);
         list_push(pg);
-    spinlock_release(&pmem.lock);
+        spinlock_release(&pmem.lock);
+    }
 }
 
 void pmem_inc_ref(paddr_t pa)
 {
-    spinlock_acquire(&pmem.lock);
     struct page *pg = pmem_page(pa);
-    kassert(pg->refcount > 0);
-    pg->refcount++;
-    spinlock_release(&pmem.lock);
+    uint32_t before = __atomic_fetch_add(&pg->refcount, 1, __ATOMIC_RELAXED);
+    kassert(before > 0);
 }
 
 uint32_t pmem_refcount(paddr_t pa)
 {
-    return pmem_page(pa)->refcount;
+    return __atomic_load_n(&pmem_page(pa)->refcount, __ATOMIC_ACQUIRE);
 }
 
 size_t pmem_free_pages(void)

@@ -6,7 +6,9 @@
 #include <kernel/vm.h>
 #include <kernel/console.h>
 #include <kernel/kmalloc.h>
+#include <kernel/memstore.h>
 #include <kernel/pmem.h>
+#include <kernel/riscv.h>
 #include <kernel/string.h>
 #include <kernel/vpmap.h>
 #include <lib/layout.h>
@@ -28,13 +30,18 @@ err_t as_init(struct addrspace *as)
     return vpmap_create_root(&as->root);
 }
 
+/* Unmaps [start, end) and drops the references its pages held. The
+ * caller flushes the TLB if this address space may be live on the hart. */
 static void unmap_range(struct addrspace *as, vaddr_t start, vaddr_t end)
 {
-    for (vaddr_t va = start; va < end; va += PG_SIZE) {
-        paddr_t pa = vpmap_unmap(as->root, va);
-        if (pa)
-            pmem_free(pa);
-    }
+    vpmap_unmap_range(as->root, start, end, pmem_free);
+}
+
+static void region_free(struct addrspace *as, struct memregion *r)
+{
+    unmap_range(as, r->start, r->end);
+    memstore_put(r->store);
+    kmem_cache_free(regions(), r);
 }
 
 void as_destroy(struct addrspace *as)
@@ -44,22 +51,31 @@ void as_destroy(struct addrspace *as)
     struct memregion *r = as->regions;
     while (r) {
         struct memregion *next = r->next;
-        unmap_range(as, r->start, r->end);
-        kmem_cache_free(regions(), r);
+        region_free(as, r);
         r = next;
     }
     as->regions = as->heap = as->stack = NULL;
-    vpmap_destroy_root(as->root);
+    /* Freeing the regions may have slept (shm, file write-back), and the
+     * scheduler then put an exiting process back on its own table. Clear
+     * root first, so any later switch to this process uses the kernel's
+     * table (as_activate); vpmap_destroy_root leaves the table if this
+     * hart is on it. */
+    paddr_t root = as->root;
     as->root = 0;
+    vpmap_destroy_root(root);
 }
 
 void as_activate(struct addrspace *as)
 {
-    vpmap_activate(as->root);
+    /* A process whose table is gone (as_destroy in exit) may still sleep
+     * before it is a zombie (shm_exit takes a sleeplock); when it runs
+     * again it runs only kernel code, on the kernel's table. */
+    vpmap_activate(as->root ? as->root : vpmap_kernel_root());
 }
 
-err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, const char *kind,
-                    struct memregion **out)
+err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, bool shared,
+                   struct memstore *store, offset_t offset, const char *kind,
+                   struct memregion **out)
 {
     if (!pg_aligned(start) || !pg_aligned(end) || end < start || end > USER_TOP || start == 0)
         return ERR_INVAL;
@@ -67,22 +83,33 @@ err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, 
     for (struct memregion *r = as->regions; r; r = r->next)
         if (start < end && r->start < r->end && start < r->end && r->start < end)
             return ERR_INVAL;
-    struct memregion **link = &as->regions;
-    while (*link && (*link)->start < start)
-        link = &(*link)->next;
     struct memregion *r = kmem_cache_alloc(regions());
     if (!r)
         return ERR_NOMEM;
     r->start = start;
     r->end = end;
     r->perm = perm;
-    r->shared = false;
+    r->shared = shared;
+    r->store = memstore_get(store);
+    r->offset = offset;
     r->kind = kind;
+    struct memregion **link = &as->regions;
+    while (*link && (*link)->start < start)
+        link = &(*link)->next;
     r->next = *link;
     *link = r;
     if (out)
         *out = r;
     return ERR_OK;
+}
+
+err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, const char *kind,
+                    struct memregion **out)
+{
+    struct memstore *anon = memstore_anonymous();
+    err_t err = as_map_store(as, start, end, perm, false, anon, 0, kind, out);
+    memstore_put(anon);
+    return err;
 }
 
 struct memregion *as_find_region(struct addrspace *as, vaddr_t va)
@@ -98,36 +125,47 @@ struct copy_ctx {
     err_t err;
 };
 
+/* Gives dst its own copy of the page at va (eager fork). */
 static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 {
     struct copy_ctx *ctx = arg;
-    paddr_t copy;
     if (ctx->err != ERR_OK)
         return;
-    if ((ctx->err = pmem_alloc(&copy)) != ERR_OK)
+    {
+        paddr_t copy;
+        if ((ctx->err = pmem_alloc(&copy)) != ERR_OK)
+            return;
+        memcpy(kmap_p2v(copy), kmap_p2v(pa), PG_SIZE);
+        if ((ctx->err = vpmap_map(ctx->dst->root, va, copy, flags)) != ERR_OK)
+            pmem_free(copy);
         return;
-    memcpy(kmap_p2v(copy), kmap_p2v(pa), PG_SIZE);
-    if ((ctx->err = vpmap_map(ctx->dst->root, va, copy, flags)) != ERR_OK)
-        pmem_free(copy);
+    }
 }
 
-err_t as_copy(struct addrspace *dst, struct addrspace *src)
+err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
 {
-    struct copy_ctx ctx = { dst, ERR_OK };
+    struct copy_ctx ctx = { .dst = dst, .err = ERR_OK };
     sleeplock_acquire(&src->lock);
     for (struct memregion *r = src->regions; r && ctx.err == ERR_OK; r = r->next) {
         struct memregion *copy;
-        ctx.err = as_map_region(dst, r->start, r->end, r->perm, r->kind, &copy);
+        ctx.err = as_map_store(dst, r->start, r->end, r->perm, r->shared, r->store, r->offset,
+                               r->kind, &copy);
         if (ctx.err != ERR_OK)
             break;
-        copy->shared = r->shared;
         if (r == src->heap)
             dst->heap = copy;
         if (r == src->stack)
             dst->stack = copy;
-        vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
+        if (eager && !r->shared)
+            vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
+        else            /* shared frames as they are; private ones copy-on-write */
+            ctx.err = vpmap_copy_range(dst->root, src->root, r->start, r->end, !r->shared);
     }
     dst->brk = src->brk;
+    /* The parent's writable PTEs just became read-only. Only this hart can
+     * hold stale entries for them: the parent runs here, and a hart that
+     * ran it before flushed its TLB when it switched satp away. */
+    sfence_vma_all();
     sleeplock_release(&src->lock);
     return ctx.err;
 }
@@ -141,8 +179,12 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
     vaddr_t new_brk = brk + increment;
     *old = brk;
     if (increment > 0) {
-        /* Room below the next region (the stack, or a view), and memory. */
-        vaddr_t limit = heap->next ? heap->next->start : USER_TOP;
+        /* Room below the next region (the stack's growth window, or a
+         * view), and frames enough to back it. */
+        vaddr_t limit = USER_TOP;
+        if (heap->next)
+            limit = heap->next == as->stack ? USTACK_UPPERBOUND - USTACK_PAGES * PG_SIZE
+                                            : heap->next->start;
         size_t new_pages = (pg_round_up(new_brk) - heap->end) / PG_SIZE;
         if (new_brk < brk || new_brk > limit || new_pages > pmem_free_pages())
             err = ERR_NOMEM;
@@ -154,6 +196,7 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
         } else {
             vaddr_t new_end = pg_round_up(new_brk);
             unmap_range(as, new_end, heap->end);
+            sfence_vma_all();    /* this process runs here: forget the old pages */
             heap->end = new_end;
         }
     }
@@ -163,21 +206,17 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
     return err;
 }
 
-struct count_ctx {
-    size_t n;
-};
-
 static void count_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 {
     (void)va, (void)pa, (void)flags;
-    ((struct count_ctx *)arg)->n++;
+    (*(size_t *)arg)++;
 }
 
 size_t as_resident_pages(struct addrspace *as, vaddr_t start, vaddr_t end)
 {
-    struct count_ctx ctx = { 0 };
-    vpmap_walk(as->root, start, end, count_page, &ctx);
-    return ctx.n;
+    size_t n = 0;
+    vpmap_walk(as->root, start, end, count_page, &n);
+    return n;
 }
 
 void as_print(struct addrspace *as)

@@ -154,14 +154,14 @@ static err_t find_program(const char *name, struct inode **ip)
 static err_t setup_stack(struct proc *p, int argc, char *argv[], vaddr_t entry)
 {
     struct addrspace *as = &p->as;
-    vaddr_t bottom = USTACK_UPPERBOUND - USTACK_PAGES * PG_SIZE;
-    err_t err = as_map_region(as, bottom, USTACK_UPPERBOUND, MEMPERM_R | MEMPERM_W, "stack", &as->stack);
+    /* One page now; the fault path grows it down to USTACK_PAGES. */
+    vaddr_t page_va = USTACK_UPPERBOUND - PG_SIZE;
+    err_t err = as_map_region(as, page_va, USTACK_UPPERBOUND, MEMPERM_R | MEMPERM_W, "stack", &as->stack);
     if (err != ERR_OK)
         return err;
     paddr_t pa;
     if (pmem_alloc_zero(&pa) != ERR_OK)
         return ERR_NOMEM;
-    vaddr_t page_va = USTACK_UPPERBOUND - PG_SIZE;
     if ((err = vpmap_map(as->root, page_va, pa, MEMPERM_R | MEMPERM_W | VPMAP_USER)) != ERR_OK) {
         pmem_free(pa);
         return err;
@@ -249,14 +249,14 @@ int proc_spawn(const char *args)
     return proc_start(p, proc_current());
 }
 
-int proc_fork(void)
+int proc_fork(bool eager)
 {
     struct proc *parent = proc_current();
     struct proc *p = proc_alloc();
     if (!p)
         return ERR_NOMEM;
     inherit_files(p, parent);
-    if (as_copy(&p->as, &parent->as) != ERR_OK) {
+    if (as_copy(&p->as, &parent->as, eager) != ERR_OK) {
         proc_discard(p);
         return ERR_NOMEM;
     }

@@ -12,11 +12,16 @@
 #include <kernel/uaccess.h>
 #include <kernel/vm.h>
 
-extern volatile uint64_t pgfault_count;
+extern volatile uint64_t pgfault_count, cow_copy_count;
 
 long sys_fork(void)
 {
-    return proc_fork();
+    return proc_fork(false);
+}
+
+long sys_fork_copy(void)
+{
+    return proc_fork(true);
 }
 
 long sys_spawn(void)
@@ -71,6 +76,7 @@ long sys_info(void)
         .num_pgfault = pgfault_count,
         .free_pages = pmem_free_pages(),
         .total_pages = pmem_total_pages(),
+        .cow_copies = cow_copy_count,
     };
     return copy_to_user(syscall_arg_ptr(0), &info, sizeof(info));
 }

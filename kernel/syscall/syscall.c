@@ -33,6 +33,7 @@ long sys_dup(void);
 long sys_pipe(void);
 long sys_info(void);
 long sys_halt(void);
+long sys_fork_copy(void);
 
 static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_fork] = sys_fork,       [SYS_spawn] = sys_spawn,   [SYS_wait] = sys_wait,
@@ -43,6 +44,7 @@ static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_rmdir] = sys_rmdir,     [SYS_fstat] = sys_fstat,   [SYS_sbrk] = sys_sbrk,
     [SYS_meminfo] = sys_meminfo, [SYS_dup] = sys_dup,       [SYS_pipe] = sys_pipe,
     [SYS_info] = sys_info,       [SYS_halt] = sys_halt,
+    [SYS_fork_copy] = sys_fork_copy,
 };
 
 void syscall_dispatch(struct trapframe *tf)

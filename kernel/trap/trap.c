@@ -32,6 +32,7 @@ void trap_init_hart(void)
 {
     csr_write(stvec, (uint64_t)trap_vector);
     csr_write(sscratch, 0);
+    csr_write(scounteren, 0x7);   /* user code may read cycle, time, instret (benchmarks) */
     timer_interval = platform.timebase_hz / TIMER_HZ;
     csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
     timer_arm();

@@ -35,11 +35,15 @@ typedef uint64_t pte_t;
 
 extern pte_t boot_pagetable[512];
 
-/* The kernel-stack area: root entry 511, one level-1 table, level-0 tables
- * allocated at boot; slots of KSTACK_PAGES pages above a guard page. */
+/* The kernel-stack area: root entry 511, one level-1 table, and slots of
+ * KSTACK_PAGES pages above a guard page. Every slot is mapped once at boot
+ * and stays mapped: reusing a slot changes no PTE, so freeing a stack needs
+ * no TLB flush on other harts (an unmapped stack would need one, or a hart
+ * could keep using its old frames). One slot per process, and a few for
+ * kernel threads. */
 #define KSTACK_AREA 0xFFFFFFFFC0000000UL
 #define KSTACK_SLOT_PAGES (KSTACK_PAGES + 1)
-#define KSTACK_SLOTS 512
+#define KSTACK_SLOTS (NPROC + 2 * NCPU)
 static struct {
     struct spinlock lock;
     bool used[KSTACK_SLOTS];
@@ -115,6 +119,16 @@ void vpmap_init(void)
         l1t[i] = PA_PTE(l0) | PTE_V;
     }
     boot_pagetable[511] = PA_PTE(l1) | PTE_V;
+    for (int slot = 0; slot < KSTACK_SLOTS; slot++) {
+        vaddr_t lo = KSTACK_AREA + (slot * KSTACK_SLOT_PAGES + 1) * PG_SIZE;
+        for (int i = 0; i < KSTACK_PAGES; i++) {
+            paddr_t pa;
+            if (pmem_alloc(&pa) != ERR_OK ||
+                vpmap_map(kmap_v2p(boot_pagetable), lo + i * PG_SIZE, pa,
+                          MEMPERM_R | MEMPERM_W | VPMAP_GLOBAL) != ERR_OK)
+                panic("vpmap_init: no memory for kernel stacks");
+        }
+    }
     sfence_vma_all();
 }
 
@@ -150,6 +164,9 @@ static void free_table(paddr_t pa, int level)
 
 void vpmap_destroy_root(paddr_t root)
 {
+    /* Never free the table this hart is using. */
+    if ((csr_read(satp) & ((1UL << 44) - 1)) == root >> 12)
+        vpmap_activate(vpmap_kernel_root());
     pte_t *t = table_of(root);
     for (int i = 0; i < 256; i++)
         if ((t[i] & PTE_V) && !(t[i] & PTE_LEAF))
@@ -199,6 +216,78 @@ err_t vpmap_set_flags(paddr_t root, vaddr_t va, int flags)
     return ERR_OK;
 }
 
+/* The level-0 table covering va, or NULL (allocated if alloc). */
+static pte_t *leaf_table(paddr_t root, vaddr_t va, bool alloc)
+{
+    pte_t *pte = walk(root, va & ~((1UL << 21) - 1), alloc);
+    return pte ? pte - VPN(va & ~((1UL << 21) - 1), 0) : NULL;
+}
+
+/* The first address of the next 2 MiB (level-0 table) span after va. */
+static vaddr_t next_span(vaddr_t va)
+{
+    return (va | ((1UL << 21) - 1)) + 1;
+}
+
+/* True if no level-0 table can exist for va's span: skips whole GiBs. */
+static bool span_empty(paddr_t root, vaddr_t va, vaddr_t *next)
+{
+    pte_t l2 = table_of(root)[VPN(va, 2)];
+    if (!(l2 & PTE_V)) {
+        *next = (va | ((1UL << 30) - 1)) + 1;
+        return true;
+    }
+    pte_t l1 = table_of(PTE_PA(l2))[VPN(va, 1)];
+    if (!(l1 & PTE_V)) {
+        *next = next_span(va);
+        return true;
+    }
+    return false;
+}
+
+void vpmap_unmap_range(paddr_t root, vaddr_t start, vaddr_t end, void (*fn)(paddr_t pa))
+{
+    for (vaddr_t va = start, next; va < end; va = next) {
+        if (span_empty(root, va, &next))
+            continue;
+        next = next_span(va) < end ? next_span(va) : end;
+        pte_t *l0 = leaf_table(root, va, false);
+        for (vaddr_t a = va; a < next; a += PG_SIZE) {
+            pte_t *pte = &l0[VPN(a, 0)];
+            if (*pte & PTE_V) {
+                paddr_t pa = PTE_PA(*pte);
+                *pte = 0;
+                fn(pa);
+            }
+        }
+    }
+}
+
+err_t vpmap_copy_range(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end, bool cow)
+{
+    for (vaddr_t va = start, next; va < end; va = next) {
+        if (span_empty(src, va, &next))
+            continue;
+        next = next_span(va) < end ? next_span(va) : end;
+        pte_t *from = leaf_table(src, va, false);
+        pte_t *to = leaf_table(dst, va, true);
+        if (!to)
+            return ERR_NOMEM;
+        for (int i = VPN(va, 0), last = VPN(next - 1, 0); i <= last; i++) {
+            pte_t pte = from[i];
+            if (!(pte & PTE_V))
+                continue;
+            if (cow && (pte & PTE_W)) {
+                pte &= ~PTE_W;
+                from[i] = pte;
+            }
+            to[i] = pte;
+            pmem_inc_ref(PTE_PA(pte));
+        }
+    }
+    return ERR_OK;
+}
+
 void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
                 void (*fn)(vaddr_t va, paddr_t pa, int flags, void *arg), void *arg)
 {
@@ -240,41 +329,17 @@ err_t vpmap_kstack_alloc(vaddr_t *base)
     int slot = 0;
     while (slot < KSTACK_SLOTS && kstacks.used[slot])
         slot++;
-    if (slot == KSTACK_SLOTS) {
-        spinlock_release(&kstacks.lock);
-        return ERR_NOMEM;
-    }
-    kstacks.used[slot] = true;
+    if (slot < KSTACK_SLOTS)
+        kstacks.used[slot] = true;
     spinlock_release(&kstacks.lock);
-
-    vaddr_t lo = KSTACK_AREA + (slot * KSTACK_SLOT_PAGES + 1) * PG_SIZE;
-    paddr_t root = vpmap_kernel_root();
-    for (int i = 0; i < KSTACK_PAGES; i++) {
-        paddr_t pa;
-        if (pmem_alloc(&pa) != ERR_OK) {
-            for (int j = 0; j < i; j++)
-                pmem_free(vpmap_unmap(root, lo + j * PG_SIZE));
-            spinlock_acquire(&kstacks.lock);
-            kstacks.used[slot] = false;
-            spinlock_release(&kstacks.lock);
-            return ERR_NOMEM;
-        }
-        kassert(vpmap_map(root, lo + i * PG_SIZE, pa, MEMPERM_R | MEMPERM_W | VPMAP_GLOBAL) == ERR_OK);
-    }
-    *base = lo;
+    if (slot == KSTACK_SLOTS)
+        return ERR_NOMEM;
+    *base = KSTACK_AREA + (slot * KSTACK_SLOT_PAGES + 1) * PG_SIZE;
     return ERR_OK;
 }
 
 void vpmap_kstack_free(vaddr_t base)
 {
-    paddr_t root = vpmap_kernel_root();
-    paddr_t frames[KSTACK_PAGES];
-    for (int i = 0; i < KSTACK_PAGES; i++)
-        frames[i] = vpmap_unmap(root, base + i * PG_SIZE);
-    /* Other harts may still cache these translations: flush before reuse. */
-    vpmap_flush_all_harts(0);
-    for (int i = 0; i < KSTACK_PAGES; i++)
-        pmem_free(frames[i]);
     int slot = (base - KSTACK_AREA) / PG_SIZE / KSTACK_SLOT_PAGES;
     spinlock_acquire(&kstacks.lock);
     kstacks.used[slot] = false;

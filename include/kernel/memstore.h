@@ -1,0 +1,51 @@
+/*
+ * memstore: what backs the pages of a memregion.
+ *
+ * A memregion maps a window [offset, offset + size) of one memstore. When a
+ * page of the region is first touched, the fault path asks the store for
+ * it (fillpage). Kinds:
+ *   anonymous   zero-filled pages; one store serves every private region
+ *               (heap, stack, bss), since it keeps no state
+ *   shared      a named shared region (shm, next milestone): pages live in
+ *               the store's page cache and every view maps the same frames
+ *   file        a file (mmap, next milestone): pages come in from the file
+ *               through the page cache; write puts them back
+ *
+ * Reference counts: a memstore is held by every memregion using it
+ * (memstore_get/put); the last put releases it.
+ */
+#ifndef _KERNEL_MEMSTORE_H_
+#define _KERNEL_MEMSTORE_H_
+
+#include <lib/types.h>
+#include <lib/errcode.h>
+
+struct memstore;
+struct pgcache;
+
+struct memstore_ops {
+    /* Returns in *pa a frame holding the store's page at off (page aligned),
+     * with one reference for the caller. May sleep. ERR_NOMEM, or an I/O
+     * error from the backing object. */
+    err_t (*fillpage)(struct memstore *ms, offset_t off, paddr_t *pa);
+    /* Writes the page at off back to the backing object (files); NULL when
+     * there is nothing to write back to. */
+    err_t (*write)(struct memstore *ms, offset_t off, paddr_t pa);
+    /* Frees the store's own state once the last reference is gone. */
+    void (*release)(struct memstore *ms);
+};
+
+struct memstore {
+    const struct memstore_ops *ops;
+    const char *kind;          /* "anonymous", "shared", "file": for meminfo */
+    int refcount;              /* atomic */
+    struct pgcache *cache;     /* resident pages by offset; NULL if anonymous */
+};
+
+/* The anonymous zero-fill store (never released). */
+struct memstore *memstore_anonymous(void);
+
+struct memstore *memstore_get(struct memstore *ms);
+void memstore_put(struct memstore *ms);
+
+#endif /* _KERNEL_MEMSTORE_H_ */

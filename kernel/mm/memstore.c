@@ -1,0 +1,39 @@
+/*
+ * memstores (contract in memstore.h): reference counting, and the
+ * anonymous store that backs every private region with zero-filled pages.
+ */
+#include <kernel/memstore.h>
+#include <kernel/pmem.h>
+
+static err_t anonymous_fillpage(struct memstore *ms, offset_t off, paddr_t *pa)
+{
+    (void)ms, (void)off;
+    return pmem_alloc_zero(pa);
+}
+
+static const struct memstore_ops anonymous_ops = {
+    .fillpage = anonymous_fillpage,
+};
+
+static struct memstore anonymous = {
+    .ops = &anonymous_ops,
+    .kind = "anonymous",
+    .refcount = 1,             /* never released */
+};
+
+struct memstore *memstore_anonymous(void)
+{
+    return memstore_get(&anonymous);
+}
+
+struct memstore *memstore_get(struct memstore *ms)
+{
+    __atomic_fetch_add(&ms->refcount, 1, __ATOMIC_RELAXED);
+    return ms;
+}
+
+void memstore_put(struct memstore *ms)
+{
+    if (__atomic_sub_fetch(&ms->refcount, 1, __ATOMIC_ACQ_REL) == 0 && ms->ops->release)
+        ms->ops->release(ms);
+}
