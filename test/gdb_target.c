@@ -4,6 +4,7 @@
  * which takes a store page fault that the fault path fills from the heap
  * memregion; gdb's pfstop must show exactly that.
  */
+// test: helper
 
 #include <lib/stdio.h>
 #include <lib/test.h>

@@ -73,6 +73,10 @@ of detail under the PASS line):
                 halts from inside the writer right after its last write
                 returns; after each halt `mkfs --check` must find nothing to
                 repair and, after a reboot, every reported step must be there.
+    gdb_pagefault
+                runs test/gdb_pagefault.py: QEMU waiting for gdb, gdb-multiarch
+                in batch mode with .gdbinit's pfstop on test/gdb_target, whose
+                page fault gdb must stop at and print decoded.
 """
 
 import argparse
@@ -209,7 +213,8 @@ def scenarios():
     """The scenarios (see the top of this file), in the order they run."""
     out = []
     for name, method in (("durability", "scenario_durability"),
-                         ("powercut", "scenario_powercut")):
+                         ("powercut", "scenario_powercut"),
+                         ("gdb_pagefault", "scenario_gdb_pagefault")):
         t = Test(name, None)
         t.scenario = method
         out.append(t)
@@ -712,6 +717,21 @@ class Runner:
                 % (cut, 100 * frac, extra, last[0] + 1, plan[0], last[1] + 1, plan[1],
                    " (writer had finished)" if finished else "",
                    "%d note(s)" % len(notes) if notes else "clean", summary))
+        return None, None
+
+    def scenario_gdb_pagefault(self, test):
+        # gdb-multiarch in batch mode stops on a user page fault through
+        # .gdbinit's pfstop and must print it decoded (test/gdb_pagefault.py
+        # boots its own machine, waiting for gdb).
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdb_pagefault.py")
+        try:
+            r = subprocess.run([sys.executable, script, "--build", self.build],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=150)
+        except subprocess.TimeoutExpired:
+            return "gdb_pagefault.py did not finish in 150 s", None
+        out = r.stdout.decode(errors="replace")
+        if r.returncode != 0 or "passed gdb_pagefault" not in out:
+            return "gdb_pagefault.py failed", out
         return None, None
 
     def scenario_durability(self, test):
