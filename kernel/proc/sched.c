@@ -22,6 +22,8 @@ static struct spinlock sched_lock;
 static struct thread *ready_head, *ready_tail;   /* guarded by sched_lock */
 static struct thread *all_threads;               /* guarded by sched_lock */
 
+static int timed_sleepers;                       /* guarded by sched_lock */
+
 static struct spinlock ticks_lock;
 static struct condvar ticks_cv;
 static volatile uint64_t ticks;
@@ -109,15 +111,26 @@ void sched_yield(void)
 
 void sched_sleep(void *chan, struct spinlock *lk)
 {
+    sched_sleep_until(chan, lk, 0);
+}
+
+void sched_sleep_until(void *chan, struct spinlock *lk, uint64_t deadline)
+{
     struct thread *t = thread_current();
     if (lk != &sched_lock) {
         spinlock_acquire(&sched_lock);
         spinlock_release(lk);
     }
     t->chan = chan;
+    t->wake_tick = deadline;
     t->state = THREAD_SLEEPING;
+    if (deadline)
+        timed_sleepers++;
     switch_to_scheduler();
+    if (deadline)
+        timed_sleepers--;
     t->chan = NULL;
+    t->wake_tick = 0;
     if (lk != &sched_lock) {
         spinlock_release(&sched_lock);
         spinlock_acquire(lk);
@@ -187,6 +200,17 @@ void sched_loop(void)
     }
 }
 
+/* Wakes sleepers whose deadline has come (sched_sleep_until). */
+static void wake_expired(void)
+{
+    spinlock_acquire(&sched_lock);
+    if (timed_sleepers)
+        for (struct thread *t = all_threads; t; t = t->all_next)
+            if (t->state == THREAD_SLEEPING && t->wake_tick && ticks >= t->wake_tick)
+                enqueue(t);
+    spinlock_release(&sched_lock);
+}
+
 void sched_tick(void)
 {
     if (mycpu()->id != 0)
@@ -195,6 +219,7 @@ void sched_tick(void)
     ticks++;
     condvar_broadcast(&ticks_cv);
     spinlock_release(&ticks_lock);
+    wake_expired();
 }
 
 uint64_t sched_ticks(void)

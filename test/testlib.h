@@ -1,0 +1,217 @@
+/*
+ * testlib.h: what the test programs share, so that each test says only
+ * what it checks. A header (not a .c) because the Makefile builds every
+ * test/NAME.c as a program of its own; include it as "testlib.h". Every
+ * helper is static inline, so a test pays only for what it uses.
+ *
+ *   expect(expr, want)          expr must equal want, else error() with both
+ *   KERNEL_IMAGE, UNMAPPED,     addresses a user pointer must not reach,
+ *   BAD_POINTERS                and a list of such pointers
+ *   STACK_END(n)                the last n bytes of the stack mapping (the
+ *                               byte after them is unmapped): a buffer there
+ *                               straddles the end of a mapping. Scribble on
+ *                               it only in a forked child.
+ *   heap_end(n)                 the same at the end of the heap, writable
+ *   access_address(addr, how)   one load, store or jump, in assembly
+ *   expect_killed(addr, how, w) a forked child does it and must be killed
+ *   child_status(fn)            runs fn in a forked child, returns its status
+ *   in_child(fn, what)          the same, and the status must be 0
+ *   open_ok, stat_of,           files: open or fail the test; fstat a path;
+ *   write_all, read_all,        write or read everything; create a file
+ *   make_file, read_file,       with a text; read a whole file; unlink (or
+ *   remove_file                 rmdir) if present
+ *
+ * The helpers report failures with error(), whose line number is then the
+ * helper's; their messages name the call and the path to make up for it.
+ */
+#ifndef _TEST_TESTLIB_H_
+#define _TEST_TESTLIB_H_
+
+#include <lib/test.h>
+#include <lib/stdio.h>
+#include <lib/string.h>
+#include <lib/usyscall.h>
+
+#define expect(expr, want)                                                   \
+    do {                                                                     \
+        long _got = (long)(expr), _want = (long)(want);                      \
+        if (_got != _want)                                                   \
+            error("%s = %ld, expected %ld", #expr, _got, _want);             \
+    } while (0)
+
+#define KERNEL_IMAGE (KMAP_BASE + 0x80200000UL)   /* where OpenSBI loads the kernel */
+#define UNMAPPED 0x3000000000UL                    /* user space no region covers */
+#define STACK_END(n) ((char *)USTACK_UPPERBOUND - (n))
+/* Pointers no call may accept (an array initializer): NULL, kernel
+ * addresses, unmapped user memory, the unmapped page at the stack top,
+ * the last page of the address space. */
+#define BAD_POINTERS {0, KMAP_BASE, KERNEL_IMAGE, UNMAPPED, USTACK_UPPERBOUND, \
+                      0xFFFFFFFFFFFFF000UL}
+
+/* ------------------------------------------------------- bad accesses */
+
+enum how { LOAD, STORE, JUMP };
+
+/*
+ * Plain C would let the compiler reason about these addresses; asm makes
+ * it emit exactly one access: 8 bytes wide at an 8-byte aligned address,
+ * else 4 bytes (so no access is misaligned).
+ */
+static inline void access_address(uintptr_t addr, enum how how)
+{
+    long v = 0x5a;
+    bool wide = (addr & 7) == 0;
+    switch (how) {
+    case LOAD:
+        if (wide)
+            asm volatile("ld %0, 0(%1)" : "=r"(v) : "r"(addr) : "memory");
+        else
+            asm volatile("lw %0, 0(%1)" : "=r"(v) : "r"(addr) : "memory");
+        break;
+    case STORE:
+        if (wide)
+            asm volatile("sd %0, 0(%1)" : : "r"(v), "r"(addr) : "memory");
+        else
+            asm volatile("sw %0, 0(%1)" : : "r"(v), "r"(addr) : "memory");
+        break;
+    case JUMP:
+        asm volatile("jr %0" : : "r"(addr) : "memory");
+        break;
+    }
+}
+
+/* A forked child accesses addr; it must be killed (status -1), the caller not. */
+static inline void expect_killed(uintptr_t addr, enum how how, const char *what)
+{
+    int pid = fork();
+    if (pid < 0)
+        error("fork = %d", pid);
+    if (pid == 0) {
+        access_address(addr, how);
+        error("%s (%p) did not kill the child", what, (void *)addr);
+    }
+    int status = 0;
+    expect(wait(pid, &status), pid);
+    if (status != -1)
+        error("%s: child exited with %d, expected -1", what, status);
+}
+
+/*
+ * The last n bytes of the heap, grown so that the break falls on a page
+ * boundary: the byte after them is unmapped, so a buffer there straddles
+ * the end of a mapping, and unlike STACK_END it may be written freely.
+ */
+static inline char *heap_end(size_t n)
+{
+    uintptr_t brk = (uintptr_t)sbrk(0);
+    uintptr_t end = (brk + n + 4095) & ~4095UL;
+    if (sbrk((int)(end - brk)) == (void *)ERR_NOMEM)
+        error("sbrk(%ld) failed", (long)(end - brk));
+    return (char *)end - n;
+}
+
+/* ----------------------------------------------------------- children */
+
+/* Forks; the child runs fn and exits with its result. Returns the
+ * child's exit status as wait reports it. */
+static inline int child_status(int (*fn)(void))
+{
+    int pid = fork();
+    if (pid < 0)
+        error("fork failed: %d", pid);
+    if (pid == 0)
+        exit(fn());
+    int status = 12345;
+    expect(wait(pid, &status), pid);
+    return status;
+}
+
+/* Runs fn in a child, which must exit with 0 (another value names the
+ * step that failed). */
+static inline void in_child(int (*fn)(void), const char *what)
+{
+    int status = child_status(fn);
+    if (status != 0)
+        error("%s: failed in the child (step %d)", what, status);
+}
+
+/* -------------------------------------------------------------- files */
+
+static inline int open_ok(const char *path, int flags)
+{
+    int fd = open(path, flags, EMPTY_MODE);
+    if (fd < 0)
+        error("open(\"%s\", 0x%x) = %d", path, flags, fd);
+    return fd;
+}
+
+/* fstat of what path names (opened read-only for the call). */
+static inline struct stat stat_of(const char *path)
+{
+    struct stat st;
+    int fd = open_ok(path, FS_RDONLY);
+    memset(&st, 0x55, sizeof(st));
+    expect(fstat(fd, &st), ERR_OK);
+    expect(close(fd), ERR_OK);
+    return st;
+}
+
+/* Writes all n bytes (looping over short writes). */
+static inline void write_all(int fd, const void *buf, size_t n)
+{
+    for (size_t done = 0; done < n;) {
+        ssize_t w = write(fd, (const char *)buf + done, n - done);
+        if (w <= 0)
+            error("write(fd %d, %ld bytes) = %ld after %ld bytes", fd,
+                  (long)(n - done), (long)w, (long)done);
+        done += w;
+    }
+}
+
+/* Reads until n bytes or the end; returns the count. */
+static inline size_t read_all(int fd, void *buf, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = read(fd, (char *)buf + done, n - done);
+        if (r < 0)
+            error("read(fd %d) = %ld after %ld bytes", fd, (long)r, (long)done);
+        if (r == 0)
+            break;
+        done += r;
+    }
+    return done;
+}
+
+/* Removes path if it is there (a file, or else an empty directory). */
+static inline void remove_file(const char *path)
+{
+    int r = unlink(path);
+    if (r == ERR_FTYPE)
+        r = rmdir(path);
+    if (r != ERR_OK && r != ERR_NOTEXIST)
+        error("removing \"%s\": %d", path, r);
+}
+
+/* Makes path a file holding exactly text (an old file is removed first:
+ * open never truncates). */
+static inline void make_file(const char *path, const char *text)
+{
+    remove_file(path);
+    int fd = open_ok(path, FS_WRONLY | FS_CREAT);
+    write_all(fd, text, strlen(text));
+    expect(close(fd), ERR_OK);
+}
+
+/* Reads the whole file at path into buf (at most max - 1 bytes) and
+ * NUL-terminates it; returns the size read. */
+static inline size_t read_file(const char *path, char *buf, size_t max)
+{
+    int fd = open_ok(path, FS_RDONLY);
+    size_t n = read_all(fd, buf, max - 1);
+    buf[n] = '\0';
+    expect(close(fd), ERR_OK);
+    return n;
+}
+
+#endif /* _TEST_TESTLIB_H_ */
