@@ -12,6 +12,7 @@
 #include <kernel/console.h>
 #include <kernel/proc.h>
 #include <kernel/riscv.h>
+#include <kernel/sbi.h>
 #include <kernel/vpmap.h>
 
 void swtch(struct context *old, struct context *new);
@@ -20,6 +21,7 @@ void fp_restore(const uint64_t *regs);
 
 static struct spinlock sched_lock;
 static struct thread *ready_head, *ready_tail;   /* guarded by sched_lock */
+static uint64_t idle_harts;                      /* bit per cpu index; guarded by sched_lock */
 static struct thread *all_threads;               /* guarded by sched_lock */
 
 static int timed_sleepers;                       /* guarded by sched_lock */
@@ -35,6 +37,18 @@ void sched_init(void)
     condvar_init(&ticks_cv);
 }
 
+/* Wakes one idle hart (other than this one) to run newly queued work,
+ * instead of leaving it to the hart's next timer tick. */
+static void kick_idle_hart(void)
+{
+    uint64_t others = idle_harts & ~(1UL << mycpu()->id);
+    if (!others)
+        return;
+    int index = __builtin_ctzl(others);
+    idle_harts &= ~(1UL << index);
+    sbi_send_ipi(1UL << cpus[index].hartid, 0);
+}
+
 static void enqueue(struct thread *t)
 {
     t->state = THREAD_RUNNABLE;
@@ -44,6 +58,7 @@ static void enqueue(struct thread *t)
     else
         ready_head = t;
     ready_tail = t;
+    kick_idle_hart();
 }
 
 static struct thread *dequeue(void)
@@ -175,12 +190,20 @@ void sched_loop(void)
     struct cpu *c = mycpu();
     paddr_t kernel_root = vpmap_kernel_root();
     for (;;) {
-        intr_on();
+        intr_on();               /* let pending interrupts in */
+        intr_off();
         spinlock_acquire(&sched_lock);
         struct thread *t = dequeue();
         if (!t) {
+            /* Sleep with interrupts off: wfi still returns on a pending
+             * interrupt, and none can slip in between the check above and
+             * the wfi. Whoever queues work sends an IPI (kick_idle_hart). */
+            idle_harts |= 1UL << c->id;
             spinlock_release(&sched_lock);
             wfi();
+            spinlock_acquire(&sched_lock);
+            idle_harts &= ~(1UL << c->id);
+            spinlock_release(&sched_lock);
             continue;
         }
         t->state = THREAD_RUNNING;
