@@ -4,9 +4,12 @@
  *   shm                               list live regions
  *   shm create NAME SIZE [FLAG...]    create one (SIZE in bytes, or with a
  *                                     k or m suffix); FLAGs: noinherit,
- *                                     rdonly, family. Regions made here are
- *                                     always RS_PERSIST: otherwise they would
- *                                     vanish when this command exits.
+ *                                     rdonly. Regions made here are always
+ *                                     RS_PERSIST: otherwise they would
+ *                                     vanish when this command exits. There
+ *                                     is no `family`: only this command and
+ *                                     its descendants (none) could ever
+ *                                     find or destroy such a region.
  *   shm destroy NAME                  destroy one
  */
 #include <lib/stdio.h>
@@ -79,8 +82,6 @@ int main(int argc, char **argv)
                 flags |= RS_NOINHERIT;
             else if (strcmp(argv[i], "rdonly") == 0)
                 flags |= RS_RDONLY;
-            else if (strcmp(argv[i], "family") == 0)
-                flags |= RS_FAMILY;
             else {
                 printf("shm: unknown flag %s\n", argv[i]);
                 return 1;
@@ -103,6 +104,6 @@ int main(int argc, char **argv)
         printf("shm: destroyed %s\n", argv[2]);
         return 0;
     }
-    printf("usage: shm | shm create NAME SIZE [noinherit|rdonly|family]... | shm destroy NAME\n");
+    printf("usage: shm | shm create NAME SIZE [noinherit|rdonly]... | shm destroy NAME\n");
     return 1;
 }

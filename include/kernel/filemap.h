@@ -4,8 +4,9 @@
  * Each mapped file has one memstore of kind "file" whose page cache holds
  * the file's pages, read in on first touch. MAP_SHARED views map those
  * frames, so every shared view of a file sees one copy, and their writes
- * are written back to the file when a view is unmapped, when its process
- * exits, and at halt (filemap_sync_all). MAP_PRIVATE views get a private
+ * are written back to the file when a writable view is unmapped, when its
+ * process exits, and at halt (filemap_sync_all); closing a read-only view
+ * writes nothing. MAP_PRIVATE views get a private
  * copy of each page as it is touched (vm's fill path), so their writes
  * never reach the cache or the file.
  *

@@ -11,7 +11,9 @@
  * Errors: uaddr not 4-byte aligned is ERR_INVAL; not mapped (or not
  * readable) is ERR_FAULT; the word not holding val is ERR_AGAIN; a wait
  * whose timeout_ms (nonzero) runs out is ERR_TIMEDOUT. Timeouts have the
- * scheduler tick's resolution (1000 / TIMER_HZ ms), rounded up.
+ * scheduler tick's resolution (1000 / TIMER_HZ ms): a wait lasts at least
+ * timeout_ms and at most about one tick more (never less: it counts one
+ * tick more than timeout_ms rounded up, since the current tick has begun).
  */
 #ifndef _KERNEL_FUTEX_H_
 #define _KERNEL_FUTEX_H_

@@ -55,7 +55,8 @@ struct addrspace {
 err_t as_init(struct addrspace *as);
 /* Unmaps everything, frees frames and tables. */
 void as_destroy(struct addrspace *as);
-/* Installs as on this hart (one satp write). */
+/* Installs as on this hart (one satp write); the kernel's table once as
+ * has been destroyed. */
 void as_activate(struct addrspace *as);
 /* Adds a private anonymous region [start, end) (zero-filled on first
  * touch). ERR_INVAL on overlap or a bad range, ERR_NOMEM. */

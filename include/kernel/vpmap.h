@@ -28,7 +28,8 @@ paddr_t vpmap_kernel_root(void);
 /* A new root with the kernel half filled in; ERR_NOMEM. */
 err_t vpmap_create_root(paddr_t *root);
 /* Frees the user-half tables and the root; the mapped frames are the
- * caller's to free first (vpmap_unmap). */
+ * caller's to free first (vpmap_unmap). If this hart is on root, it moves
+ * to the kernel's table first. */
 void vpmap_destroy_root(paddr_t root);
 /* Maps va -> pa with flags; allocates intermediate tables (ERR_NOMEM). */
 err_t vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, int flags);

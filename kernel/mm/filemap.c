@@ -69,7 +69,9 @@ static void writeback(struct filemap *m, offset_t from, offset_t to)
 static void filemap_view_closed(struct memstore *ms, pid_t pid, struct memregion *r)
 {
     (void)pid;
-    if (r->shared)
+    /* Only a writable shared view can have changed the pages; writing back
+     * through a read-only one would undo write()s made since it read them. */
+    if (r->shared && (r->perm & MEMPERM_W))
         writeback((struct filemap *)ms, r->offset, r->offset + (r->end - r->start));
 }
 

@@ -98,13 +98,22 @@ void as_destroy(struct addrspace *as)
         r = next;
     }
     as->regions = as->heap = as->stack = NULL;
-    vpmap_destroy_root(as->root);
+    /* Freeing the regions may have slept (shm, file write-back), and the
+     * scheduler then put an exiting process back on its own table. Clear
+     * root first, so any later switch to this process uses the kernel's
+     * table (as_activate); vpmap_destroy_root leaves the table if this
+     * hart is on it. */
+    paddr_t root = as->root;
     as->root = 0;
+    vpmap_destroy_root(root);
 }
 
 void as_activate(struct addrspace *as)
 {
-    vpmap_activate(as->root);
+    /* A process whose table is gone (as_destroy in exit) may still sleep
+     * before it is a zombie (shm_exit takes a sleeplock); when it runs
+     * again it runs only kernel code, on the kernel's table. */
+    vpmap_activate(as->root ? as->root : vpmap_kernel_root());
 }
 
 err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, bool shared,

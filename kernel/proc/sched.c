@@ -44,7 +44,9 @@ static void kick_idle_hart(void)
     uint64_t others = idle_harts & ~(1UL << mycpu()->id);
     if (!others)
         return;
-    int index = __builtin_ctzl(others);
+    int index = 0;               /* the lowest set bit (no __builtin_ctzl: */
+    while (!(others & (1UL << index)))   /* the kernel links no libgcc) */
+        index++;
     idle_harts &= ~(1UL << index);
     sbi_send_ipi(1UL << cpus[index].hartid, 0);
 }

@@ -71,8 +71,8 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
     if (err != ERR_OK)
         return err;
     uint64_t deadline = 0;
-    if (timeout_ms)
-        deadline = sched_ticks() + ((uint64_t)timeout_ms * TIMER_HZ + 999) / 1000;
+    if (timeout_ms)              /* + 1: the current tick is already partly gone */
+        deadline = sched_ticks() + ((uint64_t)timeout_ms * TIMER_HZ + 999) / 1000 + 1;
     struct bucket *b = bucket_of(key);
     struct futex_waiter w = { .key = key, .woken = false };
     spinlock_acquire(&b->lock);

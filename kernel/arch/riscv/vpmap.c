@@ -150,6 +150,9 @@ static void free_table(paddr_t pa, int level)
 
 void vpmap_destroy_root(paddr_t root)
 {
+    /* Never free the table this hart is using. */
+    if ((csr_read(satp) & ((1UL << 44) - 1)) == root >> 12)
+        vpmap_activate(vpmap_kernel_root());
     pte_t *t = table_of(root);
     for (int i = 0; i < 256; i++)
         if ((t[i] & PTE_V) && !(t[i] & PTE_LEAF))
