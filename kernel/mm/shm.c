@@ -40,6 +40,7 @@ struct shm_region {
     struct pgcache cache;
     char name[MAX_NAME_LEN];
     bool named;                  /* findable by name */
+    bool retired;                /* out of the table; frames go with the last view */
     size_t size;                 /* bytes, a page multiple */
     int flags;                   /* RS_* */
     pid_t creator;
@@ -151,8 +152,9 @@ static void region_update(struct shm_region *r)
 {
     if (r->named && !r->holders && !(r->flags & RS_PERSIST))
         r->named = false;
-    if (r->named || r->views)
+    if (r->named || r->views || r->retired)
         return;
+    r->retired = true;
     for (struct shm_region **link = &shm.regions; *link; link = &(*link)->next)
         if (*link == r) {
             *link = r->next;
