@@ -22,6 +22,7 @@
 
 struct memstore;
 struct pgcache;
+struct memregion;
 
 struct memstore_ops {
     /* Returns in *pa a frame holding the store's page at off (page aligned),
@@ -33,6 +34,15 @@ struct memstore_ops {
     err_t (*write)(struct memstore *ms, offset_t off, paddr_t pa);
     /* Frees the store's own state once the last reference is gone. */
     void (*release)(struct memstore *ms);
+    /* Optional hooks for stores that track their views (shared regions,
+     * file mappings). view_closed: a memregion of process pid that mapped
+     * the store is going away (unmap, exit, failed fork), called with that
+     * address space locked or dying, before the region's reference is
+     * dropped. view_inherited: fork gave child pid a copy of region r.
+     * inherit: false if fork must not copy views of this store. */
+    void (*view_closed)(struct memstore *ms, pid_t pid, struct memregion *r);
+    void (*view_inherited)(struct memstore *ms, pid_t pid, struct memregion *r);
+    bool (*inherit)(struct memstore *ms);
 };
 
 struct memstore {
@@ -46,6 +56,9 @@ struct memstore {
 struct memstore *memstore_anonymous(void);
 
 struct memstore *memstore_get(struct memstore *ms);
+/* Takes a reference only if the count is not already zero (a store being
+ * released): for tables that find stores by key. */
+bool memstore_tryget(struct memstore *ms);
 void memstore_put(struct memstore *ms);
 
 #endif /* _KERNEL_MEMSTORE_H_ */

@@ -21,6 +21,7 @@ struct thread;
 
 #define PROC_NAME_LEN 32
 #define SPAWN_ARGS_MAX 256     /* bytes of a spawn string, NUL included */
+#define PROC_ANCESTORS 16      /* ancestors remembered, for RS_FAMILY */
 
 enum proc_state { PROC_UNUSED, PROC_ALIVE, PROC_ZOMBIE };
 
@@ -37,7 +38,16 @@ struct proc {
     struct thread *thread;
     struct file *files[NUM_FILES];   /* fd table; NULL = free */
     struct inode *cwd;
+    /* pids of the parent, grandparent, ... (nearest first) at creation:
+     * RS_FAMILY regions are visible to their creator's descendants even
+     * after the creator exits and they are handed to init. */
+    pid_t ancestors[PROC_ANCESTORS];
+    int nancestors;
+    long syscalls;                   /* system calls made (syscount) */
 };
+
+/* True if p is the process `pid` or descends from it. */
+bool proc_in_family(struct proc *p, pid_t pid);
 
 void proc_init(void);
 /* Starts /init as pid 1 (called from the first kernel thread). */

@@ -23,6 +23,9 @@ void sched_ready(struct thread *t);
 void sched_yield(void);
 /* Sleeps on chan; lk (held) is released while asleep and re-acquired. */
 void sched_sleep(void *chan, struct spinlock *lk);
+/* As sched_sleep, but also wakes up once sched_ticks() reaches deadline
+ * (0: no deadline). The caller tells which happened by its own state. */
+void sched_sleep_until(void *chan, struct spinlock *lk, uint64_t deadline);
 /* Wakes every thread / one thread sleeping on chan. Returns how many. */
 int sched_wakeup(void *chan);
 int sched_wakeup_one(void *chan);

@@ -27,6 +27,7 @@ struct thread {
     struct context ctx;          /* saved when not running */
     enum thread_state state;     /* guarded by the scheduler lock */
     void *chan;                  /* what it sleeps on, if SLEEPING */
+    uint64_t wake_tick;          /* if nonzero, the tick that ends the sleep */
     struct thread *next;         /* ready-queue link */
     struct proc *proc;           /* owning process, NULL for kernel threads */
     uint64_t kstack;             /* lowest address of the kernel stack */

@@ -47,6 +47,7 @@ struct addrspace {
     struct memregion *heap;      /* grows with sbrk; never NULL after load */
     struct memregion *stack;     /* below USTACK_UPPERBOUND */
     vaddr_t brk;                 /* current break, byte granular, inside heap */
+    pid_t pid;                   /* the owning process, for store hooks */
     struct sleeplock lock;
 };
 
@@ -65,6 +66,13 @@ err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm,
 err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, bool shared,
                    struct memstore *store, offset_t offset, const char *kind,
                    struct memregion **out);
+/* Finds room for size bytes (page multiple) for a view or file mapping:
+ * the highest free range below the stack's growth window, above the heap.
+ * Caller holds as->lock. ERR_NOMEM if none. */
+err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start);
+/* Removes region r: unmaps its pages, calls the store's view_closed hook,
+ * drops its references. Caller holds as->lock. */
+void as_unmap_region(struct addrspace *as, struct memregion *r);
 /* The region containing va, or NULL. Caller holds as->lock. */
 struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
 /* Copies src into dst for fork. Private pages are shared copy-on-write:

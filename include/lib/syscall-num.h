@@ -32,6 +32,18 @@
 #define SYS_halt 23
 
 /* osv-rv extensions */
+#define SYS_shm_create 24
+#define SYS_shm_map 25
+#define SYS_shm_unmap 26
+#define SYS_shm_destroy 27
+#define SYS_shm_lock 28
+#define SYS_shm_unlock 29
+#define SYS_shm_resize 30
+#define SYS_shm_list 31
+#define SYS_futex 32
+#define SYS_mmap 33
+#define SYS_munmap 34
+#define SYS_syscount 35
 #define SYS_fork_copy 40      /* fork that copies every page: for benchmarks */
 
 #define SYS_MAX 41            /* one past the highest number in use */

@@ -65,6 +65,38 @@ struct sys_info {
     size_t cow_copies;                /* frames copied by copy-on-write faults */
 };
 
+/* ---- named shared memory, futexes, file mappings (osv-rv) ---- */
+
+/* shm_map / mmap protection */
+#define SHM_READ 1
+#define SHM_WRITE 2
+
+/* shm_create flags */
+#define RS_DEFAULT 0
+#define RS_PERSIST 0x100    /* outlives every process until shm_destroy */
+#define RS_NOINHERIT 0x200  /* views are not copied into fork children */
+#define RS_RDONLY 0x400     /* only the creator may map it writable */
+#define RS_FAMILY 0x800     /* only the creator and its descendants find it */
+
+/* mmap flags */
+#define MAP_SHARED 1        /* writes reach the file by munmap, exit or halt */
+#define MAP_PRIVATE 2       /* copy-on-write; never reaches the file */
+
+/* futex ops */
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+
+/* shm_list() fills one of these per live named region. */
+struct shm_info {
+    char name[MAX_NAME_LEN];
+    size_t size;            /* bytes */
+    size_t resident;        /* frames allocated so far */
+    int flags;              /* RS_* */
+    int views;              /* views mapped, in every process */
+    int holders;            /* processes holding it (creator or a view) */
+    int creator;            /* pid */
+};
+
 #ifdef _LIB_USYSCALL_PROTOTYPES_
 
 /* ---- processes ---- */
@@ -158,6 +190,38 @@ void halt(void);
  * copy-on-write sharing: the fork of the first milestone, kept so the
  * benchmarks can compare the two in one boot. */
 int fork_copy(void);
+
+/* Named shared memory (sizes in bytes, rounded up to pages). See
+ * docs/shm.md for a guide and the lifetime rules. */
+int shm_create(const char *name, size_t size, int flags);
+int shm_map(const char *name, void **addr, int prot);
+int shm_unmap(const char *name, void *addr);
+int shm_destroy(const char *name);
+int shm_lock(const char *name);
+int shm_unlock(const char *name);
+int shm_resize(const char *name, size_t size);
+/* Fills up to max entries about live named regions; returns how many. */
+int shm_list(struct shm_info *buf, int max);
+
+/* FUTEX_WAIT: sleep while *uaddr == val (ERR_AGAIN if not equal at the
+ * call; ERR_TIMEDOUT after timeout_ms if nonzero). FUTEX_WAKE: wake up to
+ * val waiters; returns how many. */
+int futex(int *uaddr, int op, int val, unsigned int timeout_ms);
+
+/* Maps length bytes of the file open on fd from offset (page aligned). */
+int mmap(int fd, offset_t offset, size_t length, int prot, int flags, void **addr);
+int munmap(void *addr, size_t length);
+
+/* System calls this process has made so far (for benchmarks). */
+long syscount(void);
+
+/* osv's spellings (user/lib/shm_osv.c): sizes in pages, map() read-write. */
+int createSharedRegion(const char *name, int npages, int flag);
+int destroySharedRegion(const char *name);
+int map(const char *name, void **addr);
+int unmap(const char *name, void *addr);
+int lockSharedRegion(const char *name);
+int unlockSharedRegion(const char *name);
 
 #endif /* _LIB_USYSCALL_PROTOTYPES_ */
 #endif /* _LIB_USYSCALL_H_ */

@@ -10,6 +10,9 @@
 #include <kernel/console.h>
 #include <kernel/file.h>
 #include <kernel/fs.h>
+#include <kernel/filemap.h>
+#include <kernel/futex.h>
+#include <kernel/shm.h>
 #include <kernel/kmalloc.h>
 #include <kernel/platform.h>
 #include <kernel/plic.h>
@@ -61,6 +64,9 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     vpmap_init();
     sched_init();
     proc_init();
+    shm_init();
+    futex_init();
+    filemap_init();
     plic_init();
     uart_enable_intr();
     bdev_init();

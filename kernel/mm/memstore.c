@@ -32,6 +32,16 @@ struct memstore *memstore_get(struct memstore *ms)
     return ms;
 }
 
+bool memstore_tryget(struct memstore *ms)
+{
+    int n = __atomic_load_n(&ms->refcount, __ATOMIC_RELAXED);
+    while (n > 0)
+        if (__atomic_compare_exchange_n(&ms->refcount, &n, n + 1, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
+
 void memstore_put(struct memstore *ms)
 {
     if (__atomic_sub_fetch(&ms->refcount, 1, __ATOMIC_ACQ_REL) == 0 && ms->ops->release)

@@ -39,9 +39,50 @@ static void unmap_range(struct addrspace *as, vaddr_t start, vaddr_t end)
 
 static void region_free(struct addrspace *as, struct memregion *r)
 {
+    if (r->store->ops->view_closed)
+        r->store->ops->view_closed(r->store, as->pid, r);
     unmap_range(as, r->start, r->end);
     memstore_put(r->store);
     kmem_cache_free(regions(), r);
+}
+
+void as_unmap_region(struct addrspace *as, struct memregion *r)
+{
+    struct memregion **link = &as->regions;
+    while (*link != r)
+        link = &(*link)->next;
+    *link = r->next;
+    if (as->heap == r)
+        as->heap = NULL;
+    if (as->stack == r)
+        as->stack = NULL;
+    region_free(as, r);
+    sfence_vma_all();            /* the process runs here: forget the old pages */
+}
+
+err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start)
+{
+    /* Leave the stack its whole window and one guard page below it. */
+    vaddr_t top = USTACK_UPPERBOUND - (USTACK_PAGES + 1) * PG_SIZE;
+    vaddr_t floor = as->heap ? as->heap->end + PG_SIZE : PG_SIZE;
+    if (size == 0 || size > top)
+        return ERR_NOMEM;
+    vaddr_t candidate = top - size;
+    for (;;) {
+        if (candidate < floor || candidate > top)
+            return ERR_NOMEM;
+        struct memregion *clash = NULL;
+        for (struct memregion *r = as->regions; r; r = r->next)
+            if (r != as->stack && r->start < r->end && candidate < r->end && r->start < candidate + size)
+                clash = r;
+        if (!clash) {
+            *start = candidate;
+            return ERR_OK;
+        }
+        if (clash->start < size + PG_SIZE)
+            return ERR_NOMEM;
+        candidate = clash->start - size - PG_SIZE;    /* a guard page between views */
+    }
 }
 
 void as_destroy(struct addrspace *as)
@@ -148,6 +189,8 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
     sleeplock_acquire(&src->lock);
     for (struct memregion *r = src->regions; r && ctx.err == ERR_OK; r = r->next) {
         struct memregion *copy;
+        if (r->store->ops->inherit && !r->store->ops->inherit(r->store))
+            continue;            /* e.g. an RS_NOINHERIT shared region */
         ctx.err = as_map_store(dst, r->start, r->end, r->perm, r->shared, r->store, r->offset,
                                r->kind, &copy);
         if (ctx.err != ERR_OK)
@@ -156,6 +199,8 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
             dst->heap = copy;
         if (r == src->stack)
             dst->stack = copy;
+        if (r->store->ops->view_inherited)
+            r->store->ops->view_inherited(r->store, dst->pid, copy);
         if (eager && !r->shared)
             vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
         else            /* shared frames as they are; private ones copy-on-write */

@@ -15,6 +15,7 @@
 #include <kernel/pmem.h>
 #include <kernel/riscv.h>
 #include <kernel/sched.h>
+#include <kernel/shm.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
@@ -64,6 +65,7 @@ static struct proc *proc_alloc(void)
     p->killed = false;
     p->exit_status = 0;
     p->cwd = NULL;
+    p->syscalls = 0;
     memset(p->files, 0, sizeof(p->files));
     p->thread = NULL;
     if (as_init(&p->as) != ERR_OK || !(p->thread = thread_alloc("user"))) {
@@ -74,6 +76,7 @@ static struct proc *proc_alloc(void)
         return NULL;
     }
     p->thread->proc = p;
+    p->as.pid = p->pid;
     return p;
 }
 
@@ -105,6 +108,12 @@ static void inherit_files(struct proc *child, struct proc *parent)
 static int proc_start(struct proc *p, struct proc *parent)
 {
     int pid = p->pid;
+    p->nancestors = 0;
+    if (parent) {
+        p->ancestors[p->nancestors++] = parent->pid;
+        for (int i = 0; i < parent->nancestors && p->nancestors < PROC_ANCESTORS; i++)
+            p->ancestors[p->nancestors++] = parent->ancestors[i];
+    }
     spinlock_acquire(&ptable_lock);
     p->parent = parent;
     spinlock_release(&ptable_lock);
@@ -322,6 +331,7 @@ void proc_exit(int status)
     /* Leave the address space before freeing its page table. */
     vpmap_activate(vpmap_kernel_root());
     as_destroy(&p->as);
+    shm_exit(p->pid);                      /* after its views went with the address space */
 
     spinlock_acquire(&ptable_lock);
     for (int i = 0; i < NPROC; i++)
@@ -338,4 +348,14 @@ void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc)
     struct proc *p = proc_current();
     kprintf("killed: pid %d (%s): %s at 0x%lx, pc 0x%lx\n", p->pid, p->name, cause, addr, pc);
     proc_exit(-1);
+}
+
+bool proc_in_family(struct proc *p, pid_t pid)
+{
+    if (p->pid == pid)
+        return true;
+    for (int i = 0; i < p->nancestors; i++)
+        if (p->ancestors[i] == pid)
+            return true;
+    return false;
 }

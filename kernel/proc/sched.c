@@ -12,6 +12,7 @@
 #include <kernel/console.h>
 #include <kernel/proc.h>
 #include <kernel/riscv.h>
+#include <kernel/sbi.h>
 #include <kernel/vpmap.h>
 
 void swtch(struct context *old, struct context *new);
@@ -20,7 +21,10 @@ void fp_restore(const uint64_t *regs);
 
 static struct spinlock sched_lock;
 static struct thread *ready_head, *ready_tail;   /* guarded by sched_lock */
+static uint64_t idle_harts;                      /* bit per cpu index; guarded by sched_lock */
 static struct thread *all_threads;               /* guarded by sched_lock */
+
+static int timed_sleepers;                       /* guarded by sched_lock */
 
 static struct spinlock ticks_lock;
 static struct condvar ticks_cv;
@@ -33,6 +37,20 @@ void sched_init(void)
     condvar_init(&ticks_cv);
 }
 
+/* Wakes one idle hart (other than this one) to run newly queued work,
+ * instead of leaving it to the hart's next timer tick. */
+static void kick_idle_hart(void)
+{
+    uint64_t others = idle_harts & ~(1UL << mycpu()->id);
+    if (!others)
+        return;
+    int index = 0;               /* the lowest set bit (no __builtin_ctzl: */
+    while (!(others & (1UL << index)))   /* the kernel links no libgcc) */
+        index++;
+    idle_harts &= ~(1UL << index);
+    sbi_send_ipi(1UL << cpus[index].hartid, 0);
+}
+
 static void enqueue(struct thread *t)
 {
     t->state = THREAD_RUNNABLE;
@@ -42,6 +60,7 @@ static void enqueue(struct thread *t)
     else
         ready_head = t;
     ready_tail = t;
+    kick_idle_hart();
 }
 
 static struct thread *dequeue(void)
@@ -109,15 +128,26 @@ void sched_yield(void)
 
 void sched_sleep(void *chan, struct spinlock *lk)
 {
+    sched_sleep_until(chan, lk, 0);
+}
+
+void sched_sleep_until(void *chan, struct spinlock *lk, uint64_t deadline)
+{
     struct thread *t = thread_current();
     if (lk != &sched_lock) {
         spinlock_acquire(&sched_lock);
         spinlock_release(lk);
     }
     t->chan = chan;
+    t->wake_tick = deadline;
     t->state = THREAD_SLEEPING;
+    if (deadline)
+        timed_sleepers++;
     switch_to_scheduler();
+    if (deadline)
+        timed_sleepers--;
     t->chan = NULL;
+    t->wake_tick = 0;
     if (lk != &sched_lock) {
         spinlock_release(&sched_lock);
         spinlock_acquire(lk);
@@ -162,12 +192,20 @@ void sched_loop(void)
     struct cpu *c = mycpu();
     paddr_t kernel_root = vpmap_kernel_root();
     for (;;) {
-        intr_on();
+        intr_on();               /* let pending interrupts in */
+        intr_off();
         spinlock_acquire(&sched_lock);
         struct thread *t = dequeue();
         if (!t) {
+            /* Sleep with interrupts off: wfi still returns on a pending
+             * interrupt, and none can slip in between the check above and
+             * the wfi. Whoever queues work sends an IPI (kick_idle_hart). */
+            idle_harts |= 1UL << c->id;
             spinlock_release(&sched_lock);
             wfi();
+            spinlock_acquire(&sched_lock);
+            idle_harts &= ~(1UL << c->id);
+            spinlock_release(&sched_lock);
             continue;
         }
         t->state = THREAD_RUNNING;
@@ -187,6 +225,17 @@ void sched_loop(void)
     }
 }
 
+/* Wakes sleepers whose deadline has come (sched_sleep_until). */
+static void wake_expired(void)
+{
+    spinlock_acquire(&sched_lock);
+    if (timed_sleepers)
+        for (struct thread *t = all_threads; t; t = t->all_next)
+            if (t->state == THREAD_SLEEPING && t->wake_tick && ticks >= t->wake_tick)
+                enqueue(t);
+    spinlock_release(&sched_lock);
+}
+
 void sched_tick(void)
 {
     if (mycpu()->id != 0)
@@ -195,6 +244,7 @@ void sched_tick(void)
     ticks++;
     condvar_broadcast(&ticks_cv);
     spinlock_release(&ticks_lock);
+    wake_expired();
 }
 
 uint64_t sched_ticks(void)

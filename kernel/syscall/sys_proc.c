@@ -8,6 +8,8 @@
 #include <kernel/proc.h>
 #include <kernel/sbi.h>
 #include <kernel/sched.h>
+#include <kernel/shm.h>
+#include <kernel/filemap.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <kernel/vm.h>
@@ -78,12 +80,14 @@ long sys_info(void)
         .total_pages = pmem_total_pages(),
         .cow_copies = cow_copy_count,
     };
+    shm_stats(&info.shm_regions, &info.shm_pages);
     return copy_to_user(syscall_arg_ptr(0), &info, sizeof(info));
 }
 
 long sys_halt(void)
 {
     kprintf("[boot] halt requested by pid %d\n", proc_current()->pid);
+    filemap_sync_all();                /* MAP_SHARED writes reach their files */
     fs_shutdown();                     /* every returned write is on disk */
     sbi_shutdown(false);
 }

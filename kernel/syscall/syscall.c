@@ -5,6 +5,7 @@
  * syscall_arg_str, the one place that checks them.
  */
 #include <kernel/syscall.h>
+#include <kernel/proc.h>
 #include <kernel/thread.h>
 #include <kernel/trap.h>
 #include <kernel/uaccess.h>
@@ -34,6 +35,18 @@ long sys_pipe(void);
 long sys_info(void);
 long sys_halt(void);
 long sys_fork_copy(void);
+long sys_shm_create(void);
+long sys_shm_map(void);
+long sys_shm_unmap(void);
+long sys_shm_destroy(void);
+long sys_shm_lock(void);
+long sys_shm_unlock(void);
+long sys_shm_resize(void);
+long sys_shm_list(void);
+long sys_futex(void);
+long sys_mmap(void);
+long sys_munmap(void);
+long sys_syscount(void);
 
 static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_fork] = sys_fork,       [SYS_spawn] = sys_spawn,   [SYS_wait] = sys_wait,
@@ -45,11 +58,24 @@ static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_meminfo] = sys_meminfo, [SYS_dup] = sys_dup,       [SYS_pipe] = sys_pipe,
     [SYS_info] = sys_info,       [SYS_halt] = sys_halt,
     [SYS_fork_copy] = sys_fork_copy,
+    [SYS_shm_create] = sys_shm_create,
+    [SYS_shm_map] = sys_shm_map,
+    [SYS_shm_unmap] = sys_shm_unmap,
+    [SYS_shm_destroy] = sys_shm_destroy,
+    [SYS_shm_lock] = sys_shm_lock,
+    [SYS_shm_unlock] = sys_shm_unlock,
+    [SYS_shm_resize] = sys_shm_resize,
+    [SYS_shm_list] = sys_shm_list,
+    [SYS_futex] = sys_futex,
+    [SYS_mmap] = sys_mmap,
+    [SYS_munmap] = sys_munmap,
+    [SYS_syscount] = sys_syscount,
 };
 
 void syscall_dispatch(struct trapframe *tf)
 {
     uint64_t num = tf->a7;
+    proc_current()->syscalls++;
     if (num < SYS_MAX && syscalls[num])
         tf->a0 = syscalls[num]();
     else

@@ -1,0 +1,30 @@
+/*
+ * Futexes: sleeping on a 32-bit word in user memory.
+ *
+ * The key is the physical frame and offset of the word, not its virtual
+ * address, so processes that map one shared region at different addresses
+ * meet on the same futex. Waiters sit in one of a fixed set of hash
+ * buckets, each under a spinlock; a waiter checks the word and queues
+ * itself under that lock, so a wake cannot slip between the check and the
+ * sleep.
+ *
+ * Errors: uaddr not 4-byte aligned is ERR_INVAL; not mapped (or not
+ * readable) is ERR_FAULT; the word not holding val is ERR_AGAIN; a wait
+ * whose timeout_ms (nonzero) runs out is ERR_TIMEDOUT. Timeouts have the
+ * scheduler tick's resolution (1000 / TIMER_HZ ms): a wait lasts at least
+ * timeout_ms and at most about one tick more (never less: it counts one
+ * tick more than timeout_ms rounded up, since the current tick has begun).
+ */
+#ifndef _KERNEL_FUTEX_H_
+#define _KERNEL_FUTEX_H_
+
+#include <lib/types.h>
+#include <lib/errcode.h>
+
+void futex_init(void);
+/* Sleeps while *uaddr == val; ERR_OK when woken. */
+int futex_wait(int *uaddr, int val, unsigned int timeout_ms);
+/* Wakes up to n waiters on uaddr; returns how many were woken. */
+int futex_wake(int *uaddr, int n);
+
+#endif /* _KERNEL_FUTEX_H_ */

@@ -1,0 +1,46 @@
+/*
+ * User-level synchronization on futexes: mutexes, condition variables and
+ * semaphores that work between threads of control in one process and
+ * between processes, when the object lives in a shared region.
+ *
+ * None makes a system call when there is no contention: the state lives
+ * in the object and changes with atomic instructions; only a thread that
+ * must wait (or wake a waiter) enters the kernel through futex().
+ * Initialize each object once (e.g. by the region's creator) before use.
+ */
+#ifndef _LIB_SYNC_H_
+#define _LIB_SYNC_H_
+
+#include <lib/usyscall.h>
+
+typedef struct {
+    int state;           /* 0 unlocked, 1 locked, 2 locked with waiters */
+} mutex_t;
+
+typedef struct {
+    int seq;             /* bumped by every signal and broadcast */
+} cond_t;
+
+typedef struct {
+    int count;           /* available units */
+    int waiters;         /* threads blocked in sem_wait */
+} sem_t;
+
+void mutex_init(mutex_t *m);
+void mutex_lock(mutex_t *m);
+/* ERR_OK if the mutex was taken, ERR_LOCK_BUSY if it is held. */
+int mutex_trylock(mutex_t *m);
+void mutex_unlock(mutex_t *m);
+
+void cond_init(cond_t *c);
+/* Releases m, waits for a signal, re-acquires m. Wakeups may be
+ * spurious: wait in a loop that re-checks the condition. */
+void cond_wait(cond_t *c, mutex_t *m);
+void cond_signal(cond_t *c);
+void cond_broadcast(cond_t *c);
+
+void sem_init(sem_t *s, int value);
+void sem_wait(sem_t *s);
+void sem_post(sem_t *s);
+
+#endif /* _LIB_SYNC_H_ */

@@ -1,0 +1,207 @@
+/*
+ * shm_flags: who may find and inherit a region, by its creation flags.
+ *   - RS_NOINHERIT: a fork child finds nothing at the parent's view (a
+ *     touch kills it; shm_unmap and shm_lock say ERR_NOTEXIST), while the
+ *     region's name still works for it and other views are inherited as
+ *     usual; the child's own view is not inherited by its child either;
+ *   - RS_FAMILY: the creator and its descendants (by fork or spawn, at any
+ *     depth, also after the creator exited) find the name; any other
+ *     process (the creator's parent, its sibling, a program that parent
+ *     spawns) gets ERR_NOTEXIST from every call taking the name and cannot
+ *     take the region's lock; with RS_PERSIST, a descendant destroys it.
+ * `shm_flags probe NAME WANT` is the program's second use: spawned by the
+ * test, it maps NAME and exits 0 if shm_map returned WANT.
+ * Killed on purpose: the two RS_NOINHERIT touches.
+ */
+// test: expect-killed=2
+#include "shmlib.h"
+
+static void noinherit(void)
+{
+    expect(shm_create("ni", 2 * PAGE, RS_NOINHERIT), ERR_OK);
+    expect(shm_create("inh", PAGE, RS_DEFAULT), ERR_OK);
+    char *v = map_ok("ni", SHM_READ | SHM_WRITE);
+    char *inh = map_ok("inh", SHM_READ | SHM_WRITE);
+    v[0] = 'n';
+    v[PAGE] = 'N';
+    expect(region_views("ni"), 1);
+    expect_killed((uintptr_t)v, LOAD, "touch of an RS_NOINHERIT view in a fork child");
+    int pid = fork_ok();
+    if (pid == 0) {
+        expect(region_views("ni"), 1);                 /* the parent's only */
+        expect(region_views("inh"), 2);                /* this one was inherited */
+        expect(shm_unmap("ni", v), ERR_NOTEXIST);
+        expect(shm_lock("ni"), ERR_NOTEXIST);
+        inh[0] = 'i';
+        /* The name still works: our own view, wherever it lands. */
+        char *mine = map_ok("ni", SHM_READ | SHM_WRITE);
+        expect(mine[0], 'n');
+        expect(mine[PAGE], 'N');
+        mine[1] = 'c';
+        expect(shm_lock("ni"), ERR_OK);
+        expect(shm_unlock("ni"), ERR_OK);
+        /* And our view is not inherited by our child either. */
+        expect_killed((uintptr_t)mine, STORE, "touch of an RS_NOINHERIT view in a grandchild");
+        exit(0);
+    }
+    wait_ok(pid, "RS_NOINHERIT child");
+    expect(v[1], 'c');
+    expect(inh[0], 'i');
+    expect(region_views("ni"), 1);
+    expect(shm_unmap("ni", v), ERR_OK);
+    expect(shm_unmap("inh", inh), ERR_OK);
+    expect(shm_destroy("ni"), ERR_OK);
+    expect(shm_destroy("inh"), ERR_OK);
+}
+
+/* Every call taking a name, from a process outside the family. */
+static void outsider(const char *name)
+{
+    void *a = NULL;
+    expect(shm_map(name, &a, SHM_READ), ERR_NOTEXIST);
+    expect(shm_map(name, &a, SHM_READ | SHM_WRITE), ERR_NOTEXIST);
+    expect(a, NULL);
+    expect(shm_destroy(name), ERR_NOTEXIST);
+    expect(shm_resize(name, PAGE), ERR_NOTEXIST);
+    expect(shm_lock(name), ERR_NOTEXIST);
+    expect(shm_unlock(name), ERR_NOTEXIST);
+    expect(shm_unmap(name, (void *)0x10000), ERR_NOTEXIST);
+}
+
+/* A descendant: finds it, sees the creator's data, adds its own. */
+static void insider(const char *name, char mark)
+{
+    char *v = map_ok(name, SHM_READ | SHM_WRITE);
+    expect(v[0], 'F');
+    v[(int)(mark - '0')] = mark;
+    expect(shm_lock(name), ERR_OK);
+    expect(shm_unlock(name), ERR_OK);
+    expect(shm_unmap(name, v), ERR_OK);
+}
+
+static void spawn_probe(const char *name, int want, const char *what)
+{
+    char cmd[64];
+    strcpy(cmd, "shm_flags probe ");
+    strcat(cmd, name);
+    strcat(cmd, want == ERR_OK ? " ok" : " notexist");
+    int pid = spawn(cmd);
+    if (pid < 0)
+        error("spawn(\"%s\") = %d", cmd, pid);
+    if (wait_status(pid) != 0)
+        error("%s: a spawned process did not get %d from shm_map(\"%s\")", what, want, name);
+}
+
+static void family(void)
+{
+    struct link l;
+    link_open(&l);
+    int a = fork_ok();
+    if (a == 0) {
+        /* A: the creator. */
+        link_side(&l, true);
+        expect(shm_create("fam", 2 * PAGE, RS_FAMILY), ERR_OK);
+        char *v = map_ok("fam", SHM_READ | SHM_WRITE);
+        v[0] = 'F';
+        int a1 = fork_ok();
+        if (a1 == 0) {
+            insider("fam", '1');
+            int a11 = fork_ok();
+            if (a11 == 0) {
+                insider("fam", '2');
+                exit(0);
+            }
+            wait_ok(a11, "grandchild of the creator");
+            exit(0);
+        }
+        wait_ok(a1, "child of the creator");
+        expect(v[1], '1');
+        expect(v[2], '2');
+        spawn_probe("fam", ERR_OK, "spawned by the creator");
+        link_send(&l, 'c');
+        expect(link_recv(&l), 'x');                     /* the parent has checked */
+        expect(shm_unmap("fam", v), ERR_OK);
+        expect(shm_destroy("fam"), ERR_OK);
+        link_close(&l);
+        exit(0);
+    }
+    link_side(&l, false);
+    expect(link_recv(&l), 'c');
+    /* The creator's parent is not in the family ... */
+    outsider("fam");
+    expect(region_views("fam"), 1);                    /* (the listing is not a lookup) */
+    /* ... nor its sibling, nor a program the parent spawns. */
+    int b = fork_ok();
+    if (b == 0) {
+        outsider("fam");
+        exit(0);
+    }
+    wait_ok(b, "sibling of the creator");
+    spawn_probe("fam", ERR_NOTEXIST, "spawned by the creator's parent");
+    /* The name is still taken in the global table: ERR_EXIST, no access. */
+    expect(shm_create("fam", PAGE, RS_DEFAULT), ERR_EXIST);
+    link_send(&l, 'x');
+    wait_ok(a, "creator of an RS_FAMILY region");
+    link_close(&l);
+    expect(region_views("fam"), -1);
+}
+
+/* RS_FAMILY | RS_PERSIST: the creator exits first; its child, now an
+ * orphan, still belongs to the family and destroys the region. */
+static void family_persist(void)
+{
+    struct usage before = usage_now();
+    int fds[2];                                         /* the orphan's "done" */
+    expect(pipe(fds), ERR_OK);
+    struct link l;
+    link_open(&l);
+    int a = fork_ok();
+    if (a == 0) {
+        expect(close(fds[0]), ERR_OK);
+        expect(shm_create("famp", PAGE, RS_FAMILY | RS_PERSIST), ERR_OK);
+        char *v = map_ok("famp", SHM_READ | SHM_WRITE);
+        v[0] = 'F';
+        int a1 = fork_ok();
+        if (a1 == 0) {
+            link_side(&l, true);
+            expect(link_recv(&l), 'g');                 /* the creator is gone */
+            expect(shm_unmap("famp", v), ERR_OK);
+            insider("famp", '3');
+            expect(shm_destroy("famp"), ERR_OK);
+            link_close(&l);
+            exit(0);                                    /* closes fds[1]: done */
+        }
+        exit(0);                                        /* without waiting for a1 */
+    }
+    expect(close(fds[1]), ERR_OK);
+    link_side(&l, false);
+    wait_ok(a, "creator of an RS_FAMILY | RS_PERSIST region");
+    expect(region_views("famp"), 1);                    /* the orphan's inherited view */
+    outsider("famp");
+    link_send(&l, 'g');
+    char c;
+    expect(read(fds[0], &c, 1), 0);                     /* the orphan exited */
+    expect(close(fds[0]), ERR_OK);
+    link_close(&l);
+    expect(region_views("famp"), -1);
+    expect_shm(before, "RS_FAMILY | RS_PERSIST");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "probe") == 0) {
+        void *a = NULL;
+        int want = strcmp(argv[3], "ok") == 0 ? ERR_OK : ERR_NOTEXIST;
+        int r = shm_map(argv[2], &a, SHM_READ);
+        if (r == ERR_OK)
+            expect(shm_unmap(argv[2], a), ERR_OK);
+        exit(r == want ? 0 : 1);
+    }
+    struct usage start = usage_now();
+    run_step(noinherit, "RS_NOINHERIT");
+    run_step(family, "RS_FAMILY");
+    run_step(family_persist, "RS_FAMILY | RS_PERSIST");
+    expect_usage(start, "at the end");
+    pass("shm_flags");
+    return 0;
+}

@@ -1,0 +1,202 @@
+/*
+ * shm_lock: the region lock of shm_lock/shm_unlock between processes.
+ *   - contention: a child's shm_lock waits while the parent holds the lock
+ *     and returns only after the parent's unlock, seeing what the parent
+ *     wrote under it;
+ *   - mutual exclusion: 4 processes doing a slow read-modify-write of a
+ *     shared counter under the lock end with the exact count;
+ *   - the lock belongs to the region, not the view or the name: two views
+ *     share it, two regions do not;
+ *   - a holder that dies (killed by a fault, or exiting) releases it: the
+ *     next shm_lock, including one already waiting, returns ERR_OWNERDEAD
+ *     and holds the lock; the one after that returns ERR_OK;
+ *   - a holder that unmapped its last view cannot unlock (ERR_NOTEXIST)
+ *     until it maps the region again.
+ * Killed on purpose: two lock holders.
+ */
+// test: expect-killed=2
+#include "shmlib.h"
+
+struct area {
+    volatile int stage;
+    volatile int child_has_lock;
+    volatile long counter;
+};
+
+static void contention(void)
+{
+    expect(shm_create("lk", PAGE, RS_DEFAULT), ERR_OK);
+    struct area *a = map_ok("lk", SHM_READ | SHM_WRITE);
+    struct link l;
+    link_open(&l);
+    expect(shm_lock("lk"), ERR_OK);
+    a->stage = 1;
+    int pid = fork_ok();
+    if (pid == 0) {
+        link_side(&l, true);
+        link_send(&l, 'r');
+        expect(shm_lock("lk"), ERR_OK);                  /* waits for the parent */
+        a->child_has_lock = 1;
+        expect(a->stage, 2);
+        a->stage = 3;
+        expect(shm_unlock("lk"), ERR_OK);
+        link_close(&l);
+        exit(0);
+    }
+    link_side(&l, false);
+    expect(link_recv(&l), 'r');
+    msleep(100);                                         /* the child is in shm_lock by now */
+    expect(a->child_has_lock, 0);
+    a->stage = 2;
+    expect(shm_unlock("lk"), ERR_OK);
+    wait_ok(pid, "child waiting for the lock");
+    link_close(&l);
+    expect(a->stage, 3);
+    /* The child's unlock left it free. */
+    expect(shm_lock("lk"), ERR_OK);
+    expect(shm_unlock("lk"), ERR_OK);
+    expect(shm_unmap("lk", a), ERR_OK);
+    expect(shm_destroy("lk"), ERR_OK);
+}
+
+#define NPROC 4
+#define ROUNDS 150
+
+static void exclusion(void)
+{
+    expect(shm_create("cnt", PAGE, RS_DEFAULT), ERR_OK);
+    struct area *a = map_ok("cnt", SHM_READ | SHM_WRITE);
+    for (int i = 0; i < NPROC; i++)
+        if (fork_ok() == 0) {
+            for (int j = 0; j < ROUNDS; j++) {
+                expect(shm_lock("cnt"), ERR_OK);
+                long c = a->counter;
+                for (volatile int spin = 0; spin < 200; spin++)
+                    ;
+                a->counter = c + 1;
+                expect(shm_unlock("cnt"), ERR_OK);
+            }
+            exit(0);
+        }
+    reap_all(NPROC, "lockers");
+    expect(a->counter, NPROC * ROUNDS);
+    expect(shm_unmap("cnt", a), ERR_OK);
+    expect(shm_destroy("cnt"), ERR_OK);
+}
+
+static void per_region(void)
+{
+    expect(shm_create("r1", PAGE, RS_DEFAULT), ERR_OK);
+    expect(shm_create("r2", PAGE, RS_DEFAULT), ERR_OK);
+    char *v1 = map_ok("r1", SHM_READ | SHM_WRITE);
+    char *w1 = map_ok("r1", SHM_READ);
+    char *v2 = map_ok("r2", SHM_READ | SHM_WRITE);
+    expect(shm_lock("r1"), ERR_OK);
+    expect(shm_lock("r1"), ERR_INVAL);                   /* one lock for both views */
+    int pid = fork_ok();
+    if (pid == 0) {
+        expect(shm_lock("r2"), ERR_OK);                  /* another region: free */
+        expect(shm_unlock("r2"), ERR_OK);
+        expect(shm_unlock("r1"), ERR_INVAL);             /* held by the parent */
+        exit(0);
+    }
+    wait_ok(pid, "locker of another region");
+    expect(shm_unmap("r1", v1), ERR_OK);
+    expect(shm_unlock("r1"), ERR_OK);                    /* through the other view */
+    expect(shm_unmap("r1", w1), ERR_OK);
+    expect(shm_unmap("r2", v2), ERR_OK);
+    expect(shm_destroy("r1"), ERR_OK);
+    expect(shm_destroy("r2"), ERR_OK);
+}
+
+static void holder_dies(void)
+{
+    expect(shm_create("dead", PAGE, RS_DEFAULT), ERR_OK);
+    struct area *a = map_ok("dead", SHM_READ | SHM_WRITE);
+
+    /* Killed while holding, nobody waiting. */
+    int pid = fork_ok();
+    if (pid == 0) {
+        expect(shm_lock("dead"), ERR_OK);
+        a->stage = 7;                                    /* half-done update */
+        access_address(0, STORE);
+        exit(0);
+    }
+    expect(wait_status(pid), -1);
+    expect(shm_lock("dead"), ERR_OWNERDEAD);             /* ... and we hold it */
+    expect(a->stage, 7);
+    expect(shm_lock("dead"), ERR_INVAL);                 /* already ours */
+    pid = fork_ok();
+    if (pid == 0) {
+        expect(shm_unlock("dead"), ERR_INVAL);           /* not the child's */
+        exit(0);
+    }
+    wait_ok(pid, "non-holder unlocking");
+    a->stage = 0;                                        /* repaired */
+    expect(shm_unlock("dead"), ERR_OK);
+    expect(shm_lock("dead"), ERR_OK);                    /* reported once */
+    expect(shm_unlock("dead"), ERR_OK);
+
+    /* Killed while holding, with us already waiting. */
+    struct link l;
+    link_open(&l);
+    pid = fork_ok();
+    if (pid == 0) {
+        link_side(&l, true);
+        expect(shm_lock("dead"), ERR_OK);
+        link_send(&l, 'L');
+        msleep(100);                                     /* the parent queues up */
+        access_address(0, STORE);
+        exit(0);
+    }
+    link_side(&l, false);
+    expect(link_recv(&l), 'L');
+    expect(shm_lock("dead"), ERR_OWNERDEAD);
+    expect(wait_status(pid), -1);
+    link_close(&l);
+    expect(shm_unlock("dead"), ERR_OK);
+
+    /* Exiting while holding is dying too. */
+    pid = fork_ok();
+    if (pid == 0) {
+        expect(shm_lock("dead"), ERR_OK);
+        exit(0);
+    }
+    wait_ok(pid, "holder that exits");
+    expect(shm_lock("dead"), ERR_OWNERDEAD);
+    expect(shm_unlock("dead"), ERR_OK);
+    expect(shm_unmap("dead", a), ERR_OK);
+    expect(shm_destroy("dead"), ERR_OK);
+}
+
+static void holder_unmaps(void)
+{
+    expect(shm_create("um", PAGE, RS_DEFAULT), ERR_OK);
+    char *v = map_ok("um", SHM_READ);
+    expect(shm_lock("um"), ERR_OK);
+    expect(shm_unmap("um", v), ERR_OK);
+    expect(shm_unlock("um"), ERR_NOTEXIST);              /* no view to name it by */
+    v = map_ok("um", SHM_READ);
+    int pid = fork_ok();
+    if (pid == 0) {
+        expect(shm_unlock("um"), ERR_INVAL);             /* still the parent's */
+        exit(0);
+    }
+    wait_ok(pid, "non-holder");
+    expect(shm_unlock("um"), ERR_OK);
+    expect(shm_unmap("um", v), ERR_OK);
+    expect(shm_destroy("um"), ERR_OK);
+}
+
+int main(void)
+{
+    struct usage start = usage_now();
+    run_step(contention, "contention");
+    run_step(exclusion, "mutual exclusion");
+    run_step(per_region, "one lock per region");
+    run_step(holder_dies, "holder dies");
+    run_step(holder_unmaps, "holder unmaps");
+    expect_usage(start, "at the end");
+    pass("shm_lock");
+    return 0;
+}

@@ -1,0 +1,217 @@
+/*
+ * shmlib.h: helpers shared by the named-shared-memory tests (test/shm_*.c)
+ * and the shared-memory benchmark, on top of testlib.h. Every helper is
+ * static inline, as in testlib.h.
+ *
+ *   SHM_LIMIT_SIZE, ...        the kernel's limits (include/kernel/shm.h),
+ *                              repeated here: user programs cannot include
+ *                              kernel headers
+ *   map_ok(name, prot)         shm_map or fail the test; returns the view
+ *   fork_ok()                  fork or fail the test
+ *   wait_ok(pid, what)         reap pid, which must exit with 0
+ *   wait_status(pid)           reap pid, return its status
+ *   reap_all(n, what)          reap n children (any order), all with 0
+ *   msleep(ms)                 sleep ms milliseconds (a futex timeout)
+ *   rdtime()                   the time CSR (10 MHz on QEMU virt)
+ *   struct usage, usage_now()  free frames, live named regions and their
+ *   expect_usage(before, what) resident frames; expect_usage checks that
+ *                              all three are back where they were (frames
+ *                              retried briefly: a reaped child's last
+ *                              frames go back when its parent's wait runs)
+ *   expect_shm(before, what)   the same for the two shm counts only: for
+ *                              checks inside a process that mapped views
+ *                              (its page tables stay until it exits)
+ *   region_views(name)         views of a live named region (shm_list),
+ *                              -1 if the name is not listed
+ *   struct link, link_open,    a pair of pipes between a parent and one
+ *   link_side, link_send,      child: after fork each side calls link_side
+ *   link_recv, link_close      (closing the ends it does not use), then
+ *                              sends bytes to the other and receives its
+ *                              bytes (link_recv returns one)
+ *   run_step(fn, what)         runs fn in a forked child (which must exit
+ *                              0) and checks expect_usage around it: the
+ *                              child's own page tables and stack go with it,
+ *                              so what is left is what the calls leaked
+ */
+#ifndef _TEST_SHMLIB_H_
+#define _TEST_SHMLIB_H_
+
+#include "testlib.h"
+
+#define SHM_LIMIT_SIZE (64UL << 20)     /* SHM_MAX_SIZE: bytes per region */
+#define SHM_LIMIT_TOTAL_PAGES 16384     /* SHM_MAX_TOTAL_PAGES: all regions */
+#define SHM_LIMIT_REGIONS 64            /* SHM_MAX_REGIONS */
+#define PAGE 4096                       /* (user code may not use PG_SIZE) */
+
+static inline void *map_ok(const char *name, int prot)
+{
+    void *addr = NULL;
+    int r = shm_map(name, &addr, prot);
+    if (r != ERR_OK)
+        error("shm_map(\"%s\", prot %d) = %d", name, prot, r);
+    if (addr == NULL)
+        error("shm_map(\"%s\") returned ERR_OK and a NULL view", name);
+    return addr;
+}
+
+static inline int fork_ok(void)
+{
+    int pid = fork();
+    if (pid < 0)
+        error("fork = %d", pid);
+    return pid;
+}
+
+static inline int wait_status(int pid)
+{
+    int status = 12345;
+    int got = wait(pid, &status);
+    if (got != pid)
+        error("wait(%d) = %d", pid, got);
+    return status;
+}
+
+static inline void wait_ok(int pid, const char *what)
+{
+    int status = wait_status(pid);
+    if (status != 0)
+        error("%s: child %d exited with %d, expected 0", what, pid, status);
+}
+
+static inline void reap_all(int n, const char *what)
+{
+    for (int i = 0; i < n; i++) {
+        int status = 12345;
+        int pid = wait(-1, &status);
+        if (pid < 0)
+            error("%s: wait(-1) = %d after %d of %d children", what, pid, i, n);
+        if (status != 0)
+            error("%s: child %d exited with %d, expected 0", what, pid, status);
+    }
+}
+
+/* Sleeps about ms milliseconds: a futex wait on a word no one wakes. */
+static inline void msleep(unsigned int ms)
+{
+    int word = 0;
+    int r = futex(&word, FUTEX_WAIT, 0, ms);
+    if (r != ERR_TIMEDOUT)
+        error("msleep: futex wait with timeout = %d", r);
+}
+
+static inline uint64_t rdtime(void)
+{
+    uint64_t t;
+    asm volatile("rdtime %0" : "=r"(t));
+    return t;
+}
+#define TIME_HZ 10000000UL              /* rdtime ticks per second on QEMU virt */
+
+struct usage {
+    size_t free_pages;
+    size_t shm_regions;
+    size_t shm_pages;
+};
+
+static inline struct usage usage_now(void)
+{
+    struct sys_info i;
+    memset(&i, 0, sizeof(i));
+    info(&i);
+    struct usage u = { i.free_pages, i.shm_regions, i.shm_pages };
+    return u;
+}
+
+static inline void expect_usage(struct usage before, const char *what)
+{
+    struct usage now = usage_now();
+    for (int tries = 0; tries < 20 && now.free_pages != before.free_pages; tries++) {
+        msleep(20);
+        now = usage_now();
+    }
+    if (now.shm_regions != before.shm_regions)
+        error("%s: %ld named regions, expected %ld", what, (long)now.shm_regions,
+              (long)before.shm_regions);
+    if (now.shm_pages != before.shm_pages)
+        error("%s: %ld shared frames resident, expected %ld", what, (long)now.shm_pages,
+              (long)before.shm_pages);
+    if (now.free_pages != before.free_pages)
+        error("%s: free_pages %ld, expected %ld (%ld leaked)", what, (long)now.free_pages,
+              (long)before.free_pages, (long)before.free_pages - (long)now.free_pages);
+}
+
+static inline void expect_shm(struct usage before, const char *what)
+{
+    struct usage now = usage_now();
+    if (now.shm_regions != before.shm_regions)
+        error("%s: %ld named regions, expected %ld", what, (long)now.shm_regions,
+              (long)before.shm_regions);
+    if (now.shm_pages != before.shm_pages)
+        error("%s: %ld shared frames resident, expected %ld", what, (long)now.shm_pages,
+              (long)before.shm_pages);
+}
+
+static inline int region_views(const char *name)
+{
+    static struct shm_info list[SHM_LIMIT_REGIONS];
+    int n = shm_list(list, SHM_LIMIT_REGIONS);
+    if (n < 0)
+        error("shm_list = %d", n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(list[i].name, name) == 0)
+            return list[i].views;
+    return -1;
+}
+
+/* Two pipes: down (parent to child) and up (child to parent). */
+struct link {
+    int down[2], up[2];
+    bool child;
+};
+
+static inline void link_open(struct link *l)
+{
+    expect(pipe(l->down), ERR_OK);
+    expect(pipe(l->up), ERR_OK);
+    l->child = false;
+}
+
+/* Call once in each process right after fork: closes the unused ends. */
+static inline void link_side(struct link *l, bool child)
+{
+    l->child = child;
+    expect(close(child ? l->down[1] : l->down[0]), ERR_OK);
+    expect(close(child ? l->up[0] : l->up[1]), ERR_OK);
+}
+
+static inline void link_send(struct link *l, char c)
+{
+    expect(write(l->child ? l->up[1] : l->down[1], &c, 1), 1);
+}
+
+static inline char link_recv(struct link *l)
+{
+    char c = 0;
+    expect(read(l->child ? l->down[0] : l->up[0], &c, 1), 1);
+    return c;
+}
+
+static inline void link_close(struct link *l)
+{
+    expect(close(l->child ? l->down[0] : l->up[0]), ERR_OK);
+    expect(close(l->child ? l->up[1] : l->down[1]), ERR_OK);
+}
+
+static inline void run_step(void (*fn)(void), const char *what)
+{
+    struct usage before = usage_now();
+    int pid = fork_ok();
+    if (pid == 0) {
+        fn();
+        exit(0);
+    }
+    wait_ok(pid, what);
+    expect_usage(before, what);
+}
+
+#endif /* _TEST_SHMLIB_H_ */

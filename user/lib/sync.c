@@ -1,0 +1,98 @@
+/*
+ * Mutexes, condition variables and semaphores on futexes (see sync.h).
+ * The mutex is the three-state futex mutex of Drepper's "Futexes Are
+ * Tricky": unlock only calls the kernel when someone may be waiting.
+ */
+#include <lib/sync.h>
+
+static int cas(int *p, int expected, int desired)
+{
+    __atomic_compare_exchange_n(p, &expected, desired, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    return expected;             /* the value seen */
+}
+
+void mutex_init(mutex_t *m)
+{
+    __atomic_store_n(&m->state, 0, __ATOMIC_RELEASE);
+}
+
+void mutex_lock(mutex_t *m)
+{
+    int c = cas(&m->state, 0, 1);
+    if (c == 0)
+        return;                  /* uncontended: no system call */
+    if (c != 2)
+        c = __atomic_exchange_n(&m->state, 2, __ATOMIC_ACQUIRE);
+    while (c != 0) {
+        futex(&m->state, FUTEX_WAIT, 2, 0);
+        c = __atomic_exchange_n(&m->state, 2, __ATOMIC_ACQUIRE);
+    }
+}
+
+int mutex_trylock(mutex_t *m)
+{
+    return cas(&m->state, 0, 1) == 0 ? ERR_OK : ERR_LOCK_BUSY;
+}
+
+void mutex_unlock(mutex_t *m)
+{
+    if (__atomic_fetch_sub(&m->state, 1, __ATOMIC_RELEASE) != 1) {
+        __atomic_store_n(&m->state, 0, __ATOMIC_RELEASE);
+        futex(&m->state, FUTEX_WAKE, 1, 0);
+    }
+}
+
+void cond_init(cond_t *c)
+{
+    __atomic_store_n(&c->seq, 0, __ATOMIC_RELEASE);
+}
+
+void cond_wait(cond_t *c, mutex_t *m)
+{
+    int seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+    mutex_unlock(m);
+    futex(&c->seq, FUTEX_WAIT, seq, 0);
+    /* Take the mutex as contended: others may have queued behind us. */
+    while (__atomic_exchange_n(&m->state, 2, __ATOMIC_ACQUIRE) != 0)
+        futex(&m->state, FUTEX_WAIT, 2, 0);
+}
+
+void cond_signal(cond_t *c)
+{
+    __atomic_fetch_add(&c->seq, 1, __ATOMIC_RELEASE);
+    futex(&c->seq, FUTEX_WAKE, 1, 0);
+}
+
+void cond_broadcast(cond_t *c)
+{
+    __atomic_fetch_add(&c->seq, 1, __ATOMIC_RELEASE);
+    futex(&c->seq, FUTEX_WAKE, 1 << 30, 0);
+}
+
+void sem_init(sem_t *s, int value)
+{
+    __atomic_store_n(&s->waiters, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->count, value, __ATOMIC_RELEASE);
+}
+
+void sem_wait(sem_t *s)
+{
+    for (;;) {
+        int v = __atomic_load_n(&s->count, __ATOMIC_ACQUIRE);
+        if (v > 0) {
+            if (cas(&s->count, v, v - 1) == v)
+                return;
+            continue;
+        }
+        __atomic_fetch_add(&s->waiters, 1, __ATOMIC_ACQ_REL);
+        futex(&s->count, FUTEX_WAIT, 0, 0);
+        __atomic_fetch_sub(&s->waiters, 1, __ATOMIC_ACQ_REL);
+    }
+}
+
+void sem_post(sem_t *s)
+{
+    __atomic_fetch_add(&s->count, 1, __ATOMIC_RELEASE);
+    if (__atomic_load_n(&s->waiters, __ATOMIC_ACQUIRE) > 0)
+        futex(&s->count, FUTEX_WAKE, 1, 0);
+}
