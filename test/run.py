@@ -77,6 +77,11 @@ of detail under the PASS line):
                 runs test/gdb_pagefault.py: QEMU waiting for gdb, gdb-multiarch
                 in batch mode with .gdbinit's pfstop on test/gdb_target, whose
                 page fault gdb must stop at and print decoded.
+    mmap_persist
+                boots, runs test/mmap_persist_write (shared and private file
+                mappings, one shared mapping still live at halt), `quit`,
+                boots on the same image and runs test/mmap_persist_check: the
+                shared writes are in the file, the private ones are not.
 """
 
 import argparse
@@ -214,7 +219,8 @@ def scenarios():
     out = []
     for name, method in (("durability", "scenario_durability"),
                          ("powercut", "scenario_powercut"),
-                         ("gdb_pagefault", "scenario_gdb_pagefault")):
+                         ("gdb_pagefault", "scenario_gdb_pagefault"),
+                         ("mmap_persist", "scenario_mmap_persist")):
         t = Test(name, None)
         t.scenario = method
         out.append(t)
@@ -717,6 +723,29 @@ class Runner:
                 % (cut, 100 * frac, extra, last[0] + 1, plan[0], last[1] + 1, plan[1],
                    " (writer had finished)" if finished else "",
                    "%d note(s)" % len(notes) if notes else "clean", summary))
+        return None, None
+
+    def scenario_mmap_persist(self, test):
+        # File mappings across a reboot: test/mmap_persist_write changes a
+        # file through shared and private mappings (one still mapped when
+        # the machine halts), `quit` halts, and after a boot on the same
+        # image test/mmap_persist_check finds exactly the shared writes.
+        image = self.scenario_image()
+        for step, program in (("1-write", "mmap_persist_write"), ("2-check", "mmap_persist_check")):
+            m = self.boot_on(image, "mmap_persist-" + step)
+            try:
+                out, why, _ = m.run(program, CHECK_TIMEOUT)
+                why = why or judge(test, out)
+                if why:
+                    return "%s: %s" % (program, why), out
+                why = self.halt(m)
+                if why:
+                    return "%s, halting: %s" % (program, why), m.text
+            finally:
+                m.kill()
+        why, _ = self.mkfs_check(image, notes_ok=False)
+        if why:
+            return "after the check: " + why, None
         return None, None
 
     def scenario_gdb_pagefault(self, test):
