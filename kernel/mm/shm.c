@@ -89,6 +89,13 @@ static bool visible(struct shm_region *r, struct proc *p)
     return !(r->flags & RS_FAMILY) || proc_in_family(p, r->creator);
 }
 
+/* The region called name that process p may find, or NULL. */
+static struct shm_region *find_visible(const char *name, struct proc *p)
+{
+    struct shm_region *r = find_named(name);
+    return r && visible(r, p) ? r : NULL;
+}
+
 static bool has_view(struct shm_region *r, pid_t pid)
 {
     for (struct shm_view *v = r->views; v; v = v->next)
@@ -290,9 +297,9 @@ int shm_map(const char *name, void **addr_out, int prot)
         return ERR_INVAL;
     struct proc *p = proc_current();
     sleeplock_acquire(&shm.lock);
-    struct shm_region *r = find_named(name);
+    struct shm_region *r = find_visible(name, p);
     err_t err = ERR_OK;
-    if (!r || !visible(r, p))
+    if (!r)
         err = ERR_NOTEXIST;
     else if ((prot & SHM_WRITE) && (r->flags & RS_RDONLY) && p->pid != r->creator)
         err = ERR_PERM;
@@ -344,9 +351,9 @@ int shm_destroy(const char *name)
 {
     struct proc *p = proc_current();
     sleeplock_acquire(&shm.lock);
-    struct shm_region *r = find_named(name);
+    struct shm_region *r = find_visible(name, p);
     err_t err = ERR_OK;
-    if (!r || !visible(r, p)) {
+    if (!r) {
         err = ERR_NOTEXIST;
     } else if (has_view(r, p->pid)) {
         err = ERR_INVAL;         /* unmap your own views first */
@@ -371,9 +378,9 @@ int shm_resize(const char *name, size_t size)
     size = pg_round_up(size);
     struct proc *p = proc_current();
     sleeplock_acquire(&shm.lock);
-    struct shm_region *r = find_named(name);
+    struct shm_region *r = find_visible(name, p);
     err_t err = ERR_OK;
-    if (!r || !visible(r, p)) {
+    if (!r) {
         err = ERR_NOTEXIST;
     } else if ((r->flags & RS_RDONLY) && p->pid != r->creator) {
         err = ERR_PERM;
