@@ -53,6 +53,10 @@ copy of fs.img and its full console is saved in build/test-logs/.
 The runner ends with `N passed, N failed` alone on a line and exits 1 if
 anything failed (2 for a usage or setup error).
 
+After each boot of tests halts cleanly, `mkfs --check` runs on its disk
+image (the `disk_check` line): a block or inode that a test leaked, or any
+inconsistency it left, fails there.
+
 Benchmarks (test/bench_*.c) run only with --bench, in one boot; the same
 rules apply except that no `passed` line is required, and their output is
 printed under their PASS line: the numbers are reported, never judged.
@@ -361,10 +365,15 @@ class Machine:
             return None, out, "`free` printed no free_pages= line"
         return int(m.group(1)), out, None
 
-    def stop(self):
+    # Sends `quit`; True if QEMU then exited by itself (a clean halt).
+    def quit(self):
         if self.proc and not self.exited and not self.wedged:
             self.send("quit")
-            self.wait_exit(QUIT_TIMEOUT)
+            return self.wait_exit(QUIT_TIMEOUT) and "PANIC" not in self.text
+        return False
+
+    def stop(self):
+        self.quit()
         self.kill()
 
     # Waits up to timeout seconds for QEMU to exit on its own; True if it did.
@@ -491,11 +500,19 @@ class Runner:
                     self.report(queue.pop(0), str(e), 0, m.text)
                     continue
                 self.boot_failures_in_a_row = 0
+                ran = []
                 while queue and not self.stop_now:
                     test = queue.pop(0)
+                    ran.append(test.name)
                     base, alive = self.run_one(m, test, base)
                     if not alive:
                         break
+                # After a clean halt the disk must check clean: no test may
+                # leak a block or an inode, or leave the file system broken.
+                if m.quit() and ran:
+                    why, _ = self.mkfs_check(m.img, notes_ok=False)
+                    self.report(Test("disk_check", None),
+                                why and "after %s..%s: %s" % (ran[0], ran[-1], why), 0)
             finally:
                 m.stop()
 
