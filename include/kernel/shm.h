@@ -62,7 +62,8 @@ void shm_exit(pid_t pid);
 
 /* For info() and the shm command: live named regions and their frames. */
 void shm_stats(size_t *regions, size_t *pages);
-/* Fills up to max entries describing live regions (the shm listing call). */
+/* Fills up to max entries describing the live regions the calling process
+ * may find (RS_FAMILY ones only within the family): the shm command. */
 struct shm_info;
 int shm_list(struct shm_info *out, int max);
 

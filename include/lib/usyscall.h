@@ -200,7 +200,8 @@ int shm_destroy(const char *name);
 int shm_lock(const char *name);
 int shm_unlock(const char *name);
 int shm_resize(const char *name, size_t size);
-/* Fills up to max entries about live named regions; returns how many. */
+/* Fills up to max entries about the live named regions the caller may
+ * find (RS_FAMILY ones only within the family); returns how many. */
 int shm_list(struct shm_info *buf, int max);
 
 /* FUTEX_WAIT: sleep while *uaddr == val (ERR_AGAIN if not equal at the

@@ -485,10 +485,11 @@ void shm_stats(size_t *regions, size_t *pages)
 int shm_list(struct shm_info *out, int max)
 {
     int n = 0;
+    struct proc *p = proc_current();
     sleeplock_acquire(&shm.lock);
     for (struct shm_region *r = shm.regions; r && n < max; r = r->next) {
-        if (!r->named)
-            continue;
+        if (!r->named || !visible(r, p))
+            continue;            /* RS_FAMILY regions only to their family */
         struct shm_info *i = &out[n++];
         memset(i, 0, sizeof(*i));
         strlcpy(i->name, r->name, sizeof(i->name));
