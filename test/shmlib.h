@@ -122,24 +122,6 @@ static inline struct usage usage_now(void)
     return u;
 }
 
-static inline void expect_usage(struct usage before, const char *what)
-{
-    struct usage now = usage_now();
-    for (int tries = 0; tries < 20 && now.free_pages != before.free_pages; tries++) {
-        msleep(20);
-        now = usage_now();
-    }
-    if (now.shm_regions != before.shm_regions)
-        error("%s: %ld named regions, expected %ld", what, (long)now.shm_regions,
-              (long)before.shm_regions);
-    if (now.shm_pages != before.shm_pages)
-        error("%s: %ld shared frames resident, expected %ld", what, (long)now.shm_pages,
-              (long)before.shm_pages);
-    if (now.free_pages != before.free_pages)
-        error("%s: free_pages %ld, expected %ld (%ld leaked)", what, (long)now.free_pages,
-              (long)before.free_pages, (long)before.free_pages - (long)now.free_pages);
-}
-
 static inline void expect_shm(struct usage before, const char *what)
 {
     struct usage now = usage_now();
@@ -149,6 +131,19 @@ static inline void expect_shm(struct usage before, const char *what)
     if (now.shm_pages != before.shm_pages)
         error("%s: %ld shared frames resident, expected %ld", what, (long)now.shm_pages,
               (long)before.shm_pages);
+}
+
+static inline void expect_usage(struct usage before, const char *what)
+{
+    struct usage now = usage_now();
+    for (int tries = 0; tries < 20 && now.free_pages != before.free_pages; tries++) {
+        msleep(20);
+        now = usage_now();
+    }
+    expect_shm(before, what);
+    if (now.free_pages != before.free_pages)
+        error("%s: free_pages %ld, expected %ld (%ld leaked)", what, (long)now.free_pages,
+              (long)before.free_pages, (long)before.free_pages - (long)now.free_pages);
 }
 
 static inline int region_views(const char *name)
