@@ -54,6 +54,18 @@ struct pc_step {
 };
 
 /* The pattern key of file id of lane in round. */
+/* Opens path read-only and fstats it into *st; returns the fd (the test
+ * fails if either call does). */
+static inline int pc_open_stat(const char *path, struct stat *st)
+{
+    int fd = open(path, FS_RDONLY, EMPTY_MODE);
+    if (fd < 0)
+        error("open(%s) = %d", path, fd);
+    if (fstat(fd, st) != ERR_OK)
+        error("fstat(%s)", path);
+    return fd;
+}
+
 static inline uint32_t pc_key(int round, int lane, int id)
 {
     return ((uint32_t)round << 16) | ((uint32_t)lane << 12) | (uint32_t)id;

@@ -75,12 +75,8 @@ static void check_content(const char *path, size_t size)
  * content. */
 static void walk(const char *path, bool record)
 {
-    int fd = open(path, FS_RDONLY, EMPTY_MODE);
-    if (fd < 0)
-        error("open(%s) = %d", path, fd);
     struct stat st;
-    if (fstat(fd, &st) != ERR_OK)
-        error("fstat(%s)", path);
+    int fd = pc_open_stat(path, &st);
     if (record) {
         if (nactual == MAX_ENTRIES)
             error("too many entries under %s", path);

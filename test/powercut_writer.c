@@ -46,12 +46,8 @@ static void write_pattern(int fd, uint32_t key, size_t from, size_t to, const ch
 /* Removes the tree at path (a directory, or a file). */
 static void remove_tree(const char *path)
 {
-    int fd = open(path, FS_RDONLY, EMPTY_MODE);
-    if (fd < 0)
-        error("open(%s) = %d", path, fd);
     struct stat st;
-    if (fstat(fd, &st) != ERR_OK)
-        error("fstat(%s)", path);
+    int fd = pc_open_stat(path, &st);
     if (st.ftype != FTYPE_DIR) {
         close(fd);
         int err = unlink(path);
