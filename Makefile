@@ -10,7 +10,11 @@
 #
 # CPUS= (default 4) and MEM= (default 256M) size the QEMU machine.
 # A new user program is one .c file in user/, a new test one .c file in
-# test/: both are found by wildcard and put into fs.img.
+# test/: both are found by wildcard and put into fs.img. Every other folder
+# under user/ but user/lib (osv's user/lab1 ... user/lab5, and our own
+# user/lab0) holds programs written for osv: each .c is one program, put
+# on the disk under its file name (user/lab3/cow-fork.c is `cow-fork`) and
+# compiled as osv compiled them (OSV_CFLAGS below).
 # When the RISC-V toolchain, QEMU, OpenSBI or gdb-multiarch is missing, the
 # first build installs Debian's packages (see the `deps` target).
 
@@ -34,11 +38,17 @@ PYTHON ?= python3
 # saves the FP registers when it switches threads (kernel/arch/riscv/swtch.S).
 UARCHFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany
 KARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
-COMMON_CFLAGS := -ffreestanding -nostdlib -fno-builtin -fno-common \
-	-fno-stack-protector -fno-pie -no-pie -fno-omit-frame-pointer -O2 -g \
-	-Wall -Wextra -Werror -std=gnu11 -Iinclude -MMD -MP
+BASE_CFLAGS := -ffreestanding -nostdlib -fno-builtin -fno-common \
+	-fno-stack-protector -fno-pie -no-pie -fno-omit-frame-pointer -g \
+	-std=gnu11 -Iinclude -MMD -MP
+COMMON_CFLAGS := $(BASE_CFLAGS) -O2 -Wall -Wextra -Werror
 KCFLAGS := $(KARCHFLAGS) $(COMMON_CFLAGS) -DOSV_KERNEL -mno-relax
 UCFLAGS := $(UARCHFLAGS) $(COMMON_CFLAGS) -DOSV_USER
+# Programs written for osv get osv's flags: -Wall -Werror without -Wextra
+# (a comparison of int with size_t is not an error there), and no
+# optimisation, so a stack array or a loop the optimiser would delete
+# behaves as on osv.
+OSV_CFLAGS := $(UARCHFLAGS) $(BASE_CFLAGS) -O0 -Wall -Werror -DOSV_USER
 HOSTCC ?= gcc
 HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -DOSV_HOST_TOOL
 
@@ -48,12 +58,22 @@ KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS)))
 ULIB_SRCS := $(sort $(wildcard user/lib/*.c user/lib/*.S))
 ULIB_OBJS := $(patsubst %,$(B)/%.o,$(basename $(ULIB_SRCS)))
 USER_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(wildcard user/*.c)))
+LAB_DIRS := $(filter-out user/lib/,$(sort $(dir $(wildcard user/*/*.c))))
+LAB_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(wildcard $(addsuffix *.c,$(LAB_DIRS)))))
 TEST_PROGS := $(patsubst test/%.c,$(B)/test/%,$(sort $(wildcard test/*.c)))
 # The root directory begins README, largefile, smallfile (API.md), then
-# init, sh and the other programs, then the tests.
+# init, sh and the other programs, then the lab programs, then the tests.
 FIRST_PROGS := $(B)/user/init $(B)/user/sh
-FS_FILES := user/README $(B)/largefile $(B)/smallfile $(FIRST_PROGS) \
-	$(filter-out $(FIRST_PROGS),$(USER_PROGS)) $(TEST_PROGS)
+FS_PROGS := $(FIRST_PROGS) $(filter-out $(FIRST_PROGS),$(USER_PROGS)) \
+	$(LAB_PROGS) $(TEST_PROGS)
+FS_FILES := user/README $(B)/largefile $(B)/smallfile $(FS_PROGS)
+# Every file of the disk's root directory needs a name of its own.
+FS_CLASHES := $(sort $(foreach n,$(notdir $(FS_PROGS)),\
+	$(if $(filter-out 1,$(words $(filter %/$(n),$(FS_PROGS)))),$(n))))
+ifneq ($(FS_CLASHES),)
+$(error osv-rv: more than one program is named $(FS_CLASHES) on the disk \
+	(user/, user/*/ and test/ share the root directory): rename one)
+endif
 
 all: $(B)/kernel.elf $(B)/fs.img
 
@@ -105,6 +125,15 @@ $(B)/user/%.o: user/%.c | $(B)/.deps
 $(B)/user/%.o: user/%.S | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -c $< -o $@
+# A lab program that does not compile is named before make stops, so a
+# course sees at once which of its files needs attention.
+define OSV_COMPILE
+$(B)/$(1)%.o: $(1)%.c | $(B)/.deps
+	@mkdir -p $$(@D)
+	$$(CC) $$(OSV_CFLAGS) -c $$< -o $$@ || { \
+	  echo "osv-rv: $$< does not compile (osv flags: -Wall -Werror -O0)" >&2; exit 1; }
+endef
+$(foreach d,$(LAB_DIRS),$(eval $(call OSV_COMPILE,$(d))))
 $(B)/test/%.o: test/%.c | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -c $< -o $@

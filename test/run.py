@@ -6,7 +6,8 @@ frames leaked. Standard-library Python 3 only.
 
 Usage
     python3 test/run.py                 every test (test/*.c but bench_* and
-                                        helpers), then the scenarios
+                                        helpers, and user/lab0/*.c), then
+                                        the scenarios
     python3 test/run.py NAME [NAME...]  only these tests or scenarios
                                         (make test T=NAME)
     python3 test/run.py --bench         the benchmarks (test/bench_*.c)
@@ -104,6 +105,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_DIR = os.path.join(ROOT, "test")
+# Our own osv-style lab programs (built with osv's flags, named by file).
+LAB_DIR = os.path.join(ROOT, "user", "lab0")
 OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
 QEMU = "qemu-system-riscv64"
 MEM = "256M"                 # tests (info) assume 256 MiB
@@ -203,19 +206,20 @@ class Test:
 
 
 def discover(bench, helpers=False):
-    """The tests (or benchmarks) in test/; helper programs only with
-    helpers."""
+    """The tests (or benchmarks) in test/ and user/lab0/, by name; helper
+    programs only with helpers."""
     tests = []
-    for fn in sorted(os.listdir(TEST_DIR)):
-        if not fn.endswith(".c"):
-            continue
-        name = fn[:-2]
-        if name.startswith("bench_") != bench:
-            continue
-        t = Test(name, os.path.join(TEST_DIR, fn))
-        if t.helper == helpers:
-            tests.append(t)
-    return tests
+    for d in (TEST_DIR, LAB_DIR):
+        for fn in (os.listdir(d) if os.path.isdir(d) else []):
+            if not fn.endswith(".c"):
+                continue
+            name = fn[:-2]
+            if name.startswith("bench_") != bench:
+                continue
+            t = Test(name, os.path.join(d, fn))
+            if t.helper == helpers:
+                tests.append(t)
+    return sorted(tests, key=lambda t: t.name)
 
 
 def scenarios():

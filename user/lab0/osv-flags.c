@@ -1,0 +1,34 @@
+/*
+ * osv-flags: programs in user/labN/ are built as osv built them and put on
+ * the disk under their file name, dashes included.
+ *
+ * It checks: the optimiser is off (osv compiled lab programs with -O0, and
+ * some rely on a stack array the optimiser would delete); a comparison of
+ * an int with a size_t compiles (no -Wextra, whose -Wsign-compare would
+ * make it an error under -Werror); and this program is on the disk as
+ * `osv-flags`.
+ */
+#include <lib/test.h>
+
+int
+main(void)
+{
+#ifdef __OPTIMIZE__
+    error("lab programs must be compiled with -O0, as osv does");
+#endif
+    int small = -1;
+    size_t big = 1;
+    // Under C's conversions -1 becomes SIZE_MAX: the comparison is false.
+    if (small < big)
+        error("int/size_t comparison did not convert as C says");
+
+    int fd = open("/osv-flags", FS_RDONLY, EMPTY_MODE);
+    if (fd < 0)
+        error("this program is not on the disk as osv-flags: %d", fd);
+    struct stat st;
+    if (fstat(fd, &st) != ERR_OK || st.ftype != FTYPE_FILE || st.size == 0)
+        error("fstat of /osv-flags");
+    close(fd);
+    pass("osv-flags");
+    exit(0);
+}
