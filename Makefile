@@ -147,7 +147,7 @@ $(B)/test/%: $(B)/test/%.o $(B)/ulib.a linker/user.ld
 	$(LD) -z max-page-size=4096 -T linker/user.ld -o $@ $< $(B)/ulib.a $(ULIBGCC)
 
 # ------------------------------------------------------------- fs.img
-$(B)/mkfs: mkfs/mkfs.c $(wildcard include/kernel/sfs.h) include/lib/types.h
+$(B)/mkfs: mkfs/mkfs.c $(wildcard include/kernel/sfs.h) include/kernel/types.h include/arch/types.h
 	@mkdir -p $(B)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ mkfs/mkfs.c
 $(B)/largefile:

@@ -40,7 +40,7 @@
  *
  * Built with the host compiler and -DOSV_HOST_TOOL (see the Makefile).
  */
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <kernel/sfs.h>
 
 #include <stdarg.h>

@@ -12,6 +12,7 @@
  * works. The tests that scribble on the top of the stack run in a child.
  */
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define TEXT ((uintptr_t)main)
 

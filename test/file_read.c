@@ -10,6 +10,7 @@
  * open NUM_FILES files in all and gets ERR_NOMEM past that.
  */
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define LARGE 20480
 #define SMALL "aaaaaaaaaabbbbbbbbbbccccc\n"

@@ -14,6 +14,7 @@
  * rule). The file is removed at the end.
  */
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define F "/fwrite_file"
 #define BIG 20000                 /* five blocks, not a multiple of one */

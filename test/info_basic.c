@@ -10,6 +10,7 @@
  * only check that it returns (the runner records what it printed).
  */
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define TOUCH_PAGES 16
 #define MEM_PAGES (256UL * 1024 * 1024 / 4096)   /* the runner's -m 256M */

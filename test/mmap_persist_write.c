@@ -17,6 +17,8 @@
  */
 // test: helper
 #include "testlib.h"
+#include <lib/shm.h>
+#include <lib/mman.h>
 
 #define PATH "/persist.dat"
 #define PERSIST_SIZE (3 * 4096 + 100)

@@ -15,6 +15,7 @@
  * pipe that is not freed when its last end closes.
  */
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define FLAG "/pipe_basic_flag"
 #define BIG (64 * 1024)

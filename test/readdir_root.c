@@ -9,6 +9,7 @@
  * list the same directory; two fds on it walk it independently.
  */
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define MAX_ENTRIES 512
 

@@ -15,6 +15,7 @@
  */
 // test: timeout=60
 #include "vmlib.h"
+#include <lib/layout.h>
 
 #define INT_MAX 0x7fffffff
 #define INT_MIN (-INT_MAX - 1)

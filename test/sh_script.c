@@ -22,6 +22,7 @@
  */
 // test: timeout=90
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define D "/sh_t"
 #define WORDS "apple\nbanana\ncherry\nbandana\n"      /* 4 lines, 28 bytes */

@@ -17,6 +17,7 @@
  */
 // test: expect-killed=2
 #include "shmlib.h"
+#include <lib/mman.h>
 
 #define DATA_PATH "/fm.data"
 #define FSIZE (2 * PAGE + 2048)    /* the last page is half file, half beyond */

@@ -10,6 +10,7 @@
  * directory or an empty line fails without harm.
  */
 #include "testlib.h"
+#include <lib/string-ext.h>
 
 #define NAME "spawn_args"
 

@@ -6,6 +6,7 @@
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
+#include <lib/stdio-ext.h>
 
 static char buf[512];
 

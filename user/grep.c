@@ -12,6 +12,8 @@
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/malloc.h>
+#include <lib/stdio-ext.h>
+#include <stdbool.h>
 
 static const char *word;
 static size_t wordlen;

@@ -8,6 +8,9 @@
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/string.h>
+#include <lib/stdio-ext.h>
+#include <lib/string-ext.h>
+#include <stdbool.h>
 
 #define PATH_MAX 256
 

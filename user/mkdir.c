@@ -5,6 +5,7 @@
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
+#include <lib/stdio-ext.h>
 
 int main(int argc, char **argv)
 {

@@ -7,6 +7,7 @@
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/string.h>
+#include <lib/stdio-ext.h>
 
 int main(int argc, char **argv)
 {

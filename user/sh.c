@@ -31,6 +31,8 @@
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/string.h>
+#include <lib/stdio-ext.h>
+#include <stdbool.h>
 
 #define LINE_MAX 256            /* bytes per command line, NUL included */
 #define MAX_WORDS 128

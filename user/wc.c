@@ -8,6 +8,8 @@
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
+#include <lib/stdio-ext.h>
+#include <stdbool.h>
 
 struct counts {
     size_t lines, words, bytes;

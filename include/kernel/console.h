@@ -14,7 +14,7 @@
 #ifndef _KERNEL_CONSOLE_H_
 #define _KERNEL_CONSOLE_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 struct trapframe;

@@ -22,7 +22,7 @@
 #ifndef _KERNEL_FILE_H_
 #define _KERNEL_FILE_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 #include <lib/usyscall.h>
 #include <kernel/synch.h>

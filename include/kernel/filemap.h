@@ -10,8 +10,8 @@
  * copy of each page as it is touched (vm's fill path), so their writes
  * never reach the cache or the file.
  *
- * Decisions where API.md is silent: offset must be page aligned, length
- * nonzero; the mapping covers whole pages, and bytes past the end of the
+ * Decisions where API.md is silent: offset must be page aligned and below
+ * the largest file size, length nonzero; the mapping covers whole pages, and bytes past the end of the
  * file read as zero and are never written back (the file does not grow).
  * munmap takes a whole mapping: addr is its start and length its length
  * (rounded up to pages), else ERR_INVAL. Mapped pages and read()/write()
@@ -23,7 +23,7 @@
 #ifndef _KERNEL_FILEMAP_H_
 #define _KERNEL_FILEMAP_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 struct file;

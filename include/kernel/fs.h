@@ -55,7 +55,7 @@
 #ifndef _KERNEL_FS_H_
 #define _KERNEL_FS_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 #include <lib/usyscall.h>
 #include <kernel/sfs.h>
@@ -143,9 +143,8 @@ void inode_stat(struct inode *ip, struct stat *st);
  * Reads up to n bytes at offset off into dst: a user address when
  * dst_is_user (written with copy_to_user), else a kernel one.
  * Returns the bytes read: fewer than n at the end of the file, 0 at or past
- * it. ERR_INVAL if off is negative. ERR_FAULT if the first byte cannot be
- * stored; a fault after some bytes were stored returns the count stored
- * (the Unix rule). ERR_NOMEM if no bounce frame is available.
+ * it. ERR_FAULT if the first byte cannot be stored; a fault after some
+ * bytes were stored returns the count stored (the Unix rule). ERR_NOMEM if no bounce frame is available.
  * Any file type may be read this way (directories too: the raw entries).
  */
 ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n);
@@ -153,10 +152,9 @@ ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, 
 /*
  * Writes n bytes from src (user address when src_is_user) at offset off,
  * growing the file if needed (a gap past the old end reads as zeros).
- * Returns the bytes written. ERR_INVAL for a negative off; ERR_FAULT if the
- * first byte cannot be fetched; ERR_NORES if no byte could be written
- * because the disk is full or the file reached its largest size; ERR_NOMEM
- * without a bounce frame. A partial write returns its count.
+ * Returns the bytes written. ERR_FAULT if the first byte cannot be
+ * fetched; ERR_NORES if no byte could be written because the disk is full
+ * or the file reached its largest size; ERR_NOMEM without a bounce frame. A partial write returns its count.
  */
 ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_t off, size_t n);
 

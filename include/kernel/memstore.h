@@ -17,7 +17,7 @@
 #ifndef _KERNEL_MEMSTORE_H_
 #define _KERNEL_MEMSTORE_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 struct memstore;

@@ -12,7 +12,7 @@
 #ifndef _KERNEL_PGCACHE_H_
 #define _KERNEL_PGCACHE_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 #include <kernel/synch.h>
 

@@ -7,7 +7,7 @@
 #ifndef _KERNEL_PLATFORM_H_
 #define _KERNEL_PLATFORM_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <kernel/config.h>
 
 #define MAX_VIRTIO 8

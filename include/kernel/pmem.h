@@ -14,7 +14,7 @@
 #ifndef _KERNEL_PMEM_H_
 #define _KERNEL_PMEM_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 #include <lib/layout.h>
 #include <kernel/config.h>

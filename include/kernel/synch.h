@@ -17,7 +17,7 @@
 #ifndef _KERNEL_SYNCH_H_
 #define _KERNEL_SYNCH_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 
 struct cpu;
 struct thread;

@@ -14,7 +14,7 @@
 #ifndef _KERNEL_VM_H_
 #define _KERNEL_VM_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 #include <kernel/synch.h>
 

@@ -14,7 +14,7 @@
 #ifndef _KERNEL_VPMAP_H_
 #define _KERNEL_VPMAP_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 /* Mapping flags: MEMPERM_R/W/X (vm.h) plus these. */

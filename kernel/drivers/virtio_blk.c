@@ -15,7 +15,6 @@
  * the free list and the request slots. The interrupt handler takes it too,
  * so requesters hold it only around ring updates and condvar_wait.
  */
-#include <lib/stddef.h>
 #include <kernel/bdev.h>
 #include <kernel/console.h>
 #include <kernel/platform.h>
@@ -23,6 +22,7 @@
 #include <kernel/pmem.h>
 #include <kernel/string.h>
 #include <kernel/synch.h>
+#include <stdbool.h>
 
 /* virtio-mmio registers (virtio 1.1, section 4.2.2), byte offsets. */
 #define VIRTIO_MMIO_MAGIC 0x000                /* 0x74726976, "virt" */

@@ -3,11 +3,11 @@
  * list (xv6's bio.c with a sleep instead of a panic when all are busy).
  * The contract is in include/kernel/bcache.h.
  */
-#include <lib/stddef.h>
 #include <kernel/bcache.h>
 #include <kernel/console.h>
 #include <kernel/pmem.h>
 #include <kernel/string.h>
+#include <stdbool.h>
 
 #define NO_BLOCK ((uint64_t)-1)         /* label of a buffer never used */
 

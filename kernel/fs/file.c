@@ -4,7 +4,6 @@
  * count; reads and writes dispatch on its type. Also the per-process fd
  * table helpers. Contract: include/kernel/file.h.
  */
-#include <lib/stddef.h>
 #include <kernel/file.h>
 #include <kernel/console.h>
 #include <kernel/fs.h>
@@ -12,6 +11,7 @@
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
+#include <stdbool.h>
 
 #define CONSOLE_CHUNK 256              /* console bytes bounced through the stack at once */
 

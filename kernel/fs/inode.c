@@ -9,6 +9,7 @@
 #include <kernel/bcache.h>
 #include <kernel/console.h>
 #include <kernel/string.h>
+#include <stdbool.h>
 
 static struct {
     struct spinlock lock;              /* guards inum and ref of every slot */

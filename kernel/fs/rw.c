@@ -11,6 +11,7 @@
 #include <kernel/pmem.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
+#include <stdbool.h>
 
 static uint8_t *bounce_alloc(void)
 {
@@ -26,8 +27,6 @@ static void bounce_free(uint8_t *bounce)
 
 ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n)
 {
-    if (off < 0)
-        return ERR_INVAL;
     uint8_t *bounce = NULL;
     if (dst_is_user && n > 0 && (bounce = bounce_alloc()) == NULL)
         return ERR_NOMEM;
@@ -165,8 +164,6 @@ static size_t chunk_write(struct inode *ip, uint8_t **bounce, const uint8_t *src
 
 ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_t off, size_t n)
 {
-    if (off < 0)
-        return ERR_INVAL;
     size_t nblocks = write_chunk_blocks();
     uint8_t *bounce[WRITE_CHUNK_MAX] = { NULL };
 

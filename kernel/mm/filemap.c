@@ -12,6 +12,8 @@
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/vm.h>
+#include <lib/mman.h>
+#include <stdbool.h>
 
 struct filemap {
     struct memstore store;       /* first: the store is the filemap */
@@ -26,6 +28,10 @@ static struct {
 } fm;
 
 static const struct memstore_ops filemap_ops;
+
+/* No file reaches this offset: mmap refuses it (offset_t being unsigned,
+ * this is also what a negative offset becomes). */
+#define MAX_FILE_BYTES ((offset_t)SFS_MAX_FILE_BLOCKS * SFS_BLOCK_SIZE)
 
 void filemap_init(void)
 {
@@ -122,8 +128,8 @@ static struct filemap *filemap_of(struct inode *ip)
 int filemap_mmap(struct file *f, offset_t offset, size_t length, int prot, int flags, vaddr_t *addr)
 {
     if ((flags != MAP_SHARED && flags != MAP_PRIVATE) || prot == 0 ||
-        (prot & ~(SHM_READ | SHM_WRITE)) || length == 0 || offset < 0 || !pg_aligned((uint64_t)offset) ||
-        length > USER_TOP)
+        (prot & ~(SHM_READ | SHM_WRITE)) || length == 0 || !pg_aligned(offset) ||
+        offset >= MAX_FILE_BYTES || length > USER_TOP)
         return ERR_INVAL;
     if (f->type != FILE_INODE || inode_ftype(f->inode) != FTYPE_FILE)
         return ERR_FTYPE;

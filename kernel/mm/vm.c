@@ -12,6 +12,7 @@
 #include <kernel/string.h>
 #include <kernel/vpmap.h>
 #include <lib/layout.h>
+#include <stdbool.h>
 
 static struct kmem_cache *region_cache;
 

@@ -11,7 +11,6 @@
  * reaches past user space is ERR_FAULT before anything happens, and one
  * that faults during the copy is ERR_FAULT too (or a short count, file.h).
  */
-#include <lib/stddef.h>
 #include <kernel/file.h>
 #include <kernel/fs.h>
 #include <kernel/proc.h>

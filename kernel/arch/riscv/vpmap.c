@@ -16,6 +16,7 @@
 #include <kernel/console.h>
 #include <kernel/synch.h>
 #include <kernel/platform.h>
+#include <stdbool.h>
 
 typedef uint64_t pte_t;
 
