@@ -84,17 +84,19 @@ void file_close(struct file *f);
  * Reads up to n bytes into the user buffer ubuf. Inode files read at the
  * offset and advance it (0 at the end of the file); the console returns at
  * most one line, waiting for it; a pipe waits until it holds data and
- * returns what is there (0 once empty with no writer left).
- * Errors: ERR_INVAL if f is not readable; ERR_FTYPE for a directory (use
- * readdir); ERR_FAULT; ERR_NOMEM.
+ * returns what is there (0 once empty with no writer left). A file not
+ * open for reading (FS_WRONLY, a pipe's write end) reads 0 bytes, as in
+ * osv, whose programs check it.
+ * Errors: ERR_FTYPE for a directory (use readdir); ERR_FAULT; ERR_NOMEM.
  */
 ssize_t file_read(struct file *f, void *ubuf, size_t n);
 
 /*
  * Writes n bytes from the user buffer ubuf. Inode files write at the
  * offset (growing the file) and advance it; a pipe waits for room until
- * everything is written.
- * Errors: ERR_INVAL if f is not writable; ERR_END for a pipe with no
+ * everything is written. A file not open for writing (FS_RDONLY, a
+ * directory, a pipe's read end) writes 0 bytes, as in osv.
+ * Errors: ERR_END for a pipe with no
  * reader left (when nothing was written); ERR_FAULT; ERR_NORES (disk full);
  * ERR_NOMEM.
  */
