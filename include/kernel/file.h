@@ -102,9 +102,9 @@ ssize_t file_read(struct file *f, void *ubuf, size_t n);
  */
 ssize_t file_write(struct file *f, const void *ubuf, size_t n);
 
-/* Fills the kernel struct *st. An inode file reports its inode; the
- * console and pipes report FTYPE_DEV, inode number 0, size 0. */
-void file_stat(struct file *f, struct stat *st);
+/* Fills the kernel struct *st from an inode file's inode. ERR_INVAL for
+ * the console and pipes, which have none (osv's answer). */
+err_t file_stat(struct file *f, struct stat *st);
 
 /* Stores the next entry of a directory, at the file's offset, in the user
  * struct *ud and moves the offset past it. ERR_OK; ERR_END past the last;

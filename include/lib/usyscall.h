@@ -157,6 +157,8 @@ int readdir(int fd, struct dirent *d);
 /* ERR_NOTEMPTY if the directory still has entries. */
 int rmdir(const char *path);
 
+/* Files and directories only: ERR_INVAL for the console or a pipe (after
+ * st is checked: a bad st is ERR_FAULT). */
 int fstat(int fd, struct stat *st);
 
 /* ---- memory ---- */
