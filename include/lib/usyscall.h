@@ -165,7 +165,8 @@ int fstat(int fd, struct stat *st);
 
 /*
  * Moves the end of the heap by increment bytes (negative shrinks and frees).
- * Returns the previous break; (void *)ERR_NOMEM on failure.
+ * Returns the previous break; (void *)ERR_NOMEM on failure. A shrink below
+ * the heap's start changes nothing and returns the current break (osv).
  */
 void *sbrk(int increment);
 
