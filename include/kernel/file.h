@@ -63,7 +63,7 @@ void file_init(void);
  */
 err_t file_open(const char *path, int flags, struct file **out);
 
-/* A new open file on the console, readable and writable (fds 0, 1, 2 of
+/* A new open file on the console, readable and writable (fds 0 and 1 of
  * init). ERR_NOMEM. */
 err_t file_open_console(struct file **out);
 
