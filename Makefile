@@ -61,12 +61,13 @@ USER_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(wildcard user/*.c)))
 LAB_DIRS := $(filter-out user/lib/,$(sort $(dir $(wildcard user/*/*.c))))
 LAB_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(wildcard $(addsuffix *.c,$(LAB_DIRS)))))
 TEST_PROGS := $(patsubst test/%.c,$(B)/test/%,$(sort $(wildcard test/*.c)))
-# The root directory begins README, largefile, smallfile (API.md), then
-# init, sh and the other programs, then the lab programs, then the tests.
+# The root directory begins README (exactly 150 bytes, as osv's: keep it
+# so when editing user/README), largefile, smallfile, testfile (API.md),
+# then init, sh and the other programs, the lab programs, then the tests.
 FIRST_PROGS := $(B)/user/init $(B)/user/sh
 FS_PROGS := $(FIRST_PROGS) $(filter-out $(FIRST_PROGS),$(USER_PROGS)) \
 	$(LAB_PROGS) $(TEST_PROGS)
-FS_FILES := user/README $(B)/largefile $(B)/smallfile $(FS_PROGS)
+FS_FILES := user/README $(B)/largefile $(B)/smallfile $(B)/testfile $(FS_PROGS)
 # Every file of the disk's root directory needs a name of its own.
 FS_CLASHES := $(sort $(foreach n,$(notdir $(FS_PROGS)),\
 	$(if $(filter-out 1,$(words $(filter %/$(n),$(FS_PROGS)))),$(n))))
@@ -156,6 +157,9 @@ $(B)/largefile:
 $(B)/smallfile:
 	@mkdir -p $(B)
 	printf 'aaaaaaaaaabbbbbbbbbbccccc\n' > $@
+$(B)/testfile:
+	@mkdir -p $(B)
+	printf 'abcdef\n' > $@
 $(B)/fs.img: $(B)/mkfs $(FS_FILES)
 	$(B)/mkfs $@ $(FS_FILES)
 

@@ -32,7 +32,7 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
             panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__); \
     } while (0)
 
-/* Console device (fds 0, 1, 2): cooked line input with echo and backspace. */
+/* Console device (fds 0 and 1): cooked line input with echo and backspace. */
 void console_init(void);
 /* Called by the UART interrupt handler for each received byte. */
 void console_intr(int c);

@@ -82,7 +82,8 @@ struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
  * ERR_NOMEM leaves dst for as_destroy. */
 err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
 /* Moves the heap break by increment; returns the old break in *old.
- * ERR_NOMEM changes nothing. */
+ * ERR_NOMEM changes nothing. A shrink that would go below the heap's
+ * start changes nothing either and succeeds, as sbrk(0) would (osv). */
 err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old);
 /* Prints the regions on the console (meminfo). */
 void as_print(struct addrspace *as);

@@ -27,10 +27,10 @@
 void printf(const char *fmt, ...);
 
 /*
- * Reads one line from fd 0 a byte at a time into buf: stops at '\n' or
- * '\r' (neither is stored), after max-1 bytes (the rest of the line stays
- * unread), or at end of input; always NUL-terminates when max > 0.
- * Returns buf (osv), so end of input reads as an empty line.
+ * Reads one line from fd 0 a byte at a time into buf: stops after '\n' or
+ * '\r', which it keeps in buf as osv's gets does, after max-1 bytes (the
+ * rest of the line stays unread), or at end of input; always NUL-terminates
+ * when max > 0. Returns buf (osv), so end of input reads as an empty line.
  */
 char *gets(char *buf, int max);
 

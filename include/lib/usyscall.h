@@ -118,10 +118,12 @@ int open(const char *path, int flags, int mode);
 /* ERR_OK, ERR_INVAL. */
 int close(int fd);
 
-/* Bytes read: 0 at end of file, or from a pipe with no writers left; ERR_FAULT, ERR_INVAL. */
+/* Bytes read: 0 at end of file, from a pipe with no writers left, or on an
+ * fd not open for reading (osv); ERR_FAULT, ERR_INVAL. */
 ssize_t read(int fd, void *buf, size_t n);
 
-/* Bytes written; ERR_FAULT, ERR_INVAL, ERR_END (a pipe with no readers left). */
+/* Bytes written (0 on an fd not open for writing, as osv); ERR_FAULT,
+ * ERR_INVAL, ERR_END (a pipe with no readers left). */
 ssize_t write(int fd, const void *buf, size_t n);
 
 int link(const char *old, const char *new);
@@ -135,13 +137,16 @@ int readdir(int fd, struct dirent *d);
 /* ERR_NOTEMPTY if the directory still has entries. */
 int rmdir(const char *path);
 
+/* Files and directories only: ERR_INVAL for the console or a pipe (after
+ * st is checked: a bad st is ERR_FAULT). */
 int fstat(int fd, struct stat *st);
 
 /* ---- memory ---- */
 
 /*
  * Moves the end of the heap by increment bytes (negative shrinks and frees).
- * Returns the previous break; (void *)ERR_NOMEM on failure.
+ * Returns the previous break; (void *)ERR_NOMEM on failure. A shrink below
+ * the heap's start changes nothing and returns the current break (osv).
  */
 void *sbrk(int increment);
 

@@ -1,5 +1,5 @@
 /*
- * The console device behind fds 0, 1 and 2: output to the UART under one
+ * The console device behind fds 0 and 1: output to the UART under one
  * lock, and a cooked line discipline for input, as a terminal would give:
  * typed bytes are echoed, backspace (DEL or ^H) erases, '\r' becomes '\n',
  * and a reader gets a line only once Enter is typed. Autograders that pipe

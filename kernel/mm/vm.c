@@ -238,7 +238,7 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
             heap->end = pg_round_up(new_brk);
     } else if (increment < 0) {
         if (new_brk > brk || new_brk < heap->start) {
-            err = ERR_NOMEM;
+            new_brk = brk;       /* below the heap: osv treats it as sbrk(0) */
         } else {
             vaddr_t new_end = pg_round_up(new_brk);
             unmap_range(as, new_end, heap->end);

@@ -97,17 +97,20 @@ long sys_write(void)
     return file_write(f, buf, n);
 }
 
-/* int fstat(int fd, struct stat *st) */
+/* int fstat(int fd, struct stat *st): the pointer is checked (written)
+ * before the kind of file, so a bad one is ERR_FAULT even on the console. */
 long sys_fstat(void)
 {
     struct file *f = arg_file(0);
     struct stat *ust = syscall_arg_ptr(1);
     if (f == NULL)
         return ERR_INVAL;
-    if (!user_buffer_ok(ust, sizeof(*ust)))
+    if (!user_buffer_ok(ust, sizeof(*ust)) || touch_user(ust, sizeof(*ust)) != ERR_OK)
         return ERR_FAULT;
     struct stat st;
-    file_stat(f, &st);
+    err_t err = file_stat(f, &st);
+    if (err != ERR_OK)
+        return err;
     return copy_to_user(ust, &st, sizeof(st));
 }
 

@@ -73,8 +73,14 @@ long sys_meminfo(void)
     return ERR_OK;
 }
 
+/* The buffer is faulted in before the counters are read: a fork child's
+ * first write to its copy-on-write stack may be this copy-out, and a
+ * caller comparing two calls must see that fault as its own, in the first. */
 long sys_info(void)
 {
+    struct sys_info *uinfo = syscall_arg_ptr(0);
+    if (touch_user(uinfo, sizeof(*uinfo)) != ERR_OK)
+        return ERR_FAULT;
     struct sys_info info = {
         .num_pgfault = pgfault_count,
         .free_pages = pmem_free_pages(),
@@ -82,7 +88,7 @@ long sys_info(void)
         .cow_copies = cow_copy_count,
     };
     shm_stats(&info.shm_regions, &info.shm_pages);
-    return copy_to_user(syscall_arg_ptr(0), &info, sizeof(info));
+    return copy_to_user(uinfo, &info, sizeof(info));
 }
 
 long sys_halt(void)
