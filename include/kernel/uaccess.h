@@ -24,16 +24,6 @@ err_t copy_to_user(void *udst, const void *src, size_t n);
 /* Copies a NUL-terminated string of at most max bytes, terminator included.
  * Returns its length, ERR_FAULT, or ERR_INVAL if no NUL within max bytes. */
 ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max);
-/*
- * Makes the n bytes at udst writable by a copy_to_user that follows,
- * without changing them: one byte of each page is read and written back,
- * so whatever fault a write there needs (a lazy page, a copy-on-write
- * break) happens now. For calls that must check a pointer before deciding
- * anything else (fstat), or sample state after their own faults (info).
- * ERR_OK or ERR_FAULT. A byte another process stores into a shared view at
- * the same instant may be lost (written back with its old value).
- */
-err_t touch_user(void *udst, size_t n);
 
 /* True if [uaddr, uaddr+n) lies entirely in user space (no overflow). */
 static inline bool user_range_ok(uint64_t uaddr, size_t n)

@@ -1,5 +1,5 @@
 /*
- * copy_from_user, copy_to_user, copy_str_from_user, touch_user (contract
+ * copy_from_user, copy_to_user, copy_str_from_user (contract
  * in uaccess.h): range check, then the fixup-protected loops of uaccess.S with
  * sstatus.SUM set so supervisor mode may touch U pages for the copy only.
  */
@@ -35,18 +35,6 @@ err_t copy_to_user(void *udst, const void *src, size_t n)
     int r = __copy_user(udst, src, n);
     csr_clear(sstatus, SSTATUS_SUM);
     return r == 0 ? ERR_OK : ERR_FAULT;
-}
-
-err_t touch_user(void *udst, size_t n)
-{
-    if (!user_range_ok((uint64_t)udst, n))
-        return ERR_FAULT;
-    for (uint64_t a = (uint64_t)udst; a < (uint64_t)udst + n; a = pg_round_down(a) + PG_SIZE) {
-        uint8_t b;
-        if (copy_from_user(&b, (void *)a, 1) != ERR_OK || copy_to_user((void *)a, &b, 1) != ERR_OK)
-            return ERR_FAULT;
-    }
-    return ERR_OK;
 }
 
 ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)

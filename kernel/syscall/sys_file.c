@@ -97,17 +97,20 @@ long sys_write(void)
     return file_write(f, buf, n);
 }
 
-/* int fstat(int fd, struct stat *st): the pointer is checked (written)
- * before the kind of file, so a bad one is ERR_FAULT even on the console. */
+/* int fstat(int fd, struct stat *st): as osv, only files and directories
+ * have a stat (ERR_INVAL for the console or a pipe), and the pointer is
+ * checked first, so a bad one is ERR_FAULT whatever the fd. The check is
+ * a real store of an empty stat: it goes through the fault path like any
+ * copy-out (a lazily backed page is filled) and reads nothing back. */
 long sys_fstat(void)
 {
     struct file *f = arg_file(0);
     struct stat *ust = syscall_arg_ptr(1);
     if (f == NULL)
         return ERR_INVAL;
-    if (!user_buffer_ok(ust, sizeof(*ust)) || touch_user(ust, sizeof(*ust)) != ERR_OK)
+    struct stat st = { 0 };
+    if (!user_buffer_ok(ust, sizeof(*ust)) || copy_to_user(ust, &st, sizeof(st)) != ERR_OK)
         return ERR_FAULT;
-    struct stat st;
     err_t err = file_stat(f, &st);
     if (err != ERR_OK)
         return err;
