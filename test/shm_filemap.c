@@ -28,13 +28,7 @@ static char content(size_t i)
 
 static void make_data_file(void)
 {
-    static char buf[FSIZE];
-    for (size_t i = 0; i < FSIZE; i++)
-        buf[i] = content(i);
-    remove_file(DATA_PATH);
-    int fd = open_ok(DATA_PATH, FS_RDWR | FS_CREAT);
-    write_all(fd, buf, FSIZE);
-    expect(close(fd), ERR_OK);
+    make_file_of(DATA_PATH, FSIZE, content);
 }
 
 /* The byte at off of the file, by read(). */
