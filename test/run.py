@@ -84,9 +84,10 @@ of detail under the PASS line):
                 page fault gdb must stop at and print decoded.
     mmap_persist
                 boots, runs test/mmap_persist_write (shared and private file
-                mappings, one shared mapping still live at halt), `quit`,
-                boots on the same image and runs test/mmap_persist_check: the
-                shared writes are in the file, the private ones are not.
+                mappings, several still live at halt, and write()s into
+                pages they map), `quit`, boots on the same image and runs
+                test/mmap_persist_check: the shared stores and the write()s
+                are in the file, the private stores are not.
 """
 
 import argparse
@@ -748,9 +749,10 @@ class Runner:
 
     def scenario_mmap_persist(self, test):
         # File mappings across a reboot: test/mmap_persist_write changes a
-        # file through shared and private mappings (one still mapped when
-        # the machine halts), `quit` halts, and after a boot on the same
-        # image test/mmap_persist_check finds exactly the shared writes.
+        # file through shared and private mappings and write()s (several
+        # mappings still live when the machine halts), `quit` halts, and
+        # after a boot on the same image test/mmap_persist_check finds
+        # exactly the shared stores and the write()s.
         image = self.scenario_image()
         for step, program in (("1-write", "mmap_persist_write"), ("2-check", "mmap_persist_check")):
             m = self.boot_on(image, "mmap_persist-" + step)

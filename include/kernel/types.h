@@ -7,8 +7,9 @@
  *
  * NULL is plain 0, as in osv: `int x = NULL;` compiles. bool is C's _Bool;
  * true and false are deliberately NOT defined here, since osv programs may
- * define their own. osv-rv's own code (kernel, library, programs) takes
- * them from the compiler's <stdbool.h>, in either include order.
+ * define their own. The kernel and mkfs, which are not osv programs, get
+ * them here from the compiler's <stdbool.h>; osv-rv's own user programs
+ * include <stdbool.h> themselves, in either order.
  */
 #ifndef _KERNEL_TYPES_H_
 #define _KERNEL_TYPES_H_
@@ -24,6 +25,10 @@
 #if !defined(bool) && \
     !(defined(__STDC_VERSION__) && __STDC_VERSION__ > 201710L && __GNUC__ >= 13)
 typedef _Bool bool;
+#endif
+
+#if defined(OSV_KERNEL) || defined(OSV_HOST_TOOL)
+#include <stdbool.h>
 #endif
 
 typedef uint64_t offset_t;  /* a byte offset in a file or region: never negative */

@@ -9,7 +9,6 @@
 #include <kernel/console.h>
 #include <kernel/pmem.h>
 #include <kernel/string.h>
-#include <stdbool.h>
 
 struct platform platform;
 

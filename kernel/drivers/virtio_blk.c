@@ -22,7 +22,6 @@
 #include <kernel/pmem.h>
 #include <kernel/string.h>
 #include <kernel/synch.h>
-#include <stdbool.h>
 
 /* virtio-mmio registers (virtio 1.1, section 4.2.2), byte offsets. */
 #define VIRTIO_MMIO_MAGIC 0x000                /* 0x74726976, "virt" */

@@ -7,7 +7,6 @@
 #include <kernel/console.h>
 #include <kernel/pmem.h>
 #include <kernel/string.h>
-#include <stdbool.h>
 
 #define NO_BLOCK ((uint64_t)-1)         /* label of a buffer never used */
 

@@ -10,7 +10,6 @@
 #include <kernel/fs.h>
 #include <kernel/bcache.h>
 #include <kernel/console.h>
-#include <stdbool.h>
 
 /* A block number read from ip's metadata: 0 or a data block, else corrupt. */
 static uint32_t checked(struct inode *ip, uint32_t blockno)

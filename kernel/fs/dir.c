@@ -8,7 +8,6 @@
 #include <kernel/fs.h>
 #include <kernel/bcache.h>
 #include <kernel/string.h>
-#include <stdbool.h>
 
 #define ENTRY_SIZE ((offset_t)sizeof(struct sfs_dirent))
 

@@ -11,7 +11,6 @@
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
-#include <stdbool.h>
 
 #define CONSOLE_CHUNK 256              /* console bytes bounced through the stack at once */
 

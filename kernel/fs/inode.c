@@ -9,7 +9,6 @@
 #include <kernel/bcache.h>
 #include <kernel/console.h>
 #include <kernel/string.h>
-#include <stdbool.h>
 
 static struct {
     struct spinlock lock;              /* guards inum and ref of every slot */
@@ -19,8 +18,11 @@ static struct {
 void inode_table_init(void)
 {
     spinlock_init(&itable.lock, "itable");
-    for (int i = 0; i < FS_NINODE; i++)
+    for (int i = 0; i < FS_NINODE; i++) {
         sleeplock_init(&itable.inode[i].lock, "inode");
+        /* Empty whenever the slot is free: a mapping holds a reference. */
+        pgcache_init(&itable.inode[i].pages);
+    }
 }
 
 struct inode *inode_get(uint32_t inum)

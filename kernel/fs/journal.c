@@ -12,7 +12,6 @@
 #include <kernel/console.h>
 #include <kernel/pmem.h>
 #include <kernel/synch.h>
-#include <stdbool.h>
 
 static struct {
     struct spinlock lock;

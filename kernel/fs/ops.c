@@ -7,7 +7,6 @@
  */
 #include <kernel/fs.h>
 #include <kernel/string.h>
-#include <stdbool.h>
 
 static bool is_dot_or_dotdot(const char *name)
 {

@@ -8,7 +8,6 @@
 #include <kernel/fs.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
-#include <stdbool.h>
 
 /*
  * Copies the next component of *path into name and moves *path past it

@@ -8,7 +8,6 @@
 #include <kernel/string.h>
 #include <kernel/synch.h>
 #include <stdarg.h>
-#include <stdbool.h>
 
 struct outbuf {
     char *buf;

@@ -14,7 +14,6 @@
 #include <kernel/trap.h>
 #include <lib/layout.h>
 #include <stdarg.h>
-#include <stdbool.h>
 
 extern const uint64_t ksyms_count;
 extern const uint64_t ksyms_addrs[];

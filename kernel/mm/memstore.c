@@ -4,7 +4,6 @@
  */
 #include <kernel/memstore.h>
 #include <kernel/pmem.h>
-#include <stdbool.h>
 
 static err_t anonymous_fillpage(struct memstore *ms, offset_t off, paddr_t *pa)
 {

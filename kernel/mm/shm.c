@@ -22,7 +22,6 @@
 #include <kernel/synch.h>
 #include <kernel/vm.h>
 #include <kernel/vpmap.h>
-#include <stdbool.h>
 
 struct shm_view {
     pid_t pid;

@@ -10,7 +10,6 @@
 #include <kernel/vm.h>
 #include <kernel/vpmap.h>
 #include <lib/layout.h>
-#include <stdbool.h>
 
 static err_t load_segment(struct addrspace *as, struct inode *ip, struct elf_phdr *ph)
 {

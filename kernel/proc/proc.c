@@ -23,7 +23,6 @@
 #include <kernel/uaccess.h>
 #include <kernel/vpmap.h>
 #include <lib/layout.h>
-#include <stdbool.h>
 
 #define MAX_ARGS 32
 

@@ -11,7 +11,6 @@
 #include <kernel/synch.h>
 #include <kernel/uaccess.h>
 #include <kernel/vpmap.h>
-#include <stdbool.h>
 
 #define FUTEX_BUCKETS 64
 

@@ -5,7 +5,6 @@
  */
 #include <kernel/synch.h>
 #include <kernel/thread.h>
-#include <stdbool.h>
 
 void sleeplock_init(struct sleeplock *lock, const char *name)
 {

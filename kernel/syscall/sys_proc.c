@@ -13,7 +13,6 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <kernel/vm.h>
-#include <stdbool.h>
 
 extern volatile uint64_t pgfault_count, cow_copy_count;
 
