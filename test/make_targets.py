@@ -1,6 +1,6 @@
 """
 The scenarios of test/run.py that drive the Makefile's qemu targets the
-way graders and scripts do (see test/qemu.py for what they rely on):
+way graders and scripts do (test/qemu.py runs QEMU for those targets):
 
     qemu_test_fifo    make qemu-test and make qemu-test-low-mem through
                       their FIFOs: the input (a program and `quit`) is
@@ -37,6 +37,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 RUN_TIMEOUT = 60.0        # one make run, boot included
+SCRIPT_TIMEOUT = 30.0     # qemu_pipe_script's script, sent to its halt
 QUIT_EXIT = 2.0           # the halt line to make's exit
 KILL_EXIT = 3.0           # a signal to make to QEMU's end
 ECHO_LINES = 300
@@ -276,25 +277,26 @@ def scenario_qemu_pipe_script(detail):
     try:
         # Before boot: the first byte must survive (the NUL goes first).
         make.send(first.encode())
-        if make.out.wait_for(rb"tok0000\n", RUN_TIMEOUT) is None:
+        make.out.wait_for(rb"tok0000\n|not found", RUN_TIMEOUT)
+        if "tok0000\n" not in make.out.text():
             return "`%s` typed before boot did not run" % first.strip(), excerpt(make.out.text())
         start = len(make.out.text())
         make.send(rest.encode())
-        halted = make.out.wait_for(rb"halt requested", RUN_TIMEOUT)
-        if halted is None:
-            return "no halt after the script's `quit`", excerpt(make.out.text())
-        exited = make.wait(QUIT_EXIT)
+        halted = make.out.wait_for(rb"halt requested", SCRIPT_TIMEOUT)
+        exited = halted is not None and make.wait(QUIT_EXIT)
         gone = time.monotonic()
         text = make.out.text()
-        if not exited:
-            return ("make qemu still running %gs after the halt, stdin open"
-                    % QUIT_EXIT, excerpt(text))
         tokens = [int(t) for t in re.findall(r"tok(\d{4})\n", text)]
         if tokens != list(range(ECHO_LINES)):
             missing = sorted(set(range(ECHO_LINES)) - set(tokens))
             return ("echo printed %d of %d tokens in order (missing: %s)"
                     % (sum(1 for i, t in enumerate(tokens) if t == i), ECHO_LINES,
                        " ".join("tok%04d" % t for t in missing[:5])), excerpt(text))
+        if halted is None:
+            return "no halt within %gs of the script's `quit`" % SCRIPT_TIMEOUT, excerpt(text)
+        if not exited:
+            return ("make qemu still running %gs after the halt, stdin open"
+                    % QUIT_EXIT, excerpt(text))
         # What is left once whole writes (echo's lines, the prompts) are
         # taken out is the console's echo of the input, byte by byte.
         echoed = re.sub(r"tok\d{4}\n|\$ ", "", text[start:])
