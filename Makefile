@@ -146,13 +146,14 @@ QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(B)/kernel.elf \
 	-drive file=$(FSIMG),if=none,format=raw,id=x0 \
 	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
 
-# The qemu targets start QEMU through test/qemu.py, with exec so that it is
-# make's child: make exits as soon as QEMU does, even with a driver's pipe
-# still open on stdin; QEMU dies with make, however make is killed; input
-# from a pipe or FIFO gets a NUL first (QEMU hands the UART the first input
+# The qemu targets run QEMU under test/qemu.py (exec'd, so make's child),
+# which relays the input to it: make exits as soon as QEMU does, even with a
+# driver's pipe still open on stdin; QEMU dies with make, however make is
+# killed; the input gets a NUL first (QEMU hands the UART the first input
 # byte at reset and OpenSBI's UART setup drops it; the console ignores NUL)
 # and is never dropped, however fast it comes (the console stops reading
 # the UART while its buffer is full, and QEMU then stops reading the pipe).
+# See docs/console.md.
 qemu: all
 	@exec $(PYTHON) test/qemu.py stdio -- $(QEMU) $(QEMUOPTS)
 

@@ -14,9 +14,9 @@ way graders and scripts do (test/qemu.py runs QEMU for those targets):
                       `quit`). Every echo must print its token, in order,
                       the console must echo back every byte of the script,
                       and make must exit within QUIT_EXIT s of the halt.
-    qemu_kill_make    make qemu, killed by SIGKILL, SIGTERM, SIGINT or
-                      SIGHUP to make's pid alone: QEMU and its helper must
-                      be gone within KILL_EXIT s, and make too.
+    qemu_kill_make    make qemu, killed by SIGKILL, SIGTERM, SIGINT, SIGHUP
+                      or SIGQUIT to make's pid alone: QEMU and test/qemu.py
+                      must be gone within KILL_EXIT s, and make too.
 
 They run make in the project's root on build/'s kernel, with FSIMG= a
 temporary copy of build/fs.img and OSV_TEST= temporary FIFOs, so a test run
@@ -318,7 +318,8 @@ def scenario_qemu_kill_make(detail):
     tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
     try:
         took = []
-        for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP,
+                    signal.SIGQUIT):
             make = Make("qemu", tmpdir)
             try:
                 if make.out.wait_for(rb"\n\$ ", RUN_TIMEOUT) is None:
