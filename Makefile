@@ -160,7 +160,9 @@ qemu: all
 # osv's grader targets: the console on $(OSV_TEST).in (to the machine) and
 # $(OSV_TEST).out (from it), made here when missing; no monitor; a reset
 # powers off. A grader opens both, types lines ending in "\n" (before boot
-# is fine) and reads the output until QEMU exits after `quit`.
+# is fine) and reads the output until QEMU exits after `quit`. Rather than
+# QEMU's -serial pipe:, test/qemu.py opens the FIFOs (read-write, as QEMU
+# would) and gives QEMU the console on its stdio, through the NUL relay.
 #
 # The low-memory machine stands in for osv's 4 MB one. OpenSBI needs about
 # 36 MiB of RAM (fw_jump moves the device tree to 34 MiB), so QEMU gets
