@@ -88,6 +88,10 @@ of detail under the PASS line):
                 pages they map), `quit`, boots on the same image and runs
                 test/mmap_persist_check: the shared stores and the write()s
                 are in the file, the private stores are not.
+    qemu_test_fifo, qemu_pipe_script, qemu_kill_make
+                drive the Makefile's qemu targets as graders and scripts do
+                (test/make_targets.py): osv's FIFO pair, a 10 KiB script on
+                a stdin held open, make killed by a signal.
 """
 
 import argparse
@@ -103,6 +107,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import make_targets
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_DIR = os.path.join(ROOT, "test")
@@ -229,7 +235,10 @@ def scenarios():
     for name, method in (("durability", "scenario_durability"),
                          ("powercut", "scenario_powercut"),
                          ("gdb_pagefault", "scenario_gdb_pagefault"),
-                         ("mmap_persist", "scenario_mmap_persist")):
+                         ("mmap_persist", "scenario_mmap_persist"),
+                         ("qemu_test_fifo", "scenario_qemu_test_fifo"),
+                         ("qemu_pipe_script", "scenario_qemu_pipe_script"),
+                         ("qemu_kill_make", "scenario_qemu_kill_make")):
         t = Test(name, None)
         t.scenario = method
         out.append(t)
@@ -785,6 +794,15 @@ class Runner:
         if r.returncode != 0 or "passed gdb_pagefault" not in out:
             return "gdb_pagefault.py failed", out
         return None, None
+
+    def scenario_qemu_test_fifo(self, test):
+        return make_targets.scenario_qemu_test_fifo(self.detail)
+
+    def scenario_qemu_pipe_script(self, test):
+        return make_targets.scenario_qemu_pipe_script(self.detail)
+
+    def scenario_qemu_kill_make(self, test):
+        return make_targets.scenario_qemu_kill_make(self.detail)
 
     def scenario_durability(self, test):
         image = self.scenario_image()

@@ -34,10 +34,14 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
 
 /* Console device (fds 0 and 1): cooked line input with echo and backspace. */
 void console_init(void);
-/* Called by the UART interrupt handler for each received byte. */
+/* Called by the UART interrupt handler for each received byte. When the
+ * byte fills the input buffer it calls uart_rx_stop, and the handler must
+ * then hand over no more bytes (they wait in the UART: none is dropped). */
 void console_intr(int c);
 /* Reads up to n bytes of the next input line into the kernel buffer dst;
- * sleeps until a whole line (ending in '\n') is typed. Returns bytes read. */
+ * sleeps until a whole line (ending in '\n') is typed, or until the input
+ * buffer is full, in which case the part of a line that filled it counts.
+ * Restarts a stopped UART (uart_rx_start). Returns bytes read. */
 ssize_t console_read(char *dst, size_t n);
 /* Writes n bytes from kernel buffer src to the UART. */
 ssize_t console_write(const char *src, size_t n);
