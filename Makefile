@@ -9,6 +9,7 @@
 #   make qemu-gdb   boot, but wait for gdb on port $(GDBPORT)
 #   make gdb        gdb-multiarch with .gdbinit, attached to qemu-gdb
 #   make test       run every test (test/run.py); T=name runs one
+#   make symbolize  file:line for a panic's backtrace (stdin or LOG=)
 #   make bench      run the benchmarks
 #   make clean
 #
@@ -171,10 +172,15 @@ $(B)/fs.img: $(B)/mkfs $(FS_FILES)
 # FSIMG= is the disk the machine boots on (the host tests point it at a
 # copy, so they never touch build/fs.img), OSV_TEST= the FIFO pair of
 # qemu-test without .in/.out.
+# BOOTARGS= is the kernel's command line (/chosen/bootargs): `mem=9M` caps
+# the frames it hands out, `panic=boot` makes it panic once the disk is up,
+# to see (and test) what a panic looks like.
 FSIMG ?= $(B)/fs.img
 OSV_TEST ?= $(B)/osv-test
+BOOTARGS ?=
 QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(B)/kernel.elf \
 	-m $(MEM) -smp $(CPUS) -nographic \
+	$(if $(strip $(BOOTARGS)),-append "$(strip $(BOOTARGS))") \
 	-global virtio-mmio.force-legacy=false \
 	-drive file=$(FSIMG),if=none,format=raw,id=x0 \
 	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
@@ -217,9 +223,10 @@ qemu-test: all
 	@$(QEMU_TEST)
 
 qemu-test-low-mem: MEM = $(LOW_MEM_RAM)
+qemu-test-low-mem: BOOTARGS += mem=$(LOW_MEM)
 qemu-test-low-mem: all
 	@$(MKFIFOS)
-	@$(QEMU_TEST) -append "mem=$(LOW_MEM)"
+	@$(QEMU_TEST)
 
 qemu-gdb: all
 	@echo "*** waiting for gdb on port $(GDBPORT): run 'make gdb' in another terminal"
@@ -231,13 +238,18 @@ gdb: $(B)/kernel.elf
 test: all
 	$(PYTHON) test/run.py $(if $(T),$(T))
 
+# A panic's backtrace with file:line: `make symbolize < console.log`, or
+# LOG=file. QEMU exits 1 after a PANIC, so `make qemu` fails too.
+symbolize:
+	@$(PYTHON) test/symbolize.py $(B)/kernel.elf $(LOG)
+
 bench: all
 	$(PYTHON) test/run.py --bench
 
 clean:
 	rm -rf $(B) compile_commands.json
 
-.PHONY: all deps qemu qemu-test qemu-test-low-mem qemu-gdb gdb test bench clean
+.PHONY: all deps qemu qemu-test qemu-test-low-mem qemu-gdb gdb test bench symbolize clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 

@@ -348,3 +348,42 @@ def scenario_qemu_kill_make(detail):
         return None, None
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# make qemu BOOTARGS=panic=boot: the kernel panics once the disk is up.
+# make must fail (QEMU exits 1 through the sifive,test finisher), the
+# backtrace must name boot_thread, the caller of panic, and
+# `make symbolize` must place that frame on its line of kernel/boot/main.c.
+def scenario_panic_exit(detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    try:
+        make = Make("qemu", tmpdir, "BOOTARGS=panic=boot")
+        try:
+            if not make.wait(RUN_TIMEOUT):
+                return "make qemu did not exit after the panic", excerpt(make.out.text())
+            out = make.out.text()
+            if "PANIC" not in out:
+                return "no PANIC line", excerpt(out)
+            if make.proc.returncode == 0:
+                return "make qemu exited 0 after a PANIC", excerpt(out)
+            frame = re.search(r"^\s*#\d+ 0x[0-9a-f]+ boot_thread\+0x[0-9a-f]+\s*$", out, re.M)
+            if not frame:
+                return "the backtrace does not name boot_thread", excerpt(out)
+        finally:
+            make.kill()
+        log = os.path.join(tmpdir, "panic.log")
+        with open(log, "w") as f:
+            f.write(out)
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+        sym = subprocess.run(["make", "-s", "symbolize", "LOG=" + log], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             universal_newlines=True, timeout=60).stdout
+        placed = re.search(r"boot_thread\+0x[0-9a-f]+ at (kernel/boot/main\.c:\d+)", sym)
+        if not placed:
+            return "make symbolize gave no kernel/boot/main.c line for boot_thread", excerpt(sym)
+        detail.append("make exited %d; boot_thread at %s"
+                      % (make.proc.returncode, placed.group(1)))
+        return None, None
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)

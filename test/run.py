@@ -92,6 +92,9 @@ of detail under the PASS line):
                 drive the Makefile's qemu targets as graders and scripts do
                 (test/make_targets.py): osv's FIFO pair, a 10 KiB script on
                 a stdin held open, make killed by a signal.
+    panic_exit  make qemu BOOTARGS=panic=boot: make fails after the PANIC
+                (QEMU's exit status), the backtrace names the caller, and
+                make symbolize gives its file:line.
 """
 
 import argparse
@@ -109,6 +112,7 @@ import tempfile
 import time
 
 import make_targets
+import symbolize
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_DIR = os.path.join(ROOT, "test")
@@ -238,7 +242,8 @@ def scenarios():
                          ("mmap_persist", "scenario_mmap_persist"),
                          ("qemu_test_fifo", "scenario_qemu_test_fifo"),
                          ("qemu_pipe_script", "scenario_qemu_pipe_script"),
-                         ("qemu_kill_make", "scenario_qemu_kill_make")):
+                         ("qemu_kill_make", "scenario_qemu_kill_make"),
+                         ("panic_exit", "scenario_panic_exit")):
         t = Test(name, None)
         t.scenario = method
         out.append(t)
@@ -484,6 +489,9 @@ class Runner:
         else:
             self.failed += 1
             print("FAIL %s: %s" % (test.name, reason), flush=True)
+            if console is not None and "PANIC" in console:
+                console = symbolize.symbolize(
+                    console, os.path.join(self.args.build, "kernel.elf"))
             if console is not None and console.strip():
                 print(excerpt(console), flush=True)
             if self.args.stop:
@@ -803,6 +811,9 @@ class Runner:
 
     def scenario_qemu_kill_make(self, test):
         return make_targets.scenario_qemu_kill_make(self.detail)
+
+    def scenario_panic_exit(self, test):
+        return make_targets.scenario_panic_exit(self.detail)
 
     def scenario_durability(self, test):
         image = self.scenario_image()

@@ -26,6 +26,10 @@ struct platform {
     paddr_t fdt_start, fdt_end;       /* the blob itself, kept reserved */
     uint64_t mem_limit;               /* bootargs mem=: bytes of frames the
                                          allocator may hand out; 0 = all */
+    bool panic_at_boot;               /* bootargs panic=boot: panic once the
+                                         file system is up (to see one) */
+    paddr_t finisher_base;            /* "sifive,test0": a store powers off
+                                         with an exit status; 0 = none */
 };
 
 extern struct platform platform;

@@ -4,7 +4,7 @@
  * just enough of the format (nodes, properties, #address-cells and
  * #size-cells of the parent) to read QEMU virt's tree, or any tree shaped
  * like it; no other code hard-codes an address. Of the kernel command line
- * (/chosen/bootargs, QEMU's -append) it reads `mem=`.
+ * (/chosen/bootargs, QEMU's -append) it reads `mem=` and `panic=boot`.
  */
 #include <kernel/platform.h>
 #include <kernel/console.h>
@@ -63,9 +63,11 @@ static uint64_t parse_size(const char *p, const char *end)
     return p == end ? v : 0;
 }
 
-/* The command line: space-separated words; the kernel knows only mem=
- * (platform.mem_limit) and ignores the others, as Linux does. A mem= that
- * is malformed or under one frame is ignored too. */
+/* The command line: space-separated words; the kernel knows mem=
+ * (platform.mem_limit) and panic=boot (platform.panic_at_boot: a
+ * deliberate panic, so a student or a test can see what one looks like)
+ * and ignores the others, as Linux does. A mem= that is malformed or under
+ * one frame is ignored too. */
 static void parse_bootargs(const char *args, int len)
 {
     const char *end = args + strnlen(args, len);
@@ -77,6 +79,8 @@ static void parse_bootargs(const char *args, int len)
             uint64_t size = parse_size(word + 4, args);
             if (size >= PG_SIZE)
                 platform.mem_limit = size;
+        } else if (args - word == 10 && strncmp(word, "panic=boot", 10) == 0) {
+            platform.panic_at_boot = true;
         }
         while (args < end && *args == ' ')
             args++;
@@ -133,6 +137,8 @@ static void finish_node(struct node *n)
         platform.plic_base = n->reg_addr;
     } else if (has_string(n->compatible, n->compatible_len, "virtio,mmio")) {
         add_virtio(n->reg_addr, n->irq);
+    } else if (has_string(n->compatible, n->compatible_len, "sifive,test0")) {
+        platform.finisher_base = n->reg_addr;
     }
 }
 

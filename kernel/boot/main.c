@@ -39,6 +39,8 @@ static void boot_thread(void *arg)
 {
     (void)arg;
     fs_init();
+    if (platform.panic_at_boot)
+        panic("panic=boot on the command line: a deliberate panic");
     kprintf("[boot] file system mounted; starting /init\n");
     proc_start_init();
 }
