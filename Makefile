@@ -11,6 +11,7 @@
 #   make test       run every test (test/run.py); T=name runs one
 #   make symbolize  file:line for a panic's backtrace (stdin or LOG=)
 #   make bench      run the benchmarks
+#   make reset-disk a fresh build/fs.img (it keeps what the machine wrote)
 #   make clean
 #
 # CPUS= (default 4) and MEM= (default 256M) size the QEMU machine.
@@ -84,22 +85,48 @@ endif
 all: $(B)/kernel.elf $(B)/fs.img
 
 # ------------------------------------------------------------ toolchain
-# Installs Debian's packages when a tool is missing, with sudo when not root.
-DEPS_OK = command -v $(CC) >/dev/null 2>&1 && command -v $(QEMU) >/dev/null 2>&1 \
-	&& test -f $(OPENSBI) && command -v gdb-multiarch >/dev/null 2>&1
-$(B)/.deps:
-	@mkdir -p $(B)
-	@if ! ( $(DEPS_OK) ); then \
-	  echo "osv-rv: installing $(DEBS)"; \
+# Each tool is looked for when a target first needs it, and a missing one
+# is named and installed from Debian (with sudo when not root): building
+# needs only the cross compiler, booting QEMU, OpenSBI and Python, and
+# debugging gdb-multiarch, so a build never waits on gdb.
+# $(call need,WHAT,CHECK,PACKAGES): installs PACKAGES unless CHECK succeeds.
+need = if ! ( $(2) ) >/dev/null 2>&1; then \
+	  echo "osv-rv: $(1) not found: installing $(3)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
 	  elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
-	  else echo "osv-rv: please run as root: apt-get install -y --no-install-recommends $(DEBS)"; exit 1; fi; \
+	  else echo "osv-rv: please run as root: apt-get install -y --no-install-recommends $(3)"; exit 1; fi; \
 	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y --no-install-recommends $(DEBS) || { \
-	    echo "osv-rv: could not install; run: sudo apt-get install -y --no-install-recommends $(DEBS)"; exit 1; }; \
+	    apt-get install -y --no-install-recommends $(3) || { \
+	    echo "osv-rv: could not install $(1); run: sudo apt-get install -y --no-install-recommends $(3)"; exit 1; }; \
 	fi
+$(B)/.deps:
+	@mkdir -p $(B)
+	@$(call need,the RISC-V compiler $(CC),command -v $(CC),gcc-riscv64-unknown-elf)
 	@touch $@
-deps: $(B)/.deps
+$(B)/.qemu-deps:
+	@mkdir -p $(B)
+	@$(call need,$(QEMU),command -v $(QEMU),qemu-system-misc)
+	@$(call need,OpenSBI ($(OPENSBI)),test -f $(OPENSBI),opensbi)
+	@$(call need,$(PYTHON),command -v $(PYTHON),python3)
+	@touch $@
+$(B)/.gdb-deps:
+	@mkdir -p $(B)
+	@$(call need,gdb-multiarch,command -v gdb-multiarch,gdb-multiarch)
+	@touch $@
+deps: $(B)/.deps $(B)/.qemu-deps $(B)/.gdb-deps
+
+# The machine: CPUS harts (1 to the kernel's NCPU) and MEM of RAM (at least
+# MIN_MEM_MIB: OpenSBI alone takes about 36 MiB). Checked before QEMU runs,
+# so a typo is a message rather than a hang or a panic.
+MAX_CPUS := $(shell sed -n 's/^\#define NCPU \([0-9]*\).*/\1/p' include/kernel/config.h)
+MIN_MEM_MIB := 40
+MEM_MIB = $(shell echo '$(MEM)' | awk '/^[0-9]+[Mm]?$$/ { print $$0 + 0; next } \
+	/^[0-9]+[Gg]$$/ { print ($$0 + 0) * 1024; next } { print -1 }')
+check-machine:
+	@case "$(CPUS)" in ''|*[!0-9]*) ok=no;; *) [ "$(CPUS)" -ge 1 ] && [ "$(CPUS)" -le $(MAX_CPUS) ] && ok=yes || ok=no;; esac; \
+	  [ $$ok = yes ] || { echo "osv-rv: CPUS=$(CPUS): the kernel runs 1 to $(MAX_CPUS) harts" >&2; exit 1; }
+	@[ "$(MEM_MIB)" -ge $(MIN_MEM_MIB) ] || { \
+	  echo "osv-rv: MEM=$(MEM): the machine needs at least $(MIN_MEM_MIB)M (OpenSBI takes about 36M; sizes are like 256M or 1G)" >&2; exit 1; }
 
 # --------------------------------------------------------------- kernel
 $(B)/kernel/%.o: kernel/%.c | $(B)/.deps
@@ -165,8 +192,18 @@ $(B)/smallfile:
 $(B)/testfile:
 	@mkdir -p $(B)
 	printf 'abcdef\n' > $@
-$(B)/fs.img: $(B)/mkfs $(FS_FILES)
+# The list of files is a prerequisite too (rewritten only when it
+# changes), so a deleted program leaves the image at the next build. mkfs
+# writes a new file and renames it over the old: a machine still running on
+# build/fs.img keeps its disk. The image keeps what the machine wrote until
+# the next rebuild; `make reset-disk` makes a fresh one.
+$(B)/fs.list: FORCE
+	@mkdir -p $(B)
+	@echo '$(FS_FILES)' | cmp -s - $@ || echo '$(FS_FILES)' > $@
+$(B)/fs.img: $(B)/mkfs $(FS_FILES) $(B)/fs.list
 	$(B)/mkfs $@ $(FS_FILES)
+reset-disk: $(B)/mkfs $(FS_FILES) $(B)/fs.list
+	$(B)/mkfs $(B)/fs.img $(FS_FILES)
 
 # ---------------------------------------------------------------- qemu
 # FSIMG= is the disk the machine boots on (the host tests point it at a
@@ -193,7 +230,7 @@ QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(B)/kernel.elf \
 # and is never dropped, however fast it comes (the console stops reading
 # the UART while its buffer is full, and QEMU then stops reading the pipe).
 # See docs/console.md.
-qemu: all
+qemu: all check-machine | $(B)/.qemu-deps
 	@exec $(PYTHON) test/qemu.py stdio -- $(QEMU) $(QEMUOPTS)
 
 # osv's grader targets: the console on $(OSV_TEST).in (to the machine) and
@@ -218,24 +255,24 @@ QEMU_TEST = exec $(PYTHON) test/qemu.py fifo $(OSV_TEST) -- $(QEMU) $(QEMUOPTS) 
 MKFIFOS = for f in $(OSV_TEST).in $(OSV_TEST).out; do \
 	  [ -p $$f ] || { rm -f $$f && mkfifo $$f; } || exit 1; done
 
-qemu-test: all
+qemu-test: all check-machine | $(B)/.qemu-deps
 	@$(MKFIFOS)
 	@$(QEMU_TEST)
 
 qemu-test-low-mem: MEM = $(LOW_MEM_RAM)
 qemu-test-low-mem: BOOTARGS += mem=$(LOW_MEM)
-qemu-test-low-mem: all
+qemu-test-low-mem: all check-machine | $(B)/.qemu-deps
 	@$(MKFIFOS)
 	@$(QEMU_TEST)
 
-qemu-gdb: all
+qemu-gdb: all check-machine | $(B)/.qemu-deps
 	@echo "*** waiting for gdb on port $(GDBPORT): run 'make gdb' in another terminal"
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
-gdb: $(B)/kernel.elf
+gdb: $(B)/kernel.elf | $(B)/.gdb-deps
 	gdb-multiarch -q -nx -iex 'set $$osv_port = $(GDBPORT)' -x .gdbinit
 
-test: all
+test: all check-machine | $(B)/.qemu-deps $(B)/.gdb-deps
 	$(PYTHON) test/run.py $(if $(T),$(T))
 
 # A panic's backtrace with file:line: `make symbolize < console.log`, or
@@ -243,13 +280,14 @@ test: all
 symbolize:
 	@$(PYTHON) test/symbolize.py $(B)/kernel.elf $(LOG)
 
-bench: all
+bench: all check-machine | $(B)/.qemu-deps
 	$(PYTHON) test/run.py --bench
 
 clean:
 	rm -rf $(B) compile_commands.json
 
-.PHONY: all deps qemu qemu-test qemu-test-low-mem qemu-gdb gdb test bench symbolize clean
+FORCE:
+.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb test bench symbolize clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 

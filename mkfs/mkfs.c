@@ -3,6 +3,8 @@
  *
  *   mkfs fs.img FILE...     writes a new image holding FILE... in its root
  *                           directory, in argument order, named by basename
+ *                           (as a new file renamed over fs.img, never in
+ *                           place: a running machine keeps its disk)
  *   mkfs --check fs.img     checks an image; prints "fs.img: clean" and exits
  *                           0, or lists every problem found and exits 1
  *
@@ -238,11 +240,19 @@ static int make_image(const char *out, int nfiles, char **files)
     for (int i = 0; i < nfiles; i++)
         add_file(root, files[i]);
 
-    FILE *f = fopen(out, "wb");
+    /* A new file renamed over the old one: a QEMU still running on the old
+     * image (make while make qemu runs) keeps its own copy, never sees its
+     * disk rewritten under it, and its writes stay consistent. */
+    char tmp[4096];
+    if (snprintf(tmp, sizeof(tmp), "%s.new", out) >= (int)sizeof(tmp))
+        die("%s: name too long", out);
+    FILE *f = fopen(tmp, "wb");
     if (f == NULL)
-        die("%s: cannot create", out);
+        die("%s: cannot create", tmp);
     if (fwrite(img, BS, MKFS_BLOCKS, f) != MKFS_BLOCKS || fclose(f) != 0)
-        die("%s: write error", out);
+        die("%s: write error", tmp);
+    if (rename(tmp, out) != 0)
+        die("%s: cannot rename to %s", tmp, out);
     printf("mkfs: %s: %d files, %u of %u blocks and %u of %u inodes used\n", out, nfiles,
            next_block, sb->nblocks, next_inode, sb->ninodes);
     return 0;

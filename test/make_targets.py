@@ -387,3 +387,47 @@ def scenario_panic_exit(detail):
         return None, None
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# make (mkfs) while make qemu runs on the image: mkfs writes a new image and
+# renames it over the old, so the running machine keeps its disk. A hard
+# link keeps the running image's inode after the rename; the machine writes
+# a file after the rebuild and halts; that disk must check clean and hold
+# the file's inode, and the path must hold the new, clean image.
+def scenario_disk_safe(detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    try:
+        image = os.path.join(tmpdir, "fs.img")
+        running = os.path.join(tmpdir, "running.img")
+        mkfs = os.path.join(ROOT, "build", "mkfs")
+        with open(os.path.join(ROOT, "build", "fs.list")) as f:
+            files = f.read().split()
+        make = Make("qemu", tmpdir)
+        try:
+            if make.out.wait_for(rb"\n\$ ", RUN_TIMEOUT) is None:
+                return "make qemu did not boot", excerpt(make.out.text())
+            os.link(image, running)
+            r = subprocess.run([mkfs, image] + files, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, universal_newlines=True, timeout=60)
+            if r.returncode != 0:
+                return "mkfs failed while the machine ran", excerpt(r.stdout)
+            make.send(b"echo still here > safe.txt\rcat safe.txt\rquit\r")
+            if not make.wait(RUN_TIMEOUT):
+                return "make qemu did not exit after quit", excerpt(make.out.text())
+            out = make.out.text()
+            if not re.search(r"^(\$ )?still here$", out, re.M):
+                return "the machine could not write after the rebuild", excerpt(out)
+        finally:
+            make.kill()
+        for path, what in ((running, "the running machine's disk"), (image, "the new image")):
+            r = subprocess.run([mkfs, "--check", path], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, universal_newlines=True, timeout=60)
+            if r.returncode != 0 or "note:" in r.stdout:
+                return "%s does not check clean after make during make qemu" % what, \
+                    excerpt(r.stdout)
+        if os.stat(running).st_ino == os.stat(image).st_ino:
+            return "mkfs rewrote the running image in place", None
+        detail.append("the running disk and the new image both check clean")
+        return None, None
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)

@@ -95,6 +95,8 @@ of detail under the PASS line):
     panic_exit  make qemu BOOTARGS=panic=boot: make fails after the PANIC
                 (QEMU's exit status), the backtrace names the caller, and
                 make symbolize gives its file:line.
+    disk_safe   mkfs rebuilds the image while make qemu runs on it: the
+                running disk and the new image both check clean.
 """
 
 import argparse
@@ -243,7 +245,8 @@ def scenarios():
                          ("qemu_test_fifo", "scenario_qemu_test_fifo"),
                          ("qemu_pipe_script", "scenario_qemu_pipe_script"),
                          ("qemu_kill_make", "scenario_qemu_kill_make"),
-                         ("panic_exit", "scenario_panic_exit")):
+                         ("panic_exit", "scenario_panic_exit"),
+                         ("disk_safe", "scenario_disk_safe")):
         t = Test(name, None)
         t.scenario = method
         out.append(t)
@@ -814,6 +817,9 @@ class Runner:
 
     def scenario_panic_exit(self, test):
         return make_targets.scenario_panic_exit(self.detail)
+
+    def scenario_disk_safe(self, test):
+        return make_targets.scenario_disk_safe(self.detail)
 
     def scenario_durability(self, test):
         image = self.scenario_image()
