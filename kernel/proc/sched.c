@@ -102,12 +102,18 @@ void sched_ready(struct thread *t)
     spinlock_release(&sched_lock);
 }
 
-/* Called with sched_lock held and the current thread's state changed. */
+/* Called with sched_lock held and the current thread's state changed.
+ * sstatus.SUM is set only inside the user-copy helpers (uaccess.S), and
+ * trap entry clears it (trapvec.S), so a copy that faults and sleeps, or
+ * is preempted, must reach here with it clear: else the next thread on
+ * this hart could touch user memory by accident. */
 static void switch_to_scheduler(void)
 {
     struct cpu *c = mycpu();
     if (c->noff != 1)
         panic("sched: switching with %d spinlocks held", c->noff);
+    if (csr_read(sstatus) & SSTATUS_SUM)
+        panic("sched: switching with sstatus.SUM set (user memory open to the kernel)");
     int intena = c->intena;
     swtch(&c->thread->ctx, &c->sched_ctx);
     mycpu()->intena = intena;
