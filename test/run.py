@@ -47,8 +47,10 @@ Keys (several per line, separated by spaces or commas, several lines allowed):
                       never run on its own, not even by name
 An unknown key fails the test, so a typo does not go unnoticed.
 
-Boots. Tests without own-boot and with the same cpus share one boot, in
-name order; a panic, a hang, or QEMU exiting fails the test that was running
+Boots. Every boot must bring all its harts up: before the first prompt
+the kernel prints one `[hart N] up` line per hart, and fewer than the
+machine's harts fail the boot. Tests without own-boot and with the same
+cpus share one boot, in name order; a panic, a hang, or QEMU exiting fails the test that was running
 and the runner goes on with a fresh boot. Each boot uses a fresh temporary
 copy of fs.img and its full console is saved in build/test-logs/.
 The runner ends with `N passed, N failed` alone on a line and exits 1 if
@@ -126,6 +128,7 @@ EXCERPT_LINES = 20
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 FREE_RE = re.compile(r"free_pages=(\d+)\s+total_pages=(\d+)")
 PROMPT_RE = re.compile(r"(?:^|\n)\$ ")
+HART_UP_RE = re.compile(r"^\[hart (\d+)\] up$", re.M)
 META_RE = re.compile(r"^\s*(?://|/?\*+)\s*test:\s*(.*?)\s*(?:\*/)?\s*$")
 META_KEYS = {"expect-killed", "timeout", "own-boot", "cpus", "no-leak-check", "helper"}
 
@@ -339,6 +342,10 @@ class Machine:
         if not m:
             self.wedged = True
             raise BootError("boot failed: " + why)
+        up = set(HART_UP_RE.findall(self.text[:m.start()]))
+        if len(up) != self.cpus:
+            self.wedged = True
+            raise BootError("boot: %d of %d harts came up" % (len(up), self.cpus))
 
     # Types a command at the prompt and waits for the next prompt.
     # Returns (output between the echoed command and the prompt, failure
