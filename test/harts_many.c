@@ -29,31 +29,31 @@ static void play(int in, int out, bool serve)
     }
 }
 
+static int ab[PAIRS][2], ba[PAIRS][2];    /* pipes of pair p: a to b, b to a */
+
+static void side_a(int p)
+{
+    play(ba[p][0], ab[p][1], true);
+}
+
+static void side_b(int p)
+{
+    play(ab[p][0], ba[p][1], false);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
     int pids[2 * PAIRS];
     for (int p = 0; p < PAIRS; p++) {
-        int ab[2], ba[2];
-        expect(pipe(ab), ERR_OK);
-        expect(pipe(ba), ERR_OK);
-        for (int side = 0; side < 2; side++) {
-            int pid = fork();
-            if (pid < 0)
-                error("fork = %d", pid);
-            if (pid == 0) {
-                if (side == 0)
-                    play(ba[0], ab[1], true);
-                else
-                    play(ab[0], ba[1], false);
-                exit(0);
-            }
-            pids[2 * p + side] = pid;
-        }
+        expect(pipe(ab[p]), ERR_OK);
+        expect(pipe(ba[p]), ERR_OK);
+        pids[2 * p] = fork_worker(side_a, p);
+        pids[2 * p + 1] = fork_worker(side_b, p);
         for (int i = 0; i < 2; i++) {
-            close(ab[i]);
-            close(ba[i]);
+            close(ab[p][i]);
+            close(ba[p][i]);
         }
     }
     for (int i = 0; i < 2 * PAIRS; i++)

@@ -83,22 +83,21 @@ static void round_trip(int round)
         error("round %d: the reader failed at step %d", round, status);
 }
 
+static void child(int unused)
+{
+    (void)unused;
+    for (int r = 0; r < ROUNDS; r++)
+        round_trip(r);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
     memset(shared_buf, 'x', sizeof(shared_buf));   /* mapped in every child */
     int pids[CHILDREN];
-    for (int c = 0; c < CHILDREN; c++) {
-        pids[c] = fork();
-        if (pids[c] < 0)
-            error("fork = %d", pids[c]);
-        if (pids[c] == 0) {
-            for (int r = 0; r < ROUNDS; r++)
-                round_trip(r);
-            exit(0);
-        }
-    }
+    for (int c = 0; c < CHILDREN; c++)
+        pids[c] = fork_worker(child, 0);
     for (int c = 0; c < CHILDREN; c++)
         expect_exit(pids[c], 0);
     pass("uaccess_sum: %d processes x %d rounds of faulting copies", CHILDREN, ROUNDS);
