@@ -1,7 +1,8 @@
 # gdb-multiarch setup for osv-rv: `make qemu-gdb` in one terminal, then
 # `make gdb` (or gdb-multiarch -nx -x .gdbinit) in another.
 #
-# The kernel's symbols are loaded from build/kernel.elf. User programs are
+# The kernel's symbols are loaded from build/kernel.elf (from $osv_kernel
+# when it is set: `make gdb DEBUG=1` sets it to build-debug's). User programs are
 # linked at fixed addresses (0x10000, linker/user.ld), so to step through
 # one, add its symbols too, e.g.:
 #     add-symbol-file build/user/sh
@@ -20,7 +21,11 @@
 set confirm off
 set pagination off
 set architecture riscv:rv64
-file build/kernel.elf
+if $_isvoid($osv_kernel)
+  file build/kernel.elf
+else
+  eval "file %s", $osv_kernel
+end
 # The port: `make gdb GDBPORT=n` sets $osv_port; 1234 otherwise.
 if $_isvoid($osv_port)
   set $osv_port = 1234

@@ -15,6 +15,10 @@
 #   make clean
 #
 # CPUS= (default 4) and MEM= (default 256M) size the QEMU machine.
+# DEBUG=1 builds into build-debug/ a kernel with its costly checks on
+# (-DDEBUG: the journal's per-operation block limit, ...); `make qemu
+# DEBUG=1` boots it and `make test DEBUG=1` runs every test on it. `make
+# test` builds it too, for the tests marked `debug` (test/run.py).
 # A new user program is one .c file in user/, a new test one .c file in
 # test/: both are found by wildcard and put into fs.img. Every other folder
 # under user/ but user/lib (osv's user/lab1 ... user/lab5, and our own
@@ -27,7 +31,8 @@
 CPUS ?= 4
 MEM ?= 256M
 GDBPORT ?= 1234
-B := build
+DEBUG ?=
+B := $(if $(filter 1,$(DEBUG)),build-debug,build)
 
 CROSS ?= riscv64-unknown-elf-
 CC := $(CROSS)gcc
@@ -48,7 +53,8 @@ BASE_CFLAGS := -ffreestanding -nostdlib -fno-builtin -fno-common \
 	-fno-stack-protector -fno-pie -no-pie -fno-omit-frame-pointer -g \
 	-std=gnu11 -Iinclude -MMD -MP
 COMMON_CFLAGS := $(BASE_CFLAGS) -O2 -Wall -Wextra -Werror
-KCFLAGS := $(KARCHFLAGS) $(COMMON_CFLAGS) -DOSV_KERNEL -mno-relax
+KCFLAGS := $(KARCHFLAGS) $(COMMON_CFLAGS) -DOSV_KERNEL -mno-relax \
+	$(if $(filter 1,$(DEBUG)),-DDEBUG)
 UCFLAGS := $(UARCHFLAGS) $(COMMON_CFLAGS) -DOSV_USER
 # Programs written for osv get osv's flags: -Wall -Werror without -Wextra
 # (a comparison of int with size_t is not an error there), and no
@@ -270,10 +276,15 @@ qemu-gdb: all check-machine | $(B)/.qemu-deps
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
 gdb: $(B)/kernel.elf | $(B)/.gdb-deps
-	gdb-multiarch -q -nx -iex 'set $$osv_port = $(GDBPORT)' -x .gdbinit
+	gdb-multiarch -q -nx -iex 'set $$osv_port = $(GDBPORT)' \
+	  -iex 'set $$osv_kernel = "$(B)/kernel.elf"' -x .gdbinit
 
-test: all check-machine | $(B)/.qemu-deps $(B)/.gdb-deps
-	$(PYTHON) test/run.py $(if $(T),$(T))
+# The kernel the tests marked `debug` boot (the same one under DEBUG=1).
+debug-kernel:
+	$(MAKE) DEBUG=1 build-debug/kernel.elf
+
+test: all debug-kernel check-machine | $(B)/.qemu-deps $(B)/.gdb-deps
+	$(PYTHON) test/run.py --build $(B) $(if $(T),$(T))
 
 # A panic's backtrace with file:line: `make symbolize < console.log`, or
 # LOG=file. QEMU exits 1 after a PANIC, so `make qemu` fails too.
@@ -281,13 +292,13 @@ symbolize:
 	@$(PYTHON) test/symbolize.py $(B)/kernel.elf $(LOG)
 
 bench: all check-machine | $(B)/.qemu-deps
-	$(PYTHON) test/run.py --bench
+	$(PYTHON) test/run.py --build $(B) --bench
 
 clean:
-	rm -rf $(B) compile_commands.json
+	rm -rf build build-debug compile_commands.json
 
 FORCE:
-.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb test bench symbolize clean
+.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb debug-kernel test bench symbolize clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 

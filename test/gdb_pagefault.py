@@ -63,7 +63,9 @@ def main():
         time.sleep(0.5)
         gdb = subprocess.Popen(
             ["gdb-multiarch", "-q", "-nx", "-batch",
-             "-iex", "set $osv_port = %d" % port, "-x", os.path.join(TOP, ".gdbinit"),
+             "-iex", "set $osv_port = %d" % port,
+             "-iex", 'set $osv_kernel = "%s"' % os.path.join(build, "kernel.elf"),
+             "-x", os.path.join(TOP, ".gdbinit"),
              "-ex", "delete", "-ex", "pfstop gdb_target", "-ex", "continue",
              "-ex", "ptwalk $pf_addr", "-ex", "kill"],
             cwd=TOP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)

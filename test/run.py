@@ -19,6 +19,8 @@ Options
     --stop             stop at the first failure
     --cpus N           harts of the QEMU machine (default: $CPUS or 4)
     --build DIR        where kernel.elf and fs.img are (default: build)
+    --debug-build DIR  where the kernel of the tests marked `debug` is
+                       (default: build-debug, made by `make DEBUG=1`)
     --seed N           seed of the powercut scenario's random cuts (default:
                        a new one each run, printed so a failure can be rerun)
     --cuts N           power cuts in the powercut scenario (default 5)
@@ -42,13 +44,18 @@ Keys (several per line, separated by spaces or commas, several lines allowed):
                       the machine, or needs a pristine kernel)
     cpus=N            run on a machine with N harts (implies a boot shared
                       only with tests of the same cpus=)
+    debug             run on the debug kernel (--debug-build: built with
+                      -DDEBUG, its costly checks on) and fs.img of --build;
+                      shares a boot only with other debug tests
     no-leak-check     do not compare free_pages before and after
     helper            not a test: a program that a scenario runs (below);
                       never run on its own, not even by name
 An unknown key fails the test, so a typo does not go unnoticed.
 
-Boots. Tests without own-boot and with the same cpus share one boot, in
-name order; a panic, a hang, or QEMU exiting fails the test that was running
+Boots. Every boot must bring all its harts up: before the first prompt
+the kernel prints one `[hart N] up` line per hart, and fewer than the
+machine's harts fail the boot. Tests without own-boot and with the same
+cpus share one boot, in name order; a panic, a hang, or QEMU exiting fails the test that was running
 and the runner goes on with a fresh boot. Each boot uses a fresh temporary
 copy of fs.img and its full console is saved in build/test-logs/.
 The runner ends with `N passed, N failed` alone on a line and exits 1 if
@@ -139,8 +146,10 @@ EXCERPT_LINES = 20
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 FREE_RE = re.compile(r"free_pages=(\d+)\s+total_pages=(\d+)")
 PROMPT_RE = re.compile(r"(?:^|\n)\$ ")
+HART_UP_RE = re.compile(r"\[hart (\d+)\] up\n")
 META_RE = re.compile(r"^\s*(?://|/?\*+)\s*test:\s*(.*?)\s*(?:\*/)?\s*$")
-META_KEYS = {"expect-killed", "timeout", "own-boot", "cpus", "no-leak-check", "helper"}
+META_KEYS = {"expect-killed", "timeout", "own-boot", "cpus", "debug", "no-leak-check",
+             "helper"}
 
 
 # ------------------------------------------------------------------ tests
@@ -154,6 +163,7 @@ class Test:
         self.timeout = None
         self.own_boot = False
         self.cpus = None
+        self.debug = False
         self.leak_check = True
         self.helper = False
         self.scenario = None     # for scenarios: the Runner method running it
@@ -191,6 +201,8 @@ class Test:
                 self.cpus = int(value)
                 if self.cpus < 1:
                     raise ValueError("cpus must be >= 1")
+            elif key == "debug":
+                self.debug = value in ("", "1", "yes", "true")
             elif key == "no-leak-check":
                 self.leak_check = value not in ("", "1", "yes", "true")
             elif key == "helper":
@@ -209,6 +221,8 @@ class Test:
             parts.append("own-boot")
         if self.cpus:
             parts.append("cpus=%d" % self.cpus)
+        if self.debug:
+            parts.append("debug")
         if not self.leak_check:
             parts.append("no-leak-check")
         if self.helper:
@@ -265,9 +279,11 @@ class Machine:
     live = set()             # every Machine not yet stopped (for atexit)
 
     # image: the disk image to use and keep; None for a fresh temporary
-    # copy of build/fs.img, removed with the machine.
-    def __init__(self, build, cpus, log_path, verbose, image=None):
+    # copy of build/fs.img, removed with the machine. kernel: the kernel
+    # to boot, build/kernel.elf if None.
+    def __init__(self, build, cpus, log_path, verbose, image=None, kernel=None):
         self.build = build
+        self.kernel = kernel or os.path.join(build, "kernel.elf")
         self.cpus = cpus
         self.log_path = log_path
         self.verbose = verbose
@@ -286,7 +302,7 @@ class Machine:
 
     def start(self):
         cmd = [QEMU, "-machine", "virt", "-bios", OPENSBI,
-               "-kernel", os.path.join(self.build, "kernel.elf"),
+               "-kernel", self.kernel,
                "-m", MEM, "-smp", str(self.cpus), "-nographic",
                "-global", "virtio-mmio.force-legacy=false",
                "-drive", "file=%s,if=none,format=raw,id=x0" % self.img,
@@ -357,6 +373,10 @@ class Machine:
         if not m:
             self.wedged = True
             raise BootError("boot failed: " + why)
+        up = set(HART_UP_RE.findall(self.text[:m.start()]))
+        if len(up) != self.cpus:
+            self.wedged = True
+            raise BootError("boot: %d of %d harts came up" % (len(up), self.cpus))
 
     # Types a command at the prompt and waits for the next prompt.
     # Returns (output between the echoed command and the prompt, failure
@@ -476,6 +496,7 @@ class Runner:
     def __init__(self, args):
         self.args = args
         self.build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
+        self.debug_build = os.path.join(ROOT, args.debug_build)
         self.logdir = os.path.join(self.build, "test-logs")
         self.boots = 0
         self.passed = 0
@@ -500,20 +521,22 @@ class Runner:
             if self.args.stop:
                 self.stop_now = True
 
-    def new_machine(self, cpus, first, image=None):
+    def new_machine(self, cpus, first, image=None, debug=False):
         self.boots += 1
         log = os.path.join(self.logdir, "boot-%02d-%s.log" % (self.boots, first))
-        return Machine(self.build, cpus, log, self.args.verbose, image)
+        kernel = os.path.join(self.debug_build, "kernel.elf") if debug else None
+        return Machine(self.build, cpus, log, self.args.verbose, image, kernel)
 
-    # Runs a list of tests sharing boots; reboots after a crash.
-    def run_batch(self, tests, cpus):
+    # Runs a list of tests sharing boots (on the debug kernel if debug);
+    # reboots after a crash.
+    def run_batch(self, tests, cpus, debug):
         queue = list(tests)
         while queue and not self.stop_now:
             if self.boot_failures_in_a_row >= 2:
                 for t in queue:
                     self.report(t, "not run: the kernel did not boot twice in a row", 0)
                 return
-            m = self.new_machine(cpus, queue[0].name)
+            m = self.new_machine(cpus, queue[0].name, debug=debug)
             try:
                 try:
                     m.boot()
@@ -586,23 +609,23 @@ class Runner:
                 self.report(t, t.meta_error, 0)
             elif not t.scenario:
                 runnable.append(t)
-        # Own-boot tests each get a boot; the others share one per cpus value,
-        # in name order overall.
+        # Own-boot tests each get a boot; the others share one per cpus
+        # value and kernel, in name order overall.
         groups = []
         shared = {}
         for t in runnable:
-            cpus = t.cpus or self.args.cpus
+            key = (t.cpus or self.args.cpus, t.debug)
             if t.own_boot:
-                groups.append(([t], cpus))
-            elif cpus in shared:
-                shared[cpus].append(t)
+                groups.append(([t], key))
+            elif key in shared:
+                shared[key].append(t)
             else:
-                shared[cpus] = [t]
-                groups.append((shared[cpus], cpus))
-        for batch, cpus in groups:
+                shared[key] = [t]
+                groups.append((shared[key], key))
+        for batch, (cpus, debug) in groups:
             if self.stop_now:
                 break
-            self.run_batch(batch, cpus)
+            self.run_batch(batch, cpus, debug)
         for t in tests:
             if t.scenario and not self.stop_now:
                 self.run_scenario(t)
@@ -905,6 +928,8 @@ def main():
     ap.add_argument("--cpus", type=int, default=int(os.environ.get("CPUS") or 4),
                     help="harts of the QEMU machine")
     ap.add_argument("--build", default="build", help="build directory")
+    ap.add_argument("--debug-build", default="build-debug",
+                    help="build directory of the kernel of the `debug` tests")
     ap.add_argument("--seed", type=int, default=None,
                     help="seed of the powercut scenario (default: random)")
     ap.add_argument("--cuts", type=int, default=CUTS,
@@ -940,6 +965,11 @@ def main():
             print("run.py: %s/%s is missing: run `make` first"
                   % (os.path.relpath(runner.build, ROOT), f))
             return 2
+    debug_kernel = os.path.join(runner.debug_build, "kernel.elf")
+    if any(t.debug for t in tests) and not os.path.exists(debug_kernel):
+        print("run.py: %s is missing: run `make DEBUG=1` first"
+              % os.path.relpath(debug_kernel, ROOT))
+        return 2
     if shutil.which(QEMU) is None or not os.path.exists(OPENSBI):
         print("run.py: %s or %s is missing: run `make deps`" % (QEMU, OPENSBI))
         return 2

@@ -16,6 +16,7 @@
  *   expect_killed(addr, how, w) a forked child does it and must be killed
  *   expect_exit(pid, want)      reaps child pid, which must exit with want
  *   child_status(fn)            runs fn in a forked child, returns its status
+ *   fork_worker(fn, arg)        forks a child that runs fn(arg), exits 0
  *   in_child(fn, what)          the same, and the status must be 0
  *   open_ok, stat_of,           files: open or fail the test; fstat a path;
  *   write_all, read_all,        write or read everything; create a file
@@ -34,6 +35,7 @@
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/usyscall.h>
+#include <stdbool.h>
 
 #define expect(expr, want)                                                   \
     do {                                                                     \
@@ -127,6 +129,20 @@ static inline int child_status(int (*fn)(void))
     int status = 12345;
     expect(wait(pid, &status), pid);
     return status;
+}
+
+/* Forks a child that runs fn(arg) and exits with 0 (fn reports a failure
+ * with error(), which exits with -1); returns the child's pid. */
+static inline int fork_worker(void (*fn)(int), int arg)
+{
+    int pid = fork();
+    if (pid < 0)
+        error("fork failed: %d", pid);
+    if (pid == 0) {
+        fn(arg);
+        exit(0);
+    }
+    return pid;
 }
 
 /* Reaps the child pid, which must have exited with status want. */

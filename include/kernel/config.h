@@ -5,7 +5,13 @@
 #ifndef _KERNEL_CONFIG_H_
 #define _KERNEL_CONFIG_H_
 
-#define NCPU 8                 /* most harts the kernel will start */
+/* Most harts the kernel runs (the boot hart and NCPU - 1 others; more in
+ * the device tree are left stopped). QEMU virt takes up to 512 harts, but
+ * Debian 12's OpenSBI 1.1 runs only hart ids below 128 (its hart mask
+ * size): beyond that there is nothing to start. The cost per cpu is a
+ * struct cpu, a scheduler stack (allocated only for harts that exist) and
+ * two kernel-stack slots (vpmap.c). */
+#define NCPU 128
 #define PG_SHIFT 12
 #define PG_SIZE (1UL << PG_SHIFT)
 #define KSTACK_PAGES 4         /* kernel stack of each thread, 16 KiB */

@@ -14,8 +14,9 @@
 
 struct platform {
     paddr_t ram_start, ram_end;       /* first memory bank */
-    int nharts;                       /* harts found (at most NCPU) */
-    uint64_t hartids[NCPU];
+    int nharts;                       /* harts the kernel runs (at most NCPU) */
+    int harts_found;                  /* harts the device tree names */
+    uint64_t hartids[NCPU];           /* cpu index i runs on hartids[i]; [0] is the boot hart */
     uint64_t timebase_hz;             /* rdtime ticks per second */
     paddr_t uart_base;
     int uart_irq;
@@ -34,8 +35,10 @@ struct platform {
 
 extern struct platform platform;
 
-/* Parses the blob at physical address fdt_pa (read through the direct map).
- * Panics if the blob is not a device tree: without it nothing can boot. */
-void fdt_parse(paddr_t fdt_pa);
+/* Parses the blob at physical address fdt_pa (read through the direct map),
+ * on boot hart boot_hartid: it comes first in hartids, followed by the
+ * first NCPU - 1 other harts in device-tree order. Panics if the blob is
+ * not a device tree: without it nothing can boot. */
+void fdt_parse(paddr_t fdt_pa, uint64_t boot_hartid);
 
 #endif /* _KERNEL_PLATFORM_H_ */

@@ -3,7 +3,9 @@
  *
  * Each helper first checks that the whole user range lies below USER_TOP
  * (so a kernel address from user space is ERR_FAULT), then copies with
- * sstatus.SUM set. A page fault inside the copy goes through the normal
+ * sstatus.SUM set: the assembly loops set it and clear it themselves, and
+ * trap entry clears it, so no other kernel code ever runs with user
+ * memory open (a stray access to it is a kernel page fault). A page fault inside the copy goes through the normal
  * fault path (pgfault.h), which fills lazily backed pages; if no region
  * allows the access, the fault is recovered through the fixup table
  * (__ex_table) and the helper returns ERR_FAULT. The kernel never walks page

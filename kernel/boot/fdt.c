@@ -115,6 +115,17 @@ static void add_virtio(paddr_t base, int irq)
     platform.virtio_irq[i] = irq;
 }
 
+/* A hart the device tree names (okay): it joins the boot hart, which
+ * fdt_parse put first, while there is room for it; the rest are counted. */
+static void add_hart(uint64_t id)
+{
+    if (id == platform.hartids[0])
+        return;
+    platform.harts_found++;
+    if (platform.nharts < NCPU)
+        platform.hartids[platform.nharts++] = id;
+}
+
 static void finish_node(struct node *n)
 {
     bool okay = !n->status || strcmp(n->status, "okay") == 0 || strcmp(n->status, "ok") == 0;
@@ -124,9 +135,8 @@ static void finish_node(struct node *n)
         platform.ram_start = n->reg_addr;
         platform.ram_end = n->reg_addr + n->reg_size;
     }
-    if (n->device_type && strcmp(n->device_type, "cpu") == 0 && n->has_reg && okay &&
-        platform.nharts < NCPU)
-        platform.hartids[platform.nharts++] = n->reg_addr;
+    if (n->device_type && strcmp(n->device_type, "cpu") == 0 && n->has_reg && okay)
+        add_hart(n->reg_addr);
     if (!n->compatible || !n->has_reg)
         return;
     if (has_string(n->compatible, n->compatible_len, "ns16550a") && !platform.uart_base) {
@@ -142,8 +152,10 @@ static void finish_node(struct node *n)
     }
 }
 
-void fdt_parse(paddr_t fdt_pa)
+void fdt_parse(paddr_t fdt_pa, uint64_t boot_hartid)
 {
+    platform.hartids[0] = boot_hartid;
+    platform.nharts = platform.harts_found = 1;
     const uint8_t *fdt = kmap_p2v(fdt_pa);
     if (be32(fdt) != FDT_MAGIC)
         panic("no device tree at 0x%lx (a1 from OpenSBI)", fdt_pa);

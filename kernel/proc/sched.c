@@ -21,7 +21,8 @@ void fp_restore(const uint64_t *regs);
 
 static struct spinlock sched_lock;
 static struct thread *ready_head, *ready_tail;   /* guarded by sched_lock */
-static uint64_t idle_harts;                      /* bit per cpu index; guarded by sched_lock */
+#define IDLE_WORDS ((NCPU + 63) / 64)
+static uint64_t idle_harts[IDLE_WORDS];          /* bit per cpu index; guarded by sched_lock */
 static struct thread *all_threads;               /* guarded by sched_lock */
 
 static int timed_sleepers;                       /* guarded by sched_lock */
@@ -37,18 +38,33 @@ void sched_init(void)
     condvar_init(&ticks_cv);
 }
 
+static void set_idle(int index, bool idle)
+{
+    if (idle)
+        idle_harts[index / 64] |= 1UL << (index % 64);
+    else
+        idle_harts[index / 64] &= ~(1UL << (index % 64));
+}
+
 /* Wakes one idle hart (other than this one) to run newly queued work,
  * instead of leaving it to the hart's next timer tick. */
 static void kick_idle_hart(void)
 {
-    uint64_t others = idle_harts & ~(1UL << mycpu()->id);
-    if (!others)
+    int self = mycpu()->id;
+    for (int w = 0; w < IDLE_WORDS; w++) {
+        uint64_t others = idle_harts[w];
+        if (w == self / 64)
+            others &= ~(1UL << (self % 64));
+        if (!others)
+            continue;
+        int bit = 0;             /* the lowest set bit (no __builtin_ctzl: */
+        while (!(others & (1UL << bit)))   /* the kernel links no libgcc) */
+            bit++;
+        int index = w * 64 + bit;
+        set_idle(index, false);
+        sbi_send_ipi(1, cpus[index].hartid);   /* mask bit 0 = the hart id given as base */
         return;
-    int index = 0;               /* the lowest set bit (no __builtin_ctzl: */
-    while (!(others & (1UL << index)))   /* the kernel links no libgcc) */
-        index++;
-    idle_harts &= ~(1UL << index);
-    sbi_send_ipi(1UL << cpus[index].hartid, 0);
+    }
 }
 
 static void enqueue(struct thread *t)
@@ -102,12 +118,18 @@ void sched_ready(struct thread *t)
     spinlock_release(&sched_lock);
 }
 
-/* Called with sched_lock held and the current thread's state changed. */
+/* Called with sched_lock held and the current thread's state changed.
+ * sstatus.SUM is set only inside the user-copy helpers (uaccess.S), and
+ * trap entry clears it (trapvec.S), so a copy that faults and sleeps, or
+ * is preempted, must reach here with it clear: else the next thread on
+ * this hart could touch user memory by accident. */
 static void switch_to_scheduler(void)
 {
     struct cpu *c = mycpu();
     if (c->noff != 1)
         panic("sched: switching with %d spinlocks held", c->noff);
+    if (csr_read(sstatus) & SSTATUS_SUM)
+        panic("sched: switching with sstatus.SUM set (user memory open to the kernel)");
     int intena = c->intena;
     swtch(&c->thread->ctx, &c->sched_ctx);
     mycpu()->intena = intena;
@@ -200,11 +222,11 @@ void sched_loop(void)
             /* Sleep with interrupts off: wfi still returns on a pending
              * interrupt, and none can slip in between the check above and
              * the wfi. Whoever queues work sends an IPI (kick_idle_hart). */
-            idle_harts |= 1UL << c->id;
+            set_idle(c->id, true);
             spinlock_release(&sched_lock);
             wfi();
             spinlock_acquire(&sched_lock);
-            idle_harts &= ~(1UL << c->id);
+            set_idle(c->id, false);
             spinlock_release(&sched_lock);
             continue;
         }

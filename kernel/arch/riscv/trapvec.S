@@ -8,8 +8,16 @@
  * trap.h) goes on the current thread's kernel stack: from user mode at
  * cpu->kstack_top, from kernel mode below the interrupted sp. satp never
  * changes: the kernel half is in every page table.
+ *
+ * sstatus.SUM (supervisor may touch user pages) is set only inside the
+ * user-copy helpers (uaccess.S). Entry saves sstatus in the frame, then
+ * clears SUM, so the handler, and whatever runs on this hart while it
+ * sleeps, cannot touch user memory by accident; trap_restore puts the
+ * saved sstatus back, so a copy that faulted (or was preempted) resumes
+ * with SUM set again, on whichever hart it wakes up.
  */
 #define FRAME 288
+#define SSTATUS_SUM (1 << 18)           /* riscv.h */
 #define CPU_KSTACK_TOP 0
 #define CPU_SCRATCH 8
 
@@ -72,6 +80,8 @@ save_rest:
     sd t0, 248(sp)
     csrr t0, sstatus
     sd t0, 256(sp)
+    li t0, SSTATUS_SUM              /* user memory closed: see above */
+    csrc sstatus, t0
     csrr t0, scause
     sd t0, 264(sp)
     csrr t0, stval

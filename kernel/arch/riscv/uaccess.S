@@ -4,17 +4,33 @@
  * such a load or store faults and the fault path cannot fill the page,
  * pgfault_kernel moves sepc to the fixup, which returns -1. This is the
  * Linux __ex_table idea; the kernel never checks a user pointer by walking
- * page tables. The C wrappers (kernel/mm/uaccess.c) check ranges and set
- * sstatus.SUM around these calls.
+ * page tables. The C wrappers (kernel/mm/uaccess.c) check ranges.
+ *
+ * Each helper sets sstatus.SUM (supervisor may touch user pages) on entry
+ * and clears it on every way out, the fixup included, so user memory is
+ * open to the kernel only while these loops run. A fault or interrupt in
+ * a loop clears SUM on trap entry and trap_restore sets it again from the
+ * saved sstatus (trapvec.S), even when the handler slept in between.
  */
 #define EX(insn_label, fixup_label) \
     .pushsection __ex_table, "a"; .balign 8; .quad insn_label, fixup_label; .popsection
+#define SSTATUS_SUM (1 << 18)           /* riscv.h */
+
+.macro user_open
+    li t6, SSTATUS_SUM
+    csrs sstatus, t6
+.endm
+.macro user_close
+    li t6, SSTATUS_SUM
+    csrc sstatus, t6
+.endm
 
     .section .text
 
 /* int __copy_user(void *dst, const void *src, size_t n): 0, or -1 on fault. */
     .globl __copy_user
 __copy_user:
+    user_open
     beqz a2, 9f
     /* Both 8-aligned: copy words while at least 8 bytes remain. */
     or t0, a0, a1
@@ -35,7 +51,8 @@ __copy_user:
     addi a1, a1, 1
     addi a2, a2, -1
     j 2b
-9:  li a0, 0
+9:  user_close
+    li a0, 0
     ret
     EX(10b, 99f)
     EX(11b, 99f)
@@ -47,6 +64,7 @@ __copy_user:
  * NUL was found within max bytes, or -1 on fault. */
     .globl __strncpy_from_user
 __strncpy_from_user:
+    user_open
     li t0, 0
 3:  bgeu t0, a2, 4f
 20: lbu t1, 0(a1)
@@ -56,9 +74,11 @@ __strncpy_from_user:
     addi a1, a1, 1
     addi t0, t0, 1
     j 3b
-4:  mv a0, t0
+4:  user_close
+    mv a0, t0
     ret
     EX(20b, 99f)
 
-99: li a0, -1
+99: user_close
+    li a0, -1
     ret

@@ -322,10 +322,21 @@ void vpmap_activate(paddr_t root)
 
 void vpmap_flush_all_harts(vaddr_t va)
 {
-    unsigned long mask = 0;
-    for (int i = 0; i < platform.nharts; i++)
-        mask |= 1UL << platform.hartids[i];
-    sbi_remote_sfence_vma(mask, 0, va ? pg_round_down(va) : 0, va ? PG_SIZE : 0);
+    /* An SBI hart mask names 64 hart ids from its base: one call per 64. */
+    for (uint64_t base = 0;; base += 64) {
+        unsigned long mask = 0;
+        bool more = false;
+        for (int i = 0; i < platform.nharts; i++) {
+            uint64_t id = platform.hartids[i];
+            if (id >= base && id < base + 64)
+                mask |= 1UL << (id - base);
+            more |= id >= base + 64;
+        }
+        if (mask)
+            sbi_remote_sfence_vma(mask, base, va ? pg_round_down(va) : 0, va ? PG_SIZE : 0);
+        if (!more)
+            return;
+    }
 }
 
 err_t vpmap_kstack_alloc(vaddr_t *base)
