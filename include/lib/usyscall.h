@@ -89,7 +89,9 @@ int fork(void);
  * args (looked up as given, then under "/"); the words of args become its
  * argv. The new process is the caller's child and inherits the caller's
  * open fds, as a fork child would.
- * Returns the pid; ERR_FAULT, ERR_NOMEM, ERR_NOTEXIST.
+ * Returns the pid; ERR_FAULT, ERR_NOMEM, ERR_NOTEXIST (no such file, or a
+ * directory), ERR_INVAL (a file that is not a valid RISC-V executable: the
+ * rules are in lib/elf.h).
  */
 int spawn(const char *args);
 

@@ -53,7 +53,7 @@ static struct memregion *region_for(struct addrspace *as, vaddr_t va)
 {
     struct memregion *r = as_find_region(as, va);
     struct memregion *stack = as->stack;
-    if (!r && stack && va < stack->start && va >= USTACK_UPPERBOUND - USTACK_PAGES * PG_SIZE) {
+    if (!r && stack && va < stack->start && va >= USTACK_LOWERBOUND) {
         stack->start = pg_round_down(va);
         r = stack;
     }

@@ -80,7 +80,7 @@ void as_unmap_region(struct addrspace *as, struct memregion *r)
 err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start)
 {
     /* Leave the stack its whole window and one guard page below it. */
-    vaddr_t top = USTACK_UPPERBOUND - (USTACK_PAGES + 1) * PG_SIZE;
+    vaddr_t top = USTACK_LOWERBOUND - PG_SIZE;
     vaddr_t floor = as->heap ? as->heap->end + PG_SIZE : PG_SIZE;
     if (size == 0 || size > top)
         return ERR_NOMEM;
@@ -247,8 +247,7 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
          * view), and frames enough to back it. */
         vaddr_t limit = USER_TOP;
         if (heap->next)
-            limit = heap->next == as->stack ? USTACK_UPPERBOUND - USTACK_PAGES * PG_SIZE
-                                            : heap->next->start;
+            limit = heap->next == as->stack ? USTACK_LOWERBOUND : heap->next->start;
         size_t new_pages = (pg_round_up(new_brk) - heap->end) / PG_SIZE;
         if (new_brk < brk || new_brk > limit || new_pages > pmem_free_pages())
             err = ERR_NOMEM;
