@@ -22,9 +22,9 @@ err_t copy_from_user(void *dst, const void *usrc, size_t n)
     if (!user_range_ok((uint64_t)usrc, n))
         return ERR_FAULT;
     csr_set(sstatus, SSTATUS_SUM);
-    int r = __copy_user(dst, usrc, n);
+    err_t err = __copy_user(dst, usrc, n);
     csr_clear(sstatus, SSTATUS_SUM);
-    return r == 0 ? ERR_OK : ERR_FAULT;
+    return err;
 }
 
 err_t copy_to_user(void *udst, const void *src, size_t n)
@@ -32,9 +32,9 @@ err_t copy_to_user(void *udst, const void *src, size_t n)
     if (!user_range_ok((uint64_t)udst, n))
         return ERR_FAULT;
     csr_set(sstatus, SSTATUS_SUM);
-    int r = __copy_user(udst, src, n);
+    err_t err = __copy_user(udst, src, n);
     csr_clear(sstatus, SSTATUS_SUM);
-    return r == 0 ? ERR_OK : ERR_FAULT;
+    return err;
 }
 
 ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
@@ -49,7 +49,7 @@ ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
     long len = __strncpy_from_user(dst, usrc, limit);
     csr_clear(sstatus, SSTATUS_SUM);
     if (len < 0)
-        return ERR_FAULT;
+        return len;              /* ERR_FAULT or ERR_NOMEM */
     if ((size_t)len == limit)
         return limit == max ? ERR_INVAL : ERR_FAULT;
     return len;

@@ -2,9 +2,9 @@
  * The kernel's user-memory copy loops. Each instruction that may touch a
  * bad user address has an entry in __ex_table (faulting pc, fixup pc): when
  * such a load or store faults and the fault path cannot fill the page,
- * pgfault_kernel moves sepc to the fixup, which returns -1. This is the
- * Linux __ex_table idea; the kernel never checks a user pointer by walking
- * page tables. The C wrappers (kernel/mm/uaccess.c) check ranges and set
+ * pgfault_kernel puts the error (ERR_FAULT or ERR_NOMEM) in a0 and moves
+ * sepc to the fixup, which returns it. This is the Linux __ex_table idea;
+ * the kernel never checks a user pointer by walking page tables. The C wrappers (kernel/mm/uaccess.c) check ranges and set
  * sstatus.SUM around these calls.
  */
 #define EX(insn_label, fixup_label) \
@@ -12,7 +12,8 @@
 
     .section .text
 
-/* int __copy_user(void *dst, const void *src, size_t n): 0, or -1 on fault. */
+/* int __copy_user(void *dst, const void *src, size_t n): 0, or the error
+ * of a fault. */
     .globl __copy_user
 __copy_user:
     beqz a2, 9f
@@ -44,7 +45,7 @@ __copy_user:
 
 /* long __strncpy_from_user(char *dst, const char *src, size_t max):
  * the length of the string copied (NUL included in the copy), max if no
- * NUL was found within max bytes, or -1 on fault. */
+ * NUL was found within max bytes, or the error of a fault. */
     .globl __strncpy_from_user
 __strncpy_from_user:
     li t0, 0
@@ -60,5 +61,4 @@ __strncpy_from_user:
     ret
     EX(20b, 99f)
 
-99: li a0, -1
-    ret
+99: ret                            /* a0: the error, set by pgfault_kernel */
