@@ -16,8 +16,11 @@
  *
  * Partial transfers: a read or write that faults on the user buffer after
  * moving some bytes returns how many it moved; one that faults on the first
- * byte returns ERR_FAULT (the Unix rule). Callers check that the whole user
- * range lies in user space first (the system calls do).
+ * byte returns the copy's error (the Unix rule): ERR_FAULT for a bad
+ * pointer, ERR_NOMEM for a good one no frame could back (uaccess.h). Either
+ * way the bytes not moved stay where they were (in the pipe, or the file
+ * offset does not pass them). Callers check that the whole user range lies
+ * in user space first (the system calls do).
  */
 #ifndef _KERNEL_FILE_H_
 #define _KERNEL_FILE_H_
@@ -98,7 +101,7 @@ ssize_t file_read(struct file *f, void *ubuf, size_t n);
  * directory, a pipe's read end) writes 0 bytes, as in osv.
  * Errors: ERR_END for a pipe with no
  * reader left (when nothing was written); ERR_FAULT; ERR_NORES (disk full);
- * ERR_NOMEM.
+ * ERR_NOMEM (no kernel memory, or no frame for the user's page).
  */
 ssize_t file_write(struct file *f, const void *ubuf, size_t n);
 
@@ -108,8 +111,8 @@ err_t file_stat(struct file *f, struct stat *st);
 
 /* Stores the next entry of a directory, at the file's offset, in the user
  * struct *ud and moves the offset past it. ERR_OK; ERR_END past the last;
- * ERR_FTYPE if f is not a directory; ERR_FAULT if *ud cannot be written
- * (the offset then stays, so the entry is not lost). */
+ * ERR_FTYPE if f is not a directory; ERR_FAULT or ERR_NOMEM if *ud cannot
+ * be written (the offset then stays, so the entry is not lost). */
 err_t file_readdir(struct file *f, struct dirent *ud);
 
 /* --------------------------------------------------------- fd tables */

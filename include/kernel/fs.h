@@ -159,8 +159,10 @@ void inode_stat(struct inode *ip, struct stat *st);
  * dst_is_user (written with copy_to_user), else a kernel one; a page in the
  * file's page cache is read from there (coherent with its mappings).
  * Returns the bytes read: fewer than n at the end of the file, 0 at or past
- * it. ERR_FAULT if the first byte cannot be stored; a fault after some
- * bytes were stored returns the count stored (the Unix rule). ERR_NOMEM if no bounce frame is available.
+ * it. ERR_FAULT if the first byte cannot be stored (ERR_NOMEM if its page
+ * is valid but no frame could back it); a fault after some bytes were
+ * stored returns the count stored (the Unix rule). ERR_NOMEM if no bounce
+ * frame is available.
  * Any file type may be read this way (directories too: the raw entries).
  */
 ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n);
@@ -170,7 +172,8 @@ ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, 
  * growing the file if needed (a gap past the old end reads as zeros), on
  * the disk and in the pages of the file's page cache (coherent with its
  * mappings). Returns the bytes written. ERR_FAULT if the
- * first byte cannot be fetched; ERR_NORES if no byte could be written
+ * first byte cannot be fetched (ERR_NOMEM if its page is valid but no
+ * frame could back it); ERR_NORES if no byte could be written
  * because the disk is full or the file reached its largest size; ERR_NOMEM
  * without a bounce frame. A partial write returns its count.
  */

@@ -9,7 +9,8 @@
  * sleep.
  *
  * Errors: uaddr not 4-byte aligned is ERR_INVAL; not mapped (or not
- * readable) is ERR_FAULT; the word not holding val is ERR_AGAIN; a wait
+ * readable) is ERR_FAULT (ERR_NOMEM if valid but no frame could back it);
+ * the word not holding val is ERR_AGAIN; a wait
  * whose timeout_ms (nonzero) runs out is ERR_TIMEDOUT. Timeouts have the
  * scheduler tick's resolution (1000 / TIMER_HZ ms): a wait lasts at least
  * timeout_ms and at most about one tick more (never less: it counts one

@@ -64,6 +64,10 @@ static inline struct cpu *mycpu(void)
  * thread's cpu changes only while it is not running kernel code here). */
 struct thread *thread_current(void);
 
+/* Creates the thread allocator: once, on the boot hart, after kmalloc_init
+ * and before the first thread (no lazy creation that two harts could race
+ * on). */
+void thread_init(void);
 /* Creates a kernel thread running entry(arg); RUNNABLE. NULL on no memory. */
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg);
 /* Allocates a thread (EMBRYO) with its kernel stack, for proc code. */

@@ -51,6 +51,10 @@ struct addrspace {
     struct sleeplock lock;
 };
 
+/* Creates the memregion allocator: once, on the boot hart, after
+ * kmalloc_init and before the first address space (no lazy creation that
+ * two harts could race on). */
+void vm_init(void);
 /* Sets up an empty address space with the shared kernel half. */
 err_t as_init(struct addrspace *as);
 /* Unmaps everything, frees frames and tables. */

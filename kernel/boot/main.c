@@ -26,6 +26,7 @@
 #include <kernel/thread.h>
 #include <kernel/trap.h>
 #include <kernel/uart.h>
+#include <kernel/vm.h>
 #include <kernel/vpmap.h>
 
 extern char __kernel_end[];
@@ -111,6 +112,8 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
               platform.mem_limit / PG_SIZE);
     pmem_reserve(platform.fdt_start, platform.fdt_end);
     kmalloc_init();
+    vm_init();
+    thread_init();
     vpmap_init();
     sched_init();
     proc_init();

@@ -133,8 +133,11 @@ static ssize_t console_read_user(void *ubuf, size_t n)
     if (n == 0)
         return 0;
     ssize_t got = console_read(kbuf, n < sizeof(kbuf) ? n : sizeof(kbuf));
-    if (got > 0 && copy_to_user(ubuf, kbuf, (size_t)got) != ERR_OK)
-        return ERR_FAULT;              /* the bytes typed are lost */
+    if (got > 0) {
+        err_t err = copy_to_user(ubuf, kbuf, (size_t)got);
+        if (err != ERR_OK)
+            return err;                /* the bytes typed are lost */
+    }
     return got;
 }
 
@@ -144,8 +147,9 @@ static ssize_t console_write_user(const void *ubuf, size_t n)
     size_t done = 0;
     while (done < n) {
         size_t m = n - done < sizeof(kbuf) ? n - done : sizeof(kbuf);
-        if (copy_from_user(kbuf, (const uint8_t *)ubuf + done, m) != ERR_OK)
-            return done > 0 ? (ssize_t)done : ERR_FAULT;
+        err_t err = copy_from_user(kbuf, (const uint8_t *)ubuf + done, m);
+        if (err != ERR_OK)
+            return done > 0 ? (ssize_t)done : err;
         console_write(kbuf, m);
         done += m;
     }

@@ -74,10 +74,8 @@ ssize_t pipe_read(struct pipe *p, void *ubuf, size_t n)
     while (done < m) {                 /* at most two pieces: the ring wraps */
         size_t at = (start + done) % PIPE_SIZE;
         size_t piece = PIPE_SIZE - at < m - done ? PIPE_SIZE - at : m - done;
-        if (copy_to_user((uint8_t *)ubuf + done, p->data + at, piece) != ERR_OK) {
-            err = ERR_FAULT;           /* the piece stays in the pipe */
-            break;
-        }
+        if ((err = copy_to_user((uint8_t *)ubuf + done, p->data + at, piece)) != ERR_OK)
+            break;                     /* the piece stays in the pipe */
         done += piece;
     }
 
@@ -112,10 +110,9 @@ ssize_t pipe_write(struct pipe *p, const void *ubuf, size_t n)
         while (copied < m) {
             size_t at = (start + copied) % PIPE_SIZE;
             size_t piece = PIPE_SIZE - at < m - copied ? PIPE_SIZE - at : m - copied;
-            if (copy_from_user(p->data + at, (const uint8_t *)ubuf + done + copied, piece) != ERR_OK) {
-                err = ERR_FAULT;
+            err = copy_from_user(p->data + at, (const uint8_t *)ubuf + done + copied, piece);
+            if (err != ERR_OK)
                 break;
-            }
             copied += piece;
         }
 

@@ -19,16 +19,14 @@ err_t copy_from_user(void *dst, const void *usrc, size_t n)
 {
     if (!user_range_ok((uint64_t)usrc, n))
         return ERR_FAULT;
-    int r = __copy_user(dst, usrc, n);
-    return r == 0 ? ERR_OK : ERR_FAULT;
+    return __copy_user(dst, usrc, n);
 }
 
 err_t copy_to_user(void *udst, const void *src, size_t n)
 {
     if (!user_range_ok((uint64_t)udst, n))
         return ERR_FAULT;
-    int r = __copy_user(udst, src, n);
-    return r == 0 ? ERR_OK : ERR_FAULT;
+    return __copy_user(udst, src, n);
 }
 
 ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
@@ -41,7 +39,7 @@ ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
     size_t limit = max < room ? max : room;
     long len = __strncpy_from_user(dst, usrc, limit);
     if (len < 0)
-        return ERR_FAULT;
+        return len;              /* ERR_FAULT or ERR_NOMEM */
     if ((size_t)len == limit)
         return limit == max ? ERR_INVAL : ERR_FAULT;
     return len;

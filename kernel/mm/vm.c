@@ -15,12 +15,11 @@
 
 static struct kmem_cache *region_cache;
 
-static struct kmem_cache *regions(void)
+void vm_init(void)
 {
-    /* Created on first use: every caller runs after kmalloc_init. */
+    region_cache = kmem_cache_create("memregion", sizeof(struct memregion));
     if (!region_cache)
-        region_cache = kmem_cache_create("memregion", sizeof(struct memregion));
-    return region_cache;
+        panic("vm_init: no kmem_cache");
 }
 
 err_t as_init(struct addrspace *as)
@@ -60,7 +59,7 @@ static void region_free(struct addrspace *as, struct memregion *r)
         r->store->ops->view_closed(r->store, as->pid, r);
     unmap_range(as, r->start, r->end);
     memstore_put(r->store);
-    kmem_cache_free(regions(), r);
+    kmem_cache_free(region_cache, r);
 }
 
 void as_unmap_region(struct addrspace *as, struct memregion *r)
@@ -80,7 +79,7 @@ void as_unmap_region(struct addrspace *as, struct memregion *r)
 err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start)
 {
     /* Leave the stack its whole window and one guard page below it. */
-    vaddr_t top = USTACK_UPPERBOUND - (USTACK_PAGES + 1) * PG_SIZE;
+    vaddr_t top = USTACK_LOWERBOUND - PG_SIZE;
     vaddr_t floor = as->heap ? as->heap->end + PG_SIZE : PG_SIZE;
     if (size == 0 || size > top)
         return ERR_NOMEM;
@@ -141,7 +140,7 @@ err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, b
     for (struct memregion *r = as->regions; r; r = r->next)
         if (start < end && r->start < r->end && start < r->end && r->start < end)
             return ERR_INVAL;
-    struct memregion *r = kmem_cache_alloc(regions());
+    struct memregion *r = kmem_cache_alloc(region_cache);
     if (!r)
         return ERR_NOMEM;
     r->start = start;
@@ -247,8 +246,7 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
          * view), and frames enough to back it. */
         vaddr_t limit = USER_TOP;
         if (heap->next)
-            limit = heap->next == as->stack ? USTACK_UPPERBOUND - USTACK_PAGES * PG_SIZE
-                                            : heap->next->start;
+            limit = heap->next == as->stack ? USTACK_LOWERBOUND : heap->next->start;
         size_t new_pages = (pg_round_up(new_brk) - heap->end) / PG_SIZE;
         if (new_brk < brk || new_brk > limit || new_pages > pmem_free_pages())
             err = ERR_NOMEM;

@@ -282,9 +282,13 @@ int proc_wait(int pid, int *status_user)
     int zero = 0;
     if (pid == 0 || pid < -1)
         return ERR_CHILD;
-    /* Check the status pointer before anything is reaped. */
-    if (status_user && copy_to_user(status_user, &zero, sizeof(zero)) != ERR_OK)
-        return ERR_FAULT;
+    /* Store to the status pointer before anything is reaped: a bad one, or
+     * one no frame can back yet (ERR_NOMEM), leaves the child for a retry.
+     * Once stored to, the page stays writable (this thread is the address
+     * space's only one), so the store after the reap cannot fail. */
+    err_t err = status_user ? copy_to_user(status_user, &zero, sizeof(zero)) : ERR_OK;
+    if (err != ERR_OK)
+        return err;
     spinlock_acquire(&ptable_lock);
     for (;;) {
         bool have_child = false;

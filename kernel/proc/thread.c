@@ -41,10 +41,15 @@ struct thread *thread_current(void)
     return t;
 }
 
+void thread_init(void)
+{
+    thread_cache = kmem_cache_create("thread", sizeof(struct thread));
+    if (!thread_cache)
+        panic("thread_init: no kmem_cache");
+}
+
 struct thread *thread_alloc(const char *name)
 {
-    if (!thread_cache)
-        thread_cache = kmem_cache_create("thread", sizeof(struct thread));
     struct thread *t = kmem_cache_alloc(thread_cache);
     if (!t)
         return NULL;

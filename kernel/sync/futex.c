@@ -42,8 +42,9 @@ static err_t futex_key(int *uaddr, paddr_t *key)
     int value;
     if ((uintptr_t)uaddr & 3)
         return ERR_INVAL;
-    if (copy_from_user(&value, uaddr, sizeof(value)) != ERR_OK)
-        return ERR_FAULT;
+    err_t err = copy_from_user(&value, uaddr, sizeof(value));
+    if (err != ERR_OK)
+        return err;
     paddr_t pa;
     struct addrspace *as = &proc_current()->as;
     sleeplock_acquire(&as->lock);

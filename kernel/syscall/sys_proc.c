@@ -89,8 +89,9 @@ long sys_info(void)
             .cow_copies = cow_copy_count,
         };
         shm_stats(&info.shm_regions, &info.shm_pages);
-        if (copy_to_user(uinfo, &info, sizeof(info)) != ERR_OK)
-            return ERR_FAULT;
+        err_t err = copy_to_user(uinfo, &info, sizeof(info));
+        if (err != ERR_OK)
+            return err;
     }
     return ERR_OK;
 }

@@ -2,9 +2,10 @@
  * The kernel's user-memory copy loops. Each instruction that may touch a
  * bad user address has an entry in __ex_table (faulting pc, fixup pc): when
  * such a load or store faults and the fault path cannot fill the page,
- * pgfault_kernel moves sepc to the fixup, which returns -1. This is the
- * Linux __ex_table idea; the kernel never checks a user pointer by walking
- * page tables. The C wrappers (kernel/mm/uaccess.c) check ranges.
+ * pgfault_kernel puts the error (ERR_FAULT or ERR_NOMEM) in a0 and moves
+ * sepc to the fixup, which returns it. This is the Linux __ex_table idea;
+ * the kernel never checks a user pointer by walking page tables. The C
+ * wrappers (kernel/mm/uaccess.c) check ranges.
  *
  * Each helper sets sstatus.SUM (supervisor may touch user pages) on entry
  * and clears it on every way out, the fixup included, so user memory is
@@ -27,7 +28,8 @@
 
     .section .text
 
-/* int __copy_user(void *dst, const void *src, size_t n): 0, or -1 on fault. */
+/* int __copy_user(void *dst, const void *src, size_t n): 0, or the error
+ * of a fault. */
     .globl __copy_user
 __copy_user:
     user_open
@@ -61,7 +63,7 @@ __copy_user:
 
 /* long __strncpy_from_user(char *dst, const char *src, size_t max):
  * the length of the string copied (NUL included in the copy), max if no
- * NUL was found within max bytes, or -1 on fault. */
+ * NUL was found within max bytes, or the error of a fault. */
     .globl __strncpy_from_user
 __strncpy_from_user:
     user_open
@@ -80,5 +82,4 @@ __strncpy_from_user:
     EX(20b, 99f)
 
 99: user_close
-    li a0, -1
-    ret
+    ret                            /* a0: the error, set by pgfault_kernel */
