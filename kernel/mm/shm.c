@@ -230,9 +230,14 @@ static void shm_view_inherited(struct memstore *ms, pid_t pid, struct memregion 
     sleeplock_release(&shm.lock);
 }
 
-static bool shm_inherit(struct memstore *ms)
+/* Fork copies a view unless RS_NOINHERIT; read-only if RS_RDONLY, since
+ * the child is not the creator. */
+static int shm_inherit(struct memstore *ms, int perm)
 {
-    return !(region_of(ms)->flags & RS_NOINHERIT);
+    int flags = region_of(ms)->flags;
+    if (flags & RS_NOINHERIT)
+        return 0;
+    return flags & RS_RDONLY ? perm & ~MEMPERM_W : perm;
 }
 
 static const struct memstore_ops shm_ops = {
