@@ -17,11 +17,11 @@
 
 struct file;
 struct inode;
+struct lineage;
 struct thread;
 
 #define PROC_NAME_LEN 32
 #define SPAWN_ARGS_MAX 256     /* bytes of a spawn string, NUL included */
-#define PROC_ANCESTORS 16      /* ancestors remembered, for RS_FAMILY */
 
 enum proc_state { PROC_UNUSED, PROC_ALIVE, PROC_ZOMBIE };
 
@@ -38,16 +38,12 @@ struct proc {
     struct thread *thread;
     struct file *files[NUM_FILES];   /* fd table; NULL = free */
     struct inode *cwd;
-    /* pids of the parent, grandparent, ... (nearest first) at creation:
-     * RS_FAMILY regions are visible to their creator's descendants even
-     * after the creator exits and they are handed to init. */
-    pid_t ancestors[PROC_ANCESTORS];
-    int nancestors;
+    /* the node of its place in the tree of processes (lineage.h), from
+     * start to exit: RS_FAMILY regions are visible to their creator's
+     * descendants, at any depth, even after those between them exited */
+    struct lineage *lineage;
     long syscalls;                   /* system calls made (syscount) */
 };
-
-/* True if p is the process `pid` or descends from it. */
-bool proc_in_family(struct proc *p, pid_t pid);
 
 void proc_init(void);
 /* Starts /init as pid 1 (called from the first kernel thread). */

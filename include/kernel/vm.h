@@ -71,8 +71,9 @@ err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, b
                    struct memstore *store, offset_t offset, const char *kind,
                    struct memregion **out);
 /* Finds room for size bytes (page multiple) for a view or file mapping:
- * the highest free range below the stack's growth window, above the heap.
- * Caller holds as->lock. ERR_NOMEM if none. */
+ * the highest free range below the stack's growth window, above the heap,
+ * with an unmapped guard page on each side (a store one byte past a view
+ * faults). Caller holds as->lock. ERR_NOMEM if none. */
 err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start);
 /* Removes region r: writes back the pages a shared view of a store that
  * writes back maps writable (memstore.h), calls the store's view_closed
@@ -87,9 +88,11 @@ struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
 /* Copies src into dst for fork. Private pages are shared copy-on-write:
  * read-only in both, one more reference on each frame; with eager, they
  * are copied at once instead (the full-copy fork, kept for comparison in
- * the benchmarks). Shared regions map the same frames either way; those
- * of a store that writes back (file mappings) are left for the child to
- * fault in, so its stores are counted (memstore.h).
+ * the benchmarks). Shared regions map the same frames either way, with
+ * the permission the store's inherit hook grants the child (memstore.h);
+ * those of a store that writes back (file mappings), and those whose
+ * permission the hook lowered, are left for the child to fault in, so its
+ * stores are counted, or refused (memstore.h).
  * ERR_NOMEM leaves dst for as_destroy. */
 err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
 /* Moves the heap break by increment; returns the old break in *old.

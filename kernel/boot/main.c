@@ -16,6 +16,7 @@
 #include <kernel/hartstart.h>
 #include <kernel/shm.h>
 #include <kernel/kmalloc.h>
+#include <kernel/lineage.h>
 #include <kernel/platform.h>
 #include <kernel/plic.h>
 #include <kernel/pmem.h>
@@ -117,6 +118,7 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     vpmap_init();
     sched_init();
     proc_init();
+    lineage_init();
     shm_init();
     futex_init();
     filemap_init();

@@ -76,6 +76,11 @@ void as_unmap_region(struct addrspace *as, struct memregion *r)
     sfence_vma_all();            /* the process runs here: forget the old pages */
 }
 
+/*
+ * Top-down first fit. A candidate must leave a free page on each side,
+ * not only fit: so the byte after every view is a guard that faults,
+ * however earlier views came and went.
+ */
 err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start)
 {
     /* Leave the stack its whole window and one guard page below it. */
@@ -89,7 +94,8 @@ err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start)
             return ERR_NOMEM;
         struct memregion *clash = NULL;
         for (struct memregion *r = as->regions; r; r = r->next)
-            if (r != as->stack && r->start < r->end && candidate < r->end && r->start < candidate + size)
+            if (r != as->stack && r->start < r->end && candidate < r->end + PG_SIZE &&
+                r->start < candidate + size + PG_SIZE)
                 clash = r;
         if (!clash) {
             *start = candidate;
@@ -205,9 +211,10 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
     sleeplock_acquire(&src->lock);
     for (struct memregion *r = src->regions; r && ctx.err == ERR_OK; r = r->next) {
         struct memregion *copy;
-        if (r->store->ops->inherit && !r->store->ops->inherit(r->store))
+        int perm = r->store->ops->inherit ? r->store->ops->inherit(r->store, r->perm) : r->perm;
+        if (perm == 0)
             continue;            /* e.g. an RS_NOINHERIT shared region */
-        ctx.err = as_map_store(dst, r->start, r->end, r->perm, r->shared, r->store, r->offset,
+        ctx.err = as_map_store(dst, r->start, r->end, perm, r->shared, r->store, r->offset,
                                r->kind, &copy);
         if (ctx.err != ERR_OK)
             break;
@@ -219,10 +226,12 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
             r->store->ops->view_inherited(r->store, dst->pid, copy);
         if (eager && !r->shared)
             vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
-        else if (!region_writes_back(r))   /* shared frames as they are; private ones copy-on-write */
+        else if (!region_writes_back(r) && perm == r->perm)
+            /* shared frames as they are; private ones copy-on-write */
             ctx.err = vpmap_copy_range(dst->root, src->root, r->start, r->end, !r->shared);
-        /* else: the child faults the pages in, read-only first, so that its
-         * stores are counted as a new view's (memstore.h) */
+        /* else: the child faults the pages in, with its own permission, and
+         * read-only first in a view of a store that writes back, so that
+         * its stores are counted as a new view's (memstore.h) */
     }
     dst->brk = src->brk;
     /* The parent's writable PTEs just became read-only. Only this hart can

@@ -12,6 +12,7 @@
 #include <kernel/elf.h>
 #include <kernel/file.h>
 #include <kernel/fs.h>
+#include <kernel/lineage.h>
 #include <kernel/pmem.h>
 #include <kernel/riscv.h>
 #include <kernel/sched.h>
@@ -104,15 +105,13 @@ static void inherit_files(struct proc *child, struct proc *parent)
     child->cwd = parent->cwd ? inode_dup(parent->cwd) : fs_root();
 }
 
-/* Makes p the child of parent and lets it run. */
+/* Makes p the child of parent and lets it run; ERR_NOMEM discards p. */
 static int proc_start(struct proc *p, struct proc *parent)
 {
     int pid = p->pid;
-    p->nancestors = 0;
-    if (parent) {
-        p->ancestors[p->nancestors++] = parent->pid;
-        for (int i = 0; i < parent->nancestors && p->nancestors < PROC_ANCESTORS; i++)
-            p->ancestors[p->nancestors++] = parent->ancestors[i];
+    if (!(p->lineage = lineage_new(parent ? parent->lineage : NULL))) {
+        proc_discard(p);
+        return ERR_NOMEM;
     }
     spinlock_acquire(&ptable_lock);
     p->parent = parent;
@@ -238,7 +237,8 @@ void proc_start_init(void)
     p->files[1] = file_dup(console);
     p->cwd = fs_root();
     initproc = p;
-    proc_start(p, NULL);
+    if (proc_start(p, NULL) < 0)
+        panic("no memory for init");
 }
 
 int proc_spawn(const char *args)
@@ -335,6 +335,7 @@ void proc_exit(int status)
     vpmap_activate(vpmap_kernel_root());
     as_destroy(&p->as);
     shm_exit(p->pid);                      /* after its views went with the address space */
+    lineage_exit(p->lineage);
 
     spinlock_acquire(&ptable_lock);
     for (int i = 0; i < NPROC; i++)
@@ -351,14 +352,4 @@ void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc)
     struct proc *p = proc_current();
     kprintf("killed: pid %d (%s): %s at 0x%lx, pc 0x%lx\n", p->pid, p->name, cause, addr, pc);
     proc_exit(-1);
-}
-
-bool proc_in_family(struct proc *p, pid_t pid)
-{
-    if (p->pid == pid)
-        return true;
-    for (int i = 0; i < p->nancestors; i++)
-        if (p->ancestors[i] == pid)
-            return true;
-    return false;
 }
