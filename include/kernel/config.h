@@ -9,7 +9,6 @@
 #define PG_SHIFT 12
 #define PG_SIZE (1UL << PG_SHIFT)
 #define KSTACK_PAGES 4         /* kernel stack of each thread, 16 KiB */
-#define NPROC 256              /* process table slots */
 #define TIMER_HZ 100           /* scheduler ticks per second */
 
 #define pg_round_up(a) (((a) + PG_SIZE - 1) & ~(PG_SIZE - 1))

@@ -61,7 +61,7 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     pmem_init(platform.ram_start, platform.ram_end, kmap_v2p(__kernel_end));
     pmem_reserve(platform.fdt_start, platform.fdt_end);
     kmalloc_init();
-    vpmap_init();
+    vpmap_kstack_init();
     sched_init();
     proc_init();
     shm_init();
