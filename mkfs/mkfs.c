@@ -17,13 +17,13 @@
  *   the rest        data: directories, files, indirect blocks
  *
  * Files are written contiguously, in argument order, so the root directory
- * lists them in that order (API.md wants README, largefile, smallfile
- * first; the Makefile passes them so). The check recomputes everything a
- * mounted file system relies on: every block in use is reachable exactly
- * once and marked in the bitmap (and nothing else is), every directory entry
- * names a live inode, every directory has the right "." and "..", no
- * directory has two names, and every link count is the number of entries
- * naming the inode.
+ * lists them in that order (API.md wants README, largefile, smallfile,
+ * testfile first; the Makefile passes them so). The check recomputes
+ * everything a mounted file system relies on: every block in use is
+ * reachable exactly once and marked in the bitmap (and nothing else is),
+ * every directory entry names a live inode, every directory has the right
+ * "." and "..", no directory has two names, and every link count is the
+ * number of entries naming the inode.
  *
  * The check reads the image the way the next boot will mount it. A power
  * cut may leave two things the kernel repairs at mount, and the check
@@ -40,7 +40,7 @@
  *
  * Built with the host compiler and -DOSV_HOST_TOOL (see the Makefile).
  */
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <kernel/sfs.h>
 
 #include <stdarg.h>

@@ -38,6 +38,8 @@
 // test: timeout=300
 #include "shmlib.h"
 #include <lib/sync.h>
+#include <lib/bench.h>
+#include <lib/stddef.h>
 
 #define TOTAL (32UL << 20)
 #define CHUNK (64UL << 10)

@@ -20,6 +20,7 @@
  * repetition forks a writable heap, as the first one does.
  */
 #include "vmlib.h"
+#include <lib/bench.h>
 
 #define MiB (1024L * 1024)
 #define MAX_REPS 15

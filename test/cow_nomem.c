@@ -15,6 +15,7 @@
  */
 // test: expect-killed=1 timeout=90
 #include "vmlib.h"
+#include <lib/bench.h>
 
 #define SPARE 1024            /* frames left free after the fill (4 MiB) */
 #define SQUEEZE 40            /* free frames in the last part */

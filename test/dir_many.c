@@ -12,6 +12,8 @@
  */
 // test: timeout=120
 #include "testlib.h"
+#include <lib/stdio-ext.h>
+#include <lib/string-ext.h>
 
 #define D "/many"
 #define NFILES 300

@@ -7,6 +7,8 @@
  * was made by fork or by spawn (which passes the value as an argument).
  */
 #include "testlib.h"
+#include <lib/stdio-ext.h>
+#include <lib/stddef.h>
 
 static const int values[] = {
     0, 1, 2, 42, 127, 128, 255, 256, 257, 1000, 65535, 65536,

@@ -6,12 +6,14 @@
  * ERR_INVAL for read, write, close, fstat and readdir. Bad pointers (NULL,
  * kernel addresses, unmapped user addresses, read-only text for a buffer
  * the kernel writes, and buffers or strings that run off the end of the
- * stack mapping) are ERR_FAULT for open, read, write, fstat and readdir.
+ * stack mapping) are ERR_FAULT for open, read, write, fstat and readdir
+ * (fstat of the console too, which is ERR_INVAL only with a good pointer).
  * open with flags other than one access mode plus optional FS_CREAT is
  * ERR_INVAL; readdir on a file is ERR_FTYPE. Afterwards everything still
  * works. The tests that scribble on the top of the stack run in a child.
  */
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define TEXT ((uintptr_t)main)
 
@@ -115,6 +117,8 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < NELEM(bad_out); i++) {
         if (fstat(fd, (struct stat *)bad_out[i]) != ERR_FAULT)
             error("fstat into %p was not ERR_FAULT", (void *)bad_out[i]);
+        if (fstat(1, (struct stat *)bad_out[i]) != ERR_FAULT)  /* before ERR_INVAL */
+            error("fstat of the console into %p was not ERR_FAULT", (void *)bad_out[i]);
         if (readdir(dir, (struct dirent *)bad_out[i]) != ERR_FAULT)
             error("readdir into %p was not ERR_FAULT", (void *)bad_out[i]);
     }

@@ -16,6 +16,7 @@
  */
 // test: timeout=300
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define F "/large_file"
 #define SIZE (5 * 1024 * 1024 + 1234)

@@ -16,6 +16,7 @@
  * Everything lives under /fnames, removed at the end.
  */
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define D "/fnames"
 #define N27 "abcdefghijklmnopqrstuvwxyz0"      /* 27 bytes: the longest name */

@@ -12,6 +12,7 @@
  */
 // test: timeout=120
 #include "testlib.h"
+#include <lib/stdio-ext.h>
 
 #define D "/nores"
 #define MAXFILES 1100

@@ -11,6 +11,9 @@
  * The file is removed at the end.
  */
 #include "testlib.h"
+#include <lib/stdio-ext.h>
+#include <lib/string-ext.h>
+#include <lib/stddef.h>
 
 #define F "/foffsets_file"
 #define RECORDS 100

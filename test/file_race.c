@@ -13,6 +13,7 @@
  */
 // test: timeout=60
 #include "testlib.h"
+#include <lib/stdio-ext.h>
 
 #define D "/race"
 #define NAMES 40

@@ -1,15 +1,17 @@
 /*
  * file_read: open/read/fstat/close on the files every image starts with.
  *
- * README (a short banner), largefile (20480 bytes of 'a') and smallfile
- * ("aaaaaaaaaabbbbbbbbbbccccc\n") are read whole, in odd-sized chunks that
- * cross disk-block and page boundaries, and into fresh bss pages that the
- * kernel's copy-out must fault in. fstat reports type, size and inode;
+ * README (a banner of exactly 150 bytes, as osv's), largefile (20480
+ * bytes of 'a'), smallfile ("aaaaaaaaaabbbbbbbbbbccccc\n") and testfile
+ * ("abcdef\n") are read whole, in odd-sized chunks that cross disk-block
+ * and page boundaries, and into fresh bss pages that the kernel's copy-out
+ * must fault in. fstat reports type, size and inode;
  * paths with ".", ".." and no leading "/" reach the same inode; two opens
  * have independent offsets; open returns the lowest free fd; a process can
  * open NUM_FILES files in all and gets ERR_NOMEM past that.
  */
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define LARGE 20480
 #define SMALL "aaaaaaaaaabbbbbbbbbbccccc\n"
@@ -80,15 +82,22 @@ int main(int argc, char **argv)
         error("read wrote past what it returned");
     expect(close(fd), ERR_OK);
 
-    /* README: a non-empty text file. */
+    /* README: a text file of exactly 150 bytes, as osv's. */
     fd = open_ok("/README", FS_RDONLY);
     expect(fstat(fd, &st), ERR_OK);
     expect(st.ftype, FTYPE_FILE);
-    assert(st.size > 0 && st.size < 4096);
+    expect(st.size, 150);
     expect(read(fd, buf, sizeof(buf)), st.size);
     for (size_t i = 0; i < st.size; i++)
         if (buf[i] == '\0')
             error("README has a NUL at %d", (int)i);
+    expect(close(fd), ERR_OK);
+
+    /* testfile: exact contents. */
+    fd = open_ok("/testfile", FS_RDONLY);
+    expect(read(fd, buf, sizeof(buf)), 7);
+    if (memcmp(buf, "abcdef\n", 7) != 0)
+        error("testfile contents differ: '%.7s'", buf);
     expect(close(fd), ERR_OK);
 
     /* Different files have different inodes; one file by many paths. */
@@ -110,9 +119,8 @@ int main(int argc, char **argv)
     expect(stat_of("/..").inode_num, root);
     expect(stat_of("..").inode_num, root);
 
-    /* The console is a device. */
-    expect(fstat(1, &st), ERR_OK);
-    expect(st.ftype, FTYPE_DEV);
+    /* The console is a device: fstat describes only files and directories. */
+    expect(fstat(1, &st), ERR_INVAL);
 
     /* Files that are not there. */
     expect(open("/no_such_file", FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);

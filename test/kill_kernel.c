@@ -10,6 +10,7 @@
  */
 // test: expect-killed=9
 #include "testlib.h"
+#include <lib/stddef.h>
 
 static const struct {
     uintptr_t addr;

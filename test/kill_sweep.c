@@ -20,6 +20,8 @@
  */
 // test: expect-killed=131 timeout=60
 #include "vmlib.h"
+#include <lib/layout.h>
+#include <lib/stddef.h>
 
 #define KILLS 131                 /* must match expect-killed above */
 #define GiB (1UL << 30)

@@ -10,6 +10,7 @@
  */
 // test: expect-killed=9
 #include "testlib.h"
+#include <lib/stddef.h>
 
 static long data_word = 0x13;            /* .data: readable, writable, not executable */
 

@@ -1,8 +1,10 @@
 /*
  * pipe_basic: what a pipe promises, one rule at a time.
  *
- * pipe() gives a read end and a write end (fstat: FTYPE_DEV); the wrong
- * direction is ERR_INVAL and readdir is ERR_FTYPE; a bad fds pointer is
+ * pipe() gives a read end and a write end (fstat: ERR_INVAL, as for any
+ * device); the wrong direction moves 0
+ * bytes (osv's answer for an fd not open that way) and readdir is
+ * ERR_FTYPE; a bad fds pointer is
  * ERR_FAULT and leaves no fd behind. A read returns what is there without
  * waiting for more; the buffer holds at least a page (a 4096-byte write
  * with no reader must not block: if it does, this test times out). A
@@ -15,6 +17,7 @@
  * pipe that is not freed when its last end closes.
  */
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define FLAG "/pipe_basic_flag"
 #define BIG (64 * 1024)
@@ -56,12 +59,10 @@ int main(int argc, char **argv)
 
     /* ---- the ends and their directions ---- */
     new_pipe(p);
-    expect(fstat(p[0], &st), ERR_OK);
-    expect(st.ftype, FTYPE_DEV);
-    expect(fstat(p[1], &st), ERR_OK);
-    expect(st.ftype, FTYPE_DEV);
-    expect(read(p[1], buf, 1), ERR_INVAL);
-    expect(write(p[0], "x", 1), ERR_INVAL);
+    expect(fstat(p[0], &st), ERR_INVAL);           /* osv: files and directories only */
+    expect(fstat(p[1], &st), ERR_INVAL);
+    expect(read(p[1], buf, 1), 0);
+    expect(write(p[0], "x", 1), 0);
     expect(readdir(p[0], &de), ERR_FTYPE);
     expect(readdir(p[1], &de), ERR_FTYPE);
     expect(write(p[1], "x", 0), 0);

@@ -11,6 +11,7 @@
  */
 // test: timeout=60
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define TOTAL (1024 * 1024)
 #define BUF (20 * 1024)

@@ -17,6 +17,7 @@
  */
 // test: timeout=90
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define WRITERS 4
 #define RECORDS 150

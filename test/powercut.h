@@ -27,6 +27,9 @@
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/usyscall.h>
+#include <lib/stdio-ext.h>
+#include <stdbool.h>
+#include <lib/test.h>
 
 #define PC_LANES 2
 #define PC_MAX_STEPS 256

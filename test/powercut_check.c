@@ -23,6 +23,7 @@
 // test: helper
 #include <lib/test.h>
 #include "powercut.h"
+#include <lib/string-ext.h>
 
 #define MAX_ENTRIES 512
 #define CHUNK (64 * 1024)

@@ -19,6 +19,7 @@
 // test: helper
 #include <lib/test.h>
 #include "powercut.h"
+#include <lib/string-ext.h>
 
 #define BUF_BYTES (200 * 1024)
 

@@ -1,14 +1,15 @@
 /*
  * readdir_root: the root directory as osv programs expect to find it.
  *
- * readdir on "/" reports README, largefile and smallfile first, in that
- * order, then the programs (init, sh, ls, cat, echo, free, this test);
+ * readdir on "/" reports README, largefile, smallfile and testfile first,
+ * in that order, then the programs (init, sh, ls, cat, echo, free, this test);
  * never "." or ".."; each name non-empty, NUL-terminated within FNAME_LEN,
  * without '/', and not repeated; then ERR_END, and ERR_END again. Each
  * entry's inode_num is the one fstat gives for that name. "." and "/.."
  * list the same directory; two fds on it walk it independently.
  */
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define MAX_ENTRIES 512
 
@@ -60,7 +61,7 @@ int main(int argc, char **argv)
 
     list("/");
     printf("readdir_root: %d entries in /\n", nentries);
-    if (nentries < 3)
+    if (nentries < 4)
         error("only %d entries in /", nentries);
 
     /* Every name is a proper name. */
@@ -82,9 +83,9 @@ int main(int argc, char **argv)
                 error("'%s' listed twice", d->name);
     }
 
-    /* The three files first, in order. */
-    static const char *first[] = {"README", "largefile", "smallfile"};
-    for (int i = 0; i < 3; i++)
+    /* The four files first, in order. */
+    static const char *first[] = {"README", "largefile", "smallfile", "testfile"};
+    for (unsigned i = 0; i < NELEM(first); i++)
         if (strcmp(entries[i].name, first[i]) != 0)
             error("entry %d is '%s', expected '%s'", i, entries[i].name, first[i]);
 
@@ -135,6 +136,10 @@ int main(int argc, char **argv)
     expect(strcmp(d.name, "README"), 0);
     expect(readdir(a, &d), ERR_OK);
     expect(strcmp(d.name, "smallfile"), 0);
+    expect(readdir(b, &d), ERR_OK);
+    expect(strcmp(d.name, "largefile"), 0);
+    expect(readdir(a, &d), ERR_OK);
+    expect(strcmp(d.name, "testfile"), 0);
     expect(close(a), ERR_OK);
     expect(close(b), ERR_OK);
 

@@ -84,9 +84,14 @@ of detail under the PASS line):
                 page fault gdb must stop at and print decoded.
     mmap_persist
                 boots, runs test/mmap_persist_write (shared and private file
-                mappings, one shared mapping still live at halt), `quit`,
-                boots on the same image and runs test/mmap_persist_check: the
-                shared writes are in the file, the private ones are not.
+                mappings, several still live at halt, and write()s into
+                pages they map), `quit`, boots on the same image and runs
+                test/mmap_persist_check: the shared stores and the write()s
+                are in the file, the private stores are not.
+    qemu_test_fifo, qemu_pipe_script, qemu_kill_make
+                drive the Makefile's qemu targets as graders and scripts do
+                (test/make_targets.py): osv's FIFO pair, a 10 KiB script on
+                a stdin held open, make killed by a signal.
 """
 
 import argparse
@@ -102,6 +107,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import make_targets
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_DIR = os.path.join(ROOT, "test")
@@ -228,7 +235,10 @@ def scenarios():
     for name, method in (("durability", "scenario_durability"),
                          ("powercut", "scenario_powercut"),
                          ("gdb_pagefault", "scenario_gdb_pagefault"),
-                         ("mmap_persist", "scenario_mmap_persist")):
+                         ("mmap_persist", "scenario_mmap_persist"),
+                         ("qemu_test_fifo", "scenario_qemu_test_fifo"),
+                         ("qemu_pipe_script", "scenario_qemu_pipe_script"),
+                         ("qemu_kill_make", "scenario_qemu_kill_make")):
         t = Test(name, None)
         t.scenario = method
         out.append(t)
@@ -748,9 +758,10 @@ class Runner:
 
     def scenario_mmap_persist(self, test):
         # File mappings across a reboot: test/mmap_persist_write changes a
-        # file through shared and private mappings (one still mapped when
-        # the machine halts), `quit` halts, and after a boot on the same
-        # image test/mmap_persist_check finds exactly the shared writes.
+        # file through shared and private mappings and write()s (several
+        # mappings still live when the machine halts), `quit` halts, and
+        # after a boot on the same image test/mmap_persist_check finds
+        # exactly the shared stores and the write()s.
         image = self.scenario_image()
         for step, program in (("1-write", "mmap_persist_write"), ("2-check", "mmap_persist_check")):
             m = self.boot_on(image, "mmap_persist-" + step)
@@ -783,6 +794,15 @@ class Runner:
         if r.returncode != 0 or "passed gdb_pagefault" not in out:
             return "gdb_pagefault.py failed", out
         return None, None
+
+    def scenario_qemu_test_fifo(self, test):
+        return make_targets.scenario_qemu_test_fifo(self.detail)
+
+    def scenario_qemu_pipe_script(self, test):
+        return make_targets.scenario_qemu_pipe_script(self.detail)
+
+    def scenario_qemu_kill_make(self, test):
+        return make_targets.scenario_qemu_kill_make(self.detail)
 
     def scenario_durability(self, test):
         image = self.scenario_image()

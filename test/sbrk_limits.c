@@ -1,12 +1,14 @@
 /*
  * sbrk_limits: every way sbrk can fail gives (void *)ERR_NOMEM and changes
  * nothing: the break (sbrk(0) before and after), the free frames and the
- * heap's contents stay as they were.
+ * heap's contents stay as they were. Shrinking below the start of the heap
+ * changes nothing too, but is no failure: osv treats it as sbrk(0), so it
+ * returns the current break.
  *
  * Failures: growth by more pages than there are free frames (one call of
- * 2 GiB, and one of free_pages + 1 pages); shrinking below the start of the
- * heap (by 1 byte, by a page, by INT_MIN, and by more than was grown);
- * and growth into the stack's 10-page window at the top of user space.
+ * 2 GiB, and one of free_pages + 1 pages) and growth into the stack's
+ * 10-page window at the top of user space. Below the start: by 1 byte, by
+ * a page, by INT_MIN, and by more than was grown.
  * The last one needs the heap to span nearly all of the 256 GiB of Sv39
  * user space; sbrk only reserves, so a child does that in 128 MiB steps,
  * checks that the heap's top page and the stack's lowest page both still
@@ -15,25 +17,36 @@
  */
 // test: timeout=60
 #include "vmlib.h"
+#include <lib/layout.h>
 
 #define INT_MAX 0x7fffffff
 #define INT_MIN (-INT_MAX - 1)
 #define STEP (128L * 1024 * 1024)
 #define STACK_WINDOW (USTACK_UPPERBOUND - USTACK_PAGES * PAGE)
 
-/* sbrk(increment) must fail and change nothing. */
-static void sbrk_fails(long increment, const char *what)
+/* sbrk(increment) must return want (ERR_NOMEM, or the break) and change nothing. */
+static void sbrk_changes_nothing(long increment, void *want, const char *what)
 {
     char *brk = sbrk(0);
     long f = free_pages();
     void *got = sbrk((int)increment);
-    if (got != (void *)ERR_NOMEM)
-        error("%s: sbrk(%ld) = %p, expected ERR_NOMEM", what, increment, got);
+    if (got != want)
+        error("%s: sbrk(%ld) = %p, expected %p", what, increment, got, want);
     if ((char *)sbrk(0) != brk)
-        error("%s: failed sbrk(%ld) moved the break from %p to %p", what, increment, brk,
-              sbrk(0));
+        error("%s: sbrk(%ld) moved the break from %p to %p", what, increment, brk, sbrk(0));
     if (free_pages() != f)
-        error("%s: failed sbrk(%ld): free_pages %ld -> %ld", what, increment, f, free_pages());
+        error("%s: sbrk(%ld): free_pages %ld -> %ld", what, increment, f, free_pages());
+}
+
+static void sbrk_fails(long increment, const char *what)
+{
+    sbrk_changes_nothing(increment, (void *)ERR_NOMEM, what);
+}
+
+/* A shrink below the heap's start is sbrk(0). */
+static void sbrk_below_start(long increment, const char *what)
+{
+    sbrk_changes_nothing(increment, sbrk(0), what);
 }
 
 /* In a child: grow the heap up to the stack window, which must stop it. */
@@ -75,14 +88,14 @@ int main(int argc, char **argv)
     char *start = sbrk(0);
 
     /* Below the start of the heap. */
-    sbrk_fails(-1, "shrink below the heap start by 1");
-    sbrk_fails(-(long)PAGE, "shrink below the heap start by a page");
-    sbrk_fails(INT_MIN, "sbrk(INT_MIN)");
+    sbrk_below_start(-1, "shrink below the heap start by 1");
+    sbrk_below_start(-(long)PAGE, "shrink below the heap start by a page");
+    sbrk_below_start(INT_MIN, "sbrk(INT_MIN)");
     char *p = heap_pages(3);
     write_pages(p, 3, 7);
-    sbrk_fails(-(long)(p + 3 * PAGE - start) - 1, "shrink by one byte more than the heap");
-    sbrk_fails(-4 * (long)PAGE - 8, "shrink by more than the heap");
-    sbrk_fails(INT_MIN, "sbrk(INT_MIN) with a heap");
+    sbrk_below_start(-(long)(p + 3 * PAGE - start) - 1, "shrink by one byte more than the heap");
+    sbrk_below_start(-4 * (long)PAGE - 8, "shrink by more than the heap");
+    sbrk_below_start(INT_MIN, "sbrk(INT_MIN) with a heap");
     expect(check_pages(p, 3, 7), 0);
 
     /* Past the free frames. */
@@ -100,7 +113,7 @@ int main(int argc, char **argv)
     /* Exactly to the start is fine; then 1 byte further is not. */
     heap_set_break(start);
     expect(sbrk(0), start);
-    sbrk_fails(-1, "shrink below the heap start after shrinking to it");
+    sbrk_below_start(-1, "shrink below the heap start after shrinking to it");
 
     /* The address-space limit, in a child (its exit frees the huge heap). */
     expect(child_status(fill_address_space), 0);

@@ -2,9 +2,10 @@
  * sh_script: the shell run on script files, its output compared exactly.
  *
  * For each case the test writes a script, runs /sh with the script as fd 0
- * and a fresh output file as fds 1 and 2 (so error messages are captured
- * too), waits for it (sh exits at the end of its input) and compares the
- * output file with the expected text. The shell prints its "$ " prompt
+ * and a fresh output file as fd 1 and nothing else open, as init starts it
+ * (error messages go to fd 1 too: osv programs have no fd 2 until they
+ * open something), waits for it (sh exits at the end of its input) and
+ * compares the output file with the expected text. The shell prints its "$ " prompt
  * before reading every line, also from a script, so the expected texts
  * hold one "$ " per script line and a last one at the end of input.
  *
@@ -13,7 +14,10 @@
  * file); cd (relative, absolute, none = "/", errors) and ls inside the new
  * directory; grep, wc, mkdir, rm and ln with their error messages;
  * comments, blank lines, a '#' inside a word; the messages for an unknown
- * command, a missing input file and syntax errors; and '&': the shell does
+ * command, a missing input file and syntax errors, and where they go in a
+ * pipeline or with '>' (the stage's fd 1); nothing shown for a non-zero
+ * exit status (echo exits with its argc); a command's first open is fd 2
+ * whether it runs alone, redirected or in a pipeline; and '&': the shell does
  * not wait for a background job (the job here waits for a file the test
  * creates only after the shell has exited), the job still runs to its end,
  * and it is not left to the test as a child (init reaps it; the runner's
@@ -22,6 +26,7 @@
  */
 // test: timeout=90
 #include "testlib.h"
+#include <lib/stddef.h>
 
 #define D "/sh_t"
 #define WORDS "apple\nbanana\ncherry\nbandana\n"      /* 4 lines, 28 bytes */
@@ -176,6 +181,26 @@ static const struct {
      "$ sh: syntax error: empty command\n"
      "$ last\n"
      "$ "},
+    {"fds: a command's first open, and where errors go",
+     "sh_script firstfd\n"
+     "sh_script firstfd < words > o6\n"
+     "cat o6\n"
+     "echo x | sh_script firstfd | cat\n"
+     "nosuchcmd | wc\n"
+     "nosuchcmd > o7\n"
+     "cat o7\n"
+     "cat nofile | wc\n"
+     "rm o6 o7\n",
+     "$ first open 2\n"
+     "$ "
+     "$ first open 2\n"
+     "$ first open 2\n"
+     "$ 1 5 33\n"
+     "$ "
+     "$ sh: nosuchcmd: command not found\n"
+     "$ 1 6 36\n"
+     "$ "
+     "$ "},
 };
 
 static char out[4096];
@@ -199,8 +224,8 @@ static const char *show(const char *s, int which)
     return o;
 }
 
-/* Runs sh with fd 0 = script, fds 1 and 2 = out (made anew); returns its
- * exit status. */
+/* Runs sh with fd 0 = script, fd 1 = out (made anew) and no other fd;
+ * returns its exit status. */
 static int run_sh(const char *script, const char *outpath)
 {
     remove_file(outpath);
@@ -208,25 +233,21 @@ static int run_sh(const char *script, const char *outpath)
     if (pid < 0)
         error("fork = %d", pid);
     if (pid == 0) {
-        /* close + open takes the lowest fd: 0, then 1; dup gives 2 */
+        /* close + open takes the lowest fd: 0, then 1 */
         close(0);
         if (open(script, FS_RDONLY, EMPTY_MODE) != 0)
             exit(101);
         close(1);
         if (open(outpath, FS_WRONLY | FS_CREAT, EMPTY_MODE) != 1)
             exit(102);
-        close(2);
-        if (dup(1) != 2)
-            exit(103);
         int sh = spawn("sh");
         if (sh < 0)
-            exit(104);
+            exit(103);
         close(0);
         close(1);
-        close(2);
         int status = -1;
         if (wait(sh, &status) != sh)
-            exit(105);
+            exit(104);
         exit(status);
     }
     int status = -1;
@@ -252,6 +273,14 @@ static void await_file(const char *path, const char *want)
     error("the background job never wrote '%s' to %s", show(want, 0), path);
 }
 
+/* Run by a script as "sh_script firstfd": prints the fd its first open
+ * gets. */
+static int firstfd(void)
+{
+    printf("first open %d\n", open("words", FS_RDONLY, EMPTY_MODE));
+    return 0;
+}
+
 /* Spawned by a script as "sh_script bgjob": waits (up to a minute) for the
  * file "go", then writes "done". */
 static int bgjob(void)
@@ -274,7 +303,8 @@ static int bgjob(void)
 static void cleanup(void)
 {
     static const char *names[] = {
-        "sub/f", "sub", "d1/d2", "d1", "o1", "o2", "o3", "o4", "o5", "go", "done", "bgout",
+        "sub/f", "sub", "d1/d2", "d1", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "go", "done",
+        "bgout",
         "script", "out", "words",
     };
     for (unsigned i = 0; i < NELEM(names); i++)
@@ -285,6 +315,8 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "bgjob") == 0)
         return bgjob();
+    if (argc == 2 && strcmp(argv[1], "firstfd") == 0)
+        return firstfd();
 
     mkdir(D);                               /* may exist from an earlier run */
     expect(chdir(D), ERR_OK);               /* sh starts here too */

@@ -9,6 +9,10 @@
  * shell runs only the Nth group, when one needs looking into.
  */
 #include "shmlib.h"
+#include <lib/string-ext.h>
+#include <lib/mman.h>
+#include <lib/layout.h>
+#include <lib/stddef.h>
 
 static const uintptr_t bad[] = BAD_POINTERS;
 

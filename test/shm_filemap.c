@@ -10,13 +10,14 @@
  *     in the file after munmap or exit, not in a fork child's copy, not in
  *     a shared mapping);
  *   - offsets: a mapping from offset PAGE starts at the file's PAGE.
- * The part across a reboot (MAP_SHARED writes on disk after halt) needs
- * the runner's reboot support: see the shm notes for the lead.
+ * Coherence with read()/write() while mapped is mmap_coherent; the part
+ * across a reboot (writes on disk after halt) is the mmap_persist scenario.
  * Killed on purpose: a store through a read-only shared mapping, and a
  * process killed with a dirty shared mapping.
  */
 // test: expect-killed=2
 #include "shmlib.h"
+#include <lib/mman.h>
 
 #define DATA_PATH "/fm.data"
 #define FSIZE (2 * PAGE + 2048)    /* the last page is half file, half beyond */
@@ -28,13 +29,7 @@ static char content(size_t i)
 
 static void make_data_file(void)
 {
-    static char buf[FSIZE];
-    for (size_t i = 0; i < FSIZE; i++)
-        buf[i] = content(i);
-    remove_file(DATA_PATH);
-    int fd = open_ok(DATA_PATH, FS_RDWR | FS_CREAT);
-    write_all(fd, buf, FSIZE);
-    expect(close(fd), ERR_OK);
+    make_file_of(DATA_PATH, FSIZE, content);
 }
 
 /* The byte at off of the file, by read(). */

@@ -15,6 +15,7 @@
  */
 // test: expect-killed=2
 #include "shmlib.h"
+#include <lib/string-ext.h>
 
 static void noinherit(void)
 {

@@ -12,6 +12,7 @@
  * (Error codes for bad arguments are in shm_errors.)
  */
 #include "shmlib.h"
+#include <lib/stddef.h>
 
 static void again_and_timeouts(void)
 {

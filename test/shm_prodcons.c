@@ -5,6 +5,7 @@
  * docs/shm.md (keep the two identical) and a test: every message must
  * arrive once, in order, intact, and the region must be gone at the end.
  */
+#include <lib/shm.h>
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/sync.h>

@@ -19,6 +19,8 @@
  */
 // test: cpus=4 timeout=90
 #include "shmlib.h"
+#include <lib/mman.h>
+#include <lib/stddef.h>
 
 #define SECONDS 8
 #define WORKERS 8

@@ -6,6 +6,8 @@
  */
 #include "testlib.h"
 #include <lib/sync.h>
+#include <lib/shm.h>
+#include <lib/mman.h>
 
 struct shared {
     mutex_t lock;

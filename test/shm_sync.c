@@ -14,6 +14,7 @@
 // test: cpus=4 timeout=60
 #include "shmlib.h"
 #include <lib/sync.h>
+#include <lib/bench.h>
 
 struct shared {
     mutex_t m;

@@ -37,6 +37,9 @@
 #define _TEST_SHMLIB_H_
 
 #include "testlib.h"
+#include <lib/shm.h>
+#include <lib/futex.h>
+#include <stdbool.h>
 
 #define SHM_LIMIT_SIZE (64UL << 20)     /* SHM_MAX_SIZE: bytes per region */
 #define SHM_LIMIT_TOTAL_PAGES 16384     /* SHM_MAX_TOTAL_PAGES: all regions */

@@ -10,6 +10,7 @@
  * directory or an empty line fails without harm.
  */
 #include "testlib.h"
+#include <lib/string-ext.h>
 
 #define NAME "spawn_args"
 
@@ -79,8 +80,9 @@ int main(int argc, char **argv)
     /* Repeated and trailing spaces separate words; they are not words. */
     expect(run(NAME "  check   a  aa "), 4 * 2);
 
-    /* Another program, with arguments, found under '/'. */
-    expect(run("echo spawn_args: echo runs"), 0);
+    /* Another program, with arguments, found under '/': echo exits with
+     * its argument count, argc. */
+    expect(run("echo spawn_args: echo runs"), 4);
 
     /* Several spawned children at once, reaped with wait(-1). */
     int pids[6];

@@ -11,6 +11,7 @@
  */
 // test: expect-killed=2
 #include "testlib.h"
+#include <lib/layout.h>
 
 #define PAGE 4096
 #define BIG_PAGES 8           /* plus the frames above it: within 10 pages */

@@ -16,6 +16,7 @@
  */
 // test: expect-killed=6
 #include "vmlib.h"
+#include <lib/layout.h>
 
 #define LIMIT 10                           /* stack pages (API.md) */
 #define STACK_PAGE(k) ((char *)USTACK_UPPERBOUND - (k) * PAGE)   /* k = 1: the top page */

@@ -9,6 +9,8 @@
  */
 #include "testlib.h"
 #include <lib/syscall-num.h>
+#include <lib/syscall-num-ext.h>     /* SYS_MAX */
+#include <lib/stddef.h>
 
 static long raw_syscall(long number, long arg0, long arg1)
 {

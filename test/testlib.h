@@ -21,6 +21,8 @@
  *   write_all, read_all,        write or read everything; create a file
  *   make_file, read_file,       with a text; read a whole file; unlink (or
  *   remove_file                 rmdir) if present
+ *   make_file_of(path, n, byte) create a file of n bytes, byte i byte(i)
+ *   write_at(path, off, d, n)   write() n bytes at off through a fresh fd
  *
  * The helpers report failures with error(), whose line number is then the
  * helper's; their messages name the call and the path to make up for it.
@@ -210,6 +212,39 @@ static inline void make_file(const char *path, const char *text)
     remove_file(path);
     int fd = open_ok(path, FS_WRONLY | FS_CREAT);
     write_all(fd, text, strlen(text));
+    expect(close(fd), ERR_OK);
+}
+
+/* Makes path a file of size bytes, byte i being byte(i) (an old file is
+ * removed first). */
+static inline void make_file_of(const char *path, size_t size, char (*byte)(size_t i))
+{
+    char buf[512];
+    remove_file(path);
+    int fd = open_ok(path, FS_WRONLY | FS_CREAT);
+    for (size_t done = 0; done < size;) {
+        size_t n = size - done < sizeof(buf) ? size - done : sizeof(buf);
+        for (size_t i = 0; i < n; i++)
+            buf[i] = byte(done + i);
+        write_all(fd, buf, n);
+        done += n;
+    }
+    expect(close(fd), ERR_OK);
+}
+
+/* write() of n bytes of data at off of path. There is no lseek: a fresh fd
+ * reads its way to off, which must be at most the file's size. */
+static inline void write_at(const char *path, size_t off, const void *data, size_t n)
+{
+    char skip[512];
+    int fd = open_ok(path, FS_RDWR);
+    for (size_t done = 0; done < off;) {
+        size_t m = off - done < sizeof(skip) ? off - done : sizeof(skip);
+        if (read_all(fd, skip, m) != m)
+            error("write_at(\"%s\", %ld): the file ends before", path, (long)off);
+        done += m;
+    }
+    write_all(fd, data, n);
     expect(close(fd), ERR_OK);
 }
 

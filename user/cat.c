@@ -1,11 +1,13 @@
 /*
  * cat: copies each named file to fd 1 in turn, or fd 0 when there is no
  * argument (so it works at the end of a pipeline). Exit status 1 if some
- * file could not be read; the message, with the error code, goes to fd 2
- * (the console, inherited from init) so it does not mix with the data.
+ * file could not be read; the message, with the error code, goes to fd 1
+ * with the data: as in osv, a program has only fds 0 and 1 from init (its
+ * first open gets 2), so there is no separate error output.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
+#include <lib/stdio-ext.h>
 
 static char buf[512];
 
@@ -34,13 +36,13 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         int fd = open(argv[i], FS_RDONLY, EMPTY_MODE);
         if (fd < 0) {
-            fdprintf(2, "cat: %s: cannot open (error %d)\n", argv[i], fd);
+            printf("cat: %s: cannot open (error %d)\n", argv[i], fd);
             status = 1;
             continue;
         }
         int err = copy(fd);
         if (err != ERR_OK) {
-            fdprintf(2, "cat: %s: read failed (error %d)\n", argv[i], err);
+            printf("cat: %s: read failed (error %d)\n", argv[i], err);
             status = 1;
         }
         close(fd);

@@ -6,12 +6,14 @@
  * printed with one. Lines may be of any length (the line buffer grows).
  * Exit status as in Unix: 0 if a line matched, 1 if none did, 2 if a file
  * could not be read (the message "grep: FILE: ..." with the error code
- * goes to fd 2).
+ * goes to fd 1: osv programs have no separate error output).
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/malloc.h>
+#include <lib/stdio-ext.h>
+#include <stdbool.h>
 
 static const char *word;
 static size_t wordlen;
@@ -96,7 +98,7 @@ int main(int argc, char **argv)
     int status = 0;
 
     if (argc < 2) {
-        fdprintf(2, "usage: grep WORD [FILE...]\n");
+        printf("usage: grep WORD [FILE...]\n");
         return 2;
     }
     word = argv[1];
@@ -105,7 +107,7 @@ int main(int argc, char **argv)
     if (argc == 2) {
         int err = grep(0, "");
         if (err != ERR_OK) {
-            fdprintf(2, "grep: cannot read the input (error %d)\n", err);
+            printf("grep: cannot read the input (error %d)\n", err);
             return 2;
         }
     }
@@ -115,8 +117,8 @@ int main(int argc, char **argv)
         if (fd >= 0)
             close(fd);
         if (err != ERR_OK) {
-            fdprintf(2, "grep: %s: cannot %s (error %d)\n", argv[i],
-                     fd < 0 ? "open" : "read", err);
+            printf("grep: %s: cannot %s (error %d)\n", argv[i],
+                   fd < 0 ? "open" : "read", err);
             status = 2;
         }
     }

@@ -3,11 +3,15 @@
  * c device) and size in bytes, as fstat reports them for the opened entry.
  * No argument lists "."; each argument that is a directory is listed,
  * preceded by "NAME:" when there are several; a file argument prints its
- * own line. A path that cannot be opened is reported on fd 2.
+ * own line. A path that cannot be opened is reported on fd 1 (osv programs
+ * have no separate error output).
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/string.h>
+#include <lib/stdio-ext.h>
+#include <lib/string-ext.h>
+#include <stdbool.h>
 
 #define PATH_MAX 256
 
@@ -47,7 +51,7 @@ static int ls(const char *path, bool header)
 
     int fd = open(path, FS_RDONLY, EMPTY_MODE);
     if (fd < 0) {
-        fdprintf(2, "ls: %s: cannot open (error %d)\n", path, fd);
+        printf("ls: %s: cannot open (error %d)\n", path, fd);
         return 1;
     }
     if (fstat(fd, &st) != ERR_OK || st.ftype != FTYPE_DIR) {

@@ -1,27 +1,29 @@
 /*
  * mkdir: makes each named directory, in order (so `mkdir a a/b` works).
- * A failure prints "mkdir: NAME: ..." with the error code on fd 2 and
- * the rest are still tried; exit status 1 if any failed.
+ * A failure prints "mkdir: NAME: ..." with the error code on fd 1 (osv
+ * programs have no separate error output) and the rest are still tried;
+ * exit status 1 if any failed.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
+#include <lib/stdio-ext.h>
 
 int main(int argc, char **argv)
 {
     int status = 0;
 
     if (argc < 2) {
-        fdprintf(2, "usage: mkdir DIR...\n");
+        printf("usage: mkdir DIR...\n");
         return 1;
     }
     for (int i = 1; i < argc; i++) {
         int err = mkdir(argv[i]);
         if (err == ERR_EXIST)
-            fdprintf(2, "mkdir: %s: already exists (error %d)\n", argv[i], err);
+            printf("mkdir: %s: already exists (error %d)\n", argv[i], err);
         else if (err == ERR_NOTEXIST)
-            fdprintf(2, "mkdir: %s: no such parent directory (error %d)\n", argv[i], err);
+            printf("mkdir: %s: no such parent directory (error %d)\n", argv[i], err);
         else if (err != ERR_OK)
-            fdprintf(2, "mkdir: %s: cannot create (error %d)\n", argv[i], err);
+            printf("mkdir: %s: cannot create (error %d)\n", argv[i], err);
         if (err != ERR_OK)
             status = 1;
     }

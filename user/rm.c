@@ -1,12 +1,14 @@
 /*
  * rm: removes each named file (unlink). With -d first, empty directories
  * are removed too (rmdir); without it a directory is refused, as in Unix.
- * A failure prints "rm: NAME: ..." with the error code on fd 2 and the
- * rest are still tried; exit status 1 if any failed.
+ * A failure prints "rm: NAME: ..." with the error code on fd 1 (osv
+ * programs have no separate error output) and the rest are still tried;
+ * exit status 1 if any failed.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/string.h>
+#include <lib/stdio-ext.h>
 
 int main(int argc, char **argv)
 {
@@ -15,7 +17,7 @@ int main(int argc, char **argv)
     int first = dirs ? 2 : 1;
 
     if (argc <= first) {
-        fdprintf(2, "usage: rm [-d] PATH...\n");
+        printf("usage: rm [-d] PATH...\n");
         return 1;
     }
     for (int i = first; i < argc; i++) {
@@ -23,14 +25,14 @@ int main(int argc, char **argv)
         if (err == ERR_FTYPE && dirs)
             err = rmdir(argv[i]);
         if (err == ERR_NOTEXIST)
-            fdprintf(2, "rm: %s: no such file (error %d)\n", argv[i], err);
+            printf("rm: %s: no such file (error %d)\n", argv[i], err);
         else if (err == ERR_FTYPE && !dirs)
-            fdprintf(2, "rm: %s: is a directory (error %d; rm -d removes an empty one)\n",
-                     argv[i], err);
+            printf("rm: %s: is a directory (error %d; rm -d removes an empty one)\n",
+                   argv[i], err);
         else if (err == ERR_NOTEMPTY)
-            fdprintf(2, "rm: %s: directory not empty (error %d)\n", argv[i], err);
+            printf("rm: %s: directory not empty (error %d)\n", argv[i], err);
         else if (err != ERR_OK)
-            fdprintf(2, "rm: %s: cannot remove (error %d)\n", argv[i], err);
+            printf("rm: %s: cannot remove (error %d)\n", argv[i], err);
         if (err != ERR_OK)
             status = 1;
     }

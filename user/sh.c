@@ -22,7 +22,11 @@
  *
  * Messages (unknown command: "sh: NAME: command not found"; a program that
  * cannot run, a file that cannot be opened, cd's failures, syntax errors)
- * go to the shell's fd 1 with the error code, and the shell goes on.
+ * go to the shell's fd 1 with the error code, and the shell goes on; only
+ * a command of a pipeline or with '>' that cannot run is told on its own
+ * fd 1 (exec_stage). The shell has fds 0 and 1 only and every command it
+ * runs gets just its own 0 and 1, as from osv's init, so a program's first
+ * open gets fd 2. A command's exit status is not shown.
  *
  * A line is at most LINE_MAX - 1 bytes; the rest of a longer line is
  * read and dropped. At end of input (e.g. sh < script) the shell exits.
@@ -31,6 +35,8 @@
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/string.h>
+#include <lib/stdio-ext.h>
+#include <stdbool.h>
 
 #define LINE_MAX 256            /* bytes per command line, NUL included */
 #define MAX_WORDS 128
@@ -223,7 +229,10 @@ static int redirect(int fd, const char *path, int tty)
 /*
  * In a forked child whose fds 0 and 1 are already the stage's pipe ends:
  * applies the stage's redirections, spawns its command, waits for it and
- * exits with its status. Errors go to tty, the shell's own fd 1.
+ * exits with its status. A redirection's error goes to tty, the shell's own
+ * fd 1. tty is closed before the spawn, so that the command gets fds 0 and
+ * 1 only, as from init (osv: its first open is 2); a spawn failure is then
+ * told on the stage's fd 1, where any program's own error message goes.
  */
 static void exec_stage(struct stage *s, int tty)
 {
@@ -233,14 +242,15 @@ static void exec_stage(struct stage *s, int tty)
         exit(-1);
     if (s->out && redirect(1, s->out, tty) != ERR_OK)
         exit(-1);
+    if (tty != 1)               /* 1 when no fd was free for a copy */
+        close(tty);
     int pid = spawn(s->cmd);
     if (pid < 0) {
-        report(tty, s->cmd, pid);
+        report(1, s->cmd, pid);
         exit(pid);
     }
     close(0);                   /* only the command holds its pipe ends now */
     close(1);
-    close(tty);
     wait(pid, &status);
     exit(status);
 }

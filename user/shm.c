@@ -15,6 +15,8 @@
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/usyscall.h>
+#include <lib/string-ext.h>
+#include <lib/shm.h>
 
 static void flags_text(int flags, char *buf)
 {

@@ -28,7 +28,7 @@
 #ifndef _KERNEL_BCACHE_H_
 #define _KERNEL_BCACHE_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <kernel/bdev.h>
 #include <kernel/synch.h>
 

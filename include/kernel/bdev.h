@@ -13,7 +13,7 @@
 #ifndef _KERNEL_BDEV_H_
 #define _KERNEL_BDEV_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 #define BDEV_BLOCK_SIZE 4096

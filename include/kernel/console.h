@@ -14,7 +14,7 @@
 #ifndef _KERNEL_CONSOLE_H_
 #define _KERNEL_CONSOLE_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 struct trapframe;
@@ -32,12 +32,16 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
             panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__); \
     } while (0)
 
-/* Console device (fds 0, 1, 2): cooked line input with echo and backspace. */
+/* Console device (fds 0 and 1): cooked line input with echo and backspace. */
 void console_init(void);
-/* Called by the UART interrupt handler for each received byte. */
+/* Called by the UART interrupt handler for each received byte. When the
+ * byte fills the input buffer it calls uart_rx_stop, and the handler must
+ * then hand over no more bytes (they wait in the UART: none is dropped). */
 void console_intr(int c);
 /* Reads up to n bytes of the next input line into the kernel buffer dst;
- * sleeps until a whole line (ending in '\n') is typed. Returns bytes read. */
+ * sleeps until a whole line (ending in '\n') is typed, or until the input
+ * buffer is full, in which case the part of a line that filled it counts.
+ * Restarts a stopped UART (uart_rx_start). Returns bytes read. */
 ssize_t console_read(char *dst, size_t n);
 /* Writes n bytes from kernel buffer src to the UART. */
 ssize_t console_write(const char *src, size_t n);

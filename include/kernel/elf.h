@@ -5,7 +5,7 @@
 #ifndef _KERNEL_ELF_H_
 #define _KERNEL_ELF_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 struct addrspace;

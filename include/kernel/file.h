@@ -22,7 +22,7 @@
 #ifndef _KERNEL_FILE_H_
 #define _KERNEL_FILE_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 #include <lib/usyscall.h>
 #include <kernel/synch.h>
@@ -63,7 +63,7 @@ void file_init(void);
  */
 err_t file_open(const char *path, int flags, struct file **out);
 
-/* A new open file on the console, readable and writable (fds 0, 1, 2 of
+/* A new open file on the console, readable and writable (fds 0 and 1 of
  * init). ERR_NOMEM. */
 err_t file_open_console(struct file **out);
 
@@ -84,25 +84,27 @@ void file_close(struct file *f);
  * Reads up to n bytes into the user buffer ubuf. Inode files read at the
  * offset and advance it (0 at the end of the file); the console returns at
  * most one line, waiting for it; a pipe waits until it holds data and
- * returns what is there (0 once empty with no writer left).
- * Errors: ERR_INVAL if f is not readable; ERR_FTYPE for a directory (use
- * readdir); ERR_FAULT; ERR_NOMEM.
+ * returns what is there (0 once empty with no writer left). A file not
+ * open for reading (FS_WRONLY, a pipe's write end) reads 0 bytes, as in
+ * osv, whose programs check it.
+ * Errors: ERR_FTYPE for a directory (use readdir); ERR_FAULT; ERR_NOMEM.
  */
 ssize_t file_read(struct file *f, void *ubuf, size_t n);
 
 /*
  * Writes n bytes from the user buffer ubuf. Inode files write at the
  * offset (growing the file) and advance it; a pipe waits for room until
- * everything is written.
- * Errors: ERR_INVAL if f is not writable; ERR_END for a pipe with no
+ * everything is written. A file not open for writing (FS_RDONLY, a
+ * directory, a pipe's read end) writes 0 bytes, as in osv.
+ * Errors: ERR_END for a pipe with no
  * reader left (when nothing was written); ERR_FAULT; ERR_NORES (disk full);
  * ERR_NOMEM.
  */
 ssize_t file_write(struct file *f, const void *ubuf, size_t n);
 
-/* Fills the kernel struct *st. An inode file reports its inode; the
- * console and pipes report FTYPE_DEV, inode number 0, size 0. */
-void file_stat(struct file *f, struct stat *st);
+/* Fills the kernel struct *st from an inode file's inode. ERR_INVAL for
+ * the console and pipes, which have none (osv's answer). */
+err_t file_stat(struct file *f, struct stat *st);
 
 /* Stores the next entry of a directory, at the file's offset, in the user
  * struct *ud and moves the offset past it. ERR_OK; ERR_END past the last;

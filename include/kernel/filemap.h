@@ -1,29 +1,50 @@
 /*
  * File mappings (mmap/munmap): a file's pages as a memstore.
  *
- * Each mapped file has one memstore of kind "file" whose page cache holds
- * the file's pages, read in on first touch. MAP_SHARED views map those
- * frames, so every shared view of a file sees one copy, and their writes
- * are written back to the file when a writable view is unmapped, when its
- * process exits, and at halt (filemap_sync_all); closing a read-only view
- * writes nothing. MAP_PRIVATE views get a private
- * copy of each page as it is touched (vm's fill path), so their writes
- * never reach the cache or the file.
+ * Each mapped file has a memstore of kind "file" whose pages are the
+ * file's page cache (ip->pages, fs.h), read in from the file on first
+ * touch. MAP_SHARED views map those frames, so every shared view of a
+ * file sees one copy. MAP_PRIVATE views get a private copy of each page
+ * as it is touched (vm's fill path): their stores never reach the cache or
+ * the file, and later changes to the file do not reach a page once copied.
  *
- * Decisions where API.md is silent: offset must be page aligned, length
+ * Coherence. read() and write() go through the same cache (fs.h): write()
+ * changes a cached page as it changes the disk, so a live mapping and any
+ * mapping made later see its bytes at once; read() takes a cached page's
+ * bytes, so it sees a shared mapping's stores at once, before they are on
+ * the disk.
+ *
+ * Write-back. A shared view's pages are mapped read-only at first; its
+ * first store to a page marks the page dirty (pgcache.h) and makes it
+ * writable. Dirty pages, and only they, are written back: those a view
+ * stored to when it is unmapped or its process exits (even killed), and
+ * every dirty page at halt (filemap_sync_all). A page stays dirty while
+ * any view that stored to it lives. Write-back copies only the bytes
+ * before the file's current end (which includes what write() appended
+ * meanwhile, as the cached page holds it): a mapping never grows the file,
+ * and its stores past the end are never written. A view that never stored
+ * (read-only, or writable but only read) writes nothing, at munmap, exit or
+ * halt. So what write() put on the disk is never undone by a mapping, and
+ * a store is durable once munmap or exit returned, or the machine halted;
+ * a power cut before that may lose it (write() and the journal's
+ * guarantees are unchanged).
+ *
+ * Decisions where API.md is silent: offset must be page aligned and below
+ * the largest file size, length
  * nonzero; the mapping covers whole pages, and bytes past the end of the
- * file read as zero and are never written back (the file does not grow).
- * munmap takes a whole mapping: addr is its start and length its length
- * (rounded up to pages), else ERR_INVAL. Mapped pages and read()/write()
- * are not kept coherent while a mapping lives: write back first (munmap).
+ * file read as zero (or as the mapping's own stores there, until write()
+ * grows the file over them and they take the file's bytes). munmap takes a
+ * whole mapping: addr is its start and length its length (rounded up to
+ * pages), else ERR_INVAL.
  *
- * Locking: one sleeplock for the table of mapped files; page caches and
- * the file system below it.
+ * Locking: one sleeplock for the table of mapped files (fm.lock). Order:
+ * address space, then the table, then a file's page cache, then the file
+ * system (transaction, inode, buffer).
  */
 #ifndef _KERNEL_FILEMAP_H_
 #define _KERNEL_FILEMAP_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 struct file;
@@ -32,7 +53,7 @@ void filemap_init(void);
 /* The system calls; f is the open file of fd (checked to be a file). */
 int filemap_mmap(struct file *f, offset_t offset, size_t length, int prot, int flags, vaddr_t *addr);
 int filemap_munmap(vaddr_t addr, size_t length);
-/* Writes every cached page of every mapped file back (halt). */
+/* Writes every dirty page of every mapped file back (halt). */
 void filemap_sync_all(void);
 
 #endif /* _KERNEL_FILEMAP_H_ */

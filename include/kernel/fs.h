@@ -31,14 +31,26 @@
  * programs never make such names). A path is at most FS_PATH_MAX bytes, NUL
  * included (the system calls reject longer ones with ERR_INVAL).
  *
+ * File data and mappings. Each inode also holds the page cache of the
+ * file's mappings (`pages`, pgcache.h; empty unless the file is mapped, and
+ * emptied when its last mapping goes). inode_read and inode_write keep the
+ * file and that cache coherent: read() takes a cached page's bytes (a
+ * mapping's stores show at once), write() puts its bytes in a cached page
+ * as well as on the disk (a mapping, live or made later, sees them at
+ * once). The bytes of a cached page past the end of the file are not the
+ * file's: a mapping's stores there are never written, and when write()
+ * grows the file over them, they take the file's bytes.
+ *
  * Locking. Each inode has a sleeplock guarding its on-disk copy `d` and
  * `valid`; the table's spinlock guards inum and ref of every slot. Order:
- * a directory's lock before the locks of inodes in it (the only time two
- * inode locks are held); inode locks before buffer locks (bcache.h); every
- * sleeplock before any spinlock. The functions below take the locks they
- * need themselves, and none touches user memory while holding any file
- * system lock: user data goes through a kernel bounce buffer, so a page
- * fault during the copy (which may itself read a file) cannot deadlock.
+ * the inode's page cache before a transaction (journal.h), a transaction
+ * before inode locks, a directory's lock before the locks of inodes in it
+ * (the only time two inode locks are held); inode locks before buffer
+ * locks (bcache.h); every sleeplock before any spinlock. The functions
+ * below take the locks they need themselves, and none touches user memory
+ * while holding any file system lock: user data goes through a kernel
+ * bounce buffer, so a page fault during the copy (which may itself read a
+ * file) cannot deadlock.
  *
  * Crashes. Every change goes through the write-ahead journal (journal.h):
  * after a power cut at any moment the next mount finds a consistent file
@@ -55,11 +67,12 @@
 #ifndef _KERNEL_FS_H_
 #define _KERNEL_FS_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 #include <lib/usyscall.h>
 #include <kernel/sfs.h>
 #include <kernel/journal.h>
+#include <kernel/pgcache.h>
 #include <kernel/synch.h>
 
 #define FS_PATH_MAX 256                /* bytes of a path, NUL included */
@@ -73,6 +86,8 @@ struct inode {
     struct sleeplock lock;
     bool valid;                        /* d has been read from disk */
     struct sfs_inode d;                /* copy of the on-disk inode */
+    /* the pages of the file's mappings (filemap.c); its own lock */
+    struct pgcache pages;
 };
 
 /* ------------------------------------------------------------ start up */
@@ -141,24 +156,38 @@ void inode_stat(struct inode *ip, struct stat *st);
 
 /*
  * Reads up to n bytes at offset off into dst: a user address when
- * dst_is_user (written with copy_to_user), else a kernel one.
+ * dst_is_user (written with copy_to_user), else a kernel one; a page in the
+ * file's page cache is read from there (coherent with its mappings).
  * Returns the bytes read: fewer than n at the end of the file, 0 at or past
- * it. ERR_INVAL if off is negative. ERR_FAULT if the first byte cannot be
- * stored; a fault after some bytes were stored returns the count stored
- * (the Unix rule). ERR_NOMEM if no bounce frame is available.
+ * it. ERR_FAULT if the first byte cannot be stored; a fault after some
+ * bytes were stored returns the count stored (the Unix rule). ERR_NOMEM if no bounce frame is available.
  * Any file type may be read this way (directories too: the raw entries).
  */
 ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n);
 
 /*
  * Writes n bytes from src (user address when src_is_user) at offset off,
- * growing the file if needed (a gap past the old end reads as zeros).
- * Returns the bytes written. ERR_INVAL for a negative off; ERR_FAULT if the
+ * growing the file if needed (a gap past the old end reads as zeros), on
+ * the disk and in the pages of the file's page cache (coherent with its
+ * mappings). Returns the bytes written. ERR_FAULT if the
  * first byte cannot be fetched; ERR_NORES if no byte could be written
  * because the disk is full or the file reached its largest size; ERR_NOMEM
  * without a bounce frame. A partial write returns its count.
  */
 ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_t off, size_t n);
+
+/*
+ * The page cache's side (filemap.c), called with ip->pages locked, on a
+ * page aligned off. inode_read_page reads the file's page at off from the
+ * disk into frame (zeroed: bytes past the end of the file stay zero).
+ * inode_write_page writes the frame's bytes that lie before the end of the
+ * file back to the disk at off, in one transaction; it never grows the
+ * file, and neither touches the cache. Errors: bmap's; for
+ * inode_write_page, ERR_NORES if the block of a hole in the file could not
+ * be had (disk full; write() never leaves a hole, so no file has one today).
+ */
+err_t inode_read_page(struct inode *ip, offset_t off, void *frame);
+err_t inode_write_page(struct inode *ip, offset_t off, const void *frame);
 
 /* --------------------------------------------------------- directories */
 
@@ -197,7 +226,7 @@ err_t fs_unlink(const char *path);
 err_t fs_rmdir(const char *path);
 
 /* ===================================================================
- * Inside the file system (the files of kernel/fs, and the page cache to come).
+ * Inside the file system (the files of kernel/fs).
  * =================================================================== */
 
 extern struct sfs_superblock fs_sb;    /* read once by fs_init, then constant */

@@ -18,8 +18,9 @@
 #ifndef _KERNEL_FUTEX_H_
 #define _KERNEL_FUTEX_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
+#include <lib/futex.h>        /* FUTEX_WAIT, FUTEX_WAKE */
 
 void futex_init(void);
 /* Sleeps while *uaddr == val; ERR_OK when woken. */

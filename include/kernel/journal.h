@@ -70,7 +70,7 @@
 #ifndef _KERNEL_JOURNAL_H_
 #define _KERNEL_JOURNAL_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <kernel/sfs.h>
 
 #define FS_TX_MAX_BLOCKS 20            /* distinct blocks one operation's transaction may change */

@@ -11,7 +11,7 @@
 #ifndef _KERNEL_KMALLOC_H_
 #define _KERNEL_KMALLOC_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <kernel/synch.h>
 
 struct slab;

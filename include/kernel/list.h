@@ -11,7 +11,7 @@
 #ifndef _KERNEL_LIST_H_
 #define _KERNEL_LIST_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/stddef.h>
 
 struct list_node {

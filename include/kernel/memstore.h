@@ -6,10 +6,11 @@
  * it (fillpage). Kinds:
  *   anonymous   zero-filled pages; one store serves every private region
  *               (heap, stack, bss), since it keeps no state
- *   shared      a named shared region (shm, next milestone): pages live in
- *               the store's page cache and every view maps the same frames
- *   file        a file (mmap, next milestone): pages come in from the file
- *               through the page cache; write puts them back
+ *   shared      a named shared region (shm): pages live in the store's
+ *               page cache and every view maps the same frames
+ *   file        a file (mmap): pages come in from the file through its
+ *               page cache; the pages shared views store to are written
+ *               back (mark_dirty, write_back)
  *
  * Reference counts: a memstore is held by every memregion using it
  * (memstore_get/put); the last put releases it.
@@ -17,7 +18,7 @@
 #ifndef _KERNEL_MEMSTORE_H_
 #define _KERNEL_MEMSTORE_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 struct memstore;
@@ -29,9 +30,17 @@ struct memstore_ops {
      * with one reference for the caller. May sleep. ERR_NOMEM, or an I/O
      * error from the backing object. */
     err_t (*fillpage)(struct memstore *ms, offset_t off, paddr_t *pa);
-    /* Writes the page at off back to the backing object (files); NULL when
-     * there is nothing to write back to. */
-    err_t (*write)(struct memstore *ms, offset_t off, paddr_t pa);
+    /* Stores that write their pages back (files) track which pages shared
+     * views store to; both NULL for the others. The fault path maps such a
+     * store's pages read-only in a shared view at first; the view's first
+     * write fault on a page calls mark_dirty, then makes the page writable.
+     * When the view goes (unmap, exit, failed fork), vm calls write_back
+     * for each page it maps writable, before view_closed: it writes the page
+     * back and uncounts the view. So only pages stored to are written back.
+     * Fork does not copy such a view's page table entries: the child faults
+     * its pages in, read-only first, like a new view. Both may sleep. */
+    void (*mark_dirty)(struct memstore *ms, offset_t off);
+    void (*write_back)(struct memstore *ms, offset_t off);
     /* Frees the store's own state once the last reference is gone. */
     void (*release)(struct memstore *ms);
     /* Optional hooks for stores that track their views (shared regions,

@@ -5,14 +5,30 @@
  * the frames held here, so they all see one copy. The cache holds one
  * reference on each frame; each mapping holds its own (pmem refcounts).
  *
- * Locking: one sleeplock per cache, because filling a page may read a
- * file. In the lock order it comes after the address space lock and
- * the shm table, and before pmem.
+ * Files. A file's cache is its inode's (ip->pages, fs.h), filled by its
+ * mappings, and the file's read() and write() keep it coherent: with the
+ * cache locked, write() copies its bytes into the cached pages as well as
+ * to the disk (pgcache_write), and read() takes a page's bytes from the
+ * cache when it is there (pgcache_read), since it may hold stores of a
+ * mapping not yet written back.
+ *
+ * Dirty pages (files). A page is dirty while some view maps it writable.
+ * Shared file pages are mapped read-only at first; a view's first write
+ * fault on a page counts it as a writer (pgcache_mark_dirty) before its
+ * PTE becomes writable; when the view goes, each page it had writable is
+ * written back and the view uncounted (pgcache_write_back). A page another
+ * view still maps writable stays dirty, since that view may store again
+ * without a fault. Only dirty pages are ever written back.
+ *
+ * Locking: one sleeplock per cache, because filling a page reads a file
+ * and writing one back writes it. Lock order (synch.h): address space,
+ * then the shm table or the file-map table, then the page cache, then a
+ * transaction, inode and buffer locks (fs.h), then pmem.
  */
 #ifndef _KERNEL_PGCACHE_H_
 #define _KERNEL_PGCACHE_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 #include <kernel/synch.h>
 
@@ -24,18 +40,42 @@ struct pgcache {
     size_t resident;                 /* number of entries */
 };
 
-/* Fills a page: writes the contents of the page at off into the frame pa. */
+/* Fills a page: writes the contents of the page at off into the frame pa
+ * (zeroed). Called with the cache locked. */
 typedef err_t (*pgcache_fill_t)(void *arg, offset_t off, paddr_t pa);
+/* Writes the page at off, held in frame pa, back. Called with the cache
+ * locked. */
+typedef void (*pgcache_put_t)(void *arg, offset_t off, paddr_t pa);
 
 void pgcache_init(struct pgcache *pc);
 /* The frame cached at off (page aligned), filling a new zeroed frame with
  * fill (if not NULL) on a miss. *pa gets one reference for the caller.
  * ERR_NOMEM, or fill's error (nothing is cached then). */
 err_t pgcache_get(struct pgcache *pc, offset_t off, pgcache_fill_t fill, void *arg, paddr_t *pa);
-/* Calls fn on every cached page in offset order (e.g. to write back). */
-void pgcache_for_each(struct pgcache *pc, void (*fn)(offset_t off, paddr_t pa, void *arg), void *arg);
-/* Drops the cache's reference on every page at or beyond off. */
+/* Drops the cache's reference on every page at or beyond off. No page
+ * there may be dirty. */
 void pgcache_truncate(struct pgcache *pc, offset_t off);
 size_t pgcache_resident(struct pgcache *pc);
+
+/* Dirty pages; each takes the lock. The page at off must be cached (a
+ * view maps it, and a mapped page stays cached). */
+/* One more view maps the page at off writable: it is dirty from now on. */
+void pgcache_mark_dirty(struct pgcache *pc, offset_t off);
+/* A view that mapped the page at off writable goes: writes the page back
+ * with put, then uncounts the view. */
+void pgcache_write_back(struct pgcache *pc, offset_t off, pgcache_put_t put, void *arg);
+/* Writes every dirty page back with put, in offset order (halt). */
+void pgcache_sync(struct pgcache *pc, pgcache_put_t put, void *arg);
+
+/* Coherence with read()/write() (rw.c): the caller holds the lock
+ * (pgcache_lock) across the cache and the disk, so that both change as one. */
+void pgcache_lock(struct pgcache *pc);
+void pgcache_unlock(struct pgcache *pc);
+/* Copies n bytes at off (within one page) out of the cached page into
+ * dst; false, copying nothing, if the page is not cached. */
+bool pgcache_read(struct pgcache *pc, offset_t off, void *dst, size_t n);
+/* Copies n bytes from src (zeros if src is NULL) to off in every cached
+ * page the range covers; pages not cached are skipped. */
+void pgcache_write(struct pgcache *pc, offset_t off, const void *src, size_t n);
 
 #endif /* _KERNEL_PGCACHE_H_ */

@@ -10,7 +10,7 @@
 #ifndef _KERNEL_PGFAULT_H_
 #define _KERNEL_PGFAULT_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 struct trapframe;

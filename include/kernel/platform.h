@@ -7,7 +7,7 @@
 #ifndef _KERNEL_PLATFORM_H_
 #define _KERNEL_PLATFORM_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <kernel/config.h>
 
 #define MAX_VIRTIO 8
@@ -24,6 +24,8 @@ struct platform {
     paddr_t virtio_base[MAX_VIRTIO];
     int virtio_irq[MAX_VIRTIO];
     paddr_t fdt_start, fdt_end;       /* the blob itself, kept reserved */
+    uint64_t mem_limit;               /* bootargs mem=: bytes of frames the
+                                         allocator may hand out; 0 = all */
 };
 
 extern struct platform platform;

@@ -23,7 +23,7 @@
 #ifndef _KERNEL_PROC_H_
 #define _KERNEL_PROC_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 #include <lib/usyscall.h>
 #include <kernel/list.h>

@@ -5,7 +5,7 @@
 #ifndef _KERNEL_RISCV_H_
 #define _KERNEL_RISCV_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 
 #define SSTATUS_SIE (1UL << 1)    /* supervisor interrupts enabled */
 #define SSTATUS_SPIE (1UL << 5)   /* SIE before the trap */

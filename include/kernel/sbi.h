@@ -6,7 +6,7 @@
 #ifndef _KERNEL_SBI_H_
 #define _KERNEL_SBI_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 
 void sbi_console_putchar(int c);          /* legacy; used only before the UART is up */
 void sbi_set_timer(uint64_t stime);

@@ -10,7 +10,7 @@
 #ifndef _KERNEL_SCHED_H_
 #define _KERNEL_SCHED_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <kernel/synch.h>
 
 struct thread;

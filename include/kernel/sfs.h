@@ -2,7 +2,7 @@
  * The on-disk format of the osv simple file system (sfs).
  *
  * One definition shared by the host tool mkfs (built with -DOSV_HOST_TOOL by
- * the host gcc, so this header includes nothing of ours but <lib/types.h>)
+ * the host gcc, so this header includes nothing of ours but <kernel/types.h>)
  * and by the kernel. All numbers are little-endian, as on RISC-V and x86.
  *
  * The disk is an array of 4096-byte blocks (one block = one page, so a later
@@ -39,7 +39,7 @@
 #ifndef _KERNEL_SFS_H_
 #define _KERNEL_SFS_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 
 #define SFS_MAGIC 0x5346534fU          /* "OSFS" in a little-endian dump */
 #define SFS_VERSION 2                  /* 2: the journal has a header block */

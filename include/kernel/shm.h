@@ -31,8 +31,9 @@
 #ifndef _KERNEL_SHM_H_
 #define _KERNEL_SHM_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
+#include <lib/shm.h>          /* SHM_READ/SHM_WRITE, RS_*, struct shm_info */
 
 struct memstore;
 struct memregion;

@@ -5,7 +5,7 @@
 #ifndef _KERNEL_STRING_H_
 #define _KERNEL_STRING_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

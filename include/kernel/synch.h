@@ -11,13 +11,15 @@
  *   sleeps until signalled, and re-acquires the spinlock before returning;
  *   callers re-check their condition in a loop.
  *
- * Lock order (DESIGN.md): process table, then address space, then shm
- * table, then page cache, then pmem.
+ * Lock order (DESIGN.md): process table, then address space, then the shm
+ * table or the file-map table, then a page cache, then a file system
+ * transaction, then inode locks, then buffer locks, then pmem. (read() and
+ * write() take a file's page cache before their transaction: pgcache.h.)
  */
 #ifndef _KERNEL_SYNCH_H_
 #define _KERNEL_SYNCH_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 
 struct cpu;
 struct thread;

@@ -9,7 +9,7 @@
 #ifndef _KERNEL_THREAD_H_
 #define _KERNEL_THREAD_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <kernel/config.h>
 #include <kernel/list.h>
 

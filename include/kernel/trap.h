@@ -10,7 +10,7 @@
 #ifndef _KERNEL_TRAP_H_
 #define _KERNEL_TRAP_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 
 struct trapframe {
     uint64_t ra, sp, gp, tp;              /*  0..3  */

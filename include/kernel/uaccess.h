@@ -15,7 +15,7 @@
 #ifndef _KERNEL_UACCESS_H_
 #define _KERNEL_UACCESS_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 /* ERR_OK or ERR_FAULT. */

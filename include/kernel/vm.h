@@ -14,7 +14,7 @@
 #ifndef _KERNEL_VM_H_
 #define _KERNEL_VM_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 #include <kernel/synch.h>
 
@@ -70,19 +70,27 @@ err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, b
  * the highest free range below the stack's growth window, above the heap.
  * Caller holds as->lock. ERR_NOMEM if none. */
 err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start);
-/* Removes region r: unmaps its pages, calls the store's view_closed hook,
- * drops its references. Caller holds as->lock. */
+/* Removes region r: writes back the pages a shared view of a store that
+ * writes back maps writable (memstore.h), calls the store's view_closed
+ * hook, unmaps its pages, drops its references. Caller holds as->lock. */
 void as_unmap_region(struct addrspace *as, struct memregion *r);
+/* True if r is a shared view of a store that writes its pages back (a
+ * shared file mapping): its pages are mapped read-only until stored to,
+ * and written back when it goes (memstore.h). */
+bool region_writes_back(struct memregion *r);
 /* The region containing va, or NULL. Caller holds as->lock. */
 struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
 /* Copies src into dst for fork. Private pages are shared copy-on-write:
  * read-only in both, one more reference on each frame; with eager, they
  * are copied at once instead (the full-copy fork, kept for comparison in
- * the benchmarks). Shared regions map the same frames either way.
+ * the benchmarks). Shared regions map the same frames either way; those
+ * of a store that writes back (file mappings) are left for the child to
+ * fault in, so its stores are counted (memstore.h).
  * ERR_NOMEM leaves dst for as_destroy. */
 err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
 /* Moves the heap break by increment; returns the old break in *old.
- * ERR_NOMEM changes nothing. */
+ * ERR_NOMEM changes nothing. A shrink that would go below the heap's
+ * start changes nothing either and succeeds, as sbrk(0) would (osv). */
 err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old);
 /* Prints the regions on the console (meminfo). */
 void as_print(struct addrspace *as);

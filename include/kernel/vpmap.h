@@ -14,12 +14,21 @@
 #ifndef _KERNEL_VPMAP_H_
 #define _KERNEL_VPMAP_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
 
 /* Mapping flags: MEMPERM_R/W/X (vm.h) plus these. */
 #define VPMAP_USER 0x8      /* user accessible (U) */
 #define VPMAP_GLOBAL 0x10   /* in every address space (G) */
+#define VPMAP_DIRTY 0x20    /* written already (D): see below */
+
+/* The dirty bit. No mapping gets D up front: callers pass VPMAP_DIRTY only
+ * when they map a page for a write they are allowing now (a write fault)
+ * or for kernel memory. The kernel never reads D to learn what was written:
+ * a page whose stores matter (a shared file page) is mapped read-only
+ * until its first write fault, which marks it dirty in its page cache
+ * (pgcache.h). A hart that does not set D itself faults on the first store
+ * to a writable page whose D is clear; the fault path then sets it. */
 
 void vpmap_drop_identity(void);        /* once every hart runs at high addresses */
 paddr_t vpmap_kernel_root(void);

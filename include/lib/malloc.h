@@ -5,7 +5,7 @@
 #ifndef _LIB_MALLOC_H_
 #define _LIB_MALLOC_H_
 
-#include <lib/types.h>
+#include <kernel/types.h>
 
 /* A block of at least size bytes, 16-byte aligned; NULL when sbrk fails. malloc(0) returns a unique block. */
 void *malloc(size_t size);

@@ -1,16 +1,14 @@
 /*
- * Small language helpers osv programs expect: NULL, True/False, array
- * length, and the container-of pair offset_of/retrieve_struct.
- * bool/true/false come from lib/types.h, included here.
+ * osv's small language helpers, for the programs that include this
+ * header (lib/usyscall.h does not): True/False, NELEM, min, and the
+ * container-of pair offset_of/retrieve_struct. NULL and size_t come with
+ * <kernel/types.h>. Exactly osv's names: true, false and max are not here.
  */
 #ifndef _LIB_STDDEF_H_
 #define _LIB_STDDEF_H_
 
-#include <lib/types.h>
-
-#ifndef NULL
-#define NULL ((void *)0)
-#endif
+#include <arch/types.h>
+#include <kernel/types.h>
 
 #define True 1
 #define False 0

@@ -1,12 +1,15 @@
 /*
- * Byte and string functions with their C meanings (user/lib/string.c).
- * gcc may call memcpy/memset/memmove/memcmp on its own (struct copies,
- * zeroing) even with -fno-builtin, so every program gets them from ulib.
+ * osv's byte and string functions, with their C meanings
+ * (user/lib/string.c). Exactly osv's names: strcat, strrchr and atoi are
+ * osv-rv's, in lib/string-ext.h. gcc may call memcpy/memset/memmove/memcmp
+ * on its own (struct copies, zeroing) even with -fno-builtin, so every
+ * program gets them from the library.
  */
 #ifndef _LIB_STRING_H_
 #define _LIB_STRING_H_
 
-#include <lib/types.h>
+#include <arch/types.h>
+#include <kernel/types.h>
 
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);     /* ranges must not overlap */
@@ -26,11 +29,5 @@ char *strchr(const char *s, int c);
  * Returns the next token or NULL when none is left.
  */
 char *strtok_r(char *str, const char *delim, char **saveptr);
-
-/* osv-rv extras, C meanings. */
-char *strcat(char *dst, const char *src);
-char *strrchr(const char *s, int c);
-/* Decimal string to int: leading spaces, optional sign, digits; stops at the first non-digit. */
-int atoi(const char *s);
 
 #endif /* _LIB_STRING_H_ */

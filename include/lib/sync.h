@@ -7,11 +7,12 @@
  * in the object and changes with atomic instructions; only a thread that
  * must wait (or wake a waiter) enters the kernel through futex().
  * Initialize each object once (e.g. by the region's creator) before use.
+ * osv-rv's, not osv's (user/lib/sync.c).
  */
 #ifndef _LIB_SYNC_H_
 #define _LIB_SYNC_H_
 
-#include <lib/usyscall.h>
+#include <lib/futex.h>
 
 typedef struct {
     int state;           /* 0 unlocked, 1 locked, 2 locked with waiters */

@@ -1,8 +1,9 @@
 /*
- * System call numbers. 1 to 23 are osv's and keep osv's meaning; osv-rv's
- * extensions take numbers from 24 on. Shared by the kernel's dispatcher
- * (kernel/syscall/syscall.c) and the user stubs (user/lib/usys.S).
- * Calling convention: number in a7, arguments in a0..a5, result in a0.
+ * osv's system call numbers, 1 to 23, with osv's meanings; osv-rv's
+ * extensions take numbers from 24 on (lib/syscall-num-ext.h). Shared by
+ * the kernel's dispatcher (kernel/syscall/syscall.c) and the user stubs
+ * (user/lib/usys.S). Calling convention: number in a7, arguments in
+ * a0..a5, result in a0.
  */
 #ifndef _LIB_SYSCALL_NUM_H_
 #define _LIB_SYSCALL_NUM_H_
@@ -30,22 +31,5 @@
 #define SYS_pipe 21
 #define SYS_info 22
 #define SYS_halt 23
-
-/* osv-rv extensions */
-#define SYS_shm_create 24
-#define SYS_shm_map 25
-#define SYS_shm_unmap 26
-#define SYS_shm_destroy 27
-#define SYS_shm_lock 28
-#define SYS_shm_unlock 29
-#define SYS_shm_resize 30
-#define SYS_shm_list 31
-#define SYS_futex 32
-#define SYS_mmap 33
-#define SYS_munmap 34
-#define SYS_syscount 35
-#define SYS_fork_copy 40      /* fork that copies every page: for benchmarks */
-
-#define SYS_MAX 41            /* one past the highest number in use */
 
 #endif /* _LIB_SYSCALL_NUM_H_ */

@@ -1,31 +1,36 @@
 /*
- * The osv system-call interface as user programs see it: one C prototype
- * per kernel call (numbers in lib/syscall-num.h, stubs in user/lib/usys.S),
- * and the constants and structs that cross the user/kernel boundary.
- * The names, signatures and values are osv's (API.md); osv programs include
- * this header and must compile unmodified.
+ * The osv system-call interface as user programs see it: osv's calls 1 to
+ * 23 (numbers in lib/syscall-num.h, stubs in user/lib/usys.S), osv's
+ * spellings of shared regions, and the constants and structs that cross
+ * the user/kernel boundary. The names, signatures and values are osv's
+ * (API.md); osv programs include this header and must compile unmodified.
+ *
+ * It defines osv's names and no others, since an osv program may define
+ * any other name itself (min, true, strcat, shm_create, PG_SIZE, errno,
+ * ...): osv-rv's extensions live in headers of their own (lib/shm.h,
+ * lib/futex.h, lib/sync.h, lib/mman.h, lib/bench.h, lib/layout.h,
+ * lib/stdio-ext.h, lib/string-ext.h).
  *
  * Every pointer argument is checked by the kernel: NULL, kernel-space,
  * unmapped or too-short buffers give ERR_FAULT, never a panic. Unknown or
  * closed fds give ERR_INVAL.
  *
- * This header must not define PG_SIZE or errno: osv programs declare
- * variables with those names.
- *
- * The kernel (OSV_KERNEL) and host tools (OSV_HOST_TOOL) include it too,
- * for the constants and structs only: they get neither the prototypes
- * nor lib/stddef.h, whose NULL and min() they may define their own way.
+ * The kernel (OSV_KERNEL) includes it too, for the constants and structs
+ * only: it does not get the prototypes.
  */
 #ifndef _LIB_USYSCALL_H_
 #define _LIB_USYSCALL_H_
 
-#include <lib/types.h>
+#include <arch/types.h>
+#include <kernel/types.h>
 #include <lib/errcode.h>
-#include <lib/layout.h>     /* KMAP_BASE, USTACK_UPPERBOUND */
-#if !defined(OSV_KERNEL) && !defined(OSV_HOST_TOOL)
-#define _LIB_USYSCALL_PROTOTYPES_
-#include <lib/stddef.h>     /* NULL, as osv programs expect */
-#endif
+
+/* Lowest kernel virtual address (Sv39's upper half, where all physical
+ * memory is mapped at KMAP_BASE + pa): a user access at or above it kills
+ * the process. */
+#define KMAP_BASE 0xFFFFFFC000000000UL
+/* Top of the user stack, exclusive: the page at it is never mapped. */
+#define USTACK_UPPERBOUND 0x3FFFFFF000UL
 
 /* File types, in struct stat's ftype. */
 #define FTYPE_DIR 1
@@ -65,39 +70,14 @@ struct sys_info {
     size_t cow_copies;                /* frames copied by copy-on-write faults */
 };
 
-/* ---- named shared memory, futexes, file mappings (osv-rv) ---- */
-
-/* shm_map / mmap protection */
-#define SHM_READ 1
-#define SHM_WRITE 2
-
-/* shm_create flags */
+/* createSharedRegion() flags (osv's; shm_create in lib/shm.h takes them too) */
 #define RS_DEFAULT 0
-#define RS_PERSIST 0x100    /* outlives every process until shm_destroy */
+#define RS_PERSIST 0x100    /* outlives every process until destroyed */
 #define RS_NOINHERIT 0x200  /* views are not copied into fork children */
 #define RS_RDONLY 0x400     /* only the creator may map it writable */
 #define RS_FAMILY 0x800     /* only the creator and its descendants find it */
 
-/* mmap flags */
-#define MAP_SHARED 1        /* writes reach the file by munmap, exit or halt */
-#define MAP_PRIVATE 2       /* copy-on-write; never reaches the file */
-
-/* futex ops */
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-
-/* shm_list() fills one of these per live named region. */
-struct shm_info {
-    char name[MAX_NAME_LEN];
-    size_t size;            /* bytes */
-    size_t resident;        /* frames allocated so far */
-    int flags;              /* RS_* */
-    int views;              /* views mapped, in every process */
-    int holders;            /* processes holding it (creator or a view) */
-    int creator;            /* pid */
-};
-
-#ifdef _LIB_USYSCALL_PROTOTYPES_
+#ifndef OSV_KERNEL
 
 /* ---- processes ---- */
 
@@ -138,10 +118,12 @@ int open(const char *path, int flags, int mode);
 /* ERR_OK, ERR_INVAL. */
 int close(int fd);
 
-/* Bytes read: 0 at end of file, or from a pipe with no writers left; ERR_FAULT, ERR_INVAL. */
+/* Bytes read: 0 at end of file, from a pipe with no writers left, or on an
+ * fd not open for reading (osv); ERR_FAULT, ERR_INVAL. */
 ssize_t read(int fd, void *buf, size_t n);
 
-/* Bytes written; ERR_FAULT, ERR_INVAL, ERR_END (a pipe with no readers left). */
+/* Bytes written (0 on an fd not open for writing, as osv); ERR_FAULT,
+ * ERR_INVAL, ERR_END (a pipe with no readers left). */
 ssize_t write(int fd, const void *buf, size_t n);
 
 int link(const char *old, const char *new);
@@ -155,13 +137,16 @@ int readdir(int fd, struct dirent *d);
 /* ERR_NOTEMPTY if the directory still has entries. */
 int rmdir(const char *path);
 
+/* Files and directories only: ERR_INVAL for the console or a pipe (after
+ * st is checked: a bad st is ERR_FAULT). */
 int fstat(int fd, struct stat *st);
 
 /* ---- memory ---- */
 
 /*
  * Moves the end of the heap by increment bytes (negative shrinks and frees).
- * Returns the previous break; (void *)ERR_NOMEM on failure.
+ * Returns the previous break; (void *)ERR_NOMEM on failure. A shrink below
+ * the heap's start changes nothing and returns the current break (osv).
  */
 void *sbrk(int increment);
 
@@ -184,39 +169,14 @@ void info(struct sys_info *sysinfo);
 /* Powers the machine off (QEMU exits). */
 void halt(void);
 
-/* ---- osv-rv extensions ---- */
+/* ---- shared regions (osv's spellings) ---- */
 
-/* fork, but the child gets a copy of every page at once instead of
- * copy-on-write sharing: the fork of the first milestone, kept so the
- * benchmarks can compare the two in one boot. */
-int fork_copy(void);
-
-/* Named shared memory (sizes in bytes, rounded up to pages). See
- * docs/shm.md for a guide and the lifetime rules. */
-int shm_create(const char *name, size_t size, int flags);
-int shm_map(const char *name, void **addr, int prot);
-int shm_unmap(const char *name, void *addr);
-int shm_destroy(const char *name);
-int shm_lock(const char *name);
-int shm_unlock(const char *name);
-int shm_resize(const char *name, size_t size);
-/* Fills up to max entries about the live named regions the caller may
- * find (RS_FAMILY ones only within the family); returns how many. */
-int shm_list(struct shm_info *buf, int max);
-
-/* FUTEX_WAIT: sleep while *uaddr == val (ERR_AGAIN if not equal at the
- * call; ERR_TIMEDOUT after timeout_ms if nonzero). FUTEX_WAKE: wake up to
- * val waiters; returns how many. */
-int futex(int *uaddr, int op, int val, unsigned int timeout_ms);
-
-/* Maps length bytes of the file open on fd from offset (page aligned). */
-int mmap(int fd, offset_t offset, size_t length, int prot, int flags, void **addr);
-int munmap(void *addr, size_t length);
-
-/* System calls this process has made so far (for benchmarks). */
-long syscount(void);
-
-/* osv's spellings (user/lib/shm_osv.c): sizes in pages, map() read-write. */
+/*
+ * Named shared regions as osv spells them (user/lib/shm_osv.c, thin
+ * wrappers over lib/shm.h's calls): sizes are in pages, flag is RS_*,
+ * map() gives a read-write view and stores its start in *addr. Each
+ * returns ERR_OK or the error of the call it wraps (docs/shm.md).
+ */
 int createSharedRegion(const char *name, int npages, int flag);
 int destroySharedRegion(const char *name);
 int map(const char *name, void **addr);
@@ -224,5 +184,5 @@ int unmap(const char *name, void *addr);
 int lockSharedRegion(const char *name);
 int unlockSharedRegion(const char *name);
 
-#endif /* _LIB_USYSCALL_PROTOTYPES_ */
+#endif /* !OSV_KERNEL */
 #endif /* _LIB_USYSCALL_H_ */

@@ -3,7 +3,8 @@
  * records what the kernel needs in `platform` (platform.h). It understands
  * just enough of the format (nodes, properties, #address-cells and
  * #size-cells of the parent) to read QEMU virt's tree, or any tree shaped
- * like it; no other code hard-codes an address.
+ * like it; no other code hard-codes an address. Of the kernel command line
+ * (/chosen/bootargs, QEMU's -append) it reads `mem=`.
  */
 #include <kernel/platform.h>
 #include <kernel/console.h>
@@ -44,6 +45,44 @@ static bool has_string(const char *list, int len, const char *s)
     return false;
 }
 
+/* Reads SIZE of "mem=SIZE": bytes, or K, M or G of them. 0 if malformed. */
+static uint64_t parse_size(const char *p, const char *end)
+{
+    uint64_t v = 0;
+    const char *digits = p;
+    for (; p < end && *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (*p - '0');
+    if (p == digits)
+        return 0;
+    if (p < end && (*p == 'K' || *p == 'k'))
+        v <<= 10, p++;
+    else if (p < end && (*p == 'M' || *p == 'm'))
+        v <<= 20, p++;
+    else if (p < end && (*p == 'G' || *p == 'g'))
+        v <<= 30, p++;
+    return p == end ? v : 0;
+}
+
+/* The command line: space-separated words; the kernel knows only mem=
+ * (platform.mem_limit) and ignores the others, as Linux does. A mem= that
+ * is malformed or under one frame is ignored too. */
+static void parse_bootargs(const char *args, int len)
+{
+    const char *end = args + strnlen(args, len);
+    while (args < end) {
+        const char *word = args;
+        while (args < end && *args != ' ')
+            args++;
+        if (args - word > 4 && strncmp(word, "mem=", 4) == 0) {
+            uint64_t size = parse_size(word + 4, args);
+            if (size >= PG_SIZE)
+                platform.mem_limit = size;
+        }
+        while (args < end && *args == ' ')
+            args++;
+    }
+}
+
 /* What one node said, filled while walking its properties. */
 struct node {
     int addr_cells, size_cells;  /* for its children */
@@ -55,6 +94,7 @@ struct node {
     bool has_reg;
     int irq;
     uint64_t timebase;
+    bool chosen;                 /* the /chosen node */
 };
 
 static void add_virtio(paddr_t base, int irq)
@@ -112,11 +152,13 @@ void fdt_parse(paddr_t fdt_pa)
         uint32_t token = be32(p);
         p += 4;
         if (token == FDT_BEGIN_NODE) {
-            p += (strlen((const char *)p) + 4) & ~3UL;     /* name, NUL, padding */
+            const char *name = (const char *)p;
+            p += (strlen(name) + 4) & ~3UL;                 /* name, NUL, padding */
             if (++depth >= MAX_DEPTH)
                 panic("device tree nested too deep");
             struct node *n = &stack[depth];
             memset(n, 0, sizeof(*n));
+            n->chosen = depth == 1 && strcmp(name, "chosen") == 0;
             n->addr_cells = 2;
             n->size_cells = 1;
             n->irq = -1;
@@ -145,6 +187,8 @@ void fdt_parse(paddr_t fdt_pa)
                 n->status = (const char *)val;
             else if (strcmp(name, "interrupts") == 0 && len >= 4)
                 n->irq = be32(val);
+            else if (strcmp(name, "bootargs") == 0 && n->chosen)
+                parse_bootargs((const char *)val, len);
             else if (strcmp(name, "timebase-frequency") == 0)
                 n->timebase = read_cells(val, len / 4);
             else if (strcmp(name, "reg") == 0 && len >= 4u * (pa + ps)) {

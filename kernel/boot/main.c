@@ -58,7 +58,11 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     console_init();
     kprintf("\n[boot] osv-rv: boot hart %ld, %d harts, memory 0x%lx-0x%lx\n", (long)hartid,
             platform.nharts, platform.ram_start, platform.ram_end);
-    pmem_init(platform.ram_start, platform.ram_end, kmap_v2p(__kernel_end));
+    if (platform.mem_limit)
+        kprintf("[boot] mem=%ldK: at most %ld frames\n", (long)(platform.mem_limit >> 10),
+                (long)(platform.mem_limit / PG_SIZE));
+    pmem_init(platform.ram_start, platform.ram_end, kmap_v2p(__kernel_end),
+              platform.mem_limit / PG_SIZE);
     pmem_reserve(platform.fdt_start, platform.fdt_end);
     kmalloc_init();
     vpmap_kstack_init();

@@ -15,7 +15,6 @@
  * the free list and the request slots. The interrupt handler takes it too,
  * so requesters hold it only around ring updates and condvar_wait.
  */
-#include <lib/stddef.h>
 #include <kernel/bdev.h>
 #include <kernel/console.h>
 #include <kernel/platform.h>

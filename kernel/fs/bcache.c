@@ -3,7 +3,6 @@
  * list (xv6's bio.c with a sleep instead of a panic when all are busy).
  * The contract is in include/kernel/bcache.h.
  */
-#include <lib/stddef.h>
 #include <kernel/bcache.h>
 #include <kernel/console.h>
 #include <kernel/pmem.h>

@@ -140,7 +140,7 @@ err_t dir_next_entry(struct inode *dir, offset_t *off, struct dirent *out)
         inode_unlock(dir);
         return ERR_FTYPE;
     }
-    uint64_t pos = *off < 0 ? 0 : ((uint64_t)*off + ENTRY_SIZE - 1) / ENTRY_SIZE * ENTRY_SIZE;
+    uint64_t pos = (*off + ENTRY_SIZE - 1) / ENTRY_SIZE * ENTRY_SIZE;
     while (pos < dir->d.size) {
         uint64_t base = pos - pos % SFS_BLOCK_SIZE;
         struct sfs_dirent *e;

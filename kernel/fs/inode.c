@@ -18,8 +18,11 @@ static struct {
 void inode_table_init(void)
 {
     spinlock_init(&itable.lock, "itable");
-    for (int i = 0; i < FS_NINODE; i++)
+    for (int i = 0; i < FS_NINODE; i++) {
         sleeplock_init(&itable.inode[i].lock, "inode");
+        /* Empty whenever the slot is free: a mapping holds a reference. */
+        pgcache_init(&itable.inode[i].pages);
+    }
 }
 
 struct inode *inode_get(uint32_t inum)

@@ -5,7 +5,6 @@
  * User memory is copied straight from or into the ring with no spinlock
  * held (see file.h for why that is safe). Contract: file.h.
  */
-#include <lib/stddef.h>
 #include <kernel/file.h>
 #include <kernel/console.h>
 #include <kernel/kmalloc.h>

@@ -3,6 +3,7 @@
  * write-back, and mmap/munmap.
  */
 #include <kernel/filemap.h>
+#include <kernel/console.h>
 #include <kernel/file.h>
 #include <kernel/fs.h>
 #include <kernel/kmalloc.h>
@@ -12,88 +13,100 @@
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/vm.h>
+#include <lib/mman.h>
 
+/* The memstore of one mapped file. Its pages are the inode's page cache
+ * (ip->pages), which read() and write() keep coherent with the file. */
 struct filemap {
     struct memstore store;       /* first: the store is the filemap */
-    struct pgcache cache;
     struct inode *ip;            /* one reference */
     struct filemap *next;
 };
 
 static struct {
-    struct sleeplock lock;
+    struct sleeplock lock;       /* guards maps and every filemap's next */
     struct filemap *maps;
 } fm;
 
 static const struct memstore_ops filemap_ops;
+
+/* No file reaches this offset: mmap refuses it (offset_t being unsigned,
+ * this is also what a negative offset becomes). */
+#define MAX_FILE_BYTES ((offset_t)SFS_MAX_FILE_BLOCKS * SFS_BLOCK_SIZE)
 
 void filemap_init(void)
 {
     sleeplock_init(&fm.lock, "filemap");
 }
 
+static struct inode *inode_of(struct memstore *ms)
+{
+    return ((struct filemap *)ms)->ip;
+}
+
 static err_t fill_from_file(void *arg, offset_t off, paddr_t pa)
 {
-    struct filemap *m = arg;
-    ssize_t n = inode_read(m->ip, kmap_p2v(pa), false, off, PG_SIZE);
-    return n < 0 ? (err_t)n : ERR_OK;    /* past the end: zeros */
+    return inode_read_page(arg, off, kmap_p2v(pa));
 }
 
 static err_t filemap_fillpage(struct memstore *ms, offset_t off, paddr_t *pa)
 {
-    struct filemap *m = (struct filemap *)ms;
-    return pgcache_get(&m->cache, off, fill_from_file, m, pa);
+    struct inode *ip = inode_of(ms);
+    return pgcache_get(&ip->pages, off, fill_from_file, ip, pa);
 }
 
-struct writeback {
-    struct filemap *m;
-    offset_t from, to;
-};
-
-static void write_page(offset_t off, paddr_t pa, void *arg)
+/* Writes a dirty page back (pgcache_put_t). The file's blocks all exist
+ * (no holes), so this allocates nothing and cannot fail for a full disk;
+ * should it ever fail, the console says so. */
+static void write_to_file(void *arg, offset_t off, paddr_t pa)
 {
-    struct writeback *wb = arg;
-    size_t size = inode_size(wb->m->ip);
-    if (off < wb->from || off >= wb->to || (size_t)off >= size)
-        return;
-    size_t n = size - off < PG_SIZE ? size - off : PG_SIZE;
-    inode_write(wb->m->ip, kmap_p2v(pa), false, off, n);
+    struct inode *ip = arg;
+    err_t err = inode_write_page(ip, off, kmap_p2v(pa));
+    if (err != ERR_OK)
+        kprintf("[filemap] inode %d: page at %ld not written back: error %d\n", inode_num(ip),
+                (long)off, err);
 }
 
-static void writeback(struct filemap *m, offset_t from, offset_t to)
+static void filemap_mark_dirty(struct memstore *ms, offset_t off)
 {
-    struct writeback wb = { m, from, to };
-    pgcache_for_each(&m->cache, write_page, &wb);
+    pgcache_mark_dirty(&inode_of(ms)->pages, off);
 }
 
-static void filemap_view_closed(struct memstore *ms, pid_t pid, struct memregion *r)
+static void filemap_write_back(struct memstore *ms, offset_t off)
 {
-    (void)pid;
-    /* Only a writable shared view can have changed the pages; writing back
-     * through a read-only one would undo write()s made since it read them. */
-    if (r->shared && (r->perm & MEMPERM_W))
-        writeback((struct filemap *)ms, r->offset, r->offset + (r->end - r->start));
+    struct inode *ip = inode_of(ms);
+    pgcache_write_back(&ip->pages, off, write_to_file, ip);
 }
 
+/* The last view is gone (its dirty pages were written back as it went).
+ * The inode's cache is emptied unless another filemap of the file was
+ * made meanwhile (filemap_of skips a map being released): that one's
+ * views map its pages now. */
 static void filemap_release(struct memstore *ms)
 {
     struct filemap *m = (struct filemap *)ms;
+    bool other = false;
     sleeplock_acquire(&fm.lock);
-    for (struct filemap **link = &fm.maps; *link; link = &(*link)->next)
-        if (*link == m) {
+    for (struct filemap **link = &fm.maps; *link;) {
+        if (*link == m)
             *link = m->next;
-            break;
+        else {
+            other |= (*link)->ip == m->ip;
+            link = &(*link)->next;
         }
+    }
+    if (!other)
+        pgcache_truncate(&m->ip->pages, 0);
     sleeplock_release(&fm.lock);
-    pgcache_truncate(&m->cache, 0);
     inode_put(m->ip);
     kfree(m);
 }
 
 static const struct memstore_ops filemap_ops = {
     .fillpage = filemap_fillpage,
+    .mark_dirty = filemap_mark_dirty,
+    .write_back = filemap_write_back,
     .release = filemap_release,
-    .view_closed = filemap_view_closed,
 };
 
 /* The store of ip's pages, with a reference for the caller; NULL on no memory. */
@@ -109,8 +122,7 @@ static struct filemap *filemap_of(struct inode *ip)
         m->store.ops = &filemap_ops;
         m->store.kind = "file";
         m->store.refcount = 1;
-        m->store.cache = &m->cache;
-        pgcache_init(&m->cache);
+        m->store.cache = &ip->pages;
         m->ip = inode_dup(ip);
         m->next = fm.maps;
         fm.maps = m;
@@ -122,8 +134,8 @@ static struct filemap *filemap_of(struct inode *ip)
 int filemap_mmap(struct file *f, offset_t offset, size_t length, int prot, int flags, vaddr_t *addr)
 {
     if ((flags != MAP_SHARED && flags != MAP_PRIVATE) || prot == 0 ||
-        (prot & ~(SHM_READ | SHM_WRITE)) || length == 0 || offset < 0 || !pg_aligned((uint64_t)offset) ||
-        length > USER_TOP)
+        (prot & ~(SHM_READ | SHM_WRITE)) || length == 0 || !pg_aligned(offset) ||
+        offset >= MAX_FILE_BYTES || length > USER_TOP)
         return ERR_INVAL;
     if (f->type != FILE_INODE || inode_ftype(f->inode) != FTYPE_FILE)
         return ERR_FTYPE;
@@ -164,6 +176,6 @@ void filemap_sync_all(void)
 {
     sleeplock_acquire(&fm.lock);
     for (struct filemap *m = fm.maps; m; m = m->next)
-        writeback(m, 0, (offset_t)1 << 62);
+        pgcache_sync(&m->ip->pages, write_to_file, m->ip);
     sleeplock_release(&fm.lock);
 }

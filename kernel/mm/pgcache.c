@@ -1,15 +1,19 @@
 /*
- * Page caches (contract in pgcache.h): a sorted list of (offset, frame)
- * under a sleeplock. Regions are small in a teaching kernel; a list keeps
- * the code obvious, and pgcache.h hides it should a tree ever be needed.
+ * Page caches (contract in pgcache.h): a sorted list of (offset, frame,
+ * writers) under a sleeplock. Regions are small in a teaching kernel; a
+ * list keeps the code obvious, and pgcache.h hides it should a tree ever
+ * be needed.
  */
 #include <kernel/pgcache.h>
+#include <kernel/console.h>
 #include <kernel/kmalloc.h>
 #include <kernel/pmem.h>
+#include <kernel/string.h>
 
 struct pgcache_entry {
     offset_t off;
     paddr_t pa;
+    unsigned writers;            /* views mapping the page writable: dirty if > 0 */
     struct pgcache_entry *next;
 };
 
@@ -20,13 +24,37 @@ void pgcache_init(struct pgcache *pc)
     pc->resident = 0;
 }
 
+void pgcache_lock(struct pgcache *pc)
+{
+    sleeplock_acquire(&pc->lock);
+}
+
+void pgcache_unlock(struct pgcache *pc)
+{
+    sleeplock_release(&pc->lock);
+}
+
+/* The link to the first entry at or after off. Caller holds the lock. */
+static struct pgcache_entry **link_at(struct pgcache *pc, offset_t off)
+{
+    struct pgcache_entry **link = &pc->entries;
+    while (*link && (*link)->off < off)
+        link = &(*link)->next;
+    return link;
+}
+
+/* The entry of the page at off, or NULL. Caller holds the lock. */
+static struct pgcache_entry *find(struct pgcache *pc, offset_t off)
+{
+    struct pgcache_entry *e = *link_at(pc, off);
+    return e && e->off == off ? e : NULL;
+}
+
 err_t pgcache_get(struct pgcache *pc, offset_t off, pgcache_fill_t fill, void *arg, paddr_t *pa)
 {
     err_t err = ERR_OK;
     sleeplock_acquire(&pc->lock);
-    struct pgcache_entry **link = &pc->entries;
-    while (*link && (*link)->off < off)
-        link = &(*link)->next;
+    struct pgcache_entry **link = link_at(pc, off);
     if (*link && (*link)->off == off) {
         *pa = (*link)->pa;
         pmem_inc_ref(*pa);
@@ -45,6 +73,7 @@ err_t pgcache_get(struct pgcache *pc, offset_t off, pgcache_fill_t fill, void *a
     }
     e->off = off;
     e->pa = *pa;
+    e->writers = 0;
     e->next = *link;
     *link = e;
     pc->resident++;
@@ -54,22 +83,13 @@ out:
     return err;
 }
 
-void pgcache_for_each(struct pgcache *pc, void (*fn)(offset_t off, paddr_t pa, void *arg), void *arg)
-{
-    sleeplock_acquire(&pc->lock);
-    for (struct pgcache_entry *e = pc->entries; e; e = e->next)
-        fn(e->off, e->pa, arg);
-    sleeplock_release(&pc->lock);
-}
-
 void pgcache_truncate(struct pgcache *pc, offset_t off)
 {
     sleeplock_acquire(&pc->lock);
-    struct pgcache_entry **link = &pc->entries;
-    while (*link && (*link)->off < off)
-        link = &(*link)->next;
+    struct pgcache_entry **link = link_at(pc, off);
     while (*link) {
         struct pgcache_entry *e = *link;
+        kassert(e->writers == 0);
         *link = e->next;
         pmem_free(e->pa);
         kfree(e);
@@ -81,4 +101,58 @@ void pgcache_truncate(struct pgcache *pc, offset_t off)
 size_t pgcache_resident(struct pgcache *pc)
 {
     return pc->resident;
+}
+
+void pgcache_mark_dirty(struct pgcache *pc, offset_t off)
+{
+    sleeplock_acquire(&pc->lock);
+    struct pgcache_entry *e = find(pc, off);
+    kassert(e != NULL);
+    e->writers++;
+    sleeplock_release(&pc->lock);
+}
+
+void pgcache_write_back(struct pgcache *pc, offset_t off, pgcache_put_t put, void *arg)
+{
+    sleeplock_acquire(&pc->lock);
+    struct pgcache_entry *e = find(pc, off);
+    kassert(e != NULL && e->writers > 0);
+    put(arg, off, e->pa);
+    e->writers--;
+    sleeplock_release(&pc->lock);
+}
+
+void pgcache_sync(struct pgcache *pc, pgcache_put_t put, void *arg)
+{
+    sleeplock_acquire(&pc->lock);
+    for (struct pgcache_entry *e = pc->entries; e; e = e->next)
+        if (e->writers > 0)
+            put(arg, e->off, e->pa);
+    sleeplock_release(&pc->lock);
+}
+
+bool pgcache_read(struct pgcache *pc, offset_t off, void *dst, size_t n)
+{
+    kassert(sleeplock_holding(&pc->lock));
+    struct pgcache_entry *e = find(pc, pg_round_down(off));
+    if (!e)
+        return false;
+    memcpy(dst, (uint8_t *)kmap_p2v(e->pa) + (off - e->off), n);
+    return true;
+}
+
+void pgcache_write(struct pgcache *pc, offset_t off, const void *src, size_t n)
+{
+    kassert(sleeplock_holding(&pc->lock));
+    offset_t end = off + (offset_t)n;
+    for (struct pgcache_entry *e = *link_at(pc, pg_round_down(off)); e && e->off < end; e = e->next) {
+        offset_t from = e->off > off ? e->off : off;
+        offset_t page_end = e->off + (offset_t)PG_SIZE;
+        offset_t to = page_end < end ? page_end : end;
+        uint8_t *dst = (uint8_t *)kmap_p2v(e->pa) + (from - e->off);
+        if (src)
+            memcpy(dst, (const uint8_t *)src + (from - off), to - from);
+        else
+            memset(dst, 0, to - from);
+    }
 }

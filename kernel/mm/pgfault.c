@@ -12,8 +12,15 @@
  *   region (copy-on-write after fork):
  *       frame has other references                      -> copy it
  *       we hold the only reference                      -> make it writable
- *   page present with the access already allowed        -> stale TLB: flush
+ *   write to a read-only page of a writable shared
+ *   file mapping (not stored to yet)                    -> mark it dirty in
+ *       the page cache, make it writable
+ *   page present with the access already allowed        -> stale TLB, or a
+ *       hart that leaves D to software: set D on a write, flush
  *
+ * A shared file mapping's page faulted in by a load or fetch is mapped
+ * without write permission, so its first store comes back here and is
+ * counted (memstore.h); a page mapped for a store gets D at once (vpmap.h).
  * num_pgfault counts every fault, cow_copies every frame copied.
  */
 #include <kernel/pgfault.h>
@@ -76,12 +83,12 @@ static err_t fill_page(struct memregion *r, vaddr_t page, paddr_t *pa)
 static err_t break_cow(struct addrspace *as, vaddr_t page, paddr_t pa, int flags)
 {
     if (pmem_refcount(pa) == 1)
-        return vpmap_set_flags(as->root, page, flags | MEMPERM_W);
+        return vpmap_set_flags(as->root, page, flags | MEMPERM_W | VPMAP_DIRTY);
     paddr_t copy;
     if (pmem_alloc(&copy) != ERR_OK)
         return ERR_NOMEM;
     memcpy(kmap_p2v(copy), kmap_p2v(pa), PG_SIZE);
-    err_t err = vpmap_map(as->root, page, copy, flags | MEMPERM_W);
+    err_t err = vpmap_map(as->root, page, copy, flags | MEMPERM_W | VPMAP_DIRTY);
     if (err != ERR_OK) {
         pmem_free(copy);
         return err;
@@ -105,19 +112,33 @@ err_t pgfault_resolve(struct addrspace *as, uint64_t va, int access)
         goto out;
     paddr_t pa;
     int flags;
+    int dirty = access == FAULT_WRITE ? VPMAP_DIRTY : 0;
+    offset_t off = r->offset + (page - r->start);
     if (vpmap_lookup(as->root, page, &pa, &flags)) {
         if ((flags & access) == access) {
-            sfence_vma_addr(page);               /* a stale TLB entry */
-            err = ERR_OK;
+            /* A stale TLB entry, or D to set (set_flags flushes). */
+            err = vpmap_set_flags(as->root, page, flags | dirty);
         } else if (access == FAULT_WRITE && !r->shared) {
             err = break_cow(as, page, pa, flags);
+        } else if (access == FAULT_WRITE && region_writes_back(r)) {
+            r->store->ops->mark_dirty(r->store, off);
+            err = vpmap_set_flags(as->root, page, flags | MEMPERM_W | VPMAP_DIRTY);
         }
         goto out;
     }
     if ((err = fill_page(r, page, &pa)) != ERR_OK)
         goto out;
-    if ((err = vpmap_map(as->root, page, pa, r->perm | VPMAP_USER)) != ERR_OK)
+    flags = r->perm | VPMAP_USER | dirty;
+    if (region_writes_back(r) && access != FAULT_WRITE)
+        flags &= ~MEMPERM_W;                     /* until its first store */
+    if ((err = vpmap_map(as->root, page, pa, flags)) != ERR_OK) {
         pmem_free(pa);
+        goto out;
+    }
+    /* Counted once mapped; no store can reach the page before this
+     * returns (this thread is the address space's only one). */
+    if (region_writes_back(r) && access == FAULT_WRITE)
+        r->store->ops->mark_dirty(r->store, off);
 out:
     sleeplock_release(&as->lock);
     return err;

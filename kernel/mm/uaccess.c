@@ -1,9 +1,10 @@
 /*
- * copy_from_user, copy_to_user, copy_str_from_user (contract in
- * uaccess.h): range check, then the fixup-protected loops of uaccess.S with
+ * copy_from_user, copy_to_user, copy_str_from_user (contract
+ * in uaccess.h): range check, then the fixup-protected loops of uaccess.S with
  * sstatus.SUM set so supervisor mode may touch U pages for the copy only.
  */
 #include <kernel/uaccess.h>
+#include <kernel/config.h>
 #include <kernel/riscv.h>
 
 extern const uint64_t __ex_table_start[], __ex_table_end[];

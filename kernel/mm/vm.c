@@ -37,8 +37,25 @@ static void unmap_range(struct addrspace *as, vaddr_t start, vaddr_t end)
     vpmap_unmap_range(as->root, start, end, pmem_free);
 }
 
+bool region_writes_back(struct memregion *r)
+{
+    return r->shared && r->store->ops->write_back;
+}
+
+/* Writes back a page the view being freed maps writable (a store that
+ * tracks its dirty pages gave it write permission on its first store). */
+static void write_back_page(vaddr_t va, paddr_t pa, int flags, void *arg)
+{
+    struct memregion *r = arg;
+    (void)pa;
+    if (flags & MEMPERM_W)
+        r->store->ops->write_back(r->store, r->offset + (va - r->start));
+}
+
 static void region_free(struct addrspace *as, struct memregion *r)
 {
+    if (region_writes_back(r))
+        vpmap_walk(as->root, r->start, r->end, write_back_page, r);
     if (r->store->ops->view_closed)
         r->store->ops->view_closed(r->store, as->pid, r);
     unmap_range(as, r->start, r->end);
@@ -203,8 +220,10 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
             r->store->ops->view_inherited(r->store, dst->pid, copy);
         if (eager && !r->shared)
             vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
-        else            /* shared frames as they are; private ones copy-on-write */
+        else if (!region_writes_back(r))   /* shared frames as they are; private ones copy-on-write */
             ctx.err = vpmap_copy_range(dst->root, src->root, r->start, r->end, !r->shared);
+        /* else: the child faults the pages in, read-only first, so that its
+         * stores are counted as a new view's (memstore.h) */
     }
     dst->brk = src->brk;
     /* The parent's writable PTEs just became read-only. Only this hart can
@@ -237,7 +256,7 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
             heap->end = pg_round_up(new_brk);
     } else if (increment < 0) {
         if (new_brk > brk || new_brk < heap->start) {
-            err = ERR_NOMEM;
+            new_brk = brk;       /* below the heap: osv treats it as sbrk(0) */
         } else {
             vaddr_t new_end = pg_round_up(new_brk);
             unmap_range(as, new_end, heap->end);

@@ -280,9 +280,8 @@ void proc_start_init(void)
     struct file *console;
     if (file_open_console(&console) != ERR_OK)
         panic("cannot open the console for init");
-    p->files[0] = console;
+    p->files[0] = console;             /* 0 and 1 only, as osv: a program's first open gets 2 */
     p->files[1] = file_dup(console);
-    p->files[2] = file_dup(console);
     p->cwd = fs_root();
     initproc = p;
     proc_start(p, NULL);

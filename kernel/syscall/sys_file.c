@@ -11,7 +11,6 @@
  * reaches past user space is ERR_FAULT before anything happens, and one
  * that faults during the copy is ERR_FAULT too (or a short count, file.h).
  */
-#include <lib/stddef.h>
 #include <kernel/file.h>
 #include <kernel/fs.h>
 #include <kernel/proc.h>
@@ -98,17 +97,23 @@ long sys_write(void)
     return file_write(f, buf, n);
 }
 
-/* int fstat(int fd, struct stat *st) */
+/* int fstat(int fd, struct stat *st): as osv, only files and directories
+ * have a stat (ERR_INVAL for the console or a pipe), and the pointer is
+ * checked first, so a bad one is ERR_FAULT whatever the fd. The check is
+ * a real store of an empty stat: it goes through the fault path like any
+ * copy-out (a lazily backed page is filled) and reads nothing back. */
 long sys_fstat(void)
 {
     struct file *f = arg_file(0);
     struct stat *ust = syscall_arg_ptr(1);
     if (f == NULL)
         return ERR_INVAL;
-    if (!user_buffer_ok(ust, sizeof(*ust)))
+    struct stat st = { 0 };
+    if (!user_buffer_ok(ust, sizeof(*ust)) || copy_to_user(ust, &st, sizeof(st)) != ERR_OK)
         return ERR_FAULT;
-    struct stat st;
-    file_stat(f, &st);
+    err_t err = file_stat(f, &st);
+    if (err != ERR_OK)
+        return err;
     return copy_to_user(ust, &st, sizeof(st));
 }
 

@@ -72,16 +72,27 @@ long sys_meminfo(void)
     return ERR_OK;
 }
 
+/* void info(struct sys_info *info) */
 long sys_info(void)
 {
-    struct sys_info info = {
-        .num_pgfault = pgfault_count,
-        .free_pages = pmem_free_pages(),
-        .total_pages = pmem_total_pages(),
-        .cow_copies = cow_copy_count,
-    };
-    shm_stats(&info.shm_regions, &info.shm_pages);
-    return copy_to_user(syscall_arg_ptr(0), &info, sizeof(info));
+    struct sys_info *uinfo = syscall_arg_ptr(0);
+    struct sys_info info;
+    /* Twice: the first copy-out takes any page fault the caller's buffer
+     * needs (a fork child's first store to its copy-on-write stack may be
+     * this one), the second reports counters that include it, so two
+     * calls in a row differ only by what the caller did between them. */
+    for (int pass = 0; pass < 2; pass++) {
+        info = (struct sys_info){
+            .num_pgfault = pgfault_count,
+            .free_pages = pmem_free_pages(),
+            .total_pages = pmem_total_pages(),
+            .cow_copies = cow_copy_count,
+        };
+        shm_stats(&info.shm_regions, &info.shm_pages);
+        if (copy_to_user(uinfo, &info, sizeof(info)) != ERR_OK)
+            return ERR_FAULT;
+    }
+    return ERR_OK;
 }
 
 long sys_halt(void)

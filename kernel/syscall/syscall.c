@@ -10,6 +10,7 @@
 #include <kernel/trap.h>
 #include <kernel/uaccess.h>
 #include <lib/syscall-num.h>
+#include <lib/syscall-num-ext.h>
 
 long sys_fork(void);
 long sys_spawn(void);

@@ -1,8 +1,21 @@
 /*
- * osv's spellings of named shared memory, as thin wrappers with osv's
- * meanings: sizes in pages, map() gives a read-write view.
+ * osv's spellings of named shared memory (lib/usyscall.h), as thin
+ * wrappers with osv's meanings: sizes in pages, map() gives a read-write
+ * view. They call the system-call stubs by their reserved "__" names
+ * (usys-ext.S), so they work in a program that defines its own
+ * shm_create: osv programs may, the name not being osv's.
  */
 #include <lib/usyscall.h>
+
+/* lib/shm.h's calls under their strong names (see above): the prototypes
+ * it declares, and the calls below, take these names instead. */
+#define shm_create __shm_create
+#define shm_map __shm_map
+#define shm_unmap __shm_unmap
+#define shm_destroy __shm_destroy
+#define shm_lock __shm_lock
+#define shm_unlock __shm_unlock
+#include <lib/shm.h>
 
 #define OSV_PAGE 4096
 

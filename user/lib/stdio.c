@@ -15,9 +15,9 @@ char *gets(char *buf, int max)
     while (i < max - 1) {
         if (read(0, &c, 1) != 1)
             break;                      /* end of input or error */
+        buf[i++] = c;                   /* the line's end too, as osv's gets */
         if (c == '\n' || c == '\r')
             break;
-        buf[i++] = c;
     }
     buf[i] = '\0';
     return buf;

@@ -1,10 +1,9 @@
 /*
- * C's byte and string functions for user programs (lib/string.h).
+ * osv's byte and string functions for user programs (lib/string.h).
  * gcc at -O2 turns byte loops into calls to memset/memcpy, which here
  * would call themselves; NO_LIBCALL keeps it from doing so inside them.
  */
 #include <lib/string.h>
-#include <lib/stddef.h>
 
 #define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
@@ -104,23 +103,6 @@ char *strchr(const char *s, int c)
     }
 }
 
-char *strrchr(const char *s, int c)
-{
-    const char *last = NULL;
-    for (;; s++) {
-        if (*s == (char)c)
-            last = s;
-        if (*s == '\0')
-            return (char *)last;
-    }
-}
-
-NO_LIBCALL char *strcat(char *dst, const char *src)
-{
-    strcpy(dst + strlen(dst), src);
-    return dst;
-}
-
 char *strtok_r(char *str, const char *delim, char **saveptr)
 {
     char *s = str ? str : *saveptr;
@@ -139,16 +121,4 @@ char *strtok_r(char *str, const char *delim, char **saveptr)
         *s++ = '\0';
     *saveptr = s;
     return token;
-}
-
-int atoi(const char *s)
-{
-    int sign = 1, v = 0;
-    while (*s == ' ' || *s == '\t' || *s == '\n')
-        s++;
-    if (*s == '-' || *s == '+')
-        sign = *s++ == '-' ? -1 : 1;
-    while (*s >= '0' && *s <= '9')
-        v = v * 10 + (*s++ - '0');
-    return sign * v;
 }

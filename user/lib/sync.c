@@ -4,6 +4,7 @@
  * Tricky": unlock only calls the kernel when someone may be waiting.
  */
 #include <lib/sync.h>
+#include <stdbool.h>
 
 static int cas(int *p, int expected, int desired)
 {

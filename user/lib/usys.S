@@ -1,7 +1,9 @@
 /*
- * System-call stubs: one function per osv call (prototypes in
- * lib/usyscall.h). The RISC-V convention (lib/syscall-num.h): number in a7,
- * arguments already in a0..a5 from the C caller, result back in a0.
+ * System-call stubs: one function per osv call, 1 to 23 (prototypes in
+ * lib/usyscall.h; osv-rv's calls are in usys-ext.S, so a program defining
+ * its own mmap or futex still links with these). The RISC-V convention
+ * (lib/syscall-num.h): number in a7, arguments already in a0..a5 from the
+ * C caller, result back in a0.
  */
 #include <lib/syscall-num.h>
 
@@ -38,16 +40,3 @@ SYSCALL(dup)
 SYSCALL(pipe)
 SYSCALL(info)
 SYSCALL(halt)
-SYSCALL(fork_copy)
-SYSCALL(shm_create)
-SYSCALL(shm_map)
-SYSCALL(shm_unmap)
-SYSCALL(shm_destroy)
-SYSCALL(shm_lock)
-SYSCALL(shm_unlock)
-SYSCALL(shm_resize)
-SYSCALL(shm_list)
-SYSCALL(futex)
-SYSCALL(mmap)
-SYSCALL(munmap)
-SYSCALL(syscount)

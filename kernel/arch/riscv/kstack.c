@@ -108,7 +108,7 @@ err_t vpmap_kstack_alloc(vaddr_t *base)
     vaddr_t lo = stack_of(slot);
     for (int i = 0; i < KSTACK_PAGES; i++)
         if (vpmap_map(vpmap_kernel_root(), lo + i * PG_SIZE, frames[i],
-                      MEMPERM_R | MEMPERM_W | VPMAP_GLOBAL) != ERR_OK)
+                      MEMPERM_R | MEMPERM_W | VPMAP_GLOBAL | VPMAP_DIRTY) != ERR_OK)
             panic("kernel-stack slot %ld has no table", slot);
     *base = lo;
     return ERR_OK;

@@ -4,8 +4,9 @@
  * A virtual address has three 9-bit indices (VPN[2], VPN[1], VPN[0]) and a
  * 12-bit offset. A PTE holds a physical page number in bits 10..53 and the
  * flags V R W X U G A D in bits 0..7; a valid PTE with none of R W X points
- * at the next-level table. A and D are set up front so the hardware never
- * has to (QEMU would, but real harts may fault instead).
+ * at the next-level table. A is set up front so the hardware never has to
+ * (QEMU would, but real harts may fault instead); D only for VPMAP_DIRTY
+ * (vpmap.h).
  */
 #include <kernel/vpmap.h>
 #include <kernel/vm.h>
@@ -38,7 +39,9 @@ static pte_t *table_of(paddr_t pa) { return kmap_p2v(pa); }
 
 static pte_t flags_to_pte(int flags)
 {
-    pte_t pte = PTE_V | PTE_A | PTE_D;
+    pte_t pte = PTE_V | PTE_A;
+    if (flags & VPMAP_DIRTY)
+        pte |= PTE_D;
     if (flags & MEMPERM_R)
         pte |= PTE_R;
     if (flags & MEMPERM_W)
@@ -65,6 +68,8 @@ static int pte_to_flags(pte_t pte)
         flags |= VPMAP_USER;
     if (pte & PTE_G)
         flags |= VPMAP_GLOBAL;
+    if (pte & PTE_D)
+        flags |= VPMAP_DIRTY;
     return flags;
 }
 

@@ -1,0 +1,350 @@
+"""
+The scenarios of test/run.py that drive the Makefile's qemu targets the
+way graders and scripts do (test/qemu.py runs QEMU for those targets):
+
+    qemu_test_fifo    make qemu-test and make qemu-test-low-mem through
+                      their FIFOs: the input (a program and `quit`) is
+                      written before the machine boots, the output must
+                      have its `passed` line and make must exit. On the
+                      low-memory machine test/lowmem_fill checks that the
+                      mem= cap (read from `make -n`) holds.
+    qemu_pipe_script  make qemu with stdin a pipe that is never closed: one
+                      line before boot, then a 10 KiB script at once (echo
+                      lines with distinct tokens, one 5 KiB comment line,
+                      `quit`). Every echo must print its token, in order,
+                      the console must echo back every byte of the script,
+                      and make must exit within QUIT_EXIT s of the halt.
+    qemu_kill_make    make qemu, killed by SIGKILL, SIGTERM, SIGINT, SIGHUP
+                      or SIGQUIT to make's pid alone: QEMU and test/qemu.py
+                      must be gone within KILL_EXIT s, and make too.
+
+They run make in the project's root on build/'s kernel, with FSIMG= a
+temporary copy of build/fs.img and OSV_TEST= temporary FIFOs, so a test run
+or a `make qemu` already using build/ is not disturbed. Each returns
+(reason or None, console excerpt or None) and adds its figures to detail.
+"""
+
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+RUN_TIMEOUT = 60.0        # one make run, boot included
+SCRIPT_TIMEOUT = 30.0     # qemu_pipe_script's script, sent to its halt
+QUIT_EXIT = 2.0           # the halt line to make's exit
+KILL_EXIT = 3.0           # a signal to make to QEMU's end
+ECHO_LINES = 300
+LONG_TOKENS = 640         # "long0000 " each: a comment line of ~5.6 KiB
+
+
+class Make:
+    """`make TARGET` in the project's root on a private copy of the disk:
+    its output collected by a thread, its stdin a pipe held open."""
+
+    def __init__(self, target, tmpdir, *extra):
+        self.tmpdir = tmpdir
+        image = os.path.join(tmpdir, "fs.img")
+        if not os.path.exists(image):
+            shutil.copyfile(os.path.join(ROOT, "build", "fs.img"), image)
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+        self.family = {}                 # pid -> comm of processes to end with make
+        self.proc = subprocess.Popen(
+            ["make", target, "FSIMG=" + image] + list(extra), cwd=ROOT, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.out = Reader(self.proc.stdout.fileno())
+
+    def send(self, data):
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    # Waits for make to exit; True if it did within timeout.
+    def wait(self, timeout):
+        try:
+            self.proc.wait(timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+
+    # Notes make's descendants now, to end them with make even if they are
+    # orphaned later (a failure of qemu_kill_make).
+    def note_family(self):
+        procs = processes()
+        self.family = {p: procs[p][1] for p in descendants(self.proc.pid)}
+        return self.family
+
+    # Ends make and everything under it that is still there (checking the
+    # name, so that no reused pid is hit).
+    def kill(self):
+        procs = processes()
+        doomed = dict(self.family)
+        doomed.update({p: procs[p][1] for p in descendants(self.proc.pid)})
+        for pid, comm in doomed.items():
+            if procs.get(pid, (0, None))[1] == comm:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.proc.stdin.close()
+        self.out.thread.join(5)
+
+
+class Reader:
+    """Collects what an fd delivers, in a thread, until end of file."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.data = b""
+        self.eof = False
+        self.cond = threading.Condition()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while True:
+            try:
+                d = os.read(self.fd, 65536)
+            except OSError:
+                d = b""
+            with self.cond:
+                if not d:
+                    self.eof = True
+                else:
+                    self.data += d
+                self.cond.notify_all()
+            if not d:
+                return
+
+    def text(self):
+        with self.cond:
+            return self.data.decode(errors="replace").replace("\r", "")
+
+    # Waits until pattern (bytes, regex) is in the data; returns the time
+    # it was found, or None.
+    def wait_for(self, pattern, timeout):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while not re.search(pattern, self.data.replace(b"\r", b"")):
+                left = deadline - time.monotonic()
+                if self.eof or left <= 0:
+                    return None
+                self.cond.wait(left)
+            return time.monotonic()
+
+
+def processes():
+    """{pid: (ppid, comm)} of every process."""
+    out = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open("/proc/%s/stat" % name) as f:
+                    s = f.read()
+            except OSError:
+                continue
+            comm = s[s.index("(") + 1:s.rindex(")")]
+            fields = s[s.rindex(")") + 2:].split()
+            if fields[0] != "Z":
+                out[int(name)] = (int(fields[1]), comm)
+    return out
+
+
+def descendants(pid):
+    procs = processes()
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, (pp, _) in procs.items() if pp == p]
+        found += kids
+        todo += kids
+    return found
+
+
+def excerpt(text, n=20):
+    return "\n".join(ANSI_RE.sub("", text).rstrip("\n").split("\n")[-n:])
+
+
+# ------------------------------------------------------------ qemu-test
+
+def low_mem_cap():
+    """The frames `make qemu-test-low-mem` caps the kernel at (its mem=)."""
+    r = subprocess.run(["make", "-n", "qemu-test-low-mem"], cwd=ROOT,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True, timeout=60)
+    m = re.search(r"mem=(\d+)([KMG]?)\b", r.stdout)
+    if not m:
+        return None
+    return int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2)] >> 12
+
+
+# Plays osv's grader on one qemu-test target: as soon as make has made the
+# FIFOs, writes `lines` into .in, then reads .out to its end. Returns
+# (reason or None, console).
+def grade(target, tmpdir, lines):
+    fifo = os.path.join(tmpdir, "osv-test")
+    make = Make(target, tmpdir, "OSV_TEST=" + fifo)
+    got = {"out": b"", "error": None}
+
+    def grader():
+        try:
+            for end in (".in", ".out"):
+                while not (os.path.exists(fifo + end)
+                           and stat.S_ISFIFO(os.stat(fifo + end).st_mode)):
+                    time.sleep(0.01)
+            with open(fifo + ".in", "wb") as fin:
+                fin.write("".join(l + "\n" for l in lines).encode())
+                fin.flush()
+                with open(fifo + ".out", "rb") as fout:
+                    got["out"] = fout.read()
+        except OSError as e:
+            got["error"] = "the grader's FIFO I/O failed: %s" % e
+
+    g = threading.Thread(target=grader, daemon=True)
+    g.start()
+    try:
+        exited = make.wait(RUN_TIMEOUT)
+        g.join(5)
+        if g.is_alive():                 # unblock its opens and reads
+            for end in (".in", ".out"):
+                if os.path.exists(fifo + end):
+                    os.close(os.open(fifo + end, os.O_RDWR | os.O_NONBLOCK))
+            g.join(5)
+        console = got["out"].decode(errors="replace").replace("\r", "")
+        if not exited:
+            return "make %s did not exit within %gs" % (target, RUN_TIMEOUT), console
+        if got["error"]:
+            return got["error"], console
+        if make.proc.returncode != 0:
+            return "make %s exited %d: %s" % (target, make.proc.returncode,
+                                              excerpt(make.out.text(), 5)), console
+        lines_out = ANSI_RE.sub("", console).split("\n")
+        bad = [l for l in lines_out if "ERROR" in l or "PANIC" in l or "Assertion" in l]
+        if bad:
+            return "%s: %s" % (target, bad[0].strip()), console
+        if not any("passed" in l for l in lines_out):
+            return "%s: no 'passed' line in %s.out" % (target, fifo), console
+        return None, console
+    finally:
+        make.kill()
+
+
+def scenario_qemu_test_fifo(detail):
+    cap = low_mem_cap()
+    if cap is None:
+        return "`make -n qemu-test-low-mem` shows no mem= argument", None
+    for target, program in (("qemu-test", "fork_basic"),
+                            ("qemu-test-low-mem", "lowmem_fill %d" % cap)):
+        tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+        try:
+            # The program first: it is the byte OpenSBI would drop.
+            why, console = grade(target, tmpdir, [program, "free", "quit"])
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        if why:
+            return why, excerpt(console)
+        free = re.search(r"free_pages=\d+ total_pages=\d+", console)
+        detail.append("%s: %s after it; %s passed" % (
+            target, free.group(0) if free else "no free line", program))
+    return None, None
+
+
+# ------------------------------------------------------------ make qemu
+
+def script():
+    """(first line, rest): the qemu_pipe_script input, '\\r' line ends."""
+    first = "echo tok0000  \r"
+    lines = ["echo tok%04d  \r" % i for i in range(1, ECHO_LINES)]
+    half = len(lines) // 2
+    comment = "# " + " ".join("long%04d" % i for i in range(LONG_TOKENS)) + "\r"
+    rest = "".join(lines[:half]) + comment + "".join(lines[half:]) + "quit\r"
+    return first, rest
+
+
+def scenario_qemu_pipe_script(detail):
+    first, rest = script()
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    make = Make("qemu", tmpdir)
+    try:
+        # Before boot: the first byte must survive (the NUL goes first).
+        make.send(first.encode())
+        make.out.wait_for(rb"tok0000\n|not found", RUN_TIMEOUT)
+        if "tok0000\n" not in make.out.text():
+            return "`%s` typed before boot did not run" % first.strip(), excerpt(make.out.text())
+        start = len(make.out.text())
+        make.send(rest.encode())
+        halted = make.out.wait_for(rb"halt requested", SCRIPT_TIMEOUT)
+        exited = halted is not None and make.wait(QUIT_EXIT)
+        gone = time.monotonic()
+        text = make.out.text()
+        tokens = [int(t) for t in re.findall(r"tok(\d{4})\n", text)]
+        if tokens != list(range(ECHO_LINES)):
+            missing = sorted(set(range(ECHO_LINES)) - set(tokens))
+            return ("echo printed %d of %d tokens in order (missing: %s)"
+                    % (sum(1 for i, t in enumerate(tokens) if t == i), ECHO_LINES,
+                       " ".join("tok%04d" % t for t in missing[:5])), excerpt(text))
+        if halted is None:
+            return "no halt within %gs of the script's `quit`" % SCRIPT_TIMEOUT, excerpt(text)
+        if not exited:
+            return ("make qemu still running %gs after the halt, stdin open"
+                    % QUIT_EXIT, excerpt(text))
+        # What is left once whole writes (echo's lines, the prompts) are
+        # taken out is the console's echo of the input, byte by byte.
+        echoed = re.sub(r"tok\d{4}\n|\$ ", "", text[start:])
+        want = rest.replace("\r", "\n")
+        if want not in echoed:
+            n = next(i for i in range(len(want)) if want[:i + 1] not in echoed)
+            return ("the console's echo of the script differs after %d of %d bytes"
+                    % (n, len(want)), excerpt(text))
+        detail.append("%d bytes piped in (%d after boot, at once), none lost; "
+                      "make exited %.2fs after the halt"
+                      % (len(first) + len(rest), len(rest), gone - halted))
+        return None, None
+    finally:
+        make.kill()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def scenario_qemu_kill_make(detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    try:
+        took = []
+        for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP,
+                    signal.SIGQUIT):
+            make = Make("qemu", tmpdir)
+            try:
+                if make.out.wait_for(rb"\n\$ ", RUN_TIMEOUT) is None:
+                    return "make qemu did not boot", excerpt(make.out.text())
+                left = make.note_family()
+                os.kill(make.proc.pid, sig)
+                t0 = time.monotonic()
+                while time.monotonic() - t0 < KILL_EXIT:
+                    procs = processes()
+                    alive = [p for p in left if p in procs]
+                    if not alive and make.proc.poll() is not None:
+                        break
+                    time.sleep(0.05)
+                procs = processes()
+                alive = ["%s (pid %d)" % (procs[p][1], p) for p in left if p in procs]
+                if alive:
+                    return ("%s to make's pid: %s still running after %gs"
+                            % (signal.Signals(sig).name, ", ".join(alive), KILL_EXIT)), None
+                if not make.wait(0):
+                    return ("%s to make's pid: make still running after %gs"
+                            % (signal.Signals(sig).name, KILL_EXIT)), None
+                took.append("%s %.2fs" % (signal.Signals(sig).name, time.monotonic() - t0))
+            finally:
+                make.kill()
+        detail.append("QEMU gone after " + ", ".join(took))
+        return None, None
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
