@@ -201,10 +201,10 @@ qemu: all
 # 36 MiB of RAM (fw_jump moves the device tree to 34 MiB), so QEMU gets
 # LOW_MEM_RAM, and the kernel's mem= boot argument caps the frames its
 # allocator may ever hand out at LOW_MEM: 9 MiB are 2304 frames, of which
-# the kernel takes about 1220 at boot today (mostly kernel stacks), leaving
-# about 1050 (~4.1 MiB) free at the shell's prompt, as on osv's machine. The
-# cap is a hard bound on everything the kernel allocates, so a kernel that
-# takes less at boot leaves programs more.
+# the kernel, init and the shell take about 180, leaving about 2125
+# (~8.3 MiB) free at the shell's prompt (docs/console.md). The cap is a
+# hard bound on everything the kernel allocates, so a kernel that takes
+# less at boot leaves programs more.
 LOW_MEM ?= 9M
 LOW_MEM_RAM ?= 40M
 QEMU_TEST = exec $(PYTHON) test/qemu.py fifo $(OSV_TEST) -- $(QEMU) $(QEMUOPTS) \
