@@ -9,7 +9,7 @@
  *
  * Locking: as->lock (a sleeplock: faults may allocate and read disk) guards
  * the region list and the page table of that address space. It comes after
- * the process table lock in the lock order.
+ * proc_lock (proc.h) in the lock order.
  */
 #ifndef _KERNEL_VM_H_
 #define _KERNEL_VM_H_
