@@ -215,7 +215,7 @@ reset-disk: $(B)/mkfs $(FS_FILES) $(B)/fs.list
 # FSIMG= is the disk the machine boots on (the host tests point it at a
 # copy, so they never touch build/fs.img), OSV_TEST= the FIFO pair of
 # qemu-test without .in/.out.
-# BOOTARGS= is the kernel's command line (/chosen/bootargs): `mem=9M` caps
+# BOOTARGS= is the kernel's command line (/chosen/bootargs): `mem=5M` caps
 # the frames it hands out, `panic=boot` makes it panic once the disk is up,
 # to see (and test) what a panic looks like.
 FSIMG ?= $(B)/fs.img
@@ -249,12 +249,12 @@ qemu: all check-machine | $(B)/.qemu-deps
 # The low-memory machine stands in for osv's 4 MB one. OpenSBI needs about
 # 36 MiB of RAM (fw_jump moves the device tree to 34 MiB), so QEMU gets
 # LOW_MEM_RAM, and the kernel's mem= boot argument caps the frames its
-# allocator may ever hand out at LOW_MEM: 9 MiB are 2304 frames, of which
-# the kernel takes about 1220 at boot today (mostly kernel stacks), leaving
-# about 1050 (~4.1 MiB) free at the shell's prompt, as on osv's machine. The
-# cap is a hard bound on everything the kernel allocates, so a kernel that
-# takes less at boot leaves programs more.
-LOW_MEM ?= 9M
+# allocator may ever hand out at LOW_MEM: 5 MiB are 1280 frames, of which
+# the kernel, init and the shell take about 190, leaving about 1090
+# (~4.3 MiB) free at the shell's prompt, about what osv's 4 MB machine
+# leaves its programs (docs/console.md). The cap is a hard bound on
+# everything the kernel allocates.
+LOW_MEM ?= 5M
 LOW_MEM_RAM ?= 40M
 QEMU_TEST = exec $(PYTHON) test/qemu.py fifo $(OSV_TEST) -- $(QEMU) $(QEMUOPTS) \
 	-serial stdio -monitor none -no-reboot

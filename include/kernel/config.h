@@ -12,10 +12,10 @@
  * struct cpu, a scheduler stack (allocated only for harts that exist) and
  * two kernel-stack slots (vpmap.c). */
 #define NCPU 128
+#define CPU_WORDS ((NCPU + 63) / 64)  /* uint64_t words of a bit-per-cpu mask */
 #define PG_SHIFT 12
 #define PG_SIZE (1UL << PG_SHIFT)
 #define KSTACK_PAGES 4         /* kernel stack of each thread, 16 KiB */
-#define NPROC 256              /* process table slots */
 #define TIMER_HZ 100           /* scheduler ticks per second */
 
 #define pg_round_up(a) (((a) + PG_SIZE - 1) & ~(PG_SIZE - 1))

@@ -1,10 +1,24 @@
 /*
  * Processes: an address space, open files, a working directory, children.
  *
- * The process table is an array of NPROC slots under ptable_lock (first in
- * the lock order). A process that exits becomes a zombie holding only its
- * pid, status and kernel stack until its parent waits for it; orphans are
- * given to init (pid 1), which reaps them.
+ * There is no process table: a struct proc comes from a kmem_cache when a
+ * process is created and goes back when its parent reaps it, so the number
+ * of processes is bounded by memory only, and fork/spawn fail with
+ * ERR_NOMEM (never a panic) when it runs out.
+ *
+ * A process that exits frees everything at once (address space, files,
+ * its thread and kernel stack, via the scheduler) and becomes a zombie:
+ * the struct proc alone, holding its pid and status, until its parent
+ * waits for it. Orphans, live or zombie, are handed to init (pid 1),
+ * which reaps them.
+ *
+ * Pids are unique among live and zombie processes: they count up and, past
+ * PID_MAX, start again at 2, skipping any still in use; a pid is free
+ * again only once reaped, so a parent never waits for a stranger.
+ *
+ * Locking: proc_lock (first in the lock order) guards the family links,
+ * states, exit statuses and the pid index below; the rest belongs to the
+ * process itself.
  */
 #ifndef _KERNEL_PROC_H_
 #define _KERNEL_PROC_H_
@@ -12,6 +26,7 @@
 #include <kernel/types.h>
 #include <lib/errcode.h>
 #include <lib/usyscall.h>
+#include <kernel/list.h>
 #include <kernel/synch.h>
 #include <kernel/vm.h>
 
@@ -22,21 +37,27 @@ struct thread;
 
 #define PROC_NAME_LEN 32
 #define SPAWN_ARGS_MAX 256     /* bytes of a spawn string, NUL included */
+#define PID_MAX 0x7FFFFFFF     /* largest pid before they start again at 2 */
 
-enum proc_state { PROC_UNUSED, PROC_ALIVE, PROC_ZOMBIE };
+enum proc_state { PROC_ALIVE, PROC_ZOMBIE };
 
 struct proc {
-    /* guarded by ptable_lock */
+    /* guarded by proc_lock */
     enum proc_state state;
     pid_t pid;
-    struct proc *parent;
+    struct proc *parent;             /* NULL for init and before proc_start */
     int exit_status;
     bool killed;
+    struct list_node sibling;        /* in the parent's live or zombies list */
+    struct list live;                /* children still running */
+    struct list zombies;             /* children that exited, oldest first */
+    struct condvar child_exited;     /* the process waits here in proc_wait */
+    struct proc *pid_next;           /* chain of the pid index */
     /* owned by the process itself */
     char name[PROC_NAME_LEN];
     struct addrspace as;
-    struct thread *thread;
-    struct file *files[NUM_FILES];   /* fd table; NULL = free */
+    struct thread *thread;           /* NULL once a zombie */
+    struct file **files;             /* NUM_FILES slots, NULL = free fd; freed at exit */
     struct inode *cwd;
     /* the node of its place in the tree of processes (lineage.h), from
      * start to exit: RS_FAMILY regions are visible to their creator's
@@ -51,13 +72,25 @@ void proc_start_init(void);
 struct proc *proc_current(void);
 
 /* Creates a process from the program named in args (a command line);
- * the child inherits the caller's open files and cwd. Returns pid or error. */
+ * the child inherits the caller's open files and cwd. Returns pid or error
+ * (ERR_NOMEM when memory runs out). */
 int proc_spawn(const char *args);
 /* fork: the child's private memory is copy-on-write, or copied at once
- * when eager (the boot-milestone fork, kept for the benchmarks). */
+ * when eager (the boot-milestone fork, kept for the benchmarks). Returns
+ * the child's pid, or ERR_NOMEM with nothing left behind. */
 int proc_fork(bool eager);
+/* Reaps a zombie child (pid, or any with -1), sleeping until one exits;
+ * stores its status at status_user (unless NULL) and returns its pid.
+ * ERR_CHILD if there is no such child, ERR_FAULT for a bad pointer
+ * (nothing reaped). O(1) but for the sleep: the children are kept on the
+ * parent, zombies apart, and a pid is found through the pid index. */
 int proc_wait(int pid, int *status_user);
+/* Frees everything but the struct proc, hands the children (live and
+ * zombie) to init and becomes a zombie for its parent: O(own children). */
 void proc_exit(int status) __attribute__((noreturn));
+/* The scheduler's last step of an exit, once p's thread and kernel stack
+ * are freed: p becomes a zombie its parent can reap. Takes proc_lock. */
+void proc_zombie(struct proc *p);
 /* Prints the killed: line and exits with -1. */
 void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc) __attribute__((noreturn));
 

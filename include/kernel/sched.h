@@ -29,17 +29,12 @@ void sched_sleep_until(void *chan, struct spinlock *lk, uint64_t deadline);
 /* Wakes every thread / one thread sleeping on chan. Returns how many. */
 int sched_wakeup(void *chan);
 int sched_wakeup_one(void *chan);
-/* Marks the current thread ZOMBIE and switches away for good. If held is
- * not NULL, it is a spinlock the caller holds, released only once the
- * scheduler lock is taken (so a parent that waits under `held` cannot free
- * the thread before it has left its stack). */
+/* Marks the current thread ZOMBIE and switches away for good; the
+ * scheduler then frees the thread and its kernel stack. If held is not
+ * NULL, it is a spinlock the caller holds, released only once the
+ * scheduler lock is taken (so whatever `held` guards, e.g. the exit status
+ * a parent reads, is published only as the thread stops running). */
 void sched_exit(struct spinlock *held) __attribute__((noreturn));
-
-/* Every thread is on the scheduler's list from thread_alloc to
- * thread_free, so wakeups can find sleepers. thread_free waits (by taking
- * the scheduler lock) until a ZOMBIE thread has fully switched away. */
-void sched_register(struct thread *t);
-void sched_unregister(struct thread *t);
 
 /* Sleeps the calling thread for at least ticks timer ticks. */
 void sched_sleep_ticks(uint64_t ticks);

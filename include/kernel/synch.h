@@ -11,7 +11,7 @@
  *   sleeps until signalled, and re-acquires the spinlock before returning;
  *   callers re-check their condition in a loop.
  *
- * Lock order (DESIGN.md): process table, then address space, then the shm
+ * Lock order (DESIGN.md): proc_lock (proc.h), then address space, then the shm
  * table or the file-map table, then a page cache, then a file system
  * transaction, then inode locks, then buffer locks, then pmem. (read() and
  * write() take a file's page cache before their transaction: pgcache.h.)

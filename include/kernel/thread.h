@@ -11,6 +11,7 @@
 
 #include <kernel/types.h>
 #include <kernel/config.h>
+#include <kernel/list.h>
 
 struct proc;
 struct trapframe;
@@ -29,14 +30,17 @@ struct thread {
     void *chan;                  /* what it sleeps on, if SLEEPING */
     uint64_t wake_tick;          /* if nonzero, the tick that ends the sleep */
     struct thread *next;         /* ready-queue link */
+    struct list_node sleep_link; /* in its channel's bucket while SLEEPING */
+    struct list_node timed_link; /* among the timed sleepers while wake_tick != 0 */
     struct proc *proc;           /* owning process, NULL for kernel threads */
     uint64_t kstack;             /* lowest address of the kernel stack */
+    uint64_t kstack_fenced[CPU_WORDS]; /* bit per cpu index: that hart has fenced the
+                                  * stack since it was mapped (vpmap.h); sched_lock */
     struct trapframe *tf;        /* user trap frame (top of kstack) */
     int tid;
     char name[32];
     void (*entry)(void *);       /* kernel thread body */
     void *arg;
-    struct thread *all_next;     /* list of every thread, for wakeup */
     uint64_t fpregs[33];         /* user f0..f31 and fcsr, saved on switch */
 };
 
@@ -70,9 +74,12 @@ struct thread *thread_current(void);
 void thread_init(void);
 /* Creates a kernel thread running entry(arg); RUNNABLE. NULL on no memory. */
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg);
-/* Allocates a thread (EMBRYO) with its kernel stack, for proc code. */
+/* Allocates a thread (EMBRYO) with its kernel stack, for proc code. NULL
+ * on no memory. */
 struct thread *thread_alloc(const char *name);
-/* Frees a thread that is not running (ZOMBIE or EMBRYO). */
+/* Frees a thread and its kernel stack: one that never ran (EMBRYO), or a
+ * ZOMBIE once it has switched away (the scheduler does this; a zombie
+ * process keeps no thread). */
 void thread_free(struct thread *t);
 
 #endif /* _KERNEL_THREAD_H_ */

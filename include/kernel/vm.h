@@ -9,7 +9,7 @@
  *
  * Locking: as->lock (a sleeplock: faults may allocate and read disk) guards
  * the region list and the page table of that address space. It comes after
- * the process table lock in the lock order.
+ * proc_lock (proc.h) in the lock order.
  */
 #ifndef _KERNEL_VM_H_
 #define _KERNEL_VM_H_
@@ -85,6 +85,14 @@ void as_unmap_region(struct addrspace *as, struct memregion *r);
 bool region_writes_back(struct memregion *r);
 /* The region containing va, or NULL. Caller holds as->lock. */
 struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
+/*
+ * True if a store to every byte of [va, va+n) would be allowed: each lies
+ * in a region granting write, or in the stack's growth window. Looks at
+ * the regions only, never at memory or page tables, so it takes no fault:
+ * for a call that must refuse a bad pointer before it changes anything
+ * and store through it later (wait). Takes as->lock.
+ */
+bool as_may_write(struct addrspace *as, vaddr_t va, size_t n);
 /* Copies src into dst for fork. Private pages are shared copy-on-write:
  * read-only in both, one more reference on each frame; with eager, they
  * are copied at once instead (the full-copy fork, kept for comparison in

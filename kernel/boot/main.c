@@ -115,7 +115,7 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     kmalloc_init();
     vm_init();
     thread_init();
-    vpmap_init();
+    vpmap_kstack_init();
     sched_init();
     proc_init();
     lineage_init();

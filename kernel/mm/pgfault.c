@@ -156,6 +156,8 @@ void pgfault_user(struct trapframe *tf)
 
 void pgfault_kernel(struct trapframe *tf)
 {
+    if (tf->scause != EXC_INST_PAGE_FAULT && vpmap_kstack_spurious(tf->stval))
+        return;                  /* a stack mapped after this hart last fenced: retry */
     uint64_t fixup = extable_lookup(tf->sepc);
     if (!fixup) {
         if (vpmap_is_kstack_guard(tf->stval))

@@ -302,3 +302,20 @@ void as_print(struct addrspace *as)
     }
     sleeplock_release(&as->lock);
 }
+
+/* Every page of the range must be writable by the rules of the fault path
+ * (pgfault.c): a region with MEMPERM_W, or the stack's growth window. */
+bool as_may_write(struct addrspace *as, vaddr_t va, size_t n)
+{
+    if (n == 0 || va + n < va || va + n > USER_TOP)
+        return false;
+    bool ok = true;
+    sleeplock_acquire(&as->lock);
+    for (vaddr_t page = pg_round_down(va); ok && page < va + n; page += PG_SIZE) {
+        struct memregion *r = as_find_region(as, page);
+        ok = r ? (r->perm & MEMPERM_W) != 0
+               : page >= USTACK_LOWERBOUND && page < USTACK_UPPERBOUND;
+    }
+    sleeplock_release(&as->lock);
+    return ok;
+}

@@ -1,17 +1,20 @@
 /*
- * Processes (contract in proc.h): the process table, spawn, fork, wait,
- * exit, and the killed: path.
+ * Processes (contract in proc.h): allocation, the pid index, spawn, fork,
+ * wait, exit, and the killed: path.
  *
- * Lifecycle of a slot: UNUSED -> ALIVE (proc_alloc; invisible to wait
- * until its parent is set) -> ZOMBIE (exit: everything freed but the
- * thread and its kernel stack) -> UNUSED (the parent's wait frees the
- * thread). Orphans are handed to init, which reaps them.
+ * Lifecycle: proc_alloc (ALIVE, in the pid index, no parent yet so no one
+ * can wait for it) -> proc_start (on its parent's live list, runnable) ->
+ * proc_exit (ZOMBIE, moved to the parent's zombies list; its thread is
+ * freed by the scheduler once off its stack) -> reaped by the parent's
+ * wait, which frees the struct. proc_discard undoes a proc_alloc that
+ * never started.
  */
 #include <kernel/proc.h>
 #include <kernel/console.h>
 #include <kernel/elf.h>
 #include <kernel/file.h>
 #include <kernel/fs.h>
+#include <kernel/kmalloc.h>
 #include <kernel/lineage.h>
 #include <kernel/pmem.h>
 #include <kernel/riscv.h>
@@ -26,19 +29,20 @@
 #include <lib/layout.h>
 
 #define MAX_ARGS 32
+#define PID_BUCKETS 512
 
-static struct proc ptable[NPROC];
-static struct spinlock ptable_lock;
-static struct condvar child_exited;      /* parents waiting in proc_wait */
-static int next_pid = 1;
+static struct kmem_cache *proc_cache;
+static struct spinlock proc_lock;
+static struct proc *pid_index[PID_BUCKETS];  /* live and zombie processes by pid; proc_lock */
+static pid_t next_pid = 1;                   /* proc_lock */
 static struct proc *initproc;
 
 void fp_save(uint64_t *regs);
 
 void proc_init(void)
 {
-    spinlock_init(&ptable_lock, "ptable");
-    condvar_init(&child_exited);
+    spinlock_init(&proc_lock, "proc");
+    proc_cache = kmem_cache_create("proc", sizeof(struct proc));
 }
 
 struct proc *proc_current(void)
@@ -47,53 +51,93 @@ struct proc *proc_current(void)
     return t ? t->proc : NULL;
 }
 
-/* A fresh process with an empty address space and a thread; no parent yet. */
+/* The process with this pid, live or zombie, or NULL. proc_lock held. */
+static struct proc *pid_lookup(pid_t pid)
+{
+    struct proc *p = pid_index[(unsigned)pid % PID_BUCKETS];
+    while (p && p->pid != pid)
+        p = p->pid_next;
+    return p;
+}
+
+/* Gives p a pid no live or zombie process has, and indexes it. With fewer
+ * processes than pids, the loop ends. proc_lock held. */
+static void pid_assign(struct proc *p)
+{
+    do {
+        p->pid = next_pid;
+        next_pid = next_pid == PID_MAX ? 2 : next_pid + 1;
+    } while (pid_lookup(p->pid));
+    struct proc **bucket = &pid_index[(unsigned)p->pid % PID_BUCKETS];
+    p->pid_next = *bucket;
+    *bucket = p;
+}
+
+/* Takes p out of the pid index: its pid may be used again. proc_lock held. */
+static void pid_release(struct proc *p)
+{
+    struct proc **link = &pid_index[(unsigned)p->pid % PID_BUCKETS];
+    while (*link != p)
+        link = &(*link)->pid_next;
+    *link = p->pid_next;
+}
+
+/* Frees the struct of a process nobody can reach any more. */
+static void proc_free(struct proc *p)
+{
+    kfree(p->files);
+    kmem_cache_free(proc_cache, p);
+}
+
+/* A fresh process with an empty address space and a thread; no parent
+ * yet. NULL when memory runs out, with nothing left behind. */
 static struct proc *proc_alloc(void)
 {
-    struct proc *p = NULL;
-    spinlock_acquire(&ptable_lock);
-    for (int i = 0; i < NPROC; i++)
-        if (ptable[i].state == PROC_UNUSED) {
-            p = &ptable[i];
-            p->state = PROC_ALIVE;
-            p->pid = next_pid++;
-            break;
-        }
-    spinlock_release(&ptable_lock);
+    struct proc *p = kmem_cache_alloc(proc_cache);     /* zeroed */
     if (!p)
         return NULL;
-    p->parent = NULL;
-    p->killed = false;
-    p->exit_status = 0;
-    p->cwd = NULL;
-    p->syscalls = 0;
-    memset(p->files, 0, sizeof(p->files));
-    p->thread = NULL;
-    if (as_init(&p->as) != ERR_OK || !(p->thread = thread_alloc("user"))) {
+    p->files = kmalloc(NUM_FILES * sizeof(*p->files)); /* zeroed: every fd free */
+    if (!p->files || as_init(&p->as) != ERR_OK || !(p->thread = thread_alloc("user"))) {
         as_destroy(&p->as);
-        spinlock_acquire(&ptable_lock);
-        p->state = PROC_UNUSED;
-        spinlock_release(&ptable_lock);
+        proc_free(p);
         return NULL;
     }
     p->thread->proc = p;
+    list_init(&p->live);
+    list_init(&p->zombies);
+    condvar_init(&p->child_exited);
+    spinlock_acquire(&proc_lock);
+    p->state = PROC_ALIVE;
+    pid_assign(p);
+    spinlock_release(&proc_lock);
     p->as.pid = p->pid;
     return p;
+}
+
+/* Closes p's files and directory. */
+static void close_files(struct proc *p)
+{
+    for (int fd = 0; fd < NUM_FILES; fd++)
+        if (p->files[fd]) {
+            file_close(p->files[fd]);
+            p->files[fd] = NULL;
+        }
+    if (p->cwd) {
+        inode_put(p->cwd);
+        p->cwd = NULL;
+    }
 }
 
 /* Undoes proc_alloc and whatever was set up after it (never ran). */
 static void proc_discard(struct proc *p)
 {
-    for (int fd = 0; fd < NUM_FILES; fd++)
-        if (p->files[fd])
-            file_close(p->files[fd]);
-    if (p->cwd)
-        inode_put(p->cwd);
+    close_files(p);
     as_destroy(&p->as);
     thread_free(p->thread);
-    spinlock_acquire(&ptable_lock);
-    p->state = PROC_UNUSED;
-    spinlock_release(&ptable_lock);
+    spinlock_acquire(&proc_lock);
+    pid_release(p);
+    spinlock_release(&proc_lock);
+    proc_free(p);
 }
 
 /* Gives the child the parent's open files and directory. */
@@ -113,9 +157,11 @@ static int proc_start(struct proc *p, struct proc *parent)
         proc_discard(p);
         return ERR_NOMEM;
     }
-    spinlock_acquire(&ptable_lock);
+    spinlock_acquire(&proc_lock);
     p->parent = parent;
-    spinlock_release(&ptable_lock);
+    if (parent)
+        list_append(&parent->live, &p->sibling);
+    spinlock_release(&proc_lock);
     sched_ready(p->thread);
     return pid;
 }
@@ -276,45 +322,74 @@ int proc_fork(bool eager)
     return proc_start(p, parent);
 }
 
+/* The zombie child that proc_wait(pid) may reap, or NULL; *none tells
+ * whether there is no matching child at all. proc_lock held. */
+static struct proc *zombie_child(struct proc *me, int pid, bool *none)
+{
+    if (pid == -1) {
+        *none = list_empty(&me->live) && list_empty(&me->zombies);
+        return list_empty(&me->zombies) ? NULL
+                                        : list_entry(list_begin(&me->zombies), struct proc, sibling);
+    }
+    struct proc *q = pid_lookup(pid);
+    *none = !q || q->parent != me;
+    return !*none && q->state == PROC_ZOMBIE ? q : NULL;
+}
+
 int proc_wait(int pid, int *status_user)
 {
     struct proc *me = proc_current();
-    int zero = 0;
     if (pid == 0 || pid < -1)
         return ERR_CHILD;
-    /* Store to the status pointer before anything is reaped: a bad one, or
-     * one no frame can back yet (ERR_NOMEM), leaves the child for a retry.
-     * Once stored to, the page stays writable (this thread is the address
-     * space's only one), so the store after the reap cannot fail. */
-    err_t err = status_user ? copy_to_user(status_user, &zero, sizeof(zero)) : ERR_OK;
-    if (err != ERR_OK)
-        return err;
-    spinlock_acquire(&ptable_lock);
+    /* The pointer is checked first, by the regions alone: nothing is
+     * stored until a child is reaped, so a fork child's copy-on-write
+     * stack page is not touched by its waiting parent (an osv test
+     * counting the child's faults with info() would see that fault). */
+    if (status_user && !as_may_write(&me->as, (vaddr_t)status_user, sizeof(int)))
+        return ERR_FAULT;
+    spinlock_acquire(&proc_lock);
     for (;;) {
-        bool have_child = false;
-        for (int i = 0; i < NPROC; i++) {
-            struct proc *q = &ptable[i];
-            if (q->state == PROC_UNUSED || q->parent != me || (pid != -1 && q->pid != pid))
-                continue;
-            have_child = true;
-            if (q->state != PROC_ZOMBIE)
-                continue;
+        bool none;
+        struct proc *q = zombie_child(me, pid, &none);
+        if (q) {
             int qpid = q->pid, status = q->exit_status;
-            thread_free(q->thread);        /* waits until q's thread is off its stack */
-            q->thread = NULL;
-            q->parent = NULL;
-            q->state = PROC_UNUSED;
-            spinlock_release(&ptable_lock);
-            if (status_user)
-                copy_to_user(status_user, &status, sizeof(status));
+            if (status_user) {
+                /* The status goes out before the reap: with no frame to
+                 * back the page (ERR_NOMEM) the child stays for a retry.
+                 * Only this thread reaps this process's children, so q is
+                 * still a zombie when the lock is taken again. */
+                spinlock_release(&proc_lock);
+                err_t err = copy_to_user(status_user, &status, sizeof(status));
+                if (err != ERR_OK)
+                    return err;
+                spinlock_acquire(&proc_lock);
+            }
+            list_remove(&q->sibling);
+            pid_release(q);
+            spinlock_release(&proc_lock);
+            proc_free(q);
             return qpid;
         }
-        if (!have_child) {
-            spinlock_release(&ptable_lock);
+        if (none) {
+            spinlock_release(&proc_lock);
             return ERR_CHILD;
         }
-        condvar_wait(&child_exited, &ptable_lock);
+        condvar_wait(&me->child_exited, &proc_lock);
     }
+}
+
+/* Moves every process on from (children of an exiting process) to init's
+ * list to. Returns whether there were any. proc_lock held. */
+static bool adopt(struct list *from, struct list *to)
+{
+    bool any = !list_empty(from);
+    while (!list_empty(from)) {
+        struct list_node *n = list_begin(from);
+        list_remove(n);
+        list_append(to, n);
+        list_entry(n, struct proc, sibling)->parent = initproc;
+    }
+    return any;
 }
 
 void proc_exit(int status)
@@ -322,29 +397,36 @@ void proc_exit(int status)
     struct proc *p = proc_current();
     if (p == initproc)
         panic("init exited with status %d", status);
-    for (int fd = 0; fd < NUM_FILES; fd++)
-        if (p->files[fd]) {
-            file_close(p->files[fd]);
-            p->files[fd] = NULL;
-        }
-    if (p->cwd) {
-        inode_put(p->cwd);
-        p->cwd = NULL;
-    }
+    close_files(p);
+    kfree(p->files);
+    p->files = NULL;
     /* Leave the address space before freeing its page table. */
     vpmap_activate(vpmap_kernel_root());
     as_destroy(&p->as);
     shm_exit(p->pid);                      /* after its views went with the address space */
     lineage_exit(p->lineage);
 
-    spinlock_acquire(&ptable_lock);
-    for (int i = 0; i < NPROC; i++)
-        if (ptable[i].state != PROC_UNUSED && ptable[i].parent == p)
-            ptable[i].parent = initproc;
+    spinlock_acquire(&proc_lock);
+    adopt(&p->live, &initproc->live);
+    if (adopt(&p->zombies, &initproc->zombies))
+        condvar_broadcast(&initproc->child_exited);
     p->exit_status = status;
+    /* The scheduler frees the thread once it is off its stack and then
+     * calls proc_zombie: the parent sees the zombie only when everything
+     * but the struct proc is free, so the frame count after a wait is
+     * final (tests compare it). */
+    sched_exit(&proc_lock);
+}
+
+void proc_zombie(struct proc *p)
+{
+    spinlock_acquire(&proc_lock);
     p->state = PROC_ZOMBIE;
-    condvar_broadcast(&child_exited);
-    sched_exit(&ptable_lock);
+    p->thread = NULL;
+    list_remove(&p->sibling);
+    list_append(&p->parent->zombies, &p->sibling);
+    condvar_broadcast(&p->parent->child_exited);
+    spinlock_release(&proc_lock);
 }
 
 void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc)

@@ -6,6 +6,11 @@
  * own state, and switches to its hart's scheduler context, which releases
  * it (or a new thread releases it in sched_thread_started). So no other
  * hart can pick a thread up before its registers are saved.
+ *
+ * Sleeping threads are kept by channel in a small hash of lists, and those
+ * with a deadline on one more list, so a wakeup looks only at threads that
+ * may sleep on its channel: its cost does not grow with the number of
+ * processes (thousands may be asleep or zombies at once).
  */
 #include <kernel/sched.h>
 #include <kernel/thread.h>
@@ -19,13 +24,13 @@ void swtch(struct context *old, struct context *new);
 void fp_save(uint64_t *regs);
 void fp_restore(const uint64_t *regs);
 
+#define SLEEP_BUCKETS 64
+
 static struct spinlock sched_lock;
 static struct thread *ready_head, *ready_tail;   /* guarded by sched_lock */
-#define IDLE_WORDS ((NCPU + 63) / 64)
-static uint64_t idle_harts[IDLE_WORDS];          /* bit per cpu index; guarded by sched_lock */
-static struct thread *all_threads;               /* guarded by sched_lock */
-
-static int timed_sleepers;                       /* guarded by sched_lock */
+static uint64_t idle_harts[CPU_WORDS];           /* bit per cpu index; guarded by sched_lock */
+static struct list sleepers[SLEEP_BUCKETS];      /* SLEEPING threads by channel; sched_lock */
+static struct list timed_sleepers;               /* SLEEPING with a deadline; sched_lock */
 
 static struct spinlock ticks_lock;
 static struct condvar ticks_cv;
@@ -34,6 +39,9 @@ static volatile uint64_t ticks;
 void sched_init(void)
 {
     spinlock_init(&sched_lock, "sched");
+    for (int i = 0; i < SLEEP_BUCKETS; i++)
+        list_init(&sleepers[i]);
+    list_init(&timed_sleepers);
     spinlock_init(&ticks_lock, "ticks");
     condvar_init(&ticks_cv);
 }
@@ -51,7 +59,7 @@ static void set_idle(int index, bool idle)
 static void kick_idle_hart(void)
 {
     int self = mycpu()->id;
-    for (int w = 0; w < IDLE_WORDS; w++) {
+    for (int w = 0; w < CPU_WORDS; w++) {
         uint64_t others = idle_harts[w];
         if (w == self / 64)
             others &= ~(1UL << (self % 64));
@@ -91,24 +99,20 @@ static struct thread *dequeue(void)
     return t;
 }
 
-void sched_register(struct thread *t)
+/* The bucket of threads that may sleep on chan. */
+static struct list *bucket_of(void *chan)
 {
-    spinlock_acquire(&sched_lock);
-    t->all_next = all_threads;
-    all_threads = t;
-    spinlock_release(&sched_lock);
+    uintptr_t a = (uintptr_t)chan;
+    return &sleepers[((a >> 4) ^ (a >> 12)) % SLEEP_BUCKETS];
 }
 
-void sched_unregister(struct thread *t)
+/* Takes a SLEEPING thread off the sleep lists and queues it. */
+static void wake(struct thread *t)
 {
-    spinlock_acquire(&sched_lock);
-    kassert(t->state == THREAD_ZOMBIE || t->state == THREAD_EMBRYO);
-    for (struct thread **link = &all_threads; *link; link = &(*link)->all_next)
-        if (*link == t) {
-            *link = t->all_next;
-            break;
-        }
-    spinlock_release(&sched_lock);
+    list_remove(&t->sleep_link);
+    if (t->wake_tick)
+        list_remove(&t->timed_link);
+    enqueue(t);
 }
 
 void sched_ready(struct thread *t)
@@ -163,11 +167,10 @@ void sched_sleep_until(void *chan, struct spinlock *lk, uint64_t deadline)
     t->chan = chan;
     t->wake_tick = deadline;
     t->state = THREAD_SLEEPING;
+    list_append(bucket_of(chan), &t->sleep_link);
     if (deadline)
-        timed_sleepers++;
+        list_append(&timed_sleepers, &t->timed_link);
     switch_to_scheduler();
-    if (deadline)
-        timed_sleepers--;
     t->chan = NULL;
     t->wake_tick = 0;
     if (lk != &sched_lock) {
@@ -180,11 +183,15 @@ static int wakeup(void *chan, int max)
 {
     int n = 0;
     spinlock_acquire(&sched_lock);
-    for (struct thread *t = all_threads; t && n < max; t = t->all_next)
-        if (t->state == THREAD_SLEEPING && t->chan == chan) {
-            enqueue(t);
+    struct list *b = bucket_of(chan);
+    for (struct list_node *node = list_begin(b), *next; node != list_end(b) && n < max; node = next) {
+        next = node->next;
+        struct thread *t = list_entry(node, struct thread, sleep_link);
+        if (t->chan == chan) {
+            wake(t);
             n++;
         }
+    }
     spinlock_release(&sched_lock);
     return n;
 }
@@ -233,17 +240,28 @@ void sched_loop(void)
         t->state = THREAD_RUNNING;
         c->thread = t;
         c->kstack_top = t->kstack + KSTACK_PAGES * PG_SIZE;
+        if (!(t->kstack_fenced[c->id / 64] & (1UL << (c->id % 64)))) {
+            vpmap_kstack_fence(t->kstack);         /* its first run here: vpmap.h */
+            t->kstack_fenced[c->id / 64] |= 1UL << (c->id % 64);
+        }
         if (t->proc) {
             as_activate(&t->proc->as);
             fp_restore(t->fpregs);
         }
         swtch(&c->sched_ctx, &t->ctx);
         /* t gave the hart back, still holding sched_lock. */
-        if (t->proc && t->state != THREAD_ZOMBIE)
+        bool exited = t->state == THREAD_ZOMBIE;
+        if (t->proc && !exited)
             fp_save(t->fpregs);
         vpmap_activate(kernel_root);
         c->thread = NULL;
         spinlock_release(&sched_lock);
+        if (exited) {
+            struct proc *p = t->proc;
+            thread_free(t);      /* off its stack for good, and nobody else holds it */
+            if (p)
+                proc_zombie(p);  /* now its parent may reap it */
+        }
     }
 }
 
@@ -251,10 +269,13 @@ void sched_loop(void)
 static void wake_expired(void)
 {
     spinlock_acquire(&sched_lock);
-    if (timed_sleepers)
-        for (struct thread *t = all_threads; t; t = t->all_next)
-            if (t->state == THREAD_SLEEPING && t->wake_tick && ticks >= t->wake_tick)
-                enqueue(t);
+    struct list *l = &timed_sleepers;
+    for (struct list_node *node = list_begin(l), *next; node != list_end(l); node = next) {
+        next = node->next;
+        struct thread *t = list_entry(node, struct thread, timed_link);
+        if (ticks >= t->wake_tick)
+            wake(t);
+    }
     spinlock_release(&sched_lock);
 }
 

@@ -65,7 +65,6 @@ struct thread *thread_alloc(const char *name)
     memset(t->tf, 0, sizeof(*t->tf));
     t->ctx.ra = (uint64_t)thread_start;
     t->ctx.sp = (uint64_t)t->tf;
-    sched_register(t);
     return t;
 }
 
@@ -82,7 +81,6 @@ struct thread *thread_create(const char *name, void (*entry)(void *), void *arg)
 
 void thread_free(struct thread *t)
 {
-    sched_unregister(t);
     vpmap_kstack_free(t->kstack);
     kmem_cache_free(thread_cache, t);
 }

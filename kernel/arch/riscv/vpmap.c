@@ -15,7 +15,6 @@
 #include <kernel/sbi.h>
 #include <kernel/string.h>
 #include <kernel/console.h>
-#include <kernel/synch.h>
 #include <kernel/platform.h>
 
 typedef uint64_t pte_t;
@@ -35,20 +34,6 @@ typedef uint64_t pte_t;
 #define VPN(va, level) (((va) >> (12 + 9 * (level))) & 0x1FF)
 
 extern pte_t boot_pagetable[512];
-
-/* The kernel-stack area: root entry 511, one level-1 table, and slots of
- * KSTACK_PAGES pages above a guard page. Every slot is mapped once at boot
- * and stays mapped: reusing a slot changes no PTE, so freeing a stack needs
- * no TLB flush on other harts (an unmapped stack would need one, or a hart
- * could keep using its old frames). One slot per process, and a few for
- * kernel threads. */
-#define KSTACK_AREA 0xFFFFFFFFC0000000UL
-#define KSTACK_SLOT_PAGES (KSTACK_PAGES + 1)
-#define KSTACK_SLOTS (NPROC + 2 * NCPU)
-static struct {
-    struct spinlock lock;
-    bool used[KSTACK_SLOTS];
-} kstacks;
 
 static pte_t *table_of(paddr_t pa) { return kmap_p2v(pa); }
 
@@ -107,34 +92,6 @@ static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
         table = table_of(pa);
     }
     return &table[VPN(va, 0)];
-}
-
-void vpmap_init(void)
-{
-    spinlock_init(&kstacks.lock, "kstacks");
-    paddr_t l1;
-    if (pmem_alloc_zero(&l1) != ERR_OK)
-        panic("vpmap_init: no memory");
-    pte_t *l1t = table_of(l1);
-    int l0_tables = (KSTACK_SLOTS * KSTACK_SLOT_PAGES + 511) / 512;
-    for (int i = 0; i < l0_tables; i++) {
-        paddr_t l0;
-        if (pmem_alloc_zero(&l0) != ERR_OK)
-            panic("vpmap_init: no memory");
-        l1t[i] = PA_PTE(l0) | PTE_V;
-    }
-    boot_pagetable[511] = PA_PTE(l1) | PTE_V;
-    for (int slot = 0; slot < KSTACK_SLOTS; slot++) {
-        vaddr_t lo = KSTACK_AREA + (slot * KSTACK_SLOT_PAGES + 1) * PG_SIZE;
-        for (int i = 0; i < KSTACK_PAGES; i++) {
-            paddr_t pa;
-            if (pmem_alloc(&pa) != ERR_OK ||
-                vpmap_map(kmap_v2p(boot_pagetable), lo + i * PG_SIZE, pa,
-                          MEMPERM_R | MEMPERM_W | VPMAP_GLOBAL | VPMAP_DIRTY) != ERR_OK)
-                panic("vpmap_init: no memory for kernel stacks");
-        }
-    }
-    sfence_vma_all();
 }
 
 void vpmap_drop_identity(void)
@@ -250,6 +207,21 @@ static bool span_empty(paddr_t root, vaddr_t va, vaddr_t *next)
     return false;
 }
 
+err_t vpmap_kernel_area(vaddr_t start, vaddr_t end)
+{
+    pte_t *l2 = &boot_pagetable[VPN(start, 2)];
+    if (*l2 & PTE_LEAF)
+        *l2 = 0;                           /* a direct-map gigapage with no RAM behind it */
+    for (vaddr_t va = start; va < end; va = next_span(va)) {
+        if (!walk(vpmap_kernel_root(), va, true))
+            return ERR_NOMEM;
+        if (next_span(va) == 0)            /* the last span of the address space */
+            break;
+    }
+    sfence_vma_all();
+    return ERR_OK;
+}
+
 void vpmap_unmap_range(paddr_t root, vaddr_t start, vaddr_t end, void (*fn)(paddr_t pa))
 {
     for (vaddr_t va = start, next; va < end; va = next) {
@@ -337,34 +309,4 @@ void vpmap_flush_all_harts(vaddr_t va)
         if (!more)
             return;
     }
-}
-
-err_t vpmap_kstack_alloc(vaddr_t *base)
-{
-    spinlock_acquire(&kstacks.lock);
-    int slot = 0;
-    while (slot < KSTACK_SLOTS && kstacks.used[slot])
-        slot++;
-    if (slot < KSTACK_SLOTS)
-        kstacks.used[slot] = true;
-    spinlock_release(&kstacks.lock);
-    if (slot == KSTACK_SLOTS)
-        return ERR_NOMEM;
-    *base = KSTACK_AREA + (slot * KSTACK_SLOT_PAGES + 1) * PG_SIZE;
-    return ERR_OK;
-}
-
-void vpmap_kstack_free(vaddr_t base)
-{
-    int slot = (base - KSTACK_AREA) / PG_SIZE / KSTACK_SLOT_PAGES;
-    spinlock_acquire(&kstacks.lock);
-    kstacks.used[slot] = false;
-    spinlock_release(&kstacks.lock);
-}
-
-bool vpmap_is_kstack_guard(vaddr_t va)
-{
-    if (va < KSTACK_AREA)
-        return false;
-    return ((va - KSTACK_AREA) / PG_SIZE) % KSTACK_SLOT_PAGES == 0;
 }
