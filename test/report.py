@@ -32,10 +32,11 @@ class Result:
     reason: None if it passed, else why it failed. console: the text
     whose last lines a failure shows. log_text: what its log file holds.
     notes: lines reported under it (a benchmark's figures, a scenario's
-    detail). label: said after the name (the disk check's tests)."""
+    detail). label: said after the name (the disk check's tests). elf:
+    the kernel it ran on, when not the Report's."""
 
     def __init__(self, name, kind, reason, seconds, console=None, log_text=None,
-                 notes=(), label=""):
+                 notes=(), label="", elf=None):
         self.name = name
         self.kind = kind
         self.reason = reason
@@ -44,6 +45,7 @@ class Result:
         self.log_text = log_text if log_text is not None else self.console
         self.notes = list(notes)
         self.label = label
+        self.elf = elf
         self.log = None          # the log file's path, once written
         self.excerpt = []        # the console's last lines, symbolized
 
@@ -109,16 +111,17 @@ class Report:
 
     # Writes the result's log and reports it.
     def add(self, result):
+        elf = result.elf or self.elf
         text = strip_ansi(result.log_text)
         if "PANIC" in text:
-            text = symbolize.symbolize(text, self.elf)
+            text = symbolize.symbolize(text, elf)
         result.log = self.log_path(result.name if result.kind != "disk_check"
                                    else "disk_check-%d" % (len(self.disk_checks) + 1))
         with open(result.log, "w", encoding="utf-8", errors="replace") as f:
             f.write(text if text.endswith("\n") or not text else text + "\n")
         console = result.console
         if "PANIC" in console:
-            console = symbolize.symbolize(strip_ansi(console), self.elf)
+            console = symbolize.symbolize(strip_ansi(console), elf)
         result.excerpt = excerpt(console, GRADESCOPE_LINES)
         if result.kind == "disk_check":
             self.disk_checks.append(result)

@@ -48,8 +48,9 @@ class Runner:
         self.scenario_boots = None   # the machines a scenario booted
 
     def record(self, test, reason, seconds, console=None, log_text=None, notes=()):
+        elf = os.path.join(self.debug_build, "kernel.elf") if test.debug else None
         self.report.add(Result(test.name, test.kind, reason, seconds, console,
-                               log_text, notes))
+                               log_text, notes, elf=elf))
         if reason and self.args.stop:
             self.stop_now = True
 

@@ -31,6 +31,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from machine import ROOT
 from report import Report
 from runner import Runner
 from suite import Test, TEST_DIR
@@ -58,7 +59,7 @@ def run_pair(run, tmp):
     human = io.StringIO()
     report = Report(human, os.path.join(tmp, "logs"), os.path.join(run.build, "kernel.elf"),
                     junit=files["junit"], gradescope=files["gradescope"])
-    inner = Runner(args, report, os.path.dirname(TEST_DIR))
+    inner = Runner(args, report, ROOT)
     inner.run_tests(tests())
     status = report.end(inner.boots, 1.0)
     # The same results again, as TAP.
