@@ -17,6 +17,8 @@ console has the colour codes of `passed`). Then:
   each level right, a failure with its message, and system-out;
 - results.json has a score of 1, a test at 1 of 1 (passed) and one at 0
   of 1 (failed) whose output has the reason, the disk check at 0 of 0;
+- a failed disk check (made up, fed to a report) is a FAIL line apart:
+  the run's status is 1, its last line still `1 passed, 0 failed`;
 - `run.py` with a misspelt name exits 2 and suggests the right one (also
   as TAP's `Bail out!`).
 """
@@ -32,7 +34,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 from machine import ROOT
-from report import Report
+from report import Report, Result
 from runner import Runner
 from suite import Test, TEST_DIR
 
@@ -166,6 +168,22 @@ def check_gradescope(path):
     return None
 
 
+def check_disk_failure(tmp, elf):
+    out = io.StringIO()
+    report = Report(out, os.path.join(tmp, "disk-logs"), elf)
+    report.begin(tests()[:1])
+    report.add(Result(PASS_TEST, "test", None, 0.1))
+    report.add(Result("disk_check", "disk_check", "mkfs --check: 1 block lost", 0,
+                      label="after " + PASS_TEST))
+    status = report.end(1, 1.0)
+    lines = out.getvalue().rstrip("\n").split("\n")
+    want = "FAIL disk_check after %s: mkfs --check: 1 block lost (log: " % PASS_TEST
+    if status != 1 or lines[-1] != "1 passed, 0 failed" \
+            or not any(l.startswith(want) for l in lines):
+        return "a failed disk check: status %d, report %r" % (status, lines)
+    return None
+
+
 def check_misspelt(build):
     for extra, want in (([], "run.py: no such test: "), (["--tap"], "Bail out! no such test: ")):
         name = PASS_TEST[:-1]
@@ -185,7 +203,7 @@ def scenario(run, test):
         human, tap, report, status, files = run_pair(run, tmp)
         for why in (check_human(human, report, status), check_tap(tap),
                     check_junit(files["junit"]), check_gradescope(files["gradescope"]),
-                    check_misspelt(run.build)):
+                    check_disk_failure(tmp, report.elf), check_misspelt(run.build)):
             if why:
                 return why, human + "\n" + tap
         run.detail.append("PASS/FAIL, TAP, JUnit and results.json agree: 1 passed, 1 failed")
