@@ -69,10 +69,12 @@ def qemu_command(kernel_dir, image, cpus):
     return cmd
 
 
+# text without colour codes (the logs and the judging never see them).
 def strip_ansi(text):
     return ANSI_RE.sub("", text)
 
 
+# The machine did not come up: no prompt, or not every hart.
 class BootError(Exception):
     pass
 
@@ -107,6 +109,7 @@ class Machine:
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
         self.log = open(log_path, "w", encoding="utf-8", errors="replace")
 
+    # Starts QEMU (the Makefile's command line, noted first in the log).
     def start(self):
         cmd = qemu_command(self.kernel_dir, self.img, self.cpus)
         self.log.write("# " + " ".join(shlex.quote(w) for w in cmd) + "\n")
@@ -173,6 +176,7 @@ class Machine:
                 return None, "timeout after %gs" % timeout
             self.pump(min(left, 0.5))
 
+    # Types line and Enter; a machine that is gone counts as exited.
     def send(self, line):
         try:
             self.proc.stdin.write((line + "\r").encode())
@@ -246,6 +250,8 @@ class Machine:
             self.pump(end - time.monotonic())
         return self.exited
 
+    # Ends QEMU at once (SIGKILL), keeps its last output in the log, closes
+    # the log and removes the temporary disk. Safe to call twice.
     def kill(self):
         if self.proc and self.proc.poll() is None:
             try:
@@ -273,6 +279,7 @@ class Machine:
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
+# Kills every machine still running (at exit, on a signal, after a scenario).
 def kill_all_machines():
     for m in list(Machine.live):
         m.kill()

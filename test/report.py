@@ -64,6 +64,7 @@ def excerpt(text, n):
     return lines[-n:] if text.strip() else []
 
 
+# s with what XML cannot hold replaced by "?".
 def xml_text(s):
     return XML_BAD_RE.sub("?", s)
 
@@ -106,6 +107,7 @@ class Report:
             self.say("TAP version 13")
             self.say("1..%d" % len(self.planned))
 
+    # The log of the test name.
     def log_path(self, name):
         return os.path.join(self.logdir, name + ".log")
 
@@ -138,6 +140,7 @@ class Report:
         rel = os.path.relpath(path, os.getcwd())
         return path if rel.startswith("..") else rel
 
+    # PASS/FAIL: a failure with its log and the console's last lines.
     def human_line(self, r):
         if r.passed and r.kind == "disk_check":
             self.say("%s: clean" % r.title)
@@ -150,6 +153,7 @@ class Report:
         for l in r.notes:
             self.say("    " + l)
 
+    # TAP: ok / not ok with a YAML block; a disk check is a comment.
     def tap_line(self, r):
         if r.kind == "disk_check":
             self.say("# %s: %s" % (r.title, "clean" if r.passed else "FAILED: %s (log: %s)"
@@ -182,6 +186,7 @@ class Report:
     def failed(self):
         return sum(1 for r in self.results if not r.passed)
 
+    # The planned tests without a result (after --stop).
     def not_run(self):
         done = {r.name for r in self.results}
         return [t for t in self.planned if t.name not in done]
@@ -212,6 +217,7 @@ class Report:
                                              self.failed))
         return 1 if self.failed or bad_disks else 0
 
+    # JUnit XML: one testsuite per kind of result, a testcase each.
     def write_junit(self, skipped, seconds):
         suites = ET.Element("testsuites", name="osv-rv")
         groups = [(kind, [r for r in self.results + self.disk_checks if r.kind == kind])

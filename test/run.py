@@ -33,6 +33,7 @@ OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
 QEMU = "qemu-system-riscv64"
 
 
+# The command line (docs/testing.md lists the options).
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(
         description="osv-rv test runner (docs/testing.md)")
@@ -92,6 +93,8 @@ def missing_parts(tests, build, debug_build):
     return None
 
 
+# Runs what the command line asks; returns the exit status (0 all passed,
+# 1 a failure, 2 could not run).
 def main():
     args = parse_args()
 
@@ -128,6 +131,7 @@ def main():
     return report.end(runner.boots, time.monotonic() - t0)
 
 
+# SIGTERM, SIGINT, SIGHUP: no QEMU may outlive the runner.
 def on_signal(signum, frame):
     kill_all_machines()
     sys.exit(128 + signum)

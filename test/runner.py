@@ -25,6 +25,7 @@ LEAK_RETRIES = 6             # extra `free` runs before calling it a leak
 LEAK_RETRY_DELAY = 0.35      # seconds between them (~2 s in all)
 
 
+# A build directory given on the command line, relative to the root.
 def build_path(d, root):
     return d if os.path.isabs(d) else os.path.join(root, d)
 
@@ -47,6 +48,8 @@ class Runner:
         self.detail = []             # a scenario's lines of detail
         self.scenario_boots = None   # the machines a scenario booted
 
+    # Reports a test's result (symbolized with the kernel it ran on);
+    # with --stop, a failure ends the run.
     def record(self, test, reason, seconds, console=None, log_text=None, notes=()):
         elf = os.path.join(self.debug_build, "kernel.elf") if test.debug else None
         self.report.add(Result(test.name, test.kind, reason, seconds, console,
@@ -134,6 +137,8 @@ class Runner:
             finally:
                 m.stop()
 
+    # Runs `mkfs --check` on the disk of a boot that halted after the tests
+    # in ran, and reports it apart from the tests.
     def disk_check(self, m, ran):
         why, _, out = mkfs_check(self.build, m.img, notes_ok=False)
         label = "after " + (ran[0] if len(ran) == 1 else "%s..%s" % (ran[0], ran[-1]))

@@ -44,6 +44,7 @@ FAIL_REASON = "0 killed: line(s), expected 1"
 RUN_PY = os.path.join(TEST_DIR, "run.py")
 
 
+# The two tests: PASS_TEST as it is, FAIL_TEST expecting a kill it never makes.
 def tests():
     good = Test(PASS_TEST, os.path.join(TEST_DIR, PASS_TEST + ".c"))
     bad = Test(FAIL_TEST, os.path.join(TEST_DIR, FAIL_TEST + ".c"))
@@ -74,6 +75,7 @@ def run_pair(run, tmp):
     return human.getvalue(), tap.getvalue(), report, status, files
 
 
+# The PASS/FAIL report and its logs; a reason if something is wrong.
 def check_human(text, report, status):
     lines = text.rstrip("\n").split("\n")
     if lines[-1] != "1 passed, 1 failed":
@@ -104,6 +106,7 @@ def check_human(text, report, status):
     return None
 
 
+# The TAP report: version, plan, ok and not ok lines, nothing else.
 def check_tap(text):
     lines = text.rstrip("\n").split("\n")
     if lines[:2] != ["TAP version 13", "1..2"]:
@@ -121,6 +124,7 @@ def check_tap(text):
     return None
 
 
+# The JUnit XML: it parses, and its counts and elements are right.
 def check_junit(path):
     try:
         root = ET.parse(path).getroot()
@@ -148,6 +152,7 @@ def check_junit(path):
     return None
 
 
+# results.json: the total, each test's score and status, the disk check.
 def check_gradescope(path):
     with open(path) as f:
         res = json.load(f)
@@ -168,6 +173,7 @@ def check_gradescope(path):
     return None
 
 
+# A made-up failed disk check fails the run but is no test.
 def check_disk_failure(tmp, elf):
     out = io.StringIO()
     report = Report(out, os.path.join(tmp, "disk-logs"), elf)
@@ -184,6 +190,7 @@ def check_disk_failure(tmp, elf):
     return None
 
 
+# A misspelt name on run.py's command line gets the right one suggested.
 def check_misspelt(build):
     for extra, want in (([], "run.py: no such test: "), (["--tap"], "Bail out! no such test: ")):
         name = PASS_TEST[:-1]
@@ -197,6 +204,7 @@ def check_misspelt(build):
     return None
 
 
+# The scenario: the run, then every check.
 def scenario(run, test):
     tmp = tempfile.mkdtemp(prefix="osv-rv-outputs-")
     try:

@@ -45,6 +45,7 @@ class Test:
     def kind(self):
         return "scenario" if self.scenario else "benchmark" if self.bench else "test"
 
+    # Reads the `test:` comments among the first META_LINES lines.
     def parse_metadata(self):
         try:
             with open(self.path, encoding="utf-8", errors="replace") as f:
@@ -133,6 +134,7 @@ def unknown_name(name, names):
     return "%s%s" % (name, " (did you mean %s?)" % " or ".join(close) if close else "")
 
 
+# The lines of a console, without colour codes.
 def clean_lines(out):
     return [strip_ansi(l) for l in out.split("\n")]
 
