@@ -9,6 +9,7 @@
 #   make qemu-gdb   boot, but wait for gdb on port $(GDBPORT)
 #   make gdb        gdb-multiarch with .gdbinit, attached to qemu-gdb
 #   make test       run every test (test/run.py); T=name runs one
+#   make grade      the same, writing Gradescope's $(B)/results.json
 #   make symbolize  file:line for a panic's backtrace (stdin or LOG=)
 #   make bench      run the benchmarks
 #   make reset-disk a fresh build/fs.img (it keeps what the machine wrote)
@@ -19,6 +20,8 @@
 # (-DDEBUG: the journal's per-operation block limit, ...); `make qemu
 # DEBUG=1` boots it and `make test DEBUG=1` runs every test on it. `make
 # test` builds it too, for the tests marked `debug` (test/run.py).
+# B= puts the build elsewhere (`make test B=out` builds and tests out/, and
+# the debug kernel in out-debug/).
 # A new user program is one .c file in user/, a new test one .c file in
 # test/: both are found by wildcard and put into fs.img. Every other folder
 # under user/ but user/lib (osv's user/lab1 ... user/lab5, and our own
@@ -33,6 +36,8 @@ MEM ?= 256M
 GDBPORT ?= 1234
 DEBUG ?=
 B := $(if $(filter 1,$(DEBUG)),build-debug,build)
+# Where the kernel of the tests marked `debug` is built.
+DEBUG_B := $(if $(filter 1,$(DEBUG)),$(B),$(B)-debug)
 
 CROSS ?= riscv64-unknown-elf-
 CC := $(CROSS)gcc
@@ -279,12 +284,25 @@ gdb: $(B)/kernel.elf | $(B)/.gdb-deps
 	gdb-multiarch -q -nx -iex 'set $$osv_port = $(GDBPORT)' \
 	  -iex 'set $$osv_kernel = "$(B)/kernel.elf"' -x .gdbinit
 
+# QEMU's command line, for test/run.py, which boots its machines with the
+# Makefile's options (it gives B=, FSIMG= and CPUS= of its own).
+qemu-cmdline:
+	$(info $(QEMU) $(QEMUOPTS))
+	@:
+
 # The kernel the tests marked `debug` boot (the same one under DEBUG=1).
 debug-kernel:
-	$(MAKE) DEBUG=1 build-debug/kernel.elf
+	$(MAKE) DEBUG=1 B=$(DEBUG_B) $(DEBUG_B)/kernel.elf
 
+RUN_TESTS = $(PYTHON) test/run.py --build $(B) --debug-build $(DEBUG_B) --cpus $(CPUS)
 test: all debug-kernel check-machine | $(B)/.qemu-deps $(B)/.gdb-deps
-	$(PYTHON) test/run.py --build $(B) $(if $(T),$(T))
+	$(RUN_TESTS) $(T)
+
+# For an autograder: $(B)/results.json in Gradescope's format, one point a
+# test. make fails only if the runner could not run (status 2), not when a
+# test fails: the scores say that.
+grade: all debug-kernel check-machine | $(B)/.qemu-deps $(B)/.gdb-deps
+	$(RUN_TESTS) --gradescope $(B)/results.json $(T) || [ $$? -eq 1 ]
 
 # A panic's backtrace with file:line: `make symbolize < console.log`, or
 # LOG=file. QEMU exits 1 after a PANIC, so `make qemu` fails too.
@@ -295,10 +313,10 @@ bench: all check-machine | $(B)/.qemu-deps
 	$(PYTHON) test/run.py --build $(B) --bench
 
 clean:
-	rm -rf build build-debug compile_commands.json
+	rm -rf build build-debug $(B) $(DEBUG_B) compile_commands.json
 
 FORCE:
-.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb debug-kernel test bench symbolize clean
+.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb qemu-cmdline debug-kernel test grade bench symbolize clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 

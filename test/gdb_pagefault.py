@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """
 gdb_pagefault: checks the .gdbinit page-fault commands against a real
-fault. Boots QEMU waiting for gdb (like `make qemu-gdb`), runs
-gdb-multiarch in batch mode with .gdbinit, `pfstop gdb_target`, and types
-`gdb_target` at the shell. The program writes a fresh sbrk page, so gdb
+fault. Boots QEMU (the Makefile's command line, through test/machine.py)
+waiting for gdb (like `make qemu-gdb`), runs gdb-multiarch in batch mode
+with .gdbinit, `pfstop gdb_target`, and types `gdb_target` at the shell. The program writes a fresh sbrk page, so gdb
 must stop in pgfault_user and print: a store page fault, the address the
 program printed, a pc inside the program, the process name, and the heap
 memregion; then `ptwalk` of the address must end in an unmapped level-0
 entry (the page is not mapped yet when the fault is taken).
 
-Run by test/run.py as the test `gdb_pagefault`; alone:
+Run by test/run.py as the scenario `gdb_pagefault`; alone:
     python3 test/gdb_pagefault.py [--build DIR]
 Prints `passed gdb_pagefault` or `ERROR: ...` and exits 0 or 1.
 """
@@ -23,8 +23,9 @@ import sys
 import tempfile
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
+from machine import ROOT, qemu_command
+
+CPUS = 2
 
 
 def free_port():
@@ -42,7 +43,7 @@ def fail(msg, *logs):
 
 
 def main():
-    build = os.path.join(TOP, "build")
+    build = os.path.join(ROOT, "build")
     if len(sys.argv) == 3 and sys.argv[1] == "--build":
         build = sys.argv[2]
     tmp = tempfile.mkdtemp(prefix="osv-gdb-")
@@ -50,12 +51,7 @@ def main():
     shutil.copy(os.path.join(build, "fs.img"), img)
     port = free_port()
     qemu = subprocess.Popen(
-        ["qemu-system-riscv64", "-machine", "virt", "-bios", OPENSBI,
-         "-kernel", os.path.join(build, "kernel.elf"), "-m", "256M", "-smp", "2",
-         "-nographic", "-global", "virtio-mmio.force-legacy=false",
-         "-drive", "file=%s,if=none,format=raw,id=x0" % img,
-         "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
-         "-S", "-gdb", "tcp:127.0.0.1:%d" % port],
+        qemu_command(build, img, CPUS) + ["-S", "-gdb", "tcp:127.0.0.1:%d" % port],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)
     gdb = None
     console = b""
@@ -65,10 +61,10 @@ def main():
             ["gdb-multiarch", "-q", "-nx", "-batch",
              "-iex", "set $osv_port = %d" % port,
              "-iex", 'set $osv_kernel = "%s"' % os.path.join(build, "kernel.elf"),
-             "-x", os.path.join(TOP, ".gdbinit"),
+             "-x", os.path.join(ROOT, ".gdbinit"),
              "-ex", "delete", "-ex", "pfstop gdb_target", "-ex", "continue",
              "-ex", "ptwalk $pf_addr", "-ex", "kill"],
-            cwd=TOP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)
         deadline = time.time() + 90
         typed = False
         while gdb.poll() is None and time.time() < deadline:

@@ -1,27 +1,18 @@
 """
-The scenarios of test/run.py that drive the Makefile's qemu targets the
-way graders and scripts do (test/qemu.py runs QEMU for those targets):
+test/make_targets.py: the scenarios of test/run.py that drive the
+Makefile's qemu targets the way graders and scripts do (test/qemu.py runs
+QEMU for those targets): qemu_test_fifo (osv's FIFO pair, on the normal
+and the low-memory machine), qemu_pipe_script (a 10 KiB script on a stdin
+held open), qemu_kill_make (make killed by a signal), panic_exit (make's
+status and the backtrace after a PANIC) and disk_safe (mkfs while the
+machine runs). docs/testing.md says what each checks.
 
-    qemu_test_fifo    make qemu-test and make qemu-test-low-mem through
-                      their FIFOs: the input (a program and `quit`) is
-                      written before the machine boots, the output must
-                      have its `passed` line and make must exit. On the
-                      low-memory machine test/lowmem_fill checks that the
-                      mem= cap (read from `make -n`) holds.
-    qemu_pipe_script  make qemu with stdin a pipe that is never closed: one
-                      line before boot, then a 10 KiB script at once (echo
-                      lines with distinct tokens, one 5 KiB comment line,
-                      `quit`). Every echo must print its token, in order,
-                      the console must echo back every byte of the script,
-                      and make must exit within QUIT_EXIT s of the halt.
-    qemu_kill_make    make qemu, killed by SIGKILL, SIGTERM, SIGINT, SIGHUP
-                      or SIGQUIT to make's pid alone: QEMU and test/qemu.py
-                      must be gone within KILL_EXIT s, and make too.
-
-They run make in the project's root on build/'s kernel, with FSIMG= a
-temporary copy of build/fs.img and OSV_TEST= temporary FIFOs, so a test run
-or a `make qemu` already using build/ is not disturbed. Each returns
-(reason or None, console excerpt or None) and adds its figures to detail.
+They run make in the project's root on the kernel of the runner's build
+directory (B=), with FSIMG= a temporary copy of its fs.img and OSV_TEST=
+temporary FIFOs, so a test run or a `make qemu` already using it is not
+disturbed. Each takes that directory and a list of lines of detail, to
+which it adds its figures, and returns (reason or None, console excerpt or
+None).
 """
 
 import os
@@ -34,8 +25,9 @@ import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+import report
+from machine import ROOT, make_env, strip_ansi
+
 RUN_TIMEOUT = 60.0        # one make run, boot included
 SCRIPT_TIMEOUT = 30.0     # qemu_pipe_script's script, sent to its halt
 QUIT_EXIT = 2.0           # the halt line to make's exit
@@ -44,20 +36,27 @@ ECHO_LINES = 300
 LONG_TOKENS = 640         # "long0000 " each: a comment line of ~5.6 KiB
 
 
-class Make:
-    """`make TARGET` in the project's root on a private copy of the disk:
-    its output collected by a thread, its stdin a pipe held open."""
+def make_args(build):
+    """make's arguments for the build directory build: B=, relative to the
+    root when it is under it (as make's own rules name it). Everything is
+    built already, so B= alone (without DEBUG=) rebuilds nothing."""
+    rel = os.path.relpath(build, ROOT)
+    return ["B=" + (build if rel.startswith("..") else rel)]
 
-    def __init__(self, target, tmpdir, *extra):
+
+class Make:
+    """`make TARGET` in the project's root on a private copy of build's
+    disk: its output collected by a thread, its stdin a pipe held open."""
+
+    def __init__(self, target, tmpdir, build, *extra):
         self.tmpdir = tmpdir
         image = os.path.join(tmpdir, "fs.img")
         if not os.path.exists(image):
-            shutil.copyfile(os.path.join(ROOT, "build", "fs.img"), image)
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+            shutil.copyfile(os.path.join(build, "fs.img"), image)
         self.family = {}                 # pid -> comm of processes to end with make
         self.proc = subprocess.Popen(
-            ["make", target, "FSIMG=" + image] + list(extra), cwd=ROOT, env=env,
+            ["make", target, "FSIMG=" + image] + make_args(build) + list(extra),
+            cwd=ROOT, env=make_env(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.out = Reader(self.proc.stdout.fileno())
 
@@ -170,15 +169,16 @@ def descendants(pid):
     return found
 
 
-def excerpt(text, n=20):
-    return "\n".join(ANSI_RE.sub("", text).rstrip("\n").split("\n")[-n:])
+def excerpt(text, n=report.EXCERPT_LINES):
+    return "\n".join(report.excerpt(text, n))
 
 
 # ------------------------------------------------------------ qemu-test
 
-def low_mem_cap():
+def low_mem_cap(build):
     """The frames `make qemu-test-low-mem` caps the kernel at (its mem=)."""
-    r = subprocess.run(["make", "-n", "qemu-test-low-mem"], cwd=ROOT,
+    r = subprocess.run(["make", "-n", "qemu-test-low-mem"] + make_args(build), cwd=ROOT,
+                       env=make_env(),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        universal_newlines=True, timeout=60)
     m = re.search(r"mem=(\d+)([KMG]?)\b", r.stdout)
@@ -190,9 +190,9 @@ def low_mem_cap():
 # Plays osv's grader on one qemu-test target: as soon as make has made the
 # FIFOs, writes `lines` into .in, then reads .out to its end. Returns
 # (reason or None, console).
-def grade(target, tmpdir, lines):
+def grade(target, tmpdir, build, lines):
     fifo = os.path.join(tmpdir, "osv-test")
-    make = Make(target, tmpdir, "OSV_TEST=" + fifo)
+    make = Make(target, tmpdir, build, "OSV_TEST=" + fifo)
     got = {"out": b"", "error": None}
 
     def grader():
@@ -227,7 +227,7 @@ def grade(target, tmpdir, lines):
         if make.proc.returncode != 0:
             return "make %s exited %d: %s" % (target, make.proc.returncode,
                                               excerpt(make.out.text(), 5)), console
-        lines_out = ANSI_RE.sub("", console).split("\n")
+        lines_out = strip_ansi(console).split("\n")
         bad = [l for l in lines_out if "ERROR" in l or "PANIC" in l or "Assertion" in l]
         if bad:
             return "%s: %s" % (target, bad[0].strip()), console
@@ -238,8 +238,8 @@ def grade(target, tmpdir, lines):
         make.kill()
 
 
-def scenario_qemu_test_fifo(detail):
-    cap = low_mem_cap()
+def scenario_qemu_test_fifo(build, detail):
+    cap = low_mem_cap(build)
     if cap is None:
         return "`make -n qemu-test-low-mem` shows no mem= argument", None
     for target, program in (("qemu-test", "fork_basic"),
@@ -247,7 +247,7 @@ def scenario_qemu_test_fifo(detail):
         tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
         try:
             # The program first: it is the byte OpenSBI would drop.
-            why, console = grade(target, tmpdir, [program, "free", "quit"])
+            why, console = grade(target, tmpdir, build, [program, "free", "quit"])
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
         if why:
@@ -270,10 +270,10 @@ def script():
     return first, rest
 
 
-def scenario_qemu_pipe_script(detail):
+def scenario_qemu_pipe_script(build, detail):
     first, rest = script()
     tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
-    make = Make("qemu", tmpdir)
+    make = Make("qemu", tmpdir, build)
     try:
         # Before boot: the first byte must survive (the NUL goes first).
         make.send(first.encode())
@@ -314,13 +314,13 @@ def scenario_qemu_pipe_script(detail):
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-def scenario_qemu_kill_make(detail):
+def scenario_qemu_kill_make(build, detail):
     tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
     try:
         took = []
         for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP,
                     signal.SIGQUIT):
-            make = Make("qemu", tmpdir)
+            make = Make("qemu", tmpdir, build)
             try:
                 if make.out.wait_for(rb"\n\$ ", RUN_TIMEOUT) is None:
                     return "make qemu did not boot", excerpt(make.out.text())
@@ -354,10 +354,10 @@ def scenario_qemu_kill_make(detail):
 # make must fail (QEMU exits 1 through the sifive,test finisher), the
 # backtrace must name boot_thread, the caller of panic, and
 # `make symbolize` must place that frame on its line of kernel/boot/main.c.
-def scenario_panic_exit(detail):
+def scenario_panic_exit(build, detail):
     tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
     try:
-        make = Make("qemu", tmpdir, "BOOTARGS=panic=boot")
+        make = Make("qemu", tmpdir, build, "BOOTARGS=panic=boot")
         try:
             if not make.wait(RUN_TIMEOUT):
                 return "make qemu did not exit after the panic", excerpt(make.out.text())
@@ -374,9 +374,8 @@ def scenario_panic_exit(detail):
         log = os.path.join(tmpdir, "panic.log")
         with open(log, "w") as f:
             f.write(out)
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
-        sym = subprocess.run(["make", "-s", "symbolize", "LOG=" + log], cwd=ROOT, env=env,
+        sym = subprocess.run(["make", "-s", "symbolize", "LOG=" + log] + make_args(build),
+                             cwd=ROOT, env=make_env(),
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              universal_newlines=True, timeout=60).stdout
         placed = re.search(r"boot_thread\+0x[0-9a-f]+ at (kernel/boot/main\.c:\d+)", sym)
@@ -394,15 +393,15 @@ def scenario_panic_exit(detail):
 # link keeps the running image's inode after the rename; the machine writes
 # a file after the rebuild and halts; that disk must check clean and hold
 # the file's inode, and the path must hold the new, clean image.
-def scenario_disk_safe(detail):
+def scenario_disk_safe(build, detail):
     tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
     try:
         image = os.path.join(tmpdir, "fs.img")
         running = os.path.join(tmpdir, "running.img")
-        mkfs = os.path.join(ROOT, "build", "mkfs")
-        with open(os.path.join(ROOT, "build", "fs.list")) as f:
+        mkfs = os.path.join(build, "mkfs")
+        with open(os.path.join(build, "fs.list")) as f:
             files = f.read().split()
-        make = Make("qemu", tmpdir)
+        make = Make("qemu", tmpdir, build)
         try:
             if make.out.wait_for(rb"\n\$ ", RUN_TIMEOUT) is None:
                 return "make qemu did not boot", excerpt(make.out.text())
