@@ -231,3 +231,9 @@ long sys_rmdir(void)
         return err;
     return fs_rmdir(path);
 }
+
+/* long disk_scratch_write(long first, long n): for the benchmarks (fs.h) */
+long sys_disk_scratch_write(void)
+{
+    return fs_scratch_write((long)syscall_arg(0), (long)syscall_arg(1));
+}

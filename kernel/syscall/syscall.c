@@ -48,6 +48,7 @@ long sys_futex(void);
 long sys_mmap(void);
 long sys_munmap(void);
 long sys_syscount(void);
+long sys_disk_scratch_write(void);
 
 static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_fork] = sys_fork,       [SYS_spawn] = sys_spawn,   [SYS_wait] = sys_wait,
@@ -71,6 +72,7 @@ static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_mmap] = sys_mmap,
     [SYS_munmap] = sys_munmap,
     [SYS_syscount] = sys_syscount,
+    [SYS_disk_scratch_write] = sys_disk_scratch_write,
 };
 
 void syscall_dispatch(struct trapframe *tf)
