@@ -114,15 +114,15 @@ void fs_shutdown(void);
 /*
  * Writes n blocks of the disk's scratch area (sfs.h: blocks past the file
  * system that no structure of it uses), from block first of the area on,
- * each with one 4096-byte request to the block device, one after the other,
- * without the buffer cache or the journal: the raw disk, for the
- * benchmarks (disk_scratch_write in lib/bench.h). What the blocks hold
- * afterwards means nothing. Returns the area's length in blocks (so n 0
+ * in 4096-byte requests to the block device, up to BDEV_BATCH_MAX in
+ * flight (bdev.h), without the buffer cache or the journal: the raw disk,
+ * for the benchmarks (disk_scratch_write in lib/bench.h). What the blocks
+ * hold afterwards means nothing. Returns the area's length in blocks (so n 0
  * asks for it); ERR_NOTEXIST when the disk has no scratch area; ERR_INVAL
  * when first or n is negative or the blocks reach past the area's end;
  * ERR_NOMEM without a frame for the data; ERR_NORES on a disk error.
- * Sleeps; several callers may write at once (their requests are in flight
- * together). No lock: nothing else touches those blocks.
+ * Sleeps; several callers may write at once. No lock: nothing else
+ * touches those blocks.
  */
 long fs_scratch_write(long first, long n);
 

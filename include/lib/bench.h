@@ -17,8 +17,9 @@ long syscount(void);
 
 /* Writes n blocks (4096 bytes each) of the disk's scratch area, from its
  * block first on: blocks past the file system that nothing else uses, so
- * a benchmark can time the raw disk (one request a block, in order;
- * several processes may write at once). The data written means nothing.
+ * a benchmark can time the raw disk (one 4 KiB request a block, many in
+ * flight at once; several processes may write at once). The data written
+ * means nothing.
  * Returns the area's length in blocks (n 0 only asks for it);
  * ERR_NOTEXIST if the disk has none, ERR_INVAL if first or n is negative
  * or the blocks reach past its end, ERR_NOMEM, ERR_NORES (a disk error). */
