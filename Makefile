@@ -11,7 +11,10 @@
 #   make test       run every test (test/run.py); T=name runs one
 #   make grade      the same, writing Gradescope's $(B)/results.json
 #   make symbolize  file:line for a panic's backtrace (stdin or LOG=)
-#   make bench      run the benchmarks
+#   make bench      run the benchmarks: a table of figures, ratios and
+#                   targets, also written to $(B)/bench.json (the last
+#                   run's kept as $(B)/bench.prev.json)
+#   make bench-compare   the last two runs' figures side by side
 #   make reset-disk a fresh build/fs.img (it keeps what the machine wrote)
 #   make clean
 #
@@ -310,13 +313,17 @@ symbolize:
 	@$(PYTHON) test/symbolize.py $(B)/kernel.elf $(LOG)
 
 bench: all check-machine | $(B)/.qemu-deps
-	$(PYTHON) test/run.py --build $(B) --bench
+	$(PYTHON) test/run.py --build $(B) --cpus $(CPUS) --bench
+
+# Needs no machine: it reads the JSON the last two `make bench` runs wrote.
+bench-compare:
+	@$(PYTHON) test/benchmarks.py $(B)/bench.prev.json $(B)/bench.json
 
 clean:
 	rm -rf build build-debug $(B) $(DEBUG_B) compile_commands.json
 
 FORCE:
-.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb qemu-cmdline debug-kernel test grade bench symbolize clean
+.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb qemu-cmdline debug-kernel test grade bench bench-compare symbolize clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 

@@ -111,9 +111,9 @@ static void write_image(void)
 static uint64_t spawn_once(const char *what, int want)
 {
     long frames = free_pages();
-    uint64_t start = now();
+    uint64_t start = rdtime();
     int pid = spawn(PATH);
-    uint64_t took = now() - start;
+    uint64_t took = rdtime() - start;
     int status = pid > 0 ? wait_for(pid) : 0;
     if (took > SPAWN_MS * TICKS_PER_MS)
         error("%s: spawn took %ld ms", what, (long)(took / TICKS_PER_MS));

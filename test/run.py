@@ -11,7 +11,8 @@ metadata, the scenarios, the logs and the report formats. The runner is
 split by subject: test/machine.py (one QEMU boot and its console),
 test/suite.py (finding tests, their metadata, judging), test/runner.py
 (running them on machines), test/report.py (logs, PASS/FAIL, TAP, JUnit,
-Gradescope) and test/scenarios.py (the scenarios).
+Gradescope), test/scenarios.py (the scenarios) and test/benchmarks.py
+(--bench's table of figures and build/bench.json).
 """
 
 import argparse
@@ -22,6 +23,7 @@ import signal
 import sys
 import time
 
+from benchmarks import dashboard
 from machine import ROOT, kill_all_machines
 from report import Report
 from runner import DEFAULT_TIMEOUT, Runner, build_path
@@ -128,6 +130,9 @@ def main():
         runner.run_tests(tests)
     finally:
         kill_all_machines()
+    if any(t.bench for t in tests):
+        for line in dashboard(report.results, build, args.cpus):
+            report.say(("# " if args.tap else "") + line)
     return report.end(runner.boots, time.monotonic() - t0)
 
 

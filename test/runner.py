@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import time
 
+from benchmarks import is_figure
 from machine import QUIT_TIMEOUT, BootError, Machine, kill_all_machines, mkfs_check
 from report import Result
 from suite import clean_lines, judge
@@ -175,7 +176,7 @@ class Runner:
                       % (base - after, base, after))
         notes = []
         if test.bench and reason is None:
-            notes = [l.rstrip() for l in clean_lines(out) if l.strip()]
+            notes = [l.rstrip() for l in clean_lines(out) if l.strip() and not is_figure(l)]
         self.record(test, reason, dt, out, self.test_log(m, test, start), notes)
         return after, True
 

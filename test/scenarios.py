@@ -4,8 +4,9 @@ one boot cannot show: the file system across power cuts and halts
 (powercut, durability, mmap_persist), gdb on a real page fault
 (gdb_pagefault, in test/gdb_pagefault.py), make's qemu targets as graders
 and scripts drive them (test/make_targets.py), and the runner's own
-reports (runner_outputs, in test/runner_outputs.py). docs/testing.md says
-what each checks.
+reports (runner_outputs, in test/runner_outputs.py) and `make bench`'s
+table and JSON (dashboard, in test/dashboard_check.py). docs/testing.md
+says what each checks.
 
 A scenario is a function (runner, test) returning (reason or None, console
 excerpt or None); it boots machines through runner.boot_on, so their
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import time
 
+import dashboard_check
 import make_targets
 import runner_outputs
 from machine import PROMPT_RE, mkfs_check
@@ -283,4 +285,5 @@ def scenarios():
         ("panic_exit", make_target(make_targets.scenario_panic_exit)),
         ("disk_safe", make_target(make_targets.scenario_disk_safe)),
         ("runner_outputs", runner_outputs.scenario),
+        ("dashboard", dashboard_check.scenario),
     )]

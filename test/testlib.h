@@ -24,6 +24,7 @@
  *   remove_file                 rmdir) if present
  *   make_file_of(path, n, byte) create a file of n bytes, byte i byte(i)
  *   write_at(path, off, d, n)   write() n bytes at off through a fresh fd
+ *   rdtime(), TIME_HZ           the time counter and its ticks per second
  *
  * The helpers report failures with error(), whose line number is then the
  * helper's; their messages name the call and the path to make up for it.
@@ -43,6 +44,16 @@
         if (_got != _want)                                                   \
             error("%s = %ld, expected %ld", #expr, _got, _want);             \
     } while (0)
+
+/* The time counter (scounteren lets user mode read it): for timeouts and
+ * the benchmarks. */
+static inline uint64_t rdtime(void)
+{
+    uint64_t t;
+    asm volatile("rdtime %0" : "=r"(t));
+    return t;
+}
+#define TIME_HZ 10000000UL              /* rdtime ticks per second on QEMU virt */
 
 #define KERNEL_IMAGE (KMAP_BASE + 0x80200000UL)   /* where OpenSBI loads the kernel */
 #define UNMAPPED 0x3000000000UL                    /* user space no region covers */
