@@ -11,10 +11,11 @@ here, and dashboard():
     compared with (a null system call, the in-process copy ceiling, the
     raw disk, ...) and the target of that ratio, met or not. Targets are
     reported, never judged: one not met fails nothing;
-  - writes the same as JSON to BUILD/bench.json, after renaming the last
-    one to BUILD/bench.prev.json: every figure and every ratio as a number
-    under its own key, plus "targets", "units" and "run" (when, which
-    commit, how many harts).
+  - after a run of every benchmark (`make bench`, `run.py --bench`; not
+    when some are named), writes the same as JSON to BUILD/bench.json,
+    after renaming the last one to BUILD/bench.prev.json: every figure
+    and every ratio as a number under its own key, plus "targets",
+    "units" and "run" (when, which commit, how many harts).
 
 `python3 test/benchmarks.py PREV.json NOW.json` (`make bench-compare`)
 prints each figure of two runs side by side with the change.
@@ -234,9 +235,9 @@ def write_json(data, build):
     return path
 
 
-def dashboard(results, build, cpus):
-    """The table of the figures of results (the passed benchmarks'), with
-    bench.json written in build. Returns the lines to print."""
+def dashboard(results, build, cpus, write=True):
+    """The table of the figures of results (the passed benchmarks'), and
+    with write, bench.json written in build. Returns the lines to print."""
     figures = {}
     names = []
     for r in results:
@@ -246,10 +247,14 @@ def dashboard(results, build, cpus):
                 names.append(r.name)
                 figures.update(found)
     if not figures:
-        return ["bench: no figures (no benchmark passed): bench.json not written"]
-    path = write_json(as_json(figures, cpus, names), build)
-    return (["bench: the figures of one boot (targets are reported, not judged; "
-             "also in %s, `make bench-compare` compares it with the last run's)" % path]
+        return ["bench: no figures (no benchmark passed)%s" % (
+            ": bench.json not written" if write else "")]
+    if write:
+        where = "also in %s; `make bench-compare` compares it with the last run's" % (
+            write_json(as_json(figures, cpus, names), build))
+    else:
+        where = "not written to bench.json: only a run of every benchmark writes it"
+    return (["bench: the figures of one boot (targets are reported, not judged; %s)" % where]
             + ["  " + l for l in table(figures)])
 
 
@@ -282,7 +287,7 @@ def compare(prev, now, prev_name, now_name):
 
     keys = numbers(now) + [k for k in numbers(prev) if k not in now]
     lines = ["bench-compare: %s (%s) -> %s (%s)" % (prev_name, about(prev), now_name, about(now)),
-             "  %-28s %12s %12s %9s" % ("figure", "before", "now", "change")]
+             "  %-38s %12s %12s %9s" % ("figure", "before", "now", "change")]
     for key in keys:
         a, b = prev.get(key), now.get(key)
         change = verdict = ""
@@ -295,7 +300,8 @@ def compare(prev, now, prev_name, now_name):
         if target and target["met"] is not None:
             verdict += "%s(target %s: %s)" % (" " * (8 - len(verdict)), target["target"],
                                                "met" if target["met"] else "NOT met")
-        lines.append(("  %-28s %12s %12s %9s  %s" % (key, show(a), show(b), change, verdict)).rstrip())
+        line = "  %-38s %12s %12s %9s  %s" % (key, show(a), show(b), change, verdict)
+        lines.append(line.rstrip())
     return lines
 
 

@@ -130,8 +130,10 @@ def main():
         runner.run_tests(tests)
     finally:
         kill_all_machines()
+    # The table after benchmarks; bench.json only after all of them.
     if any(t.bench for t in tests):
-        for line in dashboard(report.results, build, args.cpus):
+        every = args.bench and not args.names
+        for line in dashboard(report.results, build, args.cpus, write=every):
             report.say(("# " if args.tap else "") + line)
     return report.end(runner.boots, time.monotonic() - t0)
 
