@@ -217,7 +217,9 @@ reset-disk: $(B)/mkfs $(FS_FILES) $(B)/fs.list
 # qemu-test without .in/.out.
 # BOOTARGS= is the kernel's command line (/chosen/bootargs): `mem=5M` caps
 # the frames it hands out, `panic=boot` makes it panic once the disk is up,
-# to see (and test) what a panic looks like.
+# to see (and test) what a panic looks like; `panic=stack` overflows a
+# kernel stack and `panic=wild` loads from past the end of RAM, to see
+# (and test) how the kernel catches those.
 FSIMG ?= $(B)/fs.img
 OSV_TEST ?= $(B)/osv-test
 BOOTARGS ?=

@@ -102,6 +102,15 @@ of detail under the PASS line):
     panic_exit  make qemu BOOTARGS=panic=boot: make fails after the PANIC
                 (QEMU's exit status), the backtrace names the caller, and
                 make symbolize gives its file:line.
+    kstack_overflow
+                make qemu BOOTARGS=panic=stack, on 1 and on 4 harts: a
+                kernel thread recursing into its stack's guard page gets
+                one PANIC naming the overflow, the thread and the recursing
+                function, a backtrace down to its start, and make fails,
+                within 20 s.
+    kernel_map  make qemu BOOTARGS=panic=wild: a kernel load from just past
+                the end of RAM is a load page fault (the kernel half maps
+                only RAM and devices), one PANIC, make fails.
     disk_safe   mkfs rebuilds the image while make qemu runs on it: the
                 running disk and the new image both check clean.
 """
@@ -260,6 +269,8 @@ def scenarios():
                          ("qemu_pipe_script", "scenario_qemu_pipe_script"),
                          ("qemu_kill_make", "scenario_qemu_kill_make"),
                          ("panic_exit", "scenario_panic_exit"),
+                         ("kstack_overflow", "scenario_kstack_overflow"),
+                         ("kernel_map", "scenario_kernel_map"),
                          ("disk_safe", "scenario_disk_safe")):
         t = Test(name, None)
         t.scenario = method
@@ -840,6 +851,12 @@ class Runner:
 
     def scenario_panic_exit(self, test):
         return make_targets.scenario_panic_exit(self.detail)
+
+    def scenario_kstack_overflow(self, test):
+        return make_targets.scenario_kstack_overflow(self.detail)
+
+    def scenario_kernel_map(self, test):
+        return make_targets.scenario_kernel_map(self.detail)
 
     def scenario_disk_safe(self, test):
         return make_targets.scenario_disk_safe(self.detail)

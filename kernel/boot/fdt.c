@@ -4,7 +4,7 @@
  * just enough of the format (nodes, properties, #address-cells and
  * #size-cells of the parent) to read QEMU virt's tree, or any tree shaped
  * like it; no other code hard-codes an address. Of the kernel command line
- * (/chosen/bootargs, QEMU's -append) it reads `mem=` and `panic=boot`.
+ * (/chosen/bootargs, QEMU's -append) it reads `mem=` and `panic=`.
  */
 #include <kernel/platform.h>
 #include <kernel/console.h>
@@ -63,11 +63,14 @@ static uint64_t parse_size(const char *p, const char *end)
     return p == end ? v : 0;
 }
 
+/* The panic= values, in PANIC_TEST_* order (platform.h). */
+static const char *const panic_tests[] = { "boot", "stack", "wild" };
+
 /* The command line: space-separated words; the kernel knows mem=
- * (platform.mem_limit) and panic=boot (platform.panic_at_boot: a
+ * (platform.mem_limit) and panic=boot|stack|wild (platform.panic_test: a
  * deliberate panic, so a student or a test can see what one looks like)
  * and ignores the others, as Linux does. A mem= that is malformed or under
- * one frame is ignored too. */
+ * one frame, or an unknown panic=, is ignored too. */
 static void parse_bootargs(const char *args, int len)
 {
     const char *end = args + strnlen(args, len);
@@ -79,8 +82,11 @@ static void parse_bootargs(const char *args, int len)
             uint64_t size = parse_size(word + 4, args);
             if (size >= PG_SIZE)
                 platform.mem_limit = size;
-        } else if (args - word == 10 && strncmp(word, "panic=boot", 10) == 0) {
-            platform.panic_at_boot = true;
+        } else if (args - word > 6 && strncmp(word, "panic=", 6) == 0) {
+            for (size_t i = 0; i < sizeof(panic_tests) / sizeof(panic_tests[0]); i++)
+                if ((size_t)(args - word - 6) == strlen(panic_tests[i]) &&
+                    strncmp(word + 6, panic_tests[i], args - word - 6) == 0)
+                    platform.panic_test = PANIC_TEST_BOOT + i;
         }
         while (args < end && *args == ' ')
             args++;

@@ -43,8 +43,7 @@ static void boot_thread(void *arg)
 {
     (void)arg;
     fs_init();
-    if (platform.panic_at_boot)
-        panic("panic=boot on the command line: a deliberate panic");
+    panic_test();
     kprintf("[boot] file system mounted; starting /init\n");
     proc_start_init();
 }
