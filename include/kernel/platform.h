@@ -11,6 +11,7 @@
 #include <kernel/config.h>
 
 #define MAX_VIRTIO 8
+#define MAX_MMIO (MAX_VIRTIO + 3)     /* the virtio slots, UART, PLIC, finisher */
 
 struct platform {
     paddr_t ram_start, ram_end;       /* first memory bank */
@@ -30,6 +31,11 @@ struct platform {
     int panic_test;                   /* bootargs panic=: PANIC_TEST_* */
     paddr_t finisher_base;            /* "sifive,test0": a store powers off
                                          with an exit status; 0 = none */
+    int nmmio;                        /* the registers of the devices above */
+    struct {                          /* (what the direct map has besides RAM) */
+        paddr_t base;
+        uint64_t size;
+    } mmio[MAX_MMIO];
 };
 
 /* The deliberate panics of the command line's panic=WHAT, which the boot

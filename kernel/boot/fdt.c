@@ -107,10 +107,20 @@ struct node {
     bool chosen;                 /* the /chosen node */
 };
 
-static void add_virtio(paddr_t base, int irq)
+/* Notes the registers of a device the kernel drives: the direct map gets
+ * them (vpmap_kernel_map). Each device below is added once, so they fit. */
+static void add_mmio(paddr_t base, uint64_t size)
+{
+    platform.mmio[platform.nmmio].base = base;
+    platform.mmio[platform.nmmio].size = size;
+    platform.nmmio++;
+}
+
+static void add_virtio(paddr_t base, uint64_t size, int irq)
 {
     if (platform.nvirtio == MAX_VIRTIO)
         return;
+    add_mmio(base, size);
     int i = platform.nvirtio++;
     while (i > 0 && platform.virtio_base[i - 1] > base) {   /* keep address order */
         platform.virtio_base[i] = platform.virtio_base[i - 1];
@@ -148,13 +158,18 @@ static void finish_node(struct node *n)
     if (has_string(n->compatible, n->compatible_len, "ns16550a") && !platform.uart_base) {
         platform.uart_base = n->reg_addr;
         platform.uart_irq = n->irq;
-    } else if (has_string(n->compatible, n->compatible_len, "riscv,plic0") ||
-               has_string(n->compatible, n->compatible_len, "sifive,plic-1.0.0")) {
+        add_mmio(n->reg_addr, n->reg_size);
+    } else if ((has_string(n->compatible, n->compatible_len, "riscv,plic0") ||
+                has_string(n->compatible, n->compatible_len, "sifive,plic-1.0.0")) &&
+               !platform.plic_base) {
         platform.plic_base = n->reg_addr;
+        add_mmio(n->reg_addr, n->reg_size);
     } else if (has_string(n->compatible, n->compatible_len, "virtio,mmio")) {
-        add_virtio(n->reg_addr, n->irq);
-    } else if (has_string(n->compatible, n->compatible_len, "sifive,test0")) {
+        add_virtio(n->reg_addr, n->reg_size, n->irq);
+    } else if (has_string(n->compatible, n->compatible_len, "sifive,test0") &&
+               !platform.finisher_base) {
         platform.finisher_base = n->reg_addr;
+        add_mmio(n->reg_addr, n->reg_size);
     }
 }
 

@@ -111,6 +111,7 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     pmem_init(platform.ram_start, platform.ram_end, kmap_v2p(__kernel_end),
               platform.mem_limit / PG_SIZE);
     pmem_reserve(platform.fdt_start, platform.fdt_end);
+    vpmap_kernel_map();
     kmalloc_init();
     vm_init();
     thread_init();
