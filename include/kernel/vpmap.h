@@ -122,8 +122,14 @@ void vpmap_kstack_init(void);
  * its lowest address in *base; ERR_NOMEM when no frame (or, on a machine
  * with over 800 MiB, no slot) is left. */
 err_t vpmap_kstack_alloc(vaddr_t *base);
-/* Unmaps the stack at base and frees its frames; the slot is dirty. Its
- * thread must have switched away for good. */
+/* A hart's emergency stack (trapvec.S): EMERGENCY_PAGES fresh frames at
+ * the top of a clean slot, so the rest of the slot is its guard; fenced
+ * on the calling hart (a hart started later fences everything as it turns
+ * paging on). Returns its top in *top; ERR_NOMEM as vpmap_kstack_alloc. */
+err_t vpmap_emergency_stack_alloc(vaddr_t *top);
+/* Unmaps the stack at base (any address in its slot) and frees its
+ * frames; the slot is dirty. Its thread (or hart) must have switched away
+ * for good. */
 void vpmap_kstack_free(vaddr_t base);
 /* Flushes this hart's TLB for the stack at base. */
 void vpmap_kstack_fence(vaddr_t base);

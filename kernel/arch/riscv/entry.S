@@ -20,12 +20,13 @@
  * half with RAM and the devices (vpmap.c), before any other hart starts.
  * Then it jumps to the linked (high) addresses and calls C on boot_stack;
  * a secondary only turns paging on with that table and calls C on the
- * stack the boot hart gave it.
+ * stack the boot hart gave it. kmain gets the stack's top as well
+ * (cpu->kstack_top, which trapvec.S checks sp against).
  */
 #include <kernel/config.h>
 #include <kernel/hartstart.h>
 
-#define KSTACK_BOOT (4 * 4096)
+#define KSTACK_BOOT (1 << KSTACK_SHIFT) /* as large as any kernel stack: trapvec.S */
 
     .section .text.entry
     .globl _entry
@@ -133,7 +134,8 @@ enable_paging:
     ld sp, 0(t0)
 5:  li fp, 0
     csrw sscratch, zero
-    call kmain                  /* kmain(hartid, fdt_pa, cpu_index) */
+    mv a3, sp
+    call kmain                  /* kmain(hartid, fdt_pa, cpu_index, stack top) */
 6:  wfi
     j 6b
 
