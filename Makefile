@@ -225,7 +225,9 @@ reset-disk: $(B)/mkfs $(FS_FILES) $(B)/fs.list
 # qemu-test without .in/.out.
 # BOOTARGS= is the kernel's command line (/chosen/bootargs): `mem=5M` caps
 # the frames it hands out, `panic=boot` makes it panic once the disk is up,
-# to see (and test) what a panic looks like.
+# to see (and test) what a panic looks like; `panic=stack` overflows a
+# kernel stack and `panic=wild` loads from past the end of RAM, to see
+# (and test) how the kernel catches those.
 FSIMG ?= $(B)/fs.img
 OSV_TEST ?= $(B)/osv-test
 BOOTARGS ?=
@@ -258,8 +260,8 @@ qemu: all check-machine | $(B)/.qemu-deps
 # 36 MiB of RAM (fw_jump moves the device tree to 34 MiB), so QEMU gets
 # LOW_MEM_RAM, and the kernel's mem= boot argument caps the frames its
 # allocator may ever hand out at LOW_MEM: 5 MiB are 1280 frames, of which
-# the kernel, init and the shell take about 190, leaving about 1090
-# (~4.3 MiB) free at the shell's prompt, about what osv's 4 MB machine
+# the kernel, init and the shell take about 200, leaving about 1080
+# (~4.2 MiB) free at the shell's prompt, about what osv's 4 MB machine
 # leaves its programs (docs/console.md). The cap is a hard bound on
 # everything the kernel allocates.
 LOW_MEM ?= 5M

@@ -4,8 +4,9 @@ Makefile's qemu targets the way graders and scripts do (test/qemu.py runs
 QEMU for those targets): qemu_test_fifo (osv's FIFO pair, on the normal
 and the low-memory machine), qemu_pipe_script (a 10 KiB script on a stdin
 held open), qemu_kill_make (make killed by a signal), panic_exit (make's
-status and the backtrace after a PANIC) and disk_safe (mkfs while the
-machine runs). docs/testing.md says what each checks.
+status and the backtrace after a PANIC), kstack_overflow and kernel_map
+(deliberate panics: a kernel stack overflow, a load outside the kernel's
+map) and disk_safe (mkfs while the machine runs). docs/testing.md says what each checks.
 
 They run make in the project's root on the kernel of the runner's build
 directory (B=), with FSIMG= a temporary copy of its fs.img and OSV_TEST=
@@ -32,6 +33,7 @@ RUN_TIMEOUT = 60.0        # one make run, boot included
 SCRIPT_TIMEOUT = 30.0     # qemu_pipe_script's script, sent to its halt
 QUIT_EXIT = 2.0           # the halt line to make's exit
 KILL_EXIT = 3.0           # a signal to make to QEMU's end
+PANIC_EXIT = 20.0         # a deliberate panic's make run, boot included
 ECHO_LINES = 300
 LONG_TOKENS = 640         # "long0000 " each: a comment line of ~5.6 KiB
 
@@ -386,6 +388,75 @@ def scenario_panic_exit(build, detail):
         return None, None
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# One `make qemu BOOTARGS=panic=WHAT` (extra: more make variables): it
+# must exit within PANIC_EXIT s, non-zero, with exactly one PANIC line (a
+# fault while panicking would add lines or hang). Returns (reason or None,
+# console, seconds make took).
+def deliberate_panic(build, what, *extra):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    try:
+        make = Make("qemu", tmpdir, build, "BOOTARGS=panic=" + what, *extra)
+        try:
+            t0 = time.monotonic()
+            exited = make.wait(PANIC_EXIT)
+            took = time.monotonic() - t0
+            out = strip_ansi(make.out.text())
+            if not exited:
+                return "panic=%s: make qemu still running after %gs" % (what, PANIC_EXIT), out, took
+            panics = [l for l in out.split("\n") if "PANIC" in l]
+            if len(panics) != 1:
+                return "panic=%s: %d PANIC lines, not 1" % (what, len(panics)), out, took
+            if make.proc.returncode == 0:
+                return "panic=%s: make qemu exited 0 after a PANIC" % what, out, took
+            return None, out, took
+        finally:
+            make.kill()
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# make qemu BOOTARGS=panic=stack: the boot thread recurses until its kernel
+# stack's guard page stops it. The trap entry must notice and panic from
+# the hart's emergency stack: one PANIC naming the overflow and the thread,
+# trapped in the recursion itself (not in the trap entry: no nested fault),
+# and a backtrace of the thread's own frames down to boot_thread. On one
+# hart the boot thread has kernel-stack slot 0, with nothing mapped below
+# it; on four, the slot below is another hart's stack.
+def scenario_kstack_overflow(build, detail):
+    for cpus in ("1", "4"):
+        why, out, took = deliberate_panic(build, "stack", "CPUS=" + cpus)
+        if why:
+            return "CPUS=%s: %s" % (cpus, why), excerpt(out)
+        if not re.search(r"PANIC on hart \d+: kernel stack overflow in thread boot\b", out):
+            return "CPUS=%s: the PANIC does not name a stack overflow in thread boot" % cpus, \
+                excerpt(out)
+        if not re.search(r"^\s*at 0x[0-9a-f]+ recurse\b", out, re.M):
+            return "CPUS=%s: the trap is not in the recursion (a nested fault?)" % cpus, excerpt(out)
+        if not re.search(r"^\s*#\d+ 0x[0-9a-f]+ boot_thread\+", out, re.M):
+            return "CPUS=%s: the backtrace does not reach boot_thread" % cpus, excerpt(out)
+        detail.append("CPUS=%s: one PANIC, make exited %.1fs after it started" % (cpus, took))
+    return None, None
+
+
+# make qemu BOOTARGS=panic=wild: the boot thread loads from the direct map
+# just past the end of RAM. The kernel half maps only RAM and devices, so
+# that is a load page fault at that address (with every physical address
+# mapped it was a read of whatever is there, or an access fault).
+def scenario_kernel_map(build, detail):
+    why, out, took = deliberate_panic(build, "wild")
+    if why:
+        return why, excerpt(out)
+    addr = re.search(r"panic=wild: loading from (0x[0-9a-f]+)", out)
+    if not addr:
+        return "no 'panic=wild: loading from' line", excerpt(out)
+    if not re.search(r"PANIC on hart \d+: kernel page fault at %s\b" % addr.group(1), out) or \
+            not re.search(r"\(load page fault\).* stval %s\b" % addr.group(1), out):
+        return "the load from %s was not a load page fault there" % addr.group(1), excerpt(out)
+    detail.append("a load from %s: load page fault; make exited %.1fs after it started"
+                  % (addr.group(1), took))
+    return None, None
 
 
 # make (mkfs) while make qemu runs on the image: mkfs writes a new image and

@@ -283,6 +283,8 @@ def scenarios():
         ("qemu_pipe_script", make_target(make_targets.scenario_qemu_pipe_script)),
         ("qemu_kill_make", make_target(make_targets.scenario_qemu_kill_make)),
         ("panic_exit", make_target(make_targets.scenario_panic_exit)),
+        ("kstack_overflow", make_target(make_targets.scenario_kstack_overflow)),
+        ("kernel_map", make_target(make_targets.scenario_kernel_map)),
         ("disk_safe", make_target(make_targets.scenario_disk_safe)),
         ("runner_outputs", runner_outputs.scenario),
         ("dashboard", dashboard_check.scenario),

@@ -16,6 +16,8 @@
 #define PG_SHIFT 12
 #define PG_SIZE (1UL << PG_SHIFT)
 #define KSTACK_PAGES 4         /* kernel stack of each thread, 16 KiB */
+#define KSTACK_SHIFT 14        /* log2 of its bytes: trapvec.S's check wants a power of two */
+#define EMERGENCY_PAGES 1      /* each hart's emergency stack (trapvec.S) */
 #define TIMER_HZ 100           /* scheduler ticks per second */
 
 #define pg_round_up(a) (((a) + PG_SIZE - 1) & ~(PG_SIZE - 1))

@@ -44,9 +44,14 @@ struct thread {
     uint64_t fpregs[33];         /* user f0..f31 and fcsr, saved on switch */
 };
 
+/* The first three fields are read by trapvec.S at these offsets. */
 struct cpu {
-    uint64_t kstack_top;         /* offset 0: current thread's kernel stack top (trapvec.S) */
-    uint64_t scratch;            /* offset 8: trapvec.S stashes the user sp here */
+    uint64_t kstack_top;         /* offset 0: top of the kernel stack the hart runs on:
+                                  * its thread's, or while no thread runs, its own
+                                  * boot/scheduler stack (set by kmain and the scheduler) */
+    uint64_t scratch;            /* offset 8: trapvec.S's spare register */
+    uint64_t emergency_top;      /* offset 16: top of the hart's emergency stack, where
+                                  * trapvec.S goes when the kernel stack has overflowed */
     struct thread *thread;       /* running on this hart, or NULL */
     struct context sched_ctx;    /* the scheduler loop's context */
     int noff;                    /* push_off nesting */
@@ -54,6 +59,9 @@ struct cpu {
     int id;                      /* index in cpus[] */
     uint64_t hartid;
 };
+
+_Static_assert(__builtin_offsetof(struct cpu, emergency_top) == 16, "trapvec.S's offsets");
+_Static_assert((1UL << KSTACK_SHIFT) == KSTACK_PAGES * PG_SIZE, "trapvec.S's stack size");
 
 extern struct cpu cpus[NCPU];
 

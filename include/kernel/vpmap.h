@@ -2,9 +2,10 @@
  * vpmap: the only code that knows the Sv39 page-table format.
  *
  * A page table is named by the physical address of its root. Every root
- * shares the kernel half (root entries 256..511) with the boot table:
- * gigapages mapping all of physical memory at KMAP_BASE, and, in entry 511,
- * the kernel-stack area, whose lower-level tables are allocated once at boot
+ * shares the kernel half (root entries 256..511) with the boot table: the
+ * direct map, KMAP_BASE + pa for RAM and for the devices the kernel drives
+ * and nothing else (vpmap_kernel_map), and, in entry 511, the kernel-stack
+ * area, whose lower-level tables are allocated once at boot
  * (vpmap_kstack_init) so every address space sees every kernel stack. So a
  * trap never switches satp, and user tables own only entries 0..255.
  *
@@ -30,6 +31,15 @@
  * (pgcache.h). A hart that does not set D itself faults on the first store
  * to a writable page whose D is clear; the fault path then sets it. */
 
+/* Replaces the kernel half entry.S built (all of the first 256 GiB of
+ * physical memory, RWX) with the direct map of RAM and of the devices in
+ * platform.mmio: the kernel image's text RX, its rodata and symbol table
+ * R, its data and bss RW (but for the boot stack's guard page, unmapped),
+ * the rest of RAM RW in the largest pages that fit, the devices RW in 4
+ * KiB pages; all global, none user. Boot hart, after pmem_init and before
+ * any other root exists or any other hart starts; panics if its few
+ * tables do not fit. */
+void vpmap_kernel_map(void);
 void vpmap_drop_identity(void);        /* once every hart runs at high addresses */
 paddr_t vpmap_kernel_root(void);
 
@@ -41,10 +51,10 @@ err_t vpmap_create_root(paddr_t *root);
 void vpmap_destroy_root(paddr_t root);
 /* Maps va -> pa with flags; allocates intermediate tables (ERR_NOMEM). */
 err_t vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, int flags);
-/* Makes [start, end), within one GiB of the kernel half above all RAM,
- * an area of 4 KiB kernel mappings: takes it out of the direct map and
- * allocates every table it needs, so vpmap_map there never allocates.
- * Boot only, before the first vpmap_create_root; ERR_NOMEM. */
+/* Makes [start, end), within one GiB of the kernel half above the direct
+ * map (RAM up to 255 GiB), an area of 4 KiB kernel mappings: allocates
+ * every table it needs, so vpmap_map there never allocates. Boot only,
+ * after vpmap_kernel_map, before the first vpmap_create_root; ERR_NOMEM. */
 err_t vpmap_kernel_area(vaddr_t start, vaddr_t end);
 /* Removes the mapping of va; returns the frame it mapped, or 0. Flushes
  * this hart's TLB for va. */
@@ -112,8 +122,14 @@ void vpmap_kstack_init(void);
  * its lowest address in *base; ERR_NOMEM when no frame (or, on a machine
  * with over 800 MiB, no slot) is left. */
 err_t vpmap_kstack_alloc(vaddr_t *base);
-/* Unmaps the stack at base and frees its frames; the slot is dirty. Its
- * thread must have switched away for good. */
+/* A hart's emergency stack (trapvec.S): EMERGENCY_PAGES fresh frames at
+ * the top of a clean slot, so the rest of the slot is its guard; fenced
+ * on the calling hart (a hart started later fences everything as it turns
+ * paging on). Returns its top in *top; ERR_NOMEM as vpmap_kstack_alloc. */
+err_t vpmap_emergency_stack_alloc(vaddr_t *top);
+/* Unmaps the stack at base (any address in its slot) and frees its
+ * frames; the slot is dirty. Its thread (or hart) must have switched away
+ * for good. */
 void vpmap_kstack_free(vaddr_t base);
 /* Flushes this hart's TLB for the stack at base. */
 void vpmap_kstack_fence(vaddr_t base);

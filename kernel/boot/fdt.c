@@ -4,7 +4,7 @@
  * just enough of the format (nodes, properties, #address-cells and
  * #size-cells of the parent) to read QEMU virt's tree, or any tree shaped
  * like it; no other code hard-codes an address. Of the kernel command line
- * (/chosen/bootargs, QEMU's -append) it reads `mem=` and `panic=boot`.
+ * (/chosen/bootargs, QEMU's -append) it reads `mem=` and `panic=`.
  */
 #include <kernel/platform.h>
 #include <kernel/console.h>
@@ -63,11 +63,14 @@ static uint64_t parse_size(const char *p, const char *end)
     return p == end ? v : 0;
 }
 
+/* The panic= values, in PANIC_TEST_* order (platform.h). */
+static const char *const panic_tests[] = { "boot", "stack", "wild" };
+
 /* The command line: space-separated words; the kernel knows mem=
- * (platform.mem_limit) and panic=boot (platform.panic_at_boot: a
+ * (platform.mem_limit) and panic=boot|stack|wild (platform.panic_test: a
  * deliberate panic, so a student or a test can see what one looks like)
  * and ignores the others, as Linux does. A mem= that is malformed or under
- * one frame is ignored too. */
+ * one frame, or an unknown panic=, is ignored too. */
 static void parse_bootargs(const char *args, int len)
 {
     const char *end = args + strnlen(args, len);
@@ -79,8 +82,11 @@ static void parse_bootargs(const char *args, int len)
             uint64_t size = parse_size(word + 4, args);
             if (size >= PG_SIZE)
                 platform.mem_limit = size;
-        } else if (args - word == 10 && strncmp(word, "panic=boot", 10) == 0) {
-            platform.panic_at_boot = true;
+        } else if (args - word > 6 && strncmp(word, "panic=", 6) == 0) {
+            for (size_t i = 0; i < sizeof(panic_tests) / sizeof(panic_tests[0]); i++)
+                if ((size_t)(args - word - 6) == strlen(panic_tests[i]) &&
+                    strncmp(word + 6, panic_tests[i], args - word - 6) == 0)
+                    platform.panic_test = PANIC_TEST_BOOT + i;
         }
         while (args < end && *args == ' ')
             args++;
@@ -101,10 +107,20 @@ struct node {
     bool chosen;                 /* the /chosen node */
 };
 
-static void add_virtio(paddr_t base, int irq)
+/* Notes the registers of a device the kernel drives: the direct map gets
+ * them (vpmap_kernel_map). Each device below is added once, so they fit. */
+static void add_mmio(paddr_t base, uint64_t size)
+{
+    platform.mmio[platform.nmmio].base = base;
+    platform.mmio[platform.nmmio].size = size;
+    platform.nmmio++;
+}
+
+static void add_virtio(paddr_t base, uint64_t size, int irq)
 {
     if (platform.nvirtio == MAX_VIRTIO)
         return;
+    add_mmio(base, size);
     int i = platform.nvirtio++;
     while (i > 0 && platform.virtio_base[i - 1] > base) {   /* keep address order */
         platform.virtio_base[i] = platform.virtio_base[i - 1];
@@ -142,13 +158,18 @@ static void finish_node(struct node *n)
     if (has_string(n->compatible, n->compatible_len, "ns16550a") && !platform.uart_base) {
         platform.uart_base = n->reg_addr;
         platform.uart_irq = n->irq;
-    } else if (has_string(n->compatible, n->compatible_len, "riscv,plic0") ||
-               has_string(n->compatible, n->compatible_len, "sifive,plic-1.0.0")) {
+        add_mmio(n->reg_addr, n->reg_size);
+    } else if ((has_string(n->compatible, n->compatible_len, "riscv,plic0") ||
+                has_string(n->compatible, n->compatible_len, "sifive,plic-1.0.0")) &&
+               !platform.plic_base) {
         platform.plic_base = n->reg_addr;
+        add_mmio(n->reg_addr, n->reg_size);
     } else if (has_string(n->compatible, n->compatible_len, "virtio,mmio")) {
-        add_virtio(n->reg_addr, n->irq);
-    } else if (has_string(n->compatible, n->compatible_len, "sifive,test0")) {
+        add_virtio(n->reg_addr, n->reg_size, n->irq);
+    } else if (has_string(n->compatible, n->compatible_len, "sifive,test0") &&
+               !platform.finisher_base) {
         platform.finisher_base = n->reg_addr;
+        add_mmio(n->reg_addr, n->reg_size);
     }
 }
 

@@ -43,8 +43,7 @@ static void boot_thread(void *arg)
 {
     (void)arg;
     fs_init();
-    if (platform.panic_at_boot)
-        panic("panic=boot on the command line: a deliberate panic");
+    panic_test();
     kprintf("[boot] file system mounted; starting /init\n");
     proc_start_init();
 }
@@ -55,6 +54,15 @@ static void hart_up(void)
     plic_init_hart();
     kprintf("[hart %ld] up\n", (long)mycpu()->hartid);
     __atomic_store_n(&hart_start_state[mycpu()->id], HART_UP, __ATOMIC_RELEASE);
+}
+
+/* Gives c its emergency stack (trapvec.S), before it runs a thread. */
+static void set_emergency_stack(struct cpu *c)
+{
+    vaddr_t top;
+    if (vpmap_emergency_stack_alloc(&top) != ERR_OK)
+        panic("no memory for an emergency stack");
+    c->emergency_top = top;
 }
 
 static uint32_t start_state(int index)
@@ -73,6 +81,7 @@ static void start_hart(int index)
     vaddr_t stack;
     if (vpmap_kstack_alloc(&stack) != ERR_OK)
         panic("no kernel stack for hart %ld", (long)id);
+    set_emergency_stack(&cpus[index]);
     cpus[index].id = index;
     cpus[index].hartid = id;
     hart_start_id[index] = id;
@@ -87,6 +96,8 @@ static void start_hart(int index)
     if (__atomic_compare_exchange_n(&hart_start_state[index], &starting, HART_ABANDONED, false,
                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
         vpmap_kstack_free(stack);
+        vpmap_kstack_free(cpus[index].emergency_top - 1);
+        cpus[index].emergency_top = 0;
         kprintf("[boot] hart %ld did not start in %d s (SBI error %ld); going on without it\n",
                 (long)id, START_WAIT_SECONDS, err);
         return;
@@ -112,10 +123,12 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     pmem_init(platform.ram_start, platform.ram_end, kmap_v2p(__kernel_end),
               platform.mem_limit / PG_SIZE);
     pmem_reserve(platform.fdt_start, platform.fdt_end);
+    vpmap_kernel_map();
     kmalloc_init();
     vm_init();
     thread_init();
     vpmap_kstack_init();
+    set_emergency_stack(mycpu());
     sched_init();
     proc_init();
     lineage_init();
@@ -138,11 +151,12 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
         panic("no memory for the boot thread");
 }
 
-void kmain(uint64_t hartid, paddr_t fdt_pa, int cpu_index)
+void kmain(uint64_t hartid, paddr_t fdt_pa, int cpu_index, uint64_t stack_top)
 {
     struct cpu *c = &cpus[cpu_index];
     c->id = cpu_index;
     c->hartid = hartid;
+    c->kstack_top = stack_top;   /* before any trap: trapvec.S checks sp against it */
     __asm__ volatile("mv tp, %0" ::"r"(c));
     if (cpu_index == 0)
         boot_main(hartid, fdt_pa);

@@ -220,6 +220,7 @@ void sched_loop(void)
 {
     struct cpu *c = mycpu();
     paddr_t kernel_root = vpmap_kernel_root();
+    uint64_t own_stack_top = c->kstack_top;    /* kmain's: the one we run on */
     for (;;) {
         intr_on();               /* let pending interrupts in */
         intr_off();
@@ -239,7 +240,6 @@ void sched_loop(void)
         }
         t->state = THREAD_RUNNING;
         c->thread = t;
-        c->kstack_top = t->kstack + KSTACK_PAGES * PG_SIZE;
         if (!(t->kstack_fenced[c->id / 64] & (1UL << (c->id % 64)))) {
             vpmap_kstack_fence(t->kstack);         /* its first run here: vpmap.h */
             t->kstack_fenced[c->id / 64] |= 1UL << (c->id % 64);
@@ -248,8 +248,10 @@ void sched_loop(void)
             as_activate(&t->proc->as);
             fp_restore(t->fpregs);
         }
+        c->kstack_top = t->kstack + KSTACK_PAGES * PG_SIZE;   /* trapvec.S's, from here */
         swtch(&c->sched_ctx, &t->ctx);
         /* t gave the hart back, still holding sched_lock. */
+        c->kstack_top = own_stack_top;
         bool exited = t->state == THREAD_ZOMBIE;
         if (t->proc && !exited)
             fp_save(t->fpregs);

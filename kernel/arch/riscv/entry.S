@@ -12,16 +12,21 @@
  * secondary. Either way a secondary first claims its index (hartstart.h):
  * if the boot hart has given up on it, it parks here for good.
  *
- * Both build nothing but satp: boot_pagetable maps all of physical memory
- * at KMAP_BASE with 1 GiB pages (root entries 256..511) plus an identity
- * gigapage for RAM so the instruction after `csrw satp` still runs. Then
- * they jump to the linked (high) addresses and call C, the boot hart on
- * boot_stack, the others on the stack the boot hart gave them.
+ * The boot hart fills boot_pagetable for a start: all of the first 256
+ * GiB of physical memory at KMAP_BASE in 1 GiB pages (root entries
+ * 256..511), readable, writable and executable, plus an identity gigapage
+ * for RAM so the instruction after `csrw satp` still runs. That is only
+ * until C knows the machine: vpmap_kernel_map then replaces the kernel
+ * half with RAM and the devices (vpmap.c), before any other hart starts.
+ * Then it jumps to the linked (high) addresses and calls C on boot_stack;
+ * a secondary only turns paging on with that table and calls C on the
+ * stack the boot hart gave it. kmain gets the stack's top as well
+ * (cpu->kstack_top, which trapvec.S checks sp against).
  */
 #include <kernel/config.h>
 #include <kernel/hartstart.h>
 
-#define KSTACK_BOOT (4 * 4096)
+#define KSTACK_BOOT (1 << KSTACK_SHIFT) /* as large as any kernel stack: trapvec.S */
 
     .section .text.entry
     .globl _entry
@@ -129,7 +134,8 @@ enable_paging:
     ld sp, 0(t0)
 5:  li fp, 0
     csrw sscratch, zero
-    call kmain                  /* kmain(hartid, fdt_pa, cpu_index) */
+    mv a3, sp
+    call kmain                  /* kmain(hartid, fdt_pa, cpu_index, stack top) */
 6:  wfi
     j 6b
 
@@ -149,9 +155,10 @@ hart_start_id:
 hart_start_sp:
     .space 8 * NCPU
     .balign 4096
-    .globl boot_pagetable
+    .globl boot_pagetable, boot_stack_guard
 boot_pagetable:
     .space 4096
-    .balign 16
+boot_stack_guard:               /* left unmapped by vpmap_kernel_map */
+    .space 4096
 boot_stack:                     /* cpu 0's */
     .space KSTACK_BOOT

@@ -13,6 +13,7 @@
 #include <kernel/vpmap.h>
 #include <kernel/config.h>
 #include <kernel/console.h>
+#include <kernel/platform.h>
 #include <kernel/pmem.h>
 #include <kernel/riscv.h>
 #include <kernel/synch.h>
@@ -23,6 +24,8 @@
 #define SLOT_SIZE (SLOT_PAGES * PG_SIZE)
 #define MAX_SLOTS ((1UL << 30) / SLOT_SIZE)
 #define WORDS ((MAX_SLOTS + 63) / 64)
+
+_Static_assert(EMERGENCY_PAGES <= KSTACK_PAGES, "an emergency stack fits a slot");
 
 static struct {
     struct spinlock lock;
@@ -43,7 +46,9 @@ static vaddr_t stack_of(size_t slot)
 void vpmap_kstack_init(void)
 {
     spinlock_init(&ks.lock, "kstacks");
-    ks.nslots = pmem_total_pages() / KSTACK_PAGES;
+    /* A slot per KSTACK_PAGES frames, and one more per hart for its
+     * emergency stack, which takes a slot for fewer frames. */
+    ks.nslots = pmem_total_pages() / KSTACK_PAGES + platform.nharts;
     if (ks.nslots > MAX_SLOTS)
         ks.nslots = MAX_SLOTS;
     if (vpmap_kernel_area(KSTACK_AREA, KSTACK_AREA + ks.nslots * SLOT_SIZE) != ERR_OK)
@@ -84,10 +89,13 @@ static void purge(void)
     ks.first_word = 0;
 }
 
-err_t vpmap_kstack_alloc(vaddr_t *base)
+/* A clean slot with `pages` fresh frames mapped at the top of its stack
+ * part (the rest of the slot stays unmapped); *base is the lowest mapped
+ * address. ERR_NOMEM when no frame or slot is left. */
+static err_t alloc_stack(int pages, vaddr_t *base)
 {
     paddr_t frames[KSTACK_PAGES];
-    for (int i = 0; i < KSTACK_PAGES; i++)
+    for (int i = 0; i < pages; i++)
         if (pmem_alloc(&frames[i]) != ERR_OK) {
             while (i-- > 0)
                 pmem_free(frames[i]);
@@ -101,12 +109,12 @@ err_t vpmap_kstack_alloc(vaddr_t *base)
     }
     spinlock_release(&ks.lock);
     if (slot < 0) {
-        for (int i = 0; i < KSTACK_PAGES; i++)
+        for (int i = 0; i < pages; i++)
             pmem_free(frames[i]);
         return ERR_NOMEM;
     }
-    vaddr_t lo = stack_of(slot);
-    for (int i = 0; i < KSTACK_PAGES; i++)
+    vaddr_t lo = stack_of(slot) + (KSTACK_PAGES - pages) * PG_SIZE;
+    for (int i = 0; i < pages; i++)
         if (vpmap_map(vpmap_kernel_root(), lo + i * PG_SIZE, frames[i],
                       MEMPERM_R | MEMPERM_W | VPMAP_GLOBAL | VPMAP_DIRTY) != ERR_OK)
             panic("kernel-stack slot %ld has no table", slot);
@@ -114,11 +122,28 @@ err_t vpmap_kstack_alloc(vaddr_t *base)
     return ERR_OK;
 }
 
+err_t vpmap_kstack_alloc(vaddr_t *base)
+{
+    return alloc_stack(KSTACK_PAGES, base);
+}
+
+err_t vpmap_emergency_stack_alloc(vaddr_t *top)
+{
+    vaddr_t base;
+    if (alloc_stack(EMERGENCY_PAGES, &base) != ERR_OK)
+        return ERR_NOMEM;
+    for (int i = 0; i < EMERGENCY_PAGES; i++)
+        sfence_vma_addr(base + i * PG_SIZE);     /* for this hart, if it is the one */
+    *top = base + EMERGENCY_PAGES * PG_SIZE;
+    return ERR_OK;
+}
+
 void vpmap_kstack_free(vaddr_t base)
 {
     size_t slot = (base - KSTACK_AREA) / SLOT_SIZE;
+    vaddr_t lo = stack_of(slot);
     /* No fence: the slot is dirty until every hart has flushed (vpmap.h). */
-    vpmap_unmap_range(vpmap_kernel_root(), base, base + KSTACK_PAGES * PG_SIZE, pmem_free);
+    vpmap_unmap_range(vpmap_kernel_root(), lo, lo + KSTACK_PAGES * PG_SIZE, pmem_free);
     spinlock_acquire(&ks.lock);
     ks.dirty[slot / 64] |= 1UL << (slot % 64);
     ks.ndirty++;

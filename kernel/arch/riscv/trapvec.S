@@ -9,6 +9,24 @@
  * cpu->kstack_top, from kernel mode below the interrupted sp. satp never
  * changes: the kernel half is in every page table.
  *
+ * A kernel stack overflow. Below each kernel stack is an unmapped guard
+ * page, so a store past the stack traps; but the trap would push its frame
+ * below the same sp, into the guard (a fault inside the trap entry, and
+ * again, walking down into the neighbouring stack or unmapped space). So
+ * from kernel mode the entry first checks that sp lies on the stack the
+ * hart runs on, cpu->kstack_top (its thread's, or its boot/scheduler
+ * stack, all 1 << KSTACK_SHIFT bytes) and that a frame fits above the
+ * bottom: 0 <= kstack_top - sp <= stack size - FRAME, tested as "sp is not
+ * above the top, and (kstack_top - sp + FRAME - 1) >> KSTACK_SHIFT is 0",
+ * seven instructions with t0 parked in cpu->scratch. If not, the frame
+ * goes on the hart's emergency stack (cpu->emergency_top, one page of a
+ * kernel-stack slot of its own) and trap_kstack_overflow panics from there,
+ * with the interrupted sp, sepc and stval in the frame. The emergency stack
+ * is not checked against: a fault while panicking from it takes this path
+ * again, from its top, and panic powers off at once (panic.c). A hart
+ * with no emergency stack yet (early boot, before kernel-stack slots
+ * exist) powers the machine off through SBI without a word.
+ *
  * sstatus.SUM (supervisor may touch user pages) is set only inside the
  * user-copy helpers (uaccess.S). Entry saves sstatus in the frame, then
  * clears SUM, so the handler, and whatever runs on this hart while it
@@ -16,38 +34,19 @@
  * saved sstatus back, so a copy that faulted (or was preempted) resumes
  * with SUM set again, on whichever hart it wakes up.
  */
+#include <kernel/config.h>
+
 #define FRAME 288
 #define SSTATUS_SUM (1 << 18)           /* riscv.h */
-#define CPU_KSTACK_TOP 0
+#define CPU_KSTACK_TOP 0                /* struct cpu (thread.h) */
 #define CPU_SCRATCH 8
+#define CPU_EMERGENCY_TOP 16
+#define SBI_SRST 0x53525354             /* sbi.c: the system reset extension */
 
-    .section .text
-    .globl trap_vector
-    .balign 4
-trap_vector:
-    csrrw tp, sscratch, tp
-    bnez tp, from_user
-
-from_kernel:
-    csrrw tp, sscratch, zero        /* tp = kernel tp again, sscratch = 0 */
-    addi sp, sp, -FRAME
-    sd t0, 32(sp)
-    addi t0, sp, FRAME
-    sd t0, 8(sp)                    /* the interrupted sp */
-    sd tp, 24(sp)
-    j save_rest
-
-from_user:
-    sd sp, CPU_SCRATCH(tp)          /* park the user sp */
-    ld sp, CPU_KSTACK_TOP(tp)
-    addi sp, sp, -FRAME
-    sd t0, 32(sp)
-    ld t0, CPU_SCRATCH(tp)
-    sd t0, 8(sp)                    /* user sp */
-    csrrw t0, sscratch, zero        /* user tp; sscratch = 0: in the kernel now */
-    sd t0, 24(sp)
-
-save_rest:
+/* Saves the registers the entry paths left (all but sp, tp and t0, which
+ * they saved) and sepc, sstatus, scause, stval into the frame at sp, and
+ * closes user memory (SUM; see above). */
+.macro SAVE_REST
     sd ra, 0(sp)
     sd gp, 16(sp)
     sd t1, 40(sp)
@@ -80,17 +79,80 @@ save_rest:
     sd t0, 248(sp)
     csrr t0, sstatus
     sd t0, 256(sp)
-    li t0, SSTATUS_SUM              /* user memory closed: see above */
+    li t0, SSTATUS_SUM
     csrc sstatus, t0
     csrr t0, scause
     sd t0, 264(sp)
     csrr t0, stval
     sd t0, 272(sp)
+.endm
 
+    .section .text
+    .globl trap_vector
+    .balign 4
+trap_vector:
+    csrrw tp, sscratch, tp
+    bnez tp, from_user
+
+from_kernel:
+    csrrw tp, sscratch, zero        /* tp = kernel tp again, sscratch = 0 */
+    sd t0, CPU_SCRATCH(tp)          /* a register for the stack check */
+    ld t0, CPU_KSTACK_TOP(tp)
+    bltu t0, sp, kstack_overflow    /* sp above its stack */
+    sub t0, t0, sp
+    addi t0, t0, FRAME - 1
+    srli t0, t0, KSTACK_SHIFT
+    bnez t0, kstack_overflow        /* below it, or no room for a frame */
+    ld t0, CPU_SCRATCH(tp)
+    addi sp, sp, -FRAME
+    sd t0, 32(sp)
+    addi t0, sp, FRAME
+    sd t0, 8(sp)                    /* the interrupted sp */
+    sd tp, 24(sp)
+    j save_rest
+
+from_user:
+    sd sp, CPU_SCRATCH(tp)          /* park the user sp */
+    ld sp, CPU_KSTACK_TOP(tp)
+    addi sp, sp, -FRAME
+    sd t0, 32(sp)
+    ld t0, CPU_SCRATCH(tp)
+    sd t0, 8(sp)                    /* user sp */
+    csrrw t0, sscratch, zero        /* user tp; sscratch = 0: in the kernel now */
+    sd t0, 24(sp)
+
+save_rest:
+    SAVE_REST
     /* A frame pointer chain through the trap, for backtraces. */
     ld s0, 56(sp)
     mv a0, sp
     call trap_handler
+    j trap_restore
+
+/* The kernel stack has overflowed (see the top of the file): a frame on
+ * the emergency stack, then a panic. */
+kstack_overflow:
+    ld t0, CPU_EMERGENCY_TOP(tp)
+    beqz t0, no_emergency_stack
+    addi t0, t0, -FRAME
+    sd sp, 8(t0)                    /* the interrupted sp */
+    mv sp, t0
+    ld t0, CPU_SCRATCH(tp)
+    sd t0, 32(sp)
+    sd tp, 24(sp)
+    SAVE_REST
+    mv a0, sp
+    call trap_kstack_overflow       /* never returns */
+
+/* No stack to report from: power off (SBI system reset: shutdown, failure). */
+no_emergency_stack:
+    li a7, SBI_SRST
+    li a6, 0
+    li a0, 0
+    li a1, 1
+    ecall
+1:  wfi
+    j 1b
 
 /* trap_restore: sp points at a trap frame; return through it. */
     .globl trap_restore
