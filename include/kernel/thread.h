@@ -12,6 +12,7 @@
 #include <kernel/types.h>
 #include <kernel/config.h>
 #include <kernel/list.h>
+#include <kernel/synch.h>
 
 struct proc;
 struct trapframe;
@@ -42,6 +43,9 @@ struct thread {
     void (*entry)(void *);       /* kernel thread body */
     void *arg;
     uint64_t fpregs[33];         /* user f0..f31 and fcsr, saved on switch */
+#ifdef DEBUG
+    struct locks_held locks_held; /* its sleeplocks and transaction (synch.h) */
+#endif
 };
 
 struct cpu {
@@ -53,6 +57,9 @@ struct cpu {
     int intena;                  /* were interrupts on before push_off? */
     int id;                      /* index in cpus[] */
     uint64_t hartid;
+#ifdef DEBUG
+    struct locks_held locks_held; /* its spinlocks (synch.h) */
+#endif
 };
 
 extern struct cpu cpus[NCPU];

@@ -42,7 +42,7 @@ static vaddr_t stack_of(size_t slot)
 
 void vpmap_kstack_init(void)
 {
-    spinlock_init(&ks.lock, "kstacks");
+    spinlock_init(&ks.lock, "kstacks", LOCK_KSTACKS);
     ks.nslots = pmem_total_pages() / KSTACK_PAGES;
     if (ks.nslots > MAX_SLOTS)
         ks.nslots = MAX_SLOTS;
