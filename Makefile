@@ -222,7 +222,8 @@ reset-disk: $(B)/mkfs $(FS_FILES) $(B)/fs.list
 # qemu-test without .in/.out.
 # BOOTARGS= is the kernel's command line (/chosen/bootargs): `mem=5M` caps
 # the frames it hands out, `panic=boot` makes it panic once the disk is up,
-# to see (and test) what a panic looks like.
+# to see (and test) what a panic looks like, and `panic=lockorder` takes
+# two locks out of order then, which the DEBUG=1 kernel panics on.
 FSIMG ?= $(B)/fs.img
 OSV_TEST ?= $(B)/osv-test
 BOOTARGS ?=

@@ -29,6 +29,8 @@ struct platform {
                                          allocator may hand out; 0 = all */
     bool panic_at_boot;               /* bootargs panic=boot: panic once the
                                          file system is up (to see one) */
+    bool panic_lockorder;             /* bootargs panic=lockorder: take two
+                                         locks out of order then (synch.h) */
     paddr_t finisher_base;            /* "sifive,test0": a store powers off
                                          with an exit status; 0 = none */
 };

@@ -64,9 +64,11 @@ static uint64_t parse_size(const char *p, const char *end)
 }
 
 /* The command line: space-separated words; the kernel knows mem=
- * (platform.mem_limit) and panic=boot (platform.panic_at_boot: a
- * deliberate panic, so a student or a test can see what one looks like)
- * and ignores the others, as Linux does. A mem= that is malformed or under
+ * (platform.mem_limit), panic=boot (platform.panic_at_boot: a deliberate
+ * panic, so a student or a test can see what one looks like) and
+ * panic=lockorder (platform.panic_lockorder: two locks taken out of order,
+ * which the debug kernel's check turns into a panic naming both), and
+ * ignores the others, as Linux does. A mem= that is malformed or under
  * one frame is ignored too. */
 static void parse_bootargs(const char *args, int len)
 {
@@ -81,6 +83,8 @@ static void parse_bootargs(const char *args, int len)
                 platform.mem_limit = size;
         } else if (args - word == 10 && strncmp(word, "panic=boot", 10) == 0) {
             platform.panic_at_boot = true;
+        } else if (args - word == 15 && strncmp(word, "panic=lockorder", 15) == 0) {
+            platform.panic_lockorder = true;
         }
         while (args < end && *args == ' ')
             args++;

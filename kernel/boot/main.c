@@ -38,6 +38,22 @@ extern char _secondary_entry[];
  * others are still in OpenSBI's start-up on the same host cores. */
 #define START_WAIT_SECONDS 5
 
+/* panic=lockorder: locks the root directory's inode, then its page cache,
+ * against the lock order (synch.h: read() and write() take a file's page
+ * cache first). The debug kernel panics there, naming both locks; a kernel
+ * without the check takes both, says so and boots on. */
+static void break_lock_order(void)
+{
+    struct inode *root = fs_root();
+    inode_lock(root);
+    pgcache_lock(&root->pages);
+    kprintf("[boot] panic=lockorder: this kernel does not check the lock order "
+            "(make DEBUG=1 builds one that does)\n");
+    pgcache_unlock(&root->pages);
+    inode_unlock(root);
+    inode_put(root);
+}
+
 /* The first kernel thread: work that must be able to sleep. */
 static void boot_thread(void *arg)
 {
@@ -45,6 +61,8 @@ static void boot_thread(void *arg)
     fs_init();
     if (platform.panic_at_boot)
         panic("panic=boot on the command line: a deliberate panic");
+    if (platform.panic_lockorder)
+        break_lock_order();
     kprintf("[boot] file system mounted; starting /init\n");
     proc_start_init();
 }
