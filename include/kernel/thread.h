@@ -17,7 +17,8 @@
 struct proc;
 struct trapframe;
 
-/* Callee-saved registers saved by swtch (kernel/arch/riscv/swtch.S). */
+/* Callee-saved registers saved by swtch (kernel/arch/riscv/swtch.S), at
+ * the offsets CTX_* of asm-offsets.h. */
 struct context {
     uint64_t ra, sp;
     uint64_t s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
@@ -42,15 +43,16 @@ struct thread {
     char name[32];
     void (*entry)(void *);       /* kernel thread body */
     void *arg;
-    uint64_t fpregs[33];         /* user f0..f31 and fcsr, saved on switch */
+    uint64_t fpregs[33];         /* user f0..f31 and fcsr (FP_FCSR), saved on switch */
 #ifdef DEBUG
     struct locks_held locks_held; /* its sleeplocks and transaction (synch.h) */
 #endif
 };
 
 struct cpu {
-    uint64_t kstack_top;         /* offset 0: current thread's kernel stack top (trapvec.S) */
-    uint64_t scratch;            /* offset 8: trapvec.S stashes the user sp here */
+    uint64_t kstack_top;         /* current thread's kernel stack top (trapvec.S:
+                                  * CPU_KSTACK_TOP, asm-offsets.h) */
+    uint64_t scratch;            /* trapvec.S stashes the user sp here (CPU_SCRATCH) */
     struct thread *thread;       /* running on this hart, or NULL */
     struct context sched_ctx;    /* the scheduler loop's context */
     int noff;                    /* push_off nesting */

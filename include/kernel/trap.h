@@ -5,7 +5,8 @@
  * From user mode the frame is built at the top of the current thread's
  * kernel stack (thread->tf); from kernel mode it is pushed on the stack in
  * use. A trap never switches satp: every page table shares the kernel half.
- * The order of fields is known to trapvec.S.
+ * trapvec.S reaches the fields by the offsets in asm-offsets.h (TF_*),
+ * which kernel/arch/riscv/asm-offsets.c checks against this struct.
  */
 #ifndef _KERNEL_TRAP_H_
 #define _KERNEL_TRAP_H_
