@@ -227,7 +227,8 @@ reset-disk: $(B)/mkfs $(FS_FILES) $(B)/fs.list
 # the frames it hands out, `panic=boot` makes it panic once the disk is up,
 # to see (and test) what a panic looks like; `panic=stack` overflows a
 # kernel stack and `panic=wild` loads from past the end of RAM, to see
-# (and test) how the kernel catches those.
+# (and test) how the kernel catches those; `panic=lockorder` takes two
+# locks out of order, which the DEBUG=1 kernel panics on.
 FSIMG ?= $(B)/fs.img
 OSV_TEST ?= $(B)/osv-test
 BOOTARGS ?=

@@ -45,10 +45,11 @@ def make_env():
             if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
 
 
-def qemu_command(kernel_dir, image, cpus):
+def qemu_command(kernel_dir, image, cpus, bootargs=None):
     """QEMU's command line (a list) for the kernel of kernel_dir on disk
     image with cpus harts: the Makefile's QEMU and QEMUOPTS, asked of make
-    once (`make -s qemu-cmdline`) with MEM=256M and no boot arguments."""
+    once (`make -s qemu-cmdline`) with MEM=256M and no boot arguments, then
+    bootargs (the kernel's command line, as BOOTARGS=) if given."""
     global _qemu_template
     if _qemu_template is None:
         r = subprocess.run(
@@ -66,6 +67,8 @@ def qemu_command(kernel_dir, image, cpus):
         for k, v in values.items():
             w = w.replace(k, v)
         cmd.append(w)
+    if bootargs:
+        cmd += ["-append", bootargs]
     return cmd
 
 
@@ -87,10 +90,13 @@ class Machine:
     # build: where fs.img is; kernel_dir: where kernel.elf is (build if
     # None); image: the disk image to use and keep, None for a fresh
     # temporary copy of build/fs.img, removed with the machine. echo: a
-    # stream to echo the console to (-v), or None.
-    def __init__(self, build, cpus, log_path, echo=None, image=None, kernel_dir=None):
+    # stream to echo the console to (-v), or None. bootargs: the kernel's
+    # command line (e.g. "panic=lockorder"), or None.
+    def __init__(self, build, cpus, log_path, echo=None, image=None, kernel_dir=None,
+                 bootargs=None):
         self.build = build
         self.kernel_dir = kernel_dir or build
+        self.bootargs = bootargs
         self.cpus = cpus
         self.log_path = log_path
         self.echo = echo
@@ -111,7 +117,7 @@ class Machine:
 
     # Starts QEMU (the Makefile's command line, noted first in the log).
     def start(self):
-        cmd = qemu_command(self.kernel_dir, self.img, self.cpus)
+        cmd = qemu_command(self.kernel_dir, self.img, self.cpus, self.bootargs)
         self.log.write("# " + " ".join(shlex.quote(w) for w in cmd) + "\n")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,

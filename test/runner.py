@@ -58,12 +58,13 @@ class Runner:
         if reason and self.args.stop:
             self.stop_now = True
 
-    # A machine whose console goes to boots/NN-FIRST.log in the log folder.
-    def new_machine(self, cpus, first, image=None, debug=False):
+    # A machine whose console goes to boots/NN-FIRST.log in the log folder
+    # (on the debug kernel if debug, with the kernel command line bootargs).
+    def new_machine(self, cpus, first, image=None, debug=False, bootargs=None):
         self.boots += 1
         log = os.path.join(self.report.logdir, "boots", "%02d-%s.log" % (self.boots, first))
         m = Machine(self.build, cpus, log, self.echo, image,
-                    self.debug_build if debug else None)
+                    self.debug_build if debug else None, bootargs)
         if self.scenario_boots is not None:
             self.scenario_boots.append(m)
         return m

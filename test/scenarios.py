@@ -2,7 +2,9 @@
 test/scenarios.py: the runner's scenarios, tests written in Python for what
 one boot cannot show: the file system across power cuts and halts
 (powercut, durability, mmap_persist), gdb on a real page fault
-(gdb_pagefault, in test/gdb_pagefault.py), make's qemu targets as graders
+(gdb_pagefault, in test/gdb_pagefault.py), the debug kernel's lock-order
+check on a deliberate out-of-order acquisition (panic_lockorder), make's
+qemu targets as graders
 and scripts drive them (test/make_targets.py), and the runner's own
 reports (runner_outputs, in test/runner_outputs.py) and `make bench`'s
 table and JSON (dashboard, in test/dashboard_check.py). docs/testing.md
@@ -33,6 +35,8 @@ HALT_TIMEOUT = 30.0          # `quit` to QEMU's exit
 WRITER_TIMEOUT = 180.0       # one run of powercut_writer
 CHECK_TIMEOUT = 120.0        # one run of powercut_check
 GDB_TIMEOUT = 150.0          # test/gdb_pagefault.py, boot included
+PANIC_TIMEOUT = 60.0         # boot to the power-off after panic_lockorder's PANIC
+ON_DEBUG_KERNEL = {"panic_lockorder"}   # scenarios that boot build-debug's kernel
 
 # Whole lines only (with their newline): a line cut short by the power cut
 # must not count.
@@ -266,6 +270,35 @@ def gdb_pagefault(run, test):
     return None, None
 
 
+# panic=lockorder on the debug kernel: kernel/boot/main.c locks the root
+# directory's inode, then its page cache, against the lock order, and the
+# check must panic naming both with their ranks (include/kernel/synch.h),
+# the lock taken ranked below the lock held, and power the machine off.
+LOCKORDER_RE = re.compile(r"PANIC on hart \d+: lock order: taking (\S+) \(rank (\d+)\) "
+                          r"while holding (\S+) \(rank (\d+)\)")
+
+
+def panic_lockorder(run, test):
+    m = run.new_machine(run.args.cpus, "panic_lockorder", debug=True,
+                        bootargs="panic=lockorder")
+    try:
+        m.start()
+        if not m.wait_exit(PANIC_TIMEOUT):
+            return "the machine still runs %g s after booting" % PANIC_TIMEOUT, m.text
+        found = LOCKORDER_RE.search(m.text)
+        if not found:
+            return "no `lock order: taking X (rank a) while holding Y (rank b)` PANIC", m.text
+        taken, held = found.group(1), found.group(3)
+        if (taken, held) != ("pgcache", "inode"):
+            return "the PANIC names %s and %s, not pgcache and inode" % (taken, held), m.text
+        if int(found.group(2)) >= int(found.group(4)):
+            return "the lock taken does not rank below the lock held", m.text
+        run.detail.append(found.group(0))
+        return None, None
+    finally:
+        m.kill()
+
+
 # make's qemu targets (test/make_targets.py), on the build directory's
 # kernel and disk.
 def make_target(function):
@@ -273,8 +306,10 @@ def make_target(function):
 
 
 def scenarios():
-    """The scenarios, as tests, in the order they run."""
-    return [Test(name, scenario=function) for name, function in (
+    """The scenarios, as tests, in the order they run; those that boot the
+    debug kernel are marked `debug` (the runner then needs it, and names
+    its functions in a backtrace)."""
+    tests = [Test(name, scenario=function) for name, function in (
         ("durability", durability),
         ("powercut", powercut),
         ("gdb_pagefault", gdb_pagefault),
@@ -285,7 +320,11 @@ def scenarios():
         ("panic_exit", make_target(make_targets.scenario_panic_exit)),
         ("kstack_overflow", make_target(make_targets.scenario_kstack_overflow)),
         ("kernel_map", make_target(make_targets.scenario_kernel_map)),
+        ("panic_lockorder", panic_lockorder),
         ("disk_safe", make_target(make_targets.scenario_disk_safe)),
         ("runner_outputs", runner_outputs.scenario),
         ("dashboard", dashboard_check.scenario),
     )]
+    for t in tests:
+        t.debug = t.name in ON_DEBUG_KERNEL
+    return tests

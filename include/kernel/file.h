@@ -10,7 +10,10 @@
  *
  * Locking: f->lock (spinlock) guards f->ref. f->offset_lock (sleeplock)
  * guards f->offset and is held across a whole read, write or readdir of an
- * inode file, so users of one open file see each call's bytes as a unit.
+ * inode file, so users of one open file see each call's bytes as a unit;
+ * the copy to or from user memory it covers may fault, so it comes before
+ * the address space in the lock order (LOCK_FILE_OFFSET, synch.h), as a
+ * pipe's reader and writer locks do (LOCK_PIPE_END).
  * The fd table has no lock: only the process's own (single) thread changes
  * it, or its parent before the child runs.
  *

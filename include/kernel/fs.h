@@ -43,11 +43,12 @@
  * grows the file over them, they take the file's bytes.
  *
  * Locking. Each inode has a sleeplock guarding its on-disk copy `d` and
- * `valid`; the table's spinlock guards inum and ref of every slot. Order:
- * the inode's page cache before a transaction (journal.h), a transaction
- * before inode locks, a directory's lock before the locks of inodes in it
- * (the only time two inode locks are held); inode locks before buffer
- * locks (bcache.h); every sleeplock before any spinlock. The functions
+ * `valid`; the table's spinlock guards inum and ref of every slot. Order
+ * (synch.h): the inode's page cache before a transaction (journal.h), a
+ * transaction before inode locks, a directory's lock before the lock of
+ * an inode in it (inode_lock_child: the only time two inode locks are
+ * held); inode locks before buffer locks (bcache.h); every sleeplock
+ * before any spinlock. The functions
  * below take the locks they need themselves, and none touches user memory
  * while holding any file system lock: user data goes through a kernel
  * bounce buffer, so a page fault during the copy (which may itself read a
@@ -270,6 +271,10 @@ void inode_table_init(void);
 struct inode *inode_get(uint32_t inum);
 /* Locks ip, reading it from disk the first time. */
 void inode_lock(struct inode *ip);
+/* Locks ip, an inode named in directory dp, which the caller holds
+ * locked: the second inode lock of create, unlink and rmdir, ranked after
+ * its directory's (LOCK_INODE_CHILD, synch.h). */
+void inode_lock_child(struct inode *dp, struct inode *ip);
 void inode_unlock(struct inode *ip);
 /* Writes ip->d to the inode table (in the transaction). Caller holds ip->lock. */
 void inode_update(struct inode *ip);
@@ -292,9 +297,10 @@ err_t bmap(struct inode *ip, uint64_t fbn, bool alloc, uint32_t *blockno);
 void inode_truncate_to(struct inode *ip, uint64_t size);
 /* Frees ip's blocks from the end, in transactions of its own, until at
  * most one transaction's worth (see inode_truncate_to) is left; each step
- * leaves a consistent, shorter file. The caller holds ip->lock, is not in a
- * transaction, and then frees the rest in its own (inode_put). Only for an
- * inode no one else can reach: a file with no name and no other reference. */
+ * leaves a consistent, shorter file. The caller holds neither ip->lock nor
+ * a transaction (each step takes both, in that order), and then frees the
+ * rest in its own (inode_put). Only for an inode no one else can reach: a
+ * file with no name and no other reference. */
 void inode_truncate_steps(struct inode *ip);
 
 /* Frees every orphan on disk: an inode in use with link count 0 (its last

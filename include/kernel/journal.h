@@ -63,11 +63,10 @@
  * never held across a sleep or a disk access, nor together with another
  * spinlock (fs_tx_write releases it before bpin takes the bcache lock). The
  * commit takes buffer sleeplocks (of the pinned blocks) and nothing else.
- * fs_tx_begin comes before any inode or buffer lock in the lock order, and
- * fs_tx_end is called after they are released: it waits for the other
- * operations of the group to end. The one exception is freeing an
- * unreachable inode (inode_put), which holds its lock across transactions:
- * no operation can wait for that lock, as nothing else can reach the inode.
+ * A transaction counts as a lock in the lock order (LOCK_TX, synch.h; the
+ * debug build checks it like one): fs_tx_begin comes after the page cache
+ * and before any inode or buffer lock, and fs_tx_end is called after they
+ * are released, as it waits for the other operations of the group to end.
  * Transactions do not nest: a thread between begin and end must not begin
  * another (it would wait for its own group).
  */

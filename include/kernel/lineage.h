@@ -15,8 +15,9 @@
  * more are freed. Each node also counts the live processes at or below
  * it, so a region can tell when its family is gone.
  *
- * Locking: one spinlock for every node, taken inside any other lock
- * (nothing here sleeps). A node is used only through a pin: by its own
+ * Locking: one spinlock for every node (LOCK_LINEAGE, synch.h), taken
+ * inside the shm table's lock; it frees nodes (kmalloc) while held, and
+ * nothing here sleeps. A node is used only through a pin: by its own
  * process, or by the region that pinned it.
  */
 #ifndef _KERNEL_LINEAGE_H_

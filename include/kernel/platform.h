@@ -45,6 +45,7 @@ struct platform {
 #define PANIC_TEST_BOOT 1     /* panic=boot: a plain panic() */
 #define PANIC_TEST_STACK 2    /* panic=stack: recurse into the stack's guard page */
 #define PANIC_TEST_WILD 3     /* panic=wild: load from outside RAM and devices */
+#define PANIC_TEST_LOCKORDER 4 /* panic=lockorder: two locks out of order (synch.h) */
 
 extern struct platform platform;
 

@@ -8,8 +8,9 @@
  * (kmap_p2v / kmap_v2p). Allocation never panics: on exhaustion it returns
  * ERR_NOMEM and the caller fails its one operation.
  *
- * Locking: one spinlock inside pmem for the free list, taken last in the
- * lock order; reference counts change atomically without it.
+ * Locking: one spinlock inside pmem for the free list, a leaf of the lock
+ * order (LOCK_PMEM, synch.h: nothing is taken while it is held); reference
+ * counts change atomically without it.
  */
 #ifndef _KERNEL_PMEM_H_
 #define _KERNEL_PMEM_H_

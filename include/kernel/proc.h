@@ -16,9 +16,10 @@
  * PID_MAX, start again at 2, skipping any still in use; a pid is free
  * again only once reaped, so a parent never waits for a stranger.
  *
- * Locking: proc_lock (first in the lock order) guards the family links,
- * states, exit statuses and the pid index below; the rest belongs to the
- * process itself.
+ * Locking: proc_lock (a spinlock, LOCK_PROC in synch.h: only the
+ * scheduler's lock is taken inside it) guards the family links, states,
+ * exit statuses and the pid index below; the rest belongs to the process
+ * itself.
  */
 #ifndef _KERNEL_PROC_H_
 #define _KERNEL_PROC_H_

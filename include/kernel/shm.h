@@ -51,8 +51,8 @@
  * bytes.
  *
  * Locking: one sleeplock for the table and every region's bookkeeping,
- * taken after an address space lock and before page caches (DESIGN.md's
- * order). The region locks of shm_lock have their own spinlock; the
+ * taken after an address space lock and before page caches (LOCK_SHM_TABLE,
+ * synch.h). The region locks of shm_lock have their own spinlock; the
  * lineage spinlock is taken inside the table's lock, never with a region
  * lock.
  */

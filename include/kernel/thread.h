@@ -12,11 +12,13 @@
 #include <kernel/types.h>
 #include <kernel/config.h>
 #include <kernel/list.h>
+#include <kernel/synch.h>
 
 struct proc;
 struct trapframe;
 
-/* Callee-saved registers saved by swtch (kernel/arch/riscv/swtch.S). */
+/* Callee-saved registers saved by swtch (kernel/arch/riscv/swtch.S), at
+ * the offsets CTX_* of asm-offsets.h. */
 struct context {
     uint64_t ra, sp;
     uint64_t s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
@@ -41,26 +43,33 @@ struct thread {
     char name[32];
     void (*entry)(void *);       /* kernel thread body */
     void *arg;
-    uint64_t fpregs[33];         /* user f0..f31 and fcsr, saved on switch */
+    uint64_t fpregs[33];         /* user f0..f31 and fcsr (FP_FCSR), saved on switch */
+#ifdef DEBUG
+    struct locks_held locks_held; /* its sleeplocks and transaction (synch.h) */
+#endif
 };
 
-/* The first three fields are read by trapvec.S at these offsets. */
+/* The first three fields are read by trapvec.S at the offsets of asm-offsets.h. */
 struct cpu {
-    uint64_t kstack_top;         /* offset 0: top of the kernel stack the hart runs on:
-                                  * its thread's, or while no thread runs, its own
-                                  * boot/scheduler stack (set by kmain and the scheduler) */
-    uint64_t scratch;            /* offset 8: trapvec.S's spare register */
-    uint64_t emergency_top;      /* offset 16: top of the hart's emergency stack, where
-                                  * trapvec.S goes when the kernel stack has overflowed */
+    uint64_t kstack_top;         /* CPU_KSTACK_TOP (asm-offsets.h): top of the kernel
+                                  * stack the hart runs on: its thread's, or while no
+                                  * thread runs, its own boot/scheduler stack (set by
+                                  * kmain and the scheduler) */
+    uint64_t scratch;            /* CPU_SCRATCH: trapvec.S's spare register */
+    uint64_t emergency_top;      /* CPU_EMERGENCY_TOP: top of the hart's emergency stack,
+                                  * where trapvec.S goes when the kernel stack has
+                                  * overflowed */
     struct thread *thread;       /* running on this hart, or NULL */
     struct context sched_ctx;    /* the scheduler loop's context */
     int noff;                    /* push_off nesting */
     int intena;                  /* were interrupts on before push_off? */
     int id;                      /* index in cpus[] */
     uint64_t hartid;
+#ifdef DEBUG
+    struct locks_held locks_held; /* its spinlocks (synch.h) */
+#endif
 };
 
-_Static_assert(__builtin_offsetof(struct cpu, emergency_top) == 16, "trapvec.S's offsets");
 _Static_assert((1UL << KSTACK_SHIFT) == KSTACK_PAGES * PG_SIZE, "trapvec.S's stack size");
 
 extern struct cpu cpus[NCPU];

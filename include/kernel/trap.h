@@ -6,8 +6,9 @@
  * kernel stack (thread->tf); from kernel mode it is pushed on the stack in
  * use, unless that stack has overflowed: then it goes on the hart's
  * emergency stack, and the kernel panics. A trap never switches satp:
- * every page table shares the kernel half. The order of fields is known
- * to trapvec.S.
+ * every page table shares the kernel half. trapvec.S reaches the fields
+ * by the offsets in asm-offsets.h (TF_*), which
+ * kernel/arch/riscv/asm-offsets.c checks against this struct.
  */
 #ifndef _KERNEL_TRAP_H_
 #define _KERNEL_TRAP_H_

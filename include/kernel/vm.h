@@ -8,8 +8,10 @@
  * this layer decides what may be mapped, vpmap only how.
  *
  * Locking: as->lock (a sleeplock: faults may allocate and read disk) guards
- * the region list and the page table of that address space. It comes after
- * proc_lock (proc.h) in the lock order.
+ * the region list and the page table of that address space. In the lock
+ * order (LOCK_ADDRSPACE, synch.h) it comes after the locks held across a
+ * copy to or from user memory (a copy may fault, and the fault takes it),
+ * and before the shm and file-map tables, page caches and the file system.
  */
 #ifndef _KERNEL_VM_H_
 #define _KERNEL_VM_H_

@@ -88,7 +88,8 @@ void vpmap_flush_all_harts(vaddr_t va);
  * slot that can ever be needed (one slot per KSTACK_PAGES frames of RAM,
  * so the area never runs out before memory does) are made at boot; a
  * stack's frames are allocated with its thread and freed with it.
- * Locking: one spinlock for the slot bitmaps, a leaf in the lock order.
+ * Locking: one spinlock for the slot bitmaps, a leaf in the lock order
+ * (LOCK_KSTACKS, synch.h).
  *
  * The TLB rule. Stack pages are global (G): a hart keeps their entries
  * across satp switches, whatever the ASID, so after a slot is unmapped a

@@ -64,10 +64,10 @@ static uint64_t parse_size(const char *p, const char *end)
 }
 
 /* The panic= values, in PANIC_TEST_* order (platform.h). */
-static const char *const panic_tests[] = { "boot", "stack", "wild" };
+static const char *const panic_tests[] = { "boot", "stack", "wild", "lockorder" };
 
 /* The command line: space-separated words; the kernel knows mem=
- * (platform.mem_limit) and panic=boot|stack|wild (platform.panic_test: a
+ * (platform.mem_limit) and panic=boot|stack|wild|lockorder (platform.panic_test: a
  * deliberate panic, so a student or a test can see what one looks like)
  * and ignores the others, as Linux does. A mem= that is malformed or under
  * one frame, or an unknown panic=, is ignored too. */

@@ -10,8 +10,12 @@
  *   wild   a load from the direct map just past the end of RAM: the
  *          kernel half maps only RAM and devices (vpmap.c), so this is a
  *          page fault rather than a read of whatever is there
+ *   lockorder  two locks taken against the lock order (synch.h): the
+ *          debug kernel's check panics naming both
  */
 #include <kernel/console.h>
+#include <kernel/fs.h>
+#include <kernel/pgcache.h>
 #include <kernel/platform.h>
 #include <kernel/pmem.h>
 
@@ -30,6 +34,22 @@ static uint64_t recurse(uint64_t depth)
     return recurse(depth + 1) + frame[0];
 }
 
+/* panic=lockorder: locks the root directory's inode, then its page cache,
+ * against the lock order (synch.h: read() and write() take a file's page
+ * cache first). The debug kernel panics there, naming both locks; a kernel
+ * without the check takes both, says so and boots on. */
+static void break_lock_order(void)
+{
+    struct inode *root = fs_root();
+    inode_lock(root);
+    pgcache_lock(&root->pages);
+    kprintf("[boot] panic=lockorder: this kernel does not check the lock order "
+            "(make DEBUG=1 builds one that does)\n");
+    pgcache_unlock(&root->pages);
+    inode_unlock(root);
+    inode_put(root);
+}
+
 void panic_test(void)
 {
     switch (platform.panic_test) {
@@ -41,6 +61,9 @@ void panic_test(void)
         kprintf("[boot] panic=stack: recursing until the kernel stack overflows\n");
         recurse(0);
         break;
+    case PANIC_TEST_LOCKORDER:
+        break_lock_order();
+        return;
     case PANIC_TEST_WILD: {
         volatile uint64_t *past_ram = kmap_p2v(platform.ram_end);
         kprintf("[boot] panic=wild: loading from %p, past the end of RAM\n", (void *)past_ram);

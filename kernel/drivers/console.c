@@ -30,7 +30,7 @@ bool console_panicking;
 
 void console_init(void)
 {
-    spinlock_init(&cons.lock, "console");
+    spinlock_init(&cons.lock, "console", LOCK_CONSOLE);
     condvar_init(&cons.readable);
 }
 

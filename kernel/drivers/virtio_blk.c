@@ -252,7 +252,7 @@ static void virtio_blk_intr(void *arg);
 
 void bdev_init(void)
 {
-    spinlock_init(&disk.lock, "virtio-blk");
+    spinlock_init(&disk.lock, "virtio-blk", LOCK_BDEV);
     condvar_init(&disk.desc_cv);
     for (int i = 0; i < platform.nvirtio; i++) {
         disk.regs = kmap_p2v(platform.virtio_base[i]);

@@ -33,8 +33,8 @@ static struct file *file_alloc(enum file_type type, bool readable, bool writable
     f->type = type;
     f->readable = readable;
     f->writable = writable;
-    spinlock_init(&f->lock, "file");
-    sleeplock_init(&f->offset_lock, "file offset");
+    spinlock_init(&f->lock, "file", LOCK_FILE);
+    sleeplock_init(&f->offset_lock, "file offset", LOCK_FILE_OFFSET);
     f->ref = 1;
     return f;
 }

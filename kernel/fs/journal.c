@@ -91,7 +91,7 @@ static void replay(uint32_t region_slots)
 
 void journal_init(const struct sfs_superblock *sb)
 {
-    spinlock_init(&journal.lock, "journal");
+    spinlock_init(&journal.lock, "journal", LOCK_JOURNAL);
     condvar_init(&journal.cv);
     if (sb->journal_blocks < FS_TX_MAX_BLOCKS + 1)
         panic("journal: %u blocks is too small; a transaction needs %d slots and a header",
@@ -176,6 +176,9 @@ static struct op *my_op(void)
 
 void fs_tx_begin(void)
 {
+    /* A transaction is a lock in the order (synch.h): it may wait here
+     * for the other operations of a group to end. */
+    lock_order_acquire(&journal, "transaction", LOCK_TX, true);
     spinlock_acquire(&journal.lock);
     if (my_op())
         panic("fs_tx_begin: transactions do not nest (it would wait for itself)");
@@ -249,6 +252,7 @@ void fs_tx_end(void)
         while (journal.installed < group)
             condvar_wait(&journal.cv, &journal.lock);
         spinlock_release(&journal.lock);
+        lock_order_release(&journal, "transaction", true);
         return;
     }
     spinlock_release(&journal.lock);
@@ -262,6 +266,7 @@ void fs_tx_end(void)
     journal.closed = false;
     condvar_broadcast(&journal.cv);
     spinlock_release(&journal.lock);
+    lock_order_release(&journal, "transaction", true);
 }
 
 void journal_shutdown(void)

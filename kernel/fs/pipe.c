@@ -44,9 +44,9 @@ err_t pipe_alloc(struct pipe **out)
         return ERR_NOMEM;
     }
     p->data = kmap_p2v(frame);
-    sleeplock_init(&p->read_lock, "pipe read");
-    sleeplock_init(&p->write_lock, "pipe write");
-    spinlock_init(&p->lock, "pipe");
+    sleeplock_init(&p->read_lock, "pipe read", LOCK_PIPE_END);
+    sleeplock_init(&p->write_lock, "pipe write", LOCK_PIPE_END);
+    spinlock_init(&p->lock, "pipe", LOCK_PIPE);
     p->nread = p->nwrite = 0;
     p->readers = p->writers = 1;
     condvar_init(&p->not_empty);

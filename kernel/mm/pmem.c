@@ -54,7 +54,7 @@ static void list_remove(struct page *pg)
 
 void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t max_frames)
 {
-    spinlock_init(&pmem.lock, "pmem");
+    spinlock_init(&pmem.lock, "pmem", LOCK_PMEM);
     pmem.ram_start = ram_start;
     pmem.npages = (ram_end - ram_start) / PG_SIZE;
     /* The struct page array takes the first frames after the kernel. */

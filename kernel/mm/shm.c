@@ -77,7 +77,7 @@ static struct shm_region *region_of(struct memstore *ms)
 
 void shm_init(void)
 {
-    sleeplock_init(&shm.lock, "shm");
+    sleeplock_init(&shm.lock, "shm", LOCK_SHM_TABLE);
 }
 
 /* ------------------------------------------------------------ lookups */
@@ -361,7 +361,7 @@ int shm_create(const char *name, size_t size, int flags)
     r->flags = flags;
     r->creator = p->pid;
     r->family = flags & RS_FAMILY ? lineage_pin(p->lineage) : NULL;
-    spinlock_init(&r->lk, "shm region lock");
+    spinlock_init(&r->lk, "shm region lock", LOCK_SHM_REGION);
     condvar_init(&r->unlocked);
     r->next = shm.regions;
     shm.regions = r;

@@ -25,7 +25,7 @@ void vm_init(void)
 err_t as_init(struct addrspace *as)
 {
     memset(as, 0, sizeof(*as));
-    sleeplock_init(&as->lock, "addrspace");
+    sleeplock_init(&as->lock, "addrspace", LOCK_ADDRSPACE);
     return vpmap_create_root(&as->root);
 }
 

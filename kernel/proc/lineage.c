@@ -26,7 +26,7 @@ static struct spinlock lineage_lock;
 
 void lineage_init(void)
 {
-    spinlock_init(&lineage_lock, "lineage");
+    spinlock_init(&lineage_lock, "lineage", LOCK_LINEAGE);
 }
 
 /* Frees n if nothing needs it, and so on up. Lock held. */

@@ -41,7 +41,7 @@ void fp_save(uint64_t *regs);
 
 void proc_init(void)
 {
-    spinlock_init(&proc_lock, "proc");
+    spinlock_init(&proc_lock, "proc", LOCK_PROC);
     proc_cache = kmem_cache_create("proc", sizeof(struct proc));
 }
 

@@ -38,11 +38,11 @@ static volatile uint64_t ticks;
 
 void sched_init(void)
 {
-    spinlock_init(&sched_lock, "sched");
+    spinlock_init(&sched_lock, "sched", LOCK_SCHED);
     for (int i = 0; i < SLEEP_BUCKETS; i++)
         list_init(&sleepers[i]);
     list_init(&timed_sleepers);
-    spinlock_init(&ticks_lock, "ticks");
+    spinlock_init(&ticks_lock, "ticks", LOCK_TICKS);
     condvar_init(&ticks_cv);
 }
 

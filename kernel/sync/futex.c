@@ -40,7 +40,7 @@ static struct bucket {
 void futex_init(void)
 {
     for (int i = 0; i < FUTEX_BUCKETS; i++)
-        spinlock_init(&buckets[i].lock, "futex");
+        spinlock_init(&buckets[i].lock, "futex", LOCK_FUTEX);
 }
 
 static struct bucket *bucket_of(struct futex_key key)

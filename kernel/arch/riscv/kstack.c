@@ -45,7 +45,7 @@ static vaddr_t stack_of(size_t slot)
 
 void vpmap_kstack_init(void)
 {
-    spinlock_init(&ks.lock, "kstacks");
+    spinlock_init(&ks.lock, "kstacks", LOCK_KSTACKS);
     /* A slot per KSTACK_PAGES frames, and one more per hart for its
      * emergency stack, which takes a slot for fewer frames. */
     ks.nslots = pmem_total_pages() / KSTACK_PAGES + platform.nharts;
