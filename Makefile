@@ -6,6 +6,8 @@
 #   make gdb        gdb-multiarch with .gdbinit, attached to qemu-gdb
 #   make test       run every test (test/run.py); T=name runs one
 #   make bench      run the benchmarks
+#   make fuzz       run the system-call fuzzer for SECONDS (default 60), with
+#                   a new seed each run or SEED= (test/fuzz.c, docs/testing.md)
 #   make clean
 #
 # CPUS= (default 4) and MEM= (default 256M) size the QEMU machine.
@@ -191,10 +193,13 @@ test: all
 bench: all
 	$(PYTHON) test/run.py --bench
 
+fuzz: all
+	$(PYTHON) test/run.py --fuzz $(or $(SECONDS),60) $(if $(SEED),--seed $(SEED))
+
 clean:
 	rm -rf $(B) compile_commands.json
 
-.PHONY: all deps qemu qemu-gdb gdb test bench clean
+.PHONY: all deps qemu qemu-gdb gdb test bench fuzz clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 

@@ -11,6 +11,9 @@ Usage
     python3 test/run.py NAME [NAME...]  only these tests or scenarios
                                         (make test T=NAME)
     python3 test/run.py --bench         the benchmarks (test/bench_*.c)
+    python3 test/run.py --fuzz SECONDS  test/fuzz.c for SECONDS, with a new
+                                        seed (or --seed), in a boot of its own
+                                        (make fuzz SECONDS=N [SEED=S])
     python3 test/run.py --list          list the tests and their metadata
 Options
     -v, --verbose      echo the console while it runs
@@ -19,9 +22,15 @@ Options
     --stop             stop at the first failure
     --cpus N           harts of the QEMU machine (default: $CPUS or 4)
     --build DIR        where kernel.elf and fs.img are (default: build)
-    --seed N           seed of the powercut scenario's random cuts (default:
-                       a new one each run, printed so a failure can be rerun)
+    --seed N           seed of the powercut scenario's random cuts, or of
+                       --fuzz's calls (default: a new one each run, printed
+                       so a failure can be rerun)
     --cuts N           power cuts in the powercut scenario (default 5)
+    --fuzz SECONDS     run only the fuzzer, time-bounded: `fuzz SEED SECONDS`
+                       at the prompt. It fails as a test does (an ERROR line:
+                       an impossible result; a PANIC; no prompt within
+                       SECONDS + FUZZ_GRACE; a `killed:` line; a leaked frame;
+                       then disk_check), and prints the seed to rerun it with
 
 How a test is judged. For each test the runner types `NAME` and waits for
 the shell's `$ ` prompt to come back. The output in between (ANSI colour
@@ -118,6 +127,7 @@ FREE_TIMEOUT = 15.0          # one run of `free`
 LEAK_RETRIES = 6             # extra `free` runs before calling it a leak
 LEAK_RETRY_DELAY = 0.35      # seconds between them (~2 s in all)
 QUIT_TIMEOUT = 5.0
+FUZZ_GRACE = 120.0           # --fuzz: time for the workers to stop and clean up
 HALT_TIMEOUT = 30.0          # scenarios: `quit` to QEMU's exit
 WRITER_TIMEOUT = 180.0       # scenarios: one run of powercut_writer
 CHECK_TIMEOUT = 120.0        # scenarios: one run of powercut_check
@@ -145,6 +155,7 @@ class Test:
         self.leak_check = True
         self.helper = False
         self.scenario = None     # for scenarios: the Runner method running it
+        self.command = name      # what is typed at the prompt
         self.meta_error = None
         if path is not None:
             self.parse_metadata()
@@ -526,7 +537,7 @@ class Runner:
     def run_one(self, m, test, base):
         timeout = test.timeout or self.args.timeout
         start = len(m.text)
-        out, why, dt = m.run(test.name, timeout)
+        out, why, dt = m.run(test.command, timeout)
         if why:
             self.report(test, why, dt, m.text[start:])
             return None, False
@@ -871,10 +882,15 @@ def main():
                     help="harts of the QEMU machine")
     ap.add_argument("--build", default="build", help="build directory")
     ap.add_argument("--seed", type=int, default=None,
-                    help="seed of the powercut scenario (default: random)")
+                    help="seed of the powercut scenario or of --fuzz (default: random)")
     ap.add_argument("--cuts", type=int, default=CUTS,
                     help="power cuts in the powercut scenario")
+    ap.add_argument("--fuzz", type=int, default=None, metavar="SECONDS",
+                    help="run only test/fuzz.c, for SECONDS, with --seed or a new seed")
     args = ap.parse_args()
+    if args.fuzz is not None and (args.fuzz < 1 or args.names or args.bench):
+        print("run.py: --fuzz SECONDS takes SECONDS >= 1 and no test names or --bench")
+        return 2
 
     every = discover(bench=False) + discover(bench=True) + scenarios()
     helpers = discover(bench=False, helpers=True)
@@ -909,6 +925,8 @@ def main():
         print("run.py: %s or %s is missing: run `make deps`" % (QEMU, OPENSBI))
         return 2
 
+    if args.fuzz is not None:
+        tests = [fuzz_test(args)]
     if not tests:
         print("no %s to run" % ("benchmarks" if args.bench else "tests"))
     t0 = time.monotonic()
@@ -920,8 +938,26 @@ def main():
         print("(%d boot(s), %.1fs; console logs in %s)"
               % (runner.boots, time.monotonic() - t0,
                  os.path.relpath(runner.logdir, os.getcwd())))
+    if args.fuzz is not None and runner.failed:
+        print("fuzz: to rerun: make fuzz SECONDS=%d SEED=%d  (or `fuzz %d %d` at the prompt)"
+              % (args.fuzz, args.seed, args.seed, args.fuzz))
     print("%d passed, %d failed" % (runner.passed, runner.failed), flush=True)
     return 1 if runner.failed else 0
+
+
+def fuzz_test(args):
+    """test/fuzz.c as --fuzz runs it: `fuzz SEED SECONDS` in a boot of its
+    own, with time to stop and clean up after SECONDS. Picks and prints the
+    seed (args.seed) first."""
+    if args.seed is None:
+        args.seed = random.randrange(1, 1 << 63)
+    print("fuzz: seed %d, %d s (rerun: make fuzz SECONDS=%d SEED=%d)"
+          % (args.seed, args.fuzz, args.fuzz, args.seed), flush=True)
+    t = Test("fuzz", os.path.join(TEST_DIR, "fuzz.c"))
+    t.command = "fuzz %d %d" % (args.seed, args.fuzz)
+    t.timeout = args.fuzz + FUZZ_GRACE
+    t.own_boot = True
+    return t
 
 
 def on_signal(signum, frame):
