@@ -73,11 +73,13 @@ static struct uptr out_fixed(size_t need)
     }
 }
 
-/* The status a child ends with, from its seed: edges of int, never -1
- * (what a killed process gets). */
+/* The status a child ends with, from its seed: edges of int, or -1 for
+ * one child in six, which ends by touching a bad address (die()). */
 static int status_of(uint64_t seed)
 {
     static const int edges[] = { 0, 1, 2, 255, 256, 0x7fffffff, -0x7fffffff - 1, -2, 42 };
+    if ((seed >> 4) % 6 == 0)
+        return -1;
     int s = seed & 1 ? (int)(seed >> 8) : edges[(seed >> 8) % NELEM(edges)];
     return s == -1 ? 0 : s;
 }
@@ -163,7 +165,7 @@ static void learn_fd(int fd, bool readable, bool writable)
 /* Too many fds open: closes one of them (not the console's 0 and 1). */
 static bool close_some(void)
 {
-    if (open_fds() <= MAX_FDS)
+    if (open_fds() <= fd_cap)
         return false;
     int fd = 2 + below(NUM_FILES - 2);
     while (fds[fd].kind == FD_FREE)
@@ -201,8 +203,10 @@ static void op_open(void)
         allow(r, 1, 0, E(ERR_NOMEM));
     else
         allow(r, lo, lo, E_PATH | E(ERR_NOMEM));
-    if (r >= 0 && r < NUM_FILES && fds[r].kind == FD_FREE)
+    if (r >= 0 && r < NUM_FILES && fds[r].kind == FD_FREE) {
         learn_fd(r, mode != FS_WRONLY, mode != FS_RDONLY);
+        fds[r].shared = s.shared;
+    }
 }
 
 static void op_close(void)
@@ -284,8 +288,8 @@ static void op_write(void)
         if (n > room && u.rroom >= room)
             n = room;
     }
-    if (kind == FD_FILE && fds[fd].writable && n > 0 && !early && files_bytes > FILES_BUDGET)
-        n = 1;
+    if (kind == FD_FILE && !early && (fds[fd].shared || files_bytes > FILES_BUDGET))
+        n = n < SHARED_WRITE ? n : SHARED_WRITE;   /* the disk is not ours alone */
     early = refused(u.p, n);
     long r = rw_call(SYS_write, "write", fd, &u, n);
     size_t hi = n < u.rroom ? n : u.rroom;
@@ -313,13 +317,13 @@ static void op_write(void)
 }
 
 /* A path call whose string is judged first, then the documented errors. */
-static long path_call(int nr, const char *name, uint32_t errs)
+static long path_call(int nr, const char *name, uint32_t errs, struct ustr *s)
 {
-    struct ustr s = gen_path(0);
+    *s = gen_path(0);
     call_begin(nr, name);
-    call_arg(s.p, s.note);
+    call_arg(s->p, s->note);
     long r = call_make();
-    long sv = str_verdict(&s, 256);
+    long sv = str_verdict(s, 256);
     if (sv != ERR_OK)
         allow(r, 1, 0, E(sv));
     else
@@ -329,22 +333,27 @@ static long path_call(int nr, const char *name, uint32_t errs)
 
 static void op_mkdir(void)
 {
-    path_call(SYS_mkdir, "mkdir", E_PATH | E(ERR_EXIST));
+    struct ustr s;
+    path_call(SYS_mkdir, "mkdir", E_PATH | E(ERR_EXIST), &s);
 }
 
 static void op_unlink(void)
 {
-    path_call(SYS_unlink, "unlink", E_PATH);
+    struct ustr s;
+    path_call(SYS_unlink, "unlink", E_PATH, &s);
 }
 
 static void op_rmdir(void)
 {
-    path_call(SYS_rmdir, "rmdir", E_PATH | E(ERR_NOTEMPTY));
+    struct ustr s;
+    path_call(SYS_rmdir, "rmdir", E_PATH | E(ERR_NOTEMPTY), &s);
 }
 
 static void op_chdir(void)
 {
-    path_call(SYS_chdir, "chdir", E_PATH);
+    struct ustr s;
+    if (path_call(SYS_chdir, "chdir", E_PATH, &s) == ERR_OK)
+        cwd_shared = s.shared;
 }
 
 static void op_link(void)
@@ -557,12 +566,14 @@ static void op_touch(void)
 static void become_child(uint64_t seed, int slot)
 {
     depth++;
+    spawned = false;               /* the sandbox is the parent's to remove */
     proc_seed = seed;
     seed_rng(seed);
     my_status = status_of(seed);
     my_slot = slot;
     reports = 0;
     last_syscount = 0;             /* a new process counts from 0 */
+    fd_cap = one_in(4) ? NUM_FILES : MAX_FDS;
     budget = CHILD_CALLS + below(CHILD_CALLS);
     call_begin(SYS_getpid, "getpid");
     mypid = call_make();
@@ -613,8 +624,8 @@ static void op_spawn(void)
     if (good && r0 == 0 && depth == 0 && !spawned) {
         slot = free_kid_slot();
         uint64_t seed = rnd();
-        snprintf(strbuf[0], sizeof(strbuf[0]), "fuzz -c %lu %d %s %lu", seed, slot, sandbox,
-                 run_seed);
+        snprintf(strbuf[0], sizeof(strbuf[0]), "fuzz -c %lu %d %s %lu %d", seed, slot, sandbox,
+                 run_seed, worker_id);
         s = str_at(strbuf[0], "fuzz -c");
     } else if (good) {
         int words = below(4);
@@ -644,6 +655,86 @@ static void op_spawn(void)
         allow(r, 1, 0, E(ERR_NOTEXIST) | E(ERR_INVAL) | E(ERR_NOMEM));
     if (r > 0 && good)
         *k = (struct kidm){ .pid = r, .status = status, .slot = slot };
+}
+
+/* /echo's size, and where its loadable bytes end in the file (0: not
+ * known yet): a copy cut there or later still runs, one cut before is
+ * not an executable. */
+static long echo_size, echo_load_end;
+
+static bool learn_echo(void)
+{
+    static unsigned char h[4096];
+    if (echo_size)
+        return true;
+    int fd = open("/echo", FS_RDONLY, EMPTY_MODE);
+    if (fd < 0)
+        return false;
+    long n = read(fd, h, sizeof(h));
+    struct stat st;
+    long r = fstat(fd, &st);
+    close(fd);
+    uint64_t phoff = *(uint64_t *)(h + 32);
+    int phnum = *(uint16_t *)(h + 56);
+    if (n != sizeof(h) || r != ERR_OK || phoff + phnum * 56UL > sizeof(h))
+        return false;
+    for (int i = 0; i < phnum; i++) {
+        const unsigned char *ph = h + phoff + i * 56;
+        uint64_t end = *(uint64_t *)(ph + 8) + *(uint64_t *)(ph + 32);   /* offset + filesz */
+        if (*(uint32_t *)ph == 1 && (long)end > echo_load_end)         /* PT_LOAD */
+            echo_load_end = end;
+    }
+    echo_size = st.size;
+    return true;
+}
+
+/* Copies n bytes of /echo to path; false if that failed (disk full). */
+static bool copy_echo(const char *path, long n)
+{
+    unlink(path);
+    int in = open("/echo", FS_RDONLY, EMPTY_MODE);
+    int out = open(path, FS_WRONLY | FS_CREAT, EMPTY_MODE);
+    long done = 0;
+    while (in >= 0 && out >= 0 && done < n) {
+        long want = n - done < 4096 ? n - done : 4096;
+        if (read(in, scratch, want) != want || write(out, scratch, want) != want)
+            break;
+        done += want;
+    }
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    return done == n;
+}
+
+/* Spawns a copy of /echo made in the sandbox, whole or cut short at a
+ * random length around the end of its loadable bytes: one that keeps them
+ * all runs (and exits with its argc), one that does not is ERR_INVAL. */
+static void op_program(void)
+{
+    struct kidm *k = free_kid();
+    if (k == NULL || !one_in(4) || !learn_echo())
+        return;                    /* (a copy takes a dozen transactions: not too often) */
+    long cut = one_in(3) ? echo_size : (long)below(echo_load_end + 512);
+    char path[100];
+    snprintf(path, sizeof(path), "%s/prog%d", sandbox, mypid);
+    if (!copy_echo(path, cut)) {
+        unlink(path);
+        return;
+    }
+    snprintf(strbuf[0], sizeof(strbuf[0]), "%s a b", path);
+    call_begin(SYS_spawn, "spawn");
+    call_arg((long)strbuf[0], cut == echo_size ? "copy of echo" : "cut copy of echo");
+    call_arg(cut, "bytes copied");
+    long r = call_make();
+    if (cut >= echo_load_end)
+        allow(r, 1, 0x7fffffff, E(ERR_NOMEM));
+    else
+        allow(r, 1, 0, E(ERR_INVAL) | E(ERR_NOMEM));
+    if (r > 0)
+        *k = (struct kidm){ .pid = r, .status = 3, .slot = -1 };
+    unlink(path);
 }
 
 /* Waits for a child (pid -1 or ours) or for a pid that is not ours. */
@@ -1032,16 +1123,30 @@ static void op_futex(void)
 
 /* ------------------------------------------------------ file mappings */
 
-static void munmap_call(uintptr_t addr, size_t len, const char *note, bool expect_ok, bool maybe)
+static size_t pages_of(size_t len)
+{
+    return (len + PAGE - 1) & ~(PAGE - 1);
+}
+
+/* munmap(addr, len): ERR_OK exactly when it names one of our mappings,
+ * start and length in pages (maybe, for an inherited one), else ERR_INVAL.
+ * Mappings may lie back to back, so addr + 4096 can be the next one. */
+static void munmap_call(uintptr_t addr, size_t len, const char *note)
 {
     call_begin(SYS_munmap, "munmap");
     call_arg(addr, note);
     call_arg(len, "length");
     long r = call_make();
-    if (expect_ok)
+    struct mapm *m = NULL;
+    for (int i = 0; i < MAX_MAPS; i++)
+        if (maps[i].addr && maps[i].addr == addr && len && pages_of(len) == pages_of(maps[i].len))
+            m = &maps[i];
+    if (m && !m->inherited)
         allow(r, 0, 0, 0);
     else
-        allow(r, maybe ? 0 : 1, 0, E(ERR_INVAL));
+        allow(r, m ? 0 : 1, 0, E(ERR_INVAL));
+    if (m && r == 0)
+        m->addr = 0;
 }
 
 static void op_mmap(void)
@@ -1088,46 +1193,35 @@ static void op_mmap(void)
         return;
     }
     forget_inherited();
-    for (int i = 0; i < MAX_MAPS; i++)
-        if (maps[i].addr == 0) {
-            maps[i] = (struct mapm){ .addr = addr, .len = len, .prot = prot };
-            return;
-        }
-    munmap_call(addr, len, "new mapping", true, false);
+    int i = 0;
+    while (i < MAX_MAPS && maps[i].addr)
+        i++;
+    if (i == MAX_MAPS) {
+        i = below(MAX_MAPS);       /* no free slot: unmap an old one */
+        munmap_call(maps[i].addr, maps[i].len, "old mapping");
+    }
+    maps[i] = (struct mapm){ .addr = addr, .len = len, .prot = prot };
 }
 
 static void op_munmap(void)
 {
     struct mapm *m = &maps[below(MAX_MAPS)];
     if (m->addr && !one_in(4)) {
-        size_t pages = (m->len + PAGE - 1) & ~(PAGE - 1);
-        switch (below(6)) {
-        case 0: munmap_call(m->addr, 0, "mapping", false, false); return;
-        case 1: munmap_call(m->addr + PAGE, m->len, "mapping+4096", false, false); return;
-        case 2:
-            if (pages + PAGE > pages) {
-                munmap_call(m->addr, pages + PAGE, "mapping", false, false);
-                return;
-            }
-            break;
-        case 3: munmap_call(m->addr, pages, "mapping", !m->inherited, m->inherited); break;
-        default: munmap_call(m->addr, m->len, "mapping", !m->inherited, m->inherited); break;
-        }
-        m->addr = 0;               /* gone, or (inherited) maybe never there */
+        static const char *const notes[] = { "mapping", "mapping", "mapping", "mapping+4096" };
+        int c = below(NELEM(notes));
+        size_t lens[] = { m->len, pages_of(m->len), one_in(2) ? 0 : pages_of(m->len) + PAGE,
+                          m->len };
+        uintptr_t addr = m->addr + (c == 3 ? PAGE : 0);
+        munmap_call(addr, lens[c], notes[c]);
+        if (m->inherited && m->addr == addr)
+            m->addr = 0;           /* gone now, if it was ever there */
         return;
     }
     struct uptr u = any_ptr(true);
     struct viewm *v = own_view();
     if (v && one_in(3))
         u = uptr_make(v->addr, 0, 0, false, "a view");
-    bool maybe = false;
-    for (int i = 0; i < MAX_MAPS; i++)
-        if (maps[i].addr == u.p)
-            maybe = true;          /* a wild pointer that is a mapping after all */
-    munmap_call(u.p, one_in(2) ? PAGE : pick_len(&u, PAGE), u.note, false, maybe);
-    for (int i = 0; maybe && i < MAX_MAPS; i++)
-        if (maps[i].addr == u.p)
-            maps[i].addr = 0;
+    munmap_call(u.p, one_in(2) ? PAGE : pick_len(&u, PAGE), u.note);
 }
 
 /* -------------------------------------------------------- the loop */
@@ -1140,7 +1234,7 @@ static const struct op {
     { op_unlink, 4 }, { op_mkdir, 4 }, { op_chdir, 2 }, { op_readdir, 4 }, { op_rmdir, 3 },
     { op_fstat, 4 }, { op_sbrk, 3 }, { op_meminfo, 1 }, { op_dup, 4 }, { op_pipe, 3 },
     { op_info, 2 }, { op_small, 4 }, { op_fork, 2 }, { op_spawn, 2 }, { op_wait, 3 },
-    { op_exit, 1 }, { op_shm_create, 5 }, { op_shm_map, 5 }, { op_shm_unmap, 4 },
+    { op_exit, 1 }, { op_program, 1 }, { op_shm_create, 5 }, { op_shm_map, 5 }, { op_shm_unmap, 4 },
     { op_shm_destroy, 3 }, { op_shm_lock, 3 }, { op_shm_unlock, 2 }, { op_shm_resize, 3 },
     { op_shm_list, 2 }, { op_futex, 4 }, { op_mmap, 5 }, { op_munmap, 4 }, { op_touch, 4 },
 };
@@ -1187,11 +1281,18 @@ static void remove_tree(const char *name)
 /* An empty sandbox at `sandbox`, which becomes the working directory. */
 static bool make_sandbox(void)
 {
-    chdir("/");
-    remove_tree(sandbox);
-    int r = mkdir(sandbox);
-    if (r == ERR_OK)
-        r = chdir(sandbox);
+    int r = ERR_NORES;
+    /* Other workers may hold every in-memory inode for a while. */
+    for (int tries = 0; r == ERR_NORES && tries < 30; tries++) {
+        if (tries)
+            sleep(1);
+        chdir("/");
+        remove_tree(sandbox);
+        r = mkdir(sandbox);
+        if (r == ERR_OK)
+            r = chdir(sandbox);
+    }
+    cwd_shared = false;
     if (r != ERR_OK) {
         complain("cannot make the sandbox %s: %d", sandbox, r);
         return false;
@@ -1233,7 +1334,53 @@ static void init_model(void)
         views[i].name = -1;
     mypid = getpid();
     last_syscount = syscount();
+    fd_cap = one_in(4) ? NUM_FILES : MAX_FDS;
     setup_heap();
+}
+
+/*
+ * A doomed child's end: one load, store or jump at an address it does not
+ * own, which must kill it, with its fds, views and mappings still there
+ * for the kernel to clean up. Counted first, for the runner's
+ * expect-killed line.
+ */
+static void die(void)
+{
+    struct {
+        uintptr_t addr;
+        enum how how;
+        const char *what;
+    } t[] = {
+        { 0, LOAD, "load at NULL" },
+        { KMAP_BASE, LOAD, "load from the kernel" },
+        { KMAP_BASE + 0x80200000UL, STORE, "store into the kernel image" },
+        { 0x3000000000UL, STORE, "store to unmapped memory" },
+        { (uintptr_t)&die, STORE, "store into the text" },
+        { 0, JUMP, "jump to NULL" },
+        { KMAP_BASE, JUMP, "jump into the kernel" },
+        { USTACK_UPPERBOUND, LOAD, "load above the stack" },
+        { 0x8000000000UL, LOAD, "non-canonical load" },
+        { heap_top, STORE, "store past the break" },
+        { 0, STORE, "store into a read-only view or mapping" },
+    };
+    int i = below(NELEM(t));
+    if (i == NELEM(t) - 2 && !heap_ok)
+        i = 0;
+    if (i == NELEM(t) - 1) {
+        struct viewm *v = own_view();
+        struct mapm *m = own_map();
+        if (v && !(v->prot & SHM_WRITE))
+            t[i].addr = v->addr;
+        else if (m && !(m->prot & SHM_WRITE))
+            t[i].addr = m->addr;
+        else
+            i = 0;
+    }
+    if (ctl)
+        __atomic_fetch_add(&ctl->doomed, 1, __ATOMIC_RELAXED);
+    access_address(t[i].addr, t[i].how);
+    complain("a %s (%p) did not kill the process", t[i].what, (void *)t[i].addr);
+    exit(0);
 }
 
 /* Ends this process the way it chose: children reaped, its own views
@@ -1241,9 +1388,12 @@ static void init_model(void)
  * be able to), its sandbox removed (a worker's or a spawned child's). */
 static void finish(void)
 {
+    bool doomed = my_status == -1;
     reap_all();
+    /* A doomed child dies with its views, but destroying a region needs
+     * ours of it gone. */
     for (int i = 0; i < MAX_VIEWS; i++)
-        if (views[i].name >= 0)
+        if (views[i].name >= 0 && (!doomed || (persist_made & (1u << views[i].name))))
             unmap_view(&views[i]);
     for (int i = 0; i < NSHM; i++)
         if (persist_made & (1u << i)) {
@@ -1260,6 +1410,8 @@ static void finish(void)
     }
     if (ctl && my_slot >= 0)
         ctl->slot[my_slot].pid = 0;
+    if (doomed)
+        die();
     call_begin(SYS_exit, "exit");
     call_arg(my_status, "status");
     call_make();
@@ -1300,7 +1452,7 @@ static void worker(int w, uint64_t seed)
     run();
 }
 
-/* fuzz -c SEED SLOT DIR RUNSEED: a spawned child, in a sandbox of its own
+/* fuzz -c SEED SLOT DIR RUNSEED WORKER: a spawned child, in a sandbox of its own
  * under DIR; it gets the console on fds 0 and 1 and closes what else it
  * inherited (its parent's pipes, whose contents its parent tracks). */
 static void spawned_child(char **argv)
@@ -1310,6 +1462,7 @@ static void spawned_child(char **argv)
     proc_seed = strtou64(argv[2]);
     my_slot = atoi(argv[3]);
     run_seed = strtou64(argv[5]);
+    worker_id = atoi(argv[6]);
     seed_rng(proc_seed);
     for (int fd = 2; fd < NUM_FILES; fd++)
         close(fd);
@@ -1341,17 +1494,20 @@ static void print_stuck(void)
     }
 }
 
-/* Sleeps second by second: stops the workers when time is up, and names
- * the stuck calls when nothing moves for STALL_SECONDS. Ends when the
- * coordinator has reaped every worker (ctl->over). */
-static void watchdog(int seconds)
+/* Sleeps second by second: stops the workers once `seconds` have passed
+ * since `began` (by the time CSR: sleeps end late on a busy machine), and
+ * names the stuck calls when nothing moves for STALL_SECONDS sleeps. Ends
+ * when the coordinator has reaped every worker (ctl->over). */
+static void watchdog(int seconds, long began)
 {
     long last = -1;
     int still = 0;
-    for (int t = 1; !ctl->over; t++) {
-        sleep(1);
-        if (seconds > 0 && t >= seconds)
+    while (!ctl->over) {
+        sleep(1);                  /* (a second or more: a busy machine wakes it late) */
+        if (seconds > 0 && !ctl->stop && seconds_now() - began >= seconds) {
+            ctl->stopped_at = seconds_now();
             ctl->stop = 1;
+        }
         long now = ctl->progress;
         still = now == last ? still + 1 : 0;
         last = now;
@@ -1361,8 +1517,14 @@ static void watchdog(int seconds)
     exit(0);
 }
 
-static void summary(int seconds, int nworkers)
+static void summary(int seconds, int nworkers, long began)
 {
+    long now = seconds_now();
+    if (ctl->stopped_at)
+        printf("fuzz: %ld s, of which %ld s to stop and clean up\n", now - began,
+               now - ctl->stopped_at);
+    else
+        printf("fuzz: %ld s\n", now - began);
     char line[600];
     int len = 0;
     for (int b = 0; b < NR_BUCKETS; b++)
@@ -1390,6 +1552,7 @@ static void check_regions(void)
 
 static int coordinator(uint64_t seed, int seconds, int nworkers)
 {
+    long began = seconds_now();
     run_seed = seed;
     printf("fuzz: seed %lu, %d workers, %s (rerun: fuzz %lu %d %d)\n", seed, nworkers,
            seconds ? "time-bounded" : "fixed count", seed, seconds, nworkers);
@@ -1398,6 +1561,9 @@ static int coordinator(uint64_t seed, int seconds, int nworkers)
         shm_map(CTL_NAME, &p, SHM_READ | SHM_WRITE) != ERR_OK)
         error("cannot make the control region %s", CTL_NAME);
     ctl = p;
+    remove_tree(SHARED_DIR);
+    if (mkdir(SHARED_DIR) != ERR_OK)
+        error("cannot make %s", SHARED_DIR);
     budget = seconds ? 0 : TEST_CALLS;
     int pids[FUZZ_MAX_WORKERS];
     for (int w = 0; w < nworkers; w++) {
@@ -1409,7 +1575,7 @@ static int coordinator(uint64_t seed, int seconds, int nworkers)
     }
     int dog = fork();
     if (dog == 0)
-        watchdog(seconds);
+        watchdog(seconds, began);
     if (dog < 0)
         error("fork of the watchdog: %d", dog);
     int failed = 0;
@@ -1424,8 +1590,10 @@ static int coordinator(uint64_t seed, int seconds, int nworkers)
     }
     ctl->over = 1;
     expect(wait(dog, NULL), dog);
+    remove_tree(SHARED_DIR);
     check_regions();
-    summary(seconds, nworkers);
+    summary(seconds, nworkers, began);
+    printf("expect-killed=%ld\n", ctl->doomed);   /* for the runner */
     if (failed || ctl->impossible || ctl->kills)
         error("fuzz: seed %lu: %ld impossible result(s), %ld child(ren) killed, %d worker(s) failed",
               seed, ctl->impossible, ctl->kills, failed);
@@ -1435,7 +1603,7 @@ static int coordinator(uint64_t seed, int seconds, int nworkers)
 
 int main(int argc, char **argv)
 {
-    if (argc >= 6 && strcmp(argv[1], "-c") == 0)
+    if (argc >= 7 && strcmp(argv[1], "-c") == 0)
         spawned_child(argv);
     uint64_t seed = argc > 1 ? strtou64(argv[1]) : DEFAULT_SEED;
     int seconds = argc > 2 ? atoi(argv[2]) : 0;

@@ -104,6 +104,15 @@ static inline size_t huge_size(void)
     return PICK(huge);
 }
 
+/* Seconds since boot, from the time CSR (10 MHz on QEMU virt): for the
+ * report only, never for a verdict. */
+static inline long seconds_now(void)
+{
+    uint64_t t;
+    asm volatile("rdtime %0" : "=r"(t));
+    return (long)(t / 10000000);
+}
+
 /* ------------------------------------------------------ control page */
 
 #define FUZZ_MAX_WORKERS 8
@@ -125,7 +134,9 @@ struct ctl {
     volatile int over;             /* every worker reaped: the watchdog ends */
     volatile long progress;        /* calls returned, by everyone */
     volatile long impossible;      /* impossible results reported */
-    volatile long kills;           /* our processes the kernel killed */
+    volatile long kills;           /* our processes the kernel killed unasked */
+    volatile long doomed;          /* children that touched a bad address on purpose */
+    volatile long stopped_at;      /* seconds_now() when stop was set */
     volatile long by_nr[NR_BUCKETS];
     struct slot slot[NSLOTS];
 };

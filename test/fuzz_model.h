@@ -53,6 +53,8 @@
 #define MAX_MAPS 12
 #define MAX_KIDS 6
 #define PIPE_CAP 4096              /* a pipe holds one page (API.md) */
+#define SHARED_DIR "/fzs"          /* every process's second sandbox, shared by all */
+#define SHARED_WRITE 64            /* bytes at most per write() to a file there */
 
 /* -------------------------------------------------------------- state */
 
@@ -61,6 +63,7 @@ enum fdkind { FD_FREE, FD_CONSOLE, FD_FILE, FD_DIR, FD_PIPE_R, FD_PIPE_W };
 struct fdm {
     uint8_t kind;
     bool readable, writable;
+    bool shared;                   /* a file in SHARED_DIR: writes stay small */
     int pipe;                      /* FD_PIPE_*: index in pipes */
 };
 
@@ -96,6 +99,8 @@ static struct mapm maps[MAX_MAPS];
 static struct kidm kids[MAX_KIDS];
 static uint32_t persist_made;      /* shm_names this process created RS_PERSIST */
 static char sandbox[64];           /* absolute path of the sandbox root */
+static bool cwd_shared;            /* the working directory is in SHARED_DIR */
+static int fd_cap = NUM_FILES;     /* open fds past which new ones close one first */
 static int mypid;
 static uintptr_t heap_top;         /* the break, page aligned, HEAP_PAGES above its start */
 static long files_bytes;           /* bytes written to files since the last reset */
@@ -331,12 +336,13 @@ struct ustr {
     uintptr_t p;
     int cls;
     size_t len;                    /* S_OK: strlen; S_NONUL: bytes before the end of the heap */
+    bool shared;                   /* a path in SHARED_DIR */
     char note[24];
 };
 
 static inline struct ustr str_at(const char *s, const char *note)
 {
-    struct ustr u = { .p = (uintptr_t)s, .cls = S_OK, .len = strlen(s) };
+    struct ustr u = { .p = (uintptr_t)s, .cls = S_OK, .len = strlen(s), .shared = false };
     snprintf(u.note, sizeof(u.note), "\"%.18s\"", note ? note : s);
     return u;
 }
@@ -344,7 +350,7 @@ static inline struct ustr str_at(const char *s, const char *note)
 /* A bad string pointer, or bytes without a NUL up to the end of the heap. */
 static inline struct ustr bad_str(void)
 {
-    struct ustr s;
+    struct ustr s = { .shared = false };
     if (heap_top && one_in(3)) {
         size_t n = one_in(2) ? 1 + below(64) : 100 + below(400);
         char *p = (char *)heap_top - n;
@@ -382,13 +388,14 @@ static const char *const components[] = {
 };
 
 /*
- * A path in the sandbox into buf: absolute (from the sandbox root) or
- * relative (from the working directory, always in the sandbox), of 0 to 8
- * components. ".." only goes back up what the path itself went down, so
- * the path never leaves where it starts. Sometimes padded with "./" to 255
- * bytes (the longest path) or past them.
+ * A path in the sandbox into buf: absolute (from the sandbox root or
+ * SHARED_DIR) or relative (from the working directory, always in one of
+ * them), of 0 to 8 components. ".." only goes back up what the path itself
+ * went down, so the path never leaves where it starts. Sometimes padded
+ * with "./" to 255 bytes (the longest path) or past them. Returns whether
+ * the path is in SHARED_DIR.
  */
-static inline void gen_sandbox_path(char *buf, size_t cap)
+static inline bool gen_sandbox_path(char *buf, size_t cap)
 {
     char tail[320];
     int tlen = 0, down = 0;
@@ -408,7 +415,8 @@ static inline void gen_sandbox_path(char *buf, size_t cap)
     }
     if (n > 0 && one_in(8))
         tlen += snprintf(tail + tlen, sizeof(tail) - tlen, "/");
-    int len = one_in(2) ? snprintf(buf, cap, "%s/", sandbox) : 0;
+    bool absolute = one_in(2), shared = absolute ? one_in(3) : cwd_shared;
+    int len = absolute ? snprintf(buf, cap, "%s/", shared ? SHARED_DIR : sandbox) : 0;
     if (one_in(12)) {
         int target = one_in(2) ? 255 : 256 + (int)below(100);
         int pad = target - len - tlen;
@@ -418,6 +426,7 @@ static inline void gen_sandbox_path(char *buf, size_t cap)
             len += snprintf(buf + len, cap - len, "/");
     }
     snprintf(buf + len, cap - len, "%s", tail);
+    return shared;
 }
 
 /* A path for a call that may change the sandbox: mostly a sandbox path,
@@ -426,8 +435,9 @@ static inline struct ustr gen_path(int which)
 {
     if (one_in(10))
         return bad_str();
-    gen_sandbox_path(strbuf[which], sizeof(strbuf[which]));
+    bool shared = gen_sandbox_path(strbuf[which], sizeof(strbuf[which]));
     struct ustr s = str_at(strbuf[which], NULL);
+    s.shared = shared;
     if (s.len >= 255)
         snprintf(s.note, sizeof(s.note), "%ld-byte path", (long)s.len);
     return s;
