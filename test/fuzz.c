@@ -31,12 +31,12 @@
  * returned for STALL_SECONDS.
  */
 // test: timeout=120
-#include "fuzz_model.h"
+#include "fuzz_shadow.h"
 #include <lib/string-ext.h>
 
 #define DEFAULT_SEED 1
 #define DEFAULT_WORKERS 4
-#define TEST_CALLS 1500            /* operations per worker in the fixed-count run */
+#define TEST_CALLS 1200            /* operations per worker in the fixed-count run */
 #define CHILD_CALLS 40             /* a child makes 40 to 80 */
 #define RESET_CALLS 1000           /* a worker empties its sandbox this often */
 #define FILES_BUDGET (2L << 20)    /* or after writing this many bytes to files */
@@ -168,7 +168,7 @@ static bool close_some(void)
     if (open_fds() <= fd_cap)
         return false;
     int fd = 2 + below(NUM_FILES - 2);
-    while (fds[fd].kind == FD_FREE)
+    while (fds[fd].kind == FD_FREE || fds[fd].kind == FD_SHADOW)
         fd = 2 + (fd - 1) % (NUM_FILES - 2);
     close_fd(fd);
     return true;
@@ -269,8 +269,8 @@ static void op_read(void)
         else
             allow(r, 1, u.wroom, E(ERR_FAULT));
     }
-    if (pp && r > 0)
-        pp->bytes -= r;
+    if (pp && r > 0 && pipe_pop(fds[fd].pipe, (const char *)u.p, r, u.stable) >= 0)
+        impossible(r, "read from a pipe: bytes other than those written");
 }
 
 static void op_write(void)
@@ -311,7 +311,7 @@ static void op_write(void)
     else
         allow(r, 1, hi, E(ERR_FAULT));
     if (r > 0 && pp)
-        pp->bytes += r;
+        pipe_push(fds[fd].pipe, (const char *)u.p, r, u.stable);
     if (r > 0 && kind == FD_FILE)
         files_bytes += r;
 }
@@ -473,7 +473,7 @@ static void op_pipe(void)
     int pi = 0;
     while (pipes[pi].readers || pipes[pi].writers)
         pi++;
-    pipes[pi] = (struct pipem){ .readers = 1, .writers = 1, .bytes = 0 };
+    pipes[pi] = (struct pipem){ .readers = 1, .writers = 1, .bytes = 0, .head = 0 };
     fds[lo] = (struct fdm){ .kind = FD_PIPE_R, .readable = true, .pipe = pi };
     fds[lo2] = (struct fdm){ .kind = FD_PIPE_W, .writable = true, .pipe = pi };
 }
@@ -501,6 +501,8 @@ static void op_sbrk(void)
         allow(r, heap_top, heap_top, E(ERR_NOMEM));
     else
         allow(r, heap_top, heap_top, 0);
+    if (r == ERR_NOMEM)            /* a failed sbrk changed nothing */
+        allow(sbrk_call(0, "after ERR_NOMEM"), heap_top, heap_top, 0);
     if (r != (long)heap_top || inc == 0 || below)
         return;
     if (inc > 0)
@@ -586,10 +588,12 @@ static void become_child(uint64_t seed, int slot)
         views[i].inherited = true;
     for (int i = 0; i < MAX_MAPS; i++)
         maps[i].inherited = true;
-    /* Our pipes are the parent's: it must know what they hold. */
+    /* Our pipes and the shadow file are the parent's: it must know what
+     * they hold. */
     for (int fd = 2; fd < NUM_FILES; fd++)
         if (fds[fd].kind == FD_PIPE_R || fds[fd].kind == FD_PIPE_W)
             close_fd(fd);
+    shadow_forget();
 }
 
 static void op_fork(void)
@@ -1237,6 +1241,7 @@ static const struct op {
     { op_exit, 1 }, { op_program, 1 }, { op_shm_create, 5 }, { op_shm_map, 5 }, { op_shm_unmap, 4 },
     { op_shm_destroy, 3 }, { op_shm_lock, 3 }, { op_shm_unlock, 2 }, { op_shm_resize, 3 },
     { op_shm_list, 2 }, { op_futex, 4 }, { op_mmap, 5 }, { op_munmap, 4 }, { op_touch, 4 },
+    { op_shadow, 6 },
 };
 
 static void one_op(void)
@@ -1306,11 +1311,13 @@ static bool make_sandbox(void)
 static void reset_sandbox(void)
 {
     reap_all();
+    shadow_stop();
     for (int fd = 2; fd < NUM_FILES; fd++)
         if (fds[fd].kind != FD_FREE)
             close_fd(fd);
     if (!make_sandbox())
         finish();
+    shadow_start();
 }
 
 /* The break at a page boundary HEAP_PAGES pages above the heap's start. */
@@ -1449,6 +1456,7 @@ static void worker(int w, uint64_t seed)
     snprintf(sandbox, sizeof(sandbox), "/fz%d", w);
     if (!make_sandbox())
         finish();
+    shadow_start();
     run();
 }
 
@@ -1478,6 +1486,7 @@ static void spawned_child(char **argv)
     snprintf(sandbox, sizeof(sandbox), "%s/s%d", argv[4], mypid);
     if (mkdir(sandbox) != ERR_OK || chdir(sandbox) != ERR_OK)
         exit(0);                   /* the parent's sandbox is gone: nothing to do */
+    shadow_start();
     run();
 }
 

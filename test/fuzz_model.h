@@ -58,7 +58,7 @@
 
 /* -------------------------------------------------------------- state */
 
-enum fdkind { FD_FREE, FD_CONSOLE, FD_FILE, FD_DIR, FD_PIPE_R, FD_PIPE_W };
+enum fdkind { FD_FREE, FD_CONSOLE, FD_FILE, FD_DIR, FD_PIPE_R, FD_PIPE_W, FD_SHADOW };
 
 struct fdm {
     uint8_t kind;
@@ -70,7 +70,16 @@ struct fdm {
 struct pipem {
     int readers, writers;          /* our fds on each end */
     int bytes;                     /* buffered */
+    int head;                      /* where the oldest is in its queue */
 };
+
+/* What the first QUEUED pipes hold, byte by byte (an oracle for reads):
+ * bytes written from memory only we can change are known, others not. */
+#define QUEUED 8
+static struct pipeq {
+    char byte[PIPE_CAP];
+    bool known[PIPE_CAP];
+} pipeq[QUEUED];
 
 struct viewm {
     int name;                      /* index in shm_names; -1: free slot */
@@ -112,7 +121,8 @@ static char strbuf[2][640];        /* strings being passed (two for link) */
 
 static inline const char *fd_note(int fd)
 {
-    static const char *const names[] = { "closed", "console", "file", "dir", "pipe-r", "pipe-w" };
+    static const char *const names[] = { "closed", "console", "file", "dir", "pipe-r", "pipe-w",
+                                         "shadow" };
     if (fd < 0 || fd >= NUM_FILES)
         return "out of range";
     return names[fds[fd].kind];
@@ -160,10 +170,38 @@ static inline void fd_copy(int fd, const struct fdm *from)
         pipes[from->pipe].writers++;
 }
 
+/* Queues r bytes just written into pipe pi from src (known if stable). */
+static inline void pipe_push(int pi, const char *src, long r, bool stable)
+{
+    struct pipem *pp = &pipes[pi];
+    for (long i = 0; pi < QUEUED && i < r; i++) {
+        int at = (pp->head + pp->bytes + i) % PIPE_CAP;
+        pipeq[pi].byte[at] = stable ? src[i] : 0;
+        pipeq[pi].known[at] = stable;
+    }
+    pp->bytes += r;
+}
+
+/* Takes r bytes just read from pipe pi; returns the offset of the first
+ * known byte that dst (if stable) does not hold, or -1. */
+static inline long pipe_pop(int pi, const char *dst, long r, bool stable)
+{
+    struct pipem *pp = &pipes[pi];
+    long bad = -1;
+    for (long i = 0; pi < QUEUED && stable && i < r && bad < 0; i++) {
+        int at = (pp->head + i) % PIPE_CAP;
+        if (pipeq[pi].known[at] && pipeq[pi].byte[at] != dst[i])
+            bad = i;
+    }
+    pp->head = (pp->head + r) % PIPE_CAP;
+    pp->bytes -= r;
+    return bad;
+}
+
 /*
  * An fd to pass: mostly one of ours (never 0 or 1 unless console_ok: the
- * reports go there, and closing them would send them into a file), else a
- * closed one or one out of range.
+ * reports go there, and closing them would send them into a file; never
+ * the shadow file's, fuzz_shadow.h), else a closed one or one out of range.
  */
 static inline int pick_fd(bool console_ok)
 {
@@ -173,7 +211,7 @@ static inline int pick_fd(bool console_ok)
     if (r < 7) {
         int open[NUM_FILES], n = 0;
         for (int fd = console_ok ? 0 : 2; fd < NUM_FILES; fd++)
-            if (fds[fd].kind != FD_FREE)
+            if (fds[fd].kind != FD_FREE && fds[fd].kind != FD_SHADOW)
                 open[n++] = fd;
         if (n > 0)
             return open[below(n)];
@@ -195,6 +233,7 @@ struct uptr {
     uintptr_t p;
     size_t wroom, rroom;
     bool any_len;
+    bool stable;                   /* our own memory, which no one else writes */
     char note[24];
 };
 
@@ -208,7 +247,8 @@ static inline bool refused(uintptr_t p, size_t n)
 static inline struct uptr uptr_make(uintptr_t p, size_t wroom, size_t rroom, bool any_len,
                                     const char *note)
 {
-    struct uptr u = { .p = p, .wroom = wroom, .rroom = rroom, .any_len = any_len };
+    struct uptr u = { .p = p, .wroom = wroom, .rroom = rroom, .any_len = any_len,
+                      .stable = false };
     snprintf(u.note, sizeof(u.note), "%s", note);
     return u;
 }
@@ -281,11 +321,16 @@ static inline struct uptr any_ptr(bool write)
         size_t off = one_in(3) ? below(64) : (one_in(2) ? below(SCRATCH_SIZE) : 0);
         char note[24];
         snprintf(note, sizeof(note), "scratch+%ld", (long)off);
-        return uptr_make((uintptr_t)scratch + off, SCRATCH_SIZE - off, SCRATCH_SIZE - off,
-                         false, note);
+        struct uptr u = uptr_make((uintptr_t)scratch + off, SCRATCH_SIZE - off,
+                                  SCRATCH_SIZE - off, false, note);
+        u.stable = true;
+        return u;
     }
-    if (r < 11)
-        return heap_straddle(1 + (one_in(4) ? below(PAGE) : below(40)));
+    if (r < 11) {
+        struct uptr u = heap_straddle(1 + (one_in(4) ? below(PAGE) : below(40)));
+        u.stable = u.wroom > 0;
+        return u;
+    }
     if (r == 11) {
         struct viewm *v = own_view();
         if (v) {
@@ -305,7 +350,9 @@ static inline struct uptr any_ptr(bool write)
     if (r == 13) {
         /* The text, up to the break, is readable; never writable. */
         uintptr_t p = (uintptr_t)&any_ptr + below(256);
-        return uptr_make(p, 0, heap_top ? heap_top - p : 256, heap_top != 0, "text");
+        struct uptr u = uptr_make(p, 0, heap_top ? heap_top - p : 256, heap_top != 0, "text");
+        u.stable = true;
+        return u;
     }
     return bad_ptr();
 }
