@@ -7,7 +7,8 @@
 #   make test       run every test (test/run.py); T=name runs one
 #   make bench      run the benchmarks
 #   make fuzz       run the system-call fuzzer for SECONDS (default 60), with
-#                   a new seed each run or SEED= (test/fuzz.c, docs/testing.md)
+#                   a new seed each run or SEED=, and WORKERS= (default 4)
+#                   processes (test/fuzz.c, docs/testing.md)
 #   make clean
 #
 # CPUS= (default 4) and MEM= (default 256M) size the QEMU machine.
@@ -194,7 +195,8 @@ bench: all
 	$(PYTHON) test/run.py --bench
 
 fuzz: all
-	$(PYTHON) test/run.py --fuzz $(or $(SECONDS),60) $(if $(SEED),--seed $(SEED))
+	$(PYTHON) test/run.py --fuzz $(or $(SECONDS),60) $(if $(SEED),--seed $(SEED)) \
+	    $(if $(WORKERS),--workers $(WORKERS))
 
 clean:
 	rm -rf $(B) compile_commands.json

@@ -63,12 +63,13 @@ static long name_verdict(const struct ustr *s)
 }
 
 /* A pointer for a fixed-size result of need bytes: it has the room or any
- * length is safe at it (the write then faults where we expect). */
-static struct uptr out_fixed(size_t need)
+ * length is safe at it (the write then faults where we expect). With
+ * stable, one whose result we can read back: our own memory, or none. */
+static struct uptr out_fixed(size_t need, bool stable)
 {
     for (;;) {
         struct uptr u = any_ptr(true);
-        if (u.any_len || u.wroom >= need)
+        if ((u.any_len || u.wroom >= need) && (!stable || u.stable || u.wroom == 0))
             return u;
     }
 }
@@ -375,7 +376,7 @@ static void op_link(void)
 static void op_readdir(void)
 {
     int fd = pick_fd(true), kind = fd_kind(fd);
-    struct uptr u = out_fixed(sizeof(struct dirent));
+    struct uptr u = out_fixed(sizeof(struct dirent), false);
     call_begin(SYS_readdir, "readdir");
     call_arg(fd, fd_note(fd));
     call_arg(u.p, u.note);
@@ -389,18 +390,19 @@ static void op_readdir(void)
         allow(r, 1, 0, E(ERR_FTYPE));
     else
         allow(r, room ? 0 : 1, 0, E(ERR_END) | (room ? 0 : E(ERR_FAULT)));
-    if (r == 0 && room) {
+    if (r == 0 && room && u.stable) {  /* (a view's bytes may change under us) */
         const struct dirent *d = (const struct dirent *)u.p;
         size_t len = strnlen_(d->name, FNAME_LEN);
-        if (len == 0 || len == FNAME_LEN || strcmp(d->name, ".") == 0 || strcmp(d->name, "..") == 0)
-            impossible(r, "readdir gave an empty, unterminated, \".\" or \"..\" name");
+        if (len == 0 || len == FNAME_LEN || strcmp(d->name, ".") == 0 ||
+            strcmp(d->name, "..") == 0 || d->inode_num <= 0)
+            impossible(r, "readdir gave an empty, unterminated, \".\" or \"..\" name, or inode 0");
     }
 }
 
 static void op_fstat(void)
 {
     int fd = pick_fd(true), kind = fd_kind(fd);
-    struct uptr u = out_fixed(sizeof(struct stat));
+    struct uptr u = out_fixed(sizeof(struct stat), false);
     call_begin(SYS_fstat, "fstat");
     call_arg(fd, fd_note(fd));
     call_arg(u.p, u.note);
@@ -414,10 +416,10 @@ static void op_fstat(void)
         allow(r, 1, 0, E(ERR_INVAL));
     else
         allow(r, 0, 0, 0);
-    if (r == 0 && room) {
+    if (r == 0 && room && u.stable) {
         const struct stat *st = (const struct stat *)u.p;
-        if (st->ftype != (kind == FD_DIR ? FTYPE_DIR : FTYPE_FILE))
-            impossible(st->ftype, "fstat's ftype is not the kind the fd was opened as");
+        if (st->ftype != (kind == FD_DIR ? FTYPE_DIR : FTYPE_FILE) || st->inode_num <= 0)
+            impossible(st->ftype, "fstat's ftype is not the kind the fd was opened as, or inode 0");
     }
 }
 
@@ -444,7 +446,7 @@ static void op_pipe(void)
 {
     if (close_some())
         return;
-    struct uptr u = out_fixed(2 * sizeof(int));
+    struct uptr u = out_fixed(2 * sizeof(int), true);
     call_begin(SYS_pipe, "pipe");
     call_arg(u.p, u.note);
     long r = call_make();
@@ -523,18 +525,20 @@ static void op_sbrk(void)
 
 static void op_info(void)
 {
-    struct uptr u = out_fixed(sizeof(struct sys_info));
+    struct uptr u = out_fixed(sizeof(struct sys_info), false);
     call_begin(SYS_info, "info");
     call_arg(u.p, u.note);
     long r = call_make();
     bool room = u.wroom >= sizeof(struct sys_info);
     allow(r, room ? 0 : 1, 0, room ? 0 : E(ERR_FAULT));
-    if (r == 0 && room) {
+    if (r == 0 && room && u.stable) {
         const struct sys_info *si = (const struct sys_info *)u.p;
         if (total_pages == 0)
             total_pages = si->total_pages;
-        if (si->total_pages != total_pages || si->free_pages > si->total_pages)
-            impossible(si->free_pages, "info: total_pages changed or free_pages > total_pages");
+        if (si->total_pages != total_pages || si->free_pages > si->total_pages ||
+            si->shm_regions > 64 || si->shm_pages > 16384)
+            impossible(si->free_pages, "info: total_pages changed, more free pages than pages, "
+                                       "or shm counts past the limits (64 regions, 16384 pages)");
     }
 }
 
@@ -783,7 +787,7 @@ static void op_wait(void)
             k = (k + 1) % MAX_KIDS;
         pid = kids[k].pid;
     }
-    struct uptr u = one_in(3) ? uptr_make(0, 0, 0, true, "NULL") : out_fixed(sizeof(int));
+    struct uptr u = one_in(3) ? uptr_make(0, 0, 0, true, "NULL") : out_fixed(sizeof(int), true);
     wait_call(pid, &u);
 }
 
@@ -927,7 +931,7 @@ static void op_shm_map(void)
 {
     int idx;
     struct ustr s = gen_name(&idx);
-    struct uptr u = out_fixed(sizeof(void *));
+    struct uptr u = out_fixed(sizeof(void *), true);
     int prot = shm_prot();
     call_begin(SYS_shm_map, "shm_map");
     call_arg(s.p, s.note);
@@ -1088,10 +1092,13 @@ static void op_shm_list(void)
     else
         allow(r, 0, hi < fits ? hi : fits,
               E(ERR_NOMEM) | (fits < hi || refused(u.p, 0) ? E(ERR_FAULT) : 0));
-    for (long i = 0; r > 0 && i < r && (size_t)i < fits; i++) {
+    for (long i = 0; u.stable && r > 0 && i < r && (size_t)i < fits; i++) {
         const struct shm_info *in = (const struct shm_info *)u.p + i;
-        if (strnlen_(in->name, MAX_NAME_LEN) == MAX_NAME_LEN || in->name[0] == '\0')
-            impossible(r, "shm_list gave an empty or unterminated name");
+        if (strnlen_(in->name, MAX_NAME_LEN) == MAX_NAME_LEN || in->name[0] == '\0' ||
+            in->size == 0 || in->size > (64UL << 20) || in->size % PAGE ||
+            in->resident > in->size / PAGE || (in->flags & ~(RS_PERSIST | RS_NOINHERIT | RS_RDONLY | RS_FAMILY)) ||
+            in->views < 0 || in->holders < 0)
+            impossible(r, "shm_list gave an entry out of its bounds (name, size, resident, flags)");
     }
 }
 
@@ -1121,6 +1128,8 @@ static void op_futex(void)
         allow(r, 1, 0, E(ERR_FAULT));
     else if (op == FUTEX_WAKE)
         allow(r, 0, 0x7fffffff, 0);
+    else if (u.stable && val != *(volatile int *)u.p)
+        allow(r, 1, 0, E(ERR_AGAIN));   /* our own word: no one else changes it */
     else
         allow(r, 0, 0, E(ERR_AGAIN) | E(ERR_TIMEDOUT));   /* 0: woken, or spuriously */
 }
@@ -1165,7 +1174,7 @@ static void op_mmap(void)
     size_t len = PICK(lens);
     int prot = shm_prot();
     int flags = one_in(5) ? PICK(flagset) : (one_in(2) ? MAP_SHARED : MAP_PRIVATE);
-    struct uptr u = out_fixed(sizeof(void *));
+    struct uptr u = out_fixed(sizeof(void *), true);
     call_begin(SYS_mmap, "mmap");
     call_arg(fd, fd_note(fd));
     call_arg(off, "offset");

@@ -26,9 +26,10 @@ Options
                        --fuzz's calls (default: a new one each run, printed
                        so a failure can be rerun)
     --cuts N           power cuts in the powercut scenario (default 5)
-    --fuzz SECONDS     run only the fuzzer, time-bounded: `fuzz SEED SECONDS`
-                       at the prompt. It fails as a test does (an ERROR line:
-                       an impossible result; a PANIC; no prompt within
+    --fuzz SECONDS     run only the fuzzer, time-bounded: `fuzz SEED SECONDS
+                       WORKERS` at the prompt (--workers, default 4). It
+                       fails as a test does (an ERROR line: an impossible
+                       result; a PANIC; no prompt within
                        SECONDS + FUZZ_GRACE; a `killed:` line it did not
                        announce (expect-killed=N, below); a leaked frame;
                        then disk_check), and prints the seed to rerun it with
@@ -896,6 +897,8 @@ def main():
                     help="power cuts in the powercut scenario")
     ap.add_argument("--fuzz", type=int, default=None, metavar="SECONDS",
                     help="run only test/fuzz.c, for SECONDS, with --seed or a new seed")
+    ap.add_argument("--workers", type=int, default=4,
+                    help="--fuzz: worker processes (1 to 8, default 4)")
     args = ap.parse_args()
     if args.fuzz is not None and (args.fuzz < 1 or args.names or args.bench):
         print("run.py: --fuzz SECONDS takes SECONDS >= 1 and no test names or --bench")
@@ -948,10 +951,15 @@ def main():
               % (runner.boots, time.monotonic() - t0,
                  os.path.relpath(runner.logdir, os.getcwd())))
     if args.fuzz is not None and runner.failed:
-        print("fuzz: to rerun: make fuzz SECONDS=%d SEED=%d  (or `fuzz %d %d` at the prompt)"
-              % (args.fuzz, args.seed, args.seed, args.fuzz))
+        print("fuzz: to rerun: %s  (or `fuzz %d %d %d` at the prompt)"
+              % (fuzz_rerun(args), args.seed, args.fuzz, args.workers))
     print("%d passed, %d failed" % (runner.passed, runner.failed), flush=True)
     return 1 if runner.failed else 0
+
+
+def fuzz_rerun(args):
+    return "make fuzz SECONDS=%d SEED=%d WORKERS=%d CPUS=%d" % (
+        args.fuzz, args.seed, args.workers, args.cpus)
 
 
 def fuzz_test(args):
@@ -960,10 +968,10 @@ def fuzz_test(args):
     seed (args.seed) first."""
     if args.seed is None:
         args.seed = random.randrange(1, 1 << 63)
-    print("fuzz: seed %d, %d s (rerun: make fuzz SECONDS=%d SEED=%d)"
-          % (args.seed, args.fuzz, args.fuzz, args.seed), flush=True)
+    print("fuzz: seed %d, %d s, %d workers, %d harts (rerun: %s)"
+          % (args.seed, args.fuzz, args.workers, args.cpus, fuzz_rerun(args)), flush=True)
     t = Test("fuzz", os.path.join(TEST_DIR, "fuzz.c"))
-    t.command = "fuzz %d %d" % (args.seed, args.fuzz)
+    t.command = "fuzz %d %d %d" % (args.seed, args.fuzz, args.workers)
     t.timeout = args.fuzz + FUZZ_GRACE
     t.own_boot = True
     return t

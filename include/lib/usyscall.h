@@ -119,11 +119,13 @@ int open(const char *path, int flags, int mode);
 int close(int fd);
 
 /* Bytes read: 0 at end of file, from a pipe with no writers left, or on an
- * fd not open for reading (osv); ERR_FAULT, ERR_INVAL. */
+ * fd not open for reading (osv); ERR_FAULT, ERR_INVAL, ERR_FTYPE (a
+ * directory), ERR_NOMEM. */
 ssize_t read(int fd, void *buf, size_t n);
 
 /* Bytes written (0 on an fd not open for writing, as osv); ERR_FAULT,
- * ERR_INVAL, ERR_END (a pipe with no readers left). */
+ * ERR_INVAL, ERR_END (a pipe with no readers left), ERR_NORES (disk full,
+ * or the file at its largest size), ERR_NOMEM. */
 ssize_t write(int fd, const void *buf, size_t n);
 
 int link(const char *old, const char *new);
