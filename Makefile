@@ -16,6 +16,9 @@
 #                   run's kept as $(B)/bench.prev.json)
 #   make bench-compare   the last two runs' figures side by side
 #   make reset-disk a fresh build/fs.img (it keeps what the machine wrote)
+#   make fuzz       run the system-call fuzzer for SECONDS (default 60), with
+#                   a new seed each run or SEED=, and WORKERS= (default 4)
+#                   processes (test/fuzz.c, docs/testing.md)
 #   make clean
 #
 # CPUS= (default 4) and MEM= (default 256M) size the QEMU machine.
@@ -318,15 +321,24 @@ symbolize:
 bench: all check-machine | $(B)/.qemu-deps
 	$(PYTHON) test/run.py --build $(B) --cpus $(CPUS) --bench
 
+# The system-call fuzzer for SECONDS, a new seed each run (printed) or SEED=.
+fuzz: all check-machine | $(B)/.qemu-deps
+	$(PYTHON) test/run.py --build $(B) --cpus $(CPUS) --fuzz $(or $(SECONDS),60) \
+	    $(if $(SEED),--seed $(SEED)) $(if $(WORKERS),--workers $(WORKERS))
+
 # Needs no machine: it reads the JSON the last two `make bench` runs wrote.
 bench-compare:
 	@$(PYTHON) test/benchmarks.py $(B)/bench.prev.json $(B)/bench.json
+
+fuzz: all
+	$(PYTHON) test/run.py --fuzz $(or $(SECONDS),60) $(if $(SEED),--seed $(SEED)) \
+	    $(if $(WORKERS),--workers $(WORKERS))
 
 clean:
 	rm -rf build build-debug $(B) $(DEBUG_B) compile_commands.json
 
 FORCE:
-.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb qemu-cmdline debug-kernel test grade bench bench-compare symbolize clean
+.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb qemu-cmdline debug-kernel test grade bench bench-compare fuzz symbolize clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 

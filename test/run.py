@@ -18,6 +18,7 @@ Gradescope), test/scenarios.py (the scenarios) and test/benchmarks.py
 import argparse
 import atexit
 import os
+import random
 import shutil
 import signal
 import sys
@@ -31,6 +32,7 @@ from scenarios import scenarios
 from suite import discover, unknown_name
 
 CUTS = 5                     # power cuts of the powercut scenario
+FUZZ_GRACE = 120.0           # --fuzz: time for the workers to stop and clean up
 OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
 QEMU = "qemu-system-riscv64"
 
@@ -60,7 +62,32 @@ def parse_args(argv=None):
     ap.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")
     ap.add_argument("--gradescope", metavar="FILE",
                     help="also write the results as Gradescope's results.json")
+    ap.add_argument("--fuzz", type=int, default=None, metavar="SECONDS",
+                    help="run only test/fuzz.c, for SECONDS, with --seed or a new seed")
+    ap.add_argument("--workers", type=int, default=4,
+                    help="--fuzz: worker processes (1 to 8, default 4)")
     return ap.parse_args(argv)
+
+
+# make fuzz's command line that reruns this fuzz run.
+def fuzz_rerun(args):
+    return "make fuzz SECONDS=%d SEED=%d WORKERS=%d CPUS=%d" % (
+        args.fuzz, args.seed, args.workers, args.cpus)
+
+
+# test/fuzz.c as --fuzz runs it: `fuzz SEED SECONDS WORKERS` in a boot of
+# its own, with time to stop and clean up after SECONDS. Picks and prints
+# the seed (args.seed) first.
+def fuzz_test(args):
+    if args.seed is None:
+        args.seed = random.randrange(1, 1 << 63)
+    print("fuzz: seed %d, %d s, %d workers, %d harts (rerun: %s)"
+          % (args.seed, args.fuzz, args.workers, args.cpus, fuzz_rerun(args)), flush=True)
+    t = [t for t in discover(bench=False) if t.name == "fuzz"][0]
+    t.command = "fuzz %d %d %d" % (args.seed, args.fuzz, args.workers)
+    t.timeout = args.fuzz + FUZZ_GRACE
+    t.own_boot = True
+    return t
 
 
 # The tests the names on the command line ask for (all by default), or a
@@ -104,7 +131,9 @@ def main():
         print(("Bail out! " if args.tap else "run.py: ") + message, flush=True)
         return 2
 
-    tests, why = select(args)
+    if args.fuzz is not None and (args.fuzz < 1 or args.names or args.bench):
+        return refuse("--fuzz SECONDS takes SECONDS >= 1 and no test names or --bench")
+    tests, why = select(args) if args.fuzz is None else ([fuzz_test(args)], None)
     if why:
         return refuse(why)
     if args.list:
@@ -135,7 +164,11 @@ def main():
         every = args.bench and not args.names
         for line in dashboard(report.results, build, args.cpus, write=every):
             report.say(("# " if args.tap else "") + line)
-    return report.end(runner.boots, time.monotonic() - t0)
+    status = report.end(runner.boots, time.monotonic() - t0)
+    if args.fuzz is not None and status != 0:
+        print("fuzz: to rerun: %s  (or `fuzz %d %d %d` at the prompt)"
+              % (fuzz_rerun(args), args.seed, args.fuzz, args.workers))
+    return status
 
 
 # SIGTERM, SIGINT, SIGHUP: no QEMU may outlive the runner.

@@ -154,7 +154,7 @@ class Runner:
     def run_one(self, m, test, base):
         timeout = test.timeout or self.args.timeout
         start = len(m.text)
-        out, why, dt = m.run(test.name, timeout)
+        out, why, dt = m.run(test.command, timeout)
         if why:
             self.record(test, why, dt, m.text[start:], self.test_log(m, test, start))
             return None, False

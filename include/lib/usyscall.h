@@ -130,8 +130,8 @@ int close(int fd);
 ssize_t read(int fd, void *buf, size_t n);
 
 /* Bytes written (0 on an fd not open for writing, as osv); ERR_FAULT,
- * ERR_INVAL, ERR_END (a pipe with no readers left), ERR_NORES (disk full),
- * ERR_NOMEM. */
+ * ERR_INVAL, ERR_END (a pipe with no readers left), ERR_NORES (disk full,
+ * or the file at its largest size), ERR_NOMEM. */
 ssize_t write(int fd, const void *buf, size_t n);
 
 int link(const char *old, const char *new);
