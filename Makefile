@@ -6,15 +6,17 @@
 #   make qemu-test  the same with the console on the FIFOs
 #                   build/osv-test.in and build/osv-test.out (osv's graders)
 #   make qemu-test-low-mem   the same on a machine starved of memory
-#   make qemu-gdb   boot, but wait for gdb on port $(GDBPORT)
+#   make qemu-gdb   boot, but wait for gdb on 127.0.0.1:$(GDBPORT)
 #   make gdb        gdb-multiarch with .gdbinit, attached to qemu-gdb
+#                   (docs/gdb.md)
 #   make test       run every test (test/run.py); T=name runs one
 #   make symbolize  file:line for a panic's backtrace (stdin or LOG=)
 #   make bench      run the benchmarks
 #   make reset-disk a fresh build/fs.img (it keeps what the machine wrote)
 #   make clean
 #
-# CPUS= (default 4) and MEM= (default 256M) size the QEMU machine.
+# CPUS= (default 4) and MEM= (default 256M) size the QEMU machine;
+# GDBPORT= (default 1234) is the port of qemu-gdb and gdb.
 # DEBUG=1 builds into build-debug/ a kernel with its costly checks on
 # (-DDEBUG: the journal's per-operation block limit, ...); `make qemu
 # DEBUG=1` boots it and `make test DEBUG=1` runs every test on it. `make
@@ -271,11 +273,18 @@ qemu-test-low-mem: all check-machine | $(B)/.qemu-deps
 	@$(MKFIFOS)
 	@$(QEMU_TEST)
 
+# gdb: QEMU's gdb server listens on 127.0.0.1:$(GDBPORT) only (not on
+# other machines' reach); `make gdb` (same GDBPORT) attaches to it, and
+# first checks that something listens there, so that without a waiting
+# QEMU it says what to run rather than failing to connect. The check only
+# connects and closes, which leaves a waiting QEMU as it was. docs/gdb.md.
 qemu-gdb: all check-machine | $(B)/.qemu-deps
-	@echo "*** waiting for gdb on port $(GDBPORT): run 'make gdb' in another terminal"
-	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+	@echo "*** QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make gdb$(if $(filter-out 1234,$(GDBPORT)), GDBPORT=$(GDBPORT))' in another terminal"
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp:127.0.0.1:$(GDBPORT)
 
 gdb: $(B)/kernel.elf | $(B)/.gdb-deps
+	@$(PYTHON) -c 'import socket; socket.create_connection(("127.0.0.1", $(GDBPORT)), 2).close()' \
+	  2>/dev/null || { echo "osv-rv: no QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make qemu-gdb$(if $(filter-out 1234,$(GDBPORT)), GDBPORT=$(GDBPORT))' in another terminal first" >&2; exit 1; }
 	gdb-multiarch -q -nx -iex 'set $$osv_port = $(GDBPORT)' \
 	  -iex 'set $$osv_kernel = "$(B)/kernel.elf"' -x .gdbinit
 
