@@ -13,6 +13,8 @@
 #   make symbolize  file:line for a panic's backtrace (stdin or LOG=)
 #   make bench      run the benchmarks
 #   make reset-disk a fresh build/fs.img (it keeps what the machine wrote)
+#   make compile_commands.json   for clangd and other editors (.clangd)
+#   make check-clangd            clangd --check on every file
 #   make clean
 #
 # CPUS= (default 4) and MEM= (default 256M) size the QEMU machine;
@@ -303,11 +305,28 @@ symbolize:
 bench: all check-machine | $(B)/.qemu-deps
 	$(PYTHON) test/run.py --build $(B) --bench
 
+# ------------------------------------------------------------- editors
+# compile_commands.json (for clangd; .clangd adapts gcc's flags to clang):
+# the compiler commands of a full build, from `make -n -B`, so it is the
+# same on a built tree and always carries the Makefile's flags.
+compile_commands.json: FORCE
+	@$(MAKE) -s -n -B --no-print-directory all > $@.cmds && \
+	  $(PYTHON) tools/compile_commands.py < $@.cmds > $@.tmp && mv $@.tmp $@; \
+	  rc=$$?; rm -f $@.cmds $@.tmp; [ $$rc = 0 ] && echo "osv-rv: wrote $@"; exit $$rc
+
+# clangd --check on every source file and header: none may have an error.
+check-clangd: compile_commands.json | $(B)/.clangd-deps
+	@$(PYTHON) tools/check_clangd.py compile_commands.json
+$(B)/.clangd-deps:
+	@mkdir -p $(B)
+	@$(call need,clangd,command -v clangd,clangd)
+	@touch $@
+
 clean:
 	rm -rf build build-debug compile_commands.json
 
 FORCE:
-.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb debug-kernel test bench symbolize clean
+.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb debug-kernel test bench symbolize check-clangd clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 
