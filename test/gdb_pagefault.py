@@ -131,8 +131,9 @@ def check_make_gdb(build):
     """`make gdb` on a port where nothing listens names make qemu-gdb."""
     port = free_port()
     debug = ["DEBUG=1"] if os.path.basename(os.path.normpath(build)) == "build-debug" else []
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     r = subprocess.run(["make", "-s", "--no-print-directory", "gdb", "GDBPORT=%d" % port] + debug,
-                       cwd=TOP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       cwd=TOP, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        stdin=subprocess.DEVNULL, timeout=60)
     out = r.stdout.decode(errors="replace")
     want = "no QEMU waits for gdb on 127.0.0.1:%d: run 'make qemu-gdb GDBPORT=%d'" % (port, port)

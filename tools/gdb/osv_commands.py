@@ -8,6 +8,7 @@ The osv-rv gdb commands (.gdbinit loads this file; docs/gdb.md is the guide):
     pfstop [NAME]        stop at user page faults (of processes named NAME)
     pfbt                 at a page-fault stop: the user backtrace, from the
                          faulting pc
+    ustr ADDR            the string at user address ADDR, from anywhere
     usym [NAME]          load program NAME's symbols in place of the last
     ubreak NAME LOCATION a breakpoint in NAME's code, stopping only in
                          processes named NAME
@@ -176,6 +177,9 @@ class ProcessBreakpoint(gdb.Breakpoint):
         self.mode = mode
 
     def stop(self):
+        # gdb calls this at each hit; False resumes at once. Stepping off
+        # the breakpoint then is one instruction of QEMU's (set osabi none
+        # in .gdbinit), so the other harts' locks cannot hang it.
         h = m.Hart()
         if self.mode is not None and h.mode != self.mode:
             return False

@@ -6,11 +6,11 @@ stopped in user code, no kernel address can be read (kernel pages lack the
 U bit), and stopped in the kernel, no user page can be read either
 (sstatus.SUM is clear outside the copy helpers). So everything here reads
 physical memory, through QEMU's Qqemu.PhyMemMode packet, and translates
-every address by a walk of the Sv39 page table done here: the hart's own
-table (satp) has the kernel half too (the direct map at KMAP_BASE, and the
-kernel stacks), so that walk serves kernel and user addresses alike. Values are built from the bytes
-read (gdb.Value(bytes, type)), so gdb never fetches them later, lazily,
-through the hart's translation.
+every address by a walk of the Sv39 page table done here: every table has
+the kernel half (the direct map at KMAP_BASE, and the kernel stacks), so
+the same walk serves kernel and user addresses alike. Values are built
+from the bytes read (gdb.Value(bytes, type)), so gdb never fetches them
+later, lazily, through the hart's translation.
 
 The kernel's state per hart: cpus[i] is the hart whose hartid is
 $mhartid, and cpus[i].thread the thread it runs (kernel/proc/sched.c
@@ -69,6 +69,7 @@ def read_phys(pa, size):
 
 
 def u64(data, offset=0):
+    """The little-endian 64-bit word at offset of data."""
     return struct.unpack_from("<Q", data, offset)[0]
 
 
@@ -199,10 +200,12 @@ class Hart:
                 self.proc = read_value(int(self.proc_ptr), self.proc_ptr.type.target())
 
     def proc_name(self):
+        """The name of the process the hart runs, or None."""
         return field_string(self.proc, "name") if self.proc is not None else None
 
 
 def describe_proc(proc):
+    """`process PID (NAME)`, as the commands print a process."""
     return "process %d (%s)" % (int(proc["pid"]), field_string(proc, "name"))
 
 
@@ -219,6 +222,8 @@ def regions(proc):
 
 
 def describe_region(region):
+    """`[start, end) kind, perm rwx, private|shared`, as pfinfo prints a
+    memregion (perm bits are MEMPERM_R, _W, _X of kernel/vm.h)."""
     perm = int(region["perm"])
     kind = read_cstring(int(region["kind"])) if int(region["kind"]) else "?"
     return "[0x%x, 0x%x) %s, perm %s%s%s, %s" % (
