@@ -6,8 +6,9 @@
 #   make qemu-test  the same with the console on the FIFOs
 #                   build/osv-test.in and build/osv-test.out (osv's graders)
 #   make qemu-test-low-mem   the same on a machine starved of memory
-#   make qemu-gdb   boot, but wait for gdb on port $(GDBPORT)
+#   make qemu-gdb   boot, but wait for gdb on 127.0.0.1:$(GDBPORT)
 #   make gdb        gdb-multiarch with .gdbinit, attached to qemu-gdb
+#                   (docs/gdb.md)
 #   make test       run every test (test/run.py); T=name runs one
 #   make grade      the same, writing Gradescope's $(B)/results.json
 #   make symbolize  file:line for a panic's backtrace (stdin or LOG=)
@@ -19,9 +20,12 @@
 #   make fuzz       run the system-call fuzzer for SECONDS (default 60), with
 #                   a new seed each run or SEED=, and WORKERS= (default 4)
 #                   processes (test/fuzz.c, docs/testing.md)
+#   make compile_commands.json   for clangd and other editors (.clangd)
+#   make check-clangd            clangd --check on every file
 #   make clean
 #
-# CPUS= (default 4) and MEM= (default 256M) size the QEMU machine.
+# CPUS= (default 4) and MEM= (default 256M) size the QEMU machine;
+# GDBPORT= (default 1234) is the port of qemu-gdb and gdb.
 # DEBUG=1 builds into build-debug/ a kernel with its costly checks on
 # (-DDEBUG: the journal's per-operation block limit, ...); `make qemu
 # DEBUG=1` boots it and `make test DEBUG=1` runs every test on it. `make
@@ -285,11 +289,18 @@ qemu-test-low-mem: all check-machine | $(B)/.qemu-deps
 	@$(MKFIFOS)
 	@$(QEMU_TEST)
 
+# gdb: QEMU's gdb server listens on 127.0.0.1:$(GDBPORT) only (not on
+# other machines' reach); `make gdb` (same GDBPORT) attaches to it, and
+# first checks that something listens there, so that without a waiting
+# QEMU it says what to run rather than failing to connect. The check only
+# connects and closes, which leaves a waiting QEMU as it was. docs/gdb.md.
 qemu-gdb: all check-machine | $(B)/.qemu-deps
-	@echo "*** waiting for gdb on port $(GDBPORT): run 'make gdb' in another terminal"
-	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+	@echo "*** QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make gdb$(if $(filter-out 1234,$(GDBPORT)), GDBPORT=$(GDBPORT))' in another terminal"
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp:127.0.0.1:$(GDBPORT)
 
 gdb: $(B)/kernel.elf | $(B)/.gdb-deps
+	@$(PYTHON) -c 'import socket; socket.create_connection(("127.0.0.1", $(GDBPORT)), 2).close()' \
+	  2>/dev/null || { echo "osv-rv: no QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make qemu-gdb$(if $(filter-out 1234,$(GDBPORT)), GDBPORT=$(GDBPORT))' in another terminal first" >&2; exit 1; }
 	gdb-multiarch -q -nx -iex 'set $$osv_port = $(GDBPORT)' \
 	  -iex 'set $$osv_kernel = "$(B)/kernel.elf"' -x .gdbinit
 
@@ -334,11 +345,28 @@ fuzz: all
 	$(PYTHON) test/run.py --fuzz $(or $(SECONDS),60) $(if $(SEED),--seed $(SEED)) \
 	    $(if $(WORKERS),--workers $(WORKERS))
 
+# ------------------------------------------------------------- editors
+# compile_commands.json (for clangd; .clangd adapts gcc's flags to clang):
+# the compiler commands of a full build, from `make -n -B`, so it is the
+# same on a built tree and always carries the Makefile's flags.
+compile_commands.json: FORCE
+	@$(MAKE) -s -n -B --no-print-directory all > $@.cmds && \
+	  $(PYTHON) test/compile_commands.py < $@.cmds > $@.tmp && mv $@.tmp $@; \
+	  rc=$$?; rm -f $@.cmds $@.tmp; [ $$rc = 0 ] && echo "osv-rv: wrote $@"; exit $$rc
+
+# clangd --check on every source file and header: none may have an error.
+check-clangd: compile_commands.json | $(B)/.clangd-deps
+	@$(PYTHON) test/check_clangd.py compile_commands.json
+$(B)/.clangd-deps:
+	@mkdir -p $(B)
+	@$(call need,clangd,command -v clangd,clangd)
+	@touch $@
+
 clean:
 	rm -rf build build-debug $(B) $(DEBUG_B) compile_commands.json
 
 FORCE:
-.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb qemu-cmdline debug-kernel test grade bench bench-compare fuzz symbolize clean
+.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb qemu-cmdline debug-kernel test grade bench bench-compare fuzz symbolize check-clangd clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 
