@@ -47,6 +47,10 @@ struct condvar {
 void condvar_init(struct condvar *cv);
 /* Caller holds lock. Releases it, sleeps, re-acquires it. */
 void condvar_wait(struct condvar *cv, struct spinlock *lock);
+/* The same, as a killable sleep (sched.h): ERR_KILLED, with lock held
+ * again, if the caller's process is killed before or while it waits;
+ * else ERR_OK. */
+int condvar_wait_killable(struct condvar *cv, struct spinlock *lock);
 /* Wakes one waiter / every waiter; the caller should hold the lock that
  * guards the condition, so no wakeup is lost. */
 void condvar_signal(struct condvar *cv);

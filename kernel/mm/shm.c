@@ -502,8 +502,10 @@ int shm_lock(const char *name)
     if (r->lock_holder == me) {
         err = ERR_INVAL;         /* already ours: waiting would never end */
     } else {
-        while (r->lock_holder != 0)
-            condvar_wait(&r->unlocked, &r->lk);
+        while (r->lock_holder != 0 && err == ERR_OK)
+            err = condvar_wait_killable(&r->unlocked, &r->lk);
+    }
+    if (err == ERR_OK) {
         r->lock_holder = me;
         if (r->owner_dead)
             err = ERR_OWNERDEAD;
