@@ -104,6 +104,10 @@ of detail under the PASS line):
                 make symbolize gives its file:line.
     disk_safe   mkfs rebuilds the image while make qemu runs on it: the
                 running disk and the new image both check clean.
+    console_keys
+                Ctrl-C, Ctrl-D, Ctrl-U, Ctrl-W, arrows and history, long
+                lines, ps and kill, exit, typed as raw bytes
+                (test/console_keys.py).
 """
 
 import argparse
@@ -120,6 +124,7 @@ import sys
 import tempfile
 import time
 
+import console_keys
 import make_targets
 import symbolize
 
@@ -260,7 +265,8 @@ def scenarios():
                          ("qemu_pipe_script", "scenario_qemu_pipe_script"),
                          ("qemu_kill_make", "scenario_qemu_kill_make"),
                          ("panic_exit", "scenario_panic_exit"),
-                         ("disk_safe", "scenario_disk_safe")):
+                         ("disk_safe", "scenario_disk_safe"),
+                         ("console_keys", "scenario_console_keys")):
         t = Test(name, None)
         t.scenario = method
         out.append(t)
@@ -843,6 +849,9 @@ class Runner:
 
     def scenario_disk_safe(self, test):
         return make_targets.scenario_disk_safe(self.detail)
+
+    def scenario_console_keys(self, test):
+        return console_keys.scenario(lambda: self.boot_on(None, "console_keys"), self.detail)
 
     def scenario_durability(self, test):
         image = self.scenario_image()
