@@ -36,12 +36,10 @@ void sched_ready(struct thread *t);
 void sched_yield(void);
 /* Sleeps on chan; lk (held) is released while asleep and re-acquired. */
 void sched_sleep(void *chan, struct spinlock *lk);
-/* As sched_sleep, but also wakes up once sched_ticks() reaches deadline
- * (0: no deadline). The caller tells which happened by its own state. */
-void sched_sleep_until(void *chan, struct spinlock *lk, uint64_t deadline);
-/* As sched_sleep_until, but killable (above): returns ERR_KILLED at once
- * if the caller's process is already killed, or when a kill wakes it;
- * ERR_OK after a wakeup or the deadline. */
+/* As sched_sleep, but killable (above), and also woken once sched_ticks()
+ * reaches deadline (0: no deadline; the caller tells by its own state).
+ * ERR_KILLED at once if the caller's process is already killed, or when a
+ * kill wakes it; ERR_OK after a wakeup or the deadline. */
 err_t sched_sleep_killable(void *chan, struct spinlock *lk, uint64_t deadline);
 /* Wakes t if it is in a killable sleep (proc_kill, after setting the
  * process's killed flag). */

@@ -201,11 +201,6 @@ void sched_sleep(void *chan, struct spinlock *lk)
     sleep_on(chan, lk, 0, false);
 }
 
-void sched_sleep_until(void *chan, struct spinlock *lk, uint64_t deadline)
-{
-    sleep_on(chan, lk, deadline, false);
-}
-
 err_t sched_sleep_killable(void *chan, struct spinlock *lk, uint64_t deadline)
 {
     return sleep_on(chan, lk, deadline, true);
@@ -313,7 +308,7 @@ void sched_loop(void)
     }
 }
 
-/* Wakes sleepers whose deadline has come (sched_sleep_until). */
+/* Wakes sleepers whose deadline has come (sched_sleep_killable). */
 static void wake_expired(void)
 {
     spinlock_acquire(&sched_lock);
