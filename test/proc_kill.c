@@ -8,7 +8,7 @@
  * pipe, waiting for its own child, sleep(), a futex wait with no timeout,
  * shm_lock on a lock the parent holds; and one looping in user mode (no
  * system call at all). Each must exit with -1 at once (the waits would
- * otherwise last ~forever). Also: a child killing itself; a process that
+ * otherwise last ~forever). Also: a pipe reader queued behind another; a child killing itself; a process that
  * forks without end and all its descendants (each killed as seen);
  * kill's errors (ERR_INVAL for pid <= 0, ERR_PERM for init, ERR_NOTEXIST
  * for a zombie, whose status stays its own, and for an unused pid). The
@@ -181,6 +181,24 @@ static void kill_sleepers(void)
     expect(shm_destroy(REGION), ERR_OK);
 }
 
+/* Two readers of one empty pipe: the first waits for data holding the
+ * pipe's read side, the second waits for the first. Killing the second
+ * first must not wait for the first. */
+static void kill_queued_reader(void)
+{
+    expect(pipe(pipe_fds), ERR_OK);
+    int first = fork_worker(in_pipe_read, 0);
+    await_state(first, PROC_INFO_SLEEPING, "first pipe reader");
+    int second = fork_worker(in_pipe_read, 0);
+    await_state(second, PROC_INFO_SLEEPING, "second pipe reader");
+    expect(close(pipe_fds[0]), ERR_OK);
+    expect(kill(second), ERR_OK);
+    expect_exit(second, -1);
+    expect(kill(first), ERR_OK);
+    expect_exit(first, -1);
+    expect(close(pipe_fds[1]), ERR_OK);
+}
+
 static int kill_self(void)
 {
     kill(getpid());
@@ -246,6 +264,7 @@ int main(void)
     info(&before);
 
     kill_sleepers();
+    kill_queued_reader();
 
     if (child_status(kill_self) != -1)
         error("a child that killed itself did not exit with -1");

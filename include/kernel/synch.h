@@ -49,7 +49,9 @@ void condvar_init(struct condvar *cv);
 void condvar_wait(struct condvar *cv, struct spinlock *lock);
 /* The same, as a killable sleep (sched.h): ERR_KILLED, with lock held
  * again, if the caller's process is killed before or while it waits;
- * else ERR_OK. */
+ * else ERR_OK. A waiter that gives up may have taken a condvar_signal
+ * meant for the next one: where wakers signal one waiter, a killed one
+ * signals again if what it waited for is there. */
 int condvar_wait_killable(struct condvar *cv, struct spinlock *lock);
 /* Wakes one waiter / every waiter; the caller should hold the lock that
  * guards the condition, so no wakeup is lost. */
@@ -66,6 +68,10 @@ struct sleeplock {
 
 void sleeplock_init(struct sleeplock *lock, const char *name);
 void sleeplock_acquire(struct sleeplock *lock);
+/* The same, as a killable sleep: ERR_KILLED (lock not taken) if the
+ * caller's process is killed first, else ERR_OK. For locks a waiter may
+ * wait on for as long as a user wants (a pipe's end). */
+int sleeplock_acquire_killable(struct sleeplock *lock);
 void sleeplock_release(struct sleeplock *lock);
 bool sleeplock_holding(struct sleeplock *lock);
 

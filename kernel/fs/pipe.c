@@ -60,7 +60,8 @@ ssize_t pipe_read(struct pipe *p, void *ubuf, size_t n)
 {
     if (n == 0)
         return 0;
-    sleeplock_acquire(&p->read_lock);
+    if (sleeplock_acquire_killable(&p->read_lock) != ERR_OK)
+        return ERR_KILLED;
     spinlock_acquire(&p->lock);
     while (p->nwrite == p->nread && p->writers > 0) {
         if (condvar_wait_killable(&p->not_empty, &p->lock) != ERR_OK) {
@@ -97,7 +98,8 @@ ssize_t pipe_write(struct pipe *p, const void *ubuf, size_t n)
 {
     size_t done = 0;
     ssize_t err = 0;
-    sleeplock_acquire(&p->write_lock);
+    if (sleeplock_acquire_killable(&p->write_lock) != ERR_OK)
+        return ERR_KILLED;
     while (done < n) {
         spinlock_acquire(&p->lock);
         while (p->nwrite - p->nread == PIPE_SIZE && p->readers > 0 && err == 0)
