@@ -15,6 +15,10 @@
  * table or the file-map table, then a page cache, then a file system
  * transaction, then inode locks, then buffer locks, then pmem. (read() and
  * write() take a file's page cache before their transaction: pgcache.h.)
+ * The scheduler's lock comes after every other spinlock (sleeping, waking,
+ * and proc_kill's wakeup under proc_lock take it last). The console's lock
+ * is taken with no other: Ctrl-C releases it before proc_kill_job takes
+ * proc_lock (console.c).
  */
 #ifndef _KERNEL_SYNCH_H_
 #define _KERNEL_SYNCH_H_
