@@ -5,9 +5,9 @@
  * Lifecycle: proc_alloc (ALIVE, in the pid index, no parent yet so no one
  * can wait for it) -> proc_start (on its parent's live list, runnable) ->
  * proc_exit (EXITING; its thread is freed by the scheduler once off its
- * stack) -> proc_zombie (ZOMBIE, on the parent's zombies list) -> reaped by the parent's
- * wait, which frees the struct. proc_discard undoes a proc_alloc that
- * never started.
+ * stack) -> proc_zombie (ZOMBIE, on the parent's zombies list) -> reaped
+ * by the parent's wait, which frees the struct. proc_discard undoes a
+ * proc_alloc that never started.
  */
 #include <kernel/proc.h>
 #include <kernel/console.h>
