@@ -26,6 +26,7 @@ import sys
 import time
 
 import dashboard_check
+import console_keys
 import make_targets
 import runner_outputs
 from machine import PROMPT_RE, mkfs_check
@@ -322,6 +323,8 @@ def scenarios():
         ("kernel_map", make_target(make_targets.scenario_kernel_map)),
         ("panic_lockorder", panic_lockorder),
         ("disk_safe", make_target(make_targets.scenario_disk_safe)),
+        ("console_keys", lambda run, test: console_keys.scenario(
+            lambda: run.boot_on(None, "console_keys"), run.detail)),
         ("runner_outputs", runner_outputs.scenario),
         ("dashboard", dashboard_check.scenario),
     )]

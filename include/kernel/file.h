@@ -43,6 +43,7 @@ struct file {
     /* fixed when the file is opened */
     enum file_type type;
     bool readable, writable;
+    bool append;                       /* FS_APPEND: each write at the end */
     struct inode *inode;               /* FILE_INODE: holds one reference */
     struct pipe *pipe;                 /* FILE_PIPE */
     /* guarded by lock */
@@ -61,7 +62,8 @@ void file_init(void);
 
 /*
  * Opens path with open()'s flags (FS_RDONLY/FS_WRONLY/FS_RDWR, optionally
- * | FS_CREAT; the caller has checked they are well formed). With FS_CREAT a
+ * | FS_CREAT, | FS_APPEND (lib/file-ext.h); the caller has checked they
+ * are well formed). With FS_CREAT a
  * missing file is created empty (an existing one is opened as it is).
  * Returns a file with one reference in *out.
  * Errors: those of fs_lookup and fs_create (fs.h); ERR_FTYPE for a
@@ -99,7 +101,8 @@ ssize_t file_read(struct file *f, void *ubuf, size_t n);
 
 /*
  * Writes n bytes from the user buffer ubuf. Inode files write at the
- * offset (growing the file) and advance it; a pipe waits for room until
+ * offset (growing the file) and advance it, the offset first moved to the
+ * file's end if it was opened FS_APPEND; a pipe waits for room until
  * everything is written. A file not open for writing (FS_RDONLY, a
  * directory, a pipe's read end) writes 0 bytes, as in osv.
  * Errors: ERR_END for a pipe with no

@@ -53,7 +53,8 @@
  *     block device     -> scheduler (their condvars)
  *     kernel stacks, kmalloc cache list, kmalloc cache, frames   (leaves)
  *     console          -> scheduler; kprintf may be called holding any of
- *                      the above
+ *                      the above. Ctrl-C releases it before proc_kill_job
+ *                      takes the process lock (console.c)
  *     sleeplock        a sleeplock's own spinlock -> scheduler
  *     scheduler        last: held across every switch
  *
@@ -138,6 +139,12 @@ struct condvar {
 void condvar_init(struct condvar *cv);
 /* Caller holds lock. Releases it, sleeps, re-acquires it. */
 void condvar_wait(struct condvar *cv, struct spinlock *lock);
+/* The same, as a killable sleep (sched.h): ERR_KILLED, with lock held
+ * again, if the caller's process is killed before or while it waits;
+ * else ERR_OK. A waiter that gives up may have taken a condvar_signal
+ * meant for the next one: where wakers signal one waiter, a killed one
+ * signals again if what it waited for is there. */
+int condvar_wait_killable(struct condvar *cv, struct spinlock *lock);
 /* Wakes one waiter / every waiter; the caller should hold the lock that
  * guards the condition, so no wakeup is lost. */
 void condvar_signal(struct condvar *cv);
@@ -158,6 +165,10 @@ void sleeplock_acquire(struct sleeplock *lock);
  * for a second lock of the class (LOCK_INODE_CHILD, LOCK_BUF_*): for the
  * class's own helpers (inode_lock_child, bread_nested), which say when. */
 void sleeplock_acquire_nested(struct sleeplock *lock, enum lock_rank rank);
+/* The same, as a killable sleep: ERR_KILLED (lock not taken) if the
+ * caller's process is killed first, else ERR_OK. For locks a waiter may
+ * wait on for as long as a user wants (a pipe's end). */
+int sleeplock_acquire_killable(struct sleeplock *lock);
 void sleeplock_release(struct sleeplock *lock);
 bool sleeplock_holding(struct sleeplock *lock);
 

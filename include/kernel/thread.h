@@ -31,6 +31,7 @@ struct thread {
     enum thread_state state;     /* guarded by the scheduler lock */
     void *chan;                  /* what it sleeps on, if SLEEPING */
     uint64_t wake_tick;          /* if nonzero, the tick that ends the sleep */
+    bool killable;               /* SLEEPING in a killable sleep (sched.h) */
     struct thread *next;         /* ready-queue link */
     struct list_node sleep_link; /* in its channel's bucket while SLEEPING */
     struct list_node timed_link; /* among the timed sleepers while wake_tick != 0 */

@@ -11,6 +11,7 @@
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
+#include <lib/file-ext.h>
 
 #define CONSOLE_CHUNK 256              /* console bytes bounced through the stack at once */
 
@@ -43,7 +44,7 @@ static struct file *file_alloc(enum file_type type, bool readable, bool writable
 
 err_t file_open(const char *path, int flags, struct file **out)
 {
-    int mode = flags & ~FS_CREAT;
+    int mode = flags & ~(FS_CREAT | FS_APPEND);
     bool readable = mode == FS_RDONLY || mode == FS_RDWR;
     bool writable = mode == FS_WRONLY || mode == FS_RDWR;
     struct inode *ip;
@@ -66,6 +67,7 @@ err_t file_open(const char *path, int flags, struct file **out)
         return ERR_NOMEM;
     }
     f->inode = ip;
+    f->append = (flags & FS_APPEND) != 0;
     *out = f;
     return ERR_OK;
 }
@@ -186,6 +188,8 @@ ssize_t file_write(struct file *f, const void *ubuf, size_t n)
     switch (f->type) {
     case FILE_INODE: {
         sleeplock_acquire(&f->offset_lock);
+        if (f->append)
+            f->offset = inode_size(f->inode);
         ssize_t put = inode_write(f->inode, ubuf, true, f->offset, n);
         if (put > 0)
             f->offset += put;

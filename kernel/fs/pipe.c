@@ -6,6 +6,7 @@
  * held (see file.h for why that is safe). Contract: file.h.
  */
 #include <kernel/file.h>
+#include <kernel/sched.h>
 #include <kernel/console.h>
 #include <kernel/kmalloc.h>
 #include <kernel/pmem.h>
@@ -59,10 +60,16 @@ ssize_t pipe_read(struct pipe *p, void *ubuf, size_t n)
 {
     if (n == 0)
         return 0;
-    sleeplock_acquire(&p->read_lock);
+    if (sleeplock_acquire_killable(&p->read_lock) != ERR_OK)
+        return ERR_KILLED;
     spinlock_acquire(&p->lock);
-    while (p->nwrite == p->nread && p->writers > 0)
-        condvar_wait(&p->not_empty, &p->lock);
+    while (p->nwrite == p->nread && p->writers > 0) {
+        if (condvar_wait_killable(&p->not_empty, &p->lock) != ERR_OK) {
+            spinlock_release(&p->lock);
+            sleeplock_release(&p->read_lock);
+            return ERR_KILLED;
+        }
+    }
     uint64_t start = p->nread;
     size_t m = p->nwrite - p->nread;
     spinlock_release(&p->lock);
@@ -91,14 +98,16 @@ ssize_t pipe_write(struct pipe *p, const void *ubuf, size_t n)
 {
     size_t done = 0;
     ssize_t err = 0;
-    sleeplock_acquire(&p->write_lock);
+    if (sleeplock_acquire_killable(&p->write_lock) != ERR_OK)
+        return ERR_KILLED;
     while (done < n) {
         spinlock_acquire(&p->lock);
-        while (p->nwrite - p->nread == PIPE_SIZE && p->readers > 0)
-            condvar_wait(&p->not_full, &p->lock);
-        if (p->readers == 0) {
-            spinlock_release(&p->lock);
+        while (p->nwrite - p->nread == PIPE_SIZE && p->readers > 0 && err == 0)
+            err = condvar_wait_killable(&p->not_full, &p->lock);
+        if (p->readers == 0 && err == 0)
             err = ERR_END;
+        if (err != 0) {
+            spinlock_release(&p->lock);
             break;
         }
         uint64_t start = p->nwrite;

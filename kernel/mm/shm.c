@@ -24,6 +24,7 @@
 #include <kernel/pgcache.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/synch.h>
 #include <kernel/vm.h>
@@ -502,8 +503,12 @@ int shm_lock(const char *name)
     if (r->lock_holder == me) {
         err = ERR_INVAL;         /* already ours: waiting would never end */
     } else {
-        while (r->lock_holder != 0)
-            condvar_wait(&r->unlocked, &r->lk);
+        while (r->lock_holder != 0 && err == ERR_OK)
+            err = condvar_wait_killable(&r->unlocked, &r->lk);
+    }
+    if (err == ERR_KILLED && r->lock_holder == 0)
+        condvar_signal(&r->unlocked);  /* the wakeup may have been ours: pass it on */
+    if (err == ERR_OK) {
         r->lock_holder = me;
         if (r->owner_dead)
             err = ERR_OWNERDEAD;

@@ -1,13 +1,13 @@
 /*
  * Processes (contract in proc.h): allocation, the pid index, spawn, fork,
- * wait, exit, and the killed: path.
+ * wait, exit, kills and jobs, the process list, and the killed: path.
  *
  * Lifecycle: proc_alloc (ALIVE, in the pid index, no parent yet so no one
  * can wait for it) -> proc_start (on its parent's live list, runnable) ->
- * proc_exit (ZOMBIE, moved to the parent's zombies list; its thread is
- * freed by the scheduler once off its stack) -> reaped by the parent's
- * wait, which frees the struct. proc_discard undoes a proc_alloc that
- * never started.
+ * proc_exit (EXITING; its thread is freed by the scheduler once off its
+ * stack) -> proc_zombie (ZOMBIE, on the parent's zombies list) -> reaped
+ * by the parent's wait, which frees the struct. proc_discard undoes a
+ * proc_alloc that never started.
  */
 #include <kernel/proc.h>
 #include <kernel/console.h>
@@ -28,7 +28,6 @@
 #include <kernel/vpmap.h>
 #include <lib/layout.h>
 
-#define MAX_ARGS 32
 #define PID_BUCKETS 512
 
 static struct kmem_cache *proc_cache;
@@ -159,19 +158,23 @@ static int proc_start(struct proc *p, struct proc *parent)
     }
     spinlock_acquire(&proc_lock);
     p->parent = parent;
-    if (parent)
+    p->job = parent ? parent->job : p->pid;
+    if (parent) {
         list_append(&parent->live, &p->sibling);
+        if (proc_killed(parent))       /* a job being killed: no escape (proc.h) */
+            __atomic_store_n(&p->killed, true, __ATOMIC_RELEASE);
+    }
     spinlock_release(&proc_lock);
     sched_ready(p->thread);
     return pid;
 }
 
-/* Splits args in place into at most MAX_ARGS words; returns the count. */
-static int split_args(char *args, char *argv[MAX_ARGS])
+/* Splits args in place into at most SPAWN_WORDS_MAX words; returns the count. */
+static int split_args(char *args, char *argv[SPAWN_WORDS_MAX])
 {
     int argc = 0;
     char *s = args;
-    while (*s && argc < MAX_ARGS) {
+    while (*s && argc < SPAWN_WORDS_MAX) {
         while (*s == ' ' || *s == '\t')
             *s++ = '\0';
         if (!*s)
@@ -181,7 +184,7 @@ static int split_args(char *args, char *argv[MAX_ARGS])
             s++;
     }
     if (*s)
-        *s = '\0';               /* more words than MAX_ARGS: drop the rest */
+        *s = '\0';               /* more words than SPAWN_WORDS_MAX: drop the rest */
     return argc;
 }
 
@@ -221,7 +224,7 @@ static err_t setup_stack(struct proc *p, int argc, char *argv[], vaddr_t entry)
         return err;
     }
     char *page = kmap_p2v(pa);
-    uint64_t off = PG_SIZE, uargv[MAX_ARGS + 1];
+    uint64_t off = PG_SIZE, uargv[SPAWN_WORDS_MAX + 1];
     for (int i = argc - 1; i >= 0; i--) {
         size_t len = strlen(argv[i]) + 1;
         off -= len;
@@ -242,11 +245,10 @@ static err_t setup_stack(struct proc *p, int argc, char *argv[], vaddr_t entry)
     return ERR_OK;
 }
 
-/* Loads the program named by the command line args into p. */
-static err_t proc_load(struct proc *p, char *args)
+/* Loads the program argv[0] into p, with its argv (argc words, whose
+ * bytes fit in SPAWN_ARGS_MAX, so they fit on the stack page). */
+static err_t proc_load(struct proc *p, int argc, char *argv[])
 {
-    char *argv[MAX_ARGS];
-    int argc = split_args(args, argv);
     if (argc == 0)
         return ERR_NOTEXIST;
     struct inode *ip;
@@ -269,11 +271,12 @@ static err_t proc_load(struct proc *p, char *args)
 
 void proc_start_init(void)
 {
-    char args[] = "init";
+    char name[] = "init";
+    char *argv[] = { name };
     struct proc *p = proc_alloc();
     if (!p)
         panic("no memory for init");
-    err_t err = proc_load(p, args);
+    err_t err = proc_load(p, 1, argv);
     if (err != ERR_OK)
         panic("cannot load /init: error %d", err);
     struct file *console;
@@ -290,12 +293,18 @@ void proc_start_init(void)
 int proc_spawn(const char *args)
 {
     char buf[SPAWN_ARGS_MAX];
+    char *argv[SPAWN_WORDS_MAX];
     strlcpy(buf, args, sizeof(buf));
+    return proc_spawnv(split_args(buf, argv), argv);
+}
+
+int proc_spawnv(int argc, char *argv[])
+{
     struct proc *p = proc_alloc();
     if (!p)
         return ERR_NOMEM;
     inherit_files(p, proc_current());
-    err_t err = proc_load(p, buf);
+    err_t err = proc_load(p, argc, argv);
     if (err != ERR_OK) {
         proc_discard(p);
         return err;
@@ -374,7 +383,10 @@ int proc_wait(int pid, int *status_user)
             spinlock_release(&proc_lock);
             return ERR_CHILD;
         }
-        condvar_wait(&me->child_exited, &proc_lock);
+        if (condvar_wait_killable(&me->child_exited, &proc_lock) != ERR_OK) {
+            spinlock_release(&proc_lock);
+            return ERR_KILLED;
+        }
     }
 }
 
@@ -411,6 +423,7 @@ void proc_exit(int status)
     if (adopt(&p->zombies, &initproc->zombies))
         condvar_broadcast(&initproc->child_exited);
     p->exit_status = status;
+    p->state = PROC_EXITING;
     /* The scheduler frees the thread once it is off its stack and then
      * calls proc_zombie: the parent sees the zombie only when everything
      * but the struct proc is free, so the frame count after a wait is
@@ -427,6 +440,114 @@ void proc_zombie(struct proc *p)
     list_append(&p->parent->zombies, &p->sibling);
     condvar_broadcast(&p->parent->child_exited);
     spinlock_release(&proc_lock);
+}
+
+/* Kills p (live, started). proc_lock held. */
+static void kill_locked(struct proc *p)
+{
+    __atomic_store_n(&p->killed, true, __ATOMIC_RELEASE);
+    sched_wake_killable(p->thread);
+}
+
+/* Whether p is a started process that has not exited. proc_lock held. */
+static bool running(struct proc *p)
+{
+    return p->state == PROC_ALIVE && (p->parent || p == initproc);
+}
+
+int proc_kill(int pid)
+{
+    if (pid <= 0)
+        return ERR_INVAL;
+    if (pid == 1)
+        return ERR_PERM;
+    spinlock_acquire(&proc_lock);
+    struct proc *p = pid_lookup(pid);
+    bool found = p && running(p);
+    if (found)
+        kill_locked(p);
+    spinlock_release(&proc_lock);
+    return found ? ERR_OK : ERR_NOTEXIST;
+}
+
+int proc_kill_job(pid_t job)
+{
+    int n = 0;
+    spinlock_acquire(&proc_lock);
+    for (int b = 0; b < PID_BUCKETS; b++)
+        for (struct proc *p = pid_index[b]; p; p = p->pid_next)
+            if (p->job == job && p != initproc && running(p)) {
+                kill_locked(p);
+                n++;
+            }
+    spinlock_release(&proc_lock);
+    return n;
+}
+
+/* The next process after p in a walk of the tree of live processes below
+ * root (p's children first, then its siblings, then its ancestors'
+ * siblings), or NULL at the end: no recursion, however deep the tree.
+ * proc_lock held. */
+static struct proc *next_below(struct proc *p, struct proc *root)
+{
+    if (!list_empty(&p->live))
+        return list_entry(list_begin(&p->live), struct proc, sibling);
+    for (; p != root; p = p->parent)
+        if (p->sibling.next != list_end(&p->parent->live))
+            return list_entry(p->sibling.next, struct proc, sibling);
+    return NULL;
+}
+
+int proc_new_job(int pid)
+{
+    if (pid <= 0)
+        return ERR_INVAL;
+    spinlock_acquire(&proc_lock);
+    struct proc *leader = pid_lookup(pid);
+    bool child = leader && leader->parent == proc_current();
+    for (struct proc *p = child ? leader : NULL; p; p = next_below(p, leader))
+        p->job = pid;
+    spinlock_release(&proc_lock);
+    return child ? ERR_OK : ERR_CHILD;
+}
+
+/* What ps shows of p's state. proc_lock held (so p's thread is not freed). */
+static int info_state(struct proc *p)
+{
+    if (p->state != PROC_ALIVE)
+        return PROC_INFO_ZOMBIE;
+    switch (sched_thread_state(p->thread)) {
+    case THREAD_RUNNING: return PROC_INFO_RUNNING;
+    case THREAD_SLEEPING: return PROC_INFO_SLEEPING;
+    default: return PROC_INFO_READY;
+    }
+}
+
+int proc_list(struct proc_info *out, int max, pid_t after)
+{
+    int n = 0;
+    spinlock_acquire(&proc_lock);
+    /* Keeps out[0..n) sorted by pid: the max smallest pids above after. */
+    for (int b = 0; b < PID_BUCKETS; b++) {
+        for (struct proc *p = pid_index[b]; p; p = p->pid_next) {
+            if (p->pid <= after || !(p->parent || p == initproc))
+                continue;
+            if (n == max && (max == 0 || p->pid > out[n - 1].pid))
+                continue;
+            int i = n < max ? n++ : n - 1;
+            for (; i > 0 && out[i - 1].pid > p->pid; i--)
+                out[i] = out[i - 1];
+            out[i] = (struct proc_info){
+                .pid = p->pid,
+                .parent = p->parent ? p->parent->pid : 0,
+                .job = p->job,
+                .state = info_state(p),
+            };
+            strlcpy(out[i].name, p->name, sizeof(out[i].name));
+        }
+    }
+    spinlock_release(&proc_lock);
+    return n;
 }
 
 void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc)

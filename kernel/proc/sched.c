@@ -152,31 +152,74 @@ void sched_yield(void)
     spinlock_release(&sched_lock);
 }
 
-void sched_sleep(void *chan, struct spinlock *lk)
+/* Whether t's process has been killed (proc_kill). The flag is set
+ * before the killer takes sched_lock to wake t, and read here under it,
+ * so a sleeper either sees it or is asleep when the killer looks. */
+static bool killed(struct thread *t)
 {
-    sched_sleep_until(chan, lk, 0);
+    return t->proc && proc_killed(t->proc);
 }
 
-void sched_sleep_until(void *chan, struct spinlock *lk, uint64_t deadline)
+/* The one sleep: on chan, until a wakeup, the deadline (0: none) or, if
+ * killable, a kill of the caller's process. lk is released while asleep
+ * and re-acquired. ERR_KILLED if killable and killed (before or during
+ * the sleep), else ERR_OK. */
+static err_t sleep_on(void *chan, struct spinlock *lk, uint64_t deadline, bool killable)
 {
     struct thread *t = thread_current();
     if (lk != &sched_lock) {
         spinlock_acquire(&sched_lock);
         spinlock_release(lk);
     }
-    t->chan = chan;
-    t->wake_tick = deadline;
-    t->state = THREAD_SLEEPING;
-    list_append(bucket_of(chan), &t->sleep_link);
-    if (deadline)
-        list_append(&timed_sleepers, &t->timed_link);
-    switch_to_scheduler();
-    t->chan = NULL;
-    t->wake_tick = 0;
+    err_t err = ERR_OK;
+    if (killable && killed(t)) {
+        err = ERR_KILLED;
+    } else {
+        t->chan = chan;
+        t->wake_tick = deadline;
+        t->killable = killable;
+        t->state = THREAD_SLEEPING;
+        list_append(bucket_of(chan), &t->sleep_link);
+        if (deadline)
+            list_append(&timed_sleepers, &t->timed_link);
+        switch_to_scheduler();
+        t->chan = NULL;
+        t->wake_tick = 0;
+        t->killable = false;
+        if (killable && killed(t))
+            err = ERR_KILLED;
+    }
     if (lk != &sched_lock) {
         spinlock_release(&sched_lock);
         spinlock_acquire(lk);
     }
+    return err;
+}
+
+void sched_sleep(void *chan, struct spinlock *lk)
+{
+    sleep_on(chan, lk, 0, false);
+}
+
+err_t sched_sleep_killable(void *chan, struct spinlock *lk, uint64_t deadline)
+{
+    return sleep_on(chan, lk, deadline, true);
+}
+
+void sched_wake_killable(struct thread *t)
+{
+    spinlock_acquire(&sched_lock);
+    if (t->state == THREAD_SLEEPING && t->killable)
+        wake(t);
+    spinlock_release(&sched_lock);
+}
+
+enum thread_state sched_thread_state(struct thread *t)
+{
+    spinlock_acquire(&sched_lock);
+    enum thread_state state = t->state;
+    spinlock_release(&sched_lock);
+    return state;
 }
 
 static int wakeup(void *chan, int max)
@@ -267,7 +310,7 @@ void sched_loop(void)
     }
 }
 
-/* Wakes sleepers whose deadline has come (sched_sleep_until). */
+/* Wakes sleepers whose deadline has come (sched_sleep_killable). */
 static void wake_expired(void)
 {
     spinlock_acquire(&sched_lock);
@@ -297,11 +340,13 @@ uint64_t sched_ticks(void)
     return ticks;
 }
 
-void sched_sleep_ticks(uint64_t n)
+err_t sched_sleep_ticks(uint64_t n)
 {
+    err_t err = ERR_OK;
     spinlock_acquire(&ticks_lock);
     uint64_t until = ticks + n;
-    while (ticks < until)
-        condvar_wait(&ticks_cv, &ticks_lock);
+    while (ticks < until && err == ERR_OK)
+        err = condvar_wait_killable(&ticks_cv, &ticks_lock);
     spinlock_release(&ticks_lock);
+    return err;
 }

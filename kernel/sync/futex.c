@@ -114,7 +114,12 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
             err = ERR_TIMEDOUT;
             break;
         }
-        sched_sleep_until(&w, &b->lock, deadline);
+        if (sched_sleep_killable(&w, &b->lock, deadline) != ERR_OK) {
+            if (!w.woken)
+                unqueue(b, &w);
+            err = ERR_KILLED;
+            break;
+        }
     }
     spinlock_release(&b->lock);
     return err;

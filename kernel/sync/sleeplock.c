@@ -7,6 +7,7 @@
  */
 #include <kernel/synch.h>
 #include <kernel/thread.h>
+#include <kernel/sched.h>
 
 void sleeplock_init(struct sleeplock *lock, const char *name, enum lock_rank rank)
 {
@@ -32,6 +33,25 @@ void sleeplock_acquire_nested(struct sleeplock *lock, enum lock_rank rank)
     lock->locked = true;
     lock->holder = thread_current();
     spinlock_release(&lock->lk);
+}
+
+int sleeplock_acquire_killable(struct sleeplock *lock)
+{
+    int err = ERR_OK;
+    lock_order_acquire(lock, lock->name, lock->rank, true);
+    spinlock_acquire(&lock->lk);
+    while (lock->locked && err == ERR_OK)
+        err = condvar_wait_killable(&lock->cv, &lock->lk);
+    if (err == ERR_OK) {
+        lock->locked = true;
+        lock->holder = thread_current();
+    } else if (!lock->locked) {
+        condvar_signal(&lock->cv);     /* the release's wakeup may have been ours */
+    }
+    spinlock_release(&lock->lk);
+    if (err != ERR_OK)
+        lock_order_release(lock, lock->name, true);   /* not taken after all */
+    return err;
 }
 
 void sleeplock_release(struct sleeplock *lock)

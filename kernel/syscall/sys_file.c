@@ -13,6 +13,7 @@
  * is valid but no frame could back it (or a short count, file.h).
  */
 #include <kernel/file.h>
+#include <lib/file-ext.h>
 #include <kernel/fs.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
@@ -46,8 +47,10 @@ long sys_open(void)
     if (err != ERR_OK)
         return err;
     int flags = syscall_arg_int(1);
-    int mode = flags & ~FS_CREAT;
+    int mode = flags & ~(FS_CREAT | FS_APPEND);
     if (mode != FS_RDONLY && mode != FS_WRONLY && mode != FS_RDWR)
+        return ERR_INVAL;
+    if ((flags & FS_APPEND) && mode == FS_RDONLY)
         return ERR_INVAL;
     struct proc *p = proc_current();
     if (!has_free_fds(p, 1))

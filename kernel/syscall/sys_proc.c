@@ -53,8 +53,7 @@ long sys_getpid(void)
 long sys_sleep(void)
 {
     unsigned int seconds = (unsigned int)syscall_arg(0);
-    sched_sleep_ticks((uint64_t)seconds * TIMER_HZ);
-    return ERR_OK;
+    return sched_sleep_ticks((uint64_t)seconds * TIMER_HZ);
 }
 
 long sys_sbrk(void)

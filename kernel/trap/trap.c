@@ -124,7 +124,7 @@ void trap_handler(struct trapframe *tf)
         panic_trap(tf, "kernel trap: %s", trap_cause_name(tf->scause));
     if (from_user) {
         struct proc *p = proc_current();
-        if (p && p->killed)
+        if (p && proc_killed(p))
             proc_exit(-1);
     }
 }
