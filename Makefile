@@ -341,10 +341,6 @@ fuzz: all check-machine | $(B)/.qemu-deps
 bench-compare:
 	@$(PYTHON) test/benchmarks.py $(B)/bench.prev.json $(B)/bench.json
 
-fuzz: all
-	$(PYTHON) test/run.py --fuzz $(or $(SECONDS),60) $(if $(SEED),--seed $(SEED)) \
-	    $(if $(WORKERS),--workers $(WORKERS))
-
 # ------------------------------------------------------------- editors
 # compile_commands.json (for clangd; .clangd adapts gcc's flags to clang):
 # the compiler commands of a full build, from `make -n -B`, so it is the
