@@ -16,10 +16,13 @@
 
 #include <kernel/types.h>
 #include <lib/errcode.h>
+#include <stdarg.h>
 
 struct trapframe;
 
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* kprintf with its arguments already gathered (panic passes its own on). */
+void kvprintf(const char *fmt, va_list ap);
 /* Format into buf (at most size bytes, NUL included); returns the length. */
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -71,5 +74,9 @@ void console_intr(int c);
 ssize_t console_read(char *dst, size_t n);
 /* Writes n bytes from kernel buffer src to the UART. */
 ssize_t console_write(const char *src, size_t n);
+/* Set by panic before its last words: from then on console_write skips
+ * the console's lock, which the panicking hart may hold or another hart
+ * may never release. */
+extern bool console_panicking;
 
 #endif /* _KERNEL_CONSOLE_H_ */

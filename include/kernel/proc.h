@@ -104,7 +104,7 @@ int proc_spawn(const char *args);
  * program. Returns pid or error, as proc_spawn. */
 int proc_spawnv(int argc, char *argv[]);
 /* fork: the child's private memory is copy-on-write, or copied at once
- * when eager (the boot-milestone fork, kept for the benchmarks). Returns
+ * when eager (fork_copy, kept for the benchmarks to compare). Returns
  * the child's pid, or ERR_NOMEM with nothing left behind. */
 int proc_fork(bool eager);
 /* Reaps a zombie child (pid, or any with -1), sleeping until one exits;

@@ -61,6 +61,7 @@
 
 #include <kernel/types.h>
 #include <lib/errcode.h>
+#include <kernel/vm.h>        /* MEMPERM_* */
 #include <lib/shm.h>          /* SHM_READ/SHM_WRITE, RS_*, struct shm_info */
 
 struct memstore;
@@ -72,6 +73,14 @@ struct proc;
 #define SHM_MAX_REGIONS 64
 
 void shm_init(void);
+
+/* The memregion permission for a view asked for with prot (SHM_READ,
+ * SHM_WRITE: shm_map's and mmap's): writable implies readable, since a
+ * RISC-V page table entry cannot be writable without being readable. */
+static inline int prot_to_memperm(int prot)
+{
+    return (prot & SHM_READ ? MEMPERM_R : 0) | (prot & SHM_WRITE ? MEMPERM_W | MEMPERM_R : 0);
+}
 
 /* The system calls (arguments already copied in; sizes in bytes). */
 int shm_create(const char *name, size_t size, int flags);

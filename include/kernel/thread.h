@@ -86,6 +86,12 @@ static inline struct cpu *mycpu(void)
  * thread's cpu changes only while it is not running kernel code here). */
 struct thread *thread_current(void);
 
+/* Save and load a user thread's FP registers (f0..f31, fcsr) in regs[33]
+ * (kernel/arch/riscv/swtch.S): the scheduler switches them with the thread,
+ * and fork copies the parent's, still live in the hart, to the child. */
+void fp_save(uint64_t *regs);
+void fp_restore(const uint64_t *regs);
+
 /* Creates the thread allocator: once, on the boot hart, after kmalloc_init
  * and before the first thread (no lazy creation that two harts could race
  * on). */

@@ -135,7 +135,6 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     shm_init();
     futex_init();
     filemap_init();
-    plic_init();
     uart_enable_intr();
     bdev_init();
     bcache_init();

@@ -10,6 +10,7 @@
 #include <kernel/platform.h>
 #include <kernel/plic.h>
 #include <kernel/pmem.h>
+#include <kernel/sbi.h>
 
 #define RBR 0   /* receive buffer (read) */
 #define THR 0   /* transmit holding (write) */
@@ -72,7 +73,6 @@ void uart_rx_start(void)
 void uart_putc(int c)
 {
     if (!uart) {
-        extern void sbi_console_putchar(int);
         sbi_console_putchar(c);
         return;
     }

@@ -38,8 +38,6 @@
 extern const uint64_t ksyms_count;
 extern const uint64_t ksyms_addrs[];
 extern const char ksyms_names[];
-extern bool console_panicking;
-void kvprintf(const char *fmt, va_list ap);
 
 /* Names the function containing pc; returns its start in *start. */
 static const char *symbolize(uint64_t pc, uint64_t *start)

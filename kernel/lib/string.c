@@ -99,11 +99,3 @@ size_t strlcpy(char *dst, const char *src, size_t size)
     dst[n] = '\0';
     return len;
 }
-
-char *strchr(const char *s, int c)
-{
-    for (; *s; s++)
-        if (*s == (char)c)
-            return (char *)s;
-    return c == 0 ? (char *)s : NULL;
-}

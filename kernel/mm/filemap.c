@@ -11,6 +11,7 @@
 #include <kernel/pgcache.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
+#include <kernel/shm.h>
 #include <kernel/string.h>
 #include <kernel/vm.h>
 #include <lib/mman.h>
@@ -145,7 +146,7 @@ int filemap_mmap(struct file *f, offset_t offset, size_t length, int prot, int f
     if (!m)
         return ERR_NOMEM;
     size_t size = pg_round_up(length);
-    int perm = (prot & SHM_READ ? MEMPERM_R : 0) | (prot & SHM_WRITE ? MEMPERM_W | MEMPERM_R : 0);
+    int perm = prot_to_memperm(prot);
     struct addrspace *as = &proc_current()->as;
     sleeplock_acquire(&as->lock);
     err_t err = as_find_free(as, size, addr);

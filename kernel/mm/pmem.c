@@ -1,8 +1,8 @@
 /*
  * The physical frame allocator. Every frame of RAM has a struct page in one
  * array (pages[]); free frames are on a doubly linked free list threaded
- * through those structs, so a frame can be taken off the list by index too
- * (pmem_alloc_contig). A frame's refcount says how many users hold it: the
+ * through those structs, so a frame can be taken off the list by address
+ * too (pmem_reserve, for what the firmware and the device tree hold). A frame's refcount says how many users hold it: the
  * frame goes back on the list when the last one lets go.
  */
 #include <kernel/pmem.h>
@@ -108,26 +108,6 @@ err_t pmem_alloc_zero(paddr_t *pa)
     if (err == ERR_OK)
         memset(kmap_p2v(*pa), 0, PG_SIZE);
     return err;
-}
-
-err_t pmem_alloc_contig(size_t n, paddr_t *pa)
-{
-    spinlock_acquire(&pmem.lock);
-    size_t run = 0;
-    for (size_t i = 0; i < pmem.npages; i++) {
-        run = (pmem.pages[i].flags & PAGE_FREE) ? run + 1 : 0;
-        if (run == n) {
-            for (size_t j = i + 1 - n; j <= i; j++) {
-                list_remove(&pmem.pages[j]);
-                pmem.pages[j].refcount = 1;
-            }
-            spinlock_release(&pmem.lock);
-            *pa = page_pa(&pmem.pages[i + 1 - n]);
-            return ERR_OK;
-        }
-    }
-    spinlock_release(&pmem.lock);
-    return ERR_NOMEM;
 }
 
 /* References change with atomic instructions: the lock is needed only

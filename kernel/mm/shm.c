@@ -394,7 +394,7 @@ int shm_map(const char *name, void **addr_out, int prot)
     memstore_get(&r->store);     /* keeps r while we map it */
     sleeplock_release(&shm.lock);
 
-    int perm = (prot & SHM_READ ? MEMPERM_R : 0) | (prot & SHM_WRITE ? MEMPERM_W | MEMPERM_R : 0);
+    int perm = prot_to_memperm(prot);
     struct addrspace *as = &p->as;
     vaddr_t start = 0;
     struct memregion *mr;

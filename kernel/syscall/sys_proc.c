@@ -4,6 +4,7 @@
  */
 #include <kernel/console.h>
 #include <kernel/fs.h>
+#include <kernel/pgfault.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/sbi.h>
@@ -14,7 +15,6 @@
 #include <kernel/uaccess.h>
 #include <kernel/vm.h>
 
-extern volatile uint64_t pgfault_count, cow_copy_count;
 
 long sys_fork(void)
 {

@@ -31,10 +31,6 @@ static int my_context(void)
     return 2 * mycpu()->hartid + 1;
 }
 
-void plic_init(void)
-{
-}
-
 void plic_init_hart(void)
 {
     int ctx = my_context();
