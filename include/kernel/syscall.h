@@ -40,6 +40,7 @@ long sys_sbrk(void);
 long sys_meminfo(void);
 long sys_info(void);
 long sys_halt(void);
+long sys_syscount(void);
 /* sys_job.c: kill, ps, jobs and spawnv */
 long sys_kill(void);
 long sys_proc_list(void);
@@ -60,7 +61,7 @@ long sys_unlink(void);
 long sys_mkdir(void);
 long sys_rmdir(void);
 long sys_disk_scratch_write(void);
-/* sys_shm.c: shared regions, futexes, file mappings, syscount */
+/* sys_shm.c: named shared regions */
 long sys_shm_create(void);
 long sys_shm_map(void);
 long sys_shm_unmap(void);
@@ -69,9 +70,10 @@ long sys_shm_lock(void);
 long sys_shm_unlock(void);
 long sys_shm_resize(void);
 long sys_shm_list(void);
+/* sys_futex.c */
 long sys_futex(void);
+/* sys_mmap.c: file mappings */
 long sys_mmap(void);
 long sys_munmap(void);
-long sys_syscount(void);
 
 #endif /* _KERNEL_SYSCALL_H_ */

@@ -13,8 +13,9 @@
  * means (shm.h).
  *
  * The store's reference count is one per view memregion plus one for the
- * table while the region is alive here; dropping the table's reference in
- * region_retire frees the frames once the last view is gone.
+ * table while the region is alive here; dropping the table's reference when
+ * shm_region_update retires a region frees the frames once the last view
+ * is gone.
  */
 #include <kernel/shm.h>
 #include <kernel/console.h>
@@ -50,7 +51,7 @@ struct shm_region {
     bool retired;                /* out of the table; frames go with the last view */
     size_t size;                 /* bytes, a page multiple */
     int flags;                   /* RS_* */
-    pid_t creator;               /* for shm_list; is_creator says if it still is */
+    pid_t creator;               /* for shm_list; shm_region_is_creator says if it still is */
     struct lineage *family;      /* RS_FAMILY: the creator's node, pinned; else NULL */
     struct shm_holder *holders;
     struct shm_view *views;
@@ -71,7 +72,7 @@ static struct {
 
 static const struct memstore_ops shm_ops;
 
-static struct shm_region *region_of(struct memstore *ms)
+static struct shm_region *shm_region_of(struct memstore *ms)
 {
     return (struct shm_region *)ms;
 }
@@ -115,7 +116,7 @@ static struct shm_region *find_visible(const char *name, struct proc *p)
 
 /* A region hidden by RS_FAMILY whose family has no live process left: no
  * one can find it, so any process may see it listed and destroy it. */
-static bool abandoned(struct shm_region *r)
+static bool shm_region_abandoned(struct shm_region *r)
 {
     return r->named && r->family && !lineage_has_members(r->family);
 }
@@ -123,12 +124,12 @@ static bool abandoned(struct shm_region *r)
 static struct shm_region *find_abandoned(const char *name)
 {
     for (struct shm_region *r = shm.regions; r; r = r->next)
-        if (strcmp(r->name, name) == 0 && abandoned(r))
+        if (strcmp(r->name, name) == 0 && shm_region_abandoned(r))
             return r;
     return NULL;
 }
 
-static bool has_view(struct shm_region *r, pid_t pid)
+static bool shm_region_has_view(struct shm_region *r, pid_t pid)
 {
     for (struct shm_view *v = r->views; v; v = v->next)
         if (v->pid == pid)
@@ -136,7 +137,7 @@ static bool has_view(struct shm_region *r, pid_t pid)
     return false;
 }
 
-static struct shm_holder *holder_of(struct shm_region *r, pid_t pid)
+static struct shm_holder *shm_region_holder(struct shm_region *r, pid_t pid)
 {
     for (struct shm_holder *h = r->holders; h; h = h->next)
         if (h->pid == pid)
@@ -146,13 +147,13 @@ static struct shm_holder *holder_of(struct shm_region *r, pid_t pid)
 
 /* True if pid created r and has neither exited nor destroyed it since
  * (its holder record goes at exit, so a pid used again is no creator). */
-static bool is_creator(struct shm_region *r, pid_t pid)
+static bool shm_region_is_creator(struct shm_region *r, pid_t pid)
 {
-    struct shm_holder *h = holder_of(r, pid);
+    struct shm_holder *h = shm_region_holder(r, pid);
     return h && h->creator;
 }
 
-static pid_t lock_holder(struct shm_region *r)
+static pid_t shm_region_lock_holder(struct shm_region *r)
 {
     spinlock_acquire(&r->lk);
     pid_t pid = r->lock_holder;
@@ -165,7 +166,7 @@ static struct shm_region *find_mapped(const char *name, pid_t pid)
 {
     struct shm_region *found = NULL;
     for (struct shm_region *r = shm.regions; r; r = r->next)
-        if (strcmp(r->name, name) == 0 && has_view(r, pid) && (!found || r->named))
+        if (strcmp(r->name, name) == 0 && shm_region_has_view(r, pid) && (!found || r->named))
             found = r;
     return found;
 }
@@ -174,16 +175,16 @@ static struct shm_region *find_mapped(const char *name, pid_t pid)
 static struct shm_region *find_locked(const char *name, pid_t pid)
 {
     for (struct shm_region *r = shm.regions; r; r = r->next)
-        if (strcmp(r->name, name) == 0 && lock_holder(r) == pid)
+        if (strcmp(r->name, name) == 0 && shm_region_lock_holder(r) == pid)
             return r;
     return NULL;
 }
 
 /* ------------------------------------------------------------ lifetime */
 
-static err_t add_holder(struct shm_region *r, pid_t pid, bool creator)
+static err_t shm_region_add_holder(struct shm_region *r, pid_t pid, bool creator)
 {
-    struct shm_holder *h = holder_of(r, pid);
+    struct shm_holder *h = shm_region_holder(r, pid);
     if (!h) {
         if (!(h = kmalloc(sizeof(*h))))
             return ERR_NOMEM;
@@ -196,7 +197,7 @@ static err_t add_holder(struct shm_region *r, pid_t pid, bool creator)
     return ERR_OK;
 }
 
-static void remove_holder(struct shm_region *r, pid_t pid)
+static void shm_region_remove_holder(struct shm_region *r, pid_t pid)
 {
     for (struct shm_holder **link = &r->holders; *link; link = &(*link)->next)
         if ((*link)->pid == pid) {
@@ -208,21 +209,21 @@ static void remove_holder(struct shm_region *r, pid_t pid)
 }
 
 /* True while h still holds r: as its creator, by a view, or by its lock. */
-static bool holds(struct shm_region *r, struct shm_holder *h)
+static bool shm_region_holds(struct shm_region *r, struct shm_holder *h)
 {
-    return h->creator || has_view(r, h->pid) || lock_holder(r) == h->pid;
+    return h->creator || shm_region_has_view(r, h->pid) || shm_region_lock_holder(r) == h->pid;
 }
 
-static void region_update(struct shm_region *r);
+static void shm_region_update(struct shm_region *r);
 
 /* pid gave up one way of holding r (a view, the lock): if that was its
  * last, it no longer holds r; then the lifetime rules apply. */
-static void release_hold(struct shm_region *r, pid_t pid)
+static void shm_region_release_hold(struct shm_region *r, pid_t pid)
 {
-    struct shm_holder *h = holder_of(r, pid);
-    if (h && !holds(r, h))
-        remove_holder(r, pid);
-    region_update(r);
+    struct shm_holder *h = shm_region_holder(r, pid);
+    if (h && !shm_region_holds(r, h))
+        shm_region_remove_holder(r, pid);
+    shm_region_update(r);
 }
 
 /*
@@ -231,11 +232,11 @@ static void release_hold(struct shm_region *r, pid_t pid)
  * lock free is taken out of the table, its family unpinned, and its
  * frames go with the table's reference.
  */
-static void region_update(struct shm_region *r)
+static void shm_region_update(struct shm_region *r)
 {
     if (r->named && !r->holders && !(r->flags & RS_PERSIST))
         r->named = false;
-    if (r->named || r->views || r->retired || lock_holder(r))
+    if (r->named || r->views || r->retired || shm_region_lock_holder(r))
         return;
     r->retired = true;
     for (struct shm_region **link = &shm.regions; *link; link = &(*link)->next)
@@ -246,7 +247,7 @@ static void region_update(struct shm_region *r)
     shm.nregions--;
     shm.reserved_pages -= r->size / PG_SIZE;
     while (r->holders)
-        remove_holder(r, r->holders->pid);
+        shm_region_remove_holder(r, r->holders->pid);
     if (r->family)
         lineage_unpin(r->family);
     memstore_put(&r->store);     /* the table's reference */
@@ -256,19 +257,19 @@ static void region_update(struct shm_region *r)
 
 static err_t shm_fillpage(struct memstore *ms, offset_t off, paddr_t *pa)
 {
-    return pgcache_get(&region_of(ms)->cache, off, NULL, NULL, pa);
+    return pgcache_get(&shm_region_of(ms)->cache, off, NULL, NULL, pa);
 }
 
 static void shm_release(struct memstore *ms)
 {
-    struct shm_region *r = region_of(ms);
+    struct shm_region *r = shm_region_of(ms);
     pgcache_truncate(&r->cache, 0);
     kfree(r);
 }
 
 static void shm_view_closed(struct memstore *ms, pid_t pid, struct memregion *mr)
 {
-    struct shm_region *r = region_of(ms);
+    struct shm_region *r = shm_region_of(ms);
     size_t size = mr->end - mr->start;
     sleeplock_acquire(&shm.lock);
     for (struct shm_view **link = &r->views; *link; link = &(*link)->next)
@@ -278,14 +279,14 @@ static void shm_view_closed(struct memstore *ms, pid_t pid, struct memregion *mr
             kfree(v);
             break;
         }
-    release_hold(r, pid);
+    shm_region_release_hold(r, pid);
     sleeplock_release(&shm.lock);
 }
 
-static err_t add_view(struct shm_region *r, pid_t pid, size_t size)
+static err_t shm_region_add_view(struct shm_region *r, pid_t pid, size_t size)
 {
     struct shm_view *v = kmalloc(sizeof(*v));
-    if (!v || add_holder(r, pid, false) != ERR_OK) {
+    if (!v || shm_region_add_holder(r, pid, false) != ERR_OK) {
         kfree(v);
         return ERR_NOMEM;
     }
@@ -298,9 +299,9 @@ static err_t add_view(struct shm_region *r, pid_t pid, size_t size)
 
 static void shm_view_inherited(struct memstore *ms, pid_t pid, struct memregion *mr)
 {
-    struct shm_region *r = region_of(ms);
+    struct shm_region *r = shm_region_of(ms);
     sleeplock_acquire(&shm.lock);
-    if (add_view(r, pid, mr->end - mr->start) != ERR_OK)
+    if (shm_region_add_view(r, pid, mr->end - mr->start) != ERR_OK)
         kprintf("[shm] no memory to record a view of %s for pid %d\n", r->name, pid);
     sleeplock_release(&shm.lock);
 }
@@ -309,7 +310,7 @@ static void shm_view_inherited(struct memstore *ms, pid_t pid, struct memregion 
  * the child is not the creator. */
 static int shm_inherit(struct memstore *ms, int perm)
 {
-    int flags = region_of(ms)->flags;
+    int flags = shm_region_of(ms)->flags;
     if (flags & RS_NOINHERIT)
         return 0;
     return flags & RS_RDONLY ? perm & ~MEMPERM_W : perm;
@@ -345,7 +346,7 @@ int shm_create(const char *name, size_t size, int flags)
              shm.reserved_pages + size / PG_SIZE > SHM_MAX_TOTAL_PAGES)
         err = ERR_NOMEM;
     else
-        err = add_holder(r, p->pid, true);
+        err = shm_region_add_holder(r, p->pid, true);
     if (err != ERR_OK) {
         sleeplock_release(&shm.lock);
         kfree(r);
@@ -382,10 +383,10 @@ int shm_map(const char *name, void **addr_out, int prot)
     err_t err = ERR_OK;
     if (!r)
         err = ERR_NOTEXIST;
-    else if ((prot & SHM_WRITE) && (r->flags & RS_RDONLY) && !is_creator(r, p->pid))
+    else if ((prot & SHM_WRITE) && (r->flags & RS_RDONLY) && !shm_region_is_creator(r, p->pid))
         err = ERR_PERM;
     else
-        err = add_view(r, p->pid, r->size);
+        err = shm_region_add_view(r, p->pid, r->size);
     if (err != ERR_OK) {
         sleeplock_release(&shm.lock);
         return err;
@@ -420,7 +421,7 @@ int shm_unmap(const char *name, vaddr_t addr)
     sleeplock_acquire(&as->lock);
     struct memregion *mr = as_find_region(as, addr);
     if (mr && mr->shared && mr->store->ops == &shm_ops &&
-        strcmp(region_of(mr->store)->name, name) == 0) {
+        strcmp(shm_region_of(mr->store)->name, name) == 0) {
         as_unmap_region(as, mr);
         err = ERR_OK;
     }
@@ -438,9 +439,9 @@ int shm_destroy(const char *name)
     err_t err = ERR_OK;
     if (!r) {
         err = ERR_NOTEXIST;
-    } else if (r->creator != p->pid && is_creator(r, r->creator)) {
+    } else if (r->creator != p->pid && shm_region_is_creator(r, r->creator)) {
         err = ERR_PERM;          /* the creator lives: its region, its call */
-    } else if (has_view(r, p->pid)) {
+    } else if (shm_region_has_view(r, p->pid)) {
         err = ERR_INVAL;         /* unmap your own views first */
     } else {
         r->named = false;        /* the name is free at once */
@@ -448,10 +449,10 @@ int shm_destroy(const char *name)
         for (struct shm_holder *h = r->holders, *next; h; h = next) {
             next = h->next;
             h->creator = false;
-            if (!holds(r, h))
-                remove_holder(r, h->pid);
+            if (!shm_region_holds(r, h))
+                shm_region_remove_holder(r, h->pid);
         }
-        region_update(r);
+        shm_region_update(r);
     }
     sleeplock_release(&shm.lock);
     return err;
@@ -468,7 +469,7 @@ int shm_resize(const char *name, size_t size)
     err_t err = ERR_OK;
     if (!r) {
         err = ERR_NOTEXIST;
-    } else if ((r->flags & RS_RDONLY) && !is_creator(r, p->pid)) {
+    } else if ((r->flags & RS_RDONLY) && !shm_region_is_creator(r, p->pid)) {
         err = ERR_PERM;
     } else if (size > r->size &&
                shm.reserved_pages + (size - r->size) / PG_SIZE > SHM_MAX_TOTAL_PAGES) {
@@ -531,7 +532,7 @@ int shm_unlock(const char *name)
         r->lock_holder = 0;
         condvar_signal(&r->unlocked);
         spinlock_release(&r->lk);
-        release_hold(r, me);     /* the lock may have been its last hold */
+        shm_region_release_hold(r, me);     /* the lock may have been its last hold */
     } else {
         err = find_mapped(name, me) ? ERR_INVAL : ERR_NOTEXIST;
     }
@@ -551,9 +552,9 @@ void shm_exit(pid_t pid)
             condvar_signal(&r->unlocked);
         }
         spinlock_release(&r->lk);
-        if (holder_of(r, pid)) {
-            remove_holder(r, pid);
-            region_update(r);
+        if (shm_region_holder(r, pid)) {
+            shm_region_remove_holder(r, pid);
+            shm_region_update(r);
         }
     }
     sleeplock_release(&shm.lock);
@@ -578,7 +579,7 @@ int shm_list(struct shm_info *out, int max)
     struct proc *p = proc_current();
     sleeplock_acquire(&shm.lock);
     for (struct shm_region *r = shm.regions; r && n < max; r = r->next) {
-        if (!r->named || (find_visible(r->name, p) != r && !abandoned(r)))
+        if (!r->named || (find_visible(r->name, p) != r && !shm_region_abandoned(r)))
             continue;            /* hidden from p, or not the one p means by its name */
         struct shm_info *i = &out[n++];
         memset(i, 0, sizeof(*i));
