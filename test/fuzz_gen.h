@@ -35,6 +35,7 @@
 
 static uint64_t rng;
 
+/* splitmix64. */
 static inline uint64_t mix_seed(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15UL;
@@ -43,6 +44,7 @@ static inline uint64_t mix_seed(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* Starts this process's stream from seed. */
 static inline void seed_rng(uint64_t seed)
 {
     rng = mix_seed(seed);
@@ -50,6 +52,7 @@ static inline void seed_rng(uint64_t seed)
         rng = 1;                   /* xorshift's one fixed point */
 }
 
+/* xorshift64*. */
 static inline uint64_t rnd(void)
 {
     rng ^= rng >> 12;
@@ -58,11 +61,13 @@ static inline uint64_t rnd(void)
     return rng * 0x2545f4914f6cdd1dUL;
 }
 
+/* A number in [0, n) (0 for n = 0). */
 static inline uint64_t below(uint64_t n)
 {
     return n ? rnd() % n : 0;
 }
 
+/* True once in n times. */
 static inline bool one_in(uint64_t n)
 {
     return below(n) == 0;
@@ -79,6 +84,7 @@ static inline uint64_t strtou64(const char *s)
     return v;
 }
 
+/* strlen, looking at most max bytes (the library has no strnlen). */
 static inline size_t strnlen_(const char *s, size_t max)
 {
     size_t n = 0;
@@ -160,6 +166,7 @@ static int reports;                /* impossible results this process printed */
 static uint64_t run_seed, proc_seed;   /* for the report: the run's, and this process's */
 static int worker_id, depth;
 
+/* Starts describing a call; arguments follow with call_arg. */
 static inline void call_begin(long nr, const char *name)
 {
     cur.nr = nr;
@@ -179,6 +186,7 @@ static inline void call_arg(long value, const char *note)
     snprintf(cur.note[i], sizeof(cur.note[i]), "%s", note ? note : "");
 }
 
+/* The ecall itself, with all six argument registers set. */
 static inline long raw_syscall(long nr, const long a[6])
 {
     register long a0 asm("a0") = a[0];
@@ -254,6 +262,7 @@ static const char *const err_names[] = {
     "OWNERDEAD", "AGAIN", "TIMEDOUT", "PERM", "NOSYS",
 };
 
+/* ERR_* without its prefix, for the reports. */
 static inline const char *err_name(long r)
 {
     return r <= 0 && r > -(long)NELEM(err_names) ? err_names[-r] : "?";
