@@ -900,8 +900,10 @@ def main():
     ap.add_argument("--workers", type=int, default=4,
                     help="--fuzz: worker processes (1 to 8, default 4)")
     args = ap.parse_args()
-    if args.fuzz is not None and (args.fuzz < 1 or args.names or args.bench):
-        print("run.py: --fuzz SECONDS takes SECONDS >= 1 and no test names or --bench")
+    if args.fuzz is not None and (args.fuzz < 1 or args.names or args.bench
+                                  or not 1 <= args.workers <= 8):
+        print("run.py: --fuzz SECONDS takes SECONDS >= 1, --workers 1 to 8, "
+              "and no test names or --bench")
         return 2
 
     every = discover(bench=False) + discover(bench=True) + scenarios()
