@@ -1,17 +1,37 @@
 # osv-rv top-level Makefile.
 #
 #   make            kernel, user programs, test programs and fs.img
-#   make qemu       boot to the shell (Ctrl-A x leaves QEMU)
-#   make qemu-gdb   boot, but wait for gdb on port $(GDBPORT)
+#   make qemu       boot to the shell (Ctrl-A x leaves QEMU); a script can
+#                   drive it through a pipe on stdin (see the qemu section)
+#   make qemu-test  the same with the console on the FIFOs
+#                   build/osv-test.in and build/osv-test.out (osv's graders)
+#   make qemu-test-low-mem   the same on a machine starved of memory
+#   make qemu-gdb   boot, but wait for gdb on 127.0.0.1:$(GDBPORT)
 #   make gdb        gdb-multiarch with .gdbinit, attached to qemu-gdb
+#                   (docs/gdb.md)
 #   make test       run every test (test/run.py); T=name runs one
-#   make bench      run the benchmarks
+#   make grade      the same, writing Gradescope's $(B)/results.json
+#   make symbolize  file:line for a panic's backtrace (stdin or LOG=)
+#   make bench      run the benchmarks: a table of figures, ratios and
+#                   targets, also written to $(B)/bench.json (the last
+#                   run's kept as $(B)/bench.prev.json)
+#   make bench-compare   the last two runs' figures side by side
+#   make reset-disk a fresh build/fs.img (it keeps what the machine wrote)
 #   make fuzz       run the system-call fuzzer for SECONDS (default 60), with
 #                   a new seed each run or SEED=, and WORKERS= (default 4)
 #                   processes (test/fuzz.c, docs/testing.md)
+#   make compile_commands.json   for clangd and other editors (.clangd)
+#   make check-clangd            clangd --check on every file
 #   make clean
 #
-# CPUS= (default 4) and MEM= (default 256M) size the QEMU machine.
+# CPUS= (default 4) and MEM= (default 256M) size the QEMU machine;
+# GDBPORT= (default 1234) is the port of qemu-gdb and gdb.
+# DEBUG=1 builds into build-debug/ a kernel with its costly checks on
+# (-DDEBUG: the journal's per-operation block limit, ...); `make qemu
+# DEBUG=1` boots it and `make test DEBUG=1` runs every test on it. `make
+# test` builds it too, for the tests marked `debug` (test/run.py).
+# B= puts the build elsewhere (`make test B=out` builds and tests out/, and
+# the debug kernel in out-debug/).
 # A new user program is one .c file in user/, a new test one .c file in
 # test/: both are found by wildcard and put into fs.img. Every other folder
 # under user/ but user/lib (osv's user/lab1 ... user/lab5, and our own
@@ -24,7 +44,10 @@
 CPUS ?= 4
 MEM ?= 256M
 GDBPORT ?= 1234
-B := build
+DEBUG ?=
+B := $(if $(filter 1,$(DEBUG)),build-debug,build)
+# Where the kernel of the tests marked `debug` is built.
+DEBUG_B := $(if $(filter 1,$(DEBUG)),$(B),$(B)-debug)
 
 CROSS ?= riscv64-unknown-elf-
 CC := $(CROSS)gcc
@@ -45,7 +68,8 @@ BASE_CFLAGS := -ffreestanding -nostdlib -fno-builtin -fno-common \
 	-fno-stack-protector -fno-pie -no-pie -fno-omit-frame-pointer -g \
 	-std=gnu11 -Iinclude -MMD -MP
 COMMON_CFLAGS := $(BASE_CFLAGS) -O2 -Wall -Wextra -Werror
-KCFLAGS := $(KARCHFLAGS) $(COMMON_CFLAGS) -DOSV_KERNEL -mno-relax
+KCFLAGS := $(KARCHFLAGS) $(COMMON_CFLAGS) -DOSV_KERNEL -mno-relax \
+	$(if $(filter 1,$(DEBUG)),-DDEBUG)
 UCFLAGS := $(UARCHFLAGS) $(COMMON_CFLAGS) -DOSV_USER
 # Programs written for osv get osv's flags: -Wall -Werror without -Wextra
 # (a comparison of int with size_t is not an error there), and no
@@ -82,22 +106,48 @@ endif
 all: $(B)/kernel.elf $(B)/fs.img
 
 # ------------------------------------------------------------ toolchain
-# Installs Debian's packages when a tool is missing, with sudo when not root.
-DEPS_OK = command -v $(CC) >/dev/null 2>&1 && command -v $(QEMU) >/dev/null 2>&1 \
-	&& test -f $(OPENSBI) && command -v gdb-multiarch >/dev/null 2>&1
-$(B)/.deps:
-	@mkdir -p $(B)
-	@if ! ( $(DEPS_OK) ); then \
-	  echo "osv-rv: installing $(DEBS)"; \
+# Each tool is looked for when a target first needs it, and a missing one
+# is named and installed from Debian (with sudo when not root): building
+# needs only the cross compiler, booting QEMU, OpenSBI and Python, and
+# debugging gdb-multiarch, so a build never waits on gdb.
+# $(call need,WHAT,CHECK,PACKAGES): installs PACKAGES unless CHECK succeeds.
+need = if ! ( $(2) ) >/dev/null 2>&1; then \
+	  echo "osv-rv: $(1) not found: installing $(3)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
 	  elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
-	  else echo "osv-rv: please run as root: apt-get install -y --no-install-recommends $(DEBS)"; exit 1; fi; \
+	  else echo "osv-rv: please run as root: apt-get install -y --no-install-recommends $(3)"; exit 1; fi; \
 	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y --no-install-recommends $(DEBS) || { \
-	    echo "osv-rv: could not install; run: sudo apt-get install -y --no-install-recommends $(DEBS)"; exit 1; }; \
+	    apt-get install -y --no-install-recommends $(3) || { \
+	    echo "osv-rv: could not install $(1); run: sudo apt-get install -y --no-install-recommends $(3)"; exit 1; }; \
 	fi
+$(B)/.deps:
+	@mkdir -p $(B)
+	@$(call need,the RISC-V compiler $(CC),command -v $(CC),gcc-riscv64-unknown-elf)
 	@touch $@
-deps: $(B)/.deps
+$(B)/.qemu-deps:
+	@mkdir -p $(B)
+	@$(call need,$(QEMU),command -v $(QEMU),qemu-system-misc)
+	@$(call need,OpenSBI ($(OPENSBI)),test -f $(OPENSBI),opensbi)
+	@$(call need,$(PYTHON),command -v $(PYTHON),python3)
+	@touch $@
+$(B)/.gdb-deps:
+	@mkdir -p $(B)
+	@$(call need,gdb-multiarch,command -v gdb-multiarch,gdb-multiarch)
+	@touch $@
+deps: $(B)/.deps $(B)/.qemu-deps $(B)/.gdb-deps
+
+# The machine: CPUS harts (1 to the kernel's NCPU) and MEM of RAM (at least
+# MIN_MEM_MIB: OpenSBI alone takes about 36 MiB). Checked before QEMU runs,
+# so a typo is a message rather than a hang or a panic.
+MAX_CPUS := $(shell sed -n 's/^\#define NCPU \([0-9]*\).*/\1/p' include/kernel/config.h)
+MIN_MEM_MIB := 40
+MEM_MIB = $(shell echo '$(MEM)' | awk '/^[0-9]+[Mm]?$$/ { print $$0 + 0; next } \
+	/^[0-9]+[Gg]$$/ { print ($$0 + 0) * 1024; next } { print -1 }')
+check-machine:
+	@case "$(CPUS)" in ''|*[!0-9]*) ok=no;; *) [ "$(CPUS)" -ge 1 ] && [ "$(CPUS)" -le $(MAX_CPUS) ] && ok=yes || ok=no;; esac; \
+	  [ $$ok = yes ] || { echo "osv-rv: CPUS=$(CPUS): the kernel runs 1 to $(MAX_CPUS) harts" >&2; exit 1; }
+	@[ "$(MEM_MIB)" -ge $(MIN_MEM_MIB) ] || { \
+	  echo "osv-rv: MEM=$(MEM): the machine needs at least $(MIN_MEM_MIB)M (OpenSBI takes about 36M; sizes are like 256M or 1G)" >&2; exit 1; }
 
 # --------------------------------------------------------------- kernel
 $(B)/kernel/%.o: kernel/%.c | $(B)/.deps
@@ -163,45 +213,156 @@ $(B)/smallfile:
 $(B)/testfile:
 	@mkdir -p $(B)
 	printf 'abcdef\n' > $@
-$(B)/fs.img: $(B)/mkfs $(FS_FILES)
+# The list of files is a prerequisite too (rewritten only when it
+# changes), so a deleted program leaves the image at the next build. mkfs
+# writes a new file and renames it over the old: a machine still running on
+# build/fs.img keeps its disk. The image keeps what the machine wrote until
+# the next rebuild; `make reset-disk` makes a fresh one.
+$(B)/fs.list: FORCE
+	@mkdir -p $(B)
+	@echo '$(FS_FILES)' | cmp -s - $@ || echo '$(FS_FILES)' > $@
+$(B)/fs.img: $(B)/mkfs $(FS_FILES) $(B)/fs.list
 	$(B)/mkfs $@ $(FS_FILES)
+reset-disk: $(B)/mkfs $(FS_FILES) $(B)/fs.list
+	$(B)/mkfs $(B)/fs.img $(FS_FILES)
 
 # ---------------------------------------------------------------- qemu
+# FSIMG= is the disk the machine boots on (the host tests point it at a
+# copy, so they never touch build/fs.img), OSV_TEST= the FIFO pair of
+# qemu-test without .in/.out.
+# BOOTARGS= is the kernel's command line (/chosen/bootargs): `mem=5M` caps
+# the frames it hands out, `panic=boot` makes it panic once the disk is up,
+# to see (and test) what a panic looks like; `panic=stack` overflows a
+# kernel stack and `panic=wild` loads from past the end of RAM, to see
+# (and test) how the kernel catches those; `panic=lockorder` takes two
+# locks out of order, which the DEBUG=1 kernel panics on.
+FSIMG ?= $(B)/fs.img
+OSV_TEST ?= $(B)/osv-test
+BOOTARGS ?=
 QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(B)/kernel.elf \
 	-m $(MEM) -smp $(CPUS) -nographic \
+	$(if $(strip $(BOOTARGS)),-append "$(strip $(BOOTARGS))") \
 	-global virtio-mmio.force-legacy=false \
-	-drive file=$(B)/fs.img,if=none,format=raw,id=x0 \
+	-drive file=$(FSIMG),if=none,format=raw,id=x0 \
 	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
 
-# When stdin is a pipe (an autograder: printf 'ls\rquit\r' | make qemu), one
-# NUL goes first: QEMU hands the UART its first input byte at reset, and
-# OpenSBI's FIFO setup then drops it. The console ignores NUL, so nothing
-# changes when the byte survives.
-qemu: all
-	@if [ -t 0 ]; then $(QEMU) $(QEMUOPTS); \
-	else { printf '\000'; cat; } | $(QEMU) $(QEMUOPTS); fi
+# The qemu targets run QEMU under test/qemu.py (exec'd, so make's child),
+# which relays the input to it: make exits as soon as QEMU does, even with a
+# driver's pipe still open on stdin; QEMU dies with make, however make is
+# killed; the input gets a NUL first (QEMU hands the UART the first input
+# byte at reset and OpenSBI's UART setup drops it; the console ignores NUL)
+# and is never dropped, however fast it comes (the console stops reading
+# the UART while its buffer is full, and QEMU then stops reading the pipe).
+# See docs/console.md.
+qemu: all check-machine | $(B)/.qemu-deps
+	@exec $(PYTHON) test/qemu.py stdio -- $(QEMU) $(QEMUOPTS)
 
-qemu-gdb: all
-	@echo "*** waiting for gdb on port $(GDBPORT): run 'make gdb' in another terminal"
-	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+# osv's grader targets: the console on $(OSV_TEST).in (to the machine) and
+# $(OSV_TEST).out (from it), made here when missing; no monitor; a reset
+# powers off. A grader opens both, types lines ending in "\n" (before boot
+# is fine) and reads the output until QEMU exits after `quit`. Rather than
+# QEMU's -serial pipe:, test/qemu.py opens the FIFOs (read-write, as QEMU
+# would) and gives QEMU the console on its stdio, through the NUL relay.
+#
+# The low-memory machine stands in for osv's 4 MB one. OpenSBI needs about
+# 36 MiB of RAM (fw_jump moves the device tree to 34 MiB), so QEMU gets
+# LOW_MEM_RAM, and the kernel's mem= boot argument caps the frames its
+# allocator may ever hand out at LOW_MEM: 5 MiB are 1280 frames, of which
+# the kernel, init and the shell take about 200, leaving about 1080
+# (~4.2 MiB) free at the shell's prompt, about what osv's 4 MB machine
+# leaves its programs (docs/console.md). The cap is a hard bound on
+# everything the kernel allocates.
+LOW_MEM ?= 5M
+LOW_MEM_RAM ?= 40M
+QEMU_TEST = exec $(PYTHON) test/qemu.py fifo $(OSV_TEST) -- $(QEMU) $(QEMUOPTS) \
+	-serial stdio -monitor none -no-reboot
+MKFIFOS = for f in $(OSV_TEST).in $(OSV_TEST).out; do \
+	  [ -p $$f ] || { rm -f $$f && mkfifo $$f; } || exit 1; done
 
-gdb: $(B)/kernel.elf
-	gdb-multiarch -q -nx -iex 'set $$osv_port = $(GDBPORT)' -x .gdbinit
+qemu-test: all check-machine | $(B)/.qemu-deps
+	@$(MKFIFOS)
+	@$(QEMU_TEST)
 
-test: all
-	$(PYTHON) test/run.py $(if $(T),$(T))
+qemu-test-low-mem: MEM = $(LOW_MEM_RAM)
+qemu-test-low-mem: BOOTARGS += mem=$(LOW_MEM)
+qemu-test-low-mem: all check-machine | $(B)/.qemu-deps
+	@$(MKFIFOS)
+	@$(QEMU_TEST)
 
-bench: all
-	$(PYTHON) test/run.py --bench
+# gdb: QEMU's gdb server listens on 127.0.0.1:$(GDBPORT) only (not on
+# other machines' reach); `make gdb` (same GDBPORT) attaches to it, and
+# first checks that something listens there, so that without a waiting
+# QEMU it says what to run rather than failing to connect. The check only
+# connects and closes, which leaves a waiting QEMU as it was. docs/gdb.md.
+qemu-gdb: all check-machine | $(B)/.qemu-deps
+	@echo "*** QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make gdb$(if $(filter-out 1234,$(GDBPORT)), GDBPORT=$(GDBPORT))' in another terminal"
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp:127.0.0.1:$(GDBPORT)
 
-fuzz: all
-	$(PYTHON) test/run.py --fuzz $(or $(SECONDS),60) $(if $(SEED),--seed $(SEED)) \
-	    $(if $(WORKERS),--workers $(WORKERS))
+gdb: $(B)/kernel.elf | $(B)/.gdb-deps
+	@$(PYTHON) -c 'import socket; socket.create_connection(("127.0.0.1", $(GDBPORT)), 2).close()' \
+	  2>/dev/null || { echo "osv-rv: no QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make qemu-gdb$(if $(filter-out 1234,$(GDBPORT)), GDBPORT=$(GDBPORT))' in another terminal first" >&2; exit 1; }
+	gdb-multiarch -q -nx -iex 'set $$osv_port = $(GDBPORT)' \
+	  -iex 'set $$osv_kernel = "$(B)/kernel.elf"' -x .gdbinit
+
+# QEMU's command line, for test/run.py, which boots its machines with the
+# Makefile's options (it gives B=, FSIMG= and CPUS= of its own).
+qemu-cmdline:
+	$(info $(QEMU) $(QEMUOPTS))
+	@:
+
+# The kernel the tests marked `debug` boot (the same one under DEBUG=1).
+debug-kernel:
+	$(MAKE) DEBUG=1 B=$(DEBUG_B) $(DEBUG_B)/kernel.elf
+
+RUN_TESTS = $(PYTHON) test/run.py --build $(B) --debug-build $(DEBUG_B) --cpus $(CPUS)
+test: all debug-kernel check-machine | $(B)/.qemu-deps $(B)/.gdb-deps
+	$(RUN_TESTS) $(T)
+
+# For an autograder: $(B)/results.json in Gradescope's format, one point a
+# test. make fails only if the runner could not run (status 2), not when a
+# test fails: the scores say that.
+grade: all debug-kernel check-machine | $(B)/.qemu-deps $(B)/.gdb-deps
+	$(RUN_TESTS) --gradescope $(B)/results.json $(T) || [ $$? -eq 1 ]
+
+# A panic's backtrace with file:line: `make symbolize < console.log`, or
+# LOG=file. QEMU exits 1 after a PANIC, so `make qemu` fails too.
+symbolize:
+	@$(PYTHON) test/symbolize.py $(B)/kernel.elf $(LOG)
+
+bench: all check-machine | $(B)/.qemu-deps
+	$(PYTHON) test/run.py --build $(B) --cpus $(CPUS) --bench
+
+# The system-call fuzzer for SECONDS, a new seed each run (printed) or SEED=.
+fuzz: all check-machine | $(B)/.qemu-deps
+	$(PYTHON) test/run.py --build $(B) --cpus $(CPUS) --fuzz $(or $(SECONDS),60) \
+	    $(if $(SEED),--seed $(SEED)) $(if $(WORKERS),--workers $(WORKERS))
+
+# Needs no machine: it reads the JSON the last two `make bench` runs wrote.
+bench-compare:
+	@$(PYTHON) test/benchmarks.py $(B)/bench.prev.json $(B)/bench.json
+
+# ------------------------------------------------------------- editors
+# compile_commands.json (for clangd; .clangd adapts gcc's flags to clang):
+# the compiler commands of a full build, from `make -n -B`, so it is the
+# same on a built tree and always carries the Makefile's flags.
+compile_commands.json: FORCE
+	@$(MAKE) -s -n -B --no-print-directory all > $@.cmds && \
+	  $(PYTHON) test/compile_commands.py < $@.cmds > $@.tmp && mv $@.tmp $@; \
+	  rc=$$?; rm -f $@.cmds $@.tmp; [ $$rc = 0 ] && echo "osv-rv: wrote $@"; exit $$rc
+
+# clangd --check on every source file and header: none may have an error.
+check-clangd: compile_commands.json | $(B)/.clangd-deps
+	@$(PYTHON) test/check_clangd.py compile_commands.json
+$(B)/.clangd-deps:
+	@mkdir -p $(B)
+	@$(call need,clangd,command -v clangd,clangd)
+	@touch $@
 
 clean:
-	rm -rf $(B) compile_commands.json
+	rm -rf build build-debug $(B) $(DEBUG_B) compile_commands.json
 
-.PHONY: all deps qemu qemu-gdb gdb test bench fuzz clean
+FORCE:
+.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb qemu-cmdline debug-kernel test grade bench bench-compare fuzz symbolize check-clangd clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 

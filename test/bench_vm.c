@@ -15,11 +15,15 @@
  *     fork and for fork_copy (the full-copy fork kept for this
  *     comparison): the fork call alone (until it returns in the parent),
  *     and fork + exit + wait (the child's teardown included); and their
- *     ratios. The issue asks for fork_copy / fork >= 30 at 32 MiB.
+ *     ratios.
  * Before each fork the parent writes its whole heap again, so every
- * repetition forks a writable heap, as the first one does.
+ * repetition forks a writable heap, as the first one does. The main
+ * figures are also printed as `bench:` lines (benchlib.h) for make bench's
+ * table, which holds their targets (test/benchmarks.py): a tiny process is
+ * this one with 0 MiB of heap.
  */
 #include "vmlib.h"
+#include "benchlib.h"
 #include <lib/bench.h>
 
 #define MiB (1024L * 1024)
@@ -43,6 +47,12 @@ static long ratio10(long a, long b) { return b ? (a * 10 + b / 2) / b : 0; }
 
 static long null_ns;             /* per null system call, in ns * 1000 */
 
+/* A figure in ns * 1000 as a `bench:` line. */
+static void figure(const char *key, long per_milli_ns)
+{
+    bench_figure(key, per_milli_ns / 10, "ns");
+}
+
 /* Prints one figure: ns per operation, as us with two decimals, and the
  * ratio to the null system call with one decimal. per is in ns * 1000. */
 static void report(const char *what, long per_milli_ns)
@@ -58,13 +68,14 @@ static void bench_null_syscall(void)
     enum { CALLS = 2000, REPS = 9 };
     uint64_t t[REPS];
     for (int r = 0; r < REPS; r++) {
-        uint64_t t0 = now();
+        uint64_t t0 = rdtime();
         for (int i = 0; i < CALLS; i++)
             getpid();
-        t[r] = now() - t0;
+        t[r] = rdtime() - t0;
     }
     null_ns = ns_of(minimum(t, REPS)) * 1000 / CALLS;
     report("null system call (getpid)", null_ns);
+    figure("null_syscall_ns", null_ns);
 }
 
 static void bench_demand_zero(void)
@@ -73,13 +84,15 @@ static void bench_demand_zero(void)
     uint64_t t[REPS];
     for (int r = 0; r < REPS; r++) {
         char *p = heap_pages(PAGES);
-        uint64_t t0 = now();
+        uint64_t t0 = rdtime();
         for (long i = 0; i < PAGES; i++)
             *(volatile char *)(p + i * PAGE) = 1;
-        t[r] = now() - t0;
+        t[r] = rdtime() - t0;
         heap_set_break(p);           /* gives the frames back: fresh pages next time */
     }
-    report("demand-zero fault (per page)", ns_of(minimum(t, REPS)) * 1000 / PAGES);
+    long per = ns_of(minimum(t, REPS)) * 1000 / PAGES;
+    report("demand-zero fault (per page)", per);
+    figure("demand_zero_fault_ns", per);
 }
 
 static void bench_cow_fault(void)
@@ -97,10 +110,10 @@ static void bench_cow_fault(void)
             error("fork = %d", pid);
         if (pid == 0) {
             warm_up_stack();
-            uint64_t t0 = now();
+            uint64_t t0 = rdtime();
             for (long i = 0; i < PAGES; i++)
                 *(volatile char *)(p + i * PAGE + 8) = 2;
-            uint64_t dt = now() - t0;
+            uint64_t dt = rdtime() - t0;
             if (write(result.fds[1], &dt, sizeof(dt)) != sizeof(dt))
                 exit(1);
             exit(0);
@@ -111,15 +124,19 @@ static void bench_cow_fault(void)
         expect(wait_for(pid), 0);
         copy[r] = dt;
         /* The child is gone: our pages are read-only with one holder. */
-        uint64_t t0 = now();
+        uint64_t t0 = rdtime();
         for (long i = 0; i < PAGES; i++)
             *(volatile char *)(p + i * PAGE + 8) = 3;
-        sole[r] = now() - t0;
+        sole[r] = rdtime() - t0;
     }
     chan_close(&result);
     heap_set_break(p);
-    report("copy-on-write fault, copying (per page)", ns_of(minimum(copy, REPS)) * 1000 / PAGES);
-    report("copy-on-write fault, sole holder (per page)", ns_of(minimum(sole, REPS)) * 1000 / PAGES);
+    long per_copy = ns_of(minimum(copy, REPS)) * 1000 / PAGES;
+    long per_sole = ns_of(minimum(sole, REPS)) * 1000 / PAGES;
+    report("copy-on-write fault, copying (per page)", per_copy);
+    report("copy-on-write fault, sole holder (per page)", per_sole);
+    figure("cow_fault_copy_ns", per_copy);
+    figure("cow_fault_sole_ns", per_sole);
 }
 
 /* fork (or fork_copy): the time until fork returns in the parent, and
@@ -131,15 +148,15 @@ struct fork_times {
 static struct fork_times fork_once(int (*forker)(void), char *heap, long pages, int tag)
 {
     write_pages(heap, pages, tag);       /* a writable heap, as before the first fork */
-    uint64_t t0 = now();
+    uint64_t t0 = rdtime();
     int pid = forker();
-    uint64_t t1 = now();
+    uint64_t t1 = rdtime();
     if (pid < 0)
         error("fork of %ld heap pages = %d", pages, pid);
     if (pid == 0)
         exit(0);
     int status = wait_for(pid);
-    uint64_t t2 = now();
+    uint64_t t2 = rdtime();
     if (status != 0)
         error("child exited with %d", status);
     struct fork_times t = {t1 - t0, t2 - t0};
@@ -177,6 +194,10 @@ int main(int argc, char **argv)
     bench_cow_fault();
 
     static const long sizes[] = {0, 1, 8, 32};
+    static const char *const call_keys[] = {"fork_tiny_ns", "fork_1m_ns", "fork_8m_ns",
+                                            "fork_32m_ns"};
+    static const char *const cycle_keys[] = {"fork_exit_wait_tiny_ns", "fork_exit_wait_1m_ns",
+                                             "fork_exit_wait_8m_ns", "fork_exit_wait_32m_ns"};
     long cow[4][2], copy[4][2];          /* [size][call, cycle] */
     for (int s = 0; s < 4; s++) {
         long pages = sizes[s] * MiB / PAGE;
@@ -194,8 +215,10 @@ int main(int argc, char **argv)
         printf("bench_vm: fork_copy / fork at %2ld MiB: %ld.%ld x (call), %ld.%ld x (with exit "
                "and wait)\n", sizes[s], call / 10, call % 10, cycle / 10, cycle % 10);
     }
-    long r = ratio10(copy[3][0], cow[3][0]);
-    printf("bench_vm: target fork_copy / fork >= 30 x at 32 MiB: %s (%ld.%ld x)\n",
-           r >= 300 ? "met" : "NOT met", r / 10, r % 10);
+    for (int s = 0; s < 4; s++) {
+        figure(call_keys[s], cow[s][0]);
+        figure(cycle_keys[s], cow[s][1]);
+    }
+    figure("fork_copy_32m_ns", copy[3][0]);
     return 0;
 }

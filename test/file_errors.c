@@ -8,11 +8,12 @@
  * the kernel writes, and buffers or strings that run off the end of the
  * stack mapping) are ERR_FAULT for open, read, write, fstat and readdir
  * (fstat of the console too, which is ERR_INVAL only with a good pointer).
- * open with flags other than one access mode plus optional FS_CREAT is
- * ERR_INVAL; readdir on a file is ERR_FTYPE. Afterwards everything still
+ * open with flags other than one access mode plus optional FS_CREAT (and
+ * osv-rv's FS_APPEND with write access) is ERR_INVAL; readdir on a file is ERR_FTYPE. Afterwards everything still
  * works. The tests that scribble on the top of the stack run in a child.
  */
 #include "testlib.h"
+#include <lib/file-ext.h>
 #include <lib/stddef.h>
 
 #define TEXT ((uintptr_t)main)
@@ -148,7 +149,8 @@ int main(int argc, char **argv)
     /* ---- flags ---- */
     int bad_flags[] = {FS_WRONLY | FS_RDWR, 0x4, 0x8, 0x10, 0x80, 0x200, 0x1000,
                        FS_CREAT | 0x3, FS_CREAT | 0x200, 0x10000, -1,
-                       (int)0x80000000, 0x7fffffff};
+                       (int)0x80000000, 0x7fffffff,
+                       FS_APPEND, FS_APPEND | FS_CREAT};   /* append needs write access */
     for (unsigned i = 0; i < NELEM(bad_flags); i++) {
         int r = open("/smallfile", bad_flags[i], EMPTY_MODE);
         if (r != ERR_INVAL)

@@ -1,7 +1,7 @@
 /*
  * fuzz_files.h: test/fuzz.c's operations on files, directories and pipes
  * (open, close, read, write, link, unlink, mkdir, rmdir, chdir, readdir,
- * fstat, dup, pipe): each picks nasty arguments (fuzz_model.h), makes the
+ * fstat, dup, pipe, and disk_scratch_write): each picks nasty arguments (fuzz_model.h), makes the
  * call and judges its result against the process's model of its fds.
  * Header-only, like testlib.h; included by fuzz.c only.
  */
@@ -54,15 +54,16 @@ static void op_open(void)
     static const int modes[] = { FS_RDONLY, FS_WRONLY, FS_RDWR };
     bool ro = one_in(4);
     struct ustr s = ro ? gen_ro_path() : gen_path(0);
-    int flags = PICK(modes) | (one_in(2) ? FS_CREAT : 0);
+    int flags = PICK(modes) | (one_in(2) ? FS_CREAT : 0) | (one_in(6) ? FS_APPEND : 0);
     if (one_in(6))
         flags = one_in(2) ? 1 << below(32) : (int)rnd();      /* every bit */
-    int mode = flags & ~FS_CREAT;
-    bool valid = mode == FS_RDONLY || mode == FS_WRONLY || mode == FS_RDWR;
+    int mode = flags & ~(FS_CREAT | FS_APPEND);
+    bool valid = (mode == FS_RDONLY || mode == FS_WRONLY || mode == FS_RDWR) &&
+                 !(mode == FS_RDONLY && (flags & FS_APPEND));   /* file-ext.h */
     if (ro && valid)
         flags = mode = FS_RDONLY;  /* the disk's own files are never changed */
     call_begin(SYS_open, "open");
-    call_arg(s.p, s.note);
+    call_ustr(&s);
     call_arg(flags, "flags");
     call_arg((long)rnd(), "mode");
     long r = call_make();
@@ -105,7 +106,7 @@ static long rw_call(int nr, const char *name, int fd, const struct uptr *u, size
 {
     call_begin(nr, name);
     call_arg(fd, fd_note(fd));
-    call_arg(u->p, u->note);
+    call_uptr(u);
     call_arg(n, "n");
     return call_make();
 }
@@ -200,7 +201,7 @@ static long path_call(int nr, const char *name, uint32_t errs, struct ustr *s)
 {
     *s = gen_path(0);
     call_begin(nr, name);
-    call_arg(s->p, s->note);
+    call_ustr(s);
     long r = call_make();
     long sv = str_verdict(s, 256);
     if (sv != ERR_OK)
@@ -242,8 +243,8 @@ static void op_link(void)
 {
     struct ustr a = gen_path(0), b = gen_path(1);
     call_begin(SYS_link, "link");
-    call_arg(a.p, a.note);
-    call_arg(b.p, b.note);
+    call_ustr(&a);
+    call_ustr(&b);
     long r = call_make();
     long va = str_verdict(&a, 256), vb = str_verdict(&b, 256);
     if (va != ERR_OK)
@@ -262,7 +263,7 @@ static void op_readdir(void)
     struct uptr u = out_fixed(sizeof(struct dirent), false);
     call_begin(SYS_readdir, "readdir");
     call_arg(fd, fd_note(fd));
-    call_arg(u.p, u.note);
+    call_uptr(&u);
     long r = call_make();
     bool room = u.wroom >= sizeof(struct dirent);
     if (kind == FD_FREE)
@@ -290,7 +291,7 @@ static void op_fstat(void)
     struct uptr u = out_fixed(sizeof(struct stat), false);
     call_begin(SYS_fstat, "fstat");
     call_arg(fd, fd_note(fd));
-    call_arg(u.p, u.note);
+    call_uptr(&u);
     long r = call_make();
     bool room = u.wroom >= sizeof(struct stat);
     if (kind == FD_FREE)
@@ -335,7 +336,7 @@ static void op_pipe(void)
         return;
     struct uptr u = out_fixed(2 * sizeof(int), true);
     call_begin(SYS_pipe, "pipe");
-    call_arg(u.p, u.note);
+    call_uptr(&u);
     long r = call_make();
     int lo = -1, lo2 = -1;
     for (int fd = 0; fd < NUM_FILES && lo2 < 0; fd++)
@@ -365,6 +366,30 @@ static void op_pipe(void)
     pipes[pi] = (struct pipem){ .readers = 1, .writers = 1, .bytes = 0, .head = 0 };
     fds[lo] = (struct fdm){ .kind = FD_PIPE_R, .readable = true, .pipe = pi };
     fds[lo2] = (struct fdm){ .kind = FD_PIPE_W, .writable = true, .pipe = pi };
+}
+
+/* disk_scratch_write: the area's length in blocks (n 0 only asks), or
+ * ERR_INVAL for a block range outside it; a few blocks at most. */
+static void op_scratch(void)
+{
+    static long length = -1;       /* learnt from the first answer */
+    static const long firsts[] = { 0, 1, -1, 1L << 40, 0x7fffffffffffffffL, -0x7fffffff };
+    static const long ns[] = { 0, 0, 1, 2, 4, -1, 1L << 40, 0x7fffffffffffffffL };
+    long first = one_in(3) && length > 0 ? length - 1 - (long)below(2) : PICK(firsts);
+    long n = PICK(ns);
+    call_begin(SYS_disk_scratch_write, "disk_scratch_write");
+    call_arg(first, "first");
+    call_arg(n, "n");
+    long r = call_make();
+    bool inside = first >= 0 && n >= 0 && (length < 0 || (first <= length && n <= length - first));
+    bool outside = first < 0 || n < 0 || (length >= 0 && !inside);
+    if (outside)
+        allow(r, 1, 0, E(ERR_INVAL) | E(ERR_NOTEXIST));
+    else
+        allow(r, length < 0 ? 1 : length, length < 0 ? 0x7fffffffffffffffL : length,
+              E(ERR_NOTEXIST) | E(ERR_NOMEM) | E(ERR_NORES) | (length < 0 ? E(ERR_INVAL) : 0));
+    if (r > 0 && length < 0)
+        length = r;
 }
 
 #endif /* _TEST_FUZZ_FILES_H_ */

@@ -61,7 +61,7 @@ static void op_info(void)
 {
     struct uptr u = out_fixed(sizeof(struct sys_info), false);
     call_begin(SYS_info, "info");
-    call_arg(u.p, u.note);
+    call_uptr(&u);
     long r = call_make();
     bool room = u.wroom >= sizeof(struct sys_info);
     allow(r, room ? 0 : 1, 0, room ? 0 : E(ERR_FAULT));
@@ -159,7 +159,7 @@ static void op_shm_create(void)
     size_t size = shm_size();
     int flags = shm_flags();
     call_begin(SYS_shm_create, "shm_create");
-    call_arg(s.p, s.note);
+    call_ustr(&s);
     call_arg(size, "size");
     call_arg(flags, "flags");
     long r = call_make();
@@ -194,7 +194,7 @@ static void forget_inherited(void)
 static void unmap_view(struct viewm *v)
 {
     call_begin(SYS_shm_unmap, "shm_unmap");
-    call_arg((long)shm_names[v->name], shm_names[v->name]);
+    call_ptr((long)shm_names[v->name], shm_names[v->name]);
     call_arg(v->addr, "our view");
     long r = call_make();
     allow(r, 0, 0, v->inherited ? E(ERR_NOTEXIST) : 0);
@@ -210,8 +210,8 @@ static void op_shm_map(void)
     struct uptr u = out_fixed(sizeof(void *), true);
     int prot = shm_prot();
     call_begin(SYS_shm_map, "shm_map");
-    call_arg(s.p, s.note);
-    call_arg(u.p, u.note);
+    call_ustr(&s);
+    call_uptr(&u);
     call_arg(prot, "prot");
     long r = call_make();
     long nv = name_verdict(&s);
@@ -262,7 +262,7 @@ static void op_shm_unmap(void)
     struct ustr s = gen_name(&idx);
     struct uptr u = any_ptr(true);
     call_begin(SYS_shm_unmap, "shm_unmap");
-    call_arg(s.p, s.note);
+    call_ustr(&s);
     call_arg(u.p, u.note);
     long r = call_make();
     long nv = name_verdict(&s);
@@ -297,7 +297,7 @@ static bool name_call(int nr, const char *call, int *idx, long extra, const char
         s = gen_name(idx);
     }
     call_begin(nr, call);
-    call_arg(s.p, s.note);
+    call_ustr(&s);
     if (note)
         call_arg(extra, note);
     *r = call_make();
@@ -307,13 +307,14 @@ static bool name_call(int nr, const char *call, int *idx, long extra, const char
     return nv == ERR_OK;
 }
 
-/* shm_destroy: ERR_INVAL while we map it ourselves. */
+/* shm_destroy: ERR_INVAL while we map it ourselves, ERR_PERM when
+ * another process created it and still lives (shm.h). */
 static void op_shm_destroy(void)
 {
     int idx;
     long r;
     if (name_call(SYS_shm_destroy, "shm_destroy", &idx, 0, NULL, &r))
-        allow(r, 0, 0, E(ERR_NOTEXIST) | E(ERR_INVAL));
+        allow(r, 0, 0, E(ERR_NOTEXIST) | E(ERR_INVAL) | E(ERR_PERM));
 }
 
 /* shm_lock, then shm_unlock at once when it was taken. */
@@ -328,7 +329,7 @@ static void op_shm_lock(void)
         return;
     /* Held: give it back at once, so no one waits on us while we wait. */
     call_begin(SYS_shm_unlock, "shm_unlock");
-    call_arg((long)shm_names[idx], shm_names[idx]);
+    call_ptr((long)shm_names[idx], shm_names[idx]);
     allow(call_make(), 0, 0, 0);
 }
 
@@ -367,7 +368,7 @@ static void op_shm_list(void)
     if (!u.any_len && max > 0 && (size_t)max > fits && fits < kmax)
         max = (int)fits;           /* the kernel writes only what we own */
     call_begin(SYS_shm_list, "shm_list");
-    call_arg(u.p, u.note);
+    call_uptr(&u);
     call_arg(max, "max");
     long r = call_make();
     size_t hi = max < 0 ? 0 : (size_t)max < kmax ? (size_t)max : kmax;
@@ -386,8 +387,10 @@ static void op_shm_list(void)
     }
 }
 
-/* futex: waits never longer than 20 ms; on a word only we can change, a
- * value that is not there is ERR_AGAIN. */
+/* futex: waits never longer than 20 ms. A word of our private memory is
+ * ours alone (futex.h: a fork child's copy is another futex): no one else
+ * waits on it or changes it, so a wake there wakes no one and a value
+ * that is not there is ERR_AGAIN. */
 static void op_futex(void)
 {
     static const int wild_ops[] = { 2, 3, -1, 128, -0x7fffffff - 1 };
@@ -401,7 +404,7 @@ static void op_futex(void)
     if (op == FUTEX_WAKE && one_in(2))
         val = 1 + below(3);
     call_begin(SYS_futex, "futex");
-    call_arg(u.p, u.note);
+    call_uptr(&u);
     call_arg(op, op == FUTEX_WAIT ? "WAIT" : op == FUTEX_WAKE ? "WAKE" : "op");
     call_arg(val, "val");
     call_arg(1 + below(20), "ms");  /* never 0: that waits for a wake */
@@ -413,7 +416,7 @@ static void op_futex(void)
     else if (!readable)
         allow(r, 1, 0, E(ERR_FAULT));
     else if (op == FUTEX_WAKE)
-        allow(r, 0, 0x7fffffff, 0);
+        allow(r, 0, u.stable ? 0 : 0x7fffffff, 0);   /* our own word: no one waits */
     else if (u.stable && val != *(volatile int *)u.p)
         allow(r, 1, 0, E(ERR_AGAIN));   /* our own word: no one else changes it */
     else
@@ -473,7 +476,7 @@ static void op_mmap(void)
     call_arg(len, "length");
     call_arg(prot, "prot");
     call_arg(flags, "flags");
-    call_arg(u.p, u.note);
+    call_uptr(&u);
     long r = call_make();
     bool room = u.wroom >= sizeof(void *);
     bool inval = (flags != MAP_SHARED && flags != MAP_PRIVATE) || !prot_ok(prot) || len == 0 ||

@@ -45,6 +45,8 @@
 #include "fuzz_gen.h"
 #include <lib/shm.h>
 #include <lib/mman.h>
+#include <lib/file-ext.h>
+#include <lib/proc-ext.h>
 
 #define PAGE 4096UL
 #define SCRATCH_SIZE (64 * 1024)
@@ -102,6 +104,7 @@ struct kidm {
     int pid;                       /* 0: free slot */
     int status;                    /* what it must exit with */
     int slot;                      /* its control slot, -1 if none */
+    bool echo;                     /* an echo: ours to kill (it holds nothing) */
 };
 
 static struct fdm fds[NUM_FILES];
@@ -217,7 +220,7 @@ static inline long fstat_ok(int fd, const char *note, struct stat *st)
 {
     call_begin(SYS_fstat, "fstat");
     call_arg(fd, note);
-    call_arg((long)st, "stack");
+    call_ptr((long)st, "stack");
     long r = call_make();
     allow(r, 0, 0, 0);
     return r;
@@ -399,6 +402,15 @@ static struct uptr out_fixed(size_t need, bool stable)
     }
 }
 
+/* Appends u (a pointer of ours if the kernel may use any byte at it). */
+static inline void call_uptr(const struct uptr *u)
+{
+    if (u->wroom || u->rroom)
+        call_ptr(u->p, u->note);
+    else
+        call_arg(u->p, u->note);
+}
+
 /* A length for u: 0, 1, small, the room, and past it only where that
  * cannot reach anything of ours (any_len), or huge (refused outright). */
 static inline size_t pick_len(const struct uptr *u, size_t room)
@@ -435,6 +447,15 @@ static inline struct ustr str_at(const char *s, const char *note)
     struct ustr u = { .p = (uintptr_t)s, .cls = S_OK, .len = strlen(s), .shared = false };
     snprintf(u.note, sizeof(u.note), "\"%.18s\"", note ? note : s);
     return u;
+}
+
+/* Appends the string s (in our memory unless it is a bad pointer). */
+static inline void call_ustr(const struct ustr *s)
+{
+    if (s->cls == S_FAULT)
+        call_arg(s->p, s->note);
+    else
+        call_ptr(s->p, s->note);
 }
 
 /* A bad string pointer, or bytes without a NUL up to the end of the heap. */

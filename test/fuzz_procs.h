@@ -1,9 +1,10 @@
 /*
  * fuzz_procs.h: test/fuzz.c's operations on processes: fork and fork_copy
  * (the child becomes a fuzzer of its own, with a seed and an exit status
- * its parent knows), spawn (of echo, of a fuzzing child, of copies of
- * /echo whole or cut short, of things that are not programs), wait, exit,
- * getpid, sleep, syscount, and numbers that name no call. Header-only;
+ * its parent knows), spawn and spawnv (of echo, of a fuzzing child, of
+ * copies of /echo whole or cut short, of things that are not programs),
+ * wait, exit, kill (of our echoes and of pids no one may kill), setfg,
+ * proc_list, getpid, sleep, syscount, and numbers that name no call. Header-only;
  * included by fuzz.c only.
  */
 #ifndef _TEST_FUZZ_PROCS_H_
@@ -147,7 +148,7 @@ static void op_spawn(void)
     struct kidm *k = free_kid();
     struct ustr s;
     int status = 0, slot = -1, r0 = below(10);
-    bool good = k != NULL && r0 < 4;
+    bool good = k != NULL && r0 < 4, echo = false;
     if (good && r0 == 0 && depth == 0 && !spawned) {
         slot = free_kid_slot();
         uint64_t seed = rnd();
@@ -160,6 +161,7 @@ static void op_spawn(void)
         for (int i = 0; i < words; i++)
             len += snprintf(strbuf[0] + len, sizeof(strbuf[0]) - len, " x%d", i);
         status = words + 1;
+        echo = true;
         s = str_at(strbuf[0], NULL);
     } else if (r0 < 8) {
         s = str_at(PICK(fail), NULL);
@@ -171,7 +173,7 @@ static void op_spawn(void)
         s = bad_str();
     }
     call_begin(SYS_spawn, "spawn");
-    call_arg(s.p, s.note);
+    call_ustr(&s);
     long r = call_make();
     long sv = str_verdict(&s, 256);
     if (sv != ERR_OK)
@@ -181,7 +183,7 @@ static void op_spawn(void)
     else
         allow(r, 1, 0, E(ERR_NOTEXIST) | E(ERR_INVAL) | E(ERR_NOMEM));
     if (r > 0 && good)
-        *k = (struct kidm){ .pid = r, .status = status, .slot = slot };
+        *k = (struct kidm){ .pid = r, .status = status, .slot = slot, .echo = echo };
 }
 
 /* /echo's size, and where its loadable bytes end in the file (0: not
@@ -253,7 +255,7 @@ static void op_program(void)
     }
     snprintf(strbuf[0], sizeof(strbuf[0]), "%s a b", path);
     call_begin(SYS_spawn, "spawn");
-    call_arg((long)strbuf[0], cut == echo_size ? "copy of echo" : "cut copy of echo");
+    call_ptr((long)strbuf[0], cut == echo_size ? "copy of echo" : "cut copy of echo");
     call_arg(cut, "bytes copied");
     long r = call_make();
     if (cut >= echo_load_end)
@@ -261,8 +263,179 @@ static void op_program(void)
     else
         allow(r, 1, 0, E(ERR_INVAL) | E(ERR_NOMEM));
     if (r > 0)
-        *k = (struct kidm){ .pid = r, .status = 3, .slot = -1 };
+        *k = (struct kidm){ .pid = r, .status = 3, .slot = -1, .echo = true };
     unlink(path);
+}
+
+/* One of our echo children, or NULL. */
+static struct kidm *echo_kid(void)
+{
+    for (int k = 0; k < MAX_KIDS; k++)
+        if (kids[k].pid && kids[k].echo)
+            return &kids[k];
+    return NULL;
+}
+
+/*
+ * kill: of an echo child of ours (which then exits with -1, silently: no
+ * killed: line), or of pids no one may kill: <= 0 (ERR_INVAL), init
+ * (ERR_PERM), one no process has (ERR_NOTEXIST). Never any other pid:
+ * the shell and the other tests' processes share the machine, and a
+ * fuzzing child killed would leave its persistent regions behind.
+ */
+static void op_kill(void)
+{
+    static const int others[] = { 0, -1, -0x7fffffff - 1, 1, 0x7fffffff };
+    struct kidm *k = one_in(2) ? echo_kid() : NULL;
+    int pid = k ? k->pid : PICK(others);
+    call_begin(SYS_kill, "kill");
+    call_arg(pid, k ? "echo child" : "pid");
+    long r = call_make();
+    if (pid <= 0)
+        allow(r, 1, 0, E(ERR_INVAL));
+    else if (pid == 1)
+        allow(r, 1, 0, E(ERR_PERM));
+    else if (!k)
+        allow(r, 1, 0, E(ERR_NOTEXIST));
+    else
+        allow(r, 0, 0, E(ERR_NOTEXIST));   /* it may have exited already */
+    if (k && r == 0)
+        k->status = -1;
+}
+
+/* setfg: ERR_INVAL for pid < 0, ERR_CHILD for a pid not our child, and
+ * an echo child of ours (ours until we reap it, exited or not) leads a
+ * new foreground job: ERR_OK. Never 0, which would leave the console
+ * without a foreground job while the shell waits for us. */
+static void op_setfg(void)
+{
+    static const int others[] = { -1, -0x7fffffff - 1, 1, 0x7fffffff };
+    struct kidm *k = one_in(2) ? echo_kid() : NULL;
+    int pid = k ? k->pid : one_in(3) ? mypid : PICK(others);
+    call_begin(SYS_setfg, "setfg");
+    call_arg(pid, k ? "echo child" : "pid");
+    long r = call_make();
+    if (pid < 0)
+        allow(r, 1, 0, E(ERR_INVAL));
+    else if (!k)
+        allow(r, 1, 0, E(ERR_CHILD));
+    else
+        allow(r, 0, 0, 0);
+}
+
+/*
+ * spawnv: echo with words that hold spaces (it exits with argc), or an
+ * argv that must fail: no word, 33 words, 256 bytes or more, a bad word
+ * pointer (ERR_FAULT), a bad array, an array running into the end of the
+ * heap with no NULL (ERR_FAULT), a program that is not there.
+ */
+static void op_spawnv(void)
+{
+    static char *vargv[40];
+    static char words[8][40];
+    struct kidm *k = free_kid();
+    int n = 1 + below(5), kind = below(k ? 8 : 7);
+    uintptr_t array = (uintptr_t)vargv;
+    long want = 0;                 /* the error, or 0: a child */
+    vargv[0] = one_in(2) ? "echo" : "/echo";
+    for (int i = 1; i < n; i++) {
+        snprintf(words[i], sizeof(words[i]), "w %d  x", i);   /* spaces inside */
+        vargv[i] = words[i];
+    }
+    vargv[n] = NULL;
+    switch (kind) {
+    case 0:
+        vargv[0] = NULL;           /* no word */
+        want = ERR_INVAL;
+        break;
+    case 1:
+        for (n = 1; n < 33; n++)
+            vargv[n] = "v";
+        vargv[n] = NULL;           /* 33 words */
+        want = ERR_INVAL;
+        break;
+    case 2:
+        memset(words[0], 'L', 39);
+        words[0][39] = '\0';
+        for (n = 1; n < 8; n++)
+            vargv[n] = words[0];   /* 7 words of 40 bytes: past 256 */
+        vargv[n] = NULL;
+        want = ERR_INVAL;
+        break;
+    case 3:
+        do                         /* (NULL would end the array) */
+            vargv[n > 1 ? 1 : 0] = (char *)bad_ptr().p;
+        while (vargv[n > 1 ? 1 : 0] == NULL);
+        want = ERR_FAULT;
+        break;
+    case 4:
+        array = bad_ptr().p;
+        want = ERR_FAULT;
+        break;
+    case 5:
+        if (heap_top) {
+            char **end = (char **)heap_top - 3;   /* three words, then the end of the heap */
+            end[0] = end[1] = end[2] = "echo";
+            array = (uintptr_t)end;
+        } else {
+            array = 0;
+        }
+        want = ERR_FAULT;
+        break;
+    case 6:
+        vargv[0] = "zq-none";
+        want = ERR_NOTEXIST;
+        break;
+    }
+    call_begin(SYS_spawnv, "spawnv");
+    if (kind == 4 || (kind == 5 && !heap_top))
+        call_arg(array, "bad array");
+    else
+        call_ptr(array, kind == 5 ? "heap end-24, no NULL" : "argv");
+    call_arg(n, "words");
+    long r = call_make();
+    if (want)
+        allow(r, 1, 0, E(want));
+    else
+        allow(r, 1, 0x7fffffff, 0);
+    if (!want && r > 0)
+        *k = (struct kidm){ .pid = r, .status = n, .slot = -1, .echo = true };
+}
+
+/* proc_list: at most max entries, never more than the buffer holds; the
+ * list is in pid order, and lists us (running) when it is complete. */
+static void op_proc_list(void)
+{
+    static const int maxes[] = { 0, 1, 2, 85, 86, 1000, -1, -0x7fffffff - 1, 0x7fffffff };
+    const size_t each = sizeof(struct proc_info);
+    struct uptr u = any_ptr(true);
+    int max = PICK(maxes);
+    size_t fits = u.wroom / each;
+    if (!u.any_len && max > 0 && (size_t)max > fits)
+        max = (int)fits;           /* the kernel writes only what we own */
+    call_begin(SYS_proc_list, "proc_list");
+    call_uptr(&u);
+    call_arg(max, "max");
+    long r = call_make();
+    if (max < 0) {
+        allow(r, 1, 0, E(ERR_INVAL));
+        return;
+    }
+    size_t hi = (size_t)max < fits ? (size_t)max : fits;
+    allow(r, 0, hi, (fits < (size_t)max || refused(u.p, 0) ? E(ERR_FAULT) : 0));
+    if (r <= 0 || !u.stable || (size_t)r > fits)
+        return;
+    const struct proc_info *pi = (const struct proc_info *)u.p;
+    bool me = false;
+    for (long i = 0; i < r; i++) {
+        if (pi[i].pid <= 0 || (i > 0 && pi[i].pid <= pi[i - 1].pid) ||
+            pi[i].state < PROC_INFO_RUNNING || pi[i].state > PROC_INFO_ZOMBIE ||
+            strnlen_(pi[i].name, sizeof(pi[i].name)) == sizeof(pi[i].name))
+            impossible(r, "proc_list: an entry out of order or out of its bounds");
+        me |= pi[i].pid == mypid && pi[i].state == PROC_INFO_RUNNING;
+    }
+    if (r < max && !me)
+        impossible(r, "proc_list: a complete list without us running in it");
 }
 
 /* Waits for a child (pid -1 or ours) or for a pid that is not ours. */
@@ -270,7 +443,7 @@ static long wait_call(int pid, const struct uptr *u)
 {
     call_begin(SYS_wait, "wait");
     call_arg(pid, kid_of(pid) ? "child" : "pid");
-    call_arg(u->p, u->note);
+    call_uptr(u);
     long r = call_make();
     bool room = u->p == 0 || u->wroom >= sizeof(int);
     if (pid == 0 || pid < -1)
@@ -360,7 +533,7 @@ static void op_small(void)
     }
     default: {
         /* Numbers that name no call, some with a known call in the low bits. */
-        static const long nrs[] = { 0, 36, 37, 38, 39, 41, 47, 99, 4096, -1, -23,
+        static const long nrs[] = { 0, SYS_MAX, 47, 63, 99, 4096, -1, -23,
                                     (1L << 32) + SYS_getpid, (1L << 32) + SYS_halt,
                                     (1L << 40) + SYS_exit, 0x7fffffffffffffffL };
         long nr = PICK(nrs);

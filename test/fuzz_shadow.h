@@ -55,7 +55,7 @@ static void shadow_compare(const char *got, long off, long n, const char *what)
 static void shadow_open(bool create)
 {
     call_begin(SYS_open, "open");
-    call_arg((long)shadow_path, "shadow file");
+    call_ptr((long)shadow_path, "shadow file");
     call_arg(FS_RDWR | (create ? FS_CREAT : 0), "flags");
     long r = call_make();
     int lo = lowest_free_fd();
@@ -127,7 +127,7 @@ static void shadow_write(void)
         scratch[i] = (char)rnd();
     call_begin(SYS_write, "write");
     call_arg(shadow_fd, "shadow fd");
-    call_arg((long)scratch, "scratch");
+    call_ptr((long)scratch, "scratch");
     call_arg(n, "n");
     long r = call_make();
     allow(r, 1, n, E(ERR_NORES) | E(ERR_NOMEM));
@@ -146,7 +146,7 @@ static void shadow_read(void)
     long want = min_l(n, shadow_size - shadow_off);
     call_begin(SYS_read, "read");
     call_arg(shadow_fd, "shadow fd");
-    call_arg((long)scratch, "scratch");
+    call_ptr((long)scratch, "scratch");
     call_arg(n, "n");
     long r = call_make();
     allow(r, want, want, E(ERR_NOMEM));
@@ -169,7 +169,7 @@ static void shadow_mmap(void)
     call_arg(len, "length");
     call_arg(SHM_READ | SHM_WRITE, "prot");
     call_arg(shared ? MAP_SHARED : MAP_PRIVATE, "flags");
-    call_arg((long)&addr, "stack");
+    call_ptr((long)&addr, "stack");
     long r = call_make();
     allow(r, 0, 0, E(ERR_NOMEM));
     if (r != 0)

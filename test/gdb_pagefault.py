@@ -1,13 +1,27 @@
 #!/usr/bin/env python3
 """
-gdb_pagefault: checks the .gdbinit page-fault commands against a real
-fault. Boots QEMU waiting for gdb (like `make qemu-gdb`), runs
-gdb-multiarch in batch mode with .gdbinit, `pfstop gdb_target`, and types
-`gdb_target` at the shell. The program writes a fresh sbrk page, so gdb
-must stop in pgfault_user and print: a store page fault, the address the
-program printed, a pc inside the program, the process name, and the heap
-memregion; then `ptwalk` of the address must end in an unmapped level-0
-entry (the page is not mapped yet when the fault is taken).
+gdb_pagefault: checks every .gdbinit command (test/gdb/osv_commands.py)
+in batch gdb, stopped in the kernel and in user code. Boots QEMU waiting
+for gdb (as `make qemu-gdb` does), runs gdb-multiarch in batch mode with
+.gdbinit and the steps below, and types at the shell when it prompts:
+
+  reset      whoami before boot: the hart is in machine mode, so it says
+             it cannot tell the thread
+  sh         the README's example: `pfstop sh`, `continue`, and the shell
+             runs `echo hi | wc`, whose fork makes sh fault: pfinfo's
+             decode, whoami (kernel mode, sh), ptwalk of the address, pfbt
+             (frames of user/sh.c down to _start)
+  user       `ubreak gdb_target _start`; the shell runs `echo filtered`
+             (whose _start is at the same address: it must not stop) and
+             then gdb_target: stopped in user code, whoami names
+             gdb_target, ptwalk $pc ends in a user text page, bt works,
+             usym swaps the user symbols, ustr reads argv[0]
+  heap       `pfstop gdb_target`: the program writes a fresh sbrk page, so
+             the store fault, its address (the one the program printed),
+             the heap memregion, an unmapped leaf in ptwalk, and pfbt
+             starting at main in test/gdb_target.c; ustr reads argv[0]
+             from the kernel, and whoami's $proc names the process
+  make gdb   with no QEMU on the port, `make gdb` says to run make qemu-gdb
 
 Run by test/run.py as the test `gdb_pagefault`; alone:
     python3 test/gdb_pagefault.py [--build DIR]
@@ -23,8 +37,23 @@ import sys
 import tempfile
 import time
 
+from machine import qemu_command
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
+HEX = "0x[0-9a-f]+"
+
+# (section, gdb commands): each section's output is checked apart.
+STEPS = [
+    ("reset", ["delete", "whoami"]),
+    ("sh", ["pfstop sh", "continue", "whoami", "ptwalk $pf_addr", "pfbt"]),
+    ("user", ["delete", "ubreak gdb_target _start", "continue", "whoami", "ptwalk $pc",
+              "bt", "usym sh", "info symbol main", "usym gdb_target", "usym",
+              "set $argv0 = *(char **)$a1", "ustr $argv0"]),
+    ("heap", ["delete", "pfstop gdb_target", "continue", "pfinfo", "whoami",
+              "ptwalk $pf_addr", "pfbt", "ustr $argv0", "p $proc->name"]),
+]
+# What the shell is given, one line per prompt.
+TYPED = ["echo hi | wc", "echo filtered", "gdb_target"]
 
 
 def free_port():
@@ -37,38 +66,36 @@ def fail(msg, *logs):
     print("ERROR: gdb_pagefault: " + msg)
     for name, text in logs:
         print("---- %s ----" % name)
-        print(text[-3000:])
+        print(text[-4000:])
     sys.exit(1)
 
 
-def main():
-    build = os.path.join(TOP, "build")
-    if len(sys.argv) == 3 and sys.argv[1] == "--build":
-        build = sys.argv[2]
+def run_gdb(build):
+    """Boots the machine under gdb; returns (gdb output, console)."""
     tmp = tempfile.mkdtemp(prefix="osv-gdb-")
     img = os.path.join(tmp, "fs.img")
     shutil.copy(os.path.join(build, "fs.img"), img)
     port = free_port()
     qemu = subprocess.Popen(
-        ["qemu-system-riscv64", "-machine", "virt", "-bios", OPENSBI,
-         "-kernel", os.path.join(build, "kernel.elf"), "-m", "256M", "-smp", "2",
-         "-nographic", "-global", "virtio-mmio.force-legacy=false",
-         "-drive", "file=%s,if=none,format=raw,id=x0" % img,
-         "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
-         "-S", "-gdb", "tcp:127.0.0.1:%d" % port],
+        qemu_command(build, img, 2) + ["-S", "-gdb", "tcp:127.0.0.1:%d" % port],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)
     gdb = None
     console = b""
+    args = []
+    for section, commands in STEPS:
+        args += ["-ex", "echo ==== %s\\n" % section]
+        for c in commands:
+            args += ["-ex", c]
     try:
         time.sleep(0.5)
         gdb = subprocess.Popen(
             ["gdb-multiarch", "-q", "-nx", "-batch",
-             "-iex", "set $osv_port = %d" % port, "-x", os.path.join(TOP, ".gdbinit"),
-             "-ex", "delete", "-ex", "pfstop gdb_target", "-ex", "continue",
-             "-ex", "ptwalk $pf_addr", "-ex", "kill"],
+             "-iex", "set $osv_port = %d" % port,
+             "-iex", 'set $osv_kernel = "%s"' % os.path.join(build, "kernel.elf"),
+             "-x", os.path.join(TOP, ".gdbinit")] + args + ["-ex", "kill"],
             cwd=TOP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)
         deadline = time.time() + 90
-        typed = False
+        typed = list(TYPED)
         while gdb.poll() is None and time.time() < deadline:
             r, _, _ = select.select([qemu.stdout], [], [], 0.2)
             if r:
@@ -76,13 +103,16 @@ def main():
                 if not data:
                     break
                 console += data
-            if not typed and b"$ " in console:
-                qemu.stdin.write(b"gdb_target\r")
-                typed = True
+            if typed and console.endswith(b"$ "):
+                qemu.stdin.write(typed.pop(0).encode() + b"\r")
+                console += b"<typed>"
         try:
             gdb.wait(timeout=max(1, deadline - time.time()))
         except subprocess.TimeoutExpired:
-            fail("gdb did not stop within 90 s", ("console", console.decode(errors="replace")))
+            gdb.kill()
+            gdb.wait()
+            fail("gdb did not finish within 90 s", ("gdb", gdb.stdout.read().decode(errors="replace")),
+                 ("console", console.decode(errors="replace")))
         out = gdb.stdout.read().decode(errors="replace")
     finally:
         for p in (gdb, qemu):
@@ -90,25 +120,85 @@ def main():
                 p.kill()
                 p.wait()
         shutil.rmtree(tmp, ignore_errors=True)
+    return out, console.decode(errors="replace")
 
-    text = console.decode(errors="replace")
-    logs = (("gdb", out), ("console", text))
-    m = re.search(r"gdb_target: writing 0x([0-9a-f]+)", text)
+
+def check_make_gdb(build):
+    """`make gdb` on a port where nothing listens names make qemu-gdb."""
+    port = free_port()
+    debug = ["DEBUG=1"] if os.path.basename(os.path.normpath(build)) == "build-debug" else []
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    r = subprocess.run(["make", "-s", "--no-print-directory", "gdb", "GDBPORT=%d" % port] + debug,
+                       cwd=TOP, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=60)
+    out = r.stdout.decode(errors="replace")
+    want = "no QEMU waits for gdb on 127.0.0.1:%d: run 'make qemu-gdb GDBPORT=%d'" % (port, port)
+    if r.returncode == 0 or want not in out:
+        fail("`make gdb` with no QEMU waiting did not say to run make qemu-gdb", ("make gdb", out))
+
+
+def main():
+    build = os.path.join(TOP, "build")
+    if len(sys.argv) == 3 and sys.argv[1] == "--build":
+        build = sys.argv[2]
+    out, console = run_gdb(build)
+    logs = (("gdb", out), ("console", console))
+    m = re.search(r"gdb_target: writing 0x([0-9a-f]+)", console)
     if not m:
         fail("the program did not report its address", *logs)
     addr = int(m.group(1), 16)
+    if not re.search(r"<typed>echo filtered\s*\nfiltered\s*\n", console):
+        fail("echo did not run to its end under `ubreak gdb_target _start`", *logs)
+    sections = dict(re.findall(r"^==== (\w+)\n(.*?)(?=^==== |\Z)", out, re.S | re.M))
     checks = [
-        (r"page fault: store page fault \(scause 15\)", "the decoded cause"),
-        (r"address 0x%x, pc 0x1[0-9a-f]{4}\b" % addr, "the address and a pc in the program"),
-        (r"process \d+ \(gdb_target\), from user mode", "the process"),
-        (r"memregion \[0x[0-9a-f]+, 0x[0-9a-f]+\) heap, perm rw-, private", "the heap memregion"),
-        (r"Sv39 walk of 0x%x" % addr, "the table walk"),
-        (r"level 2 \[\s*\d+\] pte 0x[0-9a-f]{16}\s+-+V\s+-> table", "a level-2 table entry"),
-        (r"level 0 \[\s*\d+\] pte 0x0000000000000000\s+-+\s+\(not mapped\)", "the unmapped leaf"),
+        ("reset", r"hart 0, machine mode: cannot tell the thread: ", "whoami in machine mode"),
+        ("sh", r"pfstop: breakpoint \d+ stops at the page faults of process sh", "pfstop's line"),
+        ("sh", r"page fault: (store|load|instruction) page fault \(scause 1[235]\)\n"
+               r"  address (%s), pc 0x1[0-9a-f]{4}\n  process \d+ \(sh\), from user mode\n"
+               r"  memregion \[%s, %s\) \w+, perm r[w-][x-], private" % (HEX, HEX, HEX),
+         "sh's fault decoded"),
+        ("sh", r"hart \d+ \(cpus\[\d+\]\), kernel mode: process \d+ \(sh\), thread sh \(tid \d+\), "
+               r"in the kernel", "whoami in the kernel"),
+        ("sh", r"Sv39 walk of %s from root %s\n  level 2 \[\s*\d+\] pte 0x[0-9a-f]{16}\s+-+V\s+"
+               r"-> table" % (HEX, HEX), "ptwalk at sh's fault"),
+        ("sh", r"user backtrace of process \d+ \(sh\), from the trap frame of pgfault_user:\n"
+               r"#0\s+0x0*1[0-9a-f]{4} in \w+ \(\).* at user/sh\.c:\d+\n", "pfbt's frame 0 in sh"),
+        ("sh", r"#\d+\s+0x0*1000[0-9a-f] in _start \(\) at user/lib/crt0\.S:\d+", "pfbt down to _start"),
+        ("user", r"ubreak: breakpoint \d+ stops only in processes named gdb_target", "ubreak's line"),
+        ("user", r"hit Breakpoint \d+, _start \(\) at user/lib/crt0\.S", "the stop in user code"),
+        ("user", r"hart \d+ \(cpus\[\d+\]\), user mode: process \d+ \(gdb_target\), "
+                 r"thread gdb_target \(tid \d+\)\n", "whoami in user mode"),
+        ("user", r"Sv39 walk of 0x10000 from root %s\n(  level [21] .*-> table .*\n){2}"
+                 r"  level 0 \[ 16\] pte 0x[0-9a-f]{16}  .A-UX-RV  -> page %s: 0x10000 is at %s"
+                 % (HEX, HEX, HEX), "ptwalk of $pc in user mode"),
+        ("user", r"#0\s+_start \(\) at user/lib/crt0\.S", "bt in user code"),
+        ("user", r"user symbols: build/user/sh \(in place of build/test/gdb_target\)", "usym sh"),
+        ("user", r"main in section \.text of \S*build/user/sh\n", "sh's symbols after usym"),
+        ("user", r"user symbols: build/test/gdb_target \(in place of build/user/sh\)\n"
+                 r"user symbols: build/test/gdb_target\n", "usym back, and usym alone"),
+        ("user", r'\n"gdb_target"\n', "ustr in user mode"),
+        ("heap", r"page fault: store page fault \(scause 15\)\n  address 0x%x, pc 0x1[0-9a-f]{4}\n"
+                 r"  process \d+ \(gdb_target\), from user mode\n"
+                 r"  memregion \[%s, %s\) heap, perm rw-, private\n" % (addr, HEX, HEX),
+         "the heap fault decoded (pfstop, then pfinfo)"),
+        ("heap", r"kernel mode: process \d+ \(gdb_target\), thread gdb_target", "whoami at the fault"),
+        ("heap", r"Sv39 walk of 0x%x from root %s\n" % (addr, HEX), "the table walk"),
+        ("heap", r"level 0 \[\s*\d+\] pte 0x0000000000000000\s+-+\s+\(not mapped\)", "the unmapped leaf"),
+        ("heap", r"user backtrace of process \d+ \(gdb_target\), from the trap frame of pgfault_user:\n"
+                 r"#0\s+0x0*1[0-9a-f]{4} in main \(\) at test/gdb_target\.c:\d+\n"
+                 r"#1\s+0x0*1000[0-9a-f] in _start \(\)", "pfbt from main"),
+        ("heap", r'\n"gdb_target"\n\$\d+ = "gdb_target", ', "ustr and $proc in the kernel"),
     ]
-    for pattern, what in checks:
-        if not re.search(pattern, out):
-            fail("gdb output lacks %s (/%s/)" % (what, pattern), *logs)
+    for section, pattern, what in checks:
+        if section not in sections:
+            fail("gdb never reached the %s step" % section, *logs)
+        if not re.search(pattern, sections[section]):
+            fail("gdb output lacks %s (step %s: /%s/)" % (what, section, pattern), *logs)
+    if sections["heap"].count("page fault: store page fault") != 2:
+        fail("pfstop did not print the fault, or pfinfo did not repeat it", *logs)
+    if re.search(r"Python Exception|Error occurred", out):
+        fail("a command failed", *logs)
+    check_make_gdb(build)
     print("passed gdb_pagefault")
 
 

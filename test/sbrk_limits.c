@@ -22,7 +22,6 @@
 #define INT_MAX 0x7fffffff
 #define INT_MIN (-INT_MAX - 1)
 #define STEP (128L * 1024 * 1024)
-#define STACK_WINDOW (USTACK_UPPERBOUND - USTACK_PAGES * PAGE)
 
 /* sbrk(increment) must return want (ERR_NOMEM, or the break) and change nothing. */
 static void sbrk_changes_nothing(long increment, void *want, const char *what)
@@ -54,17 +53,17 @@ static int fill_address_space(void)
 {
     char *brk = sbrk(0);
     long f = free_pages();
-    while ((uintptr_t)brk + STEP <= STACK_WINDOW - PAGE) {
+    while ((uintptr_t)brk + STEP <= USTACK_LOWERBOUND - PAGE) {
         char *got = sbrk((int)STEP);
         if (got != brk)
             error("sbrk(128 MiB) at %p = %p", brk, got);
         brk += STEP;
     }
     /* Up to one page below the window: fine. */
-    long last = (long)(STACK_WINDOW - PAGE - (uintptr_t)brk);
+    long last = (long)(USTACK_LOWERBOUND - PAGE - (uintptr_t)brk);
     expect(sbrk((int)last), brk);
     brk += last;
-    expect((uintptr_t)sbrk(0), STACK_WINDOW - PAGE);
+    expect((uintptr_t)sbrk(0), USTACK_LOWERBOUND - PAGE);
     if (free_pages() != f)
         error("reserving 256 GiB took frames: free_pages %ld -> %ld", f, free_pages());
     /* Into the window: refused. */
@@ -72,10 +71,10 @@ static int fill_address_space(void)
     sbrk_fails(2 * PAGE, "growth into the stack window");
     sbrk_fails(INT_MAX, "growth through the stack");
     /* The heap's top pages and the stack's lowest page both work. */
-    char *top = (char *)(STACK_WINDOW - 2 * PAGE);
+    char *top = (char *)(USTACK_LOWERBOUND - 2 * PAGE);
     top[0] = 1;
     top[PAGE - 1] = 2;                               /* the last heap byte */
-    volatile char *stack_bottom = (char *)STACK_WINDOW;
+    volatile char *stack_bottom = (char *)USTACK_LOWERBOUND;
     stack_bottom[0] = 3;
     expect(top[0] + top[PAGE - 1] + stack_bottom[0], 6);
     return 0;

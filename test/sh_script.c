@@ -11,8 +11,14 @@
  *
  * Covered: plain commands; pipelines of length 2, 3, 4 and 20; '<' and
  * '>' (also without spaces, also in a pipeline, '>' replacing a longer
- * file); cd (relative, absolute, none = "/", errors) and ls inside the new
- * directory; grep, wc, mkdir, rm and ln with their error messages;
+ * file); '>>' (creating, appending, in a pipeline, its errors); quoting
+ * ("..." and '...', spaces and operators inside, joined parts, an empty
+ * word, file names with spaces, unterminated quotes); a line over the
+ * limit refused whole (a comment that long is not), one at the limit run;
+ * a command of 31 and of 32 words (too many); exit (with a status, too
+ * many arguments, nothing after it runs); cd (relative, absolute, none = "/", errors) and ls inside the new
+ * directory; grep, wc, mkdir, rm and ln with their error messages, which
+ * name the error in words (no such file, not -5);
  * comments, blank lines, a '#' inside a word; the messages for an unknown
  * command, a missing input file and syntax errors, and where they go in a
  * pipeline or with '>' (the stage's fd 1); nothing shown for a non-zero
@@ -30,6 +36,8 @@
 
 #define D "/sh_t"
 #define WORDS "apple\nbanana\ncherry\nbandana\n"      /* 4 lines, 28 bytes */
+#define X10 "xxxxxxxxxx"
+#define X100 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10
 
 static const struct {
     const char *name, *script, *want;
@@ -82,12 +90,12 @@ static const struct {
      "$ "
      "$ a\n"
      "$ 1 1 6 o1\n2 2 15 o2\n3 3 21 total\n"
-     "$ sh: nofile: cannot open (error -5)\n"
+     "$ sh: nofile: no such file\n"
      "$ "
      "$ "
      "$ a\n"
      "$ "
-     "$ cat: o5: cannot open (error -5)\n"
+     "$ cat: o5: no such file\n"
      "$ "},
     {"cd",
      "mkdir sub\n"
@@ -119,11 +127,11 @@ static const struct {
      "$ aaaaaaaaaabbbbbbbbbbccccc\n"
      "$ "
      "$ sh: cd: nowhere: no such directory\n"
-     "$ sh: cd: words: not a directory (error -7)\n"
+     "$ sh: cd: words: not a directory\n"
      "$ sh: cd: too many arguments\n"
      "$ "
      "$ "
-     "$ ls: sub: cannot open (error -5)\n"
+     "$ ls: sub: no such file\n"
      "$ "},
     {"the programs' other uses and their errors",
      "grep aaaa /largefile | wc\n"
@@ -143,7 +151,7 @@ static const struct {
      "$ 1 1 20481\n"
      "$ 0 1 20480 /largefile\n"
      "$ /smallfile:aaaaaaaaaabbbbbbbbbbccccc\nwords:banana\nwords:bandana\n"
-     "$ grep: nofile: cannot open (error -5)\n"
+     "$ grep: nofile: no such file\n"
      "$ "
      "$ mkdir: d1: already exists (error -4)\n"
      "$ mkdir: no/d: no such parent directory (error -5)\n"
@@ -176,7 +184,7 @@ static const struct {
      "$ "
      "$ sh: nosuchcmd: command not found\n"
      "$ sh: syntax error: empty command before '|'\n"
-     "$ sh: syntax error: missing file name after '<' or '>'\n"
+     "$ sh: syntax error: missing file name after '<', '>' or '>>'\n"
      "$ sh: syntax error: '&' must end the line\n"
      "$ sh: syntax error: empty command\n"
      "$ last\n"
@@ -198,8 +206,80 @@ static const struct {
      "$ 1 5 33\n"
      "$ "
      "$ sh: nosuchcmd: command not found\n"
-     "$ 1 6 36\n"
+     "$ 1 5 26\n"
      "$ "
+     "$ "},
+    {"quoting",
+     "echo \"a  b\"   'c | d' e\"f g\"h\n"
+     "echo '#not a comment' \"x>y\" 'a&b' \"it's\"\n"
+     "echo \"\" end\n"
+     "echo \"a  b\" > 'o 8'\n"
+     "cat \"o 8\"\n"
+     "grep \"a  b\" 'o 8' | wc\n"
+     "echo \"unterminated\n"
+     "echo 'unterminated \"x\"\n"
+     "rm 'o 8'\n",
+     "$ a  b c | d ef gh\n"
+     "$ #not a comment x>y a&b it's\n"
+     "$  end\n"
+     "$ "
+     "$ a  b\n"
+     "$ 1 2 5\n"
+     "$ sh: syntax error: unterminated quote\n"
+     "$ sh: syntax error: unterminated quote\n"
+     "$ "
+     "$ "},
+    {"'>>' appends",
+     "echo x >> o8\n"
+     "echo y>>o8\n"
+     "cat o8\n"
+     "echo z > o8\n"
+     "echo w >> o8 | wc\n"
+     "cat o8\n"
+     "cat < o8 >> o9\n"
+     "cat o8 | cat >> o9\n"
+     "cat o9\n"
+     "cat nofile >> o9\n"
+     "wc o9\n"
+     "echo x >>\n"
+     "echo x >> /nodir/f\n"
+     "echo x >> /\n"
+     "rm o8 o9\n",
+     "$ "
+     "$ "
+     "$ x\ny\n"
+     "$ "
+     "$ 0 0 0\n"
+     "$ z\nw\n"
+     "$ "
+     "$ "
+     "$ z\nw\nz\nw\n"
+     "$ "
+     "$ 5 9 34 o9\n"
+     "$ sh: syntax error: missing file name after '<', '>' or '>>'\n"
+     "$ sh: /nodir/f: no such file\n"
+     "$ sh: /: wrong file type\n"
+     "$ "
+     "$ "},
+    {"long lines, too many words, exit",
+     "echo " X100 X100 X100 "\n"
+     "# a long comment " X100 X100 X100 "\n"
+     "   #" X100 X100 X100 "\n"
+     "echo " X100 X100 "x2345678901234567890123456789012345678901234567890\n"
+     "echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31\n"
+     "echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32\n"
+     "sh_t\n"
+     "exit 1 2\n"
+     "exit\n"
+     "echo not reached\n",
+     "$ sh: line too long (more than 255 bytes): not run\n"
+     "$ "
+     "$ "
+     "$ " X100 X100 "x2345678901234567890123456789012345678901234567890\n"
+     "$ 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31\n"
+     "$ sh: too many words in a command (at most 32)\n"
+     "$ sh: sh_t: command not found\n"
+     "$ sh: exit: too many arguments\n"
      "$ "},
 };
 
@@ -303,7 +383,8 @@ static int bgjob(void)
 static void cleanup(void)
 {
     static const char *names[] = {
-        "sub/f", "sub", "d1/d2", "d1", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "go", "done",
+        "sub/f", "sub", "d1/d2", "d1", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "o 8", "o8",
+        "o9", "go", "done",
         "bgout",
         "script", "out", "words",
     };
@@ -339,6 +420,13 @@ int main(int argc, char **argv)
         expect(st.inode_num, stat_of(D).inode_num);
         expect(close(d), ERR_OK);
     }
+
+    /* exit N: the shell's status, and nothing after it runs. */
+    make_file("script", "echo before\nexit 3\necho after\n");
+    expect(run_sh("script", "out"), 3);
+    read_file("out", out, sizeof(out));
+    if (strcmp(out, "$ before\n$ ") != 0)
+        error("exit 3: sh printed '%s'", show(out, 0));
 
     /* Background jobs: the shell goes on and exits while the job waits. */
     make_file("script",

@@ -167,6 +167,14 @@ static void unmap_lock_destroy(void)
     expect(shm_unlock("other"), ERR_OK);
 
     expect(shm_destroy("u"), ERR_INVAL);              /* we map it */
+    int pid = fork_ok();
+    if (pid == 0) {
+        expect(shm_destroy("u"), ERR_PERM);           /* not the creator */
+        expect(shm_unmap("u", v), ERR_OK);
+        expect(shm_destroy("u"), ERR_PERM);
+        exit(0);
+    }
+    wait_ok(pid, "a non-creator destroying");
     v[PAGE + 7] = 1;
     expect(shm_unmap("u", v + PAGE + 7), ERR_OK);     /* any address inside */
     expect(shm_unmap("u", v), ERR_NOTEXIST);

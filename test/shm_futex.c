@@ -4,14 +4,18 @@
  *   - ERR_TIMEDOUT after the timeout (at least that long, by rdtime), for
  *     timeouts from 1 ms up; a wake before the timeout gives ERR_OK;
  *   - two processes mapping one region at different addresses meet on
- *     one futex (the key is the frame): wake returns how many it woke;
+ *     one futex (the key is the region and offset): wake returns how many
+ *     it woke; so do two processes with shared mappings of one file;
  *   - FUTEX_WAKE n wakes at most n of several waiters, and every waiter
  *     is woken in the end; a wake of another word in the same page (and
  *     hash bucket) wakes nobody;
- *   - after fork, a child's private copy of a word is another futex.
+ *   - after fork, a child's private copy of a word is another futex, even
+ *     while parent and child still share its frame copy-on-write (the key
+ *     of private memory is the address space and address, not the frame).
  * (Error codes for bad arguments are in shm_errors.)
  */
 #include "shmlib.h"
+#include <lib/mman.h>
 #include <lib/stddef.h>
 
 static void again_and_timeouts(void)
@@ -129,12 +133,65 @@ static void private_after_fork(void)
     wait_ok(pid, "child waking its private word");
 }
 
+/* A page of its own, so that nothing else written to it breaks the
+ * copy-on-write sharing the next step needs. */
+static int twin_page[PAGE / sizeof(int)] __attribute__((aligned(PAGE)));
+
+static void private_cow_twin(void)
+{
+    twin_page[0] = 0;                                   /* present before the fork */
+    struct link l;
+    link_open(&l);
+    int pid = fork_ok();
+    if (pid == 0) {
+        /* Only loads here: the page stays the parent's frame, shared. */
+        link_side(&l, true);
+        link_send(&l, 'w');
+        expect(futex(&twin_page[0], FUTEX_WAIT, 0, 300), ERR_TIMEDOUT);
+        link_close(&l);
+        exit(0);
+    }
+    link_side(&l, false);
+    expect(link_recv(&l), 'w');
+    for (int i = 0; i < 20; i++) {
+        expect(futex(&twin_page[0], FUTEX_WAKE, 1000, 0), 0);
+        msleep(5);
+    }
+    wait_ok(pid, "child waiting on its copy-on-write twin");
+    link_close(&l);
+}
+
+static void shared_file_mapping(void)
+{
+    make_file("/futex.f", "a file whose shared mappings meet on a futex");
+    int fd = open_ok("/futex.f", FS_RDWR);
+    int *mine = NULL;
+    expect(mmap(fd, 0, PAGE, SHM_READ | SHM_WRITE, MAP_SHARED, (void **)&mine), ERR_OK);
+    mine[4] = 0;
+    int pid = fork_ok();
+    if (pid == 0) {
+        int *other = NULL;
+        expect(mmap(fd, 0, PAGE, SHM_READ | SHM_WRITE, MAP_SHARED, (void **)&other), ERR_OK);
+        assert(other != mine);
+        wake_one_waiting(&other[4]);
+        expect(munmap(other, PAGE), ERR_OK);
+        exit(0);
+    }
+    expect(futex(&mine[4], FUTEX_WAIT, 0, 0), ERR_OK);
+    wait_ok(pid, "futex partner through another file mapping");
+    expect(munmap(mine, PAGE), ERR_OK);
+    expect(close(fd), ERR_OK);
+    remove_file("/futex.f");
+}
+
 int main(void)
 {
     struct usage start = usage_now();
     run_step(again_and_timeouts, "ERR_AGAIN and timeouts");
     run_step(across_processes, "futexes across processes");
     run_step(private_after_fork, "private words after fork");
+    run_step(private_cow_twin, "a private word's copy-on-write twin");
+    run_step(shared_file_mapping, "shared file mappings");
     expect_usage(start, "at the end");
     pass("shm_futex");
     return 0;

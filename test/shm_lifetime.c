@@ -14,6 +14,9 @@
  *     creator exits, until it unmaps;
  *   - an RS_PERSIST region outlives its creator and any mapper, with its
  *     data, until someone destroys it;
+ *   - only the creator may destroy a region while it lives (ERR_PERM for
+ *     anyone else, who cannot take the name over either); once the creator
+ *     has exited, any process that finds the name may;
  *   - one process mapping a region twice gets two views of the same frames.
  */
 #include "shmlib.h"
@@ -222,11 +225,43 @@ static void persist(void)
     char *v = map_ok("keep", SHM_READ);
     check(v, 4 * PAGE, 7, "persistent region, later");
     expect(shm_unmap("keep", v), ERR_OK);
-    /* Anyone who finds it may destroy it; then it is gone with its frames. */
+    /* Its creator has exited: anyone who finds it may destroy it; then it
+     * is gone with its frames. */
     expect(shm_destroy("keep"), ERR_OK);
     void *a = NULL;
     expect(shm_map("keep", &a, SHM_READ), ERR_NOTEXIST);
     expect_shm(before, "persistent region destroyed");
+}
+
+static void who_destroys(void)
+{
+    struct usage before = usage_now();
+    expect(shm_create("mine", PAGE, RS_PERSIST | RS_RDONLY), ERR_OK);
+    char *v = map_ok("mine", SHM_READ | SHM_WRITE);
+    v[0] = 'M';
+    expect(shm_unmap("mine", v), ERR_OK);
+    int pid = fork_ok();
+    if (pid == 0) {
+        expect(shm_destroy("mine"), ERR_PERM);
+        expect(shm_create("mine", PAGE, RS_DEFAULT), ERR_EXIST);   /* no takeover */
+        char *r = map_ok("mine", SHM_READ);
+        expect(r[0], 'M');
+        expect(shm_destroy("mine"), ERR_PERM);          /* mapping it changes nothing */
+        expect(shm_unmap("mine", r), ERR_OK);
+        exit(0);
+    }
+    wait_ok(pid, "a process destroying a region it did not create");
+    expect(region_views("mine"), 0);
+    expect(shm_destroy("mine"), ERR_OK);                /* the creator may */
+    /* The creator has exited: the name is anyone's to destroy. */
+    pid = fork_ok();
+    if (pid == 0) {
+        expect(shm_create("left", PAGE, RS_PERSIST | RS_RDONLY), ERR_OK);
+        exit(0);
+    }
+    wait_ok(pid, "creator that leaves a persistent region behind");
+    expect(shm_destroy("left"), ERR_OK);
+    expect_shm(before, "who destroys");
 }
 
 static void mapped_twice(void)
@@ -279,6 +314,7 @@ int main(void)
     run_step(forgotten, "forgotten region");
     run_step(held_by_a_view, "held by a view");
     run_step(persist, "RS_PERSIST");
+    run_step(who_destroys, "who may destroy");
     run_step(mapped_twice, "mapped twice");
     expect_usage(start, "at the end");
     pass("shm_lifetime");

@@ -10,8 +10,9 @@
  *   - a holder that dies (killed by a fault, or exiting) releases it: the
  *     next shm_lock, including one already waiting, returns ERR_OWNERDEAD
  *     and holds the lock; the one after that returns ERR_OK;
- *   - a holder that unmapped its last view cannot unlock (ERR_NOTEXIST)
- *     until it maps the region again.
+ *   - a holder that unmapped its last view still holds the lock and
+ *     releases it with shm_unlock (the next locker gets ERR_OK); the held
+ *     lock keeps the region until then, even destroyed and unmapped.
  * Killed on purpose: two lock holders.
  */
 // test: expect-killed=2
@@ -169,23 +170,75 @@ static void holder_dies(void)
     expect(shm_destroy("dead"), ERR_OK);
 }
 
+/* A holder that unmapped its last view still holds the lock and can
+ * release it: the next locker gets it then (ERR_OK, nobody died), not when
+ * the holder exits. The held lock also keeps the region: destroyed and
+ * unmapped by everyone else, it stays until the unlock. */
 static void holder_unmaps(void)
 {
+    struct usage before = usage_now();
     expect(shm_create("um", PAGE, RS_DEFAULT), ERR_OK);
-    char *v = map_ok("um", SHM_READ);
-    expect(shm_lock("um"), ERR_OK);
-    expect(shm_unmap("um", v), ERR_OK);
-    expect(shm_unlock("um"), ERR_NOTEXIST);              /* no view to name it by */
-    v = map_ok("um", SHM_READ);
-    int pid = fork_ok();
-    if (pid == 0) {
-        expect(shm_unlock("um"), ERR_INVAL);             /* still the parent's */
+    struct area *a = map_ok("um", SHM_READ | SHM_WRITE);
+    struct link l;
+    link_open(&l);
+    int holder = fork_ok();
+    if (holder == 0) {
+        /* Not the creator: after the unmap, only the lock ties us to "um". */
+        link_side(&l, true);
+        expect(shm_unmap("um", a), ERR_OK);
+        struct area *v = map_ok("um", SHM_READ | SHM_WRITE);
+        expect(shm_lock("um"), ERR_OK);
+        v->stage = 1;
+        expect(shm_unmap("um", v), ERR_OK);
+        link_send(&l, 'L');
+        expect(link_recv(&l), 'u');
+        expect(shm_unlock("um"), ERR_OK);
+        expect(shm_unlock("um"), ERR_NOTEXIST);          /* released: no view, no lock */
+        expect(link_recv(&l), 'x');
+        link_close(&l);
         exit(0);
     }
-    wait_ok(pid, "non-holder");
-    expect(shm_unlock("um"), ERR_OK);
-    expect(shm_unmap("um", v), ERR_OK);
+    link_side(&l, false);
+    expect(link_recv(&l), 'L');
+    int waiter = fork_ok();
+    if (waiter == 0) {
+        expect(shm_lock("um"), ERR_OK);                  /* not ERR_OWNERDEAD */
+        a->stage = 2;
+        expect(shm_unlock("um"), ERR_OK);
+        exit(0);
+    }
+    msleep(50);                                          /* the waiter queues up */
+    expect(a->stage, 1);
+    link_send(&l, 'u');
+    wait_ok(waiter, "locker after a holder without a view unlocked");
+    expect(a->stage, 2);
+    link_send(&l, 'x');
+    wait_ok(holder, "holder that unmapped its last view");
+    link_close(&l);
+
+    /* The lock alone keeps the region until it is released. */
+    link_open(&l);
+    holder = fork_ok();
+    if (holder == 0) {
+        link_side(&l, true);
+        expect(shm_unmap("um", a), ERR_OK);
+        struct area *v = map_ok("um", SHM_READ);
+        expect(shm_lock("um"), ERR_OK);
+        expect(shm_unmap("um", v), ERR_OK);
+        link_send(&l, 'L');
+        expect(link_recv(&l), 'd');                      /* destroyed, unmapped */
+        expect(shm_unlock("um"), ERR_OK);
+        link_close(&l);
+        exit(0);
+    }
+    link_side(&l, false);
+    expect(link_recv(&l), 'L');
+    expect(shm_unmap("um", a), ERR_OK);
     expect(shm_destroy("um"), ERR_OK);
+    link_send(&l, 'd');
+    wait_ok(holder, "holder of the lock of a destroyed region");
+    link_close(&l);
+    expect_shm(before, "holder unmaps");
 }
 
 int main(void)

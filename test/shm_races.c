@@ -135,7 +135,7 @@ static void op_destroy(void)
 {
     int n = pick(NNAMES);
     int r = shm_destroy(names[n].name);
-    if (r != ERR_OK && r != ERR_NOTEXIST && r != ERR_INVAL)
+    if (r != ERR_OK && r != ERR_NOTEXIST && r != ERR_INVAL && r != ERR_PERM)
         bad_result("shm_destroy", n, r);
 }
 
@@ -220,10 +220,14 @@ static void op_fork(bool may_fork)
     if (pid < 0)
         error("fork = %d", pid);
     if (pid == 0) {
-        /* Views of RS_NOINHERIT regions stayed with the parent. */
-        for (int i = 0; i < MAX_VIEWS; i++)
+        /* Views of RS_NOINHERIT regions stayed with the parent; those of
+         * RS_RDONLY ones are read-only here (we are not the creator). */
+        for (int i = 0; i < MAX_VIEWS; i++) {
             if (views[i].name >= 0 && (names[views[i].name].flags & RS_NOINHERIT))
                 views[i].name = -1;
+            if (views[i].name >= 0 && (names[views[i].name].flags & RS_RDONLY))
+                views[i].writable = false;
+        }
         rng ^= (uint64_t)getpid() * 0x9E3779B97F4A7C15UL;
         run_ops(10 + pick(30), false);
         exit(0);                 /* with whatever it still maps and created */

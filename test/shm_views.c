@@ -8,13 +8,17 @@
  *     read() into an untouched page of a view, write() out of one;
  *   - a read-only view: loads work, a store kills the process (and only
  *     it), read() into it is ERR_FAULT and changes nothing; RS_RDONLY
- *     refuses writable views to everyone but the creator, who keeps one;
- *     no view can be executed; an unmapped view is gone (a touch kills);
+ *     refuses writable views to everyone but the creator, who keeps one,
+ *     and a fork child of the creator inherits its writable view
+ *     read-only; no view can be executed; an unmapped view is gone (a
+ *     touch kills); the page after a view is never mapped (a guard: one
+ *     byte past a view kills), however views come and go;
  *   - a creator killed by a fault takes its forgotten region with it.
  * Killed on purpose (one `killed:` line each): store to a read-only view
- * x3, jump into a view, touch after unmap, the creator's NULL store.
+ * x5, jump into a view, touch after unmap, the creator's NULL store, a
+ * store one byte past a view x3.
  */
-// test: expect-killed=6
+// test: expect-killed=11
 #include "shmlib.h"
 
 #define VSIZE (3 * PAGE)
@@ -154,7 +158,7 @@ static void read_only(void)
     expect(shm_destroy("ro"), ERR_OK);
 
     /* RS_RDONLY: only the creator may map it writable. */
-    expect(shm_create("rdonly", PAGE, RS_RDONLY), ERR_OK);
+    expect(shm_create("rdonly", 2 * PAGE, RS_RDONLY), ERR_OK);
     char *cw = map_ok("rdonly", SHM_READ | SHM_WRITE);
     cw[0] = 'C';
     int pid = fork_ok();
@@ -165,15 +169,18 @@ static void read_only(void)
         expect(a, NULL);
         char *cr = map_ok("rdonly", SHM_READ);
         expect(cr[0], 'C');
-        /* The view fork copied keeps the creator's permission (API.md). */
-        cw[1] = 'D';
-        expect(cr[1], 'D');
+        expect(cw[0], 'C');             /* the view fork copied reads ... */
         access_address((uintptr_t)cr, STORE);
         error("store to an RS_RDONLY view did not kill");
     }
     expect(wait_status(pid), -1);
+    /* ... but is read-only: only the creator writes an RS_RDONLY region,
+     * and a fork child is not its creator. */
+    expect_killed((uintptr_t)(cw + 1), STORE, "a fork child's store to its creator's writable RS_RDONLY view");
+    expect_killed((uintptr_t)(cw + PAGE + 8), STORE, "the same, on a page no one touched yet");
     expect(cw[0], 'C');
-    expect(cw[1], 'D');
+    expect(cw[1], 0);
+    cw[1] = 'D';
     expect(shm_unmap("rdonly", cw), ERR_OK);
     expect(shm_destroy("rdonly"), ERR_OK);
 }
@@ -197,6 +204,32 @@ static void creator_killed(void)
     expect_shm(before, "after the creator was killed");
 }
 
+/* Views of 2 and 1 pages, then the first unmapped and one of 3 pages
+ * mapped: it fits in the hole the first left only by touching the second
+ * view, so placing it must keep looking. The byte after each live view is
+ * a guard. */
+static void guard_pages(void)
+{
+    expect(shm_create("g2", 2 * PAGE, RS_DEFAULT), ERR_OK);
+    expect(shm_create("g1", PAGE, RS_DEFAULT), ERR_OK);
+    expect(shm_create("g3", 3 * PAGE, RS_DEFAULT), ERR_OK);
+    char *two = map_ok("g2", SHM_READ | SHM_WRITE);
+    char *one = map_ok("g1", SHM_READ | SHM_WRITE);
+    expect_killed((uintptr_t)(two + 2 * PAGE), STORE, "store one byte past a view");
+    expect(shm_unmap("g2", two), ERR_OK);
+    char *three = map_ok("g3", SHM_READ | SHM_WRITE);
+    one[PAGE - 1] = 1;
+    three[3 * PAGE - 1] = 3;
+    expect_killed((uintptr_t)(one + PAGE), STORE, "store one byte past a view below a hole");
+    expect_killed((uintptr_t)(three + 3 * PAGE), STORE, "store one byte past a view placed in a hole");
+    expect(three[0], 0);
+    expect(shm_unmap("g1", one), ERR_OK);
+    expect(shm_unmap("g3", three), ERR_OK);
+    expect(shm_destroy("g1"), ERR_OK);
+    expect(shm_destroy("g2"), ERR_OK);
+    expect(shm_destroy("g3"), ERR_OK);
+}
+
 int main(void)
 {
     struct usage start = usage_now();
@@ -204,6 +237,7 @@ int main(void)
     run_step(kernel_copies, "kernel copies");
     run_step(read_only, "read-only views");
     run_step(creator_killed, "creator killed");
+    run_step(guard_pages, "guard pages");
     expect_usage(start, "at the end");
     pass("shm_views");
     return 0;

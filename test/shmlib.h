@@ -12,7 +12,6 @@
  *   wait_status(pid)           reap pid, return its status
  *   reap_all(n, what)          reap n children (any order), all with 0
  *   msleep(ms)                 sleep ms milliseconds (a futex timeout)
- *   rdtime()                   the time CSR (10 MHz on QEMU virt)
  *   struct usage, usage_now()  free frames, live named regions and their
  *   expect_usage(before, what) resident frames; expect_usage checks that
  *                              all three are back where they were (frames
@@ -101,14 +100,6 @@ static inline void msleep(unsigned int ms)
     if (r != ERR_TIMEDOUT)
         error("msleep: futex wait with timeout = %d", r);
 }
-
-static inline uint64_t rdtime(void)
-{
-    uint64_t t;
-    asm volatile("rdtime %0" : "=r"(t));
-    return t;
-}
-#define TIME_HZ 10000000UL              /* rdtime ticks per second on QEMU virt */
 
 struct usage {
     size_t free_pages;

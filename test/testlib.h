@@ -16,6 +16,7 @@
  *   expect_killed(addr, how, w) a forked child does it and must be killed
  *   expect_exit(pid, want)      reaps child pid, which must exit with want
  *   child_status(fn)            runs fn in a forked child, returns its status
+ *   fork_worker(fn, arg)        forks a child that runs fn(arg), exits 0
  *   in_child(fn, what)          the same, and the status must be 0
  *   open_ok, stat_of,           files: open or fail the test; fstat a path;
  *   write_all, read_all,        write or read everything; create a file
@@ -23,6 +24,7 @@
  *   remove_file                 rmdir) if present
  *   make_file_of(path, n, byte) create a file of n bytes, byte i byte(i)
  *   write_at(path, off, d, n)   write() n bytes at off through a fresh fd
+ *   rdtime(), TIME_HZ           the time counter and its ticks per second
  *
  * The helpers report failures with error(), whose line number is then the
  * helper's; their messages name the call and the path to make up for it.
@@ -34,6 +36,7 @@
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/usyscall.h>
+#include <stdbool.h>
 
 #define expect(expr, want)                                                   \
     do {                                                                     \
@@ -41,6 +44,16 @@
         if (_got != _want)                                                   \
             error("%s = %ld, expected %ld", #expr, _got, _want);             \
     } while (0)
+
+/* The time counter (scounteren lets user mode read it): for timeouts and
+ * the benchmarks. */
+static inline uint64_t rdtime(void)
+{
+    uint64_t t;
+    asm volatile("rdtime %0" : "=r"(t));
+    return t;
+}
+#define TIME_HZ 10000000UL              /* rdtime ticks per second on QEMU virt */
 
 #define KERNEL_IMAGE (KMAP_BASE + 0x80200000UL)   /* where OpenSBI loads the kernel */
 #define UNMAPPED 0x3000000000UL                    /* user space no region covers */
@@ -127,6 +140,20 @@ static inline int child_status(int (*fn)(void))
     int status = 12345;
     expect(wait(pid, &status), pid);
     return status;
+}
+
+/* Forks a child that runs fn(arg) and exits with 0 (fn reports a failure
+ * with error(), which exits with -1); returns the child's pid. */
+static inline int fork_worker(void (*fn)(int), int arg)
+{
+    int pid = fork();
+    if (pid < 0)
+        error("fork failed: %d", pid);
+    if (pid == 0) {
+        fn(arg);
+        exit(0);
+    }
+    return pid;
 }
 
 /* Reaps the child pid, which must have exited with status want. */

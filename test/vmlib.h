@@ -14,7 +14,6 @@
  *   wait_for(pid)             waits for that child, returns its exit status
  *   struct channel            a pipe used as a one-byte semaphore between a
  *                             parent and a child: chan_open, chan_post, chan_take
- *   now()                     rdtime: 10 MHz on QEMU virt (benchmarks only)
  *   measure_pages(p, n, write, tag)   reads or writes (write_pages' words)
  *                             n pages between two info() calls: a struct
  *                             fault_window with the faults, copy-on-write
@@ -198,14 +197,6 @@ static inline void expect_window(struct fault_window w, long faults, long copies
     if (w.faults != faults || w.copies != copies || w.frames != frames)
         error("%s (%ld pages): %ld faults, %ld copies, %ld frames; expected %ld, %ld, %ld", who,
               n, w.faults, w.copies, w.frames, faults, copies, frames);
-}
-
-/* The time counter (rdtime; scounteren lets user mode read it). */
-static inline uint64_t now(void)
-{
-    uint64_t t;
-    asm volatile("rdtime %0" : "=r"(t));
-    return t;
 }
 
 #endif /* _TEST_VMLIB_H_ */

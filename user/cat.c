@@ -1,13 +1,14 @@
 /*
  * cat: copies each named file to fd 1 in turn, or fd 0 when there is no
  * argument (so it works at the end of a pipeline). Exit status 1 if some
- * file could not be read; the message, with the error code, goes to fd 1
+ * file could not be read; the message, naming the error, goes to fd 1
  * with the data: as in osv, a program has only fds 0 and 1 from init (its
  * first open gets 2), so there is no separate error output.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/stdio-ext.h>
+#include <lib/errstr.h>
 
 static char buf[512];
 
@@ -36,13 +37,13 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         int fd = open(argv[i], FS_RDONLY, EMPTY_MODE);
         if (fd < 0) {
-            printf("cat: %s: cannot open (error %d)\n", argv[i], fd);
+            printf("cat: %s: %s\n", argv[i], errstr(fd));
             status = 1;
             continue;
         }
         int err = copy(fd);
         if (err != ERR_OK) {
-            printf("cat: %s: read failed (error %d)\n", argv[i], err);
+            printf("cat: %s: cannot read: %s\n", argv[i], errstr(err));
             status = 1;
         }
         close(fd);

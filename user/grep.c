@@ -5,7 +5,7 @@
  * files each line is prefixed "FILE:". A last line without a newline is
  * printed with one. Lines may be of any length (the line buffer grows).
  * Exit status as in Unix: 0 if a line matched, 1 if none did, 2 if a file
- * could not be read (the message "grep: FILE: ..." with the error code
+ * could not be read (the message "grep: FILE: ..." naming the error
  * goes to fd 1: osv programs have no separate error output).
  */
 #include <lib/usyscall.h>
@@ -13,6 +13,7 @@
 #include <lib/string.h>
 #include <lib/malloc.h>
 #include <lib/stdio-ext.h>
+#include <lib/errstr.h>
 #include <stdbool.h>
 
 static const char *word;
@@ -107,7 +108,7 @@ int main(int argc, char **argv)
     if (argc == 2) {
         int err = grep(0, "");
         if (err != ERR_OK) {
-            printf("grep: cannot read the input (error %d)\n", err);
+            printf("grep: cannot read the input: %s\n", errstr(err));
             return 2;
         }
     }
@@ -117,8 +118,7 @@ int main(int argc, char **argv)
         if (fd >= 0)
             close(fd);
         if (err != ERR_OK) {
-            printf("grep: %s: cannot %s (error %d)\n", argv[i],
-                   fd < 0 ? "open" : "read", err);
+            printf("grep: %s: %s%s\n", argv[i], fd < 0 ? "" : "cannot read: ", errstr(err));
             status = 2;
         }
     }

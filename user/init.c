@@ -9,6 +9,7 @@
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
+#include <lib/errstr.h>
 
 static int start_shell(void)
 {
@@ -16,7 +17,7 @@ static int start_shell(void)
         int pid = spawn("sh");
         if (pid >= 0)
             return pid;
-        printf("init: cannot start sh: error %d\n", pid);
+        printf("init: cannot start sh: %s\n", errstr(pid));
         sleep(1);
     }
 }

@@ -11,6 +11,7 @@
 #include <lib/string.h>
 #include <lib/stdio-ext.h>
 #include <lib/string-ext.h>
+#include <lib/errstr.h>
 #include <stdbool.h>
 
 #define PATH_MAX 256
@@ -31,13 +32,13 @@ static void show(const char *path, const char *name)
     struct stat st;
     int fd = open(path, FS_RDONLY, EMPTY_MODE);
     if (fd < 0) {
-        printf("%-27s ? (cannot open: error %d)\n", name, fd);
+        printf("%-27s ? (cannot open: %s)\n", name, errstr(fd));
         return;
     }
     int err = fstat(fd, &st);
     close(fd);
     if (err != ERR_OK)
-        printf("%-27s ? (fstat: error %d)\n", name, err);
+        printf("%-27s ? (fstat: %s)\n", name, errstr(err));
     else
         printf("%-27s %c %zu\n", name, type_letter(st.ftype), st.size);
 }
@@ -51,7 +52,7 @@ static int ls(const char *path, bool header)
 
     int fd = open(path, FS_RDONLY, EMPTY_MODE);
     if (fd < 0) {
-        printf("ls: %s: cannot open (error %d)\n", path, fd);
+        printf("ls: %s: %s\n", path, errstr(fd));
         return 1;
     }
     if (fstat(fd, &st) != ERR_OK || st.ftype != FTYPE_DIR) {

@@ -2,40 +2,64 @@
  * sh: the osv-rv shell.
  *
  * Prints the prompt "$ ", reads a line (the kernel console echoes and
- * edits it; '\n' or '\r' ends it), and runs it:
+ * edits it, and recalls history with the arrows: '\n' or '\r' ends it),
+ * and runs it:
  *
  *   # comment          blank lines and comments (from a '#' at the start
  *                      or after a space) are skipped
  *   quit               halts the machine (the autograders' way out)
+ *   exit [N]           leaves this shell with status N (default 0); init
+ *                      then starts a new one (a nested sh returns to the
+ *                      one that ran it)
  *   cd DIR             changes directory (no DIR: "/")
- *   cmd args           spawn + wait: the fast path, no fork
+ *   cmd args           spawnv + wait: the fast path, no fork
  *   a | b | c          a pipeline, of any length that fits in a line
- *   cmd < in > out     redirection ('>' replaces out's contents)
+ *   cmd < in > out     redirection ('>' replaces out's contents, '>>'
+ *                      appends to them)
  *   cmd ... &          a background job: not waited for
+ *   "a b" 'c d'        quoting: a word may hold spaces and | < > & #;
+ *                      quoted and plain parts of one word join (a"b c"d
+ *                      is `ab cd`); a quote cannot hold its own kind, and
+ *                      an unterminated one is a syntax error
  *
- * spawn() takes the whole command string and the kernel splits it into
- * argv, so there is no quoting. A spawned program inherits the caller's
- * fds, so pipes and redirection work by arranging fds 0 and 1 in a forked
- * child, which then spawns the command, waits for it and exits with its
- * status. A background job runs under a child that exits at once, so the
- * job is reparented to init, which reaps it.
+ * Words go to the kernel one by one (spawnv, lib/proc-ext.h), so a
+ * program gets exactly the words typed. A spawned program inherits the
+ * caller's fds, so pipes and redirection work by arranging fds 0 and 1 in
+ * a forked child, which then spawns the command, waits for it and exits
+ * with its status. A background job runs under a child that exits at
+ * once, so the job is reparented to init, which reaps it.
+ *
+ * Jobs and Ctrl-C: each command the shell waits for (a program, or the
+ * child running a pipeline or redirection) becomes the console's
+ * foreground job (setfg), so Ctrl-C kills it and everything it started,
+ * and the shell, which stays out of it, prints its prompt again; between
+ * commands there is no foreground job, so Ctrl-C at the prompt just gives
+ * a new prompt. A shell whose input is not the console (sh < script, a
+ * pipeline stage) leaves the foreground alone: setfg refuses it.
  *
  * Messages (unknown command: "sh: NAME: command not found"; a program that
  * cannot run, a file that cannot be opened, cd's failures, syntax errors)
- * go to the shell's fd 1 with the error code, and the shell goes on; only
- * a command of a pipeline or with '>' that cannot run is told on its own
- * fd 1 (exec_stage). The shell has fds 0 and 1 only and every command it
- * runs gets just its own 0 and 1, as from osv's init, so a program's first
- * open gets fd 2. A command's exit status is not shown.
+ * name the error in words (lib/errstr.h) and go to the shell's fd 1, and
+ * the shell goes on; only a command of a pipeline or with a redirection
+ * that cannot run is told on its own fd 1 (exec_stage). The shell has fds
+ * 0 and 1 only and every command it runs gets just its own 0 and 1, as
+ * from osv's init, so a program's first open gets fd 2. A command's exit
+ * status is not shown.
  *
- * A line is at most LINE_MAX - 1 bytes; the rest of a longer line is
- * read and dropped. At end of input (e.g. sh < script) the shell exits.
- * The prompt is printed before every line, also when reading a script.
+ * A line is at most LINE_MAX - 1 bytes: a longer one is refused whole
+ * with a message (never cut and run), unless it is a comment. At end of
+ * input (Ctrl-D at the start of a line, or the end of `sh < script`) the
+ * shell exits. The prompt is printed before every line, also when
+ * reading a script.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/stdio-ext.h>
+#include <lib/string-ext.h>
+#include <lib/errstr.h>
+#include <lib/file-ext.h>
+#include <lib/proc-ext.h>
 #include <stdbool.h>
 
 #define LINE_MAX 256            /* bytes per command line, NUL included */
@@ -44,77 +68,62 @@
  * only limits are the kernel's (processes, pipes), reported when hit. */
 #define MAX_STAGES (LINE_MAX / 2)
 
+enum token_type { WORD, PIPE, IN, OUT, APPEND, AMP };
+
+struct token {
+    enum token_type type;
+    char *text;                 /* WORD: the word, quotes removed */
+};
+
 struct stage {
-    char *cmd;                  /* words joined by single spaces: spawn's argument */
+    char **argv;                /* NULL-terminated, into argvbuf */
     char *in, *out;             /* redirection files, or NULL */
+    bool append;                /* out is '>>' */
 };
 
 static char line[LINE_MAX];
-static char wordbuf[3 * LINE_MAX];      /* line with spaces around | < > & */
-static char cmdbuf[2 * LINE_MAX];       /* the stages' cmd strings, one after another */
+static char wordbuf[2 * LINE_MAX];      /* the words, each NUL-terminated */
+static struct token tokens[MAX_WORDS];
+static char *argvbuf[MAX_WORDS + MAX_STAGES];   /* the stages' argvs, one after another */
 static struct stage stages[MAX_STAGES];
 static int nstages;
 static bool background;
 
 /* ------------------------------------------------------------ reading */
 
-/* Reads a line into line[]: returns -1 at end of input, else 0. */
+/* Reads a line into line[]: returns -1 at end of input, 1 if the line was
+ * longer than LINE_MAX - 1 bytes (line[] then holds its start), else 0. */
 static int getcmd(void)
 {
     int n = 0;
-    bool any = false;
+    bool any = false, too_long = false;
     char c;
 
     while (read(0, &c, 1) == 1) {
         any = true;
         if (c == '\n' || c == '\r')
             break;
-        if (n < LINE_MAX - 1)           /* drop what does not fit */
+        if (n < LINE_MAX - 1)
             line[n++] = c;
+        else
+            too_long = true;
     }
     line[n] = '\0';
-    return any ? 0 : -1;
+    return !any ? -1 : too_long ? 1 : 0;
 }
 
-/* Cuts line[] at a '#' that starts the line or follows a space. */
-static void strip_comment(void)
+static bool is_space(char c)
 {
-    for (int i = 0; line[i]; i++) {
-        if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
-            line[i] = '\0';
-            return;
-        }
-    }
+    return c == ' ' || c == '\t';
 }
 
-/* Splits line[] into words; | < > & are words of their own. Returns the count, -1 if too many. */
-static int split(char **words)
+/* Whether line[] (even cut short) is a comment or blank line. */
+static bool is_comment(void)
 {
-    char *w = wordbuf;
-    char *save;
-    int n = 0;
-
-    for (char *p = line; *p; p++) {
-        if (*p == '|' || *p == '<' || *p == '>' || *p == '&') {
-            *w++ = ' ';
-            *w++ = *p;
-            *w++ = ' ';
-        } else {
-            *w++ = (*p == '\t') ? ' ' : *p;
-        }
-    }
-    *w = '\0';
-    for (char *t = strtok_r(wordbuf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-        if (n == MAX_WORDS)
-            return -1;
-        words[n++] = t;
-    }
-    return n;
-}
-
-static bool is_operator(const char *w)
-{
-    return w[0] != '\0' && w[1] == '\0' && strchr("|<>&", w[0]) != NULL;
+    const char *p = line;
+    while (is_space(*p))
+        p++;
+    return *p == '#' || *p == '\0';
 }
 
 static bool syntax_error(const char *why)
@@ -123,67 +132,131 @@ static bool syntax_error(const char *why)
     return false;
 }
 
-/* Starts stage s, its cmd string right after the previous stage's. */
-static struct stage *new_stage(struct stage *s, char *cmd)
+/* Splits line[] into tokens: words (quotes joined and removed) and the
+ * operators | < > >> &; a '#' that starts a word after a space (or the
+ * line) starts a comment. Returns the count, or -1 after a message. */
+static int tokenize(void)
 {
-    s->cmd = cmd;
-    s->cmd[0] = '\0';
+    char *w = wordbuf;
+    int n = 0;
+    const char *p = line;
+
+    for (;;) {
+        bool spaced = p == line || is_space(p[-1]);
+        while (is_space(*p)) {
+            p++;
+            spaced = true;
+        }
+        if (*p == '\0' || (*p == '#' && spaced))
+            return n;
+        if (n == MAX_WORDS) {
+            printf("sh: too many words\n");
+            return -1;
+        }
+        struct token *t = &tokens[n++];
+        t->text = NULL;
+        if (*p == '|' || *p == '<' || *p == '&') {
+            t->type = *p == '|' ? PIPE : *p == '<' ? IN : AMP;
+            p++;
+            continue;
+        }
+        if (*p == '>') {
+            t->type = p[1] == '>' ? APPEND : OUT;
+            p += p[1] == '>' ? 2 : 1;
+            continue;
+        }
+        t->type = WORD;
+        t->text = w;
+        while (*p && !is_space(*p) && !strchr("|<>&", *p)) {
+            if (*p == '"' || *p == '\'') {
+                const char *close = strchr(p + 1, *p);
+                if (close == NULL) {
+                    syntax_error("unterminated quote");
+                    return -1;
+                }
+                for (p++; p < close; p++)
+                    *w++ = *p;
+                p++;
+            } else {
+                *w++ = *p++;
+            }
+        }
+        *w++ = '\0';
+    }
+}
+
+/* Starts stage s, its argv at *argv_at. */
+static struct stage *new_stage(struct stage *s, char **argv_at)
+{
+    s->argv = argv_at;
+    s->argv[0] = NULL;
     s->in = s->out = NULL;
+    s->append = false;
     return s;
 }
 
-/* Fills stages[] and background from words; false (after a message) on a syntax error. */
-static bool parse(char **words, int n)
+/* Fills stages[] and background from n tokens; false (after a message)
+ * on a syntax error. */
+static bool parse(int n)
 {
-    background = n > 0 && strcmp(words[n - 1], "&") == 0;
+    background = n > 0 && tokens[n - 1].type == AMP;
     if (background)
         n--;
     nstages = 1;
-    struct stage *s = new_stage(&stages[0], cmdbuf);
-    /* Words and the spaces between them fit in LINE_MAX, plus a NUL a stage. */
-    char *end = s->cmd;         /* the NUL ending s->cmd */
+    char **next = argvbuf;      /* where the current stage's next word goes */
+    struct stage *s = new_stage(&stages[0], next);
+    int words = 0;
 
     for (int i = 0; i < n; i++) {
-        char *w = words[i];
-        if (strcmp(w, "|") == 0) {
-            if (s->cmd[0] == '\0')
+        struct token *t = &tokens[i];
+        switch (t->type) {
+        case PIPE:
+            if (words == 0)
                 return syntax_error("empty command before '|'");
             if (nstages == MAX_STAGES)
                 return syntax_error("pipeline too long");
-            s = new_stage(&stages[nstages++], end + 1);
-            end = s->cmd;
-        } else if (strcmp(w, "<") == 0 || strcmp(w, ">") == 0) {
-            if (i + 1 == n || is_operator(words[i + 1]))
-                return syntax_error("missing file name after '<' or '>'");
-            if (w[0] == '<')
-                s->in = words[++i];
-            else
-                s->out = words[++i];
-        } else if (strcmp(w, "&") == 0) {
+            s = new_stage(&stages[nstages++], ++next);
+            words = 0;
+            break;
+        case IN:
+        case OUT:
+        case APPEND:
+            if (i + 1 == n || tokens[i + 1].type != WORD)
+                return syntax_error("missing file name after '<', '>' or '>>'");
+            if (t->type == IN) {
+                s->in = tokens[++i].text;
+            } else {
+                s->out = tokens[++i].text;
+                s->append = t->type == APPEND;
+            }
+            break;
+        case AMP:
             return syntax_error("'&' must end the line");
-        } else {
-            if (end != s->cmd)
-                *end++ = ' ';
-            strcpy(end, w);
-            end += strlen(w);
+        case WORD:
+            if (words == SPAWN_WORDS_MAX) {
+                printf("sh: too many words in a command (at most %d)\n", SPAWN_WORDS_MAX);
+                return false;
+            }
+            *next++ = t->text;
+            *next = NULL;
+            words++;
+            break;
         }
     }
-    if (s->cmd[0] == '\0')
+    if (words == 0)
         return syntax_error("empty command");
     return true;
 }
 
 /* ------------------------------------------------------------ running */
 
-/* Tells on fd why spawn(cmd) failed, naming the program (cmd's first word). */
-static void report(int fd, const char *cmd, int err)
+/* Tells on fd why spawning program failed. */
+static void report(int fd, const char *program, int err)
 {
-    const char *space = strchr(cmd, ' ');
-    int len = space ? (int)(space - cmd) : (int)strlen(cmd);
     if (err == ERR_NOTEXIST)
-        fdprintf(fd, "sh: %.*s: command not found\n", len, cmd);
+        fdprintf(fd, "sh: %s: command not found\n", program);
     else
-        fdprintf(fd, "sh: %.*s: cannot run (error %d)\n", len, cmd, err);
+        fdprintf(fd, "sh: %s: cannot run: %s\n", program, errstr(err));
 }
 
 /* Makes fd `to` refer to what `from` refers to, and closes `from`. */
@@ -197,9 +270,12 @@ static int move_fd(int from, int to)
     return d == to ? 0 : -1;
 }
 
-/* '>' replaces the file: an existing non-empty file is removed first. */
-static int open_output(const char *path)
+/* '>' replaces the file: an existing non-empty file is removed first;
+ * '>>' appends (FS_APPEND, lib/file-ext.h). */
+static int open_output(const char *path, bool append)
 {
+    if (append)
+        return open(path, FS_WRONLY | FS_CREAT | FS_APPEND, EMPTY_MODE);
     struct stat st;
     int fd = open(path, FS_RDONLY, EMPTY_MODE);
     if (fd >= 0) {
@@ -211,12 +287,14 @@ static int open_output(const char *path)
     return open(path, FS_WRONLY | FS_CREAT, EMPTY_MODE);
 }
 
-/* Points fd (0 or 1) at path; on failure tells tty and returns the error. */
-static int redirect(int fd, const char *path, int tty)
+/* Points fd (0 or 1) at the stage's file; on failure tells tty and
+ * returns the error. */
+static int redirect(int fd, struct stage *s, int tty)
 {
-    int f = fd == 0 ? open(path, FS_RDONLY, EMPTY_MODE) : open_output(path);
+    const char *path = fd == 0 ? s->in : s->out;
+    int f = fd == 0 ? open(path, FS_RDONLY, EMPTY_MODE) : open_output(path, s->append);
     if (f < 0) {
-        fdprintf(tty, "sh: %s: cannot open (error %d)\n", path, f);
+        fdprintf(tty, "sh: %s: %s\n", path, errstr(f));
         return f;
     }
     if (move_fd(f, fd) < 0) {
@@ -238,15 +316,15 @@ static void exec_stage(struct stage *s, int tty)
 {
     int status = -1;
 
-    if (s->in && redirect(0, s->in, tty) != ERR_OK)
+    if (s->in && redirect(0, s, tty) != ERR_OK)
         exit(-1);
-    if (s->out && redirect(1, s->out, tty) != ERR_OK)
+    if (s->out && redirect(1, s, tty) != ERR_OK)
         exit(-1);
     if (tty != 1)               /* 1 when no fd was free for a copy */
         close(tty);
-    int pid = spawn(s->cmd);
+    int pid = spawnv(s->argv);
     if (pid < 0) {
-        report(1, s->cmd, pid);
+        report(1, s->argv[0], pid);
         exit(pid);
     }
     close(0);                   /* only the command holds its pipe ends now */
@@ -266,8 +344,9 @@ static int run_pipeline(void)
     for (int i = 0; i < nstages; i++) {
         bool last = i == nstages - 1;
         int p[2];
-        if (!last && pipe(p) < 0) {
-            printf("sh: cannot make a pipe\n");
+        int err = last ? ERR_OK : pipe(p);
+        if (err < 0) {
+            printf("sh: cannot make a pipe: %s\n", errstr(err));
             break;
         }
         int pid = fork();
@@ -291,7 +370,7 @@ static int run_pipeline(void)
             in = p[0];
         }
         if (pid < 0) {
-            printf("sh: fork failed (error %d)\n", pid);
+            printf("sh: fork failed: %s\n", errstr(pid));
             break;
         }
         pids[started++] = pid;
@@ -303,7 +382,7 @@ static int run_pipeline(void)
     return status;
 }
 
-/* A plain command with no pipe or redirection: spawn and wait, no fork. */
+/* A plain command with no pipe or redirection: spawnv and wait, no fork. */
 static bool is_plain(void)
 {
     return nstages == 1 && stages[0].in == NULL && stages[0].out == NULL;
@@ -315,18 +394,28 @@ static void run_background(void)
     int pid = fork();
     if (pid == 0) {
         if (is_plain()) {
-            int job = spawn(stages[0].cmd);
+            int job = spawnv(stages[0].argv);
             if (job < 0)
-                report(1, stages[0].cmd, job);
+                report(1, stages[0].argv[0], job);
         } else if (fork() == 0) {
             exit(run_pipeline());
         }
         exit(0);
     }
     if (pid < 0)
-        printf("sh: fork failed (error %d)\n", pid);
+        printf("sh: fork failed: %s\n", errstr(pid));
     else
         wait(pid, NULL);
+}
+
+/* Waits for the job led by pid as the console's foreground job (Ctrl-C
+ * kills it), then takes the foreground back. */
+static void wait_foreground(int pid)
+{
+    int status;
+    setfg(pid);
+    wait(pid, &status);
+    setfg(0);
 }
 
 static void run(void)
@@ -334,36 +423,54 @@ static void run(void)
     if (background) {
         run_background();
     } else if (is_plain()) {
-        int status;
-        int pid = spawn(stages[0].cmd);
+        int pid = spawnv(stages[0].argv);
         if (pid < 0)
-            report(1, stages[0].cmd, pid);
+            report(1, stages[0].argv[0], pid);
         else
-            wait(pid, &status);
+            wait_foreground(pid);
     } else {
-        run_pipeline();
+        int pid = fork();       /* the job's leader, which runs the pipeline */
+        if (pid == 0)
+            exit(run_pipeline());
+        if (pid < 0)
+            printf("sh: fork failed: %s\n", errstr(pid));
+        else
+            wait_foreground(pid);
     }
 }
 
-/* quit and cd; returns true if words was a builtin. */
-static bool builtin(char **words, int n)
+/* quit, exit and cd, alone on their line; returns true if it was one. */
+static bool builtin(void)
 {
-    if (strcmp(words[0], "quit") == 0) {
+    char **argv = stages[0].argv;
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    if (nstages != 1 || background)
+        return false;
+    if (strcmp(argv[0], "quit") == 0) {
         halt();
         printf("sh: halt failed\n");
         return true;
     }
-    if (strcmp(words[0], "cd") == 0) {
-        const char *dir = n > 1 ? words[1] : "/";
-        int err = n > 2 ? ERR_INVAL : chdir(dir);
-        if (n > 2)
+    if (strcmp(argv[0], "exit") == 0) {
+        if (argc > 2)
+            printf("sh: exit: too many arguments\n");
+        else
+            exit(argc == 2 ? atoi(argv[1]) : 0);
+        return true;
+    }
+    if (strcmp(argv[0], "cd") == 0) {
+        const char *dir = argc > 1 ? argv[1] : "/";
+        int err = argc > 2 ? ERR_INVAL : chdir(dir);
+        if (argc > 2)
             printf("sh: cd: too many arguments\n");
         else if (err == ERR_NOTEXIST)
             printf("sh: cd: %s: no such directory\n", dir);
         else if (err == ERR_FTYPE)
-            printf("sh: cd: %s: not a directory (error %d)\n", dir, err);
+            printf("sh: cd: %s: not a directory\n", dir);
         else if (err != ERR_OK)
-            printf("sh: cd: %s: error %d\n", dir, err);
+            printf("sh: cd: %s: %s\n", dir, errstr(err));
         return true;
     }
     return false;
@@ -371,19 +478,20 @@ static bool builtin(char **words, int n)
 
 int main(void)
 {
-    char *words[MAX_WORDS];
-
+    setfg(0);                   /* Ctrl-C at this shell's prompt kills nothing */
     for (;;) {
         printf("$ ");
-        if (getcmd() < 0)
+        int got = getcmd();
+        if (got < 0)
             return 0;           /* end of input */
-        strip_comment();
-        int n = split(words);
-        if (n < 0) {
-            printf("sh: too many words\n");
+        if (is_comment())
+            continue;
+        if (got > 0) {
+            printf("sh: line too long (more than %d bytes): not run\n", LINE_MAX - 1);
             continue;
         }
-        if (n == 0 || builtin(words, n) || !parse(words, n))
+        int n = tokenize();
+        if (n <= 0 || !parse(n) || builtin())
             continue;
         run();
     }

@@ -4,12 +4,13 @@
  * "LINES WORDS BYTES", followed by " NAME" for a named file. With no
  * argument it counts fd 0 (so it works at the end of a pipeline); with
  * several files a last line gives the totals. A file that cannot be read
- * prints "wc: NAME: ..." with the error code on fd 1 (osv programs have no
+ * prints "wc: NAME: ..." naming the error on fd 1 (osv programs have no
  * separate error output); exit status 1.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/stdio-ext.h>
+#include <lib/errstr.h>
 #include <stdbool.h>
 
 struct counts {
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
     if (argc < 2) {
         int err = count(0, &total);
         if (err != ERR_OK) {
-            printf("wc: cannot read the input (error %d)\n", err);
+            printf("wc: cannot read the input: %s\n", errstr(err));
             return 1;
         }
         show(&total, NULL);
@@ -68,8 +69,7 @@ int main(int argc, char **argv)
         if (fd >= 0)
             close(fd);
         if (err != ERR_OK) {
-            printf("wc: %s: cannot %s (error %d)\n", argv[i],
-                   fd < 0 ? "open" : "read", err);
+            printf("wc: %s: %s%s\n", argv[i], fd < 0 ? "" : "cannot read: ", errstr(err));
             status = 1;
             continue;
         }

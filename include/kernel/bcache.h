@@ -17,8 +17,9 @@
  *
  * Locking: one spinlock (inside bcache.c) guards the list, blockno and
  * refcount of every buffer; each buffer's sleeplock guards valid and data.
- * In the lock order a buffer's sleeplock comes after inode sleeplocks and
- * before every spinlock.
+ * In the lock order (synch.h) a buffer's sleeplock comes after inode
+ * sleeplocks and before every spinlock; a thread holding a buffer takes
+ * another only with bread_nested or bread_zeroed, whose ranks come after.
  *
  * Disk errors: the file system cannot go on with a block it cannot read or
  * write, so bread and bwrite panic, naming the block. Only a broken or
@@ -54,9 +55,17 @@ void bcache_init(void);
  * May sleep (disk read, waiting for the block's lock or a free buffer). */
 struct buf *bread(uint64_t blockno);
 
+/* Like bread, for a block taken while the caller holds other buffers,
+ * locked at rank (a LOCK_BUF_* after theirs, synch.h): a single-indirect
+ * table under its double-indirect one (LOCK_BUF_INDIRECT), a bitmap block
+ * under the index block being changed (LOCK_BUF_BITMAP). */
+struct buf *bread_nested(uint64_t blockno, enum lock_rank rank);
+
 /* Like bread, for a block whose old contents do not matter (one just
  * allocated): returns it locked and filled with zeros, without reading the
- * disk. May sleep (waiting for the block's lock or a free buffer). */
+ * disk. May sleep (waiting for the block's lock or a free buffer). Locked
+ * at LOCK_BUF_ZEROED, after any other buffer: balloc zeroes a new block
+ * while the index block that will name it is held. */
 struct buf *bread_zeroed(uint64_t blockno);
 
 /* Writes b->data to disk now (sleeps). Caller holds b (from bread). */

@@ -5,7 +5,8 @@
  * The driver behind it is virtio-blk over virtio-mmio, modern interface
  * (kernel/drivers/virtio_blk.c). Requests are interrupt driven: the caller
  * sleeps until the device's completion interrupt wakes it, and several
- * requests from different harts may be in flight at once.
+ * requests may be in flight at once, from different harts or from one
+ * caller's batch.
  *
  * Nothing here caches: the buffer cache (bcache.h) sits on top and is the
  * only caller in the file system.
@@ -47,5 +48,39 @@ uint64_t bdev_nblocks(void);
  * if the device reports an I/O error.
  */
 err_t bdev_rw(uint64_t blockno, void *kbuf, bool write);
+
+/*
+ * A batch: requests put on the device's queue one after the other without
+ * waiting for each, so that several are in flight at once (the device
+ * works on them together) and their completions are waited for in order.
+ * Usage:
+ *
+ *     struct bdev_batch b;
+ *     bdev_batch_init(&b);
+ *     for (...) bdev_batch_add(&b, blockno, kbuf, write);
+ *     err = bdev_batch_finish(&b);
+ *
+ * bdev_batch_add checks its arguments as bdev_rw does (and returns the
+ * same errors, queuing nothing), then queues the request; when
+ * BDEV_BATCH_MAX of the batch are in flight, or the queue has no room, it
+ * first waits for the batch's oldest. bdev_batch_finish waits for every
+ * request of the batch and returns ERR_OK, or ERR_NORES if any of them
+ * failed. Each kbuf must stay alive and untouched until the request is
+ * finished (bdev_batch_finish returns). Requests of one batch may complete
+ * in any order: a caller that needs one written before another finishes
+ * the batch in between. A batch belongs to one thread, which holds no
+ * spinlock (both calls may sleep) and must finish it before it returns.
+ */
+#define BDEV_BATCH_MAX 21              /* = the queue's 64 descriptors / 3 a request */
+
+struct bdev_batch {
+    int heads[BDEV_BATCH_MAX];         /* in flight, oldest first: a ring */
+    int oldest, count;
+    err_t err;                         /* the first failure; ERR_OK */
+};
+
+void bdev_batch_init(struct bdev_batch *batch);
+err_t bdev_batch_add(struct bdev_batch *batch, uint64_t blockno, void *kbuf, bool write);
+err_t bdev_batch_finish(struct bdev_batch *batch);
 
 #endif /* _KERNEL_BDEV_H_ */

@@ -5,11 +5,19 @@
 #ifndef _KERNEL_CONFIG_H_
 #define _KERNEL_CONFIG_H_
 
-#define NCPU 8                 /* most harts the kernel will start */
+/* Most harts the kernel runs (the boot hart and NCPU - 1 others; more in
+ * the device tree are left stopped). QEMU virt takes up to 512 harts, but
+ * Debian 12's OpenSBI 1.1 runs only hart ids below 128 (its hart mask
+ * size): beyond that there is nothing to start. The cost per cpu is a
+ * struct cpu, a scheduler stack (allocated only for harts that exist) and
+ * two kernel-stack slots (vpmap.c). */
+#define NCPU 128
+#define CPU_WORDS ((NCPU + 63) / 64)  /* uint64_t words of a bit-per-cpu mask */
 #define PG_SHIFT 12
 #define PG_SIZE (1UL << PG_SHIFT)
 #define KSTACK_PAGES 4         /* kernel stack of each thread, 16 KiB */
-#define NPROC 256              /* process table slots */
+#define KSTACK_SHIFT 14        /* log2 of its bytes: trapvec.S's check wants a power of two */
+#define EMERGENCY_PAGES 1      /* each hart's emergency stack (trapvec.S) */
 #define TIMER_HZ 100           /* scheduler ticks per second */
 
 #define pg_round_up(a) (((a) + PG_SIZE - 1) & ~(PG_SIZE - 1))

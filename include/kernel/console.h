@@ -32,12 +32,42 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
             panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__); \
     } while (0)
 
-/* Console device (fds 0 and 1): cooked line input with echo and backspace. */
+/*
+ * Console device (fds 0 and 1): cooked line input with echo, as a
+ * terminal gives it. Typed bytes go into the line being typed (editing
+ * and history: lineedit.h); Enter ('\r' or '\n', stored as '\n') hands
+ * the line to readers. Special keys, never stored as text:
+ *   Ctrl-C   erases the line, echoes "^C" and a newline, and kills every
+ *            process of the foreground job (below); with no foreground
+ *            job left, the reader gets an empty line instead (a shell at
+ *            its prompt prints a new one)
+ *   Ctrl-D   at the start of a line: end of input (the read that reaches
+ *            it returns 0, once); in a line: hands the line over as it is,
+ *            without a newline (a Unix terminal's rule)
+ *   Ctrl-U   erases the line; Ctrl-W the word before the cursor
+ *   Backspace (DEL or Ctrl-H), Delete, the arrows, Home, End: edit and
+ *            recall (lineedit.h); other escape sequences and control
+ *            characters are dropped
+ * Text is printable bytes, tabs and bytes >= 0x80.
+ *
+ * The foreground job is the job id (proc.h) that Ctrl-C kills, 0 for
+ * none; the shell sets it with setfg() for each command it waits for.
+ */
 void console_init(void);
-/* Called by the UART interrupt handler for each received byte. */
+/* Sets the foreground job (0: none). */
+void console_set_foreground(pid_t job);
+/* Called by the UART interrupt handler for each received byte. When the
+ * byte fills the input buffer (the handed-over lines not yet read and the
+ * line being typed: 1 KiB) it hands the line being typed over as it is and
+ * calls uart_rx_stop, and the handler must then hand over no more bytes
+ * (they wait in the UART: none is dropped). Ctrl-C takes proc_lock, after
+ * the console's lock is released. */
 void console_intr(int c);
 /* Reads up to n bytes of the next input line into the kernel buffer dst;
- * sleeps until a whole line (ending in '\n') is typed. Returns bytes read. */
+ * sleeps (killable: ERR_KILLED, sched.h) until a line is handed over.
+ * Stops after a '\n', and before an end of input unless that comes first,
+ * when it returns 0. Restarts a stopped UART (uart_rx_start). Returns
+ * bytes read. */
 ssize_t console_read(char *dst, size_t n);
 /* Writes n bytes from kernel buffer src to the UART. */
 ssize_t console_write(const char *src, size_t n);

@@ -10,14 +10,20 @@
  *
  * Locking: f->lock (spinlock) guards f->ref. f->offset_lock (sleeplock)
  * guards f->offset and is held across a whole read, write or readdir of an
- * inode file, so users of one open file see each call's bytes as a unit.
+ * inode file, so users of one open file see each call's bytes as a unit;
+ * the copy to or from user memory it covers may fault, so it comes before
+ * the address space in the lock order (LOCK_FILE_OFFSET, synch.h), as a
+ * pipe's reader and writer locks do (LOCK_PIPE_END).
  * The fd table has no lock: only the process's own (single) thread changes
  * it, or its parent before the child runs.
  *
  * Partial transfers: a read or write that faults on the user buffer after
  * moving some bytes returns how many it moved; one that faults on the first
- * byte returns ERR_FAULT (the Unix rule). Callers check that the whole user
- * range lies in user space first (the system calls do).
+ * byte returns the copy's error (the Unix rule): ERR_FAULT for a bad
+ * pointer, ERR_NOMEM for a good one no frame could back (uaccess.h). Either
+ * way the bytes not moved stay where they were (in the pipe, or the file
+ * offset does not pass them). Callers check that the whole user range lies
+ * in user space first (the system calls do).
  */
 #ifndef _KERNEL_FILE_H_
 #define _KERNEL_FILE_H_
@@ -37,6 +43,7 @@ struct file {
     /* fixed when the file is opened */
     enum file_type type;
     bool readable, writable;
+    bool append;                       /* FS_APPEND: each write at the end */
     struct inode *inode;               /* FILE_INODE: holds one reference */
     struct pipe *pipe;                 /* FILE_PIPE */
     /* guarded by lock */
@@ -55,7 +62,8 @@ void file_init(void);
 
 /*
  * Opens path with open()'s flags (FS_RDONLY/FS_WRONLY/FS_RDWR, optionally
- * | FS_CREAT; the caller has checked they are well formed). With FS_CREAT a
+ * | FS_CREAT, | FS_APPEND (lib/file-ext.h); the caller has checked they
+ * are well formed). With FS_CREAT a
  * missing file is created empty (an existing one is opened as it is).
  * Returns a file with one reference in *out.
  * Errors: those of fs_lookup and fs_create (fs.h); ERR_FTYPE for a
@@ -93,12 +101,13 @@ ssize_t file_read(struct file *f, void *ubuf, size_t n);
 
 /*
  * Writes n bytes from the user buffer ubuf. Inode files write at the
- * offset (growing the file) and advance it; a pipe waits for room until
+ * offset (growing the file) and advance it, the offset first moved to the
+ * file's end if it was opened FS_APPEND; a pipe waits for room until
  * everything is written. A file not open for writing (FS_RDONLY, a
  * directory, a pipe's read end) writes 0 bytes, as in osv.
  * Errors: ERR_END for a pipe with no
  * reader left (when nothing was written); ERR_FAULT; ERR_NORES (disk full);
- * ERR_NOMEM.
+ * ERR_NOMEM (no kernel memory, or no frame for the user's page).
  */
 ssize_t file_write(struct file *f, const void *ubuf, size_t n);
 
@@ -108,8 +117,8 @@ err_t file_stat(struct file *f, struct stat *st);
 
 /* Stores the next entry of a directory, at the file's offset, in the user
  * struct *ud and moves the offset past it. ERR_OK; ERR_END past the last;
- * ERR_FTYPE if f is not a directory; ERR_FAULT if *ud cannot be written
- * (the offset then stays, so the entry is not lost). */
+ * ERR_FTYPE if f is not a directory; ERR_FAULT or ERR_NOMEM if *ud cannot
+ * be written (the offset then stays, so the entry is not lost). */
 err_t file_readdir(struct file *f, struct dirent *ud);
 
 /* --------------------------------------------------------- fd tables */

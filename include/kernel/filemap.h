@@ -37,9 +37,9 @@
  * whole mapping: addr is its start and length its length (rounded up to
  * pages), else ERR_INVAL.
  *
- * Locking: one sleeplock for the table of mapped files (fm.lock). Order:
- * address space, then the table, then a file's page cache, then the file
- * system (transaction, inode, buffer).
+ * Locking: one sleeplock for the table of mapped files (fm.lock). Order
+ * (LOCK_FILEMAP_TABLE, synch.h): address space, then the table, then a
+ * file's page cache, then the file system (transaction, inode, buffer).
  */
 #ifndef _KERNEL_FILEMAP_H_
 #define _KERNEL_FILEMAP_H_

@@ -13,6 +13,7 @@
  *   dir.c      directory entries: lookup, link, unlink, readdir, emptiness
  *   path.c     path names: fs_lookup, fs_lookup_parent
  *   ops.c      create, link, unlink, mkdir, rmdir (the name-changing calls)
+ *   scratch.c  the scratch area past the file system (benchmarks only)
  *
  * Inodes. A struct inode is the in-memory copy of one on-disk inode, shared
  * by everyone using that file (open files, working directories, lookups in
@@ -42,11 +43,12 @@
  * grows the file over them, they take the file's bytes.
  *
  * Locking. Each inode has a sleeplock guarding its on-disk copy `d` and
- * `valid`; the table's spinlock guards inum and ref of every slot. Order:
- * the inode's page cache before a transaction (journal.h), a transaction
- * before inode locks, a directory's lock before the locks of inodes in it
- * (the only time two inode locks are held); inode locks before buffer
- * locks (bcache.h); every sleeplock before any spinlock. The functions
+ * `valid`; the table's spinlock guards inum and ref of every slot. Order
+ * (synch.h): the inode's page cache before a transaction (journal.h), a
+ * transaction before inode locks, a directory's lock before the lock of
+ * an inode in it (inode_lock_child: the only time two inode locks are
+ * held); inode locks before buffer locks (bcache.h); every sleeplock
+ * before any spinlock. The functions
  * below take the locks they need themselves, and none touches user memory
  * while holding any file system lock: user data goes through a kernel
  * bounce buffer, so a page fault during the copy (which may itself read a
@@ -110,6 +112,21 @@ void fs_init(void);
  */
 void fs_shutdown(void);
 
+/*
+ * Writes n blocks of the disk's scratch area (sfs.h: blocks past the file
+ * system that no structure of it uses), from block first of the area on,
+ * in 4096-byte requests to the block device, up to BDEV_BATCH_MAX in
+ * flight (bdev.h), without the buffer cache or the journal: the raw disk,
+ * for the benchmarks (disk_scratch_write in lib/bench.h). What the blocks
+ * hold afterwards means nothing. Returns the area's length in blocks (so n 0
+ * asks for it); ERR_NOTEXIST when the disk has no scratch area; ERR_INVAL
+ * when first or n is negative or the blocks reach past the area's end;
+ * ERR_NOMEM without a frame for the data; ERR_NORES on a disk error.
+ * Sleeps; several callers may write at once. No lock: nothing else
+ * touches those blocks.
+ */
+long fs_scratch_write(long first, long n);
+
 /* ---------------------------------------------------------------- names */
 
 /*
@@ -159,8 +176,10 @@ void inode_stat(struct inode *ip, struct stat *st);
  * dst_is_user (written with copy_to_user), else a kernel one; a page in the
  * file's page cache is read from there (coherent with its mappings).
  * Returns the bytes read: fewer than n at the end of the file, 0 at or past
- * it. ERR_FAULT if the first byte cannot be stored; a fault after some
- * bytes were stored returns the count stored (the Unix rule). ERR_NOMEM if no bounce frame is available.
+ * it. ERR_FAULT if the first byte cannot be stored (ERR_NOMEM if its page
+ * is valid but no frame could back it); a fault after some bytes were
+ * stored returns the count stored (the Unix rule). ERR_NOMEM if no bounce
+ * frame is available.
  * Any file type may be read this way (directories too: the raw entries).
  */
 ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n);
@@ -170,7 +189,8 @@ ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, 
  * growing the file if needed (a gap past the old end reads as zeros), on
  * the disk and in the pages of the file's page cache (coherent with its
  * mappings). Returns the bytes written. ERR_FAULT if the
- * first byte cannot be fetched; ERR_NORES if no byte could be written
+ * first byte cannot be fetched (ERR_NOMEM if its page is valid but no
+ * frame could back it); ERR_NORES if no byte could be written
  * because the disk is full or the file reached its largest size; ERR_NOMEM
  * without a bounce frame. A partial write returns its count.
  */
@@ -251,6 +271,10 @@ void inode_table_init(void);
 struct inode *inode_get(uint32_t inum);
 /* Locks ip, reading it from disk the first time. */
 void inode_lock(struct inode *ip);
+/* Locks ip, an inode named in directory dp, which the caller holds
+ * locked: the second inode lock of create, unlink and rmdir, ranked after
+ * its directory's (LOCK_INODE_CHILD, synch.h). */
+void inode_lock_child(struct inode *dp, struct inode *ip);
 void inode_unlock(struct inode *ip);
 /* Writes ip->d to the inode table (in the transaction). Caller holds ip->lock. */
 void inode_update(struct inode *ip);
@@ -273,9 +297,10 @@ err_t bmap(struct inode *ip, uint64_t fbn, bool alloc, uint32_t *blockno);
 void inode_truncate_to(struct inode *ip, uint64_t size);
 /* Frees ip's blocks from the end, in transactions of its own, until at
  * most one transaction's worth (see inode_truncate_to) is left; each step
- * leaves a consistent, shorter file. The caller holds ip->lock, is not in a
- * transaction, and then frees the rest in its own (inode_put). Only for an
- * inode no one else can reach: a file with no name and no other reference. */
+ * leaves a consistent, shorter file. The caller holds neither ip->lock nor
+ * a transaction (each step takes both, in that order), and then frees the
+ * rest in its own (inode_put). Only for an inode no one else can reach: a
+ * file with no name and no other reference. */
 void inode_truncate_steps(struct inode *ip);
 
 /* Frees every orphan on disk: an inode in use with link count 0 (its last

@@ -1,15 +1,20 @@
 /*
  * Futexes: sleeping on a 32-bit word in user memory.
  *
- * The key is the physical frame and offset of the word, not its virtual
- * address, so processes that map one shared region at different addresses
- * meet on the same futex. Waiters sit in one of a fixed set of hash
+ * The key says which word it is: for a word in shared memory (a view of a
+ * named region, a shared file mapping) the memstore and the offset in it,
+ * so processes that map one region or file at different addresses meet on
+ * the same futex; for a word in private memory, the address space and the
+ * virtual address, so a process never meets another on private memory,
+ * not even a fork child whose copy-on-write twin of the word is still
+ * the same frame. Waiters sit in one of a fixed set of hash
  * buckets, each under a spinlock; a waiter checks the word and queues
  * itself under that lock, so a wake cannot slip between the check and the
  * sleep.
  *
  * Errors: uaddr not 4-byte aligned is ERR_INVAL; not mapped (or not
- * readable) is ERR_FAULT; the word not holding val is ERR_AGAIN; a wait
+ * readable) is ERR_FAULT (ERR_NOMEM if valid but no frame could back it);
+ * the word not holding val is ERR_AGAIN; a wait
  * whose timeout_ms (nonzero) runs out is ERR_TIMEDOUT. Timeouts have the
  * scheduler tick's resolution (1000 / TIMER_HZ ms): a wait lasts at least
  * timeout_ms and at most about one tick more (never less: it counts one

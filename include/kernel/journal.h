@@ -49,6 +49,10 @@
  * Sizes. A transaction of one operation changes at most FS_TX_MAX_BLOCKS
  * distinct blocks; operations that could change more split themselves
  * (inode_write writes in chunks, inode_truncate frees in steps). The
+ * journal counts each operation's distinct blocks where they join it
+ * (fs_tx_write), per thread; a debug build (make DEBUG=1) panics at the
+ * first block past the limit, so a path that forgot to split shows at
+ * once rather than only when its group happens to fill the journal. The
  * journal holds journal_blocks - 1 slots (63 with mkfs's 64-block
  * journal), so three operations fit in one group; fs_tx_begin waits while
  * the group could not take another operation's worth. Every logged block
@@ -59,11 +63,10 @@
  * never held across a sleep or a disk access, nor together with another
  * spinlock (fs_tx_write releases it before bpin takes the bcache lock). The
  * commit takes buffer sleeplocks (of the pinned blocks) and nothing else.
- * fs_tx_begin comes before any inode or buffer lock in the lock order, and
- * fs_tx_end is called after they are released: it waits for the other
- * operations of the group to end. The one exception is freeing an
- * unreachable inode (inode_put), which holds its lock across transactions:
- * no operation can wait for that lock, as nothing else can reach the inode.
+ * A transaction counts as a lock in the lock order (LOCK_TX, synch.h; the
+ * debug build checks it like one): fs_tx_begin comes after the page cache
+ * and before any inode or buffer lock, and fs_tx_end is called after they
+ * are released, as it waits for the other operations of the group to end.
  * Transactions do not nest: a thread between begin and end must not begin
  * another (it would wait for its own group).
  */
@@ -88,26 +91,32 @@ struct buf;
 void journal_init(const struct sfs_superblock *sb);
 
 /*
- * Begins an operation's transaction. May sleep: while the current group is
- * committing or has closed (one of its operations already ended), or while
- * the journal could not hold FS_TX_MAX_BLOCKS more blocks for each
- * operation in progress, and forever after journal_shutdown.
+ * Begins the calling thread's operation's transaction. May sleep: while the
+ * current group is committing or has closed (one of its operations already
+ * ended), or while the journal could not hold FS_TX_MAX_BLOCKS more blocks
+ * for each operation in progress, and forever after journal_shutdown.
+ * Panics if the thread already has one open (they do not nest).
  */
 void fs_tx_begin(void);
 
 /*
  * Records that buffer b (held by the caller, from bread, with its new
- * contents) is part of the caller's transaction, and pins it in the cache.
- * A block written several times in a group is logged once, with its last
- * contents. Never sleeps. Panics if the group overflows the journal (an
- * operation changed more than FS_TX_MAX_BLOCKS blocks: a kernel bug).
+ * contents) is part of the calling thread's transaction, and pins it in the
+ * cache. A block written several times in a group is logged once, with its
+ * last contents, and counts once for each operation that wrote it. Never
+ * sleeps. Panics (kernel bugs all) if the calling thread has no
+ * transaction open (another thread's does not count), if the group
+ * overflows the journal, and in a debug build if the operation changes
+ * more than FS_TX_MAX_BLOCKS distinct blocks; without DEBUG such an
+ * operation goes on while the journal has room.
  */
 void fs_tx_write(struct buf *b);
 
 /*
- * Ends the caller's transaction and returns once its group is on disk
- * (committed and installed): the last operation of the group to end does
- * the commit, the others wait for it. Sleeps.
+ * Ends the calling thread's transaction and returns once its group is on
+ * disk (committed and installed): the last operation of the group to end
+ * does the commit, the others wait for it. Sleeps. Panics if the thread
+ * has no transaction open.
  */
 void fs_tx_end(void);
 

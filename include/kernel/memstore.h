@@ -48,10 +48,12 @@ struct memstore_ops {
      * the store is going away (unmap, exit, failed fork), called with that
      * address space locked or dying, before the region's reference is
      * dropped. view_inherited: fork gave child pid a copy of region r.
-     * inherit: false if fork must not copy views of this store. */
+     * inherit: the permission (MEMPERM_*) a fork child gets for a view
+     * of this store that has perm, at most perm; 0 if fork must not copy
+     * it. NULL: the child gets perm. */
     void (*view_closed)(struct memstore *ms, pid_t pid, struct memregion *r);
     void (*view_inherited)(struct memstore *ms, pid_t pid, struct memregion *r);
-    bool (*inherit)(struct memstore *ms);
+    int (*inherit)(struct memstore *ms, int perm);
 };
 
 struct memstore {

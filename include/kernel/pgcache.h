@@ -21,9 +21,9 @@
  * without a fault. Only dirty pages are ever written back.
  *
  * Locking: one sleeplock per cache, because filling a page reads a file
- * and writing one back writes it. Lock order (synch.h): address space,
- * then the shm table or the file-map table, then the page cache, then a
- * transaction, inode and buffer locks (fs.h), then pmem.
+ * and writing one back writes it. Lock order (LOCK_PGCACHE, synch.h):
+ * address space, then the shm table or the file-map table, then the page
+ * cache, then a transaction, inode and buffer locks (fs.h), then pmem.
  */
 #ifndef _KERNEL_PGCACHE_H_
 #define _KERNEL_PGCACHE_H_

@@ -4,8 +4,9 @@
  * table: find the memregion covering stval, check the access against its
  * permission, and fill the page (zero page for anonymous memory). What no
  * region allows kills a user process with the killed: line, makes a copy
- * helper return ERR_FAULT through the fixup table, and anywhere else in the
- * kernel is a PANIC.
+ * helper return ERR_FAULT through the fixup table (ERR_NOMEM if a region
+ * allows it but no frame was free), and anywhere else in the kernel is a
+ * PANIC.
  */
 #ifndef _KERNEL_PGFAULT_H_
 #define _KERNEL_PGFAULT_H_

@@ -8,8 +8,9 @@
  * (kmap_p2v / kmap_v2p). Allocation never panics: on exhaustion it returns
  * ERR_NOMEM and the caller fails its one operation.
  *
- * Locking: one spinlock inside pmem for the free list, taken last in the
- * lock order; reference counts change atomically without it.
+ * Locking: one spinlock inside pmem for the free list, a leaf of the lock
+ * order (LOCK_PMEM, synch.h: nothing is taken while it is held); reference
+ * counts change atomically without it.
  */
 #ifndef _KERNEL_PMEM_H_
 #define _KERNEL_PMEM_H_
@@ -28,8 +29,10 @@ struct page {
 #define kmap_p2v(pa) ((void *)((paddr_t)(pa) + KMAP_BASE))
 #define kmap_v2p(va) ((paddr_t)(va) - KMAP_BASE)
 
-/* Sets up frames [start, end) as free (called once at boot). */
-void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start);
+/* Sets up the frames of RAM [ram_start, ram_end) from free_start on as
+ * free, but at most max_frames of them (0: no cap), so that
+ * pmem_total_pages() never exceeds max_frames (called once at boot). */
+void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t max_frames);
 /* Removes [start, end) from the free frames (firmware, device tree). */
 void pmem_reserve(paddr_t start, paddr_t end);
 /* Allocates one frame with refcount 1, contents unspecified. */

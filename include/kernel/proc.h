@@ -1,10 +1,42 @@
 /*
  * Processes: an address space, open files, a working directory, children.
  *
- * The process table is an array of NPROC slots under ptable_lock (first in
- * the lock order). A process that exits becomes a zombie holding only its
- * pid, status and kernel stack until its parent waits for it; orphans are
- * given to init (pid 1), which reaps them.
+ * There is no process table: a struct proc comes from a kmem_cache when a
+ * process is created and goes back when its parent reaps it, so the number
+ * of processes is bounded by memory only, and fork/spawn fail with
+ * ERR_NOMEM (never a panic) when it runs out.
+ *
+ * A process that exits frees everything at once (address space, files,
+ * its thread and kernel stack, via the scheduler) and becomes a zombie:
+ * the struct proc alone, holding its pid and status, until its parent
+ * waits for it. Orphans, live or zombie, are handed to init (pid 1),
+ * which reaps them.
+ *
+ * Pids are unique among live and zombie processes: they count up and, past
+ * PID_MAX, start again at 2, skipping any still in use; a pid is free
+ * again only once reaped, so a parent never waits for a stranger.
+ *
+ * Killing (proc_kill, the kill() system call, and Ctrl-C on the console)
+ * only sets the process's killed flag and wakes it from a killable sleep
+ * (sched.h); the process itself exits with status -1 on its way back to
+ * user mode (trap.c): at once from a killable sleep, within a timer tick
+ * from a loop in user mode, after the call from any other kernel work. No
+ * process is ever torn down from outside, so nothing it holds leaks.
+ * A process started by a killed one is killed too, so a job that is being
+ * killed cannot escape through a fork or spawn in progress.
+ *
+ * Jobs: every process has a job id, the pid of its job's leader. init's
+ * is 1, and a new process takes its parent's. The shell makes each
+ * foreground command (a program, or the process running a pipeline) the
+ * leader of a new job (proc_new_job) and makes that job the console's
+ * foreground (console.h), whose processes Ctrl-C kills; everything they
+ * start joins the job, while the shell, init and background jobs stay out
+ * of it.
+ *
+ * Locking: proc_lock (a spinlock, LOCK_PROC in synch.h: only the
+ * scheduler's lock is taken inside it) guards the family links, states,
+ * exit statuses and the pid index below; the rest belongs to the process
+ * itself.
  */
 #ifndef _KERNEL_PROC_H_
 #define _KERNEL_PROC_H_
@@ -12,42 +44,51 @@
 #include <kernel/types.h>
 #include <lib/errcode.h>
 #include <lib/usyscall.h>
+#include <kernel/list.h>
 #include <kernel/synch.h>
 #include <kernel/vm.h>
+#include <lib/proc-ext.h>          /* struct proc_info, SPAWN_ARGS_MAX, SPAWN_WORDS_MAX */
 
 struct file;
 struct inode;
+struct lineage;
 struct thread;
 
 #define PROC_NAME_LEN 32
-#define SPAWN_ARGS_MAX 256     /* bytes of a spawn string, NUL included */
-#define PROC_ANCESTORS 16      /* ancestors remembered, for RS_FAMILY */
+#define PID_MAX 0x7FFFFFFF     /* largest pid before they start again at 2 */
 
-enum proc_state { PROC_UNUSED, PROC_ALIVE, PROC_ZOMBIE };
+/* ALIVE from proc_alloc; EXITING from proc_exit until its thread is freed
+ * (nothing but the struct may be touched then); ZOMBIE once reapable. */
+enum proc_state { PROC_ALIVE, PROC_EXITING, PROC_ZOMBIE };
 
 struct proc {
-    /* guarded by ptable_lock */
+    /* guarded by proc_lock */
     enum proc_state state;
     pid_t pid;
-    struct proc *parent;
+    struct proc *parent;             /* NULL for init and before proc_start */
     int exit_status;
-    bool killed;
+    pid_t job;                       /* its job's leader (above) */
+    bool killed;                     /* set once, never cleared; written under
+                                      * proc_lock, read anywhere (proc_killed) */
+    struct list_node sibling;        /* in the parent's live or zombies list */
+    struct list live;                /* children still running */
+    struct list zombies;             /* children that exited, oldest first */
+    struct condvar child_exited;     /* the process waits here in proc_wait */
+    struct proc *pid_next;           /* chain of the pid index */
     /* owned by the process itself */
     char name[PROC_NAME_LEN];
     struct addrspace as;
-    struct thread *thread;
-    struct file *files[NUM_FILES];   /* fd table; NULL = free */
+    struct thread *thread;           /* NULL once a zombie */
+    struct file **files;             /* NUM_FILES slots, NULL = free fd; freed at exit */
     struct inode *cwd;
-    /* pids of the parent, grandparent, ... (nearest first) at creation:
-     * RS_FAMILY regions are visible to their creator's descendants even
-     * after the creator exits and they are handed to init. */
-    pid_t ancestors[PROC_ANCESTORS];
-    int nancestors;
+    /* the node of its place in the tree of processes (lineage.h), from
+     * start to exit: RS_FAMILY regions are visible to their creator's
+     * descendants, at any depth, even after those between them exited */
+    struct lineage *lineage;
     long syscalls;                   /* system calls made (syscount) */
 };
 
-/* True if p is the process `pid` or descends from it. */
-bool proc_in_family(struct proc *p, pid_t pid);
+struct proc_info;
 
 void proc_init(void);
 /* Starts /init as pid 1 (called from the first kernel thread). */
@@ -55,13 +96,51 @@ void proc_start_init(void);
 struct proc *proc_current(void);
 
 /* Creates a process from the program named in args (a command line);
- * the child inherits the caller's open files and cwd. Returns pid or error. */
+ * the child inherits the caller's open files and cwd. Returns pid or error
+ * (ERR_NOMEM when memory runs out). */
 int proc_spawn(const char *args);
+/* spawn with the words given (spawnv): argc of them (1 to SPAWN_WORDS_MAX),
+ * whose bytes with their NULs fit in SPAWN_ARGS_MAX, argv[0] naming the
+ * program. Returns pid or error, as proc_spawn. */
+int proc_spawnv(int argc, char *argv[]);
 /* fork: the child's private memory is copy-on-write, or copied at once
- * when eager (the boot-milestone fork, kept for the benchmarks). */
+ * when eager (the boot-milestone fork, kept for the benchmarks). Returns
+ * the child's pid, or ERR_NOMEM with nothing left behind. */
 int proc_fork(bool eager);
+/* Reaps a zombie child (pid, or any with -1), sleeping until one exits;
+ * stores its status at status_user (unless NULL) and returns its pid.
+ * ERR_CHILD if there is no such child, ERR_FAULT for a bad pointer
+ * (nothing reaped). O(1) but for the sleep: the children are kept on the
+ * parent, zombies apart, and a pid is found through the pid index. */
 int proc_wait(int pid, int *status_user);
+/* Frees everything but the struct proc, hands the children (live and
+ * zombie) to init and becomes a zombie for its parent: O(own children). */
 void proc_exit(int status) __attribute__((noreturn));
+/* The scheduler's last step of an exit, once p's thread and kernel stack
+ * are freed: p becomes a zombie its parent can reap. Takes proc_lock. */
+void proc_zombie(struct proc *p);
+/* Whether p has been killed (any context, no lock needed). */
+static inline bool proc_killed(struct proc *p)
+{
+    return __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
+}
+/* kill(pid): kills the live process pid (above). Any process may kill any
+ * other, itself included, but init. ERR_OK; ERR_INVAL for pid <= 0;
+ * ERR_PERM for init (pid 1); ERR_NOTEXIST if no process of that pid is
+ * alive (zombies and exiting processes have already exited). */
+int proc_kill(int pid);
+/* Kills every live process of job (init never); returns how many. Safe
+ * in an interrupt handler (Ctrl-C): takes proc_lock and the scheduler's
+ * lock only. O(processes). */
+int proc_kill_job(pid_t job);
+/* Makes the caller's child pid (live or zombie) the leader of a new job
+ * whose id is pid, with all of its live descendants. ERR_OK; ERR_INVAL for
+ * pid <= 0; ERR_CHILD if pid is not a child of the caller. */
+int proc_new_job(int pid);
+/* Fills up to max entries of out (kernel memory) about the processes
+ * whose pid is above after, in pid order; returns how many. Processes
+ * being created (fork or spawn not yet returned) are left out. */
+int proc_list(struct proc_info *out, int max, pid_t after);
 /* Prints the killed: line and exits with -1. */
 void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc) __attribute__((noreturn));
 

@@ -6,14 +6,27 @@
  * Sleeping is by channel (any address): sched_sleep releases the caller's
  * spinlock and sleeps atomically with respect to sched_wakeup, so no wakeup
  * is lost when the waker holds the same lock. condvars (synch.h) build on it.
+ *
+ * Killable sleeps. A sleep that waits on another process or on the user
+ * (console input, pipes, wait, sleep(), futexes, shm locks) is killable: a
+ * kill of the sleeper's process (proc_kill, proc.h) wakes it, and the
+ * sleep returns ERR_KILLED; the caller then unwinds (freeing what it holds)
+ * and returns that code from its system call, and the process exits with
+ * -1 on its way back to user mode (trap.c), so ERR_KILLED never reaches a
+ * program. Other sleeps (sleeplocks, disk I/O) are short and not killable:
+ * the kill takes effect when the system call returns.
  */
 #ifndef _KERNEL_SCHED_H_
 #define _KERNEL_SCHED_H_
 
 #include <kernel/types.h>
 #include <kernel/synch.h>
+#include <kernel/thread.h>
+#include <lib/errcode.h>
 
-struct thread;
+/* Kernel only: a killable sleep ended because its process was killed.
+ * Outside errcode.h's range on purpose: no program ever sees it. */
+#define ERR_KILLED -100
 
 void sched_init(void);
 void sched_loop(void) __attribute__((noreturn));
@@ -23,26 +36,29 @@ void sched_ready(struct thread *t);
 void sched_yield(void);
 /* Sleeps on chan; lk (held) is released while asleep and re-acquired. */
 void sched_sleep(void *chan, struct spinlock *lk);
-/* As sched_sleep, but also wakes up once sched_ticks() reaches deadline
- * (0: no deadline). The caller tells which happened by its own state. */
-void sched_sleep_until(void *chan, struct spinlock *lk, uint64_t deadline);
+/* As sched_sleep, but killable (above), and also woken once sched_ticks()
+ * reaches deadline (0: no deadline; the caller tells by its own state).
+ * ERR_KILLED at once if the caller's process is already killed, or when a
+ * kill wakes it; ERR_OK after a wakeup or the deadline. */
+err_t sched_sleep_killable(void *chan, struct spinlock *lk, uint64_t deadline);
+/* Wakes t if it is in a killable sleep (proc_kill, after setting the
+ * process's killed flag). */
+void sched_wake_killable(struct thread *t);
+/* t's state now (for ps: it may change as soon as this returns). */
+enum thread_state sched_thread_state(struct thread *t);
 /* Wakes every thread / one thread sleeping on chan. Returns how many. */
 int sched_wakeup(void *chan);
 int sched_wakeup_one(void *chan);
-/* Marks the current thread ZOMBIE and switches away for good. If held is
- * not NULL, it is a spinlock the caller holds, released only once the
- * scheduler lock is taken (so a parent that waits under `held` cannot free
- * the thread before it has left its stack). */
+/* Marks the current thread ZOMBIE and switches away for good; the
+ * scheduler then frees the thread and its kernel stack. If held is not
+ * NULL, it is a spinlock the caller holds, released only once the
+ * scheduler lock is taken (so whatever `held` guards, e.g. the exit status
+ * a parent reads, is published only as the thread stops running). */
 void sched_exit(struct spinlock *held) __attribute__((noreturn));
 
-/* Every thread is on the scheduler's list from thread_alloc to
- * thread_free, so wakeups can find sleepers. thread_free waits (by taking
- * the scheduler lock) until a ZOMBIE thread has fully switched away. */
-void sched_register(struct thread *t);
-void sched_unregister(struct thread *t);
-
-/* Sleeps the calling thread for at least ticks timer ticks. */
-void sched_sleep_ticks(uint64_t ticks);
+/* Sleeps the calling thread for at least ticks timer ticks; killable:
+ * ERR_KILLED if its process is killed first, else ERR_OK. */
+err_t sched_sleep_ticks(uint64_t ticks);
 
 /* Timer ticks since boot (TIMER_HZ per second). */
 uint64_t sched_ticks(void);

@@ -17,6 +17,14 @@
  *                               disk (bit b of byte i is block 8*i+b; 1 = in use);
  *                               blocks before data_start are always marked used
  *   data_start .. nblocks-1     file and directory data, indirect blocks
+ *   scratch_start ..            the scratch area, scratch_blocks long, past the
+ *                               file system (scratch_start >= nblocks): blocks
+ *                               no file system structure ever uses, which only
+ *                               the benchmarks' disk_scratch_write (lib/bench.h)
+ *                               writes, to measure the raw disk. Optional:
+ *                               scratch_blocks 0 (as in an image made before
+ *                               the area existed) means there is none. mkfs
+ *                               makes 1024 blocks (4 MiB) at the image's end.
  *
  * Inodes are numbered from 0; inode 0 is never used (a directory entry with
  * inode_num 0 is an empty slot) and inode 1 is the root directory.
@@ -56,7 +64,8 @@
 struct sfs_superblock {
     uint32_t magic;                    /* SFS_MAGIC */
     uint32_t version;                  /* SFS_VERSION */
-    uint32_t nblocks;                  /* blocks in the image, block 0 included */
+    uint32_t nblocks;                  /* blocks of the file system, block 0 included
+                                          (the image goes on with the scratch area) */
     uint32_t ninodes;                  /* inodes in the table, inode 0 included */
     uint32_t journal_start;            /* first journal block */
     uint32_t journal_blocks;           /* length of the journal region */
@@ -67,6 +76,8 @@ struct sfs_superblock {
     uint32_t bitmap_blocks;
     uint32_t data_start;               /* first data block */
     uint32_t root_inode;               /* SFS_ROOT_INODE */
+    uint32_t scratch_start;            /* first block of the scratch area */
+    uint32_t scratch_blocks;           /* its length; 0 = no scratch area */
 };
 
 #define SFS_NDIRECT 10

@@ -10,12 +10,38 @@
  * copy-on-write copy), except for RS_NOINHERIT regions.
  *
  * Holders and lifetime. A process holds a region from shm_create (as its
- * creator) or while it has at least one view. A region without RS_PERSIST
- * lives while anyone holds it: when the last holder exits or unmaps its
- * last view, the name goes away and the frames are freed. shm_destroy
- * removes the name at once (the name may be taken again), and the frames
- * follow when the last view anywhere is unmapped: no one's data vanishes
- * under them. RS_PERSIST regions outlive every process until shm_destroy.
+ * creator, until it exits or destroys it), while it has at least one view,
+ * and while it holds the region's lock (shm_lock), views or not. A region
+ * without RS_PERSIST lives while anyone holds it: when the last holder
+ * exits, unmaps its last view or unlocks, the name goes away and the
+ * frames are freed. shm_destroy removes the name at once (the name may be
+ * taken again), and the frames follow when the last view anywhere is
+ * unmapped and the lock is free: no one's data vanishes under them.
+ * RS_PERSIST regions outlive every process until shm_destroy.
+ *
+ * Who may do what (decisions where API.md is silent):
+ *   - the creator is the process that called shm_create, while it lives
+ *     (a fork child is not; a later process with its pid is not). Only it
+ *     maps an RS_RDONLY region writable or resizes one, and only it has
+ *     writable views of one: its fork children inherit them read-only;
+ *   - shm_destroy: only the creator while it lives (ERR_PERM for anyone
+ *     else, so no one removes or takes over another's name); once it has
+ *     exited, any process that finds the name; and an RS_FAMILY region
+ *     whose family has no live process left (the creator and every
+ *     descendant exited: it can only be RS_PERSIST) any process at all,
+ *     since no one can find it any more;
+ *   - names: RS_FAMILY regions are found only by their creator and its
+ *     descendants, at any depth, even after those between them exited
+ *     (lineage.h). Such a name is in the family's own name space: to
+ *     anyone else it does not exist, so an outsider's shm_create of it
+ *     succeeds and makes another region of that name. A process finds
+ *     the region of its nearest family that has the name, else the one
+ *     visible to all; shm_create is ERR_EXIST only for a name the caller
+ *     finds. shm_list shows what the caller finds, and abandoned RS_FAMILY
+ *     regions (whose family is gone) to everyone, so they can be destroyed;
+ *     they cannot be mapped, locked or resized.
+ *   - the lock: taken through a view; released by its holder (views or
+ *     not) or by the holder's exit.
  *
  * Limits (decisions where API.md is silent): a region is at most
  * SHM_MAX_SIZE bytes (ERR_INVAL beyond); the sizes of all live regions
@@ -25,8 +51,10 @@
  * bytes.
  *
  * Locking: one sleeplock for the table and every region's bookkeeping,
- * taken after an address space lock and before page caches (DESIGN.md's
- * order). The region locks of shm_lock have their own spinlock.
+ * taken after an address space lock and before page caches (LOCK_SHM_TABLE,
+ * synch.h). The region locks of shm_lock have their own spinlock; the
+ * lineage spinlock is taken inside the table's lock, never with a region
+ * lock.
  */
 #ifndef _KERNEL_SHM_H_
 #define _KERNEL_SHM_H_
@@ -55,8 +83,8 @@ int shm_lock(const char *name);
 int shm_unlock(const char *name);
 
 /* Views are tracked through the memstore hooks (memstore.h): vm.c reports
- * every view that fork copies or that goes away, and skips RS_NOINHERIT
- * regions in fork. */
+ * every view that fork copies or that goes away, skips RS_NOINHERIT
+ * regions in fork and makes RS_RDONLY views read-only there. */
 /* Process pid is exiting (its views are already gone): drop its holds and
  * release the region locks it holds (the next locker gets ERR_OWNERDEAD). */
 void shm_exit(pid_t pid);
@@ -64,7 +92,7 @@ void shm_exit(pid_t pid);
 /* For info() and the shm command: live named regions and their frames. */
 void shm_stats(size_t *regions, size_t *pages);
 /* Fills up to max entries describing the live regions the calling process
- * may find (RS_FAMILY ones only within the family): the shm command. */
+ * finds by name, and the abandoned RS_FAMILY ones: the shm command. */
 struct shm_info;
 int shm_list(struct shm_info *out, int max);
 

@@ -22,7 +22,8 @@ uint64_t syscall_arg(int n);
 static inline int syscall_arg_int(int n) { return (int)syscall_arg(n); }
 static inline void *syscall_arg_ptr(int n) { return (void *)syscall_arg(n); }
 /* Copies string argument n into buf (size max, terminator included).
- * Returns ERR_OK, ERR_FAULT (bad pointer), ERR_INVAL (too long). */
+ * Returns ERR_OK, ERR_FAULT (bad pointer), ERR_NOMEM (a good pointer to a
+ * page no frame could back), ERR_INVAL (too long). */
 err_t syscall_arg_str(int n, char *buf, size_t max);
 
 #endif /* _KERNEL_SYSCALL_H_ */

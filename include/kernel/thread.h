@@ -11,11 +11,14 @@
 
 #include <kernel/types.h>
 #include <kernel/config.h>
+#include <kernel/list.h>
+#include <kernel/synch.h>
 
 struct proc;
 struct trapframe;
 
-/* Callee-saved registers saved by swtch (kernel/arch/riscv/swtch.S). */
+/* Callee-saved registers saved by swtch (kernel/arch/riscv/swtch.S), at
+ * the offsets CTX_* of asm-offsets.h. */
 struct context {
     uint64_t ra, sp;
     uint64_t s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
@@ -28,28 +31,47 @@ struct thread {
     enum thread_state state;     /* guarded by the scheduler lock */
     void *chan;                  /* what it sleeps on, if SLEEPING */
     uint64_t wake_tick;          /* if nonzero, the tick that ends the sleep */
+    bool killable;               /* SLEEPING in a killable sleep (sched.h) */
     struct thread *next;         /* ready-queue link */
+    struct list_node sleep_link; /* in its channel's bucket while SLEEPING */
+    struct list_node timed_link; /* among the timed sleepers while wake_tick != 0 */
     struct proc *proc;           /* owning process, NULL for kernel threads */
     uint64_t kstack;             /* lowest address of the kernel stack */
+    uint64_t kstack_fenced[CPU_WORDS]; /* bit per cpu index: that hart has fenced the
+                                  * stack since it was mapped (vpmap.h); sched_lock */
     struct trapframe *tf;        /* user trap frame (top of kstack) */
     int tid;
     char name[32];
     void (*entry)(void *);       /* kernel thread body */
     void *arg;
-    struct thread *all_next;     /* list of every thread, for wakeup */
-    uint64_t fpregs[33];         /* user f0..f31 and fcsr, saved on switch */
+    uint64_t fpregs[33];         /* user f0..f31 and fcsr (FP_FCSR), saved on switch */
+#ifdef DEBUG
+    struct locks_held locks_held; /* its sleeplocks and transaction (synch.h) */
+#endif
 };
 
+/* The first three fields are read by trapvec.S at the offsets of asm-offsets.h. */
 struct cpu {
-    uint64_t kstack_top;         /* offset 0: current thread's kernel stack top (trapvec.S) */
-    uint64_t scratch;            /* offset 8: trapvec.S stashes the user sp here */
+    uint64_t kstack_top;         /* CPU_KSTACK_TOP (asm-offsets.h): top of the kernel
+                                  * stack the hart runs on: its thread's, or while no
+                                  * thread runs, its own boot/scheduler stack (set by
+                                  * kmain and the scheduler) */
+    uint64_t scratch;            /* CPU_SCRATCH: trapvec.S's spare register */
+    uint64_t emergency_top;      /* CPU_EMERGENCY_TOP: top of the hart's emergency stack,
+                                  * where trapvec.S goes when the kernel stack has
+                                  * overflowed */
     struct thread *thread;       /* running on this hart, or NULL */
     struct context sched_ctx;    /* the scheduler loop's context */
     int noff;                    /* push_off nesting */
     int intena;                  /* were interrupts on before push_off? */
     int id;                      /* index in cpus[] */
     uint64_t hartid;
+#ifdef DEBUG
+    struct locks_held locks_held; /* its spinlocks (synch.h) */
+#endif
 };
+
+_Static_assert((1UL << KSTACK_SHIFT) == KSTACK_PAGES * PG_SIZE, "trapvec.S's stack size");
 
 extern struct cpu cpus[NCPU];
 
@@ -64,11 +86,18 @@ static inline struct cpu *mycpu(void)
  * thread's cpu changes only while it is not running kernel code here). */
 struct thread *thread_current(void);
 
+/* Creates the thread allocator: once, on the boot hart, after kmalloc_init
+ * and before the first thread (no lazy creation that two harts could race
+ * on). */
+void thread_init(void);
 /* Creates a kernel thread running entry(arg); RUNNABLE. NULL on no memory. */
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg);
-/* Allocates a thread (EMBRYO) with its kernel stack, for proc code. */
+/* Allocates a thread (EMBRYO) with its kernel stack, for proc code. NULL
+ * on no memory. */
 struct thread *thread_alloc(const char *name);
-/* Frees a thread that is not running (ZOMBIE or EMBRYO). */
+/* Frees a thread and its kernel stack: one that never ran (EMBRYO), or a
+ * ZOMBIE once it has switched away (the scheduler does this; a zombie
+ * process keeps no thread). */
 void thread_free(struct thread *t);
 
 #endif /* _KERNEL_THREAD_H_ */

@@ -4,8 +4,11 @@
  *
  * From user mode the frame is built at the top of the current thread's
  * kernel stack (thread->tf); from kernel mode it is pushed on the stack in
- * use. A trap never switches satp: every page table shares the kernel half.
- * The order of fields is known to trapvec.S.
+ * use, unless that stack has overflowed: then it goes on the hart's
+ * emergency stack, and the kernel panics. A trap never switches satp:
+ * every page table shares the kernel half. trapvec.S reaches the fields
+ * by the offsets in asm-offsets.h (TF_*), which
+ * kernel/arch/riscv/asm-offsets.c checks against this struct.
  */
 #ifndef _KERNEL_TRAP_H_
 #define _KERNEL_TRAP_H_
@@ -43,6 +46,10 @@ struct trapframe {
 
 void trap_init_hart(void);          /* stvec, sscratch, enable S interrupts */
 void trap_handler(struct trapframe *tf);  /* called by trapvec.S */
+/* Called by trapvec.S, on the hart's emergency stack, for a kernel trap
+ * whose sp was off its kernel stack or left no room for a frame: panics,
+ * naming the thread (tf->sp is the overflowed sp). */
+void trap_kstack_overflow(struct trapframe *tf) __attribute__((noreturn));
 /* Returns to user mode through tf (trapvec.S); never returns. */
 void trap_return_to_user(struct trapframe *tf) __attribute__((noreturn));
 /* Human-readable name of an exception cause, for killed: and PANIC lines. */

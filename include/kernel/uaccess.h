@@ -3,11 +3,17 @@
  *
  * Each helper first checks that the whole user range lies below USER_TOP
  * (so a kernel address from user space is ERR_FAULT), then copies with
- * sstatus.SUM set. A page fault inside the copy goes through the normal
- * fault path (pgfault.h), which fills lazily backed pages; if no region
- * allows the access, the fault is recovered through the fixup table
- * (__ex_table) and the helper returns ERR_FAULT. The kernel never walks page
- * tables to validate a pointer.
+ * sstatus.SUM set: the assembly loops set it and clear it themselves, and
+ * trap entry clears it, so no other kernel code ever runs with user
+ * memory open (a stray access to it is a kernel page fault). A page fault
+ * inside the copy goes through the normal fault path (pgfault.h), which
+ * fills lazily backed pages; if it cannot, the fault is recovered through
+ * the fixup table (__ex_table) and the helper returns ERR_FAULT if no
+ * region allows the access (a bad pointer), or ERR_NOMEM if one does but
+ * no frame could back the page (a good pointer to memory not backed yet,
+ * untouched or copy-on-write: a retry once memory is free may succeed).
+ * Bytes before the faulting one may have been copied. The kernel never
+ * walks page tables to validate a pointer.
  *
  * All may sleep (a fault may allocate or read disk); call them without
  * spinlocks held.
@@ -18,11 +24,12 @@
 #include <kernel/types.h>
 #include <lib/errcode.h>
 
-/* ERR_OK or ERR_FAULT. */
+/* ERR_OK, ERR_FAULT or ERR_NOMEM. */
 err_t copy_from_user(void *dst, const void *usrc, size_t n);
 err_t copy_to_user(void *udst, const void *src, size_t n);
 /* Copies a NUL-terminated string of at most max bytes, terminator included.
- * Returns its length, ERR_FAULT, or ERR_INVAL if no NUL within max bytes. */
+ * Returns its length, ERR_FAULT, ERR_NOMEM, or ERR_INVAL if no NUL within
+ * max bytes. */
 ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max);
 
 /* True if [uaddr, uaddr+n) lies entirely in user space (no overflow). */
@@ -31,8 +38,9 @@ static inline bool user_range_ok(uint64_t uaddr, size_t n)
     return uaddr + n >= uaddr && uaddr + n <= 0x4000000000UL;
 }
 
-/* Assembly primitives (kernel/arch/riscv/uaccess.S): return 0 or -1 on a
- * fault recovered through the fixup table. */
+/* Assembly primitives (kernel/arch/riscv/uaccess.S): return 0 (a length
+ * for the string copy) or, on a fault recovered through the fixup table,
+ * the error pgfault_kernel gave: ERR_FAULT or ERR_NOMEM. */
 int __copy_user(void *dst, const void *src, size_t n);
 long __strncpy_from_user(char *dst, const char *usrc, size_t max);
 

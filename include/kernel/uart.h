@@ -1,6 +1,11 @@
 /*
  * The ns16550a UART at platform.uart_base: polled output, interrupt-driven
  * input (each received byte goes to console_intr).
+ *
+ * Flow control: uart_rx_stop turns the receive interrupt off and the
+ * handler takes no further byte, so input waits in the UART (and QEMU then
+ * stops reading its host side); uart_rx_start turns it back on. Both are
+ * called by the console under its lock, which orders them.
  */
 #ifndef _KERNEL_UART_H_
 #define _KERNEL_UART_H_
@@ -8,5 +13,7 @@
 void uart_init(void);          /* before the first kprintf */
 void uart_enable_intr(void);   /* after plic_init */
 void uart_putc(int c);         /* waits until the transmitter has room */
+void uart_rx_stop(void);       /* console lock held */
+void uart_rx_start(void);      /* console lock held */
 
 #endif /* _KERNEL_UART_H_ */

@@ -8,8 +8,10 @@
  * this layer decides what may be mapped, vpmap only how.
  *
  * Locking: as->lock (a sleeplock: faults may allocate and read disk) guards
- * the region list and the page table of that address space. It comes after
- * the process table lock in the lock order.
+ * the region list and the page table of that address space. In the lock
+ * order (LOCK_ADDRSPACE, synch.h) it comes after the locks held across a
+ * copy to or from user memory (a copy may fault, and the fault takes it),
+ * and before the shm and file-map tables, page caches and the file system.
  */
 #ifndef _KERNEL_VM_H_
 #define _KERNEL_VM_H_
@@ -51,6 +53,10 @@ struct addrspace {
     struct sleeplock lock;
 };
 
+/* Creates the memregion allocator: once, on the boot hart, after
+ * kmalloc_init and before the first address space (no lazy creation that
+ * two harts could race on). */
+void vm_init(void);
 /* Sets up an empty address space with the shared kernel half. */
 err_t as_init(struct addrspace *as);
 /* Unmaps everything, frees frames and tables. */
@@ -67,8 +73,9 @@ err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, b
                    struct memstore *store, offset_t offset, const char *kind,
                    struct memregion **out);
 /* Finds room for size bytes (page multiple) for a view or file mapping:
- * the highest free range below the stack's growth window, above the heap.
- * Caller holds as->lock. ERR_NOMEM if none. */
+ * the highest free range below the stack's growth window, above the heap,
+ * with an unmapped guard page on each side (a store one byte past a view
+ * faults). Caller holds as->lock. ERR_NOMEM if none. */
 err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start);
 /* Removes region r: writes back the pages a shared view of a store that
  * writes back maps writable (memstore.h), calls the store's view_closed
@@ -80,12 +87,22 @@ void as_unmap_region(struct addrspace *as, struct memregion *r);
 bool region_writes_back(struct memregion *r);
 /* The region containing va, or NULL. Caller holds as->lock. */
 struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
+/*
+ * True if a store to every byte of [va, va+n) would be allowed: each lies
+ * in a region granting write, or in the stack's growth window. Looks at
+ * the regions only, never at memory or page tables, so it takes no fault:
+ * for a call that must refuse a bad pointer before it changes anything
+ * and store through it later (wait). Takes as->lock.
+ */
+bool as_may_write(struct addrspace *as, vaddr_t va, size_t n);
 /* Copies src into dst for fork. Private pages are shared copy-on-write:
  * read-only in both, one more reference on each frame; with eager, they
  * are copied at once instead (the full-copy fork, kept for comparison in
- * the benchmarks). Shared regions map the same frames either way; those
- * of a store that writes back (file mappings) are left for the child to
- * fault in, so its stores are counted (memstore.h).
+ * the benchmarks). Shared regions map the same frames either way, with
+ * the permission the store's inherit hook grants the child (memstore.h);
+ * those of a store that writes back (file mappings), and those whose
+ * permission the hook lowered, are left for the child to fault in, so its
+ * stores are counted, or refused (memstore.h).
  * ERR_NOMEM leaves dst for as_destroy. */
 err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
 /* Moves the heap break by increment; returns the old break in *old.

@@ -15,4 +15,14 @@ int fork_copy(void);
 /* System calls this process has made so far. */
 long syscount(void);
 
+/* Writes n blocks (4096 bytes each) of the disk's scratch area, from its
+ * block first on: blocks past the file system that nothing else uses, so
+ * a benchmark can time the raw disk (one 4 KiB request a block, many in
+ * flight at once; several processes may write at once). The data written
+ * means nothing.
+ * Returns the area's length in blocks (n 0 only asks for it);
+ * ERR_NOTEXIST if the disk has none, ERR_INVAL if first or n is negative
+ * or the blocks reach past its end, ERR_NOMEM, ERR_NORES (a disk error). */
+long disk_scratch_write(long first, long n);
+
 #endif /* _LIB_BENCH_H_ */

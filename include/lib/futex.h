@@ -1,8 +1,10 @@
 /*
  * osv-rv: futexes, the kernel's half of user-level waiting (lib/sync.h
- * builds mutexes, condition variables and semaphores on them). The key
- * is the physical frame and offset of the word, so processes that map
- * one region at different addresses meet on the same futex.
+ * builds mutexes, condition variables and semaphores on them). A word in
+ * shared memory (a region's view, a shared file mapping) is known by its
+ * region or file and offset, so processes that map one region at
+ * different addresses meet on the same futex; a word in private memory
+ * is the process's own (a fork child's copy is another futex).
  *
  * The kernel includes it for the FUTEX_* values only.
  */

@@ -14,6 +14,9 @@
 
 #define USER_TOP 0x4000000000UL          /* one past the highest user address */
 #define USTACK_PAGES 10                  /* the stack grows to at most 10 pages */
+/* The lowest address the stack may grow down to: no other region
+ * reaches into [USTACK_LOWERBOUND, USTACK_UPPERBOUND). */
+#define USTACK_LOWERBOUND (USTACK_UPPERBOUND - USTACK_PAGES * 0x1000UL)
 #define USER_TEXT_BASE 0x10000UL         /* programs are linked here; page 0 stays unmapped */
 
 _Static_assert(USTACK_UPPERBOUND == USER_TOP - 0x1000,

@@ -24,15 +24,16 @@ struct shm_info {
     size_t resident;        /* frames allocated so far */
     int flags;              /* RS_* */
     int views;              /* views mapped, in every process */
-    int holders;            /* processes holding it (creator or a view) */
+    int holders;            /* processes holding it (creator, a view, its lock) */
     int creator;            /* pid */
 };
 
 #ifndef OSV_KERNEL
 
-/* Creates a region; the caller holds a handle to it. ERR_EXIST, ERR_INVAL
- * (empty or overlong name, size 0 or above the limit, unknown flag),
- * ERR_FAULT, ERR_NOMEM. */
+/* Creates a region; the caller holds a handle to it. ERR_EXIST (the
+ * caller can find a region of that name: one RS_FAMILY hides from it does
+ * not count), ERR_INVAL (empty or overlong name, size 0 or above the
+ * limit, unknown flag), ERR_FAULT, ERR_NOMEM. */
 int shm_create(const char *name, size_t size, int flags);
 /* Maps a view anywhere free and stores its start in *addr. ERR_NOTEXIST,
  * ERR_PERM, ERR_FAULT, ERR_NOMEM. */
@@ -40,18 +41,23 @@ int shm_map(const char *name, void **addr, int prot);
 /* Unmaps the view of name that contains addr. ERR_NOTEXIST. */
 int shm_unmap(const char *name, void *addr);
 /* Removes the name now; the frames go when the last view elsewhere is
- * unmapped. ERR_NOTEXIST; ERR_INVAL while the caller maps it. */
+ * unmapped. Only the creator may while it lives (else ERR_PERM); once it
+ * has exited, anyone who finds the name, and anyone at all for an
+ * RS_FAMILY region whose family has all exited. ERR_NOTEXIST; ERR_INVAL
+ * while the caller maps it. */
 int shm_destroy(const char *name);
-/* The region's lock, held by the calling process; needs a mapping (else
- * ERR_NOTEXIST). A holder's death releases it and the next locker gets
- * ERR_OWNERDEAD; unlock by a non-holder is ERR_INVAL. */
+/* The region's lock, held by the calling process; locking needs a view
+ * (else ERR_NOTEXIST), unlocking the lock or a view (the holder may have
+ * unmapped its views). A holder's death releases it and the next locker
+ * gets ERR_OWNERDEAD; unlock by a non-holder is ERR_INVAL. */
 int shm_lock(const char *name);
 int shm_unlock(const char *name);
 /* Grows or shrinks a region; views made later see the new size.
  * Shrinking below a live view is ERR_INVAL. */
 int shm_resize(const char *name, size_t size);
 /* Fills up to max entries about the live named regions the caller may
- * find (RS_FAMILY ones only within the family); returns how many. */
+ * find by name (RS_FAMILY ones only within the family), and those whose
+ * family has all exited; returns how many. */
 int shm_list(struct shm_info *buf, int max);
 
 #endif /* !OSV_KERNEL */

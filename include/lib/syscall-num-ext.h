@@ -19,8 +19,13 @@
 #define SYS_mmap 33
 #define SYS_munmap 34
 #define SYS_syscount 35
+#define SYS_kill 36
+#define SYS_proc_list 37
+#define SYS_setfg 38
+#define SYS_spawnv 39
 #define SYS_fork_copy 40      /* fork that copies every page: for benchmarks */
+#define SYS_disk_scratch_write 41   /* the raw disk's scratch area: for benchmarks */
 
-#define SYS_MAX 41            /* one past the highest number in use */
+#define SYS_MAX 42            /* one past the highest number in use */
 
 #endif /* _LIB_SYSCALL_NUM_EXT_H_ */

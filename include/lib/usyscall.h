@@ -12,7 +12,10 @@
  * lib/stdio-ext.h, lib/string-ext.h).
  *
  * Every pointer argument is checked by the kernel: NULL, kernel-space,
- * unmapped or too-short buffers give ERR_FAULT, never a panic. Unknown or
+ * unmapped or too-short buffers give ERR_FAULT, never a panic. A good
+ * pointer to memory with no frame of its own yet (untouched, or shared
+ * copy-on-write after fork) gives ERR_NOMEM if no frame is free: nothing
+ * was transferred at that point, and the call may be retried. Unknown or
  * closed fds give ERR_INVAL.
  *
  * The kernel (OSV_KERNEL) includes it too, for the constants and structs
@@ -89,14 +92,17 @@ int fork(void);
  * args (looked up as given, then under "/"); the words of args become its
  * argv. The new process is the caller's child and inherits the caller's
  * open fds, as a fork child would.
- * Returns the pid; ERR_FAULT, ERR_NOMEM, ERR_NOTEXIST.
+ * Returns the pid; ERR_FAULT, ERR_NOMEM, ERR_NOTEXIST (no such file, or a
+ * directory), ERR_INVAL (a file that is not a valid RISC-V executable: the
+ * rules are in lib/elf.h).
  */
 int spawn(const char *args);
 
 /*
  * Waits for the child pid (-1: any child) to exit and reaps it; stores its
  * exit status in *wstatus unless wstatus is NULL.
- * Returns the pid; ERR_FAULT, ERR_CHILD (no such child, or already reaped).
+ * Returns the pid; ERR_FAULT, ERR_CHILD (no such child, or already reaped),
+ * ERR_NOMEM (no frame to back *wstatus: no child was reaped, retry).
  */
 int wait(int pid, int *wstatus);
 
@@ -120,7 +126,7 @@ int close(int fd);
 
 /* Bytes read: 0 at end of file, from a pipe with no writers left, or on an
  * fd not open for reading (osv); ERR_FAULT, ERR_INVAL, ERR_FTYPE (a
- * directory), ERR_NOMEM. */
+ * directory), ERR_NOMEM (nothing was consumed). */
 ssize_t read(int fd, void *buf, size_t n);
 
 /* Bytes written (0 on an fd not open for writing, as osv); ERR_FAULT,

@@ -3,7 +3,8 @@
  * records what the kernel needs in `platform` (platform.h). It understands
  * just enough of the format (nodes, properties, #address-cells and
  * #size-cells of the parent) to read QEMU virt's tree, or any tree shaped
- * like it; no other code hard-codes an address.
+ * like it; no other code hard-codes an address. Of the kernel command line
+ * (/chosen/bootargs, QEMU's -append) it reads `mem=` and `panic=`.
  */
 #include <kernel/platform.h>
 #include <kernel/console.h>
@@ -44,6 +45,54 @@ static bool has_string(const char *list, int len, const char *s)
     return false;
 }
 
+/* Reads SIZE of "mem=SIZE": bytes, or K, M or G of them. 0 if malformed. */
+static uint64_t parse_size(const char *p, const char *end)
+{
+    uint64_t v = 0;
+    const char *digits = p;
+    for (; p < end && *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (*p - '0');
+    if (p == digits)
+        return 0;
+    if (p < end && (*p == 'K' || *p == 'k'))
+        v <<= 10, p++;
+    else if (p < end && (*p == 'M' || *p == 'm'))
+        v <<= 20, p++;
+    else if (p < end && (*p == 'G' || *p == 'g'))
+        v <<= 30, p++;
+    return p == end ? v : 0;
+}
+
+/* The panic= values, in PANIC_TEST_* order (platform.h). */
+static const char *const panic_tests[] = { "boot", "stack", "wild", "lockorder" };
+
+/* The command line: space-separated words; the kernel knows mem=
+ * (platform.mem_limit) and panic=boot|stack|wild|lockorder (platform.panic_test: a
+ * deliberate panic, so a student or a test can see what one looks like)
+ * and ignores the others, as Linux does. A mem= that is malformed or under
+ * one frame, or an unknown panic=, is ignored too. */
+static void parse_bootargs(const char *args, int len)
+{
+    const char *end = args + strnlen(args, len);
+    while (args < end) {
+        const char *word = args;
+        while (args < end && *args != ' ')
+            args++;
+        if (args - word > 4 && strncmp(word, "mem=", 4) == 0) {
+            uint64_t size = parse_size(word + 4, args);
+            if (size >= PG_SIZE)
+                platform.mem_limit = size;
+        } else if (args - word > 6 && strncmp(word, "panic=", 6) == 0) {
+            for (size_t i = 0; i < sizeof(panic_tests) / sizeof(panic_tests[0]); i++)
+                if ((size_t)(args - word - 6) == strlen(panic_tests[i]) &&
+                    strncmp(word + 6, panic_tests[i], args - word - 6) == 0)
+                    platform.panic_test = PANIC_TEST_BOOT + i;
+        }
+        while (args < end && *args == ' ')
+            args++;
+    }
+}
+
 /* What one node said, filled while walking its properties. */
 struct node {
     int addr_cells, size_cells;  /* for its children */
@@ -55,12 +104,23 @@ struct node {
     bool has_reg;
     int irq;
     uint64_t timebase;
+    bool chosen;                 /* the /chosen node */
 };
 
-static void add_virtio(paddr_t base, int irq)
+/* Notes the registers of a device the kernel drives: the direct map gets
+ * them (vpmap_kernel_map). Each device below is added once, so they fit. */
+static void add_mmio(paddr_t base, uint64_t size)
+{
+    platform.mmio[platform.nmmio].base = base;
+    platform.mmio[platform.nmmio].size = size;
+    platform.nmmio++;
+}
+
+static void add_virtio(paddr_t base, uint64_t size, int irq)
 {
     if (platform.nvirtio == MAX_VIRTIO)
         return;
+    add_mmio(base, size);
     int i = platform.nvirtio++;
     while (i > 0 && platform.virtio_base[i - 1] > base) {   /* keep address order */
         platform.virtio_base[i] = platform.virtio_base[i - 1];
@@ -69,6 +129,17 @@ static void add_virtio(paddr_t base, int irq)
     }
     platform.virtio_base[i] = base;
     platform.virtio_irq[i] = irq;
+}
+
+/* A hart the device tree names (okay): it joins the boot hart, which
+ * fdt_parse put first, while there is room for it; the rest are counted. */
+static void add_hart(uint64_t id)
+{
+    if (id == platform.hartids[0])
+        return;
+    platform.harts_found++;
+    if (platform.nharts < NCPU)
+        platform.hartids[platform.nharts++] = id;
 }
 
 static void finish_node(struct node *n)
@@ -80,24 +151,32 @@ static void finish_node(struct node *n)
         platform.ram_start = n->reg_addr;
         platform.ram_end = n->reg_addr + n->reg_size;
     }
-    if (n->device_type && strcmp(n->device_type, "cpu") == 0 && n->has_reg && okay &&
-        platform.nharts < NCPU)
-        platform.hartids[platform.nharts++] = n->reg_addr;
+    if (n->device_type && strcmp(n->device_type, "cpu") == 0 && n->has_reg && okay)
+        add_hart(n->reg_addr);
     if (!n->compatible || !n->has_reg)
         return;
     if (has_string(n->compatible, n->compatible_len, "ns16550a") && !platform.uart_base) {
         platform.uart_base = n->reg_addr;
         platform.uart_irq = n->irq;
-    } else if (has_string(n->compatible, n->compatible_len, "riscv,plic0") ||
-               has_string(n->compatible, n->compatible_len, "sifive,plic-1.0.0")) {
+        add_mmio(n->reg_addr, n->reg_size);
+    } else if ((has_string(n->compatible, n->compatible_len, "riscv,plic0") ||
+                has_string(n->compatible, n->compatible_len, "sifive,plic-1.0.0")) &&
+               !platform.plic_base) {
         platform.plic_base = n->reg_addr;
+        add_mmio(n->reg_addr, n->reg_size);
     } else if (has_string(n->compatible, n->compatible_len, "virtio,mmio")) {
-        add_virtio(n->reg_addr, n->irq);
+        add_virtio(n->reg_addr, n->reg_size, n->irq);
+    } else if (has_string(n->compatible, n->compatible_len, "sifive,test0") &&
+               !platform.finisher_base) {
+        platform.finisher_base = n->reg_addr;
+        add_mmio(n->reg_addr, n->reg_size);
     }
 }
 
-void fdt_parse(paddr_t fdt_pa)
+void fdt_parse(paddr_t fdt_pa, uint64_t boot_hartid)
 {
+    platform.hartids[0] = boot_hartid;
+    platform.nharts = platform.harts_found = 1;
     const uint8_t *fdt = kmap_p2v(fdt_pa);
     if (be32(fdt) != FDT_MAGIC)
         panic("no device tree at 0x%lx (a1 from OpenSBI)", fdt_pa);
@@ -112,11 +191,13 @@ void fdt_parse(paddr_t fdt_pa)
         uint32_t token = be32(p);
         p += 4;
         if (token == FDT_BEGIN_NODE) {
-            p += (strlen((const char *)p) + 4) & ~3UL;     /* name, NUL, padding */
+            const char *name = (const char *)p;
+            p += (strlen(name) + 4) & ~3UL;                 /* name, NUL, padding */
             if (++depth >= MAX_DEPTH)
                 panic("device tree nested too deep");
             struct node *n = &stack[depth];
             memset(n, 0, sizeof(*n));
+            n->chosen = depth == 1 && strcmp(name, "chosen") == 0;
             n->addr_cells = 2;
             n->size_cells = 1;
             n->irq = -1;
@@ -145,6 +226,8 @@ void fdt_parse(paddr_t fdt_pa)
                 n->status = (const char *)val;
             else if (strcmp(name, "interrupts") == 0 && len >= 4)
                 n->irq = be32(val);
+            else if (strcmp(name, "bootargs") == 0 && n->chosen)
+                parse_bootargs((const char *)val, len);
             else if (strcmp(name, "timebase-frequency") == 0)
                 n->timebase = read_cells(val, len / 4);
             else if (strcmp(name, "reg") == 0 && len >= 4u * (pa + ps)) {

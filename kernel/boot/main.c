@@ -1,9 +1,10 @@
 /*
  * kmain: where every hart lands after entry.S. The boot hart (cpu 0) reads
  * the device tree, brings up memory, devices and the scheduler, starts the
- * other harts through SBI HSM, and hands over to a first kernel thread that
- * mounts the file system and starts /init. Every hart then runs the
- * scheduler loop for good.
+ * other harts through SBI HSM (at most NCPU in all, the boot hart always
+ * among them; hartstart.h for the protocol), and hands over to a first
+ * kernel thread that mounts the file system and starts /init. Every hart
+ * then runs the scheduler loop for good.
  */
 #include <kernel/bcache.h>
 #include <kernel/bdev.h>
@@ -12,8 +13,10 @@
 #include <kernel/fs.h>
 #include <kernel/filemap.h>
 #include <kernel/futex.h>
+#include <kernel/hartstart.h>
 #include <kernel/shm.h>
 #include <kernel/kmalloc.h>
+#include <kernel/lineage.h>
 #include <kernel/platform.h>
 #include <kernel/plic.h>
 #include <kernel/pmem.h>
@@ -24,21 +27,23 @@
 #include <kernel/thread.h>
 #include <kernel/trap.h>
 #include <kernel/uart.h>
+#include <kernel/vm.h>
 #include <kernel/vpmap.h>
 
 extern char __kernel_end[];
 extern char _secondary_entry[];
-extern volatile int64_t hart_index[];   /* entry.S: cpu index by hart id */
 
-#define MAX_HARTID 64
-
-static volatile int harts_up;
+/* How long the boot hart waits for a hart it started to reach entry.S.
+ * Starting takes milliseconds, but with many harts QEMU may be slow: the
+ * others are still in OpenSBI's start-up on the same host cores. */
+#define START_WAIT_SECONDS 5
 
 /* The first kernel thread: work that must be able to sleep. */
 static void boot_thread(void *arg)
 {
     (void)arg;
     fs_init();
+    panic_test();
     kprintf("[boot] file system mounted; starting /init\n");
     proc_start_init();
 }
@@ -48,22 +53,85 @@ static void hart_up(void)
     trap_init_hart();
     plic_init_hart();
     kprintf("[hart %ld] up\n", (long)mycpu()->hartid);
-    __atomic_fetch_add(&harts_up, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&hart_start_state[mycpu()->id], HART_UP, __ATOMIC_RELEASE);
+}
+
+/* Gives c its emergency stack (trapvec.S), before it runs a thread. */
+static void set_emergency_stack(struct cpu *c)
+{
+    vaddr_t top;
+    if (vpmap_emergency_stack_alloc(&top) != ERR_OK)
+        panic("no memory for an emergency stack");
+    c->emergency_top = top;
+}
+
+static uint32_t start_state(int index)
+{
+    return __atomic_load_n(&hart_start_state[index], __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Starts cpu index `index` on hart platform.hartids[index] and waits until
+ * it is up, or until it has not reached entry.S in START_WAIT_SECONDS: then
+ * it is abandoned (hartstart.h) and the kernel goes on without it.
+ */
+static void start_hart(int index)
+{
+    uint64_t id = platform.hartids[index];
+    vaddr_t stack;
+    if (vpmap_kstack_alloc(&stack) != ERR_OK)
+        panic("no kernel stack for hart %ld", (long)id);
+    set_emergency_stack(&cpus[index]);
+    cpus[index].id = index;
+    cpus[index].hartid = id;
+    hart_start_id[index] = id;
+    hart_start_sp[index] = stack + KSTACK_PAGES * PG_SIZE;
+    __atomic_store_n(&hart_start_state[index], HART_STARTING, __ATOMIC_RELEASE);
+    long err = sbi_hart_start(id, kmap_v2p(_secondary_entry), index);
+    /* Even on an error the hart may be on its way (see entry.S). */
+    uint64_t deadline = rdtime() + START_WAIT_SECONDS * platform.timebase_hz;
+    while (start_state(index) == HART_STARTING && rdtime() < deadline)
+        ;
+    uint32_t starting = HART_STARTING;
+    if (__atomic_compare_exchange_n(&hart_start_state[index], &starting, HART_ABANDONED, false,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        vpmap_kstack_free(stack);
+        vpmap_kstack_free(cpus[index].emergency_top - 1);
+        cpus[index].emergency_top = 0;
+        kprintf("[boot] hart %ld did not start in %d s (SBI error %ld); going on without it\n",
+                (long)id, START_WAIT_SECONDS, err);
+        return;
+    }
+    /* It arrived: it is on its way to kmain, on the identity map. */
+    while (start_state(index) != HART_UP)
+        ;
 }
 
 static void boot_main(uint64_t hartid, paddr_t fdt_pa)
 {
-    fdt_parse(fdt_pa);
+    fdt_parse(fdt_pa, hartid);
     uart_init();
     console_init();
     kprintf("\n[boot] osv-rv: boot hart %ld, %d harts, memory 0x%lx-0x%lx\n", (long)hartid,
             platform.nharts, platform.ram_start, platform.ram_end);
-    pmem_init(platform.ram_start, platform.ram_end, kmap_v2p(__kernel_end));
+    if (platform.harts_found > platform.nharts)
+        kprintf("[boot] the device tree names %d harts; the kernel runs at most %d (NCPU), "
+                "the others stay stopped\n", platform.harts_found, NCPU);
+    if (platform.mem_limit)
+        kprintf("[boot] mem=%ldK: at most %ld frames\n", (long)(platform.mem_limit >> 10),
+                (long)(platform.mem_limit / PG_SIZE));
+    pmem_init(platform.ram_start, platform.ram_end, kmap_v2p(__kernel_end),
+              platform.mem_limit / PG_SIZE);
     pmem_reserve(platform.fdt_start, platform.fdt_end);
+    vpmap_kernel_map();
     kmalloc_init();
-    vpmap_init();
+    vm_init();
+    thread_init();
+    vpmap_kstack_init();
+    set_emergency_stack(mycpu());
     sched_init();
     proc_init();
+    lineage_init();
     shm_init();
     futex_init();
     filemap_init();
@@ -75,33 +143,20 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     kprintf("[boot] %ld free pages of %ld\n", (long)pmem_free_pages(), (long)pmem_total_pages());
     hart_up();
 
-    /* Start the others one at a time; each takes the next cpu index. */
-    for (int i = 0; i < platform.nharts; i++) {
-        uint64_t id = platform.hartids[i];
-        if (id == hartid || id >= MAX_HARTID)
-            continue;
-        int index = harts_up;
-        cpus[index].id = index;
-        cpus[index].hartid = id;
-        __atomic_store_n(&hart_index[id], index, __ATOMIC_SEQ_CST);
-        long err = sbi_hart_start(id, kmap_v2p(_secondary_entry), index);
-        /* Even on an error the hart may be on its way (see entry.S). */
-        uint64_t deadline = rdtime() + 2 * platform.timebase_hz;
-        while (harts_up == index && rdtime() < deadline)
-            ;
-        if (harts_up == index)
-            kprintf("[boot] hart %ld did not start (SBI error %ld)\n", (long)id, err);
-    }
+    /* One at a time: cpu index i is hart hartids[i], whenever it comes. */
+    for (int i = 1; i < platform.nharts; i++)
+        start_hart(i);
     vpmap_drop_identity();
     if (!thread_create("boot", boot_thread, NULL))
         panic("no memory for the boot thread");
 }
 
-void kmain(uint64_t hartid, paddr_t fdt_pa, int cpu_index)
+void kmain(uint64_t hartid, paddr_t fdt_pa, int cpu_index, uint64_t stack_top)
 {
     struct cpu *c = &cpus[cpu_index];
     c->id = cpu_index;
     c->hartid = hartid;
+    c->kstack_top = stack_top;   /* before any trap: trapvec.S checks sp against it */
     __asm__ volatile("mv tp, %0" ::"r"(c));
     if (cpu_index == 0)
         boot_main(hartid, fdt_pa);

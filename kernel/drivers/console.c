@@ -1,81 +1,188 @@
 /*
  * The console device behind fds 0 and 1: output to the UART under one
- * lock, and a cooked line discipline for input, as a terminal would give:
- * typed bytes are echoed, backspace (DEL or ^H) erases, '\r' becomes '\n',
- * and a reader gets a line only once Enter is typed. Autograders that pipe
- * "ls\rquit\r" into QEMU see the same thing a person typing does.
+ * lock, and a cooked line discipline for input, as a terminal would give
+ * (contract in include/kernel/console.h): typed bytes are echoed and
+ * edited in the line being typed (lineedit.h: arrows, history, erasing),
+ * '\r' becomes '\n', and a reader gets a line only once Enter is typed.
+ * Autograders that pipe "ls\rquit\r" into QEMU see the same thing a
+ * person typing does.
+ *
+ * Input is flow controlled, so no byte is ever dropped however fast it
+ * comes: when the buffer (the lines handed over but not yet read, plus the
+ * line being typed) fills, the line being typed is handed over as it is,
+ * the UART's receive interrupt is turned off and further bytes wait in
+ * the UART, which then makes QEMU stop taking input from its host side (a
+ * pipe or FIFO fills and the writer blocks). A reader that frees space
+ * turns it back on.
  */
 #include <kernel/console.h>
+#include <kernel/lineedit.h>
+#include <kernel/proc.h>
 #include <kernel/uart.h>
 #include <kernel/synch.h>
 #include <kernel/sched.h>
 
-#define INPUT_BUF 1024
+#define INPUT_BUF LINE_EDIT_MAX
+#define CTRL(c) ((c) & 0x1f)
+#define END_OF_INPUT CTRL('D')     /* kept in buf: a read that reaches it returns 0 */
 
 static struct {
-    struct spinlock lock;        /* guards output and the input buffer */
-    struct condvar readable;     /* a whole line is waiting */
-    char buf[INPUT_BUF];
-    uint64_t r, w, e;            /* read, committed (written), edit indices */
+    struct spinlock lock;        /* guards output, and everything below */
+    struct condvar readable;     /* input has been handed over */
+    char buf[INPUT_BUF];         /* handed over, not yet read */
+    uint64_t r, w;               /* read and written indices of buf */
+    struct lineedit line;        /* being typed, not yet handed over */
+    struct keydecoder keys;
+    bool stopped;                /* full: the UART's receive interrupt is off */
+    pid_t foreground;            /* the job Ctrl-C kills, 0 for none */
 } cons;
 
 bool console_panicking;
 
 void console_init(void)
 {
-    spinlock_init(&cons.lock, "console");
+    spinlock_init(&cons.lock, "console", LOCK_CONSOLE);
     condvar_init(&cons.readable);
 }
 
-static void echo(int c)
+void console_set_foreground(pid_t job)
 {
-    if (c == '\b') {
-        uart_putc('\b');
-        uart_putc(' ');
-        uart_putc('\b');
-    } else {
-        uart_putc(c);
+    spinlock_acquire(&cons.lock);
+    cons.foreground = job;
+    spinlock_release(&cons.lock);
+}
+
+/* Bytes the buffer can still take, the line being typed counted in. */
+static size_t room(void)
+{
+    return INPUT_BUF - (cons.w - cons.r) - cons.line.len;
+}
+
+/* Hands the line being typed over to readers, followed by last unless it
+ * is -1 (room for it checked by the caller); then, if the buffer is full,
+ * stops the UART until a reader makes room. */
+static void hand_over(int last)
+{
+    for (size_t i = 0; i < cons.line.len; i++)
+        cons.buf[cons.w++ % INPUT_BUF] = cons.line.buf[i];
+    if (last >= 0)
+        cons.buf[cons.w++ % INPUT_BUF] = (char)last;
+    lineedit_done(&cons.line, last == '\n');
+    condvar_broadcast(&cons.readable);
+    if (room() == 0) {
+        cons.stopped = true;
+        uart_rx_stop();
     }
+}
+
+/* Acts on one key (key_decode's answer). Returns true for Ctrl-C, which
+ * the caller finishes without the lock (interrupt). */
+static bool key(int k)
+{
+    switch (k) {
+    case KEY_NONE:
+    case 0:                      /* make qemu sends a NUL first (test/qemu.py) */
+        return false;
+    case CTRL('C'):
+        uart_putc('^');
+        uart_putc('C');
+        uart_putc('\n');
+        lineedit_done(&cons.line, false);
+        return true;
+    case CTRL('D'):              /* end of input at the start of a line */
+        hand_over(cons.line.len == 0 ? END_OF_INPUT : -1);
+        return false;
+    case CTRL('U'):
+        lineedit_erase_line(&cons.line);
+        return false;
+    case CTRL('W'):
+        lineedit_erase_word(&cons.line);
+        return false;
+    case '\b':
+    case 0x7f:
+        lineedit_backspace(&cons.line);
+        return false;
+    case KEY_DELETE:
+        lineedit_delete(&cons.line);
+        return false;
+    case KEY_LEFT:
+    case KEY_RIGHT:
+    case KEY_HOME:
+    case KEY_END:
+        lineedit_move(&cons.line, k);
+        return false;
+    case KEY_UP:
+    case KEY_DOWN:               /* room() - 1: Enter must still fit */
+        lineedit_recall(&cons.line, k, cons.line.len + room() - 1);
+        return false;
+    case '\r':
+    case '\n':
+        uart_putc('\n');
+        hand_over('\n');
+        return false;
+    default:
+        /* Text: printable bytes, tabs and anything >= 0x80; other control
+         * characters mean nothing here and are dropped. */
+        if (k < 0x100 && (k >= 0x20 || k == '\t')) {
+            lineedit_insert(&cons.line, (char)k);
+            if (room() == 0)
+                hand_over(-1);   /* full: the part of a line that filled it */
+        }
+        return false;
+    }
+}
+
+/* Ctrl-C: kills the foreground job; with none (or none of it left), the
+ * reader gets an empty line instead, so a shell at its prompt prints a
+ * new one. Without the console lock: proc_kill_job takes proc_lock. */
+static void interrupt(void)
+{
+    spinlock_acquire(&cons.lock);
+    pid_t job = cons.foreground;
+    spinlock_release(&cons.lock);
+    if (job != 0 && proc_kill_job(job) > 0)
+        return;
+    spinlock_acquire(&cons.lock);
+    if (!cons.stopped)
+        hand_over('\n');
+    spinlock_release(&cons.lock);
 }
 
 void console_intr(int c)
 {
     spinlock_acquire(&cons.lock);
-    switch (c) {
-    case 0x7f:
-    case '\b':
-        if (cons.e != cons.w) {
-            cons.e--;
-            echo('\b');
-        }
-        break;
-    default:
-        if (c == 0 || cons.e - cons.r >= INPUT_BUF)
-            break;               /* full: drop the byte */
-        if (c == '\r')
-            c = '\n';
-        cons.buf[cons.e++ % INPUT_BUF] = c;
-        echo(c);
-        if (c == '\n' || cons.e - cons.r == INPUT_BUF) {
-            cons.w = cons.e;
-            condvar_broadcast(&cons.readable);
-        }
-        break;
-    }
+    kassert(!cons.stopped);      /* the UART hands over no byte while full */
+    bool interrupted = key(key_decode(&cons.keys, c));
     spinlock_release(&cons.lock);
+    if (interrupted)
+        interrupt();
 }
 
 ssize_t console_read(char *dst, size_t n)
 {
     size_t got = 0;
     spinlock_acquire(&cons.lock);
-    while (cons.r == cons.w)
-        condvar_wait(&cons.readable, &cons.lock);
+    while (cons.r == cons.w) {
+        if (condvar_wait_killable(&cons.readable, &cons.lock) != ERR_OK) {
+            spinlock_release(&cons.lock);
+            return ERR_KILLED;
+        }
+    }
     while (got < n && cons.r != cons.w) {
-        char c = cons.buf[cons.r++ % INPUT_BUF];
+        char c = cons.buf[cons.r % INPUT_BUF];
+        if (c == END_OF_INPUT) {
+            if (got == 0)
+                cons.r++;        /* this read is the end of input */
+            break;
+        }
+        cons.r++;
         dst[got++] = c;
         if (c == '\n')
             break;
+    }
+    if (cons.stopped) {
+        cons.stopped = false;
+        uart_rx_start();
     }
     spinlock_release(&cons.lock);
     return got;

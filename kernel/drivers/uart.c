@@ -2,7 +2,8 @@
  * ns16550a UART driver. Output is polled: QEMU's UART drains instantly,
  * and polling keeps kprintf usable with interrupts off (panic, early boot).
  * Input is interrupt driven: the receive interrupt hands bytes to the
- * console line discipline (console.c).
+ * console line discipline (console.c), which stops and restarts it for
+ * flow control (uart_rx_stop, uart_rx_start).
  */
 #include <kernel/uart.h>
 #include <kernel/console.h>
@@ -16,10 +17,12 @@
 #define FCR 2   /* FIFO control */
 #define LCR 3   /* line control */
 #define LSR 5   /* line status */
+#define IER_RX 0x01          /* receive-data-available interrupt */
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
 
 static volatile uint8_t *uart;
+static bool rx_on;           /* IER_RX is set; changed under the console lock */
 
 static inline uint8_t reg_read(int r) { return uart[r]; }
 static inline void reg_write(int r, uint8_t v) { uart[r] = v; }
@@ -37,17 +40,33 @@ void uart_init(void)
     reg_write(FCR, 0x01);
 }
 
+/* Hands the received bytes to the console until none is left or the
+ * console stops reception (its buffer is full): the rest stay in the UART. */
 static void uart_intr(void *arg)
 {
     (void)arg;
-    while (reg_read(LSR) & LSR_DATA_READY)
+    while (__atomic_load_n(&rx_on, __ATOMIC_RELAXED) && (reg_read(LSR) & LSR_DATA_READY))
         console_intr(reg_read(RBR));
 }
 
+/* At boot, before any reader: no console lock needed yet. */
 void uart_enable_intr(void)
 {
     plic_register_irq(platform.uart_irq, uart_intr, NULL);
-    reg_write(IER, 0x01);        /* receive-data-available interrupt */
+    uart_rx_start();
+}
+
+void uart_rx_stop(void)
+{
+    __atomic_store_n(&rx_on, false, __ATOMIC_RELAXED);
+    reg_write(IER, 0x00);
+}
+
+/* With bytes waiting, turning the interrupt on raises it at once. */
+void uart_rx_start(void)
+{
+    __atomic_store_n(&rx_on, true, __ATOMIC_RELAXED);
+    reg_write(IER, IER_RX);
 }
 
 void uart_putc(int c)

@@ -6,10 +6,13 @@
  * the request header (type, sector) the device reads, the 4096-byte data
  * block (device reads it for a write, writes it for a read), and one status
  * byte the device writes. The requester puts the chain's head in the
- * available ring, notifies the device, and sleeps on its request's condvar;
- * the completion interrupt walks the used ring and wakes each finished
- * request. Several requests may be in flight from different harts; a
- * requester that finds no free descriptors sleeps until one is freed.
+ * available ring, notifies the device, and sleeps on its request's condvar
+ * when it wants the result; the completion interrupt walks the used ring
+ * and wakes each finished request. Several requests may be in flight, from
+ * different harts and from one requester's batch (bdev_batch_*: it puts up
+ * to BDEV_BATCH_MAX on the queue before it waits for the oldest); a
+ * requester that finds no free descriptors finishes its own oldest request,
+ * or, having none, sleeps until one is freed. bdev_rw is a batch of one.
  *
  * Locking: disk.lock (a spinlock) guards the descriptor table, the rings,
  * the free list and the request slots. The interrupt handler takes it too,
@@ -66,6 +69,7 @@
 
 /* Split virtqueue (virtio 1.1, section 2.6). */
 #define VIRTQ_MAX 64                           /* descriptors we use at most */
+_Static_assert(BDEV_BATCH_MAX * 3 <= VIRTQ_MAX, "a full batch fits the queue");
 #define VIRTQ_DESC_F_NEXT 1
 #define VIRTQ_DESC_F_WRITE 2                   /* the device writes this buffer */
 
@@ -248,7 +252,7 @@ static void virtio_blk_intr(void *arg);
 
 void bdev_init(void)
 {
-    spinlock_init(&disk.lock, "virtio-blk");
+    spinlock_init(&disk.lock, "virtio-blk", LOCK_BDEV);
     condvar_init(&disk.desc_cv);
     for (int i = 0; i < platform.nvirtio; i++) {
         disk.regs = kmap_p2v(platform.virtio_base[i]);
@@ -308,19 +312,22 @@ static void desc_free_chain(int head)
     }
 }
 
-err_t bdev_rw(uint64_t blockno, void *kbuf, bool write)
-{
-    if (!disk.present)
-        return ERR_NOTEXIST;
-    if (blockno >= disk.nblocks)
-        return ERR_INVAL;
-    if (write && disk.read_only)
-        return ERR_PERM;
+static void finish_oldest(struct bdev_batch *batch);
 
-    spinlock_acquire(&disk.lock);
+/* Puts a request for block blockno on the queue and tells the device;
+ * returns its head descriptor. Caller holds disk.lock and has checked the
+ * arguments. When descriptors are short, finishes the oldest request of
+ * batch first if it has one (sleeping on descriptors only it would free
+ * would never end), else sleeps until someone frees some. */
+static int submit(struct bdev_batch *batch, uint64_t blockno, void *kbuf, bool write)
+{
     int d[3];
-    while (!desc_alloc3(d))
-        condvar_wait(&disk.desc_cv, &disk.lock);
+    while (!desc_alloc3(d)) {
+        if (batch->count > 0)
+            finish_oldest(batch);
+        else
+            condvar_wait(&disk.desc_cv, &disk.lock);
+    }
 
     struct request *r = &disk.req[d[0]];
     r->header.type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
@@ -346,21 +353,73 @@ err_t bdev_rw(uint64_t blockno, void *kbuf, bool write)
     disk.avail->idx = disk.avail->idx + 1;
     __sync_synchronize();
     reg_write(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+    return d[0];
+}
 
+/* Waits for the oldest request of batch to complete, frees its
+ * descriptors and notes its error. Caller holds disk.lock. */
+static void finish_oldest(struct bdev_batch *batch)
+{
+    int head = batch->heads[batch->oldest];
+    batch->oldest = (batch->oldest + 1) % BDEV_BATCH_MAX;
+    batch->count--;
+    struct request *r = &disk.req[head];
     while (!r->done)
         condvar_wait(&r->done_cv, &disk.lock);
     __sync_synchronize();
     uint8_t status = r->status;
-    desc_free_chain(d[0]);
+    desc_free_chain(head);
     condvar_broadcast(&disk.desc_cv);
-    spinlock_release(&disk.lock);
-
     if (status != VIRTIO_BLK_S_OK) {
-        kprintf("virtio-blk: %s of block %lu failed (status %u)\n", write ? "write" : "read",
-                blockno, status);
-        return ERR_NORES;
+        kprintf("virtio-blk: %s of block %lu failed (status %u)\n",
+                r->header.type == VIRTIO_BLK_T_OUT ? "write" : "read",
+                r->header.sector / SECTORS_PER_BLOCK, status);
+        if (batch->err == ERR_OK)
+            batch->err = ERR_NORES;
     }
+}
+
+void bdev_batch_init(struct bdev_batch *batch)
+{
+    batch->count = 0;
+    batch->oldest = 0;
+    batch->err = ERR_OK;
+}
+
+err_t bdev_batch_add(struct bdev_batch *batch, uint64_t blockno, void *kbuf, bool write)
+{
+    if (!disk.present)
+        return ERR_NOTEXIST;
+    if (blockno >= disk.nblocks)
+        return ERR_INVAL;
+    if (write && disk.read_only)
+        return ERR_PERM;
+
+    spinlock_acquire(&disk.lock);
+    if (batch->count == BDEV_BATCH_MAX)
+        finish_oldest(batch);
+    int head = submit(batch, blockno, kbuf, write);
+    batch->heads[(batch->oldest + batch->count) % BDEV_BATCH_MAX] = head;
+    batch->count++;
+    spinlock_release(&disk.lock);
     return ERR_OK;
+}
+
+err_t bdev_batch_finish(struct bdev_batch *batch)
+{
+    spinlock_acquire(&disk.lock);
+    while (batch->count > 0)
+        finish_oldest(batch);
+    spinlock_release(&disk.lock);
+    return batch->err;
+}
+
+err_t bdev_rw(uint64_t blockno, void *kbuf, bool write)
+{
+    struct bdev_batch one;
+    bdev_batch_init(&one);
+    err_t err = bdev_batch_add(&one, blockno, kbuf, write);
+    return err != ERR_OK ? err : bdev_batch_finish(&one);
 }
 
 /* Completion interrupt (interrupts off, any hart): wake every finished request. */

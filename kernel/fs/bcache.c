@@ -19,7 +19,7 @@ static struct {
 
 void bcache_init(void)
 {
-    spinlock_init(&bcache.lock, "bcache");
+    spinlock_init(&bcache.lock, "bcache", LOCK_BCACHE);
     condvar_init(&bcache.free_cv);
     bcache.head.prev = bcache.head.next = &bcache.head;
     for (int i = 0; i < BCACHE_NBUF; i++) {
@@ -31,7 +31,7 @@ void bcache_init(void)
         b->valid = false;
         b->refcount = 0;
         b->blockno = NO_BLOCK;
-        sleeplock_init(&b->lock, "buf");
+        sleeplock_init(&b->lock, "buf", LOCK_BUF);
         b->next = bcache.head.next;
         b->prev = &bcache.head;
         bcache.head.next->prev = b;
@@ -68,8 +68,13 @@ static struct buf *bget(uint64_t blockno)
 
 struct buf *bread(uint64_t blockno)
 {
+    return bread_nested(blockno, LOCK_BUF);
+}
+
+struct buf *bread_nested(uint64_t blockno, enum lock_rank rank)
+{
     struct buf *b = bget(blockno);
-    sleeplock_acquire(&b->lock);
+    sleeplock_acquire_nested(&b->lock, rank);
     if (!b->valid) {
         err_t err = bdev_rw(blockno, b->data, false);
         if (err != ERR_OK)
@@ -82,7 +87,7 @@ struct buf *bread(uint64_t blockno)
 struct buf *bread_zeroed(uint64_t blockno)
 {
     struct buf *b = bget(blockno);
-    sleeplock_acquire(&b->lock);
+    sleeplock_acquire_nested(&b->lock, LOCK_BUF_ZEROED);
     memset(b->data, 0, BDEV_BLOCK_SIZE);
     b->valid = true;
     return b;

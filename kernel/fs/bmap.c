@@ -84,7 +84,8 @@ static bool table_trim(struct inode *ip, uint32_t table, int depth, uint64_t fir
 {
     uint64_t span = depth == 1 ? 1 : SFS_NINDIRECT;
     bool whole = first >= keep;
-    struct buf *b = bread(table);
+    /* A single-indirect table is read under its double-indirect one. */
+    struct buf *b = bread_nested(table, depth == 1 ? LOCK_BUF_INDIRECT : LOCK_BUF);
     uint32_t *slots = (uint32_t *)b->data;
     bool changed = false;
     for (uint64_t i = 0; i < SFS_NINDIRECT; i++) {
@@ -150,11 +151,15 @@ void inode_truncate_steps(struct inode *ip)
 {
     uint64_t step = truncate_step();
     for (;;) {
+        inode_lock(ip);
         uint64_t blocks = (ip->d.size + SFS_BLOCK_SIZE - 1) / SFS_BLOCK_SIZE;
+        inode_unlock(ip);
         if (blocks <= step)
             return;
         fs_tx_begin();
+        inode_lock(ip);
         inode_truncate_to(ip, (blocks - step) * SFS_BLOCK_SIZE);
+        inode_unlock(ip);
         fs_tx_end();
     }
 }

@@ -11,6 +11,7 @@
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
+#include <lib/file-ext.h>
 
 #define CONSOLE_CHUNK 256              /* console bytes bounced through the stack at once */
 
@@ -33,8 +34,8 @@ static struct file *file_alloc(enum file_type type, bool readable, bool writable
     f->type = type;
     f->readable = readable;
     f->writable = writable;
-    spinlock_init(&f->lock, "file");
-    sleeplock_init(&f->offset_lock, "file offset");
+    spinlock_init(&f->lock, "file", LOCK_FILE);
+    sleeplock_init(&f->offset_lock, "file offset", LOCK_FILE_OFFSET);
     f->ref = 1;
     return f;
 }
@@ -43,7 +44,7 @@ static struct file *file_alloc(enum file_type type, bool readable, bool writable
 
 err_t file_open(const char *path, int flags, struct file **out)
 {
-    int mode = flags & ~FS_CREAT;
+    int mode = flags & ~(FS_CREAT | FS_APPEND);
     bool readable = mode == FS_RDONLY || mode == FS_RDWR;
     bool writable = mode == FS_WRONLY || mode == FS_RDWR;
     struct inode *ip;
@@ -66,6 +67,7 @@ err_t file_open(const char *path, int flags, struct file **out)
         return ERR_NOMEM;
     }
     f->inode = ip;
+    f->append = (flags & FS_APPEND) != 0;
     *out = f;
     return ERR_OK;
 }
@@ -133,8 +135,11 @@ static ssize_t console_read_user(void *ubuf, size_t n)
     if (n == 0)
         return 0;
     ssize_t got = console_read(kbuf, n < sizeof(kbuf) ? n : sizeof(kbuf));
-    if (got > 0 && copy_to_user(ubuf, kbuf, (size_t)got) != ERR_OK)
-        return ERR_FAULT;              /* the bytes typed are lost */
+    if (got > 0) {
+        err_t err = copy_to_user(ubuf, kbuf, (size_t)got);
+        if (err != ERR_OK)
+            return err;                /* the bytes typed are lost */
+    }
     return got;
 }
 
@@ -144,8 +149,9 @@ static ssize_t console_write_user(const void *ubuf, size_t n)
     size_t done = 0;
     while (done < n) {
         size_t m = n - done < sizeof(kbuf) ? n - done : sizeof(kbuf);
-        if (copy_from_user(kbuf, (const uint8_t *)ubuf + done, m) != ERR_OK)
-            return done > 0 ? (ssize_t)done : ERR_FAULT;
+        err_t err = copy_from_user(kbuf, (const uint8_t *)ubuf + done, m);
+        if (err != ERR_OK)
+            return done > 0 ? (ssize_t)done : err;
         console_write(kbuf, m);
         done += m;
     }
@@ -182,6 +188,8 @@ ssize_t file_write(struct file *f, const void *ubuf, size_t n)
     switch (f->type) {
     case FILE_INODE: {
         sleeplock_acquire(&f->offset_lock);
+        if (f->append)
+            f->offset = inode_size(f->inode);
         ssize_t put = inode_write(f->inode, ubuf, true, f->offset, n);
         if (put > 0)
             f->offset += put;

@@ -1,6 +1,7 @@
 /*
  * Mounting the file system: fs_init reads the superblock, checks that it
- * describes a sane sfs image on this disk, has the journal replay what a
+ * describes a sane sfs image on this disk (its scratch area, if any, past
+ * the file system and within the disk), has the journal replay what a
  * power cut left, checks the root directory and frees orphans. And the
  * other end: fs_shutdown leaves the disk clean for halt.
  */
@@ -27,7 +28,10 @@ static bool superblock_sane(const struct sfs_superblock *sb)
            sb->data_start < sb->nblocks &&
            (uint64_t)sb->inode_blocks * SFS_INODES_PER_BLOCK >= sb->ninodes &&
            (uint64_t)sb->bitmap_blocks * SFS_BITS_PER_BLOCK >= sb->nblocks &&
-           sb->root_inode == SFS_ROOT_INODE && sb->ninodes > SFS_ROOT_INODE;
+           sb->root_inode == SFS_ROOT_INODE && sb->ninodes > SFS_ROOT_INODE &&
+           (sb->scratch_blocks == 0 ||
+            (sb->scratch_start >= sb->nblocks &&
+             (uint64_t)sb->scratch_start + sb->scratch_blocks <= bdev_nblocks()));
 }
 
 void fs_init(void)
@@ -65,9 +69,9 @@ void fs_init(void)
     int orphans = inode_free_orphans();
     if (orphans > 0)
         kprintf("[fs] freed %d orphan inode(s): a crash cut their freeing short\n", orphans);
-    kprintf("[fs] sfs: %u blocks, %u inodes, journal %u+%u, data from block %u\n",
-            fs_sb.nblocks, fs_sb.ninodes, fs_sb.journal_start, fs_sb.journal_blocks,
-            fs_sb.data_start);
+    kprintf("[fs] sfs: %u blocks, %u inodes, journal %u+%u, data from block %u, "
+            "scratch %u+%u\n", fs_sb.nblocks, fs_sb.ninodes, fs_sb.journal_start,
+            fs_sb.journal_blocks, fs_sb.data_start, fs_sb.scratch_start, fs_sb.scratch_blocks);
 }
 
 void fs_shutdown(void)

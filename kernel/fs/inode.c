@@ -17,9 +17,9 @@ static struct {
 
 void inode_table_init(void)
 {
-    spinlock_init(&itable.lock, "itable");
+    spinlock_init(&itable.lock, "itable", LOCK_INODE_TABLE);
     for (int i = 0; i < FS_NINODE; i++) {
-        sleeplock_init(&itable.inode[i].lock, "inode");
+        sleeplock_init(&itable.inode[i].lock, "inode", LOCK_INODE);
         /* Empty whenever the slot is free: a mapping holds a reference. */
         pgcache_init(&itable.inode[i].pages);
     }
@@ -59,9 +59,9 @@ struct inode *inode_dup(struct inode *ip)
     return ip;
 }
 
-void inode_lock(struct inode *ip)
+/* Reads ip from disk the first time it is locked. Caller holds ip->lock. */
+static void inode_load(struct inode *ip)
 {
-    sleeplock_acquire(&ip->lock);
     if (!ip->valid) {
         struct buf *b = bread(SFS_INODE_BLOCK(&fs_sb, ip->inum));
         memcpy(&ip->d, b->data + SFS_INODE_INDEX(ip->inum) * SFS_INODE_SIZE, sizeof(ip->d));
@@ -70,6 +70,19 @@ void inode_lock(struct inode *ip)
             fs_corrupt(ip->inum, "in use but free (or of no known type) on disk");
         ip->valid = true;
     }
+}
+
+void inode_lock(struct inode *ip)
+{
+    sleeplock_acquire(&ip->lock);
+    inode_load(ip);
+}
+
+void inode_lock_child(struct inode *dp, struct inode *ip)
+{
+    kassert(sleeplock_holding(&dp->lock));
+    sleeplock_acquire_nested(&ip->lock, LOCK_INODE_CHILD);
+    inode_load(ip);
 }
 
 void inode_unlock(struct inode *ip)
@@ -97,18 +110,20 @@ static bool only_reference(struct inode *ip)
 /*
  * Frees ip's blocks and the inode: the last reference to a file with no name
  * left, so no one else can reach it (lookups find no name; inode_alloc skips
- * it while it is in use on disk) and holding its lock across transactions
- * blocks no one. Large files are shrunk in steps first; a power cut between
- * them leaves an orphan, freed at the next mount. Called with ip->lock
- * held; returns with it released. It is released before the last
- * fs_tx_end, which waits for the group's commit: from the inode_update on,
- * the inode is free, inode_alloc in another operation of the group may hand
- * it out, and that operation (which the commit waits for) will want the lock.
+ * it while it is in use on disk). Large files are shrunk in steps first; a
+ * power cut between them leaves an orphan, freed at the next mount. Each
+ * step is a transaction that locks ip inside it, in the lock order
+ * (synch.h); the lock may be let go between steps, as no one else can take
+ * it. The last is released before fs_tx_end, which waits for the group's
+ * commit: from the inode_update on, the inode is free, inode_alloc in
+ * another operation of the group may hand it out, and that operation
+ * (which the commit waits for) will want the lock.
  */
 static void inode_free(struct inode *ip)
 {
     inode_truncate_steps(ip);
     fs_tx_begin();
+    inode_lock(ip);
     inode_truncate_to(ip, 0);
     memset(&ip->d, 0, sizeof(ip->d));
     inode_update(ip);
@@ -122,10 +137,10 @@ static void inode_free(struct inode *ip)
 void inode_put(struct inode *ip)
 {
     sleeplock_acquire(&ip->lock);
-    if (ip->valid && ip->d.nlink == 0 && only_reference(ip))
-        inode_free(ip);                /* releases the lock */
-    else
-        sleeplock_release(&ip->lock);
+    bool unreachable = ip->valid && ip->d.nlink == 0 && only_reference(ip);
+    sleeplock_release(&ip->lock);
+    if (unreachable)
+        inode_free(ip);
     spinlock_acquire(&itable.lock);
     ip->ref--;
     spinlock_release(&itable.lock);

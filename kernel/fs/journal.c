@@ -12,6 +12,19 @@
 #include <kernel/console.h>
 #include <kernel/pmem.h>
 #include <kernel/synch.h>
+#include <kernel/thread.h>
+
+/* Most operations an open group can hold: fs_tx_begin admits one more only
+ * while each could still add FS_TX_MAX_BLOCKS blocks. */
+#define MAX_OPS (SFS_JOURNAL_MAX_SLOTS / FS_TX_MAX_BLOCKS)
+_Static_assert(MAX_OPS <= 8, "journal.touched has a bit per operation");
+
+/* An operation in progress: the thread between its fs_tx_begin and
+ * fs_tx_end, and the distinct blocks it has changed so far. */
+struct op {
+    struct thread *owner;              /* NULL: a free record */
+    uint32_t nblocks;
+};
 
 static struct {
     struct spinlock lock;
@@ -30,6 +43,12 @@ static struct {
     uint64_t installed;                /* every group numbered <= installed is on disk */
     uint32_t count;                    /* blocks logged by the open group */
     struct buf *bufs[SFS_JOURNAL_MAX_SLOTS];   /* those blocks' buffers, pinned */
+    /* The operations of the open group not yet ended. A record is taken by
+     * fs_tx_begin and freed by fs_tx_end, and not taken again before the
+     * group is installed (no operation begins in a closed group), so bit i
+     * of touched[j] means "ops[i] of this group changed block bufs[j]". */
+    struct op ops[MAX_OPS];
+    uint8_t touched[SFS_JOURNAL_MAX_SLOTS];
 } journal;
 
 static void disk_rw(uint32_t blockno, void *data, bool write)
@@ -72,7 +91,7 @@ static void replay(uint32_t region_slots)
 
 void journal_init(const struct sfs_superblock *sb)
 {
-    spinlock_init(&journal.lock, "journal");
+    spinlock_init(&journal.lock, "journal", LOCK_JOURNAL);
     condvar_init(&journal.cv);
     if (sb->journal_blocks < FS_TX_MAX_BLOCKS + 1)
         panic("journal: %u blocks is too small; a transaction needs %d slots and a header",
@@ -145,9 +164,24 @@ static void commit(void)
 
 /* ---------------------------------------------------------- transactions */
 
+/* The calling thread's operation, or NULL. Called with the lock held. */
+static struct op *my_op(void)
+{
+    struct thread *t = thread_current();
+    for (int i = 0; i < MAX_OPS; i++)
+        if (journal.ops[i].owner == t)
+            return &journal.ops[i];
+    return NULL;
+}
+
 void fs_tx_begin(void)
 {
+    /* A transaction is a lock in the order (synch.h): it may wait here
+     * for the other operations of a group to end. */
+    lock_order_acquire(&journal, "transaction", LOCK_TX, true);
     spinlock_acquire(&journal.lock);
+    if (my_op())
+        panic("fs_tx_begin: transactions do not nest (it would wait for itself)");
     /* In an open group no operation has ended yet, so each outstanding one
      * may still add up to FS_TX_MAX_BLOCKS blocks, and the logged blocks
      * are at most what they added so far. */
@@ -155,6 +189,11 @@ void fs_tx_begin(void)
            (uint32_t)(journal.outstanding + 1) * FS_TX_MAX_BLOCKS > journal.nslots)
         condvar_wait(&journal.cv, &journal.lock);
     journal.outstanding++;
+    struct op *op = journal.ops;
+    while (op->owner)            /* outstanding <= MAX_OPS: one is free */
+        op++;
+    op->owner = thread_current();
+    op->nblocks = 0;
     spinlock_release(&journal.lock);
 }
 
@@ -163,7 +202,8 @@ void fs_tx_write(struct buf *b)
     if (b->blockno < journal.first_home || b->blockno >= journal.nblocks)
         panic("fs_tx_write: block %lu may not be journaled", b->blockno);
     spinlock_acquire(&journal.lock);
-    if (journal.outstanding == 0)
+    struct op *op = my_op();
+    if (!op)
         panic("fs_tx_write: block %lu written outside a transaction", b->blockno);
     uint32_t i = 0;
     while (i < journal.count && journal.bufs[i] != b)
@@ -171,10 +211,26 @@ void fs_tx_write(struct buf *b)
     bool added = i == journal.count;
     if (added) {
         if (journal.count == journal.nslots)
-            panic("fs_tx_write: the journal is full (%u blocks): an operation changed "
-                  "more than FS_TX_MAX_BLOCKS blocks", journal.nslots);
-        journal.bufs[journal.count++] = b;
+            panic("fs_tx_write: the journal is full (%u blocks); this operation changed %u, "
+                  "at most FS_TX_MAX_BLOCKS (%d) are reserved for each",
+                  journal.nslots, op->nblocks, FS_TX_MAX_BLOCKS);
+        journal.bufs[journal.count] = b;
+        journal.touched[journal.count++] = 0;
     }
+    uint8_t bit = (uint8_t)(1U << (op - journal.ops));
+    if (!(journal.touched[i] & bit)) {
+        journal.touched[i] |= bit;
+        op->nblocks++;
+    }
+#ifdef DEBUG
+    /* Without DEBUG an operation past its limit goes on while the journal
+     * has room (it eats into the others' reservations; a full journal
+     * panics above). */
+    if (op->nblocks > FS_TX_MAX_BLOCKS)
+        panic("fs_tx_write: with block %lu this operation has changed %u blocks, more "
+              "than FS_TX_MAX_BLOCKS (%d): it must split itself", b->blockno, op->nblocks,
+              FS_TX_MAX_BLOCKS);
+#endif
     spinlock_release(&journal.lock);
     /* Only the commit unpins, and it waits for this operation to end. */
     if (added)
@@ -184,7 +240,10 @@ void fs_tx_write(struct buf *b)
 void fs_tx_end(void)
 {
     spinlock_acquire(&journal.lock);
-    kassert(journal.outstanding > 0);
+    struct op *op = my_op();
+    if (!op)
+        panic("fs_tx_end: no transaction to end");
+    op->owner = NULL;
     uint64_t group = journal.group;
     journal.outstanding--;
     journal.closed = true;
@@ -193,6 +252,7 @@ void fs_tx_end(void)
         while (journal.installed < group)
             condvar_wait(&journal.cv, &journal.lock);
         spinlock_release(&journal.lock);
+        lock_order_release(&journal, "transaction", true);
         return;
     }
     spinlock_release(&journal.lock);
@@ -206,6 +266,7 @@ void fs_tx_end(void)
     journal.closed = false;
     condvar_broadcast(&journal.cv);
     spinlock_release(&journal.lock);
+    lock_order_release(&journal, "transaction", true);
 }
 
 void journal_shutdown(void)

@@ -64,7 +64,7 @@ err_t fs_create(const char *path, int ftype, struct inode **out)
     if (err == ERR_OK)
         err = inode_alloc(ftype, &ip);
     if (err == ERR_OK) {
-        inode_lock(ip);
+        inode_lock_child(dp, ip);
         err = create_locked(dp, name, ip, ftype);
         inode_unlock(ip);
     }
@@ -147,7 +147,7 @@ static err_t remove_name(const char *path, bool want_dir)
     else if ((ip = inode_get(inum)) == NULL)
         err = ERR_NORES;
     if (err == ERR_OK) {
-        inode_lock(ip);
+        inode_lock_child(dp, ip);
         bool is_dir = ip->d.type == SFS_TYPE_DIR;
         if (is_dir != want_dir)
             err = ERR_FTYPE;

@@ -6,6 +6,7 @@
  * held (see file.h for why that is safe). Contract: file.h.
  */
 #include <kernel/file.h>
+#include <kernel/sched.h>
 #include <kernel/console.h>
 #include <kernel/kmalloc.h>
 #include <kernel/pmem.h>
@@ -44,9 +45,9 @@ err_t pipe_alloc(struct pipe **out)
         return ERR_NOMEM;
     }
     p->data = kmap_p2v(frame);
-    sleeplock_init(&p->read_lock, "pipe read");
-    sleeplock_init(&p->write_lock, "pipe write");
-    spinlock_init(&p->lock, "pipe");
+    sleeplock_init(&p->read_lock, "pipe read", LOCK_PIPE_END);
+    sleeplock_init(&p->write_lock, "pipe write", LOCK_PIPE_END);
+    spinlock_init(&p->lock, "pipe", LOCK_PIPE);
     p->nread = p->nwrite = 0;
     p->readers = p->writers = 1;
     condvar_init(&p->not_empty);
@@ -59,10 +60,16 @@ ssize_t pipe_read(struct pipe *p, void *ubuf, size_t n)
 {
     if (n == 0)
         return 0;
-    sleeplock_acquire(&p->read_lock);
+    if (sleeplock_acquire_killable(&p->read_lock) != ERR_OK)
+        return ERR_KILLED;
     spinlock_acquire(&p->lock);
-    while (p->nwrite == p->nread && p->writers > 0)
-        condvar_wait(&p->not_empty, &p->lock);
+    while (p->nwrite == p->nread && p->writers > 0) {
+        if (condvar_wait_killable(&p->not_empty, &p->lock) != ERR_OK) {
+            spinlock_release(&p->lock);
+            sleeplock_release(&p->read_lock);
+            return ERR_KILLED;
+        }
+    }
     uint64_t start = p->nread;
     size_t m = p->nwrite - p->nread;
     spinlock_release(&p->lock);
@@ -74,10 +81,8 @@ ssize_t pipe_read(struct pipe *p, void *ubuf, size_t n)
     while (done < m) {                 /* at most two pieces: the ring wraps */
         size_t at = (start + done) % PIPE_SIZE;
         size_t piece = PIPE_SIZE - at < m - done ? PIPE_SIZE - at : m - done;
-        if (copy_to_user((uint8_t *)ubuf + done, p->data + at, piece) != ERR_OK) {
-            err = ERR_FAULT;           /* the piece stays in the pipe */
-            break;
-        }
+        if ((err = copy_to_user((uint8_t *)ubuf + done, p->data + at, piece)) != ERR_OK)
+            break;                     /* the piece stays in the pipe */
         done += piece;
     }
 
@@ -93,14 +98,16 @@ ssize_t pipe_write(struct pipe *p, const void *ubuf, size_t n)
 {
     size_t done = 0;
     ssize_t err = 0;
-    sleeplock_acquire(&p->write_lock);
+    if (sleeplock_acquire_killable(&p->write_lock) != ERR_OK)
+        return ERR_KILLED;
     while (done < n) {
         spinlock_acquire(&p->lock);
-        while (p->nwrite - p->nread == PIPE_SIZE && p->readers > 0)
-            condvar_wait(&p->not_full, &p->lock);
-        if (p->readers == 0) {
-            spinlock_release(&p->lock);
+        while (p->nwrite - p->nread == PIPE_SIZE && p->readers > 0 && err == 0)
+            err = condvar_wait_killable(&p->not_full, &p->lock);
+        if (p->readers == 0 && err == 0)
             err = ERR_END;
+        if (err != 0) {
+            spinlock_release(&p->lock);
             break;
         }
         uint64_t start = p->nwrite;
@@ -112,10 +119,9 @@ ssize_t pipe_write(struct pipe *p, const void *ubuf, size_t n)
         while (copied < m) {
             size_t at = (start + copied) % PIPE_SIZE;
             size_t piece = PIPE_SIZE - at < m - copied ? PIPE_SIZE - at : m - copied;
-            if (copy_from_user(p->data + at, (const uint8_t *)ubuf + done + copied, piece) != ERR_OK) {
-                err = ERR_FAULT;
+            err = copy_from_user(p->data + at, (const uint8_t *)ubuf + done + copied, piece);
+            if (err != ERR_OK)
                 break;
-            }
             copied += piece;
         }
 

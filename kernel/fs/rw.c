@@ -78,10 +78,8 @@ ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, 
         pgcache_unlock(&ip->pages);
         if (err != ERR_OK)
             break;
-        if (dst_is_user && copy_to_user((uint8_t *)dst + done, bounce, m) != ERR_OK) {
-            err = ERR_FAULT;
+        if (dst_is_user && (err = copy_to_user((uint8_t *)dst + done, bounce, m)) != ERR_OK)
             break;
-        }
         done += m;
     }
     bounce_free(bounce);
@@ -119,7 +117,8 @@ static size_t piece(uint64_t pos, size_t left)
  * Copies up to one chunk of user data, starting at src, into the bounce
  * frames, one frame per block piece (allocated on first use). Returns the
  * bytes copied: short if a page faults (err ERR_FAULT) or a frame cannot be
- * had (err ERR_NOMEM); the caller writes what was copied.
+ * had for a bounce frame or the user's page (err ERR_NOMEM); the caller
+ * writes what was copied.
  */
 static size_t chunk_copy_in(uint8_t **bounce, size_t nblocks, const uint8_t *src,
                             uint64_t pos, size_t len, ssize_t *err)
@@ -131,8 +130,9 @@ static size_t chunk_copy_in(uint8_t **bounce, size_t nblocks, const uint8_t *src
             *err = ERR_NOMEM;
             break;
         }
-        if (copy_from_user(bounce[k], src + got, m) != ERR_OK) {
-            *err = ERR_FAULT;
+        err_t copy_err = copy_from_user(bounce[k], src + got, m);
+        if (copy_err != ERR_OK) {
+            *err = copy_err;
             break;
         }
         got += m;

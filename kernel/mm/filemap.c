@@ -36,7 +36,7 @@ static const struct memstore_ops filemap_ops;
 
 void filemap_init(void)
 {
-    sleeplock_init(&fm.lock, "filemap");
+    sleeplock_init(&fm.lock, "filemap", LOCK_FILEMAP_TABLE);
 }
 
 static struct inode *inode_of(struct memstore *ms)

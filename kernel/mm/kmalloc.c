@@ -43,7 +43,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t obj_size)
     c->obj_size = obj_size;
     c->partial = NULL;
     c->name = name;
-    spinlock_init(&c->lock, name);
+    spinlock_init(&c->lock, name, LOCK_KMEM);
     return c;
 }
 
@@ -131,7 +131,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 
 void kmalloc_init(void)
 {
-    spinlock_init(&caches_lock, "kmem_caches");
+    spinlock_init(&caches_lock, "kmem_caches", LOCK_KMEM_CACHES);
     static const char *names[8] = { "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-128",
                                     "kmalloc-256", "kmalloc-512", "kmalloc-1024", "kmalloc-2048" };
     for (int i = 0; i < 8; i++)

@@ -19,7 +19,7 @@ struct pgcache_entry {
 
 void pgcache_init(struct pgcache *pc)
 {
-    sleeplock_init(&pc->lock, "pgcache");
+    sleeplock_init(&pc->lock, "pgcache", LOCK_PGCACHE);
     pc->entries = NULL;
     pc->resident = 0;
 }

@@ -53,7 +53,7 @@ static struct memregion *region_for(struct addrspace *as, vaddr_t va)
 {
     struct memregion *r = as_find_region(as, va);
     struct memregion *stack = as->stack;
-    if (!r && stack && va < stack->start && va >= USTACK_UPPERBOUND - USTACK_PAGES * PG_SIZE) {
+    if (!r && stack && va < stack->start && va >= USTACK_LOWERBOUND) {
         stack->start = pg_round_down(va);
         r = stack;
     }
@@ -156,6 +156,8 @@ void pgfault_user(struct trapframe *tf)
 
 void pgfault_kernel(struct trapframe *tf)
 {
+    if (tf->scause != EXC_INST_PAGE_FAULT && vpmap_kstack_spurious(tf->stval))
+        return;                  /* a stack mapped after this hart last fenced: retry */
     uint64_t fixup = extable_lookup(tf->sepc);
     if (!fixup) {
         if (vpmap_is_kstack_guard(tf->stval))
@@ -163,12 +165,17 @@ void pgfault_kernel(struct trapframe *tf)
         panic_trap(tf, "kernel page fault at 0x%lx", tf->stval);
     }
     /* A copy helper touched user memory: fill the page if a region allows
-     * it (with interrupts as they were, since filling may sleep). */
+     * it (with interrupts as they were, since filling may sleep). If not,
+     * the helper returns through its fixup with the reason in a0:
+     * ERR_NOMEM when a region allows the access but no frame could back
+     * it (the pointer is good; memory is short), ERR_FAULT otherwise. */
     struct proc *p = proc_current();
     if (tf->sstatus & SSTATUS_SPIE)
         intr_on();
     err_t err = p ? pgfault_resolve(&p->as, tf->stval, access_of(tf->scause)) : ERR_FAULT;
     intr_off();
-    if (err != ERR_OK)
+    if (err != ERR_OK) {
+        tf->a0 = (uint64_t)(long)(err == ERR_NOMEM ? ERR_NOMEM : ERR_FAULT);
         tf->sepc = fixup;
+    }
 }

@@ -52,9 +52,9 @@ static void list_remove(struct page *pg)
     pmem.nfree--;
 }
 
-void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start)
+void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t max_frames)
 {
-    spinlock_init(&pmem.lock, "pmem");
+    spinlock_init(&pmem.lock, "pmem", LOCK_PMEM);
     pmem.ram_start = ram_start;
     pmem.npages = (ram_end - ram_start) / PG_SIZE;
     /* The struct page array takes the first frames after the kernel. */
@@ -62,7 +62,11 @@ void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start)
     pmem.pages = kmap_p2v(free_start);
     memset(pmem.pages, 0, meta);
     free_start = pg_round_up(free_start + meta);
-    for (paddr_t pa = ram_end - PG_SIZE; pa >= free_start; pa -= PG_SIZE) {
+    /* A cap keeps the lowest frames: the ones above are never handed out. */
+    paddr_t free_end = ram_end;
+    if (max_frames && max_frames < (ram_end - free_start) / PG_SIZE)
+        free_end = free_start + max_frames * PG_SIZE;
+    for (paddr_t pa = free_end - PG_SIZE; pa >= free_start; pa -= PG_SIZE) {
         list_push(pmem_page(pa));
         pmem.ntotal++;
     }

@@ -3,9 +3,14 @@
  *
  * Every region is a struct shm_region: a memstore of kind "shared" with
  * its page cache, plus the bookkeeping of who may find it (name, flags,
- * creator), who holds it (holders), and its views (one record per view,
- * with the size it was mapped at, so a shrink can be refused). All of it
- * is guarded by one sleeplock, shm.lock.
+ * creator, and the creator's lineage node for RS_FAMILY), who holds it
+ * (holders), and its views (one record per view, with the size it was
+ * mapped at, so a shrink can be refused). All of it is guarded by one
+ * sleeplock, shm.lock.
+ *
+ * Names: one table holds every region, and several may share a name when
+ * RS_FAMILY hides some of them; find_visible picks the one a process
+ * means (shm.h).
  *
  * The store's reference count is one per view memregion plus one for the
  * table while the region is alive here; dropping the table's reference in
@@ -14,10 +19,12 @@
 #include <kernel/shm.h>
 #include <kernel/console.h>
 #include <kernel/kmalloc.h>
+#include <kernel/lineage.h>
 #include <kernel/memstore.h>
 #include <kernel/pgcache.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/synch.h>
 #include <kernel/vm.h>
@@ -43,7 +50,8 @@ struct shm_region {
     bool retired;                /* out of the table; frames go with the last view */
     size_t size;                 /* bytes, a page multiple */
     int flags;                   /* RS_* */
-    pid_t creator;
+    pid_t creator;               /* for shm_list; is_creator says if it still is */
+    struct lineage *family;      /* RS_FAMILY: the creator's node, pinned; else NULL */
     struct shm_holder *holders;
     struct shm_view *views;
     /* The region lock of shm_lock/shm_unlock. */
@@ -70,30 +78,54 @@ static struct shm_region *region_of(struct memstore *ms)
 
 void shm_init(void)
 {
-    sleeplock_init(&shm.lock, "shm");
+    sleeplock_init(&shm.lock, "shm", LOCK_SHM_TABLE);
 }
 
 /* ------------------------------------------------------------ lookups */
 
-static struct shm_region *find_named(const char *name)
+/* Generations from p up to r's family's creator, or -1 if p is not in
+ * that family; 0 for a region visible to all (it has no family). */
+static int family_distance(struct shm_region *r, struct proc *p)
 {
-    for (struct shm_region *r = shm.regions; r; r = r->next)
-        if (r->named && strcmp(r->name, name) == 0)
-            return r;
-    return NULL;
+    return r->family ? lineage_distance(p->lineage, r->family) : 0;
 }
 
-/* RS_FAMILY regions are found only by their creator and its descendants. */
-static bool visible(struct shm_region *r, struct proc *p)
-{
-    return !(r->flags & RS_FAMILY) || proc_in_family(p, r->creator);
-}
-
-/* The region called name that process p may find, or NULL. */
+/*
+ * The live region called name that process p means: among those p may
+ * find (RS_FAMILY ones only within their family), the one of its nearest
+ * family, else the one visible to all. At most one region of a name is
+ * visible to all, and p may find at most one per family of its own, since
+ * shm_create refuses a name the creator can already find.
+ */
 static struct shm_region *find_visible(const char *name, struct proc *p)
 {
-    struct shm_region *r = find_named(name);
-    return r && visible(r, p) ? r : NULL;
+    struct shm_region *found = NULL;
+    int nearest = 0;
+    for (struct shm_region *r = shm.regions; r; r = r->next) {
+        if (!r->named || strcmp(r->name, name) != 0)
+            continue;
+        int d = family_distance(r, p);
+        if (d >= 0 && (!found || (r->family && (!found->family || d < nearest)))) {
+            found = r;
+            nearest = d;
+        }
+    }
+    return found;
+}
+
+/* A region hidden by RS_FAMILY whose family has no live process left: no
+ * one can find it, so any process may see it listed and destroy it. */
+static bool abandoned(struct shm_region *r)
+{
+    return r->named && r->family && !lineage_has_members(r->family);
+}
+
+static struct shm_region *find_abandoned(const char *name)
+{
+    for (struct shm_region *r = shm.regions; r; r = r->next)
+        if (strcmp(r->name, name) == 0 && abandoned(r))
+            return r;
+    return NULL;
 }
 
 static bool has_view(struct shm_region *r, pid_t pid)
@@ -112,6 +144,22 @@ static struct shm_holder *holder_of(struct shm_region *r, pid_t pid)
     return NULL;
 }
 
+/* True if pid created r and has neither exited nor destroyed it since
+ * (its holder record goes at exit, so a pid used again is no creator). */
+static bool is_creator(struct shm_region *r, pid_t pid)
+{
+    struct shm_holder *h = holder_of(r, pid);
+    return h && h->creator;
+}
+
+static pid_t lock_holder(struct shm_region *r)
+{
+    spinlock_acquire(&r->lk);
+    pid_t pid = r->lock_holder;
+    spinlock_release(&r->lk);
+    return pid;
+}
+
 /* A region of this name the caller maps (named or already destroyed). */
 static struct shm_region *find_mapped(const char *name, pid_t pid)
 {
@@ -120,6 +168,15 @@ static struct shm_region *find_mapped(const char *name, pid_t pid)
         if (strcmp(r->name, name) == 0 && has_view(r, pid) && (!found || r->named))
             found = r;
     return found;
+}
+
+/* The region of this name whose lock the caller holds (named or not). */
+static struct shm_region *find_locked(const char *name, pid_t pid)
+{
+    for (struct shm_region *r = shm.regions; r; r = r->next)
+        if (strcmp(r->name, name) == 0 && lock_holder(r) == pid)
+            return r;
+    return NULL;
 }
 
 /* ------------------------------------------------------------ lifetime */
@@ -150,16 +207,35 @@ static void remove_holder(struct shm_region *r, pid_t pid)
         }
 }
 
+/* True while h still holds r: as its creator, by a view, or by its lock. */
+static bool holds(struct shm_region *r, struct shm_holder *h)
+{
+    return h->creator || has_view(r, h->pid) || lock_holder(r) == h->pid;
+}
+
+static void region_update(struct shm_region *r);
+
+/* pid gave up one way of holding r (a view, the lock): if that was its
+ * last, it no longer holds r; then the lifetime rules apply. */
+static void release_hold(struct shm_region *r, pid_t pid)
+{
+    struct shm_holder *h = holder_of(r, pid);
+    if (h && !holds(r, h))
+        remove_holder(r, pid);
+    region_update(r);
+}
+
 /*
  * Applies the lifetime rules after a change: a region nobody holds loses
- * its name unless RS_PERSIST; a nameless region with no view left is
- * taken out of the table and its frames go with the table's reference.
+ * its name unless RS_PERSIST; a nameless region with no view left and its
+ * lock free is taken out of the table, its family unpinned, and its
+ * frames go with the table's reference.
  */
 static void region_update(struct shm_region *r)
 {
     if (r->named && !r->holders && !(r->flags & RS_PERSIST))
         r->named = false;
-    if (r->named || r->views || r->retired)
+    if (r->named || r->views || r->retired || lock_holder(r))
         return;
     r->retired = true;
     for (struct shm_region **link = &shm.regions; *link; link = &(*link)->next)
@@ -171,6 +247,8 @@ static void region_update(struct shm_region *r)
     shm.reserved_pages -= r->size / PG_SIZE;
     while (r->holders)
         remove_holder(r, r->holders->pid);
+    if (r->family)
+        lineage_unpin(r->family);
     memstore_put(&r->store);     /* the table's reference */
 }
 
@@ -200,10 +278,7 @@ static void shm_view_closed(struct memstore *ms, pid_t pid, struct memregion *mr
             kfree(v);
             break;
         }
-    struct shm_holder *h = holder_of(r, pid);
-    if (h && !h->creator && !has_view(r, pid))
-        remove_holder(r, pid);   /* it held the region only through views */
-    region_update(r);
+    release_hold(r, pid);
     sleeplock_release(&shm.lock);
 }
 
@@ -230,9 +305,14 @@ static void shm_view_inherited(struct memstore *ms, pid_t pid, struct memregion 
     sleeplock_release(&shm.lock);
 }
 
-static bool shm_inherit(struct memstore *ms)
+/* Fork copies a view unless RS_NOINHERIT; read-only if RS_RDONLY, since
+ * the child is not the creator. */
+static int shm_inherit(struct memstore *ms, int perm)
 {
-    return !(region_of(ms)->flags & RS_NOINHERIT);
+    int flags = region_of(ms)->flags;
+    if (flags & RS_NOINHERIT)
+        return 0;
+    return flags & RS_RDONLY ? perm & ~MEMPERM_W : perm;
 }
 
 static const struct memstore_ops shm_ops = {
@@ -259,8 +339,8 @@ int shm_create(const char *name, size_t size, int flags)
     memset(r, 0, sizeof(*r));
     sleeplock_acquire(&shm.lock);
     err_t err = ERR_OK;
-    if (find_named(name))
-        err = ERR_EXIST;
+    if (find_visible(name, p))
+        err = ERR_EXIST;         /* a name hidden from p is free for p */
     else if (shm.nregions >= SHM_MAX_REGIONS ||
              shm.reserved_pages + size / PG_SIZE > SHM_MAX_TOTAL_PAGES)
         err = ERR_NOMEM;
@@ -281,7 +361,8 @@ int shm_create(const char *name, size_t size, int flags)
     r->size = size;
     r->flags = flags;
     r->creator = p->pid;
-    spinlock_init(&r->lk, "shm region lock");
+    r->family = flags & RS_FAMILY ? lineage_pin(p->lineage) : NULL;
+    spinlock_init(&r->lk, "shm region lock", LOCK_SHM_REGION);
     condvar_init(&r->unlocked);
     r->next = shm.regions;
     shm.regions = r;
@@ -301,7 +382,7 @@ int shm_map(const char *name, void **addr_out, int prot)
     err_t err = ERR_OK;
     if (!r)
         err = ERR_NOTEXIST;
-    else if ((prot & SHM_WRITE) && (r->flags & RS_RDONLY) && p->pid != r->creator)
+    else if ((prot & SHM_WRITE) && (r->flags & RS_RDONLY) && !is_creator(r, p->pid))
         err = ERR_PERM;
     else
         err = add_view(r, p->pid, r->size);
@@ -352,17 +433,22 @@ int shm_destroy(const char *name)
     struct proc *p = proc_current();
     sleeplock_acquire(&shm.lock);
     struct shm_region *r = find_visible(name, p);
+    if (!r)
+        r = find_abandoned(name);
     err_t err = ERR_OK;
     if (!r) {
         err = ERR_NOTEXIST;
+    } else if (r->creator != p->pid && is_creator(r, r->creator)) {
+        err = ERR_PERM;          /* the creator lives: its region, its call */
     } else if (has_view(r, p->pid)) {
         err = ERR_INVAL;         /* unmap your own views first */
     } else {
         r->named = false;        /* the name is free at once */
-        /* Holders without views held only the name. */
+        /* The creator's hold ends; holders that held only the name go. */
         for (struct shm_holder *h = r->holders, *next; h; h = next) {
             next = h->next;
-            if (!has_view(r, h->pid))
+            h->creator = false;
+            if (!holds(r, h))
                 remove_holder(r, h->pid);
         }
         region_update(r);
@@ -382,7 +468,7 @@ int shm_resize(const char *name, size_t size)
     err_t err = ERR_OK;
     if (!r) {
         err = ERR_NOTEXIST;
-    } else if ((r->flags & RS_RDONLY) && p->pid != r->creator) {
+    } else if ((r->flags & RS_RDONLY) && !is_creator(r, p->pid)) {
         err = ERR_PERM;
     } else if (size > r->size &&
                shm.reserved_pages + (size - r->size) / PG_SIZE > SHM_MAX_TOTAL_PAGES) {
@@ -417,8 +503,12 @@ int shm_lock(const char *name)
     if (r->lock_holder == me) {
         err = ERR_INVAL;         /* already ours: waiting would never end */
     } else {
-        while (r->lock_holder != 0)
-            condvar_wait(&r->unlocked, &r->lk);
+        while (r->lock_holder != 0 && err == ERR_OK)
+            err = condvar_wait_killable(&r->unlocked, &r->lk);
+    }
+    if (err == ERR_KILLED && r->lock_holder == 0)
+        condvar_signal(&r->unlocked);  /* the wakeup may have been ours: pass it on */
+    if (err == ERR_OK) {
         r->lock_holder = me;
         if (r->owner_dead)
             err = ERR_OWNERDEAD;
@@ -433,17 +523,17 @@ int shm_unlock(const char *name)
 {
     pid_t me = proc_current()->pid;
     sleeplock_acquire(&shm.lock);
-    struct shm_region *r = find_mapped(name, me);
-    err_t err = r ? ERR_OK : ERR_NOTEXIST;
+    /* Found by the lock, not a view: a holder may have unmapped them all. */
+    struct shm_region *r = find_locked(name, me);
+    err_t err = ERR_OK;
     if (r) {
         spinlock_acquire(&r->lk);
-        if (r->lock_holder != me) {
-            err = ERR_INVAL;
-        } else {
-            r->lock_holder = 0;
-            condvar_signal(&r->unlocked);
-        }
+        r->lock_holder = 0;
+        condvar_signal(&r->unlocked);
         spinlock_release(&r->lk);
+        release_hold(r, me);     /* the lock may have been its last hold */
+    } else {
+        err = find_mapped(name, me) ? ERR_INVAL : ERR_NOTEXIST;
     }
     sleeplock_release(&shm.lock);
     return err;
@@ -488,8 +578,8 @@ int shm_list(struct shm_info *out, int max)
     struct proc *p = proc_current();
     sleeplock_acquire(&shm.lock);
     for (struct shm_region *r = shm.regions; r && n < max; r = r->next) {
-        if (!r->named || !visible(r, p))
-            continue;            /* RS_FAMILY regions only to their family */
+        if (!r->named || (find_visible(r->name, p) != r && !abandoned(r)))
+            continue;            /* hidden from p, or not the one p means by its name */
         struct shm_info *i = &out[n++];
         memset(i, 0, sizeof(*i));
         strlcpy(i->name, r->name, sizeof(i->name));

@@ -1,11 +1,9 @@
 /*
- * copy_from_user, copy_to_user, copy_str_from_user (contract
- * in uaccess.h): range check, then the fixup-protected loops of uaccess.S with
- * sstatus.SUM set so supervisor mode may touch U pages for the copy only.
+ * copy_from_user, copy_to_user, copy_str_from_user (contract in
+ * uaccess.h): range check, then the fixup-protected loops of uaccess.S,
+ * which open user memory to the kernel (sstatus.SUM) for the copy only.
  */
 #include <kernel/uaccess.h>
-#include <kernel/config.h>
-#include <kernel/riscv.h>
 
 extern const uint64_t __ex_table_start[], __ex_table_end[];
 
@@ -21,20 +19,14 @@ err_t copy_from_user(void *dst, const void *usrc, size_t n)
 {
     if (!user_range_ok((uint64_t)usrc, n))
         return ERR_FAULT;
-    csr_set(sstatus, SSTATUS_SUM);
-    int r = __copy_user(dst, usrc, n);
-    csr_clear(sstatus, SSTATUS_SUM);
-    return r == 0 ? ERR_OK : ERR_FAULT;
+    return __copy_user(dst, usrc, n);
 }
 
 err_t copy_to_user(void *udst, const void *src, size_t n)
 {
     if (!user_range_ok((uint64_t)udst, n))
         return ERR_FAULT;
-    csr_set(sstatus, SSTATUS_SUM);
-    int r = __copy_user(udst, src, n);
-    csr_clear(sstatus, SSTATUS_SUM);
-    return r == 0 ? ERR_OK : ERR_FAULT;
+    return __copy_user(udst, src, n);
 }
 
 ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
@@ -45,11 +37,9 @@ ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
     /* Never read past the top of user space, even for a long max. */
     size_t room = 0x4000000000UL - start;
     size_t limit = max < room ? max : room;
-    csr_set(sstatus, SSTATUS_SUM);
     long len = __strncpy_from_user(dst, usrc, limit);
-    csr_clear(sstatus, SSTATUS_SUM);
     if (len < 0)
-        return ERR_FAULT;
+        return len;              /* ERR_FAULT or ERR_NOMEM */
     if ((size_t)len == limit)
         return limit == max ? ERR_INVAL : ERR_FAULT;
     return len;

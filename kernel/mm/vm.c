@@ -15,18 +15,17 @@
 
 static struct kmem_cache *region_cache;
 
-static struct kmem_cache *regions(void)
+void vm_init(void)
 {
-    /* Created on first use: every caller runs after kmalloc_init. */
+    region_cache = kmem_cache_create("memregion", sizeof(struct memregion));
     if (!region_cache)
-        region_cache = kmem_cache_create("memregion", sizeof(struct memregion));
-    return region_cache;
+        panic("vm_init: no kmem_cache");
 }
 
 err_t as_init(struct addrspace *as)
 {
     memset(as, 0, sizeof(*as));
-    sleeplock_init(&as->lock, "addrspace");
+    sleeplock_init(&as->lock, "addrspace", LOCK_ADDRSPACE);
     return vpmap_create_root(&as->root);
 }
 
@@ -60,7 +59,7 @@ static void region_free(struct addrspace *as, struct memregion *r)
         r->store->ops->view_closed(r->store, as->pid, r);
     unmap_range(as, r->start, r->end);
     memstore_put(r->store);
-    kmem_cache_free(regions(), r);
+    kmem_cache_free(region_cache, r);
 }
 
 void as_unmap_region(struct addrspace *as, struct memregion *r)
@@ -77,10 +76,15 @@ void as_unmap_region(struct addrspace *as, struct memregion *r)
     sfence_vma_all();            /* the process runs here: forget the old pages */
 }
 
+/*
+ * Top-down first fit. A candidate must leave a free page on each side,
+ * not only fit: so the byte after every view is a guard that faults,
+ * however earlier views came and went.
+ */
 err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start)
 {
     /* Leave the stack its whole window and one guard page below it. */
-    vaddr_t top = USTACK_UPPERBOUND - (USTACK_PAGES + 1) * PG_SIZE;
+    vaddr_t top = USTACK_LOWERBOUND - PG_SIZE;
     vaddr_t floor = as->heap ? as->heap->end + PG_SIZE : PG_SIZE;
     if (size == 0 || size > top)
         return ERR_NOMEM;
@@ -90,7 +94,8 @@ err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start)
             return ERR_NOMEM;
         struct memregion *clash = NULL;
         for (struct memregion *r = as->regions; r; r = r->next)
-            if (r != as->stack && r->start < r->end && candidate < r->end && r->start < candidate + size)
+            if (r != as->stack && r->start < r->end && candidate < r->end + PG_SIZE &&
+                r->start < candidate + size + PG_SIZE)
                 clash = r;
         if (!clash) {
             *start = candidate;
@@ -141,7 +146,7 @@ err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, b
     for (struct memregion *r = as->regions; r; r = r->next)
         if (start < end && r->start < r->end && start < r->end && r->start < end)
             return ERR_INVAL;
-    struct memregion *r = kmem_cache_alloc(regions());
+    struct memregion *r = kmem_cache_alloc(region_cache);
     if (!r)
         return ERR_NOMEM;
     r->start = start;
@@ -206,9 +211,10 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
     sleeplock_acquire(&src->lock);
     for (struct memregion *r = src->regions; r && ctx.err == ERR_OK; r = r->next) {
         struct memregion *copy;
-        if (r->store->ops->inherit && !r->store->ops->inherit(r->store))
+        int perm = r->store->ops->inherit ? r->store->ops->inherit(r->store, r->perm) : r->perm;
+        if (perm == 0)
             continue;            /* e.g. an RS_NOINHERIT shared region */
-        ctx.err = as_map_store(dst, r->start, r->end, r->perm, r->shared, r->store, r->offset,
+        ctx.err = as_map_store(dst, r->start, r->end, perm, r->shared, r->store, r->offset,
                                r->kind, &copy);
         if (ctx.err != ERR_OK)
             break;
@@ -220,10 +226,12 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
             r->store->ops->view_inherited(r->store, dst->pid, copy);
         if (eager && !r->shared)
             vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
-        else if (!region_writes_back(r))   /* shared frames as they are; private ones copy-on-write */
+        else if (!region_writes_back(r) && perm == r->perm)
+            /* shared frames as they are; private ones copy-on-write */
             ctx.err = vpmap_copy_range(dst->root, src->root, r->start, r->end, !r->shared);
-        /* else: the child faults the pages in, read-only first, so that its
-         * stores are counted as a new view's (memstore.h) */
+        /* else: the child faults the pages in, with its own permission, and
+         * read-only first in a view of a store that writes back, so that
+         * its stores are counted as a new view's (memstore.h) */
     }
     dst->brk = src->brk;
     /* The parent's writable PTEs just became read-only. Only this hart can
@@ -247,8 +255,7 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
          * view), and frames enough to back it. */
         vaddr_t limit = USER_TOP;
         if (heap->next)
-            limit = heap->next == as->stack ? USTACK_UPPERBOUND - USTACK_PAGES * PG_SIZE
-                                            : heap->next->start;
+            limit = heap->next == as->stack ? USTACK_LOWERBOUND : heap->next->start;
         size_t new_pages = (pg_round_up(new_brk) - heap->end) / PG_SIZE;
         if (new_brk < brk || new_brk > limit || new_pages > pmem_free_pages())
             err = ERR_NOMEM;
@@ -294,4 +301,21 @@ void as_print(struct addrspace *as)
                 as_resident_pages(as, r->start, r->end));
     }
     sleeplock_release(&as->lock);
+}
+
+/* Every page of the range must be writable by the rules of the fault path
+ * (pgfault.c): a region with MEMPERM_W, or the stack's growth window. */
+bool as_may_write(struct addrspace *as, vaddr_t va, size_t n)
+{
+    if (n == 0 || va + n < va || va + n > USER_TOP)
+        return false;
+    bool ok = true;
+    sleeplock_acquire(&as->lock);
+    for (vaddr_t page = pg_round_down(va); ok && page < va + n; page += PG_SIZE) {
+        struct memregion *r = as_find_region(as, page);
+        ok = r ? (r->perm & MEMPERM_W) != 0
+               : page >= USTACK_LOWERBOUND && page < USTACK_UPPERBOUND;
+    }
+    sleeplock_release(&as->lock);
+    return ok;
 }

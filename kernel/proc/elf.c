@@ -1,8 +1,11 @@
 /*
- * The ELF loader: reads an executable's program headers and turns each
- * loadable segment into a memregion. Pages holding bytes of the file are
- * read in now (zeroed past the file's bytes); pages of pure bss are left
- * for the fault path to zero-fill when first touched.
+ * The ELF loader: checks an executable against lib/elf.h's rules and turns
+ * each loadable segment into a private memregion. Only the pages that hold
+ * bytes of the file are read in now (zeroed around those bytes); the rest
+ * of a segment is bss, left for the fault path to zero-fill on first touch.
+ * So the work is bounded by the file, whatever sizes its headers claim: a
+ * 256 GiB bss costs one region, and ELF_MAX_PHDRS bounds the headers read
+ * and the regions made.
  */
 #include <kernel/elf.h>
 #include <kernel/fs.h>
@@ -11,26 +14,45 @@
 #include <kernel/vpmap.h>
 #include <lib/layout.h>
 
-static err_t load_segment(struct addrspace *as, struct inode *ip, struct elf_phdr *ph)
+/* True if the header is one of a 64-bit little-endian RISC-V executable
+ * whose program headers all lie inside a file of file_size bytes. */
+static bool header_ok(const struct elf_header *eh, size_t file_size)
 {
-    if (ph->memsz < ph->filesz || ph->vaddr + ph->memsz < ph->vaddr ||
-        ph->vaddr + ph->memsz > USTACK_UPPERBOUND - USTACK_PAGES * PG_SIZE ||
-        (ph->vaddr & (PG_SIZE - 1)) != (ph->offset & (PG_SIZE - 1)))
-        return ERR_INVAL;
-    if ((ph->flags & PF_W) && (ph->flags & PF_X))
-        return ERR_INVAL;        /* never both write and execute */
+    return eh->magic == ELF_MAGIC && eh->class == ELFCLASS64 && eh->data == ELFDATA2LSB &&
+           eh->machine == EM_RISCV && eh->type == ET_EXEC &&
+           eh->phentsize == sizeof(struct elf_phdr) && eh->phnum <= ELF_MAX_PHDRS &&
+           eh->phoff <= file_size &&
+           eh->phnum * sizeof(struct elf_phdr) <= file_size - eh->phoff;
+}
+
+/* True if a loadable segment (memsz > 0) meets lib/elf.h's rules on its
+ * own; overlaps between segments are as_map_region's to refuse. */
+static bool segment_ok(const struct elf_phdr *ph, size_t file_size)
+{
+    bool r = ph->flags & PF_R, w = ph->flags & PF_W, x = ph->flags & PF_X;
+    return ph->filesz <= ph->memsz && ph->offset <= file_size &&
+           ph->filesz <= file_size - ph->offset &&
+           (ph->vaddr & (PG_SIZE - 1)) == (ph->offset & (PG_SIZE - 1)) &&
+           ph->vaddr >= PG_SIZE && ph->vaddr < USTACK_LOWERBOUND &&
+           ph->memsz <= USTACK_LOWERBOUND - ph->vaddr &&
+           (r || x) && !(w && x);
+}
+
+/* Maps a checked segment and reads in the pages that hold file bytes. */
+static err_t load_segment(struct addrspace *as, struct inode *ip, const struct elf_phdr *ph)
+{
     int perm = (ph->flags & PF_R ? MEMPERM_R : 0) | (ph->flags & PF_W ? MEMPERM_W : 0) |
                (ph->flags & PF_X ? MEMPERM_X : 0);
     vaddr_t start = pg_round_down(ph->vaddr), end = pg_round_up(ph->vaddr + ph->memsz);
     err_t err = as_map_region(as, start, end, perm, perm & MEMPERM_X ? "text" : "data", NULL);
     if (err != ERR_OK)
         return err;
-    for (vaddr_t va = start; va < end; va += PG_SIZE) {
-        /* The part of this page that comes from the file. Pages with none
-         * (pure bss) are left to the fault path, which zero-fills them on
-         * first touch. */
+    vaddr_t file_end = ph->vaddr + ph->filesz;
+    for (vaddr_t va = start; va < file_end; va += PG_SIZE) {
+        /* The part of this page that comes from the file (none in the
+         * first page of a segment with no file bytes). */
         vaddr_t from = va > ph->vaddr ? va : ph->vaddr;
-        vaddr_t to = va + PG_SIZE < ph->vaddr + ph->filesz ? va + PG_SIZE : ph->vaddr + ph->filesz;
+        vaddr_t to = va + PG_SIZE < file_end ? va + PG_SIZE : file_end;
         if (from >= to)
             continue;
         paddr_t pa;
@@ -43,7 +65,7 @@ static err_t load_segment(struct addrspace *as, struct inode *ip, struct elf_phd
         char *dst = (char *)kmap_p2v(pa) + (from - va);
         offset_t off = ph->offset + (from - ph->vaddr);
         if (inode_read(ip, dst, false, off, to - from) != (ssize_t)(to - from))
-            return ERR_INVAL;
+            return ERR_INVAL;    /* a short read */
     }
     return ERR_OK;
 }
@@ -51,24 +73,28 @@ static err_t load_segment(struct addrspace *as, struct inode *ip, struct elf_phd
 err_t elf_load(struct addrspace *as, struct inode *ip, vaddr_t *entry)
 {
     struct elf_header eh;
-    if (inode_read(ip, &eh, false, 0, sizeof(eh)) != sizeof(eh) || eh.magic != ELF_MAGIC ||
-        eh.class != 2 || eh.machine != EM_RISCV || eh.type != ET_EXEC ||
-        eh.phentsize != sizeof(struct elf_phdr))
+    size_t file_size = inode_size(ip);
+    if (inode_read(ip, &eh, false, 0, sizeof(eh)) != sizeof(eh) || !header_ok(&eh, file_size))
         return ERR_INVAL;
     vaddr_t top = 0;
+    bool entry_ok = false;
     for (int i = 0; i < eh.phnum; i++) {
         struct elf_phdr ph;
         if (inode_read(ip, &ph, false, eh.phoff + i * sizeof(ph), sizeof(ph)) != sizeof(ph))
             return ERR_INVAL;
         if (ph.type != PT_LOAD || ph.memsz == 0)
             continue;
+        if (!segment_ok(&ph, file_size))
+            return ERR_INVAL;
         err_t err = load_segment(as, ip, &ph);
         if (err != ERR_OK)
             return err;
         if (pg_round_up(ph.vaddr + ph.memsz) > top)
             top = pg_round_up(ph.vaddr + ph.memsz);
+        if ((ph.flags & PF_X) && eh.entry >= ph.vaddr && eh.entry - ph.vaddr < ph.memsz)
+            entry_ok = true;
     }
-    if (top == 0)
+    if (!entry_ok)               /* also: no loadable segment at all */
         return ERR_INVAL;
     /* The heap starts empty right after the program and grows with sbrk. */
     err_t err = as_map_region(as, top, top, MEMPERM_R | MEMPERM_W, "heap", &as->heap);

@@ -1,17 +1,21 @@
 /*
- * Processes (contract in proc.h): the process table, spawn, fork, wait,
- * exit, and the killed: path.
+ * Processes (contract in proc.h): allocation, the pid index, spawn, fork,
+ * wait, exit, kills and jobs, the process list, and the killed: path.
  *
- * Lifecycle of a slot: UNUSED -> ALIVE (proc_alloc; invisible to wait
- * until its parent is set) -> ZOMBIE (exit: everything freed but the
- * thread and its kernel stack) -> UNUSED (the parent's wait frees the
- * thread). Orphans are handed to init, which reaps them.
+ * Lifecycle: proc_alloc (ALIVE, in the pid index, no parent yet so no one
+ * can wait for it) -> proc_start (on its parent's live list, runnable) ->
+ * proc_exit (EXITING; its thread is freed by the scheduler once off its
+ * stack) -> proc_zombie (ZOMBIE, on the parent's zombies list) -> reaped
+ * by the parent's wait, which frees the struct. proc_discard undoes a
+ * proc_alloc that never started.
  */
 #include <kernel/proc.h>
 #include <kernel/console.h>
 #include <kernel/elf.h>
 #include <kernel/file.h>
 #include <kernel/fs.h>
+#include <kernel/kmalloc.h>
+#include <kernel/lineage.h>
 #include <kernel/pmem.h>
 #include <kernel/riscv.h>
 #include <kernel/sched.h>
@@ -24,20 +28,20 @@
 #include <kernel/vpmap.h>
 #include <lib/layout.h>
 
-#define MAX_ARGS 32
+#define PID_BUCKETS 512
 
-static struct proc ptable[NPROC];
-static struct spinlock ptable_lock;
-static struct condvar child_exited;      /* parents waiting in proc_wait */
-static int next_pid = 1;
+static struct kmem_cache *proc_cache;
+static struct spinlock proc_lock;
+static struct proc *pid_index[PID_BUCKETS];  /* live and zombie processes by pid; proc_lock */
+static pid_t next_pid = 1;                   /* proc_lock */
 static struct proc *initproc;
 
 void fp_save(uint64_t *regs);
 
 void proc_init(void)
 {
-    spinlock_init(&ptable_lock, "ptable");
-    condvar_init(&child_exited);
+    spinlock_init(&proc_lock, "proc", LOCK_PROC);
+    proc_cache = kmem_cache_create("proc", sizeof(struct proc));
 }
 
 struct proc *proc_current(void)
@@ -46,53 +50,93 @@ struct proc *proc_current(void)
     return t ? t->proc : NULL;
 }
 
-/* A fresh process with an empty address space and a thread; no parent yet. */
+/* The process with this pid, live or zombie, or NULL. proc_lock held. */
+static struct proc *pid_lookup(pid_t pid)
+{
+    struct proc *p = pid_index[(unsigned)pid % PID_BUCKETS];
+    while (p && p->pid != pid)
+        p = p->pid_next;
+    return p;
+}
+
+/* Gives p a pid no live or zombie process has, and indexes it. With fewer
+ * processes than pids, the loop ends. proc_lock held. */
+static void pid_assign(struct proc *p)
+{
+    do {
+        p->pid = next_pid;
+        next_pid = next_pid == PID_MAX ? 2 : next_pid + 1;
+    } while (pid_lookup(p->pid));
+    struct proc **bucket = &pid_index[(unsigned)p->pid % PID_BUCKETS];
+    p->pid_next = *bucket;
+    *bucket = p;
+}
+
+/* Takes p out of the pid index: its pid may be used again. proc_lock held. */
+static void pid_release(struct proc *p)
+{
+    struct proc **link = &pid_index[(unsigned)p->pid % PID_BUCKETS];
+    while (*link != p)
+        link = &(*link)->pid_next;
+    *link = p->pid_next;
+}
+
+/* Frees the struct of a process nobody can reach any more. */
+static void proc_free(struct proc *p)
+{
+    kfree(p->files);
+    kmem_cache_free(proc_cache, p);
+}
+
+/* A fresh process with an empty address space and a thread; no parent
+ * yet. NULL when memory runs out, with nothing left behind. */
 static struct proc *proc_alloc(void)
 {
-    struct proc *p = NULL;
-    spinlock_acquire(&ptable_lock);
-    for (int i = 0; i < NPROC; i++)
-        if (ptable[i].state == PROC_UNUSED) {
-            p = &ptable[i];
-            p->state = PROC_ALIVE;
-            p->pid = next_pid++;
-            break;
-        }
-    spinlock_release(&ptable_lock);
+    struct proc *p = kmem_cache_alloc(proc_cache);     /* zeroed */
     if (!p)
         return NULL;
-    p->parent = NULL;
-    p->killed = false;
-    p->exit_status = 0;
-    p->cwd = NULL;
-    p->syscalls = 0;
-    memset(p->files, 0, sizeof(p->files));
-    p->thread = NULL;
-    if (as_init(&p->as) != ERR_OK || !(p->thread = thread_alloc("user"))) {
+    p->files = kmalloc(NUM_FILES * sizeof(*p->files)); /* zeroed: every fd free */
+    if (!p->files || as_init(&p->as) != ERR_OK || !(p->thread = thread_alloc("user"))) {
         as_destroy(&p->as);
-        spinlock_acquire(&ptable_lock);
-        p->state = PROC_UNUSED;
-        spinlock_release(&ptable_lock);
+        proc_free(p);
         return NULL;
     }
     p->thread->proc = p;
+    list_init(&p->live);
+    list_init(&p->zombies);
+    condvar_init(&p->child_exited);
+    spinlock_acquire(&proc_lock);
+    p->state = PROC_ALIVE;
+    pid_assign(p);
+    spinlock_release(&proc_lock);
     p->as.pid = p->pid;
     return p;
+}
+
+/* Closes p's files and directory. */
+static void close_files(struct proc *p)
+{
+    for (int fd = 0; fd < NUM_FILES; fd++)
+        if (p->files[fd]) {
+            file_close(p->files[fd]);
+            p->files[fd] = NULL;
+        }
+    if (p->cwd) {
+        inode_put(p->cwd);
+        p->cwd = NULL;
+    }
 }
 
 /* Undoes proc_alloc and whatever was set up after it (never ran). */
 static void proc_discard(struct proc *p)
 {
-    for (int fd = 0; fd < NUM_FILES; fd++)
-        if (p->files[fd])
-            file_close(p->files[fd]);
-    if (p->cwd)
-        inode_put(p->cwd);
+    close_files(p);
     as_destroy(&p->as);
     thread_free(p->thread);
-    spinlock_acquire(&ptable_lock);
-    p->state = PROC_UNUSED;
-    spinlock_release(&ptable_lock);
+    spinlock_acquire(&proc_lock);
+    pid_release(p);
+    spinlock_release(&proc_lock);
+    proc_free(p);
 }
 
 /* Gives the child the parent's open files and directory. */
@@ -104,29 +148,33 @@ static void inherit_files(struct proc *child, struct proc *parent)
     child->cwd = parent->cwd ? inode_dup(parent->cwd) : fs_root();
 }
 
-/* Makes p the child of parent and lets it run. */
+/* Makes p the child of parent and lets it run; ERR_NOMEM discards p. */
 static int proc_start(struct proc *p, struct proc *parent)
 {
     int pid = p->pid;
-    p->nancestors = 0;
-    if (parent) {
-        p->ancestors[p->nancestors++] = parent->pid;
-        for (int i = 0; i < parent->nancestors && p->nancestors < PROC_ANCESTORS; i++)
-            p->ancestors[p->nancestors++] = parent->ancestors[i];
+    if (!(p->lineage = lineage_new(parent ? parent->lineage : NULL))) {
+        proc_discard(p);
+        return ERR_NOMEM;
     }
-    spinlock_acquire(&ptable_lock);
+    spinlock_acquire(&proc_lock);
     p->parent = parent;
-    spinlock_release(&ptable_lock);
+    p->job = parent ? parent->job : p->pid;
+    if (parent) {
+        list_append(&parent->live, &p->sibling);
+        if (proc_killed(parent))       /* a job being killed: no escape (proc.h) */
+            __atomic_store_n(&p->killed, true, __ATOMIC_RELEASE);
+    }
+    spinlock_release(&proc_lock);
     sched_ready(p->thread);
     return pid;
 }
 
-/* Splits args in place into at most MAX_ARGS words; returns the count. */
-static int split_args(char *args, char *argv[MAX_ARGS])
+/* Splits args in place into at most SPAWN_WORDS_MAX words; returns the count. */
+static int split_args(char *args, char *argv[SPAWN_WORDS_MAX])
 {
     int argc = 0;
     char *s = args;
-    while (*s && argc < MAX_ARGS) {
+    while (*s && argc < SPAWN_WORDS_MAX) {
         while (*s == ' ' || *s == '\t')
             *s++ = '\0';
         if (!*s)
@@ -136,7 +184,7 @@ static int split_args(char *args, char *argv[MAX_ARGS])
             s++;
     }
     if (*s)
-        *s = '\0';               /* more words than MAX_ARGS: drop the rest */
+        *s = '\0';               /* more words than SPAWN_WORDS_MAX: drop the rest */
     return argc;
 }
 
@@ -176,7 +224,7 @@ static err_t setup_stack(struct proc *p, int argc, char *argv[], vaddr_t entry)
         return err;
     }
     char *page = kmap_p2v(pa);
-    uint64_t off = PG_SIZE, uargv[MAX_ARGS + 1];
+    uint64_t off = PG_SIZE, uargv[SPAWN_WORDS_MAX + 1];
     for (int i = argc - 1; i >= 0; i--) {
         size_t len = strlen(argv[i]) + 1;
         off -= len;
@@ -197,11 +245,10 @@ static err_t setup_stack(struct proc *p, int argc, char *argv[], vaddr_t entry)
     return ERR_OK;
 }
 
-/* Loads the program named by the command line args into p. */
-static err_t proc_load(struct proc *p, char *args)
+/* Loads the program argv[0] into p, with its argv (argc words, whose
+ * bytes fit in SPAWN_ARGS_MAX, so they fit on the stack page). */
+static err_t proc_load(struct proc *p, int argc, char *argv[])
 {
-    char *argv[MAX_ARGS];
-    int argc = split_args(args, argv);
     if (argc == 0)
         return ERR_NOTEXIST;
     struct inode *ip;
@@ -224,11 +271,12 @@ static err_t proc_load(struct proc *p, char *args)
 
 void proc_start_init(void)
 {
-    char args[] = "init";
+    char name[] = "init";
+    char *argv[] = { name };
     struct proc *p = proc_alloc();
     if (!p)
         panic("no memory for init");
-    err_t err = proc_load(p, args);
+    err_t err = proc_load(p, 1, argv);
     if (err != ERR_OK)
         panic("cannot load /init: error %d", err);
     struct file *console;
@@ -238,18 +286,25 @@ void proc_start_init(void)
     p->files[1] = file_dup(console);
     p->cwd = fs_root();
     initproc = p;
-    proc_start(p, NULL);
+    if (proc_start(p, NULL) < 0)
+        panic("no memory for init");
 }
 
 int proc_spawn(const char *args)
 {
     char buf[SPAWN_ARGS_MAX];
+    char *argv[SPAWN_WORDS_MAX];
     strlcpy(buf, args, sizeof(buf));
+    return proc_spawnv(split_args(buf, argv), argv);
+}
+
+int proc_spawnv(int argc, char *argv[])
+{
     struct proc *p = proc_alloc();
     if (!p)
         return ERR_NOMEM;
     inherit_files(p, proc_current());
-    err_t err = proc_load(p, buf);
+    err_t err = proc_load(p, argc, argv);
     if (err != ERR_OK) {
         proc_discard(p);
         return err;
@@ -276,41 +331,77 @@ int proc_fork(bool eager)
     return proc_start(p, parent);
 }
 
+/* The zombie child that proc_wait(pid) may reap, or NULL; *none tells
+ * whether there is no matching child at all. proc_lock held. */
+static struct proc *zombie_child(struct proc *me, int pid, bool *none)
+{
+    if (pid == -1) {
+        *none = list_empty(&me->live) && list_empty(&me->zombies);
+        return list_empty(&me->zombies) ? NULL
+                                        : list_entry(list_begin(&me->zombies), struct proc, sibling);
+    }
+    struct proc *q = pid_lookup(pid);
+    *none = !q || q->parent != me;
+    return !*none && q->state == PROC_ZOMBIE ? q : NULL;
+}
+
 int proc_wait(int pid, int *status_user)
 {
     struct proc *me = proc_current();
-    int zero = 0;
     if (pid == 0 || pid < -1)
         return ERR_CHILD;
-    /* Check the status pointer before anything is reaped. */
-    if (status_user && copy_to_user(status_user, &zero, sizeof(zero)) != ERR_OK)
+    /* The pointer is checked first, by the regions alone: nothing is
+     * stored until a child is reaped, so a fork child's copy-on-write
+     * stack page is not touched by its waiting parent (an osv test
+     * counting the child's faults with info() would see that fault). */
+    if (status_user && !as_may_write(&me->as, (vaddr_t)status_user, sizeof(int)))
         return ERR_FAULT;
-    spinlock_acquire(&ptable_lock);
+    spinlock_acquire(&proc_lock);
     for (;;) {
-        bool have_child = false;
-        for (int i = 0; i < NPROC; i++) {
-            struct proc *q = &ptable[i];
-            if (q->state == PROC_UNUSED || q->parent != me || (pid != -1 && q->pid != pid))
-                continue;
-            have_child = true;
-            if (q->state != PROC_ZOMBIE)
-                continue;
+        bool none;
+        struct proc *q = zombie_child(me, pid, &none);
+        if (q) {
             int qpid = q->pid, status = q->exit_status;
-            thread_free(q->thread);        /* waits until q's thread is off its stack */
-            q->thread = NULL;
-            q->parent = NULL;
-            q->state = PROC_UNUSED;
-            spinlock_release(&ptable_lock);
-            if (status_user)
-                copy_to_user(status_user, &status, sizeof(status));
+            if (status_user) {
+                /* The status goes out before the reap: with no frame to
+                 * back the page (ERR_NOMEM) the child stays for a retry.
+                 * Only this thread reaps this process's children, so q is
+                 * still a zombie when the lock is taken again. */
+                spinlock_release(&proc_lock);
+                err_t err = copy_to_user(status_user, &status, sizeof(status));
+                if (err != ERR_OK)
+                    return err;
+                spinlock_acquire(&proc_lock);
+            }
+            list_remove(&q->sibling);
+            pid_release(q);
+            spinlock_release(&proc_lock);
+            proc_free(q);
             return qpid;
         }
-        if (!have_child) {
-            spinlock_release(&ptable_lock);
+        if (none) {
+            spinlock_release(&proc_lock);
             return ERR_CHILD;
         }
-        condvar_wait(&child_exited, &ptable_lock);
+        if (condvar_wait_killable(&me->child_exited, &proc_lock) != ERR_OK) {
+            spinlock_release(&proc_lock);
+            return ERR_KILLED;
+        }
     }
+}
+
+/* Moves every process on from (children of an exiting process) to init's
+ * list to. Returns whether there were any. proc_lock held. */
+static bool adopt(struct list *from, struct list *to)
+{
+    bool any = !list_empty(from);
+    while (!list_empty(from)) {
+        struct list_node *n = list_begin(from);
+        list_remove(n);
+        list_append(to, n);
+        list_entry(n, struct proc, sibling)->parent = initproc;
+    }
+    return any;
 }
 
 void proc_exit(int status)
@@ -318,28 +409,145 @@ void proc_exit(int status)
     struct proc *p = proc_current();
     if (p == initproc)
         panic("init exited with status %d", status);
-    for (int fd = 0; fd < NUM_FILES; fd++)
-        if (p->files[fd]) {
-            file_close(p->files[fd]);
-            p->files[fd] = NULL;
-        }
-    if (p->cwd) {
-        inode_put(p->cwd);
-        p->cwd = NULL;
-    }
+    close_files(p);
+    kfree(p->files);
+    p->files = NULL;
     /* Leave the address space before freeing its page table. */
     vpmap_activate(vpmap_kernel_root());
     as_destroy(&p->as);
     shm_exit(p->pid);                      /* after its views went with the address space */
+    lineage_exit(p->lineage);
 
-    spinlock_acquire(&ptable_lock);
-    for (int i = 0; i < NPROC; i++)
-        if (ptable[i].state != PROC_UNUSED && ptable[i].parent == p)
-            ptable[i].parent = initproc;
+    spinlock_acquire(&proc_lock);
+    adopt(&p->live, &initproc->live);
+    if (adopt(&p->zombies, &initproc->zombies))
+        condvar_broadcast(&initproc->child_exited);
     p->exit_status = status;
+    p->state = PROC_EXITING;
+    /* The scheduler frees the thread once it is off its stack and then
+     * calls proc_zombie: the parent sees the zombie only when everything
+     * but the struct proc is free, so the frame count after a wait is
+     * final (tests compare it). */
+    sched_exit(&proc_lock);
+}
+
+void proc_zombie(struct proc *p)
+{
+    spinlock_acquire(&proc_lock);
     p->state = PROC_ZOMBIE;
-    condvar_broadcast(&child_exited);
-    sched_exit(&ptable_lock);
+    p->thread = NULL;
+    list_remove(&p->sibling);
+    list_append(&p->parent->zombies, &p->sibling);
+    condvar_broadcast(&p->parent->child_exited);
+    spinlock_release(&proc_lock);
+}
+
+/* Kills p (live, started). proc_lock held. */
+static void kill_locked(struct proc *p)
+{
+    __atomic_store_n(&p->killed, true, __ATOMIC_RELEASE);
+    sched_wake_killable(p->thread);
+}
+
+/* Whether p is a started process that has not exited. proc_lock held. */
+static bool running(struct proc *p)
+{
+    return p->state == PROC_ALIVE && (p->parent || p == initproc);
+}
+
+int proc_kill(int pid)
+{
+    if (pid <= 0)
+        return ERR_INVAL;
+    if (pid == 1)
+        return ERR_PERM;
+    spinlock_acquire(&proc_lock);
+    struct proc *p = pid_lookup(pid);
+    bool found = p && running(p);
+    if (found)
+        kill_locked(p);
+    spinlock_release(&proc_lock);
+    return found ? ERR_OK : ERR_NOTEXIST;
+}
+
+int proc_kill_job(pid_t job)
+{
+    int n = 0;
+    spinlock_acquire(&proc_lock);
+    for (int b = 0; b < PID_BUCKETS; b++)
+        for (struct proc *p = pid_index[b]; p; p = p->pid_next)
+            if (p->job == job && p != initproc && running(p)) {
+                kill_locked(p);
+                n++;
+            }
+    spinlock_release(&proc_lock);
+    return n;
+}
+
+/* The next process after p in a walk of the tree of live processes below
+ * root (p's children first, then its siblings, then its ancestors'
+ * siblings), or NULL at the end: no recursion, however deep the tree.
+ * proc_lock held. */
+static struct proc *next_below(struct proc *p, struct proc *root)
+{
+    if (!list_empty(&p->live))
+        return list_entry(list_begin(&p->live), struct proc, sibling);
+    for (; p != root; p = p->parent)
+        if (p->sibling.next != list_end(&p->parent->live))
+            return list_entry(p->sibling.next, struct proc, sibling);
+    return NULL;
+}
+
+int proc_new_job(int pid)
+{
+    if (pid <= 0)
+        return ERR_INVAL;
+    spinlock_acquire(&proc_lock);
+    struct proc *leader = pid_lookup(pid);
+    bool child = leader && leader->parent == proc_current();
+    for (struct proc *p = child ? leader : NULL; p; p = next_below(p, leader))
+        p->job = pid;
+    spinlock_release(&proc_lock);
+    return child ? ERR_OK : ERR_CHILD;
+}
+
+/* What ps shows of p's state. proc_lock held (so p's thread is not freed). */
+static int info_state(struct proc *p)
+{
+    if (p->state != PROC_ALIVE)
+        return PROC_INFO_ZOMBIE;
+    switch (sched_thread_state(p->thread)) {
+    case THREAD_RUNNING: return PROC_INFO_RUNNING;
+    case THREAD_SLEEPING: return PROC_INFO_SLEEPING;
+    default: return PROC_INFO_READY;
+    }
+}
+
+int proc_list(struct proc_info *out, int max, pid_t after)
+{
+    int n = 0;
+    spinlock_acquire(&proc_lock);
+    /* Keeps out[0..n) sorted by pid: the max smallest pids above after. */
+    for (int b = 0; b < PID_BUCKETS; b++) {
+        for (struct proc *p = pid_index[b]; p; p = p->pid_next) {
+            if (p->pid <= after || !(p->parent || p == initproc))
+                continue;
+            if (n == max && (max == 0 || p->pid > out[n - 1].pid))
+                continue;
+            int i = n < max ? n++ : n - 1;
+            for (; i > 0 && out[i - 1].pid > p->pid; i--)
+                out[i] = out[i - 1];
+            out[i] = (struct proc_info){
+                .pid = p->pid,
+                .parent = p->parent ? p->parent->pid : 0,
+                .job = p->job,
+                .state = info_state(p),
+            };
+            strlcpy(out[i].name, p->name, sizeof(out[i].name));
+        }
+    }
+    spinlock_release(&proc_lock);
+    return n;
 }
 
 void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc)
@@ -347,14 +555,4 @@ void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc)
     struct proc *p = proc_current();
     kprintf("killed: pid %d (%s): %s at 0x%lx, pc 0x%lx\n", p->pid, p->name, cause, addr, pc);
     proc_exit(-1);
-}
-
-bool proc_in_family(struct proc *p, pid_t pid)
-{
-    if (p->pid == pid)
-        return true;
-    for (int i = 0; i < p->nancestors; i++)
-        if (p->ancestors[i] == pid)
-            return true;
-    return false;
 }

@@ -6,6 +6,11 @@
  * own state, and switches to its hart's scheduler context, which releases
  * it (or a new thread releases it in sched_thread_started). So no other
  * hart can pick a thread up before its registers are saved.
+ *
+ * Sleeping threads are kept by channel in a small hash of lists, and those
+ * with a deadline on one more list, so a wakeup looks only at threads that
+ * may sleep on its channel: its cost does not grow with the number of
+ * processes (thousands may be asleep or zombies at once).
  */
 #include <kernel/sched.h>
 #include <kernel/thread.h>
@@ -19,12 +24,13 @@ void swtch(struct context *old, struct context *new);
 void fp_save(uint64_t *regs);
 void fp_restore(const uint64_t *regs);
 
+#define SLEEP_BUCKETS 64
+
 static struct spinlock sched_lock;
 static struct thread *ready_head, *ready_tail;   /* guarded by sched_lock */
-static uint64_t idle_harts;                      /* bit per cpu index; guarded by sched_lock */
-static struct thread *all_threads;               /* guarded by sched_lock */
-
-static int timed_sleepers;                       /* guarded by sched_lock */
+static uint64_t idle_harts[CPU_WORDS];           /* bit per cpu index; guarded by sched_lock */
+static struct list sleepers[SLEEP_BUCKETS];      /* SLEEPING threads by channel; sched_lock */
+static struct list timed_sleepers;               /* SLEEPING with a deadline; sched_lock */
 
 static struct spinlock ticks_lock;
 static struct condvar ticks_cv;
@@ -32,23 +38,41 @@ static volatile uint64_t ticks;
 
 void sched_init(void)
 {
-    spinlock_init(&sched_lock, "sched");
-    spinlock_init(&ticks_lock, "ticks");
+    spinlock_init(&sched_lock, "sched", LOCK_SCHED);
+    for (int i = 0; i < SLEEP_BUCKETS; i++)
+        list_init(&sleepers[i]);
+    list_init(&timed_sleepers);
+    spinlock_init(&ticks_lock, "ticks", LOCK_TICKS);
     condvar_init(&ticks_cv);
+}
+
+static void set_idle(int index, bool idle)
+{
+    if (idle)
+        idle_harts[index / 64] |= 1UL << (index % 64);
+    else
+        idle_harts[index / 64] &= ~(1UL << (index % 64));
 }
 
 /* Wakes one idle hart (other than this one) to run newly queued work,
  * instead of leaving it to the hart's next timer tick. */
 static void kick_idle_hart(void)
 {
-    uint64_t others = idle_harts & ~(1UL << mycpu()->id);
-    if (!others)
+    int self = mycpu()->id;
+    for (int w = 0; w < CPU_WORDS; w++) {
+        uint64_t others = idle_harts[w];
+        if (w == self / 64)
+            others &= ~(1UL << (self % 64));
+        if (!others)
+            continue;
+        int bit = 0;             /* the lowest set bit (no __builtin_ctzl: */
+        while (!(others & (1UL << bit)))   /* the kernel links no libgcc) */
+            bit++;
+        int index = w * 64 + bit;
+        set_idle(index, false);
+        sbi_send_ipi(1, cpus[index].hartid);   /* mask bit 0 = the hart id given as base */
         return;
-    int index = 0;               /* the lowest set bit (no __builtin_ctzl: */
-    while (!(others & (1UL << index)))   /* the kernel links no libgcc) */
-        index++;
-    idle_harts &= ~(1UL << index);
-    sbi_send_ipi(1UL << cpus[index].hartid, 0);
+    }
 }
 
 static void enqueue(struct thread *t)
@@ -75,24 +99,20 @@ static struct thread *dequeue(void)
     return t;
 }
 
-void sched_register(struct thread *t)
+/* The bucket of threads that may sleep on chan. */
+static struct list *bucket_of(void *chan)
 {
-    spinlock_acquire(&sched_lock);
-    t->all_next = all_threads;
-    all_threads = t;
-    spinlock_release(&sched_lock);
+    uintptr_t a = (uintptr_t)chan;
+    return &sleepers[((a >> 4) ^ (a >> 12)) % SLEEP_BUCKETS];
 }
 
-void sched_unregister(struct thread *t)
+/* Takes a SLEEPING thread off the sleep lists and queues it. */
+static void wake(struct thread *t)
 {
-    spinlock_acquire(&sched_lock);
-    kassert(t->state == THREAD_ZOMBIE || t->state == THREAD_EMBRYO);
-    for (struct thread **link = &all_threads; *link; link = &(*link)->all_next)
-        if (*link == t) {
-            *link = t->all_next;
-            break;
-        }
-    spinlock_release(&sched_lock);
+    list_remove(&t->sleep_link);
+    if (t->wake_tick)
+        list_remove(&t->timed_link);
+    enqueue(t);
 }
 
 void sched_ready(struct thread *t)
@@ -102,12 +122,18 @@ void sched_ready(struct thread *t)
     spinlock_release(&sched_lock);
 }
 
-/* Called with sched_lock held and the current thread's state changed. */
+/* Called with sched_lock held and the current thread's state changed.
+ * sstatus.SUM is set only inside the user-copy helpers (uaccess.S), and
+ * trap entry clears it (trapvec.S), so a copy that faults and sleeps, or
+ * is preempted, must reach here with it clear: else the next thread on
+ * this hart could touch user memory by accident. */
 static void switch_to_scheduler(void)
 {
     struct cpu *c = mycpu();
     if (c->noff != 1)
         panic("sched: switching with %d spinlocks held", c->noff);
+    if (csr_read(sstatus) & SSTATUS_SUM)
+        panic("sched: switching with sstatus.SUM set (user memory open to the kernel)");
     int intena = c->intena;
     swtch(&c->thread->ctx, &c->sched_ctx);
     mycpu()->intena = intena;
@@ -126,43 +152,89 @@ void sched_yield(void)
     spinlock_release(&sched_lock);
 }
 
-void sched_sleep(void *chan, struct spinlock *lk)
+/* Whether t's process has been killed (proc_kill). The flag is set
+ * before the killer takes sched_lock to wake t, and read here under it,
+ * so a sleeper either sees it or is asleep when the killer looks. */
+static bool killed(struct thread *t)
 {
-    sched_sleep_until(chan, lk, 0);
+    return t->proc && proc_killed(t->proc);
 }
 
-void sched_sleep_until(void *chan, struct spinlock *lk, uint64_t deadline)
+/* The one sleep: on chan, until a wakeup, the deadline (0: none) or, if
+ * killable, a kill of the caller's process. lk is released while asleep
+ * and re-acquired. ERR_KILLED if killable and killed (before or during
+ * the sleep), else ERR_OK. */
+static err_t sleep_on(void *chan, struct spinlock *lk, uint64_t deadline, bool killable)
 {
     struct thread *t = thread_current();
     if (lk != &sched_lock) {
         spinlock_acquire(&sched_lock);
         spinlock_release(lk);
     }
-    t->chan = chan;
-    t->wake_tick = deadline;
-    t->state = THREAD_SLEEPING;
-    if (deadline)
-        timed_sleepers++;
-    switch_to_scheduler();
-    if (deadline)
-        timed_sleepers--;
-    t->chan = NULL;
-    t->wake_tick = 0;
+    err_t err = ERR_OK;
+    if (killable && killed(t)) {
+        err = ERR_KILLED;
+    } else {
+        t->chan = chan;
+        t->wake_tick = deadline;
+        t->killable = killable;
+        t->state = THREAD_SLEEPING;
+        list_append(bucket_of(chan), &t->sleep_link);
+        if (deadline)
+            list_append(&timed_sleepers, &t->timed_link);
+        switch_to_scheduler();
+        t->chan = NULL;
+        t->wake_tick = 0;
+        t->killable = false;
+        if (killable && killed(t))
+            err = ERR_KILLED;
+    }
     if (lk != &sched_lock) {
         spinlock_release(&sched_lock);
         spinlock_acquire(lk);
     }
+    return err;
+}
+
+void sched_sleep(void *chan, struct spinlock *lk)
+{
+    sleep_on(chan, lk, 0, false);
+}
+
+err_t sched_sleep_killable(void *chan, struct spinlock *lk, uint64_t deadline)
+{
+    return sleep_on(chan, lk, deadline, true);
+}
+
+void sched_wake_killable(struct thread *t)
+{
+    spinlock_acquire(&sched_lock);
+    if (t->state == THREAD_SLEEPING && t->killable)
+        wake(t);
+    spinlock_release(&sched_lock);
+}
+
+enum thread_state sched_thread_state(struct thread *t)
+{
+    spinlock_acquire(&sched_lock);
+    enum thread_state state = t->state;
+    spinlock_release(&sched_lock);
+    return state;
 }
 
 static int wakeup(void *chan, int max)
 {
     int n = 0;
     spinlock_acquire(&sched_lock);
-    for (struct thread *t = all_threads; t && n < max; t = t->all_next)
-        if (t->state == THREAD_SLEEPING && t->chan == chan) {
-            enqueue(t);
+    struct list *b = bucket_of(chan);
+    for (struct list_node *node = list_begin(b), *next; node != list_end(b) && n < max; node = next) {
+        next = node->next;
+        struct thread *t = list_entry(node, struct thread, sleep_link);
+        if (t->chan == chan) {
+            wake(t);
             n++;
         }
+    }
     spinlock_release(&sched_lock);
     return n;
 }
@@ -191,6 +263,7 @@ void sched_loop(void)
 {
     struct cpu *c = mycpu();
     paddr_t kernel_root = vpmap_kernel_root();
+    uint64_t own_stack_top = c->kstack_top;    /* kmain's: the one we run on */
     for (;;) {
         intr_on();               /* let pending interrupts in */
         intr_off();
@@ -200,39 +273,54 @@ void sched_loop(void)
             /* Sleep with interrupts off: wfi still returns on a pending
              * interrupt, and none can slip in between the check above and
              * the wfi. Whoever queues work sends an IPI (kick_idle_hart). */
-            idle_harts |= 1UL << c->id;
+            set_idle(c->id, true);
             spinlock_release(&sched_lock);
             wfi();
             spinlock_acquire(&sched_lock);
-            idle_harts &= ~(1UL << c->id);
+            set_idle(c->id, false);
             spinlock_release(&sched_lock);
             continue;
         }
         t->state = THREAD_RUNNING;
         c->thread = t;
-        c->kstack_top = t->kstack + KSTACK_PAGES * PG_SIZE;
+        if (!(t->kstack_fenced[c->id / 64] & (1UL << (c->id % 64)))) {
+            vpmap_kstack_fence(t->kstack);         /* its first run here: vpmap.h */
+            t->kstack_fenced[c->id / 64] |= 1UL << (c->id % 64);
+        }
         if (t->proc) {
             as_activate(&t->proc->as);
             fp_restore(t->fpregs);
         }
+        c->kstack_top = t->kstack + KSTACK_PAGES * PG_SIZE;   /* trapvec.S's, from here */
         swtch(&c->sched_ctx, &t->ctx);
         /* t gave the hart back, still holding sched_lock. */
-        if (t->proc && t->state != THREAD_ZOMBIE)
+        c->kstack_top = own_stack_top;
+        bool exited = t->state == THREAD_ZOMBIE;
+        if (t->proc && !exited)
             fp_save(t->fpregs);
         vpmap_activate(kernel_root);
         c->thread = NULL;
         spinlock_release(&sched_lock);
+        if (exited) {
+            struct proc *p = t->proc;
+            thread_free(t);      /* off its stack for good, and nobody else holds it */
+            if (p)
+                proc_zombie(p);  /* now its parent may reap it */
+        }
     }
 }
 
-/* Wakes sleepers whose deadline has come (sched_sleep_until). */
+/* Wakes sleepers whose deadline has come (sched_sleep_killable). */
 static void wake_expired(void)
 {
     spinlock_acquire(&sched_lock);
-    if (timed_sleepers)
-        for (struct thread *t = all_threads; t; t = t->all_next)
-            if (t->state == THREAD_SLEEPING && t->wake_tick && ticks >= t->wake_tick)
-                enqueue(t);
+    struct list *l = &timed_sleepers;
+    for (struct list_node *node = list_begin(l), *next; node != list_end(l); node = next) {
+        next = node->next;
+        struct thread *t = list_entry(node, struct thread, timed_link);
+        if (ticks >= t->wake_tick)
+            wake(t);
+    }
     spinlock_release(&sched_lock);
 }
 
@@ -252,11 +340,13 @@ uint64_t sched_ticks(void)
     return ticks;
 }
 
-void sched_sleep_ticks(uint64_t n)
+err_t sched_sleep_ticks(uint64_t n)
 {
+    err_t err = ERR_OK;
     spinlock_acquire(&ticks_lock);
     uint64_t until = ticks + n;
-    while (ticks < until)
-        condvar_wait(&ticks_cv, &ticks_lock);
+    while (ticks < until && err == ERR_OK)
+        err = condvar_wait_killable(&ticks_cv, &ticks_lock);
     spinlock_release(&ticks_lock);
+    return err;
 }

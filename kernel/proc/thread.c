@@ -41,10 +41,15 @@ struct thread *thread_current(void)
     return t;
 }
 
+void thread_init(void)
+{
+    thread_cache = kmem_cache_create("thread", sizeof(struct thread));
+    if (!thread_cache)
+        panic("thread_init: no kmem_cache");
+}
+
 struct thread *thread_alloc(const char *name)
 {
-    if (!thread_cache)
-        thread_cache = kmem_cache_create("thread", sizeof(struct thread));
     struct thread *t = kmem_cache_alloc(thread_cache);
     if (!t)
         return NULL;
@@ -60,7 +65,6 @@ struct thread *thread_alloc(const char *name)
     memset(t->tf, 0, sizeof(*t->tf));
     t->ctx.ra = (uint64_t)thread_start;
     t->ctx.sp = (uint64_t)t->tf;
-    sched_register(t);
     return t;
 }
 
@@ -77,7 +81,6 @@ struct thread *thread_create(const char *name, void (*entry)(void *), void *arg)
 
 void thread_free(struct thread *t)
 {
-    sched_unregister(t);
     vpmap_kstack_free(t->kstack);
     kmem_cache_free(thread_cache, t);
 }

@@ -18,6 +18,14 @@ void condvar_wait(struct condvar *cv, struct spinlock *lock)
     cv->waiters--;
 }
 
+int condvar_wait_killable(struct condvar *cv, struct spinlock *lock)
+{
+    cv->waiters++;
+    err_t err = sched_sleep_killable(cv, lock, 0);
+    cv->waiters--;
+    return err;
+}
+
 void condvar_signal(struct condvar *cv)
 {
     if (cv->waiters > 0)

@@ -2,9 +2,16 @@
  * Futexes (contract in futex.h). A waiter is a struct on the waiting
  * thread's stack, queued in the bucket of its key; futex_wake marks it
  * woken, unqueues it and wakes the thread sleeping on it.
+ *
+ * A key names what the word is, not where it lies: (memstore, offset) for
+ * a word in a shared view or shared file mapping, (address space, virtual
+ * address) for one in private memory. Neither can be freed and reused
+ * while a waiter sleeps on it: the waiter's own region holds a reference
+ * on the store, and its own process owns the address space.
  */
 #include <kernel/futex.h>
 #include <kernel/config.h>
+#include <kernel/memstore.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
@@ -14,8 +21,13 @@
 
 #define FUTEX_BUCKETS 64
 
+struct futex_key {
+    const void *space;           /* a struct memstore or a struct addrspace */
+    uint64_t offset;             /* in the store, or the virtual address */
+};
+
 struct futex_waiter {
-    paddr_t key;
+    struct futex_key key;
     bool woken;
     struct futex_waiter *next;
 };
@@ -28,30 +40,42 @@ static struct bucket {
 void futex_init(void)
 {
     for (int i = 0; i < FUTEX_BUCKETS; i++)
-        spinlock_init(&buckets[i].lock, "futex");
+        spinlock_init(&buckets[i].lock, "futex", LOCK_FUTEX);
 }
 
-static struct bucket *bucket_of(paddr_t key)
+static struct bucket *bucket_of(struct futex_key key)
 {
-    return &buckets[(key >> 2) % FUTEX_BUCKETS];
+    return &buckets[(((uintptr_t)key.space >> 4) ^ (key.offset >> 2)) % FUTEX_BUCKETS];
 }
 
-/* The physical address of the user word at uaddr, faulting it in. */
-static err_t futex_key(int *uaddr, paddr_t *key)
+static bool same_key(struct futex_key a, struct futex_key b)
+{
+    return a.space == b.space && a.offset == b.offset;
+}
+
+/* The key of the user word at uaddr, faulting it in, and the physical
+ * address of the word as mapped now (for futex_wait to read it). */
+static err_t futex_key(int *uaddr, struct futex_key *key, paddr_t *pa)
 {
     int value;
-    if ((uintptr_t)uaddr & 3)
+    vaddr_t va = (uintptr_t)uaddr;
+    if (va & 3)
         return ERR_INVAL;
-    if (copy_from_user(&value, uaddr, sizeof(value)) != ERR_OK)
-        return ERR_FAULT;
-    paddr_t pa;
+    err_t err = copy_from_user(&value, uaddr, sizeof(value));
+    if (err != ERR_OK)
+        return err;
     struct addrspace *as = &proc_current()->as;
     sleeplock_acquire(&as->lock);
-    bool mapped = vpmap_lookup(as->root, pg_round_down((uintptr_t)uaddr), &pa, NULL);
+    struct memregion *r = as_find_region(as, va);
+    bool mapped = r && vpmap_lookup(as->root, pg_round_down(va), pa, NULL);
+    if (mapped && r->shared)
+        *key = (struct futex_key){ r->store, r->offset + (va - r->start) };
+    else
+        *key = (struct futex_key){ as, va };
     sleeplock_release(&as->lock);
     if (!mapped)
         return ERR_FAULT;
-    *key = pa + ((uintptr_t)uaddr & (PG_SIZE - 1));
+    *pa += va & (PG_SIZE - 1);
     return ERR_OK;
 }
 
@@ -66,8 +90,9 @@ static void unqueue(struct bucket *b, struct futex_waiter *w)
 
 int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
 {
-    paddr_t key;
-    err_t err = futex_key(uaddr, &key);
+    struct futex_key key;
+    paddr_t pa;
+    err_t err = futex_key(uaddr, &key, &pa);
     if (err != ERR_OK)
         return err;
     uint64_t deadline = 0;
@@ -77,7 +102,7 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
     struct futex_waiter w = { .key = key, .woken = false };
     spinlock_acquire(&b->lock);
     /* The frame stays mapped while we sleep: only this thread could unmap it. */
-    if (__atomic_load_n((int *)kmap_p2v(key), __ATOMIC_SEQ_CST) != val) {
+    if (__atomic_load_n((int *)kmap_p2v(pa), __ATOMIC_SEQ_CST) != val) {
         spinlock_release(&b->lock);
         return ERR_AGAIN;
     }
@@ -89,7 +114,12 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
             err = ERR_TIMEDOUT;
             break;
         }
-        sched_sleep_until(&w, &b->lock, deadline);
+        if (sched_sleep_killable(&w, &b->lock, deadline) != ERR_OK) {
+            if (!w.woken)
+                unqueue(b, &w);
+            err = ERR_KILLED;
+            break;
+        }
     }
     spinlock_release(&b->lock);
     return err;
@@ -97,8 +127,9 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
 
 int futex_wake(int *uaddr, int n)
 {
-    paddr_t key;
-    err_t err = futex_key(uaddr, &key);
+    struct futex_key key;
+    paddr_t pa;
+    err_t err = futex_key(uaddr, &key, &pa);
     if (err != ERR_OK)
         return err;
     int woken = 0;
@@ -106,7 +137,7 @@ int futex_wake(int *uaddr, int n)
     spinlock_acquire(&b->lock);
     for (struct futex_waiter **link = &b->waiters; *link && woken < n;) {
         struct futex_waiter *w = *link;
-        if (w->key != key) {
+        if (!same_key(w->key, key)) {
             link = &w->next;
             continue;
         }

@@ -1,22 +1,32 @@
 /*
  * Sleeplocks: locks held across operations that may sleep (disk I/O, page
  * faults that allocate). Waiters sleep on the lock's condvar instead of
- * spinning.
+ * spinning. The lock order (synch.h) is checked before a thread waits, so
+ * an acquisition out of order panics in the debug build even when it would
+ * not have deadlocked this time.
  */
 #include <kernel/synch.h>
 #include <kernel/thread.h>
+#include <kernel/sched.h>
 
-void sleeplock_init(struct sleeplock *lock, const char *name)
+void sleeplock_init(struct sleeplock *lock, const char *name, enum lock_rank rank)
 {
-    spinlock_init(&lock->lk, name);
+    spinlock_init(&lock->lk, name, LOCK_SLEEPLOCK);
     condvar_init(&lock->cv);
     lock->locked = false;
+    lock->rank = (uint8_t)rank;
     lock->holder = NULL;
     lock->name = name;
 }
 
 void sleeplock_acquire(struct sleeplock *lock)
 {
+    sleeplock_acquire_nested(lock, lock->rank);
+}
+
+void sleeplock_acquire_nested(struct sleeplock *lock, enum lock_rank rank)
+{
+    lock_order_acquire(lock, lock->name, rank, true);
     spinlock_acquire(&lock->lk);
     while (lock->locked)
         condvar_wait(&lock->cv, &lock->lk);
@@ -25,8 +35,28 @@ void sleeplock_acquire(struct sleeplock *lock)
     spinlock_release(&lock->lk);
 }
 
+int sleeplock_acquire_killable(struct sleeplock *lock)
+{
+    int err = ERR_OK;
+    lock_order_acquire(lock, lock->name, lock->rank, true);
+    spinlock_acquire(&lock->lk);
+    while (lock->locked && err == ERR_OK)
+        err = condvar_wait_killable(&lock->cv, &lock->lk);
+    if (err == ERR_OK) {
+        lock->locked = true;
+        lock->holder = thread_current();
+    } else if (!lock->locked) {
+        condvar_signal(&lock->cv);     /* the release's wakeup may have been ours */
+    }
+    spinlock_release(&lock->lk);
+    if (err != ERR_OK)
+        lock_order_release(lock, lock->name, true);   /* not taken after all */
+    return err;
+}
+
 void sleeplock_release(struct sleeplock *lock)
 {
+    lock_order_release(lock, lock->name, true);
     spinlock_acquire(&lock->lk);
     lock->locked = false;
     lock->holder = NULL;

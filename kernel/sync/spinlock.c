@@ -3,16 +3,18 @@
  * an interrupt handler that takes the same lock cannot deadlock against the
  * code it interrupted; release turns them back on when the outermost lock
  * is dropped (pop_off). The atomic swap and the fences order every access
- * inside the critical section.
+ * inside the critical section. In the debug build each acquire checks the
+ * lock order (synch.h) against the locks this hart and its thread hold.
  */
 #include <kernel/synch.h>
 #include <kernel/console.h>
 #include <kernel/riscv.h>
 #include <kernel/thread.h>
 
-void spinlock_init(struct spinlock *lock, const char *name)
+void spinlock_init(struct spinlock *lock, const char *name, enum lock_rank rank)
 {
     lock->locked = 0;
+    lock->rank = (uint8_t)rank;
     lock->name = name;
     lock->holder = NULL;
 }
@@ -22,6 +24,7 @@ void spinlock_acquire(struct spinlock *lock)
     push_off();
     if (spinlock_holding(lock))
         panic("spinlock_acquire: %s already held by this hart", lock->name);
+    lock_order_acquire(lock, lock->name, lock->rank, false);
     while (__sync_lock_test_and_set(&lock->locked, 1) != 0)
         ;
     __sync_synchronize();
@@ -32,6 +35,7 @@ void spinlock_release(struct spinlock *lock)
 {
     if (!spinlock_holding(lock))
         panic("spinlock_release: %s not held", lock->name);
+    lock_order_release(lock, lock->name, false);
     lock->holder = NULL;
     __sync_synchronize();
     __sync_lock_release(&lock->locked);

@@ -9,9 +9,11 @@
  * bytes is ERR_INVAL; an fd that is out of range or not open is ERR_INVAL
  * (checked before the buffer); a buffer or struct pointer that is NULL or
  * reaches past user space is ERR_FAULT before anything happens, and one
- * that faults during the copy is ERR_FAULT too (or a short count, file.h).
+ * that faults during the copy is ERR_FAULT too, or ERR_NOMEM if the page
+ * is valid but no frame could back it (or a short count, file.h).
  */
 #include <kernel/file.h>
+#include <lib/file-ext.h>
 #include <kernel/fs.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
@@ -45,8 +47,10 @@ long sys_open(void)
     if (err != ERR_OK)
         return err;
     int flags = syscall_arg_int(1);
-    int mode = flags & ~FS_CREAT;
+    int mode = flags & ~(FS_CREAT | FS_APPEND);
     if (mode != FS_RDONLY && mode != FS_WRONLY && mode != FS_RDWR)
+        return ERR_INVAL;
+    if ((flags & FS_APPEND) && mode == FS_RDONLY)
         return ERR_INVAL;
     struct proc *p = proc_current();
     if (!has_free_fds(p, 1))
@@ -109,9 +113,12 @@ long sys_fstat(void)
     if (f == NULL)
         return ERR_INVAL;
     struct stat st = { 0 };
-    if (!user_buffer_ok(ust, sizeof(*ust)) || copy_to_user(ust, &st, sizeof(st)) != ERR_OK)
+    if (!user_buffer_ok(ust, sizeof(*ust)))
         return ERR_FAULT;
-    err_t err = file_stat(f, &st);
+    err_t err = copy_to_user(ust, &st, sizeof(st));
+    if (err != ERR_OK)
+        return err;
+    err = file_stat(f, &st);
     if (err != ERR_OK)
         return err;
     return copy_to_user(ust, &st, sizeof(st));
@@ -157,12 +164,11 @@ long sys_pipe(void)
     int fds[2];
     fds[0] = fd_install(p, r);
     fds[1] = fd_install(p, w);        /* both succeed: two fds were free */
-    if (copy_to_user(ufds, fds, sizeof(fds)) != ERR_OK) {
+    if ((err = copy_to_user(ufds, fds, sizeof(fds))) != ERR_OK) {
         file_close(fd_remove(p, fds[0]));
         file_close(fd_remove(p, fds[1]));
-        return ERR_FAULT;
     }
-    return ERR_OK;
+    return err;
 }
 
 /* int chdir(const char *path) */
@@ -227,4 +233,10 @@ long sys_rmdir(void)
     if (err != ERR_OK)
         return err;
     return fs_rmdir(path);
+}
+
+/* long disk_scratch_write(long first, long n): for the benchmarks (fs.h) */
+long sys_disk_scratch_write(void)
+{
+    return fs_scratch_write((long)syscall_arg(0), (long)syscall_arg(1));
 }

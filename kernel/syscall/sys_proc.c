@@ -53,8 +53,7 @@ long sys_getpid(void)
 long sys_sleep(void)
 {
     unsigned int seconds = (unsigned int)syscall_arg(0);
-    sched_sleep_ticks((uint64_t)seconds * TIMER_HZ);
-    return ERR_OK;
+    return sched_sleep_ticks((uint64_t)seconds * TIMER_HZ);
 }
 
 long sys_sbrk(void)
@@ -89,8 +88,9 @@ long sys_info(void)
             .cow_copies = cow_copy_count,
         };
         shm_stats(&info.shm_regions, &info.shm_pages);
-        if (copy_to_user(uinfo, &info, sizeof(info)) != ERR_OK)
-            return ERR_FAULT;
+        err_t err = copy_to_user(uinfo, &info, sizeof(info));
+        if (err != ERR_OK)
+            return err;
     }
     return ERR_OK;
 }

@@ -2,8 +2,9 @@
  * System calls of named shared memory, futexes and file mappings: copy in
  * and check the arguments, then hand over to shm.c, futex.c and filemap.c.
  *
- * Names: a pointer that cannot be read is ERR_FAULT; an empty name or one
- * with no NUL in its first MAX_NAME_LEN bytes is ERR_INVAL.
+ * Names: a pointer that cannot be read is ERR_FAULT (ERR_NOMEM if no frame
+ * could back its page); an empty name or one with no NUL in its first
+ * MAX_NAME_LEN bytes is ERR_INVAL.
  */
 #include <kernel/file.h>
 #include <kernel/filemap.h>
@@ -38,8 +39,8 @@ long sys_shm_map(void)
     if (err != ERR_OK)
         return err;
     /* Check the result pointer before mapping, so a bad one leaves nothing. */
-    if (copy_to_user(uaddr, &addr, sizeof(addr)) != ERR_OK)
-        return ERR_FAULT;
+    if ((err = copy_to_user(uaddr, &addr, sizeof(addr))) != ERR_OK)
+        return err;
     err = shm_map(name, &addr, syscall_arg_int(2));
     if (err == ERR_OK)
         copy_to_user(uaddr, &addr, sizeof(addr));
@@ -121,9 +122,10 @@ long sys_mmap(void)
     vaddr_t addr = 0;
     if (!f)
         return ERR_INVAL;
-    if (copy_to_user(uaddr, &addr, sizeof(addr)) != ERR_OK)
-        return ERR_FAULT;
-    err_t err = filemap_mmap(f, (offset_t)syscall_arg(1), syscall_arg(2), syscall_arg_int(3),
+    err_t err = copy_to_user(uaddr, &addr, sizeof(addr));
+    if (err != ERR_OK)
+        return err;
+    err = filemap_mmap(f, (offset_t)syscall_arg(1), syscall_arg(2), syscall_arg_int(3),
                              syscall_arg_int(4), &addr);
     if (err == ERR_OK)
         copy_to_user(uaddr, &addr, sizeof(addr));

@@ -48,6 +48,11 @@ long sys_futex(void);
 long sys_mmap(void);
 long sys_munmap(void);
 long sys_syscount(void);
+long sys_disk_scratch_write(void);
+long sys_kill(void);
+long sys_proc_list(void);
+long sys_setfg(void);
+long sys_spawnv(void);
 
 static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_fork] = sys_fork,       [SYS_spawn] = sys_spawn,   [SYS_wait] = sys_wait,
@@ -71,6 +76,11 @@ static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_mmap] = sys_mmap,
     [SYS_munmap] = sys_munmap,
     [SYS_syscount] = sys_syscount,
+    [SYS_disk_scratch_write] = sys_disk_scratch_write,
+    [SYS_kill] = sys_kill,
+    [SYS_proc_list] = sys_proc_list,
+    [SYS_setfg] = sys_setfg,
+    [SYS_spawnv] = sys_spawnv,
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -6,6 +6,9 @@
  *               anything else kills the process with a killed: line
  *   from kernel: page faults inside user-copy helpers (pgfault.c fills the
  *               page or takes the fixup); anything else is a PANIC
+ *
+ * A kernel trap on an overflowed stack never gets here: trapvec.S sends it
+ * to trap_kstack_overflow, on the hart's emergency stack.
  */
 #include <kernel/trap.h>
 #include <kernel/riscv.h>
@@ -121,7 +124,18 @@ void trap_handler(struct trapframe *tf)
         panic_trap(tf, "kernel trap: %s", trap_cause_name(tf->scause));
     if (from_user) {
         struct proc *p = proc_current();
-        if (p && p->killed)
+        if (p && proc_killed(p))
             proc_exit(-1);
     }
+}
+
+void trap_kstack_overflow(struct trapframe *tf)
+{
+    struct cpu *c = mycpu();
+    uint64_t top = c->kstack_top;
+    if (c->thread)
+        panic_trap(tf, "kernel stack overflow in thread %s (tid %d): sp 0x%lx, stack 0x%lx-0x%lx",
+                   c->thread->name, c->thread->tid, tf->sp, top - (1UL << KSTACK_SHIFT), top);
+    panic_trap(tf, "kernel stack overflow on the boot/scheduler stack: sp 0x%lx, stack 0x%lx-0x%lx",
+               tf->sp, top - (1UL << KSTACK_SHIFT), top);
 }

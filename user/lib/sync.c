@@ -85,15 +85,23 @@ void sem_wait(sem_t *s)
                 return;
             continue;
         }
-        __atomic_fetch_add(&s->waiters, 1, __ATOMIC_ACQ_REL);
+        __atomic_fetch_add(&s->waiters, 1, __ATOMIC_SEQ_CST);
         futex(&s->count, FUTEX_WAIT, 0, 0);
         __atomic_fetch_sub(&s->waiters, 1, __ATOMIC_ACQ_REL);
     }
 }
 
+/*
+ * sem_wait stores to waiters, then loads count (in the kernel, which
+ * sleeps only if it is still 0); sem_post stores to count, then loads
+ * waiters. Both pairs must stay in order, or each side can miss the
+ * other's store and the waiter sleeps through the post (store buffering,
+ * allowed by RISC-V's memory model): hence seq_cst on both sides, which
+ * keeps a later load after the AMO (test/sem_order checks sem_post's code).
+ */
 void sem_post(sem_t *s)
 {
-    __atomic_fetch_add(&s->count, 1, __ATOMIC_RELEASE);
-    if (__atomic_load_n(&s->waiters, __ATOMIC_ACQUIRE) > 0)
+    __atomic_fetch_add(&s->count, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&s->waiters, __ATOMIC_SEQ_CST) > 0)
         futex(&s->count, FUTEX_WAKE, 1, 0);
 }

@@ -1,6 +1,7 @@
 /*
  * System-call stubs of osv-rv's own calls (prototypes in lib/shm.h,
- * lib/futex.h, lib/mman.h, lib/bench.h; numbers in lib/syscall-num-ext.h),
+ * lib/futex.h, lib/mman.h, lib/bench.h, lib/proc-ext.h; numbers in
+ * lib/syscall-num-ext.h),
  * with the convention of usys.S.
  *
  * These names are not osv's, so an osv program may define a function of
@@ -40,3 +41,8 @@ SYSCALL(futex)
 SYSCALL(mmap)
 SYSCALL(munmap)
 SYSCALL(syscount)
+SYSCALL(disk_scratch_write)
+SYSCALL(kill)
+SYSCALL(proc_list)
+SYSCALL(setfg)
+SYSCALL(spawnv)

@@ -7,19 +7,26 @@
  * Only the first hart to reach _entry boots the kernel. OpenSBI 1.1 can
  * send a hart we start to _entry instead of _secondary_entry (its HSM
  * start marks the hart START_PENDING before writing the start address, so
- * a waiting hart may leave with the default one); such a hart waits until
- * the boot hart publishes its cpu index in hart_index[] and then goes on
- * as a secondary.
+ * a waiting hart may leave with the default one); such a hart finds its
+ * cpu index by its hart id in hart_start_id[] and then goes on as a
+ * secondary. Either way a secondary first claims its index (hartstart.h):
+ * if the boot hart has given up on it, it parks here for good.
  *
- * Both build nothing but satp: boot_pagetable maps all of physical memory
- * at KMAP_BASE with 1 GiB pages (root entries 256..511) plus an identity
- * gigapage for RAM so the instruction after `csrw satp` still runs. Then
- * they jump to the linked (high) addresses and call C.
+ * The boot hart fills boot_pagetable for a start: all of the first 256
+ * GiB of physical memory at KMAP_BASE in 1 GiB pages (root entries
+ * 256..511), readable, writable and executable, plus an identity gigapage
+ * for RAM so the instruction after `csrw satp` still runs. That is only
+ * until C knows the machine: vpmap_kernel_map then replaces the kernel
+ * half with RAM and the devices (vpmap.c), before any other hart starts.
+ * Then it jumps to the linked (high) addresses and calls C on boot_stack;
+ * a secondary only turns paging on with that table and calls C on the
+ * stack the boot hart gave it. kmain gets the stack's top as well
+ * (cpu->kstack_top, which trapvec.S checks sp against).
  */
 #include <kernel/config.h>
+#include <kernel/hartstart.h>
 
-#define KSTACK_BOOT (4 * 4096)
-#define MAX_HARTID 64
+#define KSTACK_BOOT (1 << KSTACK_SHIFT) /* as large as any kernel stack: trapvec.S */
 
     .section .text.entry
     .globl _entry
@@ -61,25 +68,46 @@ _entry:
     li a2, 0                    /* cpu index 0 */
     j enable_paging
 
+/* A started hart that came in here: its index i is the one with
+ * hart_start_id[i] == a0 among those not idle. */
 late_hart:
-    li t0, MAX_HARTID
-    bgeu a0, t0, park
-    la t0, hart_index
-    slli t1, a0, 3
+    la t0, hart_start_state
+    la t1, hart_start_id
+    li a2, 1
+    li t2, NCPU
+1:  bgeu a2, t2, late_hart      /* not published yet: look again */
+    slli t3, a2, 2
+    add t3, t3, t0
+    lw t4, 0(t3)
+    fence r, r
+    beqz t4, 2f                 /* HART_IDLE */
+    slli t3, a2, 3
+    add t3, t3, t1
+    ld t4, 0(t3)
+    beq t4, a0, claim
+2:  addi a2, a2, 1
+    j 1b
+
+    .globl _secondary_entry
+_secondary_entry:
+    mv a2, a1                   /* cpu index passed as the HSM opaque */
+
+/* hart_start_state[a2]: HART_STARTING -> HART_ARRIVED, or park. */
+claim:
+    la t0, hart_start_state
+    slli t1, a2, 2
     add t0, t0, t1
-1:  fence r, r
-    ld a2, 0(t0)
-    bltz a2, 1b
+    li t1, HART_STARTING
+    li t2, HART_ARRIVED
+3:  lr.w.aqrl t3, (t0)
+    bne t3, t1, park
+    sc.w.aqrl t3, t2, (t0)
+    bnez t3, 3b
     li a1, 0
     j enable_paging
 park:
     wfi
     j park
-
-    .globl _secondary_entry
-_secondary_entry:
-    mv a2, a1                   /* cpu index passed as the HSM opaque */
-    li a1, 0
 
 enable_paging:
     la t0, boot_pagetable
@@ -97,34 +125,40 @@ enable_paging:
     add t0, t0, t6
     jr t0
 4:
-    /* Boot stack of this cpu: boot_stacks + (index + 1) * KSTACK_BOOT. */
-    la sp, boot_stacks
-    addi t0, a2, 1
-    li t1, KSTACK_BOOT
-    mul t0, t0, t1
-    add sp, sp, t0
-    li fp, 0
+    /* cpu 0 runs on boot_stack, cpu i on hart_start_sp[i]. */
+    la sp, boot_stack + KSTACK_BOOT
+    beqz a2, 5f
+    la t0, hart_start_sp
+    slli t1, a2, 3
+    add t0, t0, t1
+    ld sp, 0(t0)
+5:  li fp, 0
     csrw sscratch, zero
-    call kmain                  /* kmain(hartid, fdt_pa, cpu_index) */
-5:  wfi
-    j 5b
+    mv a3, sp
+    call kmain                  /* kmain(hartid, fdt_pa, cpu_index, stack top) */
+6:  wfi
+    j 6b
 
     .section .data
     .balign 8
 boot_claimed:
     .word 0, 0
-    .globl hart_index
-hart_index:                     /* cpu index of each hart id, -1 until started */
-    .rept MAX_HARTID
-    .dword -1
-    .endr
 
     .section .bss
+    .balign 8
+    .globl hart_start_state, hart_start_id, hart_start_sp
+hart_start_state:               /* hartstart.h; all HART_IDLE */
+    .space 4 * NCPU
+    .balign 8
+hart_start_id:
+    .space 8 * NCPU
+hart_start_sp:
+    .space 8 * NCPU
     .balign 4096
-    .globl boot_pagetable
+    .globl boot_pagetable, boot_stack_guard
 boot_pagetable:
     .space 4096
-    .balign 16
-    .globl boot_stacks
-boot_stacks:
-    .space KSTACK_BOOT * NCPU
+boot_stack_guard:               /* left unmapped by vpmap_kernel_map */
+    .space 4096
+boot_stack:                     /* cpu 0's */
+    .space KSTACK_BOOT

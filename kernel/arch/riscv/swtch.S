@@ -7,37 +7,39 @@
  * struct thread across a switch. The kernel is built without floating point
  * (-march=rv64imac), so the registers always hold the last user thread's.
  */
+#include <kernel/asm-offsets.h>
+
     .section .text
     .globl swtch
 swtch:
-    sd ra, 0(a0)
-    sd sp, 8(a0)
-    sd s0, 16(a0)
-    sd s1, 24(a0)
-    sd s2, 32(a0)
-    sd s3, 40(a0)
-    sd s4, 48(a0)
-    sd s5, 56(a0)
-    sd s6, 64(a0)
-    sd s7, 72(a0)
-    sd s8, 80(a0)
-    sd s9, 88(a0)
-    sd s10, 96(a0)
-    sd s11, 104(a0)
-    ld ra, 0(a1)
-    ld sp, 8(a1)
-    ld s0, 16(a1)
-    ld s1, 24(a1)
-    ld s2, 32(a1)
-    ld s3, 40(a1)
-    ld s4, 48(a1)
-    ld s5, 56(a1)
-    ld s6, 64(a1)
-    ld s7, 72(a1)
-    ld s8, 80(a1)
-    ld s9, 88(a1)
-    ld s10, 96(a1)
-    ld s11, 104(a1)
+    sd ra, CTX_RA(a0)
+    sd sp, CTX_SP(a0)
+    sd s0, CTX_S0(a0)
+    sd s1, CTX_S1(a0)
+    sd s2, CTX_S2(a0)
+    sd s3, CTX_S3(a0)
+    sd s4, CTX_S4(a0)
+    sd s5, CTX_S5(a0)
+    sd s6, CTX_S6(a0)
+    sd s7, CTX_S7(a0)
+    sd s8, CTX_S8(a0)
+    sd s9, CTX_S9(a0)
+    sd s10, CTX_S10(a0)
+    sd s11, CTX_S11(a0)
+    ld ra, CTX_RA(a1)
+    ld sp, CTX_SP(a1)
+    ld s0, CTX_S0(a1)
+    ld s1, CTX_S1(a1)
+    ld s2, CTX_S2(a1)
+    ld s3, CTX_S3(a1)
+    ld s4, CTX_S4(a1)
+    ld s5, CTX_S5(a1)
+    ld s6, CTX_S6(a1)
+    ld s7, CTX_S7(a1)
+    ld s8, CTX_S8(a1)
+    ld s9, CTX_S9(a1)
+    ld s10, CTX_S10(a1)
+    ld s11, CTX_S11(a1)
     ret
 
     .option push
@@ -59,7 +61,7 @@ fp_save:
     csrs sstatus, t0                /* FS on, so the stores are legal */
     FOR_EACH_F(fsd)
     frcsr t0
-    sd t0, 256(a0)
+    sd t0, FP_FCSR(a0)
     ret
 
 /* fp_restore(const uint64_t regs[33]) */
@@ -68,7 +70,7 @@ fp_restore:
     li t0, (1 << 13)
     csrs sstatus, t0
     FOR_EACH_F(fld)
-    ld t0, 256(a0)
+    ld t0, FP_FCSR(a0)
     fscsr t0
     ret
     .option pop

@@ -2,19 +2,37 @@
  * The kernel's user-memory copy loops. Each instruction that may touch a
  * bad user address has an entry in __ex_table (faulting pc, fixup pc): when
  * such a load or store faults and the fault path cannot fill the page,
- * pgfault_kernel moves sepc to the fixup, which returns -1. This is the
- * Linux __ex_table idea; the kernel never checks a user pointer by walking
- * page tables. The C wrappers (kernel/mm/uaccess.c) check ranges and set
- * sstatus.SUM around these calls.
+ * pgfault_kernel puts the error (ERR_FAULT or ERR_NOMEM) in a0 and moves
+ * sepc to the fixup, which returns it. This is the Linux __ex_table idea;
+ * the kernel never checks a user pointer by walking page tables. The C
+ * wrappers (kernel/mm/uaccess.c) check ranges.
+ *
+ * Each helper sets sstatus.SUM (supervisor may touch user pages) on entry
+ * and clears it on every way out, the fixup included, so user memory is
+ * open to the kernel only while these loops run. A fault or interrupt in
+ * a loop clears SUM on trap entry and trap_restore sets it again from the
+ * saved sstatus (trapvec.S), even when the handler slept in between.
  */
 #define EX(insn_label, fixup_label) \
     .pushsection __ex_table, "a"; .balign 8; .quad insn_label, fixup_label; .popsection
+#define SSTATUS_SUM (1 << 18)           /* riscv.h */
+
+.macro user_open
+    li t6, SSTATUS_SUM
+    csrs sstatus, t6
+.endm
+.macro user_close
+    li t6, SSTATUS_SUM
+    csrc sstatus, t6
+.endm
 
     .section .text
 
-/* int __copy_user(void *dst, const void *src, size_t n): 0, or -1 on fault. */
+/* int __copy_user(void *dst, const void *src, size_t n): 0, or the error
+ * of a fault. */
     .globl __copy_user
 __copy_user:
+    user_open
     beqz a2, 9f
     /* Both 8-aligned: copy words while at least 8 bytes remain. */
     or t0, a0, a1
@@ -35,7 +53,8 @@ __copy_user:
     addi a1, a1, 1
     addi a2, a2, -1
     j 2b
-9:  li a0, 0
+9:  user_close
+    li a0, 0
     ret
     EX(10b, 99f)
     EX(11b, 99f)
@@ -44,9 +63,10 @@ __copy_user:
 
 /* long __strncpy_from_user(char *dst, const char *src, size_t max):
  * the length of the string copied (NUL included in the copy), max if no
- * NUL was found within max bytes, or -1 on fault. */
+ * NUL was found within max bytes, or the error of a fault. */
     .globl __strncpy_from_user
 __strncpy_from_user:
+    user_open
     li t0, 0
 3:  bgeu t0, a2, 4f
 20: lbu t1, 0(a1)
@@ -56,9 +76,10 @@ __strncpy_from_user:
     addi a1, a1, 1
     addi t0, t0, 1
     j 3b
-4:  mv a0, t0
+4:  user_close
+    mv a0, t0
     ret
     EX(20b, 99f)
 
-99: li a0, -1
-    ret
+99: user_close
+    ret                            /* a0: the error, set by pgfault_kernel */

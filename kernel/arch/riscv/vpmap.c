@@ -15,7 +15,6 @@
 #include <kernel/sbi.h>
 #include <kernel/string.h>
 #include <kernel/console.h>
-#include <kernel/synch.h>
 #include <kernel/platform.h>
 
 typedef uint64_t pte_t;
@@ -35,20 +34,8 @@ typedef uint64_t pte_t;
 #define VPN(va, level) (((va) >> (12 + 9 * (level))) & 0x1FF)
 
 extern pte_t boot_pagetable[512];
-
-/* The kernel-stack area: root entry 511, one level-1 table, and slots of
- * KSTACK_PAGES pages above a guard page. Every slot is mapped once at boot
- * and stays mapped: reusing a slot changes no PTE, so freeing a stack needs
- * no TLB flush on other harts (an unmapped stack would need one, or a hart
- * could keep using its old frames). One slot per process, and a few for
- * kernel threads. */
-#define KSTACK_AREA 0xFFFFFFFFC0000000UL
-#define KSTACK_SLOT_PAGES (KSTACK_PAGES + 1)
-#define KSTACK_SLOTS (NPROC + 2 * NCPU)
-static struct {
-    struct spinlock lock;
-    bool used[KSTACK_SLOTS];
-} kstacks;
+extern char boot_stack_guard[];                          /* entry.S */
+extern char __kernel_start[], __text_end[], __data_start[], __ksyms_start[], __kernel_end[];
 
 static pte_t *table_of(paddr_t pa) { return kmap_p2v(pa); }
 
@@ -88,15 +75,17 @@ static int pte_to_flags(pte_t pte)
     return flags;
 }
 
-/* The level-0 PTE for va, allocating tables on the way if alloc. */
-static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
+/* The PTE for va at `level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB pages),
+ * allocating tables on the way if alloc; NULL if a larger page is in the
+ * way or a table is missing. */
+static pte_t *walk_to(paddr_t root, vaddr_t va, int level, bool alloc)
 {
     pte_t *table = table_of(root);
-    for (int level = 2; level > 0; level--) {
-        pte_t *pte = &table[VPN(va, level)];
+    for (int l = 2; l > level; l--) {
+        pte_t *pte = &table[VPN(va, l)];
         if (*pte & PTE_V) {
             if (*pte & PTE_LEAF)
-                return NULL;     /* a gigapage: not ours to split */
+                return NULL;     /* a larger page: not ours to split */
             table = table_of(PTE_PA(*pte));
             continue;
         }
@@ -106,35 +95,75 @@ static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
         *pte = PA_PTE(pa) | PTE_V;
         table = table_of(pa);
     }
-    return &table[VPN(va, 0)];
+    return &table[VPN(va, level)];
 }
 
-void vpmap_init(void)
+/* The level-0 PTE for va, allocating tables on the way if alloc. */
+static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
 {
-    spinlock_init(&kstacks.lock, "kstacks");
-    paddr_t l1;
-    if (pmem_alloc_zero(&l1) != ERR_OK)
-        panic("vpmap_init: no memory");
-    pte_t *l1t = table_of(l1);
-    int l0_tables = (KSTACK_SLOTS * KSTACK_SLOT_PAGES + 511) / 512;
-    for (int i = 0; i < l0_tables; i++) {
-        paddr_t l0;
-        if (pmem_alloc_zero(&l0) != ERR_OK)
-            panic("vpmap_init: no memory");
-        l1t[i] = PA_PTE(l0) | PTE_V;
+    return walk_to(root, va, 0, alloc);
+}
+
+/* Bytes a page at level covers. */
+#define LEVEL_SIZE(level) (1UL << (12 + 9 * (level)))
+
+/* Maps [pa, pa + size) at KMAP_BASE + pa in root with flags, in the
+ * largest pages (at most max_level) that alignment and size allow. Boot
+ * only: a table that cannot be allocated is a panic. */
+static void map_direct(paddr_t root, paddr_t pa, uint64_t size, int flags, int max_level)
+{
+    for (paddr_t end = pa + size; pa < end;) {
+        int level = max_level;
+        while (level > 0 && ((pa & (LEVEL_SIZE(level) - 1)) || end - pa < LEVEL_SIZE(level)))
+            level--;
+        pte_t *pte = walk_to(root, (vaddr_t)kmap_p2v(pa), level, true);
+        if (!pte)
+            panic("cannot map 0x%lx in the kernel half (overlapping ranges?)", pa);
+        *pte = PA_PTE(pa) | flags_to_pte(flags);
+        pa += LEVEL_SIZE(level);
     }
-    boot_pagetable[511] = PA_PTE(l1) | PTE_V;
-    for (int slot = 0; slot < KSTACK_SLOTS; slot++) {
-        vaddr_t lo = KSTACK_AREA + (slot * KSTACK_SLOT_PAGES + 1) * PG_SIZE;
-        for (int i = 0; i < KSTACK_PAGES; i++) {
-            paddr_t pa;
-            if (pmem_alloc(&pa) != ERR_OK ||
-                vpmap_map(kmap_v2p(boot_pagetable), lo + i * PG_SIZE, pa,
-                          MEMPERM_R | MEMPERM_W | VPMAP_GLOBAL | VPMAP_DIRTY) != ERR_OK)
-                panic("vpmap_init: no memory for kernel stacks");
-        }
+}
+
+/* What the kernel image's page at va may be used for: text RX, rodata R,
+ * data and bss RW, the symbol table R; 0 for the boot stack's guard. */
+static int image_flags(vaddr_t va)
+{
+    if (va >= (vaddr_t)boot_stack_guard && va < (vaddr_t)boot_stack_guard + PG_SIZE)
+        return 0;
+    if (va < (vaddr_t)__text_end)
+        return MEMPERM_R | MEMPERM_X;
+    if (va < (vaddr_t)__data_start)
+        return MEMPERM_R;
+    if (va < (vaddr_t)__ksyms_start)
+        return MEMPERM_R | MEMPERM_W;
+    return MEMPERM_R;
+}
+
+void vpmap_kernel_map(void)
+{
+    paddr_t root;
+    if (pmem_alloc_zero(&root) != ERR_OK)
+        panic("no memory for the kernel's page tables");
+    int kernel = VPMAP_GLOBAL | VPMAP_DIRTY;
+    paddr_t image = kmap_v2p(__kernel_start), image_end = kmap_v2p(__kernel_end);
+    map_direct(root, platform.ram_start, image - platform.ram_start, MEMPERM_R | MEMPERM_W | kernel, 2);
+    for (paddr_t pa = image; pa < image_end; pa += PG_SIZE) {
+        int flags = image_flags((vaddr_t)kmap_p2v(pa));
+        if (flags)
+            map_direct(root, pa, PG_SIZE, flags | kernel, 0);
     }
+    map_direct(root, image_end, platform.ram_end - image_end, MEMPERM_R | MEMPERM_W | kernel, 2);
+    for (int i = 0; i < platform.nmmio; i++) {
+        paddr_t lo = pg_round_down(platform.mmio[i].base);
+        paddr_t hi = pg_round_up(platform.mmio[i].base + platform.mmio[i].size);
+        map_direct(root, lo, hi > lo ? hi - lo : PG_SIZE, MEMPERM_R | MEMPERM_W | kernel, 0);
+    }
+    /* A whole entry at a time (one store each): the old and the new entry
+     * map whatever this hart is using (text, stack, the UART) alike. */
+    for (int i = 256; i < 512; i++)
+        ((volatile pte_t *)boot_pagetable)[i] = table_of(root)[i];
     sfence_vma_all();
+    pmem_free(root);             /* the tables under it now hang off boot_pagetable */
 }
 
 void vpmap_drop_identity(void)
@@ -250,6 +279,18 @@ static bool span_empty(paddr_t root, vaddr_t va, vaddr_t *next)
     return false;
 }
 
+err_t vpmap_kernel_area(vaddr_t start, vaddr_t end)
+{
+    for (vaddr_t va = start; va < end; va = next_span(va)) {
+        if (!walk(vpmap_kernel_root(), va, true))
+            return ERR_NOMEM;
+        if (next_span(va) == 0)            /* the last span of the address space */
+            break;
+    }
+    sfence_vma_all();
+    return ERR_OK;
+}
+
 void vpmap_unmap_range(paddr_t root, vaddr_t start, vaddr_t end, void (*fn)(paddr_t pa))
 {
     for (vaddr_t va = start, next; va < end; va = next) {
@@ -322,38 +363,19 @@ void vpmap_activate(paddr_t root)
 
 void vpmap_flush_all_harts(vaddr_t va)
 {
-    unsigned long mask = 0;
-    for (int i = 0; i < platform.nharts; i++)
-        mask |= 1UL << platform.hartids[i];
-    sbi_remote_sfence_vma(mask, 0, va ? pg_round_down(va) : 0, va ? PG_SIZE : 0);
-}
-
-err_t vpmap_kstack_alloc(vaddr_t *base)
-{
-    spinlock_acquire(&kstacks.lock);
-    int slot = 0;
-    while (slot < KSTACK_SLOTS && kstacks.used[slot])
-        slot++;
-    if (slot < KSTACK_SLOTS)
-        kstacks.used[slot] = true;
-    spinlock_release(&kstacks.lock);
-    if (slot == KSTACK_SLOTS)
-        return ERR_NOMEM;
-    *base = KSTACK_AREA + (slot * KSTACK_SLOT_PAGES + 1) * PG_SIZE;
-    return ERR_OK;
-}
-
-void vpmap_kstack_free(vaddr_t base)
-{
-    int slot = (base - KSTACK_AREA) / PG_SIZE / KSTACK_SLOT_PAGES;
-    spinlock_acquire(&kstacks.lock);
-    kstacks.used[slot] = false;
-    spinlock_release(&kstacks.lock);
-}
-
-bool vpmap_is_kstack_guard(vaddr_t va)
-{
-    if (va < KSTACK_AREA)
-        return false;
-    return ((va - KSTACK_AREA) / PG_SIZE) % KSTACK_SLOT_PAGES == 0;
+    /* An SBI hart mask names 64 hart ids from its base: one call per 64. */
+    for (uint64_t base = 0;; base += 64) {
+        unsigned long mask = 0;
+        bool more = false;
+        for (int i = 0; i < platform.nharts; i++) {
+            uint64_t id = platform.hartids[i];
+            if (id >= base && id < base + 64)
+                mask |= 1UL << (id - base);
+            more |= id >= base + 64;
+        }
+        if (mask)
+            sbi_remote_sfence_vma(mask, base, va ? pg_round_down(va) : 0, va ? PG_SIZE : 0);
+        if (!more)
+            return;
+    }
 }

@@ -1,0 +1,173 @@
+/*
+ * Kernel stacks: slots in the top GiB of the address space, frames
+ * allocated per thread, and the purge that makes freed slots reusable
+ * (contract and TLB rule in vpmap.h).
+ *
+ * A slot is clean (free, no hart holds a TLB entry for it), taken (a
+ * thread's stack) or dirty (freed, not yet purged). `taken` has a bit for
+ * every slot that is taken or dirty, `dirty` for the dirty ones, so a
+ * purge is `taken &= ~dirty`. New stacks take the lowest clean slot; the
+ * dirty ones pile up until none is left, and then one purge cleans them
+ * all, so remote fences stay rare.
+ */
+#include <kernel/vpmap.h>
+#include <kernel/config.h>
+#include <kernel/console.h>
+#include <kernel/platform.h>
+#include <kernel/pmem.h>
+#include <kernel/riscv.h>
+#include <kernel/synch.h>
+#include <kernel/vm.h>
+
+#define KSTACK_AREA 0xFFFFFFFFC0000000UL          /* root entry 511 */
+#define SLOT_PAGES (KSTACK_PAGES + 1)             /* the guard page, then the stack */
+#define SLOT_SIZE (SLOT_PAGES * PG_SIZE)
+#define MAX_SLOTS ((1UL << 30) / SLOT_SIZE)
+#define WORDS ((MAX_SLOTS + 63) / 64)
+
+_Static_assert(EMERGENCY_PAGES <= KSTACK_PAGES, "an emergency stack fits a slot");
+
+static struct {
+    struct spinlock lock;
+    size_t nslots;               /* slots whose tables exist (set at boot) */
+    size_t ndirty;
+    size_t first_word;           /* the words before it have no clean slot: a
+                                  * slot turns clean only in a purge */
+    uint64_t taken[WORDS];       /* bit per slot: taken or dirty */
+    uint64_t dirty[WORDS];       /* bit per slot: freed since the last purge */
+} ks;
+
+/* The lowest address of slot's stack (above its guard page). */
+static vaddr_t stack_of(size_t slot)
+{
+    return KSTACK_AREA + slot * SLOT_SIZE + PG_SIZE;
+}
+
+void vpmap_kstack_init(void)
+{
+    spinlock_init(&ks.lock, "kstacks", LOCK_KSTACKS);
+    /* A slot per KSTACK_PAGES frames, and one more per hart for its
+     * emergency stack, which takes a slot for fewer frames. */
+    ks.nslots = pmem_total_pages() / KSTACK_PAGES + platform.nharts;
+    if (ks.nslots > MAX_SLOTS)
+        ks.nslots = MAX_SLOTS;
+    if (vpmap_kernel_area(KSTACK_AREA, KSTACK_AREA + ks.nslots * SLOT_SIZE) != ERR_OK)
+        panic("no memory for the kernel-stack tables");
+}
+
+/* The lowest clean slot, taken for the caller, or -1. ks.lock held. */
+static long take_clean_slot(void)
+{
+    for (size_t w = ks.first_word; w * 64 < ks.nslots; w++) {
+        ks.first_word = w;
+        if (ks.taken[w] == ~0UL)
+            continue;
+        size_t bit = 0;          /* no __builtin_ctzl: the kernel links no libgcc */
+        while (ks.taken[w] & (1UL << bit))
+            bit++;
+        size_t slot = w * 64 + bit;
+        if (slot >= ks.nslots)
+            return -1;
+        ks.taken[w] |= 1UL << bit;
+        return slot;
+    }
+    return -1;
+}
+
+/* Flushes every hart's TLB, after which no hart can hold an entry for a
+ * dirty slot: all of them become clean. ks.lock held (the fence is done by
+ * the firmware on each hart, whatever its interrupt state). */
+static void purge(void)
+{
+    __sync_synchronize();        /* the cleared PTEs, before any hart flushes */
+    vpmap_flush_all_harts(0);
+    for (size_t w = 0; w * 64 < ks.nslots; w++) {
+        ks.taken[w] &= ~ks.dirty[w];
+        ks.dirty[w] = 0;
+    }
+    ks.ndirty = 0;
+    ks.first_word = 0;
+}
+
+/* A clean slot with `pages` fresh frames mapped at the top of its stack
+ * part (the rest of the slot stays unmapped); *base is the lowest mapped
+ * address. ERR_NOMEM when no frame or slot is left. */
+static err_t alloc_stack(int pages, vaddr_t *base)
+{
+    paddr_t frames[KSTACK_PAGES];
+    for (int i = 0; i < pages; i++)
+        if (pmem_alloc(&frames[i]) != ERR_OK) {
+            while (i-- > 0)
+                pmem_free(frames[i]);
+            return ERR_NOMEM;
+        }
+    spinlock_acquire(&ks.lock);
+    long slot = take_clean_slot();
+    if (slot < 0 && ks.ndirty > 0) {
+        purge();
+        slot = take_clean_slot();
+    }
+    spinlock_release(&ks.lock);
+    if (slot < 0) {
+        for (int i = 0; i < pages; i++)
+            pmem_free(frames[i]);
+        return ERR_NOMEM;
+    }
+    vaddr_t lo = stack_of(slot) + (KSTACK_PAGES - pages) * PG_SIZE;
+    for (int i = 0; i < pages; i++)
+        if (vpmap_map(vpmap_kernel_root(), lo + i * PG_SIZE, frames[i],
+                      MEMPERM_R | MEMPERM_W | VPMAP_GLOBAL | VPMAP_DIRTY) != ERR_OK)
+            panic("kernel-stack slot %ld has no table", slot);
+    *base = lo;
+    return ERR_OK;
+}
+
+err_t vpmap_kstack_alloc(vaddr_t *base)
+{
+    return alloc_stack(KSTACK_PAGES, base);
+}
+
+err_t vpmap_emergency_stack_alloc(vaddr_t *top)
+{
+    vaddr_t base;
+    if (alloc_stack(EMERGENCY_PAGES, &base) != ERR_OK)
+        return ERR_NOMEM;
+    for (int i = 0; i < EMERGENCY_PAGES; i++)
+        sfence_vma_addr(base + i * PG_SIZE);     /* for this hart, if it is the one */
+    *top = base + EMERGENCY_PAGES * PG_SIZE;
+    return ERR_OK;
+}
+
+void vpmap_kstack_free(vaddr_t base)
+{
+    size_t slot = (base - KSTACK_AREA) / SLOT_SIZE;
+    vaddr_t lo = stack_of(slot);
+    /* No fence: the slot is dirty until every hart has flushed (vpmap.h). */
+    vpmap_unmap_range(vpmap_kernel_root(), lo, lo + KSTACK_PAGES * PG_SIZE, pmem_free);
+    spinlock_acquire(&ks.lock);
+    ks.dirty[slot / 64] |= 1UL << (slot % 64);
+    ks.ndirty++;
+    spinlock_release(&ks.lock);
+}
+
+void vpmap_kstack_fence(vaddr_t base)
+{
+    for (int i = 0; i < KSTACK_PAGES; i++)
+        sfence_vma_addr(base + i * PG_SIZE);
+}
+
+bool vpmap_is_kstack_guard(vaddr_t va)
+{
+    if (va < KSTACK_AREA)
+        return false;
+    return ((va - KSTACK_AREA) / PG_SIZE) % SLOT_PAGES == 0;
+}
+
+bool vpmap_kstack_spurious(vaddr_t va)
+{
+    if (va < KSTACK_AREA || vpmap_is_kstack_guard(va) ||
+        !vpmap_lookup(vpmap_kernel_root(), pg_round_down(va), NULL, NULL))
+        return false;
+    sfence_vma_addr(pg_round_down(va));
+    return true;
+}

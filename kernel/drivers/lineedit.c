@@ -1,0 +1,209 @@
+/*
+ * The console's line editor and key decoder (contract in
+ * include/kernel/lineedit.h). Every change to the line is made in the
+ * buffer first and then shown by redraw, which knows only where the
+ * screen's cursor is (l->cursor) and what the screen showed before.
+ */
+#include <kernel/lineedit.h>
+#include <kernel/string.h>
+#include <kernel/uart.h>
+
+enum { DECODE_TEXT, DECODE_ESC, DECODE_CSI, DECODE_SS3 };
+
+#define ESC 0x1b
+#define PARAM_MAX 9999             /* larger numbers mean nothing to us */
+
+/* The key an ESC [ (or ESC O) sequence ending in final means. */
+static int sequence_key(int final, int param)
+{
+    switch (final) {
+    case 'A': return KEY_UP;
+    case 'B': return KEY_DOWN;
+    case 'C': return KEY_RIGHT;
+    case 'D': return KEY_LEFT;
+    case 'H': return KEY_HOME;
+    case 'F': return KEY_END;
+    case '~':
+        switch (param) {
+        case 1: case 7: return KEY_HOME;
+        case 4: case 8: return KEY_END;
+        case 3: return KEY_DELETE;
+        }
+        return KEY_NONE;
+    default: return KEY_NONE;
+    }
+}
+
+int key_decode(struct keydecoder *d, int c)
+{
+    switch (d->state) {
+    case DECODE_ESC:
+        if (c == '[' || c == 'O') {
+            d->state = c == '[' ? DECODE_CSI : DECODE_SS3;
+            d->param = 0;
+            d->param_done = false;
+            return KEY_NONE;
+        }
+        if (c == ESC)
+            return KEY_NONE;
+        d->state = DECODE_TEXT;
+        return c < 0x20 ? c : KEY_NONE;         /* Alt and a key: dropped */
+    case DECODE_CSI:
+        if (c >= '0' && c <= '9') {
+            if (!d->param_done && d->param <= PARAM_MAX)
+                d->param = d->param * 10 + (c - '0');
+            return KEY_NONE;
+        }
+        if (c >= 0x20 && c <= 0x3f) {           /* ';', other parameters */
+            d->param_done = true;
+            return KEY_NONE;
+        }
+        /* the final byte: */
+        /* fall through */
+    case DECODE_SS3:
+        d->state = DECODE_TEXT;
+        if (c >= 0x40 && c <= 0x7e)
+            return sequence_key(c, d->param);
+        return c;                               /* no sequence after all */
+    default:
+        if (c == ESC) {
+            d->state = DECODE_ESC;
+            return KEY_NONE;
+        }
+        return c;
+    }
+}
+
+static void back(size_t n)
+{
+    while (n-- > 0)
+        uart_putc('\b');
+}
+
+/* Shows the line after a change at position from (at most the screen's
+ * cursor) on: moves the cursor back to from, prints the new rest, blanks
+ * what was left of the old line (old_len long), and puts the cursor at
+ * new_cursor. */
+static void redraw(struct lineedit *l, size_t from, size_t old_len, size_t new_cursor)
+{
+    back(l->cursor - from);
+    for (size_t i = from; i < l->len; i++)
+        uart_putc(l->buf[i]);
+    size_t end = l->len;
+    for (; end < old_len; end++)
+        uart_putc(' ');
+    back(end - new_cursor);
+    l->cursor = new_cursor;
+}
+
+/* Removes the n bytes before the cursor and shows it. */
+static void erase_before(struct lineedit *l, size_t n)
+{
+    size_t at = l->cursor - n, old_len = l->len;
+    memmove(l->buf + at, l->buf + l->cursor, l->len - l->cursor);
+    l->len -= n;
+    redraw(l, at, old_len, at);
+}
+
+void lineedit_insert(struct lineedit *l, char c)
+{
+    memmove(l->buf + l->cursor + 1, l->buf + l->cursor, l->len - l->cursor);
+    l->buf[l->cursor] = c;
+    l->len++;
+    redraw(l, l->cursor, l->len - 1, l->cursor + 1);
+}
+
+void lineedit_backspace(struct lineedit *l)
+{
+    if (l->cursor > 0)
+        erase_before(l, 1);
+}
+
+void lineedit_delete(struct lineedit *l)
+{
+    if (l->cursor == l->len)
+        return;
+    memmove(l->buf + l->cursor, l->buf + l->cursor + 1, l->len - l->cursor - 1);
+    l->len--;
+    redraw(l, l->cursor, l->len + 1, l->cursor);
+}
+
+void lineedit_move(struct lineedit *l, int key)
+{
+    size_t to = l->cursor;
+    if (key == KEY_LEFT && to > 0)
+        to--;
+    else if (key == KEY_RIGHT && to < l->len)
+        to++;
+    else if (key == KEY_HOME)
+        to = 0;
+    else if (key == KEY_END)
+        to = l->len;
+    back(l->cursor > to ? l->cursor - to : 0);
+    for (size_t i = l->cursor; i < to; i++)
+        uart_putc(l->buf[i]);
+    l->cursor = to;
+}
+
+void lineedit_erase_line(struct lineedit *l)
+{
+    size_t old_len = l->len;
+    l->len = 0;
+    redraw(l, 0, old_len, 0);
+}
+
+void lineedit_erase_word(struct lineedit *l)
+{
+    size_t at = l->cursor;
+    while (at > 0 && l->buf[at - 1] == ' ')
+        at--;
+    while (at > 0 && l->buf[at - 1] != ' ')
+        at--;
+    erase_before(l, l->cursor - at);
+}
+
+/* Puts n bytes of text in place of the line, the cursor at its end. */
+static void replace(struct lineedit *l, const char *text, size_t n)
+{
+    size_t old_len = l->len;
+    memmove(l->buf, text, n);
+    l->len = n;
+    redraw(l, 0, old_len, n);
+}
+
+/* The k-th newest history line (k from 1 to kept). */
+static const char *kept_line(struct lineedit *l, int k)
+{
+    return l->history[(l->newest - (k - 1) + HISTORY_LINES) % HISTORY_LINES];
+}
+
+void lineedit_recall(struct lineedit *l, int key, size_t max)
+{
+    if (key == KEY_UP ? l->browsing == l->kept : l->browsing == 0)
+        return;
+    if (l->browsing == 0) {
+        memcpy(l->draft, l->buf, l->len);
+        l->draft_len = l->len;
+    }
+    l->browsing += key == KEY_UP ? 1 : -1;
+    const char *text = l->browsing ? kept_line(l, l->browsing) : l->draft;
+    size_t n = l->browsing ? strlen(text) : l->draft_len;
+    replace(l, text, n < max ? n : max);
+}
+
+void lineedit_done(struct lineedit *l, bool enter)
+{
+    if (enter && l->len > 0 && l->len < HISTORY_LINE_MAX) {
+        bool repeat = l->kept > 0 && strlen(kept_line(l, 1)) == l->len &&
+                      memcmp(kept_line(l, 1), l->buf, l->len) == 0;
+        if (!repeat) {
+            l->newest = (l->newest + 1) % HISTORY_LINES;
+            memcpy(l->history[l->newest], l->buf, l->len);
+            l->history[l->newest][l->len] = '\0';
+            if (l->kept < HISTORY_LINES)
+                l->kept++;
+        }
+    }
+    l->len = l->cursor = 0;
+    l->browsing = 0;
+}

@@ -1,0 +1,222 @@
+"""
+The console_keys scenario of test/run.py: the keys a person types at the
+console, sent as raw bytes to a booted machine, and what comes back.
+
+    Ctrl-C      ends `cat` waiting for input, a pipeline `cat | cat`,
+                `sleep 100`, and at the prompt gives a new prompt; each
+                time `^C`, the prompt, and the next command works
+    Ctrl-D      in a line hands it to `cat` as it is; at the start of a
+                line ends cat's input
+    Ctrl-U, Ctrl-W
+                erase the line, the word, before Enter
+    escapes     arrows, Home, End, Delete edit the line typed into `cat`;
+                unknown sequences and Alt-keys are dropped: no escape byte
+                reaches cat's output
+    history     up recalls the previous command in the shell, up twice the
+                one before, down gives back a line being typed
+    long lines  a line over the shell's limit (and one over the kernel's
+                1 KiB buffer) is refused with one message, not run
+    ps, kill    ps shows a background `sleep`, kill ends it, kill 1 is
+                refused
+    exit        leaves a nested shell, then the first (init starts a new one)
+
+scenario(boot, detail) takes a function that boots a machine (test/run.py's
+Machine) and returns (reason or None, console excerpt or None).
+"""
+
+import re
+import time
+
+STEP_TIMEOUT = 15.0
+
+
+class Failed(Exception):
+    pass
+
+
+def typed(m, data):
+    """Sends raw bytes to the console."""
+    m.proc.stdin.write(data)
+    m.proc.stdin.flush()
+
+
+def await_text(m, pattern, start, what):
+    """Waits until pattern matches the console from start; returns the match."""
+    match, why = m.wait_for(re.compile(pattern), start, STEP_TIMEOUT)
+    if not match:
+        raise Failed("%s: %s (waiting for %r)" % (what, why, pattern))
+    return match
+
+
+def command(m, line, what):
+    """Runs line at the prompt; returns its output."""
+    out, why, _ = m.run(line, STEP_TIMEOUT)
+    if why:
+        raise Failed("%s: `%s`: %s" % (what, line, why))
+    return out
+
+
+def check_alive(m, word):
+    if word not in command(m, "echo " + word, "after it"):
+        raise Failed("`echo %s` did not work afterwards" % word)
+
+
+def ctrl_c(m):
+    # cat waiting for input
+    start = len(m.text)
+    typed(m, b"cat\r")
+    await_text(m, r"cat\n", start, "cat")
+    typed(m, b"hello\r")
+    await_text(m, r"hello\nhello\n", start, "cat echoing a line")
+    typed(m, b"\x03")
+    await_text(m, r"hello\nhello\n\^C\n\$ $", start, "Ctrl-C in cat")
+    check_alive(m, "after_cat")
+    # a pipeline: the first cat reads the console, the second a pipe
+    start = len(m.text)
+    typed(m, b"cat | cat\r")
+    typed(m, b"x1\r")
+    await_text(m, r"x1\nx1\n", start, "cat | cat")
+    typed(m, b"\x03")
+    await_text(m, r"x1\nx1\n\^C\n\$ $", start, "Ctrl-C in cat | cat")
+    if re.search(r"\bcat\b", command(m, "ps", "ps after Ctrl-C")):
+        raise Failed("a cat of the pipeline is still listed by ps")
+    check_alive(m, "after_pipeline")
+    # sleep
+    start = len(m.text)
+    typed(m, b"sleep 100\r")
+    await_text(m, r"sleep 100\n", start, "sleep")
+    time.sleep(0.5)
+    typed(m, b"\x03")
+    await_text(m, r"\^C\n\$ $", start, "Ctrl-C in sleep")
+    check_alive(m, "after_sleep")
+    # at the prompt, with a half-typed line
+    start = len(m.text)
+    typed(m, b"echo half\x03")
+    await_text(m, r"echo half\^C\n\$ $", start, "Ctrl-C at the prompt")
+    check_alive(m, "after_prompt")
+    return "cat, cat | cat, sleep, the prompt"
+
+
+def ctrl_d(m):
+    start = len(m.text)
+    typed(m, b"cat\r")
+    await_text(m, r"cat\n", start, "cat")
+    typed(m, b"line1\r")
+    await_text(m, r"line1\nline1\n", start, "cat echoing a line")
+    typed(m, b"ab\x04")
+    await_text(m, r"line1\nline1\nabab", start, "Ctrl-D in a line")
+    typed(m, b"\x04")
+    await_text(m, r"abab\$ $", start, "Ctrl-D at the start of a line")
+    check_alive(m, "after_eof")
+    return "a partial line, then end of input"
+
+
+def erase(m):
+    start = len(m.text)
+    typed(m, b"echo junk\x15echo good\r")
+    await_text(m, r"echo good\ngood\n\$ $", start, "Ctrl-U")
+    start = len(m.text)
+    typed(m, b"echo one two  \x17three\r")
+    await_text(m, r"three\none three\n\$ $", start, "Ctrl-W")
+    return "Ctrl-U, Ctrl-W"
+
+
+def escapes(m):
+    start = len(m.text)
+    typed(m, b"cat\r")
+    await_text(m, r"cat\n", start, "cat")
+    start = len(m.text)
+    # ab, left left, X (Xab), End, Y (XabY), Delete at the end (nothing),
+    # Home, Delete (abY), Z (ZabY), PgUp and Alt-q (dropped), ESC O F (End),
+    # right (nothing), Enter.
+    typed(m, b"ab\x1b[D\x1b[DX\x1b[FY\x1b[3~\x1b[1~\x1b[3~Z\x1b[5~\x1bq\x1bOF\x1b[C\r")
+    match = await_text(m, r"\n([^\n]*)\n", start, "the edited line")
+    line = match.group(1)
+    if line != "ZabY":
+        raise Failed("cat printed %r for the edited line, expected 'ZabY'" % line)
+    typed(m, b"\x04")
+    await_text(m, r"ZabY\n\$ $", start, "cat's end")
+    if "\x1b" in m.text[match.end():]:
+        raise Failed("an escape byte came back")
+    return "arrows, Home, End, Delete; PgUp and Alt-q dropped"
+
+
+def history(m):
+    command(m, "echo hist1", "history")
+    command(m, "echo hist2", "history")
+    start = len(m.text)
+    typed(m, b"\x1b[A\x1b[A\r")
+    await_text(m, r"\nhist1\n\$ $", start, "up twice")
+    start = len(m.text)
+    typed(m, b"\x1b[A\r")
+    await_text(m, r"\nhist1\n\$ $", start, "up once")
+    start = len(m.text)
+    typed(m, b"echo dr\x1b[A\x1b[A\x1b[B\x1b[Baft\r")
+    await_text(m, r"\ndraft\n\$ $", start, "down back to the line being typed")
+    return "up, up twice, down to the draft"
+
+
+def long_lines(m):
+    for n in (300, 1500):
+        start = len(m.text)
+        typed(m, b"echo " + b"y" * n + b"\r")
+        await_text(m, r"line too long[^\n]*\n\$ $", start, "a %d-byte line" % n)
+        if m.text[start:].count("line too long") != 1 or "\nyyyy" in m.text[start:]:
+            raise Failed("a %d-byte line: not one refusal, or it ran" % n)
+    return "300 and 1500 bytes refused"
+
+
+def ps_kill(m):
+    command(m, "sleep 100 &", "background sleep")
+    out = command(m, "ps", "ps")
+    match = re.search(r"^\s*(\d+)\s+\d+\s+\d+\s+\w+\s+sleep\s*$", out, re.M)
+    if not match:
+        raise Failed("ps did not list the background sleep:\n" + out)
+    out = command(m, "kill " + match.group(1), "kill")
+    if out.strip():
+        raise Failed("kill printed %r" % out)
+    for _ in range(20):
+        if not re.search(r"\bsleep\b", command(m, "ps", "ps after kill")):
+            break
+        time.sleep(0.1)
+    else:
+        raise Failed("sleep still listed after kill")
+    if "not permitted" not in command(m, "kill 1", "kill 1"):
+        raise Failed("kill 1 was not refused")
+    return "ps lists sleep, kill ends it, kill 1 refused"
+
+
+def exit_shell(m):
+    start = len(m.text)
+    typed(m, b"sh\r")
+    await_text(m, r"sh\n\$ $", start, "a nested sh")
+    start = len(m.text)
+    typed(m, b"exit\r")
+    await_text(m, r"exit\n\$ $", start, "exit from the nested sh")
+    if "init:" in m.text[start:]:
+        raise Failed("init restarted a shell after a nested one exited")
+    start = len(m.text)
+    typed(m, b"exit\r")
+    await_text(m, r"init: sh \(pid \d+\) exited with status 0, starting a new one\n\$ $",
+               start, "exit from the first sh")
+    check_alive(m, "after_exit")
+    return "nested, then the first"
+
+
+STEPS = (("Ctrl-C", ctrl_c), ("Ctrl-D", ctrl_d), ("erase", erase),
+         ("escapes", escapes), ("history", history), ("long lines", long_lines),
+         ("ps and kill", ps_kill), ("exit", exit_shell))
+
+
+def scenario(boot, detail):
+    m = boot()
+    try:
+        for name, step in STEPS:
+            start = len(m.text)
+            try:
+                detail.append("%s: %s" % (name, step(m)))
+            except Failed as e:
+                return "%s: %s" % (name, e), m.text[start:]
+        return None, None
+    finally:
+        m.kill()

@@ -1,0 +1,503 @@
+"""
+test/make_targets.py: the scenarios of test/run.py that drive the
+Makefile's qemu targets the way graders and scripts do (test/qemu.py runs
+QEMU for those targets): qemu_test_fifo (osv's FIFO pair, on the normal
+and the low-memory machine), qemu_pipe_script (a 10 KiB script on a stdin
+held open), qemu_kill_make (make killed by a signal), panic_exit (make's
+status and the backtrace after a PANIC), kstack_overflow and kernel_map
+(deliberate panics: a kernel stack overflow, a load outside the kernel's
+map) and disk_safe (mkfs while the machine runs). docs/testing.md says what each checks.
+
+They run make in the project's root on the kernel of the runner's build
+directory (B=), with FSIMG= a temporary copy of its fs.img and OSV_TEST=
+temporary FIFOs, so a test run or a `make qemu` already using it is not
+disturbed. Each takes that directory and a list of lines of detail, to
+which it adds its figures, and returns (reason or None, console excerpt or
+None).
+"""
+
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+import threading
+import time
+
+import report
+from machine import ROOT, make_env, strip_ansi
+
+RUN_TIMEOUT = 60.0        # one make run, boot included
+SCRIPT_TIMEOUT = 30.0     # qemu_pipe_script's script, sent to its halt
+QUIT_EXIT = 2.0           # the halt line to make's exit
+KILL_EXIT = 3.0           # a signal to make to QEMU's end
+PANIC_EXIT = 20.0         # a deliberate panic's make run, boot included
+ECHO_LINES = 300
+LONG_TOKENS = 640         # "long0000 " each: a comment line of ~5.6 KiB
+
+
+def make_args(build):
+    """make's arguments for the build directory build: B=, relative to the
+    root when it is under it (as make's own rules name it). Everything is
+    built already, so B= alone (without DEBUG=) rebuilds nothing."""
+    rel = os.path.relpath(build, ROOT)
+    return ["B=" + (build if rel.startswith("..") else rel)]
+
+
+class Make:
+    """`make TARGET` in the project's root on a private copy of build's
+    disk: its output collected by a thread, its stdin a pipe held open."""
+
+    def __init__(self, target, tmpdir, build, *extra):
+        self.tmpdir = tmpdir
+        image = os.path.join(tmpdir, "fs.img")
+        if not os.path.exists(image):
+            shutil.copyfile(os.path.join(build, "fs.img"), image)
+        self.family = {}                 # pid -> comm of processes to end with make
+        self.proc = subprocess.Popen(
+            ["make", target, "FSIMG=" + image] + make_args(build) + list(extra),
+            cwd=ROOT, env=make_env(),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.out = Reader(self.proc.stdout.fileno())
+
+    def send(self, data):
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    # Waits for make to exit; True if it did within timeout.
+    def wait(self, timeout):
+        try:
+            self.proc.wait(timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+
+    # Notes make's descendants now, to end them with make even if they are
+    # orphaned later (a failure of qemu_kill_make).
+    def note_family(self):
+        procs = processes()
+        self.family = {p: procs[p][1] for p in descendants(self.proc.pid)}
+        return self.family
+
+    # Ends make and everything under it that is still there (checking the
+    # name, so that no reused pid is hit).
+    def kill(self):
+        procs = processes()
+        doomed = dict(self.family)
+        doomed.update({p: procs[p][1] for p in descendants(self.proc.pid)})
+        for pid, comm in doomed.items():
+            if procs.get(pid, (0, None))[1] == comm:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.proc.stdin.close()
+        self.out.thread.join(5)
+
+
+class Reader:
+    """Collects what an fd delivers, in a thread, until end of file."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.data = b""
+        self.eof = False
+        self.cond = threading.Condition()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while True:
+            try:
+                d = os.read(self.fd, 65536)
+            except OSError:
+                d = b""
+            with self.cond:
+                if not d:
+                    self.eof = True
+                else:
+                    self.data += d
+                self.cond.notify_all()
+            if not d:
+                return
+
+    def text(self):
+        with self.cond:
+            return self.data.decode(errors="replace").replace("\r", "")
+
+    # Waits until pattern (bytes, regex) is in the data; returns the time
+    # it was found, or None.
+    def wait_for(self, pattern, timeout):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while not re.search(pattern, self.data.replace(b"\r", b"")):
+                left = deadline - time.monotonic()
+                if self.eof or left <= 0:
+                    return None
+                self.cond.wait(left)
+            return time.monotonic()
+
+
+def processes():
+    """{pid: (ppid, comm)} of every process."""
+    out = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open("/proc/%s/stat" % name) as f:
+                    s = f.read()
+            except OSError:
+                continue
+            comm = s[s.index("(") + 1:s.rindex(")")]
+            fields = s[s.rindex(")") + 2:].split()
+            if fields[0] != "Z":
+                out[int(name)] = (int(fields[1]), comm)
+    return out
+
+
+def descendants(pid):
+    procs = processes()
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, (pp, _) in procs.items() if pp == p]
+        found += kids
+        todo += kids
+    return found
+
+
+def excerpt(text, n=report.EXCERPT_LINES):
+    return "\n".join(report.excerpt(text, n))
+
+
+# ------------------------------------------------------------ qemu-test
+
+def low_mem_cap(build):
+    """The frames `make qemu-test-low-mem` caps the kernel at (its mem=)."""
+    r = subprocess.run(["make", "-n", "qemu-test-low-mem"] + make_args(build), cwd=ROOT,
+                       env=make_env(),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True, timeout=60)
+    m = re.search(r"mem=(\d+)([KMG]?)\b", r.stdout)
+    if not m:
+        return None
+    return int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2)] >> 12
+
+
+# Plays osv's grader on one qemu-test target: as soon as make has made the
+# FIFOs, writes `lines` into .in, then reads .out to its end. Returns
+# (reason or None, console).
+def grade(target, tmpdir, build, lines):
+    fifo = os.path.join(tmpdir, "osv-test")
+    make = Make(target, tmpdir, build, "OSV_TEST=" + fifo)
+    got = {"out": b"", "error": None}
+
+    def grader():
+        try:
+            for end in (".in", ".out"):
+                while not (os.path.exists(fifo + end)
+                           and stat.S_ISFIFO(os.stat(fifo + end).st_mode)):
+                    time.sleep(0.01)
+            with open(fifo + ".in", "wb") as fin:
+                fin.write("".join(l + "\n" for l in lines).encode())
+                fin.flush()
+                with open(fifo + ".out", "rb") as fout:
+                    got["out"] = fout.read()
+        except OSError as e:
+            got["error"] = "the grader's FIFO I/O failed: %s" % e
+
+    g = threading.Thread(target=grader, daemon=True)
+    g.start()
+    try:
+        exited = make.wait(RUN_TIMEOUT)
+        g.join(5)
+        if g.is_alive():                 # unblock its opens and reads
+            for end in (".in", ".out"):
+                if os.path.exists(fifo + end):
+                    os.close(os.open(fifo + end, os.O_RDWR | os.O_NONBLOCK))
+            g.join(5)
+        console = got["out"].decode(errors="replace").replace("\r", "")
+        if not exited:
+            return "make %s did not exit within %gs" % (target, RUN_TIMEOUT), console
+        if got["error"]:
+            return got["error"], console
+        if make.proc.returncode != 0:
+            return "make %s exited %d: %s" % (target, make.proc.returncode,
+                                              excerpt(make.out.text(), 5)), console
+        lines_out = strip_ansi(console).split("\n")
+        bad = [l for l in lines_out if "ERROR" in l or "PANIC" in l or "Assertion" in l]
+        if bad:
+            return "%s: %s" % (target, bad[0].strip()), console
+        if not any("passed" in l for l in lines_out):
+            return "%s: no 'passed' line in %s.out" % (target, fifo), console
+        return None, console
+    finally:
+        make.kill()
+
+
+def scenario_qemu_test_fifo(build, detail):
+    cap = low_mem_cap(build)
+    if cap is None:
+        return "`make -n qemu-test-low-mem` shows no mem= argument", None
+    for target, program in (("qemu-test", "fork_basic"),
+                            ("qemu-test-low-mem", "lowmem_fill %d" % cap)):
+        tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+        try:
+            # The program first: it is the byte OpenSBI would drop.
+            why, console = grade(target, tmpdir, build, [program, "free", "quit"])
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        if why:
+            return why, excerpt(console)
+        free = re.search(r"free_pages=\d+ total_pages=\d+", console)
+        detail.append("%s: %s after it; %s passed" % (
+            target, free.group(0) if free else "no free line", program))
+    return None, None
+
+
+# ------------------------------------------------------------ make qemu
+
+def script():
+    """(first line, rest): the qemu_pipe_script input, '\\r' line ends."""
+    first = "echo tok0000  \r"
+    lines = ["echo tok%04d  \r" % i for i in range(1, ECHO_LINES)]
+    half = len(lines) // 2
+    comment = "# " + " ".join("long%04d" % i for i in range(LONG_TOKENS)) + "\r"
+    rest = "".join(lines[:half]) + comment + "".join(lines[half:]) + "quit\r"
+    return first, rest
+
+
+def scenario_qemu_pipe_script(build, detail):
+    first, rest = script()
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    make = Make("qemu", tmpdir, build)
+    try:
+        # Before boot: the first byte must survive (the NUL goes first).
+        make.send(first.encode())
+        make.out.wait_for(rb"tok0000\n|not found", RUN_TIMEOUT)
+        if "tok0000\n" not in make.out.text():
+            return "`%s` typed before boot did not run" % first.strip(), excerpt(make.out.text())
+        start = len(make.out.text())
+        make.send(rest.encode())
+        halted = make.out.wait_for(rb"halt requested", SCRIPT_TIMEOUT)
+        exited = halted is not None and make.wait(QUIT_EXIT)
+        gone = time.monotonic()
+        text = make.out.text()
+        tokens = [int(t) for t in re.findall(r"tok(\d{4})\n", text)]
+        if tokens != list(range(ECHO_LINES)):
+            missing = sorted(set(range(ECHO_LINES)) - set(tokens))
+            return ("echo printed %d of %d tokens in order (missing: %s)"
+                    % (sum(1 for i, t in enumerate(tokens) if t == i), ECHO_LINES,
+                       " ".join("tok%04d" % t for t in missing[:5])), excerpt(text))
+        if halted is None:
+            return "no halt within %gs of the script's `quit`" % SCRIPT_TIMEOUT, excerpt(text)
+        if not exited:
+            return ("make qemu still running %gs after the halt, stdin open"
+                    % QUIT_EXIT, excerpt(text))
+        # What is left once whole writes (echo's lines, the prompts) are
+        # taken out is the console's echo of the input, byte by byte.
+        echoed = re.sub(r"tok\d{4}\n|\$ ", "", text[start:])
+        want = rest.replace("\r", "\n")
+        if want not in echoed:
+            n = next(i for i in range(len(want)) if want[:i + 1] not in echoed)
+            return ("the console's echo of the script differs after %d of %d bytes"
+                    % (n, len(want)), excerpt(text))
+        detail.append("%d bytes piped in (%d after boot, at once), none lost; "
+                      "make exited %.2fs after the halt"
+                      % (len(first) + len(rest), len(rest), gone - halted))
+        return None, None
+    finally:
+        make.kill()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def scenario_qemu_kill_make(build, detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    try:
+        took = []
+        for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP,
+                    signal.SIGQUIT):
+            make = Make("qemu", tmpdir, build)
+            try:
+                if make.out.wait_for(rb"\n\$ ", RUN_TIMEOUT) is None:
+                    return "make qemu did not boot", excerpt(make.out.text())
+                left = make.note_family()
+                os.kill(make.proc.pid, sig)
+                t0 = time.monotonic()
+                while time.monotonic() - t0 < KILL_EXIT:
+                    procs = processes()
+                    alive = [p for p in left if p in procs]
+                    if not alive and make.proc.poll() is not None:
+                        break
+                    time.sleep(0.05)
+                procs = processes()
+                alive = ["%s (pid %d)" % (procs[p][1], p) for p in left if p in procs]
+                if alive:
+                    return ("%s to make's pid: %s still running after %gs"
+                            % (signal.Signals(sig).name, ", ".join(alive), KILL_EXIT)), None
+                if not make.wait(0):
+                    return ("%s to make's pid: make still running after %gs"
+                            % (signal.Signals(sig).name, KILL_EXIT)), None
+                took.append("%s %.2fs" % (signal.Signals(sig).name, time.monotonic() - t0))
+            finally:
+                make.kill()
+        detail.append("QEMU gone after " + ", ".join(took))
+        return None, None
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# make qemu BOOTARGS=panic=boot: the kernel panics once the disk is up.
+# make must fail (QEMU exits 1 through the sifive,test finisher), the
+# backtrace must name boot_thread, the caller of panic, and
+# `make symbolize` must place that frame on its line of kernel/boot/main.c.
+def scenario_panic_exit(build, detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    try:
+        make = Make("qemu", tmpdir, build, "BOOTARGS=panic=boot")
+        try:
+            if not make.wait(RUN_TIMEOUT):
+                return "make qemu did not exit after the panic", excerpt(make.out.text())
+            out = make.out.text()
+            if "PANIC" not in out:
+                return "no PANIC line", excerpt(out)
+            if make.proc.returncode == 0:
+                return "make qemu exited 0 after a PANIC", excerpt(out)
+            frame = re.search(r"^\s*#\d+ 0x[0-9a-f]+ boot_thread\+0x[0-9a-f]+\s*$", out, re.M)
+            if not frame:
+                return "the backtrace does not name boot_thread", excerpt(out)
+        finally:
+            make.kill()
+        log = os.path.join(tmpdir, "panic.log")
+        with open(log, "w") as f:
+            f.write(out)
+        sym = subprocess.run(["make", "-s", "symbolize", "LOG=" + log] + make_args(build),
+                             cwd=ROOT, env=make_env(),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             universal_newlines=True, timeout=60).stdout
+        placed = re.search(r"boot_thread\+0x[0-9a-f]+ at (kernel/boot/main\.c:\d+)", sym)
+        if not placed:
+            return "make symbolize gave no kernel/boot/main.c line for boot_thread", excerpt(sym)
+        detail.append("make exited %d; boot_thread at %s"
+                      % (make.proc.returncode, placed.group(1)))
+        return None, None
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# One `make qemu BOOTARGS=panic=WHAT` (extra: more make variables): it
+# must exit within PANIC_EXIT s, non-zero, with exactly one PANIC line (a
+# fault while panicking would add lines or hang). Returns (reason or None,
+# console, seconds make took).
+def deliberate_panic(build, what, *extra):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    try:
+        make = Make("qemu", tmpdir, build, "BOOTARGS=panic=" + what, *extra)
+        try:
+            t0 = time.monotonic()
+            exited = make.wait(PANIC_EXIT)
+            took = time.monotonic() - t0
+            out = strip_ansi(make.out.text())
+            if not exited:
+                return "panic=%s: make qemu still running after %gs" % (what, PANIC_EXIT), out, took
+            panics = [l for l in out.split("\n") if "PANIC" in l]
+            if len(panics) != 1:
+                return "panic=%s: %d PANIC lines, not 1" % (what, len(panics)), out, took
+            if make.proc.returncode == 0:
+                return "panic=%s: make qemu exited 0 after a PANIC" % what, out, took
+            return None, out, took
+        finally:
+            make.kill()
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# make qemu BOOTARGS=panic=stack: the boot thread recurses until its kernel
+# stack's guard page stops it. The trap entry must notice and panic from
+# the hart's emergency stack: one PANIC naming the overflow and the thread,
+# trapped in the recursion itself (not in the trap entry: no nested fault),
+# and a backtrace of the thread's own frames down to boot_thread. On one
+# hart the boot thread has kernel-stack slot 0, with nothing mapped below
+# it; on four, the slot below is another hart's stack.
+def scenario_kstack_overflow(build, detail):
+    for cpus in ("1", "4"):
+        why, out, took = deliberate_panic(build, "stack", "CPUS=" + cpus)
+        if why:
+            return "CPUS=%s: %s" % (cpus, why), excerpt(out)
+        if not re.search(r"PANIC on hart \d+: kernel stack overflow in thread boot\b", out):
+            return "CPUS=%s: the PANIC does not name a stack overflow in thread boot" % cpus, \
+                excerpt(out)
+        if not re.search(r"^\s*at 0x[0-9a-f]+ recurse\b", out, re.M):
+            return "CPUS=%s: the trap is not in the recursion (a nested fault?)" % cpus, excerpt(out)
+        if not re.search(r"^\s*#\d+ 0x[0-9a-f]+ boot_thread\+", out, re.M):
+            return "CPUS=%s: the backtrace does not reach boot_thread" % cpus, excerpt(out)
+        detail.append("CPUS=%s: one PANIC, make exited %.1fs after it started" % (cpus, took))
+    return None, None
+
+
+# make qemu BOOTARGS=panic=wild: the boot thread loads from the direct map
+# just past the end of RAM. The kernel half maps only RAM and devices, so
+# that is a load page fault at that address (with every physical address
+# mapped it was a read of whatever is there, or an access fault).
+def scenario_kernel_map(build, detail):
+    why, out, took = deliberate_panic(build, "wild")
+    if why:
+        return why, excerpt(out)
+    addr = re.search(r"panic=wild: loading from (0x[0-9a-f]+)", out)
+    if not addr:
+        return "no 'panic=wild: loading from' line", excerpt(out)
+    if not re.search(r"PANIC on hart \d+: kernel page fault at %s\b" % addr.group(1), out) or \
+            not re.search(r"\(load page fault\).* stval %s\b" % addr.group(1), out):
+        return "the load from %s was not a load page fault there" % addr.group(1), excerpt(out)
+    detail.append("a load from %s: load page fault; make exited %.1fs after it started"
+                  % (addr.group(1), took))
+    return None, None
+
+
+# make (mkfs) while make qemu runs on the image: mkfs writes a new image and
+# renames it over the old, so the running machine keeps its disk. A hard
+# link keeps the running image's inode after the rename; the machine writes
+# a file after the rebuild and halts; that disk must check clean and hold
+# the file's inode, and the path must hold the new, clean image.
+def scenario_disk_safe(build, detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    try:
+        image = os.path.join(tmpdir, "fs.img")
+        running = os.path.join(tmpdir, "running.img")
+        mkfs = os.path.join(build, "mkfs")
+        with open(os.path.join(build, "fs.list")) as f:
+            files = f.read().split()
+        make = Make("qemu", tmpdir, build)
+        try:
+            if make.out.wait_for(rb"\n\$ ", RUN_TIMEOUT) is None:
+                return "make qemu did not boot", excerpt(make.out.text())
+            os.link(image, running)
+            r = subprocess.run([mkfs, image] + files, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, universal_newlines=True, timeout=60)
+            if r.returncode != 0:
+                return "mkfs failed while the machine ran", excerpt(r.stdout)
+            make.send(b"echo still here > safe.txt\rcat safe.txt\rquit\r")
+            if not make.wait(RUN_TIMEOUT):
+                return "make qemu did not exit after quit", excerpt(make.out.text())
+            out = make.out.text()
+            if not re.search(r"^(\$ )?still here$", out, re.M):
+                return "the machine could not write after the rebuild", excerpt(out)
+        finally:
+            make.kill()
+        for path, what in ((running, "the running machine's disk"), (image, "the new image")):
+            r = subprocess.run([mkfs, "--check", path], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, universal_newlines=True, timeout=60)
+            if r.returncode != 0 or "note:" in r.stdout:
+                return "%s does not check clean after make during make qemu" % what, \
+                    excerpt(r.stdout)
+        if os.stat(running).st_ino == os.stat(image).st_ino:
+            return "mkfs rewrote the running image in place", None
+        detail.append("the running disk and the new image both check clean")
+        return None, None
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)

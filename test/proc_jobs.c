@@ -1,0 +1,198 @@
+/*
+ * proc_jobs: the process list, jobs and spawnv (lib/proc-ext.h).
+ *
+ * proc_list: pid order, init (parent 0, job 1) and this process (running)
+ * listed, a sleeping child and a zombie child shown as such, max 0 and a
+ * short buffer, ERR_INVAL and ERR_FAULT. setfg: a child and what it has
+ * already started become one job (its pid), and what they start later
+ * joins it; ERR_INVAL, ERR_CHILD (init, ourselves, a grandchild), and
+ * ERR_PERM once fd 0 is not the console. spawnv: the words arrive exactly
+ * (spaces, an empty word, 32 words, 256 bytes), and ERR_INVAL (no word,
+ * 33 words, 257 bytes), ERR_FAULT, ERR_NOTEXIST.
+ */
+// test: timeout=60
+#include "testlib.h"
+#include <lib/stddef.h>
+#include <lib/proc-ext.h>
+#include <lib/futex.h>
+
+static struct proc_info procs[128];
+
+static void msleep(unsigned ms)
+{
+    int word = 0;
+    futex(&word, FUTEX_WAIT, 0, ms);
+}
+
+/* pid's entry (copied), or one with pid 0 if it is not listed. */
+static struct proc_info entry(int pid)
+{
+    int n = proc_list(procs, (int)NELEM(procs));
+    assert(n > 0 && n < (int)NELEM(procs));
+    for (int i = 0; i < n; i++)
+        if (procs[i].pid == pid)
+            return procs[i];
+    return (struct proc_info){ 0 };
+}
+
+/* Waits (up to ~5 s) until pid is in state. */
+static void await_state(int pid, int state)
+{
+    for (int i = 0; i < 500 && entry(pid).state != state; i++)
+        msleep(10);
+    if (entry(pid).state != state)
+        error("pid %d never reached state %d", pid, state);
+}
+
+static void sleeper(int seconds)
+{
+    sleep(seconds);
+}
+
+/* Forks a grandchild (sleeping), waits a moment, forks another. */
+static void family(int arg)
+{
+    (void)arg;
+    fork_worker(sleeper, 100);
+    msleep(300);
+    fork_worker(sleeper, 100);
+    sleep(100);
+}
+
+static void list(void)
+{
+    int n = proc_list(procs, (int)NELEM(procs));
+    assert(n >= 2);
+    for (int i = 1; i < n; i++)
+        if (procs[i].pid <= procs[i - 1].pid)
+            error("proc_list is not in pid order at %d", i);
+    expect(procs[0].pid, 1);
+    expect(procs[0].parent, 0);
+    expect(procs[0].job, 1);
+    expect(strcmp(procs[0].name, "init"), 0);
+    struct proc_info me = entry(getpid());
+    expect(me.state, PROC_INFO_RUNNING);
+    expect(strcmp(me.name, "proc_jobs"), 0);
+
+    int pid = fork_worker(sleeper, 100);
+    await_state(pid, PROC_INFO_SLEEPING);
+    struct proc_info c = entry(pid);
+    expect(c.parent, getpid());
+    expect(c.job, me.job);                  /* a child joins its parent's job */
+    expect(kill(pid), ERR_OK);
+    await_state(pid, PROC_INFO_ZOMBIE);
+    expect_exit(pid, -1);
+    expect(entry(pid).pid, 0);              /* reaped: gone */
+
+    expect(proc_list(procs, 0), 0);
+    expect(proc_list(procs, 1), 1);
+    expect(procs[0].pid, 1);
+    expect(proc_list(procs, -1), ERR_INVAL);
+    expect(proc_list(NULL, 4), ERR_FAULT);
+    expect(proc_list((struct proc_info *)KERNEL_IMAGE, 4), ERR_FAULT);
+}
+
+static void jobs(void)
+{
+    expect(setfg(-1), ERR_INVAL);
+    expect(setfg(1), ERR_CHILD);
+    expect(setfg(getpid()), ERR_CHILD);
+    int pid = fork_worker(family, 0);
+    int n = 0, first = 0;
+    for (int tries = 0; tries < 500 && first == 0; tries++, msleep(10)) {
+        n = proc_list(procs, (int)NELEM(procs));
+        for (int i = 0; i < n; i++)
+            if (procs[i].parent == pid)
+                first = procs[i].pid;
+    }
+    assert(first != 0);
+    expect(setfg(first), ERR_CHILD);        /* a grandchild */
+    expect(setfg(pid), ERR_OK);
+    expect(entry(pid).job, pid);
+    expect(entry(first).job, pid);          /* started before: moved along */
+    int later = 0;
+    for (int tries = 0; tries < 500 && later == 0; tries++, msleep(10)) {
+        n = proc_list(procs, (int)NELEM(procs));
+        for (int i = 0; i < n; i++)
+            if (procs[i].parent == pid && procs[i].pid != first)
+                later = procs[i].pid;
+    }
+    assert(later != 0);
+    expect(entry(later).job, pid);          /* started after: inherits */
+    expect(entry(getpid()).job != pid, 1);  /* we stay out */
+    expect(setfg(0), ERR_OK);
+    expect(kill(first), ERR_OK);
+    expect(kill(later), ERR_OK);
+    expect(kill(pid), ERR_OK);
+    expect_exit(pid, -1);
+
+    /* fd 0 a file: no say over the console's foreground. */
+    int console = dup(0);
+    assert(console >= 0);
+    expect(close(0), ERR_OK);
+    expect(open("/smallfile", FS_RDONLY, EMPTY_MODE), 0);
+    expect(setfg(0), ERR_PERM);
+    expect(close(0), ERR_OK);
+    expect(dup(console), 0);
+    expect(close(console), ERR_OK);
+    expect(setfg(0), ERR_OK);
+}
+
+/* Spawned by spawnv below: checks its words, exits with their count. */
+static int words(int argc, char **argv)
+{
+    if (strcmp(argv[2], "a  b") != 0 || strcmp(argv[3], "") != 0)
+        return 100;
+    return argc;
+}
+
+static void spawnv_words(void)
+{
+    char *three[] = { "proc_jobs", "words", "a  b", "", NULL };
+    int pid = spawnv(three);
+    assert(pid > 0);
+    expect_exit(pid, 4);
+
+    char *many[SPAWN_WORDS_MAX + 2];
+    many[0] = "proc_jobs";
+    many[1] = "words";
+    many[2] = "a  b";
+    for (int i = 3; i < SPAWN_WORDS_MAX + 1; i++)
+        many[i] = "";
+    many[SPAWN_WORDS_MAX] = NULL;
+    pid = spawnv(many);
+    assert(pid > 0);
+    expect_exit(pid, SPAWN_WORDS_MAX);
+    many[SPAWN_WORDS_MAX] = "";
+    many[SPAWN_WORDS_MAX + 1] = NULL;
+    expect(spawnv(many), ERR_INVAL);
+
+    /* 256 bytes with the terminators: 10 + 6 + 5 + 1 + 234. */
+    static char fill[240];
+    memset(fill, 'x', 233);
+    char *full[] = { "proc_jobs", "words", "a  b", "", fill, NULL };
+    pid = spawnv(full);
+    assert(pid > 0);
+    expect_exit(pid, 5);
+    fill[233] = 'x';
+    expect(spawnv(full), ERR_INVAL);
+
+    char *none[] = { NULL };
+    expect(spawnv(none), ERR_INVAL);
+    expect(spawnv(NULL), ERR_FAULT);
+    char *bad[] = { "proc_jobs", (char *)KERNEL_IMAGE, NULL };
+    expect(spawnv(bad), ERR_FAULT);
+    char *missing[] = { "no such program", NULL };
+    expect(spawnv(missing), ERR_NOTEXIST);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "words") == 0)
+        return words(argc, argv);
+    list();
+    jobs();
+    spawnv_words();
+    pass("proc_jobs");
+    return 0;
+}

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""
+test/qemu.py: runs QEMU for the Makefile's qemu targets, so that a script
+can drive the console as safely as a person at a terminal.
+
+    python3 test/qemu.py stdio -- QEMU ARGS...       make qemu
+    python3 test/qemu.py fifo PATH -- QEMU ARGS...   make qemu-test: input
+                                                     from PATH.in, output
+                                                     to PATH.out
+
+make runs it with `exec`, so it is make's child, and it runs QEMU as its
+own child, relays the input to it and exits with QEMU's status the moment
+QEMU exits, whatever state the driver's stdin is in:
+
+- The input (stdin, or the FIFO PATH.in) reaches QEMU through a pipe, one
+  NUL byte first. At reset QEMU hands the UART one input byte and OpenSBI's
+  UART setup then clears it, so the first byte written before boot would
+  be lost; the NUL is lost instead (the console ignores it if it survives).
+  The relay stops reading when QEMU does (the console stops the UART while
+  its buffer is full), so no byte is ever dropped. PATH.in is opened
+  read-write: a grader that closes and reopens it is no end of input.
+- On a terminal, the terminal is put in raw mode as QEMU would put it
+  (Ctrl-A x still leaves: QEMU's multiplexer reads it from the pipe) and
+  restored when QEMU exits, so a byte typed before boot is not lost either.
+- No orphans: this process and QEMU each get the parent-death signal
+  SIGKILL (prctl), so if make dies, even by SIGKILL, both die at once and
+  QEMU's lock on the disk image goes with it. SIGTERM, SIGINT, SIGHUP or
+  SIGQUIT to this process end QEMU with SIGTERM (a clean exit). make
+  forwards SIGTERM to us, but on SIGINT, SIGHUP or SIGQUIT sent to make's
+  pid alone it waits for its child forever (it expects the terminal to
+  signal the whole process group); its handler first resets the signal to
+  its default, so when make stops catching one of them we end QEMU.
+"""
+
+import ctypes
+import os
+import select
+import signal
+import sys
+import termios
+
+PR_SET_PDEATHSIG = 1
+WATCHED = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM)
+POLL = 0.2                 # seconds between two looks at make's signals
+CHUNK = 65536
+
+
+def die_with_parent(parent):
+    """Makes the kernel SIGKILL this process when its parent exits; exits at
+    once if the parent is no longer parent (already gone)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def caught(pid):
+    """The signals of WATCHED that process pid catches (a frozenset), or
+    None once it is gone."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    mask = int(line.split()[1], 16)
+                    return frozenset(s for s in WATCHED if mask >> (s - 1) & 1)
+    except OSError:
+        pass
+    return None
+
+
+def is_make(pid):
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip() in ("make", "gmake")
+    except OSError:
+        return False
+
+
+def raw_mode(fd):
+    """Puts terminal fd in the mode QEMU gives its stdio terminal (no echo,
+    no line editing, no signal keys, output processing kept); returns the
+    old mode."""
+    old = termios.tcgetattr(fd)
+    new = list(old)
+    new[0] &= ~(termios.IGNBRK | termios.BRKINT | termios.PARMRK | termios.ISTRIP
+                | termios.INLCR | termios.IGNCR | termios.ICRNL | termios.IXON)
+    new[1] |= termios.OPOST
+    new[2] = (new[2] & ~(termios.CSIZE | termios.PARENB)) | termios.CS8
+    new[3] &= ~(termios.ECHO | termios.ECHONL | termios.ICANON | termios.IEXTEN | termios.ISIG)
+    new[6] = list(old[6])
+    new[6][termios.VMIN] = 1
+    new[6][termios.VTIME] = 0
+    termios.tcsetattr(fd, termios.TCSANOW, new)
+    return old
+
+
+def start_qemu(qemu, stdin, stdout):
+    """Forks QEMU with these stdin and stdout (None: ours); returns its pid."""
+    me = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            die_with_parent(me)
+            os.dup2(stdin, 0)
+            if stdout is not None:
+                os.dup2(stdout, 1)
+            os.execvp(qemu[0], qemu)
+        except OSError as e:
+            sys.stderr.write("test/qemu.py: %s: %s\n" % (qemu[0], e.strerror))
+        os._exit(127)
+    return pid
+
+
+def relay(qemu_pid, src, dst, make_pid):
+    """Copies src to dst (NUL first) until QEMU exits, and ends QEMU if make
+    stops catching a watched signal. Returns QEMU's wait status."""
+    watch = caught(make_pid) if is_make(make_pid) else None
+    qemu_exit = os.pidfd_open(qemu_pid)
+    pending = b"\0"
+    os.set_blocking(dst, False)
+    while True:
+        rlist = [qemu_exit] + ([src] if src is not None and not pending else [])
+        wlist = [dst] if pending else []
+        r, w, _ = select.select(rlist, wlist, [], POLL)
+        if qemu_exit in r:
+            return os.waitpid(qemu_pid, 0)[1]
+        try:
+            if w:
+                pending = pending[os.write(dst, pending):]
+            if src in r:
+                pending = os.read(src, CHUNK)
+                if not pending:          # end of input: QEMU's too
+                    os.close(dst)
+                    src = None
+        except BrokenPipeError:          # QEMU is going: its exit comes next
+            pending, src = b"", None
+        if watch:
+            now = caught(make_pid)
+            if now is None or not watch <= now:
+                os.kill(qemu_pid, signal.SIGTERM)
+                watch = None
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[0] == "stdio" and argv[1] == "--":
+        path, qemu = None, argv[2:]
+    elif len(argv) >= 4 and argv[0] == "fifo" and argv[2] == "--":
+        path, qemu = argv[1], argv[3:]
+    else:
+        sys.stderr.write(__doc__)
+        return 2
+
+    make_pid = os.getppid()
+    die_with_parent(make_pid)
+    out = tty = None
+    if path is not None:
+        src = os.open(path + ".in", os.O_RDWR)
+        out = os.open(path + ".out", os.O_RDWR)
+    else:
+        src = 0
+        if os.isatty(0):
+            tty = raw_mode(0)
+    rd, wr = os.pipe()
+    qemu_pid = start_qemu(qemu, rd, out)
+    os.close(rd)
+    if out is not None:
+        os.close(out)                    # PATH.out ends when QEMU does
+
+    def end_qemu(signum, frame):
+        try:
+            os.kill(qemu_pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass                         # already reaped
+    for s in WATCHED:
+        signal.signal(s, end_qemu)
+    try:
+        status = relay(qemu_pid, src, wr, make_pid)
+    finally:
+        if tty is not None:
+            termios.tcsetattr(0, termios.TCSADRAIN, tty)
+    code = os.waitstatus_to_exitcode(status)
+    return code if code >= 0 else 128 - code     # killed: 128 + signal
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

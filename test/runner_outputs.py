@@ -1,0 +1,220 @@
+"""
+test/runner_outputs.py: the scenario runner_outputs, a check of the
+runner's own reports (test/report.py), which graders and CI read.
+
+In one boot it runs two tests through a Runner of its own, writing into a
+temporary folder: PASS_TEST, which passes, and FAIL_TEST made to fail (its
+metadata is changed to expect a `killed:` line it never prints; its
+console has the colour codes of `passed`). Then:
+
+- the PASS/FAIL report has the PASS line, a FAIL line naming a log that
+  exists, holds the test's console and has no colour code (nor has the
+  boot's log), the disk check on a line of its own, and `1 passed, 1
+  failed` as its last line; the run's status is 1;
+- the same results as TAP: the version, the plan 1..2, `ok 1`, `not ok 2`
+  with the reason and a YAML block, `# 1 passed, 1 failed` last;
+- the JUnit XML parses, with testsuites/testsuite/testcase, the counts of
+  each level right, a failure with its message, and system-out;
+- results.json has a score of 1, a test at 1 of 1 (passed) and one at 0
+  of 1 (failed) whose output has the reason, the disk check at 0 of 0;
+- a failed disk check (made up, fed to a report) is a FAIL line apart:
+  the run's status is 1, its last line still `1 passed, 0 failed`;
+- `run.py` with a misspelt name exits 2 and suggests the right one (also
+  as TAP's `Bail out!`).
+"""
+
+import argparse
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+from machine import ROOT
+from report import Report, Result
+from runner import Runner
+from suite import Test, TEST_DIR
+
+PASS_TEST = "syscall_nosys"
+FAIL_TEST = "file_read"
+FAIL_REASON = "0 killed: line(s), expected 1"
+RUN_PY = os.path.join(TEST_DIR, "run.py")
+
+
+# The two tests: PASS_TEST as it is, FAIL_TEST expecting a kill it never makes.
+def tests():
+    good = Test(PASS_TEST, os.path.join(TEST_DIR, PASS_TEST + ".c"))
+    bad = Test(FAIL_TEST, os.path.join(TEST_DIR, FAIL_TEST + ".c"))
+    bad.expect_killed = 1
+    return [good, bad]
+
+
+# Runs the two tests in one boot; returns (the human report, the TAP one,
+# the Report, the run's status).
+def run_pair(run, tmp):
+    args = argparse.Namespace(**vars(run.args))
+    args.stop, args.verbose = False, False
+    files = {"junit": os.path.join(tmp, "junit.xml"),
+             "gradescope": os.path.join(tmp, "results.json")}
+    human = io.StringIO()
+    report = Report(human, os.path.join(tmp, "logs"), os.path.join(run.build, "kernel.elf"),
+                    junit=files["junit"], gradescope=files["gradescope"])
+    inner = Runner(args, report, ROOT)
+    inner.run_tests(tests())
+    status = report.end(inner.boots, 1.0)
+    # The same results again, as TAP.
+    tap = io.StringIO()
+    again = Report(tap, os.path.join(tmp, "tap-logs"), report.elf, tap=True)
+    again.begin(tests())
+    for r in report.results + report.disk_checks:
+        again.add(r)
+    again.end(inner.boots, 1.0)
+    return human.getvalue(), tap.getvalue(), report, status, files
+
+
+# The PASS/FAIL report and its logs; a reason if something is wrong.
+def check_human(text, report, status):
+    lines = text.rstrip("\n").split("\n")
+    if lines[-1] != "1 passed, 1 failed":
+        return "the last line is %r, not '1 passed, 1 failed'" % lines[-1]
+    if status != 1:
+        return "the run's status is %d, not 1" % status
+    if not any(l.startswith("PASS %s (" % PASS_TEST) for l in lines):
+        return "no PASS %s line" % PASS_TEST
+    fail = [l for l in lines if l.startswith("FAIL %s: " % FAIL_TEST)]
+    want = "FAIL %s: %s (log: " % (FAIL_TEST, FAIL_REASON)
+    if len(fail) != 1 or not fail[0].startswith(want) or not fail[0].endswith(")"):
+        return "the FAIL line is %r, not %r...)" % (fail, want)
+    log = fail[0][len(want):-1]
+    if not os.path.isfile(log):
+        return "the FAIL line names %s, which does not exist" % log
+    with open(log) as f:
+        content = f.read()
+    if "\x1b" in content or "passed" not in content or FAIL_TEST not in content:
+        return "%s is not %s's console without colour codes" % (log, FAIL_TEST)
+    boots = os.path.join(report.logdir, "boots")
+    for fn in os.listdir(boots):
+        with open(os.path.join(boots, fn)) as f:
+            if "\x1b" in f.read():
+                return "the boot's log %s has colour codes" % fn
+    disk = [l for l in lines if l.startswith("disk_check after ")]
+    if len(disk) != 1 or not disk[0].endswith(": clean"):
+        return "no disk_check line of its own: %r" % disk
+    return None
+
+
+# The TAP report: version, plan, ok and not ok lines, nothing else.
+def check_tap(text):
+    lines = text.rstrip("\n").split("\n")
+    if lines[:2] != ["TAP version 13", "1..2"]:
+        return "TAP begins %r" % lines[:2]
+    if "ok 1 - %s" % PASS_TEST not in lines:
+        return "no 'ok 1 - %s' line" % PASS_TEST
+    nok = "not ok 2 - %s: %s" % (FAIL_TEST, FAIL_REASON)
+    if nok not in lines or lines[lines.index(nok) + 1] != "  ---":
+        return "no %r line with a YAML block" % nok
+    for l in lines[2:]:
+        if not l.startswith(("ok ", "not ok ", "# ", "  ")):
+            return "a line that is not TAP: %r" % l
+    if lines[-1] != "# 1 passed, 1 failed":
+        return "TAP ends %r" % lines[-1]
+    return None
+
+
+# The JUnit XML: it parses, and its counts and elements are right.
+def check_junit(path):
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as e:
+        return "the JUnit XML does not parse: %s" % e
+    if root.tag != "testsuites":
+        return "the JUnit root is <%s>" % root.tag
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    tests = suites.get("osv-rv.test")
+    if tests is None or (tests.get("tests"), tests.get("failures")) != ("2", "1"):
+        return "the JUnit test suite does not have 2 tests, 1 failure"
+    total = sum(int(s.get("tests")) for s in suites.values())
+    if root.get("tests") != str(total) or root.get("failures") != "1":
+        return "<testsuites> counts %s tests, %s failures" % (root.get("tests"),
+                                                               root.get("failures"))
+    for case in root.iter("testcase"):
+        if not case.get("name") or not case.get("classname"):
+            return "a testcase without name or classname"
+        float(case.get("time"))
+        if case.find("system-out") is None:
+            return "testcase %s has no system-out" % case.get("name")
+    failures = list(root.iter("failure"))
+    if len(failures) != 1 or failures[0].get("message") != FAIL_REASON:
+        return "the JUnit failures are %r" % [f.get("message") for f in failures]
+    return None
+
+
+# results.json: the total, each test's score and status, the disk check.
+def check_gradescope(path):
+    with open(path) as f:
+        res = json.load(f)
+    if res.get("score") != 1.0 or not isinstance(res.get("execution_time"), int) \
+            or "stdout_visibility" not in res:
+        return "results.json: score %r, execution_time %r" % (
+            res.get("score"), res.get("execution_time"))
+    by = {t["name"]: t for t in res["tests"]}
+    good, bad = by.get(PASS_TEST), by.get(FAIL_TEST)
+    if not good or (good["score"], good["max_score"], good["status"]) != (1.0, 1.0, "passed"):
+        return "results.json: %s is %r" % (PASS_TEST, good)
+    if not bad or (bad["score"], bad["max_score"], bad["status"]) != (0.0, 1.0, "failed") \
+            or FAIL_REASON not in bad["output"]:
+        return "results.json: %s is %r" % (FAIL_TEST, bad)
+    disks = [t for t in res["tests"] if t["name"].startswith("disk_check")]
+    if len(disks) != 1 or disks[0]["max_score"] != 0:
+        return "results.json: the disk check is %r" % disks
+    return None
+
+
+# A made-up failed disk check fails the run but is no test.
+def check_disk_failure(tmp, elf):
+    out = io.StringIO()
+    report = Report(out, os.path.join(tmp, "disk-logs"), elf)
+    report.begin(tests()[:1])
+    report.add(Result(PASS_TEST, "test", None, 0.1))
+    report.add(Result("disk_check", "disk_check", "mkfs --check: 1 block lost", 0,
+                      label="after " + PASS_TEST))
+    status = report.end(1, 1.0)
+    lines = out.getvalue().rstrip("\n").split("\n")
+    want = "FAIL disk_check after %s: mkfs --check: 1 block lost (log: " % PASS_TEST
+    if status != 1 or lines[-1] != "1 passed, 0 failed" \
+            or not any(l.startswith(want) for l in lines):
+        return "a failed disk check: status %d, report %r" % (status, lines)
+    return None
+
+
+# A misspelt name on run.py's command line gets the right one suggested.
+def check_misspelt(build):
+    for extra, want in (([], "run.py: no such test: "), (["--tap"], "Bail out! no such test: ")):
+        name = PASS_TEST[:-1]
+        r = subprocess.run([sys.executable, RUN_PY, "--build", build, name] + extra,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True, timeout=60)
+        hint = "%s%s (did you mean %s?)" % (want, name, PASS_TEST)
+        if r.returncode != 2 or hint not in r.stdout:
+            return "run.py %s: status %d, %r, not %r" % (
+                " ".join([name] + extra), r.returncode, r.stdout.strip(), hint)
+    return None
+
+
+# The scenario: the run, then every check.
+def scenario(run, test):
+    tmp = tempfile.mkdtemp(prefix="osv-rv-outputs-")
+    try:
+        human, tap, report, status, files = run_pair(run, tmp)
+        for why in (check_human(human, report, status), check_tap(tap),
+                    check_junit(files["junit"]), check_gradescope(files["gradescope"]),
+                    check_disk_failure(tmp, report.elf), check_misspelt(run.build)):
+            if why:
+                return why, human + "\n" + tap
+        run.detail.append("PASS/FAIL, TAP, JUnit and results.json agree: 1 passed, 1 failed")
+        return None, None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,333 @@
+"""
+test/scenarios.py: the runner's scenarios, tests written in Python for what
+one boot cannot show: the file system across power cuts and halts
+(powercut, durability, mmap_persist), gdb on a real page fault
+(gdb_pagefault, in test/gdb_pagefault.py), the debug kernel's lock-order
+check on a deliberate out-of-order acquisition (panic_lockorder), make's
+qemu targets as graders
+and scripts drive them (test/make_targets.py), and the runner's own
+reports (runner_outputs, in test/runner_outputs.py) and `make bench`'s
+table and JSON (dashboard, in test/dashboard_check.py). docs/testing.md
+says what each checks.
+
+A scenario is a function (runner, test) returning (reason or None, console
+excerpt or None); it boots machines through runner.boot_on, so their
+consoles go to the scenario's log, and adds lines of detail, reported
+under its PASS line, to runner.detail.
+"""
+
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import dashboard_check
+import console_keys
+import make_targets
+import runner_outputs
+from machine import PROMPT_RE, mkfs_check
+from suite import Test, judge
+
+HALT_TIMEOUT = 30.0          # `quit` to QEMU's exit
+WRITER_TIMEOUT = 180.0       # one run of powercut_writer
+CHECK_TIMEOUT = 120.0        # one run of powercut_check
+GDB_TIMEOUT = 150.0          # test/gdb_pagefault.py, boot included
+PANIC_TIMEOUT = 60.0         # boot to the power-off after panic_lockorder's PANIC
+ON_DEBUG_KERNEL = {"panic_lockorder"}   # scenarios that boot build-debug's kernel
+
+# Whole lines only (with their newline): a line cut short by the power cut
+# must not count.
+WRITER_STEP_RE = re.compile(r"^powercut: lane (\d) step (\d+)\n", re.M)
+WRITER_PLAN_RE = re.compile(r"^powercut: plan (\d+) (\d+)\n", re.M)
+JOURNAL_REPLAY_RE = re.compile(r"\[fs\] journal: replayed")
+ORPHANS_RE = re.compile(r"\[fs\] freed (\d+) orphan")
+CHECK_LANE_RE = re.compile(r"powercut_check: lane \d: (\d+ of \d+)")
+
+
+def writer_progress(out):
+    """The last step powercut_writer reported per lane (-1: none), and its
+    plan's step counts (None if not printed yet)."""
+    last = [-1, -1]
+    for m in WRITER_STEP_RE.finditer(out):
+        lane, step = int(m.group(1)), int(m.group(2))
+        last[lane] = max(last[lane], step)
+    m = WRITER_PLAN_RE.search(out)
+    return last, (int(m.group(1)), int(m.group(2))) if m else None
+
+
+# Types `quit`, waits for the power-off and kills what is left (a power
+# cut if the halt did not come). Returns a reason if it did not halt.
+def halt(m):
+    why = m.halt(HALT_TIMEOUT)
+    m.kill()
+    return why
+
+
+# Runs powercut_check for round rnd with the writer's last reported steps.
+# Returns (reason or None, its output).
+def powercut_check(test, m, rnd, last):
+    out, why, _ = m.run("powercut_check %d %d %d" % (rnd, last[0], last[1]), CHECK_TIMEOUT)
+    return why or judge(test, out), out
+
+
+# Reboots on image, runs powercut_check, halts, and runs mkfs --check
+# (nothing may be left to repair). Returns (reason, console, summary).
+def reboot_and_check(run, test, image, label, rnd, last):
+    m = run.boot_on(image, label)
+    try:
+        boot = m.text
+        why, out = powercut_check(test, m, rnd, last)
+        if why:
+            return "powercut_check: " + why, out, None
+        why = halt(m)
+        if why:
+            return why, m.text, None
+    finally:
+        m.kill()
+    why, _, _ = mkfs_check(run.build, image, notes_ok=False)
+    if why:
+        return "after the reboot and halt, " + why, None, None
+    repaired = []
+    if JOURNAL_REPLAY_RE.search(boot):
+        repaired.append("journal replayed")
+    orphans = ORPHANS_RE.search(boot)
+    if orphans:
+        repaired.append("%s orphan(s) freed" % orphans.group(1))
+    reached = " ".join(CHECK_LANE_RE.findall(out))
+    return None, None, "%s; check: lanes at %s" % (
+        ", ".join(repaired) or "nothing to repair", reached)
+
+
+# Reads the writer's output until its progress (the mean over lanes of the
+# share of steps reported) reaches frac, or it ends. Returns (reason or
+# None, finished).
+def write_until(test, m, start, frac):
+    deadline = time.monotonic() + WRITER_TIMEOUT
+    while True:
+        out = m.text[start:]
+        why = judge(test, out, need_pass=False)
+        if why:
+            return why, False
+        last, plan = writer_progress(out)
+        if plan and sum((last[i] + 1) / plan[i] for i in range(2)) / 2 >= frac:
+            return None, False
+        if PROMPT_RE.search(out):
+            return None, True
+        if m.exited:
+            return "QEMU exited", False
+        if time.monotonic() > deadline:
+            return "timeout after %gs" % WRITER_TIMEOUT, False
+        m.pump(0.05)
+
+
+# Power cuts at random moments of powercut_writer (--cuts of them, from
+# --seed); after each, mkfs --check, a reboot and powercut_check.
+def powercut(run, test):
+    args = run.args
+    seed = args.seed if args.seed is not None else random.randrange(1 << 31)
+    rng = random.Random(seed)
+    run.detail.append("seed %d (rerun: test/run.py powercut --seed %d --cuts %d)"
+                      % (seed, seed, args.cuts))
+    image = run.scenario_image()
+    for cut in range(1, args.cuts + 1):
+        where = "cut %d of %d (seed %d): " % (cut, args.cuts, seed)
+        frac, extra = rng.random(), rng.uniform(0.0, 0.3)
+        m = run.boot_on(image, "powercut-%d-write" % cut)
+        try:
+            start = len(m.text)
+            m.send("powercut_writer %d" % cut)
+            why, finished = write_until(test, m, start, frac)
+            if why:
+                return where + "powercut_writer: " + why, m.text[start:]
+            end = time.monotonic() + extra
+            while time.monotonic() < end:
+                m.pump(end - time.monotonic())
+            os.kill(m.proc.pid, signal.SIGKILL)      # the power cut
+        finally:
+            m.kill()
+        out = m.text[start:]
+        why = judge(test, out, need_pass=False)
+        if why:
+            return where + "powercut_writer: " + why, out
+        last, plan = writer_progress(out)
+        if plan is None:
+            return where + "powercut_writer printed no plan", out
+
+        copy = image + ".cut"
+        shutil.copyfile(image, copy)
+        why, notes, _ = mkfs_check(run.build, copy, notes_ok=True)
+        os.unlink(copy)
+        if why:
+            return where + "right after the cut, " + why, None
+
+        why, console, summary = reboot_and_check(
+            run, test, image, "powercut-%d-check" % cut, cut, last)
+        if why:
+            return where + why, console
+        run.detail.append(
+            "cut %d: at %2.0f%%+%.2fs, reported lane 0 %d/%d, lane 1 %d/%d%s; mkfs: %s; %s"
+            % (cut, 100 * frac, extra, last[0] + 1, plan[0], last[1] + 1, plan[1],
+               " (writer had finished)" if finished else "",
+               "%d note(s)" % len(notes) if notes else "clean", summary))
+    return None, None
+
+
+# Writes to the end and halts with `quit`; then writes and halts from
+# inside the writer right after lane 0's last write returns. After each,
+# mkfs --check and, after a reboot, powercut_check.
+def durability(run, test):
+    image = run.scenario_image()
+    # Round 1: write everything, then the shell's quit.
+    m = run.boot_on(image, "durability-1-write")
+    try:
+        out, why, _ = m.run("powercut_writer 1", WRITER_TIMEOUT)
+        why = why or judge(test, out, need_pass=False)
+        if why or "powercut: done" not in out:
+            return "powercut_writer 1: " + (why or "no 'powercut: done'"), out
+        last, plan = writer_progress(out)
+        why = halt(m)
+        if why:
+            return why, m.text
+    finally:
+        m.kill()
+    why, _, _ = mkfs_check(run.build, image, notes_ok=False)
+    if why:
+        return "round 1: " + why, None
+    why, console, summary = reboot_and_check(run, test, image, "durability-1-check", 1, last)
+    if why:
+        return "round 1: " + why, console
+    run.detail.append("round 1 (quit after the writer): %s" % summary)
+
+    # Round 2: the writer halts the machine itself the moment lane 0's
+    # last write returns, with lane 1 maybe still writing.
+    m = run.boot_on(image, "durability-2-write")
+    try:
+        start = len(m.text)
+        m.send("powercut_writer 2 halt")
+        halted = m.wait_exit(WRITER_TIMEOUT)
+        out = m.text[start:]
+    finally:
+        m.kill()
+    why = judge(test, out, need_pass=False)
+    last, plan = writer_progress(out)
+    if why or not halted or "powercut: halting" not in out or plan is None \
+            or last[0] != plan[0] - 1:
+        return "powercut_writer 2 halt: " + (why or "did not finish lane 0 and halt"), out
+    why, notes, _ = mkfs_check(run.build, image, notes_ok=True)
+    if why or any("journal" in n for n in notes):
+        return "round 2, after halt(): " + (why or notes[0]), None
+    why, console, summary = reboot_and_check(run, test, image, "durability-2-check", 2, last)
+    if why:
+        return "round 2: " + why, console
+    run.detail.append("round 2 (halt() from the writer, lane 1 at %d/%d): %s%s"
+                      % (last[1] + 1, plan[1], summary,
+                         "; mkfs noted %d orphan(s)" % len(notes) if notes else ""))
+    return None, None
+
+
+# File mappings across a reboot: test/mmap_persist_write changes a file
+# through shared and private mappings and write()s (several mappings still
+# live when the machine halts), `quit` halts, and after a boot on the same
+# image test/mmap_persist_check finds exactly the shared stores and the
+# write()s.
+def mmap_persist(run, test):
+    image = run.scenario_image()
+    for step, program in (("1-write", "mmap_persist_write"), ("2-check", "mmap_persist_check")):
+        m = run.boot_on(image, "mmap_persist-" + step)
+        try:
+            out, why, _ = m.run(program, CHECK_TIMEOUT)
+            why = why or judge(test, out)
+            if why:
+                return "%s: %s" % (program, why), out
+            why = halt(m)
+            if why:
+                return "%s, halting: %s" % (program, why), m.text
+        finally:
+            m.kill()
+    why, _, _ = mkfs_check(run.build, image, notes_ok=False)
+    if why:
+        return "after the check: " + why, None
+    return None, None
+
+
+# gdb-multiarch in batch mode stops on a user page fault through .gdbinit's
+# pfstop and must print it decoded (test/gdb_pagefault.py boots its own
+# machine, waiting for gdb).
+def gdb_pagefault(run, test):
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdb_pagefault.py")
+    try:
+        r = subprocess.run([sys.executable, script, "--build", run.build],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=GDB_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return "gdb_pagefault.py did not finish in %g s" % GDB_TIMEOUT, None
+    out = r.stdout.decode(errors="replace")
+    if r.returncode != 0 or "passed gdb_pagefault" not in out:
+        return "gdb_pagefault.py failed", out
+    return None, None
+
+
+# panic=lockorder on the debug kernel: kernel/boot/main.c locks the root
+# directory's inode, then its page cache, against the lock order, and the
+# check must panic naming both with their ranks (include/kernel/synch.h),
+# the lock taken ranked below the lock held, and power the machine off.
+LOCKORDER_RE = re.compile(r"PANIC on hart \d+: lock order: taking (\S+) \(rank (\d+)\) "
+                          r"while holding (\S+) \(rank (\d+)\)")
+
+
+def panic_lockorder(run, test):
+    m = run.new_machine(run.args.cpus, "panic_lockorder", debug=True,
+                        bootargs="panic=lockorder")
+    try:
+        m.start()
+        if not m.wait_exit(PANIC_TIMEOUT):
+            return "the machine still runs %g s after booting" % PANIC_TIMEOUT, m.text
+        found = LOCKORDER_RE.search(m.text)
+        if not found:
+            return "no `lock order: taking X (rank a) while holding Y (rank b)` PANIC", m.text
+        taken, held = found.group(1), found.group(3)
+        if (taken, held) != ("pgcache", "inode"):
+            return "the PANIC names %s and %s, not pgcache and inode" % (taken, held), m.text
+        if int(found.group(2)) >= int(found.group(4)):
+            return "the lock taken does not rank below the lock held", m.text
+        run.detail.append(found.group(0))
+        return None, None
+    finally:
+        m.kill()
+
+
+# make's qemu targets (test/make_targets.py), on the build directory's
+# kernel and disk.
+def make_target(function):
+    return lambda run, test: function(run.build, run.detail)
+
+
+def scenarios():
+    """The scenarios, as tests, in the order they run; those that boot the
+    debug kernel are marked `debug` (the runner then needs it, and names
+    its functions in a backtrace)."""
+    tests = [Test(name, scenario=function) for name, function in (
+        ("durability", durability),
+        ("powercut", powercut),
+        ("gdb_pagefault", gdb_pagefault),
+        ("mmap_persist", mmap_persist),
+        ("qemu_test_fifo", make_target(make_targets.scenario_qemu_test_fifo)),
+        ("qemu_pipe_script", make_target(make_targets.scenario_qemu_pipe_script)),
+        ("qemu_kill_make", make_target(make_targets.scenario_qemu_kill_make)),
+        ("panic_exit", make_target(make_targets.scenario_panic_exit)),
+        ("kstack_overflow", make_target(make_targets.scenario_kstack_overflow)),
+        ("kernel_map", make_target(make_targets.scenario_kernel_map)),
+        ("panic_lockorder", panic_lockorder),
+        ("disk_safe", make_target(make_targets.scenario_disk_safe)),
+        ("console_keys", lambda run, test: console_keys.scenario(
+            lambda: run.boot_on(None, "console_keys"), run.detail)),
+        ("runner_outputs", runner_outputs.scenario),
+        ("dashboard", dashboard_check.scenario),
+    )]
+    for t in tests:
+        t.debug = t.name in ON_DEBUG_KERNEL
+    return tests

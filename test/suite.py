@@ -1,0 +1,171 @@
+"""
+test/suite.py: what test/run.py runs and how it judges it: the tests found
+in test/ and user/lab0/ with their metadata (`// test: ...` comments), and
+the rules a test's console must meet. docs/testing.md is the reference for
+both.
+"""
+
+import difflib
+import os
+import re
+
+from machine import ROOT, strip_ansi
+
+TEST_DIR = os.path.join(ROOT, "test")
+# Our own osv-style lab programs (built with osv's flags, named by file).
+LAB_DIR = os.path.join(ROOT, "user", "lab0")
+META_LINES = 40              # metadata is looked for in this many lines
+META_RE = re.compile(r"^\s*(?://|/?\*+)\s*test:\s*(.*?)\s*(?:\*/)?\s*$")
+EXPECT_KILLED_RE = re.compile(r"^\s*expect-killed=(\d+)\s*$")
+META_KEYS = {"expect-killed", "timeout", "own-boot", "cpus", "debug", "no-leak-check",
+             "helper"}
+YES = ("", "1", "yes", "true")
+
+
+class Test:
+    """A test program, a benchmark or a scenario, with its metadata."""
+
+    def __init__(self, name, path=None, scenario=None):
+        self.name = name
+        self.path = path
+        self.command = name        # what is typed at the prompt
+        self.bench = name.startswith("bench_")
+        self.expect_killed = 0
+        self.timeout = None
+        self.own_boot = False
+        self.cpus = None
+        self.debug = False
+        self.leak_check = True
+        self.helper = False
+        self.scenario = scenario   # for scenarios: scenario(runner, test)
+        self.meta_error = None
+        if path is not None:
+            self.parse_metadata()
+
+    # What the reports call it: a test, a benchmark or a scenario.
+    @property
+    def kind(self):
+        return "scenario" if self.scenario else "benchmark" if self.bench else "test"
+
+    # Reads the `test:` comments among the first META_LINES lines.
+    def parse_metadata(self):
+        try:
+            with open(self.path, encoding="utf-8", errors="replace") as f:
+                lines = [next(f, "") for _ in range(META_LINES)]
+        except OSError as e:
+            self.meta_error = str(e)
+            return
+        for line in lines:
+            m = META_RE.match(line)
+            if not m:
+                continue
+            for tok in re.split(r"[,\s]+", m.group(1)):
+                if tok:
+                    self.apply(tok)
+
+    # Applies one `key` or `key=value` token; an unknown key or a bad
+    # value sets meta_error, which fails the test.
+    def apply(self, tok):
+        key, _, value = tok.partition("=")
+        try:
+            if key not in META_KEYS:
+                raise ValueError("unknown metadata key")
+            if key == "expect-killed":
+                self.expect_killed = int(value)
+            elif key == "timeout":
+                self.timeout = float(value)
+            elif key == "own-boot":
+                self.own_boot = value in YES
+            elif key == "cpus":
+                self.cpus = int(value)
+                if self.cpus < 1:
+                    raise ValueError("cpus must be >= 1")
+            elif key == "debug":
+                self.debug = value in YES
+            elif key == "no-leak-check":
+                self.leak_check = value not in YES
+            elif key == "helper":
+                self.helper = value in YES
+        except ValueError as e:
+            self.meta_error = "bad metadata '%s' in %s: %s" % (
+                tok, os.path.relpath(self.path, ROOT), e)
+
+    # The metadata as --list shows it.
+    def describe(self):
+        parts = []
+        if self.expect_killed:
+            parts.append("expect-killed=%d" % self.expect_killed)
+        if self.timeout:
+            parts.append("timeout=%g" % self.timeout)
+        if self.own_boot:
+            parts.append("own-boot")
+        if self.cpus:
+            parts.append("cpus=%d" % self.cpus)
+        if self.debug:
+            parts.append("debug")
+        if not self.leak_check:
+            parts.append("no-leak-check")
+        if self.helper:
+            parts.append("helper")
+        if self.scenario:
+            parts.append("scenario")
+        return " ".join(parts)
+
+
+def discover(bench, helpers=False):
+    """The tests (or benchmarks) in test/ and user/lab0/, by name; helper
+    programs only with helpers."""
+    tests = []
+    for d in (TEST_DIR, LAB_DIR):
+        for fn in (os.listdir(d) if os.path.isdir(d) else []):
+            if not fn.endswith(".c"):
+                continue
+            name = fn[:-2]
+            if name.startswith("bench_") != bench:
+                continue
+            t = Test(name, os.path.join(d, fn))
+            if t.helper == helpers:
+                tests.append(t)
+    return sorted(tests, key=lambda t: t.name)
+
+
+def unknown_name(name, names):
+    """The message for a name that is no test: with the closest names."""
+    close = (difflib.get_close_matches(name, names, n=3, cutoff=0.8)
+             or difflib.get_close_matches(name, names, n=1, cutoff=0.6))
+    return "%s%s" % (name, " (did you mean %s?)" % " or ".join(close) if close else "")
+
+
+# The lines of a console, without colour codes.
+def clean_lines(out):
+    return [strip_ansi(l) for l in out.split("\n")]
+
+
+def judge(test, out, need_pass=None):
+    """Returns None if the output passes, else a reason. A `passed` line is
+    needed unless need_pass is False (default: for tests, not benchmarks)."""
+    lines = clean_lines(out)
+    for l in lines:
+        if "PANIC" in l:
+            return "kernel panic"
+    for l in lines:
+        if "Assertion failed" in l:
+            return l.strip()
+    for l in lines:
+        if "ERROR" in l:
+            return l.strip()
+    killed = sum(1 for l in lines if "killed:" in l)
+    # A test that only learns at run time how many of its processes it
+    # killed on purpose (test/fuzz.c) says so in a line `expect-killed=N`.
+    expect_killed = test.expect_killed
+    for l in lines:
+        m = EXPECT_KILLED_RE.match(l)
+        if m:
+            expect_killed = int(m.group(1))
+    if killed != expect_killed:
+        return "%d killed: line(s), expected %d" % (killed, expect_killed)
+    if need_pass is None:
+        need_pass = not test.bench
+    if need_pass and not any(re.match(r"\s*passed\b", l) for l in lines):
+        return "no 'passed' line"
+    return None

@@ -1,0 +1,41 @@
+/*
+ * errstr (lib/errstr.h): one phrase per error code of lib/errcode.h, in
+ * the words a message to a person needs ("no such file", not -5).
+ */
+#include <lib/errstr.h>
+#include <lib/errcode.h>
+#include <lib/stdio-ext.h>
+
+static const char *const phrases[] = {
+    [-ERR_OK] = "success",
+    [-ERR_NOMEM] = "out of memory",
+    [-ERR_NORES] = "out of resources (disk full?)",
+    [-ERR_UNALLOC] = "not allocated",
+    [-ERR_EXIST] = "already exists",
+    [-ERR_NOTEXIST] = "no such file",
+    [-ERR_INCOMP] = "incompatible",
+    [-ERR_FTYPE] = "wrong file type",
+    [-ERR_REGISTER] = "not registered",
+    [-ERR_NOTEMPTY] = "directory not empty",
+    [-ERR_END] = "end of data, or no reader",
+    [-ERR_INIT] = "not initialized",
+    [-ERR_FAULT] = "bad address",
+    [-ERR_INVAL] = "invalid argument",
+    [-ERR_CHILD] = "no such child",
+    [-ERR_PGFAULT_ALLOC] = "no memory for a page",
+    [-ERR_LOCK_BUSY] = "lock busy",
+    [-ERR_OWNERDEAD] = "lock holder died",
+    [-ERR_AGAIN] = "try again",
+    [-ERR_TIMEDOUT] = "timed out",
+    [-ERR_PERM] = "not permitted",
+    [-ERR_NOSYS] = "no such system call",
+};
+
+const char *errstr(int err)
+{
+    static char unknown[24];
+    if (err <= 0 && -err < (int)(sizeof(phrases) / sizeof(phrases[0])))
+        return phrases[-err];
+    snprintf(unknown, sizeof(unknown), "error %d", err);
+    return unknown;
+}
