@@ -277,19 +277,31 @@ static struct kidm *echo_kid(void)
 }
 
 /*
- * kill: of an echo child of ours (which then exits with -1, silently: no
- * killed: line), or of pids no one may kill: <= 0 (ERR_INVAL), init
- * (ERR_PERM), one no process has (ERR_NOTEXIST). Never any other pid:
- * the shell and the other tests' processes share the machine, and a
- * fuzzing child killed would leave its persistent regions behind.
+ * kill: of a child of ours forked to sleep 3 s and exit with 77 (killed
+ * at once, it must exit with -1, silently: no killed: line), or of pids
+ * no one may kill: <= 0 (ERR_INVAL), init (ERR_PERM), one no process has
+ * (ERR_NOTEXIST). Never any other pid: the shell and the other tests'
+ * processes share the machine, and a fuzzing child killed would leave its
+ * persistent regions behind. The sleeper is killed in its sleep, where
+ * the kill surely lands (not as it starts or exits).
  */
 static void op_kill(void)
 {
     static const int others[] = { 0, -1, -0x7fffffff - 1, 1, 0x7fffffff };
-    struct kidm *k = one_in(2) ? echo_kid() : NULL;
-    int pid = k ? k->pid : PICK(others);
+    struct kidm *k = one_in(2) ? free_kid() : NULL;
+    int pid = PICK(others);
+    if (k) {
+        pid = fork();
+        if (pid == 0) {
+            sleep(3);
+            exit(77);
+        }
+        if (pid < 0)
+            return;
+        *k = (struct kidm){ .pid = pid, .status = 77, .slot = -1 };
+    }
     call_begin(SYS_kill, "kill");
-    call_arg(pid, k ? "echo child" : "pid");
+    call_arg(pid, k ? "sleeping child" : "pid");
     long r = call_make();
     if (pid <= 0)
         allow(r, 1, 0, E(ERR_INVAL));
@@ -298,7 +310,7 @@ static void op_kill(void)
     else if (!k)
         allow(r, 1, 0, E(ERR_NOTEXIST));
     else
-        allow(r, 0, 0, E(ERR_NOTEXIST));   /* it may have exited already */
+        allow(r, 0, 0, 0);
     if (k && r == 0)
         k->status = -1;
 }
