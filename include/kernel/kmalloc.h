@@ -23,7 +23,14 @@ struct kmem_cache {
     const char *name;
 };
 
+/* Makes a cache of obj_size-byte objects (rounded up to 16); NULL if an
+ * object cannot fit a slab. Boot only (each subsystem's _init, before the
+ * other harts start): after kmem_cache_seal it panics, so no cache is made
+ * lazily on first use, where two harts could race to make it. */
 struct kmem_cache *kmem_cache_create(const char *name, size_t obj_size);
+/* Called by boot once every subsystem is initialised, before the other
+ * harts start: from then on kmem_cache_create panics. */
+void kmem_cache_seal(void);
 void *kmem_cache_alloc(struct kmem_cache *cache);
 void kmem_cache_free(struct kmem_cache *cache, void *obj);
 
