@@ -131,8 +131,10 @@ def main():
         print(("Bail out! " if args.tap else "run.py: ") + message, flush=True)
         return 2
 
-    if args.fuzz is not None and (args.fuzz < 1 or args.names or args.bench):
-        return refuse("--fuzz SECONDS takes SECONDS >= 1 and no test names or --bench")
+    if args.fuzz is not None and (args.fuzz < 1 or args.names or args.bench
+                                  or not 1 <= args.workers <= 8):
+        return refuse("--fuzz SECONDS takes SECONDS >= 1, --workers 1 to 8, "
+                      "and no test names or --bench")
     tests, why = select(args) if args.fuzz is None else ([fuzz_test(args)], None)
     if why:
         return refuse(why)

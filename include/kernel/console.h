@@ -42,8 +42,12 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
  * the line to readers. Special keys, never stored as text:
  *   Ctrl-C   erases the line, echoes "^C" and a newline, and kills every
  *            process of the foreground job (below); with no foreground
- *            job left, the reader gets an empty line instead (a shell at
- *            its prompt prints a new one)
+ *            job left, it is held for the last process that called
+ *            setfg (the shell): its next setfg(pid) kills that job at
+ *            once (a Ctrl-C typed ahead of a command ends the command),
+ *            its next read or setfg(0) gets an empty line (a shell at its
+ *            prompt prints a new one); before any setfg, the reader gets
+ *            the empty line at once
  *   Ctrl-D   at the start of a line: end of input (the read that reaches
  *            it returns 0, once); in a line: hands the line over as it is,
  *            without a newline (a Unix terminal's rule)

@@ -14,8 +14,9 @@
  * comes after it, so allocating and freeing never sleep and may be done
  * with any lock held that ranks before LOCK_KMEM (every sleeplock and
  * most spinlocks; not the console's, the sleeplocks' inner lock or the
- * scheduler's). Caches are made at boot: their number is fixed
- * (kmem_cache_create panics past it, a kernel bug).
+ * scheduler's). Caches are made at boot only, and their number is
+ * fixed: kmem_cache_create panics after kmem_cache_seal or past the
+ * limit, both kernel bugs.
  */
 #ifndef _KERNEL_KMALLOC_H_
 #define _KERNEL_KMALLOC_H_
@@ -32,10 +33,15 @@ struct kmem_cache {
     const char *name;
 };
 
-/* A cache of objects of obj_size bytes (rounded up to 16), named for
- * debugging; NULL if an object would not fit in a frame with its slab
- * header. */
+/* Makes a cache of obj_size-byte objects (rounded up to 16), named for
+ * debugging; NULL if an object cannot fit a slab. Boot only (each
+ * subsystem's _init, before the other harts start): after kmem_cache_seal
+ * it panics, so no cache is made lazily on first use, where two harts
+ * could race to make it. */
 struct kmem_cache *kmem_cache_create(const char *name, size_t obj_size);
+/* Called by boot once every subsystem is initialised, before the other
+ * harts start: from then on kmem_cache_create panics. */
+void kmem_cache_seal(void);
 /* A zeroed object, or NULL. */
 void *kmem_cache_alloc(struct kmem_cache *cache);
 /* Gives obj back to the cache it came from (checked); a slab left empty

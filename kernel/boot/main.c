@@ -169,6 +169,7 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     memory_init();
     subsystems_init();
     kprintf("[boot] %ld free pages of %ld\n", (long)pmem_free_pages(), (long)pmem_total_pages());
+    kmem_cache_seal();           /* every cache exists before another hart runs */
     hart_up();
 
     /* One at a time: cpu index i is hart hartids[i], whenever it comes. */

@@ -30,8 +30,16 @@ static int ncaches;
 static struct spinlock caches_lock;
 static struct kmem_cache *size_classes[8];   /* 16, 32, ..., 2048 */
 
+static bool caches_sealed;                  /* kmem_cache_seal: no more caches */
+
+/* Makes a cache (a slot of the fixed array, taken under caches_lock).
+ * Only at boot: a cache made lazily on first use could be made twice by
+ * two harts racing to its first use, so creation after the other harts
+ * start is a kernel bug, caught here. */
 struct kmem_cache *kmem_cache_create(const char *name, size_t obj_size)
 {
+    if (__atomic_load_n(&caches_sealed, __ATOMIC_ACQUIRE))
+        panic("kmem_cache_create(%s) after boot: make caches in an _init function", name);
     obj_size = (obj_size + 15) & ~15UL;
     if (obj_size == 0 || obj_size > PG_SIZE - SLAB_HDR)
         return NULL;
@@ -127,6 +135,11 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
     if (was_full)
         partial_push(c, s);
     spinlock_release(&c->lock);
+}
+
+void kmem_cache_seal(void)
+{
+    __atomic_store_n(&caches_sealed, true, __ATOMIC_RELEASE);
 }
 
 void kmalloc_init(void)

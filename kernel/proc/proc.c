@@ -397,7 +397,10 @@ void proc_exit(int status)
     adopt(&p->live, &initproc->live);
     if (adopt(&p->zombies, &initproc->zombies))
         condvar_broadcast(&initproc->child_exited);
-    p->exit_status = status;
+    /* A kill that returned ERR_OK came before this point (both hold
+     * proc_lock, and kill only hits PROC_ALIVE): it wins over the status
+     * exit was called with, so kill's answer and wait's status agree. */
+    p->exit_status = p->killed ? -1 : status;
     p->state = PROC_EXITING;
     /* The scheduler frees the thread once it is off its stack and then
      * calls proc_zombie: the parent sees the zombie only when everything
