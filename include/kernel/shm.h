@@ -78,6 +78,13 @@ struct proc;
 
 void shm_init(void);
 
+/* Whether prot (shm_map's and mmap's) asks for something, and nothing
+ * but SHM_READ and SHM_WRITE. */
+static inline bool prot_valid(int prot)
+{
+    return prot != 0 && (prot & ~(SHM_READ | SHM_WRITE)) == 0;
+}
+
 /* The memregion permission for a view asked for with prot (SHM_READ,
  * SHM_WRITE: shm_map's and mmap's): writable implies readable, since a
  * RISC-V page table entry cannot be writable without being readable. */

@@ -97,10 +97,45 @@ static void hand_over(int last)
     }
 }
 
+/* The keys that edit the line being typed without handing it over
+ * (lineedit.h does the editing and its echo). Returns whether k was one. */
+static bool edit_key(int k)
+{
+    switch (k) {
+    case CTRL('U'):
+        lineedit_erase_line(&cons.line);
+        return true;
+    case CTRL('W'):
+        lineedit_erase_word(&cons.line);
+        return true;
+    case '\b':
+    case 0x7f:
+        lineedit_backspace(&cons.line);
+        return true;
+    case KEY_DELETE:
+        lineedit_delete(&cons.line);
+        return true;
+    case KEY_LEFT:
+    case KEY_RIGHT:
+    case KEY_HOME:
+    case KEY_END:
+        lineedit_move(&cons.line, k);
+        return true;
+    case KEY_UP:
+    case KEY_DOWN:               /* room() - 1: Enter must still fit */
+        lineedit_recall(&cons.line, k, cons.line.len + room() - 1);
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Acts on one key (key_decode's answer). Returns true for Ctrl-C, which
  * the caller finishes without the lock (interrupt). */
 static bool key(int k)
 {
+    if (edit_key(k))
+        return false;
     switch (k) {
     case KEY_NONE:
     case 0:                      /* make qemu sends a NUL first (test/qemu.py) */
@@ -113,29 +148,6 @@ static bool key(int k)
         return true;
     case CTRL('D'):              /* end of input at the start of a line */
         hand_over(cons.line.len == 0 ? END_OF_INPUT : -1);
-        return false;
-    case CTRL('U'):
-        lineedit_erase_line(&cons.line);
-        return false;
-    case CTRL('W'):
-        lineedit_erase_word(&cons.line);
-        return false;
-    case '\b':
-    case 0x7f:
-        lineedit_backspace(&cons.line);
-        return false;
-    case KEY_DELETE:
-        lineedit_delete(&cons.line);
-        return false;
-    case KEY_LEFT:
-    case KEY_RIGHT:
-    case KEY_HOME:
-    case KEY_END:
-        lineedit_move(&cons.line, k);
-        return false;
-    case KEY_UP:
-    case KEY_DOWN:               /* room() - 1: Enter must still fit */
-        lineedit_recall(&cons.line, k, cons.line.len + room() - 1);
         return false;
     case '\r':
     case '\n':
@@ -186,6 +198,8 @@ static bool held_for_me(void)
     return cons.held && proc_current()->pid == cons.chooser;
 }
 
+/* The UART's interrupt handler, byte by byte; a multi-byte key (an
+ * arrow's escape sequence) acts when its last byte arrives. */
 void console_intr(int c)
 {
     spinlock_acquire(&cons.lock);
@@ -196,6 +210,9 @@ void console_intr(int c)
         interrupt();
 }
 
+/* A read returns at most one line, so a shell reading a command never
+ * takes the input typed ahead for the program it starts. Taking bytes out
+ * makes room, so a UART stopped for a full buffer starts again. */
 ssize_t console_read(char *dst, size_t n)
 {
     size_t got = 0;
@@ -230,23 +247,27 @@ ssize_t console_read(char *dst, size_t n)
     return got;
 }
 
-ssize_t console_write(const char *src, size_t n)
+/* A terminal wants "\r\n" to start a line at its left edge. */
+static void put_bytes(const char *src, size_t n)
 {
-    if (console_panicking) {
-        /* The panicking hart may hold the lock, or another hart may: print anyway. */
-        for (size_t i = 0; i < n; i++) {
-            if (src[i] == '\n')
-                uart_putc('\r');
-            uart_putc(src[i]);
-        }
-        return n;
-    }
-    spinlock_acquire(&cons.lock);
     for (size_t i = 0; i < n; i++) {
         if (src[i] == '\n')
             uart_putc('\r');
         uart_putc(src[i]);
     }
+}
+
+/* Under the lock, so one call's bytes are never interleaved with another
+ * hart's; while panicking, without it: the panicking hart may hold it, or
+ * another hart may never release it. */
+ssize_t console_write(const char *src, size_t n)
+{
+    if (console_panicking) {
+        put_bytes(src, n);
+        return n;
+    }
+    spinlock_acquire(&cons.lock);
+    put_bytes(src, n);
     spinlock_release(&cons.lock);
     return n;
 }

@@ -30,6 +30,8 @@ struct page *pmem_page(paddr_t pa)
     return &pmem.pages[(pa - pmem.ram_start) / PG_SIZE];
 }
 
+/* Frees go to the front: the next allocation reuses the frame freed
+ * last. pmem.lock held. */
 static void list_push(struct page *pg)
 {
     struct page *head = &pmem.free_head;
@@ -42,6 +44,8 @@ static void list_push(struct page *pg)
     pmem.nfree++;
 }
 
+/* Unlinks pg wherever it is on the list (the links are double for
+ * this). pmem.lock held. */
 static void list_remove(struct page *pg)
 {
     struct page *prev = pg->prev;
@@ -52,6 +56,9 @@ static void list_remove(struct page *pg)
     pmem.nfree--;
 }
 
+/* The frames are pushed from the top down, so the lowest come out
+ * first: a run uses the same frames boot after boot, which keeps
+ * addresses in logs comparable. */
 void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t max_frames)
 {
     spinlock_init(&pmem.lock, "pmem", LOCK_PMEM);
@@ -72,6 +79,9 @@ void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t ma
     }
 }
 
+/* Frames outside RAM or already taken are skipped, so a caller may
+ * pass any range the device tree names. Reserved frames are no longer
+ * counted in the total. */
 void pmem_reserve(paddr_t start, paddr_t end)
 {
     spinlock_acquire(&pmem.lock);
@@ -87,6 +97,7 @@ void pmem_reserve(paddr_t start, paddr_t end)
     spinlock_release(&pmem.lock);
 }
 
+/* The head of the free list: O(1) under the lock. */
 err_t pmem_alloc(paddr_t *pa)
 {
     spinlock_acquire(&pmem.lock);
@@ -124,6 +135,8 @@ void pmem_free(paddr_t pa)
     }
 }
 
+/* Relaxed: the caller holds a reference already, so the frame cannot be
+ * freed meanwhile; the assertion catches one taken on a free frame. */
 void pmem_inc_ref(paddr_t pa)
 {
     struct page *pg = pmem_page(pa);
@@ -131,11 +144,15 @@ void pmem_inc_ref(paddr_t pa)
     kassert(before > 0);
 }
 
+/* Acquire, pairing with pmem_free's release: copy-on-write decides from
+ * a count of 1 that the caller is the frame's only user. */
 uint32_t pmem_refcount(paddr_t pa)
 {
     return __atomic_load_n(&pmem_page(pa)->refcount, __ATOMIC_ACQUIRE);
 }
 
+/* Without the lock: a statistic (info(), the runner's leak check reads
+ * it when nothing else runs). */
 size_t pmem_free_pages(void)
 {
     return pmem.nfree;

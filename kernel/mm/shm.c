@@ -34,6 +34,8 @@ static void table_insert(struct shm_region *r)
     shm_table.reserved_pages += r->size / PG_SIZE;
 }
 
+/* Called when a region retires (shm_region_update): nameless, with no
+ * view and its lock free, it no longer counts against the limits. */
 void shm_table_remove(struct shm_region *r)
 {
     for (struct shm_region **link = &shm_table.regions; *link; link = &(*link)->next)
@@ -162,7 +164,7 @@ int shm_create(const char *name, size_t size, int flags)
  * since the order is address space first. */
 int shm_map(const char *name, void **addr_out, int prot)
 {
-    if (prot == 0 || (prot & ~(SHM_READ | SHM_WRITE)))
+    if (!prot_valid(prot))
         return ERR_INVAL;
     struct proc *p = proc_current();
     sleeplock_acquire(&shm_table.lock);

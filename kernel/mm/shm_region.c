@@ -19,6 +19,9 @@
 
 static const struct memstore_ops shm_ops;
 
+/* Everything a region needs but its creator and family, which shm_create
+ * sets under the table's lock once it knows the name is free: no lock is
+ * held across this allocation. */
 struct shm_region *shm_region_new(const char *name, size_t size, int flags)
 {
     struct shm_region *r = kmalloc(sizeof(*r));
@@ -269,6 +272,8 @@ void shm_region_unlock(struct shm_region *r, pid_t me)
 
 /* ---------------------------------------------------------- shm_list */
 
+/* Here rather than in shm.c because it counts holders and views, which
+ * only this file walks otherwise. */
 void shm_region_info(struct shm_region *r, struct shm_info *i)
 {
     memset(i, 0, sizeof(*i));

@@ -5,6 +5,7 @@
 #include <kernel/futex.h>
 #include <kernel/syscall.h>
 
+/* int futex(int *uaddr, int op, int val, unsigned int timeout_ms) */
 long sys_futex(void)
 {
     int *uaddr = syscall_arg_ptr(0);

@@ -8,8 +8,9 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
-/* The result pointer is checked before mapping, so a bad one leaves no
- * mapping behind. */
+/* int mmap(int fd, offset_t offset, size_t length, int prot, int flags,
+ * void **addr): the result pointer is checked before mapping, so a bad
+ * one leaves no mapping behind */
 long sys_mmap(void)
 {
     struct file *f = fd_get(proc_current(), syscall_arg_int(0));
@@ -27,6 +28,7 @@ long sys_mmap(void)
     return err;
 }
 
+/* int munmap(void *addr, size_t length) */
 long sys_munmap(void)
 {
     return filemap_munmap(syscall_arg(0), syscall_arg(1));

@@ -20,6 +20,7 @@ static err_t arg_name(int n, char name[MAX_NAME_LEN])
     return err;
 }
 
+/* int shm_create(const char *name, size_t size, int flags) */
 long sys_shm_create(void)
 {
     char name[MAX_NAME_LEN];
@@ -27,6 +28,8 @@ long sys_shm_create(void)
     return err != ERR_OK ? err : shm_create(name, syscall_arg(1), syscall_arg_int(2));
 }
 
+/* int shm_map(const char *name, void **addr, int prot): the result
+ * pointer is checked before mapping, so a bad one leaves no view behind */
 long sys_shm_map(void)
 {
     char name[MAX_NAME_LEN];
@@ -35,7 +38,6 @@ long sys_shm_map(void)
     err_t err = arg_name(0, name);
     if (err != ERR_OK)
         return err;
-    /* Check the result pointer before mapping, so a bad one leaves nothing. */
     if ((err = copy_to_user(uaddr, &addr, sizeof(addr))) != ERR_OK)
         return err;
     err = shm_map(name, &addr, syscall_arg_int(2));
@@ -44,6 +46,7 @@ long sys_shm_map(void)
     return err;
 }
 
+/* int shm_unmap(const char *name, void *addr) */
 long sys_shm_unmap(void)
 {
     char name[MAX_NAME_LEN];
@@ -59,21 +62,25 @@ static long by_name(int (*call)(const char *name))
     return err != ERR_OK ? err : call(name);
 }
 
+/* int shm_destroy(const char *name) */
 long sys_shm_destroy(void)
 {
     return by_name(shm_destroy);
 }
 
+/* int shm_lock(const char *name) */
 long sys_shm_lock(void)
 {
     return by_name(shm_lock);
 }
 
+/* int shm_unlock(const char *name) */
 long sys_shm_unlock(void)
 {
     return by_name(shm_unlock);
 }
 
+/* int shm_resize(const char *name, size_t size) */
 long sys_shm_resize(void)
 {
     char name[MAX_NAME_LEN];
@@ -84,6 +91,9 @@ long sys_shm_resize(void)
 /* Entries per call: what fits in the one kernel page used to collect them. */
 #define SHM_LIST_MAX (int)(PG_SIZE / sizeof(struct shm_info))
 
+/* int shm_list(struct shm_info *buf, int max): gathered in a kernel
+ * page under the table's lock, then copied out without it (a copy may
+ * fault and sleep) */
 long sys_shm_list(void)
 {
     struct shm_info *ubuf = syscall_arg_ptr(0);

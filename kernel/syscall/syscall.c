@@ -12,6 +12,7 @@
 #include <lib/syscall-num.h>
 #include <lib/syscall-num-ext.h>
 
+/* Indexed by number; a hole (a number no call has) is NULL. */
 static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_fork] = sys_fork,       [SYS_spawn] = sys_spawn,   [SYS_wait] = sys_wait,
     [SYS_exit] = sys_exit,       [SYS_getpid] = sys_getpid, [SYS_sleep] = sys_sleep,
@@ -41,6 +42,7 @@ static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_spawnv] = sys_spawnv,
 };
 
+/* Every call counts, the unknown ones too (syscount, lib/bench.h). */
 void syscall_dispatch(struct trapframe *tf)
 {
     uint64_t num = tf->a7;
@@ -51,6 +53,8 @@ void syscall_dispatch(struct trapframe *tf)
         tf->a0 = ERR_NOSYS;
 }
 
+/* The RISC-V calling convention's argument registers, as the user stub
+ * left them (usys.S passes them through untouched). */
 uint64_t syscall_arg(int n)
 {
     struct trapframe *tf = thread_current()->tf;
@@ -64,6 +68,7 @@ uint64_t syscall_arg(int n)
     }
 }
 
+/* The length is dropped: every caller wants just the string. */
 err_t syscall_arg_str(int n, char *buf, size_t max)
 {
     ssize_t len = copy_str_from_user(buf, (const char *)syscall_arg(n), max);
