@@ -108,6 +108,10 @@ static inline struct cpu *mycpu(void)
  * true for the caller wherever it runs next. */
 struct thread *thread_current(void);
 
+/* Saves the callee-saved registers in *old and loads *new's: the
+ * scheduler's only way between a thread and its hart's scheduler loop
+ * (kernel/arch/riscv/swtch.S). */
+void swtch(struct context *old, struct context *new);
 /* Save and load a user thread's FP registers (f0..f31, fcsr) in regs[33]
  * (kernel/arch/riscv/swtch.S): the scheduler switches them with the thread,
  * and fork copies the parent's, still live in the hart, to the child. */
