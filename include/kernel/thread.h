@@ -18,8 +18,10 @@
  *     kstack_fenced: the scheduler's lock (sched.c), which is held
  *     across every switch, so a thread's state and its saved context
  *     change together;
- *   - ctx and fpregs: written only by the hart switching the thread out,
- *     under the scheduler's lock, and read by the one switching it in;
+ *   - ctx and fpregs: set up by the creator before the first run (fork
+ *     copies the parent's FP registers); then written only by the hart
+ *     switching the thread out, under the scheduler's lock, and read by
+ *     the one switching it in;
  *   - proc, kstack, tf, tid, name, entry, arg: set before the thread is
  *     first made ready, constant afterwards, so read without a lock;
  *   - locks_held (debug): the thread's own.
