@@ -39,8 +39,9 @@ def build_path(d, root):
     return d if os.path.isabs(d) else os.path.join(root, d)
 
 
-# --jobs by default: a lane per core, two at most (QEMU's harts of two
-# machines already fill two cores).
+# --jobs by default: 2 lanes on a host of 2 cores or more, else 1. A QEMU
+# of 4 harts keeps less than a core busy on average (tests wait on sleeps
+# and the disk), so two about fill two cores; more would only contend.
 def default_jobs():
     return 2 if (os.cpu_count() or 1) >= 2 else 1
 
