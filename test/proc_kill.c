@@ -26,13 +26,6 @@
 
 static struct proc_info procs[256];
 
-/* Sleeps about ms milliseconds (a futex wait that times out). */
-static void msleep(unsigned ms)
-{
-    int word = 0;
-    futex(&word, FUTEX_WAIT, 0, ms);
-}
-
 /* The state proc_list reports for pid, 0 if it is not listed. */
 static int state_of(int pid)
 {

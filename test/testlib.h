@@ -25,6 +25,8 @@
  *   make_file_of(path, n, byte) create a file of n bytes, byte i byte(i)
  *   write_at(path, off, d, n)   write() n bytes at off through a fresh fd
  *   rdtime(), TIME_HZ           the time counter and its ticks per second
+ *   msleep(ms)                  sleep ms milliseconds (a futex timeout): for
+ *                               waits that sleep()'s whole seconds make slow
  *
  * The helpers report failures with error(), whose line number is then the
  * helper's; their messages name the call and the path to make up for it.
@@ -36,6 +38,7 @@
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/usyscall.h>
+#include <lib/futex.h>
 #include <stdbool.h>
 
 #define expect(expr, want)                                                   \
@@ -54,6 +57,16 @@ static inline uint64_t rdtime(void)
     return t;
 }
 #define TIME_HZ 10000000UL              /* rdtime ticks per second on QEMU virt */
+
+/* Sleeps about ms milliseconds (at least, to the scheduler's tick): a
+ * futex wait on a word no one wakes. */
+static inline void msleep(unsigned int ms)
+{
+    int word = 0;
+    int r = futex(&word, FUTEX_WAIT, 0, ms);
+    if (r != ERR_TIMEDOUT)
+        error("msleep: futex wait with timeout = %d", r);
+}
 
 #define KERNEL_IMAGE (KMAP_BASE + 0x80200000UL)   /* where OpenSBI loads the kernel */
 #define UNMAPPED 0x3000000000UL                    /* user space no region covers */
