@@ -11,8 +11,10 @@
  * The sleeper stores rdtime as soon as it runs. A wakeup that reached no
  * hart would wait for the next tick of one of the two (10 ms apart on
  * each), half a tick or so; a kicked hart takes tens of microseconds, so
- * the median of each kind must stay under 1 ms (a loaded host delays a
- * few, not most).
+ * the median of each kind must stay under 1 ms. A loaded host can
+ * deschedule a hart for milliseconds, sometimes for most of an attempt,
+ * so one attempt in ATTEMPTS must meet the bound; without kicks none
+ * does (the wakeups wait for ticks, milliseconds in the median).
  */
 // test: cpus=2 timeout=60
 #include "shmlib.h"
@@ -21,6 +23,7 @@
 #define SHORT_PAUSE (TIME_HZ / 20000)   /* 50 us: within the idle hart's poll */
 #define LONG_PAUSE (TIME_HZ / 500)      /* 2 ms and more: the idle hart is in wfi */
 #define LIMIT (TIME_HZ / 1000)          /* 1 ms */
+#define ATTEMPTS 5                      /* a loaded host may deschedule a hart for ms */
 
 struct shared {
     int seq;                     /* the trial the waker has started (futex word) */
@@ -46,7 +49,9 @@ static uint64_t median(uint64_t *v, int n)
     return v[n / 2];
 }
 
-int main(void)
+/* One attempt: 2 * TRIALS wakeups, alternating short and long pauses;
+ * the medians of each kind (rdtime ticks) in *polling and *asleep. */
+static void attempt(uint64_t *polling, uint64_t *asleep)
 {
     expect(shm_create("sched-wake", PAGE, RS_DEFAULT), ERR_OK);
     struct shared *s = map_ok("sched-wake", SHM_READ | SHM_WRITE);
@@ -79,12 +84,23 @@ int main(void)
     wait_ok(pid, "sleeper");
     expect(shm_unmap("sched-wake", s), ERR_OK);
     expect(shm_destroy("sched-wake"), ERR_OK);
-    uint64_t polling = median(lat[1], TRIALS), asleep = median(lat[0], TRIALS);
-    printf("sched_wake: median wakeup latency %ld us (hart polling), %ld us (hart in wfi)\n",
-           (long)(polling / 10), (long)(asleep / 10));
-    if (polling >= LIMIT || asleep >= LIMIT)
-        error("a wakeup waited for a tick: median %ld us (polling), %ld us (wfi); limit %ld us",
-              (long)(polling / 10), (long)(asleep / 10), (long)(LIMIT / 10));
-    pass("wakeups reach a polling hart and a hart in wfi within 1 ms");
-    return 0;
+    *polling = median(lat[1], TRIALS);
+    *asleep = median(lat[0], TRIALS);
+}
+
+int main(void)
+{
+    uint64_t polling = 0, asleep = 0;
+    for (int a = 1; a <= ATTEMPTS; a++) {
+        attempt(&polling, &asleep);
+        printf("sched_wake: attempt %d: median wakeup latency %ld us (hart polling), %ld us (hart "
+               "in wfi)\n", a, (long)(polling / 10), (long)(asleep / 10));
+        if (polling < LIMIT && asleep < LIMIT) {
+            pass("wakeups reach a polling hart and a hart in wfi within 1 ms");
+            return 0;
+        }
+    }
+    error("a wakeup waited for a tick in every attempt: median %ld us (polling), %ld us (wfi) in "
+          "the last; limit %ld us", (long)(polling / 10), (long)(asleep / 10), (long)(LIMIT / 10));
+    return 1;
 }

@@ -304,7 +304,7 @@ static void idle_wait(struct cpu *c)
     set_idle(c->id, true);
     polling[c->id] = true;
     spinlock_release(&sched_lock);
-    uint64_t until = rdtime() + platform.timebase_hz / 1000000 * IDLE_POLL_US;
+    uint64_t until = rdtime() + platform.timebase_hz * IDLE_POLL_US / 1000000;
     while (__atomic_load_n(&polling[c->id], __ATOMIC_ACQUIRE) && rdtime() < until &&
            !(csr_read(sip) & csr_read(sie)))
         ;
