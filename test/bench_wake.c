@@ -1,28 +1,26 @@
 /*
- * sched_wake: a wakeup reaches an idle hart at once, whether that hart is
- * still polling after it went idle (it is claimed without an IPI) or
- * already asleep in wfi (it gets an IPI), even when the waker keeps its
- * own hart busy; never does the woken thread wait for a timer tick.
+ * bench_wake: how long a wakeup takes to reach an idle hart, whether that
+ * hart is still polling after it went idle (it is claimed without an IPI)
+ * or already asleep in wfi (it gets an IPI), when the waker keeps its own
+ * hart busy. A wakeup that reached no hart would wait for the next timer
+ * tick (10 ms), half a tick or so in the median; a kicked hart takes tens
+ * of microseconds.
  *
- * On two harts, a sleeper waits on a futex and a waker, which never gives
- * up its hart (it spins in user mode), wakes it after a pause: a short
- * one, so the sleeper's hart still polls, or a long one (2 to 12 ms), so
- * it is in wfi.
- * The sleeper stores rdtime as soon as it runs. A wakeup that reached no
- * hart would wait for the next tick of one of the two (10 ms apart on
- * each), half a tick or so; a kicked hart takes tens of microseconds, so
- * the median of each kind must stay under 1 ms. A loaded host can
- * deschedule a hart for milliseconds, sometimes for most of an attempt,
- * so one attempt in ATTEMPTS must meet the bound; without kicks none
- * does (the wakeups wait for ticks, milliseconds in the median).
+ * A sleeper waits on a futex and a waker, which never gives up its hart
+ * (it spins in user mode), wakes it after a pause: a short one, so the
+ * sleeper's hart still polls, or a long one (2 to 12 ms), so it is in
+ * wfi. The sleeper stores rdtime as soon as it runs. Figures: the median
+ * latency of each kind, the best of ATTEMPTS attempts (a loaded host can
+ * deschedule a hart for milliseconds). A benchmark, not a test: a time is
+ * reported, never judged (docs/performance.md).
  */
-// test: cpus=2 timeout=60
+// test: timeout=120
 #include "shmlib.h"
+#include "benchlib.h"
 
 #define TRIALS 21
 #define SHORT_PAUSE (TIME_HZ / 20000)   /* 50 us: within the idle hart's poll */
 #define LONG_PAUSE (TIME_HZ / 500)      /* 2 ms and more: the idle hart is in wfi */
-#define LIMIT (TIME_HZ / 1000)          /* 1 ms */
 #define ATTEMPTS 5                      /* a loaded host may deschedule a hart for ms */
 
 struct shared {
@@ -90,17 +88,17 @@ static void attempt(uint64_t *polling, uint64_t *asleep)
 
 int main(void)
 {
-    uint64_t polling = 0, asleep = 0;
+    uint64_t best_polling = ~0UL, best_asleep = ~0UL;
     for (int a = 1; a <= ATTEMPTS; a++) {
+        uint64_t polling, asleep;
         attempt(&polling, &asleep);
-        printf("sched_wake: attempt %d: median wakeup latency %ld us (hart polling), %ld us (hart "
+        printf("bench_wake: attempt %d: median wakeup latency %ld us (hart polling), %ld us (hart "
                "in wfi)\n", a, (long)(polling / 10), (long)(asleep / 10));
-        if (polling < LIMIT && asleep < LIMIT) {
-            pass("wakeups reach a polling hart and a hart in wfi within 1 ms");
-            return 0;
-        }
+        best_polling = polling < best_polling ? polling : best_polling;
+        best_asleep = asleep < best_asleep ? asleep : best_asleep;
     }
-    error("a wakeup waited for a tick in every attempt: median %ld us (polling), %ld us (wfi) in "
-          "the last; limit %ld us", (long)(polling / 10), (long)(asleep / 10), (long)(LIMIT / 10));
-    return 1;
+    bench_time("wake_polling_ns", best_polling, 1);
+    bench_time("wake_wfi_ns", best_asleep, 1);
+    pass("bench_wake: a futex wakeup reaches a polling hart and a hart in wfi");
+    return 0;
 }
