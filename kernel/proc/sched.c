@@ -31,7 +31,11 @@ void fp_save(uint64_t *regs);
 void fp_restore(const uint64_t *regs);
 
 #define SLEEP_BUCKETS 64
-#define IDLE_POLL_US 500         /* how long an idle hart polls before wfi (idle_wait) */
+/* How long an idle hart polls before wfi (idle_wait): long enough for the
+ * other side of a hand-off to answer (a futex round trip is ~50 us), short
+ * enough not to burn the host's CPU (under QEMU a polling hart is a host
+ * thread that spins: 500 us cost make test a third more CPU time). */
+#define IDLE_POLL_US 100
 
 static struct spinlock sched_lock;
 static struct thread *ready_head, *ready_tail;   /* guarded by sched_lock */
