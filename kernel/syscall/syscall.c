@@ -53,6 +53,8 @@ long sys_kill(void);
 long sys_proc_list(void);
 long sys_setfg(void);
 long sys_spawnv(void);
+long sys_vminfo(void);
+long sys_asid_limit(void);
 
 static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_fork] = sys_fork,       [SYS_spawn] = sys_spawn,   [SYS_wait] = sys_wait,
@@ -78,6 +80,8 @@ static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_syscount] = sys_syscount,
     [SYS_disk_scratch_write] = sys_disk_scratch_write,
     [SYS_kill] = sys_kill,
+    [SYS_vminfo] = sys_vminfo,
+    [SYS_asid_limit] = sys_asid_limit,
     [SYS_proc_list] = sys_proc_list,
     [SYS_setfg] = sys_setfg,
     [SYS_spawnv] = sys_spawnv,
