@@ -8,6 +8,8 @@
  * area, whose lower-level tables are allocated once at boot
  * (vpmap_kstack_init) so every address space sees every kernel stack. So a
  * trap never switches satp, and user tables own only entries 0..255.
+ * vpmap.c edits tables, tlb.c owns satp, the ASIDs and the one flush,
+ * kstack.c the kernel stacks.
  *
  * Locking: callers serialize changes to one table (the address space lock);
  * vpmap itself takes no lock except for the kernel-stack slots and the
@@ -94,15 +96,16 @@ paddr_t vpmap_kernel_root(void);
  * remote flush: a hart that still holds the old entry faults, and the
  * fault path flushes it there.
  *
- * Frames and tables are freed only after that flush: vpmap_unmap_range
- * gathers the frames and leaf tables it removes and releases them once
- * the flush is done; vpmap_remap's caller drops the old frame after it
- * returns; a shared table is released after the flush that drops this
- * space's pointer to it. The exceptions are spaces no hart can use again:
- * vpmap_destroy_root frees without flushing, since a destroyed space's
- * ASID is never loaded again before a new generation flushes every hart
- * (and without ASIDs, no hart kept its entries when it switched away);
- * and the kernel stacks, whose rule is below.
+ * Frames and tables are freed only once no hart can use a translation
+ * to them: after the flush on this hart, the others flushing before they
+ * can run the space again. vpmap_unmap_range gathers the frames and leaf
+ * tables it removes and releases them after its flush; vpmap_remap's
+ * caller drops the old frame after it returns; a shared table is
+ * released after the flush that drops this space's pointer to it.
+ * vpmap_destroy_root frees without a flush: a destroyed space never runs
+ * again, and its ASID is not given out again before a new generation
+ * flushes every hart (without ASIDs, no hart kept its entries when it
+ * switched away). The kernel stacks have their own rule, below.
  */
 
 /* An address space as the TLB knows it. Zero is a valid initial value. */
@@ -241,9 +244,10 @@ void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
  * Locking: one spinlock for the slot bitmaps, a leaf in the lock order
  * (LOCK_KSTACKS, synch.h).
  *
- * The TLB rule. Stack pages are global (G): a hart keeps their entries
- * across satp switches, whatever the ASID, so after a slot is unmapped a
- * hart that used it may still translate it to the old frames. Hence:
+ * The kernel stacks' TLB rule. Stack pages are global (G): a hart keeps
+ * their entries across satp switches, whatever the ASID, so after a slot
+ * is unmapped a hart that used it may still translate it to the old
+ * frames. Hence:
  *  1. A freed slot is dirty: it is not handed out again until every hart
  *     has flushed its TLB since it was unmapped. When an allocation finds
  *     no clean slot, one SBI remote fence flushes all harts (a purge) and
