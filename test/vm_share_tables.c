@@ -17,9 +17,9 @@
  * before it, so it runs on tables whose other holders come and go; it
  * checks its view and reports through a pipe. Shared views: a region
  * mapped before fork stays shared in the stack's span (which holds the
- * view, so fork copies it entry by entry); one mapped after fork in a
- * span fork shared gets its page through a copy of the table, and the
- * child, mapping the same region, sees the parent's store. Frames are
+ * view, so fork copies it entry by entry); one mapped after fork (in the
+ * stack's span too, too sparse to share) is seen by both, and the heap's
+ * shared spans keep their values around it. Frames are
  * counted at each end: exactly the pages given back are free once every
  * relative is gone (no frame or table leaked, whichever side let go
  * last), and all of them after the heap is given back.
@@ -108,8 +108,8 @@ static int child(void)
     exit(0);
 }
 
-/* A shared view in a span that fork shared: mapped after the fork, its
- * page comes through a copy of the table; the other side sees it. */
+/* A shared view mapped after fork: each side maps it, each sees the
+ * other's store, and the heap (shared tables) keeps its values. */
 static void view_after_fork(void)
 {
     expect(shm_create("vm_share_late", PAGE, 0), ERR_OK);

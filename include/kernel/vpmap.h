@@ -150,7 +150,8 @@ void vpmap_asid_stats(struct vpmap_stats *out);     /* tlb.c's half of it */
  * Leaf tables shared by fork (On-Demand-Fork, EuroSys '21, for the last
  * level). Fork does not copy the entries of a 2 MiB span whose regions are
  * all private anonymous memory (text, data, heap, stack: none of them is
- * ever unmapped alone): parent and child point at the same leaf table,
+ * ever unmapped alone) and cover a quarter of it at least (vm.c): parent
+ * and child point at the same leaf table,
  * whose frame's reference count counts its holders; the table holds one
  * reference on each frame it maps, whatever the number of holders. A
  * shared table is never changed. A holder's pointer to it is either

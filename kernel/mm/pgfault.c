@@ -5,6 +5,9 @@
  *
  *   no region, or the region lacks the permission      -> refuse (ERR_FAULT)
  *   below the stack, within its 10-page limit           -> grow the stack
+ *   in a leaf table fork shared (vpmap.h)               -> a store, or a page
+ *       to map: copy the table for this side; else attach it read-only;
+ *       then on as below
  *   page absent                                         -> ask the region's
  *       memstore: a zero page (anonymous), the shared frame (shared view),
  *       or a private copy of the store's page (private file mapping)
@@ -21,7 +24,8 @@
  * A shared file mapping's page faulted in by a load or fetch is mapped
  * without write permission, so its first store comes back here and is
  * counted (memstore.h); a page mapped for a store gets D at once (vpmap.h).
- * num_pgfault counts every fault, cow_copies every frame copied.
+ * num_pgfault counts every fault, cow_copies every frame copied (and
+ * vpmap's table_copies every leaf table).
  */
 #include <kernel/pgfault.h>
 #include <kernel/console.h>

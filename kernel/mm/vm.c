@@ -218,18 +218,27 @@ static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 }
 
 #define SPAN (1UL << 21)                 /* what one leaf table maps (vpmap.h) */
+#define SHARE_MIN (SPAN / 4)             /* of a span regions must cover to share it */
 
-/* True if fork may share the leaf table of the span at va: every region
- * touching it is private anonymous memory, inherited as it is. */
+/* True if fork shares the leaf table of the span at va: every region
+ * touching it is private anonymous memory, and they cover a quarter of it
+ * at least. A sparse span (a small program's text, its stack) is copied
+ * entry by entry instead: a few entries cost less than both sides
+ * write-protecting, copying and freeing a whole table. */
 static bool span_shareable(struct addrspace *as, vaddr_t va)
 {
     struct memstore *anon = memstore_anonymous();
     bool ok = true;
-    for (struct memregion *r = as->regions; r && r->start < va + SPAN; r = r->next)
-        if (r->end > va && (r->shared || r->store != anon))
+    size_t covered = 0;
+    for (struct memregion *r = as->regions; r && r->start < va + SPAN; r = r->next) {
+        if (r->end <= va)
+            continue;
+        if (r->shared || r->store != anon)
             ok = false;
+        covered += (r->end < va + SPAN ? r->end : va + SPAN) - (r->start > va ? r->start : va);
+    }
     memstore_put(anon);
-    return ok;
+    return ok && covered >= SHARE_MIN;
 }
 
 /* Fork of private anonymous region r: the spans it touches are shared
