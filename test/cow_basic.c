@@ -11,6 +11,9 @@
  * where it was before the fork (exit dropped every reference).
  * Pages reserved by sbrk but never touched are not shared: the child's
  * first touch is a plain zero-fill, and the parent still sees zeros.
+ * Fork shares whole leaf tables (2 MiB spans): the counts allow one fault
+ * more per span for reads and one frame more per table a write copies
+ * (expect_window, vmlib.h); vm_share_tables counts those exactly.
  *
  * num_pgfault counts every fault in the machine, so the measured windows
  * run while the other process is blocked on a pipe, and each side first

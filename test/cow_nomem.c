@@ -9,16 +9,17 @@
  * the parent's heap is untouched and free_pages comes back exactly. A
  * full-copy fork (fork_copy) of the same heap cannot fit: it must fail
  * with ERR_NOMEM and leave nothing behind. Then the heap grows, one page
- * at a time, until fewer than 40 frames are free: fork and fork_copy must
- * both fail cleanly (the child's page tables alone need more), again and
- * again, without leaking a frame. Giving the heap back makes fork work.
+ * at a time, until fewer than 8 frames are free: fork and fork_copy must
+ * both fail cleanly (a child's root and top tables, the leaf tables fork
+ * cannot share and its kernel stack need more), again and again, without
+ * leaking a frame. Giving the heap back makes fork work.
  */
 // test: expect-killed=1 timeout=90
 #include "vmlib.h"
 #include <lib/bench.h>
 
 #define SPARE 1024            /* frames left free after the fill (4 MiB) */
-#define SQUEEZE 40            /* free frames in the last part */
+#define SQUEEZE 8             /* free frames in the last part */
 
 static char *heap;
 static long heap_n;

@@ -30,8 +30,6 @@ static inline void intr_on(void) { csr_set(sstatus, SSTATUS_SIE); }
 static inline void intr_off(void) { csr_clear(sstatus, SSTATUS_SIE); }
 static inline bool intr_get(void) { return (csr_read(sstatus) & SSTATUS_SIE) != 0; }
 static inline uint64_t rdtime(void) { return csr_read(time); }
-static inline void sfence_vma_all(void) { __asm__ volatile("sfence.vma zero, zero" ::: "memory"); }
-static inline void sfence_vma_addr(uint64_t va) { __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory"); }
 static inline void wfi(void) { __asm__ volatile("wfi"); }
 static inline uint64_t read_fp(void) { uint64_t fp; __asm__ volatile("mv %0, s0" : "=r"(fp)); return fp; }
 

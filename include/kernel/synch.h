@@ -113,6 +113,7 @@ enum lock_rank {
     LOCK_CONSOLE,
     LOCK_SLEEPLOCK,
     LOCK_SCHED,
+    LOCK_ASID,             /* the ASID allocator (vpmap.h): under sched's, at a switch */
 };
 
 struct spinlock {

@@ -76,4 +76,8 @@ long sys_futex(void);
 long sys_mmap(void);
 long sys_munmap(void);
 
+/* sys_vm.c: the address space's counters and the ASID test hook */
+long sys_vminfo(void);
+long sys_asid_limit(void);
+
 #endif /* _KERNEL_SYSCALL_H_ */

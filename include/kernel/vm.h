@@ -19,6 +19,7 @@
 #include <kernel/types.h>
 #include <lib/errcode.h>
 #include <kernel/synch.h>
+#include <kernel/vpmap.h>
 
 /* Region permissions (user view). */
 #define MEMPERM_R 0x1
@@ -44,7 +45,8 @@ struct memregion {
 };
 
 struct addrspace {
-    paddr_t root;                /* Sv39 root page table */
+    paddr_t root;                /* Sv39 root page table; 0 once destroyed */
+    struct vpmap_tlb tlb;        /* its ASID, the harts that may cache it (vpmap.h) */
     struct memregion *regions;   /* sorted list */
     struct memregion *heap;      /* grows with sbrk; never NULL after load */
     struct memregion *stack;     /* below USTACK_UPPERBOUND */
@@ -84,7 +86,7 @@ void as_unmap_region(struct addrspace *as, struct memregion *r);
 /* True if r is a shared view of a store that writes its pages back (a
  * shared file mapping): its pages are mapped read-only until stored to,
  * and written back when it goes (memstore.h). */
-bool region_writes_back(struct memregion *r);
+bool memregion_writes_back(struct memregion *r);
 /* The region containing va, or NULL. Caller holds as->lock. */
 struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
 /*
@@ -95,10 +97,12 @@ struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
  * and store through it later (wait). Takes as->lock.
  */
 bool as_may_write(struct addrspace *as, vaddr_t va, size_t n);
-/* Copies src into dst for fork. Private pages are shared copy-on-write:
- * read-only in both, one more reference on each frame; with eager, they
- * are copied at once instead (the full-copy fork, kept for comparison in
- * the benchmarks). Shared regions map the same frames either way, with
+/* Copies src into dst for fork; called by src's thread (its trap frame
+ * names the hot spans, vpmap.h). Private pages are shared copy-on-write:
+ * read-only in both, one more reference on each frame, or, for the 2 MiB
+ * spans whose regions are all private anonymous memory, one leaf table
+ * shared by both (vpmap.h); with eager, they are copied at once instead
+ * (the full-copy fork, kept for comparison in the benchmarks). Shared regions map the same frames either way, with
  * the permission the store's inherit hook grants the child (memstore.h);
  * those of a store that writes back (file mappings), and those whose
  * permission the hook lowered, are left for the child to fault in, so its
@@ -106,7 +110,8 @@ bool as_may_write(struct addrspace *as, vaddr_t va, size_t n);
  * ERR_NOMEM leaves dst for as_destroy. */
 err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
 /* Moves the heap break by increment; returns the old break in *old.
- * ERR_NOMEM changes nothing. A shrink that would go below the heap's
+ * ERR_NOMEM changes nothing (a shrink needs a frame when it cuts a leaf
+ * table shared with a fork relative: vpmap.h). A shrink that would go below the heap's
  * start changes nothing either and succeeds, as sbrk(0) would (osv). */
 err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old);
 /* Prints the regions on the console (meminfo). */

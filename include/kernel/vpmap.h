@@ -8,14 +8,19 @@
  * area, whose lower-level tables are allocated once at boot
  * (vpmap_kstack_init) so every address space sees every kernel stack. So a
  * trap never switches satp, and user tables own only entries 0..255.
+ * vpmap.c edits tables, tlb.c owns satp, the ASIDs and the one flush,
+ * kstack.c the kernel stacks.
  *
  * Locking: callers serialize changes to one table (the address space lock);
- * vpmap itself takes no lock except for the kernel-stack slots.
+ * vpmap itself takes no lock except for the kernel-stack slots and the
+ * ASID allocator (LOCK_ASID, last in the order: activation runs under the
+ * scheduler's lock). Shared leaf tables are counted with atomics.
  */
 #ifndef _KERNEL_VPMAP_H_
 #define _KERNEL_VPMAP_H_
 
 #include <kernel/types.h>
+#include <kernel/config.h>
 #include <lib/errcode.h>
 
 /* Mapping flags: MEMPERM_R/W/X (vm.h) plus these. */
@@ -38,48 +43,197 @@
  * the rest of RAM RW in the largest pages that fit, the devices RW in 4
  * KiB pages; all global, none user. Boot hart, after pmem_init and before
  * any other root exists or any other hart starts; panics if its few
- * tables do not fit. */
+ * tables do not fit. Then sets up the ASIDs (vpmap_asid_init). */
 void vpmap_kernel_map(void);
 void vpmap_drop_identity(void);        /* once every hart runs at high addresses */
 paddr_t vpmap_kernel_root(void);
 
+/*
+ * The TLB rule: what a hart may cache, who flushes, and when. Every flush
+ * is done by one function, tlb.c's flush() (the only sfence.vma and the
+ * only SBI remote fence in C; entry.S has the other two, turning paging
+ * on before any C runs).
+ *
+ * What is cached. A hart caches translations (and the table pointers on
+ * the way) of the satp it runs with, tagged with satp's ASID, and keeps
+ * them across satp writes: a switch never flushes. Kernel mappings carry
+ * G and are the same in every address space, so their entries serve every
+ * ASID. ASID 0 belongs to the kernel's table, which maps no user page.
+ * Each address space gets an ASID of the current generation when it is
+ * activated (struct vpmap_tlb); within a generation an ASID names one
+ * address space only, and one that exits keeps its ASID unused until the
+ * next generation. When the ASIDs of a generation run out, a new one
+ * begins and every hart flushes everything once, before its next
+ * activation: so an entry of an old generation is never used.
+ * With no ASIDs (width 0, or capped by vpmap_asid_limit), every space uses
+ * ASID 0 and a hart flushes ASID 0 (not the G entries) when it switches
+ * away from a user space: the space is then cached only where it runs.
+ *
+ * Who may hold what. tlb->harts has a bit for every hart that may hold
+ * entries of that space: set when the hart activates it, cleared when the
+ * hart has flushed the space's ASID, or will before it runs the space
+ * again (tlb->stale). A process has one thread, so a space runs on one
+ * hart at a time, and it is changed only by that thread (running here)
+ * or while it runs nowhere (a fork child before it starts, a dying
+ * process).
+ *
+ * Who flushes, and when. Whoever changes a valid entry (a PTE, or a table
+ * pointer) of a user space flushes it before returning, through the
+ * vpmap call that changed it: vpmap_unmap_range, vpmap_remap,
+ * vpmap_set_flags, the copy-on-write downgrade of the parent at fork
+ * (vpmap_copy_range, vpmap_share_span: one vpmap_flush_space for the
+ * whole fork) and vpmap_own_table (a shared leaf table replaced by a
+ * copy). The flush is done on this hart (for the range, ASID only: the
+ * kernel's G entries stay) if its bit is set. Every other hart in
+ * tlb->harts does not run the space now, so it need not be interrupted:
+ * its bit moves to tlb->stale, and it flushes the space's ASID (only)
+ * when it next activates the space, before the space can use an entry.
+ * (An SBI remote fence per change costs about 60 us on the 2-core QEMU
+ * host, doubling a fork; the deferred flush costs nothing until the
+ * space migrates.) Kernel mappings, global, are flushed on every hart at
+ * once through an SBI remote fence (vpmap_flush_kernel). Turning an
+ * entry from invalid to valid, or granting more permission, needs no
+ * remote flush: a hart that still holds the old entry faults, and the
+ * fault path flushes it there.
+ *
+ * Frames and tables are freed only once no hart can use a translation
+ * to them: after the flush on this hart, the others flushing before they
+ * can run the space again. vpmap_unmap_range gathers the frames and leaf
+ * tables it removes and releases them after its flush; vpmap_remap's
+ * caller drops the old frame after it returns; a shared table is
+ * released after the flush that drops this space's pointer to it.
+ * vpmap_destroy_root frees without a flush: a destroyed space never runs
+ * again, and its ASID is not given out again before a new generation
+ * flushes every hart (without ASIDs, no hart kept its entries when it
+ * switched away). The kernel stacks have their own rule, below.
+ */
+
+/* An address space as the TLB knows it. Zero is a valid initial value. */
+struct vpmap_tlb {
+    uint64_t asid;               /* generation + ASID, from its last activation; 0: none
+                                  * yet. Set by the space's own thread (activation) */
+    uint64_t harts[CPU_WORDS];   /* bit per cpu index: may hold its entries (atomic) */
+    uint64_t stale[CPU_WORDS];   /* bit per cpu index: must flush its ASID before it
+                                  * next runs it (atomic) */
+};
+
+/* Probes the ASID width (all ones into satp.ASID, read back) and starts
+ * the first generation: vpmap_kernel_map's last step, on the boot hart. */
+void vpmap_asid_init(void);
+/* Uses at most bits ASID bits from now on (clamped to what the harts
+ * implement; negative: all of them), starting a new generation; 0 is the
+ * fallback without ASIDs. A test hook (asid_limit, lib/vm-ext.h). Returns
+ * the bits now in use. */
+int vpmap_asid_limit(int bits);
+/* Switches this hart to the user space (root, tlb): one satp write with
+ * its ASID, no flush (unless a new generation or the fallback needs one). */
+void vpmap_activate(paddr_t root, struct vpmap_tlb *tlb);
+/* Switches this hart to the kernel's table (ASID 0). */
+void vpmap_activate_kernel(void);
+/* Flushes [va, va + len) (len 0: every address) of every kernel (G)
+ * mapping on this hart, or on every hart (SBI remote fence) if all_harts. */
+void vpmap_flush_kernel(vaddr_t va, size_t len, bool all_harts);
+
+/* Counters for vminfo (lib/vm-ext.h); atomic. */
+struct vpmap_stats {
+    uint64_t tables_shared;      /* leaf tables fork shared instead of copying */
+    uint64_t table_copies;       /* shared leaf tables copied by a fault or an unmap */
+    uint64_t asid_generations;   /* generations begun since boot */
+    uint64_t remote_flushes;     /* SBI remote fences sent (kernel mappings) */
+    uint64_t deferred_flushes;   /* a space's flush left to harts' next activation */
+    int asid_bits, asid_bits_hw; /* in use; implemented */
+};
+void vpmap_stats(struct vpmap_stats *out);
+void vpmap_asid_stats(struct vpmap_stats *out);     /* tlb.c's half of it */
+
+/*
+ * Leaf tables shared by fork (On-Demand-Fork, EuroSys '21, for the last
+ * level). Fork does not copy the entries of a 2 MiB span whose regions are
+ * all private anonymous memory (text, data, heap, stack: none of them is
+ * ever unmapped alone) and cover a quarter of it at least (vm.c): parent
+ * and child point at the same leaf table,
+ * whose frame's reference count counts its holders; the table holds one
+ * reference on each frame it maps, whatever the number of holders. A
+ * shared table is never changed. A holder's pointer to it is either
+ * attached (valid: the hardware walks it; the table then has no writable
+ * entry) or detached (invalid, marked in a software bit: fork leaves the
+ * parent's pointer so instead of write-protecting 512 entries, so fork
+ * costs one step per 2 MiB, but for the spans of the parent's pc and
+ * stack, used at once); the first fault in the span attaches it,
+ * write-protecting the table then, or copies it). The copy (one per
+ * holder and span, on the first fault that must change an entry, counted
+ * in table_copies) takes a reference on every frame and write-protects
+ * its entries, so the page fault that follows copies or takes over the
+ * page as copy-on-write always did. The last holder to let go (exit,
+ * unmap, its copy) releases the frames and the table.
+ */
+
 /* A new root with the kernel half filled in; ERR_NOMEM. */
 err_t vpmap_create_root(paddr_t *root);
-/* Frees the user-half tables and the root; the mapped frames are the
- * caller's to free first (vpmap_unmap). If this hart is on root, it moves
- * to the kernel's table first. */
+/* Frees the user half: every frame mapped (one reference each), the leaf
+ * tables (or this space's hold on a shared one) and the root. No flush:
+ * the space must never run again (the TLB rule). If this hart is on root,
+ * it moves to the kernel's table first. */
 void vpmap_destroy_root(paddr_t root);
-/* Maps va -> pa with flags; allocates intermediate tables (ERR_NOMEM). */
+/* Maps va -> pa with flags where nothing is mapped yet; allocates tables
+ * (ERR_NOMEM). va's leaf table, if any, must be this space's own (a new
+ * space, or after vpmap_own_table): no flush is needed. */
 err_t vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, int flags);
 /* Makes [start, end), within one GiB of the kernel half above the direct
  * map (RAM up to 255 GiB), an area of 4 KiB kernel mappings: allocates
  * every table it needs, so vpmap_map there never allocates. Boot only,
  * after vpmap_kernel_map, before the first vpmap_create_root; ERR_NOMEM. */
 err_t vpmap_kernel_area(vaddr_t start, vaddr_t end);
-/* Removes the mapping of va; returns the frame it mapped, or 0. Flushes
- * this hart's TLB for va. */
-paddr_t vpmap_unmap(paddr_t root, vaddr_t va);
-/* The frame va maps and its flags, or false if none. */
+/* The frame va maps and its flags, or false if none (looks through shared
+ * tables, attached or not). */
 bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, int *flags);
-/* Changes the flags of an existing mapping; ERR_NOTEXIST if none. */
-err_t vpmap_set_flags(paddr_t root, vaddr_t va, int flags);
+/* Makes va's leaf table usable by this space before a fault changes or
+ * uses an entry in it: if it is shared and change, this space gets its
+ * own copy (ERR_NOMEM); if shared and not change, it is attached
+ * read-only; if detached and no longer shared, it is attached as it is.
+ * A no-op for a span without a shared table. */
+err_t vpmap_own_table(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, bool change);
+/* Changes the flags of an existing mapping in a table of this space's own
+ * (vpmap_own_table); ERR_NOTEXIST if none. Only for more permission (or
+ * none): flushes va on this hart only (the rule). */
+err_t vpmap_set_flags(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, int flags);
+/* Replaces the frame va maps (in a table of this space's own) by pa with
+ * flags, and flushes it everywhere; returns the old frame, whose
+ * reference the caller drops now. ERR_NOTEXIST if va is not mapped. */
+err_t vpmap_remap(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, paddr_t pa, int flags,
+                  paddr_t *old);
 /* Removes every mapping in [start, end), walking only tables that exist,
- * and calls fn(pa) for each frame that was mapped. No TLB flush: the
- * caller flushes once (or is not running on root). */
-void vpmap_unmap_range(paddr_t root, vaddr_t start, vaddr_t end, void (*fn)(paddr_t pa));
-/* Copies the mappings of [start, end) from src to dst for fork, taking a
- * reference on every frame. With cow, writable pages become read-only in
- * both tables (copy-on-write). No TLB flush: the caller flushes src once.
- * ERR_NOMEM if a table could not be allocated (dst keeps what was copied). */
-err_t vpmap_copy_range(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end, bool cow);
+ * flushes them (tlb NULL: a kernel range, flushed on this hart; the
+ * kernel stacks' own rule), then drops the references of their frames.
+ * A span wholly inside drops its hold on a shared table at once (a table
+ * of this space's own stays, emptied); a shared one only partly inside
+ * is copied first: ERR_NOMEM then (before anything changed). */
+err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vaddr_t end);
+/* Copies the mappings of [start, end) from src to dst for fork, a
+ * reference on each frame. With cow, writable entries become read-only in
+ * both tables (copy-on-write); without, entries are copied as they are
+ * (shared views). Sets *flush if src's entries changed: the caller
+ * flushes src once (vpmap_flush_space) when done. ERR_NOMEM if a table
+ * could not be allocated (dst keeps what was copied). */
+err_t vpmap_copy_range(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end, bool cow,
+                       bool *flush);
+/* Fork's sharing of the 2 MiB span at va (aligned), whose regions are all
+ * private anonymous memory (vm.c decides): dst holds src's leaf table too,
+ * if src has one and dst does not yet. If src held the table alone, its
+ * pointer is detached, or, for a hot span (one both sides use at once:
+ * the parent's pc and stack), the table is write-protected now and stays
+ * attached (*flush set either way, as above). ERR_NOMEM (a dst table). */
+err_t vpmap_share_span(paddr_t dst, paddr_t src, vaddr_t va, bool hot, bool *flush);
+/* Flushes every entry of the space tlb, everywhere it may be held. */
+void vpmap_flush_space(struct vpmap_tlb *tlb);
+/* Flushes [va, va + len) (len 0: all) of the space tlb on this hart if it
+ * may hold it; if everywhere, all of the space on every other hart that
+ * may hold it too, whose bits then go. The caller is the space's thread,
+ * or the space runs nowhere. */
+void vpmap_flush_range(struct vpmap_tlb *tlb, vaddr_t va, size_t len, bool everywhere);
 /* Calls fn for every user mapping in [start, end), in address order. */
 void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
                 void (*fn)(vaddr_t va, paddr_t pa, int flags, void *arg), void *arg);
-
-/* Switches this hart to root (one satp write, then a local flush). */
-void vpmap_activate(paddr_t root);
-/* Flushes va (or everything if va is 0) on every hart (SBI RFENCE). */
-void vpmap_flush_all_harts(vaddr_t va);
 
 /*
  * Kernel stacks (kernel/arch/riscv/kstack.c). The top GiB of the address
@@ -91,9 +245,10 @@ void vpmap_flush_all_harts(vaddr_t va);
  * Locking: one spinlock for the slot bitmaps, a leaf in the lock order
  * (LOCK_KSTACKS, synch.h).
  *
- * The TLB rule. Stack pages are global (G): a hart keeps their entries
- * across satp switches, whatever the ASID, so after a slot is unmapped a
- * hart that used it may still translate it to the old frames. Hence:
+ * The kernel stacks' TLB rule. Stack pages are global (G): a hart keeps
+ * their entries across satp switches, whatever the ASID, so after a slot
+ * is unmapped a hart that used it may still translate it to the old
+ * frames. Hence:
  *  1. A freed slot is dirty: it is not handed out again until every hart
  *     has flushed its TLB since it was unmapped. When an allocation finds
  *     no clean slot, one SBI remote fence flushes all harts (a purge) and

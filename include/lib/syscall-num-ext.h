@@ -25,7 +25,9 @@
 #define SYS_spawnv 39
 #define SYS_fork_copy 40      /* fork that copies every page: for benchmarks */
 #define SYS_disk_scratch_write 41   /* the raw disk's scratch area: for benchmarks */
+#define SYS_vminfo 42
+#define SYS_asid_limit 43     /* the ASID width: for tests */
 
-#define SYS_MAX 42            /* one past the highest number in use */
+#define SYS_MAX 44            /* one past the highest number in use */
 
 #endif /* _LIB_SYSCALL_NUM_EXT_H_ */

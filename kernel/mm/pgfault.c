@@ -5,6 +5,9 @@
  *
  *   no region, or the region lacks the permission      -> refuse (ERR_FAULT)
  *   below the stack, within its 10-page limit           -> grow the stack
+ *   in a leaf table fork shared (vpmap.h)               -> a store, or a page
+ *       to map: copy the table for this side; else attach it read-only;
+ *       then on as below
  *   page absent                                         -> ask the region's
  *       memstore: a zero page (anonymous), the shared frame (shared view),
  *       or a private copy of the store's page (private file mapping)
@@ -21,7 +24,8 @@
  * A shared file mapping's page faulted in by a load or fetch is mapped
  * without write permission, so its first store comes back here and is
  * counted (memstore.h); a page mapped for a store gets D at once (vpmap.h).
- * num_pgfault counts every fault, cow_copies every frame copied.
+ * num_pgfault counts every fault, cow_copies every frame copied (and
+ * vpmap's table_copies every leaf table).
  */
 #include <kernel/pgfault.h>
 #include <kernel/console.h>
@@ -49,7 +53,7 @@ static int access_of(uint64_t scause)
 }
 
 /* The region for va, growing the stack down to va if va is in its window. */
-static struct memregion *region_for(struct addrspace *as, vaddr_t va)
+static struct memregion *memregion_for(struct addrspace *as, vaddr_t va)
 {
     struct memregion *r = as_find_region(as, va);
     struct memregion *stack = as->stack;
@@ -83,18 +87,17 @@ static err_t fill_page(struct memregion *r, vaddr_t page, paddr_t *pa)
 static err_t break_cow(struct addrspace *as, vaddr_t page, paddr_t pa, int flags)
 {
     if (pmem_refcount(pa) == 1)
-        return vpmap_set_flags(as->root, page, flags | MEMPERM_W | VPMAP_DIRTY);
-    paddr_t copy;
+        return vpmap_set_flags(as->root, &as->tlb, page, flags | MEMPERM_W | VPMAP_DIRTY);
+    paddr_t copy, old;
     if (pmem_alloc(&copy) != ERR_OK)
         return ERR_NOMEM;
     memcpy(kmap_p2v(copy), kmap_p2v(pa), PG_SIZE);
-    err_t err = vpmap_map(as->root, page, copy, flags | MEMPERM_W | VPMAP_DIRTY);
+    err_t err = vpmap_remap(as->root, &as->tlb, page, copy, flags | MEMPERM_W | VPMAP_DIRTY, &old);
     if (err != ERR_OK) {
         pmem_free(copy);
         return err;
     }
-    sfence_vma_addr(page);
-    pmem_free(pa);               /* our reference to the shared frame */
+    pmem_free(old);              /* our reference to the shared frame, flushed everywhere */
     __atomic_fetch_add(&cow_copy_count, 1, __ATOMIC_RELAXED);
     return ERR_OK;
 }
@@ -107,29 +110,36 @@ err_t pgfault_resolve(struct addrspace *as, uint64_t va, int access)
     vaddr_t page = pg_round_down(va);
     err_t err = ERR_FAULT;
     sleeplock_acquire(&as->lock);
-    struct memregion *r = region_for(as, va);
+    struct memregion *r = memregion_for(as, va);
     if (!r || (r->perm & access) != access)
         goto out;
     paddr_t pa;
     int flags;
     int dirty = access == FAULT_WRITE ? VPMAP_DIRTY : 0;
     offset_t off = r->offset + (page - r->start);
+    /* A leaf table shared by fork: copied if an entry is to change (a
+     * store, or a page to map), else attached read-only (vpmap.h). */
+    bool present = vpmap_lookup(as->root, page, NULL, NULL);
+    err = vpmap_own_table(as->root, &as->tlb, page, access == FAULT_WRITE || !present);
+    if (err != ERR_OK)
+        goto out;
+    err = ERR_FAULT;
     if (vpmap_lookup(as->root, page, &pa, &flags)) {
         if ((flags & access) == access) {
-            /* A stale TLB entry, or D to set (set_flags flushes). */
-            err = vpmap_set_flags(as->root, page, flags | dirty);
+            /* A stale TLB entry, a detached table, or D to set. */
+            err = vpmap_set_flags(as->root, &as->tlb, page, flags | dirty);
         } else if (access == FAULT_WRITE && !r->shared) {
             err = break_cow(as, page, pa, flags);
-        } else if (access == FAULT_WRITE && region_writes_back(r)) {
+        } else if (access == FAULT_WRITE && memregion_writes_back(r)) {
             r->store->ops->mark_dirty(r->store, off);
-            err = vpmap_set_flags(as->root, page, flags | MEMPERM_W | VPMAP_DIRTY);
+            err = vpmap_set_flags(as->root, &as->tlb, page, flags | MEMPERM_W | VPMAP_DIRTY);
         }
         goto out;
     }
     if ((err = fill_page(r, page, &pa)) != ERR_OK)
         goto out;
     flags = r->perm | VPMAP_USER | dirty;
-    if (region_writes_back(r) && access != FAULT_WRITE)
+    if (memregion_writes_back(r) && access != FAULT_WRITE)
         flags &= ~MEMPERM_W;                     /* until its first store */
     if ((err = vpmap_map(as->root, page, pa, flags)) != ERR_OK) {
         pmem_free(pa);
@@ -137,7 +147,7 @@ err_t pgfault_resolve(struct addrspace *as, uint64_t va, int access)
     }
     /* Counted once mapped; no store can reach the page before this
      * returns (this thread is the address space's only one). */
-    if (region_writes_back(r) && access == FAULT_WRITE)
+    if (memregion_writes_back(r) && access == FAULT_WRITE)
         r->store->ops->mark_dirty(r->store, off);
 out:
     sleeplock_release(&as->lock);

@@ -8,17 +8,18 @@
 #include <kernel/kmalloc.h>
 #include <kernel/memstore.h>
 #include <kernel/pmem.h>
-#include <kernel/riscv.h>
 #include <kernel/string.h>
+#include <kernel/thread.h>
+#include <kernel/trap.h>
 #include <kernel/vpmap.h>
 #include <lib/layout.h>
 
-static struct kmem_cache *region_cache;
+static struct kmem_cache *memregion_cache;
 
 void vm_init(void)
 {
-    region_cache = kmem_cache_create("memregion", sizeof(struct memregion));
-    if (!region_cache)
+    memregion_cache = kmem_cache_create("memregion", sizeof(struct memregion));
+    if (!memregion_cache)
         panic("vm_init: no kmem_cache");
 }
 
@@ -29,14 +30,7 @@ err_t as_init(struct addrspace *as)
     return vpmap_create_root(&as->root);
 }
 
-/* Unmaps [start, end) and drops the references its pages held. The
- * caller flushes the TLB if this address space may be live on the hart. */
-static void unmap_range(struct addrspace *as, vaddr_t start, vaddr_t end)
-{
-    vpmap_unmap_range(as->root, start, end, pmem_free);
-}
-
-bool region_writes_back(struct memregion *r)
+bool memregion_writes_back(struct memregion *r)
 {
     return r->shared && r->store->ops->write_back;
 }
@@ -51,15 +45,22 @@ static void write_back_page(vaddr_t va, paddr_t pa, int flags, void *arg)
         r->store->ops->write_back(r->store, r->offset + (va - r->start));
 }
 
-static void region_free(struct addrspace *as, struct memregion *r)
+/* The store's side of r going away, before its pages do: writes back
+ * what a view of a store that writes back stored to (its pages mapped in
+ * root), and tells the store the view is closed. */
+static void memregion_close(struct addrspace *as, paddr_t root, struct memregion *r)
 {
-    if (region_writes_back(r))
-        vpmap_walk(as->root, r->start, r->end, write_back_page, r);
+    if (memregion_writes_back(r))
+        vpmap_walk(root, r->start, r->end, write_back_page, r);
     if (r->store->ops->view_closed)
         r->store->ops->view_closed(r->store, as->pid, r);
-    unmap_range(as, r->start, r->end);
+}
+
+/* Frees r itself, and its hold on the store (its pages are gone). */
+static void memregion_free(struct memregion *r)
+{
     memstore_put(r->store);
-    kmem_cache_free(region_cache, r);
+    kmem_cache_free(memregion_cache, r);
 }
 
 void as_unmap_region(struct addrspace *as, struct memregion *r)
@@ -72,8 +73,15 @@ void as_unmap_region(struct addrspace *as, struct memregion *r)
         as->heap = NULL;
     if (as->stack == r)
         as->stack = NULL;
-    region_free(as, r);
-    sfence_vma_all();            /* the process runs here: forget the old pages */
+    memregion_close(as, as->root, r);
+    /* Cannot fail: fork shares a leaf table only for a span whose regions
+     * are all private anonymous memory, which is never unmapped here (r
+     * is a view or a file mapping); one placed in such a span later maps
+     * its pages in a copy (vpmap_own_table). So r's entries are in tables
+     * of this space's own, and a shared table holds none of them. */
+    if (vpmap_unmap_range(as->root, &as->tlb, r->start, r->end) != ERR_OK)
+        panic("as_unmap_region: a shared leaf table across a region's edge");
+    memregion_free(r);
 }
 
 /*
@@ -111,20 +119,21 @@ void as_destroy(struct addrspace *as)
 {
     if (!as->root)
         return;
+    /* Closing the regions may sleep (shm, file write-back), and the
+     * scheduler would then put an exiting process back on its table. Clear
+     * root first, so any later switch to this process uses the kernel's
+     * table (as_activate): the space never runs again, which is what lets
+     * vpmap_destroy_root free its frames without a flush (vpmap.h). */
+    paddr_t root = as->root;
+    as->root = 0;
     struct memregion *r = as->regions;
     while (r) {
         struct memregion *next = r->next;
-        region_free(as, r);
+        memregion_close(as, root, r);
+        memregion_free(r);
         r = next;
     }
     as->regions = as->heap = as->stack = NULL;
-    /* Freeing the regions may have slept (shm, file write-back), and the
-     * scheduler then put an exiting process back on its own table. Clear
-     * root first, so any later switch to this process uses the kernel's
-     * table (as_activate); vpmap_destroy_root leaves the table if this
-     * hart is on it. */
-    paddr_t root = as->root;
-    as->root = 0;
     vpmap_destroy_root(root);
 }
 
@@ -133,7 +142,10 @@ void as_activate(struct addrspace *as)
     /* A process whose table is gone (as_destroy in exit) may still sleep
      * before it is a zombie (shm_exit takes a sleeplock); when it runs
      * again it runs only kernel code, on the kernel's table. */
-    vpmap_activate(as->root ? as->root : vpmap_kernel_root());
+    if (as->root)
+        vpmap_activate(as->root, &as->tlb);
+    else
+        vpmap_activate_kernel();
 }
 
 err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, bool shared,
@@ -146,7 +158,7 @@ err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, b
     for (struct memregion *r = as->regions; r; r = r->next)
         if (start < end && r->start < r->end && start < r->end && r->start < end)
             return ERR_INVAL;
-    struct memregion *r = kmem_cache_alloc(region_cache);
+    struct memregion *r = kmem_cache_alloc(memregion_cache);
     if (!r)
         return ERR_NOMEM;
     r->start = start;
@@ -205,9 +217,56 @@ static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
     }
 }
 
+#define SPAN (1UL << 21)                 /* what one leaf table maps (vpmap.h) */
+#define SHARE_MIN (SPAN / 4)             /* of a span regions must cover to share it */
+
+/* True if fork shares the leaf table of the span at va: every region
+ * touching it is private anonymous memory, and they cover a quarter of it
+ * at least. A sparse span (a small program's text, its stack) is copied
+ * entry by entry instead: a few entries cost less than both sides
+ * write-protecting, copying and freeing a whole table. */
+static bool span_shareable(struct addrspace *as, vaddr_t va)
+{
+    struct memstore *anon = memstore_anonymous();
+    bool ok = true;
+    size_t covered = 0;
+    for (struct memregion *r = as->regions; r && r->start < va + SPAN; r = r->next) {
+        if (r->end <= va)
+            continue;
+        if (r->shared || r->store != anon)
+            ok = false;
+        covered += (r->end < va + SPAN ? r->end : va + SPAN) - (r->start > va ? r->start : va);
+    }
+    memstore_put(anon);
+    return ok && covered >= SHARE_MIN;
+}
+
+/* Fork of private anonymous region r: the spans it touches are shared
+ * whole where span_shareable, copied entry by entry elsewhere. The spans
+ * of the parent's user pc and stack pointer are hot (vpmap_share_span). */
+static err_t copy_anon_region(struct addrspace *dst, struct addrspace *src,
+                              struct memregion *r, bool *flush)
+{
+    struct trapframe *tf = thread_current()->tf;
+    for (vaddr_t va = r->start & ~(SPAN - 1); va < r->end; va += SPAN) {
+        err_t err;
+        bool hot = (tf->sepc & ~(SPAN - 1)) == va || (tf->sp & ~(SPAN - 1)) == va;
+        if (span_shareable(src, va))
+            err = vpmap_share_span(dst->root, src->root, va, hot, flush);
+        else
+            err = vpmap_copy_range(dst->root, src->root, va > r->start ? va : r->start,
+                                   va + SPAN < r->end ? va + SPAN : r->end, true, flush);
+        if (err != ERR_OK)
+            return err;
+    }
+    return ERR_OK;
+}
+
 err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
 {
     struct copy_ctx ctx = { .dst = dst, .err = ERR_OK };
+    struct memstore *anon = memstore_anonymous();
+    bool flush = false;
     sleeplock_acquire(&src->lock);
     for (struct memregion *r = src->regions; r && ctx.err == ERR_OK; r = r->next) {
         struct memregion *copy;
@@ -226,19 +285,23 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
             r->store->ops->view_inherited(r->store, dst->pid, copy);
         if (eager && !r->shared)
             vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
-        else if (!region_writes_back(r) && perm == r->perm)
+        else if (!r->shared && r->store == anon)
+            ctx.err = copy_anon_region(dst, src, r, &flush);
+        else if (!memregion_writes_back(r) && perm == r->perm)
             /* shared frames as they are; private ones copy-on-write */
-            ctx.err = vpmap_copy_range(dst->root, src->root, r->start, r->end, !r->shared);
+            ctx.err = vpmap_copy_range(dst->root, src->root, r->start, r->end, !r->shared,
+                                       &flush);
         /* else: the child faults the pages in, with its own permission, and
          * read-only first in a view of a store that writes back, so that
          * its stores are counted as a new view's (memstore.h) */
     }
     dst->brk = src->brk;
-    /* The parent's writable PTEs just became read-only. Only this hart can
-     * hold stale entries for them: the parent runs here, and a hart that
-     * ran it before flushed its TLB when it switched satp away. */
-    sfence_vma_all();
+    /* The parent's writable entries just became read-only, or its leaf
+     * tables were detached: one flush, wherever it may be cached. */
+    if (flush)
+        vpmap_flush_space(&src->tlb);
     sleeplock_release(&src->lock);
+    memstore_put(anon);
     return ctx.err;
 }
 
@@ -266,9 +329,9 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
             new_brk = brk;       /* below the heap: osv treats it as sbrk(0) */
         } else {
             vaddr_t new_end = pg_round_up(new_brk);
-            unmap_range(as, new_end, heap->end);
-            sfence_vma_all();    /* this process runs here: forget the old pages */
-            heap->end = new_end;
+            err = vpmap_unmap_range(as->root, &as->tlb, new_end, heap->end);
+            if (err == ERR_OK)
+                heap->end = new_end;
         }
     }
     if (err == ERR_OK)

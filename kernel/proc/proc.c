@@ -388,7 +388,7 @@ void proc_exit(int status)
     kfree(p->files);
     p->files = NULL;
     /* Leave the address space before freeing its page table. */
-    vpmap_activate(vpmap_kernel_root());
+    vpmap_activate_kernel();
     as_destroy(&p->as);
     shm_exit(p->pid);                      /* after its views went with the address space */
     lineage_exit(p->lineage);

@@ -326,7 +326,6 @@ static void idle_wait(struct cpu *c)
 void sched_loop(void)
 {
     struct cpu *c = mycpu();
-    paddr_t kernel_root = vpmap_kernel_root();
     uint64_t own_stack_top = c->kstack_top;    /* kmain's: the one we run on */
     for (;;) {
         intr_on();               /* let pending interrupts in */
@@ -354,7 +353,7 @@ void sched_loop(void)
         bool exited = t->state == THREAD_ZOMBIE;
         if (t->proc && !exited)
             fp_save(t->fpregs);
-        vpmap_activate(kernel_root);
+        vpmap_activate_kernel();
         c->thread = NULL;
         spinlock_release(&sched_lock);
         if (exited) {

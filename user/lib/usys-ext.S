@@ -1,6 +1,6 @@
 /*
  * System-call stubs of osv-rv's own calls (prototypes in lib/shm.h,
- * lib/futex.h, lib/mman.h, lib/bench.h, lib/proc-ext.h; numbers in
+ * lib/futex.h, lib/mman.h, lib/bench.h, lib/proc-ext.h, lib/vm-ext.h; numbers in
  * lib/syscall-num-ext.h),
  * with the convention of usys.S.
  *
@@ -46,3 +46,5 @@ SYSCALL(kill)
 SYSCALL(proc_list)
 SYSCALL(setfg)
 SYSCALL(spawnv)
+SYSCALL(vminfo)
+SYSCALL(asid_limit)

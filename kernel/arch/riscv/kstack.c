@@ -15,7 +15,6 @@
 #include <kernel/console.h>
 #include <kernel/platform.h>
 #include <kernel/pmem.h>
-#include <kernel/riscv.h>
 #include <kernel/synch.h>
 #include <kernel/vm.h>
 
@@ -80,7 +79,7 @@ static long take_clean_slot(void)
 static void purge(void)
 {
     __sync_synchronize();        /* the cleared PTEs, before any hart flushes */
-    vpmap_flush_all_harts(0);
+    vpmap_flush_kernel(0, 0, true);
     for (size_t w = 0; w * 64 < ks.nslots; w++) {
         ks.taken[w] &= ~ks.dirty[w];
         ks.dirty[w] = 0;
@@ -132,8 +131,7 @@ err_t vpmap_emergency_stack_alloc(vaddr_t *top)
     vaddr_t base;
     if (alloc_stack(EMERGENCY_PAGES, &base) != ERR_OK)
         return ERR_NOMEM;
-    for (int i = 0; i < EMERGENCY_PAGES; i++)
-        sfence_vma_addr(base + i * PG_SIZE);     /* for this hart, if it is the one */
+    vpmap_flush_kernel(base, EMERGENCY_PAGES * PG_SIZE, false);  /* for this hart, if it is the one */
     *top = base + EMERGENCY_PAGES * PG_SIZE;
     return ERR_OK;
 }
@@ -142,8 +140,9 @@ void vpmap_kstack_free(vaddr_t base)
 {
     size_t slot = (base - KSTACK_AREA) / SLOT_SIZE;
     vaddr_t lo = stack_of(slot);
-    /* No fence: the slot is dirty until every hart has flushed (vpmap.h). */
-    vpmap_unmap_range(vpmap_kernel_root(), lo, lo + KSTACK_PAGES * PG_SIZE, pmem_free);
+    /* Flushed on this hart only: the slot is dirty until every hart has
+     * flushed (vpmap.h). */
+    vpmap_unmap_range(vpmap_kernel_root(), NULL, lo, lo + KSTACK_PAGES * PG_SIZE);
     spinlock_acquire(&ks.lock);
     ks.dirty[slot / 64] |= 1UL << (slot % 64);
     ks.ndirty++;
@@ -152,8 +151,7 @@ void vpmap_kstack_free(vaddr_t base)
 
 void vpmap_kstack_fence(vaddr_t base)
 {
-    for (int i = 0; i < KSTACK_PAGES; i++)
-        sfence_vma_addr(base + i * PG_SIZE);
+    vpmap_flush_kernel(base, KSTACK_PAGES * PG_SIZE, false);
 }
 
 bool vpmap_is_kstack_guard(vaddr_t va)
@@ -168,6 +166,6 @@ bool vpmap_kstack_spurious(vaddr_t va)
     if (va < KSTACK_AREA || vpmap_is_kstack_guard(va) ||
         !vpmap_lookup(vpmap_kernel_root(), pg_round_down(va), NULL, NULL))
         return false;
-    sfence_vma_addr(pg_round_down(va));
+    vpmap_flush_kernel(pg_round_down(va), PG_SIZE, false);
     return true;
 }

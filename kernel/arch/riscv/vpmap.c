@@ -6,7 +6,9 @@
  * flags V R W X U G A D in bits 0..7; a valid PTE with none of R W X points
  * at the next-level table. A is set up front so the hardware never has to
  * (QEMU would, but real harts may fault instead); D only for VPMAP_DIRTY
- * (vpmap.h).
+ * (vpmap.h). An invalid level-1 entry with PTE_DETACHED still names a
+ * leaf table: one shared by fork and not yet attached (vpmap.h); software
+ * reads through it, the hardware faults on it.
  */
 #include <kernel/vpmap.h>
 #include <kernel/vm.h>
@@ -28,10 +30,14 @@ typedef uint64_t pte_t;
 #define PTE_A (1UL << 6)
 #define PTE_D (1UL << 7)
 #define PTE_LEAF (PTE_R | PTE_W | PTE_X)
+#define PTE_DETACHED (1UL << 8)     /* a software (RSW) bit; with V clear */
 
 #define PTE_PA(pte) (((pte) >> 10) << 12)
 #define PA_PTE(pa) (((pa) >> 12) << 10)
 #define VPN(va, level) (((va) >> (12 + 9 * (level))) & 0x1FF)
+#define SPAN (1UL << 21)              /* what one leaf table maps */
+
+static uint64_t tables_shared, table_copies;   /* vpmap_stats; atomic */
 
 extern pte_t boot_pagetable[512];
 extern char boot_stack_guard[];                          /* entry.S */
@@ -77,13 +83,14 @@ static int pte_to_flags(pte_t pte)
 
 /* The PTE for va at `level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB pages),
  * allocating tables on the way if alloc; NULL if a larger page is in the
- * way or a table is missing. */
+ * way or a table is missing. Goes through a detached leaf table as through
+ * an attached one: a caller that changes an entry owns the table first. */
 static pte_t *walk_to(paddr_t root, vaddr_t va, int level, bool alloc)
 {
     pte_t *table = table_of(root);
     for (int l = 2; l > level; l--) {
         pte_t *pte = &table[VPN(va, l)];
-        if (*pte & PTE_V) {
+        if (*pte & (PTE_V | PTE_DETACHED)) {
             if (*pte & PTE_LEAF)
                 return NULL;     /* a larger page: not ours to split */
             table = table_of(PTE_PA(*pte));
@@ -162,15 +169,16 @@ void vpmap_kernel_map(void)
      * map whatever this hart is using (text, stack, the UART) alike. */
     for (int i = 256; i < 512; i++)
         ((volatile pte_t *)boot_pagetable)[i] = table_of(root)[i];
-    sfence_vma_all();
+    vpmap_flush_kernel(0, 0, false);
     pmem_free(root);             /* the tables under it now hang off boot_pagetable */
+    vpmap_asid_init();
 }
 
 void vpmap_drop_identity(void)
 {
     /* The identity gigapage was for entry.S only; every hart is past it. */
     boot_pagetable[2] = 0;
-    vpmap_flush_all_harts(0);
+    vpmap_flush_kernel(0, 0, true);
 }
 
 paddr_t vpmap_kernel_root(void)
@@ -186,46 +194,76 @@ err_t vpmap_create_root(paddr_t *root)
     return ERR_OK;
 }
 
-static void free_table(paddr_t pa, int level)
+/* Lets go of one hold on leaf table t; the last holder frees the frames
+ * it maps (a reference each) and the table. A holder that sees the count
+ * at 1 is alone, and stays so: only a holder's fork adds one. */
+static void table_put(paddr_t t)
 {
-    pte_t *t = table_of(pa);
-    if (level > 0)
-        for (int i = 0; i < 512; i++)
-            if ((t[i] & PTE_V) && !(t[i] & PTE_LEAF))
-                free_table(PTE_PA(t[i]), level - 1);
-    pmem_free(pa);
+    uint32_t *count = &pmem_page(t)->refcount;
+    uint32_t n = __atomic_load_n(count, __ATOMIC_ACQUIRE);
+    while (n > 1)
+        if (__atomic_compare_exchange_n(count, &n, n - 1, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+            return;
+    pte_t *e = table_of(t);
+    for (int i = 0; i < 512; i++)
+        if (e[i] & PTE_V)
+            pmem_free(PTE_PA(e[i]));
+    pmem_free(t);
+}
+
+/* True if the level-1 entry e names a leaf table, attached or not. */
+static bool names_table(pte_t e)
+{
+    return (e & PTE_DETACHED) || ((e & PTE_V) && !(e & PTE_LEAF));
 }
 
 void vpmap_destroy_root(paddr_t root)
 {
     /* Never free the table this hart is using. */
     if ((csr_read(satp) & ((1UL << 44) - 1)) == root >> 12)
-        vpmap_activate(vpmap_kernel_root());
+        vpmap_activate_kernel();
     pte_t *t = table_of(root);
-    for (int i = 0; i < 256; i++)
-        if ((t[i] & PTE_V) && !(t[i] & PTE_LEAF))
-            free_table(PTE_PA(t[i]), 1);
+    for (int i = 0; i < 256; i++) {
+        if (!(t[i] & PTE_V) || (t[i] & PTE_LEAF))
+            continue;
+        pte_t *l1 = table_of(PTE_PA(t[i]));
+        for (int j = 0; j < 512; j++)
+            if (names_table(l1[j]))
+                table_put(PTE_PA(l1[j]));
+        pmem_free(PTE_PA(t[i]));
+    }
     pmem_free(root);
+}
+
+/* The level-1 entry for va's span, or NULL if its level-1 table is
+ * missing (allocated if alloc: ERR_NOMEM gives NULL too). */
+static pte_t *span_entry(paddr_t root, vaddr_t va, bool alloc)
+{
+    return walk_to(root, va, 1, alloc);
+}
+
+/* The level-0 entry for va in a table that only this space holds,
+ * allocating tables if alloc. A shared or detached table here is a caller
+ * that skipped vpmap_own_table: a kernel bug. */
+static pte_t *own_pte(paddr_t root, vaddr_t va, bool alloc)
+{
+    pte_t *l1 = span_entry(root, va, alloc);
+    if (l1 && (*l1 & PTE_V) && !(*l1 & PTE_LEAF) &&
+        pmem_refcount(PTE_PA(*l1)) != 1)
+        panic("vpmap: 0x%lx changed in a shared leaf table", va);
+    if (l1 && (*l1 & PTE_DETACHED))
+        panic("vpmap: 0x%lx changed in a detached leaf table", va);
+    return l1 ? walk(root, va, alloc) : NULL;
 }
 
 err_t vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, int flags)
 {
-    pte_t *pte = walk(root, va, true);
+    pte_t *pte = own_pte(root, va, true);
     if (!pte)
         return ERR_NOMEM;
     *pte = PA_PTE(pa) | flags_to_pte(flags);
     return ERR_OK;
-}
-
-paddr_t vpmap_unmap(paddr_t root, vaddr_t va)
-{
-    pte_t *pte = walk(root, va, false);
-    if (!pte || !(*pte & PTE_V))
-        return 0;
-    paddr_t pa = PTE_PA(*pte);
-    *pte = 0;
-    sfence_vma_addr(va);
-    return pa;
 }
 
 bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, int *flags)
@@ -240,27 +278,97 @@ bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, int *flags)
     return true;
 }
 
-err_t vpmap_set_flags(paddr_t root, vaddr_t va, int flags)
+err_t vpmap_set_flags(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, int flags)
 {
     pte_t *pte = walk(root, va, false);
     if (!pte || !(*pte & PTE_V))
         return ERR_NOTEXIST;
-    *pte = (*pte & ~0x3FFUL) | flags_to_pte(flags);
-    sfence_vma_addr(va);
+    pte_t new = (*pte & ~0x3FFUL) | flags_to_pte(flags);
+    if (new != *pte)
+        *own_pte(root, va, false) = new;     /* unchanged is fine in a shared table */
+    vpmap_flush_range(tlb, va, PG_SIZE, false);  /* more permission: here only */
+    return ERR_OK;
+}
+
+err_t vpmap_remap(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, paddr_t pa, int flags,
+                  paddr_t *old)
+{
+    pte_t *pte = own_pte(root, va, false);
+    if (!pte || !(*pte & PTE_V))
+        return ERR_NOTEXIST;
+    *old = PTE_PA(*pte);
+    *pte = PA_PTE(pa) | flags_to_pte(flags);
+    vpmap_flush_range(tlb, va, PG_SIZE, true);
+    return ERR_OK;
+}
+
+/* Clears W in every entry of leaf table t: it is about to be (or is)
+ * shared. Only holders that do not use it through the hardware may be
+ * looking (a table attached by a co-holder has no W left). */
+static void write_protect(paddr_t t)
+{
+    pte_t *e = table_of(t);
+    for (int i = 0; i < 512; i++)
+        if (e[i] & PTE_W)
+            e[i] &= ~PTE_W;
+}
+
+/* A copy of shared leaf table t for one holder: a reference on each frame,
+ * every entry read-only (copy-on-write from then on). ERR_NOMEM. */
+static err_t copy_table(paddr_t t, paddr_t *copy)
+{
+    if (pmem_alloc(copy) != ERR_OK)
+        return ERR_NOMEM;
+    pte_t *from = table_of(t), *to = table_of(*copy);
+    for (int i = 0; i < 512; i++) {
+        pte_t e = from[i];
+        if (e & PTE_V)
+            pmem_inc_ref(PTE_PA(e));
+        to[i] = e & ~PTE_W;
+    }
+    return ERR_OK;
+}
+
+err_t vpmap_own_table(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, bool change)
+{
+    pte_t *l1 = span_entry(root, va, false);
+    if (!l1 || !names_table(*l1))
+        return ERR_OK;
+    paddr_t t = PTE_PA(*l1);
+    bool attached = *l1 & PTE_V;
+    if (pmem_refcount(t) == 1) {
+        *l1 = PA_PTE(t) | PTE_V;             /* alone: take it as it is */
+        return ERR_OK;
+    }
+    if (!change) {
+        if (!attached) {
+            write_protect(t);
+            *l1 = PA_PTE(t) | PTE_V;
+        }
+        return ERR_OK;
+    }
+    paddr_t copy;
+    if (copy_table(t, &copy) != ERR_OK)
+        return ERR_NOMEM;
+    *l1 = PA_PTE(copy) | PTE_V;
+    if (attached)                            /* no hart may walk t for us any more */
+        vpmap_flush_range(tlb, va & ~(SPAN - 1), SPAN, true);
+    table_put(t);
+    __atomic_fetch_add(&table_copies, 1, __ATOMIC_RELAXED);
     return ERR_OK;
 }
 
 /* The level-0 table covering va, or NULL (allocated if alloc). */
 static pte_t *leaf_table(paddr_t root, vaddr_t va, bool alloc)
 {
-    pte_t *pte = walk(root, va & ~((1UL << 21) - 1), alloc);
-    return pte ? pte - VPN(va & ~((1UL << 21) - 1), 0) : NULL;
+    pte_t *pte = walk(root, va & ~(SPAN - 1), alloc);
+    return pte ? pte - VPN(va & ~(SPAN - 1), 0) : NULL;
 }
 
 /* The first address of the next 2 MiB (level-0 table) span after va. */
 static vaddr_t next_span(vaddr_t va)
 {
-    return (va | ((1UL << 21) - 1)) + 1;
+    return (va | (SPAN - 1)) + 1;
 }
 
 /* True if no level-0 table can exist for va's span: skips whole GiBs. */
@@ -272,7 +380,7 @@ static bool span_empty(paddr_t root, vaddr_t va, vaddr_t *next)
         return true;
     }
     pte_t l1 = table_of(PTE_PA(l2))[VPN(va, 1)];
-    if (!(l1 & PTE_V)) {
+    if (!names_table(l1)) {
         *next = next_span(va);
         return true;
     }
@@ -287,29 +395,134 @@ err_t vpmap_kernel_area(vaddr_t start, vaddr_t end)
         if (next_span(va) == 0)            /* the last span of the address space */
             break;
     }
-    sfence_vma_all();
+    vpmap_flush_kernel(0, 0, false);
     return ERR_OK;
 }
 
-void vpmap_unmap_range(paddr_t root, vaddr_t start, vaddr_t end, void (*fn)(paddr_t pa))
+/* What an unmap has taken out of the tables and releases only after the
+ * flush (the TLB rule): frames, and whole leaf tables (holds on them). */
+struct gather {
+    paddr_t root;
+    struct vpmap_tlb *tlb;                /* NULL: kernel mappings */
+    vaddr_t start, end;                   /* the range being unmapped */
+    bool changed;                         /* an entry went since the last flush */
+    int nframes, ntables;
+    paddr_t frames[128];
+    paddr_t tables[16];
+};
+
+/* Flushes what g took out, then lets go of its frames and tables. */
+static void gather_release(struct gather *g)
 {
+    if (!g->changed)
+        return;
+    if (g->tlb)
+        vpmap_flush_range(g->tlb, g->start, g->end - g->start, true);
+    else
+        vpmap_flush_kernel(g->start, g->end - g->start, false);
+    for (int i = 0; i < g->nframes; i++)
+        pmem_free(g->frames[i]);
+    for (int i = 0; i < g->ntables; i++)
+        table_put(g->tables[i]);
+    g->nframes = g->ntables = 0;
+    g->changed = false;
+}
+
+/* True if any entry of leaf table l0 in [va, next) is valid. */
+static bool any_mapped(pte_t *l0, vaddr_t va, vaddr_t next)
+{
+    for (vaddr_t a = va; a < next; a += PG_SIZE)
+        if (l0[VPN(a, 0)] & PTE_V)
+            return true;
+    return false;
+}
+
+/* Before an unmap of [start, end) changes anything: if the span at va is
+ * only partly inside and its leaf table is shared with entries in the
+ * range, this space takes its own copy (the one step that can fail). */
+static err_t own_partial_span(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, vaddr_t start,
+                              vaddr_t end)
+{
+    vaddr_t span = va & ~(SPAN - 1), next;
+    vaddr_t lo = start > span ? start : span;
+    vaddr_t hi = end < span + SPAN ? end : span + SPAN;
+    if ((lo == span && hi == span + SPAN) || span_empty(root, lo, &next) ||
+        !any_mapped(leaf_table(root, lo, false), lo, hi))
+        return ERR_OK;
+    return vpmap_own_table(root, tlb, lo, true);
+}
+
+/* True if the span at va is wholly inside [va, next) of a user unmap. */
+static bool whole_span(struct vpmap_tlb *tlb, vaddr_t va, vaddr_t next)
+{
+    return tlb && (va & (SPAN - 1)) == 0 && next - va == SPAN;
+}
+
+err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vaddr_t end)
+{
+    if (start >= end)
+        return ERR_OK;
+    if (tlb && (own_partial_span(root, tlb, start, start, end) != ERR_OK ||
+                own_partial_span(root, tlb, end - 1, start, end) != ERR_OK))
+        return ERR_NOMEM;
+    struct gather g = { .root = root, .tlb = tlb, .start = start, .end = end };
     for (vaddr_t va = start, next; va < end; va = next) {
         if (span_empty(root, va, &next))
             continue;
         next = next_span(va) < end ? next_span(va) : end;
+        pte_t *l1 = span_entry(root, va, false);
+        if (whole_span(tlb, va, next) && pmem_refcount(PTE_PA(*l1)) > 1) {
+            if (g.ntables == 16)
+                gather_release(&g);
+            g.tables[g.ntables++] = PTE_PA(*l1);   /* our hold on a shared table */
+            *l1 = 0;
+            g.changed = true;
+            continue;
+        }
+        if (tlb && (*l1 & PTE_DETACHED))
+            *l1 = PA_PTE(PTE_PA(*l1)) | PTE_V;    /* ours alone: emptied in place */
         pte_t *l0 = leaf_table(root, va, false);
         for (vaddr_t a = va; a < next; a += PG_SIZE) {
             pte_t *pte = &l0[VPN(a, 0)];
-            if (*pte & PTE_V) {
-                paddr_t pa = PTE_PA(*pte);
-                *pte = 0;
-                fn(pa);
-            }
+            if (!(*pte & PTE_V))
+                continue;
+            if (g.nframes == 128)
+                gather_release(&g);
+            g.frames[g.nframes++] = PTE_PA(*pte);
+            *pte = 0;
+            g.changed = true;
         }
     }
+    gather_release(&g);
+    return ERR_OK;
 }
 
-err_t vpmap_copy_range(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end, bool cow)
+err_t vpmap_share_span(paddr_t dst, paddr_t src, vaddr_t va, bool hot, bool *flush)
+{
+    pte_t *from = span_entry(src, va, false);
+    if (!from || !names_table(*from))
+        return ERR_OK;
+    pte_t *to = span_entry(dst, va, true);
+    if (!to)
+        return ERR_NOMEM;
+    if (names_table(*to))
+        return ERR_OK;                       /* shared for an earlier region already */
+    paddr_t t = PTE_PA(*from);
+    if ((*from & PTE_V) && pmem_refcount(t) == 1) {
+        if (hot)
+            write_protect(t);                /* stays attached, for both */
+        else
+            *from = PA_PTE(t) | PTE_DETACHED;    /* it may have writable entries */
+        *flush = true;
+    }
+    pmem_inc_ref(t);
+    *to = *from;
+    __atomic_fetch_add(&tables_shared, 1, __ATOMIC_RELAXED);
+    return ERR_OK;
+}
+
+err_t vpmap_copy_range(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end, bool cow,
+                       bool *flush)
 {
     for (vaddr_t va = start, next; va < end; va = next) {
         if (span_empty(src, va, &next))
@@ -325,7 +538,8 @@ err_t vpmap_copy_range(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end, boo
                 continue;
             if (cow && (pte & PTE_W)) {
                 pte &= ~PTE_W;
-                from[i] = pte;
+                from[i] = pte;   /* in a shared table too: it only write-protects */
+                *flush = true;
             }
             to[i] = pte;
             pmem_inc_ref(PTE_PA(pte));
@@ -344,8 +558,8 @@ void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
             continue;
         }
         pte_t *l1 = &table_of(PTE_PA(*l2))[VPN(va, 1)];
-        if (!(*l1 & PTE_V)) {
-            va = (va | ((1UL << 21) - 1)) + 1;
+        if (!names_table(*l1)) {
+            va = next_span(va);
             continue;
         }
         pte_t *l0 = &table_of(PTE_PA(*l1))[VPN(va, 0)];
@@ -355,27 +569,9 @@ void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
     }
 }
 
-void vpmap_activate(paddr_t root)
+void vpmap_stats(struct vpmap_stats *out)
 {
-    csr_write(satp, SATP_SV39 | (root >> 12));
-    sfence_vma_all();
-}
-
-void vpmap_flush_all_harts(vaddr_t va)
-{
-    /* An SBI hart mask names 64 hart ids from its base: one call per 64. */
-    for (uint64_t base = 0;; base += 64) {
-        unsigned long mask = 0;
-        bool more = false;
-        for (int i = 0; i < platform.nharts; i++) {
-            uint64_t id = platform.hartids[i];
-            if (id >= base && id < base + 64)
-                mask |= 1UL << (id - base);
-            more |= id >= base + 64;
-        }
-        if (mask)
-            sbi_remote_sfence_vma(mask, base, va ? pg_round_down(va) : 0, va ? PG_SIZE : 0);
-        if (!more)
-            return;
-    }
+    out->tables_shared = __atomic_load_n(&tables_shared, __ATOMIC_RELAXED);
+    out->table_copies = __atomic_load_n(&table_copies, __ATOMIC_RELAXED);
+    vpmap_asid_stats(out);
 }

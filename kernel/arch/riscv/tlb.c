@@ -1,0 +1,256 @@
+/*
+ * The TLB: ASIDs, switching address spaces, and flush(), the one function
+ * that flushes (the rule is in vpmap.h).
+ *
+ * An address space's ASID lives in its struct vpmap_tlb as generation +
+ * ASID: generations count in steps of ASID_GEN, above any ASID. A space
+ * activated with an ASID of an older generation gets the next free one
+ * of the current generation; when none is left (or vpmap_asid_limit
+ * changes the width), a new generation begins, every hart is marked to
+ * flush everything once before its next activation, and the ASIDs are
+ * handed out again from 1 (0 is the kernel table's). So a switch writes
+ * satp and flushes nothing, but once per generation.
+ */
+#include <kernel/vpmap.h>
+#include <kernel/console.h>
+#include <kernel/platform.h>
+#include <kernel/riscv.h>
+#include <kernel/sbi.h>
+#include <kernel/synch.h>
+#include <kernel/thread.h>
+
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_MAX 0xFFFFUL            /* Sv39's ASID field: 16 bits */
+#define ASID_GEN (SATP_ASID_MAX + 1)      /* one generation, in struct vpmap_tlb.asid */
+#define FLUSH_PAGES_MAX 32                /* longer ranges flush the whole ASID */
+#define ALL_ASIDS (-1L)                   /* flush(): every entry, G ones too */
+
+static struct {
+    struct spinlock lock;                 /* LOCK_ASID: next, and starting a generation */
+    int bits, bits_hw;                    /* in use; implemented (probed) */
+    uint64_t generation;                  /* a multiple of ASID_GEN; atomic reads */
+    uint64_t next;                        /* the next ASID to hand out */
+    uint64_t stale[CPU_WORDS];            /* harts to flush all before their next
+                                           * activation (a new generation); atomic */
+    struct vpmap_tlb *active[NCPU];       /* the user space each hart runs, or NULL;
+                                           * its own hart only */
+    uint64_t generations, remote_flushes, deferred_flushes;   /* vpmap_stats; atomic */
+} asids;
+
+static bool test_bit(const uint64_t *mask, int i) { return mask[i / 64] & (1UL << (i % 64)); }
+static void set_bit(uint64_t *mask, int i)
+{
+    __atomic_fetch_or(&mask[i / 64], 1UL << (i % 64), __ATOMIC_SEQ_CST);
+}
+static void clear_bit(uint64_t *mask, int i)
+{
+    __atomic_fetch_and(&mask[i / 64], ~(1UL << (i % 64)), __ATOMIC_SEQ_CST);
+}
+
+/* This hart's part of a flush: one sfence.vma per page of the range, or
+ * one for everything. asid ALL_ASIDS takes G entries too. */
+static void flush_here(long asid, vaddr_t va, size_t len)
+{
+    if (len == 0 || len > FLUSH_PAGES_MAX * PG_SIZE) {
+        if (asid == ALL_ASIDS)
+            __asm__ volatile("sfence.vma zero, zero" ::: "memory");
+        else
+            __asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
+        return;
+    }
+    for (vaddr_t a = pg_round_down(va); a < va + len; a += PG_SIZE) {
+        if (asid == ALL_ASIDS)
+            __asm__ volatile("sfence.vma %0, zero" ::"r"(a) : "memory");
+        else
+            __asm__ volatile("sfence.vma %0, %1" ::"r"(a), "r"(asid) : "memory");
+    }
+}
+
+/*
+ * The one flush. Flushes [va, va + len) (len 0: everything) of ASID asid
+ * (ALL_ASIDS: every entry, G ones included) on this hart if it is in
+ * harts, and, for ALL_ASIDS only (kernel mappings), on every other hart
+ * in harts through one SBI remote fence per 64 hart ids: a user space's
+ * entries on other harts are flushed there, later (vpmap_flush_range).
+ * harts NULL means this hart alone. The page-table
+ * stores before it are ordered before the fences: sfence.vma orders them
+ * here, and the SBI call is a fence for the harts it reaches (the
+ * firmware's IPI path orders memory). Returns with the fences done.
+ */
+static void flush(const uint64_t *harts, long asid, vaddr_t va, size_t len)
+{
+    bool on = intr_get();
+    intr_off();                           /* stay on this hart */
+    int self = mycpu()->id;
+    if (!harts || test_bit(harts, self))
+        flush_here(asid, va, len);
+    if (harts && asid == ALL_ASIDS) {
+        __sync_synchronize();
+        for (uint64_t base = 0;; base += 64) {
+            unsigned long mask = 0;
+            bool more = false;
+            for (int i = 0; i < platform.nharts; i++) {
+                uint64_t id = platform.hartids[i];
+                if (i != self && test_bit(harts, i) && id >= base && id < base + 64)
+                    mask |= 1UL << (id - base);
+                more |= id >= base + 64;
+            }
+            if (mask) {
+                __atomic_fetch_add(&asids.remote_flushes, 1, __ATOMIC_RELAXED);
+                sbi_remote_sfence_vma(mask, base, va, len ? len : (unsigned long)-1);
+            }
+            if (!more)
+                break;
+        }
+    }
+    if (on)
+        intr_on();
+}
+
+void vpmap_flush_kernel(vaddr_t va, size_t len, bool all_harts)
+{
+    uint64_t all[CPU_WORDS] = { 0 };
+    for (int i = 0; i < platform.nharts; i++)
+        all[i / 64] |= 1UL << (i % 64);
+    flush(all_harts ? all : NULL, ALL_ASIDS, va, len);
+}
+
+void vpmap_flush_range(struct vpmap_tlb *t, vaddr_t va, size_t len, bool everywhere)
+{
+    long asid = t->asid & SATP_ASID_MAX;
+    bool on = intr_get();
+    intr_off();
+    int self = mycpu()->id;
+    if (test_bit(t->harts, self))
+        flush(NULL, asid, va, len);
+    if (everywhere) {
+        /* The other harts do not run t now (one thread): each flushes
+         * t's ASID when it next activates t, before any use. */
+        for (int w = 0; w < CPU_WORDS; w++) {
+            uint64_t others = __atomic_load_n(&t->harts[w], __ATOMIC_SEQ_CST);
+            if (w == self / 64)
+                others &= ~(1UL << (self % 64));
+            if (!others)
+                continue;
+            __atomic_fetch_or(&t->stale[w], others, __ATOMIC_SEQ_CST);
+            __atomic_fetch_and(&t->harts[w], ~others, __ATOMIC_SEQ_CST);
+            __atomic_fetch_add(&asids.deferred_flushes, 1, __ATOMIC_RELAXED);
+        }
+    }
+    if (on)
+        intr_on();
+}
+
+void vpmap_flush_space(struct vpmap_tlb *t)
+{
+    vpmap_flush_range(t, 0, 0, true);
+}
+
+/* Starts a generation: every hart flushes all before its next activation.
+ * asids.lock held. */
+static void new_generation(void)
+{
+    __atomic_store_n(&asids.generation, asids.generation + ASID_GEN, __ATOMIC_SEQ_CST);
+    asids.next = 1;
+    for (int i = 0; i < platform.nharts; i++)
+        set_bit(asids.stale, i);
+    __atomic_fetch_add(&asids.generations, 1, __ATOMIC_RELAXED);
+}
+
+void vpmap_asid_init(void)
+{
+    spinlock_init(&asids.lock, "asid", LOCK_ASID);
+    uint64_t satp = csr_read(satp);
+    csr_write(satp, satp | (SATP_ASID_MAX << SATP_ASID_SHIFT));
+    uint64_t got = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MAX;
+    csr_write(satp, satp);
+    int bits = 0;
+    while (bits < 16 && (got & (1UL << bits)))
+        bits++;
+    asids.bits = asids.bits_hw = bits;
+    asids.generation = ASID_GEN;          /* so a zeroed vpmap_tlb is stale */
+    asids.next = 1;
+    flush(NULL, ALL_ASIDS, 0, 0);
+    kprintf("[boot] %d ASID bits\n", bits);
+}
+
+int vpmap_asid_limit(int bits)
+{
+    spinlock_acquire(&asids.lock);
+    asids.bits = bits < 0 || bits > asids.bits_hw ? asids.bits_hw : bits;
+    new_generation();
+    bits = asids.bits;
+    spinlock_release(&asids.lock);
+    return bits;
+}
+
+/* t's ASID of the current generation, given now if it has none. */
+static uint64_t asid_of(struct vpmap_tlb *t)
+{
+    uint64_t gen = __atomic_load_n(&asids.generation, __ATOMIC_SEQ_CST);
+    if ((t->asid & ~SATP_ASID_MAX) == gen)
+        return t->asid & SATP_ASID_MAX;
+    spinlock_acquire(&asids.lock);
+    if (asids.bits > 0 && asids.next > (1UL << asids.bits) - 1)
+        new_generation();                 /* this generation's ASIDs are used up */
+    uint64_t asid = asids.bits > 0 ? asids.next++ : 0;
+    for (int w = 0; w < CPU_WORDS; w++)
+        t->harts[w] = t->stale[w] = 0;    /* its entries of old ASIDs are never used */
+    t->asid = asids.generation + asid;
+    spinlock_release(&asids.lock);
+    return asid;
+}
+
+/* Writes satp, then does the flushes the rule asks of a switch on this
+ * hart: everything once after a new generation began; without ASIDs,
+ * the space left behind. Interrupts off. */
+static void switch_to(paddr_t root, uint64_t asid, struct vpmap_tlb *t)
+{
+    int self = mycpu()->id;
+    struct vpmap_tlb *left = asids.active[self];
+    csr_write(satp, SATP_SV39 | (asid << SATP_ASID_SHIFT) | (root >> 12));
+    if (test_bit(asids.stale, self)) {
+        clear_bit(asids.stale, self);
+        flush(NULL, ALL_ASIDS, 0, 0);
+    } else if (left && left != t && (left->asid & SATP_ASID_MAX) == 0) {
+        flush(NULL, 0, 0, 0);             /* no ASIDs: forget the space left */
+    }
+    if (left && left != t && (left->asid & SATP_ASID_MAX) == 0)
+        clear_bit(left->harts, self);
+    asids.active[self] = t;
+}
+
+void vpmap_activate(paddr_t root, struct vpmap_tlb *t)
+{
+    bool on = intr_get();
+    intr_off();
+    int self = mycpu()->id;
+    uint64_t asid = asid_of(t);
+    set_bit(t->harts, self);              /* before the hart can cache anything of it */
+    bool stale = test_bit(t->stale, self);
+    if (stale)
+        clear_bit(t->stale, self);
+    switch_to(root, asid, t);
+    if (stale)
+        flush(NULL, asid, 0, 0);          /* entries changed while t ran elsewhere */
+    if (on)
+        intr_on();
+}
+
+void vpmap_activate_kernel(void)
+{
+    bool on = intr_get();
+    intr_off();
+    switch_to(vpmap_kernel_root(), 0, NULL);
+    if (on)
+        intr_on();
+}
+
+void vpmap_asid_stats(struct vpmap_stats *out)
+{
+    out->asid_generations = __atomic_load_n(&asids.generations, __ATOMIC_RELAXED);
+    out->remote_flushes = __atomic_load_n(&asids.remote_flushes, __ATOMIC_RELAXED);
+    out->deferred_flushes = __atomic_load_n(&asids.deferred_flushes, __ATOMIC_RELAXED);
+    out->asid_bits = asids.bits;
+    out->asid_bits_hw = asids.bits_hw;
+}

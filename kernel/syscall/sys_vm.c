@@ -1,0 +1,32 @@
+/*
+ * osv-rv's virtual-memory calls (lib/vm-ext.h): vminfo reports how fork
+ * shared page tables and the ASIDs in use; asid_limit caps the ASID width,
+ * so a test can run the fallback without ASIDs in the same boot.
+ */
+#include <kernel/syscall.h>
+#include <kernel/uaccess.h>
+#include <kernel/vpmap.h>
+#include <lib/vm-ext.h>
+
+/* int vminfo(struct vm_info *info) */
+long sys_vminfo(void)
+{
+    struct vpmap_stats st;
+    vpmap_stats(&st);
+    struct vm_info info = {
+        .tables_shared = st.tables_shared,
+        .table_copies = st.table_copies,
+        .asid_bits = st.asid_bits,
+        .asid_bits_hw = st.asid_bits_hw,
+        .asid_generations = st.asid_generations,
+        .remote_flushes = st.remote_flushes,
+        .deferred_flushes = st.deferred_flushes,
+    };
+    return copy_to_user(syscall_arg_ptr(0), &info, sizeof(info));
+}
+
+/* int asid_limit(int bits) */
+long sys_asid_limit(void)
+{
+    return vpmap_asid_limit(syscall_arg_int(0));
+}
