@@ -147,6 +147,7 @@ def main():
     if not m:
         fail("the program did not report its address", *logs)
     addr = int(m.group(1), 16)
+    b = re.escape(os.path.relpath(build, TOP))   # usym shows paths from the top
     if not re.search(r"<typed>echo filtered\s*\nfiltered\s*\n", console):
         fail("echo did not run to its end under `ubreak gdb_target _start`", *logs)
     sections = dict(re.findall(r"^==== (\w+)\n(.*?)(?=^==== |\Z)", out, re.S | re.M))
@@ -172,10 +173,11 @@ def main():
                  r"  level 0 \[ 16\] pte 0x[0-9a-f]{16}  .A-UX-RV  -> page %s: 0x10000 is at %s"
                  % (HEX, HEX, HEX), "ptwalk of $pc in user mode"),
         ("user", r"#0\s+_start \(\) at user/lib/crt0\.S", "bt in user code"),
-        ("user", r"user symbols: build/user/sh \(in place of build/test/gdb_target\)", "usym sh"),
-        ("user", r"main in section \.text of \S*build/user/sh\n", "sh's symbols after usym"),
-        ("user", r"user symbols: build/test/gdb_target \(in place of build/user/sh\)\n"
-                 r"user symbols: build/test/gdb_target\n", "usym back, and usym alone"),
+        ("user", r"user symbols: {b}/user/sh \(in place of {b}/test/gdb_target\)".format(b=b),
+         "usym sh"),
+        ("user", r"main in section \.text of \S*{b}/user/sh\n".format(b=b), "sh's symbols after usym"),
+        ("user", r"user symbols: {b}/test/gdb_target \(in place of {b}/user/sh\)\n"
+                 r"user symbols: {b}/test/gdb_target\n".format(b=b), "usym back, and usym alone"),
         ("user", r'\n"gdb_target"\n', "ustr in user mode"),
         ("heap", r"page fault: store page fault \(scause 15\)\n  address 0x%x, pc 0x1[0-9a-f]{4}\n"
                  r"  process \d+ \(gdb_target\), from user mode\n"
