@@ -5,7 +5,7 @@
  * power cut left, checks the root directory and frees orphans. And the
  * other end: fs_shutdown leaves the disk clean for halt.
  */
-#include <kernel/fs.h>
+#include "fs_internal.h"
 #include <kernel/bcache.h>
 #include <kernel/bdev.h>
 #include <kernel/console.h>
@@ -56,6 +56,7 @@ void fs_init(void)
               fs_sb.nblocks, bdev_nblocks());
     if (!superblock_sane(&fs_sb))
         panic("fs_init: the superblock's layout is inconsistent (run mkfs --check)");
+    balloc_init();
     journal_init(&fs_sb);
 
     root_inode = inode_get(SFS_ROOT_INODE);

@@ -3,9 +3,9 @@
  * component at a time (xv6's namex). Only one inode is locked at a time
  * (so ".." cannot deadlock); the next inode is referenced before the
  * current one is unlocked, so neither can be freed under the walk.
- * Contract: fs.h.
+ * Contract: fs.h, fs_internal.h.
  */
-#include <kernel/fs.h>
+#include "fs_internal.h"
 #include <kernel/proc.h>
 #include <kernel/string.h>
 
