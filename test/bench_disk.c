@@ -3,12 +3,12 @@
  * one boot (run by `make bench`; the numbers are reported, never judged).
  *
  *   raw        the disk's scratch area (4 MiB past the file system, sfs.h)
- *              written with disk_scratch_write (lib/bench.h): 4 KiB
- *              requests straight to the driver, no cache, no journal, many
- *              in flight at once: the raw sequential write rate, the one
- *              the journaled rate is compared with. Also shown: the same
- *              blocks one request at a time (a call per block), the way
- *              the file system's commits write today.
+ *              written with disk_scratch_write (lib/bench.h): one batch
+ *              straight to the driver (runs of consecutive blocks in one
+ *              request, all in flight at once), no cache, no journal: the
+ *              raw sequential write rate, the one the journaled rate is
+ *              compared with. Also shown: the same blocks one 4 KiB
+ *              request at a time (a call per block).
  *   journaled  a new 16 MiB file written sequentially by write() calls of
  *              1 MiB, each returning only once its transactions are on disk
  *              (journal.h): the time from the first write to the last one's
@@ -41,7 +41,7 @@ static void scratch(long first, long n)
         error("disk_scratch_write(%ld, %ld) = %ld", first, n, r);
 }
 
-/* Writes the whole area in one call (batched), or in a call per block
+/* Writes the whole area in one call (one batch), or in a call per block
  * (one request at a time): ticks. */
 static uint64_t raw_write(long blocks, bool batched)
 {
@@ -85,7 +85,7 @@ int main(void)
         serial = min(serial, raw_write(blocks, false));
     }
     uint64_t raw_bytes = (uint64_t)blocks * BLOCK;
-    printf("bench_disk: %ld KiB to the raw disk's scratch area, 4 KiB a request, best of %d\n",
+    printf("bench_disk: %ld KiB to the raw disk's scratch area, best of %d\n",
            (long)(raw_bytes / 1024), RAW_ROUNDS);
     bench_transfer("many requests in flight (raw)", raw_bytes, batched);
     bench_transfer("one request at a time", raw_bytes, serial);

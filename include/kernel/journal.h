@@ -18,16 +18,23 @@
  * block stays in memory, where every reader finds it. The operations that
  * run at the same time form a group, and the last one of the group to end
  * commits it:
- *   1. each changed block is copied to a journal slot;
- *   2. the journal header naming the blocks is written: the commit point;
- *   3. each block is written to its home location;
+ *   1. each changed block is copied to the next free journal slot;
+ *   2. the journal header is written, naming every slot in use since the
+ *      journal was last emptied, this group's last: the commit point.
+ * The blocks stay pinned in the cache, and the journal holds the groups
+ * committed since it was last emptied, oldest first. It is emptied (a
+ * checkpoint) when the slots left could not take another operation's
+ * worth, when a group freed a block (a block the header names must not be
+ * replayed over what it holds once reused), and at journal_shutdown:
+ *   3. every block logged since is written to its home location;
  *   4. the header is written back empty; the buffers are unpinned.
  * Each step's blocks are written all at once (one bdev batch: neighbours
  * share a request), and each step is on the disk before the next begins.
- * Mounting (journal_init) finds a header that still names blocks when the
- * machine stopped between 2 and 4, and replays: it copies the slots home
- * again (harmless if some were already there) and empties the header. A
- * group whose header was not written is simply gone; its blocks were never
+ * Mounting (journal_init) finds a header that still names slots when the
+ * machine stopped before a checkpoint's step 4, and replays: it copies
+ * the slots home in order, a later copy of a block over an earlier one
+ * (harmless if some were already there), and empties the header. A group
+ * whose header was not written is simply gone; its blocks were never
  * written home.
  *
  * Ordered mode. Only metadata goes through the journal (inodes, the
@@ -50,9 +57,9 @@
  *     with each transaction, never past the data written), a file being
  *     freed is left an orphan (no name, link count 0) that the next mount
  *     frees (fs.h).
- *   - Durability. journal_end returns only after its group has committed and
- *     been installed, and every system call ends its last transaction before
- *     it returns. So once write(), unlink(), mkdir() ... has returned, its
+ *   - Durability. journal_end returns only after its group has committed
+ *     (its header is on disk), and every system call ends its last
+ *     transaction before it returns. So once write(), unlink(), mkdir() ... has returned, its
  *     effect survives any power cut, and a clean halt (fs_shutdown, called
  *     by the halt system call) loses nothing that returned. Changes visible
  *     to readers before then (another process reading a file being written)
@@ -69,23 +76,23 @@
  * Sizes. A transaction of one operation logs at most JOURNAL_OP_MAX_BLOCKS
  * distinct blocks (file data written in place does not count); operations
  * that could log more split themselves (inode_write writes in chunks,
- * inode_truncate_steps frees in steps). The
- * journal counts each operation's distinct blocks where they join it
- * (journal_log), per thread; a debug build (make DEBUG=1) panics at the
- * first block past the limit, so a path that forgot to split shows at
- * once rather than only when its group happens to fill the journal. The
- * journal holds journal_blocks - 1 slots (63 with mkfs's 64-block
- * journal), so three operations fit in one group; journal_begin waits while
- * the group could not take another operation's worth. Every logged block
- * stays pinned until its commit, so the buffer cache must be larger than
- * the journal (journal_init checks).
+ * inode_truncate_steps frees in steps). The journal counts each
+ * operation's distinct blocks where they join it (journal_log), per
+ * thread; a debug build (make DEBUG=1) panics at the first block past the
+ * limit, so a path that forgot to split shows at once rather than only
+ * when its group happens to fill the journal. The journal holds
+ * journal_blocks - 1 slots (63 with mkfs's 64-block journal), so up to
+ * three operations fit in one group of an empty journal; journal_begin
+ * waits while the slots left could not take another operation's worth.
+ * Every logged block stays pinned until the checkpoint writes it home, so
+ * the buffer cache must be larger than the journal (journal_init checks).
  *
  * Locking. One spinlock inside journal.c guards the journal's state; it is
  * never held across a sleep or a disk access, nor together with another
  * spinlock (journal_log releases it before bpin takes the bcache lock). The
- * commit reads the pinned buffers' data without their sleeplocks: only a
- * transaction changes a logged block, and none is open while its group
- * commits (readers may look at the buffers meanwhile).
+ * commit and the checkpoint read the pinned buffers' data without their
+ * sleeplocks: only a transaction changes a logged block, and none is open
+ * while a group commits (readers may look at the buffers meanwhile).
  * A transaction counts as a lock in the lock order (LOCK_TX, synch.h; the
  * debug build checks it like one): journal_begin comes after the page cache
  * and before any inode or buffer lock, and journal_end is called after they
@@ -161,9 +168,10 @@ uint64_t journal_group(void);
 
 /*
  * For halt: waits for the operations in progress to end and their group to
- * commit, then stops new transactions from beginning (journal_begin sleeps
- * from now on). On return the journal is empty and the disk holds a
- * consistent file system that no one will change again. Sleeps.
+ * commit, stops new transactions from beginning (journal_begin sleeps
+ * from now on) and empties the journal (a checkpoint). On return the
+ * journal is empty and the disk holds a consistent file system that no
+ * one will change again. Sleeps.
  */
 void journal_shutdown(void);
 

@@ -19,6 +19,8 @@ void fs_corrupt(uint32_t inum, const char *what)
     panic("fs: inode %u: %s (corrupt file system? try mkfs --check on the image)", inum, what);
 }
 
+/* True when the superblock's regions are in order, inside the disk and
+ * large enough: what the rest of the file system takes for granted. */
 static bool superblock_sane(const struct sfs_superblock *sb)
 {
     return sb->journal_start >= SFS_SUPERBLOCK_BLOCK + 1 &&

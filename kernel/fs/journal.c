@@ -2,10 +2,11 @@
  * The write-ahead journal (xv6's log.c, with group commit, an end that
  * waits for the commit, and ordered mode: only metadata comes here).
  * Transactions collect their changed blocks here, pinned in the buffer
- * cache; the last operation of a group copies them to the journal, all in
- * flight at once, commits by writing the header, installs them home (in
- * block order, so neighbours share a request) and empties the header.
- * Mounting replays a header left committed by a power cut. Contract:
+ * cache; the last operation of a group appends them to the journal, all
+ * in flight at once, and commits by writing the header. Now and then a
+ * checkpoint writes every logged block home (in block order, so
+ * neighbours share a request) and empties the header. Mounting replays
+ * the slots a header left by a power cut names. Contract:
  * include/kernel/journal.h; disk format: sfs.h.
  */
 #include <kernel/journal.h>
@@ -80,9 +81,10 @@ static uint32_t slot_block(uint32_t i)
 
 /* ------------------------------------------------------------- mounting */
 
-/* Copies the committed transaction described by journal.header home, then
- * empties the header. Through the buffer cache, so no stale copy of a
- * replayed block can stay cached. */
+/* Copies the committed slots journal.header names home, in slot order (a
+ * block logged by several groups ends with its last copy), then empties
+ * the header. Through the buffer cache, so no stale copy of a replayed
+ * block can stay cached. */
 static void replay(uint32_t region_slots)
 {
     struct sfs_journal_header *h = journal.header;

@@ -8,6 +8,8 @@
 #include "fs_internal.h"
 #include <kernel/string.h>
 
+/* True for the names "." and "..", which every directory holds and no
+ * call may add or remove. */
 static bool is_dot_or_dotdot(const char *name)
 {
     return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;

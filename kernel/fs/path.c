@@ -33,6 +33,9 @@ static int next_component(const char **path, char name[SFS_NAME_LEN])
     return (int)len;
 }
 
+/* Where the walk of path starts (a new reference): the root for an
+ * absolute path, else the calling process's working directory (the root
+ * without a process or a working directory). */
 static struct inode *start_dir(const char *path)
 {
     struct proc *p = proc_current();

@@ -47,6 +47,7 @@ struct chunk {
     uint32_t blocknos[CHUNK_MAX];      /* 0: not from the disk (a hole, a cached page) */
 };
 _Static_assert(sizeof(struct chunk) <= PG_SIZE, "a chunk fills at most a frame");
+_Static_assert(CHUNK_MAX <= 1024, "a chunk's index blocks are at most four");
 
 /* A frame of the direct map, or NULL when memory is out. */
 static void *frame_alloc(void)
@@ -230,8 +231,6 @@ err_t inode_read_page(struct inode *ip, offset_t off, void *frame)
  * n + 4)), up to four index blocks (the indirect, the double-indirect and
  * two of its tables, as n <= 1024) and the inode's block.
  */
-_Static_assert(CHUNK_MAX <= 1024, "a chunk's index blocks are at most four");
-
 static size_t write_chunk_blocks(void)
 {
     size_t n = CHUNK_MAX;
