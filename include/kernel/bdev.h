@@ -75,7 +75,8 @@ err_t bdev_rw(uint64_t blockno, void *kbuf, bool write);
  * the previous one added (the next block number, the same direction)
  * joins its request, up to BDEV_RUN_MAX blocks a request: a caller that
  * adds blocks in ascending order gets the fewest requests. A request goes
- * to the device once its run is over (or full); when the queue has no
+ * to the device as soon as its run is full, or over (the next block added
+ * does not continue it, or bdev_batch_finish); when the queue has no
  * room, bdev_batch_add first sleeps until requests in flight complete.
  * bdev_batch_finish sends the last run, waits for every request of the
  * batch and returns ERR_OK, or ERR_NORES if any of them failed (it prints

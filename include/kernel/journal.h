@@ -11,7 +11,7 @@
  *
  *     journal_begin();
  *     ... b = bread(n); change b->data; journal_log(b); brelse(b); ...
- *     journal_end();
+ *     journal_end(NULL);
  *
  * journal_log does not write the disk: it records the block in the
  * transaction and pins its buffer in the cache (bcache.h), so the changed
@@ -40,8 +40,8 @@
  * Ordered mode. Only metadata goes through the journal (inodes, the
  * bitmap, index blocks, directories). A file's data blocks are written in
  * place by the operation itself (rw.c), and are on the disk before that
- * operation ends, so before the commit of the metadata that points at
- * them: data is written once, and a cut before the commit leaves new
+ * operation's group commits (journal_end finishes their batch first), so
+ * before the commit of the metadata that points at them: data is written once, and a cut before the commit leaves new
  * blocks unreferenced (free in the bitmap). A block freed in a group is
  * not reused before the group commits (balloc.c, journal_group), so data
  * written in place never lands in a block that the last committed state
@@ -109,6 +109,7 @@
 #define JOURNAL_OP_MAX_BLOCKS 20       /* distinct blocks one operation's transaction may log */
 
 struct buf;
+struct bdev_batch;
 
 /*
  * Sets the journal up from the superblock and replays a committed
@@ -143,12 +144,17 @@ void journal_begin(void);
 void journal_log(struct buf *b);
 
 /*
- * Ends the calling thread's transaction and returns once its group is on
- * disk (committed and installed): the last operation of the group to end
- * does the commit, the others wait for it. Sleeps. Panics if the thread
- * has no transaction open.
+ * Ends the calling thread's transaction and returns once its group has
+ * committed: the last operation of the group to end does the commit, the
+ * others wait for it. data (NULL if none) is the operation's batch of
+ * file data written in place (bwrite_frames, bcache.h), sent but maybe
+ * not finished: it is finished before the group's commit point, by the
+ * committer together with its journal slots (one round trip for both),
+ * so ordered mode holds; its blocks are on disk when journal_end returns.
+ * Sleeps. Panics if the thread has no transaction open, or on a disk
+ * error.
  */
-void journal_end(void);
+void journal_end(struct bdev_batch *data);
 
 /*
  * Notes that the calling thread's transaction freed a block (bfree): its

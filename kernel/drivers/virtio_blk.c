@@ -427,6 +427,11 @@ err_t bdev_batch_add(struct bdev_batch *batch, uint64_t blockno, void *kbuf, boo
         batch->run_start = blockno;
     }
     batch->run_bufs[batch->run_len++] = kbuf;
+    if (batch->run_len == disk.run_max) {      /* full: to the device now */
+        spinlock_acquire(&disk.lock);
+        run_send(batch);
+        spinlock_release(&disk.lock);
+    }
     return ERR_OK;
 }
 

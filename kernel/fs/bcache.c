@@ -137,13 +137,12 @@ static void batch_add(struct bdev_batch *batch, uint64_t blockno, void *frame, b
         panic("bcache: cannot %s block %lu (error %d)", write ? "write" : "read", blockno, err);
 }
 
-/* Waits for batch's n blocks, or panics. */
-static void batch_finish(struct bdev_batch *batch, size_t n, bool write)
+/* Waits for batch's n blocks read, or panics. */
+static void batch_finish(struct bdev_batch *batch, size_t n)
 {
     err_t err = bdev_batch_finish(batch);
     if (err != ERR_OK)
-        panic("bcache: cannot %s %lu block(s) (error %d)", write ? "write" : "read",
-              (unsigned long)n, err);
+        panic("bcache: cannot read %lu block(s) (error %d)", (unsigned long)n, err);
 }
 
 void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n)
@@ -161,22 +160,20 @@ void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n)
         memcpy(frames[i], b->data, BDEV_BLOCK_SIZE);
         brelse(b);
     }
-    batch_finish(&batch, n, false);
+    batch_finish(&batch, n);
 }
 
-void bwrite_frames(const uint32_t *blocknos, void *const *frames, size_t n)
+void bwrite_frames(const uint32_t *blocknos, void *const *frames, size_t n,
+                   struct bdev_batch *batch)
 {
-    struct bdev_batch batch;
-    bdev_batch_init(&batch);
     for (size_t i = 0; i < n; i++) {
         struct buf *b = bpeek(blocknos[i]);
         if (b != NULL) {
             memcpy(b->data, frames[i], BDEV_BLOCK_SIZE);
             brelse(b);
         }
-        batch_add(&batch, blocknos[i], frames[i], true);
+        batch_add(batch, blocknos[i], frames[i], true);
     }
-    batch_finish(&batch, n, true);
 }
 
 void brelse(struct buf *b)

@@ -274,6 +274,6 @@ void inode_truncate_steps(struct inode *ip)
         inode_lock(ip);
         inode_truncate_to(ip, (blocks - step) * SFS_BLOCK_SIZE);
         inode_unlock(ip);
-        journal_end();
+        journal_end(NULL);
     }
 }

@@ -131,7 +131,7 @@ static void inode_free(struct inode *ip)
      * the disk again. */
     ip->valid = false;
     sleeplock_release(&ip->lock);
-    journal_end();
+    journal_end(NULL);
 }
 
 void inode_put(struct inode *ip)

@@ -160,23 +160,25 @@ static void sort_by_block(struct buf **bufs, uint32_t n)
     }
 }
 
-/* Writes the n buffers' data, all in flight at once, to their home blocks
- * (home) or to the journal's next free slots (from slot journal.used on);
- * returns when all are on disk. */
-static void write_all(struct buf **bufs, uint32_t n, bool home)
+/* Finishes batch, or panics: the journal cannot go on without its blocks
+ * (n of them, to the journal or home, for the message). */
+static void finish_or_panic(struct bdev_batch *batch, uint32_t n, const char *where)
 {
-    struct bdev_batch batch;
-    bdev_batch_init(&batch);
-    err_t err = ERR_OK;
-    for (uint32_t i = 0; i < n && err == ERR_OK; i++)
-        err = bdev_batch_add(&batch, home ? bufs[i]->blockno : slot_block(journal.used + i),
-                             bufs[i]->data, true);
-    err_t done = bdev_batch_finish(&batch);
-    if (err == ERR_OK)
-        err = done;
+    err_t err = bdev_batch_finish(batch);
     if (err != ERR_OK)
-        panic("journal: cannot write %u block(s) %s (error %d)", n,
-              home ? "home" : "to the journal", err);
+        panic("journal: cannot write %u block(s) %s (error %d)", n, where, err);
+}
+
+/* Puts the n buffers' data on batch, for their home blocks (home) or the
+ * journal's next free slots (from slot journal.used on). */
+static void add_all(struct bdev_batch *batch, struct buf **bufs, uint32_t n, bool home)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t blockno = home ? bufs[i]->blockno : slot_block(journal.used + i);
+        err_t err = bdev_batch_add(batch, blockno, bufs[i]->data, true);
+        if (err != ERR_OK)
+            panic("journal: cannot write block %lu (error %d)", blockno, err);
+    }
 }
 
 /*
@@ -192,7 +194,10 @@ static void checkpoint(void)
     if (n == 0)
         return;
     sort_by_block(journal.logged, n);
-    write_all(journal.logged, n, true);             /* home */
+    struct bdev_batch batch;
+    bdev_batch_init(&batch);
+    add_all(&batch, journal.logged, n, true);
+    finish_or_panic(&batch, n, "home");
     journal.header->count = 0;
     disk_rw(journal.header_block, journal.header, true);    /* nothing to replay */
     for (uint32_t i = 0; i < n; i++)
@@ -218,7 +223,8 @@ static void remember_logged(void)
 }
 
 /*
- * Commits the group: its blocks to the next free slots, all at once, then
+ * Commits the group: its blocks to the next free slots, all at once and
+ * together with the committing operation's data batch (NULL: none), then
  * the header naming every slot in use: the commit point (the steps 1-2 of
  * journal.h). The blocks stay pinned and go home at the next checkpoint
  * (steps 3-4), done here when the journal could not take another
@@ -230,15 +236,21 @@ static void remember_logged(void)
  * closed and all its operations have ended, so the buffers' data is read
  * without their locks (journal.h).
  */
-static void commit(bool stopping)
+static void commit(struct bdev_batch *data, bool stopping)
 {
     struct sfs_journal_header *h = journal.header;
     uint32_t n = journal.count;
+    struct bdev_batch own;
+    if (data == NULL) {
+        bdev_batch_init(&own);
+        data = &own;
+    }
+    sort_by_block(journal.bufs, n);
+    add_all(data, journal.bufs, n, false);
+    finish_or_panic(data, n, "to the journal");     /* data and slots, before the header */
     if (n > 0) {
-        sort_by_block(journal.bufs, n);
         for (uint32_t i = 0; i < n; i++)
             h->blocks[journal.used + i] = (uint32_t)journal.bufs[i]->blockno;
-        write_all(journal.bufs, n, false);
         h->count = journal.used + n;
         h->sequence++;
         disk_rw(journal.header_block, h, true);     /* the commit point */
@@ -344,12 +356,21 @@ uint64_t journal_group(void)
     return group;
 }
 
-void journal_end(void)
+void journal_end(struct bdev_batch *data)
 {
     spinlock_acquire(&journal.lock);
-    struct op *op = my_op();
-    if (!op)
+    if (!my_op())
         panic("journal_end: no transaction to end");
+    if (data != NULL && journal.outstanding > 1) {
+        /* Another operation may end last and commit: our data must be
+         * on the disk before it writes the header, so finish it now,
+         * with our operation still counted (no commit can start). */
+        spinlock_release(&journal.lock);
+        finish_or_panic(data, 0, "of file data");
+        data = NULL;
+        spinlock_acquire(&journal.lock);
+    }
+    struct op *op = my_op();
     op->owner = NULL;
     uint64_t group = journal.group;
     journal.outstanding--;
@@ -365,7 +386,7 @@ void journal_end(void)
     bool stopping = journal.stopped;
     spinlock_release(&journal.lock);
 
-    commit(stopping);
+    commit(data, stopping);
 
     spinlock_acquire(&journal.lock);
     journal.count = 0;

@@ -71,7 +71,7 @@ err_t fs_create(const char *path, int ftype, struct inode **out)
         inode_unlock(ip);
     }
     inode_unlock(dp);
-    journal_end();
+    journal_end(NULL);
     inode_put(dp);
 
     if (ip != NULL && (err != ERR_OK || out == NULL))
@@ -118,7 +118,7 @@ err_t fs_link(const char *oldpath, const char *newpath)
             inode_unlock(ip);
         }
     }
-    journal_end();
+    journal_end(NULL);
     inode_put(dp);
     inode_put(ip);
     return err;
@@ -168,7 +168,7 @@ static err_t remove_name(const char *path, bool want_dir)
         inode_unlock(ip);
     }
     inode_unlock(dp);
-    journal_end();
+    journal_end(NULL);
     if (ip != NULL)
         inode_put(ip);                 /* frees it if this was the last of it */
     inode_put(dp);

@@ -308,7 +308,8 @@ static err_t piece_place(struct inode *ip, uint64_t pos, size_t m, uint8_t *fram
 /*
  * Finds (or allocates) the blocks for the next pieces of a write, from
  * piece k at pos on, into c->blocknos: one part-written block (see
- * piece_place), or every whole block left, mapped at once (bmap_alloc).
+ * piece_place), or the whole blocks that follow, up to a disk request's
+ * worth (BDEV_RUN_MAX), mapped at once (bmap_alloc).
  * Returns the bytes placed; 0 (err set) when no block could be had.
  * Caller holds ip->lock, in a transaction.
  */
@@ -324,8 +325,10 @@ static size_t chunk_place(struct inode *ip, struct chunk *c, size_t k, uint64_t 
     }
     bool fresh;
     err_t e = ERR_OK;
-    size_t got = bmap_alloc(ip, pos / SFS_BLOCK_SIZE, left / SFS_BLOCK_SIZE, &fresh,
-                            c->blocknos + k, &e);
+    size_t whole = left / SFS_BLOCK_SIZE;
+    if (whole > BDEV_RUN_MAX)
+        whole = BDEV_RUN_MAX;          /* one request's worth, sent before the next is placed */
+    size_t got = bmap_alloc(ip, pos / SFS_BLOCK_SIZE, whole, &fresh, c->blocknos + k, &e);
     if (e != ERR_OK)
         *err = e;
     return got * SFS_BLOCK_SIZE;
@@ -337,14 +340,19 @@ static size_t chunk_place(struct inode *ip, struct chunk *c, size_t k, uint64_t 
  * cached pages they fall in. Returns the bytes written: fewer when the
  * disk fills up or the file reaches its largest size (err ERR_NORES). The
  * size covers exactly what was written, so a power cut leaves the data of
- * whole chunks. The page cache is unlocked before journal_end (which
- * waits for the group's commit), as inode locks are: disk and cache have
- * changed as one by then.
+ * whole chunks. The data blocks' writes are sent here and finished by
+ * journal_end (with the journal's slots when this operation commits the
+ * group: one round trip for both); the page cache lock is held until
+ * then, so no one reads a block of the file while its write is in flight
+ * (the lock order allows it: the page cache comes before a transaction,
+ * and no operation takes one inside its transaction).
  */
 static size_t chunk_write(struct inode *ip, struct chunk *c, uint64_t pos, size_t len,
                           ssize_t *err)
 {
     size_t put = 0, k = 0;
+    struct bdev_batch data;
+    bdev_batch_init(&data);
     pgcache_lock(&ip->pages);
     journal_begin();
     inode_lock(ip);
@@ -352,15 +360,18 @@ static size_t chunk_write(struct inode *ip, struct chunk *c, uint64_t pos, size_
         size_t got = chunk_place(ip, c, k, pos + put, len - put, err);
         if (got == 0)
             break;
+        size_t first = k;
         for (size_t done = 0; done < got; k++) {
             uint64_t p = pos + put + done;
             size_t m = piece(p, got - done);
             pgcache_write(&ip->pages, p, (uint8_t *)c->frames[k] + p % SFS_BLOCK_SIZE, m);
             done += m;
         }
+        /* On its way while the next blocks are placed; finished before
+         * the commit. */
+        bwrite_frames(c->blocknos + first, c->frames + first, k - first, &data);
         put += got;
     }
-    bwrite_frames(c->blocknos, c->frames, k);      /* before the commit */
     if (pos + put > ip->d.size) {
         /* A gap from the old end reads as zeros, in a cached page too
          * (where a mapping may have stored past the old end). */
@@ -372,8 +383,8 @@ static size_t chunk_write(struct inode *ip, struct chunk *c, uint64_t pos, size_
     if (put < len)
         inode_truncate_to(ip, ip->d.size);     /* drop index blocks made for nothing */
     inode_unlock(ip);
+    journal_end(&data);
     pgcache_unlock(&ip->pages);
-    journal_end();
     return put;
 }
 
@@ -410,6 +421,8 @@ err_t inode_write_page(struct inode *ip, offset_t off, const void *frame)
     if (bounce == NULL)
         return ERR_NOMEM;
     err_t err = ERR_OK;
+    struct bdev_batch data;
+    bdev_batch_init(&data);
     journal_begin();
     inode_lock(ip);
     if ((uint64_t)off < ip->d.size) {
@@ -418,10 +431,10 @@ err_t inode_write_page(struct inode *ip, offset_t off, const void *frame)
         memcpy(bounce, frame, m);      /* a mapping's stores past the end are not the file's */
         err = piece_place(ip, off, m, bounce, &blockno);
         if (err == ERR_OK)
-            bwrite_frames(&blockno, (void *const *)&bounce, 1);
+            bwrite_frames(&blockno, (void *const *)&bounce, 1, &data);
     }
     inode_unlock(ip);
-    journal_end();
+    journal_end(&data);
     frame_free(bounce);
     return err;
 }
