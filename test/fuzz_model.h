@@ -45,6 +45,8 @@
 #include "fuzz_gen.h"
 #include <lib/shm.h>
 #include <lib/mman.h>
+#include <lib/file-ext.h>
+#include <lib/proc-ext.h>
 
 #define PAGE 4096UL
 #define SCRATCH_SIZE (64 * 1024)
@@ -55,6 +57,9 @@
 #define PIPE_CAP 4096              /* a pipe holds one page (API.md) */
 #define SHARED_DIR "/fzs"          /* every process's second sandbox, shared by all */
 #define SHARED_WRITE 64            /* bytes at most per write() to a file there */
+#define CHILD_CALLS 40             /* a child makes 40 to 80 operations */
+#define FILES_BUDGET (2L << 20)    /* bytes written to files before a worker's reset */
+#define MAX_FDS 40                 /* fd_cap of most processes */
 
 /* -------------------------------------------------------------- state */
 
@@ -99,6 +104,7 @@ struct kidm {
     int pid;                       /* 0: free slot */
     int status;                    /* what it must exit with */
     int slot;                      /* its control slot, -1 if none */
+    bool echo;                     /* an echo: ours to kill (it holds nothing) */
 };
 
 static struct fdm fds[NUM_FILES];
@@ -110,6 +116,13 @@ static uint32_t persist_made;      /* shm_names this process created RS_PERSIST 
 static char sandbox[64];           /* absolute path of the sandbox root */
 static bool cwd_shared;            /* the working directory is in SHARED_DIR */
 static int fd_cap = NUM_FILES;     /* open fds past which new ones close one first */
+static long budget;                /* operations this process makes; 0: until ctl->stop */
+static int my_status;              /* the status this process exits with */
+static bool spawned;               /* started by spawn (not forked from a worker) */
+static uintptr_t heap_start;
+static bool heap_ok = true;        /* the break is at heap_top */
+static size_t total_pages;         /* from the first info() */
+static long last_syscount;
 static int mypid;
 static uintptr_t heap_top;         /* the break, page aligned, HEAP_PAGES above its start */
 static long files_bytes;           /* bytes written to files since the last reset */
@@ -119,6 +132,7 @@ static char strbuf[2][640];        /* strings being passed (two for link) */
 
 /* --------------------------------------------------------------- fds */
 
+/* What fd is, for the reports. */
 static inline const char *fd_note(int fd)
 {
     static const char *const names[] = { "closed", "console", "file", "dir", "pipe-r", "pipe-w",
@@ -128,11 +142,13 @@ static inline const char *fd_note(int fd)
     return names[fds[fd].kind];
 }
 
+/* What fd is (FD_FREE out of range). */
 static inline int fd_kind(int fd)
 {
     return fd < 0 || fd >= NUM_FILES ? FD_FREE : fds[fd].kind;
 }
 
+/* The fd open, dup and pipe must return first (-1: the table is full). */
 static inline int lowest_free_fd(void)
 {
     for (int fd = 0; fd < NUM_FILES; fd++)
@@ -141,6 +157,7 @@ static inline int lowest_free_fd(void)
     return -1;
 }
 
+/* How many fds are open. */
 static inline int open_fds(void)
 {
     int n = 0;
@@ -198,6 +215,17 @@ static inline long pipe_pop(int pi, const char *dst, long r, bool stable)
     return bad;
 }
 
+/* fstat of an fd that names a file or directory, into *st: ERR_OK. */
+static inline long fstat_ok(int fd, const char *note, struct stat *st)
+{
+    call_begin(SYS_fstat, "fstat");
+    call_arg(fd, note);
+    call_ptr((long)st, "stack");
+    long r = call_make();
+    allow(r, 0, 0, 0);
+    return r;
+}
+
 /*
  * An fd to pass: mostly one of ours (never 0 or 1 unless console_ok: the
  * reports go there, and closing them would send them into a file; never
@@ -244,6 +272,7 @@ static inline bool refused(uintptr_t p, size_t n)
     return p == 0 || p + n < p || p + n > USER_TOP;
 }
 
+/* A pointer and what is known of it; not stable unless the caller says. */
 static inline struct uptr uptr_make(uintptr_t p, size_t wroom, size_t rroom, bool any_len,
                                     const char *note)
 {
@@ -253,10 +282,10 @@ static inline struct uptr uptr_make(uintptr_t p, size_t wroom, size_t rroom, boo
     return u;
 }
 
-/* The last n bytes below the break: the page after them is never mapped
- * (mappings keep a guard page above the heap), so any length is safe. */
 static inline struct uptr bad_ptr(void);
 
+/* The last n bytes below the break: the page after them is never mapped
+ * (mappings keep a guard page above the heap), so any length is safe. */
 static inline struct uptr heap_straddle(size_t n)
 {
     if (heap_top == 0)
@@ -266,6 +295,8 @@ static inline struct uptr heap_straddle(size_t n)
     return uptr_make(heap_top - n, n, n, true, note);
 }
 
+/* A pointer no call may use: NULL, page 0, kernel, unmapped, the stack's
+ * guard, the top of user space, non-canonical. */
 static inline struct uptr bad_ptr(void)
 {
     static const struct {
@@ -288,7 +319,7 @@ static inline struct uptr bad_ptr(void)
     return uptr_make(bad[i].p, 0, 0, true, bad[i].note);
 }
 
-/* A view or mapping of ours (not inherited), or NULL. */
+/* A view of ours (not inherited), or NULL. */
 static inline struct viewm *own_view(void)
 {
     int i = below(MAX_VIEWS);
@@ -298,6 +329,7 @@ static inline struct viewm *own_view(void)
     return NULL;
 }
 
+/* A mapping of ours (not inherited), or NULL. */
 static inline struct mapm *own_map(void)
 {
     int i = below(MAX_MAPS);
@@ -307,6 +339,7 @@ static inline struct mapm *own_map(void)
     return NULL;
 }
 
+/* The bytes of a mapping that kernel copies may use: its first two pages. */
 static inline size_t map_room(const struct mapm *m)
 {
     size_t len = (m->len + PAGE - 1) & ~(PAGE - 1);
@@ -357,6 +390,27 @@ static inline struct uptr any_ptr(bool write)
     return bad_ptr();
 }
 
+/* A pointer for a fixed-size result of need bytes: it has the room or any
+ * length is safe at it (the write then faults where we expect). With
+ * stable, one whose result we can read back: our own memory, or none. */
+static struct uptr out_fixed(size_t need, bool stable)
+{
+    for (;;) {
+        struct uptr u = any_ptr(true);
+        if ((u.any_len || u.wroom >= need) && (!stable || u.stable || u.wroom == 0))
+            return u;
+    }
+}
+
+/* Appends u (a pointer of ours if the kernel may use any byte at it). */
+static inline void call_uptr(const struct uptr *u)
+{
+    if (u->wroom || u->rroom)
+        call_ptr(u->p, u->note);
+    else
+        call_arg(u->p, u->note);
+}
+
 /* A length for u: 0, 1, small, the room, and past it only where that
  * cannot reach anything of ours (any_len), or huge (refused outright). */
 static inline size_t pick_len(const struct uptr *u, size_t room)
@@ -387,11 +441,21 @@ struct ustr {
     char note[24];
 };
 
+/* A well-formed string at s. */
 static inline struct ustr str_at(const char *s, const char *note)
 {
     struct ustr u = { .p = (uintptr_t)s, .cls = S_OK, .len = strlen(s), .shared = false };
     snprintf(u.note, sizeof(u.note), "\"%.18s\"", note ? note : s);
     return u;
+}
+
+/* Appends the string s (in our memory unless it is a bad pointer). */
+static inline void call_ustr(const struct ustr *s)
+{
+    if (s->cls == S_FAULT)
+        call_arg(s->p, s->note);
+    else
+        call_ptr(s->p, s->note);
 }
 
 /* A bad string pointer, or bytes without a NUL up to the end of the heap. */

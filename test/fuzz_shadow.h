@@ -30,6 +30,7 @@ static uintptr_t shadow_map;       /* 0: not mapped */
 static size_t shadow_len;          /* the mapping's length, as given to mmap */
 static bool shadow_shared;
 
+/* The smaller of a and b. */
 static long min_l(long a, long b)
 {
     return a < b ? a : b;
@@ -50,10 +51,11 @@ static void shadow_compare(const char *got, long off, long n, const char *what)
     }
 }
 
+/* Opens the shadow file read-write at offset 0 (the lowest free fd). */
 static void shadow_open(bool create)
 {
     call_begin(SYS_open, "open");
-    call_arg((long)shadow_path, "shadow file");
+    call_ptr((long)shadow_path, "shadow file");
     call_arg(FS_RDWR | (create ? FS_CREAT : 0), "flags");
     long r = call_make();
     int lo = lowest_free_fd();
@@ -68,6 +70,7 @@ static void shadow_open(bool create)
     fds[r] = (struct fdm){ .kind = FD_SHADOW, .readable = true, .writable = true };
 }
 
+/* munmap of the shadow mapping: ERR_OK. */
 static void shadow_unmap(void)
 {
     call_begin(SYS_munmap, "munmap");
@@ -77,6 +80,7 @@ static void shadow_unmap(void)
     shadow_map = 0;
 }
 
+/* close of the shadow fd: ERR_OK. */
 static void shadow_close(void)
 {
     call_begin(SYS_close, "close");
@@ -113,6 +117,7 @@ static void shadow_forget(void)
     shadow_path[0] = '\0';
 }
 
+/* Random bytes at the offset, at most up to SHADOW_MAX. */
 static void shadow_write(void)
 {
     if (shadow_off >= SHADOW_MAX)
@@ -122,7 +127,7 @@ static void shadow_write(void)
         scratch[i] = (char)rnd();
     call_begin(SYS_write, "write");
     call_arg(shadow_fd, "shadow fd");
-    call_arg((long)scratch, "scratch");
+    call_ptr((long)scratch, "scratch");
     call_arg(n, "n");
     long r = call_make();
     allow(r, 1, n, E(ERR_NORES) | E(ERR_NOMEM));
@@ -134,13 +139,14 @@ static void shadow_write(void)
         shadow_size = shadow_off;
 }
 
+/* Reads at the offset: exactly what is left of the file, byte for byte. */
 static void shadow_read(void)
 {
     long n = 1 + below(8192);
     long want = min_l(n, shadow_size - shadow_off);
     call_begin(SYS_read, "read");
     call_arg(shadow_fd, "shadow fd");
-    call_arg((long)scratch, "scratch");
+    call_ptr((long)scratch, "scratch");
     call_arg(n, "n");
     long r = call_make();
     allow(r, want, want, E(ERR_NOMEM));
@@ -163,7 +169,7 @@ static void shadow_mmap(void)
     call_arg(len, "length");
     call_arg(SHM_READ | SHM_WRITE, "prot");
     call_arg(shared ? MAP_SHARED : MAP_PRIVATE, "flags");
-    call_arg((long)&addr, "stack");
+    call_ptr((long)&addr, "stack");
     long r = call_make();
     allow(r, 0, 0, E(ERR_NOMEM));
     if (r != 0)
@@ -172,7 +178,8 @@ static void shadow_mmap(void)
     shadow_len = len;
     shadow_shared = shared;
     size_t all = (len + PAGE - 1) & ~(PAGE - 1);
-    shadow_compare((const char *)addr, 0, all, shared ? "new shared mapping" : "new private mapping");
+    shadow_compare((const char *)addr, 0, all,
+                   shared ? "new shared mapping" : "new private mapping");
     if (!shared && one_in(2)) {
         /* Stores to a private mapping never reach the file. */
         for (int i = 0; i < 8 && shadow_size > 0; i++)
@@ -197,11 +204,7 @@ static void shadow_store(void)
 static void shadow_stat(void)
 {
     struct stat st;
-    call_begin(SYS_fstat, "fstat");
-    call_arg(shadow_fd, "shadow fd");
-    call_arg((long)&st, "stack");
-    long r = call_make();
-    allow(r, 0, 0, 0);
+    long r = fstat_ok(shadow_fd, "shadow fd", &st);
     if (r == 0 && (st.ftype != FTYPE_FILE || (long)st.size != shadow_size))
         complain("fstat of %s: ftype %d size %ld, expected a file of %ld bytes", shadow_path,
                  st.ftype, (long)st.size, shadow_size);
@@ -215,6 +218,7 @@ static void shadow_stat(void)
         close(fd);
 }
 
+/* One operation on the shadow file. */
 static void op_shadow(void)
 {
     if (shadow_fd < 0) {

@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,6 +37,7 @@ HART_UP_RE = re.compile(r"\[hart (\d+)\] up\n")
 # placeholders and replaced in the command line it prints.
 PLACEHOLDERS = {"B": "@B@", "FSIMG": "@FSIMG@", "CPUS": "@CPUS@"}
 _qemu_template = None
+_qemu_template_lock = threading.Lock()   # lanes boot at once (test/runner.py)
 
 
 def make_env():
@@ -45,22 +47,29 @@ def make_env():
             if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
 
 
+def qemu_template():
+    """The Makefile's QEMU and QEMUOPTS with placeholders for PLACEHOLDERS
+    (a list), from `make -s qemu-cmdline` with MEM=256M and no boot
+    arguments; BootError if make fails."""
+    r = subprocess.run(
+        ["make", "-s", "--no-print-directory", "qemu-cmdline", "MEM=" + MEM, "BOOTARGS="]
+        + ["%s=%s" % kv for kv in PLACEHOLDERS.items()],
+        cwd=ROOT, env=make_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        universal_newlines=True, timeout=60)
+    words = shlex.split(r.stdout.strip().split("\n")[-1]) if r.stdout.strip() else []
+    if r.returncode != 0 or "-kernel" not in words:
+        raise BootError("`make qemu-cmdline` failed: " + r.stdout.strip()[-300:])
+    return words
+
+
 def qemu_command(kernel_dir, image, cpus, bootargs=None):
     """QEMU's command line (a list) for the kernel of kernel_dir on disk
-    image with cpus harts: the Makefile's QEMU and QEMUOPTS, asked of make
-    once (`make -s qemu-cmdline`) with MEM=256M and no boot arguments, then
+    image with cpus harts: qemu_template(), asked of make once, then
     bootargs (the kernel's command line, as BOOTARGS=) if given."""
     global _qemu_template
-    if _qemu_template is None:
-        r = subprocess.run(
-            ["make", "-s", "--no-print-directory", "qemu-cmdline", "MEM=" + MEM, "BOOTARGS="]
-            + ["%s=%s" % kv for kv in PLACEHOLDERS.items()],
-            cwd=ROOT, env=make_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            universal_newlines=True, timeout=60)
-        words = shlex.split(r.stdout.strip().split("\n")[-1]) if r.stdout.strip() else []
-        if r.returncode != 0 or "-kernel" not in words:
-            raise BootError("`make qemu-cmdline` failed: " + r.stdout.strip()[-300:])
-        _qemu_template = words
+    with _qemu_template_lock:
+        if _qemu_template is None:
+            _qemu_template = qemu_template()
     values = {"@B@": kernel_dir, "@FSIMG@": image, "@CPUS@": str(cpus)}
     cmd = []
     for w in _qemu_template:

@@ -14,7 +14,7 @@
 
 #define NCHILD 32
 #define ROUNDS 2
-#define SPIN 5000000
+#define SPIN 2000000          /* ~20 ms of a hart under QEMU: past a 10 ms tick */
 
 /* A value the child computes the slow way and the parent the same way. */
 static unsigned long work(int seed, int iterations)

@@ -21,6 +21,10 @@
 
 #define FLAG "/pipe_basic_flag"
 #define BIG (64 * 1024)
+/* A wait far longer than the other process needs to reach its blocking
+ * call: the parent is reading (blocked) before the child writes, and the
+ * child has written (blocked) before the parent looks for FLAG. */
+#define NAP_MS 200
 
 static char buf[BIG];
 
@@ -103,7 +107,7 @@ int main(int argc, char **argv)
     pid = fork();
     if (pid == 0) {
         close(p[0]);
-        sleep(1);                                /* the parent is reading by now */
+        msleep(NAP_MS);                          /* the parent is reading by now */
         exit(write(p[1], "wake", 4) == 4 ? 0 : 1);
     }
     expect(close(p[1]), ERR_OK);
@@ -140,7 +144,7 @@ int main(int argc, char **argv)
         exit(fd >= 0 ? 0 : 2);
     }
     expect(close(p[1]), ERR_OK);
-    sleep(1);
+    msleep(NAP_MS);                /* the child has written and blocked by now */
     if (exists(FLAG))              /* only reached when something was lost */
         error("a %d-byte write into an unread pipe returned", BIG);
     memset(buf, 0, BIG);

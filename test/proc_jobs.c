@@ -14,15 +14,8 @@
 #include "testlib.h"
 #include <lib/stddef.h>
 #include <lib/proc-ext.h>
-#include <lib/futex.h>
 
 static struct proc_info procs[128];
-
-static void msleep(unsigned ms)
-{
-    int word = 0;
-    futex(&word, FUTEX_WAIT, 0, ms);
-}
 
 /* pid's entry (copied), or one with pid 0 if it is not listed. */
 static struct proc_info entry(int pid)

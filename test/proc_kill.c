@@ -11,7 +11,9 @@
  * otherwise last ~forever). Also: a pipe reader queued behind another; a child killing itself; a process that
  * forks without end and all its descendants (each killed as seen);
  * kill's errors (ERR_INVAL for pid <= 0, ERR_PERM for init, ERR_NOTEXIST
- * for a zombie, whose status stays its own, and for an unused pid). The
+ * for a zombie, whose status stays its own, and for an unused pid); a kill
+ * racing the child's exit is either ERR_OK with status -1 or ERR_NOTEXIST
+ * with the child's own status (seen: ERR_OK and 5, found by the fuzzer). The
  * free-frame count is back where it started (the runner checks it too).
  */
 // test: timeout=60
@@ -23,13 +25,6 @@
 #define REGION "proc_kill"
 
 static struct proc_info procs[256];
-
-/* Sleeps about ms milliseconds (a futex wait that times out). */
-static void msleep(unsigned ms)
-{
-    int word = 0;
-    futex(&word, FUTEX_WAIT, 0, ms);
-}
 
 /* The state proc_list reports for pid, 0 if it is not listed. */
 static int state_of(int pid)
@@ -242,6 +237,33 @@ static void kill_forker(void)
     error("the forker's descendants were never all killed");
 }
 
+/* kill racing the child's own exit: a kill that returned ERR_OK was
+ * made before the child exited, so its status must be -1; a kill that
+ * came too late says ERR_NOTEXIST and the status stays the child's own.
+ * Killing at once after fork also hits a child not yet in user mode,
+ * which must not run its code first. Returns how many kills hit. */
+static int kill_racing_exit(void)
+{
+    int hits = 0;
+    for (int i = 0; i < 300; i++) {
+        int pid = fork();
+        if (pid == 0)
+            exit(5);
+        assert(pid > 0);
+        int r = kill(pid);
+        int status = 0;
+        expect(wait(pid, &status), pid);
+        if (r == ERR_OK) {
+            hits++;
+            if (status != -1)
+                error("kill(%d) = ERR_OK but the child exited with %d, not -1", pid, status);
+        } else if (r != ERR_NOTEXIST || status != 5) {
+            error("a late kill(%d) = %d, status %d: expected ERR_NOTEXIST and 5", pid, r, status);
+        }
+    }
+    return hits;
+}
+
 static void errors(void)
 {
     expect(kill(0), ERR_INVAL);
@@ -271,6 +293,7 @@ int main(void)
 
     kill_forker();
     errors();
+    int hits = kill_racing_exit();
 
     for (int i = 0; i < 200; i++) {     /* init reaps the orphans */
         info(&after);
@@ -279,7 +302,7 @@ int main(void)
         msleep(10);
     }
     expect(after.free_pages, before.free_pages);
-    pass("proc_kill: %d kinds of wait, a self-kill, a forker's job, the errors",
-         (int)NELEM(sleepers));
+    pass("proc_kill: %d kinds of wait, a self-kill, a forker's job, the errors, "
+         "%d of 300 kills racing exit", (int)NELEM(sleepers), hits);
     return 0;
 }

@@ -27,7 +27,7 @@ import time
 from benchmarks import dashboard
 from machine import ROOT, kill_all_machines
 from report import Report
-from runner import DEFAULT_TIMEOUT, Runner, build_path
+from runner import DEFAULT_TIMEOUT, Runner, build_path, default_jobs
 from scenarios import scenarios
 from suite import discover, unknown_name
 
@@ -48,6 +48,9 @@ def parse_args(argv=None):
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                     help="default time limit per test, seconds")
     ap.add_argument("--stop", action="store_true", help="stop at the first failure")
+    ap.add_argument("-j", "--jobs", type=int, default=None,
+                    help="machines at once (default 2 on 2 or more cores, else 1; "
+                         "1 with -v and for benchmarks)")
     ap.add_argument("--cpus", type=int, default=int(os.environ.get("CPUS") or 4),
                     help="harts of the QEMU machine")
     ap.add_argument("--build", default="build", help="build directory")
@@ -131,11 +134,20 @@ def main():
         print(("Bail out! " if args.tap else "run.py: ") + message, flush=True)
         return 2
 
-    if args.fuzz is not None and (args.fuzz < 1 or args.names or args.bench):
-        return refuse("--fuzz SECONDS takes SECONDS >= 1 and no test names or --bench")
+    if args.fuzz is not None and (args.fuzz < 1 or args.names or args.bench
+                                  or not 1 <= args.workers <= 8):
+        return refuse("--fuzz SECONDS takes SECONDS >= 1, --workers 1 to 8, "
+                      "and no test names or --bench")
+    if args.jobs is not None and args.jobs < 1:
+        return refuse("--jobs takes a number >= 1")
     tests, why = select(args) if args.fuzz is None else ([fuzz_test(args)], None)
     if why:
         return refuse(why)
+    # Benchmarks measure alone; -v's echo is readable from one console only.
+    if any(t.bench for t in tests):
+        args.jobs = 1
+    elif args.jobs is None:
+        args.jobs = 1 if args.verbose else default_jobs()
     if args.list:
         helpers = [] if args.names or args.bench else discover(bench=False, helpers=True)
         for t in tests + helpers:

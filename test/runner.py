@@ -1,27 +1,35 @@
 """
 test/runner.py: runs tests on QEMU machines for test/run.py.
 
-The tests share boots by cpus= and kernel, in name order; an own-boot test
-gets a boot of its own; a panic, a hang or QEMU's exit fails the test that
-was running and the next test gets a fresh boot. Each test is typed at the
-prompt between two `free` runs (the leak check) and judged by suite.judge.
+A run is planned as units, in the order they are reported: boots of tests
+(tests of the same cpus= and kernel share boots, in name order, at most
+BOOT_TESTS to a boot; an own-boot test gets one of its own), then each
+scenario (test/scenarios.py). Lanes (--jobs of them, each with one QEMU at
+a time) take the units in that order, and a unit's results are reported
+once every unit before it has been, so the report reads the same whatever
+the lanes did, and the first unit's lines come as they happen.
+
+In a boot, each test is typed at the prompt between two `free` runs (the
+leak check) and judged by suite.judge; a panic, a hang or QEMU's exit
+fails the test that was running and the next test gets a fresh boot.
 After a boot of tests halts, `mkfs --check` checks its disk (the disk
-check). Scenarios (test/scenarios.py) run last, through the same Runner.
-docs/testing.md describes all of it from the user's side.
+check). docs/testing.md describes all of it from the user's side.
 """
 
 import atexit
 import os
 import shutil
 import tempfile
+import threading
 import time
 
 from benchmarks import is_figure
-from machine import QUIT_TIMEOUT, BootError, Machine, kill_all_machines, mkfs_check
+from machine import QUIT_TIMEOUT, BootError, Machine, mkfs_check
 from report import Result
 from suite import clean_lines, judge
 
 DEFAULT_TIMEOUT = 30.0       # per test, unless the test says timeout=
+BOOT_TESTS = 16              # tests sharing one boot, at most
 LEAK_RETRIES = 6             # extra `free` runs before calling it a leak
 LEAK_RETRY_DELAY = 0.35      # seconds between them (~2 s in all)
 
@@ -31,11 +39,65 @@ def build_path(d, root):
     return d if os.path.isabs(d) else os.path.join(root, d)
 
 
+# --jobs by default: 2 lanes on a host of 2 cores or more, else 1. A QEMU
+# of 4 harts keeps less than a core busy on average (tests wait on sleeps
+# and the disk), so two about fill two cores; more would only contend.
+def default_jobs():
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+class Unit:
+    """What one lane runs at a time: tests sharing boots (with cpus harts,
+    on the debug kernel if debug), or one scenario; and its results, kept
+    until every unit before it has been reported."""
+
+    def __init__(self, tests=(), cpus=None, debug=False, results=()):
+        self.tests = list(tests)
+        self.cpus = cpus
+        self.debug = debug
+        self.results = list(results)
+        self.reported = 0            # how many of results the Report has
+        self.done = bool(results)    # nothing left to run
+
+
+# tests split into about equal runs of at most size, in order.
+def boots_of(tests, size):
+    n = -(-len(tests) // size)
+    return [tests[i * len(tests) // n:(i + 1) * len(tests) // n] for i in range(n)]
+
+
+def plan(tests, cpus):
+    """The units of a run, in report order: first the tests whose metadata
+    is wrong (failed at once), then the boots of tests (own-boot tests
+    alone, the others by cpus value and kernel, in the order of their first
+    test), then the scenarios."""
+    bad = [Result(t.name, t.kind, t.meta_error, 0) for t in tests if t.meta_error]
+    units = [Unit(results=bad)] if bad else []
+    groups = []
+    shared = {}
+    for t in tests:
+        if t.meta_error or t.scenario:
+            continue
+        key = (t.cpus or cpus, t.debug)
+        if t.own_boot:
+            groups.append(([t], key))
+        elif key in shared:
+            shared[key].append(t)
+        else:
+            shared[key] = [t]
+            groups.append((shared[key], key))
+    for group, (n, debug) in groups:
+        units += [Unit(b, n, debug) for b in boots_of(group, BOOT_TESTS)]
+    units += [Unit([t]) for t in tests if t.scenario and not t.meta_error]
+    return units
+
+
 class Runner:
-    """Runs tests and scenarios and hands each result to a Report.
+    """Runs tests and scenarios on lanes and hands each result, in plan
+    order, to a Report.
 
     args: run.py's options (build, debug_build, cpus, timeout, stop, seed,
-    cuts); echo: a stream the consoles are echoed to (-v), or None."""
+    cuts, jobs); echo: a stream the consoles are echoed to (-v), or None."""
 
     def __init__(self, args, report, root, echo=None):
         self.args = args
@@ -44,25 +106,123 @@ class Runner:
         self.debug_build = build_path(args.debug_build, root)
         self.echo = echo
         self.boots = 0
-        self.boot_failures_in_a_row = 0
         self.stop_now = False
+        self.units = []
+        self.next_unit = 0           # the next unit a lane takes
+        self.head = 0                # the first unit not wholly reported
+        self.error = None            # an exception a lane raised
+        self.lock = threading.Lock()
+
+    # Runs the tests and the scenarios on --jobs lanes (no more than there
+    # are units), reporting each result in plan order.
+    def run_tests(self, tests):
+        self.report.begin(tests)
+        self.units = plan(tests, self.args.cpus)
+        self.flush()
+        jobs = max(1, min(getattr(self.args, "jobs", 1) or 1, len(self.units)))
+        lanes = [Lane(self) for _ in range(jobs)]
+        if jobs == 1:
+            lanes[0].work()
+        else:
+            threads = [threading.Thread(target=lane.work, daemon=True) for lane in lanes]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        if self.error:
+            raise self.error
+
+    # The next unit to run, or None when all are taken or the run stops.
+    def take(self):
+        with self.lock:
+            while self.next_unit < len(self.units) and self.units[self.next_unit].done:
+                self.next_unit += 1
+            if self.stop_now or self.next_unit == len(self.units):
+                return None
+            self.next_unit += 1
+            return self.units[self.next_unit - 1]
+
+    # A result of unit; with --stop, a failure ends the run.
+    def add(self, unit, result):
+        with self.lock:
+            unit.results.append(result)
+            if not result.passed and result.kind != "disk_check" and self.args.stop:
+                self.stop_now = True
+            self.flush()
+
+    # unit has run (or will not run further).
+    def finish(self, unit):
+        with self.lock:
+            unit.done = True
+            self.flush()
+
+    # Reports what can be: the results of the units in order, up to the
+    # first one still running (its results so far included).
+    def flush(self):
+        while self.head < len(self.units):
+            u = self.units[self.head]
+            while u.reported < len(u.results):
+                self.report.add(u.results[u.reported])
+                u.reported += 1
+            if not u.done:
+                return
+            self.head += 1
+
+    # The number of a new boot (they are numbered as they start).
+    def count_boot(self):
+        with self.lock:
+            self.boots += 1
+            return self.boots
+
+
+class Lane:
+    """One QEMU at a time: runs units its Runner hands out. A scenario gets
+    its lane as `run`: args, build, detail (its lines of detail), boot_on,
+    new_machine and scenario_image."""
+
+    def __init__(self, runner):
+        self.runner = runner
+        self.args = runner.args
+        self.report = runner.report
+        self.build = runner.build
+        self.debug_build = runner.debug_build
+        self.echo = runner.echo
+        self.boot_failures_in_a_row = 0
+        self.unit = None             # the unit running
         self.detail = []             # a scenario's lines of detail
         self.scenario_boots = None   # the machines a scenario booted
 
-    # Reports a test's result (symbolized with the kernel it ran on);
-    # with --stop, a failure ends the run.
+    # Runs units until none is left; an exception ends the run (the
+    # Runner raises it once every lane has stopped).
+    def work(self):
+        run = self.runner
+        while True:
+            unit = run.take()
+            if unit is None:
+                return
+            self.unit = unit
+            try:
+                if unit.tests[0].scenario:
+                    self.run_scenario(unit.tests[0])
+                else:
+                    self.run_batch(unit.tests, unit.cpus, unit.debug)
+            except BaseException as e:
+                run.error = run.error or e
+                run.stop_now = True
+            finally:
+                run.finish(unit)
+
+    # Reports a test's result (symbolized with the kernel it ran on).
     def record(self, test, reason, seconds, console=None, log_text=None, notes=()):
         elf = os.path.join(self.debug_build, "kernel.elf") if test.debug else None
-        self.report.add(Result(test.name, test.kind, reason, seconds, console,
-                               log_text, notes, elf=elf))
-        if reason and self.args.stop:
-            self.stop_now = True
+        self.runner.add(self.unit, Result(test.name, test.kind, reason, seconds, console,
+                                          log_text, notes, elf=elf))
 
     # A machine whose console goes to boots/NN-FIRST.log in the log folder
     # (on the debug kernel if debug, with the kernel command line bootargs).
     def new_machine(self, cpus, first, image=None, debug=False, bootargs=None):
-        self.boots += 1
-        log = os.path.join(self.report.logdir, "boots", "%02d-%s.log" % (self.boots, first))
+        log = os.path.join(self.report.logdir, "boots",
+                           "%02d-%s.log" % (self.runner.count_boot(), first))
         m = Machine(self.build, cpus, log, self.echo, image,
                     self.debug_build if debug else None, bootargs)
         if self.scenario_boots is not None:
@@ -74,41 +234,11 @@ class Runner:
         return "# %s: console of %s from where it was typed\n%s" % (
             test.name, os.path.relpath(m.log_path, self.report.logdir), m.text[start:])
 
-    # Runs the tests, then the scenarios, reporting each.
-    def run_tests(self, tests):
-        self.report.begin(tests)
-        runnable = []
-        for t in tests:
-            if t.meta_error:
-                self.record(t, t.meta_error, 0)
-            elif not t.scenario:
-                runnable.append(t)
-        # Own-boot tests each get a boot; the others share one per cpus
-        # value and kernel, in name order overall.
-        groups = []
-        shared = {}
-        for t in runnable:
-            key = (t.cpus or self.args.cpus, t.debug)
-            if t.own_boot:
-                groups.append(([t], key))
-            elif key in shared:
-                shared[key].append(t)
-            else:
-                shared[key] = [t]
-                groups.append((shared[key], key))
-        for batch, (cpus, debug) in groups:
-            if self.stop_now:
-                break
-            self.run_batch(batch, cpus, debug)
-        for t in tests:
-            if t.scenario and not t.meta_error and not self.stop_now:
-                self.run_scenario(t)
-
     # Runs a list of tests sharing boots (on the debug kernel if debug);
     # reboots after a crash.
     def run_batch(self, tests, cpus, debug):
         queue = list(tests)
-        while queue and not self.stop_now:
+        while queue and not self.runner.stop_now:
             if self.boot_failures_in_a_row >= 2:
                 for t in queue:
                     self.record(t, "not run: the kernel did not boot twice in a row", 0)
@@ -126,7 +256,7 @@ class Runner:
                     continue
                 self.boot_failures_in_a_row = 0
                 ran = []
-                while queue and not self.stop_now:
+                while queue and not self.runner.stop_now:
                     test = queue.pop(0)
                     ran.append(test.name)
                     base, alive = self.run_one(m, test, base)
@@ -144,10 +274,10 @@ class Runner:
     def disk_check(self, m, ran):
         why, _, out = mkfs_check(self.build, m.img, notes_ok=False)
         label = "after " + (ran[0] if len(ran) == 1 else "%s..%s" % (ran[0], ran[-1]))
-        self.report.add(Result("disk_check", "disk_check", why, 0, out,
-                               "# mkfs --check of the disk of %s, %s\n%s" % (
-                                   os.path.relpath(m.log_path, self.report.logdir),
-                                   label, out), label=label))
+        self.runner.add(self.unit, Result(
+            "disk_check", "disk_check", why, 0, out,
+            "# mkfs --check of the disk of %s, %s\n%s" % (
+                os.path.relpath(m.log_path, self.report.logdir), label, out), label=label))
 
     # Runs one test on a booted machine. Returns (new baseline, machine
     # still usable).
@@ -183,7 +313,8 @@ class Runner:
 
     # Runs a scenario (a function of test/scenarios.py returning (reason or
     # None, console excerpt or None)) and reports it with its detail lines;
-    # its log holds the console of every machine it booted.
+    # its log holds the console of every machine it booted, all killed
+    # after it (not the other lanes').
     def run_scenario(self, test):
         self.detail = []
         self.scenario_boots = []
@@ -193,7 +324,8 @@ class Runner:
         except BootError as e:
             reason, console = str(e), None
         finally:
-            kill_all_machines()
+            for m in self.scenario_boots:
+                m.kill()
         log = "".join("==== %s ====\n%s\n" % (os.path.relpath(m.log_path, self.report.logdir),
                                               m.text) for m in self.scenario_boots)
         if console and not self.scenario_boots:

@@ -20,7 +20,9 @@ console has the colour codes of `passed`). Then:
 - a failed disk check (made up, fed to a report) is a FAIL line apart:
   the run's status is 1, its last line still `1 passed, 0 failed`;
 - `run.py` with a misspelt name exits 2 and suggests the right one (also
-  as TAP's `Bail out!`).
+  as TAP's `Bail out!`);
+- with --jobs 2, two units run at once (the first, made up, waits until
+  the second is done) and are still reported in plan order.
 """
 
 import argparse
@@ -31,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 from machine import ROOT
@@ -42,6 +45,7 @@ PASS_TEST = "syscall_nosys"
 FAIL_TEST = "file_read"
 FAIL_REASON = "0 killed: line(s), expected 1"
 RUN_PY = os.path.join(TEST_DIR, "run.py")
+LANE_WAIT = 10.0             # seconds the first unit waits for the second
 
 
 # The two tests: PASS_TEST as it is, FAIL_TEST expecting a kill it never makes.
@@ -204,6 +208,36 @@ def check_misspelt(build):
     return None
 
 
+# Two made-up scenarios on two lanes: the first waits until the second is
+# done, which only a second lane can do; the report still lists the first
+# first.
+def check_lanes(run, tmp):
+    def first(lane, test):
+        end = time.monotonic() + LANE_WAIT
+        while not lane.runner.units[1].done:
+            if time.monotonic() > end:
+                return "the second unit did not run while the first did", None
+            time.sleep(0.01)
+        lane.detail.append("the second is done")
+        return None, None
+
+    def second(lane, test):
+        return None, None
+
+    args = argparse.Namespace(**vars(run.args))
+    args.stop, args.verbose, args.jobs = False, False, 2
+    out = io.StringIO()
+    report = Report(out, os.path.join(tmp, "lane-logs"), os.path.join(run.build, "kernel.elf"))
+    Runner(args, report, ROOT).run_tests([Test("lane_first", scenario=first),
+                                          Test("lane_second", scenario=second)])
+    status = report.end(0, 1.0)
+    lines = [l for l in out.getvalue().split("\n") if l and not l.startswith("(")]
+    want = ["PASS lane_first", "    the second is done", "PASS lane_second", "2 passed, 0 failed"]
+    if status != 0 or [l.split(" (")[0] for l in lines] != want:
+        return "--jobs 2: status %d, report %r, not %r" % (status, lines, want)
+    return None
+
+
 # The scenario: the run, then every check.
 def scenario(run, test):
     tmp = tempfile.mkdtemp(prefix="osv-rv-outputs-")
@@ -211,10 +245,12 @@ def scenario(run, test):
         human, tap, report, status, files = run_pair(run, tmp)
         for why in (check_human(human, report, status), check_tap(tap),
                     check_junit(files["junit"]), check_gradescope(files["gradescope"]),
-                    check_disk_failure(tmp, report.elf), check_misspelt(run.build)):
+                    check_disk_failure(tmp, report.elf), check_misspelt(run.build),
+                    check_lanes(run, tmp)):
             if why:
                 return why, human + "\n" + tap
         run.detail.append("PASS/FAIL, TAP, JUnit and results.json agree: 1 passed, 1 failed")
+        run.detail.append("--jobs 2: two units at once, reported in plan order")
         return None, None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -33,11 +33,13 @@
 // test: timeout=90
 #include "testlib.h"
 #include <lib/stddef.h>
+#include <lib/proc-ext.h>
 
 #define D "/sh_t"
 #define WORDS "apple\nbanana\ncherry\nbandana\n"      /* 4 lines, 28 bytes */
 #define X10 "xxxxxxxxxx"
 #define X100 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10
+#define POLL_MS 10                  /* between looks for a background job's file */
 
 static const struct {
     const char *name, *script, *want;
@@ -339,7 +341,7 @@ static int run_sh(const char *script, const char *outpath)
 static void await_file(const char *path, const char *want)
 {
     char buf[64];
-    for (int tries = 0; tries < 30; tries++) {
+    for (int tries = 0; tries < 30 * 1000 / POLL_MS; tries++) {
         int fd = open(path, FS_RDONLY, EMPTY_MODE);
         if (fd >= 0) {
             size_t n = read_all(fd, buf, sizeof(buf) - 1);
@@ -348,9 +350,35 @@ static void await_file(const char *path, const char *want)
             if (strcmp(buf, want) == 0)
                 return;
         }
-        sleep(1);
+        msleep(POLL_MS);
     }
     error("the background job never wrote '%s' to %s", show(want, 0), path);
+}
+
+/* How many processes of the background jobs (sh_script bgjob, cat, grep)
+ * are listed, zombies included (proc_list). */
+static int jobs_listed(void)
+{
+    static struct proc_info procs[128];
+    int n = proc_list(procs, (int)NELEM(procs));
+    if (n <= 0 || n >= (int)NELEM(procs))
+        error("proc_list = %d", n);
+    int jobs = 0;
+    for (int i = 0; i < n; i++)
+        if ((strcmp(procs[i].name, "sh_script") == 0 && procs[i].pid != getpid())
+            || strcmp(procs[i].name, "cat") == 0 || strcmp(procs[i].name, "grep") == 0)
+            jobs++;
+    return jobs;
+}
+
+/* Waits up to about 30 s for every background job to have ended and been
+ * reaped by init. */
+static void await_jobs_reaped(void)
+{
+    for (int tries = 0; tries < 30 * 1000 / POLL_MS && jobs_listed() != 0; tries++)
+        msleep(POLL_MS);
+    if (jobs_listed() != 0)
+        error("%d background job process(es) still listed after 30 s", jobs_listed());
 }
 
 /* Run by a script as "sh_script firstfd": prints the fd its first open
@@ -365,7 +393,7 @@ static int firstfd(void)
  * file "go", then writes "done". */
 static int bgjob(void)
 {
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 60 * 1000 / POLL_MS; i++) {
         int fd = open("go", FS_RDONLY, EMPTY_MODE);
         if (fd >= 0) {
             close(fd);
@@ -375,7 +403,7 @@ static int bgjob(void)
             close(fd);
             return 0;
         }
-        sleep(1);
+        msleep(POLL_MS);
     }
     return 2;
 }
@@ -442,7 +470,7 @@ int main(int argc, char **argv)
     make_file("go", "");
     await_file("done", "bg done\n");
     await_file("bgout", "banana\nbandana\n");
-    sleep(1);                               /* let init reap the job */
+    await_jobs_reaped();
 
     cleanup();
     expect(chdir("/"), ERR_OK);

@@ -1,6 +1,7 @@
 /*
  * shm_races: many processes on 4 harts call every shared-memory operation
- * at random on a few overlapping names for about 8 seconds: create, map,
+ * at random on a few overlapping names for about 3 seconds (`shm_races N`
+ * at the prompt: N seconds), some 13,000 operations: create, map,
  * touch (user stores and loads, kernel copies), unmap, destroy, resize,
  * the region lock, futex waits and wakes, fork (children inherit views and
  * exit holding them), shm_list, and shared and private file mappings. The
@@ -21,8 +22,9 @@
 #include "shmlib.h"
 #include <lib/mman.h>
 #include <lib/stddef.h>
+#include <lib/string-ext.h>
 
-#define SECONDS 8
+#define SECONDS 3              /* unless given as the argument */
 #define WORKERS 8
 #define MIN_PAGES 2
 #define MAX_PAGES 12
@@ -261,15 +263,18 @@ static void run_ops(long count, bool may_fork)
     __atomic_add_fetch(total_ops(), done, __ATOMIC_RELAXED);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    long seconds = argc > 1 ? atoi(argv[1]) : SECONDS;
+    if (seconds <= 0)
+        error("usage: shm_races [SECONDS]");
     struct usage start = usage_now();
     make_file("/races.f", "a file mapped by the race test");
     expect(shm_create("lock", PAGE, RS_PERSIST), ERR_OK);
     lock_view = map_ok("lock", SHM_READ | SHM_WRITE);
     for (int i = 0; i < MAX_VIEWS; i++)
         views[i].name = -1;
-    deadline = rdtime() + SECONDS * TIME_HZ;
+    deadline = rdtime() + (uint64_t)seconds * TIME_HZ;
     for (int w = 0; w < WORKERS; w++)
         if (fork_ok() == 0) {
             rng = 0x2545F4914F6CDD1DUL ^ ((uint64_t)getpid() << 32) ^ rdtime();

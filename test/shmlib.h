@@ -11,7 +11,6 @@
  *   wait_ok(pid, what)         reap pid, which must exit with 0
  *   wait_status(pid)           reap pid, return its status
  *   reap_all(n, what)          reap n children (any order), all with 0
- *   msleep(ms)                 sleep ms milliseconds (a futex timeout)
  *   struct usage, usage_now()  free frames, live named regions and their
  *   expect_usage(before, what) resident frames; expect_usage checks that
  *                              all three are back where they were (frames
@@ -90,15 +89,6 @@ static inline void reap_all(int n, const char *what)
         if (status != 0)
             error("%s: child %d exited with %d, expected 0", what, pid, status);
     }
-}
-
-/* Sleeps about ms milliseconds: a futex wait on a word no one wakes. */
-static inline void msleep(unsigned int ms)
-{
-    int word = 0;
-    int r = futex(&word, FUTEX_WAIT, 0, ms);
-    if (r != ERR_TIMEDOUT)
-        error("msleep: futex wait with timeout = %d", r);
 }
 
 struct usage {

@@ -28,6 +28,8 @@
  *   pattern_byte(off, round),   the byte at off of a file's version round,
  *   pattern_fill(p, off, n, r)  and n of them from off: a wrong block,
  *                               offset or version shows
+ *   msleep(ms)                  sleep ms milliseconds (a futex timeout): for
+ *                               waits that sleep()'s whole seconds make slow
  *
  * The helpers report failures with error(), whose line number is then the
  * helper's; their messages name the call and the path to make up for it.
@@ -39,6 +41,7 @@
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/usyscall.h>
+#include <lib/futex.h>
 #include <stdbool.h>
 
 #define expect(expr, want)                                                   \
@@ -57,6 +60,16 @@ static inline uint64_t rdtime(void)
     return t;
 }
 #define TIME_HZ 10000000UL              /* rdtime ticks per second on QEMU virt */
+
+/* Sleeps about ms milliseconds (at least, to the scheduler's tick): a
+ * futex wait on a word no one wakes. */
+static inline void msleep(unsigned int ms)
+{
+    int word = 0;
+    int r = futex(&word, FUTEX_WAIT, 0, ms);
+    if (r != ERR_TIMEDOUT)
+        error("msleep: futex wait with timeout = %d", r);
+}
 
 #define KERNEL_IMAGE (KMAP_BASE + 0x80200000UL)   /* where OpenSBI loads the kernel */
 #define UNMAPPED 0x3000000000UL                    /* user space no region covers */

@@ -10,14 +10,18 @@
  */
 #include "testlib.h"
 
-static int child(int status, int sleep_seconds)
+/* How long a "slow" child sleeps: far longer than its parent takes to
+ * reach wait(), so that wait blocks (and is woken by the exit). */
+#define SLOW_MS 100
+
+static int child(int status, bool slow)
 {
     int pid = fork();
     if (pid < 0)
         error("fork failed: %d", pid);
     if (pid == 0) {
-        if (sleep_seconds)
-            sleep(sleep_seconds);
+        if (slow)
+            msleep(SLOW_MS);
         exit(status);
     }
     return pid;
@@ -28,7 +32,7 @@ static int child(int status, int sleep_seconds)
  * status. Either way it must end up reaped. */
 static void wait_bad_pointer(int *bad, const char *what)
 {
-    int pid = child(9, 0);
+    int pid = child(9, false);
     int r = wait(pid, bad);
     if (r != ERR_FAULT)
         error("wait(pid, %s) = %d, expected ERR_FAULT", what, r);
@@ -52,7 +56,7 @@ int main(int argc, char **argv)
     expect(wait(-1, NULL), ERR_CHILD);
 
     /* wait(-1) blocks until the (sleeping) child exits. */
-    int pid = child(3, 1);
+    int pid = child(3, true);
     status = -5;
     expect(wait(-1, &status), pid);
     expect(status, 3);
@@ -62,8 +66,8 @@ int main(int argc, char **argv)
     expect(wait(-1, &status), ERR_CHILD);
 
     /* wait(pid) picks that child even when another exited first. */
-    int slow = child(21, 1);
-    int fast = child(22, 0);
+    int slow = child(21, true);
+    int fast = child(22, false);
     status = 0;
     expect(wait(slow, &status), slow);
     expect(status, 21);
@@ -74,7 +78,7 @@ int main(int argc, char **argv)
     /* Children waited for in the reverse of their creation order. */
     int pids[5];
     for (int i = 0; i < 5; i++)
-        pids[i] = child(30 + i, 0);
+        pids[i] = child(30 + i, false);
     for (int i = 4; i >= 0; i--) {
         expect(wait(pids[i], &status), pids[i]);
         expect(status, 30 + i);
@@ -82,9 +86,9 @@ int main(int argc, char **argv)
     expect(wait(-1, &status), ERR_CHILD);
 
     /* NULL status is allowed, for a given pid and for any child. */
-    pid = child(4, 0);
+    pid = child(4, false);
     expect(wait(pid, NULL), pid);
-    pid = child(5, 0);
+    pid = child(5, false);
     expect(wait(-1, NULL), pid);
 
     /* Not our children. */
@@ -101,7 +105,7 @@ int main(int argc, char **argv)
         if (g < 0)
             exit(-2);
         if (g == 0) {
-            sleep(1);
+            msleep(SLOW_MS);
             exit(0);
         }
         exit(g);
@@ -118,7 +122,7 @@ int main(int argc, char **argv)
     if (pid == 0) {
         int g = fork();
         if (g == 0) {
-            sleep(1);
+            msleep(SLOW_MS);
             exit(77);
         }
         /* Hand g's pid up through a second, short-lived child's status. */

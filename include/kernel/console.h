@@ -16,10 +16,13 @@
 
 #include <kernel/types.h>
 #include <lib/errcode.h>
+#include <stdarg.h>
 
 struct trapframe;
 
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* kprintf with its arguments already gathered (panic passes its own on). */
+void kvprintf(const char *fmt, va_list ap);
 /* Format into buf (at most size bytes, NUL included); returns the length. */
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -39,8 +42,12 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
  * the line to readers. Special keys, never stored as text:
  *   Ctrl-C   erases the line, echoes "^C" and a newline, and kills every
  *            process of the foreground job (below); with no foreground
- *            job left, the reader gets an empty line instead (a shell at
- *            its prompt prints a new one)
+ *            job left, it is held for the last process that called
+ *            setfg (the shell): its next setfg(pid) kills that job at
+ *            once (a Ctrl-C typed ahead of a command ends the command),
+ *            its next read or setfg(0) gets an empty line (a shell at its
+ *            prompt prints a new one); before any setfg, the reader gets
+ *            the empty line at once
  *   Ctrl-D   at the start of a line: end of input (the read that reaches
  *            it returns 0, once); in a line: hands the line over as it is,
  *            without a newline (a Unix terminal's rule)
@@ -71,5 +78,9 @@ void console_intr(int c);
 ssize_t console_read(char *dst, size_t n);
 /* Writes n bytes from kernel buffer src to the UART. */
 ssize_t console_write(const char *src, size_t n);
+/* Set by panic before its last words: from then on console_write skips
+ * the console's lock, which the panicking hart may hold or another hart
+ * may never release. */
+extern bool console_panicking;
 
 #endif /* _KERNEL_CONSOLE_H_ */

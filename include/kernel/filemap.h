@@ -30,8 +30,7 @@
  * guarantees are unchanged).
  *
  * Decisions where API.md is silent: offset must be page aligned and below
- * the largest file size, length
- * nonzero; the mapping covers whole pages, and bytes past the end of the
+ * the largest file size, length nonzero; the mapping covers whole pages, and bytes past the end of the
  * file read as zero (or as the mapping's own stores there, until write()
  * grows the file over them and they take the file's bytes). munmap takes a
  * whole mapping: addr is its start and length its length (rounded up to
@@ -50,8 +49,17 @@
 struct file;
 
 void filemap_init(void);
-/* The system calls; f is the open file of fd (checked to be a file). */
+/* The system calls, for the calling process. mmap: f is the open file of
+ * the fd; *addr gets the mapping's start. Errors, judged in this order,
+ * each changing nothing: ERR_INVAL (flags not exactly one of MAP_SHARED
+ * and MAP_PRIVATE, prot 0 or unknown bits, length 0 or above user space,
+ * offset unaligned or past the largest file); ERR_FTYPE (not a regular
+ * file: a directory, pipe or the console); ERR_PERM (not open for
+ * reading, or MAP_SHARED with SHM_WRITE on a file not open for writing);
+ * ERR_NOMEM (no room in the address space, or memory). May sleep. */
 int filemap_mmap(struct file *f, offset_t offset, size_t length, int prot, int flags, vaddr_t *addr);
+/* Unmaps the whole mapping that starts at addr, writing back the pages it
+ * stored to. ERR_INVAL if no file mapping has that start and length. */
 int filemap_munmap(vaddr_t addr, size_t length);
 /* Writes every dirty page of every mapped file back (halt). */
 void filemap_sync_all(void);

@@ -13,7 +13,23 @@
  *               back (mark_dirty, write_back)
  *
  * Reference counts: a memstore is held by every memregion using it
- * (memstore_get/put); the last put releases it.
+ * (memstore_get/put), and by whatever table finds it by key (shm's name
+ * table, filemap's table); the last put releases it, so a store never
+ * goes while a view still maps it.
+ *
+ * Locking: the count is atomic, so get and put take no lock and may be
+ * called with any lock held, except that the last put calls release,
+ * which may take the store's table lock and its page cache's (both
+ * sleeplocks, ranked after the address space's): drop a reference that
+ * may be the last one only with no spinlock held. The hooks are called by vm.c and the fault path with the
+ * address space's lock held (or the space dying), so they may take the
+ * locks that rank after it (synch.h: the shm or file-map table, a page
+ * cache) and may sleep.
+ *
+ * Errors: fillpage returns ERR_NOMEM when no frame is free, or the
+ * backing object's I/O error; the fault path turns either into a killed
+ * process or a copy helper's error (pgfault.h). The other hooks cannot
+ * fail.
  */
 #ifndef _KERNEL_MEMSTORE_H_
 #define _KERNEL_MEMSTORE_H_
@@ -66,10 +82,12 @@ struct memstore {
 /* The anonymous zero-fill store (never released). */
 struct memstore *memstore_anonymous(void);
 
+/* Takes a reference to ms; returns ms. */
 struct memstore *memstore_get(struct memstore *ms);
 /* Takes a reference only if the count is not already zero (a store being
  * released): for tables that find stores by key. */
 bool memstore_tryget(struct memstore *ms);
+/* Drops a reference; the last one releases the store (see Locking). */
 void memstore_put(struct memstore *ms);
 
 #endif /* _KERNEL_MEMSTORE_H_ */

@@ -25,6 +25,9 @@ struct addrspace;
  * is now mapped; ERR_FAULT if nothing allows the access; ERR_NOMEM if a
  * frame could not be had. Takes as->lock. */
 err_t pgfault_resolve(struct addrspace *as, uint64_t va, int access);
+/* Page faults resolved and copy-on-write copies made since boot, all
+ * processes together (info(), sys_proc.c); updated atomically. */
+extern volatile uint64_t pgfault_count, cow_copy_count;
 /* Trap entry points (trap.c). */
 void pgfault_user(struct trapframe *tf);
 void pgfault_kernel(struct trapframe *tf);

@@ -9,7 +9,6 @@
 
 typedef void (*irq_handler_t)(void *arg);
 
-void plic_init(void);          /* once, on the boot hart */
 void plic_init_hart(void);     /* on every hart: priority threshold, enables */
 /* Routes irq to handler(arg) and enables it on every hart. */
 void plic_register_irq(int irq, irq_handler_t handler, void *arg);

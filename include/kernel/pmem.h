@@ -39,8 +39,6 @@ void pmem_reserve(paddr_t start, paddr_t end);
 err_t pmem_alloc(paddr_t *pa);
 /* Same, zero-filled. */
 err_t pmem_alloc_zero(paddr_t *pa);
-/* Allocates n physically contiguous frames (n small; boot and drivers). */
-err_t pmem_alloc_contig(size_t n, paddr_t *pa);
 /* Drops one reference; the frame is freed when the count reaches zero. */
 void pmem_free(paddr_t pa);
 void pmem_inc_ref(paddr_t pa);

@@ -36,7 +36,12 @@
  * Locking: proc_lock (a spinlock, LOCK_PROC in synch.h: only the
  * scheduler's lock is taken inside it) guards the family links, states,
  * exit statuses and the pid index below; the rest belongs to the process
- * itself.
+ * itself: only its own thread touches it (its address space has its own
+ * lock, vm.h), and its parent only once it is a zombie.
+ *
+ * Errors: every call that can fail returns an error code from errcode.h
+ * and leaves nothing behind; running out of memory is ERR_NOMEM, never a
+ * panic. Only init failing to start or exiting panics.
  */
 #ifndef _KERNEL_PROC_H_
 #define _KERNEL_PROC_H_
@@ -90,9 +95,12 @@ struct proc {
 
 struct proc_info;
 
+/* Creates the process allocator and proc_lock: once, on the boot hart,
+ * after kmalloc_init and before the first process. */
 void proc_init(void);
 /* Starts /init as pid 1 (called from the first kernel thread). */
 void proc_start_init(void);
+/* The process of the running thread; NULL in a kernel thread. */
 struct proc *proc_current(void);
 
 /* Creates a process from the program named in args (a command line);
@@ -104,7 +112,7 @@ int proc_spawn(const char *args);
  * program. Returns pid or error, as proc_spawn. */
 int proc_spawnv(int argc, char *argv[]);
 /* fork: the child's private memory is copy-on-write, or copied at once
- * when eager (the boot-milestone fork, kept for the benchmarks). Returns
+ * when eager (fork_copy, kept for the benchmarks to compare). Returns
  * the child's pid, or ERR_NOMEM with nothing left behind. */
 int proc_fork(bool eager);
 /* Reaps a zombie child (pid, or any with -1), sleeping until one exits;

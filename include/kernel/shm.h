@@ -55,12 +55,17 @@
  * synch.h). The region locks of shm_lock have their own spinlock; the
  * lineage spinlock is taken inside the table's lock, never with a region
  * lock.
+ *
+ * The code: kernel/mm/shm.c (the name table and the calls below) and
+ * kernel/mm/shm_region.c (a region's holders, views, lock and lifetime),
+ * which share include/kernel/shm_region.h.
  */
 #ifndef _KERNEL_SHM_H_
 #define _KERNEL_SHM_H_
 
 #include <kernel/types.h>
 #include <lib/errcode.h>
+#include <kernel/vm.h>        /* MEMPERM_* */
 #include <lib/shm.h>          /* SHM_READ/SHM_WRITE, RS_*, struct shm_info */
 
 struct memstore;
@@ -73,13 +78,49 @@ struct proc;
 
 void shm_init(void);
 
-/* The system calls (arguments already copied in; sizes in bytes). */
+/* Whether prot (shm_map's and mmap's) asks for something, and nothing
+ * but SHM_READ and SHM_WRITE. */
+static inline bool prot_valid(int prot)
+{
+    return prot != 0 && (prot & ~(SHM_READ | SHM_WRITE)) == 0;
+}
+
+/* The memregion permission for a view asked for with prot (SHM_READ,
+ * SHM_WRITE: shm_map's and mmap's): writable implies readable, since a
+ * RISC-V page table entry cannot be writable without being readable. */
+static inline int prot_to_memperm(int prot)
+{
+    return (prot & SHM_READ ? MEMPERM_R : 0) | (prot & SHM_WRITE ? MEMPERM_W | MEMPERM_R : 0);
+}
+
+/* The system calls, for the calling process (name already copied in and
+ * not empty; sizes in bytes, rounded up to pages). Each may sleep, and
+ * each failure changes nothing. */
+/* ERR_EXIST (a region of that name the caller finds), ERR_INVAL (size 0
+ * or above SHM_MAX_SIZE, unknown flag), ERR_NOMEM (limits, or memory). */
 int shm_create(const char *name, size_t size, int flags);
+/* Maps a view of the whole region below the stack; *addr_out is its
+ * start. ERR_INVAL (prot 0 or unknown bits), ERR_NOTEXIST, ERR_PERM
+ * (SHM_WRITE on an RS_RDONLY region by other than its creator), ERR_NOMEM
+ * (no room in the address space, or memory). */
 int shm_map(const char *name, void **addr_out, int prot);
+/* Unmaps the caller's view of name that contains addr. ERR_NOTEXIST. */
 int shm_unmap(const char *name, vaddr_t addr);
+/* ERR_NOTEXIST; ERR_PERM (the creator lives and is not the caller);
+ * ERR_INVAL (the caller maps it). */
 int shm_destroy(const char *name);
+/* Views made later see the new size. ERR_INVAL (size 0 or too big, or
+ * below a live view), ERR_NOTEXIST, ERR_PERM (RS_RDONLY, not the
+ * creator), ERR_NOMEM (the frame limit). */
 int shm_resize(const char *name, size_t size);
+/* Takes the region's lock for the calling process, through a view of
+ * its own; sleeps (killable) while another holds it. ERR_OK,
+ * ERR_OWNERDEAD (taken; the last holder died holding it), ERR_NOTEXIST
+ * (no view of that name), ERR_INVAL (the caller holds it already),
+ * ERR_KILLED. */
 int shm_lock(const char *name);
+/* ERR_INVAL (mapped, but the caller does not hold the lock),
+ * ERR_NOTEXIST (neither mapped nor held). */
 int shm_unlock(const char *name);
 
 /* Views are tracked through the memstore hooks (memstore.h): vm.c reports

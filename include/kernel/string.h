@@ -17,6 +17,5 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 /* Copies at most size-1 bytes and always NUL-terminates (size > 0). */
 size_t strlcpy(char *dst, const char *src, size_t size);
-char *strchr(const char *s, int c);
 
 #endif /* _KERNEL_STRING_H_ */

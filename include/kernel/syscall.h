@@ -26,4 +26,54 @@ static inline void *syscall_arg_ptr(int n) { return (void *)syscall_arg(n); }
  * page no frame could back), ERR_INVAL (too long). */
 err_t syscall_arg_str(int n, char *buf, size_t max);
 
+/* The handlers, by the file that holds them; each one's contract is its
+ * user-side declaration's (include/lib/usyscall.h and the headers beside it). */
+/* sys_proc.c: processes, memory and the machine */
+long sys_fork(void);
+long sys_fork_copy(void);
+long sys_spawn(void);
+long sys_wait(void);
+long sys_exit(void);
+long sys_getpid(void);
+long sys_sleep(void);
+long sys_sbrk(void);
+long sys_meminfo(void);
+long sys_info(void);
+long sys_halt(void);
+long sys_syscount(void);
+/* sys_job.c: kill, ps, jobs and spawnv */
+long sys_kill(void);
+long sys_proc_list(void);
+long sys_setfg(void);
+long sys_spawnv(void);
+/* sys_file.c: files, directories and pipes */
+long sys_open(void);
+long sys_close(void);
+long sys_read(void);
+long sys_write(void);
+long sys_fstat(void);
+long sys_readdir(void);
+long sys_dup(void);
+long sys_pipe(void);
+long sys_chdir(void);
+long sys_link(void);
+long sys_unlink(void);
+long sys_mkdir(void);
+long sys_rmdir(void);
+long sys_disk_scratch_write(void);
+/* sys_shm.c: named shared regions */
+long sys_shm_create(void);
+long sys_shm_map(void);
+long sys_shm_unmap(void);
+long sys_shm_destroy(void);
+long sys_shm_lock(void);
+long sys_shm_unlock(void);
+long sys_shm_resize(void);
+long sys_shm_list(void);
+/* sys_futex.c */
+long sys_futex(void);
+/* sys_mmap.c: file mappings */
+long sys_mmap(void);
+long sys_munmap(void);
+
 #endif /* _KERNEL_SYSCALL_H_ */

@@ -5,6 +5,29 @@
  * trap frame lives at the top of that stack. `struct cpu` is the per-hart
  * state, reached through the tp register (kernel/arch/riscv/trapvec.S
  * restores tp on every trap from user mode).
+ *
+ * Life of a thread: thread_alloc makes it EMBRYO (its creator fills in
+ * the rest while no one else can see it); sched_ready makes it RUNNABLE;
+ * a hart's scheduler loop runs it (RUNNING); it sleeps (SLEEPING) and is
+ * woken (RUNNABLE) through sched.h; sched_exit makes it a ZOMBIE, and the
+ * scheduler loop that switched away from it frees it (thread_free), since
+ * only then is no hart on its stack.
+ *
+ * Locking, field by field (struct thread):
+ *   - state, chan, wake_tick, killable, next, sleep_link, timed_link,
+ *     kstack_fenced: the scheduler's lock (sched.c), which is held
+ *     across every switch, so a thread's state and its saved context
+ *     change together;
+ *   - ctx and fpregs: set up by the creator before the first run (fork
+ *     copies the parent's FP registers); then written only by the hart
+ *     switching the thread out, under the scheduler's lock, and read by
+ *     the one switching it in;
+ *   - proc, kstack, tf, tid, name, entry, arg: set before the thread is
+ *     first made ready, constant afterwards, so read without a lock;
+ *   - locks_held (debug): the thread's own.
+ * struct cpu: each hart touches only its own, with interrupts off so it
+ * cannot move to another hart meanwhile (push_off, synch.h); other harts
+ * read only id and hartid, which are set before the hart starts.
  */
 #ifndef _KERNEL_THREAD_H_
 #define _KERNEL_THREAD_H_
@@ -82,15 +105,27 @@ static inline struct cpu *mycpu(void)
     return c;
 }
 
-/* The running thread (interrupts may be on: reads are atomic enough since a
- * thread's cpu changes only while it is not running kernel code here). */
+/* The running thread, or NULL on a hart in its scheduler loop. Safe with
+ * interrupts on: the read is done with them off, and the answer stays
+ * true for the caller wherever it runs next. */
 struct thread *thread_current(void);
+
+/* Saves the callee-saved registers in *old and loads *new's: the
+ * scheduler's only way between a thread and its hart's scheduler loop
+ * (kernel/arch/riscv/swtch.S). */
+void swtch(struct context *old, struct context *new);
+/* Save and load a user thread's FP registers (f0..f31, fcsr) in regs[33]
+ * (kernel/arch/riscv/swtch.S): the scheduler switches them with the thread,
+ * and fork copies the parent's, still live in the hart, to the child. */
+void fp_save(uint64_t *regs);
+void fp_restore(const uint64_t *regs);
 
 /* Creates the thread allocator: once, on the boot hart, after kmalloc_init
  * and before the first thread (no lazy creation that two harts could race
  * on). */
 void thread_init(void);
-/* Creates a kernel thread running entry(arg); RUNNABLE. NULL on no memory. */
+/* Creates a kernel thread running entry(arg) and makes it RUNNABLE. NULL
+ * when memory runs out. */
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg);
 /* Allocates a thread (EMBRYO) with its kernel stack, for proc code. NULL
  * on no memory. */

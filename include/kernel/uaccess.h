@@ -23,6 +23,7 @@
 
 #include <kernel/types.h>
 #include <lib/errcode.h>
+#include <lib/layout.h>           /* USER_TOP */
 
 /* ERR_OK, ERR_FAULT or ERR_NOMEM. */
 err_t copy_from_user(void *dst, const void *usrc, size_t n);
@@ -42,7 +43,7 @@ ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max);
 /* True if [uaddr, uaddr+n) lies entirely in user space (no overflow). */
 static inline bool user_range_ok(uint64_t uaddr, size_t n)
 {
-    return uaddr + n >= uaddr && uaddr + n <= 0x4000000000UL;
+    return uaddr + n >= uaddr && uaddr + n <= USER_TOP;
 }
 
 /* Assembly primitives (kernel/arch/riscv/uaccess.S): return 0 (a length

@@ -11,7 +11,7 @@
 #define _KERNEL_UART_H_
 
 void uart_init(void);          /* before the first kprintf */
-void uart_enable_intr(void);   /* after plic_init */
+void uart_enable_intr(void);   /* once fdt_parse has found the PLIC */
 void uart_putc(int c);         /* waits until the transmitter has room */
 void uart_rx_stop(void);       /* console lock held */
 void uart_rx_start(void);      /* console lock held */

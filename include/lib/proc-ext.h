@@ -54,7 +54,10 @@ int proc_list(struct proc_info *buf, int max);
  * calls it for each command it waits for). pid > 0: the caller's child
  * pid becomes the leader of a new job, with everything it has started
  * and will start, and that job becomes the foreground; pid 0: no job is
- * (Ctrl-C then gives the reader an empty line). Only a process whose fd 0
+ * (Ctrl-C then gives the reader an empty line). A Ctrl-C that found no job
+ * is kept for the caller: its next setfg(pid) kills that job at once, so a
+ * Ctrl-C typed ahead of a command ends the command; its next read of the
+ * console or setfg(0) gets the empty line instead. Only a process whose fd 0
  * is the console may choose (a shell reading a script leaves it alone).
  * ERR_OK; ERR_INVAL for pid < 0; ERR_CHILD if pid is not a child of the
  * caller; ERR_PERM if the caller's fd 0 is not the console.

@@ -94,7 +94,8 @@ int fork(void);
  * open fds, as a fork child would.
  * Returns the pid; ERR_FAULT, ERR_NOMEM, ERR_NOTEXIST (no such file, or a
  * directory), ERR_INVAL (a file that is not a valid RISC-V executable: the
- * rules are in lib/elf.h).
+ * rules are in lib/elf.h), ERR_NORES (the kernel's table of in-use inodes
+ * is full: too many files open across all processes).
  */
 int spawn(const char *args);
 

@@ -21,6 +21,8 @@ struct platform platform;
 #define FDT_END 9
 #define MAX_DEPTH 16
 
+/* Device trees are big-endian and their cells only 4-byte aligned, so a
+ * cell is read byte by byte. */
 static uint32_t be32(const void *p)
 {
     const uint8_t *b = p;
@@ -116,6 +118,9 @@ static void add_mmio(paddr_t base, uint64_t size)
     platform.nmmio++;
 }
 
+/* A virtio-mmio slot (QEMU virt has eight, most empty: virtio_blk.c
+ * probes them). Kept in address order, so the disk is found in the same
+ * slot whatever order the tree lists them in. */
 static void add_virtio(paddr_t base, uint64_t size, int irq)
 {
     if (platform.nvirtio == MAX_VIRTIO)
@@ -142,19 +147,10 @@ static void add_hart(uint64_t id)
         platform.hartids[platform.nharts++] = id;
 }
 
-static void finish_node(struct node *n)
+/* A device node, by what it is compatible with: the first UART, PLIC and
+ * power-off device found are the ones used; every virtio slot is kept. */
+static void add_device(struct node *n)
 {
-    bool okay = !n->status || strcmp(n->status, "okay") == 0 || strcmp(n->status, "ok") == 0;
-    if (n->timebase)
-        platform.timebase_hz = n->timebase;
-    if (n->device_type && strcmp(n->device_type, "memory") == 0 && n->has_reg && !platform.ram_end) {
-        platform.ram_start = n->reg_addr;
-        platform.ram_end = n->reg_addr + n->reg_size;
-    }
-    if (n->device_type && strcmp(n->device_type, "cpu") == 0 && n->has_reg && okay)
-        add_hart(n->reg_addr);
-    if (!n->compatible || !n->has_reg)
-        return;
     if (has_string(n->compatible, n->compatible_len, "ns16550a") && !platform.uart_base) {
         platform.uart_base = n->reg_addr;
         platform.uart_irq = n->irq;
@@ -173,6 +169,68 @@ static void finish_node(struct node *n)
     }
 }
 
+/* A node's properties are all read by the time it ends, so it is judged
+ * here: memory, a hart (unless disabled), or a device with registers. */
+static void finish_node(struct node *n)
+{
+    bool okay = !n->status || strcmp(n->status, "okay") == 0 || strcmp(n->status, "ok") == 0;
+    if (n->timebase)
+        platform.timebase_hz = n->timebase;
+    if (n->device_type && strcmp(n->device_type, "memory") == 0 && n->has_reg && !platform.ram_end) {
+        platform.ram_start = n->reg_addr;
+        platform.ram_end = n->reg_addr + n->reg_size;
+    }
+    if (n->device_type && strcmp(n->device_type, "cpu") == 0 && n->has_reg && okay)
+        add_hart(n->reg_addr);
+    if (n->compatible && n->has_reg)
+        add_device(n);
+}
+
+/* A node starts with the defaults the specification gives its children's
+ * reg (2 address cells, 1 size cell) and no interrupt. */
+static void begin_node(struct node *n, const char *name, int depth)
+{
+    memset(n, 0, sizeof(*n));
+    n->chosen = depth == 1 && strcmp(name, "chosen") == 0;
+    n->addr_cells = 2;
+    n->size_cells = 1;
+    n->irq = -1;
+}
+
+/* Notes one property of node n (value val, len bytes). reg is read with
+ * the cell sizes of the parent (NULL for the root), which the format puts
+ * in the parent, not in the node itself. */
+static void read_prop(struct node *n, const struct node *parent, const char *name,
+                      const uint8_t *val, uint32_t len)
+{
+    int pa = parent ? parent->addr_cells : 2;
+    int ps = parent ? parent->size_cells : 1;
+    if (strcmp(name, "#address-cells") == 0)
+        n->addr_cells = be32(val);
+    else if (strcmp(name, "#size-cells") == 0)
+        n->size_cells = be32(val);
+    else if (strcmp(name, "compatible") == 0)
+        n->compatible = (const char *)val, n->compatible_len = len;
+    else if (strcmp(name, "device_type") == 0)
+        n->device_type = (const char *)val;
+    else if (strcmp(name, "status") == 0)
+        n->status = (const char *)val;
+    else if (strcmp(name, "interrupts") == 0 && len >= 4)
+        n->irq = be32(val);
+    else if (strcmp(name, "bootargs") == 0 && n->chosen)
+        parse_bootargs((const char *)val, len);
+    else if (strcmp(name, "timebase-frequency") == 0)
+        n->timebase = read_cells(val, len / 4);
+    else if (strcmp(name, "reg") == 0 && len >= 4u * (pa + ps)) {
+        n->reg_addr = read_cells(val, pa);
+        n->reg_size = read_cells(val + 4 * pa, ps);
+        n->has_reg = true;
+    }
+}
+
+/* One pass over the structure block with a stack of the open nodes: a
+ * node is judged when it ends, and its parent's cell sizes are at hand
+ * for its reg. */
 void fdt_parse(paddr_t fdt_pa, uint64_t boot_hartid)
 {
     platform.hartids[0] = boot_hartid;
@@ -195,12 +253,7 @@ void fdt_parse(paddr_t fdt_pa, uint64_t boot_hartid)
             p += (strlen(name) + 4) & ~3UL;                 /* name, NUL, padding */
             if (++depth >= MAX_DEPTH)
                 panic("device tree nested too deep");
-            struct node *n = &stack[depth];
-            memset(n, 0, sizeof(*n));
-            n->chosen = depth == 1 && strcmp(name, "chosen") == 0;
-            n->addr_cells = 2;
-            n->size_cells = 1;
-            n->irq = -1;
+            begin_node(&stack[depth], name, depth);
         } else if (token == FDT_END_NODE) {
             finish_node(&stack[depth]);
             if (--depth < 0)
@@ -210,31 +263,7 @@ void fdt_parse(paddr_t fdt_pa, uint64_t boot_hartid)
             const char *name = strings + be32(p + 4);
             const uint8_t *val = p + 8;
             p += 8 + ((len + 3) & ~3U);
-            struct node *n = &stack[depth];
-            /* reg is read with the parent's cell sizes. */
-            int pa = depth > 0 ? stack[depth - 1].addr_cells : 2;
-            int ps = depth > 0 ? stack[depth - 1].size_cells : 1;
-            if (strcmp(name, "#address-cells") == 0)
-                n->addr_cells = be32(val);
-            else if (strcmp(name, "#size-cells") == 0)
-                n->size_cells = be32(val);
-            else if (strcmp(name, "compatible") == 0)
-                n->compatible = (const char *)val, n->compatible_len = len;
-            else if (strcmp(name, "device_type") == 0)
-                n->device_type = (const char *)val;
-            else if (strcmp(name, "status") == 0)
-                n->status = (const char *)val;
-            else if (strcmp(name, "interrupts") == 0 && len >= 4)
-                n->irq = be32(val);
-            else if (strcmp(name, "bootargs") == 0 && n->chosen)
-                parse_bootargs((const char *)val, len);
-            else if (strcmp(name, "timebase-frequency") == 0)
-                n->timebase = read_cells(val, len / 4);
-            else if (strcmp(name, "reg") == 0 && len >= 4u * (pa + ps)) {
-                n->reg_addr = read_cells(val, pa);
-                n->reg_size = read_cells(val + 4 * pa, ps);
-                n->has_reg = true;
-            }
+            read_prop(&stack[depth], depth > 0 ? &stack[depth - 1] : NULL, name, val, len);
         } else if (token == FDT_NOP) {
             continue;
         } else {

@@ -48,6 +48,8 @@ static void boot_thread(void *arg)
     proc_start_init();
 }
 
+/* What every hart does before it runs threads: its trap vector and timer,
+ * its PLIC enables; then it tells the boot hart it is up. */
 static void hart_up(void)
 {
     trap_init_hart();
@@ -65,6 +67,8 @@ static void set_emergency_stack(struct cpu *c)
     c->emergency_top = top;
 }
 
+/* The acquire pairs with the starting hart's release, so what it did
+ * before saying HART_UP is visible here. */
 static uint32_t start_state(int index)
 {
     return __atomic_load_n(&hart_start_state[index], __ATOMIC_ACQUIRE);
@@ -107,11 +111,10 @@ static void start_hart(int index)
         ;
 }
 
-static void boot_main(uint64_t hartid, paddr_t fdt_pa)
+/* The first lines on the console: what the device tree gave us, and
+ * what the kernel leaves unused of it (harts past NCPU, RAM past mem=). */
+static void print_machine(uint64_t hartid)
 {
-    fdt_parse(fdt_pa, hartid);
-    uart_init();
-    console_init();
     kprintf("\n[boot] osv-rv: boot hart %ld, %d harts, memory 0x%lx-0x%lx\n", (long)hartid,
             platform.nharts, platform.ram_start, platform.ram_end);
     if (platform.harts_found > platform.nharts)
@@ -120,6 +123,13 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     if (platform.mem_limit)
         kprintf("[boot] mem=%ldK: at most %ld frames\n", (long)(platform.mem_limit >> 10),
                 (long)(platform.mem_limit / PG_SIZE));
+}
+
+/* Frames first (past the kernel image, minus the device tree), then the
+ * kernel's own page table over them, then the allocators built on both:
+ * from here on the kernel may allocate. */
+static void memory_init(void)
+{
     pmem_init(platform.ram_start, platform.ram_end, kmap_v2p(__kernel_end),
               platform.mem_limit / PG_SIZE);
     pmem_reserve(platform.fdt_start, platform.fdt_end);
@@ -129,18 +139,37 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     thread_init();
     vpmap_kstack_init();
     set_emergency_stack(mycpu());
+}
+
+/* The tables every later caller assumes exist (made here, once, so no
+ * two harts ever race to make one), then the devices, whose interrupts
+ * may come as soon as they are on. */
+static void subsystems_init(void)
+{
     sched_init();
     proc_init();
     lineage_init();
     shm_init();
     futex_init();
     filemap_init();
-    plic_init();
     uart_enable_intr();
     bdev_init();
     bcache_init();
     file_init();
+}
+
+/* The boot hart's bring-up, in dependency order (docs/boot.md walks it);
+ * the other harts start only once everything they could touch exists. */
+static void boot_main(uint64_t hartid, paddr_t fdt_pa)
+{
+    fdt_parse(fdt_pa, hartid);
+    uart_init();
+    console_init();
+    print_machine(hartid);
+    memory_init();
+    subsystems_init();
     kprintf("[boot] %ld free pages of %ld\n", (long)pmem_free_pages(), (long)pmem_total_pages());
+    kmem_cache_seal();           /* every cache exists before another hart runs */
     hart_up();
 
     /* One at a time: cpu index i is hart hartids[i], whenever it comes. */
@@ -151,6 +180,8 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
         panic("no memory for the boot thread");
 }
 
+/* tp must point at the hart's struct cpu before anything calls mycpu(),
+ * and kstack_top be set before the first trap can come. */
 void kmain(uint64_t hartid, paddr_t fdt_pa, int cpu_index, uint64_t stack_top)
 {
     struct cpu *c = &cpus[cpu_index];

@@ -50,6 +50,9 @@ static void break_lock_order(void)
     inode_put(root);
 }
 
+/* Called by the boot thread once the file system is mounted (the
+ * lockorder case needs an inode). Every case should end in a PANIC, so
+ * coming back from one is itself reported as a panic. */
 void panic_test(void)
 {
     switch (platform.panic_test) {

@@ -35,6 +35,8 @@ static struct {
     struct keydecoder keys;
     bool stopped;                /* full: the UART's receive interrupt is off */
     pid_t foreground;            /* the job Ctrl-C kills, 0 for none */
+    pid_t chooser;               /* the last process to call setfg (the shell), 0 before any */
+    bool held;                   /* a Ctrl-C that found no job, kept for the chooser (interrupt) */
 } cons;
 
 bool console_panicking;
@@ -45,17 +47,37 @@ void console_init(void)
     condvar_init(&cons.readable);
 }
 
-void console_set_foreground(pid_t job)
-{
-    spinlock_acquire(&cons.lock);
-    cons.foreground = job;
-    spinlock_release(&cons.lock);
-}
-
 /* Bytes the buffer can still take, the line being typed counted in. */
 static size_t room(void)
 {
     return INPUT_BUF - (cons.w - cons.r) - cons.line.len;
+}
+
+/* Gives a reader an empty line for a Ctrl-C that killed nothing, so a
+ * shell at its prompt prints a new one. Console lock held. */
+static void empty_line(void)
+{
+    if (room() > 0) {
+        cons.buf[cons.w++ % INPUT_BUF] = '\n';
+        condvar_broadcast(&cons.readable);
+    }
+}
+
+/* A Ctrl-C held for the chooser (interrupt) goes to the job it now puts
+ * in the foreground, or becomes an empty line when it takes the console
+ * back. */
+void console_set_foreground(pid_t job)
+{
+    spinlock_acquire(&cons.lock);
+    cons.foreground = job;
+    cons.chooser = proc_current()->pid;
+    bool kill_now = cons.held && job != 0;
+    if (cons.held && job == 0)
+        empty_line();
+    cons.held = false;
+    spinlock_release(&cons.lock);
+    if (kill_now)
+        proc_kill_job(job);
 }
 
 /* Hands the line being typed over to readers, followed by last unless it
@@ -75,10 +97,45 @@ static void hand_over(int last)
     }
 }
 
+/* The keys that edit the line being typed without handing it over
+ * (lineedit.h does the editing and its echo). Returns whether k was one. */
+static bool edit_key(int k)
+{
+    switch (k) {
+    case CTRL('U'):
+        lineedit_erase_line(&cons.line);
+        return true;
+    case CTRL('W'):
+        lineedit_erase_word(&cons.line);
+        return true;
+    case '\b':
+    case 0x7f:
+        lineedit_backspace(&cons.line);
+        return true;
+    case KEY_DELETE:
+        lineedit_delete(&cons.line);
+        return true;
+    case KEY_LEFT:
+    case KEY_RIGHT:
+    case KEY_HOME:
+    case KEY_END:
+        lineedit_move(&cons.line, k);
+        return true;
+    case KEY_UP:
+    case KEY_DOWN:               /* room() - 1: Enter must still fit */
+        lineedit_recall(&cons.line, k, cons.line.len + room() - 1);
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Acts on one key (key_decode's answer). Returns true for Ctrl-C, which
  * the caller finishes without the lock (interrupt). */
 static bool key(int k)
 {
+    if (edit_key(k))
+        return false;
     switch (k) {
     case KEY_NONE:
     case 0:                      /* make qemu sends a NUL first (test/qemu.py) */
@@ -91,29 +148,6 @@ static bool key(int k)
         return true;
     case CTRL('D'):              /* end of input at the start of a line */
         hand_over(cons.line.len == 0 ? END_OF_INPUT : -1);
-        return false;
-    case CTRL('U'):
-        lineedit_erase_line(&cons.line);
-        return false;
-    case CTRL('W'):
-        lineedit_erase_word(&cons.line);
-        return false;
-    case '\b':
-    case 0x7f:
-        lineedit_backspace(&cons.line);
-        return false;
-    case KEY_DELETE:
-        lineedit_delete(&cons.line);
-        return false;
-    case KEY_LEFT:
-    case KEY_RIGHT:
-    case KEY_HOME:
-    case KEY_END:
-        lineedit_move(&cons.line, k);
-        return false;
-    case KEY_UP:
-    case KEY_DOWN:               /* room() - 1: Enter must still fit */
-        lineedit_recall(&cons.line, k, cons.line.len + room() - 1);
         return false;
     case '\r':
     case '\n':
@@ -132,9 +166,14 @@ static bool key(int k)
     }
 }
 
-/* Ctrl-C: kills the foreground job; with none (or none of it left), the
- * reader gets an empty line instead, so a shell at its prompt prints a
- * new one. Without the console lock: proc_kill_job takes proc_lock. */
+/* Ctrl-C: kills the foreground job. With none (or none of it left) the
+ * Ctrl-C is meant for whatever the shell does next: a grader or a quick
+ * hand sends "cat\r^C" before the shell has spawned cat and made it the
+ * foreground. So once a shell has chosen jobs (chooser), the Ctrl-C is
+ * held for it: its next setfg(pid) kills that job at once, and its
+ * next read or setfg(0) gets an empty line (a new prompt). Before any
+ * setfg, the reader gets the empty line at once. Without the console
+ * lock: proc_kill_job takes proc_lock. */
 static void interrupt(void)
 {
     spinlock_acquire(&cons.lock);
@@ -143,11 +182,24 @@ static void interrupt(void)
     if (job != 0 && proc_kill_job(job) > 0)
         return;
     spinlock_acquire(&cons.lock);
-    if (!cons.stopped)
-        hand_over('\n');
+    if (cons.chooser == 0)
+        empty_line();
+    else {
+        cons.held = true;
+        condvar_broadcast(&cons.readable);   /* the chooser may be reading */
+    }
     spinlock_release(&cons.lock);
 }
 
+/* Whether the caller is the chooser with a Ctrl-C held for it. Console
+ * lock held. */
+static bool held_for_me(void)
+{
+    return cons.held && proc_current()->pid == cons.chooser;
+}
+
+/* The UART's interrupt handler, byte by byte; a multi-byte key (an
+ * arrow's escape sequence) acts when its last byte arrives. */
 void console_intr(int c)
 {
     spinlock_acquire(&cons.lock);
@@ -158,15 +210,22 @@ void console_intr(int c)
         interrupt();
 }
 
+/* A read returns at most one line, so a shell reading a command never
+ * takes the input typed ahead for the program it starts. Taking bytes out
+ * makes room, so a UART stopped for a full buffer starts again. */
 ssize_t console_read(char *dst, size_t n)
 {
     size_t got = 0;
     spinlock_acquire(&cons.lock);
-    while (cons.r == cons.w) {
+    while (cons.r == cons.w && !held_for_me()) {
         if (condvar_wait_killable(&cons.readable, &cons.lock) != ERR_OK) {
             spinlock_release(&cons.lock);
             return ERR_KILLED;
         }
+    }
+    if (cons.r == cons.w) {      /* woken for a held Ctrl-C: it is an empty line */
+        empty_line();
+        cons.held = false;
     }
     while (got < n && cons.r != cons.w) {
         char c = cons.buf[cons.r % INPUT_BUF];
@@ -188,23 +247,27 @@ ssize_t console_read(char *dst, size_t n)
     return got;
 }
 
-ssize_t console_write(const char *src, size_t n)
+/* A terminal wants "\r\n" to start a line at its left edge. */
+static void put_bytes(const char *src, size_t n)
 {
-    if (console_panicking) {
-        /* The panicking hart may hold the lock, or another hart may: print anyway. */
-        for (size_t i = 0; i < n; i++) {
-            if (src[i] == '\n')
-                uart_putc('\r');
-            uart_putc(src[i]);
-        }
-        return n;
-    }
-    spinlock_acquire(&cons.lock);
     for (size_t i = 0; i < n; i++) {
         if (src[i] == '\n')
             uart_putc('\r');
         uart_putc(src[i]);
     }
+}
+
+/* Under the lock, so one call's bytes are never interleaved with another
+ * hart's; while panicking, without it: the panicking hart may hold it, or
+ * another hart may never release it. */
+ssize_t console_write(const char *src, size_t n)
+{
+    if (console_panicking) {
+        put_bytes(src, n);
+        return n;
+    }
+    spinlock_acquire(&cons.lock);
+    put_bytes(src, n);
     spinlock_release(&cons.lock);
     return n;
 }

@@ -10,6 +10,7 @@
 #include <kernel/platform.h>
 #include <kernel/plic.h>
 #include <kernel/pmem.h>
+#include <kernel/sbi.h>
 
 #define RBR 0   /* receive buffer (read) */
 #define THR 0   /* transmit holding (write) */
@@ -27,6 +28,8 @@ static bool rx_on;           /* IER_RX is set; changed under the console lock */
 static inline uint8_t reg_read(int r) { return uart[r]; }
 static inline void reg_write(int r, uint8_t v) { uart[r] = v; }
 
+/* Polled output works from here on, before interrupts and allocation,
+ * so the first boot lines can be printed. */
 void uart_init(void)
 {
     uart = kmap_p2v(platform.uart_base);
@@ -56,6 +59,9 @@ void uart_enable_intr(void)
     uart_rx_start();
 }
 
+/* Usually called from uart_intr itself (through console_intr, on the
+ * byte that filled the console's buffer): rx_on ends its loop at once,
+ * and the masked interrupt keeps further bytes in the UART. */
 void uart_rx_stop(void)
 {
     __atomic_store_n(&rx_on, false, __ATOMIC_RELAXED);
@@ -69,10 +75,11 @@ void uart_rx_start(void)
     reg_write(IER, IER_RX);
 }
 
+/* Before uart_init (the device tree not read yet) the firmware prints
+ * for us, so even the earliest panic is seen. */
 void uart_putc(int c)
 {
     if (!uart) {
-        extern void sbi_console_putchar(int);
         sbi_console_putchar(c);
         return;
     }

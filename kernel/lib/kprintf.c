@@ -1,7 +1,7 @@
 /*
  * kprintf and ksnprintf: a small printf for the kernel. One formatter
- * (kvformat) writes through a callback, so the console and string versions
- * share it. kprintf formats a whole call into a buffer first and prints it
+ * (kvformat) writes into a bounded buffer, so the console and string
+ * versions share it. kprintf formats a whole call into a buffer first and prints it
  * under the console lock, so lines from different harts never interleave.
  */
 #include <kernel/console.h>
@@ -9,11 +9,14 @@
 #include <kernel/synch.h>
 #include <stdarg.h>
 
+/* Where formatted bytes go: buf holds at most size - 1 of them and len
+ * counts them all, so ksnprintf can return the length it would have had. */
 struct outbuf {
     char *buf;
     size_t size, len;
 };
 
+/* Appends one byte; past the end it is only counted. */
 static void out(struct outbuf *o, char c)
 {
     if (o->len + 1 < o->size)
@@ -21,6 +24,8 @@ static void out(struct outbuf *o, char c)
     o->len++;
 }
 
+/* Appends v in base (10 or 16), padded to width; with zero the sign comes
+ * before the zeros ("-0042"), without it after the spaces ("  -42"). */
 static void out_num(struct outbuf *o, uint64_t v, int base, bool neg, int width, bool zero, bool upper)
 {
     char tmp[24];
@@ -41,73 +46,103 @@ static void out_num(struct outbuf *o, uint64_t v, int base, bool neg, int width,
         out(o, tmp[--n]);
 }
 
+/* What comes between a '%' and its conversion letter. */
+struct spec {
+    bool zero, left;             /* flags '0' and '-' */
+    int width;
+    int lng;                     /* how many 'l' or 'z': any makes it 64 bits */
+};
+
+/* Reads a spec at fmt (just after the '%'); returns where the conversion
+ * letter is. */
+static const char *parse_spec(const char *fmt, struct spec *s)
+{
+    *s = (struct spec){ 0 };
+    for (; *fmt == '0' || *fmt == '-'; fmt++)
+        *fmt == '0' ? (s->zero = true) : (s->left = true);
+    for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+        s->width = s->width * 10 + (*fmt - '0');
+    for (; *fmt == 'l' || *fmt == 'z'; fmt++)
+        s->lng++;
+    return fmt;
+}
+
+/* One conversion. A left-justified one is padded by the caller, after
+ * it, so here it gets width 0. An unknown letter is printed as it stands,
+ * so a mistake in a format shows in the output instead of eating an
+ * argument. */
+static void convert(struct outbuf *o, char c, const struct spec *s, va_list *ap)
+{
+    int width = s->left ? 0 : s->width;
+    switch (c) {
+    case 'd':
+    case 'i': {
+        int64_t v = s->lng ? va_arg(*ap, int64_t) : va_arg(*ap, int);
+        out_num(o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, width, s->zero, false);
+        break;
+    }
+    case 'u':
+    case 'x':
+    case 'X': {
+        uint64_t v = s->lng ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned);
+        out_num(o, v, c == 'u' ? 10 : 16, false, width, s->zero, c == 'X');
+        break;
+    }
+    case 'p':
+        out(o, '0');
+        out(o, 'x');
+        out_num(o, (uint64_t)va_arg(*ap, void *), 16, false, 0, false, false);
+        break;
+    case 's': {
+        const char *str = va_arg(*ap, const char *);
+        if (!str)
+            str = "(null)";
+        for (int pad = width - (int)strlen(str); pad > 0; pad--)
+            out(o, ' ');
+        while (*str)
+            out(o, *str++);
+        break;
+    }
+    case 'c':
+        out(o, (char)va_arg(*ap, int));
+        break;
+    case '%':
+        out(o, '%');
+        break;
+    default:
+        out(o, '%');
+        out(o, c);
+        break;
+    }
+}
+
+/* The one formatter behind kprintf and ksnprintf. The arguments are
+ * copied so the helpers can take them by pointer (a va_list parameter
+ * cannot be passed on portably and then used again). */
 static void kvformat(struct outbuf *o, const char *fmt, va_list ap)
 {
+    va_list args;
+    va_copy(args, ap);
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
             out(o, *fmt);
             continue;
         }
-        fmt++;
-        bool zero = false, left = false;
-        int width = 0, lng = 0;
-        for (; *fmt == '0' || *fmt == '-'; fmt++)
-            *fmt == '0' ? (zero = true) : (left = true);
-        for (; *fmt >= '0' && *fmt <= '9'; fmt++)
-            width = width * 10 + (*fmt - '0');
-        for (; *fmt == 'l' || *fmt == 'z'; fmt++)
-            lng++;
+        struct spec s;
+        fmt = parse_spec(fmt + 1, &s);
+        if (*fmt == '\0')
+            break;               /* a '%' ending the format prints nothing */
         size_t start = o->len;
-        switch (*fmt) {
-        case 'd':
-        case 'i': {
-            int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
-            out_num(o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, left ? 0 : width, zero, false);
-            break;
-        }
-        case 'u':
-            out_num(o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10, false, left ? 0 : width, zero, false);
-            break;
-        case 'x':
-        case 'X':
-            out_num(o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, false, left ? 0 : width, zero,
-                    *fmt == 'X');
-            break;
-        case 'p':
-            out(o, '0');
-            out(o, 'x');
-            out_num(o, (uint64_t)va_arg(ap, void *), 16, false, 0, false, false);
-            break;
-        case 's': {
-            const char *s = va_arg(ap, const char *);
-            if (!s)
-                s = "(null)";
-            int len = strlen(s);
-            for (int pad = width - len; !left && pad > 0; pad--)
-                out(o, ' ');
-            while (*s)
-                out(o, *s++);
-            break;
-        }
-        case 'c':
-            out(o, (char)va_arg(ap, int));
-            break;
-        case '%':
-            out(o, '%');
-            break;
-        case '\0':
-            return;
-        default:
-            out(o, '%');
-            out(o, *fmt);
-            break;
-        }
-        if (left)
-            for (size_t len = o->len - start; (int)len < width; len++)
+        convert(o, *fmt, &s, &args);
+        if (s.left)
+            for (size_t len = o->len - start; (int)len < s.width; len++)
                 out(o, ' ');
     }
+    va_end(args);
 }
 
+/* The count returned is what the whole output needed, as snprintf's, so
+ * a caller can tell that it was cut (callers compare it with size). */
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 {
     struct outbuf o = { buf, size, 0 };
@@ -120,6 +155,8 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     return o.len;
 }
 
+/* One console_write per call, so a line from one hart is never split by
+ * another's; what does not fit in the 256-byte buffer is cut. */
 void kvprintf(const char *fmt, va_list ap)
 {
     char buf[256];

@@ -38,8 +38,6 @@
 extern const uint64_t ksyms_count;
 extern const uint64_t ksyms_addrs[];
 extern const char ksyms_names[];
-extern bool console_panicking;
-void kvprintf(const char *fmt, va_list ap);
 
 /* Names the function containing pc; returns its start in *start. */
 static const char *symbolize(uint64_t pc, uint64_t *start)
@@ -81,6 +79,8 @@ static void print_repeats(int count)
         kprintf("  ... the same %d more time%s\n", count, count == 1 ? "" : "s");
 }
 
+/* Walks the frame-pointer chain from fp, within the bounds the file's
+ * header gives, printing at most 24 distinct lines. */
 static void backtrace(uint64_t fp)
 {
     uint64_t top = mycpu()->kstack_top, bottom = top - (1UL << KSTACK_SHIFT);
@@ -126,6 +126,9 @@ static void __attribute__((noreturn)) power_off_failed(void)
 /* Harts in a panic (bit per cpu index), for the fault while panicking. */
 static uint64_t panicking[CPU_WORDS];
 
+/* The one body of panic and panic_trap. Interrupts go off first, so
+ * nothing else runs on this hart; console_panicking lets the output pass
+ * a console lock that may never be released. */
 static void __attribute__((noreturn)) panic_common(struct trapframe *tf, const char *fmt, va_list ap)
 {
     intr_off();

@@ -1,6 +1,13 @@
-/* Freestanding string and memory functions for the kernel (see string.h). */
+/*
+ * Freestanding string and memory functions for the kernel (see string.h),
+ * with the C library's meanings; strcmp and friends compare bytes as
+ * unsigned, as the C library does. The kernel is built with -fno-builtin,
+ * so these are what every call reaches.
+ */
 #include <kernel/string.h>
 
+/* Word stores when the whole range is word aligned: zeroing frames and
+ * structs is most of what it does. */
 void *memset(void *dst, int c, size_t n)
 {
     uint8_t *d = dst;
@@ -18,6 +25,8 @@ void *memset(void *dst, int c, size_t n)
     return dst;
 }
 
+/* Words while both ends are aligned (frame copies for copy-on-write),
+ * then the bytes left. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     uint8_t *d = dst;
@@ -35,6 +44,8 @@ void *memcpy(void *dst, const void *src, size_t n)
     return dst;
 }
 
+/* memcpy's forward copy is safe unless dst starts inside the source
+ * after src: only then copy backward, byte by byte. */
 void *memmove(void *dst, const void *src, size_t n)
 {
     uint8_t *d = dst;
@@ -91,6 +102,7 @@ int strncmp(const char *a, const char *b, size_t n)
     return 0;
 }
 
+/* Returns strlen(src), so a caller can tell the copy was cut. */
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
     size_t len = strlen(src);
@@ -98,12 +110,4 @@ size_t strlcpy(char *dst, const char *src, size_t size)
     memcpy(dst, src, n);
     dst[n] = '\0';
     return len;
-}
-
-char *strchr(const char *s, int c)
-{
-    for (; *s; s++)
-        if (*s == (char)c)
-            return (char *)s;
-    return c == 0 ? (char *)s : NULL;
 }

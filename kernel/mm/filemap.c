@@ -11,6 +11,7 @@
 #include <kernel/pgcache.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
+#include <kernel/shm.h>
 #include <kernel/string.h>
 #include <kernel/vm.h>
 #include <lib/mman.h>
@@ -44,11 +45,15 @@ static struct inode *inode_of(struct memstore *ms)
     return ((struct filemap *)ms)->ip;
 }
 
+/* Fills a page from the file (pgcache_fill_t): the page cache knows
+ * nothing of inodes, so the inode comes as arg. */
 static err_t fill_from_file(void *arg, offset_t off, paddr_t pa)
 {
     return inode_read_page(arg, off, kmap_p2v(pa));
 }
 
+/* The inode's own cache, the one read() and write() use, so a mapping
+ * and the file's calls see the same bytes. */
 static err_t filemap_fillpage(struct memstore *ms, offset_t off, paddr_t *pa)
 {
     struct inode *ip = inode_of(ms);
@@ -67,6 +72,8 @@ static void write_to_file(void *arg, offset_t off, paddr_t pa)
                 (long)off, err);
 }
 
+/* The memstore hooks for dirty pages (memstore.h) pass straight to the
+ * inode's cache, with the file as where pages go back to. */
 static void filemap_mark_dirty(struct memstore *ms, offset_t off)
 {
     pgcache_mark_dirty(&inode_of(ms)->pages, off);
@@ -131,10 +138,14 @@ static struct filemap *filemap_of(struct inode *ip)
     return m;
 }
 
+/* Every argument is judged (filemap.h's order) before anything is made,
+ * so a refused call leaves nothing behind. Only a
+ * shared writable mapping needs the file open for writing: a private one
+ * never writes the file. */
 int filemap_mmap(struct file *f, offset_t offset, size_t length, int prot, int flags, vaddr_t *addr)
 {
-    if ((flags != MAP_SHARED && flags != MAP_PRIVATE) || prot == 0 ||
-        (prot & ~(SHM_READ | SHM_WRITE)) || length == 0 || !pg_aligned(offset) ||
+    if ((flags != MAP_SHARED && flags != MAP_PRIVATE) || !prot_valid(prot) ||
+        length == 0 || !pg_aligned(offset) ||
         offset >= MAX_FILE_BYTES || length > USER_TOP)
         return ERR_INVAL;
     if (f->type != FILE_INODE || inode_ftype(f->inode) != FTYPE_FILE)
@@ -145,7 +156,7 @@ int filemap_mmap(struct file *f, offset_t offset, size_t length, int prot, int f
     if (!m)
         return ERR_NOMEM;
     size_t size = pg_round_up(length);
-    int perm = (prot & SHM_READ ? MEMPERM_R : 0) | (prot & SHM_WRITE ? MEMPERM_W | MEMPERM_R : 0);
+    int perm = prot_to_memperm(prot);
     struct addrspace *as = &proc_current()->as;
     sleeplock_acquire(&as->lock);
     err_t err = as_find_free(as, size, addr);
@@ -157,6 +168,8 @@ int filemap_mmap(struct file *f, offset_t offset, size_t length, int prot, int f
     return err;
 }
 
+/* Only a whole mapping, named by the start and length mmap gave it: a
+ * partial unmap would split a memregion, which vm.c does not do. */
 int filemap_munmap(vaddr_t addr, size_t length)
 {
     struct addrspace *as = &proc_current()->as;
@@ -172,6 +185,8 @@ int filemap_munmap(vaddr_t addr, size_t length)
     return err;
 }
 
+/* halt(): every dirty page reaches its file while the views stay, so
+ * MAP_SHARED stores survive a power-off that follows. */
 void filemap_sync_all(void)
 {
     sleeplock_acquire(&fm.lock);

@@ -30,8 +30,16 @@ static int ncaches;
 static struct spinlock caches_lock;
 static struct kmem_cache *size_classes[8];   /* 16, 32, ..., 2048 */
 
+static bool caches_sealed;                  /* kmem_cache_seal: no more caches */
+
+/* Makes a cache (a slot of the fixed array, taken under caches_lock).
+ * Only at boot: a cache made lazily on first use could be made twice by
+ * two harts racing to its first use, so creation after the other harts
+ * start is a kernel bug, caught here. */
 struct kmem_cache *kmem_cache_create(const char *name, size_t obj_size)
 {
+    if (__atomic_load_n(&caches_sealed, __ATOMIC_ACQUIRE))
+        panic("kmem_cache_create(%s) after boot: make caches in an _init function", name);
     obj_size = (obj_size + 15) & ~15UL;
     if (obj_size == 0 || obj_size > PG_SIZE - SLAB_HDR)
         return NULL;
@@ -47,6 +55,9 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t obj_size)
     return c;
 }
 
+/* The partial list holds exactly the slabs with a free object and at
+ * least one in use: a slab leaves it when it fills or empties. c->lock
+ * held, as for partial_push. */
 static void partial_remove(struct kmem_cache *c, struct slab *s)
 {
     if (s->prev)
@@ -58,6 +69,7 @@ static void partial_remove(struct kmem_cache *c, struct slab *s)
     s->next = s->prev = NULL;
 }
 
+/* To the front: the next allocation uses the slab that just got room. */
 static void partial_push(struct kmem_cache *c, struct slab *s)
 {
     s->prev = NULL;
@@ -87,6 +99,9 @@ static struct slab *slab_new(struct kmem_cache *c)
     return s;
 }
 
+/* A new slab is built without the cache's lock: it is private until it
+ * is pushed, and other harts keep allocating from the others meanwhile.
+ * Zeroing happens after the lock is dropped, for the same reason. */
 void *kmem_cache_alloc(struct kmem_cache *c)
 {
     spinlock_acquire(&c->lock);
@@ -108,6 +123,9 @@ void *kmem_cache_alloc(struct kmem_cache *c)
     return obj;
 }
 
+/* The slab is found from the object's address (slabs are frames). An
+ * emptied slab goes back to pmem at once, after the cache's lock is
+ * dropped, so freed memory shows up in the free-frame count. */
 void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
     struct slab *s = (struct slab *)pg_round_down((uintptr_t)obj);
@@ -129,6 +147,12 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
     spinlock_release(&c->lock);
 }
 
+void kmem_cache_seal(void)
+{
+    __atomic_store_n(&caches_sealed, true, __ATOMIC_RELEASE);
+}
+
+/* The size classes are ordinary caches, made here at boot like all. */
 void kmalloc_init(void)
 {
     spinlock_init(&caches_lock, "kmem_caches", LOCK_KMEM_CACHES);
@@ -138,6 +162,7 @@ void kmalloc_init(void)
         size_classes[i] = kmem_cache_create(names[i], 16UL << i);
 }
 
+/* The smallest size class that fits. */
 void *kmalloc(size_t size)
 {
     for (int i = 0; i < 8; i++)
@@ -146,6 +171,7 @@ void *kmalloc(size_t size)
     return NULL;
 }
 
+/* The slab's header names its cache, so kfree needs no size. */
 void kfree(void *ptr)
 {
     if (!ptr)

@@ -50,6 +50,9 @@ static struct pgcache_entry *find(struct pgcache *pc, offset_t off)
     return e && e->off == off ? e : NULL;
 }
 
+/* The fill happens under the cache's lock, so two views faulting on one
+ * page at once get one frame, filled once. The frame is zeroed before the
+ * fill, so the part of a page past a file's end reads as zeros. */
 err_t pgcache_get(struct pgcache *pc, offset_t off, pgcache_fill_t fill, void *arg, paddr_t *pa)
 {
     err_t err = ERR_OK;
@@ -83,6 +86,8 @@ out:
     return err;
 }
 
+/* Only the cache's references go: a frame some view still maps lives on
+ * through the view's own reference until it is unmapped. */
 void pgcache_truncate(struct pgcache *pc, offset_t off)
 {
     sleeplock_acquire(&pc->lock);
@@ -98,11 +103,15 @@ void pgcache_truncate(struct pgcache *pc, offset_t off)
     sleeplock_release(&pc->lock);
 }
 
+/* Without the lock: a count for statistics, stale by the time it is read
+ * anyway. */
 size_t pgcache_resident(struct pgcache *pc)
 {
     return pc->resident;
 }
 
+/* A count, not a flag: the page stays dirty until every view that
+ * stored to it has gone (pgcache.h). */
 void pgcache_mark_dirty(struct pgcache *pc, offset_t off)
 {
     sleeplock_acquire(&pc->lock);
@@ -112,6 +121,9 @@ void pgcache_mark_dirty(struct pgcache *pc, offset_t off)
     sleeplock_release(&pc->lock);
 }
 
+/* Written back even if another view still has the page writable: each
+ * view's stores reach the file when that view goes, whatever the others
+ * do later. */
 void pgcache_write_back(struct pgcache *pc, offset_t off, pgcache_put_t put, void *arg)
 {
     sleeplock_acquire(&pc->lock);
@@ -122,6 +134,8 @@ void pgcache_write_back(struct pgcache *pc, offset_t off, pgcache_put_t put, voi
     sleeplock_release(&pc->lock);
 }
 
+/* The writers stay counted: the views are still there (halt writes
+ * them back without unmapping anything). */
 void pgcache_sync(struct pgcache *pc, pgcache_put_t put, void *arg)
 {
     sleeplock_acquire(&pc->lock);
@@ -131,6 +145,8 @@ void pgcache_sync(struct pgcache *pc, pgcache_put_t put, void *arg)
     sleeplock_release(&pc->lock);
 }
 
+/* A cached page may hold stores the disk has not seen yet, so read()
+ * must take the cache's bytes when the page is there. */
 bool pgcache_read(struct pgcache *pc, offset_t off, void *dst, size_t n)
 {
     kassert(sleeplock_holding(&pc->lock));
@@ -141,6 +157,9 @@ bool pgcache_read(struct pgcache *pc, offset_t off, void *dst, size_t n)
     return true;
 }
 
+/* write() reaches every cached page the range touches, so mappings see
+ * its bytes at once; an uncached page will be read from the disk, which
+ * write() updates too. */
 void pgcache_write(struct pgcache *pc, offset_t off, const void *src, size_t n)
 {
     kassert(sleeplock_holding(&pc->lock));

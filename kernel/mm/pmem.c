@@ -1,8 +1,8 @@
 /*
  * The physical frame allocator. Every frame of RAM has a struct page in one
  * array (pages[]); free frames are on a doubly linked free list threaded
- * through those structs, so a frame can be taken off the list by index too
- * (pmem_alloc_contig). A frame's refcount says how many users hold it: the
+ * through those structs, so a frame can be taken off the list by address
+ * too (pmem_reserve, for what the firmware and the device tree hold). A frame's refcount says how many users hold it: the
  * frame goes back on the list when the last one lets go.
  */
 #include <kernel/pmem.h>
@@ -30,6 +30,8 @@ struct page *pmem_page(paddr_t pa)
     return &pmem.pages[(pa - pmem.ram_start) / PG_SIZE];
 }
 
+/* Frees go to the front: the next allocation reuses the frame freed
+ * last. pmem.lock held. */
 static void list_push(struct page *pg)
 {
     struct page *head = &pmem.free_head;
@@ -42,6 +44,8 @@ static void list_push(struct page *pg)
     pmem.nfree++;
 }
 
+/* Unlinks pg wherever it is on the list (the links are double for
+ * this). pmem.lock held. */
 static void list_remove(struct page *pg)
 {
     struct page *prev = pg->prev;
@@ -52,6 +56,9 @@ static void list_remove(struct page *pg)
     pmem.nfree--;
 }
 
+/* The frames are pushed from the top down, so the lowest come out
+ * first: a run uses the same frames boot after boot, which keeps
+ * addresses in logs comparable. */
 void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t max_frames)
 {
     spinlock_init(&pmem.lock, "pmem", LOCK_PMEM);
@@ -72,6 +79,9 @@ void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t ma
     }
 }
 
+/* Frames outside RAM or already taken are skipped, so a caller may
+ * pass any range the device tree names. Reserved frames are no longer
+ * counted in the total. */
 void pmem_reserve(paddr_t start, paddr_t end)
 {
     spinlock_acquire(&pmem.lock);
@@ -87,6 +97,7 @@ void pmem_reserve(paddr_t start, paddr_t end)
     spinlock_release(&pmem.lock);
 }
 
+/* The head of the free list: O(1) under the lock. */
 err_t pmem_alloc(paddr_t *pa)
 {
     spinlock_acquire(&pmem.lock);
@@ -110,26 +121,6 @@ err_t pmem_alloc_zero(paddr_t *pa)
     return err;
 }
 
-err_t pmem_alloc_contig(size_t n, paddr_t *pa)
-{
-    spinlock_acquire(&pmem.lock);
-    size_t run = 0;
-    for (size_t i = 0; i < pmem.npages; i++) {
-        run = (pmem.pages[i].flags & PAGE_FREE) ? run + 1 : 0;
-        if (run == n) {
-            for (size_t j = i + 1 - n; j <= i; j++) {
-                list_remove(&pmem.pages[j]);
-                pmem.pages[j].refcount = 1;
-            }
-            spinlock_release(&pmem.lock);
-            *pa = page_pa(&pmem.pages[i + 1 - n]);
-            return ERR_OK;
-        }
-    }
-    spinlock_release(&pmem.lock);
-    return ERR_NOMEM;
-}
-
 /* References change with atomic instructions: the lock is needed only
  * when the last one goes and the frame joins the free list. */
 void pmem_free(paddr_t pa)
@@ -144,6 +135,8 @@ void pmem_free(paddr_t pa)
     }
 }
 
+/* Relaxed: the caller holds a reference already, so the frame cannot be
+ * freed meanwhile; the assertion catches one taken on a free frame. */
 void pmem_inc_ref(paddr_t pa)
 {
     struct page *pg = pmem_page(pa);
@@ -151,11 +144,15 @@ void pmem_inc_ref(paddr_t pa)
     kassert(before > 0);
 }
 
+/* Acquire, pairing with pmem_free's release: copy-on-write decides from
+ * a count of 1 that the caller is the frame's only user. */
 uint32_t pmem_refcount(paddr_t pa)
 {
     return __atomic_load_n(&pmem_page(pa)->refcount, __ATOMIC_ACQUIRE);
 }
 
+/* Without the lock: a statistic (info(), the runner's leak check reads
+ * it when nothing else runs). */
 size_t pmem_free_pages(void)
 {
     return pmem.nfree;

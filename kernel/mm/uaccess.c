@@ -47,10 +47,10 @@ err_t copy_to_user_frames(void *udst, void *const *frames, size_t off, size_t n)
 ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
 {
     uint64_t start = (uint64_t)usrc;
-    if (max == 0 || start >= 0x4000000000UL)
+    if (max == 0 || start >= USER_TOP)
         return ERR_FAULT;
     /* Never read past the top of user space, even for a long max. */
-    size_t room = 0x4000000000UL - start;
+    size_t room = USER_TOP - start;
     size_t limit = max < room ? max : room;
     long len = __strncpy_from_user(dst, usrc, limit);
     if (len < 0)

@@ -36,8 +36,6 @@ static struct proc *pid_index[PID_BUCKETS];  /* live and zombie processes by pid
 static pid_t next_pid = 1;                   /* proc_lock */
 static struct proc *initproc;
 
-void fp_save(uint64_t *regs);
-
 void proc_init(void)
 {
     spinlock_init(&proc_lock, "proc", LOCK_PROC);
@@ -113,39 +111,16 @@ static struct proc *proc_alloc(void)
     return p;
 }
 
-/* Closes p's files and directory. */
-static void close_files(struct proc *p)
-{
-    for (int fd = 0; fd < NUM_FILES; fd++)
-        if (p->files[fd]) {
-            file_close(p->files[fd]);
-            p->files[fd] = NULL;
-        }
-    if (p->cwd) {
-        inode_put(p->cwd);
-        p->cwd = NULL;
-    }
-}
-
 /* Undoes proc_alloc and whatever was set up after it (never ran). */
 static void proc_discard(struct proc *p)
 {
-    close_files(p);
+    fd_table_release(p);
     as_destroy(&p->as);
     thread_free(p->thread);
     spinlock_acquire(&proc_lock);
     pid_release(p);
     spinlock_release(&proc_lock);
     proc_free(p);
-}
-
-/* Gives the child the parent's open files and directory. */
-static void inherit_files(struct proc *child, struct proc *parent)
-{
-    for (int fd = 0; fd < NUM_FILES; fd++)
-        if (parent->files[fd])
-            child->files[fd] = file_dup(parent->files[fd]);
-    child->cwd = parent->cwd ? inode_dup(parent->cwd) : fs_root();
 }
 
 /* Makes p the child of parent and lets it run; ERR_NOMEM discards p. */
@@ -303,7 +278,7 @@ int proc_spawnv(int argc, char *argv[])
     struct proc *p = proc_alloc();
     if (!p)
         return ERR_NOMEM;
-    inherit_files(p, proc_current());
+    fd_table_copy(p, proc_current());
     err_t err = proc_load(p, argc, argv);
     if (err != ERR_OK) {
         proc_discard(p);
@@ -318,7 +293,7 @@ int proc_fork(bool eager)
     struct proc *p = proc_alloc();
     if (!p)
         return ERR_NOMEM;
-    inherit_files(p, parent);
+    fd_table_copy(p, parent);
     if (as_copy(&p->as, &parent->as, eager) != ERR_OK) {
         proc_discard(p);
         return ERR_NOMEM;
@@ -409,7 +384,7 @@ void proc_exit(int status)
     struct proc *p = proc_current();
     if (p == initproc)
         panic("init exited with status %d", status);
-    close_files(p);
+    fd_table_release(p);
     kfree(p->files);
     p->files = NULL;
     /* Leave the address space before freeing its page table. */
@@ -422,7 +397,10 @@ void proc_exit(int status)
     adopt(&p->live, &initproc->live);
     if (adopt(&p->zombies, &initproc->zombies))
         condvar_broadcast(&initproc->child_exited);
-    p->exit_status = status;
+    /* A kill that returned ERR_OK came before this point (both hold
+     * proc_lock, and kill only hits PROC_ALIVE): it wins over the status
+     * exit was called with, so kill's answer and wait's status agree. */
+    p->exit_status = p->killed ? -1 : status;
     p->state = PROC_EXITING;
     /* The scheduler frees the thread once it is off its stack and then
      * calls proc_zombie: the parent sees the zombie only when everything

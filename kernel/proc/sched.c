@@ -11,12 +11,18 @@
  * with a deadline on one more list, so a wakeup looks only at threads that
  * may sleep on its channel: its cost does not grow with the number of
  * processes (thousands may be asleep or zombies at once).
+ *
+ * A hart with nothing to run polls for a while before it sleeps in wfi
+ * (idle_wait), and queuing work kicks one idle hart: a polling one by a
+ * flag, one in wfi by an IPI; none when the queuing hart is about to
+ * take the work itself (enqueue).
  */
 #include <kernel/sched.h>
 #include <kernel/thread.h>
 #include <kernel/console.h>
 #include <kernel/proc.h>
 #include <kernel/riscv.h>
+#include <kernel/platform.h>
 #include <kernel/sbi.h>
 #include <kernel/vpmap.h>
 
@@ -25,10 +31,19 @@ void fp_save(uint64_t *regs);
 void fp_restore(const uint64_t *regs);
 
 #define SLEEP_BUCKETS 64
+/* How long an idle hart polls before wfi (idle_wait): long enough for the
+ * other side of a hand-off to answer (a futex round trip is ~50 us), short
+ * enough not to burn the host's CPU (under QEMU a polling hart is a host
+ * thread that spins: 500 us cost make test a third more CPU time). */
+#define IDLE_POLL_US 100
 
 static struct spinlock sched_lock;
 static struct thread *ready_head, *ready_tail;   /* guarded by sched_lock */
-static uint64_t idle_harts[CPU_WORDS];           /* bit per cpu index; guarded by sched_lock */
+static uint64_t idle_harts[CPU_WORDS];           /* bit per cpu index: in idle_wait and not
+                                                  * kicked yet; guarded by sched_lock */
+static bool polling[NCPU];                       /* by cpu index: idle and still polling; set
+                                                  * by the hart and cleared by a kick, under
+                                                  * sched_lock; the hart reads it without */
 static struct list sleepers[SLEEP_BUCKETS];      /* SLEEPING threads by channel; sched_lock */
 static struct list timed_sleepers;               /* SLEEPING with a deadline; sched_lock */
 
@@ -55,28 +70,44 @@ static void set_idle(int index, bool idle)
 }
 
 /* Wakes one idle hart (other than this one) to run newly queued work,
- * instead of leaving it to the hart's next timer tick. */
+ * instead of leaving it to the hart's next timer tick. A hart still
+ * polling (idle_wait) is claimed by clearing its flag, which it watches;
+ * only a hart in wfi needs an IPI, which costs more: under QEMU an SBI
+ * call here and a host thread wakeup there. */
 static void kick_idle_hart(void)
 {
-    int self = mycpu()->id;
+    int self = mycpu()->id, index = -1;
     for (int w = 0; w < CPU_WORDS; w++) {
         uint64_t others = idle_harts[w];
         if (w == self / 64)
             others &= ~(1UL << (self % 64));
-        if (!others)
-            continue;
-        int bit = 0;             /* the lowest set bit (no __builtin_ctzl: */
-        while (!(others & (1UL << bit)))   /* the kernel links no libgcc) */
-            bit++;
-        int index = w * 64 + bit;
+        for (int bit = 0; others; bit++, others >>= 1) {   /* no __builtin_ctzl: */
+            if (!(others & 1))                             /* the kernel links no libgcc */
+                continue;
+            int i = w * 64 + bit;
+            if (polling[i]) {
+                set_idle(i, false);
+                __atomic_store_n(&polling[i], false, __ATOMIC_RELEASE);
+                return;
+            }
+            if (index < 0)
+                index = i;
+        }
+    }
+    if (index >= 0) {
         set_idle(index, false);
         sbi_send_ipi(1, cpus[index].hartid);   /* mask bit 0 = the hart id given as base */
-        return;
     }
 }
 
-static void enqueue(struct thread *t)
+/* Queues t. An idle hart is kicked to run it, unless the queue was empty
+ * and this hart is on its way to its scheduler loop (it yields, or it
+ * is in the loop: no thread): it takes t itself, and the kick would only
+ * wake a hart to find nothing (as after an exit's wakeup of the parent,
+ * or at every tick of a busy hart while others idle). */
+static void enqueue(struct thread *t, bool yielding)
 {
+    bool was_empty = !ready_head;
     t->state = THREAD_RUNNABLE;
     t->next = NULL;
     if (ready_tail)
@@ -84,7 +115,9 @@ static void enqueue(struct thread *t)
     else
         ready_head = t;
     ready_tail = t;
-    kick_idle_hart();
+    bool this_hart_takes_it = was_empty && (yielding || !mycpu()->thread);
+    if (!this_hart_takes_it)
+        kick_idle_hart();
 }
 
 static struct thread *dequeue(void)
@@ -112,13 +145,13 @@ static void wake(struct thread *t)
     list_remove(&t->sleep_link);
     if (t->wake_tick)
         list_remove(&t->timed_link);
-    enqueue(t);
+    enqueue(t, false);
 }
 
 void sched_ready(struct thread *t)
 {
     spinlock_acquire(&sched_lock);
-    enqueue(t);
+    enqueue(t, false);
     spinlock_release(&sched_lock);
 }
 
@@ -147,7 +180,7 @@ void sched_thread_started(void)
 void sched_yield(void)
 {
     spinlock_acquire(&sched_lock);
-    enqueue(mycpu()->thread);
+    enqueue(mycpu()->thread, true);
     switch_to_scheduler();
     spinlock_release(&sched_lock);
 }
@@ -259,6 +292,37 @@ void sched_exit(struct spinlock *held)
     panic("sched_exit: zombie ran again");
 }
 
+/*
+ * A hart with nothing to run (sched_lock held, interrupts off; returns
+ * with the lock released) waits until it may find work: a kick or an
+ * interrupt. It polls its flag for IDLE_POLL_US first, since work often
+ * comes right after a hart goes idle (the other side of a hand-off:
+ * futex ping-pong, a pipe, a parent waiting for a child), and a polling
+ * hart is kicked without an IPI; then it sleeps in wfi. Interrupts stay
+ * off throughout: wfi still returns on a pending one, and none can slip
+ * in between the check and the wfi; the poll stops as soon as one is
+ * pending, so a device is not kept waiting.
+ */
+static void idle_wait(struct cpu *c)
+{
+    set_idle(c->id, true);
+    polling[c->id] = true;
+    spinlock_release(&sched_lock);
+    uint64_t until = rdtime() + platform.timebase_hz * IDLE_POLL_US / 1000000;
+    while (__atomic_load_n(&polling[c->id], __ATOMIC_ACQUIRE) && rdtime() < until &&
+           !(csr_read(sip) & csr_read(sie)))
+        ;
+    spinlock_acquire(&sched_lock);
+    if (polling[c->id]) {        /* not kicked while polling */
+        polling[c->id] = false;
+        spinlock_release(&sched_lock);
+        wfi();
+        spinlock_acquire(&sched_lock);
+    }
+    set_idle(c->id, false);
+    spinlock_release(&sched_lock);
+}
+
 void sched_loop(void)
 {
     struct cpu *c = mycpu();
@@ -270,15 +334,7 @@ void sched_loop(void)
         spinlock_acquire(&sched_lock);
         struct thread *t = dequeue();
         if (!t) {
-            /* Sleep with interrupts off: wfi still returns on a pending
-             * interrupt, and none can slip in between the check above and
-             * the wfi. Whoever queues work sends an IPI (kick_idle_hart). */
-            set_idle(c->id, true);
-            spinlock_release(&sched_lock);
-            wfi();
-            spinlock_acquire(&sched_lock);
-            set_idle(c->id, false);
-            spinlock_release(&sched_lock);
+            idle_wait(c);
             continue;
         }
         t->state = THREAD_RUNNING;

@@ -8,6 +8,7 @@
 #include <kernel/thread.h>
 #include <kernel/sched.h>
 #include <kernel/kmalloc.h>
+#include <kernel/proc.h>
 #include <kernel/console.h>
 #include <kernel/riscv.h>
 #include <kernel/string.h>
@@ -21,6 +22,9 @@ static int next_tid = 1;
 
 void sched_thread_started(void);    /* sched.c: releases the scheduler lock */
 
+/* The first code a new thread runs (its context's ra). A user thread
+ * killed before it ever ran exits here, so it runs no user code after a
+ * kill that returned ERR_OK. */
 static void thread_start(void)
 {
     sched_thread_started();
@@ -29,6 +33,8 @@ static void thread_start(void)
         t->entry(t->arg);
         sched_exit(NULL);
     }
+    if (t->proc && proc_killed(t->proc))
+        proc_exit(-1);
     intr_off();
     trap_return_to_user(t->tf);
 }

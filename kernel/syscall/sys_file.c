@@ -31,6 +31,8 @@ static struct file *arg_file(int arg)
     return fd_get(proc_current(), syscall_arg_int(arg));
 }
 
+/* Whether p has n fds free: open and pipe check before they make
+ * anything, so running out of fds leaves nothing to undo. */
 static bool has_free_fds(struct proc *p, int n)
 {
     for (int fd = 0; fd < NUM_FILES && n > 0; fd++)

@@ -4,6 +4,7 @@
  */
 #include <kernel/console.h>
 #include <kernel/fs.h>
+#include <kernel/pgfault.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/sbi.h>
@@ -14,18 +15,22 @@
 #include <kernel/uaccess.h>
 #include <kernel/vm.h>
 
-extern volatile uint64_t pgfault_count, cow_copy_count;
 
+/* int fork(void) */
 long sys_fork(void)
 {
     return proc_fork(false);
 }
 
+/* int fork_copy(void): fork with every page copied at once, for the
+ * benchmarks to compare with copy-on-write (lib/bench.h) */
 long sys_fork_copy(void)
 {
     return proc_fork(true);
 }
 
+/* int spawn(const char *args): the command line is copied in whole
+ * (at most SPAWN_ARGS_MAX bytes) and split into words by proc.c */
 long sys_spawn(void)
 {
     char args[SPAWN_ARGS_MAX];
@@ -35,27 +40,33 @@ long sys_spawn(void)
     return proc_spawn(args);
 }
 
+/* int wait(int pid, int *wstatus) */
 long sys_wait(void)
 {
     return proc_wait(syscall_arg_int(0), syscall_arg_ptr(1));
 }
 
+/* void exit(int status) */
 long sys_exit(void)
 {
     proc_exit(syscall_arg_int(0));
 }
 
+/* int getpid(void) */
 long sys_getpid(void)
 {
     return proc_current()->pid;
 }
 
+/* void sleep(unsigned int seconds): killable, so a sleeping process
+ * dies at once when killed */
 long sys_sleep(void)
 {
     unsigned int seconds = (unsigned int)syscall_arg(0);
     return sched_sleep_ticks((uint64_t)seconds * TIMER_HZ);
 }
 
+/* void *sbrk(int increment): the old break, or an error code */
 long sys_sbrk(void)
 {
     vaddr_t old;
@@ -63,6 +74,7 @@ long sys_sbrk(void)
     return err == ERR_OK ? (long)old : err;
 }
 
+/* void meminfo(void): the caller's memregions on the console */
 long sys_meminfo(void)
 {
     struct proc *p = proc_current();
@@ -95,10 +107,19 @@ long sys_info(void)
     return ERR_OK;
 }
 
+/* void halt(void): file mappings and the journal reach the disk before
+ * the power goes */
 long sys_halt(void)
 {
     kprintf("[boot] halt requested by pid %d\n", proc_current()->pid);
     filemap_sync_all();                /* MAP_SHARED writes reach their files */
     fs_shutdown();                     /* every returned write is on disk */
     sbi_shutdown(false);
+}
+
+/* long syscount(void): the caller's system calls so far, this one
+ * included (lib/bench.h) */
+long sys_syscount(void)
+{
+    return proc_current()->syscalls;
 }

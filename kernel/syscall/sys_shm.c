@@ -1,20 +1,17 @@
 /*
- * System calls of named shared memory, futexes and file mappings: copy in
- * and check the arguments, then hand over to shm.c, futex.c and filemap.c.
+ * System calls of named shared memory: copy in and check the arguments,
+ * then hand over to kernel/mm/shm.c.
  *
  * Names: a pointer that cannot be read is ERR_FAULT (ERR_NOMEM if no frame
  * could back its page); an empty name or one with no NUL in its first
  * MAX_NAME_LEN bytes is ERR_INVAL.
  */
-#include <kernel/file.h>
-#include <kernel/filemap.h>
-#include <kernel/futex.h>
 #include <kernel/pmem.h>
-#include <kernel/proc.h>
 #include <kernel/shm.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
+/* Copies in the name argument n, refusing the empty name as API.md asks. */
 static err_t arg_name(int n, char name[MAX_NAME_LEN])
 {
     err_t err = syscall_arg_str(n, name, MAX_NAME_LEN);
@@ -23,6 +20,7 @@ static err_t arg_name(int n, char name[MAX_NAME_LEN])
     return err;
 }
 
+/* int shm_create(const char *name, size_t size, int flags) */
 long sys_shm_create(void)
 {
     char name[MAX_NAME_LEN];
@@ -30,6 +28,8 @@ long sys_shm_create(void)
     return err != ERR_OK ? err : shm_create(name, syscall_arg(1), syscall_arg_int(2));
 }
 
+/* int shm_map(const char *name, void **addr, int prot): the result
+ * pointer is checked before mapping, so a bad one leaves no view behind */
 long sys_shm_map(void)
 {
     char name[MAX_NAME_LEN];
@@ -38,7 +38,6 @@ long sys_shm_map(void)
     err_t err = arg_name(0, name);
     if (err != ERR_OK)
         return err;
-    /* Check the result pointer before mapping, so a bad one leaves nothing. */
     if ((err = copy_to_user(uaddr, &addr, sizeof(addr))) != ERR_OK)
         return err;
     err = shm_map(name, &addr, syscall_arg_int(2));
@@ -47,6 +46,7 @@ long sys_shm_map(void)
     return err;
 }
 
+/* int shm_unmap(const char *name, void *addr) */
 long sys_shm_unmap(void)
 {
     char name[MAX_NAME_LEN];
@@ -54,27 +54,33 @@ long sys_shm_unmap(void)
     return err != ERR_OK ? err : shm_unmap(name, syscall_arg(1));
 }
 
+/* The calls whose one argument is the name. */
+static long by_name(int (*call)(const char *name))
+{
+    char name[MAX_NAME_LEN];
+    err_t err = arg_name(0, name);
+    return err != ERR_OK ? err : call(name);
+}
+
+/* int shm_destroy(const char *name) */
 long sys_shm_destroy(void)
 {
-    char name[MAX_NAME_LEN];
-    err_t err = arg_name(0, name);
-    return err != ERR_OK ? err : shm_destroy(name);
+    return by_name(shm_destroy);
 }
 
+/* int shm_lock(const char *name) */
 long sys_shm_lock(void)
 {
-    char name[MAX_NAME_LEN];
-    err_t err = arg_name(0, name);
-    return err != ERR_OK ? err : shm_lock(name);
+    return by_name(shm_lock);
 }
 
+/* int shm_unlock(const char *name) */
 long sys_shm_unlock(void)
 {
-    char name[MAX_NAME_LEN];
-    err_t err = arg_name(0, name);
-    return err != ERR_OK ? err : shm_unlock(name);
+    return by_name(shm_unlock);
 }
 
+/* int shm_resize(const char *name, size_t size) */
 long sys_shm_resize(void)
 {
     char name[MAX_NAME_LEN];
@@ -85,6 +91,9 @@ long sys_shm_resize(void)
 /* Entries per call: what fits in the one kernel page used to collect them. */
 #define SHM_LIST_MAX (int)(PG_SIZE / sizeof(struct shm_info))
 
+/* int shm_list(struct shm_info *buf, int max): gathered in a kernel
+ * page under the table's lock, then copied out without it (a copy may
+ * fault and sleep) */
 long sys_shm_list(void)
 {
     struct shm_info *ubuf = syscall_arg_ptr(0);
@@ -101,43 +110,4 @@ long sys_shm_list(void)
     err_t err = copy_to_user(ubuf, info, n * sizeof(*info));
     pmem_free(page);
     return err != ERR_OK ? err : n;
-}
-
-long sys_futex(void)
-{
-    int *uaddr = syscall_arg_ptr(0);
-    int op = syscall_arg_int(1), val = syscall_arg_int(2);
-    unsigned int timeout_ms = (unsigned int)syscall_arg(3);
-    switch (op) {
-    case FUTEX_WAIT: return futex_wait(uaddr, val, timeout_ms);
-    case FUTEX_WAKE: return futex_wake(uaddr, val);
-    default: return ERR_INVAL;
-    }
-}
-
-long sys_mmap(void)
-{
-    struct file *f = fd_get(proc_current(), syscall_arg_int(0));
-    void **uaddr = syscall_arg_ptr(5);
-    vaddr_t addr = 0;
-    if (!f)
-        return ERR_INVAL;
-    err_t err = copy_to_user(uaddr, &addr, sizeof(addr));
-    if (err != ERR_OK)
-        return err;
-    err = filemap_mmap(f, (offset_t)syscall_arg(1), syscall_arg(2), syscall_arg_int(3),
-                             syscall_arg_int(4), &addr);
-    if (err == ERR_OK)
-        copy_to_user(uaddr, &addr, sizeof(addr));
-    return err;
-}
-
-long sys_munmap(void)
-{
-    return filemap_munmap(syscall_arg(0), syscall_arg(1));
-}
-
-long sys_syscount(void)
-{
-    return proc_current()->syscalls;
 }

@@ -12,48 +12,7 @@
 #include <lib/syscall-num.h>
 #include <lib/syscall-num-ext.h>
 
-long sys_fork(void);
-long sys_spawn(void);
-long sys_wait(void);
-long sys_exit(void);
-long sys_getpid(void);
-long sys_sleep(void);
-long sys_open(void);
-long sys_close(void);
-long sys_read(void);
-long sys_write(void);
-long sys_link(void);
-long sys_unlink(void);
-long sys_mkdir(void);
-long sys_chdir(void);
-long sys_readdir(void);
-long sys_rmdir(void);
-long sys_fstat(void);
-long sys_sbrk(void);
-long sys_meminfo(void);
-long sys_dup(void);
-long sys_pipe(void);
-long sys_info(void);
-long sys_halt(void);
-long sys_fork_copy(void);
-long sys_shm_create(void);
-long sys_shm_map(void);
-long sys_shm_unmap(void);
-long sys_shm_destroy(void);
-long sys_shm_lock(void);
-long sys_shm_unlock(void);
-long sys_shm_resize(void);
-long sys_shm_list(void);
-long sys_futex(void);
-long sys_mmap(void);
-long sys_munmap(void);
-long sys_syscount(void);
-long sys_disk_scratch_write(void);
-long sys_kill(void);
-long sys_proc_list(void);
-long sys_setfg(void);
-long sys_spawnv(void);
-
+/* Indexed by number; a hole (a number no call has) is NULL. */
 static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_fork] = sys_fork,       [SYS_spawn] = sys_spawn,   [SYS_wait] = sys_wait,
     [SYS_exit] = sys_exit,       [SYS_getpid] = sys_getpid, [SYS_sleep] = sys_sleep,
@@ -83,6 +42,7 @@ static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_spawnv] = sys_spawnv,
 };
 
+/* Every call counts, the unknown ones too (syscount, lib/bench.h). */
 void syscall_dispatch(struct trapframe *tf)
 {
     uint64_t num = tf->a7;
@@ -93,6 +53,8 @@ void syscall_dispatch(struct trapframe *tf)
         tf->a0 = ERR_NOSYS;
 }
 
+/* The RISC-V calling convention's argument registers, as the user stub
+ * left them (usys.S passes them through untouched). */
 uint64_t syscall_arg(int n)
 {
     struct trapframe *tf = thread_current()->tf;
@@ -106,6 +68,7 @@ uint64_t syscall_arg(int n)
     }
 }
 
+/* The length is dropped: every caller wants just the string. */
 err_t syscall_arg_str(int n, char *buf, size_t max)
 {
     ssize_t len = copy_str_from_user(buf, (const char *)syscall_arg(n), max);

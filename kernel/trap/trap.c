@@ -26,11 +26,14 @@ extern char trap_vector[];
 
 static uint64_t timer_interval;
 
+/* The SBI timer is one-shot: each tick arms the next. */
 static void timer_arm(void)
 {
     sbi_set_timer(rdtime() + timer_interval);
 }
 
+/* Per hart, since stvec, sie and the timer are per-hart state. sscratch
+ * 0 tells trapvec.S that the trap came from the kernel. */
 void trap_init_hart(void)
 {
     csr_write(stvec, (uint64_t)trap_vector);
@@ -41,6 +44,8 @@ void trap_init_hart(void)
     timer_arm();
 }
 
+/* The privileged spec's names, for killed: lines and PANICs, so a
+ * student reads "store page fault" instead of a number. */
 const char *trap_cause_name(uint64_t scause)
 {
     static const char *names[] = {
@@ -71,6 +76,8 @@ const char *trap_cause_name(uint64_t scause)
     return "unknown exception";
 }
 
+/* Interrupts come in user and kernel mode alike. A software interrupt is
+ * an IPI whose only job was to wake the hart from wfi (sched.c). */
 static void interrupt(struct trapframe *tf)
 {
     switch (tf->scause & ~SCAUSE_INTR) {
@@ -92,6 +99,9 @@ static void interrupt(struct trapframe *tf)
     }
 }
 
+/* Interrupts go back on at once: a system call or a fault may sleep, and
+ * the trap frame is saved. A cause the kernel does not handle is the
+ * program's fault, so it is killed, never the kernel. */
 static void user_exception(struct trapframe *tf)
 {
     intr_on();
@@ -110,6 +120,9 @@ static void user_exception(struct trapframe *tf)
     }
 }
 
+/* On the way back to user mode a killed process exits instead: this is
+ * the one place a kill takes effect (proc.h), so nothing it holds in the
+ * kernel is ever torn down under it. */
 void trap_handler(struct trapframe *tf)
 {
     bool from_user = !(tf->sstatus & SSTATUS_SPP);
@@ -129,6 +142,8 @@ void trap_handler(struct trapframe *tf)
     }
 }
 
+/* Called by trapvec.S on the hart's emergency stack when sp has left
+ * the kernel stack: names the thread whose stack overflowed. */
 void trap_kstack_overflow(struct trapframe *tf)
 {
     struct cpu *c = mycpu();

@@ -21,20 +21,20 @@ static struct {
     void *arg;
 } handlers[MAX_IRQ];
 
+/* A PLIC register, through the kernel's direct map of the device. */
 static inline volatile uint32_t *reg(uint64_t offset)
 {
     return (volatile uint32_t *)((char *)kmap_p2v(platform.plic_base) + offset);
 }
 
+/* This hart's supervisor context (QEMU virt numbering, above). */
 static int my_context(void)
 {
     return 2 * mycpu()->hartid + 1;
 }
 
-void plic_init(void)
-{
-}
-
+/* A hart started after the drivers registered their interrupts enables
+ * them all here; threshold 0 lets every priority above 0 through. */
 void plic_init_hart(void)
 {
     int ctx = my_context();
@@ -44,6 +44,7 @@ void plic_init_hart(void)
     *reg(THRESHOLD(ctx)) = 0;
 }
 
+/* Priority 1 makes the source deliverable at all (0 disables it). */
 void plic_register_irq(int irq, irq_handler_t handler, void *arg)
 {
     if (irq <= 0 || irq >= MAX_IRQ)
@@ -55,6 +56,8 @@ void plic_register_irq(int irq, irq_handler_t handler, void *arg)
     reg(ENABLE(my_context()))[irq / 32] |= 1U << (irq % 32);
 }
 
+/* Every hart is interrupted for a source, and the first to claim it
+ * gets it; the others claim 0 and return. Completion re-arms the source. */
 void plic_handle(void)
 {
     int ctx = my_context();
