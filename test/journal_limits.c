@@ -1,6 +1,6 @@
 /*
  * journal_limits: the file system's heaviest operations stay within the
- * journal's limit of FS_TX_MAX_BLOCKS (20) distinct blocks per operation,
+ * journal's limit of JOURNAL_OP_MAX_BLOCKS (20) distinct blocks per operation,
  * alone and with other operations sharing their group. It runs on the
  * debug kernel (`debug`), whose journal panics at the first block past an
  * operation's limit, counted per thread (kernel/fs/journal.c): a path that

@@ -25,6 +25,9 @@
  *   make_file_of(path, n, byte) create a file of n bytes, byte i byte(i)
  *   write_at(path, off, d, n)   write() n bytes at off through a fresh fd
  *   rdtime(), TIME_HZ           the time counter and its ticks per second
+ *   pattern_byte(off, round),   the byte at off of a file's version round,
+ *   pattern_fill(p, off, n, r)  and n of them from off: a wrong block,
+ *                               offset or version shows
  *   msleep(ms)                  sleep ms milliseconds (a futex timeout): for
  *                               waits that sleep()'s whole seconds make slow
  *
@@ -297,6 +300,20 @@ static inline size_t read_file(const char *path, char *buf, size_t max)
     buf[n] = '\0';
     expect(close(fd), ERR_OK);
     return n;
+}
+
+/* The byte at offset off of version round of a file written for a test,
+ * which tells blocks, offsets within them and versions apart. */
+static inline unsigned char pattern_byte(size_t off, int round)
+{
+    return (unsigned char)(off ^ (off >> 8) ^ (off >> 16) ^ (round * 0x35));
+}
+
+/* Fills p with the n bytes of version round from offset off. */
+static inline void pattern_fill(unsigned char *p, size_t off, size_t n, int round)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = pattern_byte(off + i, round);
 }
 
 #endif /* _TEST_TESTLIB_H_ */

@@ -9,8 +9,9 @@
  * least-recently-used order.
  *
  * Usage: b = bread(blockno) (or bread_zeroed); read or change b->data;
- * bwrite(b) if changed (in the file system: fs_tx_write, journal.h);
- * brelse(b). Between bread and brelse the caller holds b's sleeplock, so
+ * bwrite(b) if changed (in the file system: journal_log, journal.h);
+ * brelse(b). File data goes around the cache, many blocks at once
+ * (bread_frames, bwrite_frames), keeping cached copies in step. Between bread and brelse the caller holds b's sleeplock, so
  * only one thread at a time uses a block. A thread should hold few buffers
  * at once (the file system holds at most three): when every buffer is held,
  * bread sleeps until one is released.
@@ -70,6 +71,35 @@ struct buf *bread_zeroed(uint64_t blockno);
 
 /* Writes b->data to disk now (sleeps). Caller holds b (from bread). */
 void bwrite(struct buf *b);
+
+/*
+ * File data, read and written around the cache: block blocknos[i] into
+ * or from frames[i], a frame of the caller's (not a buffer), for i < n,
+ * all in flight at once (bdev batches: blocks in a row share a request,
+ * so give them in ascending order where you can). Neither puts a block in
+ * the cache; both are for rw.c, whose caller holds the file's page cache
+ * lock (every reader and writer of a file's data holds it, so no one
+ * reads or writes these blocks meanwhile) and no buffer, and each waits
+ * for a cached block's lock (LOCK_BUF).
+ *
+ * bread_frames reads the blocks and returns when they are in the frames:
+ * a block the cache holds comes from the cache (it may be newer than the
+ * disk: a directory's block logged in an open group), the others from
+ * the disk; entries whose block number is 0 (the superblock's, never a
+ * file's) are skipped, the caller having filled those frames itself.
+ *
+ * bwrite_frames gives a cached copy of each block the frame's contents
+ * (so the cache never holds a block older than the disk) and puts the
+ * write of every block in place on batch, the caller's: they are on the
+ * disk once the batch is finished (journal_end does it, before the
+ * commit that points at them: ordered mode, journal.h). The frames stay
+ * untouched until then, and so does the page cache lock.
+ *
+ * Both sleep, and panic on a disk error, as bread and bwrite.
+ */
+void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n);
+void bwrite_frames(const uint32_t *blocknos, void *const *frames, size_t n,
+                   struct bdev_batch *batch);
 
 /* Unlocks b and gives it back; b must not be used afterwards. */
 void brelse(struct buf *b);

@@ -4,17 +4,29 @@
  *
  * The driver behind it is virtio-blk over virtio-mmio, modern interface
  * (kernel/drivers/virtio_blk.c). Requests are interrupt driven: the caller
- * sleeps until the device's completion interrupt wakes it, and several
- * requests may be in flight at once, from different harts or from one
- * caller's batch.
+ * sleeps until the device's completion interrupt wakes it. Many requests
+ * may be in flight at once, from different harts and from one caller's
+ * batch, and one request may carry a run of consecutive blocks.
+ *
+ * Two calls, one idea: bdev_rw reads or writes one block and returns when
+ * it is done; a batch (bdev_batch_*) reads or writes many, all in flight
+ * together, and bdev_rw is a batch of one.
+ *
+ * Ordering: a block is on the disk once the call that wrote it has
+ * returned (bdev_rw, or bdev_batch_finish for a batch). The blocks of one
+ * batch, and of calls in flight together, reach the disk in any order
+ * among themselves: a caller that needs one written before another (the
+ * journal: its slots before its header) finishes a batch in between.
  *
  * Nothing here caches: the buffer cache (bcache.h) sits on top and is the
- * only caller in the file system.
+ * only caller in the file system (the scratch area of the benchmarks,
+ * fs_scratch_write, is the other).
  */
 #ifndef _KERNEL_BDEV_H_
 #define _KERNEL_BDEV_H_
 
 #include <kernel/types.h>
+#include <kernel/synch.h>
 #include <lib/errcode.h>
 
 #define BDEV_BLOCK_SIZE 4096
@@ -50,10 +62,8 @@ uint64_t bdev_nblocks(void);
 err_t bdev_rw(uint64_t blockno, void *kbuf, bool write);
 
 /*
- * A batch: requests put on the device's queue one after the other without
- * waiting for each, so that several are in flight at once (the device
- * works on them together) and their completions are waited for in order.
- * Usage:
+ * A batch: blocks read or written together, many requests in flight at
+ * once so the device is never idle waiting for the caller. Usage:
  *
  *     struct bdev_batch b;
  *     bdev_batch_init(&b);
@@ -61,22 +71,33 @@ err_t bdev_rw(uint64_t blockno, void *kbuf, bool write);
  *     err = bdev_batch_finish(&b);
  *
  * bdev_batch_add checks its arguments as bdev_rw does (and returns the
- * same errors, queuing nothing), then queues the request; when
- * BDEV_BATCH_MAX of the batch are in flight, or the queue has no room, it
- * first waits for the batch's oldest. bdev_batch_finish waits for every
- * request of the batch and returns ERR_OK, or ERR_NORES if any of them
- * failed. Each kbuf must stay alive and untouched until the request is
- * finished (bdev_batch_finish returns). Requests of one batch may complete
- * in any order: a caller that needs one written before another finishes
- * the batch in between. A batch belongs to one thread, which holds no
- * spinlock (both calls may sleep) and must finish it before it returns.
+ * same errors, adding nothing), then adds the block. A block that follows
+ * the previous one added (the next block number, the same direction)
+ * joins its request, up to BDEV_RUN_MAX blocks a request: a caller that
+ * adds blocks in ascending order gets the fewest requests. A request goes
+ * to the device as soon as its run is full, or over (the next block added
+ * does not continue it, or bdev_batch_finish); when the queue has no
+ * room, bdev_batch_add first sleeps until requests in flight complete.
+ * bdev_batch_finish sends the last run, waits for every request of the
+ * batch and returns ERR_OK, or ERR_NORES if any of them failed (it prints
+ * which). Each kbuf (as bdev_rw's) must stay alive and untouched until
+ * bdev_batch_finish returns. A batch lives on its thread's stack and
+ * belongs to that thread, which holds no spinlock (both calls may sleep)
+ * and must finish it before it returns.
  */
-#define BDEV_BATCH_MAX 21              /* = the queue's 64 descriptors / 3 a request */
+#define BDEV_RUN_MAX 64                /* blocks one request carries at most */
 
 struct bdev_batch {
-    int heads[BDEV_BATCH_MAX];         /* in flight, oldest first: a ring */
-    int oldest, count;
-    err_t err;                         /* the first failure; ERR_OK */
+    /* guarded by the driver's lock (the completion interrupt changes them) */
+    int pending;                       /* requests sent, not yet completed */
+    err_t err;                         /* ERR_OK, or ERR_NORES once one failed */
+    uint64_t failed_block;             /* the first block of the first that failed */
+    struct condvar done_cv;            /* the owner waits here for pending == 0 */
+    /* the owner's: the run not yet sent */
+    int run_len;                       /* 0: none */
+    bool run_write;
+    uint64_t run_start;                /* its first block */
+    void *run_bufs[BDEV_RUN_MAX];
 };
 
 void bdev_batch_init(struct bdev_batch *batch);

@@ -5,11 +5,12 @@
  *
  * Files of the implementation (kernel/fs/):
  *   fs.c       superblock, fs_init, fs_shutdown
- *   journal.c  the write-ahead journal: transactions (fs_tx_*; journal.h)
+ *   fs_internal.h  what the files below share (and nothing else may use)
+ *   journal.c  the write-ahead journal: transactions (journal_*; journal.h)
  *   inode.c    the in-memory inode table: get, dup, put, lock, update, alloc
  *   bmap.c     a file's block map (direct, indirect, double indirect), truncate
- *   balloc.c   the free-block bitmap
- *   rw.c       inode_read, inode_write
+ *   balloc.c   the free-block bitmap (next fit)
+ *   rw.c       inode_read, inode_write: file data around the cache, in place
  *   dir.c      directory entries: lookup, link, unlink, readdir, emptiness
  *   path.c     path names: fs_lookup, fs_lookup_parent
  *   ops.c      create, link, unlink, mkdir, rmdir (the name-changing calls)
@@ -54,13 +55,18 @@
  * bounce buffer, so a page fault during the copy (which may itself read a
  * file) cannot deadlock.
  *
- * Crashes. Every change goes through the write-ahead journal (journal.h):
- * after a power cut at any moment the next mount finds a consistent file
- * system, and every system call that returned before the cut has its effect
- * there. A call cut short shows a prefix of its transactions: a write keeps
- * a correct prefix of its data (never garbage), a file being freed after its
- * last unlink may be left as an orphan, an inode with link count 0 and no
- * name, which fs_init frees (mkfs --check accepts orphans and says so).
+ * Crashes. Every change of metadata goes through the write-ahead journal
+ * (journal.h), and file data is on the disk before the metadata that
+ * points at it commits (ordered mode): after a power cut at any moment the
+ * next mount finds a consistent file system, and every system call that
+ * returned before the cut has its effect there. A call cut short shows a
+ * prefix of its transactions: a write keeps a correct prefix of its data
+ * (never garbage; where it overwrote bytes the file had, its last chunk
+ * may show new data in some blocks and old in others), a file being freed
+ * after its last unlink may be left as an orphan, an inode with link count
+ * 0 and no name, which fs_init frees (mkfs --check accepts orphans and
+ * says so). Data blocks written for a chunk whose commit the cut
+ * prevented are free, as they were.
  *
  * Errors. Corrupt file system metadata (a block number outside the disk,
  * a directory entry naming a free inode) panics with a message naming the
@@ -73,7 +79,6 @@
 #include <lib/errcode.h>
 #include <lib/usyscall.h>
 #include <kernel/sfs.h>
-#include <kernel/journal.h>
 #include <kernel/pgcache.h>
 #include <kernel/synch.h>
 
@@ -115,8 +120,8 @@ void fs_shutdown(void);
 /*
  * Writes n blocks of the disk's scratch area (sfs.h: blocks past the file
  * system that no structure of it uses), from block first of the area on,
- * in 4096-byte requests to the block device, up to BDEV_BATCH_MAX in
- * flight (bdev.h), without the buffer cache or the journal: the raw disk,
+ * in one batch to the block device (bdev.h: all in flight, neighbours in
+ * one request), without the buffer cache or the journal: the raw disk,
  * for the benchmarks (disk_scratch_write in lib/bench.h). What the blocks
  * hold afterwards means nothing. Returns the area's length in blocks (so n 0
  * asks for it); ERR_NOTEXIST when the disk has no scratch area; ERR_INVAL
@@ -162,6 +167,14 @@ struct inode *inode_dup(struct inode *ip);
  * transaction.
  */
 void inode_put(struct inode *ip);
+
+/* Locks ip (its sleeplock: the lock order, synch.h, puts it after the
+ * file's page cache and a transaction), reading it from disk the first
+ * time; inode_unlock lets it go. The calls below lock for themselves:
+ * these are for the file system's own files, and for what must hold an
+ * inode across calls of its own (the panic=lockorder demonstration). */
+void inode_lock(struct inode *ip);
+void inode_unlock(struct inode *ip);
 
 /* FTYPE_DIR, FTYPE_FILE or FTYPE_DEV. */
 int inode_ftype(struct inode *ip);
@@ -244,84 +257,5 @@ err_t fs_link(const char *oldpath, const char *newpath);
 err_t fs_unlink(const char *path);
 /* Removes an empty directory. */
 err_t fs_rmdir(const char *path);
-
-/* ===================================================================
- * Inside the file system (the files of kernel/fs).
- * =================================================================== */
-
-extern struct sfs_superblock fs_sb;    /* read once by fs_init, then constant */
-
-/*
- * Transactions: every change to the disk happens between fs_tx_begin and
- * fs_tx_end, and every changed block is handed to fs_tx_write instead of
- * bwrite. They do not nest, and change at most FS_TX_MAX_BLOCKS blocks
- * each; the contract is journal.h. How the operations stay under the
- * limit: a name change (ops.c) touches a handful of blocks; inode_write
- * writes in chunks of data blocks sized so that their bitmap, index and
- * inode blocks fit too; inode_truncate frees in steps.
- */
-
-/* Panics naming the inode, for metadata that cannot be right. */
-void fs_corrupt(uint32_t inum, const char *what) __attribute__((noreturn));
-
-/* Sets up the empty inode table (fs_init). */
-void inode_table_init(void);
-/* In-memory inode for inum (no disk access, not locked), a new reference;
- * NULL when the table is full. */
-struct inode *inode_get(uint32_t inum);
-/* Locks ip, reading it from disk the first time. */
-void inode_lock(struct inode *ip);
-/* Locks ip, an inode named in directory dp, which the caller holds
- * locked: the second inode lock of create, unlink and rmdir, ranked after
- * its directory's (LOCK_INODE_CHILD, synch.h). */
-void inode_lock_child(struct inode *dp, struct inode *ip);
-void inode_unlock(struct inode *ip);
-/* Writes ip->d to the inode table (in the transaction). Caller holds ip->lock. */
-void inode_update(struct inode *ip);
-/* Allocates a free on-disk inode of type ftype, nlink 0, and returns a new
- * reference to it (unlocked); ERR_NORES when there is none. */
-err_t inode_alloc(int ftype, struct inode **out);
-
-/* The disk block holding block fbn of ip in *blockno, or 0 for a hole.
- * With alloc, a hole (and any indirect block on the way) is allocated and
- * zeroed first. ERR_NORES when the disk is full or fbn is past the largest
- * file. Caller holds ip->lock (and is in a transaction when alloc). */
-err_t bmap(struct inode *ip, uint64_t fbn, bool alloc, uint32_t *blockno);
-/* Frees every block of ip holding bytes at or past size (at most the
- * current size; the current size itself drops blocks a failed write left
- * past the end) and sets the size. Caller holds ip->lock, in a transaction,
- * which gets the bitmap blocks of the freed blocks, at most two index
- * blocks and the inode block: the caller makes sure that fits (the error
- * paths free only blocks their own transaction allocated, whose blocks it
- * already holds). */
-void inode_truncate_to(struct inode *ip, uint64_t size);
-/* Frees ip's blocks from the end, in transactions of its own, until at
- * most one transaction's worth (see inode_truncate_to) is left; each step
- * leaves a consistent, shorter file. The caller holds neither ip->lock nor
- * a transaction (each step takes both, in that order), and then frees the
- * rest in its own (inode_put). Only for an inode no one else can reach: a
- * file with no name and no other reference. */
-void inode_truncate_steps(struct inode *ip);
-
-/* Frees every orphan on disk: an inode in use with link count 0 (its last
- * name went, and a power cut came before it was freed). fs_init, before any
- * other inode is in use. Returns how many were freed. */
-int inode_free_orphans(void);
-
-/* Allocates a zeroed data block; ERR_NORES when none is free. */
-err_t balloc(uint32_t *blockno);
-/* Frees a data block. */
-void bfree(uint32_t blockno);
-
-/* Directory entries; the caller holds dir->lock. */
-/* The inode number named name in dir (0 if none); *off gets its offset. */
-uint32_t dir_lookup(struct inode *dir, const char *name, offset_t *off);
-/* Adds name -> inum in the first free slot (or at the end). ERR_EXIST,
- * ERR_NORES. Does not touch inum's link count. */
-err_t dir_link(struct inode *dir, const char *name, uint32_t inum);
-/* Empties the entry at off. */
-void dir_unlink_at(struct inode *dir, offset_t off);
-/* True if dir holds nothing but "." and "..". */
-bool dir_is_empty(struct inode *dir);
 
 #endif /* _KERNEL_FS_H_ */

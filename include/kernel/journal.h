@@ -1,71 +1,101 @@
 /*
  * The write-ahead journal: makes every file system transaction atomic on
  * disk, so that a power cut at any moment leaves a consistent file system.
- * xv6's log with group commit; the on-disk format is in sfs.h.
+ * xv6's log with group commit, in ordered mode (only metadata is logged);
+ * the on-disk format is in sfs.h. Every name here starts with journal_
+ * (the calls, JOURNAL_OP_MAX_BLOCKS); "transaction" is the word for what
+ * one operation does between journal_begin and journal_end, "group" for
+ * the transactions committed together.
  *
- * Usage, for every change to the disk (kernel/fs only):
+ * Usage, for every change of metadata (kernel/fs only):
  *
- *     fs_tx_begin();
- *     ... b = bread(n); change b->data; fs_tx_write(b); brelse(b); ...
- *     fs_tx_end();
+ *     journal_begin();
+ *     ... b = bread(n); change b->data; journal_log(b); brelse(b); ...
+ *     journal_end(NULL);
  *
- * fs_tx_write does not write the disk: it records the block in the
+ * journal_log does not write the disk: it records the block in the
  * transaction and pins its buffer in the cache (bcache.h), so the changed
  * block stays in memory, where every reader finds it. The operations that
  * run at the same time form a group, and the last one of the group to end
  * commits it:
- *   1. each changed block is copied to a journal slot;
- *   2. the journal header naming the blocks is written: the commit point;
- *   3. each block is written to its home location;
+ *   1. each changed block is copied to the next free journal slot;
+ *   2. the journal header is written, naming every slot in use since the
+ *      journal was last emptied, this group's last: the commit point.
+ * The blocks stay pinned in the cache, and the journal holds the groups
+ * committed since it was last emptied, oldest first. It is emptied (a
+ * checkpoint) when the slots left could not take another operation's
+ * worth, when a group freed a block (a block the header names must not be
+ * replayed over what it holds once reused), and at journal_shutdown:
+ *   3. every block logged since is written to its home location;
  *   4. the header is written back empty; the buffers are unpinned.
- * Mounting (journal_init) finds a header that still names blocks when the
- * machine stopped between 2 and 4, and replays: it copies the slots home
- * again (harmless if some were already there) and empties the header. A
- * group whose header was not written is simply gone; its blocks were never
+ * Each step's blocks are written all at once (one bdev batch: neighbours
+ * share a request), and each step is on the disk before the next begins.
+ * Mounting (journal_init) finds a header that still names slots when the
+ * machine stopped before a checkpoint's step 4, and replays: it copies
+ * the slots home in order, a later copy of a block over an earlier one
+ * (harmless if some were already there), and empties the header. A group
+ * whose header was not written is simply gone; its blocks were never
  * written home.
+ *
+ * Ordered mode. Only metadata goes through the journal (inodes, the
+ * bitmap, index blocks, directories). A file's data blocks are written in
+ * place by the operation itself (rw.c), and are on the disk before that
+ * operation's group commits (journal_end finishes their batch first), so
+ * before the commit of the metadata that points at them: data is written once, and a cut before the commit leaves new
+ * blocks unreferenced (free in the bitmap). A block freed in a group is
+ * not reused before the group commits (balloc.c, journal_group), so data
+ * written in place never lands in a block that the last committed state
+ * still gives to a file, nor in one the journal could replay over.
  *
  * Guarantees (what a user of the file system can count on):
  *   - Atomicity. After a power cut, each group is on disk entirely or not at
- *     all, and the groups that are there are a prefix of the commit order.
+ *     all, and the groups that are there are a prefix of the commit order
+ *     (file data written in place aside: fs.h says what a cut leaves).
  *     A system call made of several transactions (a write of many blocks,
  *     the freeing of a large unlinked file) can be cut between them: a
  *     write then leaves a correct prefix of its data (the file's size grows
  *     with each transaction, never past the data written), a file being
  *     freed is left an orphan (no name, link count 0) that the next mount
  *     frees (fs.h).
- *   - Durability. fs_tx_end returns only after its group has committed and
- *     been installed, and every system call ends its last transaction before
- *     it returns. So once write(), unlink(), mkdir() ... has returned, its
+ *   - Durability. journal_end returns only after its group has committed
+ *     (its header is on disk), and every system call ends its last
+ *     transaction before it returns. So once write(), unlink(), mkdir() ... has returned, its
  *     effect survives any power cut, and a clean halt (fs_shutdown, called
  *     by the halt system call) loses nothing that returned. Changes visible
  *     to readers before then (another process reading a file being written)
  *     may still be lost.
- *   - Assumption: the disk has written a block when bdev_rw returns, and
- *     writes in the order issued. QEMU's virtio-blk does (its cache is the
+ *   - Assumption: the disk has written a block when the bdev call that
+ *     wrote it returns (bdev.h). QEMU's virtio-blk does (its cache is the
  *     host's page cache, which outlives a killed QEMU); a disk with a
  *     volatile write cache would need a cache flush before and after the
- *     header write, which this driver does not send.
+ *     header write, which this driver does not send. A block is written
+ *     whole or not at all (QEMU writes host pages); a disk that could tear
+ *     a block would put the old bytes of a block overwritten in place at
+ *     risk.
  *
- * Sizes. A transaction of one operation changes at most FS_TX_MAX_BLOCKS
- * distinct blocks; operations that could change more split themselves
- * (inode_write writes in chunks, inode_truncate frees in steps). The
- * journal counts each operation's distinct blocks where they join it
- * (fs_tx_write), per thread; a debug build (make DEBUG=1) panics at the
- * first block past the limit, so a path that forgot to split shows at
- * once rather than only when its group happens to fill the journal. The
- * journal holds journal_blocks - 1 slots (63 with mkfs's 64-block
- * journal), so three operations fit in one group; fs_tx_begin waits while
- * the group could not take another operation's worth. Every logged block
- * stays pinned until its commit, so the buffer cache must be larger than
- * the journal (journal_init checks).
+ * Sizes. A transaction of one operation logs at most JOURNAL_OP_MAX_BLOCKS
+ * distinct blocks (file data written in place does not count); operations
+ * that could log more split themselves (inode_write writes in chunks,
+ * inode_truncate_steps frees in steps). The journal counts each
+ * operation's distinct blocks where they join it (journal_log), per
+ * thread; a debug build (make DEBUG=1) panics at the first block past the
+ * limit, so a path that forgot to split shows at once rather than only
+ * when its group happens to fill the journal. The journal holds
+ * journal_blocks - 1 slots (63 with mkfs's 64-block journal), so up to
+ * three operations fit in one group of an empty journal; journal_begin
+ * waits while the slots left could not take another operation's worth.
+ * Every logged block stays pinned until the checkpoint writes it home, so
+ * the buffer cache must be larger than the journal (journal_init checks).
  *
  * Locking. One spinlock inside journal.c guards the journal's state; it is
  * never held across a sleep or a disk access, nor together with another
- * spinlock (fs_tx_write releases it before bpin takes the bcache lock). The
- * commit takes buffer sleeplocks (of the pinned blocks) and nothing else.
+ * spinlock (journal_log releases it before bpin takes the bcache lock). The
+ * commit and the checkpoint read the pinned buffers' data without their
+ * sleeplocks: only a transaction changes a logged block, and none is open
+ * while a group commits (readers may look at the buffers meanwhile).
  * A transaction counts as a lock in the lock order (LOCK_TX, synch.h; the
- * debug build checks it like one): fs_tx_begin comes after the page cache
- * and before any inode or buffer lock, and fs_tx_end is called after they
+ * debug build checks it like one): journal_begin comes after the page cache
+ * and before any inode or buffer lock, and journal_end is called after they
  * are released, as it waits for the other operations of the group to end.
  * Transactions do not nest: a thread between begin and end must not begin
  * another (it would wait for its own group).
@@ -76,16 +106,17 @@
 #include <kernel/types.h>
 #include <kernel/sfs.h>
 
-#define FS_TX_MAX_BLOCKS 20            /* distinct blocks one operation's transaction may change */
+#define JOURNAL_OP_MAX_BLOCKS 20       /* distinct blocks one operation's transaction may log */
 
 struct buf;
+struct bdev_batch;
 
 /*
  * Sets the journal up from the superblock and replays a committed
  * transaction left by a power cut, then empties the header. Called once by
  * fs_init, before any transaction (it sleeps on the disk). Panics when the
- * journal region is unusable (too small for FS_TX_MAX_BLOCKS, larger than
- * the header or the buffer cache allow) or its header is corrupt (no magic,
+ * journal region is unusable (too small for JOURNAL_OP_MAX_BLOCKS, larger
+ * than the header or the buffer cache allow) or its header is corrupt (no magic,
  * a count or block number out of range): the image needs mkfs --check.
  */
 void journal_init(const struct sfs_superblock *sb);
@@ -93,11 +124,11 @@ void journal_init(const struct sfs_superblock *sb);
 /*
  * Begins the calling thread's operation's transaction. May sleep: while the
  * current group is committing or has closed (one of its operations already
- * ended), or while the journal could not hold FS_TX_MAX_BLOCKS more blocks
+ * ended), or while the journal could not hold JOURNAL_OP_MAX_BLOCKS more blocks
  * for each operation in progress, and forever after journal_shutdown.
  * Panics if the thread already has one open (they do not nest).
  */
-void fs_tx_begin(void);
+void journal_begin(void);
 
 /*
  * Records that buffer b (held by the caller, from bread, with its new
@@ -107,24 +138,46 @@ void fs_tx_begin(void);
  * sleeps. Panics (kernel bugs all) if the calling thread has no
  * transaction open (another thread's does not count), if the group
  * overflows the journal, and in a debug build if the operation changes
- * more than FS_TX_MAX_BLOCKS distinct blocks; without DEBUG such an
+ * more than JOURNAL_OP_MAX_BLOCKS distinct blocks; without DEBUG such an
  * operation goes on while the journal has room.
  */
-void fs_tx_write(struct buf *b);
+void journal_log(struct buf *b);
 
 /*
- * Ends the calling thread's transaction and returns once its group is on
- * disk (committed and installed): the last operation of the group to end
- * does the commit, the others wait for it. Sleeps. Panics if the thread
- * has no transaction open.
+ * Ends the calling thread's transaction and returns once its group has
+ * committed: the last operation of the group to end does the commit, the
+ * others wait for it. data (NULL if none) is the operation's batch of
+ * file data written in place (bwrite_frames, bcache.h), sent but maybe
+ * not finished: it is finished before the group's commit point, by the
+ * committer together with its journal slots (one round trip for both),
+ * so ordered mode holds; its blocks are on disk when journal_end returns.
+ * Sleeps. Panics if the thread has no transaction open, or on a disk
+ * error.
  */
-void fs_tx_end(void);
+void journal_end(struct bdev_batch *data);
+
+/*
+ * Notes that the calling thread's transaction freed a block (bfree): its
+ * group's commit then empties the journal (journal.c says why). Never
+ * sleeps. Panics if the thread has no transaction open.
+ */
+void journal_log_free(void);
+
+/*
+ * The number of the group the calling thread's transaction belongs to
+ * (groups are numbered from 1 in commit order; it does not change while
+ * the transaction is open). balloc uses it to keep a block freed in a
+ * group from being reused before that group commits. Never sleeps.
+ * Panics if the thread has no transaction open.
+ */
+uint64_t journal_group(void);
 
 /*
  * For halt: waits for the operations in progress to end and their group to
- * commit, then stops new transactions from beginning (fs_tx_begin sleeps
- * from now on). On return the journal is empty and the disk holds a
- * consistent file system that no one will change again. Sleeps.
+ * commit, stops new transactions from beginning (journal_begin sleeps
+ * from now on) and empties the journal (a checkpoint). On return the
+ * journal is empty and the disk holds a consistent file system that no
+ * one will change again. Sleeps.
  */
 void journal_shutdown(void);
 

@@ -15,7 +15,7 @@
  * Lock order. Every lock has a rank (enum lock_rank, given to spinlock_init
  * and sleeplock_init), and a thread may take a lock only if its rank is
  * above the rank of every lock it holds; a file system transaction
- * (fs_tx_begin to fs_tx_end, journal.h) counts as a lock, since beginning
+ * (journal_begin to journal_end, journal.h) counts as a lock, since beginning
  * one waits for the other operations of a group to end. So no two threads
  * can each wait for a lock the other holds. The ranks, in the order taken;
  * an arrow is an edge the code takes, where the lower lock is held while

@@ -28,6 +28,13 @@
 /* ERR_OK, ERR_FAULT or ERR_NOMEM. */
 err_t copy_from_user(void *dst, const void *usrc, size_t n);
 err_t copy_to_user(void *udst, const void *src, size_t n);
+/* The same between user memory and a row of frames (4096 bytes each, in
+ * the direct map) as if they were one buffer: n bytes from frames[0] +
+ * off on, continuing at the start of frames[1], ... (off < 4096). One
+ * copy for many frames, which an emulator runs much faster than a copy
+ * per frame (uaccess.S says why). */
+err_t copy_from_user_frames(void *const *frames, size_t off, const void *usrc, size_t n);
+err_t copy_to_user_frames(void *udst, void *const *frames, size_t off, size_t n);
 /* Copies a NUL-terminated string of at most max bytes, terminator included.
  * Returns its length, ERR_FAULT, ERR_NOMEM, or ERR_INVAL if no NUL within
  * max bytes. */
@@ -43,6 +50,7 @@ static inline bool user_range_ok(uint64_t uaddr, size_t n)
  * for the string copy) or, on a fault recovered through the fixup table,
  * the error pgfault_kernel gave: ERR_FAULT or ERR_NOMEM. */
 int __copy_user(void *dst, const void *src, size_t n);
+int __copy_user_frames(void *const *frames, size_t off, void *user, size_t n, int to_user);
 long __strncpy_from_user(char *dst, const char *usrc, size_t max);
 
 /* Looks up a faulting pc in the fixup table; returns the fixup pc or 0. */

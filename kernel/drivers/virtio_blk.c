@@ -2,21 +2,22 @@
  * virtio-blk driver over virtio-mmio, modern interface (virtio 1.x,
  * MMIO version 2; QEMU needs -global virtio-mmio.force-legacy=false).
  *
- * One split virtqueue. Each request is a chain of three descriptors:
- * the request header (type, sector) the device reads, the 4096-byte data
- * block (device reads it for a write, writes it for a read), and one status
- * byte the device writes. The requester puts the chain's head in the
- * available ring, notifies the device, and sleeps on its request's condvar
- * when it wants the result; the completion interrupt walks the used ring
- * and wakes each finished request. Several requests may be in flight, from
- * different harts and from one requester's batch (bdev_batch_*: it puts up
- * to BDEV_BATCH_MAX on the queue before it waits for the oldest); a
- * requester that finds no free descriptors finishes its own oldest request,
- * or, having none, sleeps until one is freed. bdev_rw is a batch of one.
+ * One split virtqueue of up to 256 descriptors. Each request is a chain:
+ * the request header (type, first sector) the device reads, one 4096-byte
+ * descriptor per block of a run of consecutive blocks (the device reads
+ * them for a write, writes them for a read), and one status byte the
+ * device writes. A batch (bdev.h) gathers the blocks its owner adds into
+ * such runs and sends each run as one request as soon as the run is over,
+ * so the device works on many at once and QEMU does a run in one host
+ * call; a sender that finds too few free descriptors sleeps until
+ * completions free some. The completion interrupt walks the used ring,
+ * frees each finished chain, counts it off its batch and wakes the owner
+ * when the batch has nothing left in flight. bdev_rw is a batch of one.
  *
  * Locking: disk.lock (a spinlock) guards the descriptor table, the rings,
- * the free list and the request slots. The interrupt handler takes it too,
- * so requesters hold it only around ring updates and condvar_wait.
+ * the free list, the request slots and the batches' pending counts. The
+ * interrupt handler takes it too, so requesters hold it only around ring
+ * updates and condvar_wait.
  */
 #include <kernel/bdev.h>
 #include <kernel/console.h>
@@ -68,8 +69,7 @@
 #define VIRTIO_F_VERSION_1 32
 
 /* Split virtqueue (virtio 1.1, section 2.6). */
-#define VIRTQ_MAX 64                           /* descriptors we use at most */
-_Static_assert(BDEV_BATCH_MAX * 3 <= VIRTQ_MAX, "a full batch fits the queue");
+#define VIRTQ_MAX 256                          /* descriptors we use at most */
 #define VIRTQ_DESC_F_NEXT 1
 #define VIRTQ_DESC_F_WRITE 2                   /* the device writes this buffer */
 
@@ -97,10 +97,14 @@ struct virtq_used {
     struct virtq_used_elem ring[VIRTQ_MAX];
 };
 
-/* Where the three parts sit in the one zeroed frame holding the queue. */
-#define RING_DESC_OFFSET 0                     /* 16 * 64 = 1024 bytes, 16-aligned */
-#define RING_AVAIL_OFFSET 1024                 /* 4 + 2 * 64 (+2) bytes, 2-aligned */
-#define RING_USED_OFFSET 2048                  /* 4 + 8 * 64 (+2) bytes, 4-aligned */
+/* The queue takes two zeroed frames: the descriptor table fills one
+ * (16 * 256 bytes), the available ring (4 + 2 * 256 (+2) bytes, 2-aligned)
+ * and the used ring (4 + 8 * 256 (+2) bytes, 4-aligned) share the other. */
+#define RING_AVAIL_OFFSET 0
+#define RING_USED_OFFSET 1024
+_Static_assert(16 * VIRTQ_MAX <= 4096, "the descriptor table fills at most a frame");
+_Static_assert(RING_AVAIL_OFFSET + 4 + 2 * VIRTQ_MAX + 2 <= RING_USED_OFFSET, "rings overlap");
+_Static_assert(RING_USED_OFFSET + 4 + 8 * VIRTQ_MAX + 2 <= 4096, "both rings fit a frame");
 
 #define VIRTIO_BLK_T_IN 0                      /* read */
 #define VIRTIO_BLK_T_OUT 1                     /* write */
@@ -117,8 +121,7 @@ struct virtio_blk_req_header {
 struct request {
     struct virtio_blk_req_header header;       /* read by the device */
     volatile uint8_t status;                   /* written by the device */
-    bool done;                                 /* set by the interrupt handler */
-    struct condvar done_cv;                    /* the requester sleeps here */
+    struct bdev_batch *batch;                  /* whose it is; NULL: the slot is unused */
 };
 
 static struct disk {
@@ -129,22 +132,26 @@ static struct disk {
     bool read_only;
     uint64_t nblocks;
     uint16_t qsize;                            /* descriptors in the queue */
+    int run_max;                               /* blocks a request carries: BDEV_RUN_MAX,
+                                                  fewer for a short queue */
     /* guarded by lock */
     struct virtq_desc *desc;
     volatile struct virtq_avail *avail;
     volatile struct virtq_used *used;
-    bool desc_free[VIRTQ_MAX];
+    int free_head;                             /* free descriptors, linked through next */
     int nfree;
     uint16_t used_seen;                        /* used->idx we processed up to */
     struct condvar desc_cv;                    /* waiting for free descriptors */
     struct request req[VIRTQ_MAX];
 } disk;
 
+/* Reads the 32-bit device register at byte offset off. */
 static uint32_t reg_read(int off)
 {
     return disk.regs[off / 4];
 }
 
+/* Writes the 32-bit device register at byte offset off. */
 static void reg_write(int off, uint32_t val)
 {
     disk.regs[off / 4] = val;
@@ -162,6 +169,8 @@ uint64_t bdev_nblocks(void)
 
 /* ---------------------------------------------------------------- setup */
 
+/* The disk's size from its configuration space, read until the device's
+ * configuration generation says no change came in between. */
 static uint64_t read_capacity_sectors(void)
 {
     uint32_t gen, lo, hi;
@@ -173,14 +182,15 @@ static uint64_t read_capacity_sectors(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* Adds bits to the device status register (the handshake of virtio 3.1). */
 static void set_status(uint32_t bits)
 {
     reg_write(VIRTIO_MMIO_STATUS, reg_read(VIRTIO_MMIO_STATUS) | bits);
 }
 
-/* Negotiates features and sets up queue 0; false (device marked FAILED)
- * if the device will not work with us. */
-static bool device_setup(int slot)
+/* Resets the device and agrees on features: VERSION_1 only (noting a
+ * read-only disk). False if the device will not work with us. */
+static bool negotiate_features(int slot)
 {
     reg_write(VIRTIO_MMIO_STATUS, 0);          /* reset */
     while (reg_read(VIRTIO_MMIO_STATUS) != 0)
@@ -194,7 +204,7 @@ static bool device_setup(int slot)
     uint32_t features_high = reg_read(VIRTIO_MMIO_DEVICE_FEATURES);
     if (!(features_high & (1U << (VIRTIO_F_VERSION_1 - 32)))) {
         kprintf("[boot] virtio-blk: slot %d does not offer VIRTIO_F_VERSION_1\n", slot);
-        goto fail;
+        return false;
     }
     disk.read_only = (features_low & (1U << VIRTIO_BLK_F_RO)) != 0;
     reg_write(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
@@ -204,48 +214,74 @@ static bool device_setup(int slot)
     set_status(STATUS_FEATURES_OK);
     if (!(reg_read(VIRTIO_MMIO_STATUS) & STATUS_FEATURES_OK)) {
         kprintf("[boot] virtio-blk: slot %d refused our features\n", slot);
-        goto fail;
+        return false;
     }
+    return true;
+}
 
+/* Tells the device where the queue's three parts are (physical addresses,
+ * each register pair low word first) and makes the queue ready. */
+static void queue_publish(paddr_t table, paddr_t rings)
+{
+    paddr_t avail = rings + RING_AVAIL_OFFSET, used = rings + RING_USED_OFFSET;
+    reg_write(VIRTIO_MMIO_QUEUE_NUM, disk.qsize);
+    reg_write(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)table);
+    reg_write(VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(table >> 32));
+    reg_write(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)avail);
+    reg_write(VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (uint32_t)(avail >> 32));
+    reg_write(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)used);
+    reg_write(VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (uint32_t)(used >> 32));
+    reg_write(VIRTIO_MMIO_QUEUE_READY, 1);
+}
+
+/* Sets up queue 0: as many descriptors as both sides allow (a power of
+ * two, so ring indexes wrap cleanly), two zeroed frames, every descriptor
+ * on the free list. False without a usable queue or memory. */
+static bool queue_setup(int slot)
+{
     reg_write(VIRTIO_MMIO_QUEUE_SEL, 0);
     uint32_t max = reg_read(VIRTIO_MMIO_QUEUE_NUM_MAX);
     if (reg_read(VIRTIO_MMIO_QUEUE_READY) != 0 || max < 3) {
         kprintf("[boot] virtio-blk: slot %d has no usable queue 0\n", slot);
-        goto fail;
+        return false;
     }
-    disk.qsize = VIRTQ_MAX;                    /* a power of two, so ring indexes wrap cleanly */
+    disk.qsize = VIRTQ_MAX;
     while (disk.qsize > max)
         disk.qsize /= 2;
-    paddr_t ring;
-    if (pmem_alloc_zero(&ring) != ERR_OK) {
+    paddr_t table, rings;
+    if (pmem_alloc_zero(&table) != ERR_OK) {
         kprintf("[boot] virtio-blk: no memory for the queue\n");
-        goto fail;
+        return false;
     }
-    uint8_t *ring_va = kmap_p2v(ring);
-    disk.desc = (struct virtq_desc *)(ring_va + RING_DESC_OFFSET);
-    disk.avail = (struct virtq_avail *)(ring_va + RING_AVAIL_OFFSET);
-    disk.used = (struct virtq_used *)(ring_va + RING_USED_OFFSET);
-    reg_write(VIRTIO_MMIO_QUEUE_NUM, disk.qsize);
-    reg_write(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)(ring + RING_DESC_OFFSET));
-    reg_write(VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)((ring + RING_DESC_OFFSET) >> 32));
-    reg_write(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)(ring + RING_AVAIL_OFFSET));
-    reg_write(VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (uint32_t)((ring + RING_AVAIL_OFFSET) >> 32));
-    reg_write(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)(ring + RING_USED_OFFSET));
-    reg_write(VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (uint32_t)((ring + RING_USED_OFFSET) >> 32));
-    reg_write(VIRTIO_MMIO_QUEUE_READY, 1);
+    if (pmem_alloc_zero(&rings) != ERR_OK) {
+        pmem_free(table);
+        kprintf("[boot] virtio-blk: no memory for the queue\n");
+        return false;
+    }
+    disk.desc = kmap_p2v(table);
+    disk.avail = (struct virtq_avail *)((uint8_t *)kmap_p2v(rings) + RING_AVAIL_OFFSET);
+    disk.used = (struct virtq_used *)((uint8_t *)kmap_p2v(rings) + RING_USED_OFFSET);
+    queue_publish(table, rings);
 
-    for (int i = 0; i < disk.qsize; i++) {
-        disk.desc_free[i] = true;
-        condvar_init(&disk.req[i].done_cv);
-    }
+    for (int i = 0; i < disk.qsize; i++)
+        disk.desc[i].next = (uint16_t)(i + 1);
+    disk.free_head = 0;
     disk.nfree = disk.qsize;
+    disk.run_max = disk.qsize - 2 < BDEV_RUN_MAX ? disk.qsize - 2 : BDEV_RUN_MAX;
     disk.used_seen = 0;
+    return true;
+}
+
+/* Brings the device in slot up to where it only lacks DRIVER_OK; false
+ * (device marked FAILED) if it will not work with us. */
+static bool device_setup(int slot)
+{
+    if (!negotiate_features(slot) || !queue_setup(slot)) {
+        set_status(STATUS_FAILED);
+        return false;
+    }
     disk.nblocks = read_capacity_sectors() / SECTORS_PER_BLOCK;
     return true;
-
-fail:
-    set_status(STATUS_FAILED);
-    return false;
 }
 
 static void virtio_blk_intr(void *arg);
@@ -282,108 +318,94 @@ void bdev_init(void)
 
 /* ------------------------------------------------------------- requests */
 
-/* Takes three free descriptors into d[]; false if there are not three. */
-static bool desc_alloc3(int d[3])
+/* Takes n free descriptors, linked through next in the order taken, and
+ * returns the first. Caller holds disk.lock and checked nfree >= n. */
+static int desc_alloc(int n)
 {
-    if (disk.nfree < 3)
-        return false;
-    int n = 0;
-    for (int i = 0; i < disk.qsize && n < 3; i++) {
-        if (disk.desc_free[i]) {
-            disk.desc_free[i] = false;
-            d[n++] = i;
-        }
-    }
-    disk.nfree -= 3;
-    return true;
+    int head = disk.free_head;
+    int last = head;
+    for (int i = 1; i < n; i++)
+        last = disk.desc[last].next;
+    disk.free_head = disk.desc[last].next;
+    disk.nfree -= n;
+    return head;
 }
 
+/* Gives a finished chain back to the free list. Caller holds disk.lock. */
 static void desc_free_chain(int head)
 {
-    int i = head;
-    for (;;) {
-        uint16_t flags = disk.desc[i].flags;
-        uint16_t next = disk.desc[i].next;
-        disk.desc_free[i] = true;
-        disk.nfree++;
-        if (!(flags & VIRTQ_DESC_F_NEXT))
-            break;
-        i = next;
+    int last = head;
+    int n = 1;
+    while (disk.desc[last].flags & VIRTQ_DESC_F_NEXT) {
+        last = disk.desc[last].next;
+        n++;
     }
+    disk.desc[last].next = (uint16_t)disk.free_head;
+    disk.free_head = head;
+    disk.nfree += n;
 }
 
-static void finish_oldest(struct bdev_batch *batch);
-
-/* Puts a request for block blockno on the queue and tells the device;
- * returns its head descriptor. Caller holds disk.lock and has checked the
- * arguments. When descriptors are short, finishes the oldest request of
- * batch first if it has one (sleeping on descriptors only it would free
- * would never end), else sleeps until someone frees some. */
-static int submit(struct bdev_batch *batch, uint64_t blockno, void *kbuf, bool write)
+/* Fills descriptor d and returns the one linked after it (its next, set
+ * by desc_alloc), which the chain continues with unless flags end it. */
+static int desc_fill(int d, void *kbuf, uint32_t len, uint16_t flags)
 {
-    int d[3];
-    while (!desc_alloc3(d)) {
-        if (batch->count > 0)
-            finish_oldest(batch);
-        else
-            condvar_wait(&disk.desc_cv, &disk.lock);
-    }
+    disk.desc[d].addr = kmap_v2p(kbuf);
+    disk.desc[d].len = len;
+    disk.desc[d].flags = flags;
+    return disk.desc[d].next;
+}
 
-    struct request *r = &disk.req[d[0]];
-    r->header.type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
+/*
+ * Sends batch's open run as one request: its chain (header, a descriptor
+ * per block, status) in the available ring, then tells the device. Waits
+ * for free descriptors first if there are too few (completions free them;
+ * a run never needs more than the queue has). Caller holds disk.lock.
+ */
+static void run_send(struct bdev_batch *batch)
+{
+    int nblocks = batch->run_len;
+    while (disk.nfree < nblocks + 2)
+        condvar_wait(&disk.desc_cv, &disk.lock);
+    int head = desc_alloc(nblocks + 2);
+    struct request *r = &disk.req[head];
+    r->header.type = batch->run_write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
     r->header.reserved = 0;
-    r->header.sector = blockno * SECTORS_PER_BLOCK;
+    r->header.sector = batch->run_start * SECTORS_PER_BLOCK;
     r->status = 0xff;
-    r->done = false;
+    r->batch = batch;
 
-    disk.desc[d[0]] = (struct virtq_desc){
-        .addr = kmap_v2p(&r->header), .len = sizeof(r->header),
-        .flags = VIRTQ_DESC_F_NEXT, .next = (uint16_t)d[1]};
-    disk.desc[d[1]] = (struct virtq_desc){
-        .addr = kmap_v2p(kbuf), .len = BDEV_BLOCK_SIZE,
-        .flags = (uint16_t)(VIRTQ_DESC_F_NEXT | (write ? 0 : VIRTQ_DESC_F_WRITE)),
-        .next = (uint16_t)d[2]};
-    disk.desc[d[2]] = (struct virtq_desc){
-        .addr = kmap_v2p(&r->status), .len = 1, .flags = VIRTQ_DESC_F_WRITE, .next = 0};
+    uint16_t data_flags = (uint16_t)(VIRTQ_DESC_F_NEXT |
+                                     (batch->run_write ? 0 : VIRTQ_DESC_F_WRITE));
+    int d = desc_fill(head, &r->header, sizeof(r->header), VIRTQ_DESC_F_NEXT);
+    for (int i = 0; i < nblocks; i++)
+        d = desc_fill(d, batch->run_bufs[i], BDEV_BLOCK_SIZE, data_flags);
+    desc_fill(d, (void *)&r->status, 1, VIRTQ_DESC_F_WRITE);   /* the end of the chain */
 
-    /* Descriptors before the ring slot, the slot before the index: the
-     * device may look as soon as it sees the new index. */
-    disk.avail->ring[disk.avail->idx % disk.qsize] = (uint16_t)d[0];
+    /* Descriptors before the ring slot, the slot before the index, the
+     * index before the notification: the device may look at any time. */
+    disk.avail->ring[disk.avail->idx % disk.qsize] = (uint16_t)head;
     __sync_synchronize();
     disk.avail->idx = disk.avail->idx + 1;
     __sync_synchronize();
     reg_write(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-    return d[0];
-}
-
-/* Waits for the oldest request of batch to complete, frees its
- * descriptors and notes its error. Caller holds disk.lock. */
-static void finish_oldest(struct bdev_batch *batch)
-{
-    int head = batch->heads[batch->oldest];
-    batch->oldest = (batch->oldest + 1) % BDEV_BATCH_MAX;
-    batch->count--;
-    struct request *r = &disk.req[head];
-    while (!r->done)
-        condvar_wait(&r->done_cv, &disk.lock);
-    __sync_synchronize();
-    uint8_t status = r->status;
-    desc_free_chain(head);
-    condvar_broadcast(&disk.desc_cv);
-    if (status != VIRTIO_BLK_S_OK) {
-        kprintf("virtio-blk: %s of block %lu failed (status %u)\n",
-                r->header.type == VIRTIO_BLK_T_OUT ? "write" : "read",
-                r->header.sector / SECTORS_PER_BLOCK, status);
-        if (batch->err == ERR_OK)
-            batch->err = ERR_NORES;
-    }
+    batch->pending++;
+    batch->run_len = 0;
 }
 
 void bdev_batch_init(struct bdev_batch *batch)
 {
-    batch->count = 0;
-    batch->oldest = 0;
+    batch->pending = 0;
     batch->err = ERR_OK;
+    batch->failed_block = 0;
+    condvar_init(&batch->done_cv);
+    batch->run_len = 0;
+}
+
+/* True if block blockno, in direction write, can join batch's open run. */
+static bool run_continues(const struct bdev_batch *batch, uint64_t blockno, bool write)
+{
+    return batch->run_len > 0 && batch->run_len < disk.run_max && batch->run_write == write &&
+           blockno == batch->run_start + (uint64_t)batch->run_len;
 }
 
 err_t bdev_batch_add(struct bdev_batch *batch, uint64_t blockno, void *kbuf, bool write)
@@ -395,22 +417,34 @@ err_t bdev_batch_add(struct bdev_batch *batch, uint64_t blockno, void *kbuf, boo
     if (write && disk.read_only)
         return ERR_PERM;
 
-    spinlock_acquire(&disk.lock);
-    if (batch->count == BDEV_BATCH_MAX)
-        finish_oldest(batch);
-    int head = submit(batch, blockno, kbuf, write);
-    batch->heads[(batch->oldest + batch->count) % BDEV_BATCH_MAX] = head;
-    batch->count++;
-    spinlock_release(&disk.lock);
+    if (!run_continues(batch, blockno, write)) {
+        if (batch->run_len > 0) {
+            spinlock_acquire(&disk.lock);
+            run_send(batch);
+            spinlock_release(&disk.lock);
+        }
+        batch->run_write = write;
+        batch->run_start = blockno;
+    }
+    batch->run_bufs[batch->run_len++] = kbuf;
+    if (batch->run_len == disk.run_max) {      /* full: to the device now */
+        spinlock_acquire(&disk.lock);
+        run_send(batch);
+        spinlock_release(&disk.lock);
+    }
     return ERR_OK;
 }
 
 err_t bdev_batch_finish(struct bdev_batch *batch)
 {
     spinlock_acquire(&disk.lock);
-    while (batch->count > 0)
-        finish_oldest(batch);
+    if (batch->run_len > 0)
+        run_send(batch);
+    while (batch->pending > 0)
+        condvar_wait(&batch->done_cv, &disk.lock);
     spinlock_release(&disk.lock);
+    if (batch->err != ERR_OK)
+        kprintf("virtio-blk: a request from block %lu failed\n", batch->failed_block);
     return batch->err;
 }
 
@@ -422,21 +456,44 @@ err_t bdev_rw(uint64_t blockno, void *kbuf, bool write)
     return err != ERR_OK ? err : bdev_batch_finish(&one);
 }
 
-/* Completion interrupt (interrupts off, any hart): wake every finished request. */
+/* Counts the finished request r off its batch (noting a failure), frees
+ * its chain, and wakes the batch's owner when nothing of it is left in
+ * flight. Caller holds disk.lock. */
+static void request_done(int head)
+{
+    struct request *r = &disk.req[head];
+    struct bdev_batch *batch = r->batch;
+    r->batch = NULL;
+    if (r->status != VIRTIO_BLK_S_OK && batch->err == ERR_OK) {
+        batch->err = ERR_NORES;
+        batch->failed_block = r->header.sector / SECTORS_PER_BLOCK;
+    }
+    desc_free_chain(head);
+    if (--batch->pending == 0)
+        condvar_signal(&batch->done_cv);
+}
+
+/* Completion interrupt (interrupts off, any hart): finishes every request
+ * the device has put in the used ring since last time, and wakes those
+ * waiting for descriptors if any were freed. An id that is not a request
+ * in flight (a confused device) is ignored. */
 static void virtio_blk_intr(void *arg)
 {
     (void)arg;
     spinlock_acquire(&disk.lock);
     reg_write(VIRTIO_MMIO_INTERRUPT_ACK, reg_read(VIRTIO_MMIO_INTERRUPT_STATUS) & 0x3);
     __sync_synchronize();
+    bool freed = false;
     while (disk.used_seen != disk.used->idx) {
         __sync_synchronize();
         uint32_t id = disk.used->ring[disk.used_seen % disk.qsize].id;
-        if (id < disk.qsize) {
-            disk.req[id].done = true;
-            condvar_signal(&disk.req[id].done_cv);
-        }
         disk.used_seen++;
+        if (id < disk.qsize && disk.req[id].batch != NULL) {
+            request_done((int)id);
+            freed = true;
+        }
     }
+    if (freed)
+        condvar_broadcast(&disk.desc_cv);
     spinlock_release(&disk.lock);
 }

@@ -39,18 +39,29 @@ void bcache_init(void)
     }
 }
 
+/* The cached buffer of blockno with a reference taken (not locked), or
+ * NULL. Called with the bcache lock held. */
+static struct buf *cached(uint64_t blockno)
+{
+    for (struct buf *b = bcache.head.next; b != &bcache.head; b = b->next) {
+        if (b->blockno == blockno) {
+            b->refcount++;
+            return b;
+        }
+    }
+    return NULL;
+}
+
 /* The buffer for blockno with a reference taken, not yet locked: the cached
  * one, else the least recently used free one, relabelled. */
 static struct buf *bget(uint64_t blockno)
 {
     spinlock_acquire(&bcache.lock);
     for (;;) {
-        for (struct buf *b = bcache.head.next; b != &bcache.head; b = b->next) {
-            if (b->blockno == blockno) {
-                b->refcount++;
-                spinlock_release(&bcache.lock);
-                return b;
-            }
+        struct buf *b = cached(blockno);
+        if (b != NULL) {
+            spinlock_release(&bcache.lock);
+            return b;
         }
         for (struct buf *b = bcache.head.prev; b != &bcache.head; b = b->prev) {
             if (b->refcount == 0) {
@@ -99,6 +110,70 @@ void bwrite(struct buf *b)
     err_t err = bdev_rw(b->blockno, b->data, true);
     if (err != ERR_OK)
         panic("bwrite: cannot write block %lu (error %d)", b->blockno, err);
+}
+
+/* The cached buffer of blockno, locked and valid, or NULL when the cache
+ * does not hold the block (or holds it not yet read). */
+static struct buf *bpeek(uint64_t blockno)
+{
+    spinlock_acquire(&bcache.lock);
+    struct buf *b = cached(blockno);
+    spinlock_release(&bcache.lock);
+    if (b == NULL)
+        return NULL;
+    sleeplock_acquire(&b->lock);
+    if (b->valid)
+        return b;
+    brelse(b);
+    return NULL;
+}
+
+/* Adds block blockno to batch, to or from frame, or panics: a block
+ * number from the file system's metadata is on the disk (bmap.c). */
+static void batch_add(struct bdev_batch *batch, uint64_t blockno, void *frame, bool write)
+{
+    err_t err = bdev_batch_add(batch, blockno, frame, write);
+    if (err != ERR_OK)
+        panic("bcache: cannot %s block %lu (error %d)", write ? "write" : "read", blockno, err);
+}
+
+/* Waits for batch's n blocks read, or panics. */
+static void batch_finish(struct bdev_batch *batch, size_t n)
+{
+    err_t err = bdev_batch_finish(batch);
+    if (err != ERR_OK)
+        panic("bcache: cannot read %lu block(s) (error %d)", (unsigned long)n, err);
+}
+
+void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n)
+{
+    struct bdev_batch batch;
+    bdev_batch_init(&batch);
+    for (size_t i = 0; i < n; i++) {
+        if (blocknos[i] == 0)
+            continue;                  /* not wanted (block 0 is never file data) */
+        struct buf *b = bpeek(blocknos[i]);
+        if (b == NULL) {
+            batch_add(&batch, blocknos[i], frames[i], false);
+            continue;
+        }
+        memcpy(frames[i], b->data, BDEV_BLOCK_SIZE);
+        brelse(b);
+    }
+    batch_finish(&batch, n);
+}
+
+void bwrite_frames(const uint32_t *blocknos, void *const *frames, size_t n,
+                   struct bdev_batch *batch)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct buf *b = bpeek(blocknos[i]);
+        if (b != NULL) {
+            memcpy(b->data, frames[i], BDEV_BLOCK_SIZE);
+            brelse(b);
+        }
+        batch_add(batch, blocknos[i], frames[i], true);
+    }
 }
 
 void brelse(struct buf *b)

@@ -3,9 +3,9 @@
  * up, adding and removing entries, walking the entries for readdir. Entries
  * never straddle blocks (32 divides 4096), so each function walks the
  * directory a block at a time. The caller holds the directory's lock, except
- * for dir_next_entry, which takes it. Contract: fs.h.
+ * for dir_next_entry, which takes it. Contract: fs.h, fs_internal.h.
  */
-#include <kernel/fs.h>
+#include "fs_internal.h"
 #include <kernel/bcache.h>
 #include <kernel/string.h>
 
@@ -19,7 +19,7 @@
 static struct buf *dir_block(struct inode *dir, uint64_t base, struct sfs_dirent **entries, size_t *count)
 {
     uint32_t blockno;
-    if (bmap(dir, base / SFS_BLOCK_SIZE, false, &blockno) != ERR_OK || blockno == 0)
+    if (bmap_find(dir, base / SFS_BLOCK_SIZE, &blockno) != ERR_OK || blockno == 0)
         return NULL;
     struct buf *b = bread(blockno);
     uint64_t bytes = dir->d.size - base < SFS_BLOCK_SIZE ? dir->d.size - base : SFS_BLOCK_SIZE;
@@ -28,6 +28,8 @@ static struct buf *dir_block(struct inode *dir, uint64_t base, struct sfs_dirent
     return b;
 }
 
+/* True for the names "." and "..", which every directory holds and no
+ * call may add or remove. */
 static bool is_dot_or_dotdot(const char *name)
 {
     return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
@@ -59,12 +61,12 @@ uint32_t dir_lookup(struct inode *dir, const char *name, offset_t *off)
 static err_t entry_write(struct inode *dir, offset_t off, const struct sfs_dirent *e)
 {
     uint32_t blockno;
-    err_t err = bmap(dir, (uint64_t)off / SFS_BLOCK_SIZE, true, &blockno);
-    if (err != ERR_OK)
+    err_t err = ERR_OK;
+    if (bmap_alloc(dir, (uint64_t)off / SFS_BLOCK_SIZE, 1, NULL, &blockno, &err) == 0)
         return err;
     struct buf *b = bread(blockno);
     memcpy(b->data + off % SFS_BLOCK_SIZE, e, sizeof(*e));
-    fs_tx_write(b);
+    journal_log(b);
     brelse(b);
     if ((uint64_t)(off + ENTRY_SIZE) > dir->d.size) {
         dir->d.size = off + ENTRY_SIZE;

@@ -5,7 +5,7 @@
  * power cut left, checks the root directory and frees orphans. And the
  * other end: fs_shutdown leaves the disk clean for halt.
  */
-#include <kernel/fs.h>
+#include "fs_internal.h"
 #include <kernel/bcache.h>
 #include <kernel/bdev.h>
 #include <kernel/console.h>
@@ -19,6 +19,8 @@ void fs_corrupt(uint32_t inum, const char *what)
     panic("fs: inode %u: %s (corrupt file system? try mkfs --check on the image)", inum, what);
 }
 
+/* True when the superblock's regions are in order, inside the disk and
+ * large enough: what the rest of the file system takes for granted. */
 static bool superblock_sane(const struct sfs_superblock *sb)
 {
     return sb->journal_start >= SFS_SUPERBLOCK_BLOCK + 1 &&
@@ -56,6 +58,7 @@ void fs_init(void)
               fs_sb.nblocks, bdev_nblocks());
     if (!superblock_sane(&fs_sb))
         panic("fs_init: the superblock's layout is inconsistent (run mkfs --check)");
+    balloc_init();
     journal_init(&fs_sb);
 
     root_inode = inode_get(SFS_ROOT_INODE);

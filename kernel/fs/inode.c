@@ -3,9 +3,9 @@
  * on-disk inode, shared and reference counted, each with a sleeplock over
  * its copy of the disk inode. Also allocating on-disk inodes, freeing them
  * when the last reference to an unlinked file goes, and freeing the orphans
- * a power cut left (fs_init). Contract: fs.h.
+ * a power cut left (fs_init). Contract: fs.h, fs_internal.h.
  */
-#include <kernel/fs.h>
+#include "fs_internal.h"
 #include <kernel/bcache.h>
 #include <kernel/console.h>
 #include <kernel/string.h>
@@ -94,7 +94,7 @@ void inode_update(struct inode *ip)
 {
     struct buf *b = bread(SFS_INODE_BLOCK(&fs_sb, ip->inum));
     memcpy(b->data + SFS_INODE_INDEX(ip->inum) * SFS_INODE_SIZE, &ip->d, sizeof(ip->d));
-    fs_tx_write(b);
+    journal_log(b);
     brelse(b);
 }
 
@@ -114,7 +114,7 @@ static bool only_reference(struct inode *ip)
  * power cut between them leaves an orphan, freed at the next mount. Each
  * step is a transaction that locks ip inside it, in the lock order
  * (synch.h); the lock may be let go between steps, as no one else can take
- * it. The last is released before fs_tx_end, which waits for the group's
+ * it. The last is released before journal_end, which waits for the group's
  * commit: from the inode_update on, the inode is free, inode_alloc in
  * another operation of the group may hand it out, and that operation
  * (which the commit waits for) will want the lock.
@@ -122,7 +122,7 @@ static bool only_reference(struct inode *ip)
 static void inode_free(struct inode *ip)
 {
     inode_truncate_steps(ip);
-    fs_tx_begin();
+    journal_begin();
     inode_lock(ip);
     inode_truncate_to(ip, 0);
     memset(&ip->d, 0, sizeof(ip->d));
@@ -131,7 +131,7 @@ static void inode_free(struct inode *ip)
      * the disk again. */
     ip->valid = false;
     sleeplock_release(&ip->lock);
-    fs_tx_end();
+    journal_end(NULL);
 }
 
 void inode_put(struct inode *ip)
@@ -182,7 +182,7 @@ err_t inode_alloc(int ftype, struct inode **out)
             }
             memset(dp, 0, sizeof(*dp));
             dp->type = (uint16_t)ftype;
-            fs_tx_write(b);
+            journal_log(b);
             brelse(b);
             *out = ip;
             return ERR_OK;

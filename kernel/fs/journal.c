@@ -1,10 +1,13 @@
 /*
- * The write-ahead journal (xv6's log.c, with group commit and an end that
- * waits for the commit). Transactions collect their changed blocks here,
- * pinned in the buffer cache; the last operation of a group copies them to
- * the journal, commits by writing the header, installs them home and
- * empties the header. Mounting replays a header left committed by a power
- * cut. Contract: include/kernel/journal.h; disk format: sfs.h.
+ * The write-ahead journal (xv6's log.c, with group commit, an end that
+ * waits for the commit, and ordered mode: only metadata comes here).
+ * Transactions collect their changed blocks here, pinned in the buffer
+ * cache; the last operation of a group appends them to the journal, all
+ * in flight at once, and commits by writing the header. Now and then a
+ * checkpoint writes every logged block home (in block order, so
+ * neighbours share a request) and empties the header. Mounting replays
+ * the slots a header left by a power cut names. Contract:
+ * include/kernel/journal.h; disk format: sfs.h.
  */
 #include <kernel/journal.h>
 #include <kernel/bcache.h>
@@ -14,13 +17,13 @@
 #include <kernel/synch.h>
 #include <kernel/thread.h>
 
-/* Most operations an open group can hold: fs_tx_begin admits one more only
- * while each could still add FS_TX_MAX_BLOCKS blocks. */
-#define MAX_OPS (SFS_JOURNAL_MAX_SLOTS / FS_TX_MAX_BLOCKS)
+/* Most operations an open group can hold: journal_begin admits one more only
+ * while each could still add JOURNAL_OP_MAX_BLOCKS blocks. */
+#define MAX_OPS (SFS_JOURNAL_MAX_SLOTS / JOURNAL_OP_MAX_BLOCKS)
 _Static_assert(MAX_OPS <= 8, "journal.touched has a bit per operation");
 
-/* An operation in progress: the thread between its fs_tx_begin and
- * fs_tx_end, and the distinct blocks it has changed so far. */
+/* An operation in progress: the thread between its journal_begin and
+ * journal_end, and the distinct blocks it has changed so far. */
 struct op {
     struct thread *owner;              /* NULL: a free record */
     uint32_t nblocks;
@@ -28,7 +31,7 @@ struct op {
 
 static struct {
     struct spinlock lock;
-    struct condvar cv;                 /* a group was installed */
+    struct condvar cv;                 /* a group was committed */
     /* set by journal_init, then constant */
     bool ready;
     uint32_t header_block;             /* slot i is block header_block + 1 + i */
@@ -40,17 +43,29 @@ static struct {
     bool closed;                       /* one of them ended: the group takes no more */
     bool stopped;                      /* journal_shutdown: no transaction ever again */
     uint64_t group;                    /* number of the open group */
-    uint64_t installed;                /* every group numbered <= installed is on disk */
+    uint64_t committed;                /* every group numbered <= committed is on disk */
     uint32_t count;                    /* blocks logged by the open group */
     struct buf *bufs[SFS_JOURNAL_MAX_SLOTS];   /* those blocks' buffers, pinned */
+    bool freed;                        /* the open group freed a block (bfree) */
+    /* The journal on disk: the header names slots [0, used), the groups
+     * committed since the journal was last emptied, oldest first; the
+     * distinct blocks they logged are logged[0, nlogged), each pinned
+     * once, to be written home when the journal is emptied (checkpoint).
+     * Changed only by the committer (and journal_shutdown), with no
+     * operation open; used is read under lock by journal_begin. */
+    uint32_t used;
+    uint32_t nlogged;
+    struct buf *logged[SFS_JOURNAL_MAX_SLOTS];
     /* The operations of the open group not yet ended. A record is taken by
-     * fs_tx_begin and freed by fs_tx_end, and not taken again before the
-     * group is installed (no operation begins in a closed group), so bit i
+     * journal_begin and freed by journal_end, and not taken again before the
+     * group has committed (no operation begins in a closed group), so bit i
      * of touched[j] means "ops[i] of this group changed block bufs[j]". */
     struct op ops[MAX_OPS];
     uint8_t touched[SFS_JOURNAL_MAX_SLOTS];
 } journal;
 
+/* Reads or writes one block of the journal (its header, or a slot while
+ * replaying); the journal cannot go on without it. */
 static void disk_rw(uint32_t blockno, void *data, bool write)
 {
     err_t err = bdev_rw(blockno, data, write);
@@ -58,6 +73,7 @@ static void disk_rw(uint32_t blockno, void *data, bool write)
         panic("journal: cannot %s block %u (error %d)", write ? "write" : "read", blockno, err);
 }
 
+/* The disk block of journal slot i. */
 static uint32_t slot_block(uint32_t i)
 {
     return journal.header_block + 1 + i;
@@ -65,9 +81,10 @@ static uint32_t slot_block(uint32_t i)
 
 /* ------------------------------------------------------------- mounting */
 
-/* Copies the committed transaction described by journal.header home, then
- * empties the header. Through the buffer cache, so no stale copy of a
- * replayed block can stay cached. */
+/* Copies the committed slots journal.header names home, in slot order (a
+ * block logged by several groups ends with its last copy), then empties
+ * the header. Through the buffer cache, so no stale copy of a replayed
+ * block can stay cached. */
 static void replay(uint32_t region_slots)
 {
     struct sfs_journal_header *h = journal.header;
@@ -93,9 +110,9 @@ void journal_init(const struct sfs_superblock *sb)
 {
     spinlock_init(&journal.lock, "journal", LOCK_JOURNAL);
     condvar_init(&journal.cv);
-    if (sb->journal_blocks < FS_TX_MAX_BLOCKS + 1)
+    if (sb->journal_blocks < JOURNAL_OP_MAX_BLOCKS + 1)
         panic("journal: %u blocks is too small; a transaction needs %d slots and a header",
-              sb->journal_blocks, FS_TX_MAX_BLOCKS);
+              sb->journal_blocks, JOURNAL_OP_MAX_BLOCKS);
     uint32_t region_slots = sb->journal_blocks - 1;
     journal.header_block = sb->journal_start;
     /* Use no more slots than the header can name, and pin at most half the
@@ -105,7 +122,7 @@ void journal_init(const struct sfs_superblock *sb)
         journal.nslots = SFS_JOURNAL_MAX_SLOTS;
     if (journal.nslots > BCACHE_NBUF / 2)
         journal.nslots = BCACHE_NBUF / 2;
-    if (journal.nslots < FS_TX_MAX_BLOCKS)
+    if (journal.nslots < JOURNAL_OP_MAX_BLOCKS)
         panic("journal: the buffer cache (%d buffers) is too small for the journal", BCACHE_NBUF);
     journal.first_home = sb->inode_start;
     journal.nblocks = sb->nblocks;
@@ -123,43 +140,125 @@ void journal_init(const struct sfs_superblock *sb)
         replay(region_slots);
 
     journal.group = 1;
-    journal.installed = 0;
+    journal.committed = 0;
     journal.ready = true;
 }
 
 /* ------------------------------------------------------------ committing */
 
+/* Sorts the group's n buffers by block number (insertion sort: a group
+ * has few, mostly in order already), so the home writes go in ascending
+ * order and neighbours share a request. */
+static void sort_by_block(struct buf **bufs, uint32_t n)
+{
+    for (uint32_t i = 1; i < n; i++) {
+        struct buf *x = bufs[i];
+        uint32_t j = i;
+        for (; j > 0 && bufs[j - 1]->blockno > x->blockno; j--)
+            bufs[j] = bufs[j - 1];
+        bufs[j] = x;
+    }
+}
+
+/* Finishes batch, or panics: the journal cannot go on without its blocks
+ * (n of them, to the journal or home, for the message). */
+static void finish_or_panic(struct bdev_batch *batch, uint32_t n, const char *where)
+{
+    err_t err = bdev_batch_finish(batch);
+    if (err != ERR_OK)
+        panic("journal: cannot write %u block(s) %s (error %d)", n, where, err);
+}
+
+/* Puts the n buffers' data on batch, for their home blocks (home) or the
+ * journal's next free slots (from slot journal.used on). */
+static void add_all(struct bdev_batch *batch, struct buf **bufs, uint32_t n, bool home)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t blockno = home ? bufs[i]->blockno : slot_block(journal.used + i);
+        err_t err = bdev_batch_add(batch, blockno, bufs[i]->data, true);
+        if (err != ERR_OK)
+            panic("journal: cannot write block %lu (error %d)", blockno, err);
+    }
+}
+
 /*
- * Writes the group to disk: the steps 1-4 of journal.h. Called by the
- * group's last operation with no lock held. Nothing else touches
- * journal.bufs, journal.count or any logged buffer's data meanwhile: the
- * group is closed and all its operations have ended. bread finds each
- * block in the cache (it is pinned) and only takes its lock.
+ * Empties the journal (a checkpoint): writes every block logged since it
+ * was last emptied home, in block order, all in flight at once (their
+ * buffers hold the last committed contents: no operation is open), then
+ * the header with no slots, and unpins them. Called by the committer, or
+ * by journal_shutdown, with no lock held and no operation open.
  */
-static void commit(void)
+static void checkpoint(void)
+{
+    uint32_t n = journal.nlogged;
+    if (n == 0)
+        return;
+    sort_by_block(journal.logged, n);
+    struct bdev_batch batch;
+    bdev_batch_init(&batch);
+    add_all(&batch, journal.logged, n, true);
+    finish_or_panic(&batch, n, "home");
+    journal.header->count = 0;
+    disk_rw(journal.header_block, journal.header, true);    /* nothing to replay */
+    for (uint32_t i = 0; i < n; i++)
+        bunpin(journal.logged[i]);
+    journal.nlogged = 0;
+    journal.used = 0;
+}
+
+/* Adds the group's buffers to the blocks logged since the last
+ * checkpoint, dropping the second pin of one that is there already. */
+static void remember_logged(void)
+{
+    for (uint32_t i = 0; i < journal.count; i++) {
+        struct buf *b = journal.bufs[i];
+        uint32_t j = 0;
+        while (j < journal.nlogged && journal.logged[j] != b)
+            j++;
+        if (j < journal.nlogged)
+            bunpin(b);
+        else
+            journal.logged[journal.nlogged++] = b;
+    }
+}
+
+/*
+ * Commits the group: its blocks to the next free slots, all at once and
+ * together with the committing operation's data batch (NULL: none), then
+ * the header naming every slot in use: the commit point (the steps 1-2 of
+ * journal.h). The blocks stay pinned and go home at the next checkpoint
+ * (steps 3-4), done here when the journal could not take another
+ * operation's worth, or the group freed a block (the block may be named
+ * in the header, and must not be replayed over whatever it holds once
+ * reused: balloc.c), or the journal is stopping. Called by the group's
+ * last operation with no lock held. Nothing else touches journal.bufs,
+ * journal.count or any logged buffer's data meanwhile: the group is
+ * closed and all its operations have ended, so the buffers' data is read
+ * without their locks (journal.h).
+ */
+static void commit(struct bdev_batch *data, bool stopping)
 {
     struct sfs_journal_header *h = journal.header;
     uint32_t n = journal.count;
-    if (n == 0)
-        return;
-    for (uint32_t i = 0; i < n; i++) {
-        struct buf *b = bread(journal.bufs[i]->blockno);
-        disk_rw(slot_block(i), b->data, true);
-        h->blocks[i] = (uint32_t)b->blockno;
-        brelse(b);
+    struct bdev_batch own;
+    if (data == NULL) {
+        bdev_batch_init(&own);
+        data = &own;
     }
-    h->count = n;
-    h->sequence++;
-    disk_rw(journal.header_block, h, true);         /* the commit point */
-    for (uint32_t i = 0; i < n; i++) {
-        struct buf *b = bread(journal.bufs[i]->blockno);
-        bwrite(b);                                  /* home */
-        brelse(b);
+    sort_by_block(journal.bufs, n);
+    add_all(data, journal.bufs, n, false);
+    finish_or_panic(data, n, "to the journal");     /* data and slots, before the header */
+    if (n > 0) {
+        for (uint32_t i = 0; i < n; i++)
+            h->blocks[journal.used + i] = (uint32_t)journal.bufs[i]->blockno;
+        h->count = journal.used + n;
+        h->sequence++;
+        disk_rw(journal.header_block, h, true);     /* the commit point */
+        journal.used += n;
+        remember_logged();
     }
-    h->count = 0;
-    disk_rw(journal.header_block, h, true);         /* nothing to replay */
-    for (uint32_t i = 0; i < n; i++)
-        bunpin(journal.bufs[i]);
+    if (journal.freed || stopping || journal.nslots - journal.used < JOURNAL_OP_MAX_BLOCKS)
+        checkpoint();
 }
 
 /* ---------------------------------------------------------- transactions */
@@ -174,19 +273,20 @@ static struct op *my_op(void)
     return NULL;
 }
 
-void fs_tx_begin(void)
+void journal_begin(void)
 {
     /* A transaction is a lock in the order (synch.h): it may wait here
      * for the other operations of a group to end. */
     lock_order_acquire(&journal, "transaction", LOCK_TX, true);
     spinlock_acquire(&journal.lock);
     if (my_op())
-        panic("fs_tx_begin: transactions do not nest (it would wait for itself)");
+        panic("journal_begin: transactions do not nest (it would wait for itself)");
     /* In an open group no operation has ended yet, so each outstanding one
-     * may still add up to FS_TX_MAX_BLOCKS blocks, and the logged blocks
+     * may still add up to JOURNAL_OP_MAX_BLOCKS blocks, and the logged blocks
      * are at most what they added so far. */
     while (journal.closed || journal.stopped ||
-           (uint32_t)(journal.outstanding + 1) * FS_TX_MAX_BLOCKS > journal.nslots)
+           (uint32_t)(journal.outstanding + 1) * JOURNAL_OP_MAX_BLOCKS >
+               journal.nslots - journal.used)
         condvar_wait(&journal.cv, &journal.lock);
     journal.outstanding++;
     struct op *op = journal.ops;
@@ -197,23 +297,23 @@ void fs_tx_begin(void)
     spinlock_release(&journal.lock);
 }
 
-void fs_tx_write(struct buf *b)
+void journal_log(struct buf *b)
 {
     if (b->blockno < journal.first_home || b->blockno >= journal.nblocks)
-        panic("fs_tx_write: block %lu may not be journaled", b->blockno);
+        panic("journal_log: block %lu may not be journaled", b->blockno);
     spinlock_acquire(&journal.lock);
     struct op *op = my_op();
     if (!op)
-        panic("fs_tx_write: block %lu written outside a transaction", b->blockno);
+        panic("journal_log: block %lu written outside a transaction", b->blockno);
     uint32_t i = 0;
     while (i < journal.count && journal.bufs[i] != b)
         i++;
     bool added = i == journal.count;
     if (added) {
-        if (journal.count == journal.nslots)
-            panic("fs_tx_write: the journal is full (%u blocks); this operation changed %u, "
-                  "at most FS_TX_MAX_BLOCKS (%d) are reserved for each",
-                  journal.nslots, op->nblocks, FS_TX_MAX_BLOCKS);
+        if (journal.count == journal.nslots - journal.used)
+            panic("journal_log: the journal is full (%u blocks); this operation changed %u, "
+                  "at most JOURNAL_OP_MAX_BLOCKS (%d) are reserved for each",
+                  journal.nslots - journal.used, op->nblocks, JOURNAL_OP_MAX_BLOCKS);
         journal.bufs[journal.count] = b;
         journal.touched[journal.count++] = 0;
     }
@@ -226,10 +326,10 @@ void fs_tx_write(struct buf *b)
     /* Without DEBUG an operation past its limit goes on while the journal
      * has room (it eats into the others' reservations; a full journal
      * panics above). */
-    if (op->nblocks > FS_TX_MAX_BLOCKS)
-        panic("fs_tx_write: with block %lu this operation has changed %u blocks, more "
-              "than FS_TX_MAX_BLOCKS (%d): it must split itself", b->blockno, op->nblocks,
-              FS_TX_MAX_BLOCKS);
+    if (op->nblocks > JOURNAL_OP_MAX_BLOCKS)
+        panic("journal_log: with block %lu this operation has changed %u blocks, more "
+              "than JOURNAL_OP_MAX_BLOCKS (%d): it must split itself", b->blockno, op->nblocks,
+              JOURNAL_OP_MAX_BLOCKS);
 #endif
     spinlock_release(&journal.lock);
     /* Only the commit unpins, and it waits for this operation to end. */
@@ -237,31 +337,61 @@ void fs_tx_write(struct buf *b)
         bpin(b);
 }
 
-void fs_tx_end(void)
+void journal_log_free(void)
 {
     spinlock_acquire(&journal.lock);
+    if (!my_op())
+        panic("journal_log_free: no transaction open");
+    journal.freed = true;
+    spinlock_release(&journal.lock);
+}
+
+uint64_t journal_group(void)
+{
+    spinlock_acquire(&journal.lock);
+    if (!my_op())
+        panic("journal_group: no transaction open");
+    uint64_t group = journal.group;
+    spinlock_release(&journal.lock);
+    return group;
+}
+
+void journal_end(struct bdev_batch *data)
+{
+    spinlock_acquire(&journal.lock);
+    if (!my_op())
+        panic("journal_end: no transaction to end");
+    if (data != NULL && journal.outstanding > 1) {
+        /* Another operation may end last and commit: our data must be
+         * on the disk before it writes the header, so finish it now,
+         * with our operation still counted (no commit can start). */
+        spinlock_release(&journal.lock);
+        finish_or_panic(data, 0, "of file data");
+        data = NULL;
+        spinlock_acquire(&journal.lock);
+    }
     struct op *op = my_op();
-    if (!op)
-        panic("fs_tx_end: no transaction to end");
     op->owner = NULL;
     uint64_t group = journal.group;
     journal.outstanding--;
     journal.closed = true;
     if (journal.outstanding > 0) {
         /* The last one to end commits for us all. */
-        while (journal.installed < group)
+        while (journal.committed < group)
             condvar_wait(&journal.cv, &journal.lock);
         spinlock_release(&journal.lock);
         lock_order_release(&journal, "transaction", true);
         return;
     }
+    bool stopping = journal.stopped;
     spinlock_release(&journal.lock);
 
-    commit();
+    commit(data, stopping);
 
     spinlock_acquire(&journal.lock);
     journal.count = 0;
-    journal.installed = group;
+    journal.freed = false;
+    journal.committed = group;
     journal.group = group + 1;
     journal.closed = false;
     condvar_broadcast(&journal.cv);
@@ -277,5 +407,7 @@ void journal_shutdown(void)
     journal.stopped = true;
     while (journal.outstanding > 0 || journal.closed)
         condvar_wait(&journal.cv, &journal.lock);
+    journal.closed = true;             /* for good: no group opens again */
     spinlock_release(&journal.lock);
+    checkpoint();                      /* the last committed groups, home */
 }

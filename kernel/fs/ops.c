@@ -3,11 +3,13 @@
  * unlink, rmdir. Each is one transaction. Locks: the parent directory,
  * then the inode named in it (never the other way round; "." and ".."
  * cannot be removed, and directories have no second names, so the named
- * inode is always below its parent). Contract: fs.h.
+ * inode is always below its parent). Contract: fs.h, fs_internal.h.
  */
-#include <kernel/fs.h>
+#include "fs_internal.h"
 #include <kernel/string.h>
 
+/* True for the names "." and "..", which every directory holds and no
+ * call may add or remove. */
 static bool is_dot_or_dotdot(const char *name)
 {
     return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
@@ -56,7 +58,7 @@ err_t fs_create(const char *path, int ftype, struct inode **out)
     if (err != ERR_OK)
         return err;
 
-    fs_tx_begin();
+    journal_begin();
     inode_lock(dp);
     err = dir_usable(dp);
     if (err == ERR_OK && dir_lookup(dp, name, NULL) != 0)
@@ -69,7 +71,7 @@ err_t fs_create(const char *path, int ftype, struct inode **out)
         inode_unlock(ip);
     }
     inode_unlock(dp);
-    fs_tx_end();
+    journal_end(NULL);
     inode_put(dp);
 
     if (ip != NULL && (err != ERR_OK || out == NULL))
@@ -92,7 +94,7 @@ err_t fs_link(const char *oldpath, const char *newpath)
         return err;
     }
 
-    fs_tx_begin();
+    journal_begin();
     inode_lock(ip);
     if (ip->d.type == SFS_TYPE_DIR)
         err = ERR_FTYPE;               /* no second names for directories */
@@ -116,7 +118,7 @@ err_t fs_link(const char *oldpath, const char *newpath)
             inode_unlock(ip);
         }
     }
-    fs_tx_end();
+    journal_end(NULL);
     inode_put(dp);
     inode_put(ip);
     return err;
@@ -137,7 +139,7 @@ static err_t remove_name(const char *path, bool want_dir)
         return ERR_INVAL;
     }
 
-    fs_tx_begin();
+    journal_begin();
     inode_lock(dp);
     uint32_t inum = 0;
     if (dp->d.type != SFS_TYPE_DIR)
@@ -166,7 +168,7 @@ static err_t remove_name(const char *path, bool want_dir)
         inode_unlock(ip);
     }
     inode_unlock(dp);
-    fs_tx_end();
+    journal_end(NULL);
     if (ip != NULL)
         inode_put(ip);                 /* frees it if this was the last of it */
     inode_put(dp);

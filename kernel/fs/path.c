@@ -3,9 +3,9 @@
  * component at a time (xv6's namex). Only one inode is locked at a time
  * (so ".." cannot deadlock); the next inode is referenced before the
  * current one is unlocked, so neither can be freed under the walk.
- * Contract: fs.h.
+ * Contract: fs.h, fs_internal.h.
  */
-#include <kernel/fs.h>
+#include "fs_internal.h"
 #include <kernel/proc.h>
 #include <kernel/string.h>
 
@@ -33,6 +33,9 @@ static int next_component(const char **path, char name[SFS_NAME_LEN])
     return (int)len;
 }
 
+/* Where the walk of path starts (a new reference): the root for an
+ * absolute path, else the calling process's working directory (the root
+ * without a process or a working directory). */
 static struct inode *start_dir(const char *path)
 {
     struct proc *p = proc_current();

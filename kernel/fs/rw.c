@@ -1,15 +1,31 @@
 /*
- * Reading and writing file data through the buffer cache: reads a block at
- * a time, writes a chunk of blocks per transaction. User memory is copied
- * through bounce frames with no file system lock held and outside any
- * transaction, so a page fault in the copy (which may read a file itself)
- * never waits for a lock this thread holds, nor holds up a commit.
+ * Reading and writing file data, a chunk of blocks at a time, around the
+ * buffer cache: the blocks of a chunk go between the disk and bounce
+ * frames all in flight at once (bread_frames, bwrite_frames, bcache.h),
+ * so a large read() or write() runs at disk speed.
+ *
+ * User memory is copied through the bounce frames with no file system
+ * lock held and outside any transaction, so a page fault in the copy
+ * (which may read a file itself) never waits for a lock this thread
+ * holds, nor holds up a commit.
+ *
+ * Writing is in ordered mode (journal.h): each chunk of a write is one
+ * transaction, whose data blocks are written in place, all in flight at
+ * once, and are on the disk before the transaction ends, so before the
+ * commit that makes the inode (or an index block) point at them. A power
+ * cut before that commit leaves the new blocks free, their contents
+ * unseen; one after it leaves the data there. A block the file already
+ * had is overwritten in place the same way: a cut may leave some blocks
+ * of the last chunk new and others old (each block whole, never garbage),
+ * and bytes past the file's end stay unseen. Only the chunk's metadata is
+ * logged: its bitmap blocks, index blocks and the inode's block.
+ *
  * A block is a page, so each block piece falls in one page of the file's
- * page cache (ip->pages): each piece is read, or written, with that cache
+ * page cache (ip->pages): each chunk is read, or written, with that cache
  * locked, from the cached page if there is one, or into it too.
- * Contract: fs.h.
+ * Contract: fs.h, fs_internal.h.
  */
-#include <kernel/fs.h>
+#include "fs_internal.h"
 #include <kernel/bcache.h>
 #include <kernel/pmem.h>
 #include <kernel/string.h>
@@ -17,174 +33,344 @@
 
 _Static_assert(SFS_BLOCK_SIZE == PG_SIZE, "a block piece falls in one cached page");
 
-static uint8_t *bounce_alloc(void)
+/*
+ * A chunk: up to CHUNK_MAX block pieces of a read or write, piece k in
+ * bounce frame frames[k] (at its offset within its block) and going to or
+ * from disk block blocknos[k]. The chunk itself fills one frame; its
+ * bounce frames are taken as a call needs them (1 MiB at most per reader
+ * or writer), fewer when memory is short, and all freed when it returns.
+ */
+#define CHUNK_MAX 256
+
+struct chunk {
+    void *frames[CHUNK_MAX];           /* NULL: not taken yet */
+    uint32_t blocknos[CHUNK_MAX];      /* 0: not from the disk (a hole, a cached page) */
+};
+_Static_assert(sizeof(struct chunk) <= PG_SIZE, "a chunk fills at most a frame");
+_Static_assert(CHUNK_MAX <= 1024, "a chunk's index blocks are at most four");
+
+/* A frame of the direct map, or NULL when memory is out. */
+static void *frame_alloc(void)
 {
     paddr_t pa;
     return pmem_alloc(&pa) == ERR_OK ? kmap_p2v(pa) : NULL;
 }
 
-static void bounce_free(uint8_t *bounce)
+/* Gives back a frame of frame_alloc (NULL: nothing). */
+static void frame_free(void *frame)
 {
-    if (bounce != NULL)
-        pmem_free(kmap_v2p(bounce));
+    if (frame != NULL)
+        pmem_free(kmap_v2p(frame));
 }
 
-/* Reads m bytes at pos (within one block) from the disk into to. Caller
- * holds ip->lock. */
-static err_t read_piece(struct inode *ip, uint64_t pos, uint8_t *to, size_t m)
+/* A new, empty chunk, or NULL when memory is out. */
+static struct chunk *chunk_alloc(void)
 {
-    uint32_t blockno;
-    err_t err = bmap(ip, pos / SFS_BLOCK_SIZE, false, &blockno);
-    if (err != ERR_OK)
-        return err;
-    if (blockno == 0) {
-        memset(to, 0, m);              /* a hole */
-    } else {
-        struct buf *b = bread(blockno);
-        memcpy(to, b->data + pos % SFS_BLOCK_SIZE, m);
-        brelse(b);
-    }
-    return ERR_OK;
+    struct chunk *c = frame_alloc();
+    if (c != NULL)
+        memset(c, 0, sizeof(*c));
+    return c;
 }
 
-ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n)
+/* Frees the chunk and every bounce frame it took. */
+static void chunk_free(struct chunk *c)
 {
-    uint8_t *bounce = NULL;
-    if (dst_is_user && n > 0 && (bounce = bounce_alloc()) == NULL)
-        return ERR_NOMEM;
-
-    size_t done = 0;
-    ssize_t err = 0;
-    while (done < n) {
-        uint64_t pos = (uint64_t)off + done;
-        pgcache_lock(&ip->pages);
-        inode_lock(ip);
-        if (pos >= ip->d.size) {
-            inode_unlock(ip);
-            pgcache_unlock(&ip->pages);
-            break;
-        }
-        size_t m = SFS_BLOCK_SIZE - pos % SFS_BLOCK_SIZE;
-        if (m > n - done)
-            m = n - done;
-        if (m > ip->d.size - pos)
-            m = ip->d.size - pos;
-        uint8_t *to = dst_is_user ? bounce : (uint8_t *)dst + done;
-        /* A cached page is the file's newest copy: it may hold a mapping's
-         * stores not yet written back. */
-        if (!pgcache_read(&ip->pages, pos, to, m))
-            err = read_piece(ip, pos, to, m);
-        inode_unlock(ip);
-        pgcache_unlock(&ip->pages);
-        if (err != ERR_OK)
-            break;
-        if (dst_is_user && (err = copy_to_user((uint8_t *)dst + done, bounce, m)) != ERR_OK)
-            break;
-        done += m;
-    }
-    bounce_free(bounce);
-    return done > 0 ? (ssize_t)done : err;
+    for (size_t k = 0; k < CHUNK_MAX; k++)
+        frame_free(c->frames[k]);
+    frame_free(c);
 }
 
-/*
- * Data blocks inode_write puts in one transaction. Each changes the data
- * block and maybe a bitmap block; the chunk may also add up to four index
- * blocks (the indirect, the double-indirect and two of its tables, each
- * with its bitmap block) and changes the inode's block. All of it must fit
- * in FS_TX_MAX_BLOCKS (journal.h): n + 4 + 1 + min(bitmap blocks, n + 4).
- */
-#define WRITE_CHUNK_MAX FS_TX_MAX_BLOCKS
-
-static size_t write_chunk_blocks(void)
+/* The bounce frame of piece k, taken on first use; NULL when memory is out. */
+static uint8_t *chunk_frame(struct chunk *c, size_t k)
 {
-    size_t n = WRITE_CHUNK_MAX;
-    for (; n > 1; n--) {
-        size_t bitmaps = fs_sb.bitmap_blocks < n + 4 ? fs_sb.bitmap_blocks : n + 4;
-        if (n + 4 + 1 + bitmaps <= FS_TX_MAX_BLOCKS)
-            break;
-    }
-    return n;
+    if (c->frames[k] == NULL)
+        c->frames[k] = frame_alloc();
+    return c->frames[k];
 }
 
-/* The piece of a write that falls in one block: m bytes at file offset pos. */
+/* The piece of a read or write that falls in one block: m bytes at file offset pos. */
 static size_t piece(uint64_t pos, size_t left)
 {
     size_t m = SFS_BLOCK_SIZE - pos % SFS_BLOCK_SIZE;
     return m < left ? m : left;
 }
 
-/*
- * Copies up to one chunk of user data, starting at src, into the bounce
- * frames, one frame per block piece (allocated on first use). Returns the
- * bytes copied: short if a page faults (err ERR_FAULT) or a frame cannot be
- * had for a bounce frame or the user's page (err ERR_NOMEM); the caller
- * writes what was copied.
- */
-static size_t chunk_copy_in(uint8_t **bounce, size_t nblocks, const uint8_t *src,
-                            uint64_t pos, size_t len, ssize_t *err)
+/* How many of the pieces from pos on, n bytes in all, the chunk can hold
+ * (at most max), taking a bounce frame for each; 0 without even one. */
+static size_t chunk_take(struct chunk *c, size_t max, uint64_t pos, size_t n)
 {
-    size_t got = 0;
-    for (size_t k = 0; k < nblocks && got < len; k++) {
-        size_t m = piece(pos + got, len - got);
-        if (bounce[k] == NULL && (bounce[k] = bounce_alloc()) == NULL) {
-            *err = ERR_NOMEM;
+    size_t k = 0;
+    for (size_t done = 0; k < max && done < n; k++) {
+        if (chunk_frame(c, k) == NULL)
+            break;
+        done += piece(pos + done, n - done);
+    }
+    return k;
+}
+
+/* ------------------------------------------------------------- reading */
+
+/*
+ * Fills the chunk's frames with up to len bytes at pos (pos before the
+ * end; at most npieces pieces): from the file's cached pages, zeros for a
+ * hole, the rest from the disk all at once. Returns the bytes read; *end
+ * is set when they reach the end of the file. Caller holds ip->pages and
+ * ip->lock.
+ */
+static size_t chunk_fill(struct inode *ip, struct chunk *c, size_t npieces, uint64_t pos,
+                         size_t len, bool *end)
+{
+    if (pos >= ip->d.size) {
+        *end = true;
+        return 0;
+    }
+    if (len >= ip->d.size - pos) {
+        len = ip->d.size - pos;
+        *end = true;
+    }
+    size_t got = 0, k = 0;
+    for (; k < npieces && got < len; k++) {
+        uint64_t p = pos + got;
+        size_t m = piece(p, len - got);
+        uint8_t *to = (uint8_t *)c->frames[k] + p % SFS_BLOCK_SIZE;
+        c->blocknos[k] = 0;
+        got += m;
+        /* A cached page is the file's newest copy: it may hold a
+         * mapping's stores not yet written back. */
+        if (pgcache_read(&ip->pages, p, to, m))
+            continue;
+        if (bmap_find(ip, p / SFS_BLOCK_SIZE, &c->blocknos[k]) != ERR_OK ||
+            c->blocknos[k] == 0)
+            memset(to, 0, m);          /* a hole (none past the largest file either) */
+    }
+    bread_frames(c->blocknos, c->frames, k);
+    return got;
+}
+
+/* Copies n bytes out of the chunk's frames, pieces from file offset pos
+ * on, to dst (user memory when dst_is_user): in one copy, and only after
+ * a fault piece by piece, to find how far it got. Returns the bytes
+ * copied: short if a page faults (err ERR_FAULT, or ERR_NOMEM). */
+static size_t chunk_copy_out(struct chunk *c, uint8_t *dst, bool dst_is_user, uint64_t pos,
+                             size_t n, ssize_t *err)
+{
+    size_t at = pos % SFS_BLOCK_SIZE;
+    if (dst_is_user && copy_to_user_frames(dst, c->frames, at, n) == ERR_OK)
+        return n;
+    size_t done = 0;
+    for (size_t k = 0; done < n; k++) {
+        size_t m = piece(pos + done, n - done);
+        const uint8_t *from = (const uint8_t *)c->frames[k] + (pos + done) % SFS_BLOCK_SIZE;
+        if (!dst_is_user) {
+            memcpy(dst + done, from, m);
+        } else {
+            err_t e = copy_to_user(dst + done, from, m);
+            if (e != ERR_OK) {
+                *err = e;
+                break;
+            }
+        }
+        done += m;
+    }
+    return done;
+}
+
+ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n)
+{
+    if (n == 0)
+        return 0;
+    struct chunk *c = chunk_alloc();
+    if (c == NULL)
+        return ERR_NOMEM;
+    size_t done = 0;
+    ssize_t err = 0;
+    while (done < n && err == 0) {
+        uint64_t pos = (uint64_t)off + done;
+        size_t npieces = chunk_take(c, CHUNK_MAX, pos, n - done);
+        if (npieces == 0) {
+            err = ERR_NOMEM;
             break;
         }
-        err_t copy_err = copy_from_user(bounce[k], src + got, m);
-        if (copy_err != ERR_OK) {
-            *err = copy_err;
+        bool end = false;
+        pgcache_lock(&ip->pages);
+        inode_lock(ip);
+        size_t got = chunk_fill(ip, c, npieces, pos, n - done, &end);
+        inode_unlock(ip);
+        pgcache_unlock(&ip->pages);
+        done += chunk_copy_out(c, (uint8_t *)dst + done, dst_is_user, pos, got, &err);
+        if (end)
             break;
+    }
+    chunk_free(c);
+    return done > 0 ? (ssize_t)done : err;
+}
+
+err_t inode_read_page(struct inode *ip, offset_t off, void *frame)
+{
+    err_t err = ERR_OK;
+    inode_lock(ip);
+    if ((uint64_t)off < ip->d.size) {
+        size_t m = piece(off, ip->d.size - off);
+        uint32_t blockno;
+        err = bmap_find(ip, off / SFS_BLOCK_SIZE, &blockno);
+        if (err == ERR_OK && blockno != 0) {
+            bread_frames(&blockno, &frame, 1);
+            memset((uint8_t *)frame + m, 0, SFS_BLOCK_SIZE - m);   /* past the end */
+        }
+    }
+    inode_unlock(ip);
+    return err;
+}
+
+/* ------------------------------------------------------------- writing */
+
+/*
+ * Data blocks inode_write puts in one transaction: as many as the chunk
+ * holds while its metadata fits in JOURNAL_OP_MAX_BLOCKS (journal.h): the
+ * bitmap blocks (one per data or index block at most: min(bitmap blocks,
+ * n + 4)), up to four index blocks (the indirect, the double-indirect and
+ * two of its tables, as n <= 1024) and the inode's block.
+ */
+static size_t write_chunk_blocks(void)
+{
+    size_t n = CHUNK_MAX;
+    for (; n > 1; n--) {
+        size_t bitmaps = fs_sb.bitmap_blocks < n + 4 ? fs_sb.bitmap_blocks : n + 4;
+        if (4 + 1 + bitmaps <= JOURNAL_OP_MAX_BLOCKS)
+            break;
+    }
+    return n;
+}
+
+/*
+ * Copies up to n bytes of the write, from src (user memory when
+ * src_is_user) into the chunk's first npieces frames, each piece at its
+ * offset within its block: in one copy, and only after a fault piece by
+ * piece, to find how far it got. Returns the bytes copied: short if a
+ * page faults (err ERR_FAULT, or ERR_NOMEM if no frame could back the
+ * user's page); the caller writes what was copied.
+ */
+static size_t chunk_copy_in(struct chunk *c, size_t npieces, const uint8_t *src,
+                            bool src_is_user, uint64_t pos, size_t n, ssize_t *err)
+{
+    size_t fits = npieces * SFS_BLOCK_SIZE - pos % SFS_BLOCK_SIZE;
+    if (n > fits)
+        n = fits;
+    if (src_is_user && copy_from_user_frames(c->frames, pos % SFS_BLOCK_SIZE, src, n) == ERR_OK)
+        return n;
+    size_t got = 0;
+    for (size_t k = 0; got < n; k++) {
+        size_t m = piece(pos + got, n - got);
+        uint8_t *to = (uint8_t *)c->frames[k] + (pos + got) % SFS_BLOCK_SIZE;
+        if (!src_is_user) {
+            memcpy(to, src + got, m);
+        } else {
+            err_t e = copy_from_user(to, src + got, m);
+            if (e != ERR_OK) {
+                *err = e;
+                break;
+            }
         }
         got += m;
     }
     return got;
 }
 
-/* Writes the m bytes of data to pos (within one block) on the disk,
- * allocating the block if need be (ERR_NORES). Caller holds ip->lock, in a
- * transaction. */
-static err_t write_piece(struct inode *ip, uint64_t pos, const uint8_t *data, size_t m)
+/*
+ * Finds (or allocates, ERR_NORES) the block for the m bytes at pos
+ * (within one block) in *blockno, and makes frame the block's whole new
+ * contents: the m bytes are at their offset in frame already; the rest of
+ * a part-written block is filled in from the block as it is (zeros for a
+ * new one). Caller holds ip->lock, in a transaction.
+ */
+static err_t piece_place(struct inode *ip, uint64_t pos, size_t m, uint8_t *frame,
+                         uint32_t *blockno)
 {
-    uint32_t blockno;
-    err_t err = bmap(ip, pos / SFS_BLOCK_SIZE, true, &blockno);
-    if (err != ERR_OK)
+    bool fresh;
+    err_t err = ERR_OK;
+    if (bmap_alloc(ip, pos / SFS_BLOCK_SIZE, 1, &fresh, blockno, &err) == 0)
         return err;
-    /* A whole block is overwritten: its old contents need not be read. */
-    struct buf *b = m == SFS_BLOCK_SIZE ? bread_zeroed(blockno) : bread(blockno);
-    memcpy(b->data + pos % SFS_BLOCK_SIZE, data, m);
-    fs_tx_write(b);
+    if (m == SFS_BLOCK_SIZE)
+        return ERR_OK;
+    size_t at = pos % SFS_BLOCK_SIZE;
+    if (fresh) {
+        memset(frame, 0, at);
+        memset(frame + at + m, 0, SFS_BLOCK_SIZE - at - m);
+        return ERR_OK;
+    }
+    struct buf *b = bread(*blockno);
+    memcpy(frame, b->data, at);
+    memcpy(frame + at + m, b->data + at + m, SFS_BLOCK_SIZE - at - m);
     brelse(b);
     return ERR_OK;
 }
 
 /*
- * Writes len bytes at pos in one transaction (len within one chunk), from
- * the bounce frames or, when bounce is NULL, from the kernel buffer src,
- * to the disk and to the cached pages they fall in. Returns the bytes
- * written: fewer when the disk fills up or the file reaches its largest
- * size (err ERR_NORES). The size covers exactly what was written, so a
- * power cut leaves the data of whole chunks. The page cache is unlocked
- * before fs_tx_end (which waits for the group's commit), as inode locks
- * are: disk and cache have changed as one by then.
+ * Finds (or allocates) the blocks for the next pieces of a write, from
+ * piece k at pos on, into c->blocknos: one part-written block (see
+ * piece_place), or the whole blocks that follow, up to a disk request's
+ * worth (BDEV_RUN_MAX), mapped at once (bmap_alloc).
+ * Returns the bytes placed; 0 (err set) when no block could be had.
+ * Caller holds ip->lock, in a transaction.
  */
-static size_t chunk_write(struct inode *ip, uint8_t **bounce, const uint8_t *src,
-                          uint64_t pos, size_t len, ssize_t *err)
+static size_t chunk_place(struct inode *ip, struct chunk *c, size_t k, uint64_t pos,
+                          size_t left, ssize_t *err)
 {
-    size_t put = 0;
-    pgcache_lock(&ip->pages);
-    fs_tx_begin();
-    inode_lock(ip);
-    for (size_t k = 0; put < len; k++) {
-        uint64_t p = pos + put;
-        size_t m = piece(p, len - put);
-        const uint8_t *data = bounce != NULL ? bounce[k] : src + put;
-        err_t e = write_piece(ip, p, data, m);
-        if (e != ERR_OK) {
+    size_t m = piece(pos, left);
+    if (m < SFS_BLOCK_SIZE) {
+        err_t e = piece_place(ip, pos, m, c->frames[k], &c->blocknos[k]);
+        if (e != ERR_OK)
             *err = e;
+        return e == ERR_OK ? m : 0;
+    }
+    bool fresh;
+    err_t e = ERR_OK;
+    size_t whole = left / SFS_BLOCK_SIZE;
+    if (whole > BDEV_RUN_MAX)
+        whole = BDEV_RUN_MAX;          /* one request's worth, sent before the next is placed */
+    size_t got = bmap_alloc(ip, pos / SFS_BLOCK_SIZE, whole, &fresh, c->blocknos + k, &e);
+    if (e != ERR_OK)
+        *err = e;
+    return got * SFS_BLOCK_SIZE;
+}
+
+/*
+ * Writes len bytes at pos in one transaction (len within the chunk's
+ * pieces), from the chunk's frames, to the disk in place and to the
+ * cached pages they fall in. Returns the bytes written: fewer when the
+ * disk fills up or the file reaches its largest size (err ERR_NORES). The
+ * size covers exactly what was written, so a power cut leaves the data of
+ * whole chunks. The data blocks' writes are sent here and finished by
+ * journal_end (with the journal's slots when this operation commits the
+ * group: one round trip for both); the page cache lock is held until
+ * then, so no one reads a block of the file while its write is in flight
+ * (the lock order allows it: the page cache comes before a transaction,
+ * and no operation takes one inside its transaction).
+ */
+static size_t chunk_write(struct inode *ip, struct chunk *c, uint64_t pos, size_t len,
+                          ssize_t *err)
+{
+    size_t put = 0, k = 0;
+    struct bdev_batch data;
+    bdev_batch_init(&data);
+    pgcache_lock(&ip->pages);
+    journal_begin();
+    inode_lock(ip);
+    while (put < len) {
+        size_t got = chunk_place(ip, c, k, pos + put, len - put, err);
+        if (got == 0)
             break;
+        size_t first = k;
+        for (size_t done = 0; done < got; k++) {
+            uint64_t p = pos + put + done;
+            size_t m = piece(p, got - done);
+            pgcache_write(&ip->pages, p, (uint8_t *)c->frames[k] + p % SFS_BLOCK_SIZE, m);
+            done += m;
         }
-        pgcache_write(&ip->pages, p, data, m);
-        put += m;
+        /* On its way while the next blocks are placed; finished before
+         * the commit. */
+        bwrite_frames(c->blocknos + first, c->frames + first, k - first, &data);
+        put += got;
     }
     if (pos + put > ip->d.size) {
         /* A gap from the old end reads as zeros, in a cached page too
@@ -197,54 +383,58 @@ static size_t chunk_write(struct inode *ip, uint8_t **bounce, const uint8_t *src
     if (put < len)
         inode_truncate_to(ip, ip->d.size);     /* drop index blocks made for nothing */
     inode_unlock(ip);
+    journal_end(&data);
     pgcache_unlock(&ip->pages);
-    fs_tx_end();
     return put;
 }
 
 ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_t off, size_t n)
 {
-    size_t nblocks = write_chunk_blocks();
-    uint8_t *bounce[WRITE_CHUNK_MAX] = { NULL };
-
+    if (n == 0)
+        return 0;
+    struct chunk *c = chunk_alloc();
+    if (c == NULL)
+        return ERR_NOMEM;
+    size_t max = write_chunk_blocks();
     size_t done = 0;
     ssize_t err = 0;
     while (done < n && err == 0) {
         uint64_t pos = (uint64_t)off + done;
-        /* The chunk: at most nblocks block pieces. */
-        size_t len = 0;
-        for (size_t k = 0; k < nblocks && done + len < n; k++)
-            len += piece(pos + len, n - done - len);
-        const uint8_t *from = (const uint8_t *)src + done;
-        if (src_is_user)
-            len = chunk_copy_in(bounce, nblocks, from, pos, len, &err);
+        size_t npieces = chunk_take(c, max, pos, n - done);
+        if (npieces == 0) {
+            err = ERR_NOMEM;
+            break;
+        }
+        size_t len = chunk_copy_in(c, npieces, (const uint8_t *)src + done, src_is_user, pos,
+                                   n - done, &err);
         if (len == 0)
             break;
-        done += chunk_write(ip, src_is_user ? bounce : NULL, from, pos, len, &err);
+        done += chunk_write(ip, c, pos, len, &err);
     }
-    for (size_t k = 0; k < nblocks; k++)
-        bounce_free(bounce[k]);
+    chunk_free(c);
     return done > 0 ? (ssize_t)done : err;
-}
-
-err_t inode_read_page(struct inode *ip, offset_t off, void *frame)
-{
-    err_t err = ERR_OK;
-    inode_lock(ip);
-    if ((uint64_t)off < ip->d.size)
-        err = read_piece(ip, off, frame, piece(off, ip->d.size - off));
-    inode_unlock(ip);
-    return err;
 }
 
 err_t inode_write_page(struct inode *ip, offset_t off, const void *frame)
 {
+    uint8_t *bounce = frame_alloc();   /* the block's new contents */
+    if (bounce == NULL)
+        return ERR_NOMEM;
     err_t err = ERR_OK;
-    fs_tx_begin();
+    struct bdev_batch data;
+    bdev_batch_init(&data);
+    journal_begin();
     inode_lock(ip);
-    if ((uint64_t)off < ip->d.size)
-        err = write_piece(ip, off, frame, piece(off, ip->d.size - off));
+    if ((uint64_t)off < ip->d.size) {
+        size_t m = piece(off, ip->d.size - off);
+        uint32_t blockno;
+        memcpy(bounce, frame, m);      /* a mapping's stores past the end are not the file's */
+        err = piece_place(ip, off, m, bounce, &blockno);
+        if (err == ERR_OK)
+            bwrite_frames(&blockno, (void *const *)&bounce, 1, &data);
+    }
     inode_unlock(ip);
-    fs_tx_end();
+    journal_end(&data);
+    frame_free(bounce);
     return err;
 }

@@ -2,11 +2,12 @@
  * The scratch area: blocks past the file system (sfs.h) that only the
  * benchmarks write, to measure the raw disk in the same boot as the
  * journaled file system (test/bench_disk.c). Its writes go straight to the
- * block device, in 4 KiB requests as the file system's own, kept in flight
- * together (a bdev_batch) so the device is never idle waiting for the
- * caller: the disk's raw sequential rate. Contract: fs.h.
+ * block device in one batch (bdev.h), as the file system's data writes
+ * do: consecutive blocks share a request, all in flight together, so the
+ * device is never idle waiting for the caller: the disk's raw sequential
+ * rate. Contract: fs.h, fs_internal.h.
  */
-#include <kernel/fs.h>
+#include "fs_internal.h"
 #include <kernel/bdev.h>
 #include <kernel/pmem.h>
 

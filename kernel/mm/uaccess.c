@@ -1,6 +1,7 @@
 /*
- * copy_from_user, copy_to_user, copy_str_from_user (contract in
- * uaccess.h): range check, then the fixup-protected loops of uaccess.S,
+ * copy_from_user, copy_to_user, their _frames forms, copy_str_from_user
+ * (contract in uaccess.h): range check, then the fixup-protected loops of
+ * uaccess.S,
  * which open user memory to the kernel (sstatus.SUM) for the copy only.
  */
 #include <kernel/uaccess.h>
@@ -27,6 +28,20 @@ err_t copy_to_user(void *udst, const void *src, size_t n)
     if (!user_range_ok((uint64_t)udst, n))
         return ERR_FAULT;
     return __copy_user(udst, src, n);
+}
+
+err_t copy_from_user_frames(void *const *frames, size_t off, const void *usrc, size_t n)
+{
+    if (!user_range_ok((uint64_t)usrc, n))
+        return ERR_FAULT;
+    return __copy_user_frames(frames, off, (void *)usrc, n, 0);
+}
+
+err_t copy_to_user_frames(void *udst, void *const *frames, size_t off, size_t n)
+{
+    if (!user_range_ok((uint64_t)udst, n))
+        return ERR_FAULT;
+    return __copy_user_frames(frames, off, udst, n, 1);
 }
 
 ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)

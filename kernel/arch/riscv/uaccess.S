@@ -28,13 +28,11 @@
 
     .section .text
 
-/* int __copy_user(void *dst, const void *src, size_t n): 0, or the error
- * of a fault. */
-    .globl __copy_user
-__copy_user:
-    user_open
+/* The copy loop: a2 bytes from a1 to a0, words while both are 8-aligned
+ * and at least 8 bytes remain, then bytes; a0, a1, a2, t0-t2 change.
+ * Each access may fault: its __ex_table entry sends it to the fixup 99. */
+.macro copy_loop
     beqz a2, 9f
-    /* Both 8-aligned: copy words while at least 8 bytes remain. */
     or t0, a0, a1
     andi t0, t0, 7
     bnez t0, 2f
@@ -53,13 +51,58 @@ __copy_user:
     addi a1, a1, 1
     addi a2, a2, -1
     j 2b
-9:  user_close
-    li a0, 0
-    ret
     EX(10b, 99f)
     EX(11b, 99f)
     EX(12b, 99f)
     EX(13b, 99f)
+9:
+.endm
+
+/* int __copy_user(void *dst, const void *src, size_t n): 0, or the error
+ * of a fault. */
+    .globl __copy_user
+__copy_user:
+    user_open
+    copy_loop
+    user_close
+    li a0, 0
+    ret
+
+/* int __copy_user_frames(void *const *frames, size_t off, void *user,
+ * size_t n, int to_user): n bytes between user memory at user and the
+ * frames, the first byte at frames[0] + off, going on at the start of
+ * each next frame (4096 bytes each); to user memory when to_user, from it
+ * otherwise. 0, or the error of a fault. User memory stays open for the
+ * whole copy: opening it (a write of sstatus.SUM) costs an emulator a
+ * flush of its TLB, once here rather than once a frame. */
+    .globl __copy_user_frames
+__copy_user_frames:
+    user_open
+    mv a5, a0                      /* the next frame's pointer */
+    mv a6, a2                      /* the user address */
+    mv a7, a3                      /* bytes left */
+5:  beqz a7, 8f
+    ld t3, 0(a5)
+    add t3, t3, a1                 /* where in this frame */
+    li t4, 4096
+    sub t4, t4, a1                 /* room in it */
+    bltu t4, a7, 6f
+    mv t4, a7
+6:  mv a2, t4                      /* this frame's bytes */
+    mv a0, t3                      /* from user memory: into the frame */
+    mv a1, a6
+    beqz a4, 7f
+    mv a0, a6                      /* to user memory: out of the frame */
+    mv a1, t3
+7:  add a6, a6, t4
+    sub a7, a7, t4
+    addi a5, a5, 8
+    copy_loop
+    li a1, 0                       /* the next frames from their start */
+    j 5b
+8:  user_close
+    li a0, 0
+    ret
 
 /* long __strncpy_from_user(char *dst, const char *src, size_t max):
  * the length of the string copied (NUL included in the copy), max if no
