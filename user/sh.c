@@ -60,6 +60,7 @@
 #include <lib/errstr.h>
 #include <lib/file-ext.h>
 #include <lib/proc-ext.h>
+#include <lib/futex.h>
 #include <stdbool.h>
 
 #define LINE_MAX 256            /* bytes per command line, NUL included */
@@ -408,14 +409,34 @@ static void run_background(void)
         wait(pid, NULL);
 }
 
+static struct proc_info procs[256];
+
+/* Whether any process of job is still listed (running, exiting or a
+ * zombie not yet reaped). */
+static bool job_listed(int job)
+{
+    int n = proc_list(procs, (int)(sizeof(procs) / sizeof(procs[0])));
+    for (int i = 0; i < n; i++)
+        if (procs[i].job == job)
+            return true;
+    return false;
+}
+
 /* Waits for the job led by pid as the console's foreground job (Ctrl-C
- * kills it), then takes the foreground back. */
+ * kills it), then takes the foreground back. A killed job's leader can be
+ * reaped before the rest of its job has gone (a pipeline stage's program
+ * is its grandchild, left to init): the prompt waits for those too, up to
+ * a second, so `ps` right after Ctrl-C no longer shows them. */
 static void wait_foreground(int pid)
 {
-    int status;
+    int status = 0;
     setfg(pid);
     wait(pid, &status);
     setfg(0);
+    for (int tries = 0; status == -1 && tries < 200 && job_listed(pid); tries++) {
+        int word = 0;
+        futex(&word, FUTEX_WAIT, 0, 5);     /* 5 ms */
+    }
 }
 
 static void run(void)
