@@ -105,7 +105,7 @@ static paddr_t purge(void)
     return frames;
 }
 
-/* Returns a list of frames made by purge to pmem. */
+/* Gives the frames of a list made by purge back to pmem. */
 static void free_frames(paddr_t pa)
 {
     while (pa) {
