@@ -22,6 +22,8 @@
 #                   processes (test/fuzz.c, docs/testing.md)
 #   make compile_commands.json   for clangd and other editors (.clangd)
 #   make check-clangd            clangd --check on every file
+#   make check-format            clang-format --dry-run on the directories
+#                                where formatting is on (.clang-format)
 #   make clean
 #
 # CPUS= (default 4) and MEM= (default 256M) size the QEMU machine;
@@ -362,11 +364,19 @@ $(B)/.clangd-deps:
 	@$(call need,clangd,command -v clangd,clangd)
 	@touch $@
 
+# The directories whose .clang-format turns formatting on.
+FORMATTED_DIRS := kernel/sync kernel/trap
+check-format:
+	@if ! command -v clang-format >/dev/null 2>&1; then \
+	  echo "osv-rv: clang-format not found: skipping check-format (apt-get install clang-format)"; \
+	else clang-format --dry-run -Werror $(wildcard $(addsuffix /*.[ch],$(FORMATTED_DIRS))) && \
+	  echo "check-format: $(FORMATTED_DIRS) formatted"; fi
+
 clean:
 	rm -rf build build-debug $(B) $(DEBUG_B) compile_commands.json
 
 FORCE:
-.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb qemu-cmdline debug-kernel test grade bench bench-compare fuzz symbolize check-clangd clean
+.PHONY: all deps check-machine reset-disk FORCE qemu qemu-test qemu-test-low-mem qemu-gdb gdb qemu-cmdline debug-kernel test grade bench bench-compare fuzz symbolize check-clangd check-format clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 

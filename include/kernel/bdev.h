@@ -35,7 +35,7 @@
  * Finds the first virtio-blk device among the virtio-mmio slots of the
  * device tree (platform.h), negotiates features, sets up its queue and
  * registers its interrupt with the PLIC.
- * Called once on the boot hart, after plic_init and kmalloc_init and before
+ * Called once on the boot hart, after kmalloc_init and before
  * the scheduler starts; does not sleep. A missing disk is not an error here
  * (it prints a line and bdev_present() is false): fs_init panics later with
  * a clear message, and a kernel without a file system can still boot.

@@ -30,6 +30,12 @@
 
 void sched_init(void);
 void sched_loop(void) __attribute__((noreturn));
+/* Called once, first thing, by a new thread (thread.c's thread_start).
+ * sched_loop switches to a thread holding the scheduler lock; a thread
+ * that ran before resumes in the call that switched away (sched_yield,
+ * sched_sleep, ...), which releases it, but a new thread has no such call,
+ * so it releases the lock here. */
+void sched_thread_started(void);
 /* Makes t RUNNABLE and queues it. */
 void sched_ready(struct thread *t);
 /* Gives up the hart; the thread stays RUNNABLE. */

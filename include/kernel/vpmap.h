@@ -252,15 +252,18 @@ void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
  *  1. A freed slot is dirty: it is not handed out again until every hart
  *     has flushed its TLB since it was unmapped. When an allocation finds
  *     no clean slot, one SBI remote fence flushes all harts (a purge) and
- *     every dirty slot becomes clean. With a slot per KSTACK_PAGES frames,
- *     that is one remote fence per several thousand thread exits.
- *  2. The old frames are freed at once. A stale entry for a dirty slot
- *     can only be used by touching a stack whose thread is gone, which no
- *     correct code does; once the slot is reused the purge has removed
- *     every stale entry, on every hart. So the new owner, its creator and
- *     any thread handed a pointer into the stack (a futex waiter lives on
- *     its waiter's stack) reach the new frames on whatever hart they run,
- *     without flushing on switches (ASIDs may keep entries across them).
+ *     every dirty slot becomes clean. Once the slot is reused the purge
+ *     has removed every stale entry, on every hart. So the new owner, its
+ *     creator and any thread handed a pointer into the stack (a futex
+ *     waiter lives on its waiter's stack) reach the new frames on
+ *     whatever hart they run, without flushing on switches (ASIDs may
+ *     keep entries across them).
+ *  2. The old frames wait for the purge too, like every other frame (no
+ *     frame is reused before its flush): a dirty slot's frames are kept
+ *     aside and go back to pmem only after the fence. So that they hold
+ *     little memory, a purge also comes once 32 stacks' frames wait, when
+ *     a stack finds no free frame, and at vpmap_kstack_reclaim; that is
+ *     still one remote fence per 32 thread exits at most.
  * The other direction, invalid to valid on mapping, is no stale entry, but
  * the privileged spec lets a hart that has not fenced since still fault on
  * the new page once. A thread's own stack must never fault (the trap
@@ -283,10 +286,14 @@ err_t vpmap_kstack_alloc(vaddr_t *base);
  * on the calling hart (a hart started later fences everything as it turns
  * paging on). Returns its top in *top; ERR_NOMEM as vpmap_kstack_alloc. */
 err_t vpmap_emergency_stack_alloc(vaddr_t *top);
-/* Unmaps the stack at base (any address in its slot) and frees its
- * frames; the slot is dirty. Its thread (or hart) must have switched away
- * for good. */
+/* Unmaps the stack at base (any address in its slot); the slot is dirty
+ * and its frames return to pmem at the next purge (the rule above). Its
+ * thread (or hart) must have switched away for good. */
 void vpmap_kstack_free(vaddr_t base);
+/* Purges now if any freed stack's frames wait, so they are back in pmem
+ * when this returns (for info(), whose free_pages counts every frame that
+ * nothing uses). One remote fence; takes the kernel-stack lock. */
+void vpmap_kstack_reclaim(void);
 /* Flushes this hart's TLB for the stack at base. */
 void vpmap_kstack_fence(vaddr_t base);
 /* True if va is a guard page of the kernel-stack area (stack overflow). */

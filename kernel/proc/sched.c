@@ -26,10 +26,6 @@
 #include <kernel/sbi.h>
 #include <kernel/vpmap.h>
 
-void swtch(struct context *old, struct context *new);
-void fp_save(uint64_t *regs);
-void fp_restore(const uint64_t *regs);
-
 #define SLEEP_BUCKETS 64
 /* How long an idle hart polls before wfi (idle_wait): long enough for the
  * other side of a hand-off to answer (a futex round trip is ~50 us), short

@@ -20,8 +20,6 @@ struct cpu cpus[NCPU];
 static struct kmem_cache *thread_cache;
 static int next_tid = 1;
 
-void sched_thread_started(void);    /* sched.c: releases the scheduler lock */
-
 /* The first code a new thread runs (its context's ra). A user thread
  * killed before it ever ran exits here, so it runs no user code after a
  * kill that returned ERR_OK. */

@@ -22,8 +22,8 @@
 #define FUTEX_BUCKETS 64
 
 struct futex_key {
-    const void *space;           /* a struct memstore or a struct addrspace */
-    uint64_t offset;             /* in the store, or the virtual address */
+    const void *space; /* a struct memstore or a struct addrspace */
+    uint64_t offset;   /* in the store, or the virtual address */
 };
 
 struct futex_waiter {
@@ -96,7 +96,7 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
     if (err != ERR_OK)
         return err;
     uint64_t deadline = 0;
-    if (timeout_ms)              /* + 1: the current tick is already partly gone */
+    if (timeout_ms) /* + 1: the current tick is already partly gone */
         deadline = sched_ticks() + ((uint64_t)timeout_ms * TIMER_HZ + 999) / 1000 + 1;
     struct bucket *b = bucket_of(key);
     struct futex_waiter w = { .key = key, .woken = false };

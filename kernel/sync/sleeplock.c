@@ -46,11 +46,11 @@ int sleeplock_acquire_killable(struct sleeplock *lock)
         lock->locked = true;
         lock->holder = thread_current();
     } else if (!lock->locked) {
-        condvar_signal(&lock->cv);     /* the release's wakeup may have been ours */
+        condvar_signal(&lock->cv); /* the release's wakeup may have been ours */
     }
     spinlock_release(&lock->lk);
     if (err != ERR_OK)
-        lock_order_release(lock, lock->name, true);   /* not taken after all */
+        lock_order_release(lock, lock->name, true); /* not taken after all */
     return err;
 }
 

@@ -14,6 +14,7 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <kernel/vm.h>
+#include <kernel/vpmap.h>
 
 
 /* int fork(void) */
@@ -88,6 +89,7 @@ long sys_info(void)
 {
     struct sys_info *uinfo = syscall_arg_ptr(0);
     struct sys_info info;
+    vpmap_kstack_reclaim();      /* dead threads' stack frames count as free */
     /* Twice: the first copy-out takes any page fault the caller's buffer
      * needs (a fork child's first store to its copy-on-write stack may be
      * this one), the second reports counters that include it, so two

@@ -38,7 +38,7 @@ void trap_init_hart(void)
 {
     csr_write(stvec, (uint64_t)trap_vector);
     csr_write(sscratch, 0);
-    csr_write(scounteren, 0x7);   /* user code may read cycle, time, instret (benchmarks) */
+    csr_write(scounteren, 0x7); /* user code may read cycle, time, instret (benchmarks) */
     timer_interval = platform.timebase_hz / TIMER_HZ;
     csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
     timer_arm();
@@ -65,10 +65,14 @@ const char *trap_cause_name(uint64_t scause)
     };
     if (scause & SCAUSE_INTR) {
         switch (scause & ~SCAUSE_INTR) {
-        case IRQ_S_SOFT: return "supervisor software interrupt";
-        case IRQ_S_TIMER: return "supervisor timer interrupt";
-        case IRQ_S_EXT: return "supervisor external interrupt";
-        default: return "unknown interrupt";
+        case IRQ_S_SOFT:
+            return "supervisor software interrupt";
+        case IRQ_S_TIMER:
+            return "supervisor timer interrupt";
+        case IRQ_S_EXT:
+            return "supervisor external interrupt";
+        default:
+            return "unknown interrupt";
         }
     }
     if (scause < sizeof(names) / sizeof(names[0]) && names[scause])

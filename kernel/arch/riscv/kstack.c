@@ -9,6 +9,13 @@
  * purge is `taken &= ~dirty`. New stacks take the lowest clean slot; the
  * dirty ones pile up until none is left, and then one purge cleans them
  * all, so remote fences stay rare.
+ *
+ * A freed stack's frames wait for the purge too (a hart may still
+ * translate the dead slot to them): they are kept on a list, linked
+ * through their first word, and go back to pmem only after the fence. So
+ * that they never hold much memory, a purge also comes once PENDING_MAX
+ * frames wait, when a stack finds no frame, and when info() counts the
+ * free frames (vpmap_kstack_reclaim).
  */
 #include <kernel/vpmap.h>
 #include <kernel/config.h>
@@ -23,6 +30,7 @@
 #define SLOT_SIZE (SLOT_PAGES * PG_SIZE)
 #define MAX_SLOTS ((1UL << 30) / SLOT_SIZE)
 #define WORDS ((MAX_SLOTS + 63) / 64)
+#define PENDING_MAX (32 * KSTACK_PAGES)          /* frames: a fence per 32 exits at most */
 
 _Static_assert(EMERGENCY_PAGES <= KSTACK_PAGES, "an emergency stack fits a slot");
 
@@ -34,6 +42,9 @@ static struct {
                                   * slot turns clean only in a purge */
     uint64_t taken[WORDS];       /* bit per slot: taken or dirty */
     uint64_t dirty[WORDS];       /* bit per slot: freed since the last purge */
+    paddr_t pending;             /* frames of dirty slots, awaiting the fence
+                                  * (0: none; each holds the next's address) */
+    size_t npending;
 } ks;
 
 /* The lowest address of slot's stack (above its guard page). */
@@ -74,9 +85,11 @@ static long take_clean_slot(void)
 }
 
 /* Flushes every hart's TLB, after which no hart can hold an entry for a
- * dirty slot: all of them become clean. ks.lock held (the fence is done by
- * the firmware on each hart, whatever its interrupt state). */
-static void purge(void)
+ * dirty slot: all of them become clean, and their frames may be reused.
+ * Returns those frames' list, which the caller hands to free_frames once
+ * it has dropped ks.lock. ks.lock held (the fence is done by the firmware
+ * on each hart, whatever its interrupt state). */
+static paddr_t purge(void)
 {
     __sync_synchronize();        /* the cleared PTEs, before any hart flushes */
     vpmap_flush_kernel(0, 0, true);
@@ -86,6 +99,48 @@ static void purge(void)
     }
     ks.ndirty = 0;
     ks.first_word = 0;
+    paddr_t frames = ks.pending;
+    ks.pending = 0;
+    ks.npending = 0;
+    return frames;
+}
+
+/* Gives the frames of a list made by purge back to pmem. */
+static void free_frames(paddr_t pa)
+{
+    while (pa) {
+        paddr_t next = *(paddr_t *)kmap_p2v(pa);
+        pmem_free(pa);
+        pa = next;
+    }
+}
+
+void vpmap_kstack_reclaim(void)
+{
+    paddr_t frames = 0;
+    spinlock_acquire(&ks.lock);
+    if (ks.npending > 0)
+        frames = purge();
+    spinlock_release(&ks.lock);
+    free_frames(frames);
+}
+
+/* Takes `pages` fresh frames into frames[]; if pmem has none, the ones
+ * awaiting a purge are reclaimed first. ERR_NOMEM if there are still
+ * too few. */
+static err_t alloc_frames(int pages, paddr_t *frames)
+{
+    for (int i = 0; i < pages; i++) {
+        if (pmem_alloc(&frames[i]) == ERR_OK)
+            continue;
+        vpmap_kstack_reclaim();
+        if (pmem_alloc(&frames[i]) == ERR_OK)
+            continue;
+        while (i-- > 0)
+            pmem_free(frames[i]);
+        return ERR_NOMEM;
+    }
+    return ERR_OK;
 }
 
 /* A clean slot with `pages` fresh frames mapped at the top of its stack
@@ -94,19 +149,17 @@ static void purge(void)
 static err_t alloc_stack(int pages, vaddr_t *base)
 {
     paddr_t frames[KSTACK_PAGES];
-    for (int i = 0; i < pages; i++)
-        if (pmem_alloc(&frames[i]) != ERR_OK) {
-            while (i-- > 0)
-                pmem_free(frames[i]);
-            return ERR_NOMEM;
-        }
+    if (alloc_frames(pages, frames) != ERR_OK)
+        return ERR_NOMEM;
+    paddr_t freed = 0;
     spinlock_acquire(&ks.lock);
     long slot = take_clean_slot();
     if (slot < 0 && ks.ndirty > 0) {
-        purge();
+        freed = purge();
         slot = take_clean_slot();
     }
     spinlock_release(&ks.lock);
+    free_frames(freed);
     if (slot < 0) {
         for (int i = 0; i < pages; i++)
             pmem_free(frames[i]);
@@ -140,13 +193,37 @@ void vpmap_kstack_free(vaddr_t base)
 {
     size_t slot = (base - KSTACK_AREA) / SLOT_SIZE;
     vaddr_t lo = stack_of(slot);
+    /* A reference on each frame, so the unmap leaves them to us: another
+     * hart may translate the slot to them until the purge (vpmap.h). */
+    paddr_t frames = 0, last = 0;     /* the list's head and tail */
+    size_t nframes = 0;
+    for (size_t i = 0; i < KSTACK_PAGES; i++) {
+        paddr_t pa;
+        if (!vpmap_lookup(vpmap_kernel_root(), lo + i * PG_SIZE, &pa, NULL))
+            continue;            /* an emergency stack maps only its top */
+        pmem_inc_ref(pa);
+        *(paddr_t *)kmap_p2v(pa) = frames;
+        if (!frames)
+            last = pa;
+        frames = pa;
+        nframes++;
+    }
     /* Flushed on this hart only: the slot is dirty until every hart has
      * flushed (vpmap.h). */
     vpmap_unmap_range(vpmap_kernel_root(), NULL, lo, lo + KSTACK_PAGES * PG_SIZE);
+    paddr_t freed = 0;
     spinlock_acquire(&ks.lock);
     ks.dirty[slot / 64] |= 1UL << (slot % 64);
     ks.ndirty++;
+    if (frames) {
+        *(paddr_t *)kmap_p2v(last) = ks.pending;
+        ks.pending = frames;
+        ks.npending += nframes;
+    }
+    if (ks.npending >= PENDING_MAX)
+        freed = purge();
     spinlock_release(&ks.lock);
+    free_frames(freed);
 }
 
 void vpmap_kstack_fence(vaddr_t base)
