@@ -321,7 +321,7 @@ debug-kernel:
 # J= machines at once (test/run.py --jobs; default 2 on 2 or more cores).
 RUN_TESTS = $(PYTHON) test/run.py --build $(B) --debug-build $(DEBUG_B) --cpus $(CPUS) \
 	$(if $(J),--jobs $(J))
-test: all debug-kernel check-machine | $(B)/.qemu-deps $(B)/.gdb-deps
+test: all debug-kernel check-machine check-format | $(B)/.qemu-deps $(B)/.gdb-deps
 	$(RUN_TESTS) $(T)
 
 # For an autograder: $(B)/results.json in Gradescope's format, one point a
