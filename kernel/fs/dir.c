@@ -28,13 +28,6 @@ static struct buf *dir_block(struct inode *dir, uint64_t base, struct sfs_dirent
     return b;
 }
 
-/* True for the names "." and "..", which every directory holds and no
- * call may add or remove. */
-static bool is_dot_or_dotdot(const char *name)
-{
-    return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
-}
-
 uint32_t dir_lookup(struct inode *dir, const char *name, offset_t *off)
 {
     for (uint64_t base = 0; base < dir->d.size; base += SFS_BLOCK_SIZE) {

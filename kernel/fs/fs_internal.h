@@ -20,6 +20,7 @@
 
 #include <kernel/fs.h>
 #include <kernel/journal.h>
+#include <kernel/string.h>
 
 extern struct sfs_superblock fs_sb;    /* read once by fs_init, then constant */
 
@@ -111,5 +112,11 @@ err_t dir_link(struct inode *dir, const char *name, uint32_t inum);
 void dir_unlink_at(struct inode *dir, offset_t off);
 /* True if dir holds nothing but "." and "..". */
 bool dir_is_empty(struct inode *dir);
+/* True for the names "." and "..", which every directory holds and no
+ * call may add or remove. */
+static inline bool is_dot_or_dotdot(const char *name)
+{
+    return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
+}
 
 #endif /* _KERNEL_FS_FS_INTERNAL_H_ */

@@ -8,13 +8,6 @@
 #include "fs_internal.h"
 #include <kernel/string.h>
 
-/* True for the names "." and "..", which every directory holds and no
- * call may add or remove. */
-static bool is_dot_or_dotdot(const char *name)
-{
-    return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
-}
-
 /* ERR_OK if dir (locked) is a directory that may get new entries. */
 static err_t dir_usable(struct inode *dir)
 {
@@ -124,6 +117,28 @@ err_t fs_link(const char *oldpath, const char *newpath)
     return err;
 }
 
+/* Removes the entry at off of dp, which names ip (both locked, in a
+ * transaction), if ip is of the kind asked for (ERR_FTYPE otherwise) and,
+ * for a directory, empty (ERR_NOTEMPTY). The link counts follow: the name,
+ * and for a directory its "." and its ".." in dp. */
+static err_t unlink_locked(struct inode *dp, offset_t off, struct inode *ip, bool want_dir)
+{
+    bool is_dir = ip->d.type == SFS_TYPE_DIR;
+    if (is_dir != want_dir)
+        return ERR_FTYPE;
+    if (is_dir && !dir_is_empty(ip))
+        return ERR_NOTEMPTY;
+    dir_unlink_at(dp, off);
+    ip->d.nlink--;                     /* the name in dp */
+    if (is_dir) {
+        ip->d.nlink--;                 /* its "." */
+        dp->d.nlink--;                 /* its ".." */
+        inode_update(dp);
+    }
+    inode_update(ip);
+    return ERR_OK;
+}
+
 /* Removes name from its parent: a file (want_dir false) or an empty
  * directory (want_dir true). */
 static err_t remove_name(const char *path, bool want_dir)
@@ -150,21 +165,7 @@ static err_t remove_name(const char *path, bool want_dir)
         err = ERR_NORES;
     if (err == ERR_OK) {
         inode_lock_child(dp, ip);
-        bool is_dir = ip->d.type == SFS_TYPE_DIR;
-        if (is_dir != want_dir)
-            err = ERR_FTYPE;
-        else if (is_dir && !dir_is_empty(ip))
-            err = ERR_NOTEMPTY;
-        if (err == ERR_OK) {
-            dir_unlink_at(dp, off);
-            ip->d.nlink--;             /* the name in dp */
-            if (is_dir) {
-                ip->d.nlink--;         /* its "." */
-                dp->d.nlink--;         /* its ".." */
-                inode_update(dp);
-            }
-            inode_update(ip);
-        }
+        err = unlink_locked(dp, off, ip, want_dir);
         inode_unlock(ip);
     }
     inode_unlock(dp);
