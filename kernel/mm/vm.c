@@ -242,8 +242,11 @@ static bool span_shareable(struct addrspace *as, vaddr_t va)
 }
 
 /* Fork of private anonymous region r: the spans it touches are shared
- * whole where span_shareable, copied entry by entry elsewhere. The spans
- * of the parent's user pc and stack pointer are hot (vpmap_share_span). */
+ * whole where span_shareable, copied entry by entry elsewhere. A span r
+ * covers alone is shareable without asking the region list (the inner
+ * spans of a large heap: fork's cost per span is kept to the table's).
+ * The spans of the parent's user pc and stack pointer are hot
+ * (vpmap_share_span). */
 static err_t copy_anon_region(struct addrspace *dst, struct addrspace *src,
                               struct memregion *r, bool *flush)
 {
@@ -251,7 +254,8 @@ static err_t copy_anon_region(struct addrspace *dst, struct addrspace *src,
     for (vaddr_t va = r->start & ~(SPAN - 1); va < r->end; va += SPAN) {
         err_t err;
         bool hot = (tf->sepc & ~(SPAN - 1)) == va || (tf->sp & ~(SPAN - 1)) == va;
-        if (span_shareable(src, va))
+        bool inside = va >= r->start && va + SPAN <= r->end;
+        if (inside || span_shareable(src, va))
             err = vpmap_share_span(dst->root, src->root, va, hot, flush);
         else
             err = vpmap_copy_range(dst->root, src->root, va > r->start ? va : r->start,
