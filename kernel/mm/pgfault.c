@@ -102,6 +102,52 @@ static err_t break_cow(struct addrspace *as, vaddr_t page, paddr_t pa, int flags
     return ERR_OK;
 }
 
+/* A fault on a page that is mapped, but not for this access: a stale TLB
+ * entry or a table attached read-only (the flags allow it: set them, D
+ * included for a store), a copy-on-write break (a store to a private
+ * page), or a shared file page's first store (marked dirty, then
+ * writable). Anything else is ERR_FAULT. as->lock held. */
+static err_t fix_mapped(struct addrspace *as, struct memregion *r, vaddr_t page, int access,
+                        paddr_t pa, int flags)
+{
+    int dirty = access == FAULT_WRITE ? VPMAP_DIRTY : 0;
+    if ((flags & access) == access)
+        return vpmap_set_flags(as->root, &as->tlb, page, flags | dirty);
+    if (access == FAULT_WRITE && !r->shared)
+        return break_cow(as, page, pa, flags);
+    if (access == FAULT_WRITE && memregion_writes_back(r)) {
+        r->store->ops->mark_dirty(r->store, r->offset + (page - r->start));
+        return vpmap_set_flags(as->root, &as->tlb, page, flags | MEMPERM_W | VPMAP_DIRTY);
+    }
+    return ERR_FAULT;
+}
+
+/* A fault on a page not mapped yet: its frame from the region's store,
+ * mapped with the region's permissions (a written-back page read-only
+ * until its first store, so that store marks it dirty). as->lock held. */
+static err_t map_new(struct memregion *r, struct addrspace *as, vaddr_t page, int access)
+{
+    paddr_t pa;
+    err_t err = fill_page(r, page, &pa);
+    if (err != ERR_OK)
+        return err;
+    int flags = r->perm | VPMAP_USER | (access == FAULT_WRITE ? VPMAP_DIRTY : 0);
+    if (memregion_writes_back(r) && access != FAULT_WRITE)
+        flags &= ~MEMPERM_W;                     /* until its first store */
+    if ((err = vpmap_map(as->root, page, pa, flags)) != ERR_OK) {
+        pmem_free(pa);
+        return err;
+    }
+    /* Counted once mapped; no store can reach the page before this
+     * returns (this thread is the address space's only one). */
+    if (memregion_writes_back(r) && access == FAULT_WRITE)
+        r->store->ops->mark_dirty(r->store, r->offset + (page - r->start));
+    return ERR_OK;
+}
+
+/* The one fault path (contract in <kernel/pgfault.h>): finds the region,
+ * checks its permission, makes the page's leaf table this space's own if
+ * fork shared it, then fixes a mapped page or maps a new one. */
 err_t pgfault_resolve(struct addrspace *as, uint64_t va, int access)
 {
     __atomic_fetch_add(&pgfault_count, 1, __ATOMIC_RELAXED);
@@ -113,42 +159,18 @@ err_t pgfault_resolve(struct addrspace *as, uint64_t va, int access)
     struct memregion *r = memregion_for(as, va);
     if (!r || (r->perm & access) != access)
         goto out;
-    paddr_t pa;
-    int flags;
-    int dirty = access == FAULT_WRITE ? VPMAP_DIRTY : 0;
-    offset_t off = r->offset + (page - r->start);
     /* A leaf table shared by fork: copied if an entry is to change (a
      * store, or a page to map), else attached read-only (vpmap.h). */
     bool present = vpmap_lookup(as->root, page, NULL, NULL);
     err = vpmap_own_table(as->root, &as->tlb, page, access == FAULT_WRITE || !present);
     if (err != ERR_OK)
         goto out;
-    err = ERR_FAULT;
-    if (vpmap_lookup(as->root, page, &pa, &flags)) {
-        if ((flags & access) == access) {
-            /* A stale TLB entry, a detached table, or D to set. */
-            err = vpmap_set_flags(as->root, &as->tlb, page, flags | dirty);
-        } else if (access == FAULT_WRITE && !r->shared) {
-            err = break_cow(as, page, pa, flags);
-        } else if (access == FAULT_WRITE && memregion_writes_back(r)) {
-            r->store->ops->mark_dirty(r->store, off);
-            err = vpmap_set_flags(as->root, &as->tlb, page, flags | MEMPERM_W | VPMAP_DIRTY);
-        }
-        goto out;
-    }
-    if ((err = fill_page(r, page, &pa)) != ERR_OK)
-        goto out;
-    flags = r->perm | VPMAP_USER | dirty;
-    if (memregion_writes_back(r) && access != FAULT_WRITE)
-        flags &= ~MEMPERM_W;                     /* until its first store */
-    if ((err = vpmap_map(as->root, page, pa, flags)) != ERR_OK) {
-        pmem_free(pa);
-        goto out;
-    }
-    /* Counted once mapped; no store can reach the page before this
-     * returns (this thread is the address space's only one). */
-    if (memregion_writes_back(r) && access == FAULT_WRITE)
-        r->store->ops->mark_dirty(r->store, off);
+    paddr_t pa;
+    int flags;
+    if (vpmap_lookup(as->root, page, &pa, &flags))
+        err = fix_mapped(as, r, page, access, pa, flags);
+    else
+        err = map_new(r, as, page, access);
 out:
     sleeplock_release(&as->lock);
     return err;
