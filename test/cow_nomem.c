@@ -14,7 +14,7 @@
  * cannot share and its kernel stack need more), again and again, without
  * leaking a frame. Giving the heap back makes fork work.
  */
-// test: expect-killed=1 timeout=90
+// test: expect-killed=1 timeout=90 mem=64M
 #include "vmlib.h"
 #include <lib/bench.h>
 

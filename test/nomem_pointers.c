@@ -15,7 +15,7 @@
  * would kill), all in one 2 MiB range whose page table exists already, so
  * that each page takes one frame and the first failure means none is left.
  */
-// test: timeout=90
+// test: timeout=90 mem=64M
 #include "vmlib.h"
 
 #define SPARE 256               /* frames left to the page-by-page part */

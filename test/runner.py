@@ -48,12 +48,14 @@ def default_jobs():
 
 class Unit:
     """What one lane runs at a time: tests sharing boots (with cpus harts,
-    on the debug kernel if debug), or one scenario; and its results, kept
-    until every unit before it has been reported."""
+    on the debug kernel if debug, the kernel's memory capped at mem if
+    given), or one scenario; and its results, kept until every unit before
+    it has been reported."""
 
-    def __init__(self, tests=(), cpus=None, debug=False, results=()):
+    def __init__(self, tests=(), cpus=None, debug=False, results=(), mem=None):
         self.tests = list(tests)
         self.cpus = cpus
+        self.mem = mem
         self.debug = debug
         self.results = list(results)
         self.reported = 0            # how many of results the Report has
@@ -69,8 +71,8 @@ def boots_of(tests, size):
 def plan(tests, cpus):
     """The units of a run, in report order: first the tests whose metadata
     is wrong (failed at once), then the boots of tests (own-boot tests
-    alone, the others by cpus value and kernel, in the order of their first
-    test), then the scenarios."""
+    alone, the others by cpus value, mem value and kernel, in the order of
+    their first test), then the scenarios."""
     bad = [Result(t.name, t.kind, t.meta_error, 0) for t in tests if t.meta_error]
     units = [Unit(results=bad)] if bad else []
     groups = []
@@ -78,7 +80,7 @@ def plan(tests, cpus):
     for t in tests:
         if t.meta_error or t.scenario:
             continue
-        key = (t.cpus or cpus, t.debug)
+        key = (t.cpus or cpus, t.debug, t.mem)
         if t.own_boot:
             groups.append(([t], key))
         elif key in shared:
@@ -86,8 +88,8 @@ def plan(tests, cpus):
         else:
             shared[key] = [t]
             groups.append((shared[key], key))
-    for group, (n, debug) in groups:
-        units += [Unit(b, n, debug) for b in boots_of(group, BOOT_TESTS)]
+    for group, (n, debug, mem) in groups:
+        units += [Unit(b, n, debug, mem=mem) for b in boots_of(group, BOOT_TESTS)]
     units += [Unit([t]) for t in tests if t.scenario and not t.meta_error]
     return units
 
@@ -205,7 +207,7 @@ class Lane:
                 if unit.tests[0].scenario:
                     self.run_scenario(unit.tests[0])
                 else:
-                    self.run_batch(unit.tests, unit.cpus, unit.debug)
+                    self.run_batch(unit.tests, unit.cpus, unit.debug, unit.mem)
             except BaseException as e:
                 run.error = run.error or e
                 run.stop_now = True
@@ -234,16 +236,17 @@ class Lane:
         return "# %s: console of %s from where it was typed\n%s" % (
             test.name, os.path.relpath(m.log_path, self.report.logdir), m.text[start:])
 
-    # Runs a list of tests sharing boots (on the debug kernel if debug);
-    # reboots after a crash.
-    def run_batch(self, tests, cpus, debug):
+    # Runs a list of tests sharing boots (on the debug kernel if debug,
+    # with the kernel's memory capped at mem if given); reboots after a crash.
+    def run_batch(self, tests, cpus, debug, mem=None):
         queue = list(tests)
         while queue and not self.runner.stop_now:
             if self.boot_failures_in_a_row >= 2:
                 for t in queue:
                     self.record(t, "not run: the kernel did not boot twice in a row", 0)
                 return
-            m = self.new_machine(cpus, queue[0].name, debug=debug)
+            m = self.new_machine(cpus, queue[0].name, debug=debug,
+                                 bootargs="mem=" + mem if mem else None)
             try:
                 try:
                     m.boot()

@@ -17,8 +17,9 @@ LAB_DIR = os.path.join(ROOT, "user", "lab0")
 META_LINES = 40              # metadata is looked for in this many lines
 META_RE = re.compile(r"^\s*(?://|/?\*+)\s*test:\s*(.*?)\s*(?:\*/)?\s*$")
 EXPECT_KILLED_RE = re.compile(r"^\s*expect-killed=(\d+)\s*$")
-META_KEYS = {"expect-killed", "timeout", "own-boot", "cpus", "debug", "no-leak-check",
+META_KEYS = {"expect-killed", "timeout", "own-boot", "cpus", "mem", "debug", "no-leak-check",
              "helper"}
+MEM_RE = re.compile(r"^\d+[KMG]$")
 YES = ("", "1", "yes", "true")
 
 
@@ -34,6 +35,7 @@ class Test:
         self.timeout = None
         self.own_boot = False
         self.cpus = None
+        self.mem = None            # the kernel's mem= boot argument ("64M"), or None
         self.debug = False
         self.leak_check = True
         self.helper = False
@@ -80,6 +82,10 @@ class Test:
                 self.cpus = int(value)
                 if self.cpus < 1:
                     raise ValueError("cpus must be >= 1")
+            elif key == "mem":
+                if not MEM_RE.match(value):
+                    raise ValueError("mem takes a size such as 64M")
+                self.mem = value
             elif key == "debug":
                 self.debug = value in YES
             elif key == "no-leak-check":
@@ -101,6 +107,8 @@ class Test:
             parts.append("own-boot")
         if self.cpus:
             parts.append("cpus=%d" % self.cpus)
+        if self.mem:
+            parts.append("mem=%s" % self.mem)
         if self.debug:
             parts.append("debug")
         if not self.leak_check:
