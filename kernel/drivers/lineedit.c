@@ -155,6 +155,7 @@ void lineedit_move(struct lineedit *l, int key)
     l->cursor = to;
 }
 
+/* Ctrl-U: empties the line and redraws it, clearing what was shown. */
 void lineedit_erase_line(struct lineedit *l)
 {
     size_t old_len = l->len;

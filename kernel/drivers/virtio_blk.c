@@ -286,6 +286,8 @@ static bool device_setup(int slot)
 
 static void virtio_blk_intr(void *arg);
 
+/* Finds the virtio-blk device among the virtio-mmio slots and sets up its
+ * queue; no disk is not an error here. Contract in <kernel/bdev.h>. */
 void bdev_init(void)
 {
     spinlock_init(&disk.lock, "virtio-blk", LOCK_BDEV);
@@ -392,6 +394,7 @@ static void run_send(struct bdev_batch *batch)
     batch->run_len = 0;
 }
 
+/* An empty batch, with no run and nothing in flight. */
 void bdev_batch_init(struct bdev_batch *batch)
 {
     batch->pending = 0;
@@ -408,6 +411,9 @@ static bool run_continues(const struct bdev_batch *batch, uint64_t blockno, bool
            blockno == batch->run_start + (uint64_t)batch->run_len;
 }
 
+/* Queues one block: it extends the current run when contiguous, of the
+ * same direction and not full, else that run is sent and a new one starts.
+ * Contract in <kernel/bdev.h>. */
 err_t bdev_batch_add(struct bdev_batch *batch, uint64_t blockno, void *kbuf, bool write)
 {
     if (!disk.present)
@@ -435,6 +441,8 @@ err_t bdev_batch_add(struct bdev_batch *batch, uint64_t blockno, void *kbuf, boo
     return ERR_OK;
 }
 
+/* Sends the last run and sleeps until every request of the batch is done;
+ * returns the first error. Contract in <kernel/bdev.h>. */
 err_t bdev_batch_finish(struct bdev_batch *batch)
 {
     spinlock_acquire(&disk.lock);
@@ -448,6 +456,7 @@ err_t bdev_batch_finish(struct bdev_batch *batch)
     return batch->err;
 }
 
+/* One block, synchronously: a batch of one. Contract in <kernel/bdev.h>. */
 err_t bdev_rw(uint64_t blockno, void *kbuf, bool write)
 {
     struct bdev_batch one;

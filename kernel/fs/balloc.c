@@ -36,6 +36,9 @@ struct beside {
 
 static struct beside *beside;          /* one per bitmap block */
 
+/* Sets up what balloc keeps beside each bitmap block: its next-fit start
+ * and the frame of blocks freed in the open group (not reusable before that
+ * group commits). Contract in fs_internal.h. */
 void balloc_init(void)
 {
     beside = kmalloc(fs_sb.bitmap_blocks * sizeof(*beside));
@@ -102,6 +105,9 @@ static size_t alloc_in(uint32_t base, uint32_t first, uint32_t end, uint64_t gro
     return got;
 }
 
+/* Scans the bitmap blocks in order for free data blocks (never the metadata
+ * before data_start); alloc_in does the marking and journaling per block.
+ * Contract in fs_internal.h. */
 size_t balloc(uint32_t *blocknos, size_t n)
 {
     uint64_t group = journal_group();
@@ -116,6 +122,9 @@ size_t balloc(uint32_t *blocknos, size_t n)
     return got;
 }
 
+/* Clears blockno's bit in the caller's transaction; a bit already clear means
+ * the disk is corrupt. The block is also noted as freed in this group so
+ * balloc does not reuse it before the group commits. */
 void bfree(uint32_t blockno)
 {
     if (blockno < fs_sb.data_start || blockno >= fs_sb.nblocks)

@@ -17,6 +17,8 @@ static struct {
     struct condvar free_cv;            /* waiting for a buffer with refcount 0 */
 } bcache;
 
+/* Builds the buffer LRU list, each buffer backed by a frame of its own.
+ * Called once at boot, before the file system is read. */
 void bcache_init(void)
 {
     spinlock_init(&bcache.lock, "bcache", LOCK_BCACHE);
@@ -82,6 +84,9 @@ struct buf *bread(uint64_t blockno)
     return bread_nested(blockno, LOCK_BUF);
 }
 
+/* Returns blockno's buffer locked at the given lock rank, read from the disk
+ * if not cached; a disk error panics (no caller could recover).
+ * Contract in <kernel/bcache.h>. */
 struct buf *bread_nested(uint64_t blockno, enum lock_rank rank)
 {
     struct buf *b = bget(blockno);
@@ -95,6 +100,8 @@ struct buf *bread_nested(uint64_t blockno, enum lock_rank rank)
     return b;
 }
 
+/* Like bread for a block about to be wholly overwritten: zeroes the buffer
+ * instead of reading the disk. Contract in <kernel/bcache.h>. */
 struct buf *bread_zeroed(uint64_t blockno)
 {
     struct buf *b = bget(blockno);
@@ -104,6 +111,8 @@ struct buf *bread_zeroed(uint64_t blockno)
     return b;
 }
 
+/* Writes a locked buffer to its home block now; panics on a disk error.
+ * Contract in <kernel/bcache.h>. */
 void bwrite(struct buf *b)
 {
     kassert(sleeplock_holding(&b->lock));
@@ -145,6 +154,9 @@ static void batch_finish(struct bdev_batch *batch, size_t n)
         panic("bcache: cannot read %lu block(s) (error %d)", (unsigned long)n, err);
 }
 
+/* Reads file blocks straight into the caller's frames, bypassing the cache:
+ * a cached copy is newer than the disk so it is copied, the rest is read
+ * in one batch. Block number 0 means "skip". Contract in <kernel/bcache.h>. */
 void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n)
 {
     struct bdev_batch batch;
@@ -176,6 +188,8 @@ void bwrite_frames(const uint32_t *blocknos, void *const *frames, size_t n,
     }
 }
 
+/* Unlocks b and drops the caller's reference; an unreferenced buffer moves
+ * to the front of the LRU list and wakes one bget waiting for a free buffer. */
 void brelse(struct buf *b)
 {
     kassert(sleeplock_holding(&b->lock));
@@ -195,6 +209,8 @@ void brelse(struct buf *b)
     spinlock_release(&bcache.lock);
 }
 
+/* Holds an extra reference so the buffer is not recycled while the journal
+ * still needs it (until checkpoint). Contract in <kernel/bcache.h>. */
 void bpin(struct buf *b)
 {
     spinlock_acquire(&bcache.lock);
@@ -202,6 +218,8 @@ void bpin(struct buf *b)
     spinlock_release(&bcache.lock);
 }
 
+/* Drops bpin's reference, waking a bget if the buffer became free.
+ * Contract in <kernel/bcache.h>. */
 void bunpin(struct buf *b)
 {
     spinlock_acquire(&bcache.lock);

@@ -139,6 +139,8 @@ static err_t slot_of(struct inode *ip, uint64_t fbn, bool alloc, uint32_t *table
     return err;
 }
 
+/* Looks up, without allocating, the disk block of file block fbn (0 for a
+ * hole). Contract in fs_internal.h. */
 err_t bmap_find(struct inode *ip, uint64_t fbn, uint32_t *blockno)
 {
     uint32_t table;
@@ -220,6 +222,8 @@ static bool table_free_from(struct inode *ip, uint32_t table, int depth, uint64_
     return true;
 }
 
+/* Frees the blocks past size (direct, then indirect) in the caller's
+ * transaction and sets the size. Contract in fs_internal.h. */
 void inode_truncate_to(struct inode *ip, uint64_t size)
 {
     if (size > ip->d.size)
@@ -261,6 +265,9 @@ static uint64_t truncate_step(void)
     return JOURNAL_OP_MAX_BLOCKS - 3 - 4;   /* each freed block on its own bitmap block */
 }
 
+/* Shrinks a large unreachable file one transaction at a time, so freeing
+ * it never needs more journal slots than one transaction may use.
+ * Contract in fs_internal.h. */
 void inode_truncate_steps(struct inode *ip)
 {
     uint64_t step = truncate_step();

@@ -28,6 +28,8 @@ static struct buf *dir_block(struct inode *dir, uint64_t base, struct sfs_dirent
     return b;
 }
 
+/* Linear scan of dir for name: returns its inode number (0 if absent) and,
+ * if off is not NULL, the entry's offset. Contract in fs_internal.h. */
 uint32_t dir_lookup(struct inode *dir, const char *name, offset_t *off)
 {
     for (uint64_t base = 0; base < dir->d.size; base += SFS_BLOCK_SIZE) {
@@ -88,6 +90,8 @@ static offset_t free_slot(struct inode *dir)
     return (offset_t)dir->d.size;
 }
 
+/* Adds the entry name -> inum in the first free slot (growing dir if none);
+ * ERR_EXIST if the name is taken. Contract in fs_internal.h. */
 err_t dir_link(struct inode *dir, const char *name, uint32_t inum)
 {
     if (dir_lookup(dir, name, NULL) != 0)
@@ -102,6 +106,7 @@ err_t dir_link(struct inode *dir, const char *name, uint32_t inum)
     return err;
 }
 
+/* Clears the entry at off (found by dir_lookup); the slot is reused later. */
 void dir_unlink_at(struct inode *dir, offset_t off)
 {
     struct sfs_dirent e;
@@ -109,6 +114,7 @@ void dir_unlink_at(struct inode *dir, offset_t off)
     entry_write(dir, off, &e);         /* the block exists: cannot fail */
 }
 
+/* True if dir has no entry other than "." and ".." (rmdir's condition). */
 bool dir_is_empty(struct inode *dir)
 {
     for (uint64_t base = 0; base < dir->d.size; base += SFS_BLOCK_SIZE) {
@@ -128,6 +134,8 @@ bool dir_is_empty(struct inode *dir)
     return true;
 }
 
+/* readdir: the next used entry at or after *off, advancing *off past it.
+ * Takes dir's lock itself. Contract in <kernel/fs.h>. */
 err_t dir_next_entry(struct inode *dir, offset_t *off, struct dirent *out)
 {
     inode_lock(dir);

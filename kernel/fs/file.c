@@ -17,6 +17,7 @@
 
 static struct kmem_cache *file_cache;
 
+/* Creates the slab caches for files and pipes; once at boot. */
 void file_init(void)
 {
     file_cache = kmem_cache_create("file", sizeof(struct file));
@@ -25,6 +26,8 @@ void file_init(void)
     pipe_init();
 }
 
+/* A fresh open file of the given type with one reference, or NULL without
+ * memory; the caller fills in the inode or pipe. */
 static struct file *file_alloc(enum file_type type, bool readable, bool writable)
 {
     struct file *f = kmem_cache_alloc(file_cache);
@@ -42,6 +45,8 @@ static struct file *file_alloc(enum file_type type, bool readable, bool writable
 
 /* ------------------------------------------------------------ opening */
 
+/* open(): looks path up (creating it with FS_CREAT) and wraps the inode in
+ * an open file. Contract in <kernel/file.h>. */
 err_t file_open(const char *path, int flags, struct file **out)
 {
     int mode = flags & ~(FS_CREAT | FS_APPEND);
@@ -72,6 +77,7 @@ err_t file_open(const char *path, int flags, struct file **out)
     return ERR_OK;
 }
 
+/* An open file for the console, read-write (init's fds 0 and 1). */
 err_t file_open_console(struct file **out)
 {
     struct file *f = file_alloc(FILE_CONSOLE, true, true);
@@ -81,6 +87,8 @@ err_t file_open_console(struct file **out)
     return ERR_OK;
 }
 
+/* pipe(): a new pipe and its read and write ends; nothing is leaked if any
+ * allocation fails. Contract in <kernel/file.h>. */
 err_t file_open_pipe(struct file **readf, struct file **writef)
 {
     struct pipe *p;
@@ -106,6 +114,7 @@ err_t file_open_pipe(struct file **readf, struct file **writef)
 
 /* ------------------------------------------------------- using a file */
 
+/* One more reference to f (dup, fork). f->lock guards the count. */
 struct file *file_dup(struct file *f)
 {
     spinlock_acquire(&f->lock);
@@ -114,6 +123,8 @@ struct file *file_dup(struct file *f)
     return f;
 }
 
+/* Drops a reference; the last one releases the inode or pipe end and
+ * frees the file. Contract in <kernel/file.h>. */
 void file_close(struct file *f)
 {
     spinlock_acquire(&f->lock);
@@ -143,6 +154,8 @@ static ssize_t console_read_user(void *ubuf, size_t n)
     return got;
 }
 
+/* Writes n user bytes to the console through a small kernel buffer; returns
+ * what was written before a bad address, or the error if nothing was. */
 static ssize_t console_write_user(const void *ubuf, size_t n)
 {
     char kbuf[CONSOLE_CHUNK];
@@ -158,6 +171,8 @@ static ssize_t console_write_user(const void *ubuf, size_t n)
     return (ssize_t)done;
 }
 
+/* read(): dispatches on the file type; offset_lock serializes readers of a
+ * shared offset. Contract in <kernel/file.h>. */
 ssize_t file_read(struct file *f, void *ubuf, size_t n)
 {
     if (!f->readable)
@@ -181,6 +196,8 @@ ssize_t file_read(struct file *f, void *ubuf, size_t n)
     return ERR_INVAL;
 }
 
+/* write(): dispatches on the file type; offset_lock keeps append and the
+ * offset update atomic with the write. Contract in <kernel/file.h>. */
 ssize_t file_write(struct file *f, const void *ubuf, size_t n)
 {
     if (!f->writable)
@@ -204,6 +221,7 @@ ssize_t file_write(struct file *f, const void *ubuf, size_t n)
     return ERR_INVAL;
 }
 
+/* fstat(): only inodes have a stat. Contract in <kernel/file.h>. */
 err_t file_stat(struct file *f, struct stat *st)
 {
     if (f->type != FILE_INODE)
@@ -212,6 +230,8 @@ err_t file_stat(struct file *f, struct stat *st)
     return ERR_OK;
 }
 
+/* readdir(): the next entry of a directory file, advancing its offset only
+ * if the copy to user space succeeded. Contract in <kernel/file.h>. */
 err_t file_readdir(struct file *f, struct dirent *ud)
 {
     if (f->type != FILE_INODE)
@@ -230,6 +250,8 @@ err_t file_readdir(struct file *f, struct dirent *ud)
 
 /* --------------------------------------------------------- fd tables */
 
+/* Puts f in p's lowest free descriptor slot (POSIX's rule); ERR_NOMEM when
+ * the table is full. Contract in <kernel/file.h>. */
 int fd_install(struct proc *p, struct file *f)
 {
     for (int fd = 0; fd < NUM_FILES; fd++) {
@@ -241,6 +263,7 @@ int fd_install(struct proc *p, struct file *f)
     return ERR_NOMEM;
 }
 
+/* The file at fd in p, or NULL for a bad or unused descriptor. */
 struct file *fd_get(struct proc *p, int fd)
 {
     if (fd < 0 || fd >= NUM_FILES)
@@ -248,6 +271,8 @@ struct file *fd_get(struct proc *p, int fd)
     return p->files[fd];
 }
 
+/* Takes the file at fd out of p's table (close), handing the caller its
+ * reference; NULL if fd was not open. */
 struct file *fd_remove(struct proc *p, int fd)
 {
     struct file *f = fd_get(p, fd);
@@ -256,6 +281,7 @@ struct file *fd_remove(struct proc *p, int fd)
     return f;
 }
 
+/* fork: the child shares each open file and the working directory. */
 void fd_table_copy(struct proc *child, struct proc *parent)
 {
     for (int fd = 0; fd < NUM_FILES; fd++)
@@ -263,6 +289,7 @@ void fd_table_copy(struct proc *child, struct proc *parent)
     child->cwd = parent->cwd != NULL ? inode_dup(parent->cwd) : NULL;
 }
 
+/* exit: closes every descriptor and drops the working directory. */
 void fd_table_release(struct proc *p)
 {
     for (int fd = 0; fd < NUM_FILES; fd++) {

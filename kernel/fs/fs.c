@@ -36,6 +36,9 @@ static bool superblock_sane(const struct sfs_superblock *sb)
              (uint64_t)sb->scratch_start + sb->scratch_blocks <= bdev_nblocks()));
 }
 
+/* Mounts the disk: reads and checks the superblock, then sets up the
+ * block allocator and journal (recovering it) and frees orphan inodes.
+ * Called once from the boot thread, which may sleep on the disk. */
 void fs_init(void)
 {
     if (!bdev_present())

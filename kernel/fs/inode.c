@@ -15,6 +15,7 @@ static struct {
     struct inode inode[FS_NINODE];
 } itable;
 
+/* Initializes the in-memory inode slots; once at boot. */
 void inode_table_init(void)
 {
     spinlock_init(&itable.lock, "itable", LOCK_INODE_TABLE);
@@ -25,6 +26,8 @@ void inode_table_init(void)
     }
 }
 
+/* A referenced, unlocked in-memory inode for inum (not read from disk until
+ * locked), or NULL if the table is full. Contract in fs_internal.h. */
 struct inode *inode_get(uint32_t inum)
 {
     if (inum == 0 || inum >= fs_sb.ninodes)
@@ -51,6 +54,7 @@ struct inode *inode_get(uint32_t inum)
     return empty;
 }
 
+/* One more reference to ip; itable.lock guards reference counts. */
 struct inode *inode_dup(struct inode *ip)
 {
     spinlock_acquire(&itable.lock);
@@ -78,6 +82,8 @@ void inode_lock(struct inode *ip)
     inode_load(ip);
 }
 
+/* Locks ip while holding its parent dp, at the child's lock rank, so path
+ * walks may hold both. Contract in fs_internal.h. */
 void inode_lock_child(struct inode *dp, struct inode *ip)
 {
     kassert(sleeplock_holding(&dp->lock));
@@ -90,6 +96,8 @@ void inode_unlock(struct inode *ip)
     sleeplock_release(&ip->lock);
 }
 
+/* Copies ip's on-disk fields to its inode block in the caller's
+ * transaction. Caller holds ip->lock. */
 void inode_update(struct inode *ip)
 {
     struct buf *b = bread(SFS_INODE_BLOCK(&fs_sb, ip->inum));
@@ -134,6 +142,8 @@ static void inode_free(struct inode *ip)
     journal_end(NULL);
 }
 
+/* Drops a reference; if it was the last and the inode has no name left,
+ * frees its blocks and the inode first. Contract in <kernel/fs.h>. */
 void inode_put(struct inode *ip)
 {
     sleeplock_acquire(&ip->lock);
@@ -146,6 +156,8 @@ void inode_put(struct inode *ip)
     spinlock_release(&itable.lock);
 }
 
+/* Boot-time recovery: frees inodes with no name left that a crash kept
+ * from being freed. Contract in fs_internal.h. */
 int inode_free_orphans(void)
 {
     int freed = 0;
@@ -167,6 +179,8 @@ int inode_free_orphans(void)
     return freed;
 }
 
+/* Claims a free on-disk inode of type ftype in the caller's transaction.
+ * Contract in fs_internal.h. */
 err_t inode_alloc(int ftype, struct inode **out)
 {
     for (uint32_t first = 0; first < fs_sb.ninodes; first += SFS_INODES_PER_BLOCK) {
@@ -192,6 +206,7 @@ err_t inode_alloc(int ftype, struct inode **out)
     return ERR_NORES;
 }
 
+/* ip's file type, read under its lock (for callers not holding it). */
 int inode_ftype(struct inode *ip)
 {
     inode_lock(ip);
@@ -205,6 +220,7 @@ int inode_num(struct inode *ip)
     return (int)ip->inum;
 }
 
+/* ip's size, read under its lock (for callers not holding it). */
 size_t inode_size(struct inode *ip)
 {
     inode_lock(ip);
@@ -213,6 +229,7 @@ size_t inode_size(struct inode *ip)
     return size;
 }
 
+/* Fills st from ip under its lock, so the fields are consistent. */
 void inode_stat(struct inode *ip, struct stat *st)
 {
     inode_lock(ip);

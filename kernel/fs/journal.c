@@ -106,6 +106,8 @@ static void replay(uint32_t region_slots)
     disk_rw(journal.header_block, h, true);
 }
 
+/* Sizes the journal from the superblock and recovers any committed group
+ * left by a crash. Contract in <kernel/journal.h>. */
 void journal_init(const struct sfs_superblock *sb)
 {
     spinlock_init(&journal.lock, "journal", LOCK_JOURNAL);
@@ -273,6 +275,8 @@ static struct op *my_op(void)
     return NULL;
 }
 
+/* Opens an operation in the current group, waiting while the group might
+ * overflow the journal or is committing. Contract in <kernel/journal.h>. */
 void journal_begin(void)
 {
     /* A transaction is a lock in the order (synch.h): it may wait here
@@ -297,6 +301,9 @@ void journal_begin(void)
     spinlock_release(&journal.lock);
 }
 
+/* Adds b to the open group (once) and counts it against the caller's
+ * operation; the buffer stays pinned until a checkpoint writes it home.
+ * Contract in <kernel/journal.h>. */
 void journal_log(struct buf *b)
 {
     if (b->blockno < journal.first_home || b->blockno >= journal.nblocks)
@@ -337,6 +344,8 @@ void journal_log(struct buf *b)
         bpin(b);
 }
 
+/* Notes that the group freed a block, so its commit also checkpoints
+ * (a freed block named in the journal must not be replayed over its reuse). */
 void journal_log_free(void)
 {
     spinlock_acquire(&journal.lock);
@@ -346,6 +355,7 @@ void journal_log_free(void)
     spinlock_release(&journal.lock);
 }
 
+/* The number of the open group, for balloc's "freed in this group" test. */
 uint64_t journal_group(void)
 {
     spinlock_acquire(&journal.lock);
@@ -356,6 +366,9 @@ uint64_t journal_group(void)
     return group;
 }
 
+/* Ends the caller's operation; the last one to end commits the group.
+ * data (ordered mode) reaches the disk before the commit header.
+ * Contract in <kernel/journal.h>. */
 void journal_end(struct bdev_batch *data)
 {
     spinlock_acquire(&journal.lock);
@@ -399,6 +412,8 @@ void journal_end(struct bdev_batch *data)
     lock_order_release(&journal, "transaction", true);
 }
 
+/* For halt: waits for every operation to end, stops new ones for good
+ * and checkpoints, so the disk needs no recovery. */
 void journal_shutdown(void)
 {
     if (!journal.ready)

@@ -41,6 +41,8 @@ static err_t create_locked(struct inode *dp, const char *name, struct inode *ip,
     return err;
 }
 
+/* Creates path as a new file or directory (with "." and "..") in one
+ * transaction. Contract in <kernel/fs.h>. */
 err_t fs_create(const char *path, int ftype, struct inode **out)
 {
     struct inode *dp, *ip = NULL;
@@ -74,6 +76,8 @@ err_t fs_create(const char *path, int ftype, struct inode **out)
     return err;
 }
 
+/* link(): a new name newpath for oldpath's inode (not a directory), in one
+ * transaction. Contract in <kernel/fs.h>. */
 err_t fs_link(const char *oldpath, const char *newpath)
 {
     struct inode *ip, *dp;

@@ -27,6 +27,7 @@ struct pipe {
 
 static struct kmem_cache *pipe_cache;
 
+/* Creates the pipe slab cache; once at boot (file_init). */
 void pipe_init(void)
 {
     pipe_cache = kmem_cache_create("pipe", sizeof(struct pipe));
@@ -34,6 +35,7 @@ void pipe_init(void)
         panic("pipe_init: no kmem_cache");
 }
 
+/* A new pipe with a one-frame ring buffer, one reader and one writer. */
 err_t pipe_alloc(struct pipe **out)
 {
     struct pipe *p = kmem_cache_alloc(pipe_cache);
@@ -56,6 +58,8 @@ err_t pipe_alloc(struct pipe **out)
     return ERR_OK;
 }
 
+/* Blocks until data or no writers, then reads what is there (up to n);
+ * read_lock lets one reader in at a time. Contract in <kernel/file.h>. */
 ssize_t pipe_read(struct pipe *p, void *ubuf, size_t n)
 {
     if (n == 0)
@@ -94,6 +98,9 @@ ssize_t pipe_read(struct pipe *p, void *ubuf, size_t n)
     return done > 0 ? (ssize_t)done : err;
 }
 
+/* Writes n bytes, blocking while full (short only if the readers go or the
+ * thread is killed); write_lock keeps concurrent writes from interleaving.
+ * Contract in <kernel/file.h>. */
 ssize_t pipe_write(struct pipe *p, const void *ubuf, size_t n)
 {
     size_t done = 0;
@@ -137,6 +144,8 @@ ssize_t pipe_write(struct pipe *p, const void *ubuf, size_t n)
     return done > 0 ? (ssize_t)done : err;
 }
 
+/* Closes one end, waking the other side so it sees EOF or a broken pipe;
+ * the last close frees the pipe. */
 void pipe_close(struct pipe *p, bool writable)
 {
     spinlock_acquire(&p->lock);

@@ -175,6 +175,8 @@ static size_t chunk_copy_out(struct chunk *c, uint8_t *dst, bool dst_is_user, ui
     return done;
 }
 
+/* Reads up to n bytes at off, a chunk of blocks at a time with the inode
+ * locked per chunk. Contract in <kernel/fs.h>. */
 ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n)
 {
     if (n == 0)
@@ -205,6 +207,8 @@ ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, 
     return done > 0 ? (ssize_t)done : err;
 }
 
+/* Fills a frame with the file block at off (zeros past the end and for a
+ * hole), for the page cache. Contract in <kernel/fs.h>. */
 err_t inode_read_page(struct inode *ip, offset_t off, void *frame)
 {
     err_t err = ERR_OK;
@@ -388,6 +392,8 @@ static size_t chunk_write(struct inode *ip, struct chunk *c, uint64_t pos, size_
     return put;
 }
 
+/* Writes n bytes at off, one transaction per chunk so a large write never
+ * overflows the journal. Contract in <kernel/fs.h>. */
 ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_t off, size_t n)
 {
     if (n == 0)
@@ -415,6 +421,8 @@ ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_
     return done > 0 ? (ssize_t)done : err;
 }
 
+/* Writes a dirty page-cache frame back to its file block (not past the
+ * end of the file), in a transaction of its own. Contract in <kernel/fs.h>. */
 err_t inode_write_page(struct inode *ip, offset_t off, const void *frame)
 {
     uint8_t *bounce = frame_alloc();   /* the block's new contents */

@@ -11,6 +11,8 @@
 #include <kernel/bdev.h>
 #include <kernel/pmem.h>
 
+/* Writes scratch blocks [first, first+n) raw, in one batch, for the disk
+ * benchmarks; returns the area's length. Contract in <kernel/fs.h>. */
 long fs_scratch_write(long first, long n)
 {
     if (fs_sb.scratch_blocks == 0)

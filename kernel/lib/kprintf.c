@@ -166,6 +166,8 @@ void kvprintf(const char *fmt, va_list ap)
     console_write(buf, n);
 }
 
+/* printf to the console: one console_write per call (kvprintf), so a line
+ * is never split by another hart's. */
 void kprintf(const char *fmt, ...)
 {
     va_list ap;

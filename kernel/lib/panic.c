@@ -150,6 +150,7 @@ static void __attribute__((noreturn)) panic_common(struct trapframe *tf, const c
     power_off_failed();
 }
 
+/* Prints the message and stops the kernel (panic_common); never returns. */
 void panic(const char *fmt, ...)
 {
     va_list ap;
@@ -157,6 +158,7 @@ void panic(const char *fmt, ...)
     panic_common(NULL, fmt, ap);
 }
 
+/* panic for an unexpected trap: also prints the trap registers from tf. */
 void panic_trap(struct trapframe *tf, const char *fmt, ...)
 {
     va_list ap;

@@ -59,6 +59,7 @@ void *memmove(void *dst, const void *src, size_t n)
     return dst;
 }
 
+/* As in C: compares n bytes as unsigned. */
 int memcmp(const void *a, const void *b, size_t n)
 {
     const uint8_t *x = a, *y = b;
@@ -68,6 +69,7 @@ int memcmp(const void *a, const void *b, size_t n)
     return 0;
 }
 
+/* As in C. */
 size_t strlen(const char *s)
 {
     size_t n = 0;
@@ -76,6 +78,7 @@ size_t strlen(const char *s)
     return n;
 }
 
+/* strlen, but looks at no more than max bytes (for unterminated buffers). */
 size_t strnlen(const char *s, size_t max)
 {
     size_t n = 0;
@@ -84,6 +87,7 @@ size_t strnlen(const char *s, size_t max)
     return n;
 }
 
+/* As in C: compares as unsigned characters. */
 int strcmp(const char *a, const char *b)
 {
     while (*a && *a == *b)
@@ -91,6 +95,7 @@ int strcmp(const char *a, const char *b)
     return (uint8_t)*a - (uint8_t)*b;
 }
 
+/* As in C: at most n characters (names in fixed-size on-disk fields). */
 int strncmp(const char *a, const char *b, size_t n)
 {
     for (; n; n--, a++, b++) {

@@ -17,6 +17,7 @@ struct pgcache_entry {
     struct pgcache_entry *next;
 };
 
+/* An empty page cache (done for every inode slot at boot). */
 void pgcache_init(struct pgcache *pc)
 {
     sleeplock_init(&pc->lock, "pgcache", LOCK_PGCACHE);

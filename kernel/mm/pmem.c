@@ -113,6 +113,7 @@ err_t pmem_alloc(paddr_t *pa)
     return ERR_OK;
 }
 
+/* pmem_alloc, zero-filled (page tables, fresh user pages). */
 err_t pmem_alloc_zero(paddr_t *pa)
 {
     err_t err = pmem_alloc(pa);

@@ -8,6 +8,8 @@
 
 extern const uint64_t __ex_table_start[], __ex_table_end[];
 
+/* The fixup pc for a fault at pc in a user-access routine (uaccess.S), or 0
+ * if pc is not one: the trap handler resumes there instead of panicking. */
 uint64_t extable_lookup(uint64_t pc)
 {
     for (const uint64_t *e = __ex_table_start; e < __ex_table_end; e += 2)
@@ -16,6 +18,9 @@ uint64_t extable_lookup(uint64_t pc)
     return 0;
 }
 
+/* Checks the range is below USER_TOP, then copies; a fault the page-fault
+ * handler cannot resolve comes back as its error through the fixup table.
+ * Contract in <kernel/uaccess.h>. */
 err_t copy_from_user(void *dst, const void *usrc, size_t n)
 {
     if (!user_range_ok((uint64_t)usrc, n))
@@ -23,6 +28,7 @@ err_t copy_from_user(void *dst, const void *usrc, size_t n)
     return __copy_user(dst, usrc, n);
 }
 
+/* As copy_from_user, towards user space. Contract in <kernel/uaccess.h>. */
 err_t copy_to_user(void *udst, const void *src, size_t n)
 {
     if (!user_range_ok((uint64_t)udst, n))
@@ -30,6 +36,7 @@ err_t copy_to_user(void *udst, const void *src, size_t n)
     return __copy_user(udst, src, n);
 }
 
+/* User memory into a row of frames in one copy. Contract in <kernel/uaccess.h>. */
 err_t copy_from_user_frames(void *const *frames, size_t off, const void *usrc, size_t n)
 {
     if (!user_range_ok((uint64_t)usrc, n))
@@ -37,6 +44,7 @@ err_t copy_from_user_frames(void *const *frames, size_t off, const void *usrc, s
     return __copy_user_frames(frames, off, (void *)usrc, n, 0);
 }
 
+/* A row of frames to user memory in one copy. Contract in <kernel/uaccess.h>. */
 err_t copy_to_user_frames(void *udst, void *const *frames, size_t off, size_t n)
 {
     if (!user_range_ok((uint64_t)udst, n))
@@ -44,6 +52,9 @@ err_t copy_to_user_frames(void *udst, void *const *frames, size_t off, size_t n)
     return __copy_user_frames(frames, off, udst, n, 1);
 }
 
+/* Copies a user string, never reading past USER_TOP; a string reaching
+ * USER_TOP is a fault, one longer than max is ERR_INVAL.
+ * Contract in <kernel/uaccess.h>. */
 ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
 {
     uint64_t start = (uint64_t)usrc;

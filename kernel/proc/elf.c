@@ -70,6 +70,9 @@ static err_t load_segment(struct addrspace *as, struct inode *ip, const struct e
     return ERR_OK;
 }
 
+/* Checks ip's ELF header, maps each PT_LOAD segment into as and an empty
+ * heap after the last; the entry must lie in an executable segment.
+ * Contract in <kernel/elf.h>. */
 err_t elf_load(struct addrspace *as, struct inode *ip, vaddr_t *entry)
 {
     struct elf_header eh;

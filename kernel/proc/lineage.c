@@ -64,6 +64,8 @@ static void unpin(struct lineage *n)
     free_unused(n);
 }
 
+/* A node for a new process under parent, pinned by it; every ancestor
+ * counts one more member. NULL without memory. */
 struct lineage *lineage_new(struct lineage *parent)
 {
     struct lineage *n = kmalloc(sizeof(*n));
@@ -80,6 +82,8 @@ struct lineage *lineage_new(struct lineage *parent)
     return n;
 }
 
+/* The process of n exited: one member less up the chain, and its own pin
+ * goes (which may free n and shorten the chain). */
 void lineage_exit(struct lineage *n)
 {
     spinlock_acquire(&lineage_lock);
@@ -89,6 +93,7 @@ void lineage_exit(struct lineage *n)
     spinlock_release(&lineage_lock);
 }
 
+/* Keeps n alive for a region naming it as family. Contract in <kernel/lineage.h>. */
 struct lineage *lineage_pin(struct lineage *n)
 {
     spinlock_acquire(&lineage_lock);
@@ -97,6 +102,7 @@ struct lineage *lineage_pin(struct lineage *n)
     return n;
 }
 
+/* Drops a region's pin (may free n and unused ancestors). */
 void lineage_unpin(struct lineage *n)
 {
     spinlock_acquire(&lineage_lock);
@@ -104,6 +110,7 @@ void lineage_unpin(struct lineage *n)
     spinlock_release(&lineage_lock);
 }
 
+/* Walks up from n to ancestor under the lock. Contract in <kernel/lineage.h>. */
 int lineage_distance(struct lineage *n, struct lineage *ancestor)
 {
     int d = 0;
@@ -116,6 +123,7 @@ int lineage_distance(struct lineage *n, struct lineage *ancestor)
     return n ? d : -1;
 }
 
+/* True while a live process is at or below n (a family region lives on). */
 bool lineage_has_members(struct lineage *n)
 {
     spinlock_acquire(&lineage_lock);

@@ -244,6 +244,8 @@ static err_t proc_load(struct proc *p, int argc, char *argv[])
     return setup_stack(p, argc, argv, entry);
 }
 
+/* Creates the first process from /init with the console as fds 0 and 1 and
+ * / as its cwd, and starts it. Panics on failure: nothing can run without it. */
 void proc_start_init(void)
 {
     char name[] = "init";
@@ -265,6 +267,8 @@ void proc_start_init(void)
         panic("no memory for init");
 }
 
+/* spawn(): splits args into words and runs proc_spawnv.
+ * Contract in <kernel/proc.h>. */
 int proc_spawn(const char *args)
 {
     char buf[SPAWN_ARGS_MAX];
@@ -273,6 +277,8 @@ int proc_spawn(const char *args)
     return proc_spawnv(split_args(buf, argv), argv);
 }
 
+/* A new process running argv[0], inheriting the caller's files and cwd; on
+ * failure it is discarded whole. Contract in <kernel/proc.h>. */
 int proc_spawnv(int argc, char *argv[])
 {
     struct proc *p = proc_alloc();
@@ -287,6 +293,8 @@ int proc_spawnv(int argc, char *argv[])
     return proc_start(p, proc_current());
 }
 
+/* fork(): copies the caller's files, address space and registers into a new
+ * process that returns 0. Contract in <kernel/proc.h>. */
 int proc_fork(bool eager)
 {
     struct proc *parent = proc_current();
@@ -320,6 +328,8 @@ static struct proc *zombie_child(struct proc *me, int pid, bool *none)
     return !*none && q->state == PROC_ZOMBIE ? q : NULL;
 }
 
+/* wait(): reaps a zombie child (pid, or any for -1), sleeping on
+ * child_exited under proc_lock until one exits. Contract in <kernel/proc.h>. */
 int proc_wait(int pid, int *status_user)
 {
     struct proc *me = proc_current();
@@ -379,6 +389,8 @@ static bool adopt(struct list *from, struct list *to)
     return any;
 }
 
+/* exit(): releases the process's resources, hands its children to init and
+ * ends its thread; the scheduler then makes it a zombie (proc_zombie). */
 void proc_exit(int status)
 {
     struct proc *p = proc_current();
@@ -409,6 +421,8 @@ void proc_exit(int status)
     sched_exit(&proc_lock);
 }
 
+/* Publishes p's exit to its parent only once its thread and stack are
+ * freed, so the frame count after a wait is final (tests compare it). */
 void proc_zombie(struct proc *p)
 {
     spinlock_acquire(&proc_lock);
@@ -433,6 +447,8 @@ static bool running(struct proc *p)
     return p->state == PROC_ALIVE && (p->parent || p == initproc);
 }
 
+/* kill(): marks the process killed and wakes it from a killable sleep, so
+ * it exits soon. Contract in <kernel/proc.h>. */
 int proc_kill(int pid)
 {
     if (pid <= 0)
@@ -448,6 +464,7 @@ int proc_kill(int pid)
     return found ? ERR_OK : ERR_NOTEXIST;
 }
 
+/* Ctrl-C: kills every live process of the job. Contract in <kernel/proc.h>. */
 int proc_kill_job(pid_t job)
 {
     int n = 0;
@@ -476,6 +493,8 @@ static struct proc *next_below(struct proc *p, struct proc *root)
     return NULL;
 }
 
+/* Makes the caller's child pid and its live descendants a job of their
+ * own (what Ctrl-C kills). Contract in <kernel/proc.h>. */
 int proc_new_job(int pid)
 {
     if (pid <= 0)
@@ -501,6 +520,8 @@ static int info_state(struct proc *p)
     }
 }
 
+/* For ps: the processes above pid after, in pid order, as one consistent
+ * snapshot under proc_lock. Contract in <kernel/proc.h>. */
 int proc_list(struct proc_info *out, int max, pid_t after)
 {
     int n = 0;
@@ -528,6 +549,7 @@ int proc_list(struct proc_info *out, int max, pid_t after)
     return n;
 }
 
+/* A fatal user fault: says why on the console, then exits with -1. */
 void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc)
 {
     struct proc *p = proc_current();

@@ -47,6 +47,7 @@ static struct spinlock ticks_lock;
 static struct condvar ticks_cv;
 static volatile uint64_t ticks;
 
+/* Initializes the scheduler's locks and sleep queues; once at boot. */
 void sched_init(void)
 {
     spinlock_init(&sched_lock, "sched", LOCK_SCHED);
@@ -57,6 +58,8 @@ void sched_init(void)
     condvar_init(&ticks_cv);
 }
 
+/* Sets or clears hart index's bit in idle_harts, which kick_idle_hart
+ * searches. Caller holds sched_lock. */
 static void set_idle(int index, bool idle)
 {
     if (idle)
@@ -116,6 +119,8 @@ static void enqueue(struct thread *t, bool yielding)
         kick_idle_hart();
 }
 
+/* Takes the thread at the head of the ready queue (FIFO), or NULL.
+ * Caller holds sched_lock. */
 static struct thread *dequeue(void)
 {
     struct thread *t = ready_head;
@@ -144,6 +149,7 @@ static void wake(struct thread *t)
     enqueue(t, false);
 }
 
+/* Makes t runnable; may kick an idle hart to run it. */
 void sched_ready(struct thread *t)
 {
     spinlock_acquire(&sched_lock);
@@ -173,6 +179,8 @@ void sched_thread_started(void)
     spinlock_release(&sched_lock);
 }
 
+/* Puts the current thread at the back of the ready queue and switches to
+ * the scheduler (the timer tick's preemption, or a voluntary yield). */
 void sched_yield(void)
 {
     spinlock_acquire(&sched_lock);
@@ -235,6 +243,8 @@ err_t sched_sleep_killable(void *chan, struct spinlock *lk, uint64_t deadline)
     return sleep_on(chan, lk, deadline, true);
 }
 
+/* Ends t's sleep early if it is killable, so a kill is noticed now.
+ * Contract in <kernel/sched.h>. */
 void sched_wake_killable(struct thread *t)
 {
     spinlock_acquire(&sched_lock);
@@ -243,6 +253,7 @@ void sched_wake_killable(struct thread *t)
     spinlock_release(&sched_lock);
 }
 
+/* t's state read under sched_lock (for ps). Contract in <kernel/sched.h>. */
 enum thread_state sched_thread_state(struct thread *t)
 {
     spinlock_acquire(&sched_lock);
@@ -251,6 +262,8 @@ enum thread_state sched_thread_state(struct thread *t)
     return state;
 }
 
+/* Wakes up to max threads sleeping on chan; returns how many. One hashed
+ * bucket of sleepers is scanned under sched_lock. */
 static int wakeup(void *chan, int max)
 {
     int n = 0;
@@ -278,6 +291,7 @@ int sched_wakeup_one(void *chan)
     return wakeup(chan, 1);
 }
 
+/* The current thread's last step. Contract in <kernel/sched.h>. */
 void sched_exit(struct spinlock *held)
 {
     spinlock_acquire(&sched_lock);
@@ -319,6 +333,9 @@ static void idle_wait(struct cpu *c)
     spinlock_release(&sched_lock);
 }
 
+/* Each hart's scheduler: runs ready threads one at a time, switching to
+ * their address space, and frees exited ones once off their stack; idles
+ * when nothing is ready. */
 void sched_loop(void)
 {
     struct cpu *c = mycpu();
@@ -375,6 +392,8 @@ static void wake_expired(void)
     spinlock_release(&sched_lock);
 }
 
+/* The timer tick: hart 0 alone counts ticks (one clock for all), wakes the
+ * ticks waiters and the sleepers whose deadline has come. */
 void sched_tick(void)
 {
     if (mycpu()->id != 0)
@@ -391,6 +410,7 @@ uint64_t sched_ticks(void)
     return ticks;
 }
 
+/* Sleeps n ticks (sleep()); ERR_KILLED if the process is killed meanwhile. */
 err_t sched_sleep_ticks(uint64_t n)
 {
     err_t err = ERR_OK;

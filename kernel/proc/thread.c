@@ -37,6 +37,8 @@ static void thread_start(void)
     trap_return_to_user(t->tf);
 }
 
+/* The thread running on this hart; interrupts are off for the read so the
+ * thread cannot move to another hart in between. */
 struct thread *thread_current(void)
 {
     push_off();
@@ -45,6 +47,7 @@ struct thread *thread_current(void)
     return t;
 }
 
+/* Creates the thread slab cache; once at boot. */
 void thread_init(void)
 {
     thread_cache = kmem_cache_create("thread", sizeof(struct thread));
@@ -52,6 +55,8 @@ void thread_init(void)
         panic("thread_init: no kmem_cache");
 }
 
+/* A new EMBRYO thread with a kernel stack, its trap frame at the stack's
+ * top and a context that starts in thread_start; not yet runnable. */
 struct thread *thread_alloc(const char *name)
 {
     struct thread *t = kmem_cache_alloc(thread_cache);
@@ -72,6 +77,7 @@ struct thread *thread_alloc(const char *name)
     return t;
 }
 
+/* A kernel thread running entry(arg), made runnable at once. */
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg)
 {
     struct thread *t = thread_alloc(name);

@@ -11,6 +11,8 @@ void condvar_init(struct condvar *cv)
     cv->waiters = 0;
 }
 
+/* Releases lock, sleeps until signalled, and retakes lock; the waiter
+ * count lets signal skip the sleepers scan. Caller holds lock. */
 void condvar_wait(struct condvar *cv, struct spinlock *lock)
 {
     cv->waiters++;
@@ -18,6 +20,7 @@ void condvar_wait(struct condvar *cv, struct spinlock *lock)
     cv->waiters--;
 }
 
+/* As condvar_wait, but ERR_KILLED if the process is killed meanwhile. */
 int condvar_wait_killable(struct condvar *cv, struct spinlock *lock)
 {
     cv->waiters++;

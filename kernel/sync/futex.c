@@ -79,6 +79,7 @@ static err_t futex_key(int *uaddr, struct futex_key *key, paddr_t *pa)
     return ERR_OK;
 }
 
+/* Removes w from b's waiter list (timeout or kill). Caller holds b->lock. */
 static void unqueue(struct bucket *b, struct futex_waiter *w)
 {
     for (struct futex_waiter **link = &b->waiters; *link; link = &(*link)->next)
@@ -88,6 +89,8 @@ static void unqueue(struct bucket *b, struct futex_waiter *w)
         }
 }
 
+/* Sleeps while *uaddr == val, checked under the bucket lock so a wake
+ * between the check and the sleep is not lost. Contract in <kernel/futex.h>. */
 int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
 {
     struct futex_key key;
@@ -125,6 +128,7 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
     return err;
 }
 
+/* Wakes up to n waiters on uaddr's futex key. Contract in <kernel/futex.h>. */
 int futex_wake(int *uaddr, int n)
 {
     struct futex_key key;

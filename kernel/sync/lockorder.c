@@ -36,6 +36,8 @@ static int worst_in(struct locks_held *h, int rank)
     return worst;
 }
 
+/* Panics if a lock of this rank or higher is already held by the thread or
+ * hart (a possible deadlock), else records lock as held. */
 void lock_order_acquire(const void *lock, const char *name, enum lock_rank rank, bool on_thread)
 {
     push_off();
@@ -65,6 +67,7 @@ void lock_order_acquire(const void *lock, const char *name, enum lock_rank rank,
     pop_off();
 }
 
+/* Removes lock from the holder's record; releasing a lock not held panics. */
 void lock_order_release(const void *lock, const char *name, bool on_thread)
 {
     push_off();

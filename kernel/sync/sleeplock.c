@@ -9,6 +9,7 @@
 #include <kernel/thread.h>
 #include <kernel/sched.h>
 
+/* A free sleeplock; rank is its place in the lock order (synch.h). */
 void sleeplock_init(struct sleeplock *lock, const char *name, enum lock_rank rank)
 {
     spinlock_init(&lock->lk, name, LOCK_SLEEPLOCK);
@@ -24,6 +25,8 @@ void sleeplock_acquire(struct sleeplock *lock)
     sleeplock_acquire_nested(lock, lock->rank);
 }
 
+/* Sleeps until the lock is free, checked against the lock order at rank
+ * (for a second lock of the same kind held at once). */
 void sleeplock_acquire_nested(struct sleeplock *lock, enum lock_rank rank)
 {
     lock_order_acquire(lock, lock->name, rank, true);
@@ -35,6 +38,8 @@ void sleeplock_acquire_nested(struct sleeplock *lock, enum lock_rank rank)
     spinlock_release(&lock->lk);
 }
 
+/* As sleeplock_acquire, but gives up with ERR_KILLED if the process is
+ * killed while waiting, passing on a wakeup it may have taken. */
 int sleeplock_acquire_killable(struct sleeplock *lock)
 {
     int err = ERR_OK;
@@ -54,6 +59,7 @@ int sleeplock_acquire_killable(struct sleeplock *lock)
     return err;
 }
 
+/* Frees the lock and wakes one waiter. */
 void sleeplock_release(struct sleeplock *lock)
 {
     lock_order_release(lock, lock->name, true);
@@ -64,6 +70,7 @@ void sleeplock_release(struct sleeplock *lock)
     spinlock_release(&lock->lk);
 }
 
+/* True if the current thread holds the lock (for assertions). */
 bool sleeplock_holding(struct sleeplock *lock)
 {
     spinlock_acquire(&lock->lk);

@@ -11,6 +11,7 @@
 #include <kernel/riscv.h>
 #include <kernel/thread.h>
 
+/* A free spinlock; rank is its place in the lock order (synch.h). */
 void spinlock_init(struct spinlock *lock, const char *name, enum lock_rank rank)
 {
     lock->locked = 0;
@@ -19,6 +20,9 @@ void spinlock_init(struct spinlock *lock, const char *name, enum lock_rank rank)
     lock->holder = NULL;
 }
 
+/* Spins until the lock is free, with interrupts off on this hart until the
+ * release (an interrupt handler taking the lock would deadlock). Taking a
+ * lock this hart holds panics. */
 void spinlock_acquire(struct spinlock *lock)
 {
     push_off();
@@ -31,6 +35,8 @@ void spinlock_acquire(struct spinlock *lock)
     lock->holder = mycpu();
 }
 
+/* Frees the lock, with a fence so the critical section's stores are seen
+ * first, and restores interrupts as push_off found them. */
 void spinlock_release(struct spinlock *lock)
 {
     if (!spinlock_holding(lock))
@@ -47,6 +53,8 @@ bool spinlock_holding(struct spinlock *lock)
     return lock->locked && lock->holder == mycpu();
 }
 
+/* Like intr_off, but nests: interrupts stay off until the matching number
+ * of pop_offs, then return to their state at the first push_off. */
 void push_off(void)
 {
     bool was_on = intr_get();
@@ -57,6 +65,7 @@ void push_off(void)
     c->noff++;
 }
 
+/* Undoes one push_off; panics if unbalanced or interrupts were turned on. */
 void pop_off(void)
 {
     struct cpu *c = mycpu();

@@ -53,6 +53,9 @@ static vaddr_t stack_of(size_t slot)
     return KSTACK_AREA + slot * SLOT_SIZE + PG_SIZE;
 }
 
+/* Sizes the kernel-stack area to the memory (a slot per possible stack and
+ * an emergency stack per hart) and builds its page tables now, so mapping a
+ * stack later never allocates a table. Once at boot. */
 void vpmap_kstack_init(void)
 {
     spinlock_init(&ks.lock, "kstacks", LOCK_KSTACKS);
@@ -115,6 +118,8 @@ static void free_frames(paddr_t pa)
     }
 }
 
+/* Purges the freed stacks now so their frames are back in pmem (info()'s
+ * free page count). Contract in <kernel/vpmap.h>. */
 void vpmap_kstack_reclaim(void)
 {
     paddr_t frames = 0;
@@ -179,6 +184,8 @@ err_t vpmap_kstack_alloc(vaddr_t *base)
     return alloc_stack(KSTACK_PAGES, base);
 }
 
+/* A hart's emergency stack, fenced on the calling hart, which may be the
+ * one that will use it. Contract in <kernel/vpmap.h>. */
 err_t vpmap_emergency_stack_alloc(vaddr_t *top)
 {
     vaddr_t base;
@@ -189,6 +196,8 @@ err_t vpmap_emergency_stack_alloc(vaddr_t *top)
     return ERR_OK;
 }
 
+/* Unmaps a dead thread's stack but keeps its frames until the next purge
+ * (another hart may still translate to them). Contract in <kernel/vpmap.h>. */
 void vpmap_kstack_free(vaddr_t base)
 {
     size_t slot = (base - KSTACK_AREA) / SLOT_SIZE;
@@ -231,6 +240,8 @@ void vpmap_kstack_fence(vaddr_t base)
     vpmap_flush_kernel(base, KSTACK_PAGES * PG_SIZE, false);
 }
 
+/* True for the first page of each slot: the unmapped guard below a stack,
+ * so the trap handler can report a kernel stack overflow. */
 bool vpmap_is_kstack_guard(vaddr_t va)
 {
     if (va < KSTACK_AREA)
@@ -238,6 +249,9 @@ bool vpmap_is_kstack_guard(vaddr_t va)
     return ((va - KSTACK_AREA) / PG_SIZE) % SLOT_PAGES == 0;
 }
 
+/* A kernel fault on a mapped stack page is only this hart not having seen
+ * the new mapping: fence it and let the access retry.
+ * Contract in <kernel/vpmap.h>. */
 bool vpmap_kstack_spurious(vaddr_t va)
 {
     if (va < KSTACK_AREA || vpmap_is_kstack_guard(va) ||

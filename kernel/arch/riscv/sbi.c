@@ -57,6 +57,8 @@ long sbi_hart_start(unsigned long hartid, unsigned long start_pa, unsigned long 
     return sbi_call(SBI_EXT_HSM, 0, hartid, start_pa, opaque, 0).error;
 }
 
+/* Powers off through the SBI system-reset extension; never returns (waits
+ * for the power to go if the call does return). */
 void sbi_shutdown(bool failure)
 {
     /* SRST: type 0 = shutdown, reason 1 = system failure. */
