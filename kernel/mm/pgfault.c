@@ -43,6 +43,8 @@
 volatile uint64_t pgfault_count;
 volatile uint64_t cow_copy_count;
 
+/* The FAULT_* access a page fault's scause stands for: a fetch, a store
+ * (AMOs fault as stores), or else a load. */
 static int access_of(uint64_t scause)
 {
     switch (scause) {
@@ -176,6 +178,8 @@ out:
     return err;
 }
 
+/* A fault from user mode: resolved, or the process is killed, with "out
+ * of memory" when a region allowed the access but no frame was left. */
 void pgfault_user(struct trapframe *tf)
 {
     struct proc *p = proc_current();
@@ -186,6 +190,9 @@ void pgfault_user(struct trapframe *tf)
         proc_kill_current(trap_cause_name(tf->scause), tf->stval, tf->sepc);
 }
 
+/* A fault in kernel mode: a spurious one on a just-mapped kernel stack is
+ * retried, one in a copy helper (extable) is resolved or sent to its
+ * fixup, and anything else is a kernel bug (panic). */
 void pgfault_kernel(struct trapframe *tf)
 {
     if (tf->scause != EXC_INST_PAGE_FAULT && vpmap_kstack_spurious(tf->stval))

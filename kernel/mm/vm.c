@@ -16,6 +16,8 @@
 
 static struct kmem_cache *memregion_cache;
 
+/* Memregions are many small objects of one size: a cache of their own.
+ * Contract in <kernel/vm.h>. */
 void vm_init(void)
 {
     memregion_cache = kmem_cache_create("memregion", sizeof(struct memregion));
@@ -23,6 +25,8 @@ void vm_init(void)
         panic("vm_init: no kmem_cache");
 }
 
+/* Zeroed, as has no regions and no ASID yet (a zero generation is always
+ * stale, tlb.c). Contract in <kernel/vm.h>. */
 err_t as_init(struct addrspace *as)
 {
     memset(as, 0, sizeof(*as));
@@ -63,6 +67,8 @@ static void memregion_free(struct memregion *r)
     kmem_cache_free(memregion_cache, r);
 }
 
+/* The store hears of the close (write-back, view_closed) while r's pages
+ * are still mapped; then they go. Contract in <kernel/vm.h>. */
 void as_unmap_region(struct addrspace *as, struct memregion *r)
 {
     struct memregion **link = &as->regions;
@@ -115,6 +121,8 @@ err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start)
     }
 }
 
+/* Exit's teardown, and that of a process undone before it ever ran
+ * (proc.c). Contract in <kernel/vm.h>. */
 void as_destroy(struct addrspace *as)
 {
     if (!as->root)
@@ -137,6 +145,8 @@ void as_destroy(struct addrspace *as)
     vpmap_destroy_root(root);
 }
 
+/* The scheduler's switch into a thread's process (sched.c). Contract in
+ * <kernel/vm.h>. */
 void as_activate(struct addrspace *as)
 {
     /* A process whose table is gone (as_destroy in exit) may still sleep
@@ -187,6 +197,8 @@ err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, 
     return err;
 }
 
+/* A linear walk of the sorted list: a process has a handful of regions.
+ * Contract in <kernel/vm.h>. */
 struct memregion *as_find_region(struct addrspace *as, vaddr_t va)
 {
     for (struct memregion *r = as->regions; r; r = r->next)
@@ -266,6 +278,9 @@ static err_t copy_anon_region(struct addrspace *dst, struct addrspace *src,
     return ERR_OK;
 }
 
+/* Fork: each region is recreated in dst as its store's inherit hook says,
+ * then its pages shared, copied or left to fault in. Holds src->lock, and
+ * flushes src once at the end. Contract in <kernel/vm.h>. */
 err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
 {
     struct copy_ctx ctx = { .dst = dst, .err = ERR_OK };
@@ -309,6 +324,9 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
     return ctx.err;
 }
 
+/* Growing only moves heap->end (pages fault in on first touch; free
+ * frames are checked now); shrinking unmaps. Under as->lock. Contract in
+ * <kernel/vm.h>. */
 err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
 {
     err_t err = ERR_OK;
@@ -350,6 +368,8 @@ static void count_page(vaddr_t va, paddr_t pa, int flags, void *arg)
     (*(size_t *)arg)++;
 }
 
+/* Walks the page table, not the regions: what has been faulted in.
+ * Contract in <kernel/vm.h>. */
 size_t as_resident_pages(struct addrspace *as, vaddr_t start, vaddr_t end)
 {
     size_t n = 0;
@@ -357,6 +377,8 @@ size_t as_resident_pages(struct addrspace *as, vaddr_t start, vaddr_t end)
     return n;
 }
 
+/* meminfo's dump, one line a region; holds as->lock so the list stays
+ * put while printed. Contract in <kernel/vm.h>. */
 void as_print(struct addrspace *as)
 {
     sleeplock_acquire(&as->lock);

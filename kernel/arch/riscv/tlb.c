@@ -107,6 +107,8 @@ static void flush(const uint64_t *harts, long asid, vaddr_t va, size_t len)
         intr_on();
 }
 
+/* Kernel (G) mappings are in every space, so flush() takes every ASID,
+ * here or on every hart. Contract in <kernel/vpmap.h>. */
 void vpmap_flush_kernel(vaddr_t va, size_t len, bool all_harts)
 {
     uint64_t all[CPU_WORDS] = { 0 };
@@ -115,6 +117,9 @@ void vpmap_flush_kernel(vaddr_t va, size_t len, bool all_harts)
     flush(all_harts ? all : NULL, ALL_ASIDS, va, len);
 }
 
+/* A user space's flush: now on this hart if it may hold t's entries; on
+ * the others (everywhere) deferred through t->stale to their next
+ * vpmap_activate, as they do not run t now. Contract in <kernel/vpmap.h>. */
 void vpmap_flush_range(struct vpmap_tlb *t, vaddr_t va, size_t len, bool everywhere)
 {
     long asid = t->asid & SATP_ASID_MAX;
@@ -157,6 +162,9 @@ static void new_generation(void)
     __atomic_fetch_add(&asids.generations, 1, __ATOMIC_RELAXED);
 }
 
+/* Probes the ASID width by writing all ones to satp.ASID and reading it
+ * back, then starts the first generation with a clean TLB on this hart.
+ * Contract in <kernel/vpmap.h>. */
 void vpmap_asid_init(void)
 {
     spinlock_init(&asids.lock, "asid", LOCK_ASID);
@@ -174,6 +182,9 @@ void vpmap_asid_init(void)
     kprintf("[boot] %d ASID bits\n", bits);
 }
 
+/* A test hook: a new width needs a new generation, since ASIDs handed out
+ * under the old one may not fit it. Takes asids.lock. Contract in
+ * <kernel/vpmap.h>. */
 int vpmap_asid_limit(int bits)
 {
     spinlock_acquire(&asids.lock);
@@ -220,6 +231,9 @@ static void switch_to(paddr_t root, uint64_t asid, struct vpmap_tlb *t)
     asids.active[self] = t;
 }
 
+/* Every switch into a user space: t's bit is set before satp is written,
+ * so a flush of t from now on includes this hart, and a flush deferred to
+ * this hart (t->stale) is done before returning. Contract in <kernel/vpmap.h>. */
 void vpmap_activate(paddr_t root, struct vpmap_tlb *t)
 {
     bool on = intr_get();
@@ -237,6 +251,8 @@ void vpmap_activate(paddr_t root, struct vpmap_tlb *t)
         intr_on();
 }
 
+/* For kernel threads and processes whose space is gone: ASID 0, and no
+ * user space active on this hart. Contract in <kernel/vpmap.h>. */
 void vpmap_activate_kernel(void)
 {
     bool on = intr_get();
@@ -246,6 +262,8 @@ void vpmap_activate_kernel(void)
         intr_on();
 }
 
+/* The ASID and flush counters for vpmap_stats; relaxed reads, as they are
+ * figures for tests and nothing is synchronized on them. */
 void vpmap_asid_stats(struct vpmap_stats *out)
 {
     out->asid_generations = __atomic_load_n(&asids.generations, __ATOMIC_RELAXED);

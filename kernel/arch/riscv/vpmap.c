@@ -45,6 +45,8 @@ extern char __kernel_start[], __text_end[], __data_start[], __ksyms_start[], __k
 
 static pte_t *table_of(paddr_t pa) { return kmap_p2v(pa); }
 
+/* The PTE bits for vpmap flags: always V and A (see above), D only for
+ * VPMAP_DIRTY, and R with W since W alone is reserved. */
 static pte_t flags_to_pte(int flags)
 {
     pte_t pte = PTE_V | PTE_A;
@@ -63,6 +65,8 @@ static pte_t flags_to_pte(int flags)
     return pte;
 }
 
+/* The vpmap flags a PTE grants, the inverse of flags_to_pte (V and A are
+ * not flags), for vpmap_lookup and vpmap_walk's callers. */
 static int pte_to_flags(pte_t pte)
 {
     int flags = 0;
@@ -146,6 +150,9 @@ static int image_flags(vaddr_t va)
     return MEMPERM_R;
 }
 
+/* Builds the kernel half in a scratch root, then moves its entries into
+ * boot_pagetable, whose kernel half every root made later copies
+ * (vpmap_create_root). Contract in <kernel/vpmap.h>. */
 void vpmap_kernel_map(void)
 {
     paddr_t root;
@@ -174,6 +181,8 @@ void vpmap_kernel_map(void)
     vpmap_asid_init();
 }
 
+/* Removes entry.S's identity gigapage from the kernel's table and flushes
+ * it on every hart. Contract in <kernel/vpmap.h>. */
 void vpmap_drop_identity(void)
 {
     /* The identity gigapage was for entry.S only; every hart is past it. */
@@ -186,6 +195,9 @@ paddr_t vpmap_kernel_root(void)
     return kmap_v2p(boot_pagetable);
 }
 
+/* Copies boot_pagetable's kernel half (entries 256..511), so every space
+ * shares the kernel's level-1 tables and what is mapped under them later
+ * (vpmap_kernel_area's). Contract in <kernel/vpmap.h>. */
 err_t vpmap_create_root(paddr_t *root)
 {
     if (pmem_alloc_zero(root) != ERR_OK)
@@ -218,6 +230,9 @@ static bool names_table(pte_t e)
     return (e & PTE_DETACHED) || ((e & PTE_V) && !(e & PTE_LEAF));
 }
 
+/* Walks the user half only: leaf tables go through table_put, since fork
+ * may share them; level-1 tables and the root are this space's alone.
+ * Contract in <kernel/vpmap.h>. */
 void vpmap_destroy_root(paddr_t root)
 {
     /* Never free the table this hart is using. */
@@ -257,6 +272,8 @@ static pte_t *own_pte(paddr_t root, vaddr_t va, bool alloc)
     return l1 ? walk(root, va, alloc) : NULL;
 }
 
+/* No flush: nothing was mapped at va. own_pte panics if va's leaf table
+ * is still shared (a caller bug). Contract in <kernel/vpmap.h>. */
 err_t vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, int flags)
 {
     pte_t *pte = own_pte(root, va, true);
@@ -266,6 +283,8 @@ err_t vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, int flags)
     return ERR_OK;
 }
 
+/* Reads through shared and detached tables alike (walk), as a lookup
+ * changes nothing. Contract in <kernel/vpmap.h>. */
 bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, int *flags)
 {
     pte_t *pte = walk(root, va, false);
@@ -278,6 +297,9 @@ bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, int *flags)
     return true;
 }
 
+/* Writes the entry only if it changes (an unchanged one may be in a
+ * shared table); a flush on this hart is enough for more permission (the
+ * TLB rule). Contract in <kernel/vpmap.h>. */
 err_t vpmap_set_flags(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, int flags)
 {
     pte_t *pte = walk(root, va, false);
@@ -329,6 +351,9 @@ static err_t copy_table(paddr_t t, paddr_t *copy)
     return ERR_OK;
 }
 
+/* The fault path's step before it touches a span fork shared. When a copy
+ * replaces an attached table, the span is flushed everywhere before the
+ * hold on the old one is dropped (the TLB rule). Contract in <kernel/vpmap.h>. */
 err_t vpmap_own_table(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, bool change)
 {
     pte_t *l1 = span_entry(root, va, false);
@@ -387,6 +412,9 @@ static bool span_empty(paddr_t root, vaddr_t va, vaddr_t *next)
     return false;
 }
 
+/* For the kernel stacks (kstack.c): their tables exist before the first
+ * user root copies the kernel half, so every space sees them and mapping a
+ * stack never allocates. Contract in <kernel/vpmap.h>. */
 err_t vpmap_kernel_area(vaddr_t start, vaddr_t end)
 {
     for (vaddr_t va = start; va < end; va = next_span(va)) {
@@ -458,6 +486,9 @@ static bool whole_span(struct vpmap_tlb *tlb, vaddr_t va, vaddr_t next)
     return tlb && (va & (SPAN - 1)) == 0 && next - va == SPAN;
 }
 
+/* Gathers frames and holds on shared tables and releases them only after
+ * the flush (gather_release), as the TLB rule asks; the one step that can
+ * fail comes before any change. Contract in <kernel/vpmap.h>. */
 err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vaddr_t end)
 {
     if (start >= end)
@@ -497,6 +528,9 @@ err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vadd
     return ERR_OK;
 }
 
+/* Fork's cheap path: one reference on src's leaf table instead of one per
+ * frame. A table src held alone may have writable entries, hence the
+ * detach or write-protect and *flush. Contract in <kernel/vpmap.h>. */
 err_t vpmap_share_span(paddr_t dst, paddr_t src, vaddr_t va, bool hot, bool *flush)
 {
     pte_t *from = span_entry(src, va, false);
@@ -569,6 +603,8 @@ void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
     }
 }
 
+/* The table-sharing counters of this file, and tlb.c's (vpmap_asid_stats).
+ * Contract in <kernel/vpmap.h>. */
 void vpmap_stats(struct vpmap_stats *out)
 {
     out->tables_shared = __atomic_load_n(&tables_shared, __ATOMIC_RELAXED);
