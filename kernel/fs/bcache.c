@@ -175,6 +175,9 @@ void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n)
     batch_finish(&batch, n);
 }
 
+/* Queues whole frames to be written around the cache (ordered mode's file
+ * data), first copying each into the cached buffer of its block if there
+ * is one, so a later bread never sees the old bytes. */
 void bwrite_frames(const uint32_t *blocknos, void *const *frames, size_t n,
                    struct bdev_batch *batch)
 {

@@ -156,6 +156,9 @@ err_t bmap_find(struct inode *ip, uint64_t fbn, uint32_t *blockno)
     return err;
 }
 
+/* Maps n file blocks from fbn, allocating the holes as runs (next fit),
+ * so a large write maps a run per table instead of a block at a time.
+ * Contract in fs_internal.h. */
 size_t bmap_alloc(struct inode *ip, uint64_t fbn, size_t n, bool *fresh, uint32_t *blocknos,
                   err_t *err)
 {

@@ -158,6 +158,9 @@ void as_activate(struct addrspace *as)
         vpmap_activate_kernel();
 }
 
+/* Adds a region backed by store (anonymous, shm or a file) after checking
+ * it is page-aligned, in user space and overlaps no other; pages come in
+ * on demand through the fault path. Contract in <kernel/vm.h>. */
 err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, bool shared,
                    struct memstore *store, offset_t offset, const char *kind,
                    struct memregion **out)
@@ -188,6 +191,9 @@ err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, b
     return ERR_OK;
 }
 
+/* An anonymous region (heap, stack, bss, text before loading): a fresh
+ * anonymous store, whose reference the region keeps. Contract in
+ * <kernel/vm.h>. */
 err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, const char *kind,
                     struct memregion **out)
 {

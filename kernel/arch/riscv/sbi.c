@@ -15,6 +15,9 @@ struct sbiret {
     long value;
 };
 
+/* One SBI call: the extension in a7, the function in a6, arguments in
+ * a0-a3 (SBI's calling convention); OpenSBI answers with an error code in
+ * a0 and a value in a1. */
 static struct sbiret sbi_call(long ext, long fid, unsigned long a0, unsigned long a1,
                               unsigned long a2, unsigned long a3)
 {
@@ -46,6 +49,9 @@ void sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base)
     sbi_call(SBI_EXT_IPI, 0, hart_mask, hart_mask_base, 0, 0);
 }
 
+/* Asks the harts of hart_mask (from hart_mask_base) to flush their TLB
+ * entries for [start, start + size): the RFENCE extension. Only tlb.c's
+ * one flush function calls it. */
 void sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long hart_mask_base,
                            unsigned long start, unsigned long size)
 {

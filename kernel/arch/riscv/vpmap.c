@@ -312,6 +312,9 @@ err_t vpmap_set_flags(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, int flags
     return ERR_OK;
 }
 
+/* Points va's entry at another frame (a copy-on-write break), returning
+ * the old one; it flushes before returning, so when the caller drops *old
+ * no hart can still reach it. Contract in <kernel/vpmap.h>. */
 err_t vpmap_remap(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, paddr_t pa, int flags,
                   paddr_t *old)
 {
@@ -555,6 +558,10 @@ err_t vpmap_share_span(paddr_t dst, paddr_t src, vaddr_t va, bool hot, bool *flu
     return ERR_OK;
 }
 
+/* Fork's entry-by-entry copy of spans it does not share (and of shared
+ * views, without cow), a frame reference per entry; *flush says whether
+ * src lost a W and needs the caller's one flush. Contract in
+ * <kernel/vpmap.h>. */
 err_t vpmap_copy_range(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end, bool cow,
                        bool *flush)
 {
@@ -582,6 +589,9 @@ err_t vpmap_copy_range(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end, boo
     return ERR_OK;
 }
 
+/* Calls fn for each mapped page of [start, end), skipping whole 1 GiB and
+ * 2 MiB holes at the upper levels, so a sparse region costs what it maps
+ * (write-back, eager fork_copy, counting). Contract in <kernel/vpmap.h>. */
 void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
                 void (*fn)(vaddr_t va, paddr_t pa, int flags, void *arg), void *arg)
 {
