@@ -51,12 +51,15 @@
  *     process          -> scheduler (wait, exit)
  *     journal, buffer cache, pipe, shm region lock, futex bucket, ticks,
  *     block device     -> scheduler (their condvars)
- *     kernel stacks, kmalloc cache list, kmalloc cache, frames   (leaves)
+ *     kernel stacks, kmalloc cache list, kmalloc cache   (leaves)
  *     console          -> scheduler; kprintf may be called holding any of
  *                      the above. Ctrl-C releases it before proc_kill_job
  *                      takes the process lock (console.c)
  *     sleeplock        a sleeplock's own spinlock -> scheduler
- *     scheduler        last: held across every switch
+ *     scheduler        held across every switch -> ASIDs, frames
+ *     ASIDs            the ASID allocator, at a switch
+ *     frames           last, a leaf: a switch may let go of a dead space's
+ *                      root (tlb.c), with the scheduler's lock held
  *
  * Two locks of one class are taken together only where the class has a
  * rule: an inode in its directory (inode_lock_child, fs.h), a buffer under
@@ -109,11 +112,11 @@ enum lock_rank {
     LOCK_KSTACKS,
     LOCK_KMEM_CACHES,
     LOCK_KMEM,
-    LOCK_PMEM,
     LOCK_CONSOLE,
     LOCK_SLEEPLOCK,
     LOCK_SCHED,
     LOCK_ASID,             /* the ASID allocator (vpmap.h): under sched's, at a switch */
+    LOCK_PMEM,             /* frames (pmem.h): a leaf, under any lock */
 };
 
 struct spinlock {

@@ -67,7 +67,17 @@ paddr_t vpmap_kernel_root(void);
  * activation: so an entry of an old generation is never used.
  * With no ASIDs (width 0, or capped by vpmap_asid_limit), every space uses
  * ASID 0 and a hart flushes ASID 0 (not the G entries) when it switches
- * away from a user space: the space is then cached only where it runs.
+ * to another space: the space is then cached only where it ran last.
+ *
+ * Lazy switches. A hart that stops running a thread keeps its space's
+ * root in satp while it idles (the kernel half is in every root), so a
+ * thread that sleeps and wakes on the same hart (a futex or pipe hand-off,
+ * a shared ring) comes back with no satp write: under QEMU a satp write
+ * that changes it flushes the hart's whole software TLB, ASIDs or not.
+ * satp holds a reference to the root's frame, so a space destroyed
+ * meanwhile on another hart keeps its root (emptied of user tables) until
+ * the holder lets go: vpmap_destroy_root tells it to, and it does at its
+ * scheduler loop's next pass (vpmap_idle_check) or next switch.
  *
  * Who may hold what. tlb->harts has a bit for every hart that may hold
  * entries of that space: set when the hart activates it, cleared when the
@@ -130,6 +140,16 @@ int vpmap_asid_limit(int bits);
 void vpmap_activate(paddr_t root, struct vpmap_tlb *tlb);
 /* Switches this hart to the kernel's table (ASID 0). */
 void vpmap_activate_kernel(void);
+/* Called by the scheduler loop at each pass, interrupts off: lets go of
+ * the root this hart holds lazily if its space was destroyed. */
+void vpmap_idle_check(void);
+/* For an exact count of free frames (info()): sends an IPI to every hart
+ * told to let go of a destroyed space's root that has not done so yet.
+ * Returns whether any had not; the caller yields and asks again. */
+bool vpmap_idle_kick(void);
+/* vpmap_destroy_root's first step: this hart leaves root if it is on it;
+ * other harts holding it lazily are told to let go (vpmap_idle_check). */
+void vpmap_release_root(paddr_t root);
 /* Flushes [va, va + len) (len 0: every address) of every kernel (G)
  * mapping on this hart, or on every hart (SBI remote fence) if all_harts. */
 void vpmap_flush_kernel(vaddr_t va, size_t len, bool all_harts);
@@ -141,6 +161,7 @@ struct vpmap_stats {
     uint64_t asid_generations;   /* generations begun since boot */
     uint64_t remote_flushes;     /* SBI remote fences sent (kernel mappings) */
     uint64_t deferred_flushes;   /* a space's flush left to harts' next activation */
+    uint64_t switches_kept;      /* activations of the space already in satp */
     int asid_bits, asid_bits_hw; /* in use; implemented */
 };
 void vpmap_stats(struct vpmap_stats *out);
@@ -171,9 +192,10 @@ void vpmap_asid_stats(struct vpmap_stats *out);     /* tlb.c's half of it */
 /* A new root with the kernel half filled in; ERR_NOMEM. */
 err_t vpmap_create_root(paddr_t *root);
 /* Frees the user half: every frame mapped (one reference each), the leaf
- * tables (or this space's hold on a shared one) and the root. No flush:
- * the space must never run again (the TLB rule). If this hart is on root,
- * it moves to the kernel's table first. */
+ * tables (or this space's hold on a shared one) and the root (once no
+ * hart holds it in satp: lazy switches, above). No flush: the space must
+ * never run again (the TLB rule). If this hart is on root, it moves to
+ * the kernel's table first. */
 void vpmap_destroy_root(paddr_t root);
 /* Maps va -> pa with flags where nothing is mapped yet; allocates tables
  * (ERR_NOMEM). va's leaf table, if any, must be this space's own (a new
@@ -277,22 +299,28 @@ void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
 /* Sets up the area's tables (boot hart, after pmem_init; panics if they do
  * not fit, which only a machine too small to boot would see). */
 void vpmap_kstack_init(void);
-/* A new stack: KSTACK_PAGES fresh frames mapped in a clean slot. Returns
- * its lowest address in *base; ERR_NOMEM when no frame (or, on a machine
- * with over 800 MiB, no slot) is left. */
-err_t vpmap_kstack_alloc(vaddr_t *base);
+/* A stack of KSTACK_PAGES frames: a spare (a freed one kept mapped) if
+ * there is one, with the harts that fenced it since it was mapped in
+ * fenced (unless NULL), else fresh frames mapped in a clean slot, fenced
+ * by none. Returns its lowest address in *base; ERR_NOMEM when no frame
+ * (or, on a machine with over 800 MiB, no slot) is left. */
+err_t vpmap_kstack_alloc(vaddr_t *base, uint64_t fenced[CPU_WORDS]);
 /* A hart's emergency stack (trapvec.S): EMERGENCY_PAGES fresh frames at
  * the top of a clean slot, so the rest of the slot is its guard; fenced
  * on the calling hart (a hart started later fences everything as it turns
  * paging on). Returns its top in *top; ERR_NOMEM as vpmap_kstack_alloc. */
 err_t vpmap_emergency_stack_alloc(vaddr_t *top);
-/* Unmaps the stack at base (any address in its slot); the slot is dirty
- * and its frames return to pmem at the next purge (the rule above). Its
- * thread (or hart) must have switched away for good. */
-void vpmap_kstack_free(vaddr_t base);
-/* Purges now if any freed stack's frames wait, so they are back in pmem
- * when this returns (for info(), whose free_pages counts every frame that
- * nothing uses). One remote fence; takes the kernel-stack lock. */
+/* Frees the stack at base (any address in its slot): kept mapped as a
+ * spare, with the harts that fenced it (fenced), while there are few;
+ * else, or if fenced is NULL (an emergency stack, never a spare),
+ * unmapped: the slot is dirty and its frames return to pmem at the next
+ * purge (the rule above). Its thread (or hart) must have switched away
+ * for good. */
+void vpmap_kstack_free(vaddr_t base, const uint64_t fenced[CPU_WORDS]);
+/* Frees the spares, then purges now if any freed stack's frames wait, so
+ * they are back in pmem when this returns (for info(), whose free_pages
+ * counts every frame that nothing uses). One remote fence; takes the
+ * kernel-stack lock. */
 void vpmap_kstack_reclaim(void);
 /* Flushes this hart's TLB for the stack at base. */
 void vpmap_kstack_fence(vaddr_t base);

@@ -20,6 +20,8 @@ struct vm_info {
     size_t remote_flushes;    /* SBI remote TLB fences sent (kernel mappings) */
     size_t deferred_flushes;  /* an address space's TLB flush left to other harts'
                                * next switch to it (it runs on one hart at a time) */
+    size_t switches_kept;     /* switches to the address space the hart still had
+                               * in satp (it idled since): no satp write at all */
 };
 
 #ifndef OSV_KERNEL

@@ -83,7 +83,7 @@ static void start_hart(int index)
 {
     uint64_t id = platform.hartids[index];
     vaddr_t stack;
-    if (vpmap_kstack_alloc(&stack) != ERR_OK)
+    if (vpmap_kstack_alloc(&stack, NULL) != ERR_OK)
         panic("no kernel stack for hart %ld", (long)id);
     set_emergency_stack(&cpus[index]);
     cpus[index].id = index;
@@ -99,8 +99,8 @@ static void start_hart(int index)
     uint32_t starting = HART_STARTING;
     if (__atomic_compare_exchange_n(&hart_start_state[index], &starting, HART_ABANDONED, false,
                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        vpmap_kstack_free(stack);
-        vpmap_kstack_free(cpus[index].emergency_top - 1);
+        vpmap_kstack_free(stack, NULL);
+        vpmap_kstack_free(cpus[index].emergency_top - 1, NULL);
         cpus[index].emergency_top = 0;
         kprintf("[boot] hart %ld did not start in %d s (SBI error %ld); going on without it\n",
                 (long)id, START_WAIT_SECONDS, err);

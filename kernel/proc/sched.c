@@ -343,6 +343,7 @@ void sched_loop(void)
     for (;;) {
         intr_on();               /* let pending interrupts in */
         intr_off();
+        vpmap_idle_check();      /* a destroyed space's root, held lazily */
         spinlock_acquire(&sched_lock);
         struct thread *t = dequeue();
         if (!t) {
@@ -366,8 +367,7 @@ void sched_loop(void)
         bool exited = t->state == THREAD_ZOMBIE;
         if (t->proc && !exited)
             fp_save(t->fpregs);
-        vpmap_activate_kernel();
-        c->thread = NULL;
+        c->thread = NULL;        /* its space stays in satp: lazy switches, vpmap.h */
         spinlock_release(&sched_lock);
         if (exited) {
             struct proc *p = t->proc;

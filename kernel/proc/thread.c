@@ -62,7 +62,7 @@ struct thread *thread_alloc(const char *name)
     struct thread *t = kmem_cache_alloc(thread_cache);
     if (!t)
         return NULL;
-    if (vpmap_kstack_alloc(&t->kstack) != ERR_OK) {
+    if (vpmap_kstack_alloc(&t->kstack, t->kstack_fenced) != ERR_OK) {
         kmem_cache_free(thread_cache, t);
         return NULL;
     }
@@ -91,6 +91,6 @@ struct thread *thread_create(const char *name, void (*entry)(void *), void *arg)
 
 void thread_free(struct thread *t)
 {
-    vpmap_kstack_free(t->kstack);
+    vpmap_kstack_free(t->kstack, t->kstack_fenced);
     kmem_cache_free(thread_cache, t);
 }

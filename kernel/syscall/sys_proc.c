@@ -90,6 +90,8 @@ long sys_info(void)
     struct sys_info *uinfo = syscall_arg_ptr(0);
     struct sys_info info;
     vpmap_kstack_reclaim();      /* dead threads' stack frames count as free */
+    while (vpmap_idle_kick())    /* and dead spaces' roots held by idle harts */
+        sched_yield();
     /* Twice: the first copy-out takes any page fault the caller's buffer
      * needs (a fork child's first store to its copy-on-write stack may be
      * this one), the second reports counters that include it, so two

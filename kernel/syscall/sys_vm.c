@@ -21,6 +21,7 @@ long sys_vminfo(void)
         .asid_generations = st.asid_generations,
         .remote_flushes = st.remote_flushes,
         .deferred_flushes = st.deferred_flushes,
+        .switches_kept = st.switches_kept,
     };
     return copy_to_user(syscall_arg_ptr(0), &info, sizeof(info));
 }

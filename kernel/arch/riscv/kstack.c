@@ -16,12 +16,21 @@
  * that they never hold much memory, a purge also comes once PENDING_MAX
  * frames wait, when a stack finds no frame, and when info() counts the
  * free frames (vpmap_kstack_reclaim).
+ *
+ * A thread's stack, freed, is first kept mapped as a spare (at most
+ * SPARE_MAX, 256 KiB) for the next thread: a fork + exit would otherwise
+ * map four frames and unmap them again, flushing each page (under QEMU
+ * each sfence.vma empties the hart's whole software TLB), and the frames
+ * would wait for a fence on every hart. A spare's mapping never changed,
+ * so the harts that fenced it need not again: its fenced harts go with it.
+ * vpmap_kstack_reclaim frees the spares too.
  */
 #include <kernel/vpmap.h>
 #include <kernel/config.h>
 #include <kernel/console.h>
 #include <kernel/platform.h>
 #include <kernel/pmem.h>
+#include <kernel/string.h>
 #include <kernel/synch.h>
 #include <kernel/vm.h>
 
@@ -31,6 +40,7 @@
 #define MAX_SLOTS ((1UL << 30) / SLOT_SIZE)
 #define WORDS ((MAX_SLOTS + 63) / 64)
 #define PENDING_MAX (32 * KSTACK_PAGES)          /* frames: a fence per 32 exits at most */
+#define SPARE_MAX 16                              /* freed stacks kept mapped for reuse */
 
 _Static_assert(EMERGENCY_PAGES <= KSTACK_PAGES, "an emergency stack fits a slot");
 
@@ -45,6 +55,11 @@ static struct {
     paddr_t pending;             /* frames of dirty slots, awaiting the fence
                                   * (0: none; each holds the next's address) */
     size_t npending;
+    struct {
+        vaddr_t base;
+        uint64_t fenced[CPU_WORDS];
+    } spare[SPARE_MAX];          /* freed thread stacks, still mapped */
+    int nspare;
 } ks;
 
 /* The lowest address of slot's stack (above its guard page). */
@@ -118,10 +133,68 @@ static void free_frames(paddr_t pa)
     }
 }
 
+/* A spare stack, taken (false if none); its fenced harts into fenced
+ * unless NULL. */
+static bool take_spare(vaddr_t *base, uint64_t *fenced)
+{
+    spinlock_acquire(&ks.lock);
+    bool any = ks.nspare > 0;
+    if (any) {
+        ks.nspare--;
+        *base = ks.spare[ks.nspare].base;
+        if (fenced)
+            memcpy(fenced, ks.spare[ks.nspare].fenced, sizeof(ks.spare[0].fenced));
+    }
+    spinlock_release(&ks.lock);
+    return any;
+}
+
+/* Unmaps a dead thread's stack but keeps its frames until the next purge
+ * (another hart may still translate to them). */
+static void unmap_stack(vaddr_t base)
+{
+    size_t slot = (base - KSTACK_AREA) / SLOT_SIZE;
+    vaddr_t lo = stack_of(slot);
+    /* A reference on each frame, so the unmap leaves them to us: another
+     * hart may translate the slot to them until the purge (vpmap.h). */
+    paddr_t frames = 0, last = 0;     /* the list's head and tail */
+    size_t nframes = 0;
+    for (size_t i = 0; i < KSTACK_PAGES; i++) {
+        paddr_t pa;
+        if (!vpmap_lookup(vpmap_kernel_root(), lo + i * PG_SIZE, &pa, NULL))
+            continue;            /* an emergency stack maps only its top */
+        pmem_inc_ref(pa);
+        *(paddr_t *)kmap_p2v(pa) = frames;
+        if (!frames)
+            last = pa;
+        frames = pa;
+        nframes++;
+    }
+    /* Flushed on this hart only: the slot is dirty until every hart has
+     * flushed (vpmap.h). */
+    vpmap_unmap_range(vpmap_kernel_root(), NULL, lo, lo + KSTACK_PAGES * PG_SIZE);
+    paddr_t freed = 0;
+    spinlock_acquire(&ks.lock);
+    ks.dirty[slot / 64] |= 1UL << (slot % 64);
+    ks.ndirty++;
+    if (frames) {
+        *(paddr_t *)kmap_p2v(last) = ks.pending;
+        ks.pending = frames;
+        ks.npending += nframes;
+    }
+    if (ks.npending >= PENDING_MAX)
+        freed = purge();
+    spinlock_release(&ks.lock);
+    free_frames(freed);
+}
+
 /* Purges the freed stacks now so their frames are back in pmem (info()'s
  * free page count). Contract in <kernel/vpmap.h>. */
 void vpmap_kstack_reclaim(void)
 {
+    vaddr_t base;
+    while (take_spare(&base, NULL))
+        unmap_stack(base);
     paddr_t frames = 0;
     spinlock_acquire(&ks.lock);
     if (ks.npending > 0)
@@ -179,8 +252,14 @@ static err_t alloc_stack(int pages, vaddr_t *base)
     return ERR_OK;
 }
 
-err_t vpmap_kstack_alloc(vaddr_t *base)
+/* A spare if there is one, else a fresh stack (no hart has fenced it).
+ * Contract in <kernel/vpmap.h>. */
+err_t vpmap_kstack_alloc(vaddr_t *base, uint64_t fenced[CPU_WORDS])
 {
+    if (take_spare(base, fenced))
+        return ERR_OK;
+    if (fenced)
+        memset(fenced, 0, CPU_WORDS * sizeof(uint64_t));
     return alloc_stack(KSTACK_PAGES, base);
 }
 
@@ -196,43 +275,23 @@ err_t vpmap_emergency_stack_alloc(vaddr_t *top)
     return ERR_OK;
 }
 
-/* Unmaps a dead thread's stack but keeps its frames until the next purge
- * (another hart may still translate to them). Contract in <kernel/vpmap.h>. */
-void vpmap_kstack_free(vaddr_t base)
+/* Keeps a thread's stack as a spare if there is room (and fenced says
+ * which harts fenced it), else unmaps it. Contract in <kernel/vpmap.h>. */
+void vpmap_kstack_free(vaddr_t base, const uint64_t fenced[CPU_WORDS])
 {
-    size_t slot = (base - KSTACK_AREA) / SLOT_SIZE;
-    vaddr_t lo = stack_of(slot);
-    /* A reference on each frame, so the unmap leaves them to us: another
-     * hart may translate the slot to them until the purge (vpmap.h). */
-    paddr_t frames = 0, last = 0;     /* the list's head and tail */
-    size_t nframes = 0;
-    for (size_t i = 0; i < KSTACK_PAGES; i++) {
-        paddr_t pa;
-        if (!vpmap_lookup(vpmap_kernel_root(), lo + i * PG_SIZE, &pa, NULL))
-            continue;            /* an emergency stack maps only its top */
-        pmem_inc_ref(pa);
-        *(paddr_t *)kmap_p2v(pa) = frames;
-        if (!frames)
-            last = pa;
-        frames = pa;
-        nframes++;
+    if (fenced) {
+        spinlock_acquire(&ks.lock);
+        bool kept = ks.nspare < SPARE_MAX;
+        if (kept) {
+            ks.spare[ks.nspare].base = base;
+            memcpy(ks.spare[ks.nspare].fenced, fenced, sizeof(ks.spare[0].fenced));
+            ks.nspare++;
+        }
+        spinlock_release(&ks.lock);
+        if (kept)
+            return;
     }
-    /* Flushed on this hart only: the slot is dirty until every hart has
-     * flushed (vpmap.h). */
-    vpmap_unmap_range(vpmap_kernel_root(), NULL, lo, lo + KSTACK_PAGES * PG_SIZE);
-    paddr_t freed = 0;
-    spinlock_acquire(&ks.lock);
-    ks.dirty[slot / 64] |= 1UL << (slot % 64);
-    ks.ndirty++;
-    if (frames) {
-        *(paddr_t *)kmap_p2v(last) = ks.pending;
-        ks.pending = frames;
-        ks.npending += nframes;
-    }
-    if (ks.npending >= PENDING_MAX)
-        freed = purge();
-    spinlock_release(&ks.lock);
-    free_frames(freed);
+    unmap_stack(base);
 }
 
 void vpmap_kstack_fence(vaddr_t base)

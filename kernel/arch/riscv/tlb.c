@@ -14,6 +14,7 @@
 #include <kernel/vpmap.h>
 #include <kernel/console.h>
 #include <kernel/platform.h>
+#include <kernel/pmem.h>
 #include <kernel/riscv.h>
 #include <kernel/sbi.h>
 #include <kernel/synch.h>
@@ -32,9 +33,12 @@ static struct {
     uint64_t next;                        /* the next ASID to hand out */
     uint64_t stale[CPU_WORDS];            /* harts to flush all before their next
                                            * activation (a new generation); atomic */
-    struct vpmap_tlb *active[NCPU];       /* the user space each hart runs, or NULL;
-                                           * its own hart only */
-    uint64_t generations, remote_flushes, deferred_flushes;   /* vpmap_stats; atomic */
+    uint64_t satp[NCPU];                  /* by cpu index: what the hart's satp holds;
+                                           * written by its own hart, read by any */
+    bool drop[NCPU];                      /* by cpu index: its satp may hold a destroyed
+                                           * space's root, to let go (atomic) */
+    uint64_t generations, remote_flushes, deferred_flushes, switches_kept;  /* vpmap_stats;
+                                                                              * atomic */
 } asids;
 
 static bool test_bit(const uint64_t *mask, int i) { return mask[i / 64] & (1UL << (i % 64)); }
@@ -178,6 +182,8 @@ void vpmap_asid_init(void)
     asids.bits = asids.bits_hw = bits;
     asids.generation = ASID_GEN;          /* so a zeroed vpmap_tlb is stale */
     asids.next = 1;
+    for (int i = 0; i < NCPU; i++)
+        asids.satp[i] = satp;             /* every hart starts on the kernel's table */
     flush(NULL, ALL_ASIDS, 0, 0);
     kprintf("[boot] %d ASID bits\n", bits);
 }
@@ -212,23 +218,42 @@ static uint64_t asid_of(struct vpmap_tlb *t)
     return asid;
 }
 
-/* Writes satp, then does the flushes the rule asks of a switch on this
- * hart: everything once after a new generation began; without ASIDs,
- * the space left behind. Interrupts off. */
-static void switch_to(paddr_t root, uint64_t asid, struct vpmap_tlb *t)
+/* The root table named by a satp value. */
+static paddr_t root_of(uint64_t satp)
+{
+    return (satp & ((1UL << SATP_ASID_SHIFT) - 1)) << 12;
+}
+
+/* Writes satp if it changes, then does the flushes the rule asks of a
+ * switch on this hart: everything once after a new generation began;
+ * without ASIDs, the user space left. A user root in satp holds a
+ * reference to its frame (taken here, dropped when satp moves on), so a
+ * space that dies while a hart still holds its root lazily (vpmap.h)
+ * frees the frame only once that hart lets go. Interrupts off. */
+static void switch_to(paddr_t root, uint64_t asid)
 {
     int self = mycpu()->id;
-    struct vpmap_tlb *left = asids.active[self];
-    csr_write(satp, SATP_SV39 | (asid << SATP_ASID_SHIFT) | (root >> 12));
+    paddr_t kernel = vpmap_kernel_root();
+    uint64_t old = asids.satp[self];
+    uint64_t satp = SATP_SV39 | (asid << SATP_ASID_SHIFT) | (root >> 12);
+    paddr_t left = root_of(old);
+    if (old != satp) {
+        if (root != kernel && root != left)
+            pmem_inc_ref(root);
+        csr_write(satp, satp);
+        __atomic_store_n(&asids.satp[self], satp, __ATOMIC_RELEASE);
+    } else if (root != kernel) {
+        __atomic_fetch_add(&asids.switches_kept, 1, __ATOMIC_RELAXED);
+    }
+    bool left_user = left != kernel && left != root;
     if (test_bit(asids.stale, self)) {
         clear_bit(asids.stale, self);
         flush(NULL, ALL_ASIDS, 0, 0);
-    } else if (left && left != t && (left->asid & SATP_ASID_MAX) == 0) {
+    } else if (left_user && ((old >> SATP_ASID_SHIFT) & SATP_ASID_MAX) == 0) {
         flush(NULL, 0, 0, 0);             /* no ASIDs: forget the space left */
     }
-    if (left && left != t && (left->asid & SATP_ASID_MAX) == 0)
-        clear_bit(left->harts, self);
-    asids.active[self] = t;
+    if (left_user)
+        pmem_free(left);                  /* after the flush: it may free the root */
 }
 
 /* Every switch into a user space: t's bit is set before satp is written,
@@ -244,7 +269,7 @@ void vpmap_activate(paddr_t root, struct vpmap_tlb *t)
     bool stale = test_bit(t->stale, self);
     if (stale)
         clear_bit(t->stale, self);
-    switch_to(root, asid, t);
+    switch_to(root, asid);
     if (stale)
         flush(NULL, asid, 0, 0);          /* entries changed while t ran elsewhere */
     if (on)
@@ -257,9 +282,60 @@ void vpmap_activate_kernel(void)
 {
     bool on = intr_get();
     intr_off();
-    switch_to(vpmap_kernel_root(), 0, NULL);
+    switch_to(vpmap_kernel_root(), 0);
     if (on)
         intr_on();
+}
+
+/* Called by vpmap_destroy_root before it frees the tables: this hart lets
+ * go of root if it holds it; every other hart that still holds it lazily
+ * (it ran the space last and idles since) is told to let go at its
+ * scheduler loop's next pass (vpmap_idle_check). No other hart can be
+ * running the space: its one thread is on this hart, or never ran.
+ * Contract in <kernel/vpmap.h>. */
+void vpmap_release_root(paddr_t root)
+{
+    bool on = intr_get();
+    intr_off();
+    int self = mycpu()->id;
+    if (root_of(asids.satp[self]) == root)
+        switch_to(vpmap_kernel_root(), 0);
+    for (int i = 0; i < platform.nharts; i++)
+        if (i != self && root_of(__atomic_load_n(&asids.satp[i], __ATOMIC_ACQUIRE)) == root)
+            __atomic_store_n(&asids.drop[i], true, __ATOMIC_RELEASE);
+    if (on)
+        intr_on();
+}
+
+/* The scheduler loop's check at each pass: a hart keeps the last user
+ * space's root in satp while it idles, and lets it go here once the
+ * space is destroyed. The flag is cleared after the switch, so that
+ * vpmap_idle_reclaim sees it until the frame is back. Interrupts off.
+ * Contract in <kernel/vpmap.h>. */
+void vpmap_idle_check(void)
+{
+    int self = mycpu()->id;
+    if (__atomic_load_n(&asids.drop[self], __ATOMIC_ACQUIRE)) {
+        switch_to(vpmap_kernel_root(), 0);
+        __atomic_store_n(&asids.drop[self], false, __ATOMIC_RELEASE);
+    }
+}
+
+/* For info()'s free page count: sends an IPI to every hart told to let go
+ * of a destroyed space's root that has not yet, which brings it to its
+ * scheduler loop (a hart holding a root it does not run is in that loop,
+ * or in a kernel thread, which yields soon). Returns whether any had not.
+ * Contract in <kernel/vpmap.h>. */
+bool vpmap_idle_kick(void)
+{
+    bool any = false;
+    for (int i = 0; i < platform.nharts; i++) {
+        if (!__atomic_load_n(&asids.drop[i], __ATOMIC_ACQUIRE))
+            continue;
+        any = true;
+        sbi_send_ipi(1, platform.hartids[i]);
+    }
+    return any;
 }
 
 /* The ASID and flush counters for vpmap_stats; relaxed reads, as they are
@@ -269,6 +345,7 @@ void vpmap_asid_stats(struct vpmap_stats *out)
     out->asid_generations = __atomic_load_n(&asids.generations, __ATOMIC_RELAXED);
     out->remote_flushes = __atomic_load_n(&asids.remote_flushes, __ATOMIC_RELAXED);
     out->deferred_flushes = __atomic_load_n(&asids.deferred_flushes, __ATOMIC_RELAXED);
+    out->switches_kept = __atomic_load_n(&asids.switches_kept, __ATOMIC_RELAXED);
     out->asid_bits = asids.bits;
     out->asid_bits_hw = asids.bits_hw;
 }

@@ -231,24 +231,25 @@ static bool names_table(pte_t e)
 }
 
 /* Walks the user half only: leaf tables go through table_put, since fork
- * may share them; level-1 tables and the root are this space's alone.
- * Contract in <kernel/vpmap.h>. */
+ * may share them; level-1 tables are this space's alone, and the root is
+ * shared only with harts that still hold it in satp (tlb.c). Contract in
+ * <kernel/vpmap.h>. */
 void vpmap_destroy_root(paddr_t root)
 {
-    /* Never free the table this hart is using. */
-    if ((csr_read(satp) & ((1UL << 44) - 1)) == root >> 12)
-        vpmap_activate_kernel();
+    vpmap_release_root(root);
     pte_t *t = table_of(root);
     for (int i = 0; i < 256; i++) {
         if (!(t[i] & PTE_V) || (t[i] & PTE_LEAF))
             continue;
-        pte_t *l1 = table_of(PTE_PA(t[i]));
+        paddr_t l1pa = PTE_PA(t[i]);
+        t[i] = 0;                /* a hart letting go late walks no freed table */
+        pte_t *l1 = table_of(l1pa);
         for (int j = 0; j < 512; j++)
             if (names_table(l1[j]))
                 table_put(PTE_PA(l1[j]));
-        pmem_free(PTE_PA(t[i]));
+        pmem_free(l1pa);
     }
-    pmem_free(root);
+    pmem_free(root);             /* the last hart to let go of it frees it */
 }
 
 /* The level-1 entry for va's span, or NULL if its level-1 table is
