@@ -229,7 +229,9 @@ static paddr_t root_of(uint64_t satp)
  * without ASIDs, the user space left. A user root in satp holds a
  * reference to its frame (taken here, dropped when satp moves on), so a
  * space that dies while a hart still holds its root lazily (vpmap.h)
- * frees the frame only once that hart lets go. Interrupts off. */
+ * frees the frame only once that hart lets go; any change of satp lets go
+ * of it, so it also clears the hart's drop request, after the frame is
+ * back. Interrupts off. */
 static void switch_to(paddr_t root, uint64_t asid)
 {
     int self = mycpu()->id;
@@ -254,6 +256,8 @@ static void switch_to(paddr_t root, uint64_t asid)
     }
     if (left_user)
         pmem_free(left);                  /* after the flush: it may free the root */
+    if (old != satp)                      /* whatever root it was told to let go, it has */
+        __atomic_store_n(&asids.drop[self], false, __ATOMIC_RELEASE);
 }
 
 /* Every switch into a user space: t's bit is set before satp is written,
