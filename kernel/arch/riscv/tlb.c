@@ -314,7 +314,7 @@ void vpmap_release_root(paddr_t root)
 /* The scheduler loop's check at each pass: a hart keeps the last user
  * space's root in satp while it idles, and lets it go here once the
  * space is destroyed. The flag is cleared after the switch, so that
- * vpmap_idle_reclaim sees it until the frame is back. Interrupts off.
+ * vpmap_idle_kick sees it until the frame is back. Interrupts off.
  * Contract in <kernel/vpmap.h>. */
 void vpmap_idle_check(void)
 {
