@@ -10,7 +10,7 @@
  * Debian 12's OpenSBI 1.1 runs only hart ids below 128 (its hart mask
  * size): beyond that there is nothing to start. The cost per cpu is a
  * struct cpu, a scheduler stack (allocated only for harts that exist) and
- * two kernel-stack slots (vpmap.c). */
+ * two kernel-stack slots (kstack.c). */
 #define NCPU 128
 #define CPU_WORDS ((NCPU + 63) / 64)  /* uint64_t words of a bit-per-cpu mask */
 #define PG_SHIFT 12

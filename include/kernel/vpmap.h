@@ -8,7 +8,8 @@
  * area, whose lower-level tables are allocated once at boot
  * (vpmap_kstack_init) so every address space sees every kernel stack. So a
  * trap never switches satp, and user tables own only entries 0..255.
- * vpmap.c edits tables, tlb.c owns satp, the ASIDs and the one flush,
+ * vpmap.c edits tables, vpmap_share.c shares leaf tables between the
+ * spaces of a fork, tlb.c owns satp, the ASIDs and the one flush,
  * kstack.c the kernel stacks.
  *
  * Locking: callers serialize changes to one table (the address space lock);

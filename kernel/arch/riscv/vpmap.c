@@ -1,51 +1,25 @@
 /*
- * Sv39 page tables (see vpmap.h for the contract).
- *
- * A virtual address has three 9-bit indices (VPN[2], VPN[1], VPN[0]) and a
- * 12-bit offset. A PTE holds a physical page number in bits 10..53 and the
- * flags V R W X U G A D in bits 0..7; a valid PTE with none of R W X points
- * at the next-level table. A is set up front so the hardware never has to
- * (QEMU would, but real harts may fault instead); D only for VPMAP_DIRTY
- * (vpmap.h). An invalid level-1 entry with PTE_DETACHED still names a
- * leaf table: one shared by fork and not yet attached (vpmap.h); software
- * reads through it, the hardware faults on it.
+ * Sv39 page tables, edited (see vpmap.h for the contract): the kernel
+ * half built at boot, creating and destroying a root, mapping, looking
+ * up, changing and unmapping entries, walking a range. The entry format
+ * and the walks are in vpmap_internal.h; how fork shares leaf tables
+ * between spaces, and how a space takes its own copy back, is in
+ * vpmap_share.c, which this file only calls (table_put, vpmap_own_table)
+ * where a table it frees or changes may be shared.
  */
-#include <kernel/vpmap.h>
+#include "vpmap_internal.h"
 #include <kernel/vm.h>
-#include <kernel/pmem.h>
 #include <kernel/riscv.h>
 #include <kernel/sbi.h>
 #include <kernel/string.h>
 #include <kernel/console.h>
 #include <kernel/platform.h>
 
-typedef uint64_t pte_t;
-
-#define PTE_V (1UL << 0)
-#define PTE_R (1UL << 1)
-#define PTE_W (1UL << 2)
-#define PTE_X (1UL << 3)
-#define PTE_U (1UL << 4)
-#define PTE_G (1UL << 5)
-#define PTE_A (1UL << 6)
-#define PTE_D (1UL << 7)
-#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
-#define PTE_DETACHED (1UL << 8)     /* a software (RSW) bit; with V clear */
-
-#define PTE_PA(pte) (((pte) >> 10) << 12)
-#define PA_PTE(pa) (((pa) >> 12) << 10)
-#define VPN(va, level) (((va) >> (12 + 9 * (level))) & 0x1FF)
-#define SPAN (1UL << 21)              /* what one leaf table maps */
-
-static uint64_t tables_shared, table_copies;   /* vpmap_stats; atomic */
-
 extern pte_t boot_pagetable[512];
 extern char boot_stack_guard[];                          /* entry.S */
 extern char __kernel_start[], __text_end[], __data_start[], __ksyms_start[], __kernel_end[];
 
-static pte_t *table_of(paddr_t pa) { return kmap_p2v(pa); }
-
-/* The PTE bits for vpmap flags: always V and A (see above), D only for
+/* The PTE bits for vpmap flags: always V and A (vpmap_internal.h), D only for
  * VPMAP_DIRTY, and R with W since W alone is reserved. */
 static pte_t flags_to_pte(int flags)
 {
@@ -85,11 +59,10 @@ static int pte_to_flags(pte_t pte)
     return flags;
 }
 
-/* The PTE for va at `level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB pages),
- * allocating tables on the way if alloc; NULL if a larger page is in the
- * way or a table is missing. Goes through a detached leaf table as through
- * an attached one: a caller that changes an entry owns the table first. */
-static pte_t *walk_to(paddr_t root, vaddr_t va, int level, bool alloc)
+/* One walk for every level, so that the walks to a leaf table
+ * (span_entry) and to a page (walk) meet detached tables and larger pages
+ * alike. Contract in vpmap_internal.h. */
+pte_t *walk_to(paddr_t root, vaddr_t va, int level, bool alloc)
 {
     pte_t *table = table_of(root);
     for (int l = 2; l > level; l--) {
@@ -107,12 +80,6 @@ static pte_t *walk_to(paddr_t root, vaddr_t va, int level, bool alloc)
         table = table_of(pa);
     }
     return &table[VPN(va, level)];
-}
-
-/* The level-0 PTE for va, allocating tables on the way if alloc. */
-static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
-{
-    return walk_to(root, va, 0, alloc);
 }
 
 /* Bytes a page at level covers. */
@@ -206,30 +173,6 @@ err_t vpmap_create_root(paddr_t *root)
     return ERR_OK;
 }
 
-/* Lets go of one hold on leaf table t; the last holder frees the frames
- * it maps (a reference each) and the table. A holder that sees the count
- * at 1 is alone, and stays so: only a holder's fork adds one. */
-static void table_put(paddr_t t)
-{
-    uint32_t *count = &pmem_page(t)->refcount;
-    uint32_t n = __atomic_load_n(count, __ATOMIC_ACQUIRE);
-    while (n > 1)
-        if (__atomic_compare_exchange_n(count, &n, n - 1, false, __ATOMIC_ACQ_REL,
-                                        __ATOMIC_ACQUIRE))
-            return;
-    pte_t *e = table_of(t);
-    for (int i = 0; i < 512; i++)
-        if (e[i] & PTE_V)
-            pmem_free(PTE_PA(e[i]));
-    pmem_free(t);
-}
-
-/* True if the level-1 entry e names a leaf table, attached or not. */
-static bool names_table(pte_t e)
-{
-    return (e & PTE_DETACHED) || ((e & PTE_V) && !(e & PTE_LEAF));
-}
-
 /* Walks the user half only: leaf tables go through table_put, since fork
  * may share them; level-1 tables are this space's alone, and the root is
  * shared only with harts that still hold it in satp (tlb.c). Contract in
@@ -250,13 +193,6 @@ void vpmap_destroy_root(paddr_t root)
         pmem_free(l1pa);
     }
     pmem_free(root);             /* the last hart to let go of it frees it */
-}
-
-/* The level-1 entry for va's span, or NULL if its level-1 table is
- * missing (allocated if alloc: ERR_NOMEM gives NULL too). */
-static pte_t *span_entry(paddr_t root, vaddr_t va, bool alloc)
-{
-    return walk_to(root, va, 1, alloc);
 }
 
 /* The level-0 entry for va in a table that only this space holds,
@@ -328,80 +264,10 @@ err_t vpmap_remap(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, paddr_t pa, i
     return ERR_OK;
 }
 
-/* Clears W in every entry of leaf table t: it is about to be (or is)
- * shared. Only holders that do not use it through the hardware may be
- * looking (a table attached by a co-holder has no W left). */
-static void write_protect(paddr_t t)
-{
-    pte_t *e = table_of(t);
-    for (int i = 0; i < 512; i++)
-        if (e[i] & PTE_W)
-            e[i] &= ~PTE_W;
-}
-
-/* A copy of shared leaf table t for one holder: a reference on each frame,
- * every entry read-only (copy-on-write from then on). ERR_NOMEM. */
-static err_t copy_table(paddr_t t, paddr_t *copy)
-{
-    if (pmem_alloc(copy) != ERR_OK)
-        return ERR_NOMEM;
-    pte_t *from = table_of(t), *to = table_of(*copy);
-    for (int i = 0; i < 512; i++) {
-        pte_t e = from[i];
-        if (e & PTE_V)
-            pmem_inc_ref(PTE_PA(e));
-        to[i] = e & ~PTE_W;
-    }
-    return ERR_OK;
-}
-
-/* The fault path's step before it touches a span fork shared. When a copy
- * replaces an attached table, the span is flushed everywhere before the
- * hold on the old one is dropped (the TLB rule). Contract in <kernel/vpmap.h>. */
-err_t vpmap_own_table(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, bool change)
-{
-    pte_t *l1 = span_entry(root, va, false);
-    if (!l1 || !names_table(*l1))
-        return ERR_OK;
-    paddr_t t = PTE_PA(*l1);
-    bool attached = *l1 & PTE_V;
-    if (pmem_refcount(t) == 1) {
-        *l1 = PA_PTE(t) | PTE_V;             /* alone: take it as it is */
-        return ERR_OK;
-    }
-    if (!change) {
-        if (!attached) {
-            write_protect(t);
-            *l1 = PA_PTE(t) | PTE_V;
-        }
-        return ERR_OK;
-    }
-    paddr_t copy;
-    if (copy_table(t, &copy) != ERR_OK)
-        return ERR_NOMEM;
-    *l1 = PA_PTE(copy) | PTE_V;
-    if (attached)                            /* no hart may walk t for us any more */
-        vpmap_flush_range(tlb, va & ~(SPAN - 1), SPAN, true);
-    table_put(t);
-    __atomic_fetch_add(&table_copies, 1, __ATOMIC_RELAXED);
-    return ERR_OK;
-}
-
-/* The level-0 table covering va, or NULL (allocated if alloc). */
-static pte_t *leaf_table(paddr_t root, vaddr_t va, bool alloc)
-{
-    pte_t *pte = walk(root, va & ~(SPAN - 1), alloc);
-    return pte ? pte - VPN(va & ~(SPAN - 1), 0) : NULL;
-}
-
-/* The first address of the next 2 MiB (level-0 table) span after va. */
-static vaddr_t next_span(vaddr_t va)
-{
-    return (va | (SPAN - 1)) + 1;
-}
-
-/* True if no level-0 table can exist for va's span: skips whole GiBs. */
-static bool span_empty(paddr_t root, vaddr_t va, vaddr_t *next)
+/* Reads the root and level-1 entries only, allocating nothing, so that
+ * an unmap or a fork's copy of a sparse range skips its holes whole.
+ * Contract in vpmap_internal.h. */
+bool span_empty(paddr_t root, vaddr_t va, vaddr_t *next)
 {
     pte_t l2 = table_of(root)[VPN(va, 2)];
     if (!(l2 & PTE_V)) {
@@ -532,64 +398,6 @@ err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vadd
     return ERR_OK;
 }
 
-/* Fork's cheap path: one reference on src's leaf table instead of one per
- * frame. A table src held alone may have writable entries, hence the
- * detach or write-protect and *flush. Contract in <kernel/vpmap.h>. */
-err_t vpmap_share_span(paddr_t dst, paddr_t src, vaddr_t va, bool hot, bool *flush)
-{
-    pte_t *from = span_entry(src, va, false);
-    if (!from || !names_table(*from))
-        return ERR_OK;
-    pte_t *to = span_entry(dst, va, true);
-    if (!to)
-        return ERR_NOMEM;
-    if (names_table(*to))
-        return ERR_OK;                       /* shared for an earlier region already */
-    paddr_t t = PTE_PA(*from);
-    if ((*from & PTE_V) && pmem_refcount(t) == 1) {
-        if (hot)
-            write_protect(t);                /* stays attached, for both */
-        else
-            *from = PA_PTE(t) | PTE_DETACHED;    /* it may have writable entries */
-        *flush = true;
-    }
-    pmem_inc_ref(t);
-    *to = *from;
-    __atomic_fetch_add(&tables_shared, 1, __ATOMIC_RELAXED);
-    return ERR_OK;
-}
-
-/* Fork's entry-by-entry copy of spans it does not share (and of shared
- * views, without cow), a frame reference per entry; *flush says whether
- * src lost a W and needs the caller's one flush. Contract in
- * <kernel/vpmap.h>. */
-err_t vpmap_copy_range(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end, bool cow,
-                       bool *flush)
-{
-    for (vaddr_t va = start, next; va < end; va = next) {
-        if (span_empty(src, va, &next))
-            continue;
-        next = next_span(va) < end ? next_span(va) : end;
-        pte_t *from = leaf_table(src, va, false);
-        pte_t *to = leaf_table(dst, va, true);
-        if (!to)
-            return ERR_NOMEM;
-        for (int i = VPN(va, 0), last = VPN(next - 1, 0); i <= last; i++) {
-            pte_t pte = from[i];
-            if (!(pte & PTE_V))
-                continue;
-            if (cow && (pte & PTE_W)) {
-                pte &= ~PTE_W;
-                from[i] = pte;   /* in a shared table too: it only write-protects */
-                *flush = true;
-            }
-            to[i] = pte;
-            pmem_inc_ref(PTE_PA(pte));
-        }
-    }
-    return ERR_OK;
-}
-
 /* Calls fn for each mapped page of [start, end), skipping whole 1 GiB and
  * 2 MiB holes at the upper levels, so a sparse region costs what it maps
  * (write-back, eager fork_copy, counting). Contract in <kernel/vpmap.h>. */
@@ -612,13 +420,4 @@ void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
             fn(va, PTE_PA(*l0), pte_to_flags(*l0), arg);
         va += PG_SIZE;
     }
-}
-
-/* The table-sharing counters of this file, and tlb.c's (vpmap_asid_stats).
- * Contract in <kernel/vpmap.h>. */
-void vpmap_stats(struct vpmap_stats *out)
-{
-    out->tables_shared = __atomic_load_n(&tables_shared, __ATOMIC_RELAXED);
-    out->table_copies = __atomic_load_n(&table_copies, __ATOMIC_RELAXED);
-    vpmap_asid_stats(out);
 }
