@@ -11,8 +11,12 @@
  * leak shows as a short write, ERR_NORES, in a late round).
  *
  * The rounds exist only to prove the freeing (the runner's mkfs --check
- * after the boot proves the bitmap right too); small and odd-sized writes
- * and reads make each round a few hundred transactions.
+ * after the boot proves the bitmap right too). Most bytes go in chunks of
+ * 512 KiB and a bit (CHUNK), each a few transactions: small ones would
+ * prove nothing more and made the test 10 s. Between two of them come
+ * writes of 4096, 1, 12295 and 512 bytes, and reads of 4095, 3 and 8192,
+ * so every round still has odd-sized writes and reads straddling blocks,
+ * five of the writes past 4136 KiB, in the double-indirect blocks.
  */
 // test: timeout=300
 #include "testlib.h"
@@ -21,7 +25,7 @@
 #define F "/large_file"
 #define SIZE (5 * 1024 * 1024 + 1234)
 #define ROUNDS 7
-#define CHUNK (64 * 1024 + 13)
+#define CHUNK (512 * 1024 + 13)
 
 static unsigned char buf[CHUNK];
 static unsigned char want[CHUNK];

@@ -30,10 +30,13 @@ static int child_scribbles(void)
     return 0;
 }
 
+static int parent_wrote[2];                  /* a pipe: the parent's writes are done */
 static int child_sees_old_values(void)
 {
-    /* The parent changes its copy right after the fork; give it time. */
-    sleep(1);
+    /* The parent changes its copy right after the fork; wait for it. */
+    char c;
+    if (read(parent_wrote[0], &c, 1) != 1)
+        return 2;
     if (global != 4 || big[100] != 'r')
         return 1;
     return 0;
@@ -83,12 +86,16 @@ int main(int argc, char **argv)
     /* The parent's writes after the fork stay out of the child. */
     global = 4;
     memset(big, 'r', sizeof(big));
+    expect(pipe(parent_wrote), ERR_OK);
     pid = fork();
     if (pid == 0)
         exit(child_sees_old_values());
     assert(pid > 0);
     global = 5;
     memset(big, 's', sizeof(big));
+    expect(write(parent_wrote[1], "w", 1), 1);
+    expect(close(parent_wrote[0]), ERR_OK);
+    expect(close(parent_wrote[1]), ERR_OK);
     expect(wait(pid, &status), pid);
     expect(status, 0);
 

@@ -62,6 +62,18 @@ def free_port():
         return s.getsockname()[1]
 
 
+def listening(port):
+    """True once a socket listens on TCP port of 127.0.0.1 (/proc/net/tcp:
+    local address, then state 0A). Looking there, rather than connecting,
+    leaves QEMU's gdb stub to gdb alone."""
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:
+                return True
+    return False
+
+
 def fail(msg, *logs):
     print("ERROR: gdb_pagefault: " + msg)
     for name, text in logs:
@@ -87,7 +99,9 @@ def run_gdb(build):
         for c in commands:
             args += ["-ex", c]
     try:
-        time.sleep(0.5)
+        end = time.monotonic() + 30          # QEMU's gdb stub listening: gdb may connect
+        while not listening(port) and qemu.poll() is None and time.monotonic() < end:
+            time.sleep(0.01)
         gdb = subprocess.Popen(
             ["gdb-multiarch", "-q", "-nx", "-batch",
              "-iex", "set $osv_port = %d" % port,

@@ -6,12 +6,14 @@
  * work on all of them: PAIRS pairs of processes play ping-pong through
  * pipes, so threads keep sleeping and waking, and the scheduler keeps
  * waking idle harts, those with ids of 8 and above included, by IPI.
+ * VOLLEYS is 50: 600 round trips in all, each pair about one hand-off
+ * between harts per volley; more (there were 200) only repeat them.
  */
 // test: cpus=12 timeout=60
 #include "testlib.h"
 
 #define PAIRS 12
-#define VOLLEYS 200
+#define VOLLEYS 50
 
 /* One side of a pair: sends a byte on out, expects it back on in. */
 static void play(int in, int out, bool serve)

@@ -2,7 +2,7 @@
 test/make_targets.py: the scenarios of test/run.py that drive the
 Makefile's qemu targets the way graders and scripts do (test/qemu.py runs
 QEMU for those targets): qemu_test_fifo (osv's FIFO pair, on the normal
-and the low-memory machine), qemu_pipe_script (a 10 KiB script on a stdin
+and the low-memory machine), qemu_pipe_script (a 7 KiB script on a stdin
 held open), qemu_kill_make (make killed by a signal), panic_exit (make's
 status and the backtrace after a PANIC), kstack_overflow and kernel_map
 (deliberate panics: a kernel stack overflow, a load outside the kernel's
@@ -34,7 +34,11 @@ SCRIPT_TIMEOUT = 30.0     # qemu_pipe_script's script, sent to its halt
 QUIT_EXIT = 2.0           # the halt line to make's exit
 KILL_EXIT = 3.0           # a signal to make to QEMU's end
 PANIC_EXIT = 20.0         # a deliberate panic's make run, boot included
-ECHO_LINES = 300
+# The script: ECHO_LINES echo commands, a comment line of ~5.6 KiB in their
+# middle, 7 KiB in all. Each command spawns a process while the rest of
+# the script waits in the kernel's 1 KiB buffer and QEMU's pipe, so each
+# stops the input; more commands (there were 300: 3 s) only repeat that.
+ECHO_LINES = 100
 LONG_TOKENS = 640         # "long0000 " each: a comment line of ~5.6 KiB
 
 

@@ -73,8 +73,8 @@ int main(int argc, char **argv)
 
     close(release[1]);                     /* the live orphans exit now */
     long now_free = free_pages();
-    for (int tries = 0; now_free != before && tries < 20; tries++) {
-        sleep(1);
+    for (int tries = 0; now_free != before && tries < 2000; tries++) {   /* 20 s at most */
+        msleep(10);
         now_free = free_pages();
     }
     if (now_free != before)

@@ -41,7 +41,7 @@ import termios
 
 PR_SET_PDEATHSIG = 1
 WATCHED = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM)
-POLL = 0.2                 # seconds between two looks at make's signals
+POLL = 0.05                # seconds between two looks at make's signals
 CHUNK = 65536
 
 

@@ -27,7 +27,7 @@ import time
 from benchmarks import dashboard
 from machine import ROOT, kill_all_machines
 from report import Report
-from runner import DEFAULT_TIMEOUT, Runner, build_path, default_jobs
+from runner import DEFAULT_TIMEOUT, Runner, build_path, default_jobs, load_times, save_times
 from scenarios import scenarios
 from suite import discover, unknown_name
 
@@ -163,7 +163,7 @@ def main():
     report = Report(sys.stdout, os.path.join(build, "test-logs"),
                     os.path.join(build, "kernel.elf"), args.tap, args.junit, args.gradescope)
     echo = (sys.stderr if args.tap else sys.stdout) if args.verbose else None
-    runner = Runner(args, report, ROOT, echo)
+    runner = Runner(args, report, ROOT, echo, load_times(build))
     if not tests and not args.tap:
         print("no %s to run" % ("benchmarks" if args.bench else "tests"))
     t0 = time.monotonic()
@@ -171,6 +171,7 @@ def main():
         runner.run_tests(tests)
     finally:
         kill_all_machines()
+    save_times(build, report.results)      # the next run's start order
     # The table after benchmarks; bench.json only after all of them.
     if any(t.bench for t in tests):
         every = args.bench and not args.names

@@ -5,9 +5,10 @@ A run is planned as units, in the order they are reported: boots of tests
 (tests of the same cpus= and kernel share boots, in name order, at most
 BOOT_TESTS to a boot; an own-boot test gets one of its own), then each
 scenario (test/scenarios.py). Lanes (--jobs of them, each with one QEMU at
-a time) take the units in that order, and a unit's results are reported
-once every unit before it has been, so the report reads the same whatever
-the lanes did, and the first unit's lines come as they happen.
+a time) take the units longest first, as long as the last run's times say
+(start_order), so that the lanes end together (one lane: in plan order);
+a unit's results are reported once every unit before it in the plan has
+been, so the report reads the same whatever the lanes did.
 
 In a boot, each test is typed at the prompt between two `free` runs (the
 leak check) and judged by suite.judge; a panic, a hang or QEMU's exit
@@ -17,6 +18,7 @@ check). docs/testing.md describes all of it from the user's side.
 """
 
 import atexit
+import json
 import os
 import shutil
 import tempfile
@@ -32,6 +34,8 @@ DEFAULT_TIMEOUT = 30.0       # per test, unless the test says timeout=
 BOOT_TESTS = 16              # tests sharing one boot, at most
 LEAK_RETRIES = 6             # extra `free` runs before calling it a leak
 LEAK_RETRY_DELAY = 0.35      # seconds between them (~2 s in all)
+BOOT_SECONDS = 0.5           # a boot and its disk check, for start_order
+GUESS_SECONDS = 1.0          # a test the last run did not time, for start_order
 
 
 # A build directory given on the command line, relative to the root.
@@ -94,14 +98,56 @@ def plan(tests, cpus):
     return units
 
 
+# The file in the build directory that keeps each test's seconds for the
+# next run's start_order.
+def times_path(build):
+    return os.path.join(build, "test-times.json")
+
+
+def load_times(build):
+    """The seconds each test, benchmark and scenario took when it last ran,
+    by name ({} if none ran yet, or the file is unreadable)."""
+    try:
+        with open(times_path(build)) as f:
+            times = json.load(f)
+        return {k: float(v) for k, v in times.items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def save_times(build, results):
+    """Adds the seconds of results (the disk checks aside) to the file
+    load_times reads, keeping the entries of tests that did not run."""
+    times = load_times(build)
+    times.update({r.name: round(r.seconds, 2) for r in results if r.kind != "disk_check"})
+    tmp = times_path(build) + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(times, f, indent=0, sort_keys=True)
+    os.replace(tmp, times_path(build))
+
+
+def start_order(units, times):
+    """The indexes of units in the order lanes take them: the longest
+    first (so that no long unit starts when the other lanes are almost
+    done), by times, the seconds each test took in the last run
+    (GUESS_SECONDS for one it did not time); plan order among equals, so
+    with no times at all the lanes follow the plan."""
+    def seconds(u):
+        boot = BOOT_SECONDS if u.tests and not u.tests[0].scenario else 0.0
+        return boot + sum(times.get(t.name, GUESS_SECONDS) for t in u.tests)
+    return sorted(range(len(units)), key=lambda i: -seconds(units[i]))
+
+
 class Runner:
     """Runs tests and scenarios on lanes and hands each result, in plan
     order, to a Report.
 
     args: run.py's options (build, debug_build, cpus, timeout, stop, seed,
-    cuts, jobs); echo: a stream the consoles are echoed to (-v), or None."""
+    cuts, jobs); echo: a stream the consoles are echoed to (-v), or None;
+    times: the seconds each test took in the last run, by name (for
+    start_order), or None."""
 
-    def __init__(self, args, report, root, echo=None):
+    def __init__(self, args, report, root, echo=None, times=None):
         self.args = args
         self.report = report
         self.build = build_path(args.build, root)
@@ -109,8 +155,10 @@ class Runner:
         self.echo = echo
         self.boots = 0
         self.stop_now = False
+        self.times = times or {}
         self.units = []
-        self.next_unit = 0           # the next unit a lane takes
+        self.order = []              # indexes of units, in the order lanes take them
+        self.next_unit = 0           # the next of order a lane takes
         self.head = 0                # the first unit not wholly reported
         self.error = None            # an exception a lane raised
         self.lock = threading.Lock()
@@ -122,6 +170,9 @@ class Runner:
         self.units = plan(tests, self.args.cpus)
         self.flush()
         jobs = max(1, min(getattr(self.args, "jobs", 1) or 1, len(self.units)))
+        # One lane gains nothing by another order, and reports as it goes.
+        self.order = start_order(self.units, self.times) if jobs > 1 else \
+            list(range(len(self.units)))
         lanes = [Lane(self) for _ in range(jobs)]
         if jobs == 1:
             lanes[0].work()
@@ -137,12 +188,12 @@ class Runner:
     # The next unit to run, or None when all are taken or the run stops.
     def take(self):
         with self.lock:
-            while self.next_unit < len(self.units) and self.units[self.next_unit].done:
+            while self.next_unit < len(self.order) and self.units[self.order[self.next_unit]].done:
                 self.next_unit += 1
-            if self.stop_now or self.next_unit == len(self.units):
+            if self.stop_now or self.next_unit == len(self.order):
                 return None
             self.next_unit += 1
-            return self.units[self.next_unit - 1]
+            return self.units[self.order[self.next_unit - 1]]
 
     # A result of unit; with --stop, a failure ends the run.
     def add(self, unit, result):

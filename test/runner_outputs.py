@@ -22,7 +22,9 @@ console has the colour codes of `passed`). Then:
 - `run.py` with a misspelt name exits 2 and suggests the right one (also
   as TAP's `Bail out!`);
 - with --jobs 2, two units run at once (the first, made up, waits until
-  the second is done) and are still reported in plan order.
+  the second is done) and are still reported in plan order;
+- lanes take units longest first by the last run's times (a boot of tests
+  counting its boot), in plan order among equals and with no times.
 """
 
 import argparse
@@ -38,7 +40,7 @@ import xml.etree.ElementTree as ET
 
 from machine import ROOT
 from report import Report, Result
-from runner import Runner
+from runner import Runner, plan, start_order
 from suite import Test, TEST_DIR
 
 PASS_TEST = "syscall_nosys"
@@ -238,6 +240,27 @@ def check_lanes(run, tmp):
     return None
 
 
+# start_order on made-up units: two scenarios and a boot of two tests.
+def check_start_order():
+    def nothing(run, test):
+        return None, None
+
+    units = plan([Test("order_a", scenario=nothing), Test(PASS_TEST),
+                  Test(FAIL_TEST), Test("order_c", scenario=nothing)], 4)
+    names = [[t.name for t in u.tests] for u in units]
+    if names != [[PASS_TEST, FAIL_TEST], ["order_a"], ["order_c"]]:
+        return "plan: units %r" % names
+    # No times: 1 s a test, so the boot, then the scenarios in plan order;
+    # the longest first; a boot counts its boot too (4.5 s against 4.4).
+    for times, want in (({}, [0, 1, 2]),
+                        ({PASS_TEST: 0.1, FAIL_TEST: 0.1, "order_c": 3.0}, [2, 1, 0]),
+                        ({PASS_TEST: 2.0, FAIL_TEST: 2.0, "order_a": 4.4}, [0, 1, 2])):
+        got = start_order(units, times)
+        if got != want:
+            return "start_order with times %r: %r, not %r" % (times, got, want)
+    return None
+
+
 # The scenario: the run, then every check.
 def scenario(run, test):
     tmp = tempfile.mkdtemp(prefix="osv-rv-outputs-")
@@ -246,11 +269,12 @@ def scenario(run, test):
         for why in (check_human(human, report, status), check_tap(tap),
                     check_junit(files["junit"]), check_gradescope(files["gradescope"]),
                     check_disk_failure(tmp, report.elf), check_misspelt(run.build),
-                    check_lanes(run, tmp)):
+                    check_lanes(run, tmp), check_start_order()):
             if why:
                 return why, human + "\n" + tap
         run.detail.append("PASS/FAIL, TAP, JUnit and results.json agree: 1 passed, 1 failed")
-        run.detail.append("--jobs 2: two units at once, reported in plan order")
+        run.detail.append("--jobs 2: two units at once, reported in plan order; "
+                          "units start longest first")
         return None, None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

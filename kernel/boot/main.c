@@ -49,7 +49,7 @@ static void boot_thread(void *arg)
 }
 
 /* What every hart does before it runs threads: its trap vector and timer,
- * its PLIC enables; then it tells the boot hart it is up. */
+ * its PLIC threshold; then it tells the boot hart it is up. */
 static void hart_up(void)
 {
     trap_init_hart();
