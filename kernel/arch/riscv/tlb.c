@@ -243,7 +243,6 @@ static void switch_to(paddr_t root, uint64_t asid)
         if (root != kernel && root != left)
             pmem_inc_ref(root);
         csr_write(satp, satp);
-        __atomic_store_n(&asids.satp[self], satp, __ATOMIC_RELEASE);
     } else if (root != kernel) {
         __atomic_fetch_add(&asids.switches_kept, 1, __ATOMIC_RELAXED);
     }
@@ -256,8 +255,15 @@ static void switch_to(paddr_t root, uint64_t asid)
     }
     if (left_user)
         pmem_free(left);                  /* after the flush: it may free the root */
-    if (old != satp)                      /* whatever root it was told to let go, it has */
+    if (old != satp) {
+        /* Published only now that left's frame is let go: a hart that
+         * destroys that space and still reads left here asks this one
+         * to let go (a request cleared just below, or at the next pass),
+         * and one that reads the new value finds the frame's reference
+         * already dropped, so info() never counts before it is back. */
+        __atomic_store_n(&asids.satp[self], satp, __ATOMIC_RELEASE);
         __atomic_store_n(&asids.drop[self], false, __ATOMIC_RELEASE);
+    }
 }
 
 /* Every switch into a user space: t's bit is set before satp is written,
