@@ -89,6 +89,8 @@ struct cpu {
     int intena;                  /* were interrupts on before push_off? */
     int id;                      /* index in cpus[] */
     uint64_t hartid;
+    uint64_t next_tick;          /* rdtime of the timer's next tick; 0 before the first
+                                  * (trap.c, this hart only) */
 #ifdef DEBUG
     struct locks_held locks_held; /* its spinlocks (synch.h) */
 #endif

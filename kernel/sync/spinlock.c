@@ -10,6 +10,16 @@
 #include <kernel/console.h>
 #include <kernel/riscv.h>
 #include <kernel/thread.h>
+#include <kernel/trap.h>
+
+/* A lock is held for a few microseconds; one still taken after
+ * SPIN_BEFORE_NAP (20 us at QEMU virt's 10 MHz) most likely has a holder
+ * whose hart the host has preempted (under QEMU each hart is a host
+ * thread, and harts may outnumber host cores). Spinning on would only
+ * take the host core it needs; the hart naps for NAP (50 us) in wfi
+ * instead, which gives the core away, then tries again. */
+#define SPIN_BEFORE_NAP 200
+#define NAP 500
 
 /* A free spinlock; rank is its place in the lock order (synch.h). */
 void spinlock_init(struct spinlock *lock, const char *name, enum lock_rank rank)
@@ -29,8 +39,15 @@ void spinlock_acquire(struct spinlock *lock)
     if (spinlock_holding(lock))
         panic("spinlock_acquire: %s already held by this hart", lock->name);
     lock_order_acquire(lock, lock->name, lock->rank, false);
-    while (__sync_lock_test_and_set(&lock->locked, 1) != 0)
-        ;
+    uint64_t since = 0;
+    while (__sync_lock_test_and_set(&lock->locked, 1) != 0) {
+        if (!since) {
+            since = rdtime();
+        } else if (rdtime() - since > SPIN_BEFORE_NAP) {
+            trap_nap(NAP);
+            since = 0;
+        }
+    }
     __sync_synchronize();
     lock->holder = mycpu();
 }

@@ -29,7 +29,24 @@ static uint64_t timer_interval;
 /* The SBI timer is one-shot: each tick arms the next. */
 static void timer_arm(void)
 {
-    sbi_set_timer(rdtime() + timer_interval);
+    mycpu()->next_tick = rdtime() + timer_interval;
+    sbi_set_timer(mycpu()->next_tick);
+}
+
+/* A short timer of its own, then the tick's again: a tick that fell due
+ * meanwhile stays pending and is taken once interrupts are back on.
+ * Contract in <kernel/trap.h>. */
+void trap_nap(uint64_t ticks)
+{
+    struct cpu *c = mycpu();
+    if (c->next_tick == 0)
+        return;
+    uint64_t until = rdtime() + ticks;
+    if (until < c->next_tick)
+        sbi_set_timer(until);
+    wfi();
+    if (until < c->next_tick)
+        sbi_set_timer(c->next_tick);
 }
 
 /* Per hart, since stvec, sie and the timer are per-hart state. sscratch
