@@ -13,12 +13,12 @@
 #include <kernel/trap.h>
 
 /* A lock is held for a few microseconds; one still taken after
- * SPIN_BEFORE_NAP (20 us at QEMU virt's 10 MHz) most likely has a holder
+ * SPIN_BEFORE_NAP (100 us at QEMU virt's 10 MHz) most likely has a holder
  * whose hart the host has preempted (under QEMU each hart is a host
  * thread, and harts may outnumber host cores). Spinning on would only
  * take the host core it needs; the hart naps for NAP (50 us) in wfi
  * instead, which gives the core away, then tries again. */
-#define SPIN_BEFORE_NAP 200
+#define SPIN_BEFORE_NAP 1000
 #define NAP 500
 
 /* A free spinlock; rank is its place in the lock order (synch.h). */
