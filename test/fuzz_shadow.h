@@ -90,12 +90,20 @@ static void shadow_close(void)
     shadow_fd = -1;
 }
 
-/* A fresh, empty shadow file in the sandbox (after make_sandbox). */
+/* A fresh, empty shadow file in the sandbox (after make_sandbox), made
+ * before anything else. The creating open may fail while other processes
+ * hold every in-memory inode, every inode on the disk or every frame
+ * (ERR_NORES, ERR_NOMEM), for as long as they like: the process then has
+ * no shadow file until its next sandbox (an empty path). Its sandbox may
+ * then be empty, and removed by a generated rmdir of the sandbox itself
+ * ("/fzN/", "."), so no later open may count on it. */
 static void shadow_start(void)
 {
     snprintf(shadow_path, sizeof(shadow_path), "%s/" SHADOW, sandbox);
     shadow_size = 0;
     shadow_open(true);
+    if (shadow_fd < 0)
+        shadow_path[0] = '\0';
 }
 
 /* Drops the mapping and the fd (before the sandbox is emptied). */
