@@ -45,12 +45,12 @@ struct trapframe {
 #define EXC_STORE_PAGE_FAULT 15
 
 void trap_init_hart(void);          /* stvec, sscratch, enable S interrupts */
-/* Interrupts off: stops this hart for about ticks of rdtime, or until an
+/* Interrupts off: stops this hart for about us microseconds, or until an
  * interrupt is pending (wfi), then puts its timer back to the next tick.
  * Under QEMU a hart in wfi gives its host core away, which is what a hart
  * spinning on a lock whose holder the host has preempted needs
  * (spinlock.c). Returns at once before the hart's timer runs. */
-void trap_nap(uint64_t ticks);
+void trap_nap(uint64_t us);
 void trap_handler(struct trapframe *tf);  /* called by trapvec.S */
 /* Called by trapvec.S, on the hart's emergency stack, for a kernel trap
  * whose sp was off its kernel stack or left no room for a frame: panics,

@@ -8,18 +8,19 @@
  */
 #include <kernel/synch.h>
 #include <kernel/console.h>
+#include <kernel/platform.h>
 #include <kernel/riscv.h>
 #include <kernel/thread.h>
 #include <kernel/trap.h>
 
 /* A lock is held for a few microseconds; one still taken after
- * SPIN_BEFORE_NAP (100 us at QEMU virt's 10 MHz) most likely has a holder
- * whose hart the host has preempted (under QEMU each hart is a host
- * thread, and harts may outnumber host cores). Spinning on would only
- * take the host core it needs; the hart naps for NAP (50 us) in wfi
- * instead, which gives the core away, then tries again. */
-#define SPIN_BEFORE_NAP 1000
-#define NAP 500
+ * SPIN_BEFORE_NAP_US most likely has a holder whose hart the host has
+ * preempted (under QEMU each hart is a host thread, and harts may
+ * outnumber host cores). Spinning on would only take the host core it
+ * needs; the hart naps for NAP_US in wfi instead, which gives the core
+ * away, then tries again. */
+#define SPIN_BEFORE_NAP_US 100
+#define NAP_US 50
 
 /* A free spinlock; rank is its place in the lock order (synch.h). */
 void spinlock_init(struct spinlock *lock, const char *name, enum lock_rank rank)
@@ -43,8 +44,8 @@ void spinlock_acquire(struct spinlock *lock)
     while (__sync_lock_test_and_set(&lock->locked, 1) != 0) {
         if (!since) {
             since = rdtime();
-        } else if (rdtime() - since > SPIN_BEFORE_NAP) {
-            trap_nap(NAP);
+        } else if (rdtime() - since > platform.timebase_hz / 1000000 * SPIN_BEFORE_NAP_US) {
+            trap_nap(NAP_US);
             since = 0;
         }
     }

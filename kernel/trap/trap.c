@@ -36,12 +36,12 @@ static void timer_arm(void)
 /* A short timer of its own, then the tick's again: a tick that fell due
  * meanwhile stays pending and is taken once interrupts are back on.
  * Contract in <kernel/trap.h>. */
-void trap_nap(uint64_t ticks)
+void trap_nap(uint64_t us)
 {
     struct cpu *c = mycpu();
     if (c->next_tick == 0)
         return;
-    uint64_t until = rdtime() + ticks;
+    uint64_t until = rdtime() + platform.timebase_hz / 1000000 * us;
     if (until < c->next_tick)
         sbi_set_timer(until);
     wfi();
