@@ -26,7 +26,8 @@
 #                                where formatting is on (.clang-format)
 #   make clean
 #
-# CPUS= (default 4) and MEM= (default 256M) size the QEMU machine;
+# CPUS= (default 4) and MEM= (default 256M) size the QEMU machine
+# (MACHINE= picks the board: see the qemu section);
 # GDBPORT= (default 1234) is the port of qemu-gdb and gdb.
 # J= is how many machines `make test` runs at once (default 2 on 2 or
 # more cores; J=1 runs one test at a time).
@@ -240,10 +241,15 @@ reset-disk: $(B)/mkfs $(FS_FILES) $(B)/fs.list
 # kernel stack and `panic=wild` loads from past the end of RAM, to see
 # (and test) how the kernel catches those; `panic=lockorder` takes two
 # locks out of order, which the DEBUG=1 kernel panics on.
+# MACHINE= is QEMU's board: virt with aclint=on, whose ACLINT SSWI device
+# lets the kernel send inter-hart interrupts with one store instead of a
+# firmware call (include/kernel/ipi.h); MACHINE=virt boots the board
+# without it, on the SBI path.
 FSIMG ?= $(B)/fs.img
 OSV_TEST ?= $(B)/osv-test
 BOOTARGS ?=
-QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(B)/kernel.elf \
+MACHINE ?= virt,aclint=on
+QEMUOPTS = -machine $(MACHINE) -bios $(OPENSBI) -kernel $(B)/kernel.elf \
 	-m $(MEM) -smp $(CPUS) -nographic \
 	$(if $(strip $(BOOTARGS)),-append "$(strip $(BOOTARGS))") \
 	-global virtio-mmio.force-legacy=false \

@@ -11,7 +11,7 @@
 #include <kernel/config.h>
 
 #define MAX_VIRTIO 8
-#define MAX_MMIO (MAX_VIRTIO + 3)     /* the virtio slots, UART, PLIC, finisher */
+#define MAX_MMIO (MAX_VIRTIO + 4)     /* the virtio slots, UART, PLIC, finisher, SSWI */
 
 struct platform {
     paddr_t ram_start, ram_end;       /* first memory bank */
@@ -31,6 +31,12 @@ struct platform {
     int panic_test;                   /* bootargs panic=: PANIC_TEST_* */
     paddr_t finisher_base;            /* "sifive,test0": a store powers off
                                          with an exit status; 0 = none */
+    paddr_t sswi_base;                /* ACLINT SSWI ("riscv,aclint-sswi", QEMU
+                                         virt with aclint=on): a store of 1 at
+                                         sswi_base + 4 * sswi_slot[i] raises a
+                                         software interrupt on cpu index i
+                                         (ipi.h); 0 = none */
+    int sswi_slot[NCPU];              /* -1: that hart has no slot */
     int nmmio;                        /* the registers of the devices above */
     struct {                          /* (what the direct map has besides RAM) */
         paddr_t base;

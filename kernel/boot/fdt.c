@@ -107,7 +107,21 @@ struct node {
     int irq;
     uint64_t timebase;
     bool chosen;                 /* the /chosen node */
+    uint32_t phandle;            /* how other nodes name it; 0: none */
+    const uint8_t *irqs_ext;     /* interrupts-extended: (phandle, irq) pairs */
+    uint32_t irqs_ext_len;
 };
+
+/* The harts' interrupt controllers by phandle, and the SSWI's list of
+ * them, matched once the whole tree is read (resolve_sswi): a node may
+ * name a phandle that comes later in the tree. */
+static struct {
+    uint32_t phandle;
+    uint64_t hartid;
+} intcs[NCPU];
+static int nintcs;
+static const uint8_t *sswi_irqs;
+static uint32_t sswi_irqs_len;
 
 /* Notes the registers of a device the kernel drives: the direct map gets
  * them (vpmap_kernel_map). Each device below is added once, so they fit. */
@@ -166,12 +180,36 @@ static void add_device(struct node *n)
                !platform.finisher_base) {
         platform.finisher_base = n->reg_addr;
         add_mmio(n->reg_addr, n->reg_size);
+    } else if (has_string(n->compatible, n->compatible_len, "riscv,aclint-sswi") &&
+               !platform.sswi_base && n->irqs_ext) {
+        platform.sswi_base = n->reg_addr;
+        sswi_irqs = n->irqs_ext;
+        sswi_irqs_len = n->irqs_ext_len;
+        add_mmio(n->reg_addr, n->reg_size);
+    }
+}
+
+/* Slot k of the SSWI interrupts the hart whose controller is the k-th
+ * phandle of its interrupts-extended; harts the kernel does not run, or
+ * that have no slot, are left out (-1: they get IPIs through SBI). */
+static void resolve_sswi(void)
+{
+    for (int i = 0; i < NCPU; i++)
+        platform.sswi_slot[i] = -1;
+    for (uint32_t k = 0; platform.sswi_base && 8 * (k + 1) <= sswi_irqs_len; k++) {
+        uint32_t phandle = be32(sswi_irqs + 8 * k);
+        for (int c = 0; c < nintcs; c++)
+            for (int i = 0; i < platform.nharts; i++)
+                if (intcs[c].phandle == phandle && platform.hartids[i] == intcs[c].hartid)
+                    platform.sswi_slot[i] = (int)k;
     }
 }
 
 /* A node's properties are all read by the time it ends, so it is judged
- * here: memory, a hart (unless disabled), or a device with registers. */
-static void finish_node(struct node *n)
+ * here: memory, a hart (unless disabled), a hart's interrupt controller
+ * (a child of its cpu node, whose reg is the hart id), or a device with
+ * registers. */
+static void finish_node(struct node *n, const struct node *parent)
 {
     bool okay = !n->status || strcmp(n->status, "okay") == 0 || strcmp(n->status, "ok") == 0;
     if (n->timebase)
@@ -182,6 +220,11 @@ static void finish_node(struct node *n)
     }
     if (n->device_type && strcmp(n->device_type, "cpu") == 0 && n->has_reg && okay)
         add_hart(n->reg_addr);
+    if (n->compatible && has_string(n->compatible, n->compatible_len, "riscv,cpu-intc") &&
+        n->phandle && parent && parent->has_reg && nintcs < NCPU) {
+        intcs[nintcs].phandle = n->phandle;
+        intcs[nintcs++].hartid = parent->reg_addr;
+    }
     if (n->compatible && n->has_reg)
         add_device(n);
 }
@@ -217,6 +260,10 @@ static void read_prop(struct node *n, const struct node *parent, const char *nam
         n->status = (const char *)val;
     else if (strcmp(name, "interrupts") == 0 && len >= 4)
         n->irq = be32(val);
+    else if (strcmp(name, "interrupts-extended") == 0)
+        n->irqs_ext = val, n->irqs_ext_len = len;
+    else if (strcmp(name, "phandle") == 0 && len == 4)
+        n->phandle = be32(val);
     else if (strcmp(name, "bootargs") == 0 && n->chosen)
         parse_bootargs((const char *)val, len);
     else if (strcmp(name, "timebase-frequency") == 0)
@@ -255,7 +302,7 @@ void fdt_parse(paddr_t fdt_pa, uint64_t boot_hartid)
                 panic("device tree nested too deep");
             begin_node(&stack[depth], name, depth);
         } else if (token == FDT_END_NODE) {
-            finish_node(&stack[depth]);
+            finish_node(&stack[depth], depth > 0 ? &stack[depth - 1] : NULL);
             if (--depth < 0)
                 break;
         } else if (token == FDT_PROP) {
@@ -274,4 +321,5 @@ void fdt_parse(paddr_t fdt_pa, uint64_t boot_hartid)
         panic("device tree lacks memory, UART, PLIC or cpus");
     if (!platform.timebase_hz)
         platform.timebase_hz = 10000000;
+    resolve_sswi();
 }

@@ -111,8 +111,9 @@ static void start_hart(int index)
         ;
 }
 
-/* The first lines on the console: what the device tree gave us, and
- * what the kernel leaves unused of it (harts past NCPU, RAM past mem=). */
+/* The first lines on the console: what the device tree gave us, what the
+ * kernel leaves unused of it (harts past NCPU, RAM past mem=), and how its
+ * harts interrupt each other (ipi.h). */
 static void print_machine(uint64_t hartid)
 {
     kprintf("\n[boot] osv-rv: boot hart %ld, %d harts, memory 0x%lx-0x%lx\n", (long)hartid,
@@ -123,6 +124,14 @@ static void print_machine(uint64_t hartid)
     if (platform.mem_limit)
         kprintf("[boot] mem=%ldK: at most %ld frames\n", (long)(platform.mem_limit >> 10),
                 (long)(platform.mem_limit / PG_SIZE));
+    int slots = 0;
+    for (int i = 0; i < platform.nharts; i++)
+        slots += platform.sswi_base && platform.sswi_slot[i] >= 0;
+    if (slots == platform.nharts)
+        kprintf("[boot] IPIs through the ACLINT SSWI at 0x%lx\n", platform.sswi_base);
+    else
+        kprintf("[boot] IPIs through SBI for %d of %d harts (no ACLINT SSWI slot)\n",
+                platform.nharts - slots, platform.nharts);
 }
 
 /* Frames first (past the kernel image, minus the device tree), then the

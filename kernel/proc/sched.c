@@ -23,7 +23,7 @@
 #include <kernel/proc.h>
 #include <kernel/riscv.h>
 #include <kernel/platform.h>
-#include <kernel/sbi.h>
+#include <kernel/ipi.h>
 #include <kernel/vpmap.h>
 
 #define SLEEP_BUCKETS 64
@@ -71,8 +71,8 @@ static void set_idle(int index, bool idle)
 /* Wakes one idle hart (other than this one) to run newly queued work,
  * instead of leaving it to the hart's next timer tick. A hart still
  * polling (idle_wait) is claimed by clearing its flag, which it watches;
- * only a hart in wfi needs an IPI, which costs more: under QEMU an SBI
- * call here and a host thread wakeup there. */
+ * only a hart in wfi needs an IPI, which costs more: a device store (or
+ * an SBI call) here and, under QEMU, a host thread wakeup there. */
 static void kick_idle_hart(void)
 {
     int self = mycpu()->id, index = -1;
@@ -95,7 +95,7 @@ static void kick_idle_hart(void)
     }
     if (index >= 0) {
         set_idle(index, false);
-        sbi_send_ipi(1, cpus[index].hartid);   /* mask bit 0 = the hart id given as base */
+        ipi_send(index);
     }
 }
 

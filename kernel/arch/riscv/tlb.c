@@ -13,6 +13,7 @@
  */
 #include <kernel/vpmap.h>
 #include <kernel/console.h>
+#include <kernel/ipi.h>
 #include <kernel/platform.h>
 #include <kernel/pmem.h>
 #include <kernel/riscv.h>
@@ -343,7 +344,7 @@ bool vpmap_idle_kick(void)
         if (!__atomic_load_n(&asids.drop[i], __ATOMIC_ACQUIRE))
             continue;
         any = true;
-        sbi_send_ipi(1, platform.hartids[i]);
+        ipi_send(i);
     }
     return any;
 }
