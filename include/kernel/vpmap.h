@@ -92,7 +92,7 @@ paddr_t vpmap_kernel_root(void);
  * pointer) of a user space flushes it before returning, through the
  * vpmap call that changed it: vpmap_unmap_range, vpmap_remap,
  * vpmap_set_flags, the copy-on-write downgrade of the parent at fork
- * (vpmap_copy_range, vpmap_share_span: one vpmap_flush_space for the
+ * (vpmap_copy_range, vpmap_share_spans: one vpmap_flush_space for the
  * whole fork) and vpmap_own_table (a shared leaf table replaced by a
  * copy). The flush is done on this hart (for the range, ASID only: the
  * kernel's G entries stay) if its bit is set. Every other hart in
@@ -240,13 +240,16 @@ err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vadd
  * could not be allocated (dst keeps what was copied). */
 err_t vpmap_copy_range(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end, bool cow,
                        bool *flush);
-/* Fork's sharing of the 2 MiB span at va (aligned), whose regions are all
- * private anonymous memory (vm.c decides): dst holds src's leaf table too,
- * if src has one and dst does not yet. If src held the table alone, its
- * pointer is detached, or, for a hot span (one both sides use at once:
- * the parent's pc and stack), the table is write-protected now and stays
- * attached (*flush set either way, as above). ERR_NOMEM (a dst table). */
-err_t vpmap_share_span(paddr_t dst, paddr_t src, vaddr_t va, bool hot, bool *flush);
+/* Fork's sharing of the 2 MiB spans of [start, end) (aligned), whose
+ * regions are all private anonymous memory (vm.c decides): for each span,
+ * dst holds src's leaf table too, if src has one and dst does not yet. If
+ * src held the table alone, its pointer is detached, or, for a hot span
+ * (one both sides use at once: the spans of hot[0] and hot[1], the
+ * parent's pc and stack pointer), the table is write-protected now and
+ * stays attached (*flush set either way, as above). ERR_NOMEM (a dst
+ * table): the spans before it are shared, as with vpmap_copy_range. */
+err_t vpmap_share_spans(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end,
+                        const vaddr_t hot[2], bool *flush);
 /* Flushes every entry of the space tlb, everywhere it may be held. */
 void vpmap_flush_space(struct vpmap_tlb *tlb);
 /* Flushes [va, va + len) (len 0: all) of the space tlb on this hart if it

@@ -240,48 +240,58 @@ static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 
 /* True if fork shares the leaf table of the span at va: every region
  * touching it is private anonymous memory, and they cover a quarter of it
- * at least. A sparse span (a small program's text, its stack) is copied
- * entry by entry instead: a few entries cost less than both sides
- * write-protecting, copying and freeing a whole table. */
+ * at least, or one of them is large (a whole span or more: a big heap's
+ * last span, where it grows). A sparse span of small regions (a small
+ * program's text, its stack) is copied entry by entry instead: a few
+ * entries cost less than both sides write-protecting, copying and freeing
+ * a whole table. A large region's end is shared all the same: fork then
+ * costs the same step as its inner spans, and the table is copied only
+ * by a side that writes there (a child that exits at once never does). */
 static bool span_shareable(struct addrspace *as, vaddr_t va)
 {
     struct memstore *anon = memstore_anonymous();
-    bool ok = true;
+    bool ok = true, large = false;
     size_t covered = 0;
     for (struct memregion *r = as->regions; r && r->start < va + SPAN; r = r->next) {
         if (r->end <= va)
             continue;
         if (r->shared || r->store != anon)
             ok = false;
+        large |= r->end - r->start >= SPAN;
         covered += (r->end < va + SPAN ? r->end : va + SPAN) - (r->start > va ? r->start : va);
     }
     memstore_put(anon);
-    return ok && covered >= SHARE_MIN;
+    return ok && (covered >= SHARE_MIN || large);
 }
 
 /* Fork of private anonymous region r: the spans it touches are shared
- * whole where span_shareable, copied entry by entry elsewhere. A span r
- * covers alone is shareable without asking the region list (the inner
- * spans of a large heap: fork's cost per span is kept to the table's).
- * The spans of the parent's user pc and stack pointer are hot
- * (vpmap_share_span). */
+ * whole where span_shareable, copied entry by entry elsewhere. The spans r
+ * covers alone (the inner spans of a large heap) are shareable without
+ * asking the region list, and go to vpmap_share_spans in one call: fork's
+ * cost per span is kept to the table's. The spans of the parent's user pc
+ * and stack pointer are hot (vpmap_share_spans). */
 static err_t copy_anon_region(struct addrspace *dst, struct addrspace *src,
                               struct memregion *r, bool *flush)
 {
     struct trapframe *tf = thread_current()->tf;
-    for (vaddr_t va = r->start & ~(SPAN - 1); va < r->end; va += SPAN) {
-        err_t err;
-        bool hot = (tf->sepc & ~(SPAN - 1)) == va || (tf->sp & ~(SPAN - 1)) == va;
-        bool inside = va >= r->start && va + SPAN <= r->end;
-        if (inside || span_shareable(src, va))
-            err = vpmap_share_span(dst->root, src->root, va, hot, flush);
-        else
+    const vaddr_t hot[2] = { tf->sepc, tf->sp };
+    vaddr_t lo = r->start & ~(SPAN - 1), hi = (r->end + SPAN - 1) & ~(SPAN - 1);
+    vaddr_t inner = (r->start + SPAN - 1) & ~(SPAN - 1), inner_end = r->end & ~(SPAN - 1);
+    if (inner >= inner_end)
+        inner = inner_end = hi;          /* no span wholly inside */
+    err_t err = ERR_OK;
+    for (vaddr_t va = lo; va < hi && err == ERR_OK; va += SPAN) {
+        if (va == inner) {
+            err = vpmap_share_spans(dst->root, src->root, inner, inner_end, hot, flush);
+            va = inner_end - SPAN;
+        } else if (span_shareable(src, va)) {
+            err = vpmap_share_spans(dst->root, src->root, va, va + SPAN, hot, flush);
+        } else {
             err = vpmap_copy_range(dst->root, src->root, va > r->start ? va : r->start,
                                    va + SPAN < r->end ? va + SPAN : r->end, true, flush);
-        if (err != ERR_OK)
-            return err;
+        }
     }
-    return ERR_OK;
+    return err;
 }
 
 /* Fork: each region is recreated in dst as its store's inherit hook says,

@@ -38,6 +38,7 @@ typedef uint64_t pte_t;
 #define PA_PTE(pa) (((pa) >> 12) << 10)
 #define VPN(va, level) (((va) >> (12 + 9 * (level))) & 0x1FF)
 #define SPAN (1UL << 21)              /* what one leaf table maps */
+#define L1_REACH (1UL << 30)          /* what one level-1 table maps */
 
 /* The table at pa, as the kernel reaches it (the direct map). */
 static inline pte_t *table_of(paddr_t pa) { return kmap_p2v(pa); }

@@ -1,7 +1,7 @@
 /*
  * Fork's shared leaf tables (On-Demand-Fork; see vpmap.h for the
  * contract): fork gives the child a hold on the parent's leaf table for a
- * whole 2 MiB span (vpmap_share_span) instead of a reference per frame,
+ * whole 2 MiB span (vpmap_share_spans) instead of a reference per frame,
  * and copies entry by entry only the spans it does not share
  * (vpmap_copy_range); a space's first fault in a shared span attaches the
  * table or takes its own copy (vpmap_own_table), and the last holder
@@ -93,31 +93,49 @@ err_t vpmap_own_table(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, bool chan
     return ERR_OK;
 }
 
-/* Fork's cheap path: one reference on src's leaf table instead of one per
- * frame. A table src held alone may have writable entries, hence the
- * detach or write-protect and *flush. Contract in <kernel/vpmap.h>. */
-err_t vpmap_share_span(paddr_t dst, paddr_t src, vaddr_t va, bool hot, bool *flush)
+/* Fork's cheap path: one reference on src's leaf table per span instead
+ * of one per frame. A table src held alone may have writable entries,
+ * hence the detach or write-protect and *flush. Each GiB's level-1 tables
+ * are walked once and the loop calls nothing but pmem_page: under an
+ * emulator a call and its return cost more than a span's step itself.
+ * Contract in <kernel/vpmap.h>. */
+err_t vpmap_share_spans(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end,
+                        const vaddr_t hot[2], bool *flush)
 {
-    pte_t *from = span_entry(src, va, false);
-    if (!from || !names_table(*from))
-        return ERR_OK;
-    pte_t *to = span_entry(dst, va, true);
-    if (!to)
-        return ERR_NOMEM;
-    if (names_table(*to))
-        return ERR_OK;                       /* shared for an earlier region already */
-    paddr_t t = PTE_PA(*from);
-    if ((*from & PTE_V) && pmem_refcount(t) == 1) {
-        if (hot)
-            write_protect(t);                /* stays attached, for both */
-        else
-            *from = PA_PTE(t) | PTE_DETACHED;    /* it may have writable entries */
-        *flush = true;
+    size_t shared = 0;
+    err_t err = ERR_OK;
+    for (vaddr_t va = start, next; va < end && err == ERR_OK; va = next) {
+        next = (va | (L1_REACH - 1)) + 1;
+        if (next > end)
+            next = end;
+        /* from and to: src's and dst's level-1 entries for span a; dst's
+         * table is made only if there is something to share */
+        pte_t *from = span_entry(src, va, false), *to = NULL;
+        for (vaddr_t a = va; from && a < next; a += SPAN, from++, to = to ? to + 1 : NULL) {
+            if (!names_table(*from))
+                continue;
+            if (!to && !(to = span_entry(dst, a, true))) {
+                err = ERR_NOMEM;
+                break;
+            }
+            if (names_table(*to))
+                continue;                    /* shared for an earlier region already */
+            paddr_t t = PTE_PA(*from);
+            uint32_t *count = &pmem_page(t)->refcount;
+            if ((*from & PTE_V) && __atomic_load_n(count, __ATOMIC_ACQUIRE) == 1) {
+                if (a == (hot[0] & ~(SPAN - 1)) || a == (hot[1] & ~(SPAN - 1)))
+                    write_protect(t);        /* stays attached, for both */
+                else
+                    *from = PA_PTE(t) | PTE_DETACHED;    /* it may have writable entries */
+                *flush = true;
+            }
+            __atomic_fetch_add(count, 1, __ATOMIC_RELAXED);
+            *to = *from;
+            shared++;
+        }
     }
-    pmem_inc_ref(t);
-    *to = *from;
-    __atomic_fetch_add(&tables_shared, 1, __ATOMIC_RELAXED);
-    return ERR_OK;
+    __atomic_fetch_add(&tables_shared, shared, __ATOMIC_RELAXED);
+    return err;
 }
 
 /* Fork's entry-by-entry copy of spans it does not share (and of shared
