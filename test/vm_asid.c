@@ -23,14 +23,6 @@
 #define ROUNDS 30
 #define PAGES 32
 
-static struct vm_info vm(void)
-{
-    struct vm_info vi;
-    memset(&vi, 0, sizeof(vi));
-    expect(vminfo(&vi), ERR_OK);
-    return vi;
-}
-
 /* Ring member i: reads the token from ring[i], works, passes it on. */
 static int member(int i, int ring[PROCS][2])
 {
@@ -88,7 +80,7 @@ int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    struct vm_info vi = vm();
+    struct vm_info vi = vm_now();
     printf("vm_asid: %ld ASID bits implemented, %ld in use\n", (long)vi.asid_bits_hw,
            (long)vi.asid_bits);
     expect((long)vi.asid_bits, (long)vi.asid_bits_hw);
@@ -97,20 +89,20 @@ int main(int argc, char **argv)
     ring_run("all ASID bits");
 
     expect(asid_limit(2), 2);
-    long gens = (long)vm().asid_generations;
+    long gens = (long)vm_now().asid_generations;
     ring_run("2 ASID bits");
-    struct vm_info two = vm();
+    struct vm_info two = vm_now();
     expect((long)two.asid_bits, 2);
     if ((long)two.asid_generations - gens < 2)
         error("%d spaces on 3 ASIDs began %ld generations", 2 * PROCS + 1,
               (long)two.asid_generations - gens);
 
     expect(asid_limit(0), 0);
-    expect((long)vm().asid_bits, 0);
+    expect((long)vm_now().asid_bits, 0);
     ring_run("no ASIDs");
 
     expect(asid_limit(-1), (int)vi.asid_bits_hw);
-    expect((long)vm().asid_bits, (long)vi.asid_bits_hw);
+    expect((long)vm_now().asid_bits, (long)vi.asid_bits_hw);
     ring_run("all ASID bits again");
     pass("vm_asid: memory right with 16, 2 and 0 ASID bits");
     return 0;

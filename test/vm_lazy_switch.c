@@ -25,13 +25,7 @@
 #define PROCS 8
 #define ROUNDS 40
 
-static size_t kept(void)
-{
-    struct vm_info vi;
-    memset(&vi, 0, sizeof(vi));
-    expect(vminfo(&vi), ERR_OK);
-    return vi.switches_kept;
-}
+static size_t kept(void) { return vm_now().switches_kept; }
 
 /* Ring member i: reads the token from ring[i], passes it to ring[i + 1]. */
 static void member(int i, int ring[PROCS][2])

@@ -36,14 +36,6 @@
 static char *heap;                     /* SPANS whole spans, 2 MiB aligned */
 static struct channel to_child, to_parent;
 
-static struct vm_info vm(void)
-{
-    struct vm_info vi;
-    memset(&vi, 0, sizeof(vi));
-    expect(vminfo(&vi), ERR_OK);
-    return vi;
-}
-
 /* Page i of the heap as one side should see it: tag 1 from before the
  * fork unless that side stored its own tag there. */
 static long span_page(int span, long i) { return span * SPAN_PAGES + i; }
@@ -71,19 +63,19 @@ static void grandchild(int gate[2])
 
 static int child(void)
 {
-    long copies = (long)vm().table_copies;
+    long copies = (long)vm_now().table_copies;
     warm_up_stack();
     if (check_pages(heap, NPAGES, 1))
         error("the child does not see the parent's heap");
-    expect((long)vm().table_copies - copies, 0);            /* reads copy nothing */
+    expect((long)vm_now().table_copies - copies, 0);            /* reads copy nothing */
 
     /* First store in span 1: one table copy, one frame for it. */
     long f = free_pages();
     store_at(span_page(1, 5), 2);
-    expect((long)vm().table_copies - copies, 1);
+    expect((long)vm_now().table_copies - copies, 1);
     expect(f - free_pages(), 2);
     store_at(span_page(1, 6), 2);
-    expect((long)vm().table_copies - copies, 1);
+    expect((long)vm_now().table_copies - copies, 1);
     expect(word_at(span_page(1, 7)), page_word(1, span_page(1, 7)));
 
     chan_post(&to_parent);                 /* the parent stores in span 2, shrinks */
@@ -189,21 +181,21 @@ int main(int argc, char **argv)
     chan_open(&to_parent);
     expect(pipe(verdict), ERR_OK);
     long f1 = free_pages();
-    long shared = (long)vm().tables_shared;
+    long shared = (long)vm_now().tables_shared;
 
     int pid = fork();
     if (pid < 0)
         error("fork = %d", pid);
     if (pid == 0)
         child();
-    if ((long)vm().tables_shared - shared < SPANS)
+    if ((long)vm_now().tables_shared - shared < SPANS)
         error("fork shared %ld tables, expected at least %d",
-              (long)vm().tables_shared - shared, SPANS);
+              (long)vm_now().tables_shared - shared, SPANS);
     warm_up_stack();
     chan_take(&to_parent);                 /* the child is blocked from here */
-    long copies = (long)vm().table_copies;
+    long copies = (long)vm_now().table_copies;
     store_at(span_page(2, 9), 4);          /* span 2 is still shared with the child */
-    expect((long)vm().table_copies - copies, 1);
+    expect((long)vm_now().table_copies - copies, 1);
     /* Cut span 3 in half: its shared table must be copied first. */
     heap_set_break(heap + NPAGES * PAGE - SPAN / 2);
     chan_post(&to_child);

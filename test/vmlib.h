@@ -5,6 +5,7 @@
  *
  *   PAGE                      4096 (user headers must not define PG_SIZE)
  *   sysinfo()                 a filled struct sys_info
+ *   vm_now()                  a filled struct vm_info (vminfo must succeed)
  *   free_pages(), pgfaults(), cow_copies()   one field of it
  *   heap_pages(n)             n fresh pages at the break (the break is first
  *                             rounded up to a page boundary), or the test fails
@@ -52,6 +53,14 @@ static inline struct sys_info sysinfo(void)
     memset(&si, 0, sizeof(si));
     info(&si);
     return si;
+}
+
+static inline struct vm_info vm_now(void)
+{
+    struct vm_info vi;
+    memset(&vi, 0, sizeof(vi));
+    expect(vminfo(&vi), ERR_OK);
+    return vi;
 }
 
 static inline long free_pages(void) { return (long)sysinfo().free_pages; }

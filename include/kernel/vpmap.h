@@ -185,9 +185,11 @@ void vpmap_asid_stats(struct vpmap_stats *out);     /* tlb.c's half of it */
  * write-protecting the table then, or copies it). The copy (one per
  * holder and span, on the first fault that must change an entry, counted
  * in table_copies) takes a reference on every frame and write-protects
- * its entries, so the page fault that follows copies or takes over the
- * page as copy-on-write always did. The last holder to let go (exit,
- * unmap, its copy) releases the frames and the table.
+ * its entries, and the shared table's too (the frames are now mapped
+ * twice, and a holder left alone with a detached table attaches it as
+ * it is), so the page fault that follows copies or takes over the page
+ * as copy-on-write always did. The last holder to let go (exit, unmap,
+ * its copy) releases the frames and the table.
  */
 
 /* A new root with the kernel half filled in; ERR_NOMEM. */

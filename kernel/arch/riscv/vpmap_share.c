@@ -27,7 +27,12 @@ static void write_protect(paddr_t t)
 }
 
 /* A copy of shared leaf table t for one holder: a reference on each frame,
- * every entry read-only (copy-on-write from then on). ERR_NOMEM. */
+ * every entry read-only (copy-on-write from then on). t loses its W bits
+ * too: its frames are now mapped by the copy as well, so the holders left
+ * must fault before writing them, even one that is left alone with t (a
+ * pointer fork detached was never write-protected, and a holder alone
+ * attaches t as it is). Only holders that do not use t through the
+ * hardware may see a W change (as in write_protect). ERR_NOMEM. */
 static err_t copy_table(paddr_t t, paddr_t *copy)
 {
     if (pmem_alloc(copy) != ERR_OK)
@@ -37,6 +42,8 @@ static err_t copy_table(paddr_t t, paddr_t *copy)
         pte_t e = from[i];
         if (e & PTE_V)
             pmem_inc_ref(PTE_PA(e));
+        if (e & PTE_W)
+            from[i] = e & ~PTE_W;
         to[i] = e & ~PTE_W;
     }
     return ERR_OK;
