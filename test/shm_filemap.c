@@ -1,7 +1,8 @@
 /*
  * shm_filemap: file mappings (filemap.h) within one boot.
  *   - MAP_SHARED: the mapping shows the file; its writes reach the file by
- *     munmap, by exit, and by being killed, and read() sees them after;
+ *     munmap, by exit, and by being killed, and read() sees them after,
+ *     the kernel's stores into it too (read() into a page only loaded);
  *     the file never grows (bytes past the end read as zero and are not
  *     written); two shared mappings, in one process or two, see each
  *     other's writes at once; a read-only shared mapping kills a writer
@@ -77,6 +78,22 @@ static void shared(void)
     expect(file_byte(PAGE + 5), '2');
     expect(file_byte(FSIZE - 1), '3');
     expect(file_byte(11), content(11));
+
+    /* The kernel's own store into a page the mapping has only loaded (a
+     * read() from a pipe into it) marks it dirty as a program's store
+     * does, and reaches the file by munmap. */
+    m = map_file(fd, 0, FSIZE, SHM_READ | SHM_WRITE, MAP_SHARED);
+    expect(m[PAGE + 40], content(PAGE + 40));           /* loaded only */
+    int p[2];
+    expect(pipe(p), ERR_OK);
+    expect(write(p[1], "K", 1), 1);
+    expect(read(p[0], m + PAGE + 41, 1), 1);
+    expect(close(p[0]), ERR_OK);
+    expect(close(p[1]), ERR_OK);
+    expect(m[PAGE + 41], 'K');
+    expect(munmap(m, FSIZE), ERR_OK);
+    expect(file_byte(PAGE + 41), 'K');
+    expect(file_byte(PAGE + 40), content(PAGE + 40));
 
     /* Parent and child share the page; the child's write reaches the file
      * by its exit, without munmap. */

@@ -15,7 +15,9 @@
  * other values. Each side must see only its own stores: the parent's
  * stores must fault (copy-on-write) even in a table it holds alone, since
  * the child's copy maps the same frames (they did not, once: the child
- * saw the parent's stores). Then the count: with the whole span alone a
+ * saw the parent's stores). A kernel store (read() into the heap) by a
+ * parent that shares the page with a new child copies the table and the
+ * page too, the child's view untouched. Then the count: with the whole span alone a
  * fork shares some number of tables; with TAIL pages more in the next
  * span it must share exactly one more, the tail's. Once the children are
  * gone and the heap given back, exactly its pages are free again.
@@ -27,6 +29,7 @@
 #define SPAN_PAGES (SPAN / (long)PAGE)
 #define TAIL 8
 #define GROW 16
+#define KPAGE 7                        /* the parent's kernel store, last part */
 
 static char *heap;                     /* SPAN_PAGES + TAIL pages, 2 MiB aligned */
 static struct channel to_child, to_parent;
@@ -121,6 +124,35 @@ int main(void)
     check_heap("parent", parent_pages, 4);
     if (check_pages(more, GROW, 5))
         error("parent: its grown pages do not hold its values");
+
+    /* A kernel store (read() from a pipe) by the parent into a page it
+     * shares with a new child: fork left the parent's pointer detached,
+     * the page's entry still writable, and the store must copy the table
+     * and the page as a program's store does, not write the shared frame
+     * through the direct map (uaccess.c). */
+    int p[2];
+    expect(pipe(p), ERR_OK);
+    store_at(KPAGE, 1);                     /* writable and dirty again */
+    pid = fork();
+    if (pid < 0)
+        error("fork = %d", pid);
+    if (pid == 0) {
+        chan_take(&to_child);
+        exit(word_at(KPAGE) == page_word(1, KPAGE) ? 0 : 1);
+    }
+    long copies = (long)vm_now().table_copies;
+    long w = page_word(6, KPAGE);
+    expect(write(p[1], &w, sizeof(w)), (long)sizeof(w));
+    expect(read(p[0], heap + KPAGE * PAGE, sizeof(w)), (long)sizeof(w));
+    if ((long)vm_now().table_copies - copies != 1)
+        error("parent: a kernel store in a span shared by fork copied %ld tables, not 1",
+              (long)vm_now().table_copies - copies);
+    chan_post(&to_child);
+    if (wait_for(pid) != 0)
+        error("the child saw its parent's kernel store (read() into a shared page)");
+    expect(word_at(KPAGE), w);
+    expect(close(p[0]), ERR_OK);
+    expect(close(p[1]), ERR_OK);
 
     /* The count: the whole span alone, then with the tail. */
     heap_set_break(heap + SPAN);

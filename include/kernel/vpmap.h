@@ -209,6 +209,14 @@ err_t vpmap_map(paddr_t root, vaddr_t va, paddr_t pa, int flags);
  * every table it needs, so vpmap_map there never allocates. Boot only,
  * after vpmap_kernel_map, before the first vpmap_create_root; ERR_NOMEM. */
 err_t vpmap_kernel_area(vaddr_t start, vaddr_t end);
+/* The frame user code at va could load from (store to, if write) right
+ * now without a fault: valid, user, readable (writable and already dirty,
+ * if write) in a leaf table this space has attached. False otherwise
+ * (unmapped, copy-on-write, not yet dirty, a detached table...): the
+ * caller then takes the path that faults (uaccess.c). No lock: the caller
+ * is the space's own thread, the only one that changes its entries (a
+ * leaf table it shares with others has no W left to lose). */
+bool vpmap_user_frame(paddr_t root, vaddr_t va, bool write, paddr_t *pa);
 /* The frame va maps and its flags, or false if none (looks through shared
  * tables, attached or not). */
 bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, int *flags);

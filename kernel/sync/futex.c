@@ -53,30 +53,40 @@ static bool same_key(struct futex_key a, struct futex_key b)
     return a.space == b.space && a.offset == b.offset;
 }
 
-/* The key of the user word at uaddr, faulting it in, and the physical
- * address of the word as mapped now (for futex_wait to read it). */
+/* The key of the user word at uaddr, and the physical address of the
+ * word as mapped now (for futex_wait to read it). The page tables are
+ * asked first (vpmap_user_frame: could the program load the word now?);
+ * only a word not mapped so yet is read once through the user-copy path,
+ * which faults it in or fails with its error. That path opens user
+ * memory (sstatus.SUM), and under QEMU 7.2 each change of SUM flushes
+ * the hart's whole TLB: with it every time, a FUTEX_WAKE that woke nobody
+ * cost eight null system calls, without it under three. */
 static err_t futex_key(int *uaddr, struct futex_key *key, paddr_t *pa)
 {
-    int value;
     vaddr_t va = (uintptr_t)uaddr;
     if (va & 3)
         return ERR_INVAL;
-    err_t err = copy_from_user(&value, uaddr, sizeof(value));
-    if (err != ERR_OK)
-        return err;
     struct addrspace *as = &proc_current()->as;
-    sleeplock_acquire(&as->lock);
-    struct memregion *r = as_find_region(as, va);
-    bool mapped = r && vpmap_lookup(as->root, pg_round_down(va), pa, NULL);
-    if (mapped && r->shared)
-        *key = (struct futex_key){ r->store, r->offset + (va - r->start) };
-    else
-        *key = (struct futex_key){ as, va };
-    sleeplock_release(&as->lock);
-    if (!mapped)
-        return ERR_FAULT;
-    *pa += va & (PG_SIZE - 1);
-    return ERR_OK;
+    for (bool faulted = false;; faulted = true) {
+        sleeplock_acquire(&as->lock);
+        struct memregion *r = as_find_region(as, va);
+        bool mapped = r && vpmap_user_frame(as->root, va, false, pa);
+        if (mapped && r->shared)
+            *key = (struct futex_key){ r->store, r->offset + (va - r->start) };
+        else
+            *key = (struct futex_key){ as, va };
+        sleeplock_release(&as->lock);
+        if (mapped) {
+            *pa += va & (PG_SIZE - 1);
+            return ERR_OK;
+        }
+        if (faulted)
+            return ERR_FAULT;
+        int value;
+        err_t err = copy_from_user(&value, uaddr, sizeof(value));
+        if (err != ERR_OK)
+            return err;
+    }
 }
 
 /* Removes w from b's waiter list (timeout or kill). Caller holds b->lock. */

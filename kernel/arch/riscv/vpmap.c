@@ -234,6 +234,22 @@ bool vpmap_lookup(paddr_t root, vaddr_t va, paddr_t *pa, int *flags)
     return true;
 }
 
+/* What the hardware would do for a user access: an attached leaf table
+ * only (a detached one may still hold W entries whose frames are shared).
+ * Contract in <kernel/vpmap.h>. */
+bool vpmap_user_frame(paddr_t root, vaddr_t va, bool write, paddr_t *pa)
+{
+    pte_t *l1 = span_entry(root, va, false);
+    if (!l1 || (*l1 & (PTE_V | PTE_LEAF)) != PTE_V)
+        return false;
+    pte_t e = table_of(PTE_PA(*l1))[VPN(va, 0)];
+    pte_t need = PTE_V | PTE_U | (write ? PTE_W | PTE_D : PTE_R);
+    if ((e & need) != need)
+        return false;
+    *pa = PTE_PA(e);
+    return true;
+}
+
 /* Writes the entry only if it changes (an unchanged one may be in a
  * shared table); a flush on this hart is enough for more permission (the
  * TLB rule). Contract in <kernel/vpmap.h>. */
