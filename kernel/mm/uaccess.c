@@ -25,27 +25,35 @@ uint64_t extable_lookup(uint64_t pc)
 }
 
 /*
- * The first bytes of a copy, as far as the calling process's page tables
- * already let its own code make the same accesses (vpmap_user_frame):
- * page by page through the direct map, user memory never opened. Under
- * QEMU 7.2 each change of sstatus.SUM flushes the hart's whole TLB, two
- * per copy through uaccess.S, which made a 4-byte copy cost about six
- * null system calls. Returns the bytes copied (0 in a kernel thread); the
- * caller copies the rest through the loop, which faults pages in and
- * decides every error. The kernel side is buf, or with frames a row of
- * frames from frames[0] + off on (uaccess.h).
+ * User address va through the direct map, if the calling process's page
+ * tables already let its own code access it the same way (load, or store
+ * if write: vpmap_user_frame), with *room the bytes left in its page; NULL
+ * otherwise, and in a kernel thread. The copies below take what they can
+ * this way, user memory never opened: under QEMU 7.2 each change of
+ * sstatus.SUM flushes the hart's whole TLB, two per copy through
+ * uaccess.S, which made a 4-byte copy cost about six null system calls.
+ * The loop then copies the rest, faulting pages in and deciding every
+ * error.
  */
+static char *direct(uint64_t va, bool write, size_t *room)
+{
+    struct thread *t = thread_current();
+    paddr_t pa;
+    if (!t || !t->proc || !vpmap_user_frame(t->proc->as.root, va, write, &pa))
+        return NULL;
+    *room = PG_SIZE - (va & (PG_SIZE - 1));
+    return (char *)kmap_p2v(pa) + (va & (PG_SIZE - 1));
+}
+
+/* The first bytes of a copy, as far as direct() reaches; returns how many.
+ * The kernel side is buf, or with frames a row of frames from frames[0] +
+ * off on (uaccess.h). */
 static size_t copy_direct(void *const *frames, char *buf, size_t off, uint64_t uaddr, size_t n,
                           bool to_user)
 {
-    struct thread *t = thread_current();
-    if (!t || !t->proc)
-        return 0;
-    paddr_t root = t->proc->as.root;
-    size_t done = 0;
-    while (done < n) {
-        uint64_t va = uaddr + done;
-        size_t chunk = PG_SIZE - (va & (PG_SIZE - 1));
+    size_t done = 0, chunk;
+    char *u;
+    while (done < n && (u = direct(uaddr + done, to_user, &chunk))) {
         char *k = buf + done;
         if (frames) {
             size_t pos = off + done;
@@ -55,10 +63,6 @@ static size_t copy_direct(void *const *frames, char *buf, size_t off, uint64_t u
         }
         if (chunk > n - done)
             chunk = n - done;
-        paddr_t pa;
-        if (!vpmap_user_frame(root, va, to_user, &pa))
-            break;
-        char *u = (char *)kmap_p2v(pa) + (va & (PG_SIZE - 1));
         memcpy(to_user ? u : k, to_user ? k : u, chunk);
         done += chunk;
     }
@@ -125,10 +129,21 @@ ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
     /* Never read past the top of user space, even for a long max. */
     size_t room = USER_TOP - start;
     size_t limit = max < room ? max : room;
-    long len = __strncpy_from_user(dst, usrc, limit);
-    if (len < 0)
-        return len;              /* ERR_FAULT or ERR_NOMEM */
-    if ((size_t)len == limit)
+    /* As much as direct() reaches first, up to the terminator. */
+    size_t len = 0, chunk;
+    const char *u;
+    while (len < limit && (u = direct(start + len, false, &chunk))) {
+        for (size_t i = 0; i < chunk && len < limit; i++, len++)
+            if ((dst[len] = u[i]) == '\0')
+                return len;
+    }
+    if (len < limit) {
+        long rest = __strncpy_from_user(dst + len, usrc + len, limit - len);
+        if (rest < 0)
+            return rest;         /* ERR_FAULT or ERR_NOMEM */
+        len += rest;
+    }
+    if (len == limit)
         return limit == max ? ERR_INVAL : ERR_FAULT;
     return len;
 }
