@@ -201,6 +201,17 @@ static void unmap_view(struct viewm *v)
     v->name = -1;
 }
 
+/* True if addr, returned for a new view or mapping, is a user page above
+ * page 0; anything else is an impossible result, reported as why. */
+static bool user_page_given(uintptr_t addr, const char *why)
+{
+    if (addr & (PAGE - 1) || addr < PAGE || addr >= USER_TOP) {
+        impossible(addr, why);
+        return false;
+    }
+    return true;
+}
+
 /* shm_map: on success the view is remembered (or unmapped at once when
  * there is no slot for it). */
 static void op_shm_map(void)
@@ -227,10 +238,8 @@ static void op_shm_map(void)
     if (r != 0 || !room || idx < 0)
         return;
     uintptr_t addr = *(const uintptr_t *)u.p;
-    if (addr & (PAGE - 1) || addr < PAGE || addr >= USER_TOP) {
-        impossible(addr, "shm_map gave a view address that is not a user page");
+    if (!user_page_given(addr, "shm_map gave a view address that is not a user page"))
         return;
-    }
     forget_inherited();
     for (int i = 0; i < MAX_VIEWS; i++)
         if (views[i].name < 0) {
@@ -496,10 +505,8 @@ static void op_mmap(void)
     if (r != 0 || !room || kind != FD_FILE)
         return;
     uintptr_t addr = *(const uintptr_t *)u.p;
-    if (addr & (PAGE - 1) || addr < PAGE || addr >= USER_TOP) {
-        impossible(addr, "mmap gave an address that is not a user page");
+    if (!user_page_given(addr, "mmap gave an address that is not a user page"))
         return;
-    }
     forget_inherited();
     int i = 0;
     while (i < MAX_MAPS && maps[i].addr)
