@@ -39,16 +39,16 @@ def check(path):
 
 def main():
     database = sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "compile_commands.json")
-    todo = files(database)
+    sources = files(database)
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        for path, rc, errors in pool.map(check, todo):
+        for path, rc, errors in pool.map(check, sources):
             if rc != 0 or errors:
                 failed += 1
                 print("clangd --check=%s: %d error(s)" % (path, max(len(errors), 1)))
                 for line in errors[:5]:
                     print("    " + line)
-    print("check-clangd: %d files, %d with errors" % (len(todo), failed))
+    print("check-clangd: %d files, %d with errors" % (len(sources), failed))
     sys.exit(1 if failed else 0)
 
 

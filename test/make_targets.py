@@ -166,12 +166,12 @@ def processes():
 
 def descendants(pid):
     procs = processes()
-    found, todo = [], [pid]
-    while todo:
-        p = todo.pop()
+    found, pending = [], [pid]
+    while pending:
+        p = pending.pop()
         kids = [c for c, (pp, _) in procs.items() if pp == p]
         found += kids
-        todo += kids
+        pending += kids
     return found
 
 
