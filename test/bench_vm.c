@@ -21,12 +21,11 @@
  *
  * Those writes also leave the host's caches cold for the fork that
  * follows (QEMU's translated code, its TLB, the kernel's data): a tiny
- * fork right after another process wrote 32 MiB takes about as long as a
- * 32 MiB fork. So the ratio fork(32 MiB) / fork(tiny), which asks whether
- * fork's cost grows with the memory a process touched, compares two forks
- * made in the same state (fork_cold): each right after a helper process
- * rewrote a 32 MiB heap of its own, the 32 MiB process having rewritten
- * its own heap just before. The main
+ * fork right after writing 32 MiB takes about as long as a 32 MiB fork.
+ * So the ratio that asks whether fork's cost grows with the memory a
+ * process touched divides the 32 MiB fork by a tiny fork made in the same
+ * state (fork_tiny_cold): each right after the process wrote 32 MiB of
+ * fresh pages past its (empty) heap and gave them back. The main
  * figures are also printed as `bench:` lines (benchlib.h) for make bench's
  * table, which holds their targets (test/benchmarks.py): a tiny process is
  * this one with 0 MiB of heap.
@@ -148,54 +147,23 @@ static void bench_cow_fault(void)
     figure("cow_fault_sole_ns", per_sole);
 }
 
-/* The helper of fork_cold: a process with a 32 MiB heap of its own that
- * rewrites it whenever asked (go), says when it is done (done), and
- * exits after n requests. */
-struct evictor {
-    int pid;
-    struct channel go, done;
-};
-
-static void evictor_start(struct evictor *e, int n)
-{
-    chan_open(&e->go);
-    chan_open(&e->done);
-    e->pid = fork();
-    if (e->pid < 0)
-        error("fork of the helper = %d", e->pid);
-    if (e->pid == 0) {
-        long pages = 32 * MiB / PAGE;
-        char *heap = heap_pages(pages);
-        for (int i = 0; i < n; i++) {
-            chan_take(&e->go);
-            write_pages(heap, pages, i);
-            chan_post(&e->done);
-        }
-        exit(0);
-    }
-}
-
-static void evictor_stop(struct evictor *e)
-{
-    expect(wait_for(e->pid), 0);
-    chan_close(&e->go);
-    chan_close(&e->done);
-}
-
 /* fork (or fork_copy): the time until fork returns in the parent, and
- * the time until the child has exited and been reaped. With a helper e,
- * it rewrites its heap after the parent did, just before the fork. */
+ * the time until the child has exited and been reaped. With scratch
+ * pages, the parent first writes that many fresh pages past its heap and
+ * gives them back, so the fork meets the host as a fork right after
+ * writing that much memory does (header comment). */
 struct fork_times {
     uint64_t call, cycle;
 };
 
 static struct fork_times fork_once(int (*forker)(void), char *heap, long pages, int tag,
-                                   struct evictor *e)
+                                   long scratch)
 {
     write_pages(heap, pages, tag);       /* a writable heap, as before the first fork */
-    if (e) {
-        chan_post(&e->go);
-        chan_take(&e->done);
+    if (scratch) {
+        char *p = heap_pages(scratch);
+        write_pages(p, scratch, tag);
+        heap_set_break(p);
     }
     uint64_t t0 = rdtime();
     int pid = forker();
@@ -218,8 +186,8 @@ static void fork_latency(char *heap, long pages, int reps, long cow[2], long cop
 {
     uint64_t t[4][MAX_REPS];
     for (int r = 0; r < reps; r++) {
-        struct fork_times a = fork_once(fork, heap, pages, r, NULL);
-        struct fork_times b = fork_once(fork_copy, heap, pages, r, NULL);
+        struct fork_times a = fork_once(fork, heap, pages, r, 0);
+        struct fork_times b = fork_once(fork_copy, heap, pages, r, 0);
         t[0][r] = a.call;
         t[1][r] = a.cycle;
         t[2][r] = b.call;
@@ -231,16 +199,14 @@ static void fork_latency(char *heap, long pages, int reps, long cow[2], long cop
     copy[1] = ns_of(minimum(t[3], reps)) * 1000;
 }
 
-/* fork with pages of touched heap, each repetition right after the parent
- * rewrote its heap and then the helper its own 32 MiB (header comment):
- * the minimum of the calls, in ns * 1000. */
-static long fork_cold(struct evictor *e, long pages, int reps)
+/* The tiny fork, each repetition right after the process wrote 32 MiB
+ * and gave them back: the minimum of the calls, in ns * 1000. */
+static long fork_tiny_cold(int reps)
 {
     uint64_t t[MAX_REPS];
-    char *heap = heap_pages(pages);
+    char *heap = heap_pages(0);
     for (int r = 0; r < reps; r++)
-        t[r] = fork_once(fork, heap, pages, r, e).call;
-    heap_set_break(heap);
+        t[r] = fork_once(fork, heap, 0, r, 32 * MiB / PAGE).call;
     return ns_of(minimum(t, reps)) * 1000;
 }
 
@@ -283,16 +249,9 @@ int main(int argc, char **argv)
     }
     figure("fork_copy_32m_ns", copy[3][0]);
 
-    enum { COLD_REPS = 9 };
-    struct evictor e;
-    evictor_start(&e, 2 * COLD_REPS);
-    long cold_tiny = fork_cold(&e, 0, COLD_REPS);
-    long cold_32m = fork_cold(&e, 32 * MiB / PAGE, COLD_REPS);
-    evictor_stop(&e);
-    printf("bench_vm: -- each fork right after a helper process wrote 32 MiB\n");
-    report("fork, copy-on-write, tiny", cold_tiny);
-    report("fork, copy-on-write, 32 MiB", cold_32m);
-    figure("fork_tiny_cold_ns", cold_tiny);
-    figure("fork_32m_cold_ns", cold_32m);
+    long cold = fork_tiny_cold(9);
+    printf("bench_vm: -- 0 MiB, right after writing 32 MiB and giving them back\n");
+    report("fork, copy-on-write", cold);
+    figure("fork_tiny_cold_ns", cold);
     return 0;
 }
