@@ -26,9 +26,8 @@
  *
  * A note on counting faults: num_pgfault is global (every process, every
  * cause), and after fork every page of the parent is read-only, stack
- * included (but for the page of the stack pointer at the fork call, which
- * fork copies for the child at once: fork_stack_page), so any store to a
- * page not yet written since the fork takes a fault. A test that counts faults exactly calls warm_up_stack() after
+ * included, so any store to a page not yet written since the fork takes a
+ * fault. A test that counts faults exactly calls warm_up_stack() after
  * fork (so the stack it will use is already private and writable) and
  * makes sure the other processes are blocked (on a channel, or in wait)
  * while it measures.

@@ -264,31 +264,6 @@ static bool span_shareable(struct addrspace *as, vaddr_t va)
     return ok && (covered >= SHARE_MIN || large);
 }
 
-/* Fork's entry-by-entry copy of [a, b), a part of a private anonymous
- * region in a span it does not share: copy-on-write (vpmap_copy_range),
- * but for the page of the parent's stack pointer while the parent alone
- * has it writable and dirty. Both sides store to that page at once (the
- * parent's next call, the child's first frame), so sharing it costs two
- * faults right after fork: the parent's, which copies it, and the
- * child's, which takes it back writable. The child gets its own copy
- * now instead, and the parent's entry stays as it is (no flush for it). */
-static err_t copy_entries(struct addrspace *dst, struct addrspace *src, vaddr_t a, vaddr_t b,
-                          vaddr_t sp, bool *flush)
-{
-    vaddr_t hot = pg_round_down(sp);
-    paddr_t pa;
-    int flags;
-    if (hot < a || hot >= b || !vpmap_user_frame(src->root, hot, true, &pa) ||
-        !vpmap_lookup(src->root, hot, NULL, &flags))
-        return vpmap_copy_range(dst->root, src->root, a, b, true, flush);
-    struct copy_ctx ctx = { .dst = dst, .err = vpmap_copy_range(dst->root, src->root, a, hot,
-                                                                true, flush) };
-    copy_page(hot, pa, flags, &ctx);
-    if (ctx.err != ERR_OK)
-        return ctx.err;
-    return vpmap_copy_range(dst->root, src->root, hot + PG_SIZE, b, true, flush);
-}
-
 /* Fork of private anonymous region r: the spans it touches are shared
  * whole where span_shareable, copied entry by entry elsewhere. The spans r
  * covers alone (the inner spans of a large heap) are shareable without
@@ -312,8 +287,8 @@ static err_t copy_anon_region(struct addrspace *dst, struct addrspace *src,
         } else if (span_shareable(src, va)) {
             err = vpmap_share_spans(dst->root, src->root, va, va + SPAN, hot, flush);
         } else {
-            err = copy_entries(dst, src, va > r->start ? va : r->start,
-                               va + SPAN < r->end ? va + SPAN : r->end, tf->sp, flush);
+            err = vpmap_copy_range(dst->root, src->root, va > r->start ? va : r->start,
+                                   va + SPAN < r->end ? va + SPAN : r->end, true, flush);
         }
     }
     return err;
