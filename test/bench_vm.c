@@ -230,7 +230,7 @@ int main(int argc, char **argv)
     for (int s = 0; s < 4; s++) {
         long pages = sizes[s] * MiB / PAGE;
         char *heap = heap_pages(pages);
-        fork_latency(heap, pages, sizes[s] >= 32 ? 7 : 11, cow[s], copy[s]);
+        fork_latency(heap, pages, 11, cow[s], copy[s]);
         heap_set_break(heap);
         printf("bench_vm: -- %ld MiB of touched heap (%ld pages)\n", sizes[s], pages);
         report("fork, copy-on-write", cow[s][0]);
@@ -249,7 +249,7 @@ int main(int argc, char **argv)
     }
     figure("fork_copy_32m_ns", copy[3][0]);
 
-    long cold = fork_tiny_cold(9);
+    long cold = fork_tiny_cold(11);
     printf("bench_vm: -- 0 MiB, right after writing 32 MiB and giving them back\n");
     report("fork, copy-on-write", cold);
     figure("fork_tiny_cold_ns", cold);
