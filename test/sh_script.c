@@ -23,7 +23,11 @@
  * command, a missing input file and syntax errors, and where they go in a
  * pipeline or with '>' (the stage's fd 1); nothing shown for a non-zero
  * exit status (echo exits with its argc); a command's first open is fd 2
- * whether it runs alone, redirected or in a pipeline; and '&': the shell does
+ * whether it runs alone, redirected or in a pipeline; lists with ';'
+ * (builtins among them, a failing command not stopping the rest, a
+ * trailing ';', ';' quoted, a comment after one, and syntax errors
+ * anywhere in the line running none of it); and '&', also between two
+ * commands: the shell does
  * not wait for a background job (the job here waits for a file the test
  * creates only after the shell has exited), the job still runs to its end,
  * and it is not left to the test as a child (init reaps it; the runner's
@@ -175,7 +179,7 @@ static const struct {
      "nosuchcmd with args\n"
      "| wc\n"
      "cat words >\n"
-     "echo a & echo b\n"
+     "echo a && echo b\n"
      "&\n"
      "echo last",                          /* no newline at the very end */
      "$ "
@@ -187,8 +191,8 @@ static const struct {
      "$ sh: nosuchcmd: command not found\n"
      "$ sh: syntax error: empty command before '|'\n"
      "$ sh: syntax error: missing file name after '<', '>' or '>>'\n"
-     "$ sh: syntax error: '&' must end the line\n"
-     "$ sh: syntax error: empty command\n"
+     "$ sh: syntax error: empty command before '&'\n"
+     "$ sh: syntax error: empty command before '&'\n"
      "$ last\n"
      "$ "},
     {"fds: a command's first open, and where errors go",
@@ -210,6 +214,30 @@ static const struct {
      "$ sh: nosuchcmd: command not found\n"
      "$ 1 5 26\n"
      "$ "
+     "$ "},
+    {"lists: ';' and '&' between commands",
+     "echo a; echo b\n"
+     "echo a ;echo b ; \n"
+     "echo 'a;b' \"c;d\" e;nosuchcmd; echo after\n"
+     "mkdir l1; cd l1; echo x > f; cat f; rm f; cd ..; rm -d l1; cat l1/f\n"
+     "cd /nodir; echo still\n"
+     "echo a; # a comment\n"
+     "; echo x\n"
+     "echo x ;; echo y\n"
+     "echo x; echo y |; echo z\n"
+     "echo x; echo y >; echo z\n"
+     "echo x; cat words | grep zzz | wc; echo y > o10; cat o10; rm o10\n",
+     "$ a\nb\n"
+     "$ a\nb\n"
+     "$ a;b c;d e\nsh: nosuchcmd: command not found\nafter\n"
+     "$ x\ncat: l1/f: no such file\n"
+     "$ sh: cd: /nodir: no such directory\nstill\n"
+     "$ a\n"
+     "$ sh: syntax error: empty command before ';'\n"
+     "$ sh: syntax error: empty command before ';'\n"
+     "$ sh: syntax error: empty command before ';'\n"
+     "$ sh: syntax error: missing file name after '<', '>' or '>>'\n"
+     "$ x\n0 0 0\ny\n"
      "$ "},
     {"quoting",
      "echo \"a  b\"   'c | d' e\"f g\"h\n"
@@ -412,7 +440,7 @@ static void cleanup(void)
 {
     static const char *names[] = {
         "sub/f", "sub", "d1/d2", "d1", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "o 8", "o8",
-        "o9", "go", "done",
+        "o9", "o10", "l1/f", "l1", "go", "done",
         "bgout",
         "script", "out", "words",
     };
@@ -458,12 +486,11 @@ int main(int argc, char **argv)
 
     /* Background jobs: the shell goes on and exits while the job waits. */
     make_file("script",
-              "sh_script bgjob &\n"
-              "cat words | grep an > bgout &\n"
+              "sh_script bgjob & cat words | grep an > bgout &\n"
               "echo after\n");
     expect(run_sh("script", "out"), 0);
     read_file("out", out, sizeof(out));
-    if (strcmp(out, "$ $ $ after\n$ ") != 0)
+    if (strcmp(out, "$ $ after\n$ ") != 0)
         error("background: sh printed '%s'", show(out, 0));
     expect(open("done", FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);   /* still waiting */
     expect(wait(-1, NULL), ERR_CHILD);      /* the jobs are not our children */

@@ -17,7 +17,11 @@
  *   cmd < in > out     redirection ('>' replaces out's contents, '>>'
  *                      appends to them)
  *   cmd ... &          a background job: not waited for
- *   "a b" 'c d'        quoting: a word may hold spaces and | < > & #;
+ *   a ; b & c          a list: each command in turn, a ';' or the line's
+ *                      end waiting for it and a '&' not; a command's
+ *                      failure does not stop the rest. The whole line is
+ *                      checked first: one syntax error, and none of it runs
+ *   "a b" 'c d'        quoting: a word may hold spaces and | < > & ; #
  *                      quoted and plain parts of one word join (a"b c"d
  *                      is `ab cd`); a quote cannot hold its own kind, and
  *                      an unterminated one is a syntax error
@@ -69,7 +73,7 @@
  * only limits are the kernel's (processes, pipes), reported when hit. */
 #define MAX_STAGES (LINE_MAX / 2)
 
-enum token_type { WORD, PIPE, IN, OUT, APPEND, AMP };
+enum token_type { WORD, PIPE, IN, OUT, APPEND, AMP, SEMI };
 
 struct token {
     enum token_type type;
@@ -134,7 +138,7 @@ static bool syntax_error(const char *why)
 }
 
 /* Splits line[] into tokens: words (quotes joined and removed) and the
- * operators | < > >> &; a '#' that starts a word after a space (or the
+ * operators | < > >> & ;; a '#' that starts a word after a space (or the
  * line) starts a comment. Returns the count, or -1 after a message. */
 static int tokenize(void)
 {
@@ -156,8 +160,8 @@ static int tokenize(void)
         }
         struct token *t = &tokens[n++];
         t->text = NULL;
-        if (*p == '|' || *p == '<' || *p == '&') {
-            t->type = *p == '|' ? PIPE : *p == '<' ? IN : AMP;
+        if (*p == '|' || *p == '<' || *p == '&' || *p == ';') {
+            t->type = *p == '|' ? PIPE : *p == '<' ? IN : *p == '&' ? AMP : SEMI;
             p++;
             continue;
         }
@@ -168,7 +172,7 @@ static int tokenize(void)
         }
         t->type = WORD;
         t->text = w;
-        while (*p && !is_space(*p) && !strchr("|<>&", *p)) {
+        while (*p && !is_space(*p) && !strchr("|<>&;", *p)) {
             if (*p == '"' || *p == '\'') {
                 const char *close = strchr(p + 1, *p);
                 if (close == NULL) {
@@ -196,21 +200,29 @@ static struct stage *new_stage(struct stage *s, char **argv_at)
     return s;
 }
 
-/* Fills stages[] and background from n tokens; false (after a message)
- * on a syntax error. */
-static bool parse(int n)
+/* Fills stages[] and background from the command that starts at
+ * tokens[*at] and ends at a ';' or '&' (background) or at the end of the
+ * n tokens, and moves *at past it; false (after a message) on a syntax
+ * error. */
+static bool parse(int *at, int n)
 {
-    background = n > 0 && tokens[n - 1].type == AMP;
-    if (background)
-        n--;
+    background = false;
     nstages = 1;
     char **next = argvbuf;      /* where the current stage's next word goes */
     struct stage *s = new_stage(&stages[0], next);
     int words = 0;
 
-    for (int i = 0; i < n; i++) {
+    for (int i = *at; i < n; i++) {
         struct token *t = &tokens[i];
         switch (t->type) {
+        case SEMI:
+        case AMP:
+            if (words == 0)
+                return syntax_error(t->type == AMP ? "empty command before '&'"
+                                                   : "empty command before ';'");
+            background = t->type == AMP;
+            *at = i + 1;
+            return true;
         case PIPE:
             if (words == 0)
                 return syntax_error("empty command before '|'");
@@ -231,8 +243,6 @@ static bool parse(int n)
                 s->append = t->type == APPEND;
             }
             break;
-        case AMP:
-            return syntax_error("'&' must end the line");
         case WORD:
             if (words == SPAWN_WORDS_MAX) {
                 printf("sh: too many words in a command (at most %d)\n", SPAWN_WORDS_MAX);
@@ -244,8 +254,19 @@ static bool parse(int n)
             break;
         }
     }
+    *at = n;
     if (words == 0)
         return syntax_error("empty command");
+    return true;
+}
+
+/* Whether every command of the line's n tokens parses (a line with a
+ * syntax error anywhere runs none of its commands). */
+static bool parse_line(int n)
+{
+    for (int at = 0; at < n;)
+        if (!parse(&at, n))
+            return false;
     return true;
 }
 
@@ -460,7 +481,8 @@ static void run(void)
     }
 }
 
-/* quit, exit and cd, alone on their line; returns true if it was one. */
+/* quit, exit and cd, alone in their command (not in a pipeline or in the
+ * background); returns true if it was one. */
 static bool builtin(void)
 {
     char **argv = stages[0].argv;
@@ -512,8 +534,12 @@ int main(void)
             continue;
         }
         int n = tokenize();
-        if (n <= 0 || !parse(n) || builtin())
+        if (n <= 0 || !parse_line(n))
             continue;
-        run();
+        for (int at = 0; at < n;) {
+            parse(&at, n);      /* checked by parse_line */
+            if (!builtin())
+                run();
+        }
     }
 }
