@@ -138,8 +138,8 @@ static bool syntax_error(const char *why)
 }
 
 /* Splits line[] into tokens: words (quotes joined and removed) and the
- * operators | < > >> & ;; a '#' that starts a word after a space (or the
- * line) starts a comment. Returns the count, or -1 after a message. */
+ * operators | < > >> & and ;. A '#' that starts a word after a space (or
+ * the line) starts a comment. Returns the count, or -1 after a message. */
 static int tokenize(void)
 {
     char *w = wordbuf;
