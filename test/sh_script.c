@@ -16,7 +16,11 @@
  * word, file names with spaces, unterminated quotes); a line over the
  * limit refused whole (a comment that long is not), one at the limit run;
  * a command of 31 and of 32 words (too many); exit (with a status, too
- * many arguments, nothing after it runs); cd (relative, absolute, none = "/", errors) and ls inside the new
+ * many arguments, not a number, nothing after it runs); builtins refused
+ * in a pipeline or in the background; `sh FILE` running FILE (and its
+ * errors); a killed command (status -1, as after Ctrl-C) ending its line
+ * but not a background one; cat's message when its input cannot be read;
+ * cd (relative, absolute, none = "/", errors) and ls inside the new
  * directory; grep, wc, mkdir, rm and ln with their error messages, which
  * name the error in words (no such file, not -5);
  * comments, blank lines, a '#' inside a word; the messages for an unknown
@@ -235,7 +239,7 @@ static const struct {
      "$ a\n"
      "$ sh: syntax error: empty command before ';'\n"
      "$ sh: syntax error: empty command before ';'\n"
-     "$ sh: syntax error: empty command before ';'\n"
+     "$ sh: syntax error: empty command after '|'\n"
      "$ sh: syntax error: missing file name after '<', '>' or '>>'\n"
      "$ x\n0 0 0\ny\n"
      "$ "},
@@ -300,6 +304,9 @@ static const struct {
      "echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32\n"
      "sh_t\n"
      "exit 1 2\n"
+     "exit abc\n"
+     "exit 99999999999\n"
+     "exit 3x\n"
      "exit\n"
      "echo not reached\n",
      "$ sh: line too long (more than 255 bytes): not run\n"
@@ -310,6 +317,37 @@ static const struct {
      "$ sh: too many words in a command (at most 32)\n"
      "$ sh: sh_t: command not found\n"
      "$ sh: exit: too many arguments\n"
+     "$ sh: exit: abc: not a number\n"
+     "$ sh: exit: 99999999999: not a number\n"
+     "$ sh: exit: 3x: not a number\n"
+     "$ "},
+    {"builtins in pipelines, sh FILE, a killed command ending its line",
+     "cd / | cat\n"
+     "echo x | exit\n"
+     "cd / &\n"
+     "ls |\n"
+     "echo x |; echo y\n"
+     "echo echo inner > s2\n"
+     "sh s2; echo after\n"
+     "sh nofile\n"
+     "sh s2 s2\n"
+     "echo a; sh_script killself; echo not reached\n"
+     "echo b; sh_script killself & echo still\n"
+     "mkdir d9; cat < d9; rm -d d9\n"
+     "rm s2\n",
+     "$ sh: cd: not in a pipeline or in the background\n"
+     "$ sh: exit: not in a pipeline or in the background\n"
+     "$ sh: cd: not in a pipeline or in the background\n"
+     "$ sh: syntax error: empty command after '|'\n"
+     "$ sh: syntax error: empty command after '|'\n"
+     "$ "
+     "$ $ inner\n$ after\n"
+     "$ sh: nofile: no such file\n"
+     "$ usage: sh [script]\n"
+     "$ a\n"
+     "$ b\nstill\n"
+     "$ cat: cannot read the input: wrong file type\n"
+     "$ "
      "$ "},
 };
 
@@ -440,7 +478,7 @@ static void cleanup(void)
 {
     static const char *names[] = {
         "sub/f", "sub", "d1/d2", "d1", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "o 8", "o8",
-        "o9", "o10", "l1/f", "l1", "go", "done",
+        "o9", "o10", "l1/f", "l1", "s2", "d9", "go", "done",
         "bgout",
         "script", "out", "words",
     };
@@ -452,6 +490,11 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "bgjob") == 0)
         return bgjob();
+    if (argc == 2 && strcmp(argv[1], "killself") == 0) {
+        kill(getpid());         /* as Ctrl-C would: exits with status -1 */
+        for (;;)
+            msleep(POLL_MS);
+    }
     if (argc == 2 && strcmp(argv[1], "firstfd") == 0)
         return firstfd();
 

@@ -32,8 +32,12 @@ int main(int argc, char **argv)
 {
     int status = 0;
 
-    if (argc < 2)
-        return copy(0) == ERR_OK ? 0 : 1;
+    if (argc < 2) {
+        int err = copy(0);
+        if (err != ERR_OK)
+            printf("cat: cannot read the input: %s\n", errstr(err));
+        return err == ERR_OK ? 0 : 1;
+    }
     for (int i = 1; i < argc; i++) {
         int fd = open(argv[i], FS_RDONLY, EMPTY_MODE);
         if (fd < 0) {

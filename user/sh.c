@@ -1,5 +1,6 @@
 /*
- * sh: the osv-rv shell.
+ * sh: the osv-rv shell. `sh` reads commands from fd 0, `sh FILE` from
+ * FILE (as `sh < FILE` does).
  *
  * Prints the prompt "$ ", reads a line (the kernel console echoes and
  * edits it, and recalls history with the arrows: '\n' or '\r' ends it),
@@ -12,6 +13,8 @@
  *                      then starts a new one (a nested sh returns to the
  *                      one that ran it)
  *   cd DIR             changes directory (no DIR: "/")
+ *                      (these three change the shell itself, so they are
+ *                      refused in a pipeline or in the background)
  *   cmd args           spawnv + wait: the fast path, no fork
  *   a | b | c          a pipeline, of any length that fits in a line
  *   cmd < in > out     redirection ('>' replaces out's contents, '>>'
@@ -19,8 +22,10 @@
  *   cmd ... &          a background job: not waited for
  *   a ; b & c          a list: each command in turn, a ';' or the line's
  *                      end waiting for it and a '&' not; a command's
- *                      failure does not stop the rest. The whole line is
- *                      checked first: one syntax error, and none of it runs
+ *                      failure does not stop the rest, but one killed
+ *                      (Ctrl-C, kill: status -1) ends the line. The whole
+ *                      line is checked first: one syntax error, and none
+ *                      of it runs
  *   "a b" 'c d'        quoting: a word may hold spaces and | < > & ; #
  *                      quoted and plain parts of one word join (a"b c"d
  *                      is `ab cd`); a quote cannot hold its own kind, and
@@ -60,7 +65,6 @@
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/stdio-ext.h>
-#include <lib/string-ext.h>
 #include <lib/errstr.h>
 #include <lib/file-ext.h>
 #include <lib/proc-ext.h>
@@ -218,8 +222,9 @@ static bool parse(int *at, int n)
         case SEMI:
         case AMP:
             if (words == 0)
-                return syntax_error(t->type == AMP ? "empty command before '&'"
-                                                   : "empty command before ';'");
+                return syntax_error(nstages > 1 ? "empty command after '|'"
+                                    : t->type == AMP ? "empty command before '&'"
+                                                     : "empty command before ';'");
             background = t->type == AMP;
             *at = i + 1;
             return true;
@@ -256,7 +261,7 @@ static bool parse(int *at, int n)
     }
     *at = n;
     if (words == 0)
-        return syntax_error("empty command");
+        return syntax_error(nstages > 1 ? "empty command after '|'" : "empty command");
     return true;
 }
 
@@ -444,11 +449,11 @@ static bool job_listed(int job)
 }
 
 /* Waits for the job led by pid as the console's foreground job (Ctrl-C
- * kills it), then takes the foreground back. A killed job's leader can be
+ * kills it), then takes the foreground back; returns its status. A killed job's leader can be
  * reaped before the rest of its job has gone (a pipeline stage's program
  * is its grandchild, left to init): the prompt waits for those too, up to
  * a second, so `ps` right after Ctrl-C no longer shows them. */
-static void wait_foreground(int pid)
+static int wait_foreground(int pid)
 {
     int status = 0;
     setfg(pid);
@@ -458,49 +463,89 @@ static void wait_foreground(int pid)
         int word = 0;
         futex(&word, FUTEX_WAIT, 0, 5);     /* 5 ms */
     }
+    return status;
 }
 
-static void run(void)
+/* Runs the parsed command. Returns false if it was killed (status -1:
+ * Ctrl-C, or kill), which ends its line: the rest of a list does not run,
+ * as a shell's own Ctrl-C would stop it. */
+static bool run(void)
 {
+    int pid;
     if (background) {
         run_background();
-    } else if (is_plain()) {
-        int pid = spawnv(stages[0].argv);
-        if (pid < 0)
+        return true;
+    }
+    if (is_plain()) {
+        pid = spawnv(stages[0].argv);
+        if (pid < 0) {
             report(1, stages[0].argv[0], pid);
-        else
-            wait_foreground(pid);
+            return true;
+        }
     } else {
-        int pid = fork();       /* the job's leader, which runs the pipeline */
+        pid = fork();           /* the job's leader, which runs the pipeline */
         if (pid == 0)
             exit(run_pipeline());
-        if (pid < 0)
+        if (pid < 0) {
             printf("sh: fork failed: %s\n", errstr(pid));
-        else
-            wait_foreground(pid);
+            return true;
+        }
     }
+    return wait_foreground(pid) != -1;
 }
 
-/* quit, exit and cd, alone in their command (not in a pipeline or in the
- * background); returns true if it was one. */
+static bool is_builtin(const char *name)
+{
+    return strcmp(name, "quit") == 0 || strcmp(name, "exit") == 0 || strcmp(name, "cd") == 0;
+}
+
+/* exit's status: a decimal int, maybe negative; false if word is not one. */
+static bool parse_status(const char *word, int *status)
+{
+    const char *p = word + (*word == '-');
+    long v = 0;
+    if (*p == '\0')
+        return false;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9' || (v = v * 10 + (*p - '0')) > 2147483648L)
+            return false;
+    }
+    v = *word == '-' ? -v : v;
+    if (v > 2147483647L)
+        return false;
+    *status = (int)v;
+    return true;
+}
+
+/* quit, exit and cd, which change the shell itself: alone in their
+ * command (a pipeline's stages and a background job run in other
+ * processes, where they would change nothing, so they are refused there).
+ * Returns true if the command was one (run or refused). */
 static bool builtin(void)
 {
+    for (int i = 0; i < nstages; i++) {
+        if (is_builtin(stages[i].argv[0]) && (nstages != 1 || background)) {
+            printf("sh: %s: not in a pipeline or in the background\n", stages[i].argv[0]);
+            return true;
+        }
+    }
     char **argv = stages[0].argv;
     int argc = 0;
     while (argv[argc])
         argc++;
-    if (nstages != 1 || background)
-        return false;
     if (strcmp(argv[0], "quit") == 0) {
         halt();
         printf("sh: halt failed\n");
         return true;
     }
     if (strcmp(argv[0], "exit") == 0) {
+        int status = 0;
         if (argc > 2)
             printf("sh: exit: too many arguments\n");
+        else if (argc == 2 && !parse_status(argv[1], &status))
+            printf("sh: exit: %s: not a number\n", argv[1]);
         else
-            exit(argc == 2 ? atoi(argv[1]) : 0);
+            exit(status);
         return true;
     }
     if (strcmp(argv[0], "cd") == 0) {
@@ -519,8 +564,21 @@ static bool builtin(void)
     return false;
 }
 
-int main(void)
+/* sh reads its commands from fd 0; `sh FILE` from FILE instead (as
+ * `sh < FILE` does). */
+int main(int argc, char **argv)
 {
+    if (argc > 2) {
+        printf("usage: sh [script]\n");
+        return 1;
+    }
+    if (argc == 2) {
+        int fd = open(argv[1], FS_RDONLY, EMPTY_MODE);
+        if (fd < 0 || move_fd(fd, 0) < 0) {
+            printf("sh: %s: %s\n", argv[1], errstr(fd < 0 ? fd : ERR_INVAL));
+            return 1;
+        }
+    }
     setfg(0);                   /* Ctrl-C at this shell's prompt kills nothing */
     for (;;) {
         printf("$ ");
@@ -538,8 +596,8 @@ int main(void)
             continue;
         for (int at = 0; at < n;) {
             parse(&at, n);      /* checked by parse_line */
-            if (!builtin())
-                run();
+            if (!builtin() && !run())
+                break;
         }
     }
 }
