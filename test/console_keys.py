@@ -210,7 +210,16 @@ def exit_shell(m):
     await_text(m, r"init: sh \(pid \d+\) exited with status 0, starting a new one\n\$ $",
                start, "exit from the first sh")
     check_alive(m, "after_exit")
-    return "nested, then the first"
+    # Ctrl-D at the prompt: the shell ends its prompt's line before it goes.
+    start = len(m.text)
+    typed(m, b"\x04")
+    await_text(m, r"init: sh \(pid \d+\) exited with status 0, starting a new one\n\$ $",
+               start, "Ctrl-D at the prompt")
+    if not m.text[start:].startswith("\ninit:"):
+        raise Failed("after Ctrl-D at the prompt, init's line is not on a line of its own: %r"
+                     % m.text[start:])
+    check_alive(m, "after_ctrl_d")
+    return "nested, then the first, then Ctrl-D at the prompt"
 
 
 STEPS = (("Ctrl-C", ctrl_c), ("Ctrl-D", ctrl_d), ("erase", erase),

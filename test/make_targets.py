@@ -297,7 +297,7 @@ def scenario_qemu_pipe_script(build, detail):
             return "`%s` typed before boot did not run" % first.strip(), excerpt(make.out.text())
         start = len(make.out.text())
         make.send(rest.encode())
-        halted = make.out.wait_for(rb"halt requested", SCRIPT_TIMEOUT)
+        halted = make.out.wait_for(rb"\[halt\] requested", SCRIPT_TIMEOUT)
         exited = halted is not None and make.wait(QUIT_EXIT)
         gone = time.monotonic()
         text = make.out.text()

@@ -579,12 +579,17 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    setfg(0);                   /* Ctrl-C at this shell's prompt kills nothing */
+    /* Ctrl-C at this shell's prompt kills nothing; ERR_PERM: fd 0 is not
+     * the console (a script) */
+    bool console = setfg(0) == ERR_OK;
     for (;;) {
         printf("$ ");
         int got = getcmd();
-        if (got < 0)
-            return 0;           /* end of input */
+        if (got < 0) {          /* end of input */
+            if (console)
+                printf("\n");  /* Ctrl-D: what comes next starts a line */
+            return 0;
+        }
         if (is_comment())
             continue;
         if (got > 0) {

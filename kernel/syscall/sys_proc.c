@@ -115,7 +115,7 @@ long sys_info(void)
  * the power goes */
 long sys_halt(void)
 {
-    kprintf("[boot] halt requested by pid %d\n", proc_current()->pid);
+    kprintf("[halt] requested by pid %d\n", proc_current()->pid);
     filemap_sync_all();                /* MAP_SHARED writes reach their files */
     fs_shutdown();                     /* every returned write is on disk */
     sbi_shutdown(false);
