@@ -6,7 +6,7 @@ A run is planned as units, in the order they are reported: boots of tests
 BOOT_TESTS to a boot; an own-boot test gets one of its own), then each
 scenario (test/scenarios.py). Lanes (--jobs of them, each with one QEMU at
 a time) take the units longest first, as long as the last run's times say
-(start_order), so that the lanes end together (one lane: in plan order);
+(or the typical ones of test/times.json; start_order), so that the lanes end together (one lane: in plan order);
 a unit's results are reported once every unit before it in the plan has
 been, so the report reads the same whatever the lanes did.
 
@@ -104,15 +104,29 @@ def times_path(build):
     return os.path.join(build, "test-times.json")
 
 
-def load_times(build):
-    """The seconds each test, benchmark and scenario took when it last ran,
-    by name ({} if none ran yet, or the file is unreadable)."""
+# Typical seconds of each test and scenario (a `make test` on the 2-core
+# host, kept in the tree): a build that has run nothing yet (a fresh
+# clone, CI) orders its lanes by these, so its first run is balanced too.
+TYPICAL_TIMES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "times.json")
+
+
+def read_times(path):
+    """The seconds by name in the JSON file at path ({} if there is none,
+    or it is unreadable)."""
     try:
-        with open(times_path(build)) as f:
+        with open(path) as f:
             times = json.load(f)
         return {k: float(v) for k, v in times.items()}
     except (OSError, ValueError, AttributeError, TypeError):
         return {}
+
+
+def load_times(build):
+    """The seconds each test, benchmark and scenario took when it last ran
+    in build, by name, over the typical ones (TYPICAL_TIMES)."""
+    times = read_times(TYPICAL_TIMES)
+    times.update(read_times(times_path(build)))
+    return times
 
 
 def save_times(build, results):
