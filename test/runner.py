@@ -6,9 +6,10 @@ A run is planned as units, in the order they are reported: boots of tests
 BOOT_TESTS to a boot; an own-boot test gets one of its own), then each
 scenario (test/scenarios.py). Lanes (--jobs of them, each with one QEMU at
 a time) take the units longest first, as long as the last run's times say
-(or the typical ones of test/times.json; start_order), so that the lanes end together (one lane: in plan order);
-a unit's results are reported once every unit before it in the plan has
-been, so the report reads the same whatever the lanes did.
+(or the typical ones of test/times.json; start_order), so that the lanes
+end together (one lane: in plan order); a unit's results are reported
+once every unit before it in the plan has been, so the report reads the
+same whatever the lanes did.
 
 In a boot, each test is typed at the prompt between two `free` runs (the
 leak check) and judged by suite.judge; a panic, a hang or QEMU's exit
