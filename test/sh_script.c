@@ -20,6 +20,7 @@
  * in a pipeline or in the background; `sh FILE` running FILE (and its
  * errors); a killed command (status -1, as after Ctrl-C) ending its line
  * but not a background one; cat's message when its input cannot be read;
+ * the shm command creating and destroying regions, and its errors;
  * cd (relative, absolute, none = "/", errors) and ls inside the new
  * directory; grep, wc, mkdir, rm and ln with their error messages, which
  * name the error in words (no such file, not -5);
@@ -242,6 +243,26 @@ static const struct {
      "$ sh: syntax error: empty command after '|'\n"
      "$ sh: syntax error: missing file name after '<', '>' or '>>'\n"
      "$ x\n0 0 0\ny\n"
+     "$ "},
+    {"shm: create, destroy, their errors",
+     "shm create sh_t1 10k\n"
+     "shm create sh_t1 4k\n"
+     "shm destroy sh_t1\n"
+     "shm destroy sh_t1\n"
+     "shm create sh_t2 8k rdonly noinherit\n"
+     "shm destroy sh_t2\n"
+     "shm create sh_t2 0\n"
+     "shm create sh_t2 4k bogus\n"
+     "shm frob\n",
+     "$ shm: created sh_t1, 10240 bytes (12288 in whole pages)\n"
+     "$ shm: cannot create sh_t1: already exists (error -4)\n"
+     "$ shm: destroyed sh_t1\n"
+     "$ shm: cannot destroy sh_t1: no such region (error -5)\n"
+     "$ shm: created sh_t2, 8192 bytes\n"
+     "$ shm: destroyed sh_t2\n"
+     "$ shm: bad size 0\n"
+     "$ shm: unknown flag bogus\n"
+     "$ usage: shm | shm create NAME SIZE [noinherit|rdonly]... | shm destroy NAME\n"
      "$ "},
     {"quoting",
      "echo \"a  b\"   'c | d' e\"f g\"h\n"

@@ -17,6 +17,9 @@
 #include <lib/usyscall.h>
 #include <lib/string-ext.h>
 #include <lib/shm.h>
+#include <lib/errstr.h>
+
+#define REGION_PAGE 4096        /* a region's size is rounded up to whole pages */
 
 static void flags_text(int flags, char *buf)
 {
@@ -41,7 +44,7 @@ static int list(void)
     static struct shm_info info[64];
     int n = shm_list(info, 64);
     if (n < 0) {
-        printf("shm: cannot list regions (error %d)\n", n);
+        printf("shm: cannot list regions: %s (error %d)\n", errstr(n), n);
         return 1;
     }
     printf("%-20s %10s %8s %-24s %5s %7s %7s\n", "name", "size", "resident", "flags", "views",
@@ -91,16 +94,21 @@ int main(int argc, char **argv)
         }
         int err = shm_create(argv[2], size, flags);
         if (err != ERR_OK) {
-            printf("shm: cannot create %s (error %d)\n", argv[2], err);
+            printf("shm: cannot create %s: %s (error %d)\n", argv[2], errstr(err), err);
             return 1;
         }
-        printf("shm: created %s, %ld bytes\n", argv[2], size);
+        long whole = (size + REGION_PAGE - 1) / REGION_PAGE * REGION_PAGE;
+        if (whole != size)
+            printf("shm: created %s, %ld bytes (%ld in whole pages)\n", argv[2], size, whole);
+        else
+            printf("shm: created %s, %ld bytes\n", argv[2], size);
         return 0;
     }
     if (argc == 3 && strcmp(argv[1], "destroy") == 0) {
         int err = shm_destroy(argv[2]);
         if (err != ERR_OK) {
-            printf("shm: cannot destroy %s (error %d)\n", argv[2], err);
+            printf("shm: cannot destroy %s: %s (error %d)\n", argv[2],
+                   err == ERR_NOTEXIST ? "no such region" : errstr(err), err);
             return 1;
         }
         printf("shm: destroyed %s\n", argv[2]);
