@@ -158,7 +158,8 @@ static const struct {
      "rm nofile\n"
      "ln nofile x\n"
      "ln words /nodir/x\n"
-     "ln words words\n",
+     "ln words words\n"
+     "rm /\n",
      "$ 1 1 20481\n"
      "$ 0 1 20480 /largefile\n"
      "$ /smallfile:aaaaaaaaaabbbbbbbbbbccccc\nwords:banana\nwords:bandana\n"
@@ -173,6 +174,7 @@ static const struct {
      "$ ln: nofile: no such file (error -5)\n"
      "$ ln: /nodir/x: no such directory (error -5)\n"
      "$ ln: words: already exists (error -4)\n"
+     "$ rm: /: cannot remove: invalid argument (error -13)\n"
      "$ "},
     {"comments, blank lines, errors",
      "# a comment line\n"

@@ -7,6 +7,7 @@
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/stdio-ext.h>
+#include <lib/errstr.h>
 
 int main(int argc, char **argv)
 {
@@ -31,6 +32,7 @@ int main(int argc, char **argv)
         printf("ln: %s: is a directory, or a path goes through a file (error %d)\n",
                argv[1], err);
     else
-        printf("ln: %s -> %s: cannot link (error %d)\n", argv[1], argv[2], err);
+        printf("ln: %s -> %s: cannot link: %s (error %d)\n", argv[1], argv[2], errstr(err),
+               err);
     return 1;
 }

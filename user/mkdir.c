@@ -7,6 +7,7 @@
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/stdio-ext.h>
+#include <lib/errstr.h>
 
 int main(int argc, char **argv)
 {
@@ -23,7 +24,7 @@ int main(int argc, char **argv)
         else if (err == ERR_NOTEXIST)
             printf("mkdir: %s: no such parent directory (error %d)\n", argv[i], err);
         else if (err != ERR_OK)
-            printf("mkdir: %s: cannot create (error %d)\n", argv[i], err);
+            printf("mkdir: %s: cannot create: %s (error %d)\n", argv[i], errstr(err), err);
         if (err != ERR_OK)
             status = 1;
     }

@@ -9,6 +9,7 @@
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/stdio-ext.h>
+#include <lib/errstr.h>
 
 int main(int argc, char **argv)
 {
@@ -32,7 +33,7 @@ int main(int argc, char **argv)
         else if (err == ERR_NOTEMPTY)
             printf("rm: %s: directory not empty (error %d)\n", argv[i], err);
         else if (err != ERR_OK)
-            printf("rm: %s: cannot remove (error %d)\n", argv[i], err);
+            printf("rm: %s: cannot remove: %s (error %d)\n", argv[i], errstr(err), err);
         if (err != ERR_OK)
             status = 1;
     }
