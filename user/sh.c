@@ -573,9 +573,15 @@ int main(int argc, char **argv)
         return 1;
     }
     if (argc == 2) {
+        struct stat st;
         int fd = open(argv[1], FS_RDONLY, EMPTY_MODE);
-        if (fd < 0 || move_fd(fd, 0) < 0) {
-            printf("sh: %s: %s\n", argv[1], errstr(fd < 0 ? fd : ERR_INVAL));
+        int err = fd < 0 ? fd : ERR_OK;
+        if (err == ERR_OK && fstat(fd, &st) == ERR_OK && st.ftype == FTYPE_DIR)
+            err = ERR_FTYPE;    /* reading it would fail like an empty script's end */
+        if (err == ERR_OK && move_fd(fd, 0) < 0)
+            err = ERR_INVAL;
+        if (err != ERR_OK) {
+            printf("sh: %s: %s\n", argv[1], errstr(err));
             return 1;
         }
     }
