@@ -507,7 +507,10 @@ static bool parse_status(const char *word, int *status)
     if (*p == '\0')
         return false;
     for (; *p; p++) {
-        if (*p < '0' || *p > '9' || (v = v * 10 + (*p - '0')) > 2147483648L)
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (*p - '0');
+        if (v > 2147483648L)    /* past every int (-2^31 is the largest magnitude) */
             return false;
     }
     v = *word == '-' ? -v : v;
