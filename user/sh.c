@@ -449,10 +449,11 @@ static bool job_listed(int job)
 }
 
 /* Waits for the job led by pid as the console's foreground job (Ctrl-C
- * kills it), then takes the foreground back; returns its status. A killed job's leader can be
- * reaped before the rest of its job has gone (a pipeline stage's program
- * is its grandchild, left to init): the prompt waits for those too, up to
- * a second, so `ps` right after Ctrl-C no longer shows them. */
+ * kills it), then takes the foreground back; returns its status. A
+ * killed job's leader can be reaped before the rest of its job has gone
+ * (a pipeline stage's program is its grandchild, left to init): the
+ * prompt waits for those too, up to a second, so `ps` right after Ctrl-C
+ * no longer shows them. */
 static int wait_foreground(int pid)
 {
     int status = 0;
