@@ -1,7 +1,7 @@
 """
 test/scenarios.py: the runner's scenarios, tests written in Python for what
 one boot cannot show: the file system across power cuts and halts
-(powercut, durability, mmap_persist), gdb on a real page fault
+(powercut, durability, journal_reuse, mmap_persist), gdb on a real page fault
 (gdb_pagefault, in test/gdb_pagefault.py), the debug kernel's lock-order
 check on a deliberate out-of-order acquisition (panic_lockorder), make's
 qemu targets as graders
@@ -229,6 +229,36 @@ def durability(run, test):
     return None, None
 
 
+# A block the journal names, freed and reused for file data, then a power
+# cut (test/freed_reuse.c says how it is set up): the replay must leave
+# the data alone. fill, then a clean halt (the journal starts empty);
+# write, then the cut; after a reboot (which must replay the journal, or
+# nothing was tested) check.
+def journal_reuse(run, test):
+    image = run.scenario_image()
+    for step in ("fill", "write", "check"):
+        m = run.boot_on(image, "journal_reuse-" + step)
+        try:
+            if step == "check" and not JOURNAL_REPLAY_RE.search(m.text):
+                return "the boot after the power cut replayed no journal", m.text
+            out, why, _ = m.run("freed_reuse " + step, CHECK_TIMEOUT)
+            why = why or judge(test, out)
+            if why:
+                return "freed_reuse %s: %s" % (step, why), out
+            if step == "write":
+                os.kill(m.proc.pid, signal.SIGKILL)      # the power cut
+            else:
+                why = halt(m)
+                if why:
+                    return "freed_reuse %s, halting: %s" % (step, why), m.text
+        finally:
+            m.kill()
+        why, _, _ = mkfs_check(run.build, image, notes_ok=step == "write")
+        if why:
+            return "after freed_reuse %s: %s" % (step, why), None
+    return None, None
+
+
 # File mappings across a reboot: test/mmap_persist_write changes a file
 # through shared and private mappings and write()s (several mappings still
 # live when the machine halts), `quit` halts, and after a boot on the same
@@ -315,6 +345,7 @@ def scenarios():
         ("powercut", powercut),
         ("gdb_pagefault", gdb_pagefault),
         ("mmap_persist", mmap_persist),
+        ("journal_reuse", journal_reuse),
         ("qemu_test_fifo", make_target(make_targets.scenario_qemu_test_fifo)),
         ("qemu_pipe_script", make_target(make_targets.scenario_qemu_pipe_script)),
         ("qemu_kill_make", make_target(make_targets.scenario_qemu_kill_make)),

@@ -24,8 +24,9 @@
  * The blocks stay pinned in the cache, and the journal holds the groups
  * committed since it was last emptied, oldest first. It is emptied (a
  * checkpoint) when the slots left could not take another operation's
- * worth, when a group freed a block (a block the header names must not be
- * replayed over what it holds once reused), and at journal_shutdown:
+ * worth, when a group freed a block the header names (an index or
+ * directory block: it must not be replayed over what it holds once
+ * reused; freed file data needs nothing), and at journal_shutdown:
  *   3. every block logged since is written to its home location;
  *   4. the header is written back empty; the buffers are unpinned.
  * Each step's blocks are written all at once (one bdev batch: neighbours
@@ -157,11 +158,17 @@ void journal_log(struct buf *b);
 void journal_end(struct bdev_batch *data);
 
 /*
- * Notes that the calling thread's transaction freed a block (bfree): its
- * group's commit then empties the journal (journal.c says why). Never
- * sleeps. Panics if the thread has no transaction open.
+ * Notes that the calling thread's transaction freed block blockno (bfree).
+ * If the journal names it (this group or a group committed since the last
+ * checkpoint logged it: an index or directory block), the group's commit
+ * then empties the journal: once the group has committed the block may be
+ * reused, and a replay must never copy its old contents over the new.
+ * A block the journal does not name (file data, or metadata written home
+ * since) needs nothing, so freeing a file's data costs no checkpoint.
+ * A block is not logged after it is freed (nothing changes a free block).
+ * Never sleeps. Panics if the thread has no transaction open.
  */
-void journal_log_free(void);
+void journal_log_free(uint32_t blockno);
 
 /*
  * The number of the group the calling thread's transaction belongs to

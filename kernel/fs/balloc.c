@@ -137,7 +137,7 @@ void bfree(uint32_t blockno)
         panic("bfree: block %u is already free (corrupt file system?)", blockno);
     b->data[bit / 8] &= (uint8_t)~mask;
     journal_log(b);
-    journal_log_free();
+    journal_log_free(blockno);
     struct beside *bs = &beside[blockno / SFS_BITS_PER_BLOCK];
     if (bs->freed_group != group) {
         memset(bs->freed, 0, SFS_BLOCK_SIZE);

@@ -46,7 +46,7 @@ static struct {
     uint64_t committed;                /* every group numbered <= committed is on disk */
     uint32_t count;                    /* blocks logged by the open group */
     struct buf *bufs[SFS_JOURNAL_MAX_SLOTS];   /* those blocks' buffers, pinned */
-    bool freed;                        /* the open group freed a block (bfree) */
+    bool freed;                        /* the open group freed a block the journal names */
     /* The journal on disk: the header names slots [0, used), the groups
      * committed since the journal was last emptied, oldest first; the
      * distinct blocks they logged are logged[0, nlogged), each pinned
@@ -230,9 +230,9 @@ static void remember_logged(void)
  * the header naming every slot in use: the commit point (the steps 1-2 of
  * journal.h). The blocks stay pinned and go home at the next checkpoint
  * (steps 3-4), done here when the journal could not take another
- * operation's worth, or the group freed a block (the block may be named
- * in the header, and must not be replayed over whatever it holds once
- * reused: balloc.c), or the journal is stopping. Called by the group's
+ * operation's worth, or the group freed a block the header names (it must
+ * not be replayed over whatever it holds once reused: balloc.c), or the
+ * journal is stopping. Called by the group's
  * last operation with no lock held. Nothing else touches journal.bufs,
  * journal.count or any logged buffer's data meanwhile: the group is
  * closed and all its operations have ended, so the buffers' data is read
@@ -344,14 +344,29 @@ void journal_log(struct buf *b)
         bpin(b);
 }
 
-/* Notes that the group freed a block, so its commit also checkpoints
- * (a freed block named in the journal must not be replayed over its reuse). */
-void journal_log_free(void)
+/* True if the journal names blockno: the open group logged it, or a group
+ * committed since the last checkpoint did. Caller holds journal.lock and
+ * has an operation open, so no commit changes journal.logged meanwhile. */
+static bool journal_names(uint32_t blockno)
+{
+    for (uint32_t i = 0; i < journal.count; i++)
+        if (journal.bufs[i]->blockno == blockno)
+            return true;
+    for (uint32_t i = 0; i < journal.nlogged; i++)
+        if (journal.logged[i]->blockno == blockno)
+            return true;
+    return false;
+}
+
+/* Notes that the group freed blockno: if the journal names it, the commit
+ * also checkpoints (it must not be replayed over its reuse). */
+void journal_log_free(uint32_t blockno)
 {
     spinlock_acquire(&journal.lock);
     if (!my_op())
         panic("journal_log_free: no transaction open");
-    journal.freed = true;
+    if (journal_names(blockno))
+        journal.freed = true;
     spinlock_release(&journal.lock);
 }
 

@@ -1,0 +1,148 @@
+/*
+ * freed_reuse: a block the journal still names, freed and then reused
+ * for file data, must not be overwritten by a replay after a power cut.
+ * Not a test on its own: the runner's journal_reuse scenario (test/
+ * scenarios.py) runs its three steps on one disk, with a clean halt after
+ * the first and a power cut after the second:
+ *
+ *   fill   writes /jr/p (SFS_NDIRECT + 1 blocks: it has an index block),
+ *          then /jr/fill until the disk is full; the halt empties the
+ *          journal.
+ *   write  unlinks /jr/p, writes /jr/f as big (its index block lands in
+ *          one of p's freed blocks and is logged: the journal names it),
+ *          unlinks /jr/f (freeing that index block: the commit must write
+ *          the journal's blocks home and empty it), then writes /jr/w1 and
+ *          /jr/w2 (direct blocks only) until the disk is full again, so
+ *          one of them holds its data in the old index block. Few groups
+ *          commit meanwhile, far fewer than fill the journal.
+ *   check  after the cut and the replay, /jr/w1 and /jr/w2 hold their
+ *          patterns (a replay of the index block's old copy would put
+ *          table entries into a data block), then removes /jr.
+ */
+// test: helper
+#include "testlib.h"
+#include <lib/string.h>
+#include <lib/stddef.h>
+#include <kernel/sfs.h>
+
+#define D "/jr"
+#define PIECE (64 * 1024)
+#define INDEXED ((SFS_NDIRECT + 1) * SFS_BLOCK_SIZE)   /* one block past the direct ones */
+#define DIRECT (SFS_NDIRECT * SFS_BLOCK_SIZE)
+
+static unsigned char buf[PIECE];
+
+/* Writes path (created) with pattern round from offset 0 (round 0: zeros,
+ * quicker), up to max bytes, stopping early only when the disk is full;
+ * returns the bytes written. */
+static size_t write_pattern(const char *path, size_t max, int round)
+{
+    int fd = open_ok(path, FS_WRONLY | FS_CREAT);
+    size_t off = 0;
+    memset(buf, 0, sizeof(buf));
+    while (off < max) {
+        size_t n = max - off < PIECE ? max - off : PIECE;
+        if (round)
+            pattern_fill(buf, off, n, round);
+        long w = write(fd, buf, n);
+        if (w == ERR_NORES)
+            break;
+        if (w <= 0)
+            error("write %s at %ld: %ld", path, (long)off, w);
+        off += (size_t)w;
+        if ((size_t)w < n)
+            break;                          /* the disk filled up */
+    }
+    expect(close(fd), ERR_OK);
+    return off;
+}
+
+/* Checks that path holds size bytes of pattern round. */
+static void check_pattern(const char *path, size_t size, int round)
+{
+    struct stat st = stat_of(path);
+    if (st.size != size)
+        error("%s holds %ld bytes, not %ld", path, (long)st.size, (long)size);
+    int fd = open_ok(path, FS_RDONLY);
+    for (size_t off = 0; off < size;) {
+        size_t n = size - off < PIECE ? size - off : PIECE;
+        expect(read_all(fd, buf, n), n);
+        for (size_t i = 0; i < n; i++)
+            if (buf[i] != pattern_byte(off + i, round))
+                error("%s: byte %ld is %d, not %d (a replay wrote over it?)", path,
+                      (long)(off + i), buf[i], pattern_byte(off + i, round));
+        off += n;
+    }
+    expect(close(fd), ERR_OK);
+}
+
+/* The disk is full: not one more byte goes anywhere. */
+static void expect_full(void)
+{
+    int fd = open_ok(D "/probe", FS_WRONLY | FS_CREAT);
+    expect(write(fd, "x", 1), ERR_NORES);
+    expect(close(fd), ERR_OK);
+    expect(unlink(D "/probe"), ERR_OK);
+}
+
+/* The sizes of what fill and write wrote, kept in /jr/sizes for check. */
+struct sizes {
+    size_t fill, w1, w2;
+};
+
+static struct sizes read_sizes(void)
+{
+    struct sizes s;
+    int fd = open_ok(D "/sizes", FS_RDONLY);
+    expect(read_all(fd, &s, sizeof(s)), sizeof(s));
+    expect(close(fd), ERR_OK);
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2)
+        error("usage: freed_reuse fill|write|check");
+    if (strcmp(argv[1], "fill") == 0) {
+        struct sizes s = { 0 };
+        expect(mkdir(D), ERR_OK);
+        int fd = open_ok(D "/sizes", FS_WRONLY | FS_CREAT);   /* its block, before */
+        write_all(fd, &s, sizeof(s));                           /* the disk fills */
+        expect(close(fd), ERR_OK);
+        expect(write_pattern(D "/p", INDEXED, 1), INDEXED);
+        s.fill = write_pattern(D "/fill", ~(size_t)0 >> 1, 0);
+        expect_full();
+        write_at(D "/sizes", 0, &s, sizeof(s));   /* in place: no block needed */
+        pass("freed_reuse fill");
+        return 0;
+    }
+    if (strcmp(argv[1], "write") == 0) {
+        struct sizes s = read_sizes();
+        expect(unlink(D "/p"), ERR_OK);
+        expect(write_pattern(D "/f", INDEXED, 3), INDEXED);
+        expect(unlink(D "/f"), ERR_OK);
+        s.w1 = write_pattern(D "/w1", DIRECT, 4);
+        s.w2 = write_pattern(D "/w2", DIRECT, 5);
+        if (s.w1 + s.w2 != INDEXED + SFS_BLOCK_SIZE)
+            error("w1 and w2 took %ld bytes, not the %d freed by /jr/f",
+                  (long)(s.w1 + s.w2), INDEXED + SFS_BLOCK_SIZE);
+        expect_full();
+        write_at(D "/sizes", 0, &s, sizeof(s));
+        pass("freed_reuse write");
+        return 0;
+    }
+    if (strcmp(argv[1], "check") == 0) {
+        struct sizes s = read_sizes();
+        check_pattern(D "/w1", s.w1, 4);
+        check_pattern(D "/w2", s.w2, 5);
+        expect(stat_of(D "/fill").size, s.fill);
+        const char *names[] = { D "/w1", D "/w2", D "/fill", D "/sizes" };
+        for (size_t i = 0; i < NELEM(names); i++)
+            expect(unlink(names[i]), ERR_OK);
+        expect(rmdir(D), ERR_OK);
+        pass("freed_reuse check");
+        return 0;
+    }
+    error("usage: freed_reuse fill|write|check");
+    return 1;
+}
