@@ -81,6 +81,14 @@ void inode_truncate_to(struct inode *ip, uint64_t size);
  * rest in its own (inode_put). Only for an inode no one else can reach: a
  * file with no name and no other reference. */
 void inode_truncate_steps(struct inode *ip);
+/* Frees ip (locked, in the caller's transaction) at once if it can: no
+ * name left, the caller's reference the only one, and no index block (at
+ * most SFS_NDIRECT data blocks, whose bitmap blocks and the inode's fit
+ * beside an unlink's few). Returns true if it did; the caller's
+ * inode_put then only drops the reference. So removing a small file is
+ * one group, and a power cut never leaves it an orphan. False: inode_put
+ * frees it later, in transactions of its own. */
+bool inode_free_now(struct inode *ip);
 
 /* ---------------------------------------------------- free-block bitmap */
 

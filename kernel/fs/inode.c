@@ -115,6 +115,18 @@ static bool only_reference(struct inode *ip)
     return only;
 }
 
+/* The last transaction of freeing ip (locked; the caller's transaction has
+ * room for it, see inode_truncate_to): its remaining blocks, then the
+ * inode itself. A lookup of this number afterwards (a reused inode) finds
+ * valid false and reads the disk again. */
+static void free_locked(struct inode *ip)
+{
+    inode_truncate_to(ip, 0);
+    memset(&ip->d, 0, sizeof(ip->d));
+    inode_update(ip);
+    ip->valid = false;
+}
+
 /*
  * Frees ip's blocks and the inode: the last reference to a file with no name
  * left, so no one else can reach it (lookups find no name; inode_alloc skips
@@ -132,14 +144,20 @@ static void inode_free(struct inode *ip)
     inode_truncate_steps(ip);
     journal_begin();
     inode_lock(ip);
-    inode_truncate_to(ip, 0);
-    memset(&ip->d, 0, sizeof(ip->d));
-    inode_update(ip);
-    /* A lookup of this number (a reused inode) finds valid false and reads
-     * the disk again. */
-    ip->valid = false;
+    free_locked(ip);
     sleeplock_release(&ip->lock);
     journal_end(NULL);
+}
+
+/* Frees ip now if it can go in the caller's transaction. Contract in
+ * fs_internal.h. */
+bool inode_free_now(struct inode *ip)
+{
+    if (!ip->valid || ip->d.nlink != 0 || !only_reference(ip) || ip->d.indirect != 0 ||
+        ip->d.dindirect != 0)
+        return false;
+    free_locked(ip);
+    return true;
 }
 
 /* Drops a reference; if it was the last and the inode has no name left,

@@ -170,13 +170,15 @@ static err_t remove_name(const char *path, bool want_dir)
     if (err == ERR_OK) {
         inode_lock_child(dp, ip);
         err = unlink_locked(dp, off, ip, want_dir);
+        if (err == ERR_OK)
+            inode_free_now(ip);        /* a small file goes in this group */
         inode_unlock(ip);
     }
     inode_unlock(dp);
     journal_end(NULL);
     if (ip != NULL)
-        inode_put(ip);                 /* frees it if this was the last of it */
-    inode_put(dp);
+        inode_put(ip);                 /* frees it if this was the last of it and */
+    inode_put(dp);                     /* inode_free_now could not */
     return err;
 }
 
