@@ -23,7 +23,9 @@
  * pointer, ERR_NOMEM for a good one no frame could back (uaccess.h). Either
  * way the bytes not moved stay where they were (in the pipe, or the file
  * offset does not pass them). Callers check that the whole user range lies
- * in user space first (the system calls do).
+ * in user space first; the system calls check too that the caller's
+ * regions cover all of it (vm.h's as_may_access, as osv does), so for them
+ * only ERR_NOMEM cuts a transfer short.
  */
 #ifndef _KERNEL_FILE_H_
 #define _KERNEL_FILE_H_

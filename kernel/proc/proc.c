@@ -339,7 +339,7 @@ int proc_wait(int pid, int *status_user)
      * stored until a child is reaped, so a fork child's copy-on-write
      * stack page is not touched by its waiting parent (an osv test
      * counting the child's faults with info() would see that fault). */
-    if (status_user && !as_may_write(&me->as, (vaddr_t)status_user, sizeof(int)))
+    if (status_user && !as_may_access(&me->as, (vaddr_t)status_user, sizeof(int), MEMPERM_W))
         return ERR_FAULT;
     spinlock_acquire(&proc_lock);
     for (;;) {
