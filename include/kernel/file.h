@@ -73,9 +73,11 @@ void file_init(void);
  */
 err_t file_open(const char *path, int flags, struct file **out);
 
-/* A new open file on the console, readable and writable (fds 0 and 1 of
- * init). ERR_NOMEM. */
-err_t file_open_console(struct file **out);
+/* A new open file on the console, open for reading or for writing: init's
+ * fd 0 reads it and its fd 1 writes it, as osv's stdin and stdout, so a
+ * write on fd 0 or a read on fd 1 returns 0 as on any file opened the
+ * other way. ERR_NOMEM. */
+err_t file_open_console(bool writable, struct file **out);
 
 /* A new pipe: *readf reads from it, *writef writes into it; its buffer
  * is one frame. ERR_NOMEM. */
