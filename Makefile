@@ -96,7 +96,13 @@ ULIB_SRCS := $(sort $(wildcard user/lib/*.c user/lib/*.S))
 ULIB_OBJS := $(patsubst %,$(B)/%.o,$(basename $(ULIB_SRCS)))
 USER_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(wildcard user/*.c)))
 LAB_DIRS := $(filter-out user/lib/,$(sort $(dir $(wildcard user/*/*.c))))
-LAB_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(wildcard $(addsuffix *.c,$(LAB_DIRS)))))
+# osv-rv's own lab programs (user/lab0) give way to a course's program of
+# the same name, so that copying a course's lab folders in never clashes
+# with them (and test/run.py then skips the lab0 test of that name).
+COURSE_SRCS := $(filter-out user/lab0/%,$(wildcard $(addsuffix *.c,$(LAB_DIRS))))
+LAB0_SHADOWED := $(filter $(addprefix user/lab0/,$(notdir $(COURSE_SRCS))),$(wildcard user/lab0/*.c))
+LAB_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(filter-out $(LAB0_SHADOWED),\
+	$(wildcard $(addsuffix *.c,$(LAB_DIRS))))))
 TEST_PROGS := $(patsubst test/%.c,$(B)/test/%,$(sort $(wildcard test/*.c)))
 # The root directory begins README (exactly 150 bytes, as osv's: keep it
 # so when editing user/README), largefile, smallfile, testfile (API.md),
@@ -108,6 +114,9 @@ FS_FILES := user/README $(B)/largefile $(B)/smallfile $(B)/testfile $(FS_PROGS)
 # Every file of the disk's root directory needs a name of its own.
 FS_CLASHES := $(sort $(foreach n,$(notdir $(FS_PROGS)),\
 	$(if $(filter-out 1,$(words $(filter %/$(n),$(FS_PROGS)))),$(n))))
+ifneq ($(LAB0_SHADOWED),)
+$(info osv-rv: a course's program replaces osv-rv's own $(LAB0_SHADOWED) on the disk)
+endif
 ifneq ($(FS_CLASHES),)
 $(error osv-rv: more than one program is named $(FS_CLASHES) on the disk \
 	(user/, user/*/ and test/ share the root directory): rename one)
