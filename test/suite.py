@@ -120,12 +120,11 @@ class Test:
         return " ".join(parts)
 
 
-def course_programs():
+def course_programs(user=os.path.join(ROOT, "user")):
     """The file names of the programs in a course's lab folders (user/*/
     but user/lib and user/lab0): a lab0 test of the same name is not on
     the disk (the Makefile puts the course's there instead)."""
     names = set()
-    user = os.path.join(ROOT, "user")
     for d in os.listdir(user):
         path = os.path.join(user, d)
         if d not in ("lib", "lab0") and os.path.isdir(path):
