@@ -106,8 +106,9 @@ LAB_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(filter-out $(LAB0_SHADOWED
 TEST_PROGS := $(patsubst test/%.c,$(B)/test/%,$(sort $(wildcard test/*.c)))
 # The root directory begins README (exactly 150 bytes, as osv's: keep it
 # so when editing user/README), largefile, smallfile, testfile (API.md),
-# then init, sh and the other programs, the lab programs, then the tests.
-FIRST_PROGS := $(B)/user/init $(B)/user/sh
+# then init, sh, ls, cat and echo (API.md's order) and the other programs,
+# the lab programs, then the tests.
+FIRST_PROGS := $(B)/user/init $(B)/user/sh $(B)/user/ls $(B)/user/cat $(B)/user/echo
 FS_PROGS := $(FIRST_PROGS) $(filter-out $(FIRST_PROGS),$(USER_PROGS)) \
 	$(LAB_PROGS) $(TEST_PROGS)
 FS_FILES := user/README $(B)/largefile $(B)/smallfile $(B)/testfile $(FS_PROGS)
