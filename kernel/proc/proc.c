@@ -245,7 +245,8 @@ static err_t proc_load(struct proc *p, int argc, char *argv[])
 }
 
 /* Creates the first process from /init with the console as fds 0 (for
- * reading) and 1 (for writing) and / as its cwd, and starts it. Panics on failure: nothing can run without it. */
+ * reading) and 1 (for writing) and / as its cwd, and starts it. Panics on
+ * failure: nothing can run without it. */
 void proc_start_init(void)
 {
     char name[] = "init";
