@@ -10,9 +10,9 @@
  * moving no offset; a directory cannot be read with read (ERR_FTYPE) and
  * writes 0 bytes (it is only ever open for reading), and readdir
  * of a file or the console is ERR_FTYPE. Bad buffers are ERR_FAULT and
- * change nothing; a buffer that runs off the end of the heap after two
- * whole pages moves those two pages and returns their count (file.h's Unix
- * rule). The file is removed at the end.
+ * change nothing, and so is a buffer that runs off the end of the heap
+ * after two whole pages (too short for its count: API.md); one that ends
+ * exactly at the heap's end works. The file is removed at the end.
  */
 #include "testlib.h"
 #include <lib/stddef.h>
@@ -130,30 +130,26 @@ int main(int argc, char **argv)
     expect_contents(buf, BIG);
 
     /* ---- a buffer that ends in an unmapped page ---- */
+    /* Too short for its count: ERR_FAULT before a byte moves, however
+     * much of it is mapped (API.md, as osv checks the whole buffer). */
     expect(unlink(F), ERR_OK);
     char *edge = heap_end(2 * 4096);                 /* 2 pages, then unmapped */
     memset(edge, 'e', 2 * 4096);
     fd = open_ok(F, FS_RDWR | FS_CREAT);
-    expect(write(fd, edge, 3 * 4096), 2 * 4096);    /* the two pages that exist */
-    expect(close(fd), ERR_OK);
-    expect(stat_of(F).size, 2 * 4096);
-    fd = open_ok(F, FS_RDWR);
-    expect(write(fd, buf, 3 * 4096), 3 * 4096);     /* now 3 pages of buf */
+    expect(write(fd, edge, 3 * 4096), ERR_FAULT);
+    expect(write(fd, edge, 2 * 4096 + 1), ERR_FAULT);
+    expect(stat_of(F).size, 0);                      /* nothing reached the file */
+    expect(write(fd, buf, 3 * 4096), 3 * 4096);      /* 3 pages of buf */
     expect(close(fd), ERR_OK);
     fd = open_ok(F, FS_RDONLY);
-    expect(read(fd, edge, 3 * 4096), 2 * 4096);     /* as much as fits */
+    expect(read(fd, edge, 3 * 4096), ERR_FAULT);
+    expect(read(fd, heap_end(8), 16), ERR_FAULT);   /* a small straddle too */
+    expect(read(fd, edge, 2 * 4096), 2 * 4096);     /* exactly to the end: fine */
     if (memcmp(edge, buf, 2 * 4096) != 0)
         error("read into the heap's last pages got the wrong bytes");
-    expect(read(fd, back, 4096), 4096);             /* the offset moved by 2 pages */
+    expect(read(fd, back, 4096), 4096);             /* the refused reads moved nothing */
     if (memcmp(back, buf + 2 * 4096, 4096) != 0)
-        error("after a short read the offset is wrong");
-    expect(close(fd), ERR_OK);
-    /* Small straddles: the start is mapped, the rest is not. The kernel
-     * may move the mapped bytes or none (ERR_FAULT); never more. */
-    fd = open_ok(F, FS_RDWR);
-    ssize_t r = read(fd, heap_end(8), 16);
-    if (r != ERR_FAULT && r != 8)
-        error("read of 16 bytes into the last 8 of the heap = %ld", (long)r);
+        error("after the refused reads the offset is wrong");
     expect(close(fd), ERR_OK);
 
     /* ---- wrong file types ---- */

@@ -113,21 +113,19 @@ static long rw_call(int nr, const char *name, int fd, const struct uptr *u, size
 
 /* read: never one that would wait (the console, a pipe only we could
  * fill); the result depends on what the fd is, and a pipe's bytes are
- * checked against what was written. */
+ * checked against what was written. A buffer with less room than n is
+ * refused up front, whatever the fd. */
 static void op_read(void)
 {
     int fd = pick_fd(true), kind = fd_kind(fd);
     struct uptr u = any_ptr(true);
     size_t n = pick_len(&u, u.wroom);
-    bool early = refused(u.p, n);
+    bool early = refused(u.p, n) || n > u.wroom;
     struct pipem *pp = kind == FD_PIPE_R ? &pipes[fds[fd].pipe] : NULL;
     /* Never wait: not for the console, nor for a pipe only we could fill. */
     if (!early && n > 0 && (kind == FD_CONSOLE || (pp && pp->bytes == 0 && pp->writers > 0)))
         n = 0;
-    early = refused(u.p, n);
     long r = rw_call(SYS_read, "read", fd, &u, n);
-    size_t hi = n < u.wroom ? n : u.wroom;
-    uint32_t fault = hi < n ? E(ERR_FAULT) : 0;
     if (kind == FD_FREE)
         allow(r, 1, 0, E(ERR_INVAL));
     else if (early)
@@ -137,59 +135,50 @@ static void op_read(void)
     else if (kind == FD_CONSOLE || !fds[fd].readable || n == 0)
         allow(r, 0, 0, 0);
     else if (kind == FD_FILE)
-        allow(r, 0, hi, fault | E(ERR_NOMEM));
+        allow(r, 0, n, E(ERR_NOMEM));
     else if (pp->bytes == 0)
         allow(r, 0, 0, 0);         /* no writer left: end of file */
     else {
         size_t want = n < (size_t)pp->bytes ? n : (size_t)pp->bytes;
-        if (u.wroom >= want)
-            allow(r, want, want, 0);
-        else
-            allow(r, 1, u.wroom, E(ERR_FAULT));
+        allow(r, want, want, 0);
     }
     if (pp && r > 0 && pipe_pop(fds[fd].pipe, (const char *)u.p, r, u.stable) >= 0)
         impossible(r, "read from a pipe: bytes other than those written");
 }
 
 /* write: never one that would wait (for pipe room only we could make),
- * never our bytes to the console, small ones to shared files. */
+ * never our bytes to the console, small ones to shared files. A buffer
+ * with less room than n is refused up front, whatever the fd. */
 static void op_write(void)
 {
     int fd = pick_fd(true), kind = fd_kind(fd);
     struct uptr u = any_ptr(false);
     size_t n = pick_len(&u, u.rroom);
-    bool early = refused(u.p, n);
+    bool early = refused(u.p, n) || n > u.rroom;
     struct pipem *pp = kind == FD_PIPE_W ? &pipes[fds[fd].pipe] : NULL;
-    if (!early && n > 0 && kind == FD_CONSOLE && u.rroom > 0)
+    if (!early && kind == FD_CONSOLE)
         n = 0;                     /* our bytes never reach the console */
     if (!early && n > 0 && pp && pp->readers > 0) {
         /* Never wait for room that only we could make. */
         size_t room = PIPE_CAP - pp->bytes;
-        if (n > room && u.rroom >= room)
+        if (n > room)
             n = room;
     }
     if (kind == FD_FILE && !early && (fds[fd].shared || files_bytes > FILES_BUDGET))
         n = n < SHARED_WRITE ? n : SHARED_WRITE;   /* the disk is not ours alone */
-    early = refused(u.p, n);
     long r = rw_call(SYS_write, "write", fd, &u, n);
-    size_t hi = n < u.rroom ? n : u.rroom;
-    uint32_t fault = hi < n ? E(ERR_FAULT) : 0;
     if (kind == FD_FREE)
         allow(r, 1, 0, E(ERR_INVAL));
     else if (early)
         allow(r, 1, 0, E(ERR_FAULT));
     else if (!fds[fd].writable || n == 0)
         allow(r, 0, 0, 0);
-    else if (kind == FD_CONSOLE)
-        allow(r, 1, 0, E(ERR_FAULT));
     else if (kind == FD_FILE)
-        allow(r, hi ? 1 : 0, hi, fault | E(ERR_NORES) | E(ERR_NOMEM));
+        allow(r, 1, n, E(ERR_NORES) | E(ERR_NOMEM));
     else if (pp->readers == 0)
-        allow(r, 0, n, E(ERR_END) | fault);   /* a child may still hold a read end */
-    else if (u.rroom >= n)
-        allow(r, n, n, 0);
+        allow(r, 0, n, E(ERR_END));   /* a child may still hold a read end */
     else
-        allow(r, 1, hi, E(ERR_FAULT));
+        allow(r, n, n, 0);
     if (r > 0 && pp)
         pipe_push(fds[fd].pipe, (const char *)u.p, r, u.stable);
     if (r > 0 && kind == FD_FILE)

@@ -266,7 +266,9 @@ struct uptr {
 };
 
 /* Whether [p, p + n) fails the kernel's up-front check of read(),
- * write(), readdir(), fstat() and pipe(): NULL, or not all in user space. */
+ * write(), readdir(), fstat() and pipe(): NULL, or not all in user space.
+ * read and write check too that all of it is memory of ours (op_read,
+ * op_write: n past the room is refused). */
 static inline bool refused(uintptr_t p, size_t n)
 {
     return p == 0 || p + n < p || p + n > USER_TOP;

@@ -6,9 +6,10 @@ one boot cannot show: the file system across power cuts and halts
 check on a deliberate out-of-order acquisition (panic_lockorder), make's
 qemu targets as graders
 and scripts drive them (test/make_targets.py), and the runner's own
-reports (runner_outputs, in test/runner_outputs.py) and `make bench`'s
-table and JSON (dashboard, in test/dashboard_check.py). docs/testing.md
-says what each checks.
+reports (runner_outputs, in test/runner_outputs.py), `make bench`'s
+table and JSON (dashboard, in test/dashboard_check.py) and how make takes
+a course's lab folders (lab_folders, in test/lab_folders.py).
+docs/testing.md says what each checks.
 
 A scenario is a function (runner, test) returning (reason or None, console
 excerpt or None); it boots machines through runner.boot_on, so their
@@ -26,6 +27,7 @@ import sys
 import time
 
 import dashboard_check
+import lab_folders
 import console_keys
 import make_targets
 import runner_outputs
@@ -358,6 +360,7 @@ def scenarios():
             lambda: run.boot_on(None, "console_keys"), run.detail)),
         ("runner_outputs", runner_outputs.scenario),
         ("dashboard", dashboard_check.scenario),
+        ("lab_folders", lab_folders.scenario),
     )]
     for t in tests:
         t.debug = t.name in ON_DEBUG_KERNEL

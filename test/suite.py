@@ -120,13 +120,27 @@ class Test:
         return " ".join(parts)
 
 
+def course_programs(user=os.path.join(ROOT, "user")):
+    """The file names of the programs in a course's lab folders (user/*/
+    but user/lib and user/lab0): a lab0 test of the same name is not on
+    the disk (the Makefile puts the course's there instead)."""
+    names = set()
+    for d in os.listdir(user):
+        path = os.path.join(user, d)
+        if d not in ("lib", "lab0") and os.path.isdir(path):
+            names.update(fn for fn in os.listdir(path) if fn.endswith(".c"))
+    return names
+
+
 def discover(bench, helpers=False):
     """The tests (or benchmarks) in test/ and user/lab0/, by name; helper
-    programs only with helpers."""
+    programs only with helpers. A lab0 test a course's program of the same
+    name replaces is left out."""
     tests = []
+    shadowed = course_programs()
     for d in (TEST_DIR, LAB_DIR):
         for fn in (os.listdir(d) if os.path.isdir(d) else []):
-            if not fn.endswith(".c"):
+            if not fn.endswith(".c") or (d == LAB_DIR and fn in shadowed):
                 continue
             name = fn[:-2]
             if name.startswith("bench_") != bench:

@@ -23,7 +23,9 @@
  * pointer, ERR_NOMEM for a good one no frame could back (uaccess.h). Either
  * way the bytes not moved stay where they were (in the pipe, or the file
  * offset does not pass them). Callers check that the whole user range lies
- * in user space first (the system calls do).
+ * in user space first; the system calls check too that the caller's
+ * regions cover all of it (vm.h's as_may_access, as osv does), so for them
+ * only ERR_NOMEM cuts a transfer short.
  */
 #ifndef _KERNEL_FILE_H_
 #define _KERNEL_FILE_H_
@@ -71,9 +73,11 @@ void file_init(void);
  */
 err_t file_open(const char *path, int flags, struct file **out);
 
-/* A new open file on the console, readable and writable (fds 0 and 1 of
- * init). ERR_NOMEM. */
-err_t file_open_console(struct file **out);
+/* A new open file on the console, open for reading or for writing: init's
+ * fd 0 reads it and its fd 1 writes it, as osv's stdin and stdout, so a
+ * write on fd 0 or a read on fd 1 returns 0 as on any file opened the
+ * other way. ERR_NOMEM. */
+err_t file_open_console(bool writable, struct file **out);
 
 /* A new pipe: *readf reads from it, *writef writes into it; its buffer
  * is one frame. ERR_NOMEM. */

@@ -90,13 +90,15 @@ bool memregion_writes_back(struct memregion *r);
 /* The region containing va, or NULL. Caller holds as->lock. */
 struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
 /*
- * True if a store to every byte of [va, va+n) would be allowed: each lies
- * in a region granting write, or in the stack's growth window. Looks at
- * the regions only, never at memory or page tables, so it takes no fault:
- * for a call that must refuse a bad pointer before it changes anything
- * and store through it later (wait). Takes as->lock.
+ * True if an access of kind perm (MEMPERM_R: the kernel loads, MEMPERM_W:
+ * it stores) to every byte of [va, va+n), n > 0, would be allowed: each
+ * lies in a region granting perm, or in the stack's growth window. Looks
+ * at the regions only, never at memory or page tables, so it takes no
+ * fault: for a call that must refuse a bad or too-short buffer before it
+ * changes anything (read, write, wait), as osv checks the whole buffer
+ * first. Takes as->lock.
  */
-bool as_may_write(struct addrspace *as, vaddr_t va, size_t n);
+bool as_may_access(struct addrspace *as, vaddr_t va, size_t n, int perm);
 /* Copies src into dst for fork; called by src's thread (its trap frame
  * names the hot spans, vpmap.h). Private pages are shared copy-on-write:
  * read-only in both, one more reference on each frame, or, for the 2 MiB

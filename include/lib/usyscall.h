@@ -167,8 +167,11 @@ void meminfo(void);
 /* Duplicates fd into the lowest free fd and returns it. */
 int dup(int fd);
 
-/* A new pipe: fds[0] reads, fds[1] writes. */
-int pipe(int fds[2]);
+/* A new pipe: fds[0] reads, fds[1] writes. fds is a plain pointer, not
+ * int fds[2]: gcc checks an array parameter's size at each call, and an
+ * osv program's pipe(NULL) or pipe(bad address) would then not compile
+ * under -Werror. */
+int pipe(int *fds);
 
 /* ---- system ---- */
 

@@ -77,10 +77,11 @@ err_t file_open(const char *path, int flags, struct file **out)
     return ERR_OK;
 }
 
-/* An open file for the console, read-write (init's fds 0 and 1). */
-err_t file_open_console(struct file **out)
+/* An open file for the console, for reading or for writing (init's fd 0
+ * and fd 1). Contract in <kernel/file.h>. */
+err_t file_open_console(bool writable, struct file **out)
 {
-    struct file *f = file_alloc(FILE_CONSOLE, true, true);
+    struct file *f = file_alloc(FILE_CONSOLE, !writable, writable);
     if (f == NULL)
         return ERR_NOMEM;
     *out = f;

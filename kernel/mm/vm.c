@@ -408,18 +408,26 @@ void as_print(struct addrspace *as)
     sleeplock_release(&as->lock);
 }
 
-/* Every page of the range must be writable by the rules of the fault path
- * (pgfault.c): a region with MEMPERM_W, or the stack's growth window. */
-bool as_may_write(struct addrspace *as, vaddr_t va, size_t n)
+/* Every byte of the range must be reachable by the rules of the fault
+ * path (pgfault.c): a region granting perm, or the stack's growth window,
+ * whose pages the fault path gives read and write. */
+bool as_may_access(struct addrspace *as, vaddr_t va, size_t n, int perm)
 {
     if (n == 0 || va + n < va || va + n > USER_TOP)
         return false;
     bool ok = true;
     sleeplock_acquire(&as->lock);
-    for (vaddr_t page = pg_round_down(va); ok && page < va + n; page += PG_SIZE) {
-        struct memregion *r = as_find_region(as, page);
-        ok = r ? (r->perm & MEMPERM_W) != 0
-               : page >= USTACK_LOWERBOUND && page < USTACK_UPPERBOUND;
+    /* A region at a time: a buffer of many pages costs one step per region. */
+    for (vaddr_t at = va; ok && at < va + n;) {
+        struct memregion *r = as_find_region(as, at);
+        if (r) {
+            ok = (r->perm & perm) == perm;
+            at = r->end;
+        } else if (at >= USTACK_LOWERBOUND && at < USTACK_UPPERBOUND && as->stack) {
+            at = as->stack->start;    /* the window ends where the stack begins */
+        } else {
+            ok = false;
+        }
     }
     sleeplock_release(&as->lock);
     return ok;

@@ -244,8 +244,9 @@ static err_t proc_load(struct proc *p, int argc, char *argv[])
     return setup_stack(p, argc, argv, entry);
 }
 
-/* Creates the first process from /init with the console as fds 0 and 1 and
- * / as its cwd, and starts it. Panics on failure: nothing can run without it. */
+/* Creates the first process from /init with the console as fds 0 (for
+ * reading) and 1 (for writing) and / as its cwd, and starts it. Panics on
+ * failure: nothing can run without it. */
 void proc_start_init(void)
 {
     char name[] = "init";
@@ -256,11 +257,11 @@ void proc_start_init(void)
     err_t err = proc_load(p, 1, argv);
     if (err != ERR_OK)
         panic("cannot load /init: error %d", err);
-    struct file *console;
-    if (file_open_console(&console) != ERR_OK)
+    /* 0 and 1 only, as osv: a program's first open gets 2. Reading on 0
+     * and writing on 1, as osv's stdin and stdout. */
+    if (file_open_console(false, &p->files[0]) != ERR_OK ||
+        file_open_console(true, &p->files[1]) != ERR_OK)
         panic("cannot open the console for init");
-    p->files[0] = console;             /* 0 and 1 only, as osv: a program's first open gets 2 */
-    p->files[1] = file_dup(console);
     p->cwd = fs_root();
     initproc = p;
     if (proc_start(p, NULL) < 0)
@@ -339,7 +340,7 @@ int proc_wait(int pid, int *status_user)
      * stored until a child is reaped, so a fork child's copy-on-write
      * stack page is not touched by its waiting parent (an osv test
      * counting the child's faults with info() would see that fault). */
-    if (status_user && !as_may_write(&me->as, (vaddr_t)status_user, sizeof(int)))
+    if (status_user && !as_may_access(&me->as, (vaddr_t)status_user, sizeof(int), MEMPERM_W))
         return ERR_FAULT;
     spinlock_acquire(&proc_lock);
     for (;;) {

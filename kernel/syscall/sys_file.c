@@ -8,7 +8,8 @@
  * kernel space or unmapped is ERR_FAULT, a path longer than FS_PATH_MAX
  * bytes is ERR_INVAL; an fd that is out of range or not open is ERR_INVAL
  * (checked before the buffer); a buffer or struct pointer that is NULL or
- * reaches past user space is ERR_FAULT before anything happens, and one
+ * reaches past user space is ERR_FAULT before anything happens (so is a
+ * read or write buffer any byte of which no region covers), and one
  * that faults during the copy is ERR_FAULT too, or ERR_NOMEM if the page
  * is valid but no frame could back it (or a short count, file.h).
  */
@@ -18,11 +19,25 @@
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
+#include <kernel/vm.h>
 
 /* A user pointer to n bytes that is worth trying to copy. */
 static bool user_buffer_ok(const void *ubuf, size_t n)
 {
     return ubuf != NULL && user_range_ok((uint64_t)ubuf, n);
+}
+
+/* read's and write's buffer: every byte of it lies in memory the caller
+ * may access with perm (MEMPERM_W: the kernel stores into it), as osv
+ * checks the whole buffer before it moves a byte. A buffer too short for
+ * its count is then ERR_FAULT with nothing written to the file, the
+ * console or the pipe, and nothing consumed (API.md), rather than a
+ * partial transfer of whatever memory follows it. */
+static bool user_buffer_whole(const void *ubuf, size_t n, int perm)
+{
+    if (!user_buffer_ok(ubuf, n))
+        return false;
+    return n == 0 || as_may_access(&proc_current()->as, (vaddr_t)ubuf, n, perm);
 }
 
 /* The open file on fd argument `arg`, or NULL. */
@@ -85,7 +100,7 @@ long sys_read(void)
     size_t n = syscall_arg(2);
     if (f == NULL)
         return ERR_INVAL;
-    if (!user_buffer_ok(buf, n))
+    if (!user_buffer_whole(buf, n, MEMPERM_W))
         return ERR_FAULT;
     return file_read(f, buf, n);
 }
@@ -98,7 +113,7 @@ long sys_write(void)
     size_t n = syscall_arg(2);
     if (f == NULL)
         return ERR_INVAL;
-    if (!user_buffer_ok(buf, n))
+    if (!user_buffer_whole(buf, n, MEMPERM_R))
         return ERR_FAULT;
     return file_write(f, buf, n);
 }

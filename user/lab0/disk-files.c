@@ -1,7 +1,8 @@
 /*
  * disk-files: the files osv programs expect on the disk. README is exactly
  * 150 bytes, testfile holds "abcdef\n", and the root directory lists
- * README, largefile, smallfile and testfile first, in that order.
+ * README, largefile, smallfile and testfile first, in that order, then
+ * the programs init, sh, ls, cat and echo, in that order (API.md).
  */
 #include <lib/test.h>
 #include <lib/string.h>
@@ -28,12 +29,13 @@ main(void)
         error("testfile does not hold abcdef and a newline");
     close(fd);
 
-    const char *first[] = {"README", "largefile", "smallfile", "testfile"};
+    const char *first[] = {"README", "largefile", "smallfile", "testfile",
+                           "init", "sh", "ls", "cat", "echo"};
     struct dirent d;
     fd = open("/", FS_RDONLY, EMPTY_MODE);
     if (fd < 0)
         error("open /");
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 9; i++)
         if (readdir(fd, &d) != ERR_OK || strcmp(d.name, first[i]) != 0)
             error("entry %d of / is '%s', expected '%s'", i, d.name, first[i]);
     close(fd);

@@ -7,8 +7,9 @@
  * writes 0, and the file keeps its bytes; the wrong end of a pipe does the
  * same (reading the write end, writing the read end), and the pipe still
  * carries bytes from its write end to its read end afterwards; the
- * console, which init opens for reading and writing, writes through fd 0
- * as well as fd 1.
+ * console is fd 0 for reading only and fd 1 for writing only, as osv's
+ * stdin and stdout are: a write on fd 0 and a read on fd 1 return 0 (the
+ * read at once), and so do those on their dups.
  */
 #include <lib/test.h>
 #include <lib/string.h>
@@ -52,9 +53,21 @@ main(void)
     close(p[0]);
     close(p[1]);
 
-    const char *line = "rw-wrong-access: the console writes through fd 0\n";
-    if (write(0, line, strlen(line)) != strlen(line))
-        error("write on fd 0, the console");
+    // The console is two open files, as osv's stdin and stdout: fd 0 is
+    // open for reading only and fd 1 for writing only. A read of fd 1
+    // returns 0 at once (it does not wait for a line), and a write on
+    // fd 0 shows nothing.
+    if (write(0, "rw-wrong-access: shown through fd 0\n", 36) != 0)
+        error("write on fd 0, the console's reading side, did not return 0");
+    if (read(1, buf, sizeof(buf)) != 0)
+        error("read on fd 1, the console's writing side, did not return 0");
+    int in = dup(0), out = dup(1);
+    if (write(in, "x\n", 2) != 0 || read(out, buf, sizeof(buf)) != 0)
+        error("a dup of fd 0 or fd 1 does not keep its side's access");
+    if (write(out, "", 0) != 0 || write(out, "rw-wrong-access: fd 1 writes\n", 29) != 29)
+        error("write on a dup of fd 1");
+    close(in);
+    close(out);
 
     pass("rw-wrong-access");
     exit(0);
