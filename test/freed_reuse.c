@@ -2,25 +2,38 @@
  * freed_reuse: a block the journal still names, freed and then reused
  * for file data, must not be overwritten by a replay after a power cut.
  * Not a test on its own: the runner's journal_reuse scenario (test/
- * scenarios.py) runs its three steps on one disk, with a clean halt after
- * the first and a power cut after the second:
+ * scenarios.py) runs its steps on one disk, in boots of their own: a
+ * power cut after each write step, a clean halt (which empties the
+ * journal) after the others. Any later checkpoint would write the reused
+ * block's new contents home and so hide the damage, hence one cut for
+ * each way a freed block can be named:
  *
- *   fill   writes /jr/p (SFS_NDIRECT + 1 blocks: it has an index block),
- *          then /jr/fill until the disk is full; the halt empties the
- *          journal.
- *   write  unlinks /jr/p, writes /jr/f as big (its index block lands in
- *          one of p's freed blocks and is logged: the journal names it),
- *          unlinks /jr/f (freeing that index block: the commit must write
- *          the journal's blocks home and empty it), then writes /jr/w1 and
- *          /jr/w2 (direct blocks only) until the disk is full again, so
- *          one of them holds its data in the old index block. Few groups
- *          commit meanwhile, far fewer than fill the journal.
- *   check  after the cut and the replay, /jr/w1 and /jr/w2 hold their
- *          patterns (a replay of the index block's old copy would put
- *          table entries into a data block), then removes /jr.
+ *   fill    writes /jr/p (SFS_NDIRECT + 1 blocks: it has an index
+ *           block), /jr/e (SFS_NDIRECT blocks: all direct) and /jr/one (a
+ *           block), then /jr/fill until the disk is full.
+ *   write1  an index block logged by a group committed earlier: unlinks
+ *           /jr/p, writes /jr/f as big (its index block lands in one of
+ *           p's freed blocks and is logged), unlinks /jr/f (freeing that
+ *           index block: the commit must write the journal's blocks home
+ *           and empty it), then writes /jr/w1 and /jr/w2 (direct blocks
+ *           only) until the disk is full again, so one of them holds its
+ *           data in the old index block.
+ *   check1  after the replay, /jr/w1 and /jr/w2 hold their patterns (a
+ *           replay of the index block's old copy would put table entries
+ *           into a data block).
+ *   write2  an index block logged by the freeing group itself: unlinks
+ *           /jr/one (one block free), appends a byte to /jr/e, which needs
+ *           an index block and a data block: the write logs the index
+ *           block zeroed, finds no data block, frees it again in the same
+ *           group and fails; /jr/w3 then takes that block for its data.
+ *   check2  after the replay, /jr/w3 and /jr/e hold their patterns, then
+ *           everything is removed.
+ *
+ * Few groups commit in a write step, far fewer than fill the journal.
  */
 // test: helper
 #include "testlib.h"
+#include <lib/file-ext.h>
 #include <lib/string.h>
 #include <lib/stddef.h>
 #include <kernel/sfs.h>
@@ -87,7 +100,7 @@ static void expect_full(void)
 
 /* The sizes of what fill and write wrote, kept in /jr/sizes for check. */
 struct sizes {
-    size_t fill, w1, w2;
+    size_t fill, w1, w2, w3;
 };
 
 static struct sizes read_sizes(void)
@@ -99,50 +112,91 @@ static struct sizes read_sizes(void)
     return s;
 }
 
+/* fill: p, e and one, then the disk full. */
+static void fill(struct sizes *s)
+{
+    expect(mkdir(D), ERR_OK);
+    int fd = open_ok(D "/sizes", FS_WRONLY | FS_CREAT);   /* its block, before */
+    write_all(fd, s, sizeof(*s));                           /* the disk fills */
+    expect(close(fd), ERR_OK);
+    expect(write_pattern(D "/p", INDEXED, 1), INDEXED);
+    expect(write_pattern(D "/e", DIRECT, 7), DIRECT);
+    expect(write_pattern(D "/one", SFS_BLOCK_SIZE, 8), SFS_BLOCK_SIZE);
+    s->fill = write_pattern(D "/fill", ~(size_t)0 >> 1, 0);
+    expect_full();
+}
+
+/* write1: f's index block, logged by an earlier group, freed and reused. */
+static void write1(struct sizes *s)
+{
+    expect(unlink(D "/p"), ERR_OK);
+    expect(write_pattern(D "/f", INDEXED, 3), INDEXED);
+    expect(unlink(D "/f"), ERR_OK);
+    s->w1 = write_pattern(D "/w1", DIRECT, 4);
+    s->w2 = write_pattern(D "/w2", DIRECT, 5);
+    if (s->w1 + s->w2 != INDEXED + SFS_BLOCK_SIZE)
+        error("w1 and w2 took %ld bytes, not the %d freed by /jr/f",
+              (long)(s->w1 + s->w2), INDEXED + SFS_BLOCK_SIZE);
+    expect_full();
+}
+
+static void check1(struct sizes *s)
+{
+    check_pattern(D "/w1", s->w1, 4);
+    check_pattern(D "/w2", s->w2, 5);
+}
+
+/* write2: an index block logged and freed by one group, then reused. */
+static void write2(struct sizes *s)
+{
+    expect(unlink(D "/one"), ERR_OK);
+    int fd = open_ok(D "/e", FS_WRONLY | FS_APPEND);
+    expect(write(fd, "x", 1), ERR_NORES);
+    expect(close(fd), ERR_OK);
+    s->w3 = write_pattern(D "/w3", SFS_BLOCK_SIZE, 6);
+    expect(s->w3, SFS_BLOCK_SIZE);
+    expect_full();
+}
+
+/* check2: w3 and e, then everything removed. */
+static void check2(struct sizes *s)
+{
+    check_pattern(D "/w3", s->w3, 6);
+    check_pattern(D "/e", DIRECT, 7);
+    expect(stat_of(D "/fill").size, s->fill);
+    const char *names[] = { D "/w1", D "/w2", D "/w3", D "/e", D "/fill", D "/sizes" };
+    for (size_t i = 0; i < NELEM(names); i++)
+        expect(unlink(names[i]), ERR_OK);
+    expect(rmdir(D), ERR_OK);
+}
+
+static const struct step {
+    const char *name;
+    void (*run)(struct sizes *s);
+    bool first, last;             /* no /jr/sizes to read before, to write after */
+} steps[] = {
+    { "fill", fill, true, false },
+    { "write1", write1, false, false },
+    { "check1", check1, false, false },
+    { "write2", write2, false, false },
+    { "check2", check2, false, true },
+};
+
 int main(int argc, char **argv)
 {
-    if (argc != 2)
-        error("usage: freed_reuse fill|write|check");
-    if (strcmp(argv[1], "fill") == 0) {
+    for (size_t i = 0; argc == 2 && i < NELEM(steps); i++) {
+        const struct step *st = &steps[i];
+        if (strcmp(argv[1], st->name) != 0)
+            continue;
         struct sizes s = { 0 };
-        expect(mkdir(D), ERR_OK);
-        int fd = open_ok(D "/sizes", FS_WRONLY | FS_CREAT);   /* its block, before */
-        write_all(fd, &s, sizeof(s));                           /* the disk fills */
-        expect(close(fd), ERR_OK);
-        expect(write_pattern(D "/p", INDEXED, 1), INDEXED);
-        s.fill = write_pattern(D "/fill", ~(size_t)0 >> 1, 0);
-        expect_full();
-        write_at(D "/sizes", 0, &s, sizeof(s));   /* in place: no block needed */
-        pass("freed_reuse fill");
+        if (!st->first)
+            s = read_sizes();
+        st->run(&s);
+        if (!st->last)
+            write_at(D "/sizes", 0, &s, sizeof(s));   /* in place: no block needed */
+        pass("freed_reuse %s", st->name);
         return 0;
     }
-    if (strcmp(argv[1], "write") == 0) {
-        struct sizes s = read_sizes();
-        expect(unlink(D "/p"), ERR_OK);
-        expect(write_pattern(D "/f", INDEXED, 3), INDEXED);
-        expect(unlink(D "/f"), ERR_OK);
-        s.w1 = write_pattern(D "/w1", DIRECT, 4);
-        s.w2 = write_pattern(D "/w2", DIRECT, 5);
-        if (s.w1 + s.w2 != INDEXED + SFS_BLOCK_SIZE)
-            error("w1 and w2 took %ld bytes, not the %d freed by /jr/f",
-                  (long)(s.w1 + s.w2), INDEXED + SFS_BLOCK_SIZE);
-        expect_full();
-        write_at(D "/sizes", 0, &s, sizeof(s));
-        pass("freed_reuse write");
-        return 0;
-    }
-    if (strcmp(argv[1], "check") == 0) {
-        struct sizes s = read_sizes();
-        check_pattern(D "/w1", s.w1, 4);
-        check_pattern(D "/w2", s.w2, 5);
-        expect(stat_of(D "/fill").size, s.fill);
-        const char *names[] = { D "/w1", D "/w2", D "/fill", D "/sizes" };
-        for (size_t i = 0; i < NELEM(names); i++)
-            expect(unlink(names[i]), ERR_OK);
-        expect(rmdir(D), ERR_OK);
-        pass("freed_reuse check");
-        return 0;
-    }
-    error("usage: freed_reuse fill|write|check");
+    error("usage: freed_reuse fill|write1|check1|write2|check2");
     return 1;
 }

@@ -232,22 +232,22 @@ def durability(run, test):
 
 
 # A block the journal names, freed and reused for file data, then a power
-# cut (test/freed_reuse.c says how it is set up): the replay must leave
-# the data alone. fill, then a clean halt (the journal starts empty);
-# write, then the cut; after a reboot (which must replay the journal, or
-# nothing was tested) check.
+# cut (test/freed_reuse.c says how it is set up, twice): the replay must
+# leave the data alone. Each write step ends in the cut, the other steps
+# in a clean halt (the journal starts the next boot empty); the boot after
+# a cut must replay the journal, or nothing was tested.
 def journal_reuse(run, test):
     image = run.scenario_image()
-    for step in ("fill", "write", "check"):
+    for step in ("fill", "write1", "check1", "write2", "check2"):
         m = run.boot_on(image, "journal_reuse-" + step)
         try:
-            if step == "check" and not JOURNAL_REPLAY_RE.search(m.text):
+            if step.startswith("check") and not JOURNAL_REPLAY_RE.search(m.text):
                 return "the boot after the power cut replayed no journal", m.text
             out, why, _ = m.run("freed_reuse " + step, CHECK_TIMEOUT)
             why = why or judge(test, out)
             if why:
                 return "freed_reuse %s: %s" % (step, why), out
-            if step == "write":
+            if step.startswith("write"):
                 os.kill(m.proc.pid, signal.SIGKILL)      # the power cut
             else:
                 why = halt(m)
@@ -255,7 +255,7 @@ def journal_reuse(run, test):
                     return "freed_reuse %s, halting: %s" % (step, why), m.text
         finally:
             m.kill()
-        why, _, _ = mkfs_check(run.build, image, notes_ok=step == "write")
+        why, _, _ = mkfs_check(run.build, image, notes_ok=step.startswith("write"))
         if why:
             return "after freed_reuse %s: %s" % (step, why), None
     return None, None

@@ -62,11 +62,12 @@
  * returned before the cut has its effect there. A call cut short shows a
  * prefix of its transactions: a write keeps a correct prefix of its data
  * (never garbage; where it overwrote bytes the file had, its last chunk
- * may show new data in some blocks and old in others), a file with index
- * blocks being freed after its last unlink (or one still open then) may
- * be left as an orphan, an inode with link count 0 and no name, which
- * fs_init frees (mkfs --check accepts orphans and says so); a small file
- * goes in the unlink's own transaction. Data blocks written for a chunk whose commit the cut
+ * may show new data in some blocks and old in others), and a file being
+ * freed after its last unlink may be left as an orphan, an inode with
+ * link count 0 and no name, which fs_init frees (mkfs --check accepts
+ * orphans and says so). An unlink frees a file with no index block in
+ * its own transaction when nothing else holds the file (no open file,
+ * cwd or mapping): such a file is never left an orphan. Data blocks written for a chunk whose commit the cut
  * prevented are free, as they were.
  *
  * Errors. Corrupt file system metadata (a block number outside the disk,

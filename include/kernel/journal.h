@@ -24,9 +24,10 @@
  * The blocks stay pinned in the cache, and the journal holds the groups
  * committed since it was last emptied, oldest first. It is emptied (a
  * checkpoint) when the slots left could not take another operation's
- * worth, when a group freed a block the header names (an index or
- * directory block: it must not be replayed over what it holds once
- * reused; freed file data needs nothing), and at journal_shutdown:
+ * worth, when a group freed a block the journal names (an index or
+ * directory block logged by the group or by one since the last
+ * checkpoint: it must not be replayed over what it holds once reused;
+ * freed file data needs nothing), and at journal_shutdown:
  *   3. every block logged since is written to its home location;
  *   4. the header is written back empty; the buffers are unpinned.
  * Each step's blocks are written all at once (one bdev batch: neighbours

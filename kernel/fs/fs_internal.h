@@ -11,7 +11,8 @@
  * instead of bwrite. They do not nest, and log at most
  * JOURNAL_OP_MAX_BLOCKS blocks each; the contract is journal.h. How the
  * operations stay under the limit: a name change (ops.c) touches a
- * handful of blocks; inode_write writes in chunks whose bitmap, index and
+ * handful of blocks (an unlink that frees a small file, at most 13:
+ * inode_free_now); inode_write writes in chunks whose bitmap, index and
  * inode blocks fit (its data blocks are written in place, not logged:
  * ordered mode, rw.c); inode_truncate_steps frees in steps.
  */
@@ -84,11 +85,11 @@ void inode_truncate_steps(struct inode *ip);
 /* Frees ip (locked, in the caller's transaction) at once if it can: no
  * name left, the caller's reference the only one, and no index block (at
  * most SFS_NDIRECT data blocks, whose bitmap blocks and the inode's fit
- * beside an unlink's few). Returns true if it did; the caller's
+ * beside an unlink's few: 13 blocks at most in all). The caller's
  * inode_put then only drops the reference. So removing a small file is
- * one group, and a power cut never leaves it an orphan. False: inode_put
- * frees it later, in transactions of its own. */
-bool inode_free_now(struct inode *ip);
+ * one group, and a power cut never leaves it an orphan. If it cannot,
+ * the last inode_put frees ip later, in transactions of its own. */
+void inode_free_now(struct inode *ip);
 
 /* ---------------------------------------------------- free-block bitmap */
 

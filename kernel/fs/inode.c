@@ -2,8 +2,9 @@
  * The in-memory inode table (xv6's itable): at most one struct inode per
  * on-disk inode, shared and reference counted, each with a sleeplock over
  * its copy of the disk inode. Also allocating on-disk inodes, freeing them
- * when the last reference to an unlinked file goes, and freeing the orphans
- * a power cut left (fs_init). Contract: fs.h, fs_internal.h.
+ * when the last reference to an unlinked file goes (or in the unlink's own
+ * transaction, for a small file nobody else holds), and freeing the
+ * orphans a power cut left (fs_init). Contract: fs.h, fs_internal.h.
  */
 #include "fs_internal.h"
 #include <kernel/bcache.h>
@@ -151,13 +152,11 @@ static void inode_free(struct inode *ip)
 
 /* Frees ip now if it can go in the caller's transaction. Contract in
  * fs_internal.h. */
-bool inode_free_now(struct inode *ip)
+void inode_free_now(struct inode *ip)
 {
-    if (!ip->valid || ip->d.nlink != 0 || !only_reference(ip) || ip->d.indirect != 0 ||
-        ip->d.dindirect != 0)
-        return false;
-    free_locked(ip);
-    return true;
+    if (ip->valid && ip->d.nlink == 0 && only_reference(ip) && ip->d.indirect == 0 &&
+        ip->d.dindirect == 0)
+        free_locked(ip);
 }
 
 /* Drops a reference; if it was the last and the inode has no name left,

@@ -52,7 +52,9 @@ static struct {
      * distinct blocks they logged are logged[0, nlogged), each pinned
      * once, to be written home when the journal is emptied (checkpoint).
      * Changed only by the committer (and journal_shutdown), with no
-     * operation open; used is read under lock by journal_begin. */
+     * operation open; used is read under lock by journal_begin, logged
+     * and nlogged by journal_log_free (an operation is open then). The
+     * buffers here and in bufs are pinned, so their blockno is fixed. */
     uint32_t used;
     uint32_t nlogged;
     struct buf *logged[SFS_JOURNAL_MAX_SLOTS];

@@ -170,15 +170,17 @@ static err_t remove_name(const char *path, bool want_dir)
     if (err == ERR_OK) {
         inode_lock_child(dp, ip);
         err = unlink_locked(dp, off, ip, want_dir);
+        /* A small file nobody else holds goes in this group; otherwise
+         * inode_put below, or the last holder's, frees it. */
         if (err == ERR_OK)
-            inode_free_now(ip);        /* a small file goes in this group */
+            inode_free_now(ip);
         inode_unlock(ip);
     }
     inode_unlock(dp);
     journal_end(NULL);
     if (ip != NULL)
-        inode_put(ip);                 /* frees it if this was the last of it and */
-    inode_put(dp);                     /* inode_free_now could not */
+        inode_put(ip);
+    inode_put(dp);
     return err;
 }
 
