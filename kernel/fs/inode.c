@@ -116,6 +116,14 @@ static bool only_reference(struct inode *ip)
     return only;
 }
 
+/* Drops a reference. */
+static void drop_reference(struct inode *ip)
+{
+    spinlock_acquire(&itable.lock);
+    ip->ref--;
+    spinlock_release(&itable.lock);
+}
+
 /* The last transaction of freeing ip (locked; the caller's transaction has
  * room for it, see inode_truncate_to): its remaining blocks, then the
  * inode itself. A lookup of this number afterwards (a reused inode) finds
@@ -160,17 +168,23 @@ void inode_free_now(struct inode *ip)
 }
 
 /* Drops a reference; if it was the last and the inode has no name left,
- * frees its blocks and the inode first. Contract in <kernel/fs.h>. */
+ * frees its blocks and the inode first. A reference that is not the last
+ * is dropped before ip's lock is let go: two puts at once (two processes
+ * closing an unlinked file) then run one after the other, and the second
+ * sees itself the last, where each deciding "not the last" before either
+ * dropped its reference would leave the inode an orphan. Contract in
+ * <kernel/fs.h>. */
 void inode_put(struct inode *ip)
 {
     sleeplock_acquire(&ip->lock);
     bool unreachable = ip->valid && ip->d.nlink == 0 && only_reference(ip);
+    if (!unreachable)
+        drop_reference(ip);
     sleeplock_release(&ip->lock);
-    if (unreachable)
+    if (unreachable) {
         inode_free(ip);
-    spinlock_acquire(&itable.lock);
-    ip->ref--;
-    spinlock_release(&itable.lock);
+        drop_reference(ip);
+    }
 }
 
 /* Boot-time recovery: frees inodes with no name left that a crash kept
