@@ -46,7 +46,10 @@ struct inode *inode_get(uint32_t inum)
             empty = ip;
     }
     if (empty != NULL) {
-        /* ref 0: no one holds its lock, so valid may be reset here. */
+        /* ref 0: no one uses it (inode_put's last holder may still be
+         * letting go of its lock, but looks at nothing after dropping its
+         * reference), so valid may be reset here; the new holder's
+         * inode_lock waits for that release. */
         empty->inum = inum;
         empty->ref = 1;
         empty->valid = false;
@@ -168,8 +171,8 @@ void inode_free_now(struct inode *ip)
 }
 
 /* Drops a reference; if it was the last and the inode has no name left,
- * frees its blocks and the inode first. A reference that is not the last
- * is dropped before ip's lock is let go: two puts at once (two processes
+ * frees its blocks and the inode first. A reference that frees nothing is
+ * dropped before ip's lock is let go: two puts at once (two processes
  * closing an unlinked file) then run one after the other, and the second
  * sees itself the last, where each deciding "not the last" before either
  * dropped its reference would leave the inode an orphan. Contract in
