@@ -136,7 +136,9 @@ long fs_scratch_write(long first, long n);
 
 /*
  * Looks path up and returns a new reference to its inode in *out.
- * Errors: ERR_NOTEXIST (a component is missing, or path is empty),
+ * Errors: ERR_NOTEXIST (a component is missing, or path is empty, or a
+ * name other than "." follows a removed directory: its ".." may name a
+ * freed inode),
  * ERR_FTYPE (a component before the last is not a directory),
  * ERR_INVAL (a component longer than 27 bytes), ERR_NORES (inode table full).
  * May sleep.
