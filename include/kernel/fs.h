@@ -138,7 +138,9 @@ long fs_scratch_write(long first, long n);
 
 /*
  * Looks path up and returns a new reference to its inode in *out.
- * Errors: ERR_NOTEXIST (a component is missing, or path is empty),
+ * Errors: ERR_NOTEXIST (a component is missing, or path is empty, or a
+ * name other than "." follows a removed directory: its ".." may name a
+ * freed inode),
  * ERR_FTYPE (a component before the last is not a directory),
  * ERR_INVAL (a component longer than 27 bytes), ERR_NORES (inode table full).
  * May sleep.
@@ -216,8 +218,10 @@ ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_
  * page aligned off. inode_read_page reads the file's page at off from the
  * disk into frame (zeroed: bytes past the end of the file stay zero).
  * inode_write_page writes the frame's bytes that lie before the end of the
- * file back to the disk at off, in one transaction; it never grows the
- * file, and neither touches the cache. Errors: bmap's; for
+ * file back to the disk at off, in one transaction, through the block's
+ * buffer (no frame taken: a view's last write-back must not need free
+ * memory); it never grows the file, and neither touches the page cache.
+ * Errors: bmap's; for
  * inode_write_page, ERR_NORES if the block of a hole in the file could not
  * be had (disk full; write() never leaves a hole, so no file has one today).
  */

@@ -36,7 +36,7 @@ struct pgcache_entry;
 
 struct pgcache {
     struct sleeplock lock;
-    struct pgcache_entry *entries;   /* sorted by offset */
+    struct pgcache_entry *root;      /* a splay tree by offset (pgcache.c) */
     size_t resident;                 /* number of entries */
 };
 

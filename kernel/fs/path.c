@@ -65,6 +65,16 @@ static err_t walk(const char *path, bool parent, struct inode **out, char name[S
             inode_put(ip);
             return ERR_FTYPE;
         }
+        /* A removed directory (a working directory, no name left) still
+         * holds its "..", but the parent it names may have been removed
+         * and its inode freed or handed out again since: following it
+         * panicked on a free inode, or led elsewhere. Only "." (the
+         * directory itself, alive while held) resolves in it. */
+        if (ip->d.nlink == 0 && strcmp(component, ".") != 0) {
+            inode_unlock(ip);
+            inode_put(ip);
+            return ERR_NOTEXIST;
+        }
         /* Take the reference while the directory is locked, so an unlink
          * cannot free the inode between the lookup and the reference. */
         uint32_t inum = dir_lookup(ip, component, NULL);

@@ -422,27 +422,29 @@ ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_
 }
 
 /* Writes a dirty page-cache frame back to its file block (not past the
- * end of the file), in a transaction of its own. Contract in <kernel/fs.h>. */
+ * end of the file), in a transaction of its own. The bytes go through the
+ * block's buffer (bread_zeroed: the buffer cache's own frame, the rest of
+ * the block zeros), written at once: a bounce frame from pmem, as writes
+ * take, is not always there when the last view goes (munmap or an exit
+ * with memory full), and failing then lost the mapping's stores while
+ * munmap said ERR_OK. Contract in <kernel/fs.h>. */
 err_t inode_write_page(struct inode *ip, offset_t off, const void *frame)
 {
-    uint8_t *bounce = frame_alloc();   /* the block's new contents */
-    if (bounce == NULL)
-        return ERR_NOMEM;
     err_t err = ERR_OK;
-    struct bdev_batch data;
-    bdev_batch_init(&data);
     journal_begin();
     inode_lock(ip);
     if ((uint64_t)off < ip->d.size) {
         size_t m = piece(off, ip->d.size - off);
+        bool fresh;
         uint32_t blockno;
-        memcpy(bounce, frame, m);      /* a mapping's stores past the end are not the file's */
-        err = piece_place(ip, off, m, bounce, &blockno);
-        if (err == ERR_OK)
-            bwrite_frames(&blockno, (void *const *)&bounce, 1, &data);
+        if (bmap_alloc(ip, off / SFS_BLOCK_SIZE, 1, &fresh, &blockno, &err) != 0) {
+            struct buf *b = bread_zeroed(blockno);
+            memcpy(b->data, frame, m); /* a mapping's stores past the end are not the file's */
+            bwrite(b);
+            brelse(b);
+        }
     }
     inode_unlock(ip);
-    journal_end(&data);
-    frame_free(bounce);
+    journal_end(NULL);
     return err;
 }
