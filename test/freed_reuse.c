@@ -2,9 +2,9 @@
  * freed_reuse: a block the journal still names, freed and then reused
  * for file data, must not be overwritten by a replay after a power cut.
  * Not a test on its own: the runner's journal_reuse scenario (test/
- * scenarios.py) runs its steps on one disk, in boots of their own: a
- * power cut after each write step, a clean halt (which empties the
- * journal) after the others. Any later checkpoint would write the reused
+ * scenarios.py) runs its steps on one disk: a power cut right after each
+ * write step, a boot (which replays the journal) before each check step,
+ * and a clean halt (which empties the journal) after fill and check2. Any later checkpoint would write the reused
  * block's new contents home and so hide the damage, hence one cut for
  * each way a freed block can be named:
  *
