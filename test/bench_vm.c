@@ -11,6 +11,8 @@
  *   - a demand-zero fault (first store to a page reserved by sbrk);
  *   - a copy-on-write fault (a child's first store to a shared page), and
  *     the fault that only makes a page writable again (sole holder);
+ *   - a fault on a shared file mapping, with 1,000 and with 25,000 pages
+ *     mapped and cached (the page cache's lookup must not grow with it);
  *   - fork with 0, 1, 8 and 32 MiB of touched heap, for the copy-on-write
  *     fork and for fork_copy (the full-copy fork kept for this
  *     comparison): the fork call alone (until it returns in the parent),
@@ -33,6 +35,8 @@
 #include "vmlib.h"
 #include "benchlib.h"
 #include <lib/bench.h>
+#include <lib/mman.h>
+#include <lib/shm.h>
 
 #define MiB (1024L * 1024)
 #define FORK_REPS 11    /* forks per fork figure, the fastest kept (7 let a noisy host through:
@@ -102,6 +106,40 @@ static void bench_demand_zero(void)
     long per = ns_of(minimum(t, REPS)) * 1000 / PAGES;
     report("demand-zero fault (per page)", per);
     figure("demand_zero_fault_ns", per);
+}
+
+/* A fault on each page of a shared mapping of pages pages of /README (a
+ * file of 150 bytes: past its end every page reads zero), each adding its
+ * page to the file's page cache: ns * 1000 per page, the best of a few
+ * mappings. Each lookup searches the pages cached so far, so the cost per
+ * page shows how the search grows with them (a list's grew with each). */
+static long mapped_fault(long pages)
+{
+    enum { REPS = 3 };
+    uint64_t t[REPS];
+    int fd = open("/README", FS_RDONLY, EMPTY_MODE);
+    if (fd < 0)
+        error("open /README = %d", fd);
+    for (int r = 0; r < REPS; r++) {
+        const volatile char *view;
+        expect(mmap(fd, 0, pages * PAGE, SHM_READ, MAP_SHARED, (void **)&view), ERR_OK);
+        uint64_t t0 = rdtime();
+        for (long i = 0; i < pages; i++)
+            (void)view[i * PAGE];
+        t[r] = rdtime() - t0;
+        expect(munmap((void *)view, pages * PAGE), ERR_OK);   /* the cache goes with it */
+    }
+    expect(close(fd), ERR_OK);
+    return ns_of(minimum(t, REPS)) * 1000 / pages;
+}
+
+static void bench_mapped_faults(void)
+{
+    long small = mapped_fault(1000), big = mapped_fault(25000);
+    report("mapped-file fault, 1000 pages mapped", small);
+    report("mapped-file fault, 25000 pages mapped", big);
+    figure("mmap_fault_small_ns", small);
+    figure("mmap_fault_big_ns", big);
 }
 
 static void bench_cow_fault(void)
@@ -221,6 +259,7 @@ int main(int argc, char **argv)
     bench_null_syscall();
     bench_demand_zero();
     bench_cow_fault();
+    bench_mapped_faults();
 
     static const long sizes[] = {0, 1, 8, 32};
     static const char *const call_keys[] = {"fork_tiny_ns", "fork_1m_ns", "fork_8m_ns",

@@ -78,6 +78,7 @@ SHORT = {
     "ceiling_mbps": "ceiling",
     "pipe_mbps": "pipe",
     "disk_raw_mbps": "raw disk",
+    "mmap_fault_small_ns": "1000 pages",
 }
 
 ROWS = [
@@ -85,6 +86,9 @@ ROWS = [
     Row("demand_zero_fault_ns", "demand-zero fault, a page", "null_syscall_ns"),
     Row("cow_fault_copy_ns", "copy-on-write fault, copying a page", "null_syscall_ns"),
     Row("cow_fault_sole_ns", "copy-on-write fault, sole holder", "null_syscall_ns"),
+    Row("mmap_fault_small_ns", "mapped-file fault, 1000 pages mapped", "null_syscall_ns"),
+    Row("mmap_fault_big_ns", "mapped-file fault, 25000 pages mapped", "mmap_fault_small_ns",
+        "mmap_fault_big_over_small", ("<=", 2)),
     Row("fork_tiny_ns", "fork of a tiny process (the call)", "null_syscall_ns",
         "fork_call_tiny_over_null"),
     Row("fork_1m_ns", "fork, 1 MiB touched", "fork_tiny_ns"),

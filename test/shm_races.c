@@ -1,7 +1,7 @@
 /*
  * shm_races: many processes on 4 harts call every shared-memory operation
- * at random on a few overlapping names for about 3 seconds (`shm_races N`
- * at the prompt: N seconds), some 13,000 operations: create, map,
+ * at random on a few overlapping names for about 2 seconds (`shm_races N`
+ * at the prompt: N seconds), some 9,000 operations: create, map,
  * touch (user stores and loads, kernel copies), unmap, destroy, resize,
  * the region lock, futex waits and wakes, fork (children inherit views and
  * exit holding them), shm_list, and shared and private file mappings. The
@@ -24,7 +24,7 @@
 #include <lib/stddef.h>
 #include <lib/string-ext.h>
 
-#define SECONDS 3              /* unless given as the argument */
+#define SECONDS 2              /* unless given as the argument */
 #define WORKERS 8
 #define MIN_PAGES 2
 #define MAX_PAGES 12
