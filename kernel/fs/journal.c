@@ -232,10 +232,10 @@ static void remember_logged(void)
  * the header naming every slot in use: the commit point (the steps 1-2 of
  * journal.h). The blocks stay pinned and go home at the next checkpoint
  * (steps 3-4), done here when the journal could not take another
- * operation's worth, or the group freed a block the header names (it must
- * not be replayed over whatever it holds once reused: balloc.c), or the
- * journal is stopping. Called by the group's
- * last operation with no lock held. Nothing else touches journal.bufs,
+ * operation's worth, or the group freed a block the journal names (it
+ * must not be replayed over whatever it holds once reused: balloc.c), or
+ * the journal is stopping. Called by the group's last operation with no
+ * lock held. Nothing else touches journal.bufs,
  * journal.count or any logged buffer's data meanwhile: the group is
  * closed and all its operations have ended, so the buffers' data is read
  * without their locks (journal.h).
