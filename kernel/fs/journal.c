@@ -235,10 +235,10 @@ static void remember_logged(void)
  * operation's worth, or the group freed a block the journal names (it
  * must not be replayed over whatever it holds once reused: balloc.c), or
  * the journal is stopping. Called by the group's last operation with no
- * lock held. Nothing else touches journal.bufs,
- * journal.count or any logged buffer's data meanwhile: the group is
- * closed and all its operations have ended, so the buffers' data is read
- * without their locks (journal.h).
+ * lock held. Nothing else touches journal.bufs, journal.count or any
+ * logged buffer's data meanwhile: the group is closed and all its
+ * operations have ended, so the buffers' data is read without their locks
+ * (journal.h).
  */
 static void commit(struct bdev_batch *data, bool stopping)
 {
