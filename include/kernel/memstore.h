@@ -63,12 +63,14 @@ struct memstore_ops {
      * file mappings). view_closed: a memregion of process pid that mapped
      * the store is going away (unmap, exit, failed fork), called with that
      * address space locked or dying, before the region's reference is
-     * dropped. view_inherited: fork gave child pid a copy of region r.
+     * dropped. view_inherited: fork gave child pid a copy of region r;
+     * ERR_NOMEM if the store could not record it, and the fork fails (the
+     * child's copy is then closed like the rest, view_closed included).
      * inherit: the permission (MEMPERM_*) a fork child gets for a view
      * of this store that has perm, at most perm; 0 if fork must not copy
      * it. NULL: the child gets perm. */
     void (*view_closed)(struct memstore *ms, pid_t pid, struct memregion *r);
-    void (*view_inherited)(struct memstore *ms, pid_t pid, struct memregion *r);
+    err_t (*view_inherited)(struct memstore *ms, pid_t pid, struct memregion *r);
     int (*inherit)(struct memstore *ms, int perm);
 };
 

@@ -76,8 +76,9 @@ long sys_futex(void);
 long sys_mmap(void);
 long sys_munmap(void);
 
-/* sys_vm.c: the address space's counters and the ASID test hook */
+/* sys_vm.c: the address space's counters and the test hooks */
 long sys_vminfo(void);
 long sys_asid_limit(void);
+long sys_kalloc_fail(void);
 
 #endif /* _KERNEL_SYSCALL_H_ */

@@ -1,6 +1,6 @@
 /*
- * osv-rv: system calls that exist to measure the kernel, for the
- * benchmarks (test/bench_*.c) and tests that compare costs.
+ * osv-rv: system calls that exist to measure and to test the kernel, for
+ * the benchmarks (test/bench_*.c) and the tests.
  */
 #ifndef _LIB_BENCH_H_
 #define _LIB_BENCH_H_
@@ -24,5 +24,13 @@ long syscount(void);
  * ERR_NOTEXIST if the disk has none, ERR_INVAL if first or n is negative
  * or the blocks reach past its end, ERR_NOMEM, ERR_NORES (a disk error). */
 long disk_scratch_write(long first, long n);
+
+/* The calling process's nth kernel object allocation from now (a kmalloc,
+ * or an object of a kernel cache: records, tables of fds, processes'
+ * structs) fails, once, as when memory has run out, so a test can make
+ * each allocation of a call fail in turn and check its error path; n 0
+ * cancels. Returns how many allocations were still to go before the call
+ * (0: none pending, or the failure has happened). */
+int kalloc_fail(int n);
 
 #endif /* _LIB_BENCH_H_ */

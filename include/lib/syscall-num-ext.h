@@ -27,7 +27,8 @@
 #define SYS_disk_scratch_write 41   /* the raw disk's scratch area: for benchmarks */
 #define SYS_vminfo 42
 #define SYS_asid_limit 43     /* the ASID width: for tests */
+#define SYS_kalloc_fail 44    /* an allocation made to fail: for tests */
 
-#define SYS_MAX 44            /* one past the highest number in use */
+#define SYS_MAX 45            /* one past the highest number in use */
 
 #endif /* _LIB_SYSCALL_NUM_EXT_H_ */

@@ -46,7 +46,8 @@ static struct file *file_alloc(enum file_type type, bool readable, bool writable
 /* ------------------------------------------------------------ opening */
 
 /* open(): looks path up (creating it with FS_CREAT) and wraps the inode in
- * an open file. Contract in <kernel/file.h>. */
+ * an open file. The open file comes first, so that without memory for it
+ * FS_CREAT makes no file. Contract in <kernel/file.h>. */
 err_t file_open(const char *path, int flags, struct file **out)
 {
     int mode = flags & ~(FS_CREAT | FS_APPEND);
@@ -54,22 +55,22 @@ err_t file_open(const char *path, int flags, struct file **out)
     bool writable = mode == FS_WRONLY || mode == FS_RDWR;
     struct inode *ip;
 
+    struct file *f = file_alloc(FILE_INODE, readable, writable);
+    if (f == NULL)
+        return ERR_NOMEM;
     err_t err = fs_lookup(path, &ip);
     if (err == ERR_NOTEXIST && (flags & FS_CREAT)) {
         err = fs_create(path, FTYPE_FILE, &ip);
         if (err == ERR_EXIST)          /* someone else created it meanwhile */
             err = fs_lookup(path, &ip);
     }
-    if (err != ERR_OK)
-        return err;
-    if (writable && inode_ftype(ip) == FTYPE_DIR) {
+    if (err == ERR_OK && writable && inode_ftype(ip) == FTYPE_DIR) {
         inode_put(ip);
-        return ERR_FTYPE;
+        err = ERR_FTYPE;
     }
-    struct file *f = file_alloc(FILE_INODE, readable, writable);
-    if (f == NULL) {
-        inode_put(ip);
-        return ERR_NOMEM;
+    if (err != ERR_OK) {
+        kmem_cache_free(file_cache, f);
+        return err;
     }
     f->inode = ip;
     f->append = (flags & FS_APPEND) != 0;

@@ -312,16 +312,17 @@ static void shm_view_closed(struct memstore *ms, pid_t pid, struct memregion *mr
     shm_region_drop_view(shm_region_of(ms), pid, mr->end - mr->start);
 }
 
-/* Fork does not fail for want of this record (the child's view exists
- * already), so a failure is only reported: the child's view still keeps
- * the frames through its store reference, but does not count as a hold. */
-static void shm_view_inherited(struct memstore *ms, pid_t pid, struct memregion *mr)
+/* Without its record a child's view would not count for shm_list, resize
+ * or destroy, so fork fails instead (ERR_NOMEM). The failed fork closes
+ * the child's copy with shm_view_closed, which finds no record and no
+ * hold of the child's to drop: add_view leaves neither on failure. */
+static err_t shm_view_inherited(struct memstore *ms, pid_t pid, struct memregion *mr)
 {
     struct shm_region *r = shm_region_of(ms);
     sleeplock_acquire(&shm_table.lock);
-    if (shm_region_add_view(r, pid, mr->end - mr->start) != ERR_OK)
-        kprintf("[shm] no memory to record a view of %s for pid %d\n", r->name, pid);
+    err_t err = shm_region_add_view(r, pid, mr->end - mr->start);
     sleeplock_release(&shm_table.lock);
+    return err;
 }
 
 /* Fork copies a view unless RS_NOINHERIT; read-only if RS_RDONLY, since

@@ -320,8 +320,11 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
             dst->heap = copy;
         if (r == src->stack)
             dst->stack = copy;
-        if (r->store->ops->view_inherited)
-            r->store->ops->view_inherited(r->store, dst->pid, copy);
+        if (r->store->ops->view_inherited) {
+            ctx.err = r->store->ops->view_inherited(r->store, dst->pid, copy);
+            if (ctx.err != ERR_OK)
+                break;
+        }
         if (eager && !r->shared)
             vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
         else if (!r->shared && r->store == anon)

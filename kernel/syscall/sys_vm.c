@@ -1,11 +1,14 @@
 /*
  * osv-rv's virtual-memory calls (lib/vm-ext.h): vminfo reports how fork
  * shared page tables and the ASIDs in use; asid_limit caps the ASID width,
- * so a test can run the fallback without ASIDs in the same boot.
+ * so a test can run the fallback without ASIDs in the same boot; and
+ * kalloc_fail (lib/bench.h) makes one kernel allocation fail, so a test
+ * can walk a call's out-of-memory paths one by one.
  */
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <kernel/vpmap.h>
+#include <kernel/kmalloc.h>
 #include <lib/vm-ext.h>
 
 /* int vminfo(struct vm_info *info) */
@@ -30,4 +33,10 @@ long sys_vminfo(void)
 long sys_asid_limit(void)
 {
     return vpmap_asid_limit(syscall_arg_int(0));
+}
+
+/* int kalloc_fail(int n) */
+long sys_kalloc_fail(void)
+{
+    return kalloc_fail_after(syscall_arg_int(0));
 }

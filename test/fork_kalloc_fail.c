@@ -1,0 +1,62 @@
+/*
+ * fork_kalloc_fail: fork when one of its kernel allocations fails, each of
+ * them in turn (kalloc_fail, lib/bench.h). The process holds a view of a
+ * shared region and a few open files, so fork copies the fd table, the
+ * address space's regions and the region's record of the child's view.
+ * Each fork must either fail with ERR_NOMEM, leaving the region with the
+ * parent's view alone, or succeed whole: a child whose view the region
+ * records (it counts for shm_list, shm_resize and shm_destroy), which runs
+ * and exits. The loop ends at the first fork that makes fewer allocations
+ * than asked to fail. All frames come back (the runner's leak check).
+ */
+#include "shmlib.h"
+#include <lib/bench.h>
+
+#define NAME "fkf"
+#define MAX_ALLOCS 200            /* far more than a fork makes */
+
+int main(void)
+{
+    expect(shm_create(NAME, PAGE, RS_DEFAULT), ERR_OK);
+    volatile int *go = map_ok(NAME, SHM_READ | SHM_WRITE);
+    int fds[2];
+    expect(pipe(fds), ERR_OK);
+    int readme = open_ok("/README", FS_RDONLY);
+    expect(region_views(NAME), 1);
+    int failed = 0, n;
+    for (n = 1; n <= MAX_ALLOCS; n++) {
+        *go = 0;
+        expect(kalloc_fail(n), 0);
+        int pid = fork();
+        int left = pid == 0 ? 0 : kalloc_fail(0);
+        if (pid == 0) {
+            while (*go == 0)
+                ;                 /* until the parent has counted the views */
+            exit(7);
+        }
+        if (pid < 0) {
+            expect(pid, ERR_NOMEM);
+            expect(left, 0);      /* it was our injected failure */
+            expect(region_views(NAME), 1);
+            failed++;
+            continue;
+        }
+        expect(region_views(NAME), 2);       /* the child's view is recorded */
+        *go = 1;
+        expect(wait_status(pid), 7);
+        expect(region_views(NAME), 1);
+        if (left > 0)
+            break;                /* fork made fewer than n allocations */
+    }
+    if (n > MAX_ALLOCS)
+        error("fork still failed with %d allocations to go", MAX_ALLOCS);
+    printf("fork_kalloc_fail: fork made %d kernel allocations; %d failures made it fail\n",
+           n - 1, failed);
+    expect(close(readme), ERR_OK);
+    expect(close(fds[0]), ERR_OK);
+    expect(close(fds[1]), ERR_OK);
+    expect(shm_unmap(NAME, (void *)go), ERR_OK);
+    expect(shm_destroy(NAME), ERR_OK);
+    pass("fork_kalloc_fail");
+    return 0;
+}

@@ -1,0 +1,135 @@
+/*
+ * kalloc_fail_calls: system calls when one of their kernel allocations
+ * fails, each of them in turn (kalloc_fail, lib/bench.h): spawn, pipe,
+ * open (an existing file, and a new one), dup, shm_create, shm_map and
+ * mmap. Each call must either fail with a clear error (ERR_NOMEM, or
+ * ERR_NORES where a kernel table filled up) and leave nothing behind (no
+ * fd, no region, no view, no process, no file), or succeed whole; then
+ * its effect is undone and the next allocation is made to fail, until a
+ * call makes fewer allocations than asked to fail. All frames come back
+ * (the runner's leak check), and the disk is checked after the boot.
+ */
+#include "shmlib.h"
+#include <lib/bench.h>
+#include <lib/mman.h>
+#include <lib/stddef.h>
+
+#define MAX_ALLOCS 200            /* far more than any of these calls makes */
+#define NEWFILE "/kf_new"
+
+static int result;                /* the call's return value */
+static int pipefds[2];
+static void *addr;
+
+/* The lowest free fd: an fd left open by a failed call would show here. */
+static int lowest_fd(void)
+{
+    int fd = dup(1);
+    expect(close(fd), ERR_OK);
+    return fd;
+}
+
+/* Each call: run it, and undo it after a success. */
+static void do_spawn(void) { result = spawn("echo kalloc_fail_calls"); }
+static void undo_spawn(void) { expect(wait_status(result), 2); }
+static void do_pipe(void) { result = pipe(pipefds); }
+static void undo_pipe(void)
+{
+    expect(close(pipefds[0]), ERR_OK);
+    expect(close(pipefds[1]), ERR_OK);
+}
+static void do_open(void) { result = open("/README", FS_RDONLY, EMPTY_MODE); }
+static void do_create(void) { result = open(NEWFILE, FS_RDWR | FS_CREAT, EMPTY_MODE); }
+static void undo_close(void) { expect(close(result), ERR_OK); }
+static void undo_create(void)
+{
+    expect(close(result), ERR_OK);
+    expect(unlink(NEWFILE), ERR_OK);
+}
+static void do_dup(void) { result = dup(1); }
+static void do_shm_create(void) { result = shm_create("kf_new", PAGE, RS_DEFAULT); }
+static void undo_shm_create(void) { expect(shm_destroy("kf_new"), ERR_OK); }
+static void do_shm_map(void) { result = shm_map("kf_old", &addr, SHM_READ | SHM_WRITE); }
+static void undo_shm_map(void) { expect(shm_unmap("kf_old", addr), ERR_OK); }
+
+static const struct call {
+    const char *name;
+    void (*run)(void);
+    void (*undo)(void);
+} calls[] = {
+    { "spawn", do_spawn, undo_spawn },
+    { "pipe", do_pipe, undo_pipe },
+    { "open", do_open, undo_close },
+    { "open FS_CREAT", do_create, undo_create },
+    { "dup", do_dup, undo_close },
+    { "shm_create", do_shm_create, undo_shm_create },
+    { "shm_map", do_shm_map, undo_shm_map },
+};
+
+/* Makes each allocation of c fail in turn; checks what is left. */
+static void walk(const struct call *c)
+{
+    int fd0 = lowest_fd(), failed = 0, n;
+    for (n = 1; n <= MAX_ALLOCS; n++) {
+        expect(kalloc_fail(n), 0);
+        c->run();
+        int left = kalloc_fail(0);
+        if (result < 0 && left == 0) {
+            if (result != ERR_NOMEM && result != ERR_NORES)
+                error("%s with allocation %d failing: %d", c->name, n, result);
+            failed++;
+            expect(lowest_fd(), fd0);                        /* no fd left behind */
+            expect(region_views("kf_new"), -1);              /* no region */
+            expect(region_views("kf_old"), 0);               /* no view */
+            expect(open(NEWFILE, FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);   /* no file */
+            expect(wait(-1, NULL), ERR_CHILD);               /* no process */
+            continue;
+        }
+        if (result < 0)
+            error("%s failed by itself: %d", c->name, result);
+        c->undo();
+        if (left > 0)
+            break;
+    }
+    if (n > MAX_ALLOCS)
+        error("%s still failed with %d allocations to go", c->name, MAX_ALLOCS);
+    printf("kalloc_fail_calls: %s: %d allocation(s), each failure a clean error (%d)\n",
+           c->name, n - 1, failed);
+}
+
+/* mmap's allocations, with the file opened before the count starts. */
+static void walk_mmap(void)
+{
+    int fd = open_ok("/README", FS_RDONLY), failed = 0, n;
+    for (n = 1; n <= MAX_ALLOCS; n++) {
+        void *view;
+        expect(kalloc_fail(n), 0);
+        int r = mmap(fd, 0, PAGE, SHM_READ, MAP_SHARED, &view);
+        int left = kalloc_fail(0);
+        if (r < 0 && left == 0) {
+            expect(r, ERR_NOMEM);
+            failed++;
+            continue;
+        }
+        expect(r, ERR_OK);
+        (void)((volatile char *)view)[0];                    /* the page faults in */
+        expect(munmap(view, PAGE), ERR_OK);
+        if (left > 0)
+            break;
+    }
+    expect(close(fd), ERR_OK);
+    printf("kalloc_fail_calls: mmap: %d allocation(s), each failure a clean error (%d)\n",
+           n - 1, failed);
+}
+
+int main(void)
+{
+    remove_file(NEWFILE);
+    expect(shm_create("kf_old", PAGE, RS_DEFAULT), ERR_OK);
+    for (size_t i = 0; i < NELEM(calls); i++)
+        walk(&calls[i]);
+    walk_mmap();
+    expect(shm_destroy("kf_old"), ERR_OK);
+    pass("kalloc_fail_calls");
+    return 0;
+}
