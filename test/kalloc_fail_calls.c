@@ -1,17 +1,19 @@
 /*
  * kalloc_fail_calls: system calls when one of their kernel allocations
- * fails, each of them in turn (kalloc_fail, lib/bench.h): spawn, pipe,
- * open (an existing file, and a new one), dup, shm_create, shm_map and
- * mmap. Each call must either fail with a clear error (ERR_NOMEM, or
- * ERR_NORES where a kernel table filled up) and leave nothing behind (no
- * fd, no region, no view, no process, no file), or succeed whole; then
- * its effect is undone and the next allocation is made to fail, until a
- * call makes fewer allocations than asked to fail. All frames come back
- * (the runner's leak check), and the disk is checked after the boot.
+ * fails, each of them in turn (kalloc_fail, lib/bench.h): spawn, spawnv,
+ * pipe, open (an existing file, and a new one), dup, shm_create, shm_map,
+ * shm_lock and mmap. Each call must either fail with a clear error
+ * (ERR_NOMEM, or ERR_NORES where a kernel table filled up) and leave
+ * nothing behind (no fd, no region, no view, no process, no file), or
+ * succeed whole; then its effect is undone and the next allocation is
+ * made to fail, until a call makes fewer allocations than asked to fail.
+ * All frames come back (the runner's leak check), and the disk is checked
+ * after the boot.
  */
 #include "shmlib.h"
 #include <lib/bench.h>
 #include <lib/mman.h>
+#include <lib/proc-ext.h>
 #include <lib/stddef.h>
 
 #define MAX_ALLOCS 200            /* far more than any of these calls makes */
@@ -51,6 +53,13 @@ static void do_shm_create(void) { result = shm_create("kf_new", PAGE, RS_DEFAULT
 static void undo_shm_create(void) { expect(shm_destroy("kf_new"), ERR_OK); }
 static void do_shm_map(void) { result = shm_map("kf_old", &addr, SHM_READ | SHM_WRITE); }
 static void undo_shm_map(void) { expect(shm_unmap("kf_old", addr), ERR_OK); }
+static void do_shm_lock(void) { result = shm_lock("kf_old"); }   /* main maps a view */
+static void undo_shm_lock(void) { expect(shm_unlock("kf_old"), ERR_OK); }
+static void do_spawnv(void)
+{
+    char *const argv[] = { "echo", "two words", NULL };
+    result = spawnv(argv);
+}
 
 static const struct call {
     const char *name;
@@ -64,12 +73,14 @@ static const struct call {
     { "dup", do_dup, undo_close },
     { "shm_create", do_shm_create, undo_shm_create },
     { "shm_map", do_shm_map, undo_shm_map },
+    { "shm_lock", do_shm_lock, undo_shm_lock },
+    { "spawnv", do_spawnv, undo_spawn },
 };
 
 /* Makes each allocation of c fail in turn; checks what is left. */
 static void walk(const struct call *c)
 {
-    int fd0 = lowest_fd(), failed = 0, n;
+    int fd0 = lowest_fd(), views0 = region_views("kf_old"), failed = 0, n;
     for (n = 1; n <= MAX_ALLOCS; n++) {
         expect(kalloc_fail(n), 0);
         c->run();
@@ -80,7 +91,7 @@ static void walk(const struct call *c)
             failed++;
             expect(lowest_fd(), fd0);                        /* no fd left behind */
             expect(region_views("kf_new"), -1);              /* no region */
-            expect(region_views("kf_old"), 0);               /* no view */
+            expect(region_views("kf_old"), views0);          /* no view */
             expect(open(NEWFILE, FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);   /* no file */
             expect(wait(-1, NULL), ERR_CHILD);               /* no process */
             continue;
@@ -126,8 +137,14 @@ int main(void)
 {
     remove_file(NEWFILE);
     expect(shm_create("kf_old", PAGE, RS_DEFAULT), ERR_OK);
-    for (size_t i = 0; i < NELEM(calls); i++)
+    for (size_t i = 0; i < NELEM(calls); i++) {
+        void *view = NULL;
+        if (calls[i].run == do_shm_lock)         /* locking needs a view */
+            expect(shm_map("kf_old", &view, SHM_READ), ERR_OK);
         walk(&calls[i]);
+        if (view)
+            expect(shm_unmap("kf_old", view), ERR_OK);
+    }
     walk_mmap();
     expect(shm_destroy("kf_old"), ERR_OK);
     pass("kalloc_fail_calls");
