@@ -2,13 +2,14 @@
  * kalloc_fail_calls: system calls when one of their kernel allocations
  * fails, each of them in turn (kalloc_fail, lib/bench.h): spawn, spawnv,
  * pipe, open (an existing file, and a new one), dup, shm_create, shm_map,
- * shm_lock and mmap. Each call must either fail with a clear error
- * (ERR_NOMEM, or ERR_NORES where a kernel table filled up) and leave
- * nothing behind (no fd, no region, no view, no process, no file), or
- * succeed whole; then its effect is undone and the next allocation is
- * made to fail, until a call makes fewer allocations than asked to fail.
- * All frames come back (the runner's leak check), and the disk is checked
- * after the boot.
+ * shm_lock, shm_resize, proc_list, mkdir, link, chdir and mmap (some make
+ * no such allocation today: they are here for the day one does). Each
+ * call must either fail with a clear error (ERR_NOMEM, or ERR_NORES where
+ * a kernel table filled up) and leave nothing behind (no fd, no region,
+ * no view, no process, no file), or succeed whole; then its effect is
+ * undone and the next allocation is made to fail, until a call makes
+ * fewer allocations than asked to fail. All frames come back (the
+ * runner's leak check), and the disk is checked after the boot.
  */
 #include "shmlib.h"
 #include <lib/bench.h>
@@ -55,6 +56,16 @@ static void do_shm_map(void) { result = shm_map("kf_old", &addr, SHM_READ | SHM_
 static void undo_shm_map(void) { expect(shm_unmap("kf_old", addr), ERR_OK); }
 static void do_shm_lock(void) { result = shm_lock("kf_old"); }   /* main maps a view */
 static void undo_shm_lock(void) { expect(shm_unlock("kf_old"), ERR_OK); }
+static void do_shm_resize(void) { result = shm_resize("kf_old", 4 * PAGE); }
+static void undo_shm_resize(void) { expect(shm_resize("kf_old", PAGE), ERR_OK); }
+static struct proc_info procs[8];
+static void do_proc_list(void) { result = proc_list(procs, 8); }
+static void undo_nothing(void) {}
+static void do_mkdir(void) { result = mkdir(NEWFILE); }
+static void undo_mkdir(void) { expect(rmdir(NEWFILE), ERR_OK); }
+static void do_link(void) { result = link("/README", NEWFILE); }
+static void undo_link(void) { expect(unlink(NEWFILE), ERR_OK); }
+static void do_chdir(void) { result = chdir("/"); }
 static void do_spawnv(void)
 {
     char *const argv[] = { "echo", "two words", NULL };
@@ -75,6 +86,11 @@ static const struct call {
     { "shm_map", do_shm_map, undo_shm_map },
     { "shm_lock", do_shm_lock, undo_shm_lock },
     { "spawnv", do_spawnv, undo_spawn },
+    { "shm_resize", do_shm_resize, undo_shm_resize },
+    { "proc_list", do_proc_list, undo_nothing },
+    { "mkdir", do_mkdir, undo_mkdir },
+    { "link", do_link, undo_link },
+    { "chdir", do_chdir, undo_nothing },
 };
 
 /* Makes each allocation of c fail in turn; checks what is left. */
