@@ -44,15 +44,6 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t obj_size);
 void kmem_cache_seal(void);
 /* A zeroed object, or NULL. */
 void *kmem_cache_alloc(struct kmem_cache *cache);
-/*
- * A test hook (the kalloc_fail system call, lib/bench.h): the calling
- * thread's nth allocation from now (kmem_cache_alloc, so kmalloc too)
- * returns NULL, once, as when memory has run out; n 0 cancels. Returns how
- * many allocations were still to go before it (0: none pending, or the
- * failure has happened). So a test walks a system call's allocations one
- * by one and checks each failure path: a clear error, nothing leaked.
- */
-int kalloc_fail_after(int n);
 /* Gives obj back to the cache it came from (checked); a slab left empty
  * goes back to pmem at once. */
 void kmem_cache_free(struct kmem_cache *cache, void *obj);

@@ -37,6 +37,19 @@ void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t ma
 void pmem_reserve(paddr_t start, paddr_t end);
 /* Allocates one frame with refcount 1, contents unspecified. */
 err_t pmem_alloc(paddr_t *pa);
+/*
+ * A test hook (the kalloc_fail system call, lib/bench.h): the calling
+ * thread's nth kernel allocation from now, a frame (pmem_alloc) or an
+ * object (kmem_cache_alloc, kmalloc), fails once, as when memory has run
+ * out; n 0 cancels. Returns how many allocations were still to go before
+ * it (0: none pending, or the failure has happened). So a test walks a
+ * system call's allocations one by one and checks each failure path: a
+ * clear error, nothing leaked. kalloc_fail_due is the allocators' side:
+ * true for the allocation that must fail (it counts it). Each thread's
+ * count is its own, touched only by it.
+ */
+int kalloc_fail_after(int n);
+bool kalloc_fail_due(void);
 /* Same, zero-filled. */
 err_t pmem_alloc_zero(paddr_t *pa);
 /* Drops one reference; the frame is freed when the count reaches zero. */

@@ -68,7 +68,7 @@ struct thread {
     void (*entry)(void *);       /* kernel thread body */
     void *arg;
     uint64_t fpregs[33];         /* user f0..f31 and fcsr (FP_FCSR), saved on switch */
-    int kalloc_fail;             /* test hook (kmalloc.h): this thread's nth kernel object
+    int kalloc_fail;             /* test hook (pmem.h): this thread's nth kernel
                                   * allocation from now fails; 0: none. Its own only */
 #ifdef DEBUG
     struct locks_held locks_held; /* its sleeplocks and transaction (synch.h) */

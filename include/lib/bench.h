@@ -25,11 +25,11 @@ long syscount(void);
  * or the blocks reach past its end, ERR_NOMEM, ERR_NORES (a disk error). */
 long disk_scratch_write(long first, long n);
 
-/* The calling process's nth kernel object allocation from now (a kmalloc,
- * or an object of a kernel cache: records, tables of fds, processes'
- * structs) fails, once, as when memory has run out, so a test can make
- * each allocation of a call fail in turn and check its error path; n 0
- * cancels. Returns how many allocations were still to go before the call
+/* The calling process's nth kernel allocation from now (a frame: page
+ * tables, user pages, kernel stacks, pipe buffers; or an object of a
+ * kernel cache: records, tables of fds, processes' structs) fails, once,
+ * as when memory has run out, so a test can make each allocation of a
+ * call fail in turn and check its error path; n 0 cancels. Returns how many allocations were still to go before the call
  * (0: none pending, or the failure has happened). */
 int kalloc_fail(int n);
 

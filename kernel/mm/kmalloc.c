@@ -14,7 +14,6 @@
 #include <kernel/console.h>
 #include <kernel/pmem.h>
 #include <kernel/string.h>
-#include <kernel/thread.h>
 
 struct slab {
     struct kmem_cache *cache;
@@ -100,28 +99,12 @@ static struct slab *slab_new(struct kmem_cache *c)
     return s;
 }
 
-/* Sets the calling thread's countdown. Contract in <kernel/kmalloc.h>. */
-int kalloc_fail_after(int n)
-{
-    struct thread *t = thread_current();
-    int left = t->kalloc_fail;
-    t->kalloc_fail = n > 0 ? n : 0;
-    return left;
-}
-
-/* True if this allocation is the one kalloc_fail_after asked to fail. */
-static bool injected_failure(void)
-{
-    struct thread *t = thread_current();
-    return t && t->kalloc_fail > 0 && --t->kalloc_fail == 0;
-}
-
 /* A new slab is built without the cache's lock: it is private until it
  * is pushed, and other harts keep allocating from the others meanwhile.
  * Zeroing happens after the lock is dropped, for the same reason. */
 void *kmem_cache_alloc(struct kmem_cache *c)
 {
-    if (injected_failure())
+    if (kalloc_fail_due())        /* a test's injected failure (pmem.h) */
         return NULL;
     spinlock_acquire(&c->lock);
     struct slab *s = c->partial;

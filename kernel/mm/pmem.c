@@ -100,6 +100,8 @@ void pmem_reserve(paddr_t start, paddr_t end)
 /* The head of the free list: O(1) under the lock. */
 err_t pmem_alloc(paddr_t *pa)
 {
+    if (kalloc_fail_due())
+        return ERR_NOMEM;
     spinlock_acquire(&pmem.lock);
     struct page *pg = pmem.free_head.next;
     if (!pg) {

@@ -38,6 +38,18 @@ static bool segment_ok(const struct elf_phdr *ph, size_t file_size)
            (r || x) && !(w && x);
 }
 
+/* Reads n bytes at off of ip into the kernel buffer dst: ERR_OK; the
+ * read's own error (ERR_NOMEM when memory ran out: a clean, retryable
+ * failure, not a bad program); ERR_INVAL when the file ends first, as
+ * one shorter than its headers say does. */
+static err_t read_exact(struct inode *ip, void *dst, offset_t off, size_t n)
+{
+    ssize_t got = inode_read(ip, dst, false, off, n);
+    if (got < 0)
+        return (err_t)got;
+    return (size_t)got == n ? ERR_OK : ERR_INVAL;
+}
+
 /* Maps a checked segment and reads in the pages that hold file bytes. */
 static err_t load_segment(struct addrspace *as, struct inode *ip, const struct elf_phdr *ph)
 {
@@ -64,8 +76,8 @@ static err_t load_segment(struct addrspace *as, struct inode *ip, const struct e
         }
         char *dst = (char *)kmap_p2v(pa) + (from - va);
         offset_t off = ph->offset + (from - ph->vaddr);
-        if (inode_read(ip, dst, false, off, to - from) != (ssize_t)(to - from))
-            return ERR_INVAL;    /* a short read */
+        if ((err = read_exact(ip, dst, off, to - from)) != ERR_OK)
+            return err;
     }
     return ERR_OK;
 }
@@ -77,20 +89,22 @@ err_t elf_load(struct addrspace *as, struct inode *ip, vaddr_t *entry)
 {
     struct elf_header eh;
     size_t file_size = inode_size(ip);
-    if (inode_read(ip, &eh, false, 0, sizeof(eh)) != sizeof(eh) || !header_ok(&eh, file_size))
+    err_t err = read_exact(ip, &eh, 0, sizeof(eh));
+    if (err != ERR_OK)
+        return err;
+    if (!header_ok(&eh, file_size))
         return ERR_INVAL;
     vaddr_t top = 0;
     bool entry_ok = false;
     for (int i = 0; i < eh.phnum; i++) {
         struct elf_phdr ph;
-        if (inode_read(ip, &ph, false, eh.phoff + i * sizeof(ph), sizeof(ph)) != sizeof(ph))
-            return ERR_INVAL;
+        if ((err = read_exact(ip, &ph, eh.phoff + i * sizeof(ph), sizeof(ph))) != ERR_OK)
+            return err;
         if (ph.type != PT_LOAD || ph.memsz == 0)
             continue;
         if (!segment_ok(&ph, file_size))
             return ERR_INVAL;
-        err_t err = load_segment(as, ip, &ph);
-        if (err != ERR_OK)
+        if ((err = load_segment(as, ip, &ph)) != ERR_OK)
             return err;
         if (pg_round_up(ph.vaddr + ph.memsz) > top)
             top = pg_round_up(ph.vaddr + ph.memsz);
@@ -100,7 +114,7 @@ err_t elf_load(struct addrspace *as, struct inode *ip, vaddr_t *entry)
     if (!entry_ok)               /* also: no loadable segment at all */
         return ERR_INVAL;
     /* The heap starts empty right after the program and grows with sbrk. */
-    err_t err = as_map_region(as, top, top, MEMPERM_R | MEMPERM_W, "heap", &as->heap);
+    err = as_map_region(as, top, top, MEMPERM_R | MEMPERM_W, "heap", &as->heap);
     if (err != ERR_OK)
         return err;
     as->brk = top;

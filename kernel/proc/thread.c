@@ -6,6 +6,7 @@
  * drops to user mode through its trap frame.
  */
 #include <kernel/thread.h>
+#include <kernel/pmem.h>
 #include <kernel/sched.h>
 #include <kernel/kmalloc.h>
 #include <kernel/proc.h>
@@ -93,4 +94,22 @@ void thread_free(struct thread *t)
 {
     vpmap_kstack_free(t->kstack, t->kstack_fenced);
     kmem_cache_free(thread_cache, t);
+}
+
+/* Sets the calling thread's count of allocations before one fails (a
+ * thread's own state, hence here). Contract in <kernel/pmem.h>. */
+int kalloc_fail_after(int n)
+{
+    struct thread *t = thread_current();
+    int left = t->kalloc_fail;
+    t->kalloc_fail = n > 0 ? n : 0;
+    return left;
+}
+
+/* Counts an allocation against the calling thread's count, if it has one.
+ * Contract in <kernel/pmem.h>. */
+bool kalloc_fail_due(void)
+{
+    struct thread *t = thread_current();
+    return t && t->kalloc_fail > 0 && --t->kalloc_fail == 0;
 }

@@ -8,7 +8,7 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <kernel/vpmap.h>
-#include <kernel/kmalloc.h>
+#include <kernel/pmem.h>
 #include <lib/vm-ext.h>
 
 /* int vminfo(struct vm_info *info) */
