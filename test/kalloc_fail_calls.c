@@ -2,14 +2,15 @@
  * kalloc_fail_calls: system calls when one of their kernel allocations
  * fails, each of them in turn (kalloc_fail, lib/bench.h): spawn, spawnv,
  * pipe, open (an existing file, and a new one), dup, shm_create, shm_map,
- * shm_lock, shm_resize, proc_list, mkdir, link, chdir and mmap (some make
- * no such allocation today: they are here for the day one does). Each
- * call must either fail with a clear error (ERR_NOMEM, or ERR_NORES where
- * a kernel table filled up) and leave nothing behind (no fd, no region,
- * no view, no process, no file), or succeed whole; then its effect is
- * undone and the next allocation is made to fail, until a call makes
- * fewer allocations than asked to fail. All frames come back (the
- * runner's leak check), and the disk is checked after the boot.
+ * shm_lock, shm_resize, proc_list, mkdir, link, chdir, mmap, write and
+ * read (some make no such allocation today: they are here for the day
+ * one does). Each call must either fail with a clear error (ERR_NOMEM,
+ * or ERR_NORES where a kernel table filled up) and leave nothing behind
+ * (no fd, no region, no view, no process, no file, no bytes moved), or
+ * succeed whole; then its effect is undone and the next allocation is
+ * made to fail, until a call makes fewer allocations than asked to fail.
+ * All frames come back (the runner's leak check), and the disk is checked
+ * after the boot.
  */
 #include "shmlib.h"
 #include <lib/bench.h>
@@ -149,6 +150,59 @@ static void walk_mmap(void)
            n - 1, failed);
 }
 
+/* write() and read() of a file, 3 blocks at a time: a failure moves
+ * nothing (the size, and where the next read starts, stay); a success
+ * moves it all. */
+static char rw[3 * 4096];
+
+static void walk_rw(void)
+{
+    const char *path = "/kf_data";
+    int fd = open_ok(path, FS_RDWR | FS_CREAT), failed = 0, n;
+    size_t size = 0;
+    for (n = 1; n <= MAX_ALLOCS; n++) {
+        memset(rw, n, sizeof(rw));
+        expect(kalloc_fail(n), 0);
+        long r = write(fd, rw, sizeof(rw));
+        int left = kalloc_fail(0);
+        if (r < 0 && left == 0) {
+            expect(r, ERR_NOMEM);
+            expect(stat_of(path).size, size);
+            failed++;
+            continue;
+        }
+        expect(r, sizeof(rw));
+        size += sizeof(rw);
+        if (left > 0)
+            break;
+    }
+    expect(close(fd), ERR_OK);
+    printf("kalloc_fail_calls: write: %d allocation(s), each failure a clean error (%d)\n",
+           n - 1, failed);
+    fd = open_ok(path, FS_RDONLY);
+    failed = 0;
+    size_t done = 0;
+    for (n = 1; n <= MAX_ALLOCS && done < size; n++) {
+        expect(kalloc_fail(n), 0);
+        long r = read(fd, rw, sizeof(rw));
+        int left = kalloc_fail(0);
+        if (r < 0 && left == 0) {
+            expect(r, ERR_NOMEM);
+            failed++;
+            continue;
+        }
+        expect(r, sizeof(rw));
+        expect(rw[0], rw[sizeof(rw) - 1]);   /* one write's bytes, whole */
+        done += sizeof(rw);
+        if (left > 0)
+            break;
+    }
+    expect(close(fd), ERR_OK);
+    expect(unlink(path), ERR_OK);
+    printf("kalloc_fail_calls: read: %d allocation(s), each failure a clean error (%d)\n",
+           n - 1, failed);
+}
+
 int main(void)
 {
     remove_file(NEWFILE);
@@ -162,6 +216,7 @@ int main(void)
             expect(shm_unmap("kf_old", view), ERR_OK);
     }
     walk_mmap();
+    walk_rw();
     expect(shm_destroy("kf_old"), ERR_OK);
     pass("kalloc_fail_calls");
     return 0;
