@@ -67,8 +67,9 @@
  * link count 0 and no name, which fs_init frees (mkfs --check accepts
  * orphans and says so). An unlink frees a file with no index block in
  * its own transaction when nothing else holds the file (no open file,
- * cwd or mapping): such a file is never left an orphan. Data blocks written for a chunk whose commit the cut
- * prevented are free, as they were.
+ * cwd or mapping): such a file is never left an orphan. Data blocks
+ * written for a chunk whose commit the cut prevented are free, as they
+ * were.
  *
  * Errors. Corrupt file system metadata (a block number outside the disk,
  * a directory entry naming a free inode) panics with a message naming the
