@@ -62,10 +62,11 @@ def qemu_template():
     return words
 
 
-def qemu_command(kernel_dir, image, cpus, bootargs=None):
+def qemu_command(kernel_dir, image, cpus, bootargs=None, disk_cache=None):
     """QEMU's command line (a list) for the kernel of kernel_dir on disk
     image with cpus harts: qemu_template(), asked of make once, then
-    bootargs (the kernel's command line, as BOOTARGS=) if given."""
+    bootargs (the kernel's command line, as BOOTARGS=) if given.
+    disk_cache, if given, is the disk's QEMU cache mode (cache=)."""
     global _qemu_template
     with _qemu_template_lock:
         if _qemu_template is None:
@@ -73,6 +74,8 @@ def qemu_command(kernel_dir, image, cpus, bootargs=None):
     values = {"@B@": kernel_dir, "@FSIMG@": image, "@CPUS@": str(cpus)}
     cmd = []
     for w in _qemu_template:
+        if disk_cache and w.startswith("file=@FSIMG@,"):
+            w += ",cache=" + disk_cache
         for k, v in values.items():
             w = w.replace(k, v)
         cmd.append(w)
@@ -100,12 +103,15 @@ class Machine:
     # None); image: the disk image to use and keep, None for a fresh
     # temporary copy of build/fs.img, removed with the machine. echo: a
     # stream to echo the console to (-v), or None. bootargs: the kernel's
-    # command line (e.g. "panic=lockorder"), or None.
+    # command line (e.g. "panic=lockorder"), or None. disk_cache: QEMU's
+    # cache mode for the disk (see Lane.new_machine), or None for the
+    # Makefile's.
     def __init__(self, build, cpus, log_path, echo=None, image=None, kernel_dir=None,
-                 bootargs=None):
+                 bootargs=None, disk_cache=None):
         self.build = build
         self.kernel_dir = kernel_dir or build
         self.bootargs = bootargs
+        self.disk_cache = disk_cache
         self.cpus = cpus
         self.log_path = log_path
         self.echo = echo
@@ -126,7 +132,8 @@ class Machine:
 
     # Starts QEMU (the Makefile's command line, noted first in the log).
     def start(self):
-        cmd = qemu_command(self.kernel_dir, self.img, self.cpus, self.bootargs)
+        cmd = qemu_command(self.kernel_dir, self.img, self.cpus, self.bootargs,
+                           self.disk_cache)
         self.log.write("# " + " ".join(shlex.quote(w) for w in cmd) + "\n")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,

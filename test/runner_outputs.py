@@ -24,13 +24,16 @@ console has the colour codes of `passed`). Then:
 - with --jobs 2, two units run at once (the first, made up, waits until
   the second is done) and are still reported in plan order;
 - lanes take units longest first by the last run's times (a boot of tests
-  counting its boot), in plan order among equals and with no times.
+  counting its boot), in plan order among equals and with no times;
+- the tests' QEMU runs the disk with cache=unsafe, a benchmark's with the
+  Makefile's write-through (test/runner.py, Lane.new_machine, says why).
 """
 
 import argparse
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,9 +41,9 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-from machine import ROOT
+from machine import ROOT, qemu_command
 from report import Report, Result
-from runner import Runner, plan, start_order
+from runner import Lane, Runner, plan, start_order
 from suite import Test, TEST_DIR
 
 PASS_TEST = "syscall_nosys"
@@ -240,6 +243,29 @@ def check_lanes(run, tmp):
     return None
 
 
+# The disk's cache mode: a test's QEMU runs cache=unsafe on the disk (the
+# pair's boot above, as its log's first line shows), a benchmark's the
+# Makefile's write-through disk (a machine made, not started).
+def check_disk_cache(run, tmp, report):
+    boots = os.path.join(report.logdir, "boots")
+    for fn in os.listdir(boots):
+        with open(os.path.join(boots, fn)) as f:
+            first = f.readline()
+        if not re.search(r"-drive file=\S+,cache=unsafe\b", first):
+            return "the test boot %s ran QEMU without cache=unsafe: %s" % (fn, first.strip())
+    args = argparse.Namespace(**vars(run.args))
+    args.bench = True
+    bench = Report(io.StringIO(), os.path.join(tmp, "bench-logs"), report.elf)
+    m = Lane(Runner(args, bench, ROOT)).new_machine(2, "bench")
+    try:
+        words = qemu_command(m.kernel_dir, m.img, m.cpus, m.bootargs, m.disk_cache)
+    finally:
+        m.kill()
+    if any("cache=" in w for w in words):
+        return "a benchmark's QEMU would not run the Makefile's disk: %s" % " ".join(words)
+    return None
+
+
 # start_order on made-up units: two scenarios and a boot of two tests.
 def check_start_order():
     def nothing(run, test):
@@ -269,12 +295,13 @@ def scenario(run, test):
         for why in (check_human(human, report, status), check_tap(tap),
                     check_junit(files["junit"]), check_gradescope(files["gradescope"]),
                     check_disk_failure(tmp, report.elf), check_misspelt(run.build),
-                    check_lanes(run, tmp), check_start_order()):
+                    check_lanes(run, tmp), check_start_order(),
+                    check_disk_cache(run, tmp, report)):
             if why:
                 return why, human + "\n" + tap
         run.detail.append("PASS/FAIL, TAP, JUnit and results.json agree: 1 passed, 1 failed")
         run.detail.append("--jobs 2: two units at once, reported in plan order; "
-                          "units start longest first")
+                          "units start longest first; tests' disk cache=unsafe, benchmarks' not")
         return None, None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
