@@ -99,8 +99,9 @@ struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
  * first. Takes as->lock.
  */
 bool as_may_access(struct addrspace *as, vaddr_t va, size_t n, int perm);
-/* Copies src into dst for fork; called by src's thread (its trap frame
- * names the hot spans, vpmap.h). Private pages are shared copy-on-write:
+/* Copies src into dst for fork; dst is empty (as_init), and src's
+ * thread calls it (its trap frame names the hot spans, vpmap.h). Linear
+ * in the number of regions (and in the pages and tables it copies). Private pages are shared copy-on-write:
  * read-only in both, one more reference on each frame, or, for the 2 MiB
  * spans whose regions are all private anonymous memory, one leaf table
  * shared by both (vpmap.h); with eager, they are copied at once instead
