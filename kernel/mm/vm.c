@@ -395,11 +395,14 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
     vaddr_t new_brk = brk + increment;
     *old = brk;
     if (increment > 0) {
-        /* Room below the next region (the stack's growth window, or a
-         * view), and frames enough to back it. */
+        /* Room below the next region, and frames enough to back it. The
+         * stack's growth window may be reached; a view or file mapping
+         * keeps a free guard page below it, as as_find_free leaves above
+         * the heap's end, so a run off the heap's end faults before it
+         * reaches a view. */
         vaddr_t limit = USER_TOP;
         if (heap->next)
-            limit = heap->next == as->stack ? USTACK_LOWERBOUND : heap->next->start;
+            limit = heap->next == as->stack ? USTACK_LOWERBOUND : heap->next->start - PG_SIZE;
         size_t new_pages = (pg_round_up(new_brk) - heap->end) / PG_SIZE;
         if (new_brk < brk || new_brk > limit || new_pages > pmem_free_pages())
             err = ERR_NOMEM;
