@@ -79,6 +79,7 @@ SHORT = {
     "pipe_mbps": "pipe",
     "disk_raw_mbps": "raw disk",
     "mmap_fault_small_ns": "1000 pages",
+    "fork_per_region_few_ns": "200 mapped",
 }
 
 ROWS = [
@@ -102,6 +103,12 @@ ROWS = [
     Row("fork_exit_wait_1m_ns", "fork + exit + wait, 1 MiB", "null_syscall_ns"),
     Row("fork_exit_wait_8m_ns", "fork + exit + wait, 8 MiB", "null_syscall_ns"),
     Row("fork_exit_wait_32m_ns", "fork + exit + wait, 32 MiB", "null_syscall_ns"),
+    Row("fork_exit_wait_bare_ns", "fork + exit + wait, bench_regions bare"),
+    Row("fork_exit_wait_few_regions_ns", "the same with 200 mappings more"),
+    Row("fork_exit_wait_many_regions_ns", "the same with 4000 mappings more"),
+    Row("fork_per_region_few_ns", "fork + exit + wait, per mapping (200)"),
+    Row("fork_per_region_many_ns", "fork + exit + wait, per mapping (4000)",
+        "fork_per_region_few_ns", "fork_many_regions_over_few", ("<=", 1.5)),
     Row("fork_copy_32m_ns", "fork_copy (every page copied), 32 MiB", "fork_32m_ns",
         "fork_copy_over_fork_32m", (">=", 30)),
     Row("futex_rtt_ns", "futex round trip, two processes", "null_syscall_ns",

@@ -23,25 +23,6 @@
 #define INT_MIN (-INT_MAX - 1)
 #define STEP (128L * 1024 * 1024)
 
-/* sbrk(increment) must return want (ERR_NOMEM, or the break) and change nothing. */
-static void sbrk_changes_nothing(long increment, void *want, const char *what)
-{
-    char *brk = sbrk(0);
-    long f = free_pages();
-    void *got = sbrk((int)increment);
-    if (got != want)
-        error("%s: sbrk(%ld) = %p, expected %p", what, increment, got, want);
-    if ((char *)sbrk(0) != brk)
-        error("%s: sbrk(%ld) moved the break from %p to %p", what, increment, brk, sbrk(0));
-    if (free_pages() != f)
-        error("%s: sbrk(%ld): free_pages %ld -> %ld", what, increment, f, free_pages());
-}
-
-static void sbrk_fails(long increment, const char *what)
-{
-    sbrk_changes_nothing(increment, (void *)ERR_NOMEM, what);
-}
-
 /* A shrink below the heap's start is sbrk(0). */
 static void sbrk_below_start(long increment, const char *what)
 {

@@ -10,6 +10,9 @@
  *   heap_pages(n)             n fresh pages at the break (the break is first
  *                             rounded up to a page boundary), or the test fails
  *   heap_set_break(p)         moves the break back (or on) to p
+ *   sbrk_changes_nothing(inc, want, what)   sbrk(inc) returns want and
+ *                             moves neither the break nor the free frames;
+ *   sbrk_fails(inc, what)     the same with want (void *)ERR_NOMEM
  *   write_pages(p, n, tag)    stores a word naming (tag, page) in each page
  *   check_pages(p, n, tag)    how many pages do not hold (tag, page); 0 is good
  *   wait_for(pid)             waits for that child, returns its exit status
@@ -97,6 +100,26 @@ static inline void heap_set_break(char *p)
             error("sbrk(%ld) moving the break from %p to %p failed", step, brk, p);
         delta -= step;
     }
+}
+
+/* sbrk(increment) must return want (ERR_NOMEM, or the break) and change
+ * nothing: the break and the free frames stay as they were. */
+static inline void sbrk_changes_nothing(long increment, void *want, const char *what)
+{
+    char *brk = sbrk(0);
+    long f = free_pages();
+    void *got = sbrk((int)increment);
+    if (got != want)
+        error("%s: sbrk(%ld) = %p, expected %p", what, increment, got, want);
+    if ((char *)sbrk(0) != brk)
+        error("%s: sbrk(%ld) moved the break from %p to %p", what, increment, brk, sbrk(0));
+    if (free_pages() != f)
+        error("%s: sbrk(%ld): free_pages %ld -> %ld", what, increment, f, free_pages());
+}
+
+static inline void sbrk_fails(long increment, const char *what)
+{
+    sbrk_changes_nothing(increment, (void *)ERR_NOMEM, what);
 }
 
 /* The word page i of a region tagged tag holds. */

@@ -7,8 +7,10 @@
  * A region is a struct shm_region: a memstore of kind "shared" with its
  * page cache, plus who may find it (name, flags, creator, the creator's
  * lineage node for RS_FAMILY), who holds it (holders) and its views (one
- * record per view, with the size it was mapped at, so a shrink under a
- * view can be refused). shm.h states the lifetime rules; shm_region_update
+ * record per process and size mapped, counting that process's views of
+ * that size, so a shrink under a view can be refused; a record per view
+ * made fork and exit of a process with thousands of views of one region
+ * walk thousands of records per view). shm.h states the lifetime rules; shm_region_update
  * is the one place that applies them.
  *
  * References: the store counts one reference per view memregion plus one
@@ -32,10 +34,12 @@
 
 struct lineage;
 
-/* A view: one memregion of process pid mapping the region. */
+/* The views of the region that process pid maps at one size: count
+ * memregions, count > 0 (the record goes with its last view). */
 struct shm_view {
     pid_t pid;
     size_t size;                 /* bytes mapped */
+    size_t count;
     struct shm_view *next;
 };
 

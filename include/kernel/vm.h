@@ -77,7 +77,9 @@ err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, b
 /* Finds room for size bytes (page multiple) for a view or file mapping:
  * the highest free range below the stack's growth window, above the heap,
  * with an unmapped guard page on each side (a store one byte past a view
- * faults). Caller holds as->lock. ERR_NOMEM if none. */
+ * faults): at least a page above the heap's end, as as_sbrk keeps the
+ * heap's end at least a page below a view. Top-down, so views stay as far
+ * from the heap as room allows. Caller holds as->lock. ERR_NOMEM if none. */
 err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start);
 /* Removes region r: writes back the pages a shared view of a store that
  * writes back maps writable (memstore.h), calls the store's view_closed
@@ -99,8 +101,9 @@ struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
  * first. Takes as->lock.
  */
 bool as_may_access(struct addrspace *as, vaddr_t va, size_t n, int perm);
-/* Copies src into dst for fork; called by src's thread (its trap frame
- * names the hot spans, vpmap.h). Private pages are shared copy-on-write:
+/* Copies src into dst for fork; dst is empty (as_init), and src's
+ * thread calls it (its trap frame names the hot spans, vpmap.h). Linear
+ * in the number of regions (and in the pages and tables it copies). Private pages are shared copy-on-write:
  * read-only in both, one more reference on each frame, or, for the 2 MiB
  * spans whose regions are all private anonymous memory, one leaf table
  * shared by both (vpmap.h); with eager, they are copied at once instead
@@ -112,9 +115,16 @@ bool as_may_access(struct addrspace *as, vaddr_t va, size_t n, int perm);
  * ERR_NOMEM leaves dst for as_destroy. */
 err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
 /* Moves the heap break by increment; returns the old break in *old.
- * ERR_NOMEM changes nothing (a shrink needs a frame when it cuts a leaf
- * table shared with a fork relative: vpmap.h). A shrink that would go below the heap's
- * start changes nothing either and succeeds, as sbrk(0) would (osv). */
+ * Growth is ERR_NOMEM when it would take more pages than there are free
+ * frames, or bring the heap's end (the break rounded up to a page) within
+ * a page of the region above the heap: a view or file mapping keeps one
+ * unmapped guard page below it, the one as_find_free keeps above the
+ * heap. The heap may grow up to the stack's growth window (the window's
+ * pages stay unmapped until the stack grows down into them). ERR_NOMEM
+ * changes nothing (a shrink needs a frame when it cuts a leaf table
+ * shared with a fork relative: vpmap.h). A shrink that would go below
+ * the heap's start changes nothing either and succeeds, as sbrk(0) would
+ * (osv). */
 err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old);
 /* Prints the regions on the console (meminfo). */
 void as_print(struct addrspace *as);

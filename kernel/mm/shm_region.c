@@ -126,10 +126,26 @@ bool shm_region_has_view(struct shm_region *r, pid_t pid)
     return false;
 }
 
-/* The view is allocated before the holder record is made, so ERR_NOMEM
- * leaves neither behind. */
+/* pid's record of its views of size bytes, or NULL: records are few (one
+ * per process and size), however many views each counts. */
+static struct shm_view **view_link(struct shm_region *r, pid_t pid, size_t size)
+{
+    struct shm_view **link = &r->views;
+    while (*link && ((*link)->pid != pid || (*link)->size != size))
+        link = &(*link)->next;
+    return *link ? link : NULL;
+}
+
+/* A new record is allocated before the holder record is made, so
+ * ERR_NOMEM leaves neither behind; one more view of a size pid already
+ * maps allocates nothing (pid is a holder already: it has a view). */
 err_t shm_region_add_view(struct shm_region *r, pid_t pid, size_t size)
 {
+    struct shm_view **link = view_link(r, pid, size);
+    if (link) {
+        (*link)->count++;
+        return ERR_OK;
+    }
     struct shm_view *v = kmalloc(sizeof(*v));
     if (!v || shm_region_add_holder(r, pid, false) != ERR_OK) {
         kfree(v);
@@ -137,23 +153,23 @@ err_t shm_region_add_view(struct shm_region *r, pid_t pid, size_t size)
     }
     v->pid = pid;
     v->size = size;
+    v->count = 1;
     v->next = r->views;
     r->views = v;
     return ERR_OK;
 }
 
-/* Any record of pid with that size will do: views of one process at the
- * same size are interchangeable for holding and for resize's check. */
+/* Views of one process at the same size are interchangeable for holding
+ * and for resize's check, so they share a count. */
 void shm_region_drop_view(struct shm_region *r, pid_t pid, size_t size)
 {
     sleeplock_acquire(&shm_table.lock);
-    for (struct shm_view **link = &r->views; *link; link = &(*link)->next)
-        if ((*link)->pid == pid && (*link)->size == size) {
-            struct shm_view *v = *link;
-            *link = v->next;
-            kfree(v);
-            break;
-        }
+    struct shm_view **link = view_link(r, pid, size);
+    if (link && --(*link)->count == 0) {
+        struct shm_view *v = *link;
+        *link = v->next;
+        kfree(v);
+    }
     release_hold(r, pid);
     sleeplock_release(&shm_table.lock);
 }
@@ -282,7 +298,7 @@ void shm_region_info(struct shm_region *r, struct shm_info *i)
     i->resident = pgcache_resident(&r->cache);
     i->flags = r->flags;
     for (struct shm_view *v = r->views; v; v = v->next)
-        i->views++;
+        i->views += v->count;
     for (struct shm_holder *h = r->holders; h; h = h->next)
         i->holders++;
     i->creator = r->creator;
@@ -315,7 +331,9 @@ static void shm_view_closed(struct memstore *ms, pid_t pid, struct memregion *mr
 /* Without its record a child's view would not count for shm_list, resize
  * or destroy, so fork fails instead (ERR_NOMEM). The failed fork closes
  * the child's copy with shm_view_closed, which finds no record and no
- * hold of the child's to drop: add_view leaves neither on failure. */
+ * hold of the child's to drop (add_view leaves neither on failure), or
+ * uncounts a view of the same size the child got before: the failed fork
+ * closes that one too, and the count ends at zero all the same. */
 static err_t shm_view_inherited(struct memstore *ms, pid_t pid, struct memregion *mr)
 {
     struct shm_region *r = shm_region_of(ms);

@@ -162,34 +162,46 @@ void as_activate(struct addrspace *as)
         vpmap_activate_kernel();
 }
 
+/* The one maker of memregions, for as_map_store and fork's copy alike: a
+ * region like init, with its own reference on the store, linked in at
+ * *link (the caller found the place that keeps the list sorted). NULL on
+ * no memory. */
+static struct memregion *memregion_link(struct memregion **link, const struct memregion *init)
+{
+    struct memregion *r = kmem_cache_alloc(memregion_cache);
+    if (!r)
+        return NULL;
+    *r = *init;
+    memstore_get(r->store);
+    r->next = *link;
+    *link = r;
+    return r;
+}
+
 /* Adds a region backed by store (anonymous, shm or a file) after checking
  * it is page-aligned, in user space and overlaps no other; pages come in
- * on demand through the fault path. Contract in <kernel/vm.h>. */
+ * on demand through the fault path. One walk of the sorted list, which
+ * ends at the first region starting at or above end: none from there on
+ * can overlap. Contract in <kernel/vm.h>. */
 err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, bool shared,
                    struct memstore *store, offset_t offset, const char *kind,
                    struct memregion **out)
 {
     if (!pg_aligned(start) || !pg_aligned(end) || end < start || end > USER_TOP || start == 0)
         return ERR_INVAL;
-    /* Non-empty regions may not overlap (an empty heap overlaps nothing). */
-    for (struct memregion *r = as->regions; r; r = r->next)
-        if (start < end && r->start < r->end && start < r->end && r->start < end)
+    struct memregion **link = &as->regions;      /* after the last region starting below */
+    for (struct memregion *r = as->regions; r && r->start < end; r = r->next) {
+        /* Non-empty regions may not overlap (an empty heap overlaps nothing). */
+        if (start < end && r->start < r->end && start < r->end)
             return ERR_INVAL;
-    struct memregion *r = kmem_cache_alloc(memregion_cache);
+        if (r->start < start)
+            link = &r->next;
+    }
+    struct memregion init = { .start = start, .end = end, .perm = perm, .shared = shared,
+                              .store = store, .offset = offset, .kind = kind };
+    struct memregion *r = memregion_link(link, &init);
     if (!r)
         return ERR_NOMEM;
-    r->start = start;
-    r->end = end;
-    r->perm = perm;
-    r->shared = shared;
-    r->store = memstore_get(store);
-    r->offset = offset;
-    r->kind = kind;
-    struct memregion **link = &as->regions;
-    while (*link && (*link)->start < start)
-        link = &(*link)->next;
-    r->next = *link;
-    *link = r;
     if (out)
         *out = r;
     return ERR_OK;
@@ -242,6 +254,17 @@ static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 #define SPAN (1UL << 21)                 /* what one leaf table maps (vpmap.h) */
 #define SHARE_MIN (SPAN / 4)             /* of a span regions must cover to share it */
 
+/* Where fork is in the parent's region list, for span_shareable: fork
+ * asks about spans in ascending order (regions in list order, the spans
+ * of each upwards), so the walk only moves forward, and a span shared by
+ * several small regions is judged once. */
+struct span_cursor {
+    struct memregion *r;         /* regions before it end at or below the span asked */
+    struct memstore *anon;       /* the anonymous store */
+    vaddr_t span;                /* the last span judged, if judged */
+    bool judged, shareable;
+};
+
 /* True if fork shares the leaf table of the span at va: every region
  * touching it is private anonymous memory, and they cover a quarter of it
  * at least, or one of them is large (a whole span or more: a big heap's
@@ -250,22 +273,28 @@ static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
  * entries cost less than both sides write-protecting, copying and freeing
  * a whole table. A large region's end is shared all the same: fork then
  * costs the same step as its inner spans, and the table is copied only
- * by a side that writes there (a child that exits at once never does). */
-static bool span_shareable(struct addrspace *as, vaddr_t va)
+ * by a side that writes there (a child that exits at once never does).
+ * va is at or above the span of the last call with cursor c. */
+static bool span_shareable(struct span_cursor *c, vaddr_t va)
 {
-    struct memstore *anon = memstore_anonymous();
+    if (c->judged && c->span == va)
+        return c->shareable;
+    while (c->r && c->r->end <= va)
+        c->r = c->r->next;           /* no later span reaches back to it */
     bool ok = true, large = false;
     size_t covered = 0;
-    for (struct memregion *r = as->regions; r && r->start < va + SPAN; r = r->next) {
+    for (struct memregion *r = c->r; r && r->start < va + SPAN; r = r->next) {
         if (r->end <= va)
-            continue;
-        if (r->shared || r->store != anon)
+            continue;                /* an empty region at va */
+        if (r->shared || r->store != c->anon)
             ok = false;
         large |= r->end - r->start >= SPAN;
         covered += (r->end < va + SPAN ? r->end : va + SPAN) - (r->start > va ? r->start : va);
     }
-    memstore_put(anon);
-    return ok && (covered >= SHARE_MIN || large);
+    c->judged = true;
+    c->span = va;
+    c->shareable = ok && (covered >= SHARE_MIN || large);
+    return c->shareable;
 }
 
 /* Fork of private anonymous region r: the spans it touches are shared
@@ -275,7 +304,7 @@ static bool span_shareable(struct addrspace *as, vaddr_t va)
  * cost per span is kept to the table's. The spans of the parent's user pc
  * and stack pointer are hot (vpmap_share_spans). */
 static err_t copy_anon_region(struct addrspace *dst, struct addrspace *src,
-                              struct memregion *r, bool *flush)
+                              struct memregion *r, struct span_cursor *c, bool *flush)
 {
     struct trapframe *tf = thread_current()->tf;
     const vaddr_t hot[2] = { tf->sepc, tf->sp };
@@ -288,7 +317,7 @@ static err_t copy_anon_region(struct addrspace *dst, struct addrspace *src,
         if (va == inner) {
             err = vpmap_share_spans(dst->root, src->root, inner, inner_end, hot, flush);
             va = inner_end - SPAN;
-        } else if (span_shareable(src, va)) {
+        } else if (span_shareable(c, va)) {
             err = vpmap_share_spans(dst->root, src->root, va, va + SPAN, hot, flush);
         } else {
             err = vpmap_copy_range(dst->root, src->root, va > r->start ? va : r->start,
@@ -299,23 +328,30 @@ static err_t copy_anon_region(struct addrspace *dst, struct addrspace *src,
 }
 
 /* Fork: each region is recreated in dst as its store's inherit hook says,
- * then its pages shared, copied or left to fault in. Holds src->lock, and
- * flushes src once at the end. Contract in <kernel/vm.h>. */
+ * then its pages shared, copied or left to fault in. Linear in the
+ * regions: src's list is sorted and disjoint, so each copy goes at dst's
+ * tail (no search for its place, no overlap to check), and the spans are
+ * judged through a cursor. Holds src->lock, and flushes src once at the
+ * end. Contract in <kernel/vm.h>. */
 err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
 {
     struct copy_ctx ctx = { .dst = dst, .err = ERR_OK };
-    struct memstore *anon = memstore_anonymous();
     bool flush = false;
     sleeplock_acquire(&src->lock);
+    struct span_cursor cursor = { .r = src->regions, .anon = memstore_anonymous() };
+    struct memregion **tail = &dst->regions;
     for (struct memregion *r = src->regions; r && ctx.err == ERR_OK; r = r->next) {
-        struct memregion *copy;
         int perm = r->store->ops->inherit ? r->store->ops->inherit(r->store, r->perm) : r->perm;
         if (perm == 0)
             continue;            /* e.g. an RS_NOINHERIT shared region */
-        ctx.err = as_map_store(dst, r->start, r->end, perm, r->shared, r->store, r->offset,
-                               r->kind, &copy);
-        if (ctx.err != ERR_OK)
+        struct memregion init = *r;
+        init.perm = perm;
+        struct memregion *copy = memregion_link(tail, &init);
+        if (!copy) {
+            ctx.err = ERR_NOMEM;
             break;
+        }
+        tail = &copy->next;
         if (r == src->heap)
             dst->heap = copy;
         if (r == src->stack)
@@ -327,8 +363,8 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
         }
         if (eager && !r->shared)
             vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
-        else if (!r->shared && r->store == anon)
-            ctx.err = copy_anon_region(dst, src, r, &flush);
+        else if (!r->shared && r->store == cursor.anon)
+            ctx.err = copy_anon_region(dst, src, r, &cursor, &flush);
         else if (!memregion_writes_back(r) && perm == r->perm)
             /* shared frames as they are; private ones copy-on-write */
             ctx.err = vpmap_copy_range(dst->root, src->root, r->start, r->end, !r->shared,
@@ -343,7 +379,7 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
     if (flush)
         vpmap_flush_space(&src->tlb);
     sleeplock_release(&src->lock);
-    memstore_put(anon);
+    memstore_put(cursor.anon);
     return ctx.err;
 }
 
@@ -359,11 +395,14 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
     vaddr_t new_brk = brk + increment;
     *old = brk;
     if (increment > 0) {
-        /* Room below the next region (the stack's growth window, or a
-         * view), and frames enough to back it. */
+        /* Room below the next region, and frames enough to back it. The
+         * stack's growth window may be reached; a view or file mapping
+         * keeps a free guard page below it, as as_find_free leaves above
+         * the heap's end, so a run off the heap's end faults before it
+         * reaches a view. */
         vaddr_t limit = USER_TOP;
         if (heap->next)
-            limit = heap->next == as->stack ? USTACK_LOWERBOUND : heap->next->start;
+            limit = heap->next == as->stack ? USTACK_LOWERBOUND : heap->next->start - PG_SIZE;
         size_t new_pages = (pg_round_up(new_brk) - heap->end) / PG_SIZE;
         if (new_brk < brk || new_brk > limit || new_pages > pmem_free_pages())
             err = ERR_NOMEM;
