@@ -302,20 +302,28 @@ void spawn_args_free(struct spawn_args *a)
 int proc_spawn(struct spawn_args *a)
 {
     err_t err = split_args(a);
-    return err != ERR_OK ? err : proc_spawnv(a);
+    if (err != ERR_OK) {
+        spawn_args_free(a);
+        return err;
+    }
+    return proc_spawnv(a);
 }
 
 /* A new process running argv[0], inheriting the caller's files and cwd; on
- * failure it is discarded whole. Contract in <kernel/proc.h>. */
-int proc_spawnv(const struct spawn_args *a)
+ * failure it is discarded whole. a goes before the child is started, so
+ * the child never sees its page still taken. Contract in <kernel/proc.h>. */
+int proc_spawnv(struct spawn_args *a)
 {
     struct proc *p = proc_alloc();
-    if (!p)
-        return ERR_NOMEM;
-    fd_table_copy(p, proc_current());
-    err_t err = proc_load(p, a->argc, a->argv);
+    err_t err = ERR_NOMEM;
+    if (p) {
+        fd_table_copy(p, proc_current());
+        err = proc_load(p, a->argc, a->argv);
+    }
+    spawn_args_free(a);
     if (err != ERR_OK) {
-        proc_discard(p);
+        if (p)
+            proc_discard(p);
         return err;
     }
     return proc_start(p, proc_current());

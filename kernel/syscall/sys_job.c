@@ -96,9 +96,12 @@ long sys_spawnv(void)
     struct spawn_args *a = spawn_args_alloc();
     if (!a)
         return ERR_NOMEM;
-    long r = copy_words(a, syscall_arg_ptr(0));
-    if (r == ERR_OK)
-        r = a->argc == 0 ? ERR_INVAL : proc_spawnv(a);
-    spawn_args_free(a);
-    return r;
+    err_t err = copy_words(a, syscall_arg_ptr(0));
+    if (err == ERR_OK && a->argc == 0)
+        err = ERR_INVAL;
+    if (err != ERR_OK) {
+        spawn_args_free(a);
+        return err;
+    }
+    return proc_spawnv(a);         /* frees a */
 }

@@ -38,11 +38,12 @@ long sys_spawn(void)
     struct spawn_args *a = spawn_args_alloc();
     if (!a)
         return ERR_NOMEM;
-    long r = syscall_arg_str(0, a->bytes, sizeof(a->bytes));
-    if (r == ERR_OK)
-        r = proc_spawn(a);
-    spawn_args_free(a);
-    return r;
+    err_t err = syscall_arg_str(0, a->bytes, sizeof(a->bytes));
+    if (err != ERR_OK) {
+        spawn_args_free(a);
+        return err;
+    }
+    return proc_spawn(a);          /* frees a */
 }
 
 /* int wait(int pid, int *wstatus) */
