@@ -15,8 +15,9 @@ console, sent as raw bytes to a booted machine, and what comes back.
                 reaches cat's output
     history     up recalls the previous command in the shell, up twice the
                 one before, down gives back a line being typed
-    long lines  a line over the shell's limit (and one over the kernel's
-                1 KiB buffer) is refused with one message, not run
+    long lines  a line at the shell's limit (2047 bytes, twice the
+                kernel's 1 KiB buffer) runs; one over it is refused with
+                one message, not run
     ps, kill    ps shows a background `sleep`, kill ends it, kill 1 is
                 refused
     exit        leaves a nested shell, then the first (init starts a new one)
@@ -167,13 +168,16 @@ def history(m):
 
 
 def long_lines(m):
-    for n in (300, 1500):
+    start = len(m.text)
+    typed(m, b"echo " + b"z" * 2042 + b"\r")
+    await_text(m, r"\nz{2042}\n\$ $", start, "a 2047-byte line")
+    for n in (2100, 3000):
         start = len(m.text)
         typed(m, b"echo " + b"y" * n + b"\r")
         await_text(m, r"line too long[^\n]*\n\$ $", start, "a %d-byte line" % n)
         if m.text[start:].count("line too long") != 1 or "\nyyyy" in m.text[start:]:
             raise Failed("a %d-byte line: not one refusal, or it ran" % n)
-    return "300 and 1500 bytes refused"
+    return "2047 bytes run, 2105 and 3005 refused"
 
 
 def ps_kill(m):

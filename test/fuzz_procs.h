@@ -166,16 +166,17 @@ static void op_spawn(void)
     } else if (r0 < 8) {
         s = str_at(PICK(fail), NULL);
     } else if (r0 == 8) {
-        memset(strbuf[0], 'e', 300);
-        strbuf[0][one_in(2) ? 255 : 299] = '\0';
-        s = str_at(strbuf[0], "long");
+        static char longstr[SPAWN_ARGS_MAX + 44];
+        memset(longstr, 'e', sizeof(longstr) - 1);
+        longstr[one_in(2) ? SPAWN_ARGS_MAX - 1 : SPAWN_ARGS_MAX + 43] = '\0';
+        s = str_at(longstr, "long");
     } else {
         s = bad_str();
     }
     call_begin(SYS_spawn, "spawn");
     call_ustr(&s);
     long r = call_make();
-    long sv = str_verdict(&s, 256);
+    long sv = str_verdict(&s, SPAWN_ARGS_MAX);
     if (sv != ERR_OK)
         allow(r, 1, 0, E(sv));
     else if (good)
@@ -337,14 +338,16 @@ static void op_setfg(void)
 
 /*
  * spawnv: echo with words that hold spaces (it exits with argc), or an
- * argv that must fail: no word, 33 words, 256 bytes or more, a bad word
+ * argv that must fail: no word, SPAWN_WORDS_MAX + 1 words, more than
+ * SPAWN_ARGS_MAX bytes, a bad word
  * pointer (ERR_FAULT), a bad array, an array running into the end of the
  * heap with no NULL (ERR_FAULT), a program that is not there.
  */
 static void op_spawnv(void)
 {
-    static char *vargv[40];
+    static char *vargv[SPAWN_WORDS_MAX + 2];
     static char words[8][40];
+    static char longword[SPAWN_ARGS_MAX];
     struct kidm *k = free_kid();
     int n = 1 + below(5), kind = below(k ? 8 : 7);
     uintptr_t array = (uintptr_t)vargv;
@@ -361,16 +364,15 @@ static void op_spawnv(void)
         want = ERR_INVAL;
         break;
     case 1:
-        for (n = 1; n < 33; n++)
+        for (n = 1; n < SPAWN_WORDS_MAX + 1; n++)
             vargv[n] = "v";
-        vargv[n] = NULL;           /* 33 words */
+        vargv[n] = NULL;           /* a word too many */
         want = ERR_INVAL;
         break;
     case 2:
-        memset(words[0], 'L', 39);
-        words[0][39] = '\0';
-        for (n = 1; n < 8; n++)
-            vargv[n] = words[0];   /* 7 words of 40 bytes: past 256 */
+        memset(longword, 'L', sizeof(longword) - 1);
+        vargv[1] = longword;       /* SPAWN_ARGS_MAX bytes after echo's */
+        n = 2;
         vargv[n] = NULL;
         want = ERR_INVAL;
         break;

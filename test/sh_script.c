@@ -14,8 +14,9 @@
  * file); '>>' (creating, appending, in a pipeline, its errors); quoting
  * ("..." and '...', spaces and operators inside, joined parts, an empty
  * word, file names with spaces, unterminated quotes); a line over the
- * limit refused whole (a comment that long is not), one at the limit run;
- * a command of 31 and of 32 words (too many); exit (with a status, too
+ * limit (2047 bytes) refused whole (a comment that long is not), one at
+ * the limit run; a command of 128 words (spawnv's most) and of 129 (too
+ * many); exit (with a status, too
  * many arguments, not a number, nothing after it runs); builtins refused
  * in a pipeline or in the background; `sh FILE` running FILE (and its
  * errors); a killed command (status -1, as after Ctrl-C) ending its line
@@ -48,6 +49,12 @@
 #define WORDS "apple\nbanana\ncherry\nbandana\n"      /* 4 lines, 28 bytes */
 #define X10 "xxxxxxxxxx"
 #define X100 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10
+#define X1000 X100 X100 X100 X100 X100 X100 X100 X100 X100 X100
+/* " 1 2 ... 127": echo and these make a command of 128 words, the most
+ * spawnv takes (SPAWN_WORDS_MAX); " 128" more is too many. */
+#define TENS(d) " " d "0 " d "1 " d "2 " d "3 " d "4 " d "5 " d "6 " d "7 " d "8 " d "9"
+#define ARGS127 " 1 2 3 4 5 6 7 8 9" TENS("1") TENS("2") TENS("3") TENS("4") TENS("5") \
+    TENS("6") TENS("7") TENS("8") TENS("9") TENS("10") TENS("11") " 120 121 122 123 124 125 126 127"
 #define POLL_MS 10                  /* between looks for a background job's file */
 
 static const struct {
@@ -319,12 +326,12 @@ static const struct {
      "$ "
      "$ "},
     {"long lines, too many words, exit",
-     "echo " X100 X100 X100 "\n"
-     "# a long comment " X100 X100 X100 "\n"
-     "   #" X100 X100 X100 "\n"
-     "echo " X100 X100 "x2345678901234567890123456789012345678901234567890\n"
-     "echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31\n"
-     "echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32\n"
+     "echo " X1000 X1000 X100 "\n"
+     "# a long comment " X1000 X1000 X100 "\n"
+     "   #" X1000 X1000 X100 "\n"
+     "echo " X1000 X1000 "x23456789012345678901234567890123456789012\n"
+     "echo" ARGS127 "\n"
+     "echo" ARGS127 " 128\n"
      "sh_t\n"
      "exit 1 2\n"
      "exit abc\n"
@@ -332,12 +339,12 @@ static const struct {
      "exit 3x\n"
      "exit\n"
      "echo not reached\n",
-     "$ sh: line too long (more than 255 bytes): not run\n"
+     "$ sh: line too long (more than 2047 bytes): not run\n"
      "$ "
      "$ "
-     "$ " X100 X100 "x2345678901234567890123456789012345678901234567890\n"
-     "$ 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31\n"
-     "$ sh: too many words in a command (at most 32)\n"
+     "$ " X1000 X1000 "x23456789012345678901234567890123456789012\n"
+     "$" ARGS127 "\n"
+     "$ sh: too many words in a command (at most 128)\n"
      "$ sh: sh_t: command not found\n"
      "$ sh: exit: too many arguments\n"
      "$ sh: exit: abc: not a number\n"

@@ -8,8 +8,17 @@
  * ERR_NOTEXIST; a NULL, kernel, unmapped or unterminated (running off the
  * end of the stack) string is ERR_FAULT; a file that is not a program, a
  * directory or an empty line fails without harm.
+ *
+ * The limits (lib/proc-ext.h), for spawn and spawnv alike: osv's 128 words
+ * (its PROC_MAX_ARG) of SPAWN_ARGS_MAX bytes in all run, the child seeing
+ * every word and byte; one word or one byte more is ERR_INVAL, whole (no
+ * word dropped), with no child made and no frame kept. For spawn the bytes
+ * are its string's, separators and terminator included: a string of
+ * separators alone names no program (ERR_NOTEXIST) until it is too long.
  */
-#include "testlib.h"
+#include "vmlib.h"
+#include <lib/proc-ext.h>
+#include <lib/stddef.h>
 #include <lib/string-ext.h>
 
 #define NAME "spawn_args"
@@ -35,6 +44,30 @@ static int check_mode(int argc, char **argv)
     return argc * 2 + (argv[0][0] == '/');
 }
 
+/* The one character of word i (i >= 2) in "fill" mode. */
+static char fill_char(int i)
+{
+    return (char)('A' + i % 26);
+}
+
+/*
+ * Child mode: argv = [NAME, "fill", words of fill_char(i) only]. Exits
+ * with argc * 10000 + the bytes of its words with their terminators.
+ */
+static int fill_mode(int argc, char **argv)
+{
+    if (argv[argc] != NULL)
+        error("child: argv[%d] is not NULL", argc);
+    int bytes = 0;
+    for (int i = 0; i < argc; i++) {
+        for (const char *s = argv[i]; i >= 2 && *s; s++)
+            if (*s != fill_char(i))
+                error("child: argv[%d] = '%s'", i, argv[i]);
+        bytes += strlen(argv[i]) + 1;
+    }
+    return argc * 10000 + bytes;
+}
+
 /* Spawns args, waits for it and returns its exit status. */
 static int run(const char *args)
 {
@@ -49,7 +82,7 @@ static int run(const char *args)
 }
 
 /* A command line of n argument words "a", "aa", ... */
-static char line[512];
+static char line[SPAWN_ARGS_MAX + 100];
 static const char *words(const char *prog, int n)
 {
     strcpy(line, prog);
@@ -64,10 +97,111 @@ static const char *words(const char *prog, int n)
     return line;
 }
 
+/* fill mode's words: n of them (NAME, "fill", then n - 2 words of
+ * fill_char) taking bytes in all with their terminators, spread as evenly
+ * as can be (each fill word at least one byte long), in fillv
+ * (NULL-terminated, for spawnv) and in line (joined by single spaces, for
+ * spawn: its bytes with the terminator are the same). */
+static char *fillv[SPAWN_WORDS_MAX + 2];
+static char fillbytes[SPAWN_ARGS_MAX + 100];
+
+static void fill_words(int n, int bytes)
+{
+    fillv[0] = NAME;
+    fillv[1] = "fill";
+    int rest = bytes - (int)sizeof(NAME) - (int)sizeof("fill");
+    if (n < 3 || n > (int)NELEM(fillv) - 1 || rest < 2 * (n - 2) ||
+        rest > (int)sizeof(fillbytes))
+        error("fill_words(%d, %d): no such words", n, bytes);
+    char *b = fillbytes;
+    for (int i = 2; i < n; i++) {
+        int size = rest / (n - 2) + (i - 2 < rest % (n - 2));
+        fillv[i] = b;
+        memset(b, fill_char(i), size - 1);
+        b[size - 1] = '\0';
+        b += size;
+    }
+    fillv[n] = NULL;
+    line[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            strcat(line, " ");
+        strcat(line, fillv[i]);
+    }
+    if ((int)strlen(line) + 1 != bytes)
+        error("fill_words(%d, %d): a line of %d bytes", n, bytes, (int)strlen(line) + 1);
+}
+
+/* spawn and spawnv of fill_words(n, bytes): both run and see n words and
+ * bytes bytes, or both fail with ERR_INVAL (want_ok false). */
+static void fill_both(int n, int bytes, bool want_ok)
+{
+    fill_words(n, bytes);
+    if (want_ok) {
+        expect(run(line), n * 10000 + bytes);
+        int pid = spawnv(fillv);
+        if (pid <= 0)
+            error("spawnv of %d words, %d bytes = %d", n, bytes, pid);
+        expect_exit(pid, n * 10000 + bytes);
+    } else {
+        expect(spawn(line), ERR_INVAL);
+        expect(spawnv(fillv), ERR_INVAL);
+    }
+}
+
+/* At and past the limits: osv's 128 words, SPAWN_ARGS_MAX bytes. */
+static void limits(void)
+{
+    fill_both(128, SPAWN_ARGS_MAX, true);       /* both limits at once */
+    fill_both(128, 400, true);
+    fill_both(3, SPAWN_ARGS_MAX, true);         /* one long word */
+    fill_both(SPAWN_WORDS_MAX, SPAWN_ARGS_MAX, true);
+
+    /* One word or byte too many: refused whole, no child made, no frame
+     * kept. A string of separators alone is too long past the limit. */
+    static char seps[SPAWN_ARGS_MAX + 1];
+    memset(seps, '\t', SPAWN_ARGS_MAX);
+    long frames = free_pages();
+    fill_both(SPAWN_WORDS_MAX + 1, 600, false);
+    fill_both(SPAWN_WORDS_MAX + 1, SPAWN_ARGS_MAX, false);
+    fill_both(128, SPAWN_ARGS_MAX + 1, false);
+    fill_both(3, SPAWN_ARGS_MAX + 1, false);
+    fill_both(3, SPAWN_ARGS_MAX + 50, false);
+    expect(spawn(seps), ERR_INVAL);
+    expect(free_pages(), frames);
+    expect(wait(-1, NULL), ERR_CHILD);
+
+    /* spawn's bytes are its string's, separators and all; words of them
+     * it has none. 128 words between runs of spaces and tabs (ahead and
+     * after too) run as 128. */
+    char spread[SPAWN_ARGS_MAX];
+    fill_words(128, 400);
+    strcpy(spread, " \t ");
+    char *save;
+    for (char *w = strtok_r(line, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        strcat(spread, w);
+        strcat(spread, "  \t");
+    }
+    expect(run(spread), 128 * 10000 + 400);
+    /* A string at the limit, mostly separators, and one of them alone
+     * (no word: no program). */
+    fill_words(3, 40);
+    memset(spread, ' ', SPAWN_ARGS_MAX - 1);
+    spread[SPAWN_ARGS_MAX - 1] = '\0';
+    spread[100] = '\t';
+    memcpy(spread + 300, line, strlen(line));
+    expect(run(spread), 3 * 10000 + 40);
+    seps[SPAWN_ARGS_MAX - 1] = '\0';
+    expect(spawn(seps), ERR_NOTEXIST);
+    expect(wait(-1, NULL), ERR_CHILD);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "check") == 0)
         return check_mode(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "fill") == 0)
+        return fill_mode(argc, argv);
     if (argc != 1)
         error("argc = %d for a plain run", argc);
 
@@ -137,6 +271,8 @@ int main(int argc, char **argv)
     assert(spawn("") < 0);
     assert(spawn("   ") < 0);
     expect(wait(-1, NULL), ERR_CHILD);
+
+    limits();
 
     pass("spawn_args");
     return 0;

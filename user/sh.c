@@ -55,8 +55,9 @@
  * from osv's init, so a program's first open gets fd 2. A command's exit
  * status is not shown.
  *
- * A line is at most LINE_MAX - 1 bytes: a longer one is refused whole
- * with a message (never cut and run), unless it is a comment. At end of
+ * A line is at most LINE_MAX - 1 (2047) bytes: a longer one is refused
+ * whole with a message (never cut and run), unless it is a comment; a
+ * command of more than SPAWN_WORDS_MAX (128) words is refused too. At end of
  * input (Ctrl-D at the start of a line, or the end of `sh < script`) the
  * shell exits. The prompt is printed before every line, also when
  * reading a script.
@@ -71,8 +72,15 @@
 #include <lib/futex.h>
 #include <stdbool.h>
 
-#define LINE_MAX 256            /* bytes per command line, NUL included */
-#define MAX_WORDS 128
+/* Bytes per command line, NUL included: what the kernel takes for one
+ * command (lib/proc-ext.h). A command's words with their NULs never take
+ * more bytes than its part of the line and one, so a line carries any
+ * command the kernel accepts, and a command of too many words can be
+ * typed (and is refused by parse, with the kernel's limit). */
+#define LINE_MAX SPAWN_ARGS_MAX
+/* Tokens per line: a token takes at least one byte of the line, so every
+ * line's tokens fit. */
+#define MAX_TOKENS LINE_MAX
 /* Commands in one pipeline: as many as a line can hold ("a|a|..."), so the
  * only limits are the kernel's (processes, pipes), reported when hit. */
 #define MAX_STAGES (LINE_MAX / 2)
@@ -92,8 +100,8 @@ struct stage {
 
 static char line[LINE_MAX];
 static char wordbuf[2 * LINE_MAX];      /* the words, each NUL-terminated */
-static struct token tokens[MAX_WORDS];
-static char *argvbuf[MAX_WORDS + MAX_STAGES];   /* the stages' argvs, one after another */
+static struct token tokens[MAX_TOKENS];
+static char *argvbuf[MAX_TOKENS + MAX_STAGES];   /* the stages' argvs, one after another */
 static struct stage stages[MAX_STAGES];
 static int nstages;
 static bool background;
@@ -158,10 +166,6 @@ static int tokenize(void)
         }
         if (*p == '\0' || (*p == '#' && spaced))
             return n;
-        if (n == MAX_WORDS) {
-            printf("sh: too many words\n");
-            return -1;
-        }
         struct token *t = &tokens[n++];
         t->text = NULL;
         if (*p == '|' || *p == '<' || *p == '&' || *p == ';') {

@@ -103,14 +103,34 @@ void proc_start_init(void);
 /* The process of the running thread; NULL in a kernel thread. */
 struct proc *proc_current(void);
 
-/* Creates a process from the program named in args (a command line);
- * the child inherits the caller's open files and cwd. Returns pid or error
- * (ERR_NOMEM when memory runs out). */
-int proc_spawn(const char *args);
-/* spawn with the words given (spawnv): argc of them (1 to SPAWN_WORDS_MAX),
- * whose bytes with their NULs fit in SPAWN_ARGS_MAX, argv[0] naming the
- * program. Returns pid or error, as proc_spawn. */
-int proc_spawnv(int argc, char *argv[]);
+/* A spawn's words on their way in (spawn, spawnv): bytes holds them one
+ * after another, each NUL-terminated, and argv[0..argc) points at each.
+ * Too big for a kernel stack (3 KiB), so it takes a page of its own. */
+struct spawn_args {
+    int argc;
+    char *argv[SPAWN_WORDS_MAX];
+    char bytes[SPAWN_ARGS_MAX];
+};
+/* A spawn_args (argc 0), or NULL when memory runs out; spawn_args_free
+ * gives it back (proc_spawn and proc_spawnv do, whatever they return). */
+struct spawn_args *spawn_args_alloc(void);
+void spawn_args_free(struct spawn_args *a);
+
+/* spawn(): a->bytes holds a command line (NUL-terminated), which is split
+ * in place into words at spaces and tabs, set in a->argv; then as
+ * proc_spawnv. ERR_INVAL, with no process made, for more than
+ * SPAWN_WORDS_MAX words. Frees a. */
+int proc_spawn(struct spawn_args *a);
+/* Creates a process running the program a->argv[0] with the words of a
+ * (a->argc of them, 0 to SPAWN_WORDS_MAX, their bytes in a->bytes) as its
+ * argv; the child inherits the caller's open files and cwd. Frees a, and
+ * before the child can run: a child counting free frames at once (the
+ * runner's `free`, a test's first look) must not find a's page still
+ * taken by its parent. Returns the pid; ERR_NOTEXIST for no word or no
+ * such program, ERR_INVAL for a file that is not a valid executable,
+ * ERR_NORES when the table of in-use inodes is full, ERR_NOMEM when
+ * memory runs out; a failure leaves nothing behind. */
+int proc_spawnv(struct spawn_args *a);
 /* fork: the child's private memory is copy-on-write, or copied at once
  * when eager (fork_copy, kept for the benchmarks to compare). Returns
  * the child's pid, or ERR_NOMEM with nothing left behind. */

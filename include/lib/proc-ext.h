@@ -11,11 +11,14 @@
 
 #include <lib/usyscall.h>
 
-/* What spawn and spawnv accept: at most SPAWN_WORDS_MAX words (spawn drops
- * the rest, spawnv refuses them) of SPAWN_ARGS_MAX bytes in all, each
- * word's terminator included. */
-#define SPAWN_WORDS_MAX 32
-#define SPAWN_ARGS_MAX 256
+/* What spawn and spawnv accept: at most SPAWN_WORDS_MAX words (osv's
+ * PROC_MAX_ARG) of SPAWN_ARGS_MAX bytes in all: spawn's string with its
+ * terminator, spawnv's words with theirs. A call beyond either limit fails
+ * whole with ERR_INVAL (no word is dropped). The kernel copies the words
+ * and their argv onto the new process's first stack page, where the most
+ * it may take (2048 bytes, 129 pointers) fits. */
+#define SPAWN_WORDS_MAX 128
+#define SPAWN_ARGS_MAX 2048
 
 /* proc_info.state */
 #define PROC_INFO_RUNNING 1    /* on a hart now */
@@ -68,8 +71,9 @@ int setfg(int pid);
  * spawn, with the words given one by one: argv is a NULL-terminated array
  * whose argv[0] names the program (looked up as spawn does); the new
  * process's main gets exactly these words, spaces and all. Returns the
- * pid; ERR_INVAL for no word, more than SPAWN_WORDS_MAX, or more than
- * SPAWN_ARGS_MAX bytes; ERR_FAULT; and spawn's errors.
+ * pid; ERR_INVAL for no word, more than SPAWN_WORDS_MAX words, or more
+ * than SPAWN_ARGS_MAX bytes with their terminators; ERR_FAULT; and
+ * spawn's errors.
  */
 int spawnv(char *const argv[]);
 

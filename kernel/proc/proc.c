@@ -144,23 +144,23 @@ static int proc_start(struct proc *p, struct proc *parent)
     return pid;
 }
 
-/* Splits args in place into at most SPAWN_WORDS_MAX words; returns the count. */
-static int split_args(char *args, char *argv[SPAWN_WORDS_MAX])
+/* Splits a->bytes in place into words at spaces and tabs, set in a->argv;
+ * ERR_INVAL for more than SPAWN_WORDS_MAX of them. */
+static err_t split_args(struct spawn_args *a)
 {
-    int argc = 0;
-    char *s = args;
-    while (*s && argc < SPAWN_WORDS_MAX) {
+    char *s = a->bytes;
+    a->argc = 0;
+    for (;;) {
         while (*s == ' ' || *s == '\t')
             *s++ = '\0';
         if (!*s)
-            break;
-        argv[argc++] = s;
+            return ERR_OK;
+        if (a->argc == SPAWN_WORDS_MAX)
+            return ERR_INVAL;
+        a->argv[a->argc++] = s;
         while (*s && *s != ' ' && *s != '\t')
             s++;
     }
-    if (*s)
-        *s = '\0';               /* more words than SPAWN_WORDS_MAX: drop the rest */
-    return argc;
 }
 
 /* The program a command names: as given, then under "/". */
@@ -182,8 +182,14 @@ static err_t find_program(const char *name, struct inode **ip)
     return err;
 }
 
-/* Copies argv onto the top stack page and points the trap frame at main. */
-static err_t setup_stack(struct proc *p, int argc, char *argv[], vaddr_t entry)
+/* The most setup_stack puts on the stack page: every byte of the words,
+ * up to 7 to align argv, argv and its NULL, up to 8 more to align sp. */
+_Static_assert(SPAWN_ARGS_MAX + 7 + (SPAWN_WORDS_MAX + 1) * sizeof(uint64_t) + 8 <= PG_SIZE,
+               "spawn's words and their argv must fit on the first stack page");
+
+/* Copies argv onto the top stack page (the words at its top, argv below
+ * them) and points the trap frame at main. */
+static err_t setup_stack(struct proc *p, int argc, char *const argv[], vaddr_t entry)
 {
     struct addrspace *as = &p->as;
     /* One page now; the fault path grows it down to USTACK_PAGES. */
@@ -199,30 +205,34 @@ static err_t setup_stack(struct proc *p, int argc, char *argv[], vaddr_t entry)
         return err;
     }
     char *page = kmap_p2v(pa);
-    uint64_t off = PG_SIZE, uargv[SPAWN_WORDS_MAX + 1];
-    for (int i = argc - 1; i >= 0; i--) {
+    size_t words = 0;
+    for (int i = 0; i < argc; i++)
+        words += strlen(argv[i]) + 1;
+    uint64_t off = PG_SIZE - words;                 /* the words, in order */
+    uint64_t argv_off = (off & ~7UL) - (argc + 1) * sizeof(uint64_t);
+    uint64_t *uargv = (uint64_t *)(page + argv_off);
+    for (int i = 0; i < argc; i++) {
         size_t len = strlen(argv[i]) + 1;
-        off -= len;
         memcpy(page + off, argv[i], len);
         uargv[i] = page_va + off;
+        off += len;
     }
     uargv[argc] = 0;
-    off = (off & ~7UL) - (argc + 1) * sizeof(uint64_t);
-    memcpy(page + off, uargv, (argc + 1) * sizeof(uint64_t));
     struct trapframe *tf = p->thread->tf;
     memset(tf, 0, sizeof(*tf));
     tf->a0 = argc;
-    tf->a1 = page_va + off;
-    tf->sp = page_va + (off & ~15UL);
+    tf->a1 = page_va + argv_off;
+    tf->sp = page_va + (argv_off & ~15UL);
     tf->sepc = entry;
     tf->sstatus = SSTATUS_SPIE | SSTATUS_FS_INITIAL;   /* user mode, interrupts on */
     memset(p->thread->fpregs, 0, sizeof(p->thread->fpregs));
     return ERR_OK;
 }
 
-/* Loads the program argv[0] into p, with its argv (argc words, whose
- * bytes fit in SPAWN_ARGS_MAX, so they fit on the stack page). */
-static err_t proc_load(struct proc *p, int argc, char *argv[])
+/* Loads the program argv[0] into p, with its argv (argc words, at most
+ * SPAWN_WORDS_MAX, whose bytes fit in SPAWN_ARGS_MAX, so they fit on the
+ * stack page). */
+static err_t proc_load(struct proc *p, int argc, char *const argv[])
 {
     if (argc == 0)
         return ERR_NOTEXIST;
@@ -268,27 +278,52 @@ void proc_start_init(void)
         panic("no memory for init");
 }
 
-/* spawn(): splits args into words and runs proc_spawnv.
+_Static_assert(sizeof(struct spawn_args) <= PG_SIZE, "struct spawn_args must fit in a page");
+
+/* A page from pmem: kmalloc's largest class (2048 bytes) is too small.
  * Contract in <kernel/proc.h>. */
-int proc_spawn(const char *args)
+struct spawn_args *spawn_args_alloc(void)
 {
-    char buf[SPAWN_ARGS_MAX];
-    char *argv[SPAWN_WORDS_MAX];
-    strlcpy(buf, args, sizeof(buf));
-    return proc_spawnv(split_args(buf, argv), argv);
+    paddr_t pa;
+    if (pmem_alloc(&pa) != ERR_OK)
+        return NULL;
+    struct spawn_args *a = kmap_p2v(pa);
+    a->argc = 0;
+    return a;
+}
+
+void spawn_args_free(struct spawn_args *a)
+{
+    pmem_free(kmap_v2p(a));
+}
+
+/* spawn(): splits the command line into words and runs proc_spawnv.
+ * Contract in <kernel/proc.h>. */
+int proc_spawn(struct spawn_args *a)
+{
+    err_t err = split_args(a);
+    if (err != ERR_OK) {
+        spawn_args_free(a);
+        return err;
+    }
+    return proc_spawnv(a);
 }
 
 /* A new process running argv[0], inheriting the caller's files and cwd; on
- * failure it is discarded whole. Contract in <kernel/proc.h>. */
-int proc_spawnv(int argc, char *argv[])
+ * failure it is discarded whole. a goes before the child is started, so
+ * the child never sees its page still taken. Contract in <kernel/proc.h>. */
+int proc_spawnv(struct spawn_args *a)
 {
     struct proc *p = proc_alloc();
-    if (!p)
-        return ERR_NOMEM;
-    fd_table_copy(p, proc_current());
-    err_t err = proc_load(p, argc, argv);
+    err_t err = ERR_NOMEM;
+    if (p) {
+        fd_table_copy(p, proc_current());
+        err = proc_load(p, a->argc, a->argv);
+    }
+    spawn_args_free(a);
     if (err != ERR_OK) {
-        proc_discard(p);
+        if (p)
+            proc_discard(p);
         return err;
     }
     return proc_start(p, proc_current());

@@ -66,29 +66,42 @@ long sys_setfg(void)
     return ERR_OK;
 }
 
-/* int spawnv(char *const argv[]): the words are copied one after another
- * into one buffer, as spawn's string would be after splitting. */
-long sys_spawnv(void)
+/* Copies the user's NULL-terminated array of words into a, one after
+ * another, as spawn's string would be after splitting: ERR_INVAL past
+ * SPAWN_WORDS_MAX words or SPAWN_ARGS_MAX bytes, ERR_FAULT. */
+static err_t copy_words(struct spawn_args *a, char *const *uargv)
 {
-    char *const *uargv = syscall_arg_ptr(0);
-    char buf[SPAWN_ARGS_MAX];
-    char *argv[SPAWN_WORDS_MAX];
     size_t used = 0;
-    int argc = 0;
     for (;;) {
         char *uarg;
-        err_t err = copy_from_user(&uarg, &uargv[argc], sizeof(uarg));
+        err_t err = copy_from_user(&uarg, &uargv[a->argc], sizeof(uarg));
         if (err != ERR_OK)
             return err;
         if (uarg == NULL)
-            break;
-        if (argc == SPAWN_WORDS_MAX || used == sizeof(buf))
+            return ERR_OK;
+        if (a->argc == SPAWN_WORDS_MAX || used == sizeof(a->bytes))
             return ERR_INVAL;
-        ssize_t len = copy_str_from_user(buf + used, uarg, sizeof(buf) - used);
+        ssize_t len = copy_str_from_user(a->bytes + used, uarg, sizeof(a->bytes) - used);
         if (len < 0)
             return len;
-        argv[argc++] = buf + used;
+        a->argv[a->argc++] = a->bytes + used;
         used += len + 1;
     }
-    return argc == 0 ? ERR_INVAL : proc_spawnv(argc, argv);
+}
+
+/* int spawnv(char *const argv[]): the words are gathered in a page of
+ * their own (copy_words), then run as spawn's are. */
+long sys_spawnv(void)
+{
+    struct spawn_args *a = spawn_args_alloc();
+    if (!a)
+        return ERR_NOMEM;
+    err_t err = copy_words(a, syscall_arg_ptr(0));
+    if (err == ERR_OK && a->argc == 0)
+        err = ERR_INVAL;
+    if (err != ERR_OK) {
+        spawn_args_free(a);
+        return err;
+    }
+    return proc_spawnv(a);         /* frees a */
 }

@@ -30,15 +30,20 @@ long sys_fork_copy(void)
     return proc_fork(true);
 }
 
-/* int spawn(const char *args): the command line is copied in whole
- * (at most SPAWN_ARGS_MAX bytes) and split into words by proc.c */
+/* int spawn(const char *args): the command line is copied in whole (at
+ * most SPAWN_ARGS_MAX bytes with its NUL, else ERR_INVAL) into a page of
+ * its own and split into words by proc.c */
 long sys_spawn(void)
 {
-    char args[SPAWN_ARGS_MAX];
-    err_t err = syscall_arg_str(0, args, sizeof(args));
-    if (err != ERR_OK)
+    struct spawn_args *a = spawn_args_alloc();
+    if (!a)
+        return ERR_NOMEM;
+    err_t err = syscall_arg_str(0, a->bytes, sizeof(a->bytes));
+    if (err != ERR_OK) {
+        spawn_args_free(a);
         return err;
-    return proc_spawn(args);
+    }
+    return proc_spawn(a);          /* frees a */
 }
 
 /* int wait(int pid, int *wstatus) */
