@@ -9,6 +9,7 @@
 #include <kernel/fs.h>
 #include <kernel/kmalloc.h>
 #include <kernel/proc.h>
+#include <kernel/sched.h>           /* ERR_KILLED */
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 #include <lib/file-ext.h>
@@ -157,12 +158,18 @@ static ssize_t console_read_user(void *ubuf, size_t n)
 }
 
 /* Writes n user bytes to the console through a small kernel buffer; returns
- * what was written before a bad address, or the error if nothing was. */
+ * what was written before a bad address or a kill, or the error if nothing
+ * was. The UART takes about 350 KB/s and a write never waits in a killable
+ * sleep, so the kill is looked for between chunks: without it a killed
+ * process (kill, Ctrl-C) went on writing a large buffer to the end, some
+ * 12 s per 4 MiB, unstoppable. */
 static ssize_t console_write_user(const void *ubuf, size_t n)
 {
     char kbuf[CONSOLE_CHUNK];
     size_t done = 0;
     while (done < n) {
+        if (proc_killed(proc_current()))
+            return done > 0 ? (ssize_t)done : ERR_KILLED;
         size_t m = n - done < sizeof(kbuf) ? n - done : sizeof(kbuf);
         err_t err = copy_from_user(kbuf, (const uint8_t *)ubuf + done, m);
         if (err != ERR_OK)

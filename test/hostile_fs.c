@@ -1,0 +1,215 @@
+/*
+ * hostile_fs: the file system at its limits, as a hostile program pushes
+ * it, in one quick pass (what earlier tests did not reach):
+ *   - the disk filled completely: a write into a file's last, part-used
+ *     block fills that block and stops (a short count), the next one is
+ *     ERR_NORES; creating a file, linking a name into a directory whose
+ *     only block is full (128 entries) and mkdir are ERR_NORES and change
+ *     nothing (the directory's size stays, the disk check after the boot
+ *     finds no inode or block left behind, no link count off);
+ *   - the disk filled by three processes at once, everything removed:
+ *     exactly as many bytes fit again as before (every block came back);
+ *   - names that cannot be removed or made: "/", ".", ".." (ERR_INVAL),
+ *     link onto an existing name or "." (ERR_EXIST), under a file
+ *     (ERR_FTYPE), of a directory (ERR_FTYPE), into a missing directory
+ *     (ERR_NOTEXIST);
+ *   - readdir and fstat into read-only memory (the program's text):
+ *     ERR_FAULT, and the directory's offset does not move;
+ *   - 100 directories nested through chdir (no limit but the inodes) and
+ *     removed again from the bottom up.
+ * Everything it makes is removed, also at the start.
+ */
+// test: timeout=60
+#include "testlib.h"
+#include <lib/stdio-ext.h>
+#include <lib/stddef.h>
+
+#define D "/hfs"
+#define DIR_SLOTS 128                  /* entries in a block: 4096 / 32 */
+#define FILLERS 3
+#define DEPTH 100
+
+static char buf[256 * 1024];
+
+int main(int argc, char **argv);
+
+static void slot_name(char *path, int i)
+{
+    snprintf(path, 32, D "/full/f%03d", i);
+}
+
+/* Writes to path (created) until the disk is full; returns the bytes
+ * written. The last write may be short; then ERR_NORES. */
+static long fill(const char *path)
+{
+    int fd = open_ok(path, FS_RDWR | FS_CREAT);
+    long total = 0;
+    ssize_t w;
+    while ((w = write(fd, buf, sizeof(buf))) > 0)
+        total += w;
+    if (w != ERR_NORES)
+        error("filling %s: write = %ld after %ld bytes", path, (long)w, total);
+    expect(close(fd), ERR_OK);
+    return total;
+}
+
+static void clean(void)
+{
+    char path[32];
+    for (int i = 0; i < DIR_SLOTS; i++) {
+        slot_name(path, i);
+        remove_file(path);
+    }
+    const char *names[] = {D "/full/sub", D "/full", D "/part", D "/fill", D "/f0", D "/f1",
+                           D "/f2", D "/link"};
+    for (size_t i = 0; i < NELEM(names); i++)
+        remove_file(names[i]);
+    while (chdir(D "/n") == ERR_OK) {      /* a nest left by an earlier run */
+        while (chdir("n") == ERR_OK)
+            ;
+        expect(chdir(".."), ERR_OK);
+        expect(rmdir("n"), ERR_OK);
+    }
+    expect(chdir("/"), ERR_OK);
+    remove_file(D);
+}
+
+/* A directory whose one block is full (with "." and "..") and a file
+ * whose one block is part-used, made before the disk fills. */
+static void make_full_dir_and_part_file(void)
+{
+    char path[32];
+    expect(mkdir(D "/full"), ERR_OK);
+    for (int i = 0; i < DIR_SLOTS - 2; i++) {
+        slot_name(path, i);
+        expect(close(open_ok(path, FS_RDWR | FS_CREAT)), ERR_OK);
+    }
+    expect(stat_of(D "/full").size, 4096);
+    int part = open_ok(D "/part", FS_RDWR | FS_CREAT);
+    expect(write(part, buf, 100), 100);
+    expect(close(part), ERR_OK);
+}
+
+/* The disk is full: what still fits, what cannot be made. */
+static void at_full_disk(void)
+{
+    char path[32];
+    int part = open_ok(D "/part", FS_RDWR);
+    char skip[100];
+    expect(read(part, skip, sizeof(skip)), 100);
+    expect(write(part, buf, 8192), 4096 - 100);  /* the rest of its block */
+    expect(write(part, buf, 8192), ERR_NORES);
+    expect(close(part), ERR_OK);
+    expect(stat_of(D "/part").size, 4096);
+    slot_name(path, DIR_SLOTS - 2);
+    expect(open(path, FS_RDWR | FS_CREAT, EMPTY_MODE), ERR_NORES);
+    expect(link(D "/part", path), ERR_NORES);
+    expect(mkdir(D "/full/sub"), ERR_NORES);
+    expect(mkdir(D "/sub"), ERR_NORES);          /* its "." and ".." need a block */
+    expect(stat_of(D "/full").size, 4096);
+}
+
+static void remove_full_dir_and_part_file(void)
+{
+    char path[32];
+    expect(unlink(D "/part"), ERR_OK);
+    for (int i = 0; i < DIR_SLOTS - 2; i++) {
+        slot_name(path, i);
+        expect(unlink(path), ERR_OK);
+    }
+    expect(rmdir(D "/full"), ERR_OK);
+}
+
+/* One process fills the disk (the checks at a full disk meanwhile), then
+ * three at once; all removed, one fills it again: the same bytes fit. */
+static void fill_and_refill(void)
+{
+    long before = fill(D "/fill");
+    at_full_disk();
+    expect(unlink(D "/fill"), ERR_OK);
+    int pids[FILLERS];
+    for (int k = 0; k < FILLERS; k++) {
+        pids[k] = fork();
+        if (pids[k] < 0)
+            error("fork = %d", pids[k]);
+        if (pids[k] == 0) {
+            char path[32];
+            snprintf(path, sizeof(path), D "/f%d", k);
+            fill(path);
+            exit(0);
+        }
+    }
+    char path[32];
+    for (int k = 0; k < FILLERS; k++) {
+        expect_exit(pids[k], 0);
+        snprintf(path, sizeof(path), D "/f%d", k);
+        expect(unlink(path), ERR_OK);
+    }
+    long after = fill(D "/fill");
+    expect(unlink(D "/fill"), ERR_OK);
+    if (after != before)
+        error("%ld bytes fit on the disk before three filled it, %ld after", before, after);
+}
+
+static void bad_names(void)
+{
+    expect(rmdir("/"), ERR_INVAL);
+    expect(unlink("/"), ERR_INVAL);
+    expect(mkdir("/"), ERR_INVAL);
+    expect(rmdir("."), ERR_INVAL);
+    expect(rmdir(".."), ERR_INVAL);
+    expect(rmdir(D "/.."), ERR_INVAL);
+    expect(link("/README", "/README"), ERR_EXIST);
+    expect(link("/README", "."), ERR_EXIST);
+    expect(link("/README", ".."), ERR_EXIST);
+    expect(link("/README", "/"), ERR_INVAL);
+    expect(link("/README", "/README/x"), ERR_FTYPE);
+    expect(link("/", D "/link"), ERR_FTYPE);
+    expect(link(D, D "/link"), ERR_FTYPE);
+    expect(link("/README", D "/none/link"), ERR_NOTEXIST);
+}
+
+static void read_only_structs(void)
+{
+    struct dirent d, first;
+    int fd = open_ok("/", FS_RDONLY);
+    expect(readdir(fd, (struct dirent *)(uintptr_t)main), ERR_FAULT);
+    expect(fstat(fd, (struct stat *)(uintptr_t)main), ERR_FAULT);
+    expect(readdir(fd, &first), ERR_OK);         /* the offset did not move */
+    expect(strcmp(first.name, "README"), 0);
+    expect(readdir(fd, &d), ERR_OK);
+    expect(close(fd), ERR_OK);
+}
+
+static void deep_nesting(void)
+{
+    expect(chdir(D), ERR_OK);
+    for (int i = 0; i < DEPTH; i++) {
+        expect(mkdir("n"), ERR_OK);
+        expect(chdir("n"), ERR_OK);
+    }
+    for (int i = 0; i < DEPTH; i++) {
+        expect(chdir(".."), ERR_OK);
+        expect(rmdir("n"), ERR_OK);
+    }
+    expect(chdir("/"), ERR_OK);
+    expect(open(D "/n", FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    memset(buf, 'h', sizeof(buf));
+    clean();
+    expect(mkdir(D), ERR_OK);
+    make_full_dir_and_part_file();
+    fill_and_refill();
+    remove_full_dir_and_part_file();
+    bad_names();
+    read_only_structs();
+    deep_nesting();
+    expect(rmdir(D), ERR_OK);
+    pass("hostile_fs");
+    return 0;
+}
