@@ -106,7 +106,8 @@ ssize_t file_read(struct file *f, void *ubuf, size_t n);
 /*
  * Writes n bytes from the user buffer ubuf. Inode files write at the
  * offset (growing the file) and advance it, the offset first moved to the
- * file's end if it was opened FS_APPEND; a pipe waits for room until
+ * file's end if it was opened FS_APPEND (appends to one file, through any
+ * open files, take turns: none overwrites another); a pipe waits for room until
  * everything is written; the console stops between chunks of a large
  * write when the process is killed (its few hundred KB/s would keep a
  * killed writer going for minutes). A file not open for writing (FS_RDONLY, a

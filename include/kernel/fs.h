@@ -92,6 +92,10 @@ struct inode {
     /* guarded by the inode table's spinlock (inode.c) */
     uint32_t inum;
     int ref;                           /* references; 0 = free slot */
+    /* held by an FS_APPEND write from finding the file's end until its
+     * last byte is in: appenders through different open files take turns
+     * (file_write) */
+    struct sleeplock append;
     /* guarded by lock */
     struct sleeplock lock;
     bool valid;                        /* d has been read from disk */

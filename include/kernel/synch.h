@@ -26,6 +26,8 @@
  *     file offset      across a read, write or readdir of a file -> page
  *                      cache, transaction, inode; and the copy to or from
  *                      user memory -> address space
+ *     inode append     a file's appenders, across a whole FS_APPEND write
+ *                      -> as file offset does
  *     pipe end         a pipe's reader or writer, across its copy -> address space
  *     address space    page faults, mmap, shm views, fork, exit -> shm table,
  *                      file-map table (a file mapping's last view), page
@@ -85,6 +87,7 @@ struct thread;
 enum lock_rank {
     /* sleeplocks */
     LOCK_FILE_OFFSET = 1,
+    LOCK_INODE_APPEND,
     LOCK_PIPE_END,
     LOCK_ADDRSPACE,
     LOCK_SHM_TABLE,

@@ -11,8 +11,10 @@
 /*
  * With FS_WRONLY or FS_RDWR (else ERR_INVAL): every write() through this
  * open file starts at the file's end, wherever the offset was (the
- * shell's `>>`). Writes through one open file never overlap; two opens
- * of one file appending at the same moment may, as nothing orders them.
+ * shell's `>>`). Appends never overlap, through one open file or
+ * several: each write is placed at the end and written whole before the
+ * next append to the file starts (an ordinary write at an offset is not
+ * ordered with them).
  */
 #define FS_APPEND 0x400
 

@@ -205,8 +205,11 @@ ssize_t file_read(struct file *f, void *ubuf, size_t n)
     return ERR_INVAL;
 }
 
-/* write(): dispatches on the file type; offset_lock keeps append and the
- * offset update atomic with the write. Contract in <kernel/file.h>. */
+/* write(): dispatches on the file type; offset_lock keeps the offset
+ * update atomic with the write, and an append holds the inode's append
+ * lock from reading the file's end to its last byte: without it two
+ * appenders through different open files could read the same end and
+ * write over each other. Contract in <kernel/file.h>. */
 ssize_t file_write(struct file *f, const void *ubuf, size_t n)
 {
     if (!f->writable)
@@ -214,11 +217,15 @@ ssize_t file_write(struct file *f, const void *ubuf, size_t n)
     switch (f->type) {
     case FILE_INODE: {
         sleeplock_acquire(&f->offset_lock);
-        if (f->append)
+        if (f->append) {
+            sleeplock_acquire(&f->inode->append);
             f->offset = inode_size(f->inode);
+        }
         ssize_t put = inode_write(f->inode, ubuf, true, f->offset, n);
         if (put > 0)
             f->offset += put;
+        if (f->append)
+            sleeplock_release(&f->inode->append);
         sleeplock_release(&f->offset_lock);
         return put;
     }

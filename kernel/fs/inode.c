@@ -22,6 +22,7 @@ void inode_table_init(void)
     spinlock_init(&itable.lock, "itable", LOCK_INODE_TABLE);
     for (int i = 0; i < FS_NINODE; i++) {
         sleeplock_init(&itable.inode[i].lock, "inode", LOCK_INODE);
+        sleeplock_init(&itable.inode[i].append, "inode append", LOCK_INODE_APPEND);
         /* Empty whenever the slot is free: a mapping holds a reference. */
         pgcache_init(&itable.inode[i].pages);
     }
