@@ -105,8 +105,8 @@ LAB_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(filter-out $(LAB0_SHADOWED
 	$(wildcard $(addsuffix *.c,$(LAB_DIRS))))))
 TEST_PROGS := $(patsubst test/%.c,$(B)/test/%,$(sort $(wildcard test/*.c)))
 # The root directory begins README (exactly 150 bytes, as osv's: keep it
-# so when editing user/README), largefile, smallfile, testfile (API.md),
-# then init, sh, ls, cat and echo (API.md's order) and the other programs,
+# so when editing user/README), largefile, smallfile, testfile (docs/api.md),
+# then init, sh, ls, cat and echo (docs/api.md's order) and the other programs,
 # the lab programs, then the tests.
 FIRST_PROGS := $(B)/user/init $(B)/user/sh $(B)/user/ls $(B)/user/cat $(B)/user/echo
 FS_PROGS := $(FIRST_PROGS) $(filter-out $(FIRST_PROGS),$(USER_PROGS)) \

@@ -23,7 +23,7 @@
  * image in all.
  *
  * Files are written contiguously, in argument order, so the root directory
- * lists them in that order (API.md wants README, largefile, smallfile,
+ * lists them in that order (docs/api.md wants README, largefile, smallfile,
  * testfile first; the Makefile passes them so). The check recomputes
  * everything a mounted file system relies on: every block in use is
  * reachable exactly once and marked in the bitmap (and nothing else is),

@@ -11,7 +11,7 @@
  * writes 0 bytes (it is only ever open for reading), and readdir
  * of a file or the console is ERR_FTYPE. Bad buffers are ERR_FAULT and
  * change nothing, and so is a buffer that runs off the end of the heap
- * after two whole pages (too short for its count: API.md); one that ends
+ * after two whole pages (too short for its count: docs/api.md); one that ends
  * exactly at the heap's end works. The file is removed at the end.
  */
 #include "testlib.h"
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 
     /* ---- a buffer that ends in an unmapped page ---- */
     /* Too short for its count: ERR_FAULT before a byte moves, however
-     * much of it is mapped (API.md, as osv checks the whole buffer). */
+     * much of it is mapped (docs/api.md, as osv checks the whole buffer). */
     expect(unlink(F), ERR_OK);
     char *edge = heap_end(2 * 4096);                 /* 2 pages, then unmapped */
     memset(edge, 'e', 2 * 4096);

@@ -54,7 +54,7 @@
 #define MAX_VIEWS 12
 #define MAX_MAPS 12
 #define MAX_KIDS 6
-#define PIPE_CAP 4096              /* a pipe holds one page (API.md) */
+#define PIPE_CAP 4096              /* a pipe holds one page (docs/api.md) */
 #define SHARED_DIR "/fzs"          /* every process's second sandbox, shared by all */
 #define SHARED_WRITE 64            /* bytes at most per write() to a file there */
 #define CHILD_CALLS 40             /* a child makes 40 to 80 operations */

@@ -7,7 +7,7 @@
  * touches fresh bss pages (faults up, free frames down, since pages are
  * backed on first touch). info into an untouched page takes that page's
  * fault before it reads the counters, so an info right after it sees no
- * new fault (API.md). info with a bad pointer must neither crash the
+ * new fault (docs/api.md). info with a bad pointer must neither crash the
  * kernel nor kill the caller. meminfo prints the address space; here we
  * only check that it returns (the runner records what it printed).
  */

@@ -1,6 +1,6 @@
 /*
  * shm_errors: every error return of the named-shared-memory calls, the
- * futex call and mmap/munmap (API.md, shm.h, futex.h, filemap.h), each
+ * futex call and mmap/munmap (docs/api.md, shm.h, futex.h, filemap.h), each
  * with the exact code, and that no failed call leaves anything behind: no
  * region, no view, no frame. Bad pointers (NULL, kernel, unmapped, a name
  * running off the end of the heap) must give ERR_FAULT, never a panic or

@@ -18,7 +18,7 @@
 #include "vmlib.h"
 #include <lib/layout.h>
 
-#define LIMIT 10                           /* stack pages (API.md) */
+#define LIMIT 10                           /* stack pages (docs/api.md) */
 #define STACK_PAGE(k) ((char *)USTACK_UPPERBOUND - (k) * PAGE)   /* k = 1: the top page */
 
 /* One access at addr; returns the faults it took (sysinfo pre-writes its

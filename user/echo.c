@@ -2,7 +2,7 @@
  * echo: prints its arguments separated by single spaces, then a newline,
  * in as few writes as the line allows.
  *
- * It exits with its argument count, as osv's echo does (API.md): argc, the
+ * It exits with its argument count, as osv's echo does (docs/api.md): argc, the
  * count C's main receives, its own name included, so a plain `echo` exits
  * 1 and `echo a b` exits 3. "Argument count" is what argc stands for, and
  * osv's echo ends with exit(argc); the words after the name alone would be

@@ -29,8 +29,9 @@
  * a power cut before that may lose it (write() and the journal's
  * guarantees are unchanged).
  *
- * Decisions where API.md is silent: offset must be page aligned and below
- * the largest file size, length nonzero; the mapping covers whole pages, and bytes past the end of the
+ * Decisions where osv's API is silent (docs/shm.md states them): offset
+ * must be page aligned and below the largest file size, length nonzero;
+ * the mapping covers whole pages, and bytes past the end of the
  * file read as zero (or as the mapping's own stores there, until write()
  * grows the file over them and they take the file's bytes). munmap takes a
  * whole mapping: addr is its start and length its length (rounded up to

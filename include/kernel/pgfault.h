@@ -1,8 +1,9 @@
 /*
  * The one page-fault path (scause 12, 13, 15), for user traps and for
- * faults taken by the kernel's user-copy helpers alike. See DESIGN.md's
- * table: find the memregion covering stval, check the access against its
- * permission, and fill the page (zero page for anonymous memory). What no
+ * faults taken by the kernel's user-copy helpers alike: find the
+ * memregion covering stval, check the access against its permission, and
+ * fill the page (zero page for anonymous memory; every case is in the
+ * table at the top of kernel/mm/pgfault.c). What no
  * region allows kills a user process with the killed: line, makes a copy
  * helper return ERR_FAULT through the fixup table (ERR_NOMEM if a region
  * allows it but no frame was free), and anywhere else in the kernel is a

@@ -137,8 +137,10 @@ int proc_spawnv(struct spawn_args *a);
 int proc_fork(bool eager);
 /* Reaps a zombie child (pid, or any with -1), sleeping until one exits;
  * stores its status at status_user (unless NULL) and returns its pid.
- * ERR_CHILD if there is no such child, ERR_FAULT for a bad pointer
- * (nothing reaped). O(1) but for the sleep: the children are kept on the
+ * ERR_CHILD if there is no such child, ERR_FAULT for a bad pointer,
+ * ERR_NOMEM when no frame can back *status_user (the child stays, for a
+ * retry), ERR_KILLED if the caller is killed while it sleeps; nothing is
+ * reaped on an error. O(1) but for the sleep: the children are kept on the
  * parent, zombies apart, and a pid is found through the pid index. */
 int proc_wait(int pid, int *status_user);
 /* Frees everything but the struct proc, hands the children (live and

@@ -19,7 +19,7 @@
  * unmapped and the lock is free: no one's data vanishes under them.
  * RS_PERSIST regions outlive every process until shm_destroy.
  *
- * Who may do what (decisions where API.md is silent):
+ * Who may do what (decisions where osv's API is silent; docs/shm.md):
  *   - the creator is the process that called shm_create, while it lives
  *     (a fork child is not; a later process with its pid is not). Only it
  *     maps an RS_RDONLY region writable or resizes one, and only it has
@@ -43,7 +43,7 @@
  *   - the lock: taken through a view; released by its holder (views or
  *     not) or by the holder's exit.
  *
- * Limits (decisions where API.md is silent): a region is at most
+ * Limits (decisions where osv's API is silent; docs/shm.md): a region is at most
  * SHM_MAX_SIZE bytes (ERR_INVAL beyond); the sizes of all live regions
  * together may not exceed SHM_MAX_TOTAL_PAGES frames (ERR_NOMEM beyond), so
  * a region's frames are there when it is touched; at most SHM_MAX_REGIONS

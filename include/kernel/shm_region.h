@@ -8,10 +8,10 @@
  * page cache, plus who may find it (name, flags, creator, the creator's
  * lineage node for RS_FAMILY), who holds it (holders) and its views (one
  * record per process and size mapped, counting that process's views of
- * that size, so a shrink under a view can be refused; a record per view
- * made fork and exit of a process with thousands of views of one region
- * walk thousands of records per view). shm.h states the lifetime rules; shm_region_update
- * is the one place that applies them.
+ * that size, so a shrink under a view can be refused; with a record per
+ * view, fork and exit of a process with thousands of views of one region
+ * walked thousands of records per view). shm.h states the lifetime rules;
+ * shm_region_update is the one place that applies them.
  *
  * References: the store counts one reference per view memregion plus one
  * for the table while the region is in it. shm_region_update takes a

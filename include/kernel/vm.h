@@ -103,12 +103,14 @@ struct memregion *as_find_region(struct addrspace *as, vaddr_t va);
 bool as_may_access(struct addrspace *as, vaddr_t va, size_t n, int perm);
 /* Copies src into dst for fork; dst is empty (as_init), and src's
  * thread calls it (its trap frame names the hot spans, vpmap.h). Linear
- * in the number of regions (and in the pages and tables it copies). Private pages are shared copy-on-write:
- * read-only in both, one more reference on each frame, or, for the 2 MiB
- * spans whose regions are all private anonymous memory, one leaf table
- * shared by both (vpmap.h); with eager, they are copied at once instead
- * (the full-copy fork, kept for comparison in the benchmarks). Shared regions map the same frames either way, with
- * the permission the store's inherit hook grants the child (memstore.h);
+ * in the number of regions (and in the pages and tables it copies).
+ * Private pages are shared copy-on-write: read-only in both, one more
+ * reference on each frame, or, for a 2 MiB span whose regions are all
+ * private anonymous memory and cover a quarter of it or hold a whole span
+ * or more, one leaf table shared by both (vpmap.h); with eager, they are
+ * copied at once instead (the full-copy fork, kept for comparison in the
+ * benchmarks). Shared regions map the same frames either way, with the
+ * permission the store's inherit hook grants the child (memstore.h);
  * those of a store that writes back (file mappings), and those whose
  * permission the hook lowered, are left for the child to fault in, so its
  * stores are counted, or refused (memstore.h).

@@ -1,6 +1,6 @@
 /*
  * osv's reporting for test programs: the console lines autograders read
- * (API.md). Each report is one write() (user/lib/test.c), so reports of
+ * (docs/api.md). Each report is one write() (user/lib/test.c), so reports of
  * several processes never interleave mid-line.
  *
  *   error(fmt, ...)  red "ERROR: ", "(line N) ", the message, newline; exit(-1)

@@ -3,7 +3,7 @@
  * 23 (numbers in lib/syscall-num.h, stubs in user/lib/usys.S), osv's
  * spellings of shared regions, and the constants and structs that cross
  * the user/kernel boundary. The names, signatures and values are osv's
- * (API.md); osv programs include this header and must compile unmodified.
+ * (docs/api.md); osv programs include this header and must compile unmodified.
  *
  * It defines osv's names and no others, since an osv program may define
  * any other name itself (min, true, strcat, shm_create, PG_SIZE, errno,

@@ -1,7 +1,7 @@
 /*
  * The page fault path (contract in pgfault.h). Every page fault, from user
  * mode or from a kernel copy helper, comes here with scause and stval and
- * is decided by the memregion covering the address (DESIGN.md's table):
+ * is decided by the memregion covering the address:
  *
  *   no region, or the region lacks the permission      -> refuse (ERR_FAULT)
  *   below the stack, within its 10-page limit           -> grow the stack

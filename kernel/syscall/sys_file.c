@@ -2,7 +2,7 @@
  * The file system calls: fetch and check the arguments (syscall.h), then
  * hand over to the open-file layer (file.h) or the file system (fs.h).
  * Every error code a user can see is decided here or documented in those
- * headers; API.md and lib/usyscall.h are the contract.
+ * headers; docs/api.md and lib/usyscall.h are the contract.
  *
  * Argument rules, the same in every call: a path pointer that is NULL, in
  * kernel space or unmapped is ERR_FAULT, a path longer than FS_PATH_MAX
@@ -31,7 +31,7 @@ static bool user_buffer_ok(const void *ubuf, size_t n)
  * may access with perm (MEMPERM_W: the kernel stores into it), as osv
  * checks the whole buffer before it moves a byte. A buffer too short for
  * its count is then ERR_FAULT with nothing written to the file, the
- * console or the pipe, and nothing consumed (API.md), rather than a
+ * console or the pipe, and nothing consumed (docs/api.md), rather than a
  * partial transfer of whatever memory follows it. */
 static bool user_buffer_whole(const void *ubuf, size_t n, int perm)
 {

@@ -11,7 +11,7 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
-/* Copies in the name argument n, refusing the empty name as API.md asks. */
+/* Copies in the name argument n, refusing the empty name as docs/shm.md says. */
 static err_t arg_name(int n, char name[MAX_NAME_LEN])
 {
     err_t err = syscall_arg_str(n, name, MAX_NAME_LEN);

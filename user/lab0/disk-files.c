@@ -2,7 +2,7 @@
  * disk-files: the files osv programs expect on the disk. README is exactly
  * 150 bytes, testfile holds "abcdef\n", and the root directory lists
  * README, largefile, smallfile and testfile first, in that order, then
- * the programs init, sh, ls, cat and echo, in that order (API.md).
+ * the programs init, sh, ls, cat and echo, in that order (docs/api.md).
  */
 #include <lib/test.h>
 #include <lib/string.h>

@@ -1,6 +1,6 @@
 /*
  * header-types: every type, constant and helper osv's headers give a
- * program has osv's meaning (API.md's list): the sizes and signedness of
+ * program has osv's meaning (docs/api.md's list): the sizes and signedness of
  * the integer types (offset_t is unsigned), the limit macros, NULL as
  * plain 0, bool, lib/stddef.h's helpers, lib/bits.h's state bits,
  * variable arguments, the constants and structs of lib/usyscall.h, and

@@ -1,7 +1,7 @@
 /*
  * rw-short-buffer: a read or write whose buffer is too short for its
  * count is ERR_FAULT before anything moves, as osv's check of the whole
- * buffer makes it (API.md: "a pointer that is ... too short gives
+ * buffer makes it (docs/api.md: "a buffer too short gives
  * ERR_FAULT"): no byte is written to the file, no byte of the file is
  * consumed, and the console shows nothing.
  *

@@ -1,6 +1,6 @@
 /*
  * SBI calls: ecall into OpenSBI with the extension id in a7 and the
- * function id in a6. Only the standard extensions DESIGN.md names are used.
+ * function id in a6. Only standard extensions are used: TIME, IPI, RFENCE, HSM and SRST.
  */
 #include <kernel/sbi.h>
 
