@@ -128,7 +128,8 @@ all: $(B)/kernel.elf $(B)/fs.img
 # ------------------------------------------------------------ toolchain
 # Each tool is looked for when a target first needs it, and a missing one
 # is named and installed from Debian (with sudo when not root): building
-# needs only the cross compiler, booting QEMU, OpenSBI and Python, and
+# needs the cross compiler, the host's C compiler (mkfs) and Python (the
+# disk's largefile, and the test runner), booting QEMU and OpenSBI, and
 # debugging gdb-multiarch, so a build never waits on gdb.
 # $(call need,WHAT,CHECK,PACKAGES): installs PACKAGES unless CHECK succeeds.
 need = if ! ( $(2) ) >/dev/null 2>&1; then \
@@ -143,12 +144,13 @@ need = if ! ( $(2) ) >/dev/null 2>&1; then \
 $(B)/.deps:
 	@mkdir -p $(B)
 	@$(call need,the RISC-V compiler $(CC),command -v $(CC),gcc-riscv64-unknown-elf)
+	@$(call need,the host C compiler $(HOSTCC),command -v $(HOSTCC) && test -f /usr/include/stdio.h,gcc libc6-dev)
+	@$(call need,$(PYTHON),command -v $(PYTHON),python3)
 	@touch $@
 $(B)/.qemu-deps:
 	@mkdir -p $(B)
 	@$(call need,$(QEMU),command -v $(QEMU),qemu-system-misc)
 	@$(call need,OpenSBI ($(OPENSBI)),test -f $(OPENSBI),opensbi)
-	@$(call need,$(PYTHON),command -v $(PYTHON),python3)
 	@touch $@
 $(B)/.gdb-deps:
 	@mkdir -p $(B)
@@ -221,10 +223,10 @@ $(B)/test/%: $(B)/test/%.o $(B)/ulib.a linker/user.ld
 	$(LD) -z max-page-size=4096 -T linker/user.ld -o $@ $< $(B)/ulib.a $(ULIBGCC)
 
 # ------------------------------------------------------------- fs.img
-$(B)/mkfs: mkfs/mkfs.c $(wildcard include/kernel/sfs.h) include/kernel/types.h include/arch/types.h
+$(B)/mkfs: mkfs/mkfs.c $(wildcard include/kernel/sfs.h) include/kernel/types.h include/arch/types.h | $(B)/.deps
 	@mkdir -p $(B)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ mkfs/mkfs.c
-$(B)/largefile:
+$(B)/largefile: | $(B)/.deps
 	@mkdir -p $(B)
 	$(PYTHON) -c "import sys; sys.stdout.write('a' * 20480)" > $@
 $(B)/smallfile:
