@@ -17,7 +17,8 @@ console, sent as raw bytes to a booted machine, and what comes back.
                 one before, down gives back a line being typed
     long lines  a line at the shell's limit (2047 bytes, twice the
                 kernel's 1 KiB buffer) runs; one over it is refused with
-                one message, not run
+                one message, not run; the last part of a line over the
+                buffer is not kept in the history as a line
     ps, kill    ps shows a background `sleep`, kill ends it, kill 1 is
                 refused
     exit        leaves a nested shell, then the first (init starts a new one)
@@ -171,13 +172,26 @@ def long_lines(m):
     start = len(m.text)
     typed(m, b"echo " + b"z" * 2042 + b"\r")
     await_text(m, r"\nz{2042}\n\$ $", start, "a 2047-byte line")
+    # A line over the 1 KiB buffer goes to the shell in parts: its first
+    # 1024 bytes when the buffer fills (the shell reads them meanwhile),
+    # then the rest with Enter, short enough for a history slot but no
+    # line of its own (up used to recall it, and Enter ran it).
+    command(m, "echo before", "long lines")
+    start = len(m.text)
+    typed(m, b"echo " + b"x" * 1019)
+    time.sleep(0.5)
+    typed(m, b"x" * 81 + b"\r")
+    await_text(m, r"\nx{1100}\n\$ $", start, "a 1105-byte line")
+    start = len(m.text)
+    typed(m, b"\x1b[A\r")
+    await_text(m, r"\nbefore\n\$ $", start, "up after a 1105-byte line: the line before it")
     for n in (2100, 3000):
         start = len(m.text)
         typed(m, b"echo " + b"y" * n + b"\r")
         await_text(m, r"line too long[^\n]*\n\$ $", start, "a %d-byte line" % n)
         if m.text[start:].count("line too long") != 1 or "\nyyyy" in m.text[start:]:
             raise Failed("a %d-byte line: not one refusal, or it ran" % n)
-    return "2047 bytes run, 2105 and 3005 refused"
+    return "2047 bytes run, 2105 and 3005 refused, no part of a line in the history"
 
 
 def ps_kill(m):

@@ -19,8 +19,9 @@
  *   expect_shm(before, what)   the same for the two shm counts only: for
  *                              checks inside a process that mapped views
  *                              (its page tables stay until it exits)
- *   region_views(name)         views of a live named region (shm_list),
- *                              -1 if the name is not listed
+ *   region_info(name)          shm_list's record of a live named region
+ *                              (views and holders -1 if it is not listed)
+ *   region_views(name)         its views, -1 if the name is not listed
  *   struct link, link_open,    a pair of pipes between a parent and one
  *   link_side, link_send,      child: after fork each side calls link_side
  *   link_recv, link_close      (closing the ends it does not use), then
@@ -130,7 +131,7 @@ static inline void expect_usage(struct usage before, const char *what)
               (long)before.free_pages, (long)before.free_pages - (long)now.free_pages);
 }
 
-static inline int region_views(const char *name)
+static inline struct shm_info region_info(const char *name)
 {
     static struct shm_info list[SHM_LIMIT_REGIONS];
     int n = shm_list(list, SHM_LIMIT_REGIONS);
@@ -138,8 +139,14 @@ static inline int region_views(const char *name)
         error("shm_list = %d", n);
     for (int i = 0; i < n; i++)
         if (strcmp(list[i].name, name) == 0)
-            return list[i].views;
-    return -1;
+            return list[i];
+    struct shm_info none = { .views = -1, .holders = -1 };
+    return none;
+}
+
+static inline int region_views(const char *name)
+{
+    return region_info(name).views;
 }
 
 /* Two pipes: down (parent to child) and up (child to parent). */

@@ -5,9 +5,10 @@
  * child verifies argc, argv[0] (the program word as given), each argument
  * and argv[argc] == NULL, and reports through its exit status, which the
  * parent compares. Then the errors: a program that does not exist is
- * ERR_NOTEXIST; a NULL, kernel, unmapped or unterminated (running off the
- * end of the stack) string is ERR_FAULT; a file that is not a program, a
- * directory or an empty line fails without harm.
+ * ERR_NOTEXIST, as is a path longer than a path may be (255 bytes, though
+ * the words may be longer); a NULL, kernel, unmapped or unterminated
+ * (running off the end of the stack) string is ERR_FAULT; a file that is
+ * not a program, a directory or an empty line fails without harm.
  *
  * The limits (lib/proc-ext.h), for spawn and spawnv alike: osv's 128 words
  * (its PROC_MAX_ARG) of SPAWN_ARGS_MAX bytes in all run, the child seeing
@@ -196,6 +197,33 @@ static void limits(void)
     expect(wait(-1, NULL), ERR_CHILD);
 }
 
+/* The program word is a path, whose limit (255 bytes) stays though the
+ * words may now be longer: a 255-byte path to echo runs it, a 256-byte
+ * one names no program (ERR_NOTEXIST, as a name spawn cannot find; it
+ * used to run), by spawn and by spawnv. */
+static void long_paths(void)
+{
+    static char path[300], cmd[310];
+    for (int slashes = 251; slashes <= 252; slashes++) {
+        memset(path, '/', slashes);
+        strcpy(path + slashes, "echo");
+        strcpy(cmd, path);
+        strcat(cmd, " a");
+        char *argv[] = { path, "a", NULL };
+        if (strlen(path) == 255) {
+            expect(run(cmd), 2);
+            int pid = spawnv(argv);
+            if (pid <= 0)
+                error("spawnv of a 255-byte path = %d", pid);
+            expect_exit(pid, 2);
+        } else {
+            expect(spawn(cmd), ERR_NOTEXIST);
+            expect(spawnv(argv), ERR_NOTEXIST);
+        }
+    }
+    expect(wait(-1, NULL), ERR_CHILD);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "check") == 0)
@@ -242,6 +270,7 @@ int main(int argc, char **argv)
     expect(spawn("/no_such_program"), ERR_NOTEXIST);
     expect(spawn("no_such_program with args"), ERR_NOTEXIST);
     expect(spawn("/no/such/dir/prog"), ERR_NOTEXIST);
+    long_paths();
 
     /* Bad pointers. */
     expect(spawn(NULL), ERR_FAULT);

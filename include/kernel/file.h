@@ -13,7 +13,10 @@
  * inode file, so users of one open file see each call's bytes as a unit;
  * the copy to or from user memory it covers may fault, so it comes before
  * the address space in the lock order (LOCK_FILE_OFFSET, synch.h), as a
- * pipe's reader and writer locks do (LOCK_PIPE_END).
+ * pipe's reader and writer locks do (LOCK_PIPE_END). An FS_APPEND write
+ * also holds its inode's append lock (LOCK_INODE_APPEND, taken inside
+ * offset_lock) from reading the file's end to its last byte, so appends
+ * through different open files take turns.
  * The fd table has no lock: only the process's own (single) thread changes
  * it, or its parent before the child runs.
  *

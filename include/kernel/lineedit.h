@@ -18,12 +18,14 @@
  * script piped in gets its exact bytes back). Lines longer than the
  * terminal is wide are not redrawn across its wrap.
  *
- * History. The last HISTORY_LINES lines handed over with Enter (non-empty,
- * shorter than HISTORY_LINE_MAX, not the same as the one before) are kept;
- * the up and down arrows put them in the line, down past the newest gives
- * back the line that was being typed. It is the console's history, like a
- * terminal's: lines typed to any program go in, and any program reading
- * the console gets the recall (a shell needs no code for it).
+ * History. The last HISTORY_LINES lines handed over whole with Enter
+ * (non-empty, shorter than HISTORY_LINE_MAX, not the same as the one
+ * before; not one that went in parts, longer than the console's buffer or
+ * cut by a Ctrl-D) are kept; the up and down arrows put them in the line,
+ * down past the newest gives back the line that was being typed. It is
+ * the console's history, like a terminal's: lines typed to any program go
+ * in, and any program reading the console gets the recall (a shell needs
+ * no code for it).
  *
  * Locking: none here; the console lock (console.c) guards both structures
  * and is held across every call, which echo through uart_putc.
@@ -82,8 +84,9 @@ void lineedit_erase_word(struct lineedit *l);
 /* KEY_UP (older) or KEY_DOWN (newer): puts a history line in place of
  * the line, cut to max bytes (the room the console has left). */
 void lineedit_recall(struct lineedit *l, int key, size_t max);
-/* The line has been handed over (its bytes copied out): empties it, with
- * no echo, and keeps it in the history if enter. */
-void lineedit_done(struct lineedit *l, bool enter);
+/* The line has been handed over (its bytes copied out) or dropped:
+ * empties it, with no echo, and keeps it in the history if whole (ended
+ * by Enter, and no part of it handed over before: console.c). */
+void lineedit_done(struct lineedit *l, bool whole);
 
 #endif /* _KERNEL_LINEEDIT_H_ */

@@ -105,8 +105,10 @@ err_t shm_region_add_holder(struct shm_region *r, pid_t pid, bool creator);
 /* Records a view of size bytes by pid, which then holds r. ERR_NOMEM
  * changes nothing. */
 err_t shm_region_add_view(struct shm_region *r, pid_t pid, size_t size);
-/* A view of size bytes by pid is gone (or was never made): forgets it and
- * applies the lifetime rules. Takes the table's lock itself. */
+/* A view of size bytes by pid is gone: uncounts it and applies the
+ * lifetime rules. Also for a view whose add_view failed, which finds no
+ * record of its size (add_view fails only then) and uncounts nothing.
+ * Takes the table's lock itself. */
 void shm_region_drop_view(struct shm_region *r, pid_t pid, size_t size);
 /* Whether every view of r fits in size bytes (a shrink to size is safe). */
 bool shm_region_views_fit(struct shm_region *r, size_t size);

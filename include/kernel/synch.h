@@ -23,9 +23,10 @@
  * memory may fault, and the fault takes the address space):
  *
  *   sleeplocks (may be held while sleeping; all before every spinlock)
- *     file offset      across a read, write or readdir of a file -> page
- *                      cache, transaction, inode; and the copy to or from
- *                      user memory -> address space
+ *     file offset      across a read, write or readdir of a file -> inode
+ *                      append (an FS_APPEND write), page cache,
+ *                      transaction, inode; and the copy to or from user
+ *                      memory -> address space
  *     inode append     a file's appenders, across a whole FS_APPEND write
  *                      -> as file offset does
  *     pipe end         a pipe's reader or writer, across its copy -> address space

@@ -92,13 +92,13 @@ int fork(void);
  * args (looked up as given, then under "/"); the words of args (split at
  * spaces and tabs) become its argv. The new process is the caller's child
  * and inherits the caller's open fds, as a fork child would.
- * Returns the pid; ERR_FAULT, ERR_NOMEM, ERR_NOTEXIST (no such file, or a
- * directory, or no word at all), ERR_INVAL (args longer than
- * SPAWN_ARGS_MAX bytes with its terminator or of more than
- * SPAWN_WORDS_MAX words, lib/proc-ext.h; or a file that is not a valid
- * RISC-V executable: the rules are in lib/elf.h), ERR_NORES (the kernel's
- * table of in-use inodes is full: too many files open across all
- * processes).
+ * Returns the pid; ERR_FAULT, ERR_NOMEM, ERR_NOTEXIST (no such file, a
+ * program path of more than 255 bytes, a directory, or no word at all),
+ * ERR_INVAL (args longer than SPAWN_ARGS_MAX bytes with its terminator
+ * or of more than SPAWN_WORDS_MAX words, lib/proc-ext.h; or a file that
+ * is not a valid RISC-V executable: the rules are in lib/elf.h),
+ * ERR_NORES (the kernel's table of in-use inodes is full: too many files
+ * open across all processes).
  */
 int spawn(const char *args);
 

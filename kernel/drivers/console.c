@@ -37,6 +37,7 @@ static struct {
     pid_t foreground;            /* the job Ctrl-C kills, 0 for none */
     pid_t chooser;               /* the last process to call setfg (the shell), 0 before any */
     bool held;                   /* a Ctrl-C that found no job, kept for the chooser (interrupt) */
+    bool cut;                    /* the line being typed is the rest of one handed over in part */
 } cons;
 
 bool console_panicking;
@@ -82,14 +83,18 @@ void console_set_foreground(pid_t job)
 
 /* Hands the line being typed over to readers, followed by last unless it
  * is -1 (room for it checked by the caller); then, if the buffer is full,
- * stops the UART until a reader makes room. */
+ * stops the UART until a reader makes room. A line handed over in parts
+ * (-1: the buffer filled, or Ctrl-D in mid-line) goes to the history
+ * with none of them: its last part alone is not the line typed, and
+ * recalled it would run as a command of its own. */
 static void hand_over(int last)
 {
     for (size_t i = 0; i < cons.line.len; i++)
         cons.buf[cons.w++ % INPUT_BUF] = cons.line.buf[i];
     if (last >= 0)
         cons.buf[cons.w++ % INPUT_BUF] = (char)last;
-    lineedit_done(&cons.line, last == '\n');
+    lineedit_done(&cons.line, last == '\n' && !cons.cut);
+    cons.cut = last == -1;
     condvar_broadcast(&cons.readable);
     if (room() == 0) {
         cons.stopped = true;
@@ -145,6 +150,7 @@ static bool key(int k)
         uart_putc('C');
         uart_putc('\n');
         lineedit_done(&cons.line, false);
+        cons.cut = false;        /* the line is over */
         return true;
     case CTRL('D'):              /* end of input at the start of a line */
         hand_over(cons.line.len == 0 ? END_OF_INPUT : -1);

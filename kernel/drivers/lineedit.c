@@ -206,11 +206,11 @@ void lineedit_recall(struct lineedit *l, int key, size_t max)
     replace(l, text, n < max ? n : max);
 }
 
-/* Only lines ended by Enter are kept, and not an empty one, one too long
- * for a history slot, or one the same as the newest (as shells do). */
-void lineedit_done(struct lineedit *l, bool enter)
+/* Only whole lines ended by Enter are kept, and not an empty one, one too
+ * long for a history slot, or one the same as the newest (as shells do). */
+void lineedit_done(struct lineedit *l, bool whole)
 {
-    if (enter && l->len > 0 && l->len < HISTORY_LINE_MAX) {
+    if (whole && l->len > 0 && l->len < HISTORY_LINE_MAX) {
         bool repeat = l->kept > 0 && strlen(kept_line(l, 1)) == l->len &&
                       memcmp(kept_line(l, 1), l->buf, l->len) == 0;
         if (!repeat) {

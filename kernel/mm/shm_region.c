@@ -329,11 +329,11 @@ static void shm_view_closed(struct memstore *ms, pid_t pid, struct memregion *mr
 }
 
 /* Without its record a child's view would not count for shm_list, resize
- * or destroy, so fork fails instead (ERR_NOMEM). The failed fork closes
- * the child's copy with shm_view_closed, which finds no record and no
- * hold of the child's to drop (add_view leaves neither on failure), or
- * uncounts a view of the same size the child got before: the failed fork
- * closes that one too, and the count ends at zero all the same. */
+ * or destroy, so fork fails instead (ERR_NOMEM). add_view fails only
+ * where the child has no record of that size yet (another view of a
+ * recorded size is only counted), and leaves nothing then; so when the
+ * failed fork closes the child's copies, the unrecorded one finds no
+ * record of its size, and every count ends at zero (fork_kalloc_fail). */
 static err_t shm_view_inherited(struct memstore *ms, pid_t pid, struct memregion *mr)
 {
     struct shm_region *r = shm_region_of(ms);

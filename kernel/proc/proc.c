@@ -163,9 +163,14 @@ static err_t split_args(struct spawn_args *a)
     }
 }
 
-/* The program a command names: as given, then under "/". */
+/* The program a command names: as given, then under "/". A name out of
+ * the file system's contract is no program (ERR_NOTEXIST): one too long
+ * for a path (fs.h), which spawn's words may be, or with a component too
+ * long. */
 static err_t find_program(const char *name, struct inode **ip)
 {
+    if (strnlen(name, FS_PATH_MAX) == FS_PATH_MAX)
+        return ERR_NOTEXIST;
     err_t err = fs_lookup(name, ip);
     if (err == ERR_NOTEXIST && name[0] != '/') {
         char path[FS_PATH_MAX];
