@@ -17,6 +17,12 @@
  * writes of 4096, 1, 12295 and 512 bytes, and reads of 4095, 3 and 8192,
  * so every round still has odd-sized writes and reads straddling blocks,
  * five of the writes past 4136 KiB, in the double-indirect blocks.
+ *
+ * The first round's file is also read whole by one read() asking for a
+ * byte more than it holds, which must return every byte, not a short
+ * count: it returned 1 MiB (the first chunk of blocks) whenever the bytes
+ * asked reached the end of the file, until chunk_fill said "end" only
+ * for a chunk that got there.
  */
 // test: timeout=300
 #include "testlib.h"
@@ -76,6 +82,26 @@ static void check_round(int r)
     expect(close(fd), ERR_OK);
 }
 
+/* Reads round r's file in one read() of SIZE + 1 bytes: all SIZE come. */
+static void check_whole(int r)
+{
+    unsigned char *all = sbrk(SIZE + 1);
+    if (all == (unsigned char *)-1)
+        error("sbrk(%d) failed", SIZE + 1);
+    int fd = open_ok(F, FS_RDONLY);
+    ssize_t got = read(fd, all, SIZE + 1);
+    if (got != SIZE)
+        error("round %d: one read of the whole file = %ld, not %d", r, (long)got, SIZE);
+    for (size_t done = 0; done < SIZE; done += CHUNK) {
+        size_t n = min((size_t)CHUNK, (size_t)SIZE - done);
+        pattern_fill(want, done, n, r);
+        if (memcmp(all + done, want, n) != 0)
+            error("round %d: one read of the whole file: bytes at %d differ", r, (int)done);
+    }
+    expect(close(fd), ERR_OK);
+    sbrk(-(SIZE + 1));
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -85,6 +111,8 @@ int main(int argc, char **argv)
     for (int r = 0; r < ROUNDS; r++) {
         write_round(r);
         check_round(r);
+        if (r == 0)
+            check_whole(r);
         expect(unlink(F), ERR_OK);
         expect(open(F, FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);
     }

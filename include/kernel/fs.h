@@ -201,7 +201,8 @@ void inode_stat(struct inode *ip, struct stat *st);
  * it. ERR_FAULT if the first byte cannot be stored (ERR_NOMEM if its page
  * is valid but no frame could back it); a fault after some bytes were
  * stored returns the count stored (the Unix rule). ERR_NOMEM if no bounce
- * frame is available.
+ * frame is available. A read into user memory stops between chunks once
+ * the calling process is killed, returning the count stored (or 0).
  * Any file type may be read this way (directories too: the raw entries).
  */
 ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n);
@@ -214,7 +215,9 @@ ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, 
  * first byte cannot be fetched (ERR_NOMEM if its page is valid but no
  * frame could back it); ERR_NORES if no byte could be written
  * because the disk is full or the file reached its largest size; ERR_NOMEM
- * without a bounce frame. A partial write returns its count.
+ * without a bounce frame. A partial write returns its count. A write from
+ * user memory stops between chunks once the calling process is killed,
+ * returning the count written (or 0).
  */
 ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_t off, size_t n);
 

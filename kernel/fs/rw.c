@@ -20,6 +20,10 @@
  * and bytes past the file's end stay unseen. Only the chunk's metadata is
  * logged: its bitmap blocks, index blocks and the inode's block.
  *
+ * A read() or write() stops between chunks once its process is killed
+ * (user_killed): a chunk takes well under a millisecond, a whole file of
+ * the disk about a second, which a killed process should not spend.
+ *
  * A block is a page, so each block piece falls in one page of the file's
  * page cache (ip->pages): each chunk is read, or written, with that cache
  * locked, from the cached page if there is one, or into it too.
@@ -28,6 +32,7 @@
 #include "fs_internal.h"
 #include <kernel/bcache.h>
 #include <kernel/pmem.h>
+#include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 
@@ -114,8 +119,9 @@ static size_t chunk_take(struct chunk *c, size_t max, uint64_t pos, size_t n)
  * Fills the chunk's frames with up to len bytes at pos (pos before the
  * end; at most npieces pieces): from the file's cached pages, zeros for a
  * hole, the rest from the disk all at once. Returns the bytes read; *end
- * is set when they reach the end of the file. Caller holds ip->pages and
- * ip->lock.
+ * is set when they reach the end of the file (not merely when len does:
+ * the chunk may hold fewer pieces than len needs, and the read goes on).
+ * Caller holds ip->pages and ip->lock.
  */
 static size_t chunk_fill(struct inode *ip, struct chunk *c, size_t npieces, uint64_t pos,
                          size_t len, bool *end)
@@ -124,10 +130,8 @@ static size_t chunk_fill(struct inode *ip, struct chunk *c, size_t npieces, uint
         *end = true;
         return 0;
     }
-    if (len >= ip->d.size - pos) {
+    if (len > ip->d.size - pos)
         len = ip->d.size - pos;
-        *end = true;
-    }
     size_t got = 0, k = 0;
     for (; k < npieces && got < len; k++) {
         uint64_t p = pos + got;
@@ -144,6 +148,7 @@ static size_t chunk_fill(struct inode *ip, struct chunk *c, size_t npieces, uint
             memset(to, 0, m);          /* a hole (none past the largest file either) */
     }
     bread_frames(c->blocknos, c->frames, k);
+    *end = pos + got >= ip->d.size;
     return got;
 }
 
@@ -175,6 +180,14 @@ static size_t chunk_copy_out(struct chunk *c, uint8_t *dst, bool dst_is_user, ui
     return done;
 }
 
+/* True when the copy is for a user process that has been killed: the
+ * read or write stops before its next chunk, returning what it moved (the
+ * process exits on its way back to user mode, and never sees it). */
+static bool user_killed(bool is_user)
+{
+    return is_user && proc_killed(proc_current());
+}
+
 /* Reads up to n bytes at off, a chunk of blocks at a time with the inode
  * locked per chunk. Contract in <kernel/fs.h>. */
 ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n)
@@ -186,7 +199,7 @@ ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, 
         return ERR_NOMEM;
     size_t done = 0;
     ssize_t err = 0;
-    while (done < n && err == 0) {
+    while (done < n && err == 0 && !user_killed(dst_is_user)) {
         uint64_t pos = (uint64_t)off + done;
         size_t npieces = chunk_take(c, CHUNK_MAX, pos, n - done);
         if (npieces == 0) {
@@ -404,7 +417,7 @@ ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_
     size_t max = write_chunk_blocks();
     size_t done = 0;
     ssize_t err = 0;
-    while (done < n && err == 0) {
+    while (done < n && err == 0 && !user_killed(src_is_user)) {
         uint64_t pos = (uint64_t)off + done;
         size_t npieces = chunk_take(c, max, pos, n - done);
         if (npieces == 0) {
