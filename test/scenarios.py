@@ -7,8 +7,9 @@ check on a deliberate out-of-order acquisition (panic_lockorder), make's
 qemu targets as graders
 and scripts drive them (test/make_targets.py), and the runner's own
 reports (runner_outputs, in test/runner_outputs.py), `make bench`'s
-table and JSON (dashboard, in test/dashboard_check.py) and how make takes
-a course's lab folders (lab_folders, in test/lab_folders.py).
+table and JSON (dashboard, in test/dashboard_check.py), how make takes
+a course's lab folders (lab_folders, in test/lab_folders.py) and whether
+the docs name every test (docs_names, in test/docs_check.py).
 docs/testing.md says what each checks.
 
 A scenario is a function (runner, test) returning (reason or None, console
@@ -27,6 +28,7 @@ import sys
 import time
 
 import dashboard_check
+import docs_check
 import lab_folders
 import console_keys
 import make_targets
@@ -369,6 +371,7 @@ def scenarios():
         ("runner_outputs", runner_outputs.scenario),
         ("dashboard", dashboard_check.scenario),
         ("lab_folders", lab_folders.scenario),
+        ("docs_names", lambda run, test: docs_check.scenario(run, scenarios())),
     )]
     for t in tests:
         t.debug = t.name in ON_DEBUG_KERNEL
