@@ -36,7 +36,7 @@
  * STALL_SECONDS.
  */
 // test: timeout=120
-#include "fuzz_procs.h"
+#include "fuzz_nomem.h"
 #include <lib/string-ext.h>
 
 #define DEFAULT_SEED 1
@@ -59,7 +59,7 @@ static const struct op {
     { op_shm_unmap, 4 }, { op_shm_destroy, 3 }, { op_shm_lock, 3 }, { op_shm_unlock, 2 },
     { op_shm_resize, 3 }, { op_shm_list, 2 }, { op_futex, 4 }, { op_mmap, 5 },
     { op_munmap, 4 }, { op_touch, 4 }, { op_shadow, 6 }, { op_kill, 2 }, { op_setfg, 1 },
-    { op_spawnv, 2 }, { op_proc_list, 2 }, { op_scratch, 1 },
+    { op_spawnv, 2 }, { op_proc_list, 2 }, { op_scratch, 1 }, { op_nomem, 6 },
 };
 
 /* One operation, drawn by weight. */
@@ -372,6 +372,8 @@ static void summary(int seconds, int nworkers, long began)
                             call_names[b] ? call_names[b] : "?", ctl->by_nr[b]);
     printf("fuzz: %ld calls by %d workers and their children%s:%s\n", ctl->progress, nworkers,
            seconds ? "" : " (fixed count)", line);
+    printf("fuzz: %ld calls had an allocation made to fail, %ld of them said ERR_NOMEM\n",
+           ctl->injected, ctl->injected_nomem);
 }
 
 /* Names of ours still listed after every process is gone: a persistent
