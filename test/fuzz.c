@@ -9,14 +9,18 @@
  * too long, with "//", "." and "..", names empty and too long, every flag
  * bit. Workers fork and spawn children that fuzz too, for a few dozen
  * calls, and exit with a status their parent checks; one child in six
- * ends by touching a bad address instead, and must be killed.
+ * ends by touching a bad address instead, and must be killed. Now and
+ * then a call whose contract has ERR_NOMEM is made with one of its kernel
+ * allocations made to fail (kalloc_fail, armed just for that call:
+ * fuzz_nomem.h): it may then say ERR_NOMEM, and must have done nothing.
  *
  * Each result is judged against the call's documented results
  * (lib/usyscall.h, docs/api.md, docs/shm.md), as exactly as the process's
  * model of itself allows (fuzz_model.h; the calls are in fuzz_files.h,
  * fuzz_memory.h and fuzz_procs.h, a byte-for-byte oracle of one file in
- * fuzz_shadow.h): a result outside them is an ERROR line naming the seed,
- * the process and the call with its arguments. The runner fails the test
+ * fuzz_shadow.h, injected failures in fuzz_nomem.h): a result outside
+ * them is an ERROR line naming the seed, the process and the call with
+ * its arguments. The runner fails the test
  * on that, on a PANIC, on a hang, on a `killed:` line beyond the
  * `expect-killed=N` the run prints (the fuzzer touches no memory it does
  * not own but in a doomed child), and on a leaked frame; after the boot,
