@@ -52,7 +52,7 @@ static void nomem_no_trace(bool forked)
     int lo = lowest_free_fd();
     if (lo >= 0) {
         call_begin(SYS_dup, "dup");
-        call_arg(1, "console, after ERR_NOMEM");
+        call_arg(1, "console, after NOMEM");
         long r = call_make();
         if (r != lo && r != ERR_NOMEM)
             impossible(r, "the fd after a call's ERR_NOMEM is not the lowest free one (a "
@@ -66,7 +66,7 @@ static void nomem_no_trace(bool forked)
         allow(sbrk_call(0, "after ERR_NOMEM"), heap_top, heap_top, 0);
     if (shadow_fd >= 0) {
         struct stat st;
-        if (fstat_ok(shadow_fd, "shadow fd, after ERR_NOMEM", &st) == 0 &&
+        if (fstat_ok(shadow_fd, "shadow, after NOMEM", &st) == 0 &&
             (long)st.size != shadow_size)
             complain("after ERR_NOMEM: %s is %ld bytes, expected %ld", shadow_path,
                      (long)st.size, shadow_size);
