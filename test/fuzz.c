@@ -9,14 +9,18 @@
  * too long, with "//", "." and "..", names empty and too long, every flag
  * bit. Workers fork and spawn children that fuzz too, for a few dozen
  * calls, and exit with a status their parent checks; one child in six
- * ends by touching a bad address instead, and must be killed.
+ * ends by touching a bad address instead, and must be killed. Now and
+ * then a call whose contract has ERR_NOMEM is made with one of its kernel
+ * allocations made to fail (kalloc_fail, armed just for that call:
+ * fuzz_nomem.h): it may then say ERR_NOMEM, and must have done nothing.
  *
  * Each result is judged against the call's documented results
  * (lib/usyscall.h, docs/api.md, docs/shm.md), as exactly as the process's
  * model of itself allows (fuzz_model.h; the calls are in fuzz_files.h,
  * fuzz_memory.h and fuzz_procs.h, a byte-for-byte oracle of one file in
- * fuzz_shadow.h): a result outside them is an ERROR line naming the seed,
- * the process and the call with its arguments. The runner fails the test
+ * fuzz_shadow.h, injected failures in fuzz_nomem.h): a result outside
+ * them is an ERROR line naming the seed, the process and the call with
+ * its arguments. The runner fails the test
  * on that, on a PANIC, on a hang, on a `killed:` line beyond the
  * `expect-killed=N` the run prints (the fuzzer touches no memory it does
  * not own but in a doomed child), and on a leaked frame; after the boot,
@@ -36,7 +40,7 @@
  * STALL_SECONDS.
  */
 // test: timeout=120
-#include "fuzz_procs.h"
+#include "fuzz_nomem.h"
 #include <lib/string-ext.h>
 
 #define DEFAULT_SEED 1
@@ -59,7 +63,7 @@ static const struct op {
     { op_shm_unmap, 4 }, { op_shm_destroy, 3 }, { op_shm_lock, 3 }, { op_shm_unlock, 2 },
     { op_shm_resize, 3 }, { op_shm_list, 2 }, { op_futex, 4 }, { op_mmap, 5 },
     { op_munmap, 4 }, { op_touch, 4 }, { op_shadow, 6 }, { op_kill, 2 }, { op_setfg, 1 },
-    { op_spawnv, 2 }, { op_proc_list, 2 }, { op_scratch, 1 },
+    { op_spawnv, 2 }, { op_proc_list, 2 }, { op_scratch, 1 }, { op_nomem, 6 },
 };
 
 /* One operation, drawn by weight. */
@@ -372,6 +376,8 @@ static void summary(int seconds, int nworkers, long began)
                             call_names[b] ? call_names[b] : "?", ctl->by_nr[b]);
     printf("fuzz: %ld calls by %d workers and their children%s:%s\n", ctl->progress, nworkers,
            seconds ? "" : " (fixed count)", line);
+    printf("fuzz: %ld calls had an allocation made to fail, %ld of them said ERR_NOMEM\n",
+           ctl->injected, ctl->injected_nomem);
 }
 
 /* Names of ours still listed after every process is gone: a persistent

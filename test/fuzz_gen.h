@@ -144,6 +144,8 @@ struct ctl {
     volatile long kills;           /* our processes the kernel killed unasked */
     volatile long doomed;          /* children that touched a bad address on purpose */
     volatile long stopped_at;      /* seconds_now() when stop was set */
+    volatile long injected;        /* calls whose injected failure happened */
+    volatile long injected_nomem;  /* ... and that said ERR_NOMEM to it */
     volatile long by_nr[NR_BUCKETS];
     struct slot slot[NSLOTS];
 };
@@ -253,13 +255,80 @@ static inline void publish(bool busy)
     __atomic_store_n(&s->nr, busy ? bucket_of(cur.nr) : -1, __ATOMIC_RELEASE);
 }
 
+/*
+ * An injected allocation failure (fuzz.c's op_nomem): the next call whose
+ * number is in inject_nrs runs with kalloc_fail(inject_k) armed
+ * (lib/bench.h: its inject_k-th kernel allocation fails, as when memory
+ * has run out), and the hook is cancelled as soon as the call returns.
+ * `injected` says whether the last call's failure happened (the call made
+ * inject_k allocations or more): only then may it say ERR_NOMEM where its
+ * arguments alone would not allow it, and only then must an ERR_NOMEM
+ * have left no trace (fuzz.c's op_nomem checks what the model can see).
+ */
+static uint64_t inject_nrs;        /* bit nr: arm before call nr (once) */
+static int inject_k;
+static bool injected;
+static bool inject_hit;            /* an armed call said ERR_NOMEM to its failure */
+
+/*
+ * The call, between kalloc_fail(k) and kalloc_fail(0), in one asm block:
+ * not one load or store of user memory in between, since a user page
+ * fault's frame (a stack page copy-on-write after fork, a page not yet
+ * touched) would be counted against the hook too, and its failure would
+ * kill the process. Every register but a0 survives an ecall (trapvec.S).
+ * Returns the call's a0; *left gets what kalloc_fail(0) returned.
+ */
+static inline long raw_syscall_failing(long nr, const long a[6], long k, long *left)
+{
+    register long a0 asm("a0") = a[0];
+    register long a1 asm("a1") = a[1];
+    register long a2 asm("a2") = a[2];
+    register long a3 asm("a3") = a[3];
+    register long a4 asm("a4") = a[4];
+    register long a5 asm("a5") = a[5];
+    register long a7 asm("a7") = nr;
+    register long t0 asm("t0") = k;
+    asm volatile("mv t1, a0\n\t"
+                 "mv t2, a7\n\t"
+                 "mv a0, t0\n\t"
+                 "li a7, %[kf]\n\t"
+                 "ecall\n\t"      /* kalloc_fail(k) */
+                 "mv a0, t1\n\t"
+                 "mv a7, t2\n\t"
+                 "ecall\n\t"      /* the call */
+                 "mv t1, a0\n\t"
+                 "li a0, 0\n\t"
+                 "li a7, %[kf]\n\t"
+                 "ecall\n\t"      /* kalloc_fail(0): allocations still to go */
+                 "mv t0, a0\n\t"
+                 "mv a0, t1"
+                 : "+r"(a0), "+r"(t0), "+r"(a7)
+                 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), [kf] "i"(SYS_kalloc_fail)
+                 : "t1", "t2", "memory");
+    *left = t0;
+    return a0;
+}
+
 /* Makes the call described by cur and returns what a0 holds after it. */
 static inline long call_make(void)
 {
     publish(true);
     if (ctl)                       /* counted first: exit does not return */
         __atomic_fetch_add(&ctl->by_nr[bucket_of(cur.nr)], 1, __ATOMIC_RELAXED);
-    long r = raw_syscall(cur.nr, cur.arg);
+    bool arm = cur.nr >= 0 && cur.nr < 64 && (inject_nrs >> cur.nr & 1);
+    long r, left = 1;
+    if (arm) {
+        inject_nrs = 0;
+        r = raw_syscall_failing(cur.nr, cur.arg, inject_k, &left);
+    } else {
+        r = raw_syscall(cur.nr, cur.arg);
+    }
+    injected = left == 0;
+    inject_hit |= injected && r == ERR_NOMEM;
+    if (ctl && arm && injected && (r != 0 || (cur.nr != SYS_fork && cur.nr != SYS_fork_copy))) {
+        __atomic_fetch_add(&ctl->injected, 1, __ATOMIC_RELAXED);   /* (once, by the parent) */
+        __atomic_fetch_add(&ctl->injected_nomem, r == ERR_NOMEM, __ATOMIC_RELAXED);
+    }
     if (r != 0 || (cur.nr != SYS_fork && cur.nr != SYS_fork_copy))
         publish(false);            /* (a fork child has no slot yet) */
     calls_made++;
@@ -334,7 +403,7 @@ static inline void impossible(long r, const char *why)
  * possible) or one of the error codes in errs. */
 static inline void allow(long r, long lo, long hi, uint32_t errs)
 {
-    if (cur.lazy)
+    if (cur.lazy || injected)
         errs |= E(ERR_NOMEM);
     if (r >= 0 && r >= lo && r <= hi)
         return;
