@@ -33,9 +33,7 @@ static uint64_t fork_cycle(void)
     uint64_t best = ~0UL;
     for (int r = 0; r < REPS; r++) {
         uint64_t t0 = rdtime();
-        int pid = fork();
-        if (pid < 0)
-            error("fork = %d", pid);
+        int pid = fork_ok();
         if (pid == 0)
             exit(0);
         expect(wait_for(pid), 0);

@@ -152,9 +152,7 @@ static void bench_cow_fault(void)
     chan_open(&result);
     for (int r = 0; r < REPS; r++) {
         write_pages(p, PAGES, 1);
-        int pid = fork();
-        if (pid < 0)
-            error("fork = %d", pid);
+        int pid = fork_ok();
         if (pid == 0) {
             warm_up_stack();
             uint64_t t0 = rdtime();

@@ -22,9 +22,7 @@ int main(int argc, char **argv)
     (void)argv;
     int ready[2];
     expect(pipe(ready), ERR_OK);
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         char *buf = sbrk(BIG);
         if (buf == (char *)ERR_NOMEM)

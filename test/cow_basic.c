@@ -33,9 +33,7 @@ static void cow_round(long n)
     warm_up_stack();                     /* any stack growth at this depth happens now */
     long free_before = free_pages();
 
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         warm_up_stack();
         chan_post(&ready);

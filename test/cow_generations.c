@@ -98,9 +98,7 @@ int main(int argc, char **argv)
     long f = free_pages();
 
     for (int rep = 0; rep < 3; rep++) {
-        int pid = fork();
-        if (pid < 0)
-            error("fork = %d", pid);
+        int pid = fork_ok();
         if (pid == 0)
             exit(generation(1));
         /* Generation 0 writes nothing while they run: its pages are the

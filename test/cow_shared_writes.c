@@ -34,9 +34,7 @@ static void in_turn(void)
     chan_open(&go);
     warm_up_stack();                     /* any stack growth at this depth happens now */
     long f = free_pages(), copies = cow_copies();
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         warm_up_stack();
         chan_post(&ready);

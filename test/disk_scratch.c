@@ -32,9 +32,7 @@ static size_t slurp(const char *path, char *buf, size_t n)
 /* Writes blocks [first, first + n) of the area in a child. */
 static int writer(long first, long n)
 {
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         long size = disk_scratch_write(first, n);
         if (size < 0)

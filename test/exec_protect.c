@@ -25,9 +25,7 @@ __attribute__((noinline)) static int text_function(void) { return 7; }
 /* Copies ret to addr and calls it; returns only if addr is executable. */
 static void call_copied_ret(char *addr, const char *what)
 {
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         if (addr)
             *(volatile uint32_t *)addr = RET;

@@ -274,9 +274,7 @@ static void pipes(void)
 {
     int fds[2];
     expect(pipe(fds), ERR_OK);
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         close(fds[1]);
         pipe_reader(fds[0]);

@@ -44,9 +44,7 @@ static void bad_pids(void)
 
 static void wide_arguments(void)
 {
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0)
         raw(SYS_exit, 0x7fffffff80000000L);
     expect_exit(pid, -2147483647 - 1);
@@ -85,9 +83,7 @@ static void pipe_reader_leaves(void)
     static char big[16 * PIPE_BYTES];
     int fds[2];
     expect(pipe(fds), ERR_OK);
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         char b[100];
         close(fds[1]);
@@ -110,9 +106,7 @@ static void shrink_under_child_view(void)
     expect(shm_map("hostile_proc", (void **)&view, SHM_READ | SHM_WRITE), ERR_OK);
     int go[2];
     expect(pipe(go), ERR_OK);
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         char c;
         close(go[1]);

@@ -51,9 +51,7 @@ static int killed;
 static void run_killed(uintptr_t addr, enum how how)
 {
     static const char *names[] = {"load from", "store to", "jump to"};
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         access_address(addr, how);
         error("%s %p did not kill the child", names[how], (void *)addr);

@@ -409,9 +409,7 @@ static const char *show(const char *s, int which)
 static int run_sh(const char *script, const char *outpath)
 {
     remove_file(outpath);
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         /* close + open takes the lowest fd: 0, then 1 */
         close(0);

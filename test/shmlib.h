@@ -7,7 +7,6 @@
  *                              repeated here: user programs cannot include
  *                              kernel headers
  *   map_ok(name, prot)         shm_map or fail the test; returns the view
- *   fork_ok()                  fork or fail the test
  *   wait_ok(pid, what)         reap pid, which must exit with 0
  *   wait_status(pid)           reap pid, return its status
  *   reap_all(n, what)          reap n children (any order), all with 0
@@ -54,14 +53,6 @@ static inline void *map_ok(const char *name, int prot)
     if (addr == NULL)
         error("shm_map(\"%s\") returned ERR_OK and a NULL view", name);
     return addr;
-}
-
-static inline int fork_ok(void)
-{
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
-    return pid;
 }
 
 static inline int wait_status(int pid)

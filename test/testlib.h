@@ -16,6 +16,7 @@
  *   expect_killed(addr, how, w) a forked child does it and must be killed
  *   expect_exit(pid, want)      reaps child pid, which must exit with want
  *   child_status(fn)            runs fn in a forked child, returns its status
+ *   fork_ok()                   fork or fail the test
  *   fork_worker(fn, arg)        forks a child that runs fn(arg), exits 0
  *   in_child(fn, what)          the same, and the status must be 0
  *   open_ok, stat_of,           files: open or fail the test; fstat a path;
@@ -144,13 +145,20 @@ static inline char *heap_end(size_t n)
 
 /* ----------------------------------------------------------- children */
 
+/* fork(), or the test fails: the child's pid, or 0 in the child. */
+static inline int fork_ok(void)
+{
+    int pid = fork();
+    if (pid < 0)
+        error("fork = %d", pid);
+    return pid;
+}
+
 /* Forks; the child runs fn and exits with its result. Returns the
  * child's exit status as wait reports it. */
 static inline int child_status(int (*fn)(void))
 {
-    int pid = fork();
-    if (pid < 0)
-        error("fork failed: %d", pid);
+    int pid = fork_ok();
     if (pid == 0)
         exit(fn());
     int status = 12345;
@@ -162,9 +170,7 @@ static inline int child_status(int (*fn)(void))
  * with error(), which exits with -1); returns the child's pid. */
 static inline int fork_worker(void (*fn)(int), int arg)
 {
-    int pid = fork();
-    if (pid < 0)
-        error("fork failed: %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         fn(arg);
         exit(0);

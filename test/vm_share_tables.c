@@ -106,9 +106,7 @@ static void view_after_fork(void)
 {
     expect(shm_create("vm_share_late", PAGE, 0), ERR_OK);
     write_pages(heap, NPAGES, 1);
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     void *addr = NULL;
     expect(shm_map("vm_share_late", &addr, SHM_READ | SHM_WRITE), ERR_OK);
     if (pid == 0) {
@@ -133,9 +131,7 @@ static void view_before_fork(void)
     expect(shm_map("vm_share_early", &addr, SHM_READ | SHM_WRITE), ERR_OK);
     *(volatile long *)addr = 1;
     volatile long on_stack = 5;
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0) {
         on_stack = 6;                      /* private: the parent keeps 5 */
         *(volatile long *)addr = 2;        /* shared: the parent sees it */
@@ -183,9 +179,7 @@ int main(int argc, char **argv)
     long f1 = free_pages();
     long shared = (long)vm_now().tables_shared;
 
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0)
         child();
     if ((long)vm_now().tables_shared - shared < SPANS)

@@ -38,9 +38,7 @@ static struct channel to_child, to_parent;
 static long shared_by_fork(void)
 {
     long before = (long)vm_now().tables_shared;
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0)
         exit(0);
     long n = (long)vm_now().tables_shared - before;
@@ -102,9 +100,7 @@ int main(void)
     write_pages(heap, SPAN_PAGES + TAIL, 1);
     long f0 = free_pages();                 /* the heap's frames and its two tables in use */
 
-    int pid = fork();
-    if (pid < 0)
-        error("fork = %d", pid);
+    int pid = fork_ok();
     if (pid == 0)
         child();
     chan_post(&to_child);
