@@ -17,6 +17,9 @@ LAB_DIR = os.path.join(ROOT, "user", "lab0")
 META_LINES = 40              # metadata is looked for in this many lines
 META_RE = re.compile(r"^\s*(?://|/?\*+)\s*test:\s*(.*?)\s*(?:\*/)?\s*$")
 EXPECT_KILLED_RE = re.compile(r"^\s*expect-killed=(\d+)\s*$")
+# A killed process's line as docs/api.md gives it, from the line's start:
+# the pid, the program, the cause, the address and the pc.
+KILLED_RE = re.compile(r"^killed: pid \d+ \(.*\): [a-z ]+ at 0x[0-9a-f]+, pc 0x[0-9a-f]+$")
 META_KEYS = {"expect-killed", "timeout", "own-boot", "cpus", "mem", "debug", "no-leak-check",
              "helper"}
 MEM_RE = re.compile(r"^\d+[KMG]$")
@@ -176,7 +179,12 @@ def judge(test, out, need_pass=None):
     for l in lines:
         if "ERROR" in l:
             return l.strip()
-    killed = sum(1 for l in lines if "killed:" in l)
+    killed = 0
+    for l in lines:
+        if "killed:" in l:
+            if not KILLED_RE.match(l):
+                return "a killed: line not in the documented form: %s" % l.strip()
+            killed += 1
     # A test that only learns at run time how many of its processes it
     # killed on purpose (test/fuzz.c) says so in a line `expect-killed=N`.
     expect_killed = test.expect_killed

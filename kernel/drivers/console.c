@@ -265,15 +265,28 @@ static void put_bytes(const char *src, size_t n)
 
 /* Under the lock, so one call's bytes are never interleaved with another
  * hart's; while panicking, without it: the panicking hart may hold it, or
- * another hart may never release it. */
+ * another hart may never release it. With own_line, a newline goes first
+ * when the output so far ends mid-line, in the same locked stretch. */
+static void write_out(const char *src, size_t n, bool own_line)
+{
+    bool locked = !console_panicking;
+    if (locked)
+        spinlock_acquire(&cons.lock);
+    if (own_line && uart_mid_line())
+        put_bytes("\n", 1);
+    put_bytes(src, n);
+    if (locked)
+        spinlock_release(&cons.lock);
+}
+
 ssize_t console_write(const char *src, size_t n)
 {
-    if (console_panicking) {
-        put_bytes(src, n);
-        return n;
-    }
-    spinlock_acquire(&cons.lock);
-    put_bytes(src, n);
-    spinlock_release(&cons.lock);
+    write_out(src, n, false);
+    return n;
+}
+
+ssize_t console_write_line(const char *src, size_t n)
+{
+    write_out(src, n, true);
     return n;
 }

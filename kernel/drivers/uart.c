@@ -24,6 +24,7 @@
 
 static volatile uint8_t *uart;
 static bool rx_on;           /* IER_RX is set; changed under the console lock */
+static char last_sent = '\n';  /* the last byte output: nothing yet is a line's start */
 
 static inline uint8_t reg_read(int r) { return uart[r]; }
 static inline void reg_write(int r, uint8_t v) { uart[r] = v; }
@@ -79,6 +80,7 @@ void uart_rx_start(void)
  * for us, so even the earliest panic is seen. */
 void uart_putc(int c)
 {
+    __atomic_store_n(&last_sent, (char)c, __ATOMIC_RELAXED);
     if (!uart) {
         sbi_console_putchar(c);
         return;
@@ -86,4 +88,11 @@ void uart_putc(int c)
     while ((reg_read(LSR) & LSR_THR_EMPTY) == 0)
         ;
     reg_write(THR, (uint8_t)c);
+}
+
+/* Every byte goes through uart_putc, the console's echo of typed input
+ * included, so the last one tells where the output stands. */
+bool uart_mid_line(void)
+{
+    return __atomic_load_n(&last_sent, __ATOMIC_RELAXED) != '\n';
 }

@@ -155,23 +155,40 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     return o.len;
 }
 
-/* One console_write per call, so a line from one hart is never split by
- * another's; what does not fit in the 256-byte buffer is cut. */
-void kvprintf(const char *fmt, va_list ap)
+/* One console write per call, so a line from one hart is never split by
+ * another's; what does not fit in the 256-byte buffer is cut. own_line:
+ * the output begins a line (console_write_line). */
+static void print(bool own_line, const char *fmt, va_list ap)
 {
     char buf[256];
     struct outbuf o = { buf, sizeof(buf), 0 };
     kvformat(&o, fmt, ap);
     size_t n = o.len < sizeof(buf) ? o.len : sizeof(buf) - 1;
-    console_write(buf, n);
+    if (own_line)
+        console_write_line(buf, n);
+    else
+        console_write(buf, n);
 }
 
-/* printf to the console: one console_write per call (kvprintf), so a line
- * is never split by another hart's. */
+void kvprintf(const char *fmt, va_list ap)
+{
+    print(false, fmt, ap);
+}
+
+/* printf to the console: one console_write per call, so a line is never
+ * split by another hart's. */
 void kprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    kvprintf(fmt, ap);
+    print(false, fmt, ap);
+    va_end(ap);
+}
+
+void kprintf_line(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    print(true, fmt, ap);
     va_end(ap);
 }

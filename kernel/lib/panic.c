@@ -136,7 +136,7 @@ static void __attribute__((noreturn)) panic_common(struct trapframe *tf, const c
     if (__atomic_fetch_or(&panicking[id / 64], 1UL << (id % 64), __ATOMIC_RELAXED) & (1UL << (id % 64)))
         power_off_failed();
     console_panicking = true;
-    kprintf("PANIC on hart %ld: ", (long)mycpu()->hartid);
+    kprintf_line("PANIC on hart %ld: ", (long)mycpu()->hartid);
     kvprintf(fmt, ap);
     kprintf("\n");
     if (tf) {

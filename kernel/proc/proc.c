@@ -590,10 +590,11 @@ int proc_list(struct proc_info *out, int max, pid_t after)
     return n;
 }
 
-/* A fatal user fault: says why on the console, then exits with -1. */
+/* A fatal user fault: says why on the console, on a line of its own
+ * (docs/api.md's format), then exits with -1. */
 void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc)
 {
     struct proc *p = proc_current();
-    kprintf("killed: pid %d (%s): %s at 0x%lx, pc 0x%lx\n", p->pid, p->name, cause, addr, pc);
+    kprintf_line("killed: pid %d (%s): %s at 0x%lx, pc 0x%lx\n", p->pid, p->name, cause, addr, pc);
     proc_exit(-1);
 }
