@@ -3,7 +3,8 @@
  * program has osv's meaning (docs/api.md's list): the sizes and signedness of
  * the integer types (offset_t is unsigned), the limit macros, NULL as
  * plain 0, bool, lib/stddef.h's helpers, lib/bits.h's state bits,
- * variable arguments, the constants and structs of lib/usyscall.h, and
+ * variable arguments, the constants and structs of lib/usyscall.h (every
+ * error code and call number, the structs' layouts), and
  * lib/test.h's exact report lines, with a format that is not a literal.
  *
  * It includes every osv header, lib/stddef.h too, and still defines its
@@ -175,10 +176,35 @@ static void constants(void)
     struct sys_info info1;
     info(&info1);
     assert(offset_of(struct sys_info, num_pgfault) == 0);
-    assert(ERR_OK == 0 && ERR_NOMEM == -1 && ERR_FAULT == -12 && ERR_INVAL == -13);
-    assert(ERR_LOCK_BUSY == -16);
-    assert(SYS_fork == 1 && SYS_spawn == 2 && SYS_exit == 4 && SYS_open == 7);
-    assert(SYS_fstat == 17 && SYS_sbrk == 18 && SYS_info == 22 && SYS_halt == 23);
+}
+
+/* Every error code and system call number has osv's value (docs/api.md's tables). */
+static void numbers(void)
+{
+    int errs[] = { ERR_OK, ERR_NOMEM, ERR_NORES, ERR_UNALLOC, ERR_EXIST, ERR_NOTEXIST,
+                   ERR_INCOMP, ERR_FTYPE, ERR_REGISTER, ERR_NOTEMPTY, ERR_END, ERR_INIT,
+                   ERR_FAULT, ERR_INVAL, ERR_CHILD, ERR_PGFAULT_ALLOC, ERR_LOCK_BUSY,
+                   ERR_OWNERDEAD, ERR_AGAIN, ERR_TIMEDOUT, ERR_PERM, ERR_NOSYS };
+    for (int i = 0; i < NELEM(errs); i++)
+        if (errs[i] != -i)
+            error("the error code in place %d of the table is %d, not %d", i, errs[i], -i);
+    int calls[] = { 0, SYS_fork, SYS_spawn, SYS_wait, SYS_exit, SYS_getpid, SYS_sleep,
+                    SYS_open, SYS_close, SYS_read, SYS_write, SYS_link, SYS_unlink,
+                    SYS_mkdir, SYS_chdir, SYS_readdir, SYS_rmdir, SYS_fstat, SYS_sbrk,
+                    SYS_meminfo, SYS_dup, SYS_pipe, SYS_info, SYS_halt };
+    for (int i = 1; i < NELEM(calls); i++)
+        if (calls[i] != i)
+            error("system call %d of osv's table has the number %d", i, calls[i]);
+    assert(RS_DEFAULT == 0 && RS_PERSIST == 0x100 && RS_NOINHERIT == 0x200);
+    assert(RS_RDONLY == 0x400 && RS_FAMILY == 0x800);
+    /* The structs' layouts: a program may lay them over bytes of its own. */
+    assert(offset_of(struct stat, ftype) == 0 && offset_of(struct stat, inode_num) == 4);
+    assert(offset_of(struct stat, size) == 8 && sizeof(struct stat) == 16);
+    assert(offset_of(struct dirent, name) == 0);
+    assert(offset_of(struct dirent, inode_num) == FNAME_LEN);
+    assert(sizeof(struct dirent) == FNAME_LEN + sizeof(int));
+    assert(offset_of(struct sys_info, free_pages) == sizeof(size_t));
+    assert(offset_of(struct sys_info, cow_copies) == 5 * sizeof(size_t));
 }
 
 /* ------------------------------------------------------------ test.h */
@@ -289,6 +315,7 @@ int main(int argc, char **argv)
     state_bits();
     assert(sum_twice(3, 1, 2, 4) == 14 && sum_twice(0) == 0);
     constants();
+    numbers();
     reports();
     /* Our own names, next to lib/stddef.h's. */
     assert(max(false, true) == 11 && strcat(3) == 3);
