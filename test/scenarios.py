@@ -1,7 +1,8 @@
 """
 test/scenarios.py: the runner's scenarios, tests written in Python for what
 one boot cannot show: the file system across power cuts and halts
-(powercut, durability, journal_reuse, mmap_persist), gdb on a real page fault
+(powercut, durability, journal_reuse, mmap_persist), what meminfo() prints
+on the console (meminfo_rows), gdb on a real page fault
 (gdb_pagefault, in test/gdb_pagefault.py), the debug kernel's lock-order
 check on a deliberate out-of-order acquisition (panic_lockorder), make's
 qemu targets as graders
@@ -296,6 +297,46 @@ def mmap_persist(run, test):
     return None, None
 
 
+# meminfo() prints the caller's regions on the console, where no program
+# can read them: the helper meminfo_show prints the rows it expects
+# (range, permission, resident pages) and calls it; each must be among the
+# rows meminfo printed under its own pid and name, which must be in address
+# order without overlaps, the stack last, ending at USTACK_UPPERBOUND.
+MEMINFO_EXPECT_RE = re.compile(r"^meminfo_show: expect 0x([0-9a-f]+) 0x([0-9a-f]+) (\S+) (\d+)$", re.M)
+MEMINFO_HEAD_RE = re.compile(r"^meminfo: pid \d+ \(meminfo_show\)$", re.M)
+MEMINFO_ROW_RE = re.compile(r"^meminfo: 0x([0-9a-f]+) 0x([0-9a-f]+) (\S+) +(\S+) +(\S+) +(\d+)$", re.M)
+USTACK_UPPERBOUND = 0x3FFFFFF000
+
+
+def meminfo_rows(run, test):
+    m = run.boot_on(None, "meminfo_rows")
+    try:
+        out, why, _ = m.run("meminfo_show", CHECK_TIMEOUT)
+        why = why or judge(test, out)
+        if why:
+            return "meminfo_show: " + why, out
+    finally:
+        m.kill()
+    if not MEMINFO_HEAD_RE.search(out):
+        return "no `meminfo: pid N (meminfo_show)` line", out
+    rows = [(int(a, 16), int(b, 16), perm, kind, int(res))
+            for a, b, perm, kind, _, res in MEMINFO_ROW_RE.findall(out)]
+    for prev, row in zip(rows, rows[1:]):
+        if not (prev[0] < prev[1] <= row[0] < row[1]):
+            return "meminfo's rows overlap or are out of order", out
+    if not rows or rows[-1][1] != USTACK_UPPERBOUND or rows[-1][2] != "rw-":
+        return "meminfo's last row is not the stack, rw- up to USTACK_UPPERBOUND", out
+    wants = MEMINFO_EXPECT_RE.findall(out)
+    if len(wants) != 2:
+        return "meminfo_show printed %d expected rows, not 2" % len(wants), out
+    shown = {(r[0], r[1], r[2], r[4]) for r in rows}
+    for a, b, perm, res in wants:
+        if (int(a, 16), int(b, 16), perm, int(res)) not in shown:
+            return "no meminfo row 0x%s-0x%s %s with %s resident" % (a, b, perm, res), out
+    run.detail.append("%d rows: %s" % (len(rows), ", ".join(r[3] for r in rows)))
+    return None, None
+
+
 # gdb-multiarch in batch mode stops on a user page fault through .gdbinit's
 # pfstop and must print it decoded (test/gdb_pagefault.py boots its own
 # machine, waiting for gdb).
@@ -357,6 +398,7 @@ def scenarios():
         ("powercut", powercut),
         ("gdb_pagefault", gdb_pagefault),
         ("mmap_persist", mmap_persist),
+        ("meminfo_rows", meminfo_rows),
         ("journal_reuse", journal_reuse),
         ("qemu_test_fifo", make_target(make_targets.scenario_qemu_test_fifo)),
         ("qemu_pipe_script", make_target(make_targets.scenario_qemu_pipe_script)),
