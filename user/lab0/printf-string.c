@@ -2,10 +2,10 @@
  * printf-string: lib/stdio.h's printf and puts, and lib/string.h's
  * functions, give exactly what docs/api.md says, byte for byte, as a
  * lab program compiled with osv's flags sees them: printf's conversions
- * %d %i %u %x %X %p %s %c %%, the l, ll and z lengths, field widths with
- * '-' and '0', a line longer than printf's buffer; puts writing exactly
- * its size bytes (NULs too); the string functions with their C meanings
- * (strncpy's padding and missing terminator, memmove both ways, the
+ * %d %i %u %x %X %p %s %c %% (%s of NULL too), the l, ll and z lengths,
+ * field widths with '-' and '0', a line longer than printf's buffer; puts
+ * writing exactly its size bytes (NULs too); the string functions with
+ * their C meanings (strncpy's padding and missing terminator, memmove both ways, the
  * signs of the comparisons, strchr finding the terminator, strtok_r).
  *
  * printf writes to fd 1, so fd 1 is put on a pipe for a moment and what
@@ -62,8 +62,8 @@ formats(void)
     EXPECT("beef BEEF ffffffff words ok %");
 
     capture();
-    printf("%p %p", (void *)0x12345, (void *)0x3ffffff000UL);
-    EXPECT("0x12345 0x3ffffff000");
+    printf("%p %p %s", (void *)0x12345, (void *)0x3ffffff000UL, (char *)NULL);
+    EXPECT("0x12345 0x3ffffff000 (null)");
 
     capture();
     printf("%ld %lld %lu %llx %lX", -9000000000L, (long long)INT64_MIN,
