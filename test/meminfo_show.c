@@ -5,7 +5,9 @@
  * per region, then calls meminfo(); the scenario finds each expected row
  * among meminfo's. The regions: a heap of 3 pages, 2 of them touched; a
  * read-only view of a 2-page shared region, 1 page read. The heap grew
- * by 4 pages and shrank by 1 first, so its end is the shrunk one.
+ * by 4 pages and shrank by 1 first, so its end is the shrunk one. It
+ * leaves a line open before meminfo(), whose table must still begin a
+ * line.
  */
 // test: helper
 #include "testlib.h"
@@ -40,6 +42,7 @@ int main(void)
     expect(v[PAGE + 5], 0);
     expect_row((uintptr_t)view, (uintptr_t)view + 2 * PAGE, "r--", 1);
 
+    printf("meminfo_show: the table follows");     /* no newline: meminfo ends the line */
     meminfo();
     expect(shm_unmap(NAME, view), ERR_OK);
     expect(shm_destroy(NAME), ERR_OK);

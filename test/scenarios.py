@@ -300,8 +300,9 @@ def mmap_persist(run, test):
 # meminfo() prints the caller's regions on the console, where no program
 # can read them: the helper meminfo_show prints the rows it expects
 # (range, permission, resident pages) and calls it; each must be among the
-# rows meminfo printed under its own pid and name, which must be in address
-# order without overlaps, the stack last, ending at USTACK_UPPERBOUND.
+# rows meminfo printed under its own pid and name (a line of its own, though
+# the helper left one open), which must be in address order without
+# overlaps, the stack last, ending at USTACK_UPPERBOUND.
 MEMINFO_EXPECT_RE = re.compile(r"^meminfo_show: expect 0x([0-9a-f]+) 0x([0-9a-f]+) (\S+) (\d+)$", re.M)
 MEMINFO_HEAD_RE = re.compile(r"^meminfo: pid \d+ \(meminfo_show\)$", re.M)
 MEMINFO_ROW_RE = re.compile(r"^meminfo: 0x([0-9a-f]+) 0x([0-9a-f]+) (\S+) +(\S+) +(\S+) +(\d+)$", re.M)

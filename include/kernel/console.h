@@ -22,7 +22,8 @@ struct trapframe;
 
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* kprintf whose output begins a line (console_write_line): for the lines
- * graders look for at a line's start, `killed:` and `PANIC`. */
+ * graders look for at a line's start, `killed:` and `PANIC`, and for
+ * meminfo's table. */
 void kprintf_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* kprintf with its arguments already gathered (panic passes its own on). */
 void kvprintf(const char *fmt, va_list ap);

@@ -80,11 +80,12 @@ long sys_sbrk(void)
     return err == ERR_OK ? (long)old : err;
 }
 
-/* void meminfo(void): the caller's memregions on the console */
+/* void meminfo(void): the caller's memregions on the console, from the
+ * start of a line even if the caller left one open */
 long sys_meminfo(void)
 {
     struct proc *p = proc_current();
-    kprintf("meminfo: pid %d (%s)\n", p->pid, p->name);
+    kprintf_line("meminfo: pid %d (%s)\n", p->pid, p->name);
     as_print(&p->as);
     return ERR_OK;
 }

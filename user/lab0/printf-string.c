@@ -5,8 +5,9 @@
  * %d %i %u %x %X %p %s %c %% (%s of NULL too), the l, ll and z lengths,
  * field widths with '-' and '0', a line longer than printf's buffer; puts
  * writing exactly its size bytes (NULs too); the string functions with
- * their C meanings (strncpy's padding and missing terminator, memmove both ways, the
- * signs of the comparisons, strchr finding the terminator, strtok_r).
+ * their C meanings (strncpy's padding and missing terminator, memmove
+ * both ways, the signs of the comparisons, strchr finding the terminator,
+ * strtok_r).
  *
  * printf writes to fd 1, so fd 1 is put on a pipe for a moment and what
  * arrives there is compared with what C's printf would print.
