@@ -162,7 +162,9 @@ int fstat(int fd, struct stat *st);
  */
 void *sbrk(int increment);
 
-/* Prints the caller's address space (regions, ranges, permissions, resident pages) on the console. */
+/* Prints the caller's address space on the console, from the start of a
+ * line: a line naming the pid and program, then one per region in address
+ * order (range, permissions, kind, shared or private, resident pages). */
 void meminfo(void);
 
 /* ---- fds ---- */
