@@ -5,10 +5,14 @@
  * It checks: the optimiser is off (osv compiled lab programs with -O0, and
  * some rely on a stack array the optimiser would delete); a comparison of
  * an int with a size_t compiles (no -Wextra, whose -Wsign-compare would
- * make it an error under -Werror); and this program is on the disk as
- * `osv-flags`.
+ * make it an error under -Werror); an array, a member array and a
+ * member's address compared with NULL compile, as they did with gcc 11
+ * and older (gcc 12's -Waddress rejects them; the Makefile turns it off);
+ * and this program is on the disk as `osv-flags`.
  */
 #include <lib/test.h>
+
+static struct stat st_global;
 
 int
 main(void)
@@ -21,6 +25,13 @@ main(void)
     // Under C's conversions -1 becomes SIZE_MAX: the comparison is false.
     if (small < big)
         error("int/size_t comparison did not convert as C says");
+
+    // Checks gcc 11 and older took without a word: no such address is NULL.
+    char buf[8];
+    struct dirent d;
+    struct stat *sp = &st_global;
+    if (buf == NULL || d.name == NULL || &d.inode_num == NULL || &sp->size == NULL)
+        error("an address compared equal to NULL");
 
     int fd = open("/osv-flags", FS_RDONLY, EMPTY_MODE);
     if (fd < 0)
