@@ -9,6 +9,8 @@
  * before reading every line, also from a script, so the expected texts
  * hold one "$ " per script line and a last one at the end of input.
  *
+ * test: timeout=90
+ *
  * Covered: plain commands; pipelines of length 2, 3, 4 and 20; '<' and
  * '>' (also without spaces, also in a pipeline, '>' replacing a longer
  * file); '>>' (creating, appending, in a pipeline, its errors); quoting
@@ -24,7 +26,8 @@
  * the shm command creating and destroying regions, and its errors;
  * cd (relative, absolute, none = "/", errors) and ls inside the new
  * directory; grep, wc, mkdir, rm and ln with their error messages, which
- * name the error in words (no such file, not -5);
+ * name the error in words (no such file, not -5); init refusing to run
+ * when typed (it is not pid 1);
  * comments, blank lines, a '#' inside a word; the messages for an unknown
  * command, a missing input file and syntax errors, and where they go in a
  * pipeline or with '>' (the stage's fd 1); nothing shown for a non-zero
@@ -40,7 +43,6 @@
  * free-page check sees one that is never reaped). Not covered: `quit`,
  * which powers the machine off (the runner uses it at the end of a boot).
  */
-// test: timeout=90
 #include "testlib.h"
 #include <lib/stddef.h>
 #include <lib/proc-ext.h>
@@ -166,7 +168,8 @@ static const struct {
      "ln nofile x\n"
      "ln words /nodir/x\n"
      "ln words words\n"
-     "rm /\n",
+     "rm /\n"
+     "init\n",
      "$ 1 1 20481\n"
      "$ 0 1 20480 /largefile\n"
      "$ /smallfile:aaaaaaaaaabbbbbbbbbbccccc\nwords:banana\nwords:bandana\n"
@@ -182,6 +185,7 @@ static const struct {
      "$ ln: /nodir/x: no such directory (error -5)\n"
      "$ ln: words: already exists (error -4)\n"
      "$ rm: /: cannot remove: invalid argument (error -13)\n"
+     "$ init: not pid 1: the system's init is already running (sh starts another shell)\n"
      "$ "},
     {"comments, blank lines, errors",
      "# a comment line\n"
