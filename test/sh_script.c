@@ -27,7 +27,9 @@
  * cd (relative, absolute, none = "/", errors) and ls inside the new
  * directory; grep, wc, mkdir, rm and ln with their error messages, which
  * name the error in words (no such file, not -5); init refusing to run
- * when typed (it is not pid 1);
+ * when typed (it is not pid 1); kill and sleep refusing a number that is
+ * not all digits or past an int (atoi made `kill 4294967297` aim at pid 1
+ * and `sleep 4294967296` sleep 0 s);
  * comments, blank lines, a '#' inside a word; the messages for an unknown
  * command, a missing input file and syntax errors, and where they go in a
  * pipeline or with '>' (the stage's fd 1); nothing shown for a non-zero
@@ -169,7 +171,10 @@ static const struct {
      "ln words /nodir/x\n"
      "ln words words\n"
      "rm /\n"
-     "init\n",
+     "init\n"
+     "kill 4294967297 2x -\n"
+     "sleep 4294967296\n"
+     "sleep 1x\n",
      "$ 1 1 20481\n"
      "$ 0 1 20480 /largefile\n"
      "$ /smallfile:aaaaaaaaaabbbbbbbbbbccccc\nwords:banana\nwords:bandana\n"
@@ -186,6 +191,9 @@ static const struct {
      "$ ln: words: already exists (error -4)\n"
      "$ rm: /: cannot remove: invalid argument (error -13)\n"
      "$ init: not pid 1: the system's init is already running (sh starts another shell)\n"
+     "$ kill: 4294967297: not a process id\nkill: 2x: not a process id\nkill: -: not a process id\n"
+     "$ usage: sleep SECONDS\n"
+     "$ usage: sleep SECONDS\n"
      "$ "},
     {"comments, blank lines, errors",
      "# a comment line\n"
