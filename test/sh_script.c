@@ -29,7 +29,7 @@
  * name the error in words (no such file, not -5); init refusing to run
  * when typed (it is not pid 1); kill and sleep refusing a number that is
  * not all digits or past an int (atoi made `kill 4294967297` aim at pid 1
- * and `sleep 4294967296` sleep 0 s);
+ * and `sleep 4294967296` sleep 0 s), shm a size that wraps;
  * comments, blank lines, a '#' inside a word; the messages for an unknown
  * command, a missing input file and syntax errors, and where they go in a
  * pipeline or with '>' (the stage's fd 1); nothing shown for a non-zero
@@ -273,6 +273,7 @@ static const struct {
      "shm create sh_t2 8k rdonly noinherit\n"
      "shm destroy sh_t2\n"
      "shm create sh_t2 0\n"
+     "shm create sh_t2 18446744073709551617\n"
      "shm create sh_t2 4k bogus\n"
      "shm frob\n",
      "$ shm: created sh_t1, 10240 bytes (12288 in whole pages)\n"
@@ -282,6 +283,7 @@ static const struct {
      "$ shm: created sh_t2, 8192 bytes\n"
      "$ shm: destroyed sh_t2\n"
      "$ shm: bad size 0\n"
+     "$ shm: bad size 18446744073709551617\n"
      "$ shm: unknown flag bogus\n"
      "$ usage: shm | shm create NAME SIZE [noinherit|rdonly]... | shm destroy NAME\n"
      "$ "},
