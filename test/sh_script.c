@@ -26,10 +26,11 @@
  * the shm command creating and destroying regions, and its errors;
  * cd (relative, absolute, none = "/", errors) and ls inside the new
  * directory; grep, wc, mkdir, rm and ln with their error messages, which
- * name the error in words (no such file, not -5); init refusing to run
- * when typed (it is not pid 1); kill and sleep refusing a number that is
- * not all digits or past an int (atoi made `kill 4294967297` aim at pid 1
- * and `sleep 4294967296` sleep 0 s), shm a size that wraps;
+ * name the error in words ("no such file"; mkdir, rm and ln add its code,
+ * "(error -5)"); init refusing to run when typed (it is not pid 1); kill
+ * and sleep refusing a number that is not all digits or past an int (atoi
+ * made `kill 4294967297` aim at pid 1 and `sleep 4294967296` sleep 0 s),
+ * shm a size that wraps;
  * comments, blank lines, a '#' inside a word; the messages for an unknown
  * command, a missing input file and syntax errors, and where they go in a
  * pipeline or with '>' (the stage's fd 1); nothing shown for a non-zero
