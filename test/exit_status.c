@@ -9,6 +9,7 @@
 #include "testlib.h"
 #include <lib/stdio-ext.h>
 #include <lib/stddef.h>
+#include <lib/string-ext.h>
 
 static const int values[] = {
     0, 1, 2, 42, 127, 128, 255, 256, 257, 1000, 65535, 65536,
@@ -16,30 +17,22 @@ static const int values[] = {
     (int)0x80000000,
 };
 
-/* Decimal with an optional '-'; the whole string must be a number. */
-static int parse_int(const char *s)
+/* The status a spawned child is told to exit with (lib/string-ext.h). */
+static int status_arg(const char *s)
 {
-    long v = 0;
-    int neg = (*s == '-');
-    if (neg)
-        s++;
-    if (*s == '\0')
-        error("empty number");
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            error("bad number");
-        v = v * 10 + (*s - '0');
-    }
-    return (int)(neg ? -v : v);
+    int v;
+    if (!parse_int(s, &v))
+        error("bad number %s", s);
+    return v;
 }
 
 int main(int argc, char **argv)
 {
     /* Spawned modes: "exit_status exit N" and "exit_status return N". */
     if (argc == 3 && strcmp(argv[1], "exit") == 0)
-        exit(parse_int(argv[2]));
+        exit(status_arg(argv[2]));
     if (argc == 3 && strcmp(argv[1], "return") == 0)
-        return parse_int(argv[2]);
+        return status_arg(argv[2]);
     if (argc != 1)
         error("unexpected arguments");
 

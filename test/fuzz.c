@@ -32,6 +32,8 @@
  *                                 until SECONDS have passed (0: the fixed
  *                                 count)
  *
+ * test: timeout=120
+ *
  * The fuzzer never calls halt (it has no argument that could make it
  * harmless), exits only where it chooses to, keeps its files in /fzN (one
  * per worker) and /fzs (shared) and removes them, and destroys the
@@ -39,7 +41,6 @@
  * and names the call every process is in when no call has returned for
  * STALL_SECONDS.
  */
-// test: timeout=120
 #include "fuzz_nomem.h"
 #include <lib/string-ext.h>
 

@@ -7,6 +7,8 @@ for gdb (as `make qemu-gdb` does), runs gdb-multiarch in batch mode with
 
   reset      whoami before boot: the hart is in machine mode, so it says
              it cannot tell the thread
+  boot       a stop in the boot thread (a kernel thread): bt ends at
+             thread_entry, the outermost frame, not in "corrupt stack?"
   sh         the README's example: `pfstop sh`, `continue`, and the shell
              runs `echo hi | wc`, whose fork makes sh fault: pfinfo's
              decode, whoami (kernel mode, sh), ptwalk of the address, pfbt
@@ -45,6 +47,7 @@ HEX = "0x[0-9a-f]+"
 # (section, gdb commands): each section's output is checked apart.
 STEPS = [
     ("reset", ["delete", "whoami"]),
+    ("boot", ["break boot_thread", "continue", "bt", "delete"]),
     ("sh", ["pfstop sh", "continue", "whoami", "ptwalk $pf_addr", "pfbt"]),
     ("user", ["delete", "ubreak gdb_target _start", "continue", "whoami", "ptwalk $pc",
               "bt", "usym sh", "info symbol main", "usym gdb_target", "usym",
@@ -167,6 +170,9 @@ def main():
     sections = dict(re.findall(r"^==== (\w+)\n(.*?)(?=^==== |\Z)", out, re.S | re.M))
     checks = [
         ("reset", r"hart 0, machine mode: cannot tell the thread: ", "whoami in machine mode"),
+        ("boot", r"#0 +boot_thread .*\n#1 +0x[0-9a-f]+ in thread_start \(\) at kernel/proc/thread\.c:\d+\n"
+                 r"#2 +0x[0-9a-f]+ in thread_entry \(\) at kernel/arch/riscv/swtch\.S:\d+\n(?!Backtrace)",
+         "a kernel thread's backtrace ending at thread_entry"),
         ("sh", r"pfstop: breakpoint \d+ stops at the page faults of process sh", "pfstop's line"),
         ("sh", r"page fault: (store|load|instruction) page fault \(scause 1[235]\)\n"
                r"  address (%s), pc 0x1[0-9a-f]{4}\n  process \d+ \(sh\), from user mode\n"

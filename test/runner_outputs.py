@@ -23,6 +23,9 @@ console has the colour codes of `passed`). Then:
   as TAP's `Bail out!`);
 - with --jobs 2, two units run at once (the first, made up, waits until
   the second is done) and are still reported in plan order;
+- a `test:` comment past the first 40 lines is a metadata error (it used
+  to be left out silently: fuzz and sh_script ran with the default
+  limit), one on line 40 is read;
 - lanes take units longest first by the last run's times (a boot of tests
   counting its boot), in plan order among equals and with no times;
 - the tests' QEMU runs the disk with cache=unsafe, a benchmark's with the
@@ -44,7 +47,7 @@ import xml.etree.ElementTree as ET
 from machine import ROOT, qemu_command
 from report import Report, Result
 from runner import Lane, Runner, plan, start_order
-from suite import Test, TEST_DIR
+from suite import META_LINES, Test, TEST_DIR
 
 PASS_TEST = "syscall_nosys"
 FAIL_TEST = "file_read"
@@ -266,6 +269,20 @@ def check_disk_cache(run, tmp, report):
     return None
 
 
+# Metadata is read in the first META_LINES lines, and found past them is
+# an error, so a limit is never ignored without a word.
+def check_late_metadata(tmp):
+    for line, want_error in ((META_LINES, False), (META_LINES + 1, True)):
+        path = os.path.join(tmp, "late.c")
+        with open(path, "w") as f:
+            f.write("/*\n" + " *\n" * (line - 3) + " */\n// test: timeout=90\n")
+        t = Test("late", path)
+        if bool(t.meta_error) != want_error or (not want_error and t.timeout != 90):
+            return "a test: line on line %d: meta_error %r, timeout %r" % (
+                line, t.meta_error, t.timeout)
+    return None
+
+
 # start_order on made-up units: two scenarios and a boot of two tests.
 def check_start_order():
     def nothing(run, test):
@@ -295,7 +312,7 @@ def scenario(run, test):
         for why in (check_human(human, report, status), check_tap(tap),
                     check_junit(files["junit"]), check_gradescope(files["gradescope"]),
                     check_disk_failure(tmp, report.elf), check_misspelt(run.build),
-                    check_lanes(run, tmp), check_start_order(),
+                    check_lanes(run, tmp), check_start_order(), check_late_metadata(tmp),
                     check_disk_cache(run, tmp, report)):
             if why:
                 return why, human + "\n" + tap

@@ -9,6 +9,8 @@
  * before reading every line, also from a script, so the expected texts
  * hold one "$ " per script line and a last one at the end of input.
  *
+ * test: timeout=90
+ *
  * Covered: plain commands; pipelines of length 2, 3, 4 and 20; '<' and
  * '>' (also without spaces, also in a pipeline, '>' replacing a longer
  * file); '>>' (creating, appending, in a pipeline, its errors); quoting
@@ -24,7 +26,11 @@
  * the shm command creating and destroying regions, and its errors;
  * cd (relative, absolute, none = "/", errors) and ls inside the new
  * directory; grep, wc, mkdir, rm and ln with their error messages, which
- * name the error in words (no such file, not -5);
+ * name the error in words ("no such file"; mkdir, rm and ln add its code,
+ * "(error -5)"); init refusing to run when typed (it is not pid 1); kill
+ * and sleep refusing a number that is not all digits or past an int (atoi
+ * made `kill 4294967297` aim at pid 1 and `sleep 4294967296` sleep 0 s),
+ * shm a size that wraps;
  * comments, blank lines, a '#' inside a word; the messages for an unknown
  * command, a missing input file and syntax errors, and where they go in a
  * pipeline or with '>' (the stage's fd 1); nothing shown for a non-zero
@@ -40,7 +46,6 @@
  * free-page check sees one that is never reaped). Not covered: `quit`,
  * which powers the machine off (the runner uses it at the end of a boot).
  */
-// test: timeout=90
 #include "testlib.h"
 #include <lib/stddef.h>
 #include <lib/proc-ext.h>
@@ -166,7 +171,11 @@ static const struct {
      "ln nofile x\n"
      "ln words /nodir/x\n"
      "ln words words\n"
-     "rm /\n",
+     "rm /\n"
+     "init\n"
+     "kill 4294967297 2x -\n"
+     "sleep 4294967296\n"
+     "sleep 1x\n",
      "$ 1 1 20481\n"
      "$ 0 1 20480 /largefile\n"
      "$ /smallfile:aaaaaaaaaabbbbbbbbbbccccc\nwords:banana\nwords:bandana\n"
@@ -182,6 +191,10 @@ static const struct {
      "$ ln: /nodir/x: no such directory (error -5)\n"
      "$ ln: words: already exists (error -4)\n"
      "$ rm: /: cannot remove: invalid argument (error -13)\n"
+     "$ init: not pid 1: the system's init is already running (sh starts another shell)\n"
+     "$ kill: 4294967297: not a process id\nkill: 2x: not a process id\nkill: -: not a process id\n"
+     "$ usage: sleep SECONDS\n"
+     "$ usage: sleep SECONDS\n"
      "$ "},
     {"comments, blank lines, errors",
      "# a comment line\n"
@@ -261,6 +274,7 @@ static const struct {
      "shm create sh_t2 8k rdonly noinherit\n"
      "shm destroy sh_t2\n"
      "shm create sh_t2 0\n"
+     "shm create sh_t2 18446744073709551617\n"
      "shm create sh_t2 4k bogus\n"
      "shm frob\n",
      "$ shm: created sh_t1, 10240 bytes (12288 in whole pages)\n"
@@ -270,6 +284,7 @@ static const struct {
      "$ shm: created sh_t2, 8192 bytes\n"
      "$ shm: destroyed sh_t2\n"
      "$ shm: bad size 0\n"
+     "$ shm: bad size 18446744073709551617\n"
      "$ shm: unknown flag bogus\n"
      "$ usage: shm | shm create NAME SIZE [noinherit|rdonly]... | shm destroy NAME\n"
      "$ "},

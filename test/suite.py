@@ -52,18 +52,23 @@ class Test:
     def kind(self):
         return "scenario" if self.scenario else "benchmark" if self.bench else "test"
 
-    # Reads the `test:` comments among the first META_LINES lines.
+    # Reads the `test:` comments among the first META_LINES lines; one
+    # further down is an error, not a limit silently left out.
     def parse_metadata(self):
         try:
             with open(self.path, encoding="utf-8", errors="replace") as f:
-                lines = [next(f, "") for _ in range(META_LINES)]
+                lines = f.readlines()
         except OSError as e:
             self.meta_error = str(e)
             return
-        for line in lines:
+        for number, line in enumerate(lines, 1):
             m = META_RE.match(line)
             if not m:
                 continue
+            if number > META_LINES:
+                self.meta_error = "metadata on line %d of %s: only the first %d lines are read" % (
+                    number, os.path.relpath(self.path, ROOT), META_LINES)
+                return
             for tok in re.split(r"[,\s]+", m.group(1)):
                 if tok:
                     self.apply(tok)

@@ -6,6 +6,12 @@
  *
  * The kernel starts init with fds 0 and 1 open on the console; the shell
  * and everything it runs inherit them.
+ *
+ * init is on the disk like any program, so it can be typed at the prompt:
+ * it then refuses to run (status 1). A second init would start a second
+ * shell on the console, which Ctrl-C does not reach, which restarts
+ * whenever it exits, and which shares the console's input with the first
+ * once the second init is killed.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
@@ -24,6 +30,10 @@ static int start_shell(void)
 
 int main(void)
 {
+    if (getpid() != 1) {
+        printf("init: not pid 1: the system's init is already running (sh starts another shell)\n");
+        return 1;
+    }
     int shell = start_shell();
 
     for (;;) {

@@ -1,23 +1,13 @@
 /*
  * kill PID...: kills each process named (kill() in lib/proc-ext.h): it
- * exits with status -1. Exit status 1 if some could not be killed.
+ * exits with status -1. Exit status 1 if some could not be killed. A PID
+ * is a decimal int, checked (parse_int): "2x" or 4294967298 is not pid 2.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/string-ext.h>
 #include <lib/proc-ext.h>
 #include <lib/errstr.h>
-
-/* Whether s is a decimal number (atoi would take "12x" as 12). */
-static int is_number(const char *s)
-{
-    if (*s == '\0')
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
 
 int main(int argc, char **argv)
 {
@@ -27,7 +17,8 @@ int main(int argc, char **argv)
         return 1;
     }
     for (int i = 1; i < argc; i++) {
-        int err = is_number(argv[i]) ? kill(atoi(argv[i])) : ERR_INVAL;
+        int pid;
+        int err = parse_int(argv[i], &pid) ? kill(pid) : ERR_INVAL;
         if (err == ERR_OK)
             continue;
         status = 1;

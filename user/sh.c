@@ -66,6 +66,7 @@
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/stdio-ext.h>
+#include <lib/string-ext.h>
 #include <lib/errstr.h>
 #include <lib/file-ext.h>
 #include <lib/proc-ext.h>
@@ -504,27 +505,6 @@ static bool is_builtin(const char *name)
     return strcmp(name, "quit") == 0 || strcmp(name, "exit") == 0 || strcmp(name, "cd") == 0;
 }
 
-/* exit's status: a decimal int, maybe negative; false if word is not one. */
-static bool parse_status(const char *word, int *status)
-{
-    const char *p = word + (*word == '-');
-    long v = 0;
-    if (*p == '\0')
-        return false;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        v = v * 10 + (*p - '0');
-        if (v > 2147483648L)    /* past every int (-2^31 is the largest magnitude) */
-            return false;
-    }
-    v = *word == '-' ? -v : v;
-    if (v > 2147483647L)
-        return false;
-    *status = (int)v;
-    return true;
-}
-
 /* quit, exit and cd, which change the shell itself: alone in their
  * command (a pipeline's stages and a background job run in other
  * processes, where they would change nothing, so they are refused there).
@@ -550,7 +530,7 @@ static bool builtin(void)
         int status = 0;
         if (argc > 2)
             printf("sh: exit: too many arguments\n");
-        else if (argc == 2 && !parse_status(argv[1], &status))
+        else if (argc == 2 && !parse_int(argv[1], &status))
             printf("sh: exit: %s: not a number\n", argv[1]);
         else
             exit(status);

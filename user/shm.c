@@ -59,11 +59,17 @@ static int list(void)
     return 0;
 }
 
+/* SIZE: digits with an optional k or m; -1 if not one, or if it is past
+ * 2^40 (far past any region; stopping there keeps v * 10 and the suffix
+ * from wrapping, which made 18446744073709551617 a region of 1 byte). */
 static long parse_size(const char *s)
 {
     long v = 0;
-    for (; *s >= '0' && *s <= '9'; s++)
+    for (; *s >= '0' && *s <= '9'; s++) {
         v = v * 10 + (*s - '0');
+        if (v > (1L << 40))
+            return -1;
+    }
     if (*s == 'k' || *s == 'K')
         v *= 1024, s++;
     else if (*s == 'm' || *s == 'M')

@@ -118,6 +118,11 @@ struct thread *thread_current(void);
  * scheduler's only way between a thread and its hart's scheduler loop
  * (kernel/arch/riscv/swtch.S). */
 void swtch(struct context *old, struct context *new);
+/* A new thread's first code (swtch.S): calls thread_start (thread.c),
+ * which runs a kernel thread's body or drops a user thread to user mode,
+ * and never returns. */
+void thread_entry(void);
+void thread_start(void);
 /* Save and load a user thread's FP registers (f0..f31, fcsr) in regs[33]
  * (kernel/arch/riscv/swtch.S): the scheduler switches them with the thread,
  * and fork copies the parent's, still live in the hart, to the child. */

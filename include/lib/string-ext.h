@@ -14,5 +14,10 @@ char *strcat(char *dst, const char *src);
 char *strrchr(const char *s, int c);
 /* Decimal string to int: leading spaces, optional sign, digits; stops at the first non-digit. */
 int atoi(const char *s);
+/* s as a decimal int, checked: an optional '-' and digits, nothing else,
+ * of a value an int holds; true and *v set, else false and *v untouched
+ * ("12x", "", "-", "4294967298": atoi would give 12, 0, 0 and 2). For a
+ * program's arguments: a number typed is the number meant, or refused. */
+bool parse_int(const char *s, int *v);
 
 #endif /* _LIB_STRING_EXT_H_ */

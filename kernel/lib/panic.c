@@ -90,8 +90,8 @@ static void backtrace(uint64_t fp)
     for (int depth = 0; fp >= bottom + 16 && fp <= top && (fp & 7) == 0; depth++) {
         uint64_t ra = ((uint64_t *)fp)[-1];
         uint64_t prev = ((uint64_t *)fp)[-2];
-        /* A new thread starts in thread_start with fp 0 (its context is
-         * zeroed): that frame is the bottom, and its ra is not a call's. */
+        /* A new thread enters thread_start with fp 0 (its context is
+         * zeroed): that frame is the bottom, its ra thread_entry's. */
         if (ra < KMAP_BASE || prev == 0)
             break;
         if (ra == last) {

@@ -1,7 +1,8 @@
 /*
  * Threads: allocation of the struct and its guarded kernel stack, and the
  * trampoline a new thread starts in. A new thread's saved context returns
- * into thread_start with the scheduler lock held (it was switched to from
+ * into thread_entry (swtch.S), which calls thread_start, with the
+ * scheduler lock held (it was switched to from
  * sched_loop); from there a kernel thread runs its body and a user thread
  * drops to user mode through its trap frame.
  */
@@ -21,10 +22,10 @@ struct cpu cpus[NCPU];
 static struct kmem_cache *thread_cache;
 static int next_tid = 1;
 
-/* The first code a new thread runs (its context's ra). A user thread
- * killed before it ever ran exits here, so it runs no user code after a
- * kill that returned ERR_OK. */
-static void thread_start(void)
+/* The first C code a new thread runs (called by thread_entry, its
+ * context's ra). A user thread killed before it ever ran exits here, so it
+ * runs no user code after a kill that returned ERR_OK. */
+void thread_start(void)
 {
     sched_thread_started();
     struct thread *t = thread_current();
@@ -73,7 +74,7 @@ struct thread *thread_alloc(const char *name)
     uint64_t top = t->kstack + KSTACK_PAGES * PG_SIZE;
     t->tf = (struct trapframe *)(top - sizeof(struct trapframe));
     memset(t->tf, 0, sizeof(*t->tf));
-    t->ctx.ra = (uint64_t)thread_start;
+    t->ctx.ra = (uint64_t)thread_entry;
     t->ctx.sp = (uint64_t)t->tf;
     return t;
 }

@@ -4,6 +4,7 @@
  * with string.c (the library's objects are pulled in whole).
  */
 #include <lib/string-ext.h>
+#include <stdbool.h>
 
 char *strrchr(const char *s, int c)
 {
@@ -32,4 +33,24 @@ int atoi(const char *s)
     while (*s >= '0' && *s <= '9')
         v = v * 10 + (*s++ - '0');
     return sign * v;
+}
+
+bool parse_int(const char *s, int *v)
+{
+    const char *p = s + (*s == '-');
+    long mag = 0;
+    if (*p == '\0')
+        return false;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        mag = mag * 10 + (*p - '0');
+        if (mag > 2147483648L)  /* past every int (-2^31 is the largest magnitude) */
+            return false;
+    }
+    long value = *s == '-' ? -mag : mag;
+    if (value > 2147483647L)
+        return false;
+    *v = (int)value;
+    return true;
 }

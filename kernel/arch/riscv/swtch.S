@@ -3,6 +3,8 @@
  * in *old and resume *new (struct context, thread.h). The caller-saved ones
  * are already on the stack by the C calling convention.
  *
+ * thread_entry is where a new thread's context first returns to.
+ *
  * fp_save / fp_restore keep a user thread's floating-point registers in its
  * struct thread across a switch. The kernel is built without floating point
  * (-march=rv64imac), so the registers always hold the last user thread's.
@@ -41,6 +43,21 @@ swtch:
     ld s10, CTX_S10(a1)
     ld s11, CTX_S11(a1)
     ret
+
+/* thread_entry: a new thread's first code (thread.c puts it in the
+ * context's ra). It calls thread_start, which never returns, from a frame
+ * whose return address is marked undefined: the outermost frame, so gdb's
+ * backtrace of a thread ends here instead of walking on into whatever lies
+ * before thread_start ("corrupt stack?"). The kernel keeps .debug_frame
+ * only (kernel.ld drops .eh_frame). */
+    .cfi_sections .debug_frame
+    .globl thread_entry
+thread_entry:
+    .cfi_startproc
+    .cfi_undefined ra
+    call thread_start
+    unimp
+    .cfi_endproc
 
     .option push
     .option arch, +d
