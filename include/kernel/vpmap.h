@@ -137,7 +137,10 @@ void vpmap_asid_init(void);
  * the bits now in use. */
 int vpmap_asid_limit(int bits);
 /* Switches this hart to the user space (root, tlb): one satp write with
- * its ASID, no flush (unless a new generation or the fallback needs one). */
+ * its ASID, no flush (unless a new generation or the fallback needs one).
+ * Never leaves the hart on an ASID of a generation older than its last
+ * full flush, unless another is due before its next activation (the
+ * debug kernel checks it). */
 void vpmap_activate(paddr_t root, struct vpmap_tlb *tlb);
 /* Switches this hart to the kernel's table (ASID 0). */
 void vpmap_activate_kernel(void);
