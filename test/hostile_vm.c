@@ -32,15 +32,6 @@
 
 int main(int argc, char **argv);
 
-/* One ecall with a full 64-bit argument. */
-static long raw(long num, long a0)
-{
-    register long r_a0 asm("a0") = a0;
-    register long r_a7 asm("a7") = num;
-    asm volatile("ecall" : "+r"(r_a0) : "r"(r_a7) : "memory");
-    return r_a0;
-}
-
 static void vminfo_bad_pointers(void)
 {
     const uintptr_t bad[] = BAD_POINTERS;
@@ -63,7 +54,7 @@ static void asid_limit_values(int hw)
         { (1L << 32) + 1, hw >= 1 ? 1 : hw }, { -(1L << 32), 0 }, { 0x7fffffffffffffffL, hw },
     };
     for (int i = 0; i < (int)NELEM(cases); i++) {
-        long got = raw(SYS_asid_limit, cases[i].arg);
+        long got = raw_call(SYS_asid_limit, cases[i].arg);
         if (got != cases[i].want)
             error("asid_limit(%ld) = %ld, expected %d", cases[i].arg, got, cases[i].want);
         expect((long)vm_now().asid_bits, cases[i].want);
