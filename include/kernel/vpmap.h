@@ -243,7 +243,8 @@ err_t vpmap_remap(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, paddr_t pa, i
  * kernel stacks' own rule), then drops the references of their frames.
  * A span wholly inside drops its hold on a shared table at once (a table
  * of this space's own stays, emptied); a shared one only partly inside
- * is copied first: ERR_NOMEM then (before anything changed). */
+ * is copied first if it maps anything in the range (ERR_NOMEM then,
+ * before anything changed), else left shared and as it was. */
 err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vaddr_t end);
 /* Copies the mappings of [start, end) from src to dst for fork, a
  * reference on each frame. With cow, writable entries become read-only in
