@@ -13,15 +13,30 @@
  * Before the fix the unmap attached the detached table as it was, W bits
  * and all: the parent's stores went straight into the child's frames.
  * Then the same with a quarter that was touched (the table is copied
- * before the unmap), and the frames all come back (the runner's check).
+ * before the unmap).
+ *
+ * Then a random walk, WALKS rounds (`hostile_share N` at the prompt: N):
+ * a heap of a span and more, each page holding a known word, and a tree
+ * of processes (forks two deep, three children each at most) that store
+ * runs of pages, shrink and grow the heap by any number of pages, fork
+ * and check every page against what they stored, their parent before
+ * the fork, or zero for pages grown since; a child whose memory is wrong
+ * fails its parent. The walk found the bug above at once. The frames all
+ * come back (the runner's check).
  */
 // test: timeout=30
 #include "vmlib.h"
+#include <lib/string-ext.h>
 
 #define SPAN (2L << 20)
 #define SPAN_PAGES (SPAN / (long)PAGE)
 #define HALF (SPAN_PAGES / 2)
 #define KBYTES 100                     /* the kernel store's bytes, page 0 */
+#define WALKS 3                        /* rounds of the random walk */
+#define WALK_STEPS 60                  /* operations of each process */
+#define WALK_PAGES (3 * SPAN_PAGES)    /* the most the heap grows to */
+#define WALK_DEPTH 2
+#define WALK_KIDS 3
 
 /* Fork after writing pages [0, HALF) and touching [0, touched) of the
  * span at span, shrink the heap by a quarter span, write again: the child
@@ -57,10 +72,115 @@ static void shrink_after_fork(char *span, long touched, const char *what)
     expect((long)sbrk((int)(SPAN / 4)), (long)(span + SPAN - SPAN / 4));
 }
 
+static char *base;                     /* the walk's heap, span aligned */
+static long npages;                    /* its pages, up to the break */
+static long want[WALK_PAGES];          /* the word each page must hold (0: grown since) */
+static uint64_t rs;                    /* this process's random state */
+
+static uint64_t walk_rnd(void)
+{
+    rs ^= rs << 13;
+    rs ^= rs >> 7;
+    rs ^= rs << 17;
+    return rs;
+}
+
+/* Pages of the heap that do not hold their word. */
+static long walk_check(void)
+{
+    long bad = 0;
+    for (long i = 0; i < npages; i++)
+        bad += *(volatile long *)(base + i * PAGE) != want[i];
+    return bad;
+}
+
+/* One process of the walk, id naming it in the tree; returns when its
+ * steps are done and its children reaped. */
+static void walk(long id, int depth)
+{
+    int kids[WALK_KIDS], nk = 0;
+    for (int s = 0; s < WALK_STEPS; s++) {
+        switch (walk_rnd() % 6) {
+        case 0:
+        case 1: {                      /* store a run of pages */
+            long a = npages ? (long)(walk_rnd() % npages) : 0, n = 1 + walk_rnd() % 64;
+            for (long i = a; i < a + n && i < npages; i++) {
+                want[i] = (id << 32) | ((long)s << 16) | i;
+                *(volatile long *)(base + i * PAGE) = want[i];
+            }
+            break;
+        }
+        case 2: {                      /* shrink */
+            long k = (long)(walk_rnd() % (npages / 2 + 1));
+            if (sbrk(-(int)(k * PAGE)) == (void *)ERR_NOMEM)
+                error("walker %ld: sbrk(-%ld pages) = ERR_NOMEM", id, k);
+            npages -= k;
+            break;
+        }
+        case 3: {                      /* grow: zero pages (no frame left: skipped) */
+            long k = (long)(walk_rnd() % (WALK_PAGES - npages + 1));
+            if (sbrk((int)(k * PAGE)) == (void *)ERR_NOMEM)
+                break;
+            for (long i = npages; i < npages + k; i++)
+                want[i] = 0;
+            npages += k;
+            break;
+        }
+        case 4: {                      /* fork: the child walks on from here */
+            if (depth == WALK_DEPTH || nk == WALK_KIDS)
+                break;
+            int pid = fork_ok();
+            if (pid == 0) {
+                id = id * 10 + nk + 1;
+                depth++;
+                rs ^= (uint64_t)id * 0x9e3779b97f4a7c15UL;
+                nk = 0;
+                break;
+            }
+            kids[nk++] = pid;
+            break;
+        }
+        default: {
+            long bad = walk_check();
+            if (bad)
+                error("walker %ld, step %d: %ld pages wrong", id, s, bad);
+        }
+        }
+    }
+    long bad = walk_check();
+    if (bad)
+        error("walker %ld at its end: %ld pages wrong", id, bad);
+    for (int k = 0; k < nk; k++)
+        if (wait_for(kids[k]) != 0)
+            error("walker %ld: its child %d failed", id, kids[k]);
+}
+
+/* rounds walks from a heap of a span and 300 pages, each word known. */
+static void random_walks(char *span, long rounds)
+{
+    base = span;
+    for (long r = 0; r < rounds; r++) {
+        rs = 0x12345 + (uint64_t)r * 7919;
+        npages = SPAN_PAGES + 300;
+        heap_pages(npages);
+        for (long i = 0; i < npages; i++) {
+            want[i] = i + 1;
+            *(volatile long *)(base + i * PAGE) = want[i];
+        }
+        int pid = fork_ok();
+        if (pid == 0) {
+            walk(1, 0);
+            exit(0);
+        }
+        if (wait_for(pid) != 0)
+            error("random walk %ld failed", r);
+        heap_set_break(base);
+    }
+}
+
 int main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    long rounds = argc > 1 ? atoi(argv[1]) : WALKS;
     char *brk = sbrk(0);
     long pad = (long)(-(uintptr_t)brk & (SPAN - 1));
     if (pad)
@@ -71,6 +191,8 @@ int main(int argc, char **argv)
     shrink_after_fork(span, HALF, "an untouched quarter given back");
     memset(span, 0, SPAN);
     shrink_after_fork(span, SPAN_PAGES, "a touched quarter given back");
+    heap_set_break(span);
+    random_walks(span, rounds);
     heap_set_break(brk);
     pass("hostile_share");
     return 0;
