@@ -18,7 +18,8 @@
  * Then a random walk, WALKS rounds (`hostile_share N` at the prompt: N):
  * a heap of a span and more, each page holding a known word, and a tree
  * of processes (forks two deep, three children each at most) that store
- * runs of pages, shrink and grow the heap by any number of pages, fork
+ * runs of pages, read() into a page (a kernel store), shrink and grow
+ * the heap by any number of pages, fork
  * and check every page against what they stored, their parent before
  * the fork, or zero for pages grown since; a child whose memory is wrong
  * fails its parent. The walk found the bug above at once. The frames all
@@ -76,6 +77,7 @@ static char *base;                     /* the walk's heap, span aligned */
 static long npages;                    /* its pages, up to the break */
 static long want[WALK_PAGES];          /* the word each page must hold (0: grown since) */
 static uint64_t rs;                    /* this process's random state */
+static long readme_word;               /* /README's first 8 bytes */
 
 static uint64_t walk_rnd(void)
 {
@@ -100,7 +102,7 @@ static void walk(long id, int depth)
 {
     int kids[WALK_KIDS], nk = 0;
     for (int s = 0; s < WALK_STEPS; s++) {
-        switch (walk_rnd() % 6) {
+        switch (walk_rnd() % 7) {
         case 0:
         case 1: {                      /* store a run of pages */
             long a = npages ? (long)(walk_rnd() % npages) : 0, n = 1 + walk_rnd() % 64;
@@ -124,6 +126,16 @@ static void walk(long id, int depth)
             for (long i = npages; i < npages + k; i++)
                 want[i] = 0;
             npages += k;
+            break;
+        }
+        case 5: {                      /* a kernel store: read() into a page */
+            if (!npages)
+                break;
+            long i = (long)(walk_rnd() % npages);
+            int fd = open_ok("/README", FS_RDONLY);
+            expect(read(fd, base + i * PAGE, sizeof(long)), sizeof(long));
+            expect(close(fd), ERR_OK);
+            want[i] = readme_word;
             break;
         }
         case 4: {                      /* fork: the child walks on from here */
@@ -159,6 +171,9 @@ static void walk(long id, int depth)
 static void random_walks(char *span, long rounds)
 {
     base = span;
+    char text[sizeof(long) + 1];
+    expect(read_file("/README", text, sizeof(text)), sizeof(long));
+    memcpy(&readme_word, text, sizeof(long));
     for (long r = 0; r < rounds; r++) {
         rs = 0x12345 + (uint64_t)r * 7919;
         npages = SPAN_PAGES + 300;
