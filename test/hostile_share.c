@@ -13,7 +13,8 @@
  * Before the fix the unmap attached the detached table as it was, W bits
  * and all: the parent's stores went straight into the child's frames.
  * Then the same with a quarter that was touched (the table is copied
- * before the unmap).
+ * before the unmap; with no frame for the copy, the shrink is ERR_NOMEM
+ * and changes nothing).
  *
  * Then a random walk, WALKS rounds (`hostile_share N` at the prompt: N):
  * a heap of a span and more, each page holding a known word, and a tree
@@ -27,6 +28,7 @@
  */
 // test: timeout=30
 #include "vmlib.h"
+#include <lib/bench.h>
 #include <lib/string-ext.h>
 
 #define SPAN (2L << 20)
@@ -57,6 +59,15 @@ static void shrink_after_fork(char *span, long touched, const char *what)
         write_pages(span, HALF, 3);
         chan_post(&done);
         exit((int)bad);
+    }
+    if (touched > SPAN_PAGES - SPAN_PAGES / 4) {
+        /* The table must be copied first: with no frame for the copy,
+         * ERR_NOMEM and nothing changed. */
+        expect(kalloc_fail(1), 0);
+        expect((long)sbrk(-(int)(SPAN / 4)), ERR_NOMEM);
+        expect(kalloc_fail(0), 0);
+        expect((long)sbrk(0), (long)(span + SPAN));
+        expect(check_pages(span, touched, 1), 0);
     }
     expect((long)sbrk(-(int)(SPAN / 4)), (long)(span + SPAN));
     write_pages(span, HALF, 2);
