@@ -20,10 +20,10 @@
  * a heap of a span and more, each page holding a known word, and a tree
  * of processes (forks two deep, three children each at most) that store
  * runs of pages, read() into a page (a kernel store), shrink and grow
- * the heap by any number of pages, fork
- * and check every page against what they stored, their parent before
- * the fork, or zero for pages grown since; a child whose memory is wrong
- * fails its parent. The walk found the bug above at once. The frames all
+ * the heap by any number of pages, fork (or fork_copy, which copies
+ * every page) and check every page against what they stored, their
+ * parent before the fork, or zero for pages grown since; a child whose
+ * memory is wrong fails its parent. The walk found the bug above at once. The frames all
  * come back (the runner's check).
  */
 // test: timeout=30
@@ -152,7 +152,9 @@ static void walk(long id, int depth)
         case 4: {                      /* fork: the child walks on from here */
             if (depth == WALK_DEPTH || nk == WALK_KIDS)
                 break;
-            int pid = fork_ok();
+            int pid = walk_rnd() % 4 ? fork() : fork_copy();   /* fork_copy: no sharing */
+            if (pid < 0)
+                error("walker %ld: fork = %d", id, pid);
             if (pid == 0) {
                 id = id * 10 + nk + 1;
                 depth++;
