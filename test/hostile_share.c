@@ -16,6 +16,12 @@
  * before the unmap; with no frame for the copy, the shrink is ERR_NOMEM
  * and changes nothing).
  *
+ * The same through shm_unmap: after a fork, a view placed in the free
+ * part of the heap's shared span (one huge private file mapping filling
+ * the space above, so the view lands just above the heap), unmapped
+ * untouched; then mapped again, stored to, and a second fork while the
+ * span holds heap, view and mapping: each process sees its own heap.
+ *
  * Then a random walk, WALKS rounds (`hostile_share N` at the prompt: N):
  * a heap of a span and more, each page holding a known word, and a tree
  * of processes (forks two deep, three children each at most) that store
@@ -29,6 +35,8 @@
 // test: timeout=30
 #include "vmlib.h"
 #include <lib/bench.h>
+#include <lib/layout.h>
+#include <lib/mman.h>
 #include <lib/string-ext.h>
 
 #define SPAN (2L << 20)
@@ -82,6 +90,58 @@ static void shrink_after_fork(char *span, long touched, const char *what)
     expect(check_pages(span, HALF, 2), 0);
     expect(span[8] != 0, 1);
     expect((long)sbrk((int)(SPAN / 4)), (long)(span + SPAN - SPAN / 4));
+}
+
+/* A shared view placed, after a fork, in the free part of a span the
+ * fork shared (the rest of the space filled by one huge private file
+ * mapping, so that the view lands just above the heap): unmapped
+ * untouched, then mapped again and stored to, with a second fork while
+ * the span holds the heap, the view and the mapping. Each process sees
+ * its own heap, and the view is shared. */
+static void view_in_shared_span(char *span)
+{
+    heap_pages(3 * SPAN_PAGES / 4);
+    write_pages(span, HALF, 1);
+    struct channel go;
+    chan_open(&go);
+    int pid = fork_ok();
+    if (pid == 0) {
+        chan_take(&go);
+        exit((int)check_pages(span, HALF, 1));
+    }
+    char *end = span + 3 * SPAN / 4;       /* the heap's end, inside the span */
+    size_t filler = USTACK_LOWERBOUND - PAGE - ((uintptr_t)end + 3 * PAGE);
+    int fd = open_ok("/README", FS_RDONLY);
+    char *big = NULL, *view = NULL;
+    expect(mmap(fd, 0, filler, SHM_READ, MAP_PRIVATE, (void **)&big), ERR_OK);
+    expect((long)big, (long)(end + 3 * PAGE));
+    shm_destroy("hshare");
+    expect(shm_create("hshare", PAGE, RS_DEFAULT), ERR_OK);
+    expect(shm_map("hshare", (void **)&view, SHM_READ | SHM_WRITE), ERR_OK);
+    expect((long)view, (long)(end + PAGE));  /* in the shared span */
+    expect(shm_unmap("hshare", view), ERR_OK);
+    write_pages(span, HALF, 2);
+    expect(shm_map("hshare", (void **)&view, SHM_READ | SHM_WRITE), ERR_OK);
+    expect((long)view, (long)(end + PAGE));
+    *(volatile long *)view = 5;
+    int pid2 = fork_ok();
+    if (pid2 == 0) {
+        long bad = check_pages(span, HALF, 2) + (*(volatile long *)view != 5);
+        write_pages(span, HALF, 3);
+        *(volatile long *)view = 6;
+        exit((int)bad);
+    }
+    expect(wait_for(pid2), 0);
+    expect(check_pages(span, HALF, 2), 0);
+    expect(*(volatile long *)view, 6);
+    expect(shm_unmap("hshare", view), ERR_OK);
+    expect(shm_destroy("hshare"), ERR_OK);
+    expect(munmap(big, filler), ERR_OK);
+    expect(close(fd), ERR_OK);
+    chan_post(&go);
+    int bad = wait_for(pid);
+    if (bad)
+        error("a view in a shared span: the child saw %d of the parent's stores", bad);
 }
 
 static char *base;                     /* the walk's heap, span aligned */
@@ -219,6 +279,8 @@ int main(int argc, char **argv)
     shrink_after_fork(span, HALF, "an untouched quarter given back");
     memset(span, 0, SPAN);
     shrink_after_fork(span, SPAN_PAGES, "a touched quarter given back");
+    heap_set_break(span);
+    view_in_shared_span(span);
     heap_set_break(span);
     random_walks(span, rounds);
     heap_set_break(brk);
