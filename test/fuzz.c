@@ -1,13 +1,13 @@
 /*
  * fuzz: a seeded system-call fuzzer. Several worker processes (forked,
  * each with a seed derived from the run's) make random calls of every
- * system call (osv's 1-23 but halt, osv-rv's 24-41, and numbers that
- * name no call) with nasty arguments: NULL, kernel, unmapped,
- * misaligned and read-only pointers, buffers straddling the end of the
- * heap, strings without a NUL, sizes 0, huge and negative, fds negative,
- * closed, out of range, pipes, the console and directories, paths empty,
- * too long, with "//", "." and "..", names empty and too long, every flag
- * bit. Workers fork and spawn children that fuzz too, for a few dozen
+ * system call (osv's 1-23 but halt, osv-rv's 24-43, and numbers that
+ * name no call; kalloc_fail, 44, only to inject failures) with nasty
+ * arguments: NULL, kernel, unmapped, misaligned and read-only pointers,
+ * buffers straddling the end of the heap, strings without a NUL, sizes
+ * 0, huge and negative, fds negative, closed, out of range, pipes, the
+ * console and directories, paths empty, too long, with "//", "." and
+ * "..", names empty and too long, every flag bit. Workers fork and spawn children that fuzz too, for a few dozen
  * calls, and exit with a status their parent checks; one child in six
  * ends by touching a bad address instead, and must be killed. Now and
  * then a call whose contract has ERR_NOMEM is made with one of its kernel
@@ -59,7 +59,7 @@ static const struct op {
     { op_open, 10 }, { op_close, 8 }, { op_read, 10 }, { op_write, 10 }, { op_link, 3 },
     { op_unlink, 4 }, { op_mkdir, 4 }, { op_chdir, 2 }, { op_readdir, 4 }, { op_rmdir, 3 },
     { op_fstat, 4 }, { op_sbrk, 3 }, { op_meminfo, 1 }, { op_dup, 4 }, { op_pipe, 3 },
-    { op_info, 2 }, { op_small, 4 }, { op_fork, 2 }, { op_spawn, 2 }, { op_wait, 3 },
+    { op_info, 2 }, { op_vm, 2 }, { op_small, 4 }, { op_fork, 2 }, { op_spawn, 2 }, { op_wait, 3 },
     { op_exit, 1 }, { op_program, 1 }, { op_shm_create, 5 }, { op_shm_map, 5 },
     { op_shm_unmap, 4 }, { op_shm_destroy, 3 }, { op_shm_lock, 3 }, { op_shm_unlock, 2 },
     { op_shm_resize, 3 }, { op_shm_list, 2 }, { op_futex, 4 }, { op_mmap, 5 },
@@ -439,6 +439,7 @@ static int coordinator(uint64_t seed, int seconds, int nworkers)
     }
     ctl->over = 1;
     expect(wait(dog, NULL), dog);
+    asid_limit(-1);                /* the default ASID width: op_vm changes it */
     remove_tree(SHARED_DIR);
     check_regions();
     summary(seconds, nworkers, began);

@@ -235,6 +235,7 @@ static const char *const call_names[NR_BUCKETS] = {
     [SYS_munmap] = "munmap", [SYS_syscount] = "syscount", [SYS_kill] = "kill",
     [SYS_proc_list] = "proc_list", [SYS_setfg] = "setfg", [SYS_spawnv] = "spawnv",
     [SYS_fork_copy] = "fork_copy", [SYS_disk_scratch_write] = "disk_scratch_write",
+    [SYS_vminfo] = "vminfo", [SYS_asid_limit] = "asid_limit",
     [NR_BUCKETS - 1] = "none",
 };
 

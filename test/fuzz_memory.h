@@ -1,6 +1,6 @@
 /*
  * fuzz_memory.h: test/fuzz.c's operations on memory: sbrk, info, meminfo,
- * stores and loads in its own views and mappings, named shared regions
+ * vminfo and asid_limit, stores and loads in its own views and mappings, named shared regions
  * (create, map, unmap, destroy, lock, unlock, resize, list), futexes, and
  * file mappings (mmap, munmap). Each judges its result against the
  * process's model of its heap, views and mappings. Header-only; included
@@ -10,6 +10,7 @@
 #define _TEST_FUZZ_MEMORY_H_
 
 #include "fuzz_model.h"
+#include <lib/vm-ext.h>
 
 /* ---------------------------------------------------------------- heap */
 
@@ -83,6 +84,57 @@ static void op_meminfo(void)
         return;                    /* it prints a dozen lines */
     call_begin(SYS_meminfo, "meminfo");
     allow(call_make(), 0, 0, 0);
+}
+
+/* The ASID bits the harts implement: learnt from the first vminfo we can
+ * read, or from asid_limit of a negative width; -1 until then. */
+static int asid_hw = -1;
+
+/* asid_limit's answer to bits (the int the kernel sees) with hw bits
+ * implemented: bits clamped to 0..hw, a negative one meaning hw. */
+static long asid_width(int bits, int hw)
+{
+    return bits < 0 || bits > hw ? hw : bits;
+}
+
+/*
+ * vminfo into any pointer (ERR_FAULT exactly when the struct cannot be
+ * stored; the width in use never above the implemented one, at most 16),
+ * or asid_limit of any width, the upper half of the register random (an
+ * int: dropped). Every process changes the width under every other one,
+ * as the fuzz test wants; the coordinator restores the default at the end.
+ */
+static void op_vm(void)
+{
+    if (one_in(2)) {
+        struct uptr u = out_fixed(sizeof(struct vm_info), false);
+        call_begin(SYS_vminfo, "vminfo");
+        call_uptr(&u);
+        long r = call_make();
+        bool room = u.wroom >= sizeof(struct vm_info);
+        allow(r, room ? 0 : 1, 0, room ? 0 : E(ERR_FAULT));
+        if (r == 0 && room && u.stable) {
+            const struct vm_info *vi = (const struct vm_info *)u.p;
+            if (vi->asid_bits > vi->asid_bits_hw || vi->asid_bits_hw > 16 ||
+                (asid_hw >= 0 && (long)vi->asid_bits_hw != asid_hw))
+                impossible((long)vi->asid_bits, "vminfo: ASID bits in use above those "
+                                                "implemented, or the implemented ones changed");
+            asid_hw = (int)vi->asid_bits_hw;
+        }
+        return;
+    }
+    static const int widths[] = { -1, 0, 1, 2, 15, 16, 17, 64 };
+    int bits = one_in(3) ? nasty_int() : PICK(widths);
+    long upper = one_in(4) ? (long)(rnd() & ~0xffffffffUL) : 0;
+    call_begin(SYS_asid_limit, "asid_limit");
+    call_arg(upper | (uint32_t)bits, "bits");
+    long r = call_make();
+    if (asid_hw < 0)
+        allow(r, 0, 16, 0);
+    else
+        allow(r, asid_width(bits, asid_hw), asid_width(bits, asid_hw), 0);
+    if (asid_hw < 0 && bits < 0 && r >= 0 && r <= 16)
+        asid_hw = (int)r;
 }
 
 /* Stores into or loads from our own views and mappings. */

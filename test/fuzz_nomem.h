@@ -35,7 +35,7 @@ static const struct nomem_op {
     { op_dup, NR(SYS_dup) }, { op_pipe, NR(SYS_pipe) }, { op_mkdir, NR(SYS_mkdir) },
     { op_link, NR(SYS_link) }, { op_unlink, NR(SYS_unlink) }, { op_rmdir, NR(SYS_rmdir) },
     { op_chdir, NR(SYS_chdir) }, { op_readdir, NR(SYS_readdir) }, { op_fstat, NR(SYS_fstat) },
-    { op_sbrk, NR(SYS_sbrk) }, { op_info, NR(SYS_info) },
+    { op_sbrk, NR(SYS_sbrk) }, { op_info, NR(SYS_info) }, { op_vm, NR(SYS_vminfo) },
     { op_fork, NR(SYS_fork) | NR(SYS_fork_copy) }, { op_spawn, NR(SYS_spawn) },
     { op_program, NR(SYS_spawn) }, { op_spawnv, NR(SYS_spawnv) }, { op_wait, NR(SYS_wait) },
     { op_shm_create, NR(SYS_shm_create) }, { op_shm_map, NR(SYS_shm_map) },

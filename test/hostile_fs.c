@@ -15,6 +15,8 @@
  *     (ERR_NOTEXIST);
  *   - readdir and fstat into read-only memory (the program's text):
  *     ERR_FAULT, and the directory's offset does not move;
+ *   - appenders to one file killed, the one holding the file's append
+ *     lock and those waiting for it: each ends with -1;
  *   - 100 directories nested through chdir (no limit but the inodes) and
  *     removed again from the bottom up.
  * Everything it makes is removed, also at the start.
@@ -23,11 +25,14 @@
 #include "testlib.h"
 #include <lib/stdio-ext.h>
 #include <lib/stddef.h>
+#include <lib/file-ext.h>
+#include <lib/proc-ext.h>
 
 #define D "/hfs"
 #define DIR_SLOTS 128                  /* entries in a block: 4096 / 32 */
 #define FILLERS 3
 #define DEPTH 100
+#define APPENDERS 4
 
 static char buf[256 * 1024];
 
@@ -61,7 +66,7 @@ static void clean(void)
         remove_file(path);
     }
     const char *names[] = {D "/full/sub", D "/full", D "/part", D "/fill", D "/f0", D "/f1",
-                           D "/f2", D "/link"};
+                           D "/f2", D "/link", D "/app"};
     for (size_t i = 0; i < NELEM(names); i++)
         remove_file(names[i]);
     while (chdir(D "/n") == ERR_OK) {      /* a nest left by an earlier run */
@@ -181,6 +186,33 @@ static void read_only_structs(void)
     expect(close(fd), ERR_OK);
 }
 
+/* An appender that writes until it is killed. */
+static void appender(int k)
+{
+    int fd = open_ok(D "/app", FS_WRONLY | FS_APPEND);
+    size_t n = k == 0 ? sizeof(buf) : (size_t)(100 + k);
+    while (write(fd, buf, n) > 0)
+        ;
+    exit(1);                               /* the disk filled: not killed in time */
+}
+
+/* APPENDERS processes append to one file, one of them a quarter MiB at a
+ * time, so the others mostly wait for the file's append lock; all are
+ * killed, holder and waiters: each ends with -1. */
+static void killed_appenders(void)
+{
+    expect(close(open_ok(D "/app", FS_RDWR | FS_CREAT)), ERR_OK);
+    int pids[APPENDERS];
+    for (int k = 0; k < APPENDERS; k++)
+        pids[k] = fork_worker(appender, k);
+    msleep(100);
+    for (int k = APPENDERS - 1; k >= 0; k--)
+        expect(kill(pids[k]), ERR_OK);
+    for (int k = 0; k < APPENDERS; k++)
+        expect_exit(pids[k], -1);
+    expect(unlink(D "/app"), ERR_OK);
+}
+
 static void deep_nesting(void)
 {
     expect(chdir(D), ERR_OK);
@@ -208,6 +240,7 @@ int main(int argc, char **argv)
     remove_full_dir_and_part_file();
     bad_names();
     read_only_structs();
+    killed_appenders();
     deep_nesting();
     expect(rmdir(D), ERR_OK);
     pass("hostile_fs");

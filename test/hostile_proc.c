@@ -25,15 +25,6 @@
 #define ZOMBIES 400
 #define PIPE_BYTES 4096                /* one page: pipe_basic's "at least a page" */
 
-/* One ecall with full 64-bit arguments. */
-static long raw(long num, long a0)
-{
-    register long r_a0 asm("a0") = a0;
-    register long r_a7 asm("a7") = num;
-    asm volatile("ecall" : "+r"(r_a0) : "r"(r_a7) : "memory");
-    return r_a0;
-}
-
 static void bad_pids(void)
 {
     expect(wait(0, NULL), ERR_CHILD);
@@ -46,15 +37,15 @@ static void wide_arguments(void)
 {
     int pid = fork_ok();
     if (pid == 0)
-        raw(SYS_exit, 0x7fffffff80000000L);
+        raw_call(SYS_exit, 0x7fffffff80000000L);
     expect_exit(pid, -2147483647 - 1);
-    expect(raw(SYS_close, (1L << 32) + 77), ERR_INVAL);
-    int fd = raw(SYS_dup, 1L << 32);
+    expect(raw_call(SYS_close, (1L << 32) + 77), ERR_INVAL);
+    int fd = raw_call(SYS_dup, 1L << 32);
     expect(fd >= 2, 1);
     expect(close(fd), ERR_OK);
-    expect(raw(SYS_wait, (1L << 33) - 1), ERR_CHILD);
+    expect(raw_call(SYS_wait, (1L << 33) - 1), ERR_CHILD);
     void *brk = sbrk(0);
-    expect(raw(SYS_sbrk, 1L << 32), (long)brk);
+    expect(raw_call(SYS_sbrk, 1L << 32), (long)brk);
     expect((long)sbrk(0), (long)brk);
 }
 

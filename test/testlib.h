@@ -31,6 +31,8 @@
  *                               offset or version shows
  *   msleep(ms)                  sleep ms milliseconds (a futex timeout): for
  *                               waits that sleep()'s whole seconds make slow
+ *   raw_call(num, a0)           system call num with a full 64-bit a0 (an
+ *                               int argument's upper half set, say)
  *
  * The helpers report failures with error(), whose line number is then the
  * helper's; their messages name the call and the path to make up for it.
@@ -70,6 +72,16 @@ static inline void msleep(unsigned int ms)
     int r = futex(&word, FUTEX_WAIT, 0, ms);
     if (r != ERR_TIMEDOUT)
         error("msleep: futex wait with timeout = %d", r);
+}
+
+/* One ecall with a full 64-bit first argument: what the C prototype of a
+ * call taking an int could not pass. */
+static inline long raw_call(long num, long a0)
+{
+    register long r_a0 asm("a0") = a0;
+    register long r_a7 asm("a7") = num;
+    asm volatile("ecall" : "+r"(r_a0) : "r"(r_a7) : "memory");
+    return r_a0;
 }
 
 #define KERNEL_IMAGE (KMAP_BASE + 0x80200000UL)   /* where OpenSBI loads the kernel */

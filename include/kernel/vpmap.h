@@ -137,7 +137,10 @@ void vpmap_asid_init(void);
  * the bits now in use. */
 int vpmap_asid_limit(int bits);
 /* Switches this hart to the user space (root, tlb): one satp write with
- * its ASID, no flush (unless a new generation or the fallback needs one). */
+ * its ASID, no flush (unless a new generation or the fallback needs one).
+ * Never leaves the hart on an ASID of a generation older than its last
+ * full flush, unless another is due before its next activation (the
+ * debug kernel checks it). */
 void vpmap_activate(paddr_t root, struct vpmap_tlb *tlb);
 /* Switches this hart to the kernel's table (ASID 0). */
 void vpmap_activate_kernel(void);
@@ -240,7 +243,8 @@ err_t vpmap_remap(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, paddr_t pa, i
  * kernel stacks' own rule), then drops the references of their frames.
  * A span wholly inside drops its hold on a shared table at once (a table
  * of this space's own stays, emptied); a shared one only partly inside
- * is copied first: ERR_NOMEM then (before anything changed). */
+ * is copied first if it maps anything in the range (ERR_NOMEM then,
+ * before anything changed), else left shared and as it was. */
 err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vaddr_t end);
 /* Copies the mappings of [start, end) from src to dst for fork, a
  * reference on each frame. With cow, writable entries become read-only in

@@ -40,6 +40,10 @@ static struct {
                                            * space's root, to let go (atomic) */
     uint64_t generations, remote_flushes, deferred_flushes, switches_kept;  /* vpmap_stats;
                                                                               * atomic */
+#ifdef DEBUG
+    uint64_t flushed[NCPU];               /* by cpu index: a generation its last full
+                                           * flush covered (check_generation) */
+#endif
 } asids;
 
 static bool test_bit(const uint64_t *mask, int i) { return mask[i / 64] & (1UL << (i % 64)); }
@@ -248,9 +252,15 @@ static void switch_to(paddr_t root, uint64_t asid)
         __atomic_fetch_add(&asids.switches_kept, 1, __ATOMIC_RELAXED);
     }
     bool left_user = left != kernel && left != root;
+#ifdef DEBUG
+    uint64_t gen = __atomic_load_n(&asids.generation, __ATOMIC_SEQ_CST);
+#endif
     if (test_bit(asids.stale, self)) {
         clear_bit(asids.stale, self);
         flush(NULL, ALL_ASIDS, 0, 0);
+#ifdef DEBUG
+        asids.flushed[self] = gen;        /* at least this one's stale bit was set */
+#endif
     } else if (left_user && ((old >> SATP_ASID_SHIFT) & SATP_ASID_MAX) == 0) {
         flush(NULL, 0, 0, 0);             /* no ASIDs: forget the space left */
     }
@@ -267,6 +277,23 @@ static void switch_to(paddr_t root, uint64_t asid)
     }
 }
 
+#ifdef DEBUG
+/* The debug kernel's check of the ASID rule after an activation: a hart
+ * that has flushed for a generation never runs an ASID of an older one
+ * unless it is to flush again before its next activation (its stale bit
+ * set), as that ASID may now be another space's. Under asids.lock, so no
+ * generation is half begun. */
+static void check_generation(struct vpmap_tlb *t, int self)
+{
+    spinlock_acquire(&asids.lock);
+    uint64_t gen = t->asid & ~SATP_ASID_MAX;
+    if (gen < asids.flushed[self] && !test_bit(asids.stale, self))
+        panic("cpu %d runs ASID %lu of generation %lu after flushing for generation %lu",
+              self, t->asid & SATP_ASID_MAX, gen / ASID_GEN, asids.flushed[self] / ASID_GEN);
+    spinlock_release(&asids.lock);
+}
+#endif
+
 /* Every switch into a user space: t's bit is set before satp is written,
  * so a flush of t from now on includes this hart, and a flush deferred to
  * this hart (t->stale) is done before returning. Contract in <kernel/vpmap.h>. */
@@ -275,14 +302,32 @@ void vpmap_activate(paddr_t root, struct vpmap_tlb *t)
     bool on = intr_get();
     intr_off();
     int self = mycpu()->id;
-    uint64_t asid = asid_of(t);
-    set_bit(t->harts, self);              /* before the hart can cache anything of it */
-    bool stale = test_bit(t->stale, self);
-    if (stale)
-        clear_bit(t->stale, self);
-    switch_to(root, asid);
-    if (stale)
-        flush(NULL, asid, 0, 0);          /* entries changed while t ran elsewhere */
+    for (;;) {
+        uint64_t asid = asid_of(t);
+        set_bit(t->harts, self);          /* before the hart can cache anything of it */
+        bool stale = test_bit(t->stale, self);
+        if (stale)
+            clear_bit(t->stale, self);
+        switch_to(root, asid);
+        if (stale)
+            flush(NULL, asid, 0, 0);      /* entries changed while t ran elsewhere */
+        /* asid_of reads the generation without the lock. If another hart
+         * began a new one (asid_limit, or its ASIDs ran out) after that
+         * read and before switch_to took this hart's stale bit, the full
+         * flush was spent for the new generation while satp got an ASID
+         * of the old one, which the new generation hands out again: t's
+         * entries under it would then serve another space on this hart
+         * with no flush between. So take the new generation's ASID, and
+         * flush all again (the bit set here) as it is loaded. A stale
+         * bit still set means the flush is still to come: nothing to do. */
+        if ((t->asid & ~SATP_ASID_MAX) == __atomic_load_n(&asids.generation, __ATOMIC_SEQ_CST) ||
+            test_bit(asids.stale, self))
+            break;
+        set_bit(asids.stale, self);
+    }
+#ifdef DEBUG
+    check_generation(t, self);
+#endif
     if (on)
         intr_on();
 }

@@ -396,6 +396,14 @@ err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vadd
             g.changed = true;
             continue;
         }
+        /* A span only partly inside whose table is still shared has
+         * nothing in the range (own_partial_span copied it otherwise): it
+         * is left as it is. Attaching it here, as once for any detached
+         * table, handed this space a table fork never write-protected:
+         * its stores then went straight into frames the other holders
+         * map (a heap shrunk after fork, then written). */
+        if (tlb && pmem_refcount(PTE_PA(*l1)) > 1)
+            continue;
         if (tlb && (*l1 & PTE_DETACHED))
             *l1 = PA_PTE(PTE_PA(*l1)) | PTE_V;    /* ours alone: emptied in place */
         pte_t *l0 = leaf_table(root, va, false);
