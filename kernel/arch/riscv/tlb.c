@@ -46,7 +46,12 @@ static struct {
 #endif
 } asids;
 
-static bool test_bit(const uint64_t *mask, int i) { return mask[i / 64] & (1UL << (i % 64)); }
+/* The masks are changed by other harts (atomic RMWs): reads are atomic
+ * too, relaxed, as the ordering comes from the RMWs and the locks. */
+static bool test_bit(const uint64_t *mask, int i)
+{
+    return __atomic_load_n(&mask[i / 64], __ATOMIC_RELAXED) & (1UL << (i % 64));
+}
 static void set_bit(uint64_t *mask, int i)
 {
     __atomic_fetch_or(&mask[i / 64], 1UL << (i % 64), __ATOMIC_SEQ_CST);
