@@ -7,9 +7,11 @@
  * but not from a UART interrupt handler that already holds the print lock.
  *
  * panic prints "PANIC on hart N: <reason>" on every path, beginning a
- * line, the trap registers when a trap frame is known, and a symbolized
- * frame-pointer backtrace, then powers off with a failure status. It never returns. kassert is for kernel
- * invariants only: user input must never reach it.
+ * line (unless another hart prints at that moment: panic takes no lock),
+ * the trap registers when a trap frame is known, and a symbolized
+ * frame-pointer backtrace, then powers off with a failure status. It
+ * never returns. kassert is for kernel invariants only: user input must
+ * never reach it.
  */
 #ifndef _KERNEL_CONSOLE_H_
 #define _KERNEL_CONSOLE_H_
@@ -83,8 +85,9 @@ ssize_t console_read(char *dst, size_t n);
 /* Writes n bytes from kernel buffer src to the UART. */
 ssize_t console_write(const char *src, size_t n);
 /* console_write, the bytes beginning a line: when the output so far ends
- * mid-line (a program's printf without a newline, a prompt), a newline
- * comes first, so a grader matching a line's start finds them there. */
+ * mid-line (a program's printf without a newline, a prompt, typed input
+ * echoed), a newline comes first, in the same locked stretch, so a grader
+ * matching a line's start finds them there. */
 ssize_t console_write_line(const char *src, size_t n);
 /* Set by panic before its last words: from then on console_write skips
  * the console's lock, which the panicking hart may hold or another hart

@@ -16,7 +16,8 @@ void uart_init(void);          /* before the first kprintf */
 void uart_enable_intr(void);   /* once fdt_parse has found the PLIC */
 void uart_putc(int c);         /* waits until the transmitter has room */
 /* Whether the output so far ends in the middle of a line (its last byte,
- * echo included, is not '\n'): a program printed without a newline. */
+ * echo included, is not '\n'): a program printed without a newline.
+ * Exact under the console lock, which every uart_putc holds until a panic. */
 bool uart_mid_line(void);
 void uart_rx_stop(void);       /* console lock held */
 void uart_rx_start(void);      /* console lock held */

@@ -279,12 +279,14 @@ static void write_out(const char *src, size_t n, bool own_line)
         spinlock_release(&cons.lock);
 }
 
+/* write() on the console and kprintf: the bytes as they come. */
 ssize_t console_write(const char *src, size_t n)
 {
     write_out(src, n, false);
     return n;
 }
 
+/* kprintf_line: the bytes from a line's start (uart_mid_line decides). */
 ssize_t console_write_line(const char *src, size_t n)
 {
     write_out(src, n, true);

@@ -170,6 +170,7 @@ static void print(bool own_line, const char *fmt, va_list ap)
         console_write(buf, n);
 }
 
+/* kprintf's body with the arguments gathered (panic passes its own on). */
 void kvprintf(const char *fmt, va_list ap)
 {
     print(false, fmt, ap);
@@ -185,6 +186,8 @@ void kprintf(const char *fmt, ...)
     va_end(ap);
 }
 
+/* kprintf for the lines graders match at a line's start (killed:, PANIC,
+ * meminfo's): a newline first if the console was left mid-line. */
 void kprintf_line(const char *fmt, ...)
 {
     va_list ap;

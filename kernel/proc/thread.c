@@ -58,7 +58,7 @@ void thread_init(void)
 }
 
 /* A new EMBRYO thread with a kernel stack, its trap frame at the stack's
- * top and a context that starts in thread_start; not yet runnable. */
+ * top and a context that starts in thread_entry; not yet runnable. */
 struct thread *thread_alloc(const char *name)
 {
     struct thread *t = kmem_cache_alloc(thread_cache);

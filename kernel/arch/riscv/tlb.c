@@ -46,7 +46,12 @@ static struct {
 #endif
 } asids;
 
-static bool test_bit(const uint64_t *mask, int i) { return mask[i / 64] & (1UL << (i % 64)); }
+/* The masks are changed by other harts (atomic RMWs): reads are atomic
+ * too, relaxed, as the ordering comes from the RMWs and the locks. */
+static bool test_bit(const uint64_t *mask, int i)
+{
+    return __atomic_load_n(&mask[i / 64], __ATOMIC_RELAXED) & (1UL << (i % 64));
+}
 static void set_bit(uint64_t *mask, int i)
 {
     __atomic_fetch_or(&mask[i / 64], 1UL << (i % 64), __ATOMIC_SEQ_CST);
@@ -302,29 +307,28 @@ void vpmap_activate(paddr_t root, struct vpmap_tlb *t)
     bool on = intr_get();
     intr_off();
     int self = mycpu()->id;
-    for (;;) {
-        uint64_t asid = asid_of(t);
-        set_bit(t->harts, self);          /* before the hart can cache anything of it */
-        bool stale = test_bit(t->stale, self);
-        if (stale)
-            clear_bit(t->stale, self);
-        switch_to(root, asid);
-        if (stale)
-            flush(NULL, asid, 0, 0);      /* entries changed while t ran elsewhere */
-        /* asid_of reads the generation without the lock. If another hart
-         * began a new one (asid_limit, or its ASIDs ran out) after that
-         * read and before switch_to took this hart's stale bit, the full
-         * flush was spent for the new generation while satp got an ASID
-         * of the old one, which the new generation hands out again: t's
-         * entries under it would then serve another space on this hart
-         * with no flush between. So take the new generation's ASID, and
-         * flush all again (the bit set here) as it is loaded. A stale
-         * bit still set means the flush is still to come: nothing to do. */
-        if ((t->asid & ~SATP_ASID_MAX) == __atomic_load_n(&asids.generation, __ATOMIC_SEQ_CST) ||
-            test_bit(asids.stale, self))
-            break;
+    uint64_t asid = asid_of(t);
+    set_bit(t->harts, self);              /* before the hart can cache anything of it */
+    bool stale = test_bit(t->stale, self);
+    if (stale)
+        clear_bit(t->stale, self);
+    switch_to(root, asid);
+    if (stale)
+        flush(NULL, asid, 0, 0);          /* entries changed while t ran elsewhere */
+    /* asid_of reads the generation without the lock. If another hart
+     * began a new one after that read and before switch_to took this
+     * hart's stale bit, the full flush went for the new generation while
+     * satp got an ASID of the old one, which the new generation may hand
+     * to another space: t's entries cached under it from now on must not
+     * serve that space here. So the bit is set again: the hart flushes
+     * all once more at its next switch, before it can run anything else,
+     * and t keeps its old ASID until then, as when the generation begins
+     * just after the flush. (A generation begun after the read below
+     * sets the bit itself.) Not a retry with a new ASID: under a width of
+     * one bit that begins a generation of its own, which can send another
+     * hart round its retry, and back, without end. */
+    if ((t->asid & ~SATP_ASID_MAX) != __atomic_load_n(&asids.generation, __ATOMIC_SEQ_CST))
         set_bit(asids.stale, self);
-    }
 #ifdef DEBUG
     check_generation(t, self);
 #endif
