@@ -43,21 +43,6 @@ static void slot_name(char *path, int i)
     snprintf(path, 32, D "/full/f%03d", i);
 }
 
-/* Writes to path (created) until the disk is full; returns the bytes
- * written. The last write may be short; then ERR_NORES. */
-static long fill(const char *path)
-{
-    int fd = open_ok(path, FS_RDWR | FS_CREAT);
-    long total = 0;
-    ssize_t w;
-    while ((w = write(fd, buf, sizeof(buf))) > 0)
-        total += w;
-    if (w != ERR_NORES)
-        error("filling %s: write = %ld after %ld bytes", path, (long)w, total);
-    expect(close(fd), ERR_OK);
-    return total;
-}
-
 static void clean(void)
 {
     char path[32];
@@ -129,7 +114,7 @@ static void remove_full_dir_and_part_file(void)
  * three at once; all removed, one fills it again: the same bytes fit. */
 static void fill_and_refill(void)
 {
-    long before = fill(D "/fill");
+    long before = fill_disk(D "/fill", buf, sizeof(buf));
     at_full_disk();
     expect(unlink(D "/fill"), ERR_OK);
     int pids[FILLERS];
@@ -140,7 +125,7 @@ static void fill_and_refill(void)
         if (pids[k] == 0) {
             char path[32];
             snprintf(path, sizeof(path), D "/f%d", k);
-            fill(path);
+            fill_disk(path, buf, sizeof(buf));
             exit(0);
         }
     }
@@ -150,7 +135,7 @@ static void fill_and_refill(void)
         snprintf(path, sizeof(path), D "/f%d", k);
         expect(unlink(path), ERR_OK);
     }
-    long after = fill(D "/fill");
+    long after = fill_disk(D "/fill", buf, sizeof(buf));
     expect(unlink(D "/fill"), ERR_OK);
     if (after != before)
         error("%ld bytes fit on the disk before three filled it, %ld after", before, after);

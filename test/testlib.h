@@ -24,6 +24,7 @@
  *   make_file, read_file,       with a text; read a whole file; unlink (or
  *   remove_file                 rmdir) if present
  *   make_file_of(path, n, byte) create a file of n bytes, byte i byte(i)
+ *   fill_disk(path, buf, n)     write buf to path until the disk is full
  *   write_at(path, off, d, n)   write() n bytes at off through a fresh fd
  *   rdtime(), TIME_HZ           the time counter and its ticks per second
  *   pattern_byte(off, round),   the byte at off of a file's version round,
@@ -318,6 +319,22 @@ static inline size_t read_file(const char *path, char *buf, size_t max)
     buf[n] = '\0';
     expect(close(fd), ERR_OK);
     return n;
+}
+
+/* Writes the n bytes at buf to path (created) again and again until the
+ * disk is full: the last write may be short, then ERR_NORES (anything
+ * else fails the test). Returns the bytes written. */
+static inline long fill_disk(const char *path, const void *buf, size_t n)
+{
+    int fd = open_ok(path, FS_RDWR | FS_CREAT);
+    long total = 0;
+    ssize_t w;
+    while ((w = write(fd, buf, n)) > 0)
+        total += w;
+    if (w != ERR_NORES)
+        error("filling %s: write = %ld after %ld bytes", path, (long)w, total);
+    expect(close(fd), ERR_OK);
+    return total;
 }
 
 /* The byte at offset off of version round of a file written for a test,

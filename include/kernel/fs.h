@@ -265,6 +265,11 @@ err_t dir_next_entry(struct inode *dir, offset_t *off, struct dirent *out);
 /* Creates a file (FTYPE_FILE) or directory (FTYPE_DIR) and returns a new
  * reference to it in *out (out may be NULL). */
 err_t fs_create(const char *path, int ftype, struct inode **out);
+/* What path names (a new reference in *out), first made an empty file if
+ * the name is missing: the look-up and the create are one step, so a
+ * name made and removed by others meanwhile never makes it ERR_NOTEXIST
+ * or ERR_EXIST. */
+err_t fs_open_or_create(const char *path, struct inode **out);
 /* Gives the file at oldpath the additional name newpath. */
 err_t fs_link(const char *oldpath, const char *newpath);
 /* Removes a file's name; the file goes when its last reference does. */

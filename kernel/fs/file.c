@@ -60,11 +60,8 @@ err_t file_open(const char *path, int flags, struct file **out)
     if (f == NULL)
         return ERR_NOMEM;
     err_t err = fs_lookup(path, &ip);
-    if (err == ERR_NOTEXIST && (flags & FS_CREAT)) {
-        err = fs_create(path, FTYPE_FILE, &ip);
-        if (err == ERR_EXIST)          /* someone else created it meanwhile */
-            err = fs_lookup(path, &ip);
-    }
+    if (err == ERR_NOTEXIST && (flags & FS_CREAT))
+        err = fs_open_or_create(path, &ip);    /* or what another made meanwhile */
     if (err == ERR_OK && writable && inode_ftype(ip) == FTYPE_DIR) {
         inode_put(ip);
         err = ERR_FTYPE;

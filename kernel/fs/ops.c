@@ -41,9 +41,14 @@ static err_t create_locked(struct inode *dp, const char *name, struct inode *ip,
     return err;
 }
 
-/* Creates path as a new file or directory (with "." and "..") in one
- * transaction. Contract in <kernel/fs.h>. */
-err_t fs_create(const char *path, int ftype, struct inode **out)
+/*
+ * Creates path as a new file or directory (with "." and "..") in one
+ * transaction; with open_existing, a name already there is no error but
+ * the result (*out). The lookup of the name, the reference to what it
+ * names and the create are all under the parent's lock, so no unlink can
+ * come between them.
+ */
+static err_t create(const char *path, int ftype, bool open_existing, struct inode **out)
 {
     struct inode *dp, *ip = NULL;
     char name[SFS_NAME_LEN];
@@ -56,11 +61,14 @@ err_t fs_create(const char *path, int ftype, struct inode **out)
     journal_begin();
     inode_lock(dp);
     err = dir_usable(dp);
-    if (err == ERR_OK && dir_lookup(dp, name, NULL) != 0)
-        err = ERR_EXIST;                /* "." and ".." included */
-    if (err == ERR_OK)
+    uint32_t inum = err == ERR_OK ? dir_lookup(dp, name, NULL) : 0;   /* "." and ".." included */
+    if (inum != 0 && !open_existing)
+        err = ERR_EXIST;
+    else if (inum != 0 && (ip = inode_get(inum)) == NULL)
+        err = ERR_NORES;
+    if (err == ERR_OK && inum == 0)
         err = inode_alloc(ftype, &ip);
-    if (err == ERR_OK) {
+    if (err == ERR_OK && inum == 0) {
         inode_lock_child(dp, ip);
         err = create_locked(dp, name, ip, ftype);
         inode_unlock(ip);
@@ -74,6 +82,22 @@ err_t fs_create(const char *path, int ftype, struct inode **out)
     else if (err == ERR_OK)
         *out = ip;
     return err;
+}
+
+/* Contract in <kernel/fs.h>. */
+err_t fs_create(const char *path, int ftype, struct inode **out)
+{
+    return create(path, ftype, false, out);
+}
+
+/* open() with FS_CREAT: the file, made if missing. Looking up and then
+ * creating after ERR_NOTEXIST (as open did) failed with ERR_NOTEXIST when
+ * another process created the name between the two and a third removed
+ * it before the look-up that followed ERR_EXIST. Contract in
+ * <kernel/fs.h>. */
+err_t fs_open_or_create(const char *path, struct inode **out)
+{
+    return create(path, SFS_TYPE_FILE, true, out);
 }
 
 /* link(): a new name newpath for oldpath's inode (not a directory), in one
