@@ -11,6 +11,9 @@
  * the parent's blocks must stay intact. Finally every block is freed and
  * the break is given back with sbrk; the frames return (runner's check).
  *
+ * First, a thousand 4000-byte blocks must pack the heap (no sliver
+ * left per page: malloc.c).
+ *
  * SAME_ROUNDS is 2: every identical round starts from the same single free
  * block and makes the same calls, so a third proves nothing the second did
  * not (each is ~8 byte-by-byte checks of ~5 MB); the CHURN_ROUNDS of mixed
@@ -24,7 +27,10 @@
 #define SAME_ROUNDS 2            /* identical rounds after the first (see above) */
 #define CHURN_ROUNDS 6
 
+#define PACKED 1000              /* blocks of the packing check */
+
 static char *block[SLOTS];
+static char *packed[PACKED];
 static size_t size_of[SLOTS];
 static unsigned long rng = 12345;
 
@@ -138,6 +144,18 @@ int main(int argc, char **argv)
     (void)argc;
     (void)argv;
     char *start = sbrk(0);
+
+    /* Same-size blocks of just under a page pack the heap: each growth
+     * merges with the rest of the last one (blocks cut from the tail left
+     * a sliver per page that every later malloc walked past). */
+    for (int i = 0; i < PACKED; i++)
+        packed[i] = malloc(4000);
+    long used = (char *)sbrk(0) - start, need = PACKED * (4000 + 16L);
+    if (used > need + (long)PAGE)
+        error("%d blocks of 4000 bytes took %ld bytes of heap, expected at most %ld",
+              PACKED, used, need + (long)PAGE);
+    for (int i = 0; i < PACKED; i++)
+        free(packed[i]);
 
     unsigned long saved = rng;
     allocate_all();

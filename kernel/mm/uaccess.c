@@ -1,5 +1,6 @@
 /*
- * copy_from_user, copy_to_user, their _frames forms, copy_str_from_user
+ * copy_from_user, copy_to_user, their _frames forms, copy_str_from_user,
+ * check_user_store
  * (contract in uaccess.h): range check, then the pages the page tables
  * already allow copied through the direct map (copy_direct), then the
  * rest with the fixup-protected loops of uaccess.S, which open user
@@ -87,6 +88,16 @@ err_t copy_to_user(void *udst, const void *src, size_t n)
         return ERR_FAULT;
     size_t done = copy_direct(NULL, (char *)src, 0, (uint64_t)udst, n, true);
     return done == n ? ERR_OK : __copy_user((char *)udst + done, (const char *)src + done, n - done);
+}
+
+/* Reads the bytes and writes them back. Contract in <kernel/uaccess.h>. */
+err_t check_user_store(void *udst, size_t n)
+{
+    uint8_t old[USER_STORE_CHECK_MAX];
+    if (n > sizeof(old))
+        return ERR_INVAL;
+    err_t err = copy_from_user(old, udst, n);
+    return err != ERR_OK ? err : copy_to_user(udst, old, n);
 }
 
 /* The loop's part of a frames copy: from byte done on. */

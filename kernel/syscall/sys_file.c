@@ -120,9 +120,9 @@ long sys_write(void)
 
 /* int fstat(int fd, struct stat *st): as osv, only files and directories
  * have a stat (ERR_INVAL for the console or a pipe), and the pointer is
- * checked first, so a bad one is ERR_FAULT whatever the fd. The check is
- * a real store of an empty stat: it goes through the fault path like any
- * copy-out (a lazily backed page is filled) and reads nothing back. */
+ * checked first, so a bad one is ERR_FAULT whatever the fd. The check
+ * goes through the fault path like any copy-out (a lazily backed page is
+ * filled) and leaves *st as it was, so only a success changes it. */
 long sys_fstat(void)
 {
     struct file *f = arg_file(0);
@@ -132,7 +132,7 @@ long sys_fstat(void)
     struct stat st = { 0 };
     if (!user_buffer_ok(ust, sizeof(*ust)))
         return ERR_FAULT;
-    err_t err = copy_to_user(ust, &st, sizeof(st));
+    err_t err = check_user_store(ust, sizeof(st));
     if (err != ERR_OK)
         return err;
     err = file_stat(f, &st);

@@ -10,7 +10,7 @@
 
 /* int mmap(int fd, offset_t offset, size_t length, int prot, int flags,
  * void **addr): the result pointer is checked before mapping, so a bad
- * one leaves no mapping behind */
+ * one leaves no mapping behind, and *addr is stored only on success */
 long sys_mmap(void)
 {
     struct file *f = fd_get(proc_current(), syscall_arg_int(0));
@@ -18,7 +18,7 @@ long sys_mmap(void)
     vaddr_t addr = 0;
     if (!f)
         return ERR_INVAL;
-    err_t err = copy_to_user(uaddr, &addr, sizeof(addr));
+    err_t err = check_user_store(uaddr, sizeof(addr));
     if (err != ERR_OK)
         return err;
     err = filemap_mmap(f, (offset_t)syscall_arg(1), syscall_arg(2), syscall_arg_int(3),

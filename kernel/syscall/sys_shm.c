@@ -29,7 +29,8 @@ long sys_shm_create(void)
 }
 
 /* int shm_map(const char *name, void **addr, int prot): the result
- * pointer is checked before mapping, so a bad one leaves no view behind */
+ * pointer is checked before mapping, so a bad one leaves no view behind,
+ * and *addr is stored only on success (a failed map leaves it alone) */
 long sys_shm_map(void)
 {
     char name[MAX_NAME_LEN];
@@ -38,7 +39,7 @@ long sys_shm_map(void)
     err_t err = arg_name(0, name);
     if (err != ERR_OK)
         return err;
-    if ((err = copy_to_user(uaddr, &addr, sizeof(addr))) != ERR_OK)
+    if ((err = check_user_store(uaddr, sizeof(addr))) != ERR_OK)
         return err;
     err = shm_map(name, &addr, syscall_arg_int(2));
     if (err == ERR_OK)

@@ -4,6 +4,14 @@
  * merge a block with the free neighbours just before and after it.
  * Every block starts with a 16-byte header and is a whole number of
  * 16-byte units, which keeps every returned pointer 16-byte aligned.
+ *
+ * A block is cut from the head of a free one, so what is left of the
+ * heap's last free block stays next to the break, and the heap's next
+ * growth merges with it. (K&R's cut from the tail left a sliver at the
+ * start of each growth: malloc(4000) used a whole 4096-byte page and left
+ * a 5-unit block behind, which every later search walked, so n such
+ * calls took time growing as n squared: a course's malloc-until-NULL
+ * loop on a 256 MiB machine never ended.)
  */
 #include <lib/malloc.h>
 #include <lib/usyscall.h>
@@ -85,9 +93,11 @@ void *malloc(size_t size)
         if (p->s.units >= units) {
             if (p->s.units == units) {  /* exact fit: unlink it */
                 prev->s.next = p->s.next;
-            } else {                    /* hand out the tail end */
-                p->s.units -= units;
-                p += p->s.units;
+            } else {                    /* hand out the head end */
+                header_t *rest = p + units;
+                rest->s.units = p->s.units - units;
+                rest->s.next = p->s.next;
+                prev->s.next = rest;
                 p->s.units = units;
             }
             freep = prev;
