@@ -21,6 +21,12 @@ console, sent as raw bytes to a booted machine, and what comes back.
                 buffer is not kept in the history as a line
     ps, kill    ps shows a background `sleep`, kill ends it, kill 1 is
                 refused
+    held Ctrl-C a Ctrl-C held for a program whose foreground job is gone,
+                with 1023 bytes typed ahead unread: the helper
+                console_held (test/console_held.c) then reads those lines
+                and the line typed after the Ctrl-C, in order (the held
+                Ctrl-C's empty line took the buffer's last byte, and input
+                ran on past its end over the lines not yet read)
     exit        leaves a nested shell, then the first (init starts a new one)
 
 scenario(boot, detail) takes a function that boots a machine (test/run.py's
@@ -240,9 +246,34 @@ def exit_shell(m):
     return "nested, then the first, then Ctrl-D at the prompt"
 
 
+def flood_line(i):
+    """console_held's line i, as typed: 1023 bytes in all for 32 lines."""
+    text = "L%02d" % i + "".join(chr(ord("a") + (i + k) % 26) for k in range(3, 31 if i < 31 else 30))
+    return text.encode() + b"\r"
+
+
+def held_ctrl_c(m):
+    start = len(m.text)
+    typed(m, b"console_held\r")
+    await_text(m, r"held: ready\n", start, "console_held")
+    flood = b"".join(flood_line(i) for i in range(32))
+    assert len(flood) == 1023
+    typed(m, flood + b"\x03")
+    await_text(m, r"held: killed\n", start, "the first Ctrl-C")
+    typed(m, b"\x03")
+    await_text(m, r"held: polled\n", start, "the held Ctrl-C")
+    typed(m, b"tail\r")
+    match = await_text(m, r"\n\S*(passed|ERROR)([^\n]*)\n", start, "the lines read")
+    if match.group(1) == "ERROR":
+        raise Failed("ERROR" + re.sub(r"\x1b\[[0-9;]*m", "", match.group(2)))
+    await_text(m, r"console_held\n\$ $", start, "the prompt after console_held")
+    check_alive(m, "after_held")
+    return "1023 bytes typed ahead, a held Ctrl-C, a line: every line read in order"
+
+
 STEPS = (("Ctrl-C", ctrl_c), ("Ctrl-D", ctrl_d), ("erase", erase),
          ("escapes", escapes), ("history", history), ("long lines", long_lines),
-         ("ps and kill", ps_kill), ("exit", exit_shell))
+         ("ps and kill", ps_kill), ("held Ctrl-C", held_ctrl_c), ("exit", exit_shell))
 
 
 def scenario(boot, detail):
