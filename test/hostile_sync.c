@@ -16,7 +16,10 @@
  *   - futexes: a misaligned word (ERR_INVAL), a wait with a timeout on a
  *     read-only view (ERR_TIMEDOUT), FUTEX_WAKE counts 0, -1 and INT_MIN
  *     waking no one, INT_MAX waking every waiter, a waiter with the
- *     longest timeout killed.
+ *     longest timeout killed; a waiter killed just before a FUTEX_WAKE of 1
+ *     chose it (every hart kept busy, so it has not run yet): the wake
+ *     goes on to the other waiter (it was lost, and a mutex_unlock's one
+ *     wake with it: the other waiters slept on a free mutex).
  * Each part runs in a child; frames and regions back after each.
  */
 #include "shmlib.h"
@@ -227,12 +230,52 @@ static void futexes(void)
     expect(shm_destroy("hfx"), ERR_OK);
 }
 
+/* Keeps a hart busy in user mode until killed. */
+static int spinner(void)
+{
+    int pid = fork_ok();
+    if (pid == 0)
+        for (;;)
+            ;
+    return pid;
+}
+
+#define SPINNERS 4              /* at least the harts but the caller's */
+
+static void killed_wake(void)
+{
+    expect(shm_create("hkw", PAGE, RS_DEFAULT), ERR_OK);
+    int *word = map_ok("hkw", SHM_READ | SHM_WRITE);
+    int other = waiter(word, 3000);
+    asleep(other);
+    int doomed = waiter(word, 0);                        /* waits last: woken first */
+    asleep(doomed);
+    int spin[SPINNERS];
+    for (int i = 0; i < SPINNERS; i++)
+        spin[i] = spinner();
+    msleep(20);                                          /* every hart busy */
+    expect(kill(doomed), ERR_OK);                        /* runnable, not yet run */
+    expect(futex(word, FUTEX_WAKE, 1, 0), 1);            /* chooses doomed */
+    for (int i = 0; i < SPINNERS; i++) {
+        expect(kill(spin[i]), ERR_OK);
+        expect(wait_status(spin[i]), -1);
+    }
+    expect(wait_status(doomed), -1);
+    int status = wait_status(other);
+    if (status != 0)
+        error("the other waiter: status %d (%d: ERR_TIMEDOUT, the wake was lost)", status,
+              100 - ERR_TIMEDOUT);
+    expect(shm_unmap("hkw", word), ERR_OK);
+    expect(shm_destroy("hkw"), ERR_OK);
+}
+
 int main(void)
 {
     run_step(list_many, "shm_list of 40 regions");
     run_step(odd_names, "odd names");
     run_step(lock_kills, "lock kills");
     run_step(futexes, "futexes");
+    run_step(killed_wake, "a killed waiter's wake");
     pass("hostile_sync");
     return 0;
 }
