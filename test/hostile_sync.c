@@ -19,13 +19,18 @@
  *     longest timeout killed; a waiter killed just before a FUTEX_WAKE of 1
  *     chose it (every hart kept busy, so it has not run yet): the wake
  *     goes on to the other waiter (it was lost, and a mutex_unlock's one
- *     wake with it: the other waiters slept on a free mutex).
+ *     wake with it: the other waiters slept on a free mutex);
+ *   - proc_list while 4 processes fork and reap without pause: max 0,
+ *     1 (init), bad buffers (ERR_FAULT), one running off the heap's end,
+ *     every listing in strictly rising pid order with known states; the
+ *     forkers killed in the middle of their forks, each ending with -1.
  * Each part runs in a child; frames and regions back after each.
  */
 #include "shmlib.h"
 #include <lib/proc-ext.h>
 #include <lib/stdio-ext.h>
 #include <lib/string-ext.h>
+#include <lib/stddef.h>
 
 #define MANY 40                 /* regions listed at once: more than a page of records */
 
@@ -269,6 +274,53 @@ static void killed_wake(void)
     expect(shm_destroy("hkw"), ERR_OK);
 }
 
+/* Forks and reaps children that exit at once, without end. */
+static int forker(void)
+{
+    int pid = fork_ok();
+    if (pid == 0)
+        for (;;) {
+            int child = fork();
+            if (child == 0)
+                exit(7);
+            if (child > 0)
+                wait(child, NULL);
+        }
+    return pid;
+}
+
+#define FORKERS 4
+
+static void list_storm(void)
+{
+    static struct proc_info procs[512];
+    int pids[FORKERS];
+    for (int i = 0; i < FORKERS; i++)
+        pids[i] = forker();
+    uintptr_t bad[] = BAD_POINTERS;
+    for (int round = 0; round < 10; round++) {
+        expect(proc_list(procs, 0), 0);
+        expect(proc_list(procs, 1), 1);
+        expect(procs[0].pid, 1);
+        for (unsigned i = 0; i < NELEM(bad); i++)
+            expect(proc_list((struct proc_info *)bad[i], 4), ERR_FAULT);
+        expect(proc_list((struct proc_info *)heap_end(sizeof(procs[0])), 100), ERR_FAULT);
+        int n = proc_list(procs, NELEM(procs));
+        if (n < 1 + FORKERS || n >= (int)NELEM(procs))
+            error("proc_list = %d with %d forkers", n, FORKERS);
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && procs[i].pid <= procs[i - 1].pid)
+                error("proc_list: pid %d after %d", procs[i].pid, procs[i - 1].pid);
+            if (procs[i].state < PROC_INFO_RUNNING || procs[i].state > PROC_INFO_ZOMBIE)
+                error("proc_list: pid %d in state %d", procs[i].pid, procs[i].state);
+        }
+    }
+    for (int i = 0; i < FORKERS; i++) {
+        expect(kill(pids[i]), ERR_OK);
+        expect(wait_status(pids[i]), -1);
+    }
+}
+
 int main(void)
 {
     run_step(list_many, "shm_list of 40 regions");
@@ -276,6 +328,7 @@ int main(void)
     run_step(lock_kills, "lock kills");
     run_step(futexes, "futexes");
     run_step(killed_wake, "a killed waiter's wake");
+    run_step(list_storm, "proc_list in a fork storm");
     pass("hostile_sync");
     return 0;
 }
