@@ -40,6 +40,13 @@ err_t copy_to_user(void *udst, const void *src, size_t n);
  * per frame (uaccess.S says why). */
 err_t copy_from_user_frames(void *const *frames, size_t off, const void *usrc, size_t n);
 err_t copy_to_user_frames(void *udst, void *const *frames, size_t off, size_t n);
+/* Gives every page of [udst, udst + n) a frame the caller may store to
+ * now, as a store would (a page of its own for an untouched or
+ * copy-on-write one), storing nothing: a copy_to_user into it then needs
+ * no frame. For a call that takes its data out of a place it cannot be
+ * put back into (the console's typed lines), so that ERR_NOMEM comes
+ * before it does. ERR_OK, ERR_FAULT or ERR_NOMEM. */
+err_t user_prepare_write(void *udst, size_t n);
 /* Copies a NUL-terminated string of at most max bytes, terminator included.
  * Returns its length, ERR_FAULT, ERR_NOMEM, or ERR_INVAL if no NUL within
  * max bytes. */

@@ -6,6 +6,7 @@
  * memory to the kernel (sstatus.SUM) for the copy only.
  */
 #include <kernel/uaccess.h>
+#include <kernel/pgfault.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
@@ -146,4 +147,25 @@ ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
     if (len == limit)
         return limit == max ? ERR_INVAL : ERR_FAULT;
     return len;
+}
+
+/* The fault path, for each page the caller's tables do not already let
+ * it store to: those that do cost nothing, and are not counted as
+ * faults, which the later copy would not take either. Contract in
+ * <kernel/uaccess.h>. */
+err_t user_prepare_write(void *udst, size_t n)
+{
+    uint64_t start = (uint64_t)udst;
+    if (!user_range_ok(start, n))
+        return ERR_FAULT;
+    struct proc *p = proc_current();
+    size_t room;
+    for (uint64_t va = start; va < start + n; va = pg_round_down(va) + PG_SIZE) {
+        if (direct(va, true, &room))
+            continue;
+        err_t err = pgfault_resolve(&p->as, va, FAULT_WRITE);
+        if (err != ERR_OK)
+            return err;
+    }
+    return ERR_OK;
 }
