@@ -21,6 +21,16 @@ console, sent as raw bytes to a booted machine, and what comes back.
                 buffer is not kept in the history as a line
     ps, kill    ps shows a background `sleep`, kill ends it, kill 1 is
                 refused
+    held Ctrl-C a Ctrl-C held for a program whose foreground job is gone,
+                with 1023 bytes typed ahead unread: the helper
+                console_held (test/console_held.c) then reads those lines
+                and the line typed after the Ctrl-C, in order (the held
+                Ctrl-C's empty line took the buffer's last byte, and input
+                ran on past its end over the lines not yet read)
+    read without memory
+                a console read into a page that gets no frame is ERR_NOMEM
+                and leaves the line typed for the next read: the helper
+                console_nomem (test/console_nomem.c) reads it (it was lost)
     exit        leaves a nested shell, then the first (init starts a new one)
 
 scenario(boot, detail) takes a function that boots a machine (test/run.py's
@@ -240,9 +250,47 @@ def exit_shell(m):
     return "nested, then the first, then Ctrl-D at the prompt"
 
 
+def flood_line(i):
+    """console_held's line i, as typed: 1023 bytes in all for 32 lines."""
+    text = "L%02d" % i + "".join(chr(ord("a") + (i + k) % 26) for k in range(3, 31 if i < 31 else 30))
+    return text.encode() + b"\r"
+
+
+def run_helper(m, name, turns):
+    """Runs the helper name; for each (pattern, data) of turns waits for
+    the pattern and types data; then waits for its passed or ERROR line
+    and the prompt."""
+    start = len(m.text)
+    typed(m, name.encode() + b"\r")
+    for pattern, data in turns:
+        await_text(m, pattern, start, "%s: %r" % (name, pattern))
+        typed(m, data)
+    match = await_text(m, r"\n\S*(passed|ERROR)([^\n]*)\n", start, name)
+    if match.group(1) == "ERROR":
+        raise Failed("ERROR" + re.sub(r"\x1b\[[0-9;]*m", "", match.group(2)))
+    await_text(m, name + r"\n\$ $", start, "the prompt after " + name)
+
+
+def held_ctrl_c(m):
+    flood = b"".join(flood_line(i) for i in range(32))
+    assert len(flood) == 1023
+    run_helper(m, "console_held", ((r"held: ready\n", flood + b"\x03"),
+                                   (r"held: killed\n", b"\x03"),
+                                   (r"held: polled\n", b"tail\r")))
+    check_alive(m, "after_held")
+    return "1023 bytes typed ahead, a held Ctrl-C, a line: every line read in order"
+
+
+def read_nomem(m):
+    run_helper(m, "console_nomem", ((r"nomem: ready\n", b"first\r"),
+                                    (r"nomem: again\n", b"second\r")))
+    return "ERR_NOMEM, then the line typed before it and the next"
+
+
 STEPS = (("Ctrl-C", ctrl_c), ("Ctrl-D", ctrl_d), ("erase", erase),
          ("escapes", escapes), ("history", history), ("long lines", long_lines),
-         ("ps and kill", ps_kill), ("exit", exit_shell))
+         ("ps and kill", ps_kill), ("held Ctrl-C", held_ctrl_c),
+         ("read without memory", read_nomem), ("exit", exit_shell))
 
 
 def scenario(boot, detail):

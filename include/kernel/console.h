@@ -53,7 +53,10 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
  *            once (a Ctrl-C typed ahead of a command ends the command),
  *            its next read or setfg(0) gets an empty line (a shell at its
  *            prompt prints a new one); before any setfg, the reader gets
- *            the empty line at once
+ *            the empty line at once. An empty line that setfg(0) or
+ *            the no-setfg case puts in the input buffer is left out when
+ *            only one byte of it is free: the reader has the pending
+ *            lines to read, and that byte stays for the next key
  *   Ctrl-D   at the start of a line: end of input (the read that reaches
  *            it returns 0, once); in a line: hands the line over as it is,
  *            without a newline (a Unix terminal's rule)

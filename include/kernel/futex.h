@@ -30,7 +30,9 @@
 void futex_init(void);
 /* Sleeps while *uaddr == val; ERR_OK when woken. */
 int futex_wait(int *uaddr, int val, unsigned int timeout_ms);
-/* Wakes up to n waiters on uaddr; returns how many were woken. */
+/* Wakes up to n waiters on uaddr; returns how many were woken. A waiter
+ * woken and killed before it ran passes its wake to another waiter on
+ * the word (if any), so a wake is never lost with a dying process. */
 int futex_wake(int *uaddr, int n);
 
 #endif /* _KERNEL_FUTEX_H_ */

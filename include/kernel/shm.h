@@ -133,8 +133,11 @@ void shm_exit(pid_t pid);
 /* For info() and the shm command: live named regions and their frames. */
 void shm_stats(size_t *regions, size_t *pages);
 /* Fills up to max entries describing the live regions the calling process
- * finds by name, and the abandoned RS_FAMILY ones: the shm command. */
+ * finds by name, and the abandoned RS_FAMILY ones (the shm command),
+ * newest first, among those created before the region of serial *before
+ * (~0: all); sets *before to the last one's serial, so a listing
+ * longer than one buffer goes on from there with the next call. */
 struct shm_info;
-int shm_list(struct shm_info *out, int max);
+int shm_list(struct shm_info *out, int max, uint64_t *before);
 
 #endif /* _KERNEL_SHM_H_ */

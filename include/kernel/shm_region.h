@@ -60,6 +60,7 @@ struct shm_region {
     size_t size;                 /* bytes, a page multiple */
     int flags;                   /* RS_* */
     pid_t creator;               /* for shm_list; shm_region_is_creator says if it still is */
+    uint64_t serial;             /* its place in the order of creation (shm_table.created) */
     struct lineage *family;      /* RS_FAMILY: the creator's node, pinned; else NULL */
     struct shm_holder *holders;
     struct shm_view *views;
@@ -74,7 +75,8 @@ struct shm_region {
 /* The table of live regions, named or not (shm.c). */
 struct shm_table {
     struct sleeplock lock;
-    struct shm_region *regions;
+    struct shm_region *regions;  /* newest first: by serial, highest first */
+    uint64_t created;            /* regions ever put in: the last serial given */
     size_t nregions;
     size_t reserved_pages;       /* sum of live regions' sizes, in frames */
 };

@@ -40,16 +40,16 @@ err_t copy_to_user(void *udst, const void *src, size_t n);
  * per frame (uaccess.S says why). */
 err_t copy_from_user_frames(void *const *frames, size_t off, const void *usrc, size_t n);
 err_t copy_to_user_frames(void *udst, void *const *frames, size_t off, size_t n);
-/* Whether the kernel can store n bytes at udst (n <= USER_STORE_CHECK_MAX),
- * checked the way a store would be, so a lazily backed or copy-on-write
- * page gets its frame now: ERR_OK, ERR_FAULT or ERR_NOMEM. The bytes keep
- * their values (it reads them and writes them back), so a call that checks
- * its result pointer first and then fails leaves the caller's variable as
- * it was, as on osv. A store into the same bytes by another process in
- * between may be undone: the callers check output pointers, which no other
- * process writes. */
-#define USER_STORE_CHECK_MAX 64
-err_t check_user_store(void *udst, size_t n);
+/* Gives every page of [udst, udst + n) a frame the caller may store to
+ * now, as a store would (a page of its own for an untouched or
+ * copy-on-write one; the fault counted as the store's would be), storing
+ * nothing: a copy_to_user into it then needs no frame. For a call that
+ * takes its data out of a place it cannot be put back into (the console's
+ * typed lines), so that ERR_NOMEM comes before it does, and for one that
+ * checks its result pointer before it acts but stores the result only on
+ * success (shm_map, mmap, fstat: a failed call leaves the caller's
+ * variable as it was, as on osv). ERR_OK, ERR_FAULT or ERR_NOMEM. */
+err_t user_prepare_write(void *udst, size_t n);
 /* Copies a NUL-terminated string of at most max bytes, terminator included.
  * Returns its length, ERR_FAULT, ERR_NOMEM, or ERR_INVAL if no NUL within
  * max bytes. */

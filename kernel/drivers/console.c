@@ -55,10 +55,16 @@ static size_t room(void)
 }
 
 /* Gives a reader an empty line for a Ctrl-C that killed nothing, so a
- * shell at its prompt prints a new one. Console lock held. */
+ * shell at its prompt prints a new one; with input pending the reader
+ * has lines anyway. Never in the buffer's last free byte: while input
+ * runs, that byte is kept for the key the UART's handler may be taking
+ * at this moment on another hart (console_intr). Taken here, the next
+ * byte typed made room() wrap below zero, input never stopped, and what
+ * came next went in over lines not yet read (console_held). Console lock
+ * held. */
 static void empty_line(void)
 {
-    if (room() > 0) {
+    if (room() > 1) {
         cons.buf[cons.w++ % INPUT_BUF] = '\n';
         condvar_broadcast(&cons.readable);
     }
@@ -229,8 +235,8 @@ ssize_t console_read(char *dst, size_t n)
             return ERR_KILLED;
         }
     }
-    if (cons.r == cons.w) {      /* woken for a held Ctrl-C: it is an empty line */
-        empty_line();
+    if (cons.r == cons.w && n > 0) {   /* woken for a held Ctrl-C: an empty line, */
+        dst[got++] = '\n';              /* given here: the buffer may have no room */
         cons.held = false;
     }
     while (got < n && cons.r != cons.w) {

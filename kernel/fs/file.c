@@ -139,18 +139,23 @@ void file_close(struct file *f)
     kmem_cache_free(file_cache, f);
 }
 
-/* Reads at most one line (or CONSOLE_CHUNK bytes of it) from the console. */
+/* Reads at most one line (or CONSOLE_CHUNK bytes of it) from the console.
+ * A line leaves the console's buffer as it is read and cannot go back, so
+ * the user's buffer gets its frames first: with none free, the read is
+ * ERR_NOMEM having consumed nothing, as api.md promises. Copied only
+ * after the read, the line was lost when the copy needed a frame
+ * (console_nomem). */
 static ssize_t console_read_user(void *ubuf, size_t n)
 {
     char kbuf[CONSOLE_CHUNK];
-    if (n == 0)
-        return 0;
-    ssize_t got = console_read(kbuf, n < sizeof(kbuf) ? n : sizeof(kbuf));
-    if (got > 0) {
-        err_t err = copy_to_user(ubuf, kbuf, (size_t)got);
-        if (err != ERR_OK)
-            return err;                /* the bytes typed are lost */
-    }
+    if (n > sizeof(kbuf))
+        n = sizeof(kbuf);
+    err_t err = n == 0 ? ERR_OK : user_prepare_write(ubuf, n);
+    if (n == 0 || err != ERR_OK)
+        return err;
+    ssize_t got = console_read(kbuf, n);
+    if (got > 0 && (err = copy_to_user(ubuf, kbuf, (size_t)got)) != ERR_OK)
+        return err;                    /* not for want of a frame: they are there */
     return got;
 }
 

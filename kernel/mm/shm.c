@@ -25,9 +25,12 @@ void shm_init(void)
 
 /* ------------------------------------------------------------ the table */
 
-/* Counts r in the limits of shm.h as long as it is in the table. */
+/* Counts r in the limits of shm.h as long as it is in the table. At the
+ * head with the next serial, so the list stays sorted by serial (shm_list
+ * goes on after a serial from one call to the next). */
 static void table_insert(struct shm_region *r)
 {
+    r->serial = ++shm_table.created;
     r->next = shm_table.regions;
     shm_table.regions = r;
     shm_table.nregions++;
@@ -331,16 +334,21 @@ void shm_stats(size_t *regions, size_t *pages)
 }
 
 /* What the caller would get by name, plus the abandoned regions, which
- * only a listing can reveal to the process that destroys them. */
-int shm_list(struct shm_info *out, int max)
+ * only a listing can reveal to the process that destroys them. The table
+ * is sorted by serial, newest first, so a listing in steps sees each
+ * region at most once, whatever is created or destroyed between them. */
+int shm_list(struct shm_info *out, int max, uint64_t *before)
 {
     int n = 0;
     struct proc *p = proc_current();
     sleeplock_acquire(&shm_table.lock);
     for (struct shm_region *r = shm_table.regions; r && n < max; r = r->next) {
+        if (r->serial >= *before)
+            continue;            /* listed by an earlier step */
         if (!r->named || (find_visible(r->name, p) != r && !abandoned(r)))
             continue;            /* hidden from p, or not the one p means by its name */
         shm_region_info(r, &out[n++]);
+        *before = r->serial;
     }
     sleeplock_release(&shm_table.lock);
     return n;

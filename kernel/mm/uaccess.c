@@ -1,12 +1,13 @@
 /*
  * copy_from_user, copy_to_user, their _frames forms, copy_str_from_user,
- * check_user_store
+ * user_prepare_write
  * (contract in uaccess.h): range check, then the pages the page tables
  * already allow copied through the direct map (copy_direct), then the
  * rest with the fixup-protected loops of uaccess.S, which open user
  * memory to the kernel (sstatus.SUM) for the copy only.
  */
 #include <kernel/uaccess.h>
+#include <kernel/pgfault.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
@@ -90,16 +91,6 @@ err_t copy_to_user(void *udst, const void *src, size_t n)
     return done == n ? ERR_OK : __copy_user((char *)udst + done, (const char *)src + done, n - done);
 }
 
-/* Reads the bytes and writes them back. Contract in <kernel/uaccess.h>. */
-err_t check_user_store(void *udst, size_t n)
-{
-    uint8_t old[USER_STORE_CHECK_MAX];
-    if (n > sizeof(old))
-        return ERR_INVAL;
-    err_t err = copy_from_user(old, udst, n);
-    return err != ERR_OK ? err : copy_to_user(udst, old, n);
-}
-
 /* The loop's part of a frames copy: from byte done on. */
 static err_t copy_rest_frames(void *const *frames, size_t off, uint64_t uaddr, size_t n,
                               size_t done, int to_user)
@@ -157,4 +148,25 @@ ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
     if (len == limit)
         return limit == max ? ERR_INVAL : ERR_FAULT;
     return len;
+}
+
+/* The fault path, for each page the caller's tables do not already let
+ * it store to: those that do cost nothing, and are not counted as
+ * faults, which the later copy would not take either. Contract in
+ * <kernel/uaccess.h>. */
+err_t user_prepare_write(void *udst, size_t n)
+{
+    uint64_t start = (uint64_t)udst;
+    if (!user_range_ok(start, n))
+        return ERR_FAULT;
+    struct proc *p = proc_current();
+    size_t room;
+    for (uint64_t va = start; va < start + n; va = pg_round_down(va) + PG_SIZE) {
+        if (direct(va, true, &room))
+            continue;
+        err_t err = pgfault_resolve(&p->as, va, FAULT_WRITE);
+        if (err != ERR_OK)
+            return err;
+    }
+    return ERR_OK;
 }

@@ -99,8 +99,34 @@ static void unqueue(struct bucket *b, struct futex_waiter *w)
         }
 }
 
-/* Sleeps while *uaddr == val, checked under the bucket lock so a wake
- * between the check and the sleep is not lost. Contract in <kernel/futex.h>. */
+/* Wakes up to n of b's waiters on key, the latest to wait first; returns
+ * how many. Caller holds b->lock. */
+static int wake_locked(struct bucket *b, struct futex_key key, int n)
+{
+    int woken = 0;
+    for (struct futex_waiter **link = &b->waiters; *link && woken < n;) {
+        struct futex_waiter *w = *link;
+        if (!same_key(w->key, key)) {
+            link = &w->next;
+            continue;
+        }
+        *link = w->next;
+        w->woken = true;
+        sched_wakeup(w);
+        woken++;
+    }
+    return woken;
+}
+
+/*
+ * Sleeps while *uaddr == val, checked under the bucket lock so a wake
+ * between the check and the sleep is not lost. A waiter killed after a
+ * wake chose it (kill made it runnable, the wake came before it ran)
+ * passes the wake on to the next waiter: it was meant for a process that
+ * goes on, as mutex_unlock's one wake is (lib/sync.h). Dropped, it left
+ * the other waiters asleep on a free mutex (hostile_sync). Contract in
+ * <kernel/futex.h>.
+ */
 int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
 {
     struct futex_key key;
@@ -130,6 +156,8 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
         if (sched_sleep_killable(&w, &b->lock, deadline) != ERR_OK) {
             if (!w.woken)
                 unqueue(b, &w);
+            else
+                wake_locked(b, key, 1); /* the wake was ours and dies with us: pass it on */
             err = ERR_KILLED;
             break;
         }
@@ -146,20 +174,9 @@ int futex_wake(int *uaddr, int n)
     err_t err = futex_key(uaddr, &key, &pa);
     if (err != ERR_OK)
         return err;
-    int woken = 0;
     struct bucket *b = bucket_of(key);
     spinlock_acquire(&b->lock);
-    for (struct futex_waiter **link = &b->waiters; *link && woken < n;) {
-        struct futex_waiter *w = *link;
-        if (!same_key(w->key, key)) {
-            link = &w->next;
-            continue;
-        }
-        *link = w->next;
-        w->woken = true;
-        sched_wakeup(w);
-        woken++;
-    }
+    int woken = wake_locked(b, key, n);
     spinlock_release(&b->lock);
     return woken;
 }

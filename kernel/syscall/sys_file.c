@@ -132,7 +132,7 @@ long sys_fstat(void)
     struct stat st = { 0 };
     if (!user_buffer_ok(ust, sizeof(*ust)))
         return ERR_FAULT;
-    err_t err = check_user_store(ust, sizeof(st));
+    err_t err = user_prepare_write(ust, sizeof(st));
     if (err != ERR_OK)
         return err;
     err = file_stat(f, &st);

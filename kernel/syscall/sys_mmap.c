@@ -18,7 +18,7 @@ long sys_mmap(void)
     vaddr_t addr = 0;
     if (!f)
         return ERR_INVAL;
-    err_t err = check_user_store(uaddr, sizeof(addr));
+    err_t err = user_prepare_write(uaddr, sizeof(addr));
     if (err != ERR_OK)
         return err;
     err = filemap_mmap(f, (offset_t)syscall_arg(1), syscall_arg(2), syscall_arg_int(3),

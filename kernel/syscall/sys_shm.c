@@ -39,7 +39,7 @@ long sys_shm_map(void)
     err_t err = arg_name(0, name);
     if (err != ERR_OK)
         return err;
-    if ((err = check_user_store(uaddr, sizeof(addr))) != ERR_OK)
+    if ((err = user_prepare_write(uaddr, sizeof(addr))) != ERR_OK)
         return err;
     err = shm_map(name, &addr, syscall_arg_int(2));
     if (err == ERR_OK)
@@ -89,26 +89,37 @@ long sys_shm_resize(void)
     return err != ERR_OK ? err : shm_resize(name, syscall_arg(1));
 }
 
-/* Entries per call: what fits in the one kernel page used to collect them. */
-#define SHM_LIST_MAX (int)(PG_SIZE / sizeof(struct shm_info))
+/* Entries per step: what fits in the one kernel page used to collect them. */
+#define SHM_LIST_STEP (int)(PG_SIZE / sizeof(struct shm_info))
 
-/* int shm_list(struct shm_info *buf, int max): gathered in a kernel
- * page under the table's lock, then copied out without it (a copy may
- * fault and sleep) */
+/* int shm_list(struct shm_info *buf, int max): a page of entries at a
+ * time, each gathered under the table's lock and copied out without it
+ * (a copy may fault and sleep), each step going on after the last region
+ * of the one before. A page holds 25 entries and up to SHM_MAX_REGIONS
+ * may be live: with one step, the list (and the shm command) stopped at
+ * 25 regions (hostile_sync). */
 long sys_shm_list(void)
 {
     struct shm_info *ubuf = syscall_arg_ptr(0);
     int max = syscall_arg_int(1);
     if (max < 0)
         return ERR_INVAL;
-    if (max > SHM_LIST_MAX)
-        max = SHM_LIST_MAX;
     paddr_t page;
     if (pmem_alloc(&page) != ERR_OK)
         return ERR_NOMEM;
-    struct shm_info *info = kmap_p2v(page);
-    int n = shm_list(info, max);
-    err_t err = copy_to_user(ubuf, info, n * sizeof(*info));
+    struct shm_info *step = kmap_p2v(page);
+    int done = 0;
+    uint64_t before = ~(uint64_t)0;     /* before every region */
+    err_t err = ERR_OK;
+    while (done < max) {
+        int want = max - done < SHM_LIST_STEP ? max - done : SHM_LIST_STEP;
+        int n = shm_list(step, want, &before);
+        if (n > 0 && (err = copy_to_user(ubuf + done, step, n * sizeof(*step))) != ERR_OK)
+            break;
+        done += n;
+        if (n < want)
+            break;
+    }
     pmem_free(page);
-    return err != ERR_OK ? err : n;
+    return err != ERR_OK ? err : done;
 }

@@ -1,0 +1,92 @@
+/*
+ * console_held: the helper of console_keys' "held Ctrl-C" step
+ * (test/console_keys.py). It leaves the console's input buffer one byte
+ * short of full when a Ctrl-C is held for it, and checks that the empty
+ * line that Ctrl-C becomes neither overwrites the input typed before it
+ * nor lets the input typed after it in past the buffer's end.
+ *
+ * It makes a sleeping child the foreground job and prints `held: ready`;
+ * the scenario types FLOOD_LINES lines of 1023 bytes in all (nobody
+ * reads them: the buffer holds 1 KiB) and a Ctrl-C, which kills the
+ * child. Then it prints `held: killed` and the scenario types a second
+ * Ctrl-C, which finds the job gone and is held for this process (the
+ * last to call setfg); setfg(0), called every 10 ms for a while, turns
+ * it into an empty line, the buffer's last free byte. It prints
+ * `held: polled`, the scenario types `tail` and Enter, and after a pause
+ * it reads: the flood's lines and `tail` must come back, in that order.
+ * The empty line has no room (the buffer keeps its last byte for the
+ * next key), so setfg(0) leaves it out; if the second Ctrl-C came only
+ * after the polling, the read that finds the buffer empty gets it, so
+ * one empty line may come before `tail`. The kernel used to put it in
+ * the last byte and leave input running with the buffer full: `tail`
+ * went in past its end, over the flood's first line.
+ */
+// test: helper
+#include "testlib.h"
+#include <lib/proc-ext.h>
+#include <lib/stdio-ext.h>
+
+#define FLOOD_LINES 32          /* the scenario's: 31 of 32 bytes, one of 31 */
+
+static char line[2048];
+
+/* The flood's line i as typed, Enter read as '\n'. */
+static void flood_line(char *buf, int i)
+{
+    int len = i < FLOOD_LINES - 1 ? 31 : 30;
+    snprintf(buf, 8, "L%02d", i);
+    for (int k = 3; k < len; k++)
+        buf[k] = (char)('a' + (i + k) % 26);
+    buf[len] = '\n';
+    buf[len + 1] = '\0';
+}
+
+/* Reads one line from the console. */
+static int read_line(const char *what)
+{
+    int n = read(0, line, sizeof(line) - 1);
+    if (n < 0)
+        error("%s: read = %d", what, n);
+    line[n] = '\0';
+    return n;
+}
+
+/* Reads one line from the console and checks it is want. */
+static void expect_line(const char *want, const char *what)
+{
+    int n = read_line(what);
+    if (strcmp(line, want) != 0)
+        error("%s: read \"%s\" (%d bytes), expected \"%s\"", what, line, n, want);
+}
+
+int main(void)
+{
+    int pid = fork_ok();
+    if (pid == 0) {
+        sleep(100);
+        exit(0);
+    }
+    expect(setfg(pid), ERR_OK);
+    printf("held: ready\n");
+    int status = 0;
+    expect(wait(pid, &status), pid);
+    expect(status, -1);
+    printf("held: killed\n");
+    for (int i = 0; i < 20; i++) {
+        expect(setfg(0), ERR_OK);
+        msleep(10);
+    }
+    printf("held: polled\n");
+    msleep(200);
+    char want[40];
+    for (int i = 0; i < FLOOD_LINES; i++) {
+        flood_line(want, i);
+        expect_line(want, "a line typed before the Ctrl-C");
+    }
+    if (read_line("after the flood") == 1 && line[0] == '\n')
+        expect_line("tail\n", "the line typed after the held Ctrl-C's empty line");
+    else if (strcmp(line, "tail\n") != 0)
+        error("after the flood: read \"%s\", expected \"tail\"", line);
+    pass("console_held");
+    return 0;
+}
