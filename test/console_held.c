@@ -41,6 +41,24 @@ static void flood_line(char *buf, int i)
     buf[len + 1] = '\0';
 }
 
+/* Waits until the shell has made this process its foreground job (its
+ * setfg(pid) may come after this process has started running): a setfg
+ * of the child before that would be undone by the shell's, which makes
+ * the child part of this job, and the first Ctrl-C would kill both. */
+static void wait_for_own_job(void)
+{
+    static struct proc_info procs[64];
+    int me = getpid();
+    for (int tries = 0; tries < 1000; tries++) {
+        int n = proc_list(procs, 64);
+        for (int i = 0; i < n; i++)
+            if (procs[i].pid == me && procs[i].job == me)
+                return;
+        msleep(5);
+    }
+    error("the shell never made pid %d its foreground job", me);
+}
+
 /* Reads one line from the console. */
 static int read_line(const char *what)
 {
@@ -61,6 +79,7 @@ static void expect_line(const char *want, const char *what)
 
 int main(void)
 {
+    wait_for_own_job();
     int pid = fork_ok();
     if (pid == 0) {
         sleep(100);
