@@ -148,10 +148,12 @@ void file_close(struct file *f)
 static ssize_t console_read_user(void *ubuf, size_t n)
 {
     char kbuf[CONSOLE_CHUNK];
+    if (n == 0)
+        return 0;
     if (n > sizeof(kbuf))
         n = sizeof(kbuf);
-    err_t err = n == 0 ? ERR_OK : user_prepare_write(ubuf, n);
-    if (n == 0 || err != ERR_OK)
+    err_t err = user_prepare_write(ubuf, n);
+    if (err != ERR_OK)
         return err;
     ssize_t got = console_read(kbuf, n);
     if (got > 0 && (err = copy_to_user(ubuf, kbuf, (size_t)got)) != ERR_OK)

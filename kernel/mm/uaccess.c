@@ -152,7 +152,9 @@ ssize_t copy_str_from_user(char *dst, const char *usrc, size_t max)
 
 /* The fault path, for each page the caller's tables do not already let
  * it store to: those that do cost nothing, and are not counted as
- * faults, which the later copy would not take either. Contract in
+ * faults, which the later copy would not take either. Any failure but
+ * ERR_NOMEM is ERR_FAULT, as pgfault_kernel makes it for a copy, so the
+ * caller sees what the copy would have given. Contract in
  * <kernel/uaccess.h>. */
 err_t user_prepare_write(void *udst, size_t n)
 {
@@ -166,7 +168,7 @@ err_t user_prepare_write(void *udst, size_t n)
             continue;
         err_t err = pgfault_resolve(&p->as, va, FAULT_WRITE);
         if (err != ERR_OK)
-            return err;
+            return err == ERR_NOMEM ? ERR_NOMEM : ERR_FAULT;
     }
     return ERR_OK;
 }
