@@ -25,6 +25,15 @@ static inline void *syscall_arg_ptr(int n) { return (void *)syscall_arg(n); }
  * Returns ERR_OK, ERR_FAULT (bad pointer), ERR_NOMEM (a good pointer to a
  * page no frame could back), ERR_INVAL (too long). */
 err_t syscall_arg_str(int n, char *buf, size_t max);
+/* A listing call's answer (proc_list, shm_list): fills the user array ubuf
+ * with up to max records of size bytes, one kernel page of them per step,
+ * so a listing is not cut at a page's worth. next(page, want, cursor)
+ * fills at most want records following *cursor, moves the cursor past the
+ * last, and returns how many; each step's records are copied out with no
+ * lock held (a copy may fault and sleep). Returns how many were stored,
+ * ERR_INVAL for max < 0, ERR_NOMEM (no page, or a copy's), ERR_FAULT. */
+typedef int (*syscall_list_step_t)(void *page, int want, void *cursor);
+long syscall_list_out(void *ubuf, int max, size_t size, syscall_list_step_t next, void *cursor);
 
 /* The handlers, by the file that holds them; each one's contract is its
  * user-side declaration's (include/lib/usyscall.h and the headers beside it). */

@@ -5,7 +5,6 @@
  */
 #include <kernel/console.h>
 #include <kernel/file.h>
-#include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -16,36 +15,23 @@ long sys_kill(void)
     return proc_kill(syscall_arg_int(0));
 }
 
-/* Entries per step: what fits in the one kernel page used to collect them. */
-#define PROC_LIST_STEP (int)(PG_SIZE / sizeof(struct proc_info))
+/* proc_list's step for syscall_list_out: the cursor is the last pid listed. */
+static int proc_list_step(void *page, int want, void *cursor)
+{
+    pid_t *after = cursor;
+    int n = proc_list(page, want, *after);
+    if (n > 0)
+        *after = ((struct proc_info *)page)[n - 1].pid;
+    return n;
+}
 
 /* int proc_list(struct proc_info *buf, int max): a page of entries at a
  * time, each step going on after the last pid of the one before. */
 long sys_proc_list(void)
 {
-    struct proc_info *ubuf = syscall_arg_ptr(0);
-    int max = syscall_arg_int(1);
-    if (max < 0)
-        return ERR_INVAL;
-    paddr_t page;
-    if (pmem_alloc(&page) != ERR_OK)
-        return ERR_NOMEM;
-    struct proc_info *step = kmap_p2v(page);
-    int done = 0;
     pid_t after = 0;
-    err_t err = ERR_OK;
-    while (done < max) {
-        int want = max - done < PROC_LIST_STEP ? max - done : PROC_LIST_STEP;
-        int n = proc_list(step, want, after);
-        if (n > 0 && (err = copy_to_user(ubuf + done, step, n * sizeof(*step))) != ERR_OK)
-            break;
-        done += n;
-        if (n < want)
-            break;
-        after = step[n - 1].pid;
-    }
-    pmem_free(page);
-    return err != ERR_OK ? err : done;
+    return syscall_list_out(syscall_arg_ptr(0), syscall_arg_int(1), sizeof(struct proc_info),
+                            proc_list_step, &after);
 }
 
 /* int setfg(int pid) */

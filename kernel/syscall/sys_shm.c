@@ -6,7 +6,6 @@
  * could back its page); an empty name or one with no NUL in its first
  * MAX_NAME_LEN bytes is ERR_INVAL.
  */
-#include <kernel/pmem.h>
 #include <kernel/shm.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -89,37 +88,20 @@ long sys_shm_resize(void)
     return err != ERR_OK ? err : shm_resize(name, syscall_arg(1));
 }
 
-/* Entries per step: what fits in the one kernel page used to collect them. */
-#define SHM_LIST_STEP (int)(PG_SIZE / sizeof(struct shm_info))
+/* shm_list's step for syscall_list_out: the cursor is a creation serial. */
+static int shm_list_step(void *page, int want, void *cursor)
+{
+    return shm_list(page, want, cursor);
+}
 
 /* int shm_list(struct shm_info *buf, int max): a page of entries at a
- * time, each gathered under the table's lock and copied out without it
- * (a copy may fault and sleep), each step going on after the last region
- * of the one before. A page holds 25 entries and up to SHM_MAX_REGIONS
- * may be live: with one step, the list (and the shm command) stopped at
- * 25 regions (hostile_sync). */
+ * time, each gathered under the table's lock and copied out without it,
+ * each step going on after the last region of the one before. A page
+ * holds 25 entries and up to SHM_MAX_REGIONS may be live: with one step,
+ * the list (and the shm command) stopped at 25 regions (hostile_sync). */
 long sys_shm_list(void)
 {
-    struct shm_info *ubuf = syscall_arg_ptr(0);
-    int max = syscall_arg_int(1);
-    if (max < 0)
-        return ERR_INVAL;
-    paddr_t page;
-    if (pmem_alloc(&page) != ERR_OK)
-        return ERR_NOMEM;
-    struct shm_info *step = kmap_p2v(page);
-    int done = 0;
     uint64_t before = ~(uint64_t)0;     /* before every region */
-    err_t err = ERR_OK;
-    while (done < max) {
-        int want = max - done < SHM_LIST_STEP ? max - done : SHM_LIST_STEP;
-        int n = shm_list(step, want, &before);
-        if (n > 0 && (err = copy_to_user(ubuf + done, step, n * sizeof(*step))) != ERR_OK)
-            break;
-        done += n;
-        if (n < want)
-            break;
-    }
-    pmem_free(page);
-    return err != ERR_OK ? err : done;
+    return syscall_list_out(syscall_arg_ptr(0), syscall_arg_int(1), sizeof(struct shm_info),
+                            shm_list_step, &before);
 }

@@ -5,6 +5,7 @@
  * syscall_arg_str, the one place that checks them.
  */
 #include <kernel/syscall.h>
+#include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/thread.h>
 #include <kernel/trap.h>
@@ -76,4 +77,30 @@ err_t syscall_arg_str(int n, char *buf, size_t max)
 {
     ssize_t len = copy_str_from_user(buf, (const char *)syscall_arg(n), max);
     return len < 0 ? (err_t)len : ERR_OK;
+}
+
+/* One kernel page collects each step, as the lists are too long for the
+ * kernel stack. Contract in <kernel/syscall.h>. */
+long syscall_list_out(void *ubuf, int max, size_t size, syscall_list_step_t next, void *cursor)
+{
+    if (max < 0)
+        return ERR_INVAL;
+    paddr_t page;
+    if (pmem_alloc(&page) != ERR_OK)
+        return ERR_NOMEM;
+    void *step = kmap_p2v(page);
+    int per_step = (int)(PG_SIZE / size);
+    int done = 0;
+    err_t err = ERR_OK;
+    while (done < max) {
+        int want = max - done < per_step ? max - done : per_step;
+        int n = next(step, want, cursor);
+        if (n > 0 && (err = copy_to_user((char *)ubuf + (size_t)done * size, step, n * size)) != ERR_OK)
+            break;
+        done += n;
+        if (n < want)
+            break;
+    }
+    pmem_free(page);
+    return err != ERR_OK ? err : done;
 }
