@@ -47,13 +47,10 @@ static void flood_line(char *buf, int i)
  * the child part of this job, and the first Ctrl-C would kill both. */
 static void wait_for_own_job(void)
 {
-    static struct proc_info procs[64];
     int me = getpid();
     for (int tries = 0; tries < 1000; tries++) {
-        int n = proc_list(procs, 64);
-        for (int i = 0; i < n; i++)
-            if (procs[i].pid == me && procs[i].job == me)
-                return;
+        if (proc_entry(me).job == me)
+            return;
         msleep(5);
     }
     error("the shell never made pid %d its foreground job", me);

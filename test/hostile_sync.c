@@ -194,12 +194,9 @@ static int waiter(int *word, unsigned int timeout_ms)
 /* Waits until pid sleeps (in its futex wait). */
 static void asleep(int pid)
 {
-    static struct proc_info procs[64];
     for (int tries = 0; tries < 300; tries++) {
-        int n = proc_list(procs, 64);
-        for (int i = 0; i < n; i++)
-            if (procs[i].pid == pid && procs[i].state == PROC_INFO_SLEEPING)
-                return;
+        if (proc_entry(pid).state == PROC_INFO_SLEEPING)
+            return;
         msleep(10);
     }
     error("process %d never slept", pid);

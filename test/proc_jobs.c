@@ -27,20 +27,12 @@ static struct proc_info listed(int n, int pid)
     return (struct proc_info){ 0 };
 }
 
-/* pid's entry (copied), or one with pid 0 if it is not listed. */
-static struct proc_info entry(int pid)
-{
-    int n = proc_list(procs, (int)NELEM(procs));
-    assert(n > 0 && n < (int)NELEM(procs));
-    return listed(n, pid);
-}
-
 /* Waits (up to ~5 s) until pid is in state. */
 static void await_state(int pid, int state)
 {
-    for (int i = 0; i < 500 && entry(pid).state != state; i++)
+    for (int i = 0; i < 500 && proc_entry(pid).state != state; i++)
         msleep(10);
-    if (entry(pid).state != state)
+    if (proc_entry(pid).state != state)
         error("pid %d never reached state %d", pid, state);
 }
 
@@ -70,7 +62,7 @@ static void list(void)
     expect(procs[0].parent, 0);
     expect(procs[0].job, 1);
     expect(strcmp(procs[0].name, "init"), 0);
-    struct proc_info me = entry(getpid());
+    struct proc_info me = proc_entry(getpid());
     expect(me.state, PROC_INFO_RUNNING);
     expect(strcmp(me.name, "proc_jobs"), 0);
 
@@ -86,7 +78,7 @@ static void list(void)
     expect(kill(pid), ERR_OK);
     await_state(pid, PROC_INFO_ZOMBIE);
     expect_exit(pid, -1);
-    expect(entry(pid).pid, 0);              /* reaped: gone */
+    expect(proc_entry(pid).pid, 0);              /* reaped: gone */
 
     expect(proc_list(procs, 0), 0);
     expect(proc_list(procs, 1), 1);
@@ -112,8 +104,8 @@ static void jobs(void)
     assert(first != 0);
     expect(setfg(first), ERR_CHILD);        /* a grandchild */
     expect(setfg(pid), ERR_OK);
-    expect(entry(pid).job, pid);
-    expect(entry(first).job, pid);          /* started before: moved along */
+    expect(proc_entry(pid).job, pid);
+    expect(proc_entry(first).job, pid);          /* started before: moved along */
     int later = 0;
     for (int tries = 0; tries < 500 && later == 0; tries++, msleep(10)) {
         n = proc_list(procs, (int)NELEM(procs));
@@ -122,8 +114,8 @@ static void jobs(void)
                 later = procs[i].pid;
     }
     assert(later != 0);
-    expect(entry(later).job, pid);          /* started after: inherits */
-    expect(entry(getpid()).job != pid, 1);  /* we stay out */
+    expect(proc_entry(later).job, pid);          /* started after: inherits */
+    expect(proc_entry(getpid()).job != pid, 1);  /* we stay out */
     expect(setfg(0), ERR_OK);
     expect(kill(first), ERR_OK);
     expect(kill(later), ERR_OK);

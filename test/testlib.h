@@ -34,6 +34,7 @@
  *                               waits that sleep()'s whole seconds make slow
  *   raw_call(num, a0)           system call num with a full 64-bit a0 (an
  *                               int argument's upper half set, say)
+ *   proc_entry(pid)             pid's proc_list entry, pid 0 if not listed
  *
  * The helpers report failures with error(), whose line number is then the
  * helper's; their messages name the call and the path to make up for it.
@@ -46,6 +47,7 @@
 #include <lib/string.h>
 #include <lib/usyscall.h>
 #include <lib/futex.h>
+#include <lib/proc-ext.h>
 #include <stdbool.h>
 
 #define expect(expr, want)                                                   \
@@ -349,6 +351,20 @@ static inline void pattern_fill(unsigned char *p, size_t off, size_t n, int roun
 {
     for (size_t i = 0; i < n; i++)
         p[i] = pattern_byte(off + i, round);
+}
+
+/* pid's proc_list entry (copied), or one with pid 0 if it is not
+ * listed; the whole list must fit (a test's processes do). */
+static inline struct proc_info proc_entry(int pid)
+{
+    static struct proc_info procs[128];
+    int n = proc_list(procs, 128);
+    if (n < 0 || n == 128)
+        error("proc_entry: proc_list = %d", n);
+    for (int i = 0; i < n; i++)
+        if (procs[i].pid == pid)
+            return procs[i];
+    return (struct proc_info){ 0 };
 }
 
 #endif /* _TEST_TESTLIB_H_ */
