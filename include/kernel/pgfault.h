@@ -22,14 +22,26 @@ struct addrspace;
 #define FAULT_WRITE 2
 #define FAULT_EXEC 4
 
-/* Resolves a fault at va with the given access in as. ERR_OK if the page
- * is now mapped; ERR_FAULT if nothing allows the access; ERR_NOMEM if a
- * frame could not be had. Takes as->lock. */
+/* Resolves a fault at va with the given access (one FAULT_*) in as.
+ * ERR_OK if the page is now mapped; ERR_FAULT if nothing allows the
+ * access; ERR_NOMEM if a frame could not be had; or the I/O error of the
+ * store that backs the page (memstore.h). Takes as->lock, a sleeplock,
+ * and may read the disk: call it with no spinlock held. */
 err_t pgfault_resolve(struct addrspace *as, uint64_t va, int access);
-/* Page faults resolved and copy-on-write copies made since boot, all
- * processes together (info(), sys_proc.c); updated atomically. */
+/* Since boot, all processes together (info()'s num_pgfault and
+ * cow_copies, sys_proc.c); updated atomically. pgfault_count counts every
+ * pgfault_resolve: each user fault and copy helper's fault, refused ones
+ * too, and each fault user_prepare_write takes ahead of a copy
+ * (uaccess.h); cow_copy_count the frames copied by copy-on-write. */
 extern volatile uint64_t pgfault_count, cow_copy_count;
-/* Trap entry points (trap.c). */
+/* The trap entry points, called by trap.c for scause 12, 13 and 15.
+ * pgfault_user, for a fault in user mode (interrupts on): resolves it, or
+ * kills the process with its killed: line ("out of memory" for ERR_NOMEM)
+ * and does not return. pgfault_kernel, for a fault in kernel mode: a
+ * user-copy helper's fault (the extable names its pc) is resolved, or
+ * the helper resumes at its fixup with ERR_NOMEM or ERR_FAULT in a0;
+ * any other kernel fault panics ("kernel stack overflow" on a stack's
+ * guard page). */
 void pgfault_user(struct trapframe *tf);
 void pgfault_kernel(struct trapframe *tf);
 

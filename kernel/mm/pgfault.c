@@ -24,8 +24,9 @@
  * A shared file mapping's page faulted in by a load or fetch is mapped
  * without write permission, so its first store comes back here and is
  * counted (memstore.h); a page mapped for a store gets D at once (vpmap.h).
- * num_pgfault counts every fault, cow_copies every frame copied (and
- * vpmap's table_copies every leaf table).
+ * pgfault_count counts every fault, cow_copy_count every frame copied
+ * (info() hands them out as sys_info's num_pgfault and cow_copies;
+ * vpmap's table_copies counts the leaf tables copied).
  */
 #include <kernel/pgfault.h>
 #include <kernel/console.h>
@@ -66,7 +67,11 @@ static struct memregion *memregion_for(struct addrspace *as, vaddr_t va)
     return r;
 }
 
-/* A frame with the contents of r's page at va, for mapping there. */
+/* In *pa, a frame with the contents of r's page at page, for mapping
+ * there: the store's frame itself for a shared view (the same frame in
+ * every view) and for anonymous memory (a fresh zero page), a copy of it
+ * for a private mapping of a cached page (its stores must reach neither
+ * the file nor the other views). ERR_NOMEM, or the store's I/O error. */
 static err_t fill_page(struct memregion *r, vaddr_t page, paddr_t *pa)
 {
     paddr_t src;
