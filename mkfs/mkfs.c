@@ -34,7 +34,7 @@
  * The check reads the image the way the next boot will mount it. A power
  * cut may leave two things the kernel repairs at mount, and the check
  * accepts both, printing a "note:" line for each:
- *   - a committed transaction in the journal: the check replays it, in its
+ *   - committed groups in the journal: the check replays them, in its
  *     copy of the image only (the file is never written), then checks the
  *     result; a header that is not well formed is a problem;
  *   - orphans: inodes in use with link count 0 that no directory names (a
@@ -297,8 +297,8 @@ static void note(const char *fmt, ...)
     printf("\n");
 }
 
-/* Replays a committed journal transaction into the in-memory image, as
- * the kernel's mount does (sfs.h), so the rest of the check sees what the
+/* Replays the groups the journal holds into the in-memory image, as the
+ * kernel's mount does (sfs.h), so the rest of the check sees what the
  * next boot will. */
 static void replay_journal(void)
 {
@@ -324,8 +324,8 @@ static void replay_journal(void)
     }
     for (uint32_t i = 0; i < h->count; i++)
         memcpy(block(h->blocks[i]), block(sb->journal_start + 1 + i), BS);
-    note("the journal holds committed transaction %llu (%u blocks): checked as replayed "
-         "(the next mount replays it)", (unsigned long long)h->sequence, h->count);
+    note("the journal holds %u committed blocks, commits up to %llu: checked as replayed "
+         "(the next mount replays them)", h->count, (unsigned long long)h->sequence);
 }
 
 /* Records that inode inum uses block b; false if b cannot be read. */

@@ -108,7 +108,7 @@ struct inode {
 
 /*
  * Reads and checks the superblock, replays the journal if a power cut left
- * a committed transaction in it, checks the root directory and frees the
+ * committed groups in it, checks the root directory and frees the
  * orphans (inodes with no name left, whose freeing a power cut interrupted).
  * Called once, from a kernel thread before init runs (it sleeps on disk
  * reads), after bdev_init, bcache_init and file_init. Panics with a clear

@@ -114,8 +114,9 @@ struct buf;
 struct bdev_batch;
 
 /*
- * Sets the journal up from the superblock and replays a committed
- * transaction left by a power cut, then empties the header. Called once by
+ * Sets the journal up from the superblock and, if a power cut left the
+ * header naming slots, replays the groups committed since the last
+ * checkpoint, then empties the header. Called once by
  * fs_init, before any transaction (it sleeps on the disk). Panics when the
  * journal region is unusable (too small for JOURNAL_OP_MAX_BLOCKS, larger
  * than the header or the buffer cache allow) or its header is corrupt (no magic,

@@ -115,10 +115,13 @@ struct sfs_dirent {
  * The journal (write-ahead log; kernel/fs/journal.c writes it, fs_init and
  * mkfs --check replay it). Block journal_start is the header; the
  * journal_blocks - 1 blocks after it are slots. When count is not 0, the
- * header describes one committed transaction: slot i (block
+ * header names the slots of every group of transactions committed since
+ * the journal was last emptied, oldest group first: slot i (block
  * journal_start + 1 + i) holds the new contents of block blocks[i], for
- * i < count; replaying copies every slot home, in order, then writes the
- * header back with count 0. mkfs writes an empty header (magic, count 0).
+ * i < count, and a block logged by several groups has a slot in each, the
+ * last one newest. Replaying copies every slot home, in slot order, then
+ * writes the header back with count 0. mkfs writes an empty header
+ * (magic, count 0).
  *
  * The header write is the commit point. Everything it says lies in its first
  * 512 bytes (one disk sector), so even a disk that tears a 4 KiB write in
@@ -131,7 +134,7 @@ struct sfs_dirent {
 
 struct sfs_journal_header {
     uint32_t magic;                    /* SFS_JOURNAL_MAGIC */
-    uint32_t count;                    /* blocks of the committed transaction; 0 = empty */
+    uint32_t count;                    /* slots in use, every committed group's; 0 = empty */
     uint64_t sequence;                 /* commits since mkfs (for messages) */
     uint32_t blocks[SFS_JOURNAL_MAX_SLOTS];   /* home block of each slot */
 };

@@ -35,7 +35,7 @@ static struct {
     /* set by journal_init, then constant */
     bool ready;
     uint32_t header_block;             /* slot i is block header_block + 1 + i */
-    uint32_t nslots;                   /* slots in use */
+    uint32_t nslots;                   /* slots it may use (the region's, capped) */
     uint32_t first_home, nblocks;      /* blocks that may be journaled: [first_home, nblocks) */
     struct sfs_journal_header *header; /* a frame; only the committer uses it */
     /* guarded by lock */
@@ -83,10 +83,10 @@ static uint32_t slot_block(uint32_t i)
 
 /* ------------------------------------------------------------- mounting */
 
-/* Copies the committed slots journal.header names home, in slot order (a
- * block logged by several groups ends with its last copy), then empties
- * the header. Through the buffer cache, so no stale copy of a replayed
- * block can stay cached. */
+/* Copies the committed slots journal.header names home, every group's
+ * since the last checkpoint, in slot order (a block logged by several
+ * groups ends with its last copy), then empties the header. Through the
+ * buffer cache, so no stale copy of a replayed block can stay cached. */
 static void replay(uint32_t region_slots)
 {
     struct sfs_journal_header *h = journal.header;
@@ -103,13 +103,13 @@ static void replay(uint32_t region_slots)
         bwrite(b);
         brelse(b);
     }
-    kprintf("[fs] journal: replayed transaction %lu (%u blocks)\n", h->sequence, h->count);
+    kprintf("[fs] journal: replayed %u blocks, commits up to %lu\n", h->count, h->sequence);
     h->count = 0;
     disk_rw(journal.header_block, h, true);
 }
 
-/* Sizes the journal from the superblock and recovers any committed group
- * left by a crash. Contract in <kernel/journal.h>. */
+/* Sizes the journal from the superblock and recovers the committed groups
+ * a crash left in it. Contract in <kernel/journal.h>. */
 void journal_init(const struct sfs_superblock *sb)
 {
     spinlock_init(&journal.lock, "journal", LOCK_JOURNAL);
