@@ -81,7 +81,8 @@ struct memstore {
     struct pgcache *cache;     /* resident pages by offset; NULL if anonymous */
 };
 
-/* The anonymous zero-fill store (never released). */
+/* The anonymous zero-fill store, with a reference for the caller (to
+ * give back with memstore_put); the store itself is never released. */
 struct memstore *memstore_anonymous(void);
 
 /* Takes a reference to ms; returns ms. */

@@ -54,9 +54,19 @@ bool kalloc_fail_due(void);
 err_t pmem_alloc_zero(paddr_t *pa);
 /* Drops one reference; the frame is freed when the count reaches zero. */
 void pmem_free(paddr_t pa);
+/* Takes one more reference on pa, for a caller that already holds one
+ * (it panics if the frame is free: a kernel bug). */
 void pmem_inc_ref(paddr_t pa);
+/* pa's reference count now. Only a holder's answer of 1 is stable (no
+ * one else can take a reference to a frame only it can name): the
+ * fault path then reuses the frame instead of copying it. */
 uint32_t pmem_refcount(paddr_t pa);
+/* The struct page of frame pa (a RAM address), whose refcount vpmap's
+ * shared leaf tables change with their own atomic steps (vpmap_share.c). */
 struct page *pmem_page(paddr_t pa);
+/* Free frames now, and frames ever handed to the allocator (at most
+ * pmem_init's max_frames): statistics for info() and the tests' leak
+ * check, read without the lock. */
 size_t pmem_free_pages(void);
 size_t pmem_total_pages(void);
 

@@ -67,10 +67,16 @@ void as_destroy(struct addrspace *as);
  * has been destroyed. */
 void as_activate(struct addrspace *as);
 /* Adds a private anonymous region [start, end) (zero-filled on first
- * touch). ERR_INVAL on overlap or a bad range, ERR_NOMEM. */
+ * touch), with as_map_store's checks, errors and locking. */
 err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm,
                     const char *kind, struct memregion **out);
-/* Adds a region backed by store from offset on; takes a store reference. */
+/* Adds a region [start, end) backed by store from offset on: a shared
+ * view (every holder maps the store's own frames) or a private one; *out
+ * (unless NULL) is the region. The region takes a store reference of its
+ * own; the caller keeps its own. Nothing is mapped yet: pages come in
+ * through the fault path. ERR_INVAL for a range not page aligned, at 0,
+ * past USER_TOP or overlapping a region; ERR_NOMEM. Caller holds
+ * as->lock, or no thread runs in as yet (a program being loaded). */
 err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, bool shared,
                    struct memstore *store, offset_t offset, const char *kind,
                    struct memregion **out);

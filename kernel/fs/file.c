@@ -301,7 +301,8 @@ struct file *fd_remove(struct proc *p, int fd)
     return f;
 }
 
-/* fork: the child shares each open file and the working directory. */
+/* fork and spawn: the child shares each open file and the working
+ * directory. Contract in <kernel/file.h>. */
 void fd_table_copy(struct proc *child, struct proc *parent)
 {
     for (int fd = 0; fd < NUM_FILES; fd++)

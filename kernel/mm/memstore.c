@@ -23,6 +23,8 @@ static struct memstore anonymous = {
     .refcount = 1,             /* never released */
 };
 
+/* A reference for the caller, as from any store (it drops it with
+ * memstore_put), though this one is never released. */
 struct memstore *memstore_anonymous(void)
 {
     return memstore_get(&anonymous);

@@ -25,6 +25,8 @@ static struct {
 static inline size_t page_index(struct page *pg) { return pg - pmem.pages; }
 static inline paddr_t page_pa(struct page *pg) { return pmem.ram_start + page_index(pg) * PG_SIZE; }
 
+/* One table of struct page, indexed from the start of RAM: O(1).
+ * Contract in <kernel/pmem.h>. */
 struct page *pmem_page(paddr_t pa)
 {
     return &pmem.pages[(pa - pmem.ram_start) / PG_SIZE];
@@ -161,6 +163,7 @@ size_t pmem_free_pages(void)
     return pmem.nfree;
 }
 
+/* Constant after boot. Contract in <kernel/pmem.h>. */
 size_t pmem_total_pages(void)
 {
     return pmem.ntotal;

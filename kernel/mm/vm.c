@@ -34,6 +34,8 @@ err_t as_init(struct addrspace *as)
     return vpmap_create_root(&as->root);
 }
 
+/* Only a shared view writes back: a private mapping's stores go to its
+ * own copies. Contract in <kernel/vm.h>. */
 bool memregion_writes_back(struct memregion *r)
 {
     return r->shared && r->store->ops->write_back;
@@ -207,9 +209,10 @@ err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, b
     return ERR_OK;
 }
 
-/* An anonymous region (heap, stack, bss, text before loading): a fresh
- * anonymous store, whose reference the region keeps. Contract in
- * <kernel/vm.h>. */
+/* An anonymous region (heap, stack, bss, text before loading), backed by
+ * the one anonymous store that serves them all (memstore.h): the region
+ * takes a reference of its own, so the one memstore_anonymous gave is
+ * dropped. Contract in <kernel/vm.h>. */
 err_t as_map_region(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, const char *kind,
                     struct memregion **out)
 {
@@ -424,6 +427,8 @@ err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old)
     return err;
 }
 
+/* vpmap_walk's callback for as_resident_pages: counts the page in the
+ * size_t at arg. */
 static void count_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 {
     (void)va, (void)pa, (void)flags;

@@ -36,12 +36,16 @@ static struct proc *pid_index[PID_BUCKETS];  /* live and zombie processes by pid
 static pid_t next_pid = 1;                   /* proc_lock */
 static struct proc *initproc;
 
+/* The cache and lock every later process uses, made before any: no lazy
+ * creation two harts could race on. Contract in <kernel/proc.h>. */
 void proc_init(void)
 {
     spinlock_init(&proc_lock, "proc", LOCK_PROC);
     proc_cache = kmem_cache_create("proc", sizeof(struct proc));
 }
 
+/* Through the hart's thread, so a kernel thread (no proc) gets NULL.
+ * Contract in <kernel/proc.h>. */
 struct proc *proc_current(void)
 {
     struct thread *t = thread_current();
@@ -297,6 +301,7 @@ struct spawn_args *spawn_args_alloc(void)
     return a;
 }
 
+/* The page spawn_args_alloc took. Contract in <kernel/proc.h>. */
 void spawn_args_free(struct spawn_args *a)
 {
     pmem_free(kmap_v2p(a));

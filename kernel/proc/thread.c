@@ -91,6 +91,8 @@ struct thread *thread_create(const char *name, void (*entry)(void *), void *arg)
     return t;
 }
 
+/* The stack first, then the struct that names it. Contract in
+ * <kernel/thread.h>. */
 void thread_free(struct thread *t)
 {
     vpmap_kstack_free(t->kstack, t->kstack_fenced);
