@@ -15,6 +15,10 @@
 
 struct trapframe;
 
+/* Runs the system call tf->a7 of the current process (trap.c, on an ecall
+ * from user mode, interrupts on, sepc already past the ecall) and puts
+ * its result in tf->a0: the handler's value, or ERR_NOSYS for a number
+ * no call has. Counts the call (syscount). May sleep, as the handler may. */
 void syscall_dispatch(struct trapframe *tf);
 
 /* Raw argument n (0..5). */

@@ -13,7 +13,8 @@
 /* vminfo() fills one; every count is since boot, for the whole machine. */
 struct vm_info {
     size_t tables_shared;     /* 2 MiB leaf tables fork shared instead of copying */
-    size_t table_copies;      /* shared leaf tables copied by a first store (or map) */
+    size_t table_copies;      /* shared leaf tables copied: by a first store or map in
+                               * one, or an unmap of part of its span */
     size_t asid_bits;         /* ASID bits in use; 0: none, each switch flushes */
     size_t asid_bits_hw;      /* ASID bits the harts implement (probed at boot) */
     size_t asid_generations;  /* ASID generations begun: one full flush per hart each */
