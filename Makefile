@@ -299,7 +299,7 @@ qemu: all check-machine | $(B)/.qemu-deps
 # 36 MiB of RAM (fw_jump moves the device tree to 34 MiB), so QEMU gets
 # LOW_MEM_RAM, and the kernel's mem= boot argument caps the frames its
 # allocator may ever hand out at LOW_MEM: 5 MiB are 1280 frames, of which
-# the kernel, init and the shell take about 200, leaving about 1080
+# the kernel, init and the shell take about 210, leaving about 1070
 # (~4.2 MiB) free at the shell's prompt, about what osv's 4 MB machine
 # leaves its programs (docs/console.md). The cap is a hard bound on
 # everything the kernel allocates.
