@@ -131,9 +131,12 @@ int proc_spawn(struct spawn_args *a);
  * ERR_NORES when the table of in-use inodes is full, ERR_NOMEM when
  * memory runs out; a failure leaves nothing behind. */
 int proc_spawnv(struct spawn_args *a);
-/* fork: the child's private memory is copy-on-write, or copied at once
- * when eager (fork_copy, kept for the benchmarks to compare). Returns
- * the child's pid, or ERR_NOMEM with nothing left behind. */
+/* fork: a child of the caller with a copy of its address space (private
+ * memory copy-on-write, or copied at once when eager: fork_copy, kept for
+ * the benchmarks to compare; shared views as as_copy says, vm.h), its open
+ * files and cwd (fd_table_copy), its name, job and registers, returning 0
+ * from the call. Returns the child's pid, or ERR_NOMEM with nothing left
+ * behind. Sleeps (it takes the caller's as->lock). */
 int proc_fork(bool eager);
 /* Reaps a zombie child (pid, or any with -1), sleeping until one exits;
  * stores its status at status_user (unless NULL) and returns its pid.
