@@ -28,7 +28,10 @@
  * Outside errcode.h's range on purpose: no program ever sees it. */
 #define ERR_KILLED -100
 
+/* Sets up the ready queue, the sleep queues and their locks: once, on the
+ * boot hart, before the first thread is made. */
 void sched_init(void);
+/* Each hart's last step of bring-up: runs ready threads for good. */
 void sched_loop(void) __attribute__((noreturn));
 /* Called once, first thing, by a new thread (thread.c's thread_start).
  * sched_loop switches to a thread holding the scheduler lock; a thread
@@ -68,7 +71,7 @@ err_t sched_sleep_ticks(uint64_t ticks);
 
 /* Timer ticks since boot (TIMER_HZ per second). */
 uint64_t sched_ticks(void);
-/* Called by the timer interrupt on each hart. */
+/* Called by the timer interrupt on each hart; only cpus[0]'s counts. */
 void sched_tick(void);
 
 #endif /* _KERNEL_SCHED_H_ */

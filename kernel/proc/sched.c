@@ -174,6 +174,7 @@ static void switch_to_scheduler(void)
     mycpu()->intena = intena;
 }
 
+/* Contract in <kernel/sched.h>. */
 void sched_thread_started(void)
 {
     spinlock_release(&sched_lock);
@@ -233,11 +234,13 @@ static err_t sleep_on(void *chan, struct spinlock *lk, uint64_t deadline, bool k
     return err;
 }
 
+/* sleep_on, not killable, no deadline. Contract in <kernel/sched.h>. */
 void sched_sleep(void *chan, struct spinlock *lk)
 {
     sleep_on(chan, lk, 0, false);
 }
 
+/* sleep_on, killable. Contract in <kernel/sched.h>. */
 err_t sched_sleep_killable(void *chan, struct spinlock *lk, uint64_t deadline)
 {
     return sleep_on(chan, lk, deadline, true);
@@ -281,11 +284,14 @@ static int wakeup(void *chan, int max)
     return n;
 }
 
+/* Every sleeper on chan (no count can exceed 1 << 30 threads).
+ * Contract in <kernel/sched.h>. */
 int sched_wakeup(void *chan)
 {
     return wakeup(chan, 1 << 30);
 }
 
+/* Contract in <kernel/sched.h>. */
 int sched_wakeup_one(void *chan)
 {
     return wakeup(chan, 1);
@@ -392,8 +398,9 @@ static void wake_expired(void)
     spinlock_release(&sched_lock);
 }
 
-/* The timer tick: hart 0 alone counts ticks (one clock for all), wakes the
- * ticks waiters and the sleepers whose deadline has come. */
+/* The timer tick: cpus[0] alone (the boot hart, whatever its hartid)
+ * counts ticks (one clock for all), wakes the ticks waiters and the
+ * sleepers whose deadline has come. */
 void sched_tick(void)
 {
     if (mycpu()->id != 0)
@@ -405,6 +412,9 @@ void sched_tick(void)
     wake_expired();
 }
 
+/* Read without ticks_lock: one aligned word, written by cpus[0] alone,
+ * and a value one tick old only moves a deadline by a tick. Contract in
+ * <kernel/sched.h>. */
 uint64_t sched_ticks(void)
 {
     return ticks;
