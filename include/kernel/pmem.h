@@ -46,7 +46,7 @@ err_t pmem_alloc(paddr_t *pa);
  * system call's allocations one by one and checks each failure path: a
  * clear error, nothing leaked. kalloc_fail_due is the allocators' side:
  * true for the allocation that must fail (it counts it). Each thread's
- * count is its own, touched only by it.
+ * count is its own, touched only by it, so both live in thread.c.
  */
 int kalloc_fail_after(int n);
 bool kalloc_fail_due(void);
