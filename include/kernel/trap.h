@@ -40,6 +40,7 @@ struct trapframe {
 #define EXC_STORE_MISALIGNED 6
 #define EXC_STORE_ACCESS 7
 #define EXC_ECALL_U 8
+#define EXC_ECALL_S 9
 #define EXC_INST_PAGE_FAULT 12
 #define EXC_LOAD_PAGE_FAULT 13
 #define EXC_STORE_PAGE_FAULT 15

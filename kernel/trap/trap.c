@@ -75,7 +75,7 @@ const char *trap_cause_name(uint64_t scause)
         [EXC_STORE_MISALIGNED] = "store address misaligned",
         [EXC_STORE_ACCESS] = "store access fault",
         [EXC_ECALL_U] = "ecall from user mode",
-        [9] = "ecall from supervisor mode",
+        [EXC_ECALL_S] = "ecall from supervisor mode",
         [EXC_INST_PAGE_FAULT] = "instruction page fault",
         [EXC_LOAD_PAGE_FAULT] = "load page fault",
         [EXC_STORE_PAGE_FAULT] = "store page fault",
