@@ -1,7 +1,9 @@
 """
-test/docs_check.py: the scenario docs_names, a check that the docs name
-every test, scenario and benchmark the runner knows, without building or
+test/docs_check.py: two scenarios that read the docs, without building or
 booting anything.
+
+docs_names: the docs name every test, scenario and benchmark the runner
+knows.
 
 docs/testing.md is where a student or a TA looks up what a test checks,
 and docs/performance.md what a benchmark measures; a test added without
@@ -13,6 +15,11 @@ its row was found nine times over in one audit. So:
 
 A course's own lab programs (user/labN/) are not osv-rv's to document and
 are not looked at.
+
+docs_lines: a source line the docs quote as gdb shows it (`42    int fd =
+...`, after a `FILE:N` or `file FILE, line N` of the same indented block)
+is still line 42 of that file. docs/gdb.md promises real output, and its
+quoted lines had drifted in four places with nothing to say so.
 """
 
 import os
@@ -47,4 +54,60 @@ def scenario(run, all_scenarios):
         return "; ".join(missing), None
     run.detail.append("docs/testing.md names all %d tests and scenarios, docs/performance.md "
                       "all %d benchmarks" % (len(tests), len(suite.discover(bench=True))))
+    return None, None
+
+
+# A place gdb names: FILE:N, or gdb's "file FILE, line N".
+PLACE_RE = re.compile(r"([\w./-]+\.[chS]):(\d+)\b|file ([\w./-]+\.[chS]), line (\d+)")
+# A source line as gdb echoes it in an indented block: its number (after
+# stepi's address), then a tab or two spaces or more, then the text.
+ECHO_RE = re.compile(r"^ {4}\s*(?:0x[0-9a-f]+\s+)?(\d+)(?:\t| {2,})(\S.*)$")
+
+
+# The lines of the tree's file path, or None if it has no such file.
+def source(path):
+    full = os.path.join(ROOT, path)
+    if not os.path.isfile(full):
+        return None
+    with open(full, encoding="utf-8") as f:
+        return f.read().split("\n")
+
+
+# How many lines of text (doc name's) quote a source line, and what is
+# wrong with each that is not its file's line any more.
+def stale_quotes(name, text):
+    stale, current, quotes = [], None, 0
+    for i, line in enumerate(text.split("\n"), 1):
+        if not line.startswith("    "):
+            current = None                 # prose ends a block
+            continue
+        echo = ECHO_RE.match(line)
+        if echo and current:
+            quotes += 1
+            n, quoted = int(echo.group(1)), " ".join(echo.group(2).split())
+            lines = source(current)
+            actual = " ".join(lines[n - 1].split()) if 0 < n <= len(lines) else None
+            if actual != quoted:
+                stale.append("%s:%d quotes %s:%d as '%s', the file has '%s'"
+                             % (name, i, current, n, quoted, actual))
+        for m in PLACE_RE.finditer(line):
+            path = m.group(1) or m.group(3)
+            if source(path) is not None:
+                current = path
+    return quotes, stale
+
+
+# The scenario docs_lines: a reason naming every stale quote, or None.
+def scenario_lines(run):
+    names = ["README.md"] + ["docs/" + f for f in sorted(os.listdir(os.path.join(ROOT, "docs")))
+                             if f.endswith(".md")]
+    stale, quotes = [], 0
+    for name in names:
+        with open(os.path.join(ROOT, name), encoding="utf-8") as f:
+            text = f.read()
+        n, wrong = stale_quotes(name, text)
+        quotes, stale = quotes + n, stale + wrong
+    if stale:
+        return "; ".join(stale), None
+    run.detail.append("every source line the docs quote (%d) is its file's" % quotes)
     return None, None

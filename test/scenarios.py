@@ -10,7 +10,8 @@ and scripts drive them (test/make_targets.py), and the runner's own
 reports (runner_outputs, in test/runner_outputs.py), `make bench`'s
 table and JSON (dashboard, in test/dashboard_check.py), how make takes
 a course's lab folders (lab_folders, in test/lab_folders.py) and whether
-the docs name every test (docs_names, in test/docs_check.py).
+the docs name every test (docs_names, in test/docs_check.py), and the source
+lines they quote are still there (docs_lines, same file).
 docs/testing.md says what each checks.
 
 A scenario is a function (runner, test) returning (reason or None, console
@@ -415,6 +416,7 @@ def scenarios():
         ("dashboard", dashboard_check.scenario),
         ("lab_folders", lab_folders.scenario),
         ("docs_names", lambda run, test: docs_check.scenario(run, scenarios())),
+        ("docs_lines", lambda run, test: docs_check.scenario_lines(run)),
     )]
     for t in tests:
         t.debug = t.name in ON_DEBUG_KERNEL
