@@ -52,7 +52,7 @@
  *     file, inode table                          (leaves)
  *     lineage          -> kmalloc, frames (it frees nodes)
  *     process          -> scheduler (wait, exit)
- *     journal, buffer cache, pipe, shm region lock, futex bucket, ticks,
+ *     journal, buffer cache, pipe, shm region lock, futex bucket,
  *     block device     -> scheduler (their condvars)
  *     kernel stacks, kmalloc cache list, kmalloc cache   (leaves)
  *     console          -> scheduler; kprintf may be called holding any of
@@ -111,7 +111,6 @@ enum lock_rank {
     LOCK_PIPE,
     LOCK_SHM_REGION,
     LOCK_FUTEX,
-    LOCK_TICKS,
     LOCK_BDEV,
     LOCK_KSTACKS,
     LOCK_KMEM_CACHES,

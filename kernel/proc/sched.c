@@ -43,9 +43,7 @@ static bool polling[NCPU];                       /* by cpu index: idle and still
 static struct list sleepers[SLEEP_BUCKETS];      /* SLEEPING threads by channel; sched_lock */
 static struct list timed_sleepers;               /* SLEEPING with a deadline; sched_lock */
 
-static struct spinlock ticks_lock;
-static struct condvar ticks_cv;
-static volatile uint64_t ticks;
+static volatile uint64_t ticks;                  /* written by cpus[0] alone (sched_tick) */
 
 /* Initializes the scheduler's locks and sleep queues; once at boot. */
 void sched_init(void)
@@ -54,8 +52,6 @@ void sched_init(void)
     for (int i = 0; i < SLEEP_BUCKETS; i++)
         list_init(&sleepers[i]);
     list_init(&timed_sleepers);
-    spinlock_init(&ticks_lock, "ticks", LOCK_TICKS);
-    condvar_init(&ticks_cv);
 }
 
 /* Sets or clears hart index's bit in idle_harts, which kick_idle_hart
@@ -399,20 +395,19 @@ static void wake_expired(void)
 }
 
 /* The timer tick: cpus[0] alone (the boot hart, whatever its hartid)
- * counts ticks (one clock for all), wakes the ticks waiters and the
- * sleepers whose deadline has come. */
+ * counts ticks (one clock for all) and wakes the sleepers whose deadline
+ * has come. The count is stored before wake_expired takes sched_lock, so
+ * a sleeper that looks at it under sched_lock either sees the new count
+ * or is on timed_sleepers in time to be woken. */
 void sched_tick(void)
 {
     if (mycpu()->id != 0)
         return;
-    spinlock_acquire(&ticks_lock);
-    ticks++;
-    condvar_broadcast(&ticks_cv);
-    spinlock_release(&ticks_lock);
+    ticks = ticks + 1;
     wake_expired();
 }
 
-/* Read without ticks_lock: one aligned word, written by cpus[0] alone,
+/* Read without a lock: one aligned word, written by cpus[0] alone,
  * and a value one tick old only moves a deadline by a tick. Contract in
  * <kernel/sched.h>. */
 uint64_t sched_ticks(void)
@@ -420,14 +415,20 @@ uint64_t sched_ticks(void)
     return ticks;
 }
 
-/* Sleeps n ticks (sleep()); ERR_KILLED if the process is killed meanwhile. */
+/* Sleeps n ticks (sleep()); ERR_KILLED if the process is killed meanwhile.
+ * A timed sleep on a channel no one wakes (the thread's own address), so
+ * only the deadline (wake_expired) or a kill ends it. sleep() once waited
+ * on a condvar every tick broadcast: each sleeper was woken, run and put
+ * back to sleep 100 times a second, and 2,500 of them slowed a program
+ * that only computes twelvefold (sleep_quiet). */
 err_t sched_sleep_ticks(uint64_t n)
 {
+    struct thread *t = thread_current();
     err_t err = ERR_OK;
-    spinlock_acquire(&ticks_lock);
+    spinlock_acquire(&sched_lock);
     uint64_t until = ticks + n;
     while (ticks < until && err == ERR_OK)
-        err = condvar_wait_killable(&ticks_cv, &ticks_lock);
-    spinlock_release(&ticks_lock);
+        err = sleep_on(t, &sched_lock, until, true);
+    spinlock_release(&sched_lock);
     return err;
 }
