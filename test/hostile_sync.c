@@ -191,17 +191,6 @@ static int waiter(int *word, unsigned int timeout_ms)
     return pid;
 }
 
-/* Waits until pid sleeps (in its futex wait). */
-static void asleep(int pid)
-{
-    for (int tries = 0; tries < 300; tries++) {
-        if (proc_entry(pid).state == PROC_INFO_SLEEPING)
-            return;
-        msleep(10);
-    }
-    error("process %d never slept", pid);
-}
-
 static void futexes(void)
 {
     expect(shm_create("hfx", PAGE, RS_DEFAULT), ERR_OK);
@@ -214,7 +203,7 @@ static void futexes(void)
     int pids[3];
     for (int i = 0; i < 3; i++) {
         pids[i] = waiter(rw + 1, 0);
-        asleep(pids[i]);
+        await_state(pids[i], PROC_INFO_SLEEPING, "futex waiter");
     }
     int counts[] = { 0, -1, -0x7fffffff - 1 };
     for (int i = 0; i < 3; i++)
@@ -223,7 +212,7 @@ static void futexes(void)
     for (int i = 0; i < 3; i++)
         wait_ok(pids[i], "futex waiter");
     int pid = waiter(rw + 2, 0xffffffffu);
-    asleep(pid);
+    await_state(pid, PROC_INFO_SLEEPING, "futex waiter");
     expect(kill(pid), ERR_OK);
     expect(wait_status(pid), -1);
     expect(futex(rw + 2, FUTEX_WAKE, 1, 0), 0);          /* the killed waiter is gone */
@@ -249,9 +238,9 @@ static void killed_wake(void)
     expect(shm_create("hkw", PAGE, RS_DEFAULT), ERR_OK);
     int *word = map_ok("hkw", SHM_READ | SHM_WRITE);
     int other = waiter(word, 3000);
-    asleep(other);
+    await_state(other, PROC_INFO_SLEEPING, "futex waiter");
     int doomed = waiter(word, 0);                        /* waits last: woken first */
-    asleep(doomed);
+    await_state(doomed, PROC_INFO_SLEEPING, "futex waiter");
     int spin[SPINNERS];
     for (int i = 0; i < SPINNERS; i++)
         spin[i] = spinner();

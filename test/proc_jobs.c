@@ -27,15 +27,6 @@ static struct proc_info listed(int n, int pid)
     return (struct proc_info){ 0 };
 }
 
-/* Waits (up to ~5 s) until pid is in state. */
-static void await_state(int pid, int state)
-{
-    for (int i = 0; i < 500 && proc_entry(pid).state != state; i++)
-        msleep(10);
-    if (proc_entry(pid).state != state)
-        error("pid %d never reached state %d", pid, state);
-}
-
 static void sleeper(int seconds)
 {
     sleep(seconds);
@@ -67,7 +58,7 @@ static void list(void)
     expect(strcmp(me.name, "proc_jobs"), 0);
 
     int pid = fork_worker(sleeper, 100);
-    await_state(pid, PROC_INFO_SLEEPING);
+    await_state(pid, PROC_INFO_SLEEPING, "sleeping child");
     /* One list for both: the shell makes us a job (setfg) only after
      * spawning us, and may do it at any moment, moving the child along. */
     n = proc_list(procs, (int)NELEM(procs));
@@ -76,7 +67,7 @@ static void list(void)
     expect(c.parent, getpid());
     expect(c.job, listed(n, getpid()).job); /* a child joins its parent's job */
     expect(kill(pid), ERR_OK);
-    await_state(pid, PROC_INFO_ZOMBIE);
+    await_state(pid, PROC_INFO_ZOMBIE, "exited child");
     expect_exit(pid, -1);
     expect(proc_entry(pid).pid, 0);              /* reaped: gone */
 

@@ -26,28 +26,6 @@
 
 static struct proc_info procs[256];
 
-/* The state proc_list reports for pid, 0 if it is not listed. */
-static int state_of(int pid)
-{
-    int n = proc_list(procs, (int)NELEM(procs));
-    assert(n > 0);
-    for (int i = 0; i < n; i++)
-        if (procs[i].pid == pid)
-            return procs[i].state;
-    return 0;
-}
-
-/* Waits (up to ~5 s) until pid is in state. */
-static void await_state(int pid, int state, const char *what)
-{
-    for (int i = 0; i < 500; i++) {
-        if (state_of(pid) == state)
-            return;
-        msleep(10);
-    }
-    error("%s: pid %d never reached state %d (now %d)", what, pid, state, state_of(pid));
-}
-
 /* The pid of a child of parent, once one is listed (up to ~5 s). */
 static int child_of(int parent)
 {

@@ -50,12 +50,8 @@ int main(int argc, char **argv)
             exit(0);
         }
     }
-    /* Until every child has reached its sleep. */
-    for (int tries = 0; awake_sleepers() > 0; tries++) {
-        if (tries == 500)
-            error("the sleepers did not all fall asleep in 5 s");
-        msleep(10);
-    }
+    for (int i = 0; i < SLEEPERS; i++)
+        await_state(pids[i], PROC_INFO_SLEEPING, "sleeper");
     int awake = 0, snapshots = 0, snapshots_awake = 0;
     uint64_t end = rdtime() + WATCH_MS * (TIME_HZ / 1000);
     while (rdtime() < end) {

@@ -35,6 +35,9 @@
  *   raw_call(num, a0)           system call num with a full 64-bit a0 (an
  *                               int argument's upper half set, say)
  *   proc_entry(pid)             pid's proc_list entry, pid 0 if not listed
+ *   await_state(pid, state, w)  waits (up to ~5 s) until proc_list shows pid
+ *                               in state (PROC_INFO_*): a child is blocked
+ *                               where the test wants it before it acts
  *
  * The helpers report failures with error(), whose line number is then the
  * helper's; their messages name the call and the path to make up for it.
@@ -365,6 +368,19 @@ static inline struct proc_info proc_entry(int pid)
         if (procs[i].pid == pid)
             return procs[i];
     return (struct proc_info){ 0 };
+}
+
+/* Waits (up to ~5 s) until pid is in state (PROC_INFO_*), polling
+ * proc_list: a child has reached the call it blocks in (proc-ext.h's
+ * PROC_INFO_SLEEPING) before the test acts on it, with no guessed delay. */
+static inline void await_state(int pid, int state, const char *what)
+{
+    for (int tries = 0; tries < 500; tries++) {
+        if (proc_entry(pid).state == state)
+            return;
+        msleep(10);
+    }
+    error("%s: pid %d never reached state %d (now %d)", what, pid, state, proc_entry(pid).state);
 }
 
 #endif /* _TEST_TESTLIB_H_ */
