@@ -178,6 +178,7 @@ int main(int argc, char **argv)
     (void)argc, (void)argv;
     memset(big, 0, sizeof(big));       /* our own pages, touched before counting */
     memset(got, 0, sizeof(got));
+    memset(proc_list_buf, 0, sizeof(proc_list_buf));
     struct usage before = usage_now();
     zero_length();
     reader_killed();

@@ -24,16 +24,14 @@
 
 #define REGION "proc_kill"
 
-static struct proc_info procs[256];
-
 /* The pid of a child of parent, once one is listed (up to ~5 s). */
 static int child_of(int parent)
 {
     for (int tries = 0; tries < 500; tries++) {
-        int n = proc_list(procs, (int)NELEM(procs));
+        int n = proc_list(proc_list_buf, PROC_LIST_MAX);
         for (int i = 0; i < n; i++)
-            if (procs[i].parent == parent)
-                return procs[i].pid;
+            if (proc_list_buf[i].parent == parent)
+                return proc_list_buf[i].pid;
         msleep(10);
     }
     error("no child of %d showed up", parent);
@@ -201,11 +199,11 @@ static void kill_forker(void)
     /* Its descendants are init's now; kill each one seen until none is
      * left (each forks again until it is killed). */
     for (int round = 0; round < 1000; round++) {
-        int n = proc_list(procs, (int)NELEM(procs)), left = 0;
+        int n = proc_list(proc_list_buf, PROC_LIST_MAX), left = 0;
         for (int i = 0; i < n; i++)
-            if (strcmp(procs[i].name, "proc_kill") == 0 && procs[i].pid != getpid() &&
-                procs[i].state != PROC_INFO_ZOMBIE) {
-                kill(procs[i].pid);
+            if (strcmp(proc_list_buf[i].name, "proc_kill") == 0 && proc_list_buf[i].pid != getpid() &&
+                proc_list_buf[i].state != PROC_INFO_ZOMBIE) {
+                kill(proc_list_buf[i].pid);
                 left++;
             }
         if (left == 0)
@@ -260,7 +258,7 @@ static void errors(void)
 int main(void)
 {
     struct sys_info before, after;
-    memset(procs, 0, sizeof(procs));    /* our own pages, touched before counting */
+    memset(proc_list_buf, 0, sizeof(proc_list_buf));   /* our own pages, touched before counting */
     info(&before);
 
     kill_sleepers();

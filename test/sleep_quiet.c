@@ -16,24 +16,22 @@
 
 #define SLEEPERS 100
 #define WATCH_MS 400              /* 40 ticks */
-#define MAX_PROCS 512
 
-static struct proc_info procs[MAX_PROCS];
 static int pids[SLEEPERS];
 
 /* How many of the sleepers proc_list shows in another state than
  * sleeping (a sleeper it does not list at all counts too). */
 static int awake_sleepers(void)
 {
-    int n = proc_list(procs, MAX_PROCS);
-    if (n < 0 || n == MAX_PROCS)
+    int n = proc_list(proc_list_buf, PROC_LIST_MAX);
+    if (n < 0 || n == PROC_LIST_MAX)
         error("proc_list = %d", n);
     int awake = 0;
     for (int i = 0; i < SLEEPERS; i++) {
         int state = 0;
         for (int j = 0; j < n; j++)
-            if (procs[j].pid == pids[i])
-                state = procs[j].state;
+            if (proc_list_buf[j].pid == pids[i])
+                state = proc_list_buf[j].state;
         if (state != PROC_INFO_SLEEPING)
             awake++;
     }

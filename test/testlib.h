@@ -35,6 +35,9 @@
  *   raw_call(num, a0)           system call num with a full 64-bit a0 (an
  *                               int argument's upper half set, say)
  *   proc_entry(pid)             pid's proc_list entry, pid 0 if not listed
+ *   proc_list_buf, PROC_LIST_MAX   the list it fills, for every process a
+ *                               boot may show; a test that counts free
+ *                               frames memsets it before its first count
  *   await_state(pid, state, w)  waits (up to ~5 s) until proc_list shows pid
  *                               in state (PROC_INFO_*): a child is blocked
  *                               where the test wants it before it acts
@@ -356,17 +359,25 @@ static inline void pattern_fill(unsigned char *p, size_t off, size_t n, int roun
         p[i] = pattern_byte(off + i, round);
 }
 
+/* Room for every process proc_list may show during a test: the tests
+ * before it in a boot leave some (orphans init has yet to reap, a fork
+ * bomb's last ones dying), well past a test's own. */
+#define PROC_LIST_MAX 512
+
+/* The list proc_entry fills. Its pages are the test's once touched, so
+ * a test that compares free frames memsets it before the first count. */
+static struct proc_info proc_list_buf[PROC_LIST_MAX] __attribute__((unused));
+
 /* pid's proc_list entry (copied), or one with pid 0 if it is not
- * listed; the whole list must fit (a test's processes do). */
+ * listed; the whole list must fit. */
 static inline struct proc_info proc_entry(int pid)
 {
-    static struct proc_info procs[128];
-    int n = proc_list(procs, 128);
-    if (n < 0 || n == 128)
+    int n = proc_list(proc_list_buf, PROC_LIST_MAX);
+    if (n < 0 || n == PROC_LIST_MAX)
         error("proc_entry: proc_list = %d", n);
     for (int i = 0; i < n; i++)
-        if (procs[i].pid == pid)
-            return procs[i];
+        if (proc_list_buf[i].pid == pid)
+            return proc_list_buf[i];
     return (struct proc_info){ 0 };
 }
 
