@@ -8,11 +8,24 @@
  * make it an error under -Werror); an array, a member array and a
  * member's address compared with NULL compile, as they did with gcc 11
  * and older (gcc 12's -Waddress rejects them; the Makefile turns it off);
+ * a buffer never written can be handed to write(), as a test that only
+ * counts bytes does (gcc 11's -Wmaybe-uninitialized rejects it even at
+ * -O0, where gcc 10 and older said nothing; the Makefile turns it off);
  * and this program is on the disk as `osv-flags`.
  */
 #include <lib/test.h>
 
 static struct stat st_global;
+
+// Writes 64 bytes whose values do not matter, never written before, to fd
+// (in a function of its own: gcc's check at -O0 sees only a write that
+// nothing runs before).
+static int
+write_junk(int fd)
+{
+    char junk[64];
+    return write(fd, junk, sizeof(junk));
+}
 
 int
 main(void)
@@ -32,6 +45,12 @@ main(void)
     struct stat *sp = &st_global;
     if (buf == NULL || d.name == NULL || &d.inode_num == NULL || &sp->size == NULL)
         error("an address compared equal to NULL");
+
+    int fds[2];
+    if (pipe(fds) != ERR_OK || write_junk(fds[1]) != 64)
+        error("write of a never-written buffer into a pipe");
+    close(fds[0]);
+    close(fds[1]);
 
     int fd = open("/osv-flags", FS_RDONLY, EMPTY_MODE);
     if (fd < 0)
