@@ -92,9 +92,12 @@ UCFLAGS := $(UARCHFLAGS) $(COMMON_CFLAGS) -DOSV_USER
 # write(fd, buf, 512)`, a test that only counts bytes), even at -O0, where
 # gcc 10 and older gave no -Wmaybe-uninitialized at all; so it is off
 # (-Wuninitialized, a plain read of an unset variable, stays on).
+# A plain char is signed, as on osv's x86_64 (RISC-V's ABI makes it
+# unsigned): a lab program that compares a char holding 0xff with -1, or
+# prints one with %d, sees what it saw on osv (user/lab0/signed-char).
 OSV_CFLAGS := $(UARCHFLAGS) $(BASE_CFLAGS) -O0 -Wall -Werror -DOSV_USER \
 	-Wno-infinite-recursion -Wno-dangling-pointer -Wno-array-compare -Wno-address \
-	-Wno-maybe-uninitialized
+	-Wno-maybe-uninitialized -fsigned-char
 HOSTCC ?= gcc
 HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -DOSV_HOST_TOOL
 
@@ -211,9 +214,11 @@ $(B)/user/%.o: user/%.S | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -c $< -o $@
 # A lab program that does not compile is named before make stops, so a
-# course sees at once which of its files needs attention.
+# course sees at once which of its files needs attention. Lab programs
+# are rebuilt when this Makefile changes, since what they mean depends on
+# OSV_CFLAGS (-fsigned-char), not only on their sources.
 define OSV_COMPILE
-$(B)/$(1)%.o: $(1)%.c | $(B)/.deps
+$(B)/$(1)%.o: $(1)%.c Makefile | $(B)/.deps
 	@mkdir -p $$(@D)
 	$$(CC) $$(OSV_CFLAGS) -c $$< -o $$@ || { \
 	  echo "osv-rv: $$< does not compile (osv flags: -Wall -Werror -O0)" >&2; exit 1; }
