@@ -47,6 +47,7 @@ typedef err_t (*pgcache_fill_t)(void *arg, offset_t off, paddr_t pa);
  * locked. */
 typedef void (*pgcache_put_t)(void *arg, offset_t off, paddr_t pa);
 
+/* An empty cache; for an inode slot or a region being made. */
 void pgcache_init(struct pgcache *pc);
 /* The frame cached at off (page aligned), filling a new zeroed frame with
  * fill (if not NULL) on a miss. *pa gets one reference for the caller.
@@ -55,6 +56,8 @@ err_t pgcache_get(struct pgcache *pc, offset_t off, pgcache_fill_t fill, void *a
 /* Drops the cache's reference on every page at or beyond off. No page
  * there may be dirty. */
 void pgcache_truncate(struct pgcache *pc, offset_t off);
+/* How many pages are cached, read without the lock: for statistics
+ * (shm_list, sys_info), stale as soon as it is read. */
 size_t pgcache_resident(struct pgcache *pc);
 
 /* Dirty pages; each takes the lock. The page at off must be cached (a
@@ -72,10 +75,12 @@ void pgcache_sync(struct pgcache *pc, pgcache_put_t put, void *arg);
 void pgcache_lock(struct pgcache *pc);
 void pgcache_unlock(struct pgcache *pc);
 /* Copies n bytes at off (within one page) out of the cached page into
- * dst; false, copying nothing, if the page is not cached. */
+ * dst; false, copying nothing, if the page is not cached. Caller holds
+ * the lock (pgcache_lock), as for pgcache_write. */
 bool pgcache_read(struct pgcache *pc, offset_t off, void *dst, size_t n);
 /* Copies n bytes from src (zeros if src is NULL) to off in every cached
- * page the range covers; pages not cached are skipped. */
+ * page the range covers; pages not cached are skipped. Caller holds the
+ * lock. */
 void pgcache_write(struct pgcache *pc, offset_t off, const void *src, size_t n);
 
 #endif /* _KERNEL_PGCACHE_H_ */

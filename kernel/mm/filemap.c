@@ -35,11 +35,14 @@ static const struct memstore_ops filemap_ops;
  * this is also what a negative offset becomes). */
 #define MAX_FILE_BYTES ((offset_t)SFS_MAX_FILE_BLOCKS * SFS_BLOCK_SIZE)
 
+/* Once at boot, before any mmap: the table of filemaps starts empty. */
 void filemap_init(void)
 {
     sleeplock_init(&fm.lock, "filemap", LOCK_FILEMAP_TABLE);
 }
 
+/* A memstore with filemap_ops is the first member of a struct filemap, so
+ * the hooks below get their file back from the store they are called on. */
 static struct inode *inode_of(struct memstore *ms)
 {
     return ((struct filemap *)ms)->ip;
@@ -79,6 +82,8 @@ static void filemap_mark_dirty(struct memstore *ms, offset_t off)
     pgcache_mark_dirty(&inode_of(ms)->pages, off);
 }
 
+/* A page whose last writable view went (memstore.h's write_back) goes back
+ * to the file now, not at halt, so read() and a later mapping see it. */
 static void filemap_write_back(struct memstore *ms, offset_t off)
 {
     struct inode *ip = inode_of(ms);

@@ -29,11 +29,17 @@ void pgcache_init(struct pgcache *pc)
     pc->resident = 0;
 }
 
+/* For read() and write() (rw.c), whose step spans the cache and the
+ * disk: the sleeplock pgcache_get and the dirty-page calls take for
+ * themselves, held across both so a fault sees the file before the step
+ * or after it; pgcache_read and pgcache_write assert it is held.
+ * Contract in <kernel/pgcache.h>. */
 void pgcache_lock(struct pgcache *pc)
 {
     sleeplock_acquire(&pc->lock);
 }
 
+/* Ends what pgcache_lock began. */
 void pgcache_unlock(struct pgcache *pc)
 {
     sleeplock_release(&pc->lock);

@@ -22,6 +22,8 @@ static struct {
     size_t ntotal;               /* frames ever handed to the free list */
 } pmem;
 
+/* A struct page's frame number from ram_start, and its physical address:
+ * pages[] has no field for either, as its place in the array says both. */
 static inline size_t page_index(struct page *pg) { return pg - pmem.pages; }
 static inline paddr_t page_pa(struct page *pg) { return pmem.ram_start + page_index(pg) * PG_SIZE; }
 

@@ -18,6 +18,7 @@
 
 struct shm_table shm_table;
 
+/* Once at boot, before any process: an empty table, its limits at zero. */
 void shm_init(void)
 {
     sleeplock_init(&shm_table.lock, "shm", LOCK_SHM_TABLE);
