@@ -294,6 +294,10 @@ void vpmap_kstack_free(vaddr_t base, const uint64_t fenced[CPU_WORDS])
     unmap_stack(base);
 }
 
+/* Called by sched_loop the first time a thread runs on this hart: the
+ * stack may have been mapped since this hart last fenced, and a fault on
+ * a thread's own stack cannot be taken (the trap pushes onto it; vpmap.h).
+ * This hart only: each hart fences when it first runs the thread. */
 void vpmap_kstack_fence(vaddr_t base)
 {
     vpmap_flush_kernel(base, KSTACK_PAGES * PG_SIZE, false);

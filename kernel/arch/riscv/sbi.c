@@ -34,16 +34,21 @@ static struct sbiret sbi_call(long ext, long fid, unsigned long a0, unsigned lon
     return (struct sbiret){ (long)r0, (long)r1 };
 }
 
+/* The legacy console, the one call outside the standard extensions: only
+ * uart_putc uses it, before uart_init has found the UART in the device tree. */
 void sbi_console_putchar(int c)
 {
     sbi_call(0x01, 0, c, 0, 0, 0);   /* legacy extension 0x01 */
 }
 
+/* Sets this hart's next timer interrupt at stime (absolute, in the time
+ * CSR's ticks); the kernel leaves the timer compare to the firmware. */
 void sbi_set_timer(uint64_t stime)
 {
     sbi_call(SBI_EXT_TIME, 0, stime, 0, 0, 0);
 }
 
+/* A supervisor software interrupt on the harts of the mask (ipi.c). */
 void sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base)
 {
     sbi_call(SBI_EXT_IPI, 0, hart_mask, hart_mask_base, 0, 0);
@@ -58,6 +63,9 @@ void sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long hart_mask_base
     sbi_call(SBI_EXT_RFENCE, 1, hart_mask, hart_mask_base, start, size);
 }
 
+/* HSM hart_start: the hart begins at start_pa with the MMU off, its hartid
+ * in a0 and opaque in a1. Returns SBI's error code (0: started); boot
+ * waits for the hart either way (main.c's start_hart). */
 long sbi_hart_start(unsigned long hartid, unsigned long start_pa, unsigned long opaque)
 {
     return sbi_call(SBI_EXT_HSM, 0, hartid, start_pa, opaque, 0).error;

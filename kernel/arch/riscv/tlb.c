@@ -52,10 +52,15 @@ static bool test_bit(const uint64_t *mask, int i)
 {
     return __atomic_load_n(&mask[i / 64], __ATOMIC_RELAXED) & (1UL << (i % 64));
 }
+/* Atomic, as another hart may change other bits of the same word at once
+ * (a switch marks the hart, a flush reads and clears the mask). Sequentially
+ * consistent: a hart's bit must be seen set before it reads the space's
+ * translations, or a flush could skip a hart that is about to use them. */
 static void set_bit(uint64_t *mask, int i)
 {
     __atomic_fetch_or(&mask[i / 64], 1UL << (i % 64), __ATOMIC_SEQ_CST);
 }
+/* Atomic for the same reason as set_bit. */
 static void clear_bit(uint64_t *mask, int i)
 {
     __atomic_fetch_and(&mask[i / 64], ~(1UL << (i % 64)), __ATOMIC_SEQ_CST);
@@ -160,6 +165,8 @@ void vpmap_flush_range(struct vpmap_tlb *t, vaddr_t va, size_t len, bool everywh
         intr_on();
 }
 
+/* A whole-space flush: fork's copy-on-write downgrade of the parent, which
+ * may change any number of entries. Contract in <kernel/vpmap.h>. */
 void vpmap_flush_space(struct vpmap_tlb *t)
 {
     vpmap_flush_range(t, 0, 0, true);

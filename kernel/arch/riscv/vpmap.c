@@ -157,6 +157,9 @@ void vpmap_drop_identity(void)
     vpmap_flush_kernel(0, 0, true);
 }
 
+/* The boot page table is every space's kernel half (vpmap_create_root copies
+ * its top entries), so kernel-only mappings (stacks, the kernel area) are
+ * made in it and a hart with no process runs on it. */
 paddr_t vpmap_kernel_root(void)
 {
     return kmap_v2p(boot_pagetable);
