@@ -14,6 +14,8 @@
 struct sfs_superblock fs_sb;
 static struct inode *root_inode;       /* held for good, so fs_root never fails */
 
+/* A panic, not an error: metadata that cannot be right means the image is
+ * damaged, and going on would spread the damage. Says what to run next. */
 void fs_corrupt(uint32_t inum, const char *what)
 {
     panic("fs: inode %u: %s (corrupt file system? try mkfs --check on the image)", inum, what);
@@ -80,6 +82,8 @@ void fs_init(void)
             fs_sb.journal_blocks, fs_sb.data_start, fs_sb.scratch_start, fs_sb.scratch_blocks);
 }
 
+/* The journal owns transactions, so halting them is its job (journal.h).
+ * Contract in <kernel/fs.h>. */
 void fs_shutdown(void)
 {
     journal_shutdown();

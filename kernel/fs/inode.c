@@ -81,6 +81,8 @@ static void inode_load(struct inode *ip)
     }
 }
 
+/* Loads ip on first use under its lock, so inode_get need not read the disk
+ * and no reader sees a half-loaded inode. Contract in <kernel/fs.h>. */
 void inode_lock(struct inode *ip)
 {
     sleeplock_acquire(&ip->lock);
@@ -96,6 +98,7 @@ void inode_lock_child(struct inode *dp, struct inode *ip)
     inode_load(ip);
 }
 
+/* Lets go of what inode_lock took; the inode stays loaded. */
 void inode_unlock(struct inode *ip)
 {
     sleeplock_release(&ip->lock);
@@ -250,6 +253,7 @@ int inode_ftype(struct inode *ip)
     return type;
 }
 
+/* The inode's number, fixed for the inode's life, so no lock: for messages. */
 int inode_num(struct inode *ip)
 {
     return (int)ip->inum;

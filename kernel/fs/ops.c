@@ -208,11 +208,14 @@ static err_t remove_name(const char *path, bool want_dir)
     return err;
 }
 
+/* The name-removing calls share remove_name; they differ only in which file
+ * type they accept. Contract in <kernel/fs.h>. */
 err_t fs_unlink(const char *path)
 {
     return remove_name(path, false);
 }
 
+/* As fs_unlink, for an empty directory. Contract in <kernel/fs.h>. */
 err_t fs_rmdir(const char *path)
 {
     return remove_name(path, true);

@@ -95,11 +95,14 @@ static err_t walk(const char *path, bool parent, struct inode **out, char name[S
     return ERR_OK;
 }
 
+/* The path's own inode. Contract in <kernel/fs.h>. */
 err_t fs_lookup(const char *path, struct inode **out)
 {
     return walk(path, false, out, NULL);
 }
 
+/* The path's directory and last name, for the calls that create or remove
+ * that name. Contract in <kernel/fs.h>. */
 err_t fs_lookup_parent(const char *path, struct inode **dir_out, char name[SFS_NAME_LEN])
 {
     return walk(path, true, dir_out, name);
