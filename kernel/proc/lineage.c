@@ -24,6 +24,7 @@ struct lineage {
 
 static struct spinlock lineage_lock;
 
+/* Once at boot, before init's node is made. */
 void lineage_init(void)
 {
     spinlock_init(&lineage_lock, "lineage", LOCK_LINEAGE);

@@ -6,6 +6,7 @@
 #include <kernel/synch.h>
 #include <kernel/sched.h>
 
+/* A condvar is only a count: the sleep channel is its address. */
 void condvar_init(struct condvar *cv)
 {
     cv->waiters = 0;
@@ -29,12 +30,16 @@ int condvar_wait_killable(struct condvar *cv, struct spinlock *lock)
     return err;
 }
 
+/* No waiter counted: nothing to wake, and no sleep queue scanned. Correct
+ * only when the caller holds the lock the waiters released (synch.h), since
+ * a waiter counts itself under that lock. */
 void condvar_signal(struct condvar *cv)
 {
     if (cv->waiters > 0)
         sched_wakeup_one(cv);
 }
 
+/* As condvar_signal, for every waiter. */
 void condvar_broadcast(struct condvar *cv)
 {
     if (cv->waiters > 0)

@@ -37,17 +37,23 @@ static struct bucket {
     struct futex_waiter *waiters;
 } buckets[FUTEX_BUCKETS];
 
+/* Once at boot, before any futex call. */
 void futex_init(void)
 {
     for (int i = 0; i < FUTEX_BUCKETS; i++)
         spinlock_init(&buckets[i].lock, "futex", LOCK_FUTEX);
 }
 
+/* A key's bucket: space and offset mixed, each without its low bits
+ * (alike in every key: an aligned pointer, a 4-aligned word), so keys
+ * spread over the buckets. */
 static struct bucket *bucket_of(struct futex_key key)
 {
     return &buckets[(((uintptr_t)key.space >> 4) ^ (key.offset >> 2)) % FUTEX_BUCKETS];
 }
 
+/* Two waits are on one futex when they name the same word of the same
+ * space: a shared region seen at two addresses is one futex. */
 static bool same_key(struct futex_key a, struct futex_key b)
 {
     return a.space == b.space && a.offset == b.offset;

@@ -20,6 +20,8 @@ void sleeplock_init(struct sleeplock *lock, const char *name, enum lock_rank ran
     lock->name = name;
 }
 
+/* At the lock's own rank; a second lock of a class (an inode in its
+ * directory, a nested buffer) uses sleeplock_acquire_nested instead. */
 void sleeplock_acquire(struct sleeplock *lock)
 {
     sleeplock_acquire_nested(lock, lock->rank);

@@ -66,6 +66,8 @@ void spinlock_release(struct spinlock *lock)
     pop_off();
 }
 
+/* Only meaningful with interrupts off (synch.h): a hart that could be
+ * preempted between the two reads might move to another hart meanwhile. */
 bool spinlock_holding(struct spinlock *lock)
 {
     return lock->locked && lock->holder == mycpu();
