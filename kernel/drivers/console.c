@@ -42,6 +42,7 @@ static struct {
 
 bool console_panicking;
 
+/* Once at boot, before the UART's interrupt is on. */
 void console_init(void)
 {
     spinlock_init(&cons.lock, "console", LOCK_CONSOLE);

@@ -120,6 +120,8 @@ void lineedit_insert(struct lineedit *l, char c)
     redraw(l, l->cursor, l->len - 1, l->cursor + 1);
 }
 
+/* Backspace takes the byte before the cursor; at the line's start there
+ * is none, and nothing changes. */
 void lineedit_backspace(struct lineedit *l)
 {
     if (l->cursor > 0)

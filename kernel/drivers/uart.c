@@ -26,6 +26,8 @@ static volatile uint8_t *uart;
 static bool rx_on;           /* IER_RX is set; changed under the console lock */
 static char last_sent = '\n';  /* the last byte output: nothing yet is a line's start */
 
+/* The UART's registers are bytes at base + r (QEMU's ns16550a has a stride
+ * of 1); volatile through uart, so each access reaches the device. */
 static inline uint8_t reg_read(int r) { return uart[r]; }
 static inline void reg_write(int r, uint8_t v) { uart[r] = v; }
 

@@ -157,11 +157,13 @@ static void reg_write(int off, uint32_t val)
     disk.regs[off / 4] = val;
 }
 
+/* Read-only after bdev_init, so no lock. Contract in <kernel/bdev.h>. */
 bool bdev_present(void)
 {
     return disk.present;
 }
 
+/* Read-only after bdev_init, so no lock. Contract in <kernel/bdev.h>. */
 uint64_t bdev_nblocks(void)
 {
     return disk.nblocks;
