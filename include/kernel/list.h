@@ -22,11 +22,14 @@ struct list {
     struct list_node head;     /* head.next is the first element, head.prev the last */
 };
 
+/* An empty list: the sentinel points at itself, so no operation needs a
+ * NULL check. */
 static inline void list_init(struct list *l)
 {
     l->head.prev = l->head.next = &l->head;
 }
 
+/* True if l has no element. */
 static inline bool list_empty(const struct list *l)
 {
     return l->head.next == &l->head;
@@ -56,6 +59,7 @@ static inline struct list_node *list_begin(struct list *l)
     return l->head.next;
 }
 
+/* The sentinel, past the last element: compared against, never an element. */
 static inline struct list_node *list_end(struct list *l)
 {
     return &l->head;

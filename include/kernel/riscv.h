@@ -26,6 +26,8 @@
 #define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" ::"rK"((uint64_t)(bits)))
 #define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" ::"rK"((uint64_t)(bits)))
 
+/* This hart's interrupt enable, timer, idle and frame pointer. intr_on and
+ * intr_off do not nest: code that may run under a spinlock uses push_off. */
 static inline void intr_on(void) { csr_set(sstatus, SSTATUS_SIE); }
 static inline void intr_off(void) { csr_clear(sstatus, SSTATUS_SIE); }
 static inline bool intr_get(void) { return (csr_read(sstatus) & SSTATUS_SIE) != 0; }

@@ -205,6 +205,7 @@ struct locks_held {
 void lock_order_acquire(const void *lock, const char *name, enum lock_rank rank, bool on_thread);
 void lock_order_release(const void *lock, const char *name, bool on_thread);
 #else
+/* Without DEBUG the check costs nothing: the calls compile away. */
 static inline void lock_order_acquire(const void *lock, const char *name, enum lock_rank rank,
                                       bool on_thread)
 {

@@ -21,7 +21,8 @@ struct trapframe;
  * no call has. Counts the call (syscount). May sleep, as the handler may. */
 void syscall_dispatch(struct trapframe *tf);
 
-/* Raw argument n (0..5). */
+/* Raw argument n (0..5), then cast as the handler wants it: nothing is
+ * checked here (a pointer is checked by the copy that uses it, uaccess.h). */
 uint64_t syscall_arg(int n);
 static inline int syscall_arg_int(int n) { return (int)syscall_arg(n); }
 static inline void *syscall_arg_ptr(int n) { return (void *)syscall_arg(n); }

@@ -102,6 +102,9 @@ _Static_assert((1UL << KSTACK_SHIFT) == KSTACK_PAGES * PG_SIZE, "trapvec.S's sta
 
 extern struct cpu cpus[NCPU];
 
+/* This hart's struct cpu, kept in tp (set by kmain, never changed): valid
+ * only while the thread cannot move to another hart (interrupts off, or a
+ * spinlock held), since a switch may resume it elsewhere. */
 static inline struct cpu *mycpu(void)
 {
     struct cpu *c;
