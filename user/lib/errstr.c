@@ -31,6 +31,8 @@ static const char *const phrases[] = {
     [-ERR_NOSYS] = "no such system call",
 };
 
+/* A code with no phrase (positive, or newer than the table) is shown as a
+ * number, in a static buffer: the next such call overwrites it. */
 const char *errstr(int err)
 {
     static char unknown[24];

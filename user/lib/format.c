@@ -8,6 +8,8 @@
 #include <lib/usyscall.h>
 #include <stdbool.h>
 
+/* Writes the buffered bytes, retrying a short write; on an error the rest
+ * is dropped, as a printf has no way to report it. */
 static void flush(struct fmt_out *o)
 {
     int done = 0;
@@ -20,6 +22,9 @@ static void flush(struct fmt_out *o)
     o->len = 0;
 }
 
+/* The one place a byte goes out: into the fd's buffer (flushed when full)
+ * or the string, where what passes cap is counted but dropped (snprintf's
+ * return counts it). */
 static void put(struct fmt_out *o, char c)
 {
     if (o->fd >= 0) {
@@ -32,6 +37,7 @@ static void put(struct fmt_out *o, char c)
     o->total++;
 }
 
+/* Padding: n copies of c, none when n <= 0. */
 static void put_repeat(struct fmt_out *o, char c, int n)
 {
     while (n-- > 0)
@@ -46,6 +52,8 @@ struct field {
     bool zero;          /* '0' */
 };
 
+/* Lays out one conversion: width filled with spaces before (or after, for
+ * '-') or with zeros between the prefix and the digits (for '0'), as C does. */
 static void put_field(struct fmt_out *o, struct field *f, const char *prefix,
                       int zeros, const char *body, int bodylen)
 {
@@ -66,6 +74,8 @@ static void put_field(struct fmt_out *o, struct field *f, const char *prefix,
         put_repeat(o, ' ', pad);
 }
 
+/* v in base, with precision's leading zeros and prefix ("-", "0x"); the
+ * digits are made backwards, so they go through tmp. */
 static void put_number(struct fmt_out *o, struct field *f, unsigned long long v,
                        int base, bool upper, const char *prefix)
 {
@@ -87,6 +97,9 @@ static void put_number(struct fmt_out *o, struct field *f, unsigned long long v,
     put_field(o, f, prefix, zeros, body, n);
 }
 
+/* The conversions of lib/stdio.h: flags - and 0, width and precision (also
+ * as *), length l, ll, z, h; d i u x X p s c %. Anything else is printed as
+ * written, so a typo shows in the output instead of eating an argument. */
 void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
 {
     for (; *fmt; fmt++) {
@@ -190,6 +203,7 @@ void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
     }
 }
 
+/* Contracts of these four in format.h. */
 void __fmt_to_fd(struct fmt_out *o, int fd)
 {
     o->fd = fd;
@@ -197,6 +211,7 @@ void __fmt_to_fd(struct fmt_out *o, int fd)
     o->total = 0;
 }
 
+/* str output is marked by fd < 0; buf is unused then. */
 void __fmt_to_str(struct fmt_out *o, char *buf, size_t n)
 {
     o->fd = -1;
@@ -205,6 +220,7 @@ void __fmt_to_str(struct fmt_out *o, char *buf, size_t n)
     o->total = 0;
 }
 
+/* __fmt with the arguments given here, for the fixed parts of a report. */
 void __fmt_args(struct fmt_out *o, const char *fmt, ...)
 {
     va_list ap;
@@ -213,6 +229,7 @@ void __fmt_args(struct fmt_out *o, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The string's NUL goes after what fit; total still counts what did not. */
 int __fmt_end(struct fmt_out *o)
 {
     if (o->fd >= 0)

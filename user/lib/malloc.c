@@ -29,6 +29,8 @@ typedef union header {
 static header_t base;               /* a zero-size block anchoring the list */
 static header_t *freep;             /* where the last search stopped */
 
+/* K&R's free: walks from freep to the place b belongs in address order,
+ * then merges with the neighbours that touch it. */
 void free(void *ptr)
 {
     if (ptr == NULL)
@@ -79,6 +81,8 @@ static header_t *morecore(size_t units)
     return freep;
 }
 
+/* First fit from where the last search stopped (freep), so repeated calls
+ * do not rescan the blocks at the start; the list is made on first use. */
 void *malloc(size_t size)
 {
     if (size > 0x7fffffff)

@@ -4,6 +4,7 @@
 #include <lib/stdio.h>
 #include "format.h"
 
+/* One fmt_out on the stack, so a line is written whole with one write(). */
 void printf(const char *fmt, ...)
 {
     struct fmt_out o;

@@ -19,6 +19,8 @@
 
 #define OSV_PAGE 4096
 
+/* osv counts in pages; a page count at or below 0 is refused here, since as
+ * a size it would wrap. */
 int createSharedRegion(const char *name, int npages, int flag)
 {
     if (npages <= 0)
@@ -26,26 +28,33 @@ int createSharedRegion(const char *name, int npages, int flag)
     return shm_create(name, (size_t)npages * OSV_PAGE, flag);
 }
 
+/* Passed straight through, as are the calls below: only the spellings
+ * differ. */
 int destroySharedRegion(const char *name)
 {
     return shm_destroy(name);
 }
 
+/* osv's map has no protection argument: its views are read-write. */
 int map(const char *name, void **addr)
 {
     return shm_map(name, addr, SHM_READ | SHM_WRITE);
 }
 
+/* addr is any address in the view, as shm_unmap takes it. */
 int unmap(const char *name, void *addr)
 {
     return shm_unmap(name, addr);
 }
 
+/* The region's lock, held by the process (lib/shm.h): osv's locking
+ * calls keep its names and its errors. */
 int lockSharedRegion(const char *name)
 {
     return shm_lock(name);
 }
 
+/* Unlocking needs no view: the holder may have unmapped its views. */
 int unlockSharedRegion(const char *name)
 {
     return shm_unlock(name);

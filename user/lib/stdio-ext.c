@@ -6,6 +6,7 @@
 #include <lib/stdio-ext.h>
 #include "format.h"
 
+/* Formats to fd with one write() per call, as printf does to fd 1. */
 void vfdprintf(int fd, const char *fmt, va_list ap)
 {
     struct fmt_out o;
@@ -14,6 +15,7 @@ void vfdprintf(int fd, const char *fmt, va_list ap)
     __fmt_end(&o);
 }
 
+/* The variadic form of vfdprintf. */
 void fdprintf(int fd, const char *fmt, ...)
 {
     va_list ap;
@@ -22,6 +24,8 @@ void fdprintf(int fd, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Returns the length the whole output would have, as C's does, so a caller
+ * can tell it was cut. */
 int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 {
     struct fmt_out o;
@@ -30,6 +34,7 @@ int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
     return __fmt_end(&o);
 }
 
+/* The variadic form of vsnprintf. */
 int snprintf(char *buf, size_t n, const char *fmt, ...)
 {
     va_list ap;

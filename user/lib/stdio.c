@@ -5,6 +5,8 @@
 #include <lib/stdio.h>
 #include <lib/usyscall.h>
 
+/* A byte per read(), so no byte past the line's end is taken from fd 0,
+ * which a child may read next. Contract in lib/stdio.h. */
 char *gets(char *buf, int max)
 {
     int i = 0;
@@ -23,6 +25,7 @@ char *gets(char *buf, int max)
     return buf;
 }
 
+/* osv's puts: a buffer and a length, no newline added. */
 int puts(char *buf, int size)
 {
     if (size < 0)

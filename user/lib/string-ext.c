@@ -6,6 +6,8 @@
 #include <lib/string-ext.h>
 #include <stdbool.h>
 
+/* Contracts of this file's functions in lib/string-ext.h. The last c, so
+ * one pass: remember each one seen until the terminator. */
 char *strrchr(const char *s, int c)
 {
     const char *last = NULL;
@@ -17,12 +19,15 @@ char *strrchr(const char *s, int c)
     }
 }
 
+/* On string.c's own functions, so it adds no loop of its own. */
 char *strcat(char *dst, const char *src)
 {
     strcpy(dst + strlen(dst), src);
     return dst;
 }
 
+/* C's atoi: no error is possible, so a bad number reads as what its digits
+ * make; programs that must refuse one use parse_int. */
 int atoi(const char *s)
 {
     int sign = 1, v = 0;
@@ -35,6 +40,8 @@ int atoi(const char *s)
     return sign * v;
 }
 
+/* The magnitude is built in a long and checked at each digit, so no
+ * input, however long, overflows before it is refused. */
 bool parse_int(const char *s, int *v)
 {
     const char *p = s + (*s == '-');

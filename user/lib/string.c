@@ -7,6 +7,9 @@
 
 #define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
+/* The C functions, byte at a time: small and plain to read, which matters
+ * more here than speed. NO_LIBCALL where the loop is one gcc would turn
+ * into a call of the function itself. */
 NO_LIBCALL void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
@@ -15,6 +18,7 @@ NO_LIBCALL void *memset(void *dst, int c, size_t n)
     return dst;
 }
 
+/* C's memcpy: the areas must not overlap (memmove if they may). */
 NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
@@ -24,6 +28,8 @@ NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
     return dst;
 }
 
+/* Copies backwards when dst is above src, so an overlapping source is
+ * read before it is overwritten. */
 NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
@@ -40,6 +46,8 @@ NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
     return dst;
 }
 
+/* The difference of the first unequal bytes, compared as unsigned (C's
+ * rule), or 0. */
 int memcmp(const void *a, const void *b, size_t n)
 {
     const unsigned char *x = a, *y = b;
@@ -49,6 +57,7 @@ int memcmp(const void *a, const void *b, size_t n)
     return 0;
 }
 
+/* Bytes before the terminator. */
 size_t strlen(const char *s)
 {
     size_t n = 0;
@@ -57,6 +66,7 @@ size_t strlen(const char *s)
     return n;
 }
 
+/* C's strcpy: dst must have room for src and its terminator. */
 NO_LIBCALL char *strcpy(char *dst, const char *src)
 {
     char *d = dst;
@@ -65,6 +75,8 @@ NO_LIBCALL char *strcpy(char *dst, const char *src)
     return dst;
 }
 
+/* C's strncpy: pads with NULs to n, and leaves dst unterminated when src
+ * has n bytes or more. */
 NO_LIBCALL char *strncpy(char *dst, const char *src, size_t n)
 {
     size_t i = 0;
@@ -75,6 +87,8 @@ NO_LIBCALL char *strncpy(char *dst, const char *src, size_t n)
     return dst;
 }
 
+/* Bytes compared as unsigned, so a byte above 127 sorts after ASCII, as C
+ * wants. */
 int strcmp(const char *a, const char *b)
 {
     while (*a && *a == *b)
@@ -82,6 +96,7 @@ int strcmp(const char *a, const char *b)
     return (unsigned char)*a - (unsigned char)*b;
 }
 
+/* As strcmp, on the first n bytes at most. */
 int strncmp(const char *a, const char *b, size_t n)
 {
     for (; n > 0; n--, a++, b++) {
@@ -93,6 +108,7 @@ int strncmp(const char *a, const char *b, size_t n)
     return 0;
 }
 
+/* The first c in s; the terminator counts, so strchr(s, 0) is its end. */
 char *strchr(const char *s, int c)
 {
     for (;; s++) {
@@ -103,6 +119,8 @@ char *strchr(const char *s, int c)
     }
 }
 
+/* Splits in place, writing a NUL over each delimiter found; the state is
+ * in *saveptr, not a static, so two strings can be split at once. */
 char *strtok_r(char *str, const char *delim, char **saveptr)
 {
     char *s = str ? str : *saveptr;

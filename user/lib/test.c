@@ -6,6 +6,8 @@
 #include <lib/test.h>
 #include "format.h"
 
+/* Reports and exits -1, so the test's parent (and the harness) sees the
+ * failure in the exit status as well as in the output. */
 void __test_error(int line, const char *fmt, ...)
 {
     struct fmt_out o;
@@ -31,6 +33,8 @@ void __test_assert_failed(int line, const char *cond)
     exit(-1);
 }
 
+/* A green "passed" line: the harness waits for it (or ERROR) to tell how a
+ * test ended; a test may pass more than one part. */
 void __test_pass(const char *fmt, ...)
 {
     struct fmt_out o;
