@@ -102,7 +102,9 @@ void file_close(struct file *f);
  * returns what is there (0 once empty with no writer left). A file not
  * open for reading (FS_WRONLY, a pipe's write end) reads 0 bytes, as in
  * osv, whose programs check it.
- * Errors: ERR_FTYPE for a directory (use readdir); ERR_FAULT; ERR_NOMEM.
+ * Errors: ERR_FTYPE for a directory (use readdir); ERR_FAULT; ERR_NOMEM;
+ * ERR_KILLED when the process is killed while a pipe or the console read
+ * waits (sched.h: the program never sees it).
  */
 ssize_t file_read(struct file *f, void *ubuf, size_t n);
 
@@ -111,13 +113,14 @@ ssize_t file_read(struct file *f, void *ubuf, size_t n);
  * offset (growing the file) and advance it, the offset first moved to the
  * file's end if it was opened FS_APPEND (appends to one file, through any
  * open files, take turns: none overwrites another); a pipe waits for room until
- * everything is written; the console stops between chunks of a large
+ * everything is written, or the process is killed; the console stops between chunks of a large
  * write when the process is killed (its few hundred KB/s would keep a
  * killed writer going for minutes). A file not open for writing (FS_RDONLY, a
  * directory, a pipe's read end) writes 0 bytes, as in osv.
  * Errors: ERR_END for a pipe with no
  * reader left (when nothing was written); ERR_FAULT; ERR_NORES (disk full);
- * ERR_NOMEM (no kernel memory, or no frame for the user's page).
+ * ERR_NOMEM (no kernel memory, or no frame for the user's page);
+ * ERR_KILLED (killed before a pipe or console write moved a byte).
  */
 ssize_t file_write(struct file *f, const void *ubuf, size_t n);
 

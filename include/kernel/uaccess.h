@@ -21,7 +21,9 @@
  * change of sstatus.SUM is one).
  *
  * All may sleep (a fault may allocate or read disk); call them without
- * spinlocks held.
+ * spinlocks held, and without any sleeplock ranked at or after the
+ * address space's: the fault takes as->lock (synch.h), so the file system
+ * copies through a bounce buffer with its own locks dropped (fs.h).
  */
 #ifndef _KERNEL_UACCESS_H_
 #define _KERNEL_UACCESS_H_
