@@ -1,6 +1,8 @@
 /*
  * SBI calls: ecall into OpenSBI with the extension id in a7 and the
- * function id in a6. Only standard extensions are used: TIME, IPI, RFENCE, HSM and SRST.
+ * function id in a6. The standard extensions TIME, IPI, RFENCE, HSM and
+ * SRST, and the legacy console putchar for the lines printed before the
+ * UART is found.
  */
 #include <kernel/sbi.h>
 
