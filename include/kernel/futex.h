@@ -19,6 +19,12 @@
  * scheduler tick's resolution (1000 / TIMER_HZ ms): a wait lasts at least
  * timeout_ms and at most about one tick more (never less: it counts one
  * tick more than timeout_ms rounded up, since the current tick has begun).
+ * A wait is killable: ERR_KILLED if the process is killed meanwhile
+ * (sched.h; the program never sees it).
+ *
+ * Locking: both calls find the key under the caller's address space lock
+ * and may fault the word's page in, so both may sleep: call them holding
+ * no lock. The bucket spinlocks (LOCK_FUTEX) are futex.c's own.
  */
 #ifndef _KERNEL_FUTEX_H_
 #define _KERNEL_FUTEX_H_
@@ -27,10 +33,12 @@
 #include <lib/errcode.h>
 #include <lib/futex.h>        /* FUTEX_WAIT, FUTEX_WAKE */
 
+/* Once at boot, before any process runs. */
 void futex_init(void);
-/* Sleeps while *uaddr == val; ERR_OK when woken. */
+/* Sleeps while *uaddr == val; ERR_OK when woken, else an error above. */
 int futex_wait(int *uaddr, int val, unsigned int timeout_ms);
-/* Wakes up to n waiters on uaddr; returns how many were woken. A waiter
+/* Wakes up to n waiters on uaddr; returns how many were woken, or the
+ * error of finding uaddr's key (ERR_INVAL, ERR_FAULT, ERR_NOMEM). A waiter
  * woken and killed before it ran passes its wake to another waiter on
  * the word (if any), so a wake is never lost with a dying process. */
 int futex_wake(int *uaddr, int n);
