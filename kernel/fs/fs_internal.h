@@ -25,6 +25,14 @@
 
 extern struct sfs_superblock fs_sb;    /* read once by fs_init, then constant */
 
+/* An inode's type on disk (SFS_TYPE_*) is the type the kernel hands out
+ * (FTYPE_*, stat's): inode_ftype returns d.type and fs_create stores its
+ * ftype there (inode_alloc), with no conversion. sfs.h says so; this holds
+ * it to it. */
+_Static_assert(SFS_TYPE_DIR == FTYPE_DIR && SFS_TYPE_FILE == FTYPE_FILE &&
+                   SFS_TYPE_DEV == FTYPE_DEV,
+               "SFS_TYPE_* and FTYPE_* are one set of values");
+
 /* Panics naming the inode, for metadata that cannot be right. */
 void fs_corrupt(uint32_t inum, const char *what) __attribute__((noreturn));
 
