@@ -149,8 +149,8 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
     spinlock_release(&c->lock);
 }
 
-/* Release order: a hart started after the seal sees every cache made
- * before it. Contract in <kernel/kmalloc.h>. */
+/* From here on kmem_cache_create panics. An atomic store: the flag is
+ * read without caches_lock, by any hart. Contract in <kernel/kmalloc.h>. */
 void kmem_cache_seal(void)
 {
     __atomic_store_n(&caches_sealed, true, __ATOMIC_RELEASE);

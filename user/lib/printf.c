@@ -4,7 +4,8 @@
 #include <lib/stdio.h>
 #include "format.h"
 
-/* One fmt_out on the stack, so a line is written whole with one write(). */
+/* One fmt_out on the stack, so a line of up to FMT_BUF bytes is written
+ * whole, with one write(). */
 void printf(const char *fmt, ...)
 {
     struct fmt_out o;
