@@ -1,7 +1,7 @@
 /*
  * Kernel console output and the panic path.
  *
- * kprintf formats like printf (%d %i %u %x %p %s %c %%, l/ll/z, width, 0)
+ * kprintf formats like printf (%d %i %u %x %X %p %s %c %%, l/ll/z, width, 0)
  * and writes to the UART under one lock, so lines from different harts do
  * not interleave. It may be called with interrupts off or on, from any hart,
  * but not from a UART interrupt handler that already holds the print lock.

@@ -12,7 +12,9 @@
 
 #include <kernel/types.h>
 
-void uart_init(void);          /* before the first kprintf */
+/* Once fdt_parse has found the UART; output before it goes through the
+ * firmware (uart_putc), so fdt_parse's own lines and panics are seen. */
+void uart_init(void);
 void uart_enable_intr(void);   /* once fdt_parse has found the PLIC */
 void uart_putc(int c);         /* waits until the transmitter has room */
 /* Whether the output so far ends in the middle of a line (its last byte,
