@@ -27,6 +27,7 @@
 
 struct lineage;
 
+/* Once at boot, before init's node is made. */
 void lineage_init(void);
 /* A node for a process being started below the one whose node is parent
  * (NULL for init), pinned by it and counted as a live member of every
@@ -37,9 +38,13 @@ struct lineage *lineage_new(struct lineage *parent);
 void lineage_exit(struct lineage *n);
 /* Pins n for a region whose family it names; returns n. */
 struct lineage *lineage_pin(struct lineage *n);
+/* The region goes: drops its pin, which may free n and ancestors nobody
+ * needs any more. */
 void lineage_unpin(struct lineage *n);
-/* Generations from n up to ancestor (0 if n is ancestor), or -1 if n does
- * not descend from ancestor. */
+/* Links from n up to ancestor (0 if n is ancestor), or -1 if n does not
+ * descend from ancestor. Not generations: ancestors with no pin left are
+ * skipped (above), so the count only orders ancestors, nearer first,
+ * which is what shm's nearest family needs. */
 int lineage_distance(struct lineage *n, struct lineage *ancestor);
 /* True while a live process is at or below n. */
 bool lineage_has_members(struct lineage *n);

@@ -59,7 +59,8 @@ static bool table_has_room(size_t grow)
 
 /* ------------------------------------------------------------ lookups */
 
-/* Generations from p up to r's family's creator, or -1 if p is not in
+/* How far up p's lineage r's family's creator is (lineage_distance: an
+ * order, nearer first, not a count of generations), or -1 if p is not in
  * that family; 0 for a region visible to all (it has no family). */
 static int family_distance(struct shm_region *r, struct proc *p)
 {
