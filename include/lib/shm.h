@@ -30,7 +30,8 @@ struct shm_info {
 
 #ifndef OSV_KERNEL
 
-/* Creates a region; the caller holds a handle to it. ERR_EXIST (the
+/* Creates a region, held by the caller as its creator until it exits or
+ * destroys it (docs/shm.md's Lifetime). ERR_EXIST (the
  * caller can find a region of that name: one RS_FAMILY hides from it does
  * not count), ERR_INVAL (empty or overlong name, size 0 or above the
  * limit, unknown flag), ERR_FAULT, ERR_NOMEM. */
@@ -49,11 +50,14 @@ int shm_destroy(const char *name);
 /* The region's lock, held by the calling process; locking needs a view
  * (else ERR_NOTEXIST), unlocking the lock or a view (the holder may have
  * unmapped its views). A holder's death releases it and the next locker
- * gets ERR_OWNERDEAD; unlock by a non-holder is ERR_INVAL. */
+ * gets ERR_OWNERDEAD; locking it again, or unlock by a non-holder, is
+ * ERR_INVAL. */
 int shm_lock(const char *name);
 int shm_unlock(const char *name);
 /* Grows or shrinks a region; views made later see the new size.
- * Shrinking below a live view is ERR_INVAL. */
+ * ERR_INVAL (size 0 or above the limit, or below a live view),
+ * ERR_NOTEXIST, ERR_PERM (an RS_RDONLY region the caller did not create),
+ * ERR_NOMEM (the limit on all regions' frames). */
 int shm_resize(const char *name, size_t size);
 /* Fills up to max entries about the live named regions the caller may
  * find by name (RS_FAMILY ones only within the family), and those whose
