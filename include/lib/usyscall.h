@@ -113,14 +113,17 @@ int wait(int pid, int *wstatus);
 /* Ends the caller with status. A process the kernel kills exits with -1. */
 void exit(int status) __attribute__((noreturn));
 
+/* The caller's pid. */
 int getpid(void);
+/* Sleeps for seconds, counted in timer ticks from the tick under way (so
+ * up to one tick short); a kill ends the sleep and the process. */
 void sleep(unsigned int seconds);
 
 /* ---- files ---- */
 
 /*
- * Opens path. flags: one of FS_RDONLY/FS_WRONLY/FS_RDWR, optionally | FS_CREAT;
- * anything else is ERR_INVAL. mode is unused (pass EMPTY_MODE).
+ * Opens path. flags: one of FS_RDONLY/FS_WRONLY/FS_RDWR, optionally | FS_CREAT
+ * (and | FS_APPEND, osv-rv's: lib/file-ext.h); anything else is ERR_INVAL. mode is unused (pass EMPTY_MODE).
  * Returns the lowest free fd; ERR_FAULT, ERR_NOTEXIST, ERR_NORES, ERR_FTYPE, ERR_NOMEM.
  */
 int open(const char *path, int flags, int mode);
@@ -138,6 +141,11 @@ ssize_t read(int fd, void *buf, size_t n);
  * or the file at its largest size), ERR_NOMEM. */
 ssize_t write(int fd, const void *buf, size_t n);
 
+/* Name changes: ERR_OK; ERR_FAULT or ERR_INVAL (a bad or overlong path);
+ * ERR_NOTEXIST; ERR_EXIST (link, mkdir: the new name is taken);
+ * ERR_FTYPE (a middle component is not a directory, unlink of a
+ * directory, a link to one, chdir to a file); ERR_NORES (no free inode or
+ * disk block). */
 int link(const char *old, const char *new);
 int unlink(const char *path);
 int mkdir(const char *path);
