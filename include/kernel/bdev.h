@@ -18,9 +18,10 @@
  * among themselves: a caller that needs one written before another (the
  * journal: its slots before its header) finishes a batch in between.
  *
- * Nothing here caches: the buffer cache (bcache.h) sits on top and is the
- * only caller in the file system (the scratch area of the benchmarks,
- * fs_scratch_write, is the other).
+ * Nothing here caches: the buffer cache (bcache.h) sits on top. Three
+ * callers in the file system: the buffer cache, the journal (its header
+ * and slots, and logged blocks written home from their pinned buffers,
+ * journal.c), and the benchmarks' scratch area (fs_scratch_write).
  */
 #ifndef _KERNEL_BDEV_H_
 #define _KERNEL_BDEV_H_
