@@ -20,7 +20,8 @@ struct inode;
  * the work is bounded by the file's size, not by the segments' sizes.
  * Returns the entry point in *entry. Errors: ERR_INVAL (the file breaks a
  * rule of lib/elf.h), ERR_NOMEM. On error as may hold some segments:
- * destroy it.
+ * destroy it. as is a new process's space that no thread runs in yet, so
+ * it takes no lock (as_map_store's rule, vm.h); it sleeps, reading ip.
  */
 err_t elf_load(struct addrspace *as, struct inode *ip, vaddr_t *entry);
 
