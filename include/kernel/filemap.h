@@ -49,6 +49,7 @@
 
 struct file;
 
+/* Once at boot, before any process. */
 void filemap_init(void);
 /* The system calls, for the calling process. mmap: f is the open file of
  * the fd; *addr gets the mapping's start. Errors, judged in this order,

@@ -76,6 +76,7 @@ struct proc;
 #define SHM_MAX_TOTAL_PAGES 16384          /* 64 MiB of frames for all regions */
 #define SHM_MAX_REGIONS 64
 
+/* Once at boot, before any process. */
 void shm_init(void);
 
 /* Whether prot (shm_map's and mmap's) asks for something, and nothing

@@ -129,8 +129,14 @@ struct spinlock {
     struct cpu *holder;    /* the hart holding it, or NULL */
 };
 
+/* A free lock; name for messages, rank its place in the order above. */
 void spinlock_init(struct spinlock *lock, const char *name, enum lock_rank rank);
+/* Spins until the lock is free, with interrupts off on this hart until
+ * the matching release. Panics if this hart holds it already (it would
+ * spin for ever) and, in the debug build, if taking it breaks the order. */
 void spinlock_acquire(struct spinlock *lock);
+/* Frees a lock this hart holds (else panics); interrupts come back on
+ * with the outermost release if they were on at its acquire. */
 void spinlock_release(struct spinlock *lock);
 /* True if this hart holds lock. Interrupts must be off. */
 bool spinlock_holding(struct spinlock *lock);
@@ -143,6 +149,7 @@ struct condvar {
     int waiters;           /* threads waiting; guarded by the caller's lock */
 };
 
+/* No waiter. */
 void condvar_init(struct condvar *cv);
 /* Caller holds lock. Releases it, sleeps, re-acquires it. */
 void condvar_wait(struct condvar *cv, struct spinlock *lock);
@@ -166,7 +173,10 @@ struct sleeplock {
     const char *name;
 };
 
+/* A free lock, at rank in the order above. */
 void sleeplock_init(struct sleeplock *lock, const char *name, enum lock_rank rank);
+/* Sleeps (not killable) until the lock is free and takes it for the
+ * calling thread; no spinlock may be held. */
 void sleeplock_acquire(struct sleeplock *lock);
 /* Takes lock at rank, one of the ranks after its own that its class defines
  * for a second lock of the class (LOCK_INODE_CHILD, LOCK_BUF_*): for the
@@ -176,7 +186,10 @@ void sleeplock_acquire_nested(struct sleeplock *lock, enum lock_rank rank);
  * caller's process is killed first, else ERR_OK. For locks a waiter may
  * wait on for as long as a user wants (a pipe's end). */
 int sleeplock_acquire_killable(struct sleeplock *lock);
+/* Frees the lock and wakes one waiter; the holder releases it (the debug
+ * build panics otherwise). */
 void sleeplock_release(struct sleeplock *lock);
+/* True if the calling thread holds lock: for assertions. */
 bool sleeplock_holding(struct sleeplock *lock);
 
 /*

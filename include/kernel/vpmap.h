@@ -168,6 +168,7 @@ struct vpmap_stats {
     uint64_t switches_kept;      /* activations of the space already in satp */
     int asid_bits, asid_bits_hw; /* in use; implemented */
 };
+/* Fills *out, each counter read once (no lock: vminfo's figures). */
 void vpmap_stats(struct vpmap_stats *out);
 void vpmap_asid_stats(struct vpmap_stats *out);     /* tlb.c's half of it */
 
