@@ -19,8 +19,8 @@
 
 #define OSV_PAGE 4096
 
-/* osv counts in pages; a page count at or below 0 is refused here, since as
- * a size it would wrap. */
+/* osv counts in pages. A negative count is refused here, as cast to a
+ * size it would wrap to a huge one; 0 gets shm_create's ERR_INVAL too. */
 int createSharedRegion(const char *name, int npages, int flag)
 {
     if (npages <= 0)
