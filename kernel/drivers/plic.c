@@ -63,7 +63,7 @@ void plic_handle(void)
     int ctx = my_context();
     uint32_t irq = *reg(CLAIM(ctx));
     if (irq == 0)
-        return;                  /* another hart claimed it first */
+        return;                  /* nothing pending (each source has one hart) */
     if (irq < MAX_IRQ && handlers[irq].handler)
         handlers[irq].handler(handlers[irq].arg);
     *reg(CLAIM(ctx)) = irq;      /* complete */
