@@ -160,6 +160,8 @@ static void crowd_woken_at_once(void)
             exit(read(p[0], &c, 1) == 0 ? i + 1 : 0);
         }
     }
+    for (int i = 0; i < CROWD; i++)
+        await_state(pids[i], PROC_INFO_SLEEPING, "crowd reader");
     expect(close(p[0]), ERR_OK);
     expect(close(p[1]), ERR_OK);       /* the last write end: every reader sees EOF */
     for (int n = 0; n < CROWD; n++) {
