@@ -7,7 +7,7 @@
  *
  * It checks: a char holding 0xff equals -1 and is negative; an int taken
  * from it is -1; a byte 0x80 that went through a pipe is read back
- * negative and prints as -128.
+ * negative and equals -128.
  */
 #include <lib/test.h>
 
