@@ -484,32 +484,41 @@ static void check_append(void)
 static int hog_pid;
 static uint64_t killed_at[NKIND];   /* rdtime of the kill, 0: not killed */
 
-/* Reaps one killed child (status -1), checks what its kind left and
- * starts the kind again; counts the kill and its latency. */
+/* Reaps children until one that was killed (status -1), checks what its
+ * kind left and starts the kind again; counts the kill and its latency.
+ * A child that died unasked can only have run out of memory (a HOG run:
+ * status -1 too); its kind starts again as well. */
 static void reap_one(int *kills, uint64_t *maxwait)
 {
-    int st = 0;
-    int pid = wait(-1, &st);
-    if (pid == hog_pid) {      /* out of memory killed the hog */
-        hog_pid = 0;
-        pid = wait(-1, &st);
+    for (;;) {
+        int st = 0;
+        int pid = wait(-1, &st);
+        if (pid == hog_pid) {      /* out of memory killed the hog */
+            hog_pid = 0;
+            continue;
+        }
+        int k = 0;
+        while (k < NKIND && pids[k] != pid)
+            k++;
+        if (k == NKIND)
+            error("wait(-1) = %d, not a child of ours (status %d)", pid, st);
+        if (st != -1)
+            error("%s: child %s with status %d", kname[k], killed_at[k] ? "killed" : "exited", st);
+        bool was_killed = killed_at[k] != 0;
+        if (was_killed) {
+            uint64_t ms = (rdtime() - killed_at[k]) / (TIME_HZ / 1000);
+            if (ms > maxwait[k])
+                maxwait[k] = ms;
+            kills[k]++;
+        }
+        killed_at[k] = 0;
+        pids[k] = 0;
+        if (k == K_APPEND)
+            check_append();
+        start(k);
+        if (was_killed)
+            return;
     }
-    int k = 0;
-    while (k < NKIND && pids[k] != pid)
-        k++;
-    if (k == NKIND || !killed_at[k])
-        error("wait(-1) = %d, no killed child of ours (status %d)", pid, st);
-    if (st != -1)
-        error("%s: killed child status %d", kname[k], st);
-    uint64_t ms = (rdtime() - killed_at[k]) / (TIME_HZ / 1000);
-    if (ms > maxwait[k])
-        maxwait[k] = ms;
-    kills[k]++;
-    killed_at[k] = 0;
-    pids[k] = 0;
-    if (k == K_APPEND)
-        check_append();
-    start(k);
 }
 
 /* Waits (up to ~5 s) until no process of the caller's job but itself is
