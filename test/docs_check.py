@@ -17,8 +17,9 @@ A course's own lab programs (user/labN/) are not osv-rv's to document and
 are not looked at.
 
 docs_lines: a source line the docs quote as gdb shows it (`42    int fd =
-...`, after a `FILE:N` or `file FILE, line N` of the same indented block)
-is still line 42 of that file. docs/gdb.md promises real output, and its
+...`, after a `FILE:N` or `file FILE, line N` of the same indented block,
+FILE a path or, as gdb often prints it, a name like `cat.c` that one file
+of the tree ends in) is still line 42 of that file. docs/gdb.md promises real output, and its
 quoted lines had drifted in four places with nothing to say so.
 """
 
@@ -60,8 +61,9 @@ def scenario(run, all_scenarios):
 # A place gdb names: FILE:N, or gdb's "file FILE, line N".
 PLACE_RE = re.compile(r"([\w./-]+\.[chS]):(\d+)\b|file ([\w./-]+\.[chS]), line (\d+)")
 # A source line as gdb echoes it in an indented block: its number (after
-# stepi's address), then a tab or two spaces or more, then the text.
-ECHO_RE = re.compile(r"^ {4}\s*(?:0x[0-9a-f]+\s+)?(\d+)(?:\t| {2,})(\S.*)$")
+# stepi's address), then a tab (and the line's own indent) or two spaces
+# or more, then the text.
+ECHO_RE = re.compile(r"^ {4}\s*(?:0x[0-9a-f]+\s+)?(\d+)(?:\t\s*| {2,})(\S.*)$")
 
 
 # The lines of the tree's file path, or None if it has no such file.
@@ -71,6 +73,22 @@ def source(path):
         return None
     with open(full, encoding="utf-8") as f:
         return f.read().split("\n")
+
+
+# The tree's file a doc names as path: path itself, or the one file
+# whose path ends in it (gdb and the docs often write `cat.c:35` for
+# user/cat.c), or None when there is none or more than one.
+def resolve(path):
+    if source(path) is not None:
+        return path
+    found = []
+    for top in ("kernel", "user", "include", "mkfs", "test"):
+        for dirpath, _, files in os.walk(os.path.join(ROOT, top)):
+            for f in files:
+                rel = os.path.relpath(os.path.join(dirpath, f), ROOT)
+                if rel.endswith("/" + path):
+                    found.append(rel)
+    return found[0] if len(found) == 1 else None
 
 
 # How many lines of text (doc name's) quote a source line, and what is
@@ -91,8 +109,8 @@ def stale_quotes(name, text):
                 stale.append("%s:%d quotes %s:%d as '%s', the file has '%s'"
                              % (name, i, current, n, quoted, actual))
         for m in PLACE_RE.finditer(line):
-            path = m.group(1) or m.group(3)
-            if source(path) is not None:
+            path = resolve(m.group(1) or m.group(3))
+            if path is not None:
                 current = path
     return quotes, stale
 
