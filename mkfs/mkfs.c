@@ -324,7 +324,7 @@ static void replay_journal(void)
     }
     for (uint32_t i = 0; i < h->count; i++)
         memcpy(block(h->blocks[i]), block(sb->journal_start + 1 + i), BS);
-    note("the journal holds %u committed blocks, commits up to %llu: checked as replayed "
+    note("the journal holds %u committed block copies, commits up to %llu: checked as replayed "
          "(the next mount replays them)", h->count, (unsigned long long)h->sequence);
 }
 

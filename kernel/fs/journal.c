@@ -103,7 +103,8 @@ static void replay(uint32_t region_slots)
         bwrite(b);
         brelse(b);
     }
-    kprintf("[fs] journal: replayed %u blocks, commits up to %lu\n", h->count, h->sequence);
+    kprintf("[fs] journal: replayed %u logged block copies, commits up to %lu\n", h->count,
+            h->sequence);
     h->count = 0;
     disk_rw(journal.header_block, h, true);
 }
