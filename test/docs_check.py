@@ -19,8 +19,9 @@ are not looked at.
 docs_lines: a source line the docs quote as gdb shows it (`42    int fd =
 ...`, after a `FILE:N` or `file FILE, line N` of the same indented block,
 FILE a path or, as gdb often prints it, a name like `cat.c` that one file
-of the tree ends in) is still line 42 of that file. docs/gdb.md promises real output, and its
-quoted lines had drifted in four places with nothing to say so.
+of the tree ends in) is still line 42 of that file. docs/gdb.md promises
+real output, and its quoted lines had drifted in four places with nothing
+to say so.
 """
 
 import os
