@@ -183,16 +183,26 @@ static void appender(int k)
 
 /* APPENDERS processes append to one file, one of them a quarter MiB at a
  * time, so the others mostly wait for the file's append lock; all are
- * killed, holder and waiters: each ends with -1. */
+ * killed, holder and waiters: each ends with -1. They are killed once the
+ * file holds APPENDED_BEFORE_KILL bytes, not after a fixed time: on one
+ * hart of a fast host, 100 ms of appending filled the disk, the appenders
+ * exited on their own, and the test left the disk full for the tests
+ * after it. */
+#define APPENDED_BEFORE_KILL (4 * sizeof(buf))
 static void killed_appenders(void)
 {
     expect(close(open_ok(D "/app", FS_RDWR | FS_CREAT)), ERR_OK);
     int pids[APPENDERS];
     for (int k = 0; k < APPENDERS; k++)
         pids[k] = fork_worker(appender, k);
-    msleep(100);
-    for (int k = APPENDERS - 1; k >= 0; k--)
-        expect(kill(pids[k]), ERR_OK);
+    while (stat_of(D "/app").size < APPENDED_BEFORE_KILL)
+        msleep(1);
+    for (int k = APPENDERS - 1; k >= 0; k--) {
+        int r = kill(pids[k]);
+        if (r == ERR_NOTEXIST)
+            error("appender %d exited before it was killed (the disk filled first)", k);
+        expect(r, ERR_OK);
+    }
     for (int k = 0; k < APPENDERS; k++)
         expect_exit(pids[k], -1);
     expect(unlink(D "/app"), ERR_OK);
