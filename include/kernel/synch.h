@@ -7,7 +7,9 @@
  *   on only when the last spinlock is released). Never sleep holding one.
  *   Held for short critical sections only.
  * sleeplock: a lock whose waiters sleep; may be held across disk I/O and
- *   while sleeping. Must not be taken with a spinlock held.
+ *   while sleeping. Must not be taken with a spinlock held. First come,
+ *   first served: a release hands the lock to the waiter that has waited
+ *   longest, so a busy lock cannot starve a waiter.
  * condvar: Mesa semantics. condvar_wait atomically releases the spinlock,
  *   sleeps until signalled, and re-acquires the spinlock before returning;
  *   callers re-check their condition in a loop.
@@ -80,6 +82,7 @@
 #define _KERNEL_SYNCH_H_
 
 #include <kernel/types.h>
+#include <kernel/list.h>
 
 struct cpu;
 struct thread;
@@ -167,16 +170,16 @@ void condvar_broadcast(struct condvar *cv);
 struct sleeplock {
     bool locked;
     uint8_t rank;          /* enum lock_rank */
-    struct spinlock lk;    /* guards locked and holder; rank LOCK_SLEEPLOCK */
-    struct condvar cv;
+    struct spinlock lk;    /* guards locked, holder and waiters; rank LOCK_SLEEPLOCK */
+    struct list waiters;   /* threads asleep for the lock, oldest first */
     struct thread *holder;
     const char *name;
 };
 
 /* A free lock, at rank in the order above. */
 void sleeplock_init(struct sleeplock *lock, const char *name, enum lock_rank rank);
-/* Sleeps (not killable) until the lock is free and takes it for the
- * calling thread; no spinlock may be held. */
+/* Takes the lock for the calling thread, sleeping (not killable) behind
+ * the threads already waiting for it, if any; no spinlock may be held. */
 void sleeplock_acquire(struct sleeplock *lock);
 /* Takes lock at rank, one of the ranks after its own that its class defines
  * for a second lock of the class (LOCK_INODE_CHILD, LOCK_BUF_*): for the
@@ -186,8 +189,8 @@ void sleeplock_acquire_nested(struct sleeplock *lock, enum lock_rank rank);
  * caller's process is killed first, else ERR_OK. For locks a waiter may
  * wait on for as long as a user wants (a pipe's end). */
 int sleeplock_acquire_killable(struct sleeplock *lock);
-/* Frees the lock and wakes one waiter; the holder releases it (the debug
- * build panics otherwise). */
+/* Hands the lock to the waiter that has waited longest, or frees it if
+ * none waits; the holder releases it (the debug build panics otherwise). */
 void sleeplock_release(struct sleeplock *lock);
 /* True if the calling thread holds lock: for assertions. */
 bool sleeplock_holding(struct sleeplock *lock);

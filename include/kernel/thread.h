@@ -58,6 +58,8 @@ struct thread {
     struct thread *next;         /* ready-queue link */
     struct list_node sleep_link; /* in its channel's bucket while SLEEPING */
     struct list_node timed_link; /* among the timed sleepers while wake_tick != 0 */
+    struct list_node lock_link;  /* in a sleeplock's waiters while it waits for one
+                                  * (synch.h); that lock's lk */
     struct proc *proc;           /* owning process, NULL for kernel threads */
     uint64_t kstack;             /* lowest address of the kernel stack */
     uint64_t kstack_fenced[CPU_WORDS]; /* bit per cpu index: that hart has fenced the

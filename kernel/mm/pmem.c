@@ -36,7 +36,7 @@ struct page *pmem_page(paddr_t pa)
 
 /* Frees go to the front: the next allocation reuses the frame freed
  * last. pmem.lock held. */
-static void list_push(struct page *pg)
+static void free_list_push(struct page *pg)
 {
     struct page *head = &pmem.free_head;
     pg->next = head->next;
@@ -50,7 +50,7 @@ static void list_push(struct page *pg)
 
 /* Unlinks pg wherever it is on the list (the links are double for
  * this). pmem.lock held. */
-static void list_remove(struct page *pg)
+static void free_list_remove(struct page *pg)
 {
     struct page *prev = pg->prev;
     prev->next = pg->next;
@@ -78,7 +78,7 @@ void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t ma
     if (max_frames && max_frames < (ram_end - free_start) / PG_SIZE)
         free_end = free_start + max_frames * PG_SIZE;
     for (paddr_t pa = free_end - PG_SIZE; pa >= free_start; pa -= PG_SIZE) {
-        list_push(pmem_page(pa));
+        free_list_push(pmem_page(pa));
         pmem.ntotal++;
     }
 }
@@ -94,7 +94,7 @@ void pmem_reserve(paddr_t start, paddr_t end)
             continue;
         struct page *pg = pmem_page(pa);
         if (pg->flags & PAGE_FREE) {
-            list_remove(pg);
+            free_list_remove(pg);
             pmem.ntotal--;
         }
     }
@@ -112,7 +112,7 @@ err_t pmem_alloc(paddr_t *pa)
         spinlock_release(&pmem.lock);
         return ERR_NOMEM;
     }
-    list_remove(pg);
+    free_list_remove(pg);
     pg->refcount = 1;
     spinlock_release(&pmem.lock);
     *pa = page_pa(pg);
@@ -137,7 +137,7 @@ void pmem_free(paddr_t pa)
     kassert(before > 0);
     if (before == 1) {
         spinlock_acquire(&pmem.lock);
-        list_push(pg);
+        free_list_push(pg);
         spinlock_release(&pmem.lock);
     }
 }
