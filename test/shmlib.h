@@ -40,7 +40,6 @@
 #include <stdbool.h>
 
 #define SHM_LIMIT_SIZE (64UL << 20)     /* SHM_MAX_SIZE: bytes per region */
-#define SHM_LIMIT_TOTAL_PAGES 16384     /* SHM_MAX_TOTAL_PAGES: all regions */
 #define SHM_LIMIT_REGIONS 64            /* SHM_MAX_REGIONS */
 #define PAGE 4096                       /* (user code may not use PG_SIZE) */
 

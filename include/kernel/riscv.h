@@ -10,9 +10,7 @@
 #define SSTATUS_SIE (1UL << 1)    /* supervisor interrupts enabled */
 #define SSTATUS_SPIE (1UL << 5)   /* SIE before the trap */
 #define SSTATUS_SPP (1UL << 8)    /* trap came from supervisor mode */
-#define SSTATUS_FS_MASK (3UL << 13)
-#define SSTATUS_FS_INITIAL (1UL << 13)
-#define SSTATUS_FS_CLEAN (2UL << 13)
+#define SSTATUS_FS_INITIAL (1UL << 13) /* FP on (state Initial): user code may use it */
 #define SSTATUS_SUM (1UL << 18)   /* supervisor may touch user pages */
 
 #define SIE_SSIE (1UL << 1)

@@ -108,7 +108,6 @@ struct sfs_dirent {
 };
 
 #define SFS_DIRENT_SIZE 32
-#define SFS_DIRENTS_PER_BLOCK (SFS_BLOCK_SIZE / SFS_DIRENT_SIZE)  /* 128 */
 #define SFS_BITS_PER_BLOCK (SFS_BLOCK_SIZE * 8)
 
 /*

@@ -24,7 +24,6 @@
 #include <kernel/platform.h>
 #include <kernel/plic.h>
 #include <kernel/pmem.h>
-#include <kernel/string.h>
 #include <kernel/synch.h>
 
 /* virtio-mmio registers (virtio 1.1, section 4.2.2), byte offsets. */

@@ -9,7 +9,6 @@
  */
 #include "fs_internal.h"
 #include <kernel/bcache.h>
-#include <kernel/console.h>
 
 /* A block number read from ip's metadata: 0 or a data block, else corrupt. */
 static uint32_t data_block_checked(struct inode *ip, uint32_t blockno)

@@ -6,7 +6,6 @@
  * inode is always below its parent). Contract: fs.h, fs_internal.h.
  */
 #include "fs_internal.h"
-#include <kernel/string.h>
 
 /* ERR_OK if dir (locked) is a directory that may get new entries. */
 static err_t dir_usable(struct inode *dir)

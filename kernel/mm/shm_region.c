@@ -9,7 +9,6 @@
  * rules are written once.
  */
 #include <kernel/shm_region.h>
-#include <kernel/console.h>
 #include <kernel/kmalloc.h>
 #include <kernel/lineage.h>
 #include <kernel/pmem.h>

@@ -21,7 +21,6 @@
 #include <kernel/sched.h>
 #include <kernel/shm.h>
 #include <kernel/string.h>
-#include <kernel/syscall.h>
 #include <kernel/thread.h>
 #include <kernel/trap.h>
 #include <kernel/uaccess.h>

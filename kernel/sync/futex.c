@@ -11,7 +11,6 @@
  */
 #include <kernel/futex.h>
 #include <kernel/config.h>
-#include <kernel/memstore.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>

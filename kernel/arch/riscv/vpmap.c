@@ -9,8 +9,6 @@
  */
 #include "vpmap_internal.h"
 #include <kernel/vm.h>
-#include <kernel/riscv.h>
-#include <kernel/sbi.h>
 #include <kernel/string.h>
 #include <kernel/console.h>
 #include <kernel/platform.h>
