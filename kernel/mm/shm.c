@@ -90,6 +90,20 @@ static struct shm_region *find_visible(const char *name, struct proc *p)
     return found;
 }
 
+/* find_visible for a call that writes to the region when write is set:
+ * ERR_NOTEXIST if p finds none, ERR_PERM if it is RS_RDONLY and p did not
+ * create it (shm.h), else ERR_OK with the region in *out. */
+static err_t find_usable(const char *name, struct proc *p, bool write, struct shm_region **out)
+{
+    struct shm_region *r = find_visible(name, p);
+    *out = r;
+    if (!r)
+        return ERR_NOTEXIST;
+    if (write && (r->flags & RS_RDONLY) && !shm_region_is_creator(r, p->pid))
+        return ERR_PERM;
+    return ERR_OK;
+}
+
 /* A region hidden by RS_FAMILY whose family has no live process left: no
  * one can find it, so any process may see it listed and destroy it. */
 static bool abandoned(struct shm_region *r)
@@ -173,13 +187,9 @@ int shm_map(const char *name, void **addr_out, int prot)
         return ERR_INVAL;
     struct proc *p = proc_current();
     sleeplock_acquire(&shm_table.lock);
-    struct shm_region *r = find_visible(name, p);
-    err_t err = ERR_OK;
-    if (!r)
-        err = ERR_NOTEXIST;
-    else if ((prot & SHM_WRITE) && (r->flags & RS_RDONLY) && !shm_region_is_creator(r, p->pid))
-        err = ERR_PERM;
-    else
+    struct shm_region *r;
+    err_t err = find_usable(name, p, prot & SHM_WRITE, &r);
+    if (err == ERR_OK)
         err = shm_region_add_view(r, p->pid, r->size);
     if (err != ERR_OK) {
         sleeplock_release(&shm_table.lock);
@@ -255,15 +265,11 @@ int shm_resize(const char *name, size_t size)
     size = pg_round_up(size);
     struct proc *p = proc_current();
     sleeplock_acquire(&shm_table.lock);
-    struct shm_region *r = find_visible(name, p);
-    err_t err = ERR_OK;
-    if (!r)
-        err = ERR_NOTEXIST;
-    else if ((r->flags & RS_RDONLY) && !shm_region_is_creator(r, p->pid))
-        err = ERR_PERM;
-    else if (size > r->size && !table_has_room(size - r->size))
+    struct shm_region *r;
+    err_t err = find_usable(name, p, true, &r);
+    if (err == ERR_OK && size > r->size && !table_has_room(size - r->size))
         err = ERR_NOMEM;
-    else if (!shm_region_views_fit(r, size))
+    else if (err == ERR_OK && !shm_region_views_fit(r, size))
         err = ERR_INVAL;         /* a live view reaches past the new end */
     if (err == ERR_OK) {
         shm_table.reserved_pages = shm_table.reserved_pages - r->size / PG_SIZE + size / PG_SIZE;
