@@ -12,48 +12,43 @@
 #include <kernel/string.h>
 #include <kernel/console.h>
 #include <kernel/platform.h>
+#include <lib/stddef.h>
 
 extern pte_t boot_pagetable[512];
 extern char boot_stack_guard[];                          /* entry.S */
 extern char __kernel_start[], __text_end[], __data_start[], __ksyms_start[], __kernel_end[];
 
-/* The PTE bits for vpmap flags: always V and A (vpmap_internal.h), D only for
- * VPMAP_DIRTY, and R with W since W alone is reserved. */
+/* Each vpmap flag and the PTE bit it sets; V and A are set in every
+ * mapping (vpmap_internal.h), so they are no flags. */
+static const struct {
+    int flag;
+    pte_t bit;
+} pte_bits[] = {
+    { MEMPERM_R, PTE_R },     { MEMPERM_W, PTE_W },       { MEMPERM_X, PTE_X },
+    { VPMAP_USER, PTE_U },    { VPMAP_GLOBAL, PTE_G },    { VPMAP_DIRTY, PTE_D },
+};
+
+/* The PTE bits for vpmap flags, by pte_bits, and R with W since W alone
+ * is reserved. */
 static pte_t flags_to_pte(int flags)
 {
     pte_t pte = PTE_V | PTE_A;
-    if (flags & VPMAP_DIRTY)
-        pte |= PTE_D;
-    if (flags & MEMPERM_R)
-        pte |= PTE_R;
+    for (size_t i = 0; i < NELEM(pte_bits); i++)
+        if (flags & pte_bits[i].flag)
+            pte |= pte_bits[i].bit;
     if (flags & MEMPERM_W)
-        pte |= PTE_W | PTE_R;    /* W without R is reserved in Sv39 */
-    if (flags & MEMPERM_X)
-        pte |= PTE_X;
-    if (flags & VPMAP_USER)
-        pte |= PTE_U;
-    if (flags & VPMAP_GLOBAL)
-        pte |= PTE_G;
+        pte |= PTE_R;            /* W without R is reserved in Sv39 */
     return pte;
 }
 
-/* The vpmap flags a PTE grants, the inverse of flags_to_pte (V and A are
- * not flags), for vpmap_lookup and vpmap_walk's callers. */
+/* The vpmap flags a PTE grants, the inverse of flags_to_pte, for
+ * vpmap_lookup and vpmap_walk's callers. */
 static int pte_to_flags(pte_t pte)
 {
     int flags = 0;
-    if (pte & PTE_R)
-        flags |= MEMPERM_R;
-    if (pte & PTE_W)
-        flags |= MEMPERM_W;
-    if (pte & PTE_X)
-        flags |= MEMPERM_X;
-    if (pte & PTE_U)
-        flags |= VPMAP_USER;
-    if (pte & PTE_G)
-        flags |= VPMAP_GLOBAL;
-    if (pte & PTE_D)
-        flags |= VPMAP_DIRTY;
+    for (size_t i = 0; i < NELEM(pte_bits); i++)
+        if (pte & pte_bits[i].bit)
+            flags |= pte_bits[i].flag;
     return flags;
 }
 
