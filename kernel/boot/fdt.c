@@ -10,6 +10,7 @@
 #include <kernel/console.h>
 #include <kernel/pmem.h>
 #include <kernel/string.h>
+#include <lib/stddef.h>
 
 struct platform platform;
 
@@ -85,7 +86,7 @@ static void parse_bootargs(const char *args, int len)
             if (size >= PG_SIZE)
                 platform.mem_limit = size;
         } else if (args - word > 6 && strncmp(word, "panic=", 6) == 0) {
-            for (size_t i = 0; i < sizeof(panic_tests) / sizeof(panic_tests[0]); i++)
+            for (size_t i = 0; i < NELEM(panic_tests); i++)
                 if ((size_t)(args - word - 6) == strlen(panic_tests[i]) &&
                     strncmp(word + 6, panic_tests[i], args - word - 6) == 0)
                     platform.panic_test = PANIC_TEST_BOOT + i;

@@ -21,6 +21,7 @@
 #include <kernel/platform.h>
 #include <kernel/proc.h>
 #include <kernel/thread.h>
+#include <lib/stddef.h>
 
 extern char trap_vector[];
 
@@ -92,7 +93,7 @@ const char *trap_cause_name(uint64_t scause)
             return "unknown interrupt";
         }
     }
-    if (scause < sizeof(names) / sizeof(names[0]) && names[scause])
+    if (scause < NELEM(names) && names[scause])
         return names[scause];
     return "unknown exception";
 }

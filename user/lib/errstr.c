@@ -5,6 +5,7 @@
 #include <lib/errstr.h>
 #include <lib/errcode.h>
 #include <lib/stdio-ext.h>
+#include <lib/stddef.h>
 
 static const char *const phrases[] = {
     [-ERR_OK] = "success",
@@ -36,7 +37,7 @@ static const char *const phrases[] = {
 const char *errstr(int err)
 {
     static char unknown[24];
-    if (err <= 0 && -err < (int)(sizeof(phrases) / sizeof(phrases[0])))
+    if (err <= 0 && -err < (int)NELEM(phrases))
         return phrases[-err];
     snprintf(unknown, sizeof(unknown), "error %d", err);
     return unknown;
