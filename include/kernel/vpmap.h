@@ -195,6 +195,7 @@ void vpmap_asid_stats(struct vpmap_stats *out);     /* tlb.c's half of it */
  * as copy-on-write always did. The last holder to let go (exit, unmap,
  * its copy) releases the frames and the table.
  */
+#define VPMAP_SPAN (1UL << 21)      /* what one leaf table maps: a span */
 
 /* A new root with the kernel half filled in; ERR_NOMEM. */
 err_t vpmap_create_root(paddr_t *root);

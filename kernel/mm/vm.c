@@ -254,8 +254,7 @@ static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
     }
 }
 
-#define SPAN (1UL << 21)                 /* what one leaf table maps (vpmap.h) */
-#define SHARE_MIN (SPAN / 4)             /* of a span regions must cover to share it */
+#define SHARE_MIN (VPMAP_SPAN / 4)   /* of a span regions must cover to share it */
 
 /* Where fork is in the parent's region list, for span_shareable: fork
  * asks about spans in ascending order (regions in list order, the spans
@@ -286,13 +285,14 @@ static bool span_shareable(struct span_cursor *c, vaddr_t va)
         c->r = c->r->next;           /* no later span reaches back to it */
     bool ok = true, large = false;
     size_t covered = 0;
-    for (struct memregion *r = c->r; r && r->start < va + SPAN; r = r->next) {
+    vaddr_t end = va + VPMAP_SPAN;
+    for (struct memregion *r = c->r; r && r->start < end; r = r->next) {
         if (r->end <= va)
             continue;                /* an empty region at va */
         if (r->shared || r->store != c->anon)
             ok = false;
-        large |= r->end - r->start >= SPAN;
-        covered += (r->end < va + SPAN ? r->end : va + SPAN) - (r->start > va ? r->start : va);
+        large |= r->end - r->start >= VPMAP_SPAN;
+        covered += (r->end < end ? r->end : end) - (r->start > va ? r->start : va);
     }
     c->judged = true;
     c->span = va;
@@ -311,20 +311,23 @@ static err_t copy_anon_region(struct addrspace *dst, struct addrspace *src,
 {
     struct trapframe *tf = thread_current()->tf;
     const vaddr_t hot[2] = { tf->sepc, tf->sp };
-    vaddr_t lo = r->start & ~(SPAN - 1), hi = (r->end + SPAN - 1) & ~(SPAN - 1);
-    vaddr_t inner = (r->start + SPAN - 1) & ~(SPAN - 1), inner_end = r->end & ~(SPAN - 1);
+    vaddr_t lo = r->start & ~(VPMAP_SPAN - 1);
+    vaddr_t hi = (r->end + VPMAP_SPAN - 1) & ~(VPMAP_SPAN - 1);
+    vaddr_t inner = (r->start + VPMAP_SPAN - 1) & ~(VPMAP_SPAN - 1);
+    vaddr_t inner_end = r->end & ~(VPMAP_SPAN - 1);
     if (inner >= inner_end)
         inner = inner_end = hi;          /* no span wholly inside */
     err_t err = ERR_OK;
-    for (vaddr_t va = lo; va < hi && err == ERR_OK; va += SPAN) {
+    for (vaddr_t va = lo; va < hi && err == ERR_OK; va += VPMAP_SPAN) {
         if (va == inner) {
             err = vpmap_share_spans(dst->root, src->root, inner, inner_end, hot, flush);
-            va = inner_end - SPAN;
+            va = inner_end - VPMAP_SPAN;
         } else if (span_shareable(c, va)) {
-            err = vpmap_share_spans(dst->root, src->root, va, va + SPAN, hot, flush);
+            err = vpmap_share_spans(dst->root, src->root, va, va + VPMAP_SPAN, hot, flush);
         } else {
-            err = vpmap_copy_range(dst->root, src->root, va > r->start ? va : r->start,
-                                   va + SPAN < r->end ? va + SPAN : r->end, true, flush);
+            vaddr_t end = va + VPMAP_SPAN < r->end ? va + VPMAP_SPAN : r->end;
+            err = vpmap_copy_range(dst->root, src->root, va > r->start ? va : r->start, end, true,
+                                   flush);
         }
     }
     return err;

@@ -353,10 +353,10 @@ static bool any_mapped(pte_t *l0, vaddr_t va, vaddr_t next)
 static err_t own_partial_span(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, vaddr_t start,
                               vaddr_t end)
 {
-    vaddr_t span = va & ~(SPAN - 1), next;
+    vaddr_t span = va & ~(VPMAP_SPAN - 1), next;
     vaddr_t lo = start > span ? start : span;
-    vaddr_t hi = end < span + SPAN ? end : span + SPAN;
-    if ((lo == span && hi == span + SPAN) || span_empty(root, lo, &next) ||
+    vaddr_t hi = end < span + VPMAP_SPAN ? end : span + VPMAP_SPAN;
+    if ((lo == span && hi == span + VPMAP_SPAN) || span_empty(root, lo, &next) ||
         !any_mapped(leaf_table(root, lo, false), lo, hi))
         return ERR_OK;
     return vpmap_own_table(root, tlb, lo, true);
@@ -365,7 +365,7 @@ static err_t own_partial_span(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, v
 /* True if the span at va is wholly inside [va, next) of a user unmap. */
 static bool whole_span(struct vpmap_tlb *tlb, vaddr_t va, vaddr_t next)
 {
-    return tlb && (va & (SPAN - 1)) == 0 && next - va == SPAN;
+    return tlb && (va & (VPMAP_SPAN - 1)) == 0 && next - va == VPMAP_SPAN;
 }
 
 /* Gathers frames and holds on shared tables and releases them only after

@@ -37,7 +37,6 @@ typedef uint64_t pte_t;
 #define PTE_PA(pte) (((pte) >> 10) << 12)
 #define PA_PTE(pa) (((pa) >> 12) << 10)
 #define VPN(va, level) (((va) >> (12 + 9 * (level))) & 0x1FF)
-#define SPAN (1UL << 21)              /* what one leaf table maps */
 #define L1_REACH (1UL << 30)          /* what one level-1 table maps */
 
 /* The table at pa, as the kernel reaches it (the direct map). */
@@ -71,14 +70,14 @@ static inline bool names_table(pte_t e)
 /* The level-0 table covering va, or NULL (allocated if alloc). */
 static inline pte_t *leaf_table(paddr_t root, vaddr_t va, bool alloc)
 {
-    pte_t *pte = walk(root, va & ~(SPAN - 1), alloc);
-    return pte ? pte - VPN(va & ~(SPAN - 1), 0) : NULL;
+    pte_t *pte = walk(root, va & ~(VPMAP_SPAN - 1), alloc);
+    return pte ? pte - VPN(va & ~(VPMAP_SPAN - 1), 0) : NULL;
 }
 
 /* The first address of the next 2 MiB (level-0 table) span after va. */
 static inline vaddr_t next_span(vaddr_t va)
 {
-    return (va | (SPAN - 1)) + 1;
+    return (va | (VPMAP_SPAN - 1)) + 1;
 }
 
 /* True if no level-0 table can exist for va's span: skips whole GiBs. */

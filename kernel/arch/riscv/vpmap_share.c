@@ -94,7 +94,7 @@ err_t vpmap_own_table(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, bool chan
         return ERR_NOMEM;
     *l1 = PA_PTE(copy) | PTE_V;
     if (attached)                            /* no hart may walk t for us any more */
-        vpmap_flush_range(tlb, va & ~(SPAN - 1), SPAN, true);
+        vpmap_flush_range(tlb, va & ~(VPMAP_SPAN - 1), VPMAP_SPAN, true);
     table_put(t);
     __atomic_fetch_add(&table_copies, 1, __ATOMIC_RELAXED);
     return ERR_OK;
@@ -118,7 +118,7 @@ err_t vpmap_share_spans(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end,
         /* from and to: src's and dst's level-1 entries for span a; dst's
          * table is made only if there is something to share */
         pte_t *from = span_entry(src, va, false), *to = NULL;
-        for (vaddr_t a = va; from && a < next; a += SPAN, from++, to = to ? to + 1 : NULL) {
+        for (vaddr_t a = va; from && a < next; a += VPMAP_SPAN, from++, to = to ? to + 1 : NULL) {
             if (!names_table(*from))
                 continue;
             if (!to && !(to = span_entry(dst, a, true))) {
@@ -130,7 +130,7 @@ err_t vpmap_share_spans(paddr_t dst, paddr_t src, vaddr_t start, vaddr_t end,
             paddr_t t = PTE_PA(*from);
             uint32_t *count = &pmem_page(t)->refcount;
             if ((*from & PTE_V) && __atomic_load_n(count, __ATOMIC_ACQUIRE) == 1) {
-                if (a == (hot[0] & ~(SPAN - 1)) || a == (hot[1] & ~(SPAN - 1)))
+                if (a == (hot[0] & ~(VPMAP_SPAN - 1)) || a == (hot[1] & ~(VPMAP_SPAN - 1)))
                     write_protect(t);        /* stays attached, for both */
                 else
                     *from = PA_PTE(t) | PTE_DETACHED;    /* it may have writable entries */
