@@ -136,7 +136,5 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
 err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old);
 /* Prints the regions on the console (meminfo). */
 void as_print(struct addrspace *as);
-/* Number of resident (mapped) pages in [start, end). */
-size_t as_resident_pages(struct addrspace *as, vaddr_t start, vaddr_t end);
 
 #endif /* _KERNEL_VM_H_ */

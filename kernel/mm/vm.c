@@ -438,9 +438,9 @@ static void count_page(vaddr_t va, paddr_t pa, int flags, void *arg)
     (*(size_t *)arg)++;
 }
 
-/* Walks the page table, not the regions: what has been faulted in.
- * Contract in <kernel/vm.h>. */
-size_t as_resident_pages(struct addrspace *as, vaddr_t start, vaddr_t end)
+/* The resident (mapped) pages of [start, end), for as_print: it walks the
+ * page table, not the regions, so it counts what has been faulted in. */
+static size_t as_resident_pages(struct addrspace *as, vaddr_t start, vaddr_t end)
 {
     size_t n = 0;
     vpmap_walk(as->root, start, end, count_page, &n);
