@@ -2,7 +2,11 @@
  * Freestanding string and memory functions for the kernel (see string.h),
  * with the C library's meanings; strcmp and friends compare bytes as
  * unsigned, as the C library does. The kernel is built with -fno-builtin,
- * so these are what every call reaches.
+ * so these are what every call reaches. user/lib/string.c is the user
+ * library's own on purpose: the images want different things (here word
+ * copies and strlcpy; there osv's names and plain byte loops), and the
+ * four functions both have are short loops that a shared source, kept
+ * outside kernel/ and user/lib/ with a header of its own, would not repay.
  */
 #include <kernel/string.h>
 

@@ -2,6 +2,7 @@
  * osv's byte and string functions for user programs (lib/string.h).
  * gcc at -O2 turns byte loops into calls to memset/memcpy, which here
  * would call themselves; NO_LIBCALL keeps it from doing so inside them.
+ * The kernel has its own, kernel/lib/string.c (which says why).
  */
 #include <lib/string.h>
 
