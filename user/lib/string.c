@@ -1,17 +1,15 @@
 /*
  * osv's byte and string functions for user programs (lib/string.h).
- * gcc at -O2 turns byte loops into calls to memset/memcpy, which here
- * would call themselves; NO_LIBCALL keeps it from doing so inside them.
- * The kernel has its own, kernel/lib/string.c (which says why).
+ * gcc at -O2 may turn a byte loop into a call of memset or memcpy, which
+ * here would call itself; the library is built with -fno-builtin (the
+ * Makefile's BASE_CFLAGS), which keeps it from doing so, as it does for
+ * the kernel. The kernel has its own, kernel/lib/string.c (which says why).
  */
 #include <lib/string.h>
 
-#define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
-
 /* The C functions, byte at a time: small and plain to read, which matters
- * more here than speed. NO_LIBCALL where the loop is one gcc would turn
- * into a call of the function itself. */
-NO_LIBCALL void *memset(void *dst, int c, size_t n)
+ * more here than speed. */
+void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
     while (n-- > 0)
@@ -20,7 +18,7 @@ NO_LIBCALL void *memset(void *dst, int c, size_t n)
 }
 
 /* C's memcpy: the areas must not overlap (memmove if they may). */
-NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
+void *memcpy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
@@ -31,7 +29,7 @@ NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
 
 /* Copies backwards when dst is above src, so an overlapping source is
  * read before it is overwritten. */
-NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
+void *memmove(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
@@ -68,7 +66,7 @@ size_t strlen(const char *s)
 }
 
 /* C's strcpy: dst must have room for src and its terminator. */
-NO_LIBCALL char *strcpy(char *dst, const char *src)
+char *strcpy(char *dst, const char *src)
 {
     char *d = dst;
     while ((*d++ = *src++) != '\0')
@@ -78,7 +76,7 @@ NO_LIBCALL char *strcpy(char *dst, const char *src)
 
 /* C's strncpy: pads with NULs to n, and leaves dst unterminated when src
  * has n bytes or more. */
-NO_LIBCALL char *strncpy(char *dst, const char *src, size_t n)
+char *strncpy(char *dst, const char *src, size_t n)
 {
     size_t i = 0;
     for (; i < n && src[i]; i++)
