@@ -33,6 +33,7 @@
 #include <kernel/types.h>
 #include <kernel/bdev.h>
 #include <kernel/synch.h>
+#include <kernel/list.h>
 
 #define BCACHE_NBUF 128                /* 512 KiB of cached blocks; the journal
                                           pins up to half of them (journal.h) */
@@ -41,7 +42,7 @@ struct buf {
     /* guarded by the bcache lock */
     uint64_t blockno;
     int refcount;                      /* bread holders and pins; 0 = recyclable */
-    struct buf *prev, *next;           /* LRU list, most recently released first */
+    struct list_node lru;              /* on the LRU list (bcache.c) */
     /* guarded by lock */
     struct sleeplock lock;
     bool valid;                        /* data holds the block as on disk or newer */

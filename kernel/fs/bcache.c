@@ -1,6 +1,7 @@
 /*
- * Buffer cache: a fixed pool of block-sized buffers on a doubly linked LRU
- * list (xv6's bio.c with a sleep instead of a panic when all are busy).
+ * Buffer cache: a fixed pool of block-sized buffers on an LRU list (a
+ * list.h list: least recently released first, most recently last), as
+ * xv6's bio.c, with a sleep instead of a panic when all are busy.
  * The contract is in include/kernel/bcache.h.
  */
 #include <kernel/bcache.h>
@@ -13,7 +14,7 @@
 static struct {
     struct spinlock lock;
     struct buf bufs[BCACHE_NBUF];
-    struct buf head;                   /* list sentinel: head.next is the most recent */
+    struct list lru;                   /* every buffer, least recently released first */
     struct condvar free_cv;            /* waiting for a buffer with refcount 0 */
 } bcache;
 
@@ -23,7 +24,7 @@ void bcache_init(void)
 {
     spinlock_init(&bcache.lock, "bcache", LOCK_BCACHE);
     condvar_init(&bcache.free_cv);
-    bcache.head.prev = bcache.head.next = &bcache.head;
+    list_init(&bcache.lru);
     for (int i = 0; i < BCACHE_NBUF; i++) {
         struct buf *b = &bcache.bufs[i];
         paddr_t frame;
@@ -34,18 +35,17 @@ void bcache_init(void)
         b->refcount = 0;
         b->blockno = NO_BLOCK;
         sleeplock_init(&b->lock, "buf", LOCK_BUF);
-        b->next = bcache.head.next;
-        b->prev = &bcache.head;
-        bcache.head.next->prev = b;
-        bcache.head.next = b;
+        list_append(&bcache.lru, &b->lru);
     }
 }
 
 /* The cached buffer of blockno with a reference taken (not locked), or
- * NULL. Called with the bcache lock held. */
+ * NULL. Called with the bcache lock held. Looks from the most recently
+ * released end, where a block used again soon is found. */
 static struct buf *cached(uint64_t blockno)
 {
-    for (struct buf *b = bcache.head.next; b != &bcache.head; b = b->next) {
+    for (struct list_node *n = bcache.lru.head.prev; n != list_end(&bcache.lru); n = n->prev) {
+        struct buf *b = list_entry(n, struct buf, lru);
         if (b->blockno == blockno) {
             b->refcount++;
             return b;
@@ -65,7 +65,9 @@ static struct buf *bget(uint64_t blockno)
             spinlock_release(&bcache.lock);
             return b;
         }
-        for (struct buf *b = bcache.head.prev; b != &bcache.head; b = b->prev) {
+        for (struct list_node *n = list_begin(&bcache.lru); n != list_end(&bcache.lru);
+             n = n->next) {
+            struct buf *b = list_entry(n, struct buf, lru);
             if (b->refcount == 0) {
                 /* No one holds it, so no one holds its sleeplock either. */
                 b->blockno = blockno;
@@ -192,7 +194,8 @@ void bwrite_frames(const uint32_t *blocknos, void *const *frames, size_t n,
 }
 
 /* Unlocks b and drops the caller's reference; an unreferenced buffer moves
- * to the front of the LRU list and wakes one bget waiting for a free buffer. */
+ * to the most recent end of the LRU list and wakes one bget waiting for a
+ * free buffer. */
 void brelse(struct buf *b)
 {
     kassert(sleeplock_holding(&b->lock));
@@ -200,13 +203,8 @@ void brelse(struct buf *b)
     spinlock_acquire(&bcache.lock);
     b->refcount--;
     if (b->refcount == 0) {
-        /* Most recently used: move to the front. */
-        b->prev->next = b->next;
-        b->next->prev = b->prev;
-        b->next = bcache.head.next;
-        b->prev = &bcache.head;
-        bcache.head.next->prev = b;
-        bcache.head.next = b;
+        list_remove(&b->lru);
+        list_append(&bcache.lru, &b->lru);
         condvar_signal(&bcache.free_cv);
     }
     spinlock_release(&bcache.lock);
