@@ -23,12 +23,11 @@
 
 #include <kernel/types.h>
 #include <kernel/synch.h>
-
-struct slab;
+#include <kernel/list.h>
 
 struct kmem_cache {
     size_t obj_size;
-    struct slab *partial;  /* slabs with at least one free object */
+    struct list partial;   /* slabs with a free object and one in use */
     struct spinlock lock;
     const char *name;
 };

@@ -44,6 +44,16 @@ static inline void list_append(struct list *l, struct list_node *n)
     l->head.prev = n;
 }
 
+/* Adds n at the front of l: a list used as a stack (pmem's free frames,
+ * a cache's partial slabs) pushes here and takes list_first. */
+static inline void list_prepend(struct list *l, struct list_node *n)
+{
+    n->prev = &l->head;
+    n->next = l->head.next;
+    l->head.next->prev = n;
+    l->head.next = n;
+}
+
 /* Takes n off whatever list it is on. */
 static inline void list_remove(struct list_node *n)
 {
@@ -67,5 +77,10 @@ static inline struct list_node *list_end(struct list *l)
 
 /* The element of type `type` whose `member` is the node n. */
 #define list_entry(n, type, member) retrieve_struct(n, type, member)
+
+/* The first element of l (of type `type`, linked by `member`), or NULL if
+ * l is empty. */
+#define list_first(l, type, member) \
+    (list_empty(l) ? NULL : list_entry(list_begin(l), type, member))
 
 #endif /* _KERNEL_LIST_H_ */

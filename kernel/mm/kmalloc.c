@@ -17,7 +17,7 @@
 
 struct slab {
     struct kmem_cache *cache;
-    struct slab *next, *prev;    /* partial list of the cache */
+    struct list_node link;       /* on the cache's partial list, if there */
     void *freelist;
     uint32_t inuse, capacity;
 };
@@ -49,34 +49,19 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t obj_size)
     if (!c)
         panic("kmem_cache_create: more than %d caches", MAX_CACHES);
     c->obj_size = obj_size;
-    c->partial = NULL;
+    list_init(&c->partial);
     c->name = name;
     spinlock_init(&c->lock, name, LOCK_KMEM);
     return c;
 }
 
 /* The partial list holds exactly the slabs with a free object and at
- * least one in use: a slab leaves it when it fills or empties. c->lock
- * held, as for partial_push. */
-static void partial_remove(struct kmem_cache *c, struct slab *s)
-{
-    if (s->prev)
-        s->prev->next = s->next;
-    else
-        c->partial = s->next;
-    if (s->next)
-        s->next->prev = s->prev;
-    s->next = s->prev = NULL;
-}
-
-/* To the front: the next allocation uses the slab that just got room. */
+ * least one in use: a slab leaves it when it fills or empties, and joins
+ * it at the front, so the next allocation uses the slab that just got
+ * room. c->lock held. */
 static void partial_push(struct kmem_cache *c, struct slab *s)
 {
-    s->prev = NULL;
-    s->next = c->partial;
-    if (c->partial)
-        c->partial->prev = s;
-    c->partial = s;
+    list_prepend(&c->partial, &s->link);
 }
 
 /* A fresh slab with every object on its free list. */
@@ -87,7 +72,6 @@ static struct slab *slab_new(struct kmem_cache *c)
         return NULL;
     struct slab *s = kmap_p2v(pa);
     s->cache = c;
-    s->next = s->prev = NULL;
     s->inuse = 0;
     s->capacity = (PG_SIZE - SLAB_HDR) / c->obj_size;
     s->freelist = NULL;
@@ -107,7 +91,7 @@ void *kmem_cache_alloc(struct kmem_cache *c)
     if (kalloc_fail_due())        /* a test's injected failure (pmem.h) */
         return NULL;
     spinlock_acquire(&c->lock);
-    struct slab *s = c->partial;
+    struct slab *s = list_first(&c->partial, struct slab, link);
     if (!s) {
         spinlock_release(&c->lock);
         s = slab_new(c);           /* pmem comes after our lock in the order anyway */
@@ -119,7 +103,7 @@ void *kmem_cache_alloc(struct kmem_cache *c)
     void **obj = s->freelist;
     s->freelist = *obj;
     if (++s->inuse == s->capacity)
-        partial_remove(c, s);
+        list_remove(&s->link);   /* full */
     spinlock_release(&c->lock);
     memset(obj, 0, c->obj_size);
     return obj;
@@ -139,7 +123,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
     s->inuse--;
     if (s->inuse == 0) {
         if (!was_full)
-            partial_remove(c, s);
+            list_remove(&s->link);
         spinlock_release(&c->lock);
         pmem_free(kmap_v2p(s));
         return;
