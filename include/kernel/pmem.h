@@ -19,11 +19,12 @@
 #include <lib/errcode.h>
 #include <lib/layout.h>
 #include <kernel/config.h>
+#include <kernel/list.h>
 
 struct page {
     uint32_t refcount;     /* 0 = free */
     uint32_t flags;
-    struct page *next, *prev; /* free list links while free */
+    struct list_node link; /* on the free list while free */
 };
 
 #define kmap_p2v(pa) ((void *)((paddr_t)(pa) + KMAP_BASE))

@@ -2,8 +2,9 @@
  * The physical frame allocator. Every frame of RAM has a struct page in one
  * array (pages[]); free frames are on a doubly linked free list threaded
  * through those structs, so a frame can be taken off the list by address
- * too (pmem_reserve, for what the firmware and the device tree hold). A frame's refcount says how many users hold it: the
- * frame goes back on the list when the last one lets go.
+ * too (pmem_reserve, for what the firmware and the device tree hold). A
+ * frame's refcount says how many users hold it: the frame goes back on the
+ * list when the last one lets go.
  */
 #include <kernel/pmem.h>
 #include <kernel/console.h>
@@ -17,7 +18,7 @@ static struct {
     struct page *pages;          /* one per frame from ram_start */
     size_t npages;
     paddr_t ram_start;
-    struct page free_head;       /* sentinel of the free list */
+    struct list free;            /* the free frames, the next one to hand out first */
     size_t nfree;
     size_t ntotal;               /* frames ever handed to the free list */
 } pmem;
@@ -36,26 +37,18 @@ struct page *pmem_page(paddr_t pa)
 
 /* Frees go to the front: the next allocation reuses the frame freed
  * last. pmem.lock held. */
-static void free_list_push(struct page *pg)
+static void free_push(struct page *pg)
 {
-    struct page *head = &pmem.free_head;
-    pg->next = head->next;
-    pg->prev = head;
-    if (head->next)
-        head->next->prev = pg;
-    head->next = pg;
+    list_prepend(&pmem.free, &pg->link);
     pg->flags |= PAGE_FREE;
     pmem.nfree++;
 }
 
 /* Unlinks pg wherever it is on the list (the links are double for
  * this). pmem.lock held. */
-static void free_list_remove(struct page *pg)
+static void free_remove(struct page *pg)
 {
-    struct page *prev = pg->prev;
-    prev->next = pg->next;
-    if (pg->next)
-        pg->next->prev = prev;
+    list_remove(&pg->link);
     pg->flags &= ~PAGE_FREE;
     pmem.nfree--;
 }
@@ -66,6 +59,7 @@ static void free_list_remove(struct page *pg)
 void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t max_frames)
 {
     spinlock_init(&pmem.lock, "pmem", LOCK_PMEM);
+    list_init(&pmem.free);
     pmem.ram_start = ram_start;
     pmem.npages = (ram_end - ram_start) / PG_SIZE;
     /* The struct page array takes the first frames after the kernel. */
@@ -78,7 +72,7 @@ void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t ma
     if (max_frames && max_frames < (ram_end - free_start) / PG_SIZE)
         free_end = free_start + max_frames * PG_SIZE;
     for (paddr_t pa = free_end - PG_SIZE; pa >= free_start; pa -= PG_SIZE) {
-        free_list_push(pmem_page(pa));
+        free_push(pmem_page(pa));
         pmem.ntotal++;
     }
 }
@@ -94,7 +88,7 @@ void pmem_reserve(paddr_t start, paddr_t end)
             continue;
         struct page *pg = pmem_page(pa);
         if (pg->flags & PAGE_FREE) {
-            free_list_remove(pg);
+            free_remove(pg);
             pmem.ntotal--;
         }
     }
@@ -107,12 +101,12 @@ err_t pmem_alloc(paddr_t *pa)
     if (kalloc_fail_due())
         return ERR_NOMEM;
     spinlock_acquire(&pmem.lock);
-    struct page *pg = pmem.free_head.next;
+    struct page *pg = list_first(&pmem.free, struct page, link);
     if (!pg) {
         spinlock_release(&pmem.lock);
         return ERR_NOMEM;
     }
-    free_list_remove(pg);
+    free_remove(pg);
     pg->refcount = 1;
     spinlock_release(&pmem.lock);
     *pa = page_pa(pg);
@@ -137,7 +131,7 @@ void pmem_free(paddr_t pa)
     kassert(before > 0);
     if (before == 1) {
         spinlock_acquire(&pmem.lock);
-        free_list_push(pg);
+        free_push(pg);
         spinlock_release(&pmem.lock);
     }
 }
