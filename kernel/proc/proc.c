@@ -365,8 +365,7 @@ static struct proc *zombie_child(struct proc *me, int pid, bool *none)
 {
     if (pid == -1) {
         *none = list_empty(&me->live) && list_empty(&me->zombies);
-        return list_empty(&me->zombies) ? NULL
-                                        : list_entry(list_begin(&me->zombies), struct proc, sibling);
+        return list_first(&me->zombies, struct proc, sibling);
     }
     struct proc *q = pid_lookup(pid);
     *none = !q || q->parent != me;
@@ -530,8 +529,9 @@ int proc_kill_job(pid_t job)
  * proc_lock held. */
 static struct proc *next_below(struct proc *p, struct proc *root)
 {
-    if (!list_empty(&p->live))
-        return list_entry(list_begin(&p->live), struct proc, sibling);
+    struct proc *child = list_first(&p->live, struct proc, sibling);
+    if (child)
+        return child;
     for (; p != root; p = p->parent)
         if (p->sibling.next != list_end(&p->parent->live))
             return list_entry(p->sibling.next, struct proc, sibling);
