@@ -29,7 +29,7 @@ struct shared {
 
 /* Sleeps until *word reaches value (the slow steps: no spinning while
  * another process makes file system calls). */
-static void wait_for(int *word, int value)
+static void wait_until(int *word, int value)
 {
     int v;
     while ((v = __atomic_load_n(word, __ATOMIC_ACQUIRE)) < value)
@@ -61,10 +61,10 @@ static void spin_until(int *word, int value)
 static void closer(struct shared *s)
 {
     for (int r = 1; r <= ROUNDS; r++) {
-        wait_for(&s->round, r);
+        wait_until(&s->round, r);
         int fd = open_ok(F, FS_RDONLY);
         count_in(&s->ready);
-        wait_for(&s->unlinked, r);
+        wait_until(&s->unlinked, r);
         count_in(&s->armed);
         spin_until(&s->go, r);
         expect(close(fd), ERR_OK);
@@ -87,7 +87,7 @@ int main(void)
     for (int r = 1; r <= ROUNDS; r++) {
         int fd = open_ok(F, FS_RDONLY | FS_CREAT);      /* a new, empty file */
         post(&s->round, r);
-        wait_for(&s->ready, r * CHILDREN);
+        wait_until(&s->ready, r * CHILDREN);
         expect(unlink(F), ERR_OK);
         post(&s->unlinked, r);
         spin_until(&s->armed, r * CHILDREN);

@@ -60,7 +60,7 @@ int main(void)
         }
         expect_region(2 * VIEWS, 2, "with the child");   /* its views are recorded */
         *go = 1;
-        expect(wait_status(pid), 7);
+        expect(wait_for(pid), 7);
         expect_region(VIEWS, 1, "after the child");
         if (left > 0)
             break;                /* fork made fewer than n allocations */

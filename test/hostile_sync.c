@@ -164,11 +164,11 @@ static void lock_kills(void)
     progress(g, 200, "all workers");
     for (int i = 0; i < WORKERS - 1; i++) {
         expect(kill(pids[i]), ERR_OK);
-        expect(wait_status(pids[i]), -1);
+        expect(wait_for(pids[i]), -1);
         progress(g, 100, "after a kill");
     }
     expect(kill(pids[WORKERS - 1]), ERR_OK);
-    expect(wait_status(pids[WORKERS - 1]), -1);
+    expect(wait_for(pids[WORKERS - 1]), -1);
     int r = shm_lock("hlock");
     if (r != ERR_OK && r != ERR_OWNERDEAD)
         error("shm_lock after the workers = %d", r);
@@ -214,7 +214,7 @@ static void futexes(void)
     int pid = waiter(rw + 2, 0xffffffffu);
     await_state(pid, PROC_INFO_SLEEPING, "futex waiter");
     expect(kill(pid), ERR_OK);
-    expect(wait_status(pid), -1);
+    expect(wait_for(pid), -1);
     expect(futex(rw + 2, FUTEX_WAKE, 1, 0), 0);          /* the killed waiter is gone */
     expect(shm_unmap("hfx", ro), ERR_OK);
     expect(shm_unmap("hfx", rw), ERR_OK);
@@ -249,10 +249,10 @@ static void killed_wake(void)
     expect(futex(word, FUTEX_WAKE, 1, 0), 1);            /* chooses doomed */
     for (int i = 0; i < SPINNERS; i++) {
         expect(kill(spin[i]), ERR_OK);
-        expect(wait_status(spin[i]), -1);
+        expect(wait_for(spin[i]), -1);
     }
-    expect(wait_status(doomed), -1);
-    int status = wait_status(other);
+    expect(wait_for(doomed), -1);
+    int status = wait_for(other);
     if (status != 0)
         error("the other waiter: status %d (%d: ERR_TIMEDOUT, the wake was lost)", status,
               100 - ERR_TIMEDOUT);
@@ -303,7 +303,7 @@ static void list_storm(void)
     }
     for (int i = 0; i < FORKERS; i++) {
         expect(kill(pids[i]), ERR_OK);
-        expect(wait_status(pids[i]), -1);
+        expect(wait_for(pids[i]), -1);
     }
 }
 

@@ -35,7 +35,7 @@ static int lowest_fd(void)
 
 /* Each call: run it, and undo it after a success. */
 static void do_spawn(void) { result = spawn("echo kalloc_fail_calls"); }
-static void undo_spawn(void) { expect(wait_status(result), 2); }
+static void undo_spawn(void) { expect(wait_for(result), 2); }
 static void do_pipe(void) { result = pipe(pipefds); }
 static void undo_pipe(void)
 {

@@ -131,7 +131,7 @@ static void shared(void)
         access_address(0, STORE);
         exit(0);
     }
-    expect(wait_status(pid), -1);
+    expect(wait_for(pid), -1);
     expect(file_byte(30), 'k');
     expect(close(fd), ERR_OK);
 }

@@ -99,7 +99,7 @@ static void spawn_probe(const char *name, int want, const char *what)
     int pid = spawn(cmd);
     if (pid < 0)
         error("spawn(\"%s\") = %d", cmd, pid);
-    if (wait_status(pid) != 0)
+    if (wait_for(pid) != 0)
         error("%s: a spawned process did not get %d from shm_map(\"%s\")", what, want, name);
 }
 

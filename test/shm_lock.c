@@ -123,7 +123,7 @@ static void holder_dies(void)
         access_address(0, STORE);
         exit(0);
     }
-    expect(wait_status(pid), -1);
+    expect(wait_for(pid), -1);
     expect(shm_lock("dead"), ERR_OWNERDEAD);             /* ... and we hold it */
     expect(a->stage, 7);
     expect(shm_lock("dead"), ERR_INVAL);                 /* already ours */
@@ -153,7 +153,7 @@ static void holder_dies(void)
     link_side(&l, false);
     expect(link_recv(&l), 'L');
     expect(shm_lock("dead"), ERR_OWNERDEAD);
-    expect(wait_status(pid), -1);
+    expect(wait_for(pid), -1);
     link_close(&l);
     expect(shm_unlock("dead"), ERR_OK);
 

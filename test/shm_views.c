@@ -173,7 +173,7 @@ static void read_only(void)
         access_address((uintptr_t)cr, STORE);
         error("store to an RS_RDONLY view did not kill");
     }
-    expect(wait_status(pid), -1);
+    expect(wait_for(pid), -1);
     /* ... but is read-only: only the creator writes an RS_RDONLY region,
      * and a fork child is not its creator. */
     expect_killed((uintptr_t)(cw + 1), STORE, "a fork child's store to its creator's writable RS_RDONLY view");
@@ -198,7 +198,7 @@ static void creator_killed(void)
         access_address(0, STORE);
         exit(0);
     }
-    expect(wait_status(pid), -1);
+    expect(wait_for(pid), -1);
     void *a = NULL;
     expect(shm_map("victim", &a, SHM_READ), ERR_NOTEXIST);
     expect_shm(before, "after the creator was killed");

@@ -8,7 +8,6 @@
  *                              kernel headers
  *   map_ok(name, prot)         shm_map or fail the test; returns the view
  *   wait_ok(pid, what)         reap pid, which must exit with 0
- *   wait_status(pid)           reap pid, return its status
  *   reap_all(n, what)          reap n children (any order), all with 0
  *   struct usage, usage_now()  free frames, live named regions and their
  *   expect_usage(before, what) resident frames; expect_usage checks that
@@ -54,18 +53,9 @@ static inline void *map_ok(const char *name, int prot)
     return addr;
 }
 
-static inline int wait_status(int pid)
-{
-    int status = 12345;
-    int got = wait(pid, &status);
-    if (got != pid)
-        error("wait(%d) = %d", pid, got);
-    return status;
-}
-
 static inline void wait_ok(int pid, const char *what)
 {
-    int status = wait_status(pid);
+    int status = wait_for(pid);
     if (status != 0)
         error("%s: child %d exited with %d, expected 0", what, pid, status);
 }

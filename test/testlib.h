@@ -14,6 +14,7 @@
  *   heap_end(n)                 the same at the end of the heap, writable
  *   access_address(addr, how)   one load, store or jump, in assembly
  *   expect_killed(addr, how, w) a forked child does it and must be killed
+ *   wait_for(pid)               reaps child pid, returns its exit status
  *   expect_exit(pid, want)      reaps child pid, which must exit with want
  *   child_status(fn)            runs fn in a forked child, returns its status
  *   fork_ok()                   fork or fail the test
@@ -175,6 +176,17 @@ static inline int fork_ok(void)
     return pid;
 }
 
+/* Reaps the child pid, or the test fails; returns its exit status as
+ * wait reports it. */
+static inline int wait_for(int pid)
+{
+    int status = 12345;
+    int got = wait(pid, &status);
+    if (got != pid)
+        error("wait(%d) = %d", pid, got);
+    return status;
+}
+
 /* Forks; the child runs fn and exits with its result. Returns the
  * child's exit status as wait reports it. */
 static inline int child_status(int (*fn)(void))
@@ -182,9 +194,7 @@ static inline int child_status(int (*fn)(void))
     int pid = fork_ok();
     if (pid == 0)
         exit(fn());
-    int status = 12345;
-    expect(wait(pid, &status), pid);
-    return status;
+    return wait_for(pid);
 }
 
 /* Forks a child that runs fn(arg) and exits with 0 (fn reports a failure
@@ -202,8 +212,7 @@ static inline int fork_worker(void (*fn)(int), int arg)
 /* Reaps the child pid, which must have exited with status want. */
 static inline void expect_exit(int pid, int want)
 {
-    int status = 12345;
-    expect(wait(pid, &status), pid);
+    int status = wait_for(pid);
     if (status != want)
         error("child %d exited with %d, expected %d", pid, status, want);
 }

@@ -15,7 +15,6 @@
  *   sbrk_fails(inc, what)     the same with want (void *)ERR_NOMEM
  *   write_pages(p, n, tag)    stores a word naming (tag, page) in each page
  *   check_pages(p, n, tag)    how many pages do not hold (tag, page); 0 is good
- *   wait_for(pid)             waits for that child, returns its exit status
  *   struct channel            a pipe used as a one-byte semaphore between a
  *                             parent and a child: chan_open, chan_post, chan_take
  *   measure_pages(p, n, write, tag)   reads or writes (write_pages' words)
@@ -138,15 +137,6 @@ static inline long check_pages(char *p, long n, int tag)
         if (*(volatile long *)(p + i * PAGE) != page_word(tag, i))
             bad++;
     return bad;
-}
-
-static inline int wait_for(int pid)
-{
-    int status = 12345;
-    int got = wait(pid, &status);
-    if (got != pid)
-        error("wait(%d) = %d", pid, got);
-    return status;
 }
 
 /* A pipe as a semaphore: chan_post writes a byte, chan_take reads one
