@@ -60,14 +60,12 @@
 #define MKFS_SCRATCH_BLOCKS 1024       /* 4 MiB past the file system */
 #define MKFS_IMAGE_BLOCKS (MKFS_BLOCKS + MKFS_SCRATCH_BLOCKS)
 
-#define BS SFS_BLOCK_SIZE
-
 static uint8_t *img;                   /* the whole image in memory */
 static struct sfs_superblock *sb;      /* inside img, block 1 */
 
 static void *block(uint32_t b)
 {
-    return img + (size_t)b * BS;
+    return img + (size_t)b * SFS_BLOCK_SIZE;
 }
 
 static struct sfs_inode *inode(uint32_t inum)
@@ -154,9 +152,9 @@ static void append(uint32_t inum, const void *data, size_t n)
     struct sfs_inode *ip = inode(inum);
     const uint8_t *src = data;
     while (n > 0) {
-        uint64_t off = ip->size % BS;
-        size_t m = BS - off < n ? BS - off : n;
-        uint8_t *dst = block(file_block(ip, ip->size / BS));
+        uint64_t off = ip->size % SFS_BLOCK_SIZE;
+        size_t m = SFS_BLOCK_SIZE - off < n ? SFS_BLOCK_SIZE - off : n;
+        uint8_t *dst = block(file_block(ip, ip->size / SFS_BLOCK_SIZE));
         memcpy(dst + off, src, m);
         ip->size += m;
         src += m;
@@ -180,7 +178,8 @@ static uint32_t dir_find(uint32_t dir, const char *name)
 {
     struct sfs_inode *ip = inode(dir);
     for (uint64_t off = 0; off < ip->size; off += sizeof(struct sfs_dirent)) {
-        struct sfs_dirent *d = (struct sfs_dirent *)((uint8_t *)block(file_block(ip, off / BS)) + off % BS);
+        uint8_t *data = block(file_block(ip, off / SFS_BLOCK_SIZE));
+        struct sfs_dirent *d = (struct sfs_dirent *)(data + off % SFS_BLOCK_SIZE);
         if (d->inode_num != 0 && strncmp(d->name, name, SFS_NAME_LEN) == 0)
             return (uint32_t)d->inode_num;
     }
@@ -203,7 +202,7 @@ static void add_file(uint32_t root, const char *path)
         die("%s: cannot open", path);
     uint32_t inum = alloc_inode(SFS_TYPE_FILE);
     dir_add(root, name, inum);
-    static uint8_t buf[BS];
+    static uint8_t buf[SFS_BLOCK_SIZE];
     size_t n;
     while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
         append(inum, buf, n);
@@ -214,7 +213,7 @@ static void add_file(uint32_t root, const char *path)
 
 static int make_image(const char *out, int nfiles, char **files)
 {
-    img = calloc(MKFS_IMAGE_BLOCKS, BS);
+    img = calloc(MKFS_IMAGE_BLOCKS, SFS_BLOCK_SIZE);
     if (img == NULL)
         die("out of memory");
     sb = block(SFS_SUPERBLOCK_BLOCK);
@@ -257,7 +256,7 @@ static int make_image(const char *out, int nfiles, char **files)
     FILE *f = fopen(tmp, "wb");
     if (f == NULL)
         die("%s: cannot create", tmp);
-    if (fwrite(img, BS, MKFS_IMAGE_BLOCKS, f) != MKFS_IMAGE_BLOCKS || fclose(f) != 0)
+    if (fwrite(img, SFS_BLOCK_SIZE, MKFS_IMAGE_BLOCKS, f) != MKFS_IMAGE_BLOCKS || fclose(f) != 0)
         die("%s: write error", tmp);
     if (rename(tmp, out) != 0)
         die("%s: cannot rename to %s", tmp, out);
@@ -323,7 +322,7 @@ static void replay_journal(void)
         }
     }
     for (uint32_t i = 0; i < h->count; i++)
-        memcpy(block(h->blocks[i]), block(sb->journal_start + 1 + i), BS);
+        memcpy(block(h->blocks[i]), block(sb->journal_start + 1 + i), SFS_BLOCK_SIZE);
     note("the journal holds %u committed block copies, commits up to %llu: checked as replayed "
          "(the next mount replays them)", h->count, (unsigned long long)h->sequence);
 }
@@ -370,7 +369,7 @@ static void claim_indirect(uint32_t inum, uint32_t b, uint64_t fbn, uint64_t nb,
 
 static void claim_inode_blocks(uint32_t inum, struct sfs_inode *ip)
 {
-    uint64_t nb = (ip->size + BS - 1) / BS;
+    uint64_t nb = (ip->size + SFS_BLOCK_SIZE - 1) / SFS_BLOCK_SIZE;
     for (uint64_t i = 0; i < SFS_NDIRECT; i++) {
         if (ip->direct[i] == 0)
             continue;
@@ -409,11 +408,11 @@ static uint32_t lookup_block(struct sfs_inode *ip, uint64_t fbn)
 static void read_dirent(struct sfs_inode *ip, uint64_t i, struct sfs_dirent *d)
 {
     uint64_t off = i * sizeof(*d);
-    uint32_t b = lookup_block(ip, off / BS);
+    uint32_t b = lookup_block(ip, off / SFS_BLOCK_SIZE);
     if (b == 0)
         memset(d, 0, sizeof(*d));
     else
-        memcpy(d, (uint8_t *)block(b) + off % BS, sizeof(*d));
+        memcpy(d, (uint8_t *)block(b) + off % SFS_BLOCK_SIZE, sizeof(*d));
 }
 
 static int name_ok(const char *name)
@@ -485,7 +484,7 @@ static void check_dir(uint32_t dir, uint32_t *queue, uint32_t *tail)
 
 static int check_superblock(size_t image_bytes)
 {
-    if (image_bytes < 2 * BS) {
+    if (image_bytes < 2 * SFS_BLOCK_SIZE) {
         problem("image too small (%zu bytes)", image_bytes);
         return 0;
     }
@@ -496,8 +495,9 @@ static int check_superblock(size_t image_bytes)
     if (sb->version != SFS_VERSION)
         problem("version %u, this tool knows %u", sb->version, SFS_VERSION);
     int ok = 1;
-    if ((uint64_t)sb->nblocks * BS > image_bytes) {
-        problem("superblock says %u blocks, the image has only %zu", sb->nblocks, image_bytes / BS);
+    if ((uint64_t)sb->nblocks * SFS_BLOCK_SIZE > image_bytes) {
+        problem("superblock says %u blocks, the image has only %zu", sb->nblocks,
+                image_bytes / SFS_BLOCK_SIZE);
         ok = 0;
     }
     if (sb->journal_start < 2 || sb->inode_start < sb->journal_start + sb->journal_blocks ||
@@ -523,9 +523,9 @@ static int check_superblock(size_t image_bytes)
     }
     if (sb->scratch_blocks != 0 &&
         (sb->scratch_start < sb->nblocks ||
-         ((uint64_t)sb->scratch_start + sb->scratch_blocks) * BS > image_bytes)) {
+         ((uint64_t)sb->scratch_start + sb->scratch_blocks) * SFS_BLOCK_SIZE > image_bytes)) {
         problem("the scratch area (%u+%u) is not between the file system's end (%u) and the image's (%zu)",
-                sb->scratch_start, sb->scratch_blocks, sb->nblocks, image_bytes / BS);
+                sb->scratch_start, sb->scratch_blocks, sb->nblocks, image_bytes / SFS_BLOCK_SIZE);
         ok = 0;
     }
     return ok;
@@ -544,7 +544,7 @@ static int check_image(const char *path)
     fseek(f, 0, SEEK_SET);
     if (len < 0)
         die("%s: cannot size", path);
-    img = calloc(1, (size_t)len + 2 * BS);
+    img = calloc(1, (size_t)len + 2 * SFS_BLOCK_SIZE);
     if (img == NULL || fread(img, 1, (size_t)len, f) != (size_t)len)
         die("%s: read error", path);
     fclose(f);

@@ -22,14 +22,13 @@
 #include <kernel/synch.h>
 #include <kernel/sched.h>
 
-#define INPUT_BUF LINE_EDIT_MAX
 #define CTRL(c) ((c) & 0x1f)
 #define END_OF_INPUT CTRL('D')     /* kept in buf: a read that reaches it returns 0 */
 
 static struct {
     struct spinlock lock;        /* guards output, and everything below */
     struct condvar readable;     /* input has been handed over */
-    char buf[INPUT_BUF];         /* handed over, not yet read */
+    char buf[LINE_EDIT_MAX];     /* handed over, not yet read (lineedit.h's size) */
     uint64_t r, w;               /* read and written indices of buf */
     struct lineedit line;        /* being typed, not yet handed over */
     struct keydecoder keys;
@@ -52,7 +51,7 @@ void console_init(void)
 /* Bytes the buffer can still take, the line being typed counted in. */
 static size_t room(void)
 {
-    return INPUT_BUF - (cons.w - cons.r) - cons.line.len;
+    return LINE_EDIT_MAX - (cons.w - cons.r) - cons.line.len;
 }
 
 /* Gives a reader an empty line for a Ctrl-C that killed nothing, so a
@@ -66,7 +65,7 @@ static size_t room(void)
 static void empty_line(void)
 {
     if (room() > 1) {
-        cons.buf[cons.w++ % INPUT_BUF] = '\n';
+        cons.buf[cons.w++ % LINE_EDIT_MAX] = '\n';
         condvar_broadcast(&cons.readable);
     }
 }
@@ -97,9 +96,9 @@ void console_set_foreground(pid_t job)
 static void hand_over(int last)
 {
     for (size_t i = 0; i < cons.line.len; i++)
-        cons.buf[cons.w++ % INPUT_BUF] = cons.line.buf[i];
+        cons.buf[cons.w++ % LINE_EDIT_MAX] = cons.line.buf[i];
     if (last >= 0)
-        cons.buf[cons.w++ % INPUT_BUF] = (char)last;
+        cons.buf[cons.w++ % LINE_EDIT_MAX] = (char)last;
     lineedit_done(&cons.line, last == '\n' && !cons.cut);
     cons.cut = last == -1;
     condvar_broadcast(&cons.readable);
@@ -241,7 +240,7 @@ ssize_t console_read(char *dst, size_t n)
         cons.held = false;
     }
     while (got < n && cons.r != cons.w) {
-        char c = cons.buf[cons.r % INPUT_BUF];
+        char c = cons.buf[cons.r % LINE_EDIT_MAX];
         if (c == END_OF_INPUT) {
             if (got == 0)
                 cons.r++;        /* this read is the end of input */
