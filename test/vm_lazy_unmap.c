@@ -28,9 +28,10 @@
  * Any wrong word fails. The run is made with every ASID bit, with 2 (new
  * generations as it goes) and with none; every frame comes back after
  * each. Where threads land decides how often the window opens, never the
- * outcome: with vpmap_activate's deferred flush left out the test failed
- * every time; with the flushes of an unmap or of a copy-on-write remap
- * left to the hart that made them, about two runs in three.
+ * outcome. With vpmap_activate's deferred flush left out every run
+ * failed (every older test passed); with only a copy-on-write remap's
+ * flush left to the hart that made it, 2 runs in 4; with only an
+ * unmap's, 1 in 4.
  */
 // test: timeout=90
 #include "vmlib.h"
