@@ -190,4 +190,23 @@ uint64_t journal_group(void);
  */
 void journal_shutdown(void);
 
+/*
+ * A test hook, the journal_cut system call (lib/bench.h says what each how
+ * does), to make the two orderings that keep a power cut harmless testable
+ * (test/group_cut.c): a random cut almost never lands in their window.
+ * JOURNAL_CUT_BEFORE or _AFTER arms the calling thread: its next
+ * operation's journal_end waits, the operation still open, until another
+ * operation of its group has ended and no other is open, so it ends last
+ * and commits; the commit powers the machine off (sbi_shutdown, with
+ * nothing flushed) just before or just after writing the header (none if
+ * the group logged nothing). The group can take a second operation only
+ * if the journal has room for two (journal_begin), as it has after a
+ * boot. JOURNAL_CUT_WAIT sleeps until such an operation waits (forever if
+ * none comes), so the caller's next operation joins its group. A thread
+ * armed twice in one group would wait for itself: one at a time.
+ * JOURNAL_CUT_NONE disarms. Returns ERR_OK, or ERR_INVAL for another how.
+ * Costs the other operations a look at their thread in journal_end.
+ */
+err_t journal_cut_at(int how);
+
 #endif /* _KERNEL_JOURNAL_H_ */

@@ -94,5 +94,6 @@ long sys_munmap(void);
 long sys_vminfo(void);
 long sys_asid_limit(void);
 long sys_kalloc_fail(void);
+long sys_journal_cut(void);
 
 #endif /* _KERNEL_SYSCALL_H_ */

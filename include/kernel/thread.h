@@ -72,6 +72,8 @@ struct thread {
     uint64_t fpregs[33];         /* user f0..f31 and fcsr (FP_FCSR), saved on switch */
     int kalloc_fail;             /* test hook (pmem.h): this thread's nth kernel
                                   * allocation from now fails; 0: none. Its own only */
+    int journal_cut;             /* test hook (journal.h): a cut at the commit of its
+                                  * next transaction; 0: none. Its own only */
 #ifdef DEBUG
     struct locks_held locks_held; /* its sleeplocks and transaction (synch.h) */
 #endif

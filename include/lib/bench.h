@@ -33,4 +33,26 @@ long disk_scratch_write(long first, long n);
  * (0: none pending, or the failure has happened). */
 int kalloc_fail(int n);
 
+/* A power cut at a chosen point of a chosen commit of the file system's
+ * journal, so a test can stop the machine where a random cut almost never
+ * lands (the kernel's side: include/kernel/journal.h). how is one of:
+ *   JOURNAL_CUT_BEFORE, JOURNAL_CUT_AFTER: the calling thread's next file
+ *     system operation, once it has done its work, waits (still open, so
+ *     its group cannot commit) until another operation of its group has
+ *     ended and none is left open, then ends last and commits the group;
+ *     the machine powers off at once (no flush, no checkpoint: as a power
+ *     cut) just before that commit writes its header (BEFORE) or just
+ *     after (AFTER). A group that logged nothing writes no header, and
+ *     is not cut.
+ *   JOURNAL_CUT_WAIT: sleeps until an operation armed so is waiting,
+ *     so the caller's next operation joins its group.
+ *   JOURNAL_CUT_NONE: disarms the calling thread.
+ * One thread at a time may be armed. Returns ERR_OK, or ERR_INVAL for
+ * any other how. */
+#define JOURNAL_CUT_NONE 0
+#define JOURNAL_CUT_BEFORE 1
+#define JOURNAL_CUT_AFTER 2
+#define JOURNAL_CUT_WAIT 3
+int journal_cut(int how);
+
 #endif /* _LIB_BENCH_H_ */

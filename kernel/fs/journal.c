@@ -14,8 +14,10 @@
 #include <kernel/bdev.h>
 #include <kernel/console.h>
 #include <kernel/pmem.h>
+#include <kernel/sbi.h>
 #include <kernel/synch.h>
 #include <kernel/thread.h>
+#include <lib/bench.h>
 
 /* Most operations an open group can hold: journal_begin admits one more only
  * while each could still add JOURNAL_OP_MAX_BLOCKS blocks. */
@@ -47,6 +49,7 @@ static struct {
     uint32_t count;                    /* blocks logged by the open group */
     struct buf *bufs[SFS_JOURNAL_MAX_SLOTS];   /* those blocks' buffers, pinned */
     bool freed;                        /* the open group freed a block the journal names */
+    bool holding;                      /* an operation armed by journal_cut_at waits at its end */
     /* The journal on disk: the header names slots [0, used), the groups
      * committed since the journal was last emptied, oldest first; the
      * distinct blocks they logged are logged[0, nlogged), each pinned
@@ -227,6 +230,16 @@ static void remember_logged(void)
     }
 }
 
+/* The test hook's power cut (journal_cut_at): says where, then powers the
+ * machine off at once, writing nothing more (no checkpoint, nothing of
+ * fs_shutdown): what the disk holds now is what a cut here leaves. */
+static void __attribute__((noreturn)) power_cut(const char *where, uint64_t sequence)
+{
+    kprintf_line("[fs] journal: power cut %s the header of commit %lu (journal_cut)\n", where,
+                 sequence);
+    sbi_shutdown(false);
+}
+
 /*
  * Commits the group: its blocks to the next free slots, all at once and
  * together with the committing operation's data batch (NULL: none), then
@@ -235,13 +248,14 @@ static void remember_logged(void)
  * (steps 3-4), done here when the journal could not take another
  * operation's worth, or the group freed a block the journal names (it
  * must not be replayed over whatever it holds once reused: balloc.c), or
- * the journal is stopping. Called by the group's last operation with no
- * lock held. Nothing else touches journal.bufs, journal.count or any
- * logged buffer's data meanwhile: the group is closed and all its
- * operations have ended, so the buffers' data is read without their locks
- * (journal.h).
+ * the journal is stopping. cut (JOURNAL_CUT_BEFORE or _AFTER, a test
+ * hook; else 0) powers the machine off just before or after the header.
+ * Called by the group's last operation with no lock held. Nothing else
+ * touches journal.bufs, journal.count or any logged buffer's data
+ * meanwhile: the group is closed and all its operations have ended, so
+ * the buffers' data is read without their locks (journal.h).
  */
-static void commit(struct bdev_batch *data, bool stopping)
+static void commit(struct bdev_batch *data, bool stopping, int cut)
 {
     struct sfs_journal_header *h = journal.header;
     uint32_t n = journal.count;
@@ -258,7 +272,11 @@ static void commit(struct bdev_batch *data, bool stopping)
             h->blocks[journal.used + i] = (uint32_t)journal.bufs[i]->blockno;
         h->count = journal.used + n;
         h->sequence++;
+        if (cut == JOURNAL_CUT_BEFORE)
+            power_cut("before", h->sequence);
         disk_rw(journal.header_block, h, true);     /* the commit point */
+        if (cut == JOURNAL_CUT_AFTER)
+            power_cut("after", h->sequence);
         journal.used += n;
         remember_logged();
     }
@@ -384,6 +402,27 @@ uint64_t journal_group(void)
     return group;
 }
 
+/* The test hook's wait (journal_cut_at): if the calling thread is armed,
+ * disarms it and keeps its operation open, so the group cannot commit,
+ * until another operation of the group has ended (the group is closed:
+ * no more can join) and none but it is open, so it ends last and
+ * commits. Returns the cut it was armed with (0: none). Called by
+ * journal_end with the lock held. */
+static int hold_for_cut(void)
+{
+    struct thread *t = thread_current();
+    int cut = t->journal_cut;
+    if (cut == JOURNAL_CUT_NONE)
+        return cut;
+    t->journal_cut = JOURNAL_CUT_NONE;
+    journal.holding = true;
+    condvar_broadcast(&journal.cv);    /* for journal_cut_at(JOURNAL_CUT_WAIT) */
+    while (!journal.closed || journal.outstanding > 1)
+        condvar_wait(&journal.cv, &journal.lock);
+    journal.holding = false;
+    return cut;
+}
+
 /* Ends the caller's operation; the last one to end commits the group.
  * data (ordered mode) reaches the disk before the commit header.
  * Contract in <kernel/journal.h>. */
@@ -392,6 +431,7 @@ void journal_end(struct bdev_batch *data)
     spinlock_acquire(&journal.lock);
     if (!my_op())
         panic("journal_end: no transaction to end");
+    int cut = hold_for_cut();
     if (data != NULL && journal.outstanding > 1) {
         /* Another operation may end last and commit: our data must be
          * on the disk before it writes the header, so finish it now,
@@ -407,6 +447,8 @@ void journal_end(struct bdev_batch *data)
     journal.outstanding--;
     journal.closed = true;
     if (journal.outstanding > 0) {
+        if (journal.holding)
+            condvar_broadcast(&journal.cv);    /* hold_for_cut may go on */
         /* The last one to end commits for us all. */
         while (journal.committed < group)
             condvar_wait(&journal.cv, &journal.lock);
@@ -417,7 +459,7 @@ void journal_end(struct bdev_batch *data)
     bool stopping = journal.stopped;
     spinlock_release(&journal.lock);
 
-    commit(data, stopping);
+    commit(data, stopping, cut);
 
     spinlock_acquire(&journal.lock);
     journal.count = 0;
@@ -443,4 +485,27 @@ void journal_shutdown(void)
     journal.closed = true;             /* for good: no group opens again */
     spinlock_release(&journal.lock);
     checkpoint();                      /* the last committed groups, home */
+}
+
+/* The journal_cut system call, a test hook: arms the calling thread (its
+ * next operation's journal_end holds, then commits with a power cut),
+ * disarms it, or waits for an armed operation to hold. Contract in
+ * <kernel/journal.h>. */
+err_t journal_cut_at(int how)
+{
+    switch (how) {
+    case JOURNAL_CUT_NONE:
+    case JOURNAL_CUT_BEFORE:
+    case JOURNAL_CUT_AFTER:
+        thread_current()->journal_cut = how;
+        return ERR_OK;
+    case JOURNAL_CUT_WAIT:
+        spinlock_acquire(&journal.lock);
+        while (!journal.holding)
+            condvar_wait(&journal.cv, &journal.lock);
+        spinlock_release(&journal.lock);
+        return ERR_OK;
+    default:
+        return ERR_INVAL;
+    }
 }

@@ -3,12 +3,14 @@
  * shared page tables and the ASIDs in use; asid_limit caps the ASID width,
  * so a test can run the fallback without ASIDs in the same boot; and
  * kalloc_fail (lib/bench.h) makes one kernel allocation fail, so a test
- * can walk a call's out-of-memory paths one by one.
+ * can walk a call's out-of-memory paths one by one; journal_cut (same
+ * header) cuts the power at a chosen commit of the file system's journal.
  */
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <kernel/vpmap.h>
 #include <kernel/pmem.h>
+#include <kernel/journal.h>
 #include <lib/vm-ext.h>
 
 /* int vminfo(struct vm_info *info) */
@@ -39,4 +41,10 @@ long sys_asid_limit(void)
 long sys_kalloc_fail(void)
 {
     return kalloc_fail_after(syscall_arg_int(0));
+}
+
+/* int journal_cut(int how) */
+long sys_journal_cut(void)
+{
+    return journal_cut_at(syscall_arg_int(0));
 }
