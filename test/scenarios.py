@@ -1,8 +1,8 @@
 """
 test/scenarios.py: the runner's scenarios, tests written in Python for what
 one boot cannot show: the file system across power cuts and halts
-(powercut, durability, journal_reuse, mmap_persist), what meminfo() prints
-on the console (meminfo_rows), gdb on a real page fault
+(powercut, durability, journal_reuse, journal_cut, mmap_persist), what
+meminfo() prints on the console (meminfo_rows), gdb on a real page fault
 (gdb_pagefault, in test/gdb_pagefault.py), the debug kernel's lock-order
 check on a deliberate out-of-order acquisition (panic_lockorder), make's
 qemu targets as graders
@@ -235,6 +235,44 @@ def durability(run, test):
     return None, None
 
 
+# Runs `program STEP` on m for each of steps, each to its `passed` line,
+# then halts m if halt_after. Returns (reason, console) or (None, None).
+def run_steps(m, test, program, steps, halt_after):
+    for step in steps:
+        out, why, _ = m.run("%s %s" % (program, step), CHECK_TIMEOUT)
+        why = why or judge(test, out)
+        if why:
+            return "%s %s: %s" % (program, step, why), out
+    why = halt(m) if halt_after else None
+    if why:
+        return "%s %s, halting: %s" % (program, steps[-1], why), m.text
+    return None, None
+
+
+# Boots a machine on one disk image for each (steps, end) of boots, in
+# turn: run_boot(m, steps, end, last) does that boot's work (last: the end
+# of the boot before, None for the first; an end "halt" is a clean one,
+# any other a power cut), then the machine is killed and mkfs --check must
+# pass on the image (notes allowed after a cut). Returns (reason, console)
+# or (None, None).
+def boots_on_one_disk(run, name, program, boots, run_boot):
+    image = run.scenario_image()
+    last = None
+    for steps, end in boots:
+        m = run.boot_on(image, "%s-%s" % (name, steps[0]))
+        try:
+            why, out = run_boot(m, steps, end, last)
+            if why:
+                return why, out
+        finally:
+            m.kill()
+        last = end
+        why, _, _ = mkfs_check(run.build, image, notes_ok=end != "halt")
+        if why:
+            return "after %s %s: %s" % (program, steps[-1], why), None
+    return None, None
+
+
 # A block the journal names, freed and reused for file data, then a power
 # cut (test/freed_reuse.c says how it is set up, twice): the replay must
 # leave the data alone. Four boots on one disk, each running steps of
@@ -246,31 +284,58 @@ REUSE_BOOTS = ((("fill",), "halt"), (("write1",), "cut"),
 
 
 def journal_reuse(run, test):
-    image = run.scenario_image()
-    cut = False
-    for steps, end in REUSE_BOOTS:
-        m = run.boot_on(image, "journal_reuse-" + steps[0])
-        try:
-            if cut and not JOURNAL_REPLAY_RE.search(m.text):
-                return "the boot after the power cut replayed no journal", m.text
-            for step in steps:
-                out, why, _ = m.run("freed_reuse " + step, CHECK_TIMEOUT)
-                why = why or judge(test, out)
-                if why:
-                    return "freed_reuse %s: %s" % (step, why), out
-            cut = end == "cut"
-            if cut:
-                os.kill(m.proc.pid, signal.SIGKILL)      # the power cut
-            else:
-                why = halt(m)
-                if why:
-                    return "freed_reuse %s, halting: %s" % (steps[-1], why), m.text
-        finally:
-            m.kill()
-        why, _, _ = mkfs_check(run.build, image, notes_ok=cut)
-        if why:
-            return "after freed_reuse %s: %s" % (steps[-1], why), None
+    def boot(m, steps, end, last):
+        if last == "cut" and not JOURNAL_REPLAY_RE.search(m.text):
+            return "the boot after the power cut replayed no journal", m.text
+        why, out = run_steps(m, test, "freed_reuse", steps, end == "halt")
+        if not why and end == "cut":
+            os.kill(m.proc.pid, signal.SIGKILL)      # the power cut
+        return why, out
+    return boots_on_one_disk(run, "journal_reuse", "freed_reuse", REUSE_BOOTS, boot)
+
+
+# Two operations in one group and a power cut at its commit, placed by the
+# journal_cut hook (test/group_cut.c says how, and what each step checks):
+# after the header, the data of the operation that ended first must be
+# there; before it, a block the group freed must not have taken the other
+# operation's data. Five boots on one disk, each running steps of group_cut
+# and ending in a clean halt (the next boot starts with an empty journal)
+# or the hook's cut; the boot after a cut after the header must replay the
+# journal, the one after a cut before it must not (nothing was committed).
+GROUP_CUT_BOOTS = ((("setup",), "halt"), (("ordered",), "after"),
+                   (("check_ordered", "fill"), "halt"), (("reuse",), "before"),
+                   (("check_reuse",), "halt"))
+HOOK_CUT_RE = re.compile(r"^\[fs\] journal: power cut (before|after) the header", re.M)
+
+
+# Sends `group_cut step` to m, which must end in the hook's power cut at
+# point (before or after the header). Returns (reason, console) or (None, None).
+def hook_cut(m, test, step, point):
+    start = len(m.text)
+    m.send("group_cut " + step)
+    deadline = time.monotonic() + CHECK_TIMEOUT
+    while not m.exited and time.monotonic() < deadline:
+        if PROMPT_RE.search(m.text[start:]):
+            break                                     # the program returned
+        m.pump(0.05)
+    out = m.text[start:]
+    why = judge(test, out, need_pass=False)
+    found = HOOK_CUT_RE.search(out)
+    if why or not m.exited or not found or found.group(1) != point:
+        return "group_cut %s: %s" % (step, why or "no power cut %s the header" % point), out
     return None, None
+
+
+def journal_cut(run, test):
+    def boot(m, steps, end, last):
+        replayed = bool(JOURNAL_REPLAY_RE.search(m.text))
+        if last in ("before", "after") and replayed != (last == "after"):
+            return ("the boot after the cut %s the header %s the journal"
+                    % (last, "did not replay" if last == "after" else "replayed"), m.text)
+        if end == "halt":
+            return run_steps(m, test, "group_cut", steps, True)
+        return hook_cut(m, test, steps[0], end)
+    return boots_on_one_disk(run, "journal_cut", "group_cut", GROUP_CUT_BOOTS, boot)
 
 
 # File mappings across a reboot: test/mmap_persist_write changes a file
@@ -402,6 +467,7 @@ def scenarios():
         ("mmap_persist", mmap_persist),
         ("meminfo_rows", meminfo_rows),
         ("journal_reuse", journal_reuse),
+        ("journal_cut", journal_cut),
         ("qemu_test_fifo", make_target(make_targets.scenario_qemu_test_fifo)),
         ("qemu_pipe_script", make_target(make_targets.scenario_qemu_pipe_script)),
         ("qemu_kill_make", make_target(make_targets.scenario_qemu_kill_make)),
