@@ -18,7 +18,8 @@
  * commits, and the hook cuts the power at the header.
  *
  *   setup          /gc/f1 empty, /gc/old OLD_BLOCKS of pattern 1, /gc/new
- *                  empty (and the hook's arguments checked).
+ *                  empty (and the hook's arguments checked, and that a
+ *                  process killed in either of its waits dies).
  *   ordered        child: creates /gc/mark, the commit cut right after the
  *                  header; parent: writes F1_BLOCKS of pattern 2 to /gc/f1.
  *                  The parent's operation ends first: its data must be on
@@ -105,9 +106,32 @@ static void unlink_old(void)
     expect(unlink(D "/old"), ERR_OK);
 }
 
+/* A child that waits in the hook (how: an armed mkdir, or a WAIT with
+ * nobody armed), killed there: it must die, and an armed one must end its
+ * operation with no cut (the machine stays up, and its mkdir is done).
+ * This process makes no file system call meanwhile: one would join the
+ * held group, end, and let the cut happen. */
+static void killed_in_hook(int how)
+{
+    int pid = fork_ok();
+    if (pid == 0) {
+        if (how == JOURNAL_CUT_WAIT) {
+            journal_cut(JOURNAL_CUT_WAIT);
+        } else {
+            expect(journal_cut(how), ERR_OK);
+            mkdir(D "/held");
+        }
+        exit(0);
+    }
+    msleep(50);
+    expect(kill(pid), ERR_OK);
+    expect(wait_for(pid), -1);
+}
+
 /* setup also checks the hook's arguments: another how is refused, and a
  * thread disarmed makes its operations as ever (or mkdir would wait for a
- * second operation that never comes). */
+ * second operation that never comes); and that both of its waits end
+ * when the process is killed. */
 static void setup(void)
 {
     expect(journal_cut(-1), ERR_INVAL);
@@ -115,6 +139,9 @@ static void setup(void)
     expect(journal_cut(JOURNAL_CUT_BEFORE), ERR_OK);
     expect(journal_cut(JOURNAL_CUT_NONE), ERR_OK);
     expect(mkdir(D), ERR_OK);
+    killed_in_hook(JOURNAL_CUT_WAIT);
+    killed_in_hook(JOURNAL_CUT_BEFORE);
+    expect(rmdir(D "/held"), ERR_OK);
     make_file(D "/f1", "");
     make_file(D "/new", "");
     make_pattern(D "/old", OLD_BLOCKS, 1);

@@ -422,8 +422,9 @@ class Lane:
         shutil.copyfile(os.path.join(self.build, "fs.img"), image)
         return image
 
-    # A machine booted on image (BootError if it does not come up).
-    def boot_on(self, image, label):
-        m = self.new_machine(self.args.cpus, label, image)
+    # A machine booted on image (BootError if it does not come up), with
+    # the debug kernel if debug.
+    def boot_on(self, image, label, debug=False):
+        m = self.new_machine(self.args.cpus, label, image, debug=debug)
         m.boot()
         return m

@@ -43,7 +43,7 @@ WRITER_TIMEOUT = 180.0       # one run of powercut_writer
 CHECK_TIMEOUT = 120.0        # one run of powercut_check
 GDB_TIMEOUT = 150.0          # test/gdb_pagefault.py, boot included
 PANIC_TIMEOUT = 60.0         # boot to the power-off after panic_lockorder's PANIC
-ON_DEBUG_KERNEL = {"panic_lockorder"}   # scenarios that boot build-debug's kernel
+ON_DEBUG_KERNEL = {"panic_lockorder", "journal_cut"}   # scenarios that boot build-debug's kernel
 
 # Whole lines only (with their newline): a line cut short by the power cut
 # must not count.
@@ -253,13 +253,13 @@ def run_steps(m, test, program, steps, halt_after):
 # turn: run_boot(m, steps, end, last) does that boot's work (last: the end
 # of the boot before, None for the first; an end "halt" is a clean one,
 # any other a power cut), then the machine is killed and mkfs --check must
-# pass on the image (notes allowed after a cut). Returns (reason, console)
-# or (None, None).
-def boots_on_one_disk(run, name, program, boots, run_boot):
+# pass on the image (notes allowed after a cut). The debug kernel boots if
+# debug. Returns (reason, console) or (None, None).
+def boots_on_one_disk(run, name, program, boots, run_boot, debug=False):
     image = run.scenario_image()
     last = None
     for steps, end in boots:
-        m = run.boot_on(image, "%s-%s" % (name, steps[0]))
+        m = run.boot_on(image, "%s-%s" % (name, steps[0]), debug)
         try:
             why, out = run_boot(m, steps, end, last)
             if why:
@@ -335,7 +335,7 @@ def journal_cut(run, test):
         if end == "halt":
             return run_steps(m, test, "group_cut", steps, True)
         return hook_cut(m, test, steps[0], end)
-    return boots_on_one_disk(run, "journal_cut", "group_cut", GROUP_CUT_BOOTS, boot)
+    return boots_on_one_disk(run, "journal_cut", "group_cut", GROUP_CUT_BOOTS, boot, debug=True)
 
 
 # File mappings across a reboot: test/mmap_persist_write changes a file

@@ -201,11 +201,14 @@ void journal_shutdown(void);
  * nothing flushed) just before or just after writing the header (none if
  * the group logged nothing). The group can take a second operation only
  * if the journal has room for two (journal_begin), as it has after a
- * boot. JOURNAL_CUT_WAIT sleeps until such an operation waits (forever if
- * none comes), so the caller's next operation joins its group. A thread
- * armed twice in one group would wait for itself: one at a time.
- * JOURNAL_CUT_NONE disarms. Returns ERR_OK, or ERR_INVAL for another how.
- * Costs the other operations a look at their thread in journal_end.
+ * boot. JOURNAL_CUT_WAIT sleeps until such an operation waits, so the
+ * caller's next operation joins its group. Both waits are killable: a
+ * killed holder ends its operation with no cut, a killed waiter returns
+ * ERR_KILLED. A thread armed twice in one group would wait for itself:
+ * one at a time. JOURNAL_CUT_NONE disarms. Returns ERR_OK, or ERR_INVAL
+ * for another how. The system call exists on the debug kernel only
+ * (ERR_NOSYS on the other: sys_vm.c says why). Costs the other operations
+ * a look at their thread in journal_end.
  */
 err_t journal_cut_at(int how);
 

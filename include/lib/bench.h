@@ -47,8 +47,10 @@ int kalloc_fail(int n);
  *   JOURNAL_CUT_WAIT: sleeps until an operation armed so is waiting,
  *     so the caller's next operation joins its group.
  *   JOURNAL_CUT_NONE: disarms the calling thread.
- * One thread at a time may be armed. Returns ERR_OK, or ERR_INVAL for
- * any other how. */
+ * Both waits end if the process is killed (the armed operation then
+ * ends with no cut). One thread at a time may be armed. Returns ERR_OK,
+ * or ERR_INVAL for any other how; ERR_NOSYS on a kernel not built with
+ * DEBUG=1, since it lets any process cut the machine's power. */
 #define JOURNAL_CUT_NONE 0
 #define JOURNAL_CUT_BEFORE 1
 #define JOURNAL_CUT_AFTER 2

@@ -406,8 +406,9 @@ uint64_t journal_group(void)
  * disarms it and keeps its operation open, so the group cannot commit,
  * until another operation of the group has ended (the group is closed:
  * no more can join) and none but it is open, so it ends last and
- * commits. Returns the cut it was armed with (0: none). Called by
- * journal_end with the lock held. */
+ * commits. Returns the cut it was armed with (0: none, also when the
+ * process is killed while it holds: the operation then ends as any
+ * other, with no cut). Called by journal_end with the lock held. */
 static int hold_for_cut(void)
 {
     struct thread *t = thread_current();
@@ -417,10 +418,11 @@ static int hold_for_cut(void)
     t->journal_cut = JOURNAL_CUT_NONE;
     journal.holding = true;
     condvar_broadcast(&journal.cv);    /* for journal_cut_at(JOURNAL_CUT_WAIT) */
-    while (!journal.closed || journal.outstanding > 1)
-        condvar_wait(&journal.cv, &journal.lock);
+    err_t err = ERR_OK;
+    while ((!journal.closed || journal.outstanding > 1) && err == ERR_OK)
+        err = condvar_wait_killable(&journal.cv, &journal.lock);
     journal.holding = false;
-    return cut;
+    return err == ERR_OK ? cut : JOURNAL_CUT_NONE;
 }
 
 /* Ends the caller's operation; the last one to end commits the group.
@@ -499,12 +501,14 @@ err_t journal_cut_at(int how)
     case JOURNAL_CUT_AFTER:
         thread_current()->journal_cut = how;
         return ERR_OK;
-    case JOURNAL_CUT_WAIT:
+    case JOURNAL_CUT_WAIT: {
+        err_t err = ERR_OK;
         spinlock_acquire(&journal.lock);
-        while (!journal.holding)
-            condvar_wait(&journal.cv, &journal.lock);
+        while (!journal.holding && err == ERR_OK)
+            err = condvar_wait_killable(&journal.cv, &journal.lock);
         spinlock_release(&journal.lock);
-        return ERR_OK;
+        return err;
+    }
     default:
         return ERR_INVAL;
     }

@@ -43,8 +43,15 @@ long sys_kalloc_fail(void)
     return kalloc_fail_after(syscall_arg_int(0));
 }
 
-/* int journal_cut(int how) */
+/* int journal_cut(int how): the debug kernel's only. It powers the
+ * machine off from any process, so the kernel graders and students run
+ * does not offer it: a hostile program calling every number with small
+ * arguments would cut the power of the machine it is tested on. */
 long sys_journal_cut(void)
 {
+#ifdef DEBUG
     return journal_cut_at(syscall_arg_int(0));
+#else
+    return ERR_NOSYS;
+#endif
 }
