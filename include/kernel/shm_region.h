@@ -64,9 +64,10 @@ struct shm_region {
     struct lineage *family;      /* RS_FAMILY: the creator's node, pinned; else NULL */
     struct shm_holder *holders;
     struct shm_view *views;
-    /* The region lock of shm_lock/shm_unlock, guarded by lk. */
+    /* The region lock of shm_lock/shm_unlock, guarded by lk: first come,
+     * first served, an unlock hands it to the oldest waiter (shm_region.c). */
     struct spinlock lk;
-    struct condvar unlocked;
+    struct list lock_waiters;    /* processes waiting in shm_lock, oldest first */
     pid_t lock_holder;           /* 0 = free */
     bool owner_dead;             /* the last holder died holding it */
     struct shm_region *next;     /* in shm_table.regions */

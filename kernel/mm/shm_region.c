@@ -17,6 +17,7 @@
 #include <kernel/vm.h>
 
 static const struct memstore_ops shm_ops;
+static void hand_on(struct shm_region *r);
 
 /* Everything a region needs but its creator and family, which shm_create
  * sets under the table's lock once it knows the name is free: no lock is
@@ -37,7 +38,7 @@ struct shm_region *shm_region_new(const char *name, size_t size, int flags)
     r->size = size;
     r->flags = flags;
     spinlock_init(&r->lk, "shm region lock", LOCK_SHM_REGION);
-    condvar_init(&r->unlocked);
+    list_init(&r->lock_waiters);
     return r;
 }
 
@@ -206,9 +207,8 @@ void shm_region_exit(struct shm_region *r, pid_t pid)
 {
     spinlock_acquire(&r->lk);
     if (r->lock_holder == pid) {
-        r->lock_holder = 0;
         r->owner_dead = true;
-        condvar_signal(&r->unlocked);
+        hand_on(r);
     }
     spinlock_release(&r->lk);
     if (holder_of(r, pid)) {
@@ -249,23 +249,63 @@ pid_t shm_region_lock_holder(struct shm_region *r)
     return pid;
 }
 
+/*
+ * The lock is first come, first served. It used to be free for all: an
+ * unlock woke one waiter and left the lock free, and on one hart the
+ * process that had just unlocked took it again at once, while the waiter
+ * it woke still sat in the ready queue; when the waiter ran (at the
+ * holder's next preemption, nearly always inside its critical section)
+ * the lock was held again and it slept again, for ever (shm_lock_fair).
+ * Now a waiter queues a record on its stack, and whoever frees the lock
+ * hands it to the oldest record: the lock never falls free while someone
+ * waits, so no late comer can overtake.
+ */
+struct lock_waiter {
+    struct list_node link;       /* in r->lock_waiters; its address is the sleep channel */
+    pid_t pid;
+    bool granted;                /* off the queue, and lock_holder is pid */
+};
+
+/* Frees r's lock, or hands it to the oldest waiter, which wakes holding
+ * it (owner_dead is left for it to report). Caller holds r->lk. */
+static void hand_on(struct shm_region *r)
+{
+    if (list_empty(&r->lock_waiters)) {
+        r->lock_holder = 0;
+        return;
+    }
+    struct lock_waiter *w = list_entry(list_begin(&r->lock_waiters), struct lock_waiter, link);
+    list_remove(&w->link);
+    w->granted = true;
+    r->lock_holder = w->pid;
+    sched_wakeup_one(w);
+}
+
 /* A killable wait, so a process stuck behind a lock that is never
- * released can still be killed; a killed waiter that took a wakeup meant
- * for the next one passes it on. */
+ * released can still be killed. A waiter killed as the lock was handed to
+ * it passes it on untouched (the next waiter must not see ERR_OWNERDEAD
+ * for a holder that never ran). */
 err_t shm_region_lock(struct shm_region *r, pid_t me)
 {
     err_t err = ERR_OK;
     spinlock_acquire(&r->lk);
     if (r->lock_holder == me) {
         err = ERR_INVAL;         /* already ours: waiting would never end */
-    } else {
-        while (r->lock_holder != 0 && err == ERR_OK)
-            err = condvar_wait_killable(&r->unlocked, &r->lk);
-    }
-    if (err == ERR_KILLED && r->lock_holder == 0)
-        condvar_signal(&r->unlocked);  /* the wakeup may have been ours: pass it on */
-    if (err == ERR_OK) {
+    } else if (r->lock_holder == 0) {
         r->lock_holder = me;
+    } else {
+        struct lock_waiter w = {.pid = me, .granted = false};
+        list_append(&r->lock_waiters, &w.link);
+        while (!w.granted && err == ERR_OK)
+            err = sched_sleep_killable(&w, &r->lk, 0);
+        if (err == ERR_KILLED && w.granted)
+            hand_on(r);
+        else if (err == ERR_KILLED)
+            list_remove(&w.link);
+        else
+            err = ERR_OK;        /* granted: a kill, if any, comes as the call returns */
+    }
+    if (err == ERR_OK) {
         if (r->owner_dead)
             err = ERR_OWNERDEAD;
         r->owner_dead = false;
@@ -279,8 +319,7 @@ err_t shm_region_lock(struct shm_region *r, pid_t me)
 void shm_region_unlock(struct shm_region *r, pid_t me)
 {
     spinlock_acquire(&r->lk);
-    r->lock_holder = 0;
-    condvar_signal(&r->unlocked);
+    hand_on(r);
     spinlock_release(&r->lk);
     release_hold(r, me);
 }
