@@ -3,6 +3,12 @@
  * thread's stack, queued in the bucket of its key; futex_wake marks it
  * woken, unqueues it and wakes the thread sleeping on it.
  *
+ * Waiters are woken first come, first served. They were woken latest
+ * first (a waiter was pushed on the front of a singly linked list): a
+ * process that waited again as soon as it was woken was always the one
+ * the next FUTEX_WAKE 1 took, and a waiter under it slept for ever while
+ * wakes kept coming (futex_fair).
+ *
  * A key names what the word is, not where it lies: (memstore, offset) for
  * a word in a shared view or shared file mapping, (address space, virtual
  * address) for one in private memory. Neither can be freed and reused
@@ -28,19 +34,21 @@ struct futex_key {
 struct futex_waiter {
     struct futex_key key;
     bool woken;
-    struct futex_waiter *next;
+    struct list_node link; /* in its bucket's waiters */
 };
 
 static struct bucket {
     struct spinlock lock;
-    struct futex_waiter *waiters;
+    struct list waiters; /* oldest first */
 } buckets[FUTEX_BUCKETS];
 
 /* Once at boot, before any futex call. */
 void futex_init(void)
 {
-    for (int i = 0; i < FUTEX_BUCKETS; i++)
+    for (int i = 0; i < FUTEX_BUCKETS; i++) {
         spinlock_init(&buckets[i].lock, "futex", LOCK_FUTEX);
+        list_init(&buckets[i].waiters);
+    }
 }
 
 /* A key's bucket: space and offset mixed, each without its low bits
@@ -94,28 +102,18 @@ static err_t futex_key(int *uaddr, struct futex_key *key, paddr_t *pa)
     }
 }
 
-/* Removes w from b's waiter list (timeout or kill). Caller holds b->lock. */
-static void unqueue(struct bucket *b, struct futex_waiter *w)
-{
-    for (struct futex_waiter **link = &b->waiters; *link; link = &(*link)->next)
-        if (*link == w) {
-            *link = w->next;
-            return;
-        }
-}
-
-/* Wakes up to n of b's waiters on key, the latest to wait first; returns
- * how many. Caller holds b->lock. */
+/* Wakes up to n of b's waiters on key, the oldest first; returns how
+ * many. Caller holds b->lock. */
 static int wake_locked(struct bucket *b, struct futex_key key, int n)
 {
     int woken = 0;
-    for (struct futex_waiter **link = &b->waiters; *link && woken < n;) {
-        struct futex_waiter *w = *link;
-        if (!same_key(w->key, key)) {
-            link = &w->next;
+    for (struct list_node *node = list_begin(&b->waiters), *next;
+         node != list_end(&b->waiters) && woken < n; node = next) {
+        next = node->next;
+        struct futex_waiter *w = list_entry(node, struct futex_waiter, link);
+        if (!same_key(w->key, key))
             continue;
-        }
-        *link = w->next;
+        list_remove(&w->link);
         w->woken = true;
         sched_wakeup(w);
         woken++;
@@ -150,17 +148,16 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
         spinlock_release(&b->lock);
         return ERR_AGAIN;
     }
-    w.next = b->waiters;
-    b->waiters = &w;
+    list_append(&b->waiters, &w.link);
     while (!w.woken) {
         if (deadline && sched_ticks() >= deadline) {
-            unqueue(b, &w);
+            list_remove(&w.link);
             err = ERR_TIMEDOUT;
             break;
         }
         if (sched_sleep_killable(&w, &b->lock, deadline) != ERR_OK) {
             if (!w.woken)
-                unqueue(b, &w);
+                list_remove(&w.link);
             else
                 wake_locked(b, key, 1); /* the wake was ours and dies with us: pass it on */
             err = ERR_KILLED;
