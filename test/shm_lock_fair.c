@@ -21,8 +21,8 @@
 #include "shmlib.h"
 
 #define R "lkfair"
-#define ROUNDS 25
-#define HOLD 15000000                  /* loop turns a hog computes holding the lock: tens of ms, several ticks */
+#define ROUNDS 8
+#define HOLD 30000000                  /* loop turns a hog holds the lock for: ~0.1 s, many ticks */
 
 struct area {
     volatile long owner;               /* who holds the lock: mutual exclusion holds */
