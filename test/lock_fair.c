@@ -3,10 +3,13 @@
  * lock is, on one hart (where the failure showed).
  *
  * Two writers rewrite the same 256 KiB file for ever through a shared
- * mapping: each munmap writes the pages back one at a time, taking the
- * file's inode lock for each and sleeping on the disk while it holds it. The parent meanwhile reads the file 40 times, 64 KiB a time;
- * then it starts a reader child that loops on reads and kills it. Each
- * read needs the inode lock between two of the writers' chunks.
+ * mapping: each munmap writes the 64 pages back one transaction at a
+ * time, holding the file's page-cache lock throughout and sleeping on the
+ * disk and the journal while it holds it; a third process commits
+ * write()s to another file, which keeps the journal busy. The parent
+ * meanwhile reads the file READS times, 64 KiB a time; then it starts a
+ * reader child that loops on reads and kills it. Each read needs the
+ * page-cache lock between two of the writers' munmaps.
  *
  * Sleeplocks used to be free for all: a release woke one waiter, but
  * whoever asked next took the lock, and on one hart that was always the
@@ -28,7 +31,7 @@
 #define F "/lock_fair"
 #define G "/lock_fair2"
 #define SIZE (256 * 1024)
-#define READS 40
+#define READS 20
 
 static char buf[SIZE];
 

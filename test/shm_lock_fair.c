@@ -21,7 +21,7 @@
 #include "shmlib.h"
 
 #define R "lkfair"
-#define ROUNDS 8
+#define ROUNDS 4
 #define HOLD 30000000                  /* loop turns a hog holds the lock for: ~0.1 s, many ticks */
 
 struct area {
