@@ -99,14 +99,10 @@ int main(void)
         read_once();
     int r = fork_worker(reader, 0);
     msleep(50);
-    expect(kill(r), ERR_OK);
-    expect_exit(r, -1);
-    expect(kill(w0), ERR_OK);
-    expect(kill(w1), ERR_OK);
-    expect_exit(w0, -1);
-    expect_exit(w1, -1);
-    expect(kill(c), ERR_OK);
-    expect_exit(c, -1);
+    kill_and_reap(r);
+    kill_and_reap(w0);
+    kill_and_reap(w1);
+    kill_and_reap(c);
     expect(unlink(F), ERR_OK);
     expect(unlink(G), ERR_OK);
     pass("lock_fair: %d reads beside two writers, a killed reader died", READS);

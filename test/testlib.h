@@ -16,6 +16,7 @@
  *   expect_killed(addr, how, w) a forked child does it and must be killed
  *   wait_for(pid)               reaps child pid, returns its exit status
  *   expect_exit(pid, want)      reaps child pid, which must exit with want
+ *   kill_and_reap(pid)          kills child pid, which must exit with -1
  *   child_status(fn)            runs fn in a forked child, returns its status
  *   fork_ok()                   fork or fail the test
  *   fork_worker(fn, arg)        forks a child that runs fn(arg), exits 0
@@ -215,6 +216,15 @@ static inline void expect_exit(int pid, int want)
     int status = wait_for(pid);
     if (status != want)
         error("child %d exited with %d, expected %d", pid, status, want);
+}
+
+/* Kills child pid and reaps it: it must exit with -1, as a killed
+ * process does (the kill came while it waited or ran, not after it
+ * ended). */
+static inline void kill_and_reap(int pid)
+{
+    expect(kill(pid), ERR_OK);
+    expect_exit(pid, -1);
 }
 
 /* Runs fn in a child, which must exit with 0 (another value names the
