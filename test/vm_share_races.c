@@ -37,7 +37,7 @@
 #define HEAP_PAGES (2 * SPAN_PAGES + TAIL)
 #define CUT (SPAN_PAGES / 2)          /* the shrinker keeps this many pages */
 #define CHILDREN 4
-#define ROUNDS 24
+#define ROUNDS 12
 #define READ_PASSES 4
 
 static char *heap;
