@@ -40,9 +40,9 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms);
 /* Wakes up to n waiters on uaddr, the oldest first (one that waits
  * again at once must not keep the wakes from an older one); returns how
  * many were woken, or the error of finding uaddr's key (ERR_INVAL,
- * ERR_FAULT, ERR_NOMEM). A waiter
- * woken and killed before it ran passes its wake to another waiter on
- * the word (if any), so a wake is never lost with a dying process. */
+ * ERR_FAULT, ERR_NOMEM). A waiter woken and killed before it ran passes
+ * its wake to another waiter on the word (if any), so a wake is never
+ * lost with a dying process. */
 int futex_wake(int *uaddr, int n);
 
 #endif /* _KERNEL_FUTEX_H_ */

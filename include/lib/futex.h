@@ -21,8 +21,8 @@
 
 /* FUTEX_WAIT: sleep while *uaddr == val (ERR_AGAIN if not equal at the
  * call; ERR_TIMEDOUT after timeout_ms if nonzero). FUTEX_WAKE: wake up to
- * val waiters, the oldest first; returns how many. uaddr must be 4-byte aligned and mapped
- * (ERR_INVAL, ERR_FAULT). */
+ * val waiters, the oldest first; returns how many. uaddr must be 4-byte
+ * aligned and mapped (ERR_INVAL, ERR_FAULT). */
 int futex(int *uaddr, int op, int val, unsigned int timeout_ms);
 
 #endif /* !OSV_KERNEL */
