@@ -45,9 +45,12 @@ static err_t take_or_wait(struct sleeplock *lock, bool killable)
     if (lock->locked) {
         /* the thread's lock_link is the channel, so a release wakes it alone */
         list_append(&lock->waiters, &self->lock_link);
-        while (lock->holder != self && err == ERR_OK)
-            err = killable ? sched_sleep_killable(&self->lock_link, &lock->lk, 0)
-                           : (sched_sleep(&self->lock_link, &lock->lk), ERR_OK);
+        while (lock->holder != self && err == ERR_OK) {
+            if (killable)
+                err = sched_sleep_killable(&self->lock_link, &lock->lk, 0);
+            else
+                sched_sleep(&self->lock_link, &lock->lk);
+        }
         if (lock->holder == self)
             return ERR_OK; /* handed over, perhaps as the kill came */
         list_remove(&self->lock_link);
