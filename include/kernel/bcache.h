@@ -37,6 +37,8 @@
 
 #define BCACHE_NBUF 128                /* 512 KiB of cached blocks; the journal
                                           pins up to half of them (journal.h) */
+#define BCACHE_KEEP_MAX 8              /* bread_frames of at most this many
+                                          blocks keeps them (below) */
 
 struct buf {
     /* guarded by the bcache lock */
@@ -74,27 +76,34 @@ struct buf *bread_zeroed(uint64_t blockno);
 void bwrite(struct buf *b);
 
 /*
- * File data, read and written around the cache: block blocknos[i] into
- * or from frames[i], a frame of the caller's (not a buffer), for i < n,
- * all in flight at once (bdev batches: blocks in a row share a request,
- * so give them in ascending order where you can). Neither puts a block in
- * the cache; both are for rw.c, whose caller holds the file's page cache
- * lock (every reader and writer of a file's data holds it, so no one
- * reads or writes these blocks meanwhile) and no buffer, and each waits
- * for a cached block's lock (LOCK_BUF).
+ * File data, read and written mostly around the cache: block
+ * blocknos[i] into or from frames[i], a frame of the caller's (not a
+ * buffer), for i < n, all in flight at once (bdev batches: blocks in a
+ * row share a request, so give them in ascending order where you can).
+ * Both are for rw.c, whose caller holds the file's page cache lock (every reader and writer of a
+ * file's data holds it, so no one reads or writes these blocks meanwhile)
+ * and no buffer, and each waits for a cached block's lock (LOCK_BUF).
  *
- * bread_frames reads the blocks and returns when they are in the frames:
- * a block the cache holds comes from the cache (it may be newer than the
- * disk: a directory's block logged in an open group), the others from
- * the disk; entries whose block number is 0 (the superblock's, never a
- * file's) are skipped, the caller having filled those frames itself.
+ * bread_frames reads the blocks and returns when they are in the frames: a
+ * block the cache holds comes from the cache (it may be newer than the
+ * disk: a directory's block logged in an open group), the others from the
+ * disk; entries whose block number is 0 (the superblock's, never a file's)
+ * are skipped, the caller having filled those frames itself. A small read
+ * (n <= BCACHE_KEEP_MAX) also leaves a copy of each block it read from the
+ * disk in the cache, in a buffer no one is using (none if all are), so the
+ * next small read of it costs a copy, not a disk request (about 70 us
+ * under QEMU): a program reading a file a byte or a line at a time, the
+ * shell reading a script, exec reading a program a page at a time. A large
+ * read streams past the cache instead: copying it in would cost a copy a
+ * block and push the file system's own blocks out, for data read once.
  *
- * bwrite_frames gives a cached copy of each block the frame's contents
- * (so the cache never holds a block older than the disk) and puts the
- * write of every block in place on batch, the caller's: they are on the
- * disk once the batch is finished (journal_end does it, before the
- * commit that points at them: ordered mode, journal.h). The frames stay
- * untouched until then, and so does the page cache lock.
+ * bwrite_frames puts no block in the cache, but gives a cached copy of
+ * each block the frame's contents (so the cache never holds a block older
+ * than the disk) and puts the write of every block in place on batch, the
+ * caller's: they are on the disk once the batch is finished (journal_end
+ * does it, before the commit that points at them: ordered mode,
+ * journal.h). The frames stay untouched until then, and so does the page
+ * cache lock.
  *
  * Both sleep, and panic on a disk error, as bread and bwrite.
  */

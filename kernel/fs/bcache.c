@@ -55,8 +55,9 @@ static struct buf *cached(uint64_t blockno)
 }
 
 /* The buffer for blockno with a reference taken, not yet locked: the cached
- * one, else the least recently used free one, relabelled. */
-static struct buf *bget(uint64_t blockno)
+ * one, else the least recently used free one, relabelled. With all of them
+ * in use, waits for one if wait, else returns NULL. */
+static struct buf *claim(uint64_t blockno, bool wait)
 {
     spinlock_acquire(&bcache.lock);
     for (;;) {
@@ -77,8 +78,19 @@ static struct buf *bget(uint64_t blockno)
                 return b;
             }
         }
+        if (!wait) {
+            spinlock_release(&bcache.lock);
+            return NULL;
+        }
         condvar_wait(&bcache.free_cv, &bcache.lock);
     }
+}
+
+/* The buffer for blockno with a reference taken, not yet locked; waits
+ * for a free one when all are in use. */
+static struct buf *bget(uint64_t blockno)
+{
+    return claim(blockno, true);
 }
 
 struct buf *bread(uint64_t blockno)
@@ -156,11 +168,31 @@ static void batch_finish(struct bdev_batch *batch, size_t n)
         panic("bcache: cannot read %lu block(s) (error %d)", (unsigned long)n, err);
 }
 
-/* Reads file blocks straight into the caller's frames, bypassing the cache:
- * a cached copy is newer than the disk so it is copied, the rest is read
- * in one batch. Block number 0 means "skip". Contract in <kernel/bcache.h>. */
+/* Puts a copy of frame, blockno's contents as just read from the disk, in
+ * the cache, unless the cache holds the block already (its copy is never
+ * older than the disk) or every buffer is in use (the copy is only an
+ * aid, not worth a wait). */
+static void keep(uint64_t blockno, const void *frame)
+{
+    struct buf *b = claim(blockno, false);
+    if (b == NULL)
+        return;
+    sleeplock_acquire(&b->lock);
+    if (!b->valid) {
+        memcpy(b->data, frame, BDEV_BLOCK_SIZE);
+        b->valid = true;
+    }
+    brelse(b);
+}
+
+/* Reads file blocks into the caller's frames: a cached copy (it may be
+ * newer than the disk) is copied, the rest read from the disk in one
+ * batch, and kept in the cache too when the read is small. Block number
+ * 0 means "skip". Contract in <kernel/bcache.h>. */
 void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n)
 {
+    _Static_assert(BCACHE_KEEP_MAX <= 64, "one bit of from_disk a block");
+    uint64_t from_disk = 0;
     struct bdev_batch batch;
     bdev_batch_init(&batch);
     for (size_t i = 0; i < n; i++) {
@@ -169,12 +201,19 @@ void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n)
         struct buf *b = bpeek(blocknos[i]);
         if (b == NULL) {
             batch_add(&batch, blocknos[i], frames[i], false);
+            if (i < BCACHE_KEEP_MAX)
+                from_disk |= 1ul << i;
             continue;
         }
         memcpy(frames[i], b->data, BDEV_BLOCK_SIZE);
         brelse(b);
     }
     batch_finish(&batch, n);
+    if (n > BCACHE_KEEP_MAX)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (from_disk & (1ul << i))
+            keep(blocknos[i], frames[i]);
 }
 
 /* Queues whole frames to be written around the cache (ordered mode's file
