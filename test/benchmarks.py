@@ -129,6 +129,8 @@ ROWS = [
         "fswrite_over_raw", (">=", 1 / 3)),
     Row("fswrite_mbps", "the same, against before issue 12", FSWRITE_BEFORE_MBPS,
         "fswrite_over_before", (">=", 10), over_label="before"),
+    Row("fsread_byte_ns", "read() of a byte, its block cached", "null_syscall_ns",
+        "fsread_byte_over_null", ("<=", 20)),
 ]
 
 # Figures where more is better; for the others (times, counts) less is.
