@@ -10,7 +10,7 @@
  *   inode.c    the in-memory inode table: get, dup, put, lock, update, alloc
  *   bmap.c     a file's block map (direct, indirect, double indirect), truncate
  *   balloc.c   the free-block bitmap (next fit)
- *   rw.c       inode_read, inode_write: file data around the cache, in place
+ *   rw.c       inode_read, inode_write: file data in chunks, written in place
  *   dir.c      directory entries: lookup, link, unlink, readdir, emptiness
  *   path.c     path names: fs_lookup, fs_lookup_parent
  *   ops.c      create, link, unlink, mkdir, rmdir (the name-changing calls)

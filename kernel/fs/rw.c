@@ -1,8 +1,9 @@
 /*
- * Reading and writing file data, a chunk of blocks at a time, around the
- * buffer cache: the blocks of a chunk go between the disk and bounce
- * frames all in flight at once (bread_frames, bwrite_frames, bcache.h),
- * so a large read() or write() runs at disk speed.
+ * Reading and writing file data, a chunk of blocks at a time, mostly
+ * around the buffer cache: the blocks of a chunk go between the disk and
+ * bounce frames all in flight at once (bread_frames, bwrite_frames,
+ * bcache.h), so a large read() or write() runs at disk speed; a small
+ * read keeps what it read in the cache, for the next small read.
  *
  * User memory is copied through the bounce frames with no file system
  * lock held and outside any transaction, so a page fault in the copy
