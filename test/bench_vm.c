@@ -13,6 +13,10 @@
  *     the fault that only makes a page writable again (sole holder);
  *   - a fault on a shared file mapping, with 1,000 and with 25,000 pages
  *     mapped and cached (the page cache's lookup must not grow with it);
+ *   - spawn + exit + wait of this program (a child that exits at once:
+ *     an argument tells it to), what a shell pays to start a command: the
+ *     program's lookup, its ELF headers and pages read from the buffer
+ *     cache, the new address space, and its teardown;
  *   - fork with 0, 1, 8 and 32 MiB of touched heap, for the copy-on-write
  *     fork and for fork_copy (the full-copy fork kept for this
  *     comparison): the fork call alone (until it returns in the parent),
@@ -184,6 +188,27 @@ static void bench_cow_fault(void)
     figure("cow_fault_sole_ns", per_sole);
 }
 
+/* spawn of this program as a child that exits at once + wait, the
+ * fastest of REPS (the first may find the program's blocks on the disk). */
+static void bench_spawn(void)
+{
+    enum { REPS = 11 };
+    uint64_t t[REPS];
+    for (int r = 0; r < REPS; r++) {
+        uint64_t t0 = rdtime();
+        int pid = spawn("/bench_vm child");
+        if (pid < 0)
+            error("spawn(\"/bench_vm child\") = %d", pid);
+        int status = wait_for(pid);
+        t[r] = rdtime() - t0;
+        if (status != 0)
+            error("the spawned child exited with %d", status);
+    }
+    long per = ns_of(minimum(t, REPS)) * 1000;
+    report("spawn + exit + wait (this program)", per);
+    figure("spawn_exit_wait_ns", per);
+}
+
 /* fork (or fork_copy): the time until fork returns in the parent, and
  * the time until the child has exited and been reaped. With scratch
  * pages, the parent first writes that many fresh pages past its heap and
@@ -249,14 +274,16 @@ static long fork_tiny_cold(void)
 
 int main(int argc, char **argv)
 {
-    (void)argc;
     (void)argv;
+    if (argc > 1)
+        return 0;                   /* bench_spawn's child */
     long f0 = free_pages();         /* the runner checks for leaks after exit */
     printf("bench_vm: rdtime at 10 MHz, minimum of several runs; %ld frames free\n", f0);
     warm_up_stack();
     bench_null_syscall();
     bench_demand_zero();
     bench_cow_fault();
+    bench_spawn();
 
     static const long sizes[] = {0, 1, 8, 32};
     static const char *const call_keys[] = {"fork_tiny_ns", "fork_1m_ns", "fork_8m_ns",

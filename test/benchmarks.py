@@ -100,6 +100,8 @@ ROWS = [
         "fork_32m_over_tiny", ("<=", 1.5)),
     Row("fork_exit_wait_tiny_ns", "fork + exit + wait, tiny", "null_syscall_ns",
         "fork_tiny_over_null", ("<=", 100)),
+    Row("spawn_exit_wait_ns", "spawn + exit + wait, bench_vm itself", "null_syscall_ns",
+        "spawn_over_null", ("<=", 250)),
     Row("fork_exit_wait_1m_ns", "fork + exit + wait, 1 MiB", "null_syscall_ns"),
     Row("fork_exit_wait_8m_ns", "fork + exit + wait, 8 MiB", "null_syscall_ns"),
     Row("fork_exit_wait_32m_ns", "fork + exit + wait, 32 MiB", "null_syscall_ns"),
