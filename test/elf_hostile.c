@@ -15,7 +15,8 @@
  * disk block shows in the runner's disk check.
  *
  * Odd but valid files must run: a zero-length segment anywhere (ignored),
- * a huge or non-power-of-two p_align (not used), a non-loadable header
+ * a huge or non-power-of-two p_align (not used), program headers at an
+ * odd offset past the first block (read in one piece), a non-loadable header
  * pointing past the file, exactly ELF_MAX_PHDRS headers, and a bss that
  * fills the whole user space (256 GiB, touched in two pages only).
  *
@@ -42,6 +43,7 @@
 #define CODE_OFF 0x1000
 #define DATA_OFF 0x1400
 #define IMG_SIZE 0x1800
+#define ODD_PHOFF 0x1102          /* between code and data: the second block, not 8-aligned */
 #define MAX_SMALL_PHDRS ((CODE_OFF - PHOFF) / sizeof(struct elf_phdr))
 #define TEXT_VA USER_TEXT_BASE
 #define DATA_VA (USER_TEXT_BASE + 0x10400)     /* congruent to DATA_OFF */
@@ -58,6 +60,9 @@ static const uint32_t code[] = {
 };
 _Static_assert(DATA_VA == 0x20400, "the code loads from 0x20400");
 _Static_assert(ELF_MAX_PHDRS + 1 <= MAX_SMALL_PHDRS, "the small image holds the headers");
+_Static_assert(ODD_PHOFF >= CODE_OFF + sizeof(code) && ODD_PHOFF % 8 != 0 &&
+               ODD_PHOFF + 2 * sizeof(struct elf_phdr) <= DATA_OFF,
+               "the moved headers lie between code and data, unaligned");
 
 static char small[IMG_SIZE];
 static char *img = small;
@@ -96,6 +101,17 @@ static void layout(char *buf, size_t size, uint64_t code_off, int phnum)
 static void reset(void)
 {
     layout(small, IMG_SIZE, CODE_OFF, 2);
+}
+
+/* The small valid program with its two program headers moved to off,
+ * zeros left in their old place (a loader reading there finds no
+ * loadable segment). */
+static void move_headers(uint64_t off)
+{
+    reset();
+    memcpy(img + off, PH, 2 * sizeof(struct elf_phdr));
+    memset(PH, 0, 2 * sizeof(struct elf_phdr));
+    H->phoff = off;
 }
 
 static void write_image(void)
@@ -197,6 +213,7 @@ static void odd_but_valid(void)
     reset(), H->phnum = 3, PH[2] = segment(0, 1UL << 50, KMAP_BASE, 0, 0),
         check("a zero-length segment in kernel space", RUNS);
     reset(), PH[0].align = 1UL << 62, PH[1].align = 3, check("huge and odd p_align", RUNS);
+    move_headers(ODD_PHOFF), check("program headers at an odd offset in the second block", RUNS);
     reset(), H->phnum = 3, PH[2] = segment(PF_R, 1UL << 50, 0, 1UL << 40, 1UL << 40),
         PH[2].type = 4, check("a note past the end of the file", RUNS);
     reset(), H->phnum = ELF_MAX_PHDRS;
