@@ -236,7 +236,7 @@ static const char *const call_names[NR_BUCKETS] = {
     [SYS_proc_list] = "proc_list", [SYS_setfg] = "setfg", [SYS_spawnv] = "spawnv",
     [SYS_fork_copy] = "fork_copy", [SYS_disk_scratch_write] = "disk_scratch_write",
     [SYS_vminfo] = "vminfo", [SYS_asid_limit] = "asid_limit",
-    [NR_BUCKETS - 1] = "none",
+    [SYS_disk_reads] = "disk_reads", [NR_BUCKETS - 1] = "none",
 };
 
 /* The bucket a call number is counted in: its own, or "none". */

@@ -522,10 +522,10 @@ static void op_exit(void)
         finish();
 }
 
-/* getpid, sleep, syscount, and numbers that name no call. */
+/* getpid, sleep, syscount, disk_reads, and numbers that name no call. */
 static void op_small(void)
 {
-    switch (below(4)) {
+    switch (below(5)) {
     case 0:
         call_begin(SYS_getpid, "getpid");
         allow(call_make(), mypid, mypid, 0);
@@ -545,9 +545,18 @@ static void op_small(void)
         last_syscount = r;
         break;
     }
+    case 3: {
+        /* Every process's reads count: it never goes back. */
+        static long last_reads;
+        call_begin(SYS_disk_reads, "disk_reads");
+        long r = call_make();
+        allow(r, last_reads, 0x7fffffffffffffffL, 0);
+        last_reads = r;
+        break;
+    }
     default: {
         /* Numbers that name no call, some with a known call in the low bits. */
-        static const long nrs[] = { 0, SYS_MAX, 47, 63, 99, 4096, -1, -23,
+        static const long nrs[] = { 0, SYS_MAX, SYS_MAX + 1, 63, 99, 4096, -1, -23,
                                     (1L << 32) + SYS_getpid, (1L << 32) + SYS_halt,
                                     (1L << 40) + SYS_exit, 0x7fffffffffffffffL };
         long nr = PICK(nrs);

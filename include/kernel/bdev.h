@@ -49,6 +49,11 @@ bool bdev_present(void);
 /* Size of the disk in blocks (0 without a disk). */
 uint64_t bdev_nblocks(void);
 
+/* Blocks read from the disk since boot, by anyone: how a test tells a
+ * block the buffer cache held from one the kernel had to read
+ * (disk_reads in lib/bench.h). Takes the driver's lock. */
+uint64_t bdev_blocks_read(void);
+
 /*
  * Reads (write false) or writes (write true) block blockno through the
  * kernel buffer kbuf: BDEV_BLOCK_SIZE bytes at a kernel direct-map address

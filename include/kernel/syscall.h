@@ -75,6 +75,7 @@ long sys_unlink(void);
 long sys_mkdir(void);
 long sys_rmdir(void);
 long sys_disk_scratch_write(void);
+long sys_disk_reads(void);
 /* sys_shm.c: named shared regions */
 long sys_shm_create(void);
 long sys_shm_map(void);

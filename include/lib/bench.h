@@ -33,6 +33,12 @@ long disk_scratch_write(long first, long n);
  * (0: none pending, or the failure has happened). */
 int kalloc_fail(int n);
 
+/* Blocks read from the disk since boot, by every process (the kernel
+ * counts each block a request reads): a test reads it before and after
+ * some calls to tell whether they found their blocks in the kernel's
+ * caches or had to read them. Never fails. */
+long disk_reads(void);
+
 /* A power cut at a chosen point of a chosen commit of the file system's
  * journal, so a test can stop the machine where a random cut almost never
  * lands (the kernel's side: include/kernel/journal.h). how is one of:

@@ -140,6 +140,7 @@ static struct disk {
     int free_head;                             /* free descriptors, linked through next */
     int nfree;
     uint16_t used_seen;                        /* used->idx we processed up to */
+    uint64_t blocks_read;                      /* by every request sent so far */
     struct condvar desc_cv;                    /* waiting for free descriptors */
     struct request req[VIRTQ_MAX];
 } disk;
@@ -166,6 +167,15 @@ bool bdev_present(void)
 uint64_t bdev_nblocks(void)
 {
     return disk.nblocks;
+}
+
+/* Counted by run_send. Contract in <kernel/bdev.h>. */
+uint64_t bdev_blocks_read(void)
+{
+    spinlock_acquire(&disk.lock);
+    uint64_t n = disk.blocks_read;
+    spinlock_release(&disk.lock);
+    return n;
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -392,6 +402,8 @@ static void run_send(struct bdev_batch *batch)
     __sync_synchronize();
     reg_write(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
     batch->pending++;
+    if (!batch->run_write)
+        disk.blocks_read += nblocks;
     batch->run_len = 0;
 }
 

@@ -13,6 +13,7 @@
  * that faults during the copy is ERR_FAULT too, or ERR_NOMEM if the page
  * is valid but no frame could back it (or a short count, file.h).
  */
+#include <kernel/bdev.h>
 #include <kernel/file.h>
 #include <lib/file-ext.h>
 #include <kernel/fs.h>
@@ -256,4 +257,10 @@ long sys_rmdir(void)
 long sys_disk_scratch_write(void)
 {
     return fs_scratch_write((long)syscall_arg(0), (long)syscall_arg(1));
+}
+
+/* long disk_reads(void): for the tests (bdev.h) */
+long sys_disk_reads(void)
+{
+    return (long)bdev_blocks_read();
 }

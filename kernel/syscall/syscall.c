@@ -42,6 +42,7 @@ static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_asid_limit] = sys_asid_limit,
     [SYS_kalloc_fail] = sys_kalloc_fail,
     [SYS_journal_cut] = sys_journal_cut,
+    [SYS_disk_reads] = sys_disk_reads,
     [SYS_proc_list] = sys_proc_list,
     [SYS_setfg] = sys_setfg,
     [SYS_spawnv] = sys_spawnv,
