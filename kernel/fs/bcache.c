@@ -232,13 +232,15 @@ void bwrite_frames(const uint32_t *blocknos, void *const *frames, size_t n,
     }
 }
 
-/* Unlocks b and drops the caller's reference; an unreferenced buffer moves
- * to the most recent end of the LRU list and wakes one bget waiting for a
- * free buffer. */
-void brelse(struct buf *b)
+/* Drops a reference to b (a holder's or a pin); a buffer left with none
+ * moves to the most recent end of the LRU list, the last to be recycled,
+ * and wakes one bget waiting for a free buffer. Whichever reference goes
+ * last, the block was just used: a buffer the journal pinned, taken from
+ * the least recent end when its block was read, would otherwise be
+ * recycled first once the checkpoint unpins it, and the blocks just
+ * written home read back from the disk. */
+static void put(struct buf *b)
 {
-    kassert(sleeplock_holding(&b->lock));
-    sleeplock_release(&b->lock);
     spinlock_acquire(&bcache.lock);
     b->refcount--;
     if (b->refcount == 0) {
@@ -247,6 +249,14 @@ void brelse(struct buf *b)
         condvar_signal(&bcache.free_cv);
     }
     spinlock_release(&bcache.lock);
+}
+
+/* Unlocks b and drops the caller's reference (put). */
+void brelse(struct buf *b)
+{
+    kassert(sleeplock_holding(&b->lock));
+    sleeplock_release(&b->lock);
+    put(b);
 }
 
 /* Holds an extra reference so the buffer is not recycled while the journal
@@ -258,13 +268,8 @@ void bpin(struct buf *b)
     spinlock_release(&bcache.lock);
 }
 
-/* Drops bpin's reference, waking a bget if the buffer became free.
- * Contract in <kernel/bcache.h>. */
+/* Drops bpin's reference (put). Contract in <kernel/bcache.h>. */
 void bunpin(struct buf *b)
 {
-    spinlock_acquire(&bcache.lock);
-    b->refcount--;
-    if (b->refcount == 0)
-        condvar_signal(&bcache.free_cv);
-    spinlock_release(&bcache.lock);
+    put(b);
 }
