@@ -10,11 +10,13 @@
  *
  * Usage: b = bread(blockno) (or bread_zeroed); read or change b->data;
  * bwrite(b) if changed (in the file system: journal_log, journal.h);
- * brelse(b). File data goes around the cache, many blocks at once
- * (bread_frames, bwrite_frames), keeping cached copies in step. Between bread and brelse the caller holds b's sleeplock, so
- * only one thread at a time uses a block. A thread should hold few buffers
- * at once (the file system holds at most three): when every buffer is held,
- * bread sleeps until one is released.
+ * brelse(b). File data goes mostly around the cache, many blocks at once
+ * (bread_frames, bwrite_frames: only a small read leaves its blocks
+ * cached), keeping cached copies in step. Between bread and brelse the
+ * caller holds b's sleeplock, so only one thread at a time uses a block.
+ * A thread should hold few buffers at once (the file system holds at
+ * most three): when every buffer is held, bread sleeps until one is
+ * released.
  *
  * Locking: one spinlock (inside bcache.c) guards the list, blockno and
  * refcount of every buffer; each buffer's sleeplock guards valid and data.
@@ -80,9 +82,10 @@ void bwrite(struct buf *b);
  * blocknos[i] into or from frames[i], a frame of the caller's (not a
  * buffer), for i < n, all in flight at once (bdev batches: blocks in a
  * row share a request, so give them in ascending order where you can).
- * Both are for rw.c, whose caller holds the file's page cache lock (every reader and writer of a
- * file's data holds it, so no one reads or writes these blocks meanwhile)
- * and no buffer, and each waits for a cached block's lock (LOCK_BUF).
+ * Both are for rw.c, whose caller holds the file's page cache lock
+ * (every reader and writer of a file's data holds it, so no one reads or
+ * writes these blocks meanwhile) and no buffer, and each waits for a
+ * cached block's lock (LOCK_BUF).
  *
  * bread_frames reads the blocks and returns when they are in the frames: a
  * block the cache holds comes from the cache (it may be newer than the

@@ -171,7 +171,11 @@ static void batch_finish(struct bdev_batch *batch, size_t n)
 /* Puts a copy of frame, blockno's contents as just read from the disk, in
  * the cache, unless the cache holds the block already (its copy is never
  * older than the disk) or every buffer is in use (the copy is only an
- * aid, not worth a wait). */
+ * aid, not worth a wait). The copy is still as new as the disk: since
+ * the read the caller has held the file's page cache lock, which a
+ * writer of its data holds until its blocks are on the disk
+ * (bwrite_frames), and its inode lock, without which the block cannot
+ * be freed and given to another file (test/file_read_cache_race). */
 static void keep(uint64_t blockno, const void *frame)
 {
     struct buf *b = claim(blockno, false);
