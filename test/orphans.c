@@ -10,12 +10,21 @@
  * the middle process (a grandchild is not its child, live or not), then
  * releases the odd ones and waits until every frame they held is back:
  * init reaped them all. 300 is more than the old fixed process table held.
+ *
+ * Then zombies alone: a second middle process waits until its 20 children
+ * are zombies (proc_list, and a little longer, so none is still exiting)
+ * and exits. Nothing else exits after it, so only the wakeup that comes
+ * with handing zombies to init (proc_exit) gets them reaped: they must be
+ * gone from proc_list within 5 s. Without that wakeup they stayed until
+ * some later orphan exited, and the first part cannot tell (its live
+ * orphans' exits wake init for all).
  */
 // test: timeout=60
 #include "vmlib.h"
 
 #define NGRAND 300
 #define MIDDLE_STATUS 5
+#define NZOMBIES 20
 
 static int release[2], exited[2], report[2];
 
@@ -45,6 +54,44 @@ static int middle(void)
     expect(read(exited[0], &c, 1), 0);     /* every even grandchild has exited */
     write_all(report[1], &live_pid, sizeof(live_pid));
     return MIDDLE_STATUS;                  /* orphans them all, reaping none */
+}
+
+/* The second part's middle: sends up the pids of its children once they
+ * are all zombies, then exits without reaping them. */
+static int zombies_middle(void)
+{
+    int pids[NZOMBIES];
+    for (int i = 0; i < NZOMBIES; i++) {
+        pids[i] = fork_ok();
+        if (pids[i] == 0)
+            exit(0);
+    }
+    for (int i = 0; i < NZOMBIES; i++)
+        await_state(pids[i], PROC_INFO_ZOMBIE, "grandchild");
+    msleep(50);                            /* past the exit's last step: zombies, not exiting */
+    write_all(report[1], pids, sizeof(pids));
+    return MIDDLE_STATUS;
+}
+
+/* Init reaps orphans that are zombies already when their parent exits. */
+static void zombies_adopted(void)
+{
+    expect(pipe(report), 0);
+    int pid = fork_ok();
+    if (pid == 0)
+        exit(zombies_middle());
+    close(report[1]);
+    int pids[NZOMBIES];
+    expect(read_all(report[0], pids, sizeof(pids)), sizeof(pids));
+    close(report[0]);
+    expect(wait_for(pid), MIDDLE_STATUS);
+    for (int i = 0; i < NZOMBIES; i++) {
+        int tries = 0;
+        while (proc_entry(pids[i]).pid != 0 && ++tries < 500)
+            msleep(10);
+        if (tries == 500)
+            error("zombie %d, handed to init, still listed after 5 s", pids[i]);
+    }
 }
 
 int main(int argc, char **argv)
@@ -79,6 +126,7 @@ int main(int argc, char **argv)
     }
     if (now_free != before)
         error("%ld frames still held after the orphans exited", before - now_free);
-    pass("orphans: %d adopted by init", NGRAND);
+    zombies_adopted();
+    pass("orphans: %d adopted by init, and %d zombies", NGRAND, NZOMBIES);
     return 0;
 }
