@@ -5,8 +5,8 @@
  * cannot escape through a fork in progress).
  *
  * Each round a child P of the test notes the time in a shared region and
- * calls fork_copy on 24 MiB of heap, which copies page by page for 5 to
- * 20 ms; the test, spinning on the region, kills P a fifth of a
+ * calls fork_copy on 24 MiB of heap, which copies page by page for 10 to
+ * 30 ms; the test, spinning on the region, kills P a fifth of a
  * millisecond later (on one hart: when the tick preempts P's fork). P's
  * child, if it ever runs, writes a byte to a pipe, which the test reads
  * to its end. A round counts when the call never returned to P (it notes
@@ -16,7 +16,7 @@
  * preempted P would make a false alarm), and the byte must not come.
  * Other rounds (P done first) prove nothing and are skipped. Without the
  * kill passed on in proc_start, or without the check in thread_start, the
- * byte came in the first round that counted, on 4 harts and on 1;
+ * byte came in every run (4 of 4 each, on 4 harts and on 1);
  * proc_kill's kills at once after fork cannot tell, as its children exit
  * at once and a kill turns any status into -1.
  */
