@@ -32,6 +32,7 @@
  */
 #include "fs_internal.h"
 #include <kernel/bcache.h>
+#include <kernel/console.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
@@ -45,12 +46,18 @@ _Static_assert(SFS_BLOCK_SIZE == PG_SIZE, "a block piece falls in one cached pag
  * from disk block blocknos[k]. The chunk itself fills one frame; its
  * bounce frames are taken as a call needs them (1 MiB at most per reader
  * or writer), fewer when memory is short, and all freed when it returns.
+ * They are taken in order, piece 0 first, so the taken ones are the
+ * first `taken`: every read() and write() takes a chunk, one of a byte
+ * too, so a new chunk clears none of its 3 KiB of slots, only that
+ * count, and freeing it looks at the taken slots, not all 256.
  */
 #define CHUNK_MAX 256
 
 struct chunk {
-    void *frames[CHUNK_MAX];           /* NULL: not taken yet */
-    uint32_t blocknos[CHUNK_MAX];      /* 0: not from the disk (a hole, a cached page) */
+    size_t taken;                      /* frames[0 .. taken) are taken */
+    void *frames[CHUNK_MAX];           /* past taken: not set */
+    uint32_t blocknos[CHUNK_MAX];      /* set per piece as it is filled or placed;
+                                          0: not from the disk (a hole, a cached page) */
 };
 _Static_assert(sizeof(struct chunk) <= PG_SIZE, "a chunk fills at most a frame");
 _Static_assert(CHUNK_MAX <= 1024, "a chunk's index blocks are at most four");
@@ -62,35 +69,40 @@ static void *frame_alloc(void)
     return pmem_alloc(&pa) == ERR_OK ? kmap_p2v(pa) : NULL;
 }
 
-/* Gives back a frame of frame_alloc (NULL: nothing). */
+/* Gives back a frame of frame_alloc. */
 static void frame_free(void *frame)
 {
-    if (frame != NULL)
-        pmem_free(kmap_v2p(frame));
+    pmem_free(kmap_v2p(frame));
 }
 
-/* A new, empty chunk, or NULL when memory is out. */
+/* A new chunk with no bounce frame taken, or NULL when memory is out. */
 static struct chunk *chunk_alloc(void)
 {
     struct chunk *c = frame_alloc();
     if (c != NULL)
-        memset(c, 0, sizeof(*c));
+        c->taken = 0;
     return c;
 }
 
 /* Frees the chunk and every bounce frame it took. */
 static void chunk_free(struct chunk *c)
 {
-    for (size_t k = 0; k < CHUNK_MAX; k++)
+    for (size_t k = 0; k < c->taken; k++)
         frame_free(c->frames[k]);
     frame_free(c);
 }
 
-/* The bounce frame of piece k, taken on first use; NULL when memory is out. */
+/* The bounce frame of piece k (k <= c->taken: pieces are taken in
+ * order), taken on first use; NULL when memory is out. */
 static uint8_t *chunk_frame(struct chunk *c, size_t k)
 {
-    if (c->frames[k] == NULL)
+    kassert(k <= c->taken);
+    if (k == c->taken) {
         c->frames[k] = frame_alloc();
+        if (c->frames[k] == NULL)
+            return NULL;
+        c->taken++;
+    }
     return c->frames[k];
 }
 
