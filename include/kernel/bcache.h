@@ -87,11 +87,15 @@ void bwrite(struct buf *b);
  * writes these blocks meanwhile) and no buffer, and each waits for a
  * cached block's lock (LOCK_BUF).
  *
- * bread_frames reads the blocks and returns when they are in the frames: a
- * block the cache holds comes from the cache (it may be newer than the
- * disk: a directory's block logged in an open group), the others from the
- * disk; entries whose block number is 0 (the superblock's, never a file's)
- * are skipped, the caller having filled those frames itself. A small read
+ * bread_frames reads the blocks and returns when they are in the frames.
+ * The caller wants len bytes from byte at of the first block on (at <
+ * BDEV_BLOCK_SIZE), the n blocks laid end to end, the last one holding
+ * the last byte: a block the cache holds comes from the cache (it may be
+ * newer than the disk: a directory's block logged in an open group), and
+ * only its wanted bytes are copied, the rest of its frame left as it was;
+ * the others come whole from the disk. Entries whose block number is 0
+ * (the superblock's, never a file's) are skipped, the caller having
+ * filled those frames itself. A small read
  * (n <= BCACHE_KEEP_MAX) also leaves a copy of each block it read from the
  * disk in the cache, in a buffer no one is using (none if all are), so the
  * next small read of it costs a copy, not a disk request (about 70 us
@@ -110,7 +114,8 @@ void bwrite(struct buf *b);
  *
  * Both sleep, and panic on a disk error, as bread and bwrite.
  */
-void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n);
+void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n, size_t at,
+                  size_t len);
 void bwrite_frames(const uint32_t *blocknos, void *const *frames, size_t n,
                    struct bdev_batch *batch);
 

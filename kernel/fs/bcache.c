@@ -189,11 +189,12 @@ static void keep(uint64_t blockno, const void *frame)
     brelse(b);
 }
 
-/* Reads file blocks into the caller's frames: a cached copy (it may be
- * newer than the disk) is copied, the rest read from the disk in one
- * batch, and kept in the cache too when the read is small. Block number
- * 0 means "skip". Contract in <kernel/bcache.h>. */
-void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n)
+/* Reads file blocks into the caller's frames: from a cached copy (it
+ * may be newer than the disk) only the bytes wanted, the rest whole from
+ * the disk in one batch, and kept in the cache too when the read is
+ * small. Block number 0 means "skip". Contract in <kernel/bcache.h>. */
+void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n, size_t at,
+                  size_t len)
 {
     _Static_assert(BCACHE_KEEP_MAX <= 64, "one bit of from_disk a block");
     uint64_t from_disk = 0;
@@ -209,7 +210,13 @@ void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n)
                 from_disk |= 1ul << i;
             continue;
         }
-        memcpy(frames[i], b->data, BDEV_BLOCK_SIZE);
+        /* The wanted bytes of block i, from..to: a read() of a byte
+         * copies a byte, not the block (the disk reads whole blocks). */
+        size_t from = i == 0 ? at : 0;
+        size_t to = at + len - i * BDEV_BLOCK_SIZE;
+        if (to > BDEV_BLOCK_SIZE)
+            to = BDEV_BLOCK_SIZE;
+        memcpy((uint8_t *)frames[i] + from, b->data + from, to - from);
         brelse(b);
     }
     batch_finish(&batch, n);

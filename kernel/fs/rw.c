@@ -160,7 +160,7 @@ static size_t chunk_fill(struct inode *ip, struct chunk *c, size_t npieces, uint
             c->blocknos[k] == 0)
             memset(to, 0, m);          /* a hole (none past the largest file either) */
     }
-    bread_frames(c->blocknos, c->frames, k);
+    bread_frames(c->blocknos, c->frames, k, pos % SFS_BLOCK_SIZE, got);
     *end = pos + got >= ip->d.size;
     return got;
 }
@@ -244,7 +244,7 @@ err_t inode_read_page(struct inode *ip, offset_t off, void *frame)
         uint32_t blockno;
         err = bmap_find(ip, off / SFS_BLOCK_SIZE, &blockno);
         if (err == ERR_OK && blockno != 0) {
-            bread_frames(&blockno, &frame, 1);
+            bread_frames(&blockno, &frame, 1, 0, m);
             memset((uint8_t *)frame + m, 0, SFS_BLOCK_SIZE - m);   /* past the end */
         }
     }
