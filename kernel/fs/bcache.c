@@ -198,6 +198,7 @@ void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n, size_
 {
     _Static_assert(BCACHE_KEEP_MAX <= 64, "one bit of from_disk a block");
     uint64_t from_disk = 0;
+    size_t queued = 0;                 /* blocks the disk reads */
     struct bdev_batch batch;
     bdev_batch_init(&batch);
     for (size_t i = 0; i < n; i++) {
@@ -206,6 +207,7 @@ void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n, size_
         struct buf *b = bpeek(blocknos[i]);
         if (b == NULL) {
             batch_add(&batch, blocknos[i], frames[i], false);
+            queued++;
             if (i < BCACHE_KEEP_MAX)
                 from_disk |= 1ul << i;
             continue;
@@ -219,7 +221,9 @@ void bread_frames(const uint32_t *blocknos, void *const *frames, size_t n, size_
         memcpy((uint8_t *)frames[i] + from, b->data + from, to - from);
         brelse(b);
     }
-    batch_finish(&batch, n);
+    if (queued == 0)
+        return;                        /* all from the cache: no disk to wait for */
+    batch_finish(&batch, queued);
     if (n > BCACHE_KEEP_MAX)
         return;
     for (size_t i = 0; i < n; i++)
