@@ -6,8 +6,10 @@
  * So the work is bounded by the file, whatever sizes its headers claim: a
  * 256 GiB bss costs one region, and ELF_MAX_PHDRS bounds the headers read
  * and the regions made. The program headers come in one read, not one
- * each: a small read costs about what a page's does (the call's fixed
- * work, about 15 us under QEMU), and spawn paid it for every header.
+ * each: a small read's fixed work (its chunk and bounce frame, the
+ * file's locks, the cached block's) is most of what a page's read costs,
+ * and spawn paid it for every header (a spawn of bench_vm, two reads
+ * fewer, is some 15 us faster under QEMU: docs/performance.md).
  */
 #include <kernel/elf.h>
 #include <kernel/fs.h>
