@@ -8,8 +8,10 @@
  *     small read keeps (one that goes around the cache), past the end too;
  *   - after a shared mapping's stores are written back by munmap;
  *   - read in pieces of many sizes (13 bytes to more than a block), so the
- *     cached copies are used, and in one read of the whole file, which
- *     goes around the cache but must take a cached copy when there is one;
+ *     cached copies are used, and in one read of the whole file: a small
+ *     read too while the file has 6 blocks, and once it has grown past
+ *     BCACHE_KEEP_MAX, one that streams past the cache but must take a
+ *     cached copy when there is one;
  *   - after the file is removed with its blocks cached and the disk is
  *     filled, so that a new file written in large writes gets those very
  *     blocks (the disk has no others): its small reads see its bytes, not
