@@ -174,8 +174,8 @@ static void batch_finish(struct bdev_batch *batch, size_t n)
  * aid, not worth a wait). The copy is still as new as the disk: since
  * the read the caller has held the file's page cache lock, which a
  * writer of its data holds until its blocks are on the disk
- * (bwrite_frames), and its inode lock, without which the block cannot
- * be freed and given to another file (test/file_read_cache_race). */
+ * (bwrite_frames; test/file_read_cache_race), and its inode lock,
+ * without which the block cannot be freed and given to another file. */
 static void keep(uint64_t blockno, const void *frame)
 {
     struct buf *b = claim(blockno, false);
