@@ -57,7 +57,7 @@ static struct buf *cached(uint64_t blockno)
 /* The buffer for blockno with a reference taken, not yet locked: the cached
  * one, else the least recently used free one, relabelled. With all of them
  * in use, waits for one if wait, else returns NULL. */
-static struct buf *claim(uint64_t blockno, bool wait)
+static struct buf *bget(uint64_t blockno, bool wait)
 {
     spinlock_acquire(&bcache.lock);
     for (;;) {
@@ -86,13 +86,6 @@ static struct buf *claim(uint64_t blockno, bool wait)
     }
 }
 
-/* The buffer for blockno with a reference taken, not yet locked; waits
- * for a free one when all are in use. */
-static struct buf *bget(uint64_t blockno)
-{
-    return claim(blockno, true);
-}
-
 struct buf *bread(uint64_t blockno)
 {
     return bread_nested(blockno, LOCK_BUF);
@@ -103,7 +96,7 @@ struct buf *bread(uint64_t blockno)
  * Contract in <kernel/bcache.h>. */
 struct buf *bread_nested(uint64_t blockno, enum lock_rank rank)
 {
-    struct buf *b = bget(blockno);
+    struct buf *b = bget(blockno, true);
     sleeplock_acquire_nested(&b->lock, rank);
     if (!b->valid) {
         err_t err = bdev_rw(blockno, b->data, false);
@@ -118,7 +111,7 @@ struct buf *bread_nested(uint64_t blockno, enum lock_rank rank)
  * instead of reading the disk. Contract in <kernel/bcache.h>. */
 struct buf *bread_zeroed(uint64_t blockno)
 {
-    struct buf *b = bget(blockno);
+    struct buf *b = bget(blockno, true);
     sleeplock_acquire_nested(&b->lock, LOCK_BUF_ZEROED);
     memset(b->data, 0, BDEV_BLOCK_SIZE);
     b->valid = true;
@@ -178,7 +171,7 @@ static void batch_finish(struct bdev_batch *batch, size_t n)
  * without which the block cannot be freed and given to another file. */
 static void keep(uint64_t blockno, const void *frame)
 {
-    struct buf *b = claim(blockno, false);
+    struct buf *b = bget(blockno, false);
     if (b == NULL)
         return;
     sleeplock_acquire(&b->lock);
