@@ -81,9 +81,13 @@ paddr_t vpmap_kernel_root(void);
  * scheduler loop's next pass (vpmap_idle_check) or next switch.
  *
  * Who may hold what. tlb->harts has a bit for every hart that may hold
- * entries of that space: set when the hart activates it, cleared when the
- * hart has flushed the space's ASID, or will before it runs the space
- * again (tlb->stale). A process has one thread, so a space runs on one
+ * entries of that space: set when the hart activates it, and cleared
+ * only when a flush of the space moves it to tlb->stale (the hart will
+ * flush the space's ASID before it runs the space again) or a new ASID
+ * makes the old entries unreachable. A hart that flushes for another
+ * reason (say, the whole TLB) keeps its bit, so a later change may defer
+ * a flush to a hart that holds nothing of the space any more: an extra
+ * flush, never a missing one. A process has one thread, so a space runs on one
  * hart at a time, and it is changed only by that thread (running here)
  * or while it runs nowhere (a fork child before it starts, a dying
  * process).
@@ -137,7 +141,9 @@ void vpmap_asid_init(void);
  * the bits now in use. */
 int vpmap_asid_limit(int bits);
 /* Switches this hart to the user space (root, tlb): one satp write with
- * its ASID, no flush (unless a new generation or the fallback needs one).
+ * its ASID, and no flush unless one is due: a flush of the space's ASID
+ * deferred to this hart (tlb->stale), a new generation, or the fallback
+ * without ASIDs.
  * Never leaves the hart on an ASID of a generation older than its last
  * full flush, unless another is due before its next activation (the
  * debug kernel checks it). */
@@ -176,18 +182,24 @@ void vpmap_asid_stats(struct vpmap_stats *out);     /* tlb.c's half of it */
  * Leaf tables shared by fork (On-Demand-Fork, EuroSys '21, for the last
  * level). Fork does not copy the entries of a 2 MiB span whose regions are
  * all private anonymous memory (text, data, heap, stack: none of them is
- * ever unmapped alone) and cover a quarter of it at least (vm.c): parent
- * and child point at the same leaf table,
- * whose frame's reference count counts its holders; the table holds one
- * reference on each frame it maps, whatever the number of holders. A
- * shared table is never changed. A holder's pointer to it is either
- * attached (valid: the hardware walks it; the table then has no writable
- * entry) or detached (invalid, marked in a software bit: fork leaves the
- * parent's pointer so instead of write-protecting 512 entries, so fork
- * costs one step per 2 MiB, but for the spans of the parent's pc and
- * stack, used at once); the first fault in the span attaches it,
- * write-protecting the table then, or copies it). The copy (one per
- * holder and span, on the first fault that must change an entry, counted
+ * ever unmapped alone) and cover a quarter of it at least, or one of
+ * which covers a whole span or more (vm.c): parent and child point at
+ * the same leaf table, whose frame's reference count counts its holders;
+ * the table holds one
+ * reference on each frame it maps, whatever the number of holders. While
+ * it is shared, its entries only ever lose W (write_protect, copy_table,
+ * a later fork's vpmap_copy_range): none is added, removed or pointed
+ * elsewhere. A holder's pointer to it is either attached (valid: the
+ * hardware walks it; the table then has no writable entry) or detached
+ * (invalid, marked in a software bit). Fork detaches the parent's pointer
+ * to a table the parent held alone instead of write-protecting its 512
+ * entries, so fork costs one step per 2 MiB, but for the spans of the
+ * parent's pc and stack, used at once, whose tables it write-protects
+ * and leaves attached; a table already shared stays as it is. The first
+ * fault in a detached span attaches the table (write-protecting it,
+ * unless this holder is now alone with it) when no entry must change,
+ * and copies it when one must (a store, or a page to map: any access to
+ * a page not mapped yet). The copy (one per holder and span, counted
  * in table_copies) takes a reference on every frame and write-protects
  * its entries, and the shared table's too (the frames are now mapped
  * twice, and a holder left alone with a detached table attaches it as
