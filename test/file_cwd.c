@@ -3,7 +3,9 @@
  *
  * chdir changes where relative paths start, for the calling process only;
  * fork and spawn children start in their parent's directory, and their
- * own chdir does not move the parent (nor the shell that ran the test).
+ * own chdir does not move the parent (nor the shell that ran the test);
+ * a spawn by a name that is a directory in the working directory runs
+ * the program of that name under "/".
  * Relative, absolute, "." and ".." paths reach the same inodes ("/.." is
  * "/"), from any directory and through every path call. A process whose
  * working directory is removed cannot create anything in it
@@ -47,6 +49,7 @@ int main(int argc, char **argv)
     remove_file(D "/sub/marker");
     remove_file(D "/sub/made");
     remove_file(D "/sub/gone");
+    remove_file(D "/sub/file_cwd");
     remove_file(D "/sub");
     remove_file(D "/f");
     remove_file(D);
@@ -102,7 +105,10 @@ int main(int argc, char **argv)
     expect_exit(pid, 0);
     expect(ino("."), sub);
 
-    /* ---- a spawn child too ("file_cwd" is found under "/") ---- */
+    /* ---- a spawn child too ("file_cwd" is found under "/", even with a
+     * directory of that name here: a directory is no program, so the
+     * name is looked for under "/" next, as for a name not here) ---- */
+    expect(mkdir("file_cwd"), ERR_OK);
     pid = spawn("file_cwd child");
     assert(pid > 0);
     expect_exit(pid, 0);
@@ -110,6 +116,7 @@ int main(int argc, char **argv)
     read_file("marker", buf, sizeof(buf));
     if (strcmp(buf, "sub\n") != 0)
         error("marker reads '%s'", buf);
+    expect(rmdir("file_cwd"), ERR_OK);
 
     /* ---- a removed working directory ---- */
     expect(mkdir("gone"), ERR_OK);

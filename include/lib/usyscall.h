@@ -89,9 +89,10 @@ int fork(void);
 
 /*
  * Starts a new process running the program named by the first word of
- * args (looked up as given, then under "/"); the words of args (split at
- * spaces and tabs) become its argv. The new process is the caller's child
- * and inherits the caller's open fds, as a fork child would.
+ * args (looked up as given, then under "/" if that names no file: nothing
+ * there, or a directory); the words of args (split at spaces and tabs)
+ * become its argv. The new process is the caller's child and inherits the
+ * caller's open fds, as a fork child would.
  * Returns the pid; ERR_FAULT, ERR_NOMEM, ERR_NOTEXIST (no such file, a
  * program path of more than 255 bytes, a directory, or no word at all),
  * ERR_INVAL (args longer than SPAWN_ARGS_MAX bytes with its terminator

@@ -166,27 +166,35 @@ static err_t split_args(struct spawn_args *a)
     }
 }
 
-/* The program a command names: as given, then under "/". A name out of
- * the file system's contract is no program (ERR_NOTEXIST): one too long
- * for a path (fs.h), which spawn's words may be, or with a component too
- * long. */
-static err_t find_program(const char *name, struct inode **ip)
+/* The file path names, if it is one (a directory is ERR_NOTEXIST: no
+ * program); a name out of the file system's contract (a component too
+ * long, or a file used as a directory) is ERR_NOTEXIST too. */
+static err_t lookup_file(const char *path, struct inode **ip)
 {
-    if (strnlen(name, FS_PATH_MAX) == FS_PATH_MAX)
-        return ERR_NOTEXIST;
-    err_t err = fs_lookup(name, ip);
-    if (err == ERR_NOTEXIST && name[0] != '/') {
-        char path[FS_PATH_MAX];
-        if (ksnprintf(path, sizeof(path), "/%s", name) >= (int)sizeof(path))
-            return ERR_NOTEXIST;
-        err = fs_lookup(path, ip);
-    }
+    err_t err = fs_lookup(path, ip);
     if (err == ERR_OK && inode_ftype(*ip) != FTYPE_FILE) {
         inode_put(*ip);
         return ERR_NOTEXIST;
     }
-    if (err == ERR_FTYPE || err == ERR_INVAL)
-        err = ERR_NOTEXIST;
+    return err == ERR_FTYPE || err == ERR_INVAL ? ERR_NOTEXIST : err;
+}
+
+/* The program a command names: as given, then, for a relative name that
+ * names no file there, under "/". A directory as given is no file: with
+ * a directory "ls" in the working directory, "ls" ran nothing
+ * (ERR_NOTEXIST) where a missing "ls" ran /ls. A name too long for a
+ * path (fs.h), which spawn's words may be, is no program (ERR_NOTEXIST). */
+static err_t find_program(const char *name, struct inode **ip)
+{
+    if (strnlen(name, FS_PATH_MAX) == FS_PATH_MAX)
+        return ERR_NOTEXIST;
+    err_t err = lookup_file(name, ip);
+    if (err == ERR_NOTEXIST && name[0] != '/') {
+        char path[FS_PATH_MAX];
+        if (ksnprintf(path, sizeof(path), "/%s", name) >= (int)sizeof(path))
+            return ERR_NOTEXIST;
+        err = lookup_file(path, ip);
+    }
     return err;
 }
 
