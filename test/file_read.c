@@ -8,9 +8,12 @@
  * must fault in. fstat reports type, size and inode;
  * paths with ".", ".." and no leading "/" reach the same inode; two opens
  * have independent offsets; open returns the lowest free fd; a process can
- * open NUM_FILES files in all and gets ERR_NOMEM past that.
+ * open NUM_FILES files in all and gets ERR_NOMEM past that. A read with
+ * a buffer far larger than what is left of the file makes no more kernel
+ * allocations than one of the right size.
  */
 #include "testlib.h"
+#include <lib/bench.h>
 #include <lib/stddef.h>
 
 #define LARGE 20480
@@ -18,6 +21,37 @@
 
 static char fresh[LARGE + 4096];     /* bss, untouched until read() fills it */
 static char buf[LARGE + 4096];
+
+/* The kernel allocations (kalloc_fail counts them) of reading smallfile
+ * whole, or at its end, with a buffer of n bytes. */
+static int read_allocations(size_t n, long expect_bytes)
+{
+    int fd = open_ok("/smallfile", FS_RDONLY);
+    if (expect_bytes == 0)
+        expect(read(fd, buf, 26), 26);
+    kalloc_fail(1000);
+    expect(read(fd, buf, n), expect_bytes);
+    int left = kalloc_fail(0);
+    expect(close(fd), ERR_OK);
+    return 1000 - left;
+}
+
+/* A buffer far larger than the file costs the read no more allocations
+ * than one of the file's size: it used to take a bounce frame for every
+ * block of the buffer (7 for these 24 KiB, 256 for 1 MiB) before finding
+ * the file ended, frames another process may have needed. */
+static void big_buffer_allocations(void)
+{
+    int fit = read_allocations(26, 26), big = read_allocations(sizeof(buf), 26);
+    if (big != fit)
+        error("reading 26 bytes with a %d-byte buffer made %d allocations, with a "
+              "26-byte one %d", (int)sizeof(buf), big, fit);
+    fit = read_allocations(1, 0);
+    big = read_allocations(sizeof(buf), 0);
+    if (big != fit)
+        error("a read at the end with a %d-byte buffer made %d allocations, with a "
+              "1-byte one %d", (int)sizeof(buf), big, fit);
+}
 
 int main(int argc, char **argv)
 {
@@ -48,6 +82,8 @@ int main(int argc, char **argv)
     }
     expect(read(fd, buf, 1), 0);
     expect(close(fd), ERR_OK);
+
+    big_buffer_allocations();
 
     /* largefile in one read, into bss pages nobody touched yet. */
     fd = open_ok("/largefile", FS_RDONLY);

@@ -201,6 +201,21 @@ static bool user_killed(bool is_user)
     return is_user && proc_killed(proc_current());
 }
 
+/* How many of n bytes at pos the next chunk takes bounce frames for: the
+ * bytes the file holds from pos by its size now, at least one. The size
+ * is a hint read without the inode's lock: chunk_fill looks again under
+ * it, and a chunk cut short by a file that grew meanwhile is followed by
+ * another. So a read with a buffer far larger than the file (1 MiB for a
+ * 26-byte file) takes one frame, not 256 that an allocation elsewhere
+ * might have needed. */
+static size_t read_want(struct inode *ip, uint64_t pos, size_t n)
+{
+    uint64_t size = __atomic_load_n(&ip->d.size, __ATOMIC_RELAXED);
+    if (pos >= size)
+        return 1;
+    return size - pos < n ? size - pos : n;
+}
+
 /* Reads up to n bytes at off, a chunk of blocks at a time with the inode
  * locked per chunk. Contract in <kernel/fs.h>. */
 ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n)
@@ -214,7 +229,7 @@ ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, 
     ssize_t err = 0;
     while (done < n && err == 0 && !user_killed(dst_is_user)) {
         uint64_t pos = (uint64_t)off + done;
-        size_t npieces = chunk_take(c, CHUNK_MAX, pos, n - done);
+        size_t npieces = chunk_take(c, CHUNK_MAX, pos, read_want(ip, pos, n - done));
         if (npieces == 0) {
             err = ERR_NOMEM;
             break;
