@@ -123,8 +123,9 @@ void bwrite_frames(const uint32_t *blocknos, void *const *frames, size_t n,
 void brelse(struct buf *b);
 
 /* Keep b cached (not recycled) without holding it, until bunpin: the
- * journal pins every block of a transaction until its commit has written
- * it home. Caller holds b's lock for bpin. Never sleep. */
+ * journal pins every block a transaction logs until the checkpoint has
+ * written it home (the commit only copies it into a journal slot). Caller
+ * holds b's lock for bpin. Never sleep. */
 void bpin(struct buf *b);
 void bunpin(struct buf *b);
 

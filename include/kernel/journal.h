@@ -87,7 +87,8 @@
  * three operations fit in one group of an empty journal; journal_begin
  * waits while the slots left could not take another operation's worth.
  * Every logged block stays pinned until the checkpoint writes it home, so
- * the buffer cache must be larger than the journal (journal_init checks).
+ * journal_init uses at most half the buffer cache's buffers as slots
+ * (fewer slots than one operation's worth is a panic at boot).
  *
  * Locking. One spinlock inside journal.c guards the journal's state; it is
  * never held across a sleep or a disk access, nor together with another
