@@ -9,6 +9,8 @@
  * shell runs only the Nth group, when one needs looking into.
  */
 #include "shmlib.h"
+#include <lib/bench.h>
+#include <lib/proc-ext.h>
 #include <lib/string-ext.h>
 #include <lib/mman.h>
 #include <lib/layout.h>
@@ -231,6 +233,13 @@ static void list_errors(void)
     for (size_t i = 0; i < NELEM(bad); i++)
         expect(shm_list((struct shm_info *)bad[i], 1), ERR_FAULT);
     expect(shm_list(&one, 0), 0);
+    /* max 0 stores nothing and needs no memory: 0 even when none is
+     * left (it was ERR_NOMEM), as for proc_list; the armed failure is
+     * still pending after both, so neither allocated */
+    expect(kalloc_fail(1), 0);
+    expect(shm_list(&one, 0), 0);
+    expect(proc_list(NULL, 0), 0);
+    expect(kalloc_fail(0), 1);
     expect(shm_list(&one, 1), 1);
     expect(strcmp(one.name, "l"), 0);
     expect(one.size, PAGE);

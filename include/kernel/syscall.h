@@ -36,7 +36,8 @@ err_t syscall_arg_str(int n, char *buf, size_t max);
  * fills at most want records following *cursor, moves the cursor past the
  * last, and returns how many; each step's records are copied out with no
  * lock held (a copy may fault and sleep). Returns how many were stored,
- * ERR_INVAL for max < 0, ERR_NOMEM (no page, or a copy's), ERR_FAULT. */
+ * ERR_INVAL for max < 0, ERR_NOMEM (no page, or a copy's), ERR_FAULT;
+ * max 0 is 0 at once, even with no page free. */
 typedef int (*syscall_list_step_t)(void *page, int want, void *cursor);
 long syscall_list_out(void *ubuf, int max, size_t size, syscall_list_step_t next, void *cursor);
 

@@ -87,6 +87,8 @@ long syscall_list_out(void *ubuf, int max, size_t size, syscall_list_step_t next
 {
     if (max < 0)
         return ERR_INVAL;
+    if (max == 0)
+        return 0;                /* nothing to store: no page needed, even with none free */
     paddr_t page;
     if (pmem_alloc(&page) != ERR_OK)
         return ERR_NOMEM;
