@@ -11,8 +11,11 @@
  * sleeper's hart still polls, or a long one (2 to 12 ms), so it is in
  * wfi. The sleeper stores rdtime as soon as it runs. Figures: the median
  * latency of each kind, the best of ATTEMPTS attempts (a loaded host can
- * deschedule a hart for milliseconds). A benchmark, not a test: a time is
- * reported, never judged (docs/performance.md).
+ * deschedule a hart for milliseconds). And how long a futex wait with a
+ * 1 ms timeout lasts (the median of TRIALS, best of ATTEMPTS): the kernel
+ * sets a timer for the deadline, where it once waited for the tick after
+ * next (10 to 20 ms). A benchmark, not a test: a time is reported, never
+ * judged (docs/performance.md).
  */
 // test: timeout=120
 #include "shmlib.h"
@@ -86,6 +89,20 @@ static void attempt(uint64_t *polling, uint64_t *asleep)
     *asleep = median(lat[0], TRIALS);
 }
 
+/* The median length of TRIALS futex waits with a 1 ms timeout (rdtime
+ * ticks). */
+static uint64_t timeout_1ms(void)
+{
+    static int word;
+    uint64_t took[TRIALS];
+    for (int i = 0; i < TRIALS; i++) {
+        uint64_t t0 = rdtime();
+        expect(futex(&word, FUTEX_WAIT, 0, 1), ERR_TIMEDOUT);
+        took[i] = rdtime() - t0;
+    }
+    return median(took, TRIALS);
+}
+
 int main(void)
 {
     uint64_t best_polling = ~0UL, best_asleep = ~0UL;
@@ -99,6 +116,12 @@ int main(void)
     }
     bench_time("wake_polling_ns", best_polling, 1);
     bench_time("wake_wfi_ns", best_asleep, 1);
+    uint64_t best_timeout = ~0UL;
+    for (int a = 1; a <= ATTEMPTS; a++) {
+        uint64_t t = timeout_1ms();
+        best_timeout = t < best_timeout ? t : best_timeout;
+    }
+    bench_time("futex_timeout_1ms_ns", best_timeout, 1);
     pass("bench_wake: a futex wakeup reaches a polling hart and a hart in wfi");
     return 0;
 }

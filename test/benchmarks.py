@@ -118,6 +118,8 @@ ROWS = [
     Row("pipe_rtt_ns", "pipe round trip, two processes", "null_syscall_ns"),
     Row("wake_polling_ns", "futex wakeup reaching a polling idle hart", "null_syscall_ns"),
     Row("wake_wfi_ns", "futex wakeup reaching an idle hart in wfi", "null_syscall_ns"),
+    Row("futex_timeout_1ms_ns", "futex wait with a 1 ms timeout", 1e6,
+        "futex_timeout_1ms_over_asked", ("<=", 2), over_label="1 ms"),
     Row("mutex_syscalls", "syscalls of 1000 uncontended mutex pairs", target=("<=", 0)),
     Row("ceiling_mbps", "32 MiB copied in one process"),
     Row("region_mbps", "32 MiB through a shared region", "ceiling_mbps",

@@ -9,7 +9,7 @@
  * flush shows here only if the process comes back to a hart that ran
  * nothing else meanwhile; the scheduler is steered so that it often
  * does. A waker process sleeps a millisecond at a time, so it runs on
- * the hart that counts ticks and wakes sleepers (cpus[0]), and, when
+ * the hart that wakes timed sleepers (cpus[0]), and, when
  * asked through a shared word, writes a byte to the member's pipe, which
  * wakes the member on another idle hart (the lowest other than the
  * waker's), call it X. There the member checks every page it maps (X
@@ -29,17 +29,19 @@
  * generations as it goes) and with none; every frame comes back after
  * each. Where threads land decides how often the window opens, never the
  * outcome. With vpmap_activate's deferred flush left out every run
- * failed (6 of 6 with 36 turns, 4 of 4 with 60; 3 of 4 with 24), while
- * every older test passed; at 60 turns, with only a copy-on-write remap's
- * flush left to the hart that made it, 2 runs in 4, with only an
- * unmap's, 1 in 4. 36 turns keep it near 4 s of make test.
+ * failed (6 of 6 with 36 turns), while every older test passed, when a
+ * millisecond's sleep lasted to cpus[0]'s next tick (10 to 20 ms). Since
+ * sleeps end at their deadline (sched.c) a turn takes a tenth of that,
+ * and the steering holds less often: without the deferred flush 2 runs
+ * of 4 failed at 36 turns, 5 of 6 at 120; 120 turns take about 1.5 s
+ * (36 took 4.5 s before).
  */
 // test: timeout=90
 #include "vmlib.h"
 #include <lib/shm.h>
 #include <lib/stdio-ext.h>
 
-#define ROUNDS 36
+#define ROUNDS 120
 #define PAGES 16
 #define VIEW_PAGES 4
 

@@ -15,10 +15,9 @@
  * Errors: uaddr not 4-byte aligned is ERR_INVAL; not mapped (or not
  * readable) is ERR_FAULT (ERR_NOMEM if valid but no frame could back it);
  * the word not holding val is ERR_AGAIN; a wait
- * whose timeout_ms (nonzero) runs out is ERR_TIMEDOUT. Timeouts have the
- * scheduler tick's resolution (1000 / TIMER_HZ ms): a wait lasts at least
- * timeout_ms and at most about one tick more (never less: it counts one
- * tick more than timeout_ms rounded up, since the current tick has begun).
+ * whose timeout_ms (nonzero) runs out is ERR_TIMEDOUT. A wait lasts at
+ * least timeout_ms, and a little more: cpus[0] sets its timer for the
+ * deadline and wakes the waiter (sched.h), which must then get a hart.
  * A wait is killable: ERR_KILLED if the process is killed meanwhile
  * (sched.h; the program never sees it).
  *

@@ -45,8 +45,10 @@ void sched_ready(struct thread *t);
 void sched_yield(void);
 /* Sleeps on chan; lk (held) is released while asleep and re-acquired. */
 void sched_sleep(void *chan, struct spinlock *lk);
-/* As sched_sleep, but killable (above), and also woken once sched_ticks()
- * reaches deadline (0: no deadline; the caller tells by its own state).
+/* As sched_sleep, but killable (above), and also woken once rdtime()
+ * reaches deadline (0: no deadline; the caller tells by its own state):
+ * cpus[0]'s timer is set for the first deadline (sched.c), so the wake
+ * comes as soon as cpus[0] takes that interrupt.
  * ERR_KILLED at once if the caller's process is already killed, or when a
  * kill wakes it; ERR_OK after a wakeup or the deadline. */
 err_t sched_sleep_killable(void *chan, struct spinlock *lk, uint64_t deadline);
@@ -65,13 +67,18 @@ int sched_wakeup_one(void *chan);
  * a parent reads, is published only as the thread stops running). */
 void sched_exit(struct spinlock *held) __attribute__((noreturn));
 
-/* Sleeps the calling thread for at least ticks timer ticks; killable:
+/* The rdtime() value ms milliseconds from now: a deadline. */
+uint64_t sched_deadline_ms(uint64_t ms);
+/* Sleeps the calling thread until rdtime() reaches deadline; killable:
  * ERR_KILLED if its process is killed first, else ERR_OK. */
-err_t sched_sleep_ticks(uint64_t ticks);
+err_t sched_sleep_until(uint64_t deadline);
 
-/* Timer ticks since boot (TIMER_HZ per second). */
-uint64_t sched_ticks(void);
-/* Called by the timer interrupt on each hart; only cpus[0]'s counts. */
-void sched_tick(void);
+/* Called by every timer interrupt on every hart (trap.c); on cpus[0], wakes
+ * the timed sleepers whose deadline has come. */
+void sched_timer(void);
+/* The first deadline of a timed sleeper, or UINT64_MAX: cpus[0] sets its
+ * timer no later (trap.c). May be earlier than any (a sleeper woken
+ * since): the timer then fires for nothing. Any context, no lock. */
+uint64_t sched_next_wake(void);
 
 #endif /* _KERNEL_SCHED_H_ */

@@ -14,7 +14,7 @@
  * only then is no hart on its stack.
  *
  * Locking, field by field (struct thread):
- *   - state, chan, wake_tick, killable, next, sleep_link, timed_link,
+ *   - state, chan, wake_at, killable, next, sleep_link, timed_link,
  *     kstack_fenced: the scheduler's lock (sched.c), which is held
  *     across every switch, so a thread's state and its saved context
  *     change together;
@@ -53,11 +53,11 @@ struct thread {
     struct context ctx;          /* saved when not running */
     enum thread_state state;     /* guarded by the scheduler lock */
     void *chan;                  /* what it sleeps on, if SLEEPING */
-    uint64_t wake_tick;          /* if nonzero, the tick that ends the sleep */
+    uint64_t wake_at;            /* if nonzero, the rdtime() that ends the sleep */
     bool killable;               /* SLEEPING in a killable sleep (sched.h) */
     struct thread *next;         /* ready-queue link */
     struct list_node sleep_link; /* in its channel's bucket while SLEEPING */
-    struct list_node timed_link; /* among the timed sleepers while wake_tick != 0 */
+    struct list_node timed_link; /* among the timed sleepers while wake_at != 0 */
     struct list_node lock_link;  /* in a sleeplock's waiters while it waits for one
                                   * (synch.h); that lock's lk */
     struct proc *proc;           /* owning process, NULL for kernel threads */
@@ -97,6 +97,8 @@ struct cpu {
     uint64_t hartid;
     uint64_t next_tick;          /* rdtime of the timer's next tick; 0 before the first
                                   * (trap.c, this hart only) */
+    uint64_t timer_at;           /* rdtime the hart's timer is set for (trap.c, this
+                                  * hart; others read it to decide on an IPI) */
 #ifdef DEBUG
     struct locks_held locks_held; /* its spinlocks (synch.h) */
 #endif

@@ -46,8 +46,13 @@ struct trapframe {
 #define EXC_STORE_PAGE_FAULT 15
 
 void trap_init_hart(void);          /* stvec, sscratch, enable S interrupts */
+/* Interrupts off: sets this hart's timer earlier if what it is due for
+ * now comes sooner than the time it is set for: on cpus[0], a timed
+ * sleeper's deadline before its next tick (sched.c, which asks cpus[0]
+ * by an IPI, whose handler calls this). No SBI call otherwise. */
+void trap_timer_update(void);
 /* Interrupts off: stops this hart for about us microseconds, or until an
- * interrupt is pending (wfi), then puts its timer back to the next tick.
+ * interrupt is pending (wfi), then puts its timer back to what it is due for.
  * Under QEMU a hart in wfi gives its host core away, which is what a hart
  * spinning on a lock whose holder the host has preempted needs
  * (spinlock.c). Returns at once before the hart's timer runs. */

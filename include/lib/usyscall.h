@@ -116,8 +116,7 @@ void exit(int status) __attribute__((noreturn));
 
 /* The caller's pid. */
 int getpid(void);
-/* Sleeps for seconds, counted in timer ticks from the tick under way (so
- * up to one tick short); a kill ends the sleep and the process. */
+/* Sleeps for at least seconds; a kill ends the sleep and the process. */
 void sleep(unsigned int seconds);
 
 /* ---- files ---- */

@@ -10,7 +10,11 @@
  * Sleeping threads are kept by channel in a small hash of lists, and those
  * with a deadline on one more list, so a wakeup looks only at threads that
  * may sleep on its channel: its cost does not grow with the number of
- * processes (thousands may be asleep or zombies at once).
+ * processes (thousands may be asleep or zombies at once). Deadlines are
+ * rdtime() values, and cpus[0] alone wakes the sleepers whose deadline
+ * has come (wake_expired), at each of its ticks and, for a deadline
+ * before its next tick, when its timer is set earlier for it (next_wake):
+ * so a futex timeout of 1 ms lasts about 1 ms, not up to two 10 ms ticks.
  *
  * A hart with nothing to run polls for a while before it sleeps in wfi
  * (idle_wait), and queuing work kicks one idle hart: a polling one by a
@@ -24,6 +28,7 @@
 #include <kernel/riscv.h>
 #include <kernel/platform.h>
 #include <kernel/ipi.h>
+#include <kernel/trap.h>
 #include <kernel/vpmap.h>
 
 #define SLEEP_BUCKETS 64
@@ -42,8 +47,9 @@ static bool polling[NCPU];                       /* by cpu index: idle and still
                                                   * sched_lock; the hart reads it without */
 static struct list sleepers[SLEEP_BUCKETS];      /* SLEEPING threads by channel; sched_lock */
 static struct list timed_sleepers;               /* SLEEPING with a deadline; sched_lock */
-
-static volatile uint64_t ticks;                  /* written by cpus[0] alone (sched_tick) */
+static uint64_t next_wake = UINT64_MAX;          /* no timed sleeper's deadline is earlier;
+                                                  * set under sched_lock, read without by
+                                                  * cpus[0] to set its timer */
 
 /* Initializes the scheduler's locks and sleep queues; once at boot. */
 void sched_init(void)
@@ -140,7 +146,7 @@ static struct list *bucket_of(void *chan)
 static void wake(struct thread *t)
 {
     list_remove(&t->sleep_link);
-    if (t->wake_tick)
+    if (t->wake_at)
         list_remove(&t->timed_link);
     enqueue(t, false);
 }
@@ -194,6 +200,27 @@ static bool killed(struct thread *t)
     return t->proc && proc_killed(t->proc);
 }
 
+/* Puts t, going to sleep until t->wake_at, on the timed sleepers, and
+ * makes sure cpus[0] looks at them by then: a deadline before the time
+ * its timer is set for becomes next_wake, and cpus[0] is told to set its
+ * timer earlier (by an IPI, unless this is cpus[0], which is on its way
+ * to the scheduler and does it now). timer_at is read without a lock: a
+ * stale value can only make the wake late by a tick, never lose it, as
+ * cpus[0]'s every tick wakes whoever is due. sched_lock held. */
+static void add_timed(struct thread *t)
+{
+    list_append(&timed_sleepers, &t->timed_link);
+    if (t->wake_at >= next_wake)
+        return;                  /* cpus[0] will look by an earlier deadline */
+    __atomic_store_n(&next_wake, t->wake_at, __ATOMIC_RELAXED);
+    if (t->wake_at >= __atomic_load_n(&cpus[0].timer_at, __ATOMIC_RELAXED))
+        return;
+    if (mycpu()->id == 0)
+        trap_timer_update();
+    else
+        ipi_send(0);
+}
+
 /* The one sleep: on chan, until a wakeup, the deadline (0: none) or, if
  * killable, a kill of the caller's process. lk is released while asleep
  * and re-acquired. ERR_KILLED if killable and killed (before or during
@@ -210,15 +237,15 @@ static err_t sleep_on(void *chan, struct spinlock *lk, uint64_t deadline, bool k
         err = ERR_KILLED;
     } else {
         t->chan = chan;
-        t->wake_tick = deadline;
+        t->wake_at = deadline;
         t->killable = killable;
         t->state = THREAD_SLEEPING;
         list_append(bucket_of(chan), &t->sleep_link);
         if (deadline)
-            list_append(&timed_sleepers, &t->timed_link);
+            add_timed(t);
         switch_to_scheduler();
         t->chan = NULL;
-        t->wake_tick = 0;
+        t->wake_at = 0;
         t->killable = false;
         if (killable && killed(t))
             err = ERR_KILLED;
@@ -380,55 +407,59 @@ void sched_loop(void)
     }
 }
 
-/* Wakes sleepers whose deadline has come (sched_sleep_killable). */
+/* Wakes the sleepers whose deadline has come (sched_sleep_killable), and
+ * sets next_wake to the first deadline of the others. */
 static void wake_expired(void)
 {
     spinlock_acquire(&sched_lock);
+    uint64_t now = rdtime(), first = UINT64_MAX;
     struct list *l = &timed_sleepers;
     for (struct list_node *node = list_begin(l), *next; node != list_end(l); node = next) {
         next = node->next;
         struct thread *t = list_entry(node, struct thread, timed_link);
-        if (ticks >= t->wake_tick)
+        if (now >= t->wake_at)
             wake(t);
+        else if (t->wake_at < first)
+            first = t->wake_at;
     }
+    __atomic_store_n(&next_wake, first, __ATOMIC_RELAXED);
     spinlock_release(&sched_lock);
 }
 
-/* The timer tick: cpus[0] alone (the boot hart, whatever its hartid)
- * counts ticks (one clock for all) and wakes the sleepers whose deadline
- * has come. The count is stored before wake_expired takes sched_lock, so
- * a sleeper that looks at it under sched_lock either sees the new count
- * or is on timed_sleepers in time to be woken. */
-void sched_tick(void)
-{
-    if (mycpu()->id != 0)
-        return;
-    ticks = ticks + 1;
-    wake_expired();
-}
-
-/* Read without a lock: one aligned word, written by cpus[0] alone,
- * and a value one tick old only moves a deadline by a tick. Contract in
+/* cpus[0] alone (the boot hart, whatever its hartid) wakes the timed
+ * sleepers, so one hart's clock decides for all. Contract in
  * <kernel/sched.h>. */
-uint64_t sched_ticks(void)
+void sched_timer(void)
 {
-    return ticks;
+    if (mycpu()->id == 0)
+        wake_expired();
 }
 
-/* Sleeps n ticks (sleep()); ERR_KILLED if the process is killed meanwhile.
- * A timed sleep on a channel no one wakes (the thread's own address), so
+/* Read without a lock: see next_wake. Contract in <kernel/sched.h>. */
+uint64_t sched_next_wake(void)
+{
+    return __atomic_load_n(&next_wake, __ATOMIC_RELAXED);
+}
+
+/* Contract in <kernel/sched.h>. */
+uint64_t sched_deadline_ms(uint64_t ms)
+{
+    return rdtime() + ms * (platform.timebase_hz / 1000);
+}
+
+/* A timed sleep on a channel no one wakes (the thread's own address), so
  * only the deadline (wake_expired) or a kill ends it. sleep() once waited
  * on a condvar every tick broadcast: each sleeper was woken, run and put
  * back to sleep 100 times a second, and 2,500 of them slowed a program
- * that only computes twelvefold (sleep_quiet). */
-err_t sched_sleep_ticks(uint64_t n)
+ * that only computes twelvefold (sleep_quiet). Contract in
+ * <kernel/sched.h>. */
+err_t sched_sleep_until(uint64_t deadline)
 {
     struct thread *t = thread_current();
     err_t err = ERR_OK;
     spinlock_acquire(&sched_lock);
-    uint64_t until = ticks + n;
-    while (ticks < until && err == ERR_OK)
-        err = sleep_on(t, &sched_lock, until, true);
+    while (rdtime() < deadline && err == ERR_OK)
+        err = sleep_on(t, &sched_lock, deadline, true);
     spinlock_release(&sched_lock);
     return err;
 }

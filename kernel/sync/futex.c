@@ -16,9 +16,9 @@
  * on the store, and its own process owns the address space.
  */
 #include <kernel/futex.h>
-#include <kernel/config.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
+#include <kernel/riscv.h>
 #include <kernel/sched.h>
 #include <kernel/synch.h>
 #include <kernel/uaccess.h>
@@ -137,9 +137,7 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
     err_t err = futex_key(uaddr, &key, &pa);
     if (err != ERR_OK)
         return err;
-    uint64_t deadline = 0;
-    if (timeout_ms) /* + 1: the current tick is already partly gone */
-        deadline = sched_ticks() + ((uint64_t)timeout_ms * TIMER_HZ + 999) / 1000 + 1;
+    uint64_t deadline = timeout_ms ? sched_deadline_ms(timeout_ms) : 0;
     struct bucket *b = bucket_of(key);
     struct futex_waiter w = { .key = key, .woken = false };
     spinlock_acquire(&b->lock);
@@ -150,7 +148,7 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
     }
     list_append(&b->waiters, &w.link);
     while (!w.woken) {
-        if (deadline && sched_ticks() >= deadline) {
+        if (deadline && rdtime() >= deadline) {
             list_remove(&w.link);
             err = ERR_TIMEDOUT;
             break;

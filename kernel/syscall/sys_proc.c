@@ -69,7 +69,7 @@ long sys_getpid(void)
 long sys_sleep(void)
 {
     unsigned int seconds = (unsigned int)syscall_arg(0);
-    return sched_sleep_ticks((uint64_t)seconds * TIMER_HZ);
+    return sched_sleep_until(sched_deadline_ms((uint64_t)seconds * 1000));
 }
 
 /* void *sbrk(int increment): the old break, or an error code */

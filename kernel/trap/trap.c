@@ -27,14 +27,37 @@ extern char trap_vector[];
 
 static uint64_t timer_interval;
 
-/* The SBI timer is one-shot: each tick arms the next. */
-static void timer_arm(void)
+/* The SBI timer is one-shot: every setting goes through here, so
+ * timer_at always says when it will fire. */
+static void timer_set(struct cpu *c, uint64_t when)
 {
-    mycpu()->next_tick = rdtime() + timer_interval;
-    sbi_set_timer(mycpu()->next_tick);
+    __atomic_store_n(&c->timer_at, when, __ATOMIC_RELAXED);
+    sbi_set_timer(when);
 }
 
-/* A short timer of its own, then the tick's again: a tick that fell due
+/* When this hart's timer is due: its next tick, or, on cpus[0], which
+ * wakes the timed sleepers (sched.c), the first one's deadline if that
+ * comes sooner. */
+static uint64_t timer_due(struct cpu *c)
+{
+    uint64_t due = c->next_tick;
+    if (c->id == 0) {
+        uint64_t wake = sched_next_wake();
+        if (wake < due)
+            due = wake;
+    }
+    return due;
+}
+
+/* Contract in <kernel/trap.h>. */
+void trap_timer_update(void)
+{
+    struct cpu *c = mycpu();
+    if (c->next_tick && timer_due(c) < c->timer_at)
+        timer_set(c, timer_due(c));
+}
+
+/* A short timer of its own, then the due one again: a tick that fell due
  * meanwhile stays pending and is taken once interrupts are back on.
  * Contract in <kernel/trap.h>. */
 void trap_nap(uint64_t us)
@@ -43,11 +66,26 @@ void trap_nap(uint64_t us)
     if (c->next_tick == 0)
         return;
     uint64_t until = rdtime() + platform.timebase_hz / 1000000 * us;
-    if (until < c->next_tick)
-        sbi_set_timer(until);
+    bool sooner = until < c->timer_at;
+    if (sooner)
+        timer_set(c, until);
     wfi();
-    if (until < c->next_tick)
-        sbi_set_timer(c->next_tick);
+    if (sooner)
+        timer_set(c, timer_due(c));
+}
+
+/* The timer's interrupt: a tick (arm the next, and preempt), or on
+ * cpus[0] a sleeper's deadline before the tick; either way cpus[0] wakes
+ * the sleepers that are due. True if it was a tick. */
+static bool timer_interrupt(struct cpu *c)
+{
+    uint64_t now = rdtime();
+    bool tick = now >= c->next_tick;
+    if (tick)
+        c->next_tick = now + timer_interval;
+    sched_timer();
+    timer_set(c, timer_due(c));
+    return tick;
 }
 
 /* Per hart, since stvec, sie and the timer are per-hart state. sscratch
@@ -59,7 +97,9 @@ void trap_init_hart(void)
     csr_write(scounteren, 0x7); /* user code may read cycle, time, instret (benchmarks) */
     timer_interval = platform.timebase_hz / TIMER_HZ;
     csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
-    timer_arm();
+    struct cpu *c = mycpu();
+    c->next_tick = rdtime() + timer_interval;
+    timer_set(c, timer_due(c));
 }
 
 /* The privileged spec's names, for killed: lines and PANICs, so a
@@ -99,15 +139,16 @@ const char *trap_cause_name(uint64_t scause)
 }
 
 /* Interrupts come in user and kernel mode alike. A software interrupt is
- * an IPI whose only job was to wake the hart from wfi (sched.c). */
+ * an IPI whose job was to wake the hart from wfi (sched.c), or to have
+ * cpus[0] set its timer for an earlier sleeper (trap_timer_update). */
 static void interrupt(struct trapframe *tf)
 {
     switch (tf->scause & ~SCAUSE_INTR) {
     case IRQ_S_TIMER:
-        timer_arm();
-        sched_tick();
-        /* Preempt whatever thread was running, if it had interrupts on. */
-        if (thread_current() && (!(tf->sstatus & SSTATUS_SPP) || (tf->sstatus & SSTATUS_SPIE)))
+        /* Preempt whatever thread was running at a tick, if it had
+         * interrupts on. */
+        if (timer_interrupt(mycpu()) && thread_current() &&
+            (!(tf->sstatus & SSTATUS_SPP) || (tf->sstatus & SSTATUS_SPIE)))
             sched_yield();
         break;
     case IRQ_S_EXT:
@@ -115,6 +156,7 @@ static void interrupt(struct trapframe *tf)
         break;
     case IRQ_S_SOFT:
         csr_clear(sip, 1UL << IRQ_S_SOFT);
+        trap_timer_update();
         break;
     default:
         panic_trap(tf, "unexpected interrupt");
