@@ -2,7 +2,7 @@
  * printf-string: lib/stdio.h's printf and puts, and lib/string.h's
  * functions, give exactly what docs/api.md says, byte for byte, as a
  * lab program compiled with osv's flags sees them: printf's conversions
- * %d %i %u %x %X %p %s %c %% (%s of NULL too), the l, ll and z lengths,
+ * %d %i %u %x %X %p %s %c %% (%s of NULL too), the l, ll, z, h and hh lengths,
  * field widths with '-' and '0', a line longer than printf's buffer; puts
  * writing exactly its size bytes (NULs too); the string functions with
  * their C meanings (strncpy's padding and missing terminator, memmove
@@ -82,6 +82,12 @@ formats(void)
     capture();
     printf("[%8s][%-8s][%3c][%08x][%016lx][%-4u]", "ab", "ab", 'z', 0xab, 0x1000UL, 7u);
     EXPECT("[      ab][ab      ][  z][000000ab][0000000000001000][7   ]");
+
+    /* h and hh convert to short and char, as C's do: a signed char's
+     * byte in hex is two digits, not eight. */
+    capture();
+    printf("%hhx %02hhX %hhd %hhu %hd %hu %hx", (char)0xab, (char)5, 300, -1, 70000, -1, 0x12345);
+    EXPECT("ab 05 44 255 4464 65535 2345");
 
     /* A line longer than printf's 256-byte buffer arrives whole. */
     char line[401];

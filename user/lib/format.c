@@ -98,7 +98,7 @@ static void put_number(struct fmt_out *o, struct field *f, unsigned long long v,
 }
 
 /* The conversions of lib/stdio.h: flags - and 0, width and precision (also
- * as *), length l, ll, z, h; d i u x X p s c %. Anything else is printed as
+ * as *), length l, ll, z, h, hh; d i u x X p s c %. Anything else is printed as
  * written, so a typo shows in the output instead of eating an argument. */
 void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
 {
@@ -141,12 +141,15 @@ void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
             }
         }
         int longs = 0;                  /* length: 0 int, 1 long, 2 long long */
+        int shorts = 0;                 /* h: 1 short, hh: 2 char */
         for (;; fmt++) {
             if (*fmt == 'l')
                 longs++;
             else if (*fmt == 'z')
                 longs = 1;              /* size_t is unsigned long on LP64 */
-            else if (*fmt != 'h')
+            else if (*fmt == 'h')
+                shorts++;
+            else
                 break;
         }
         if (f.left)
@@ -157,6 +160,12 @@ void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
         case 'i': {
             long long v = longs >= 2 ? va_arg(ap, long long)
                         : longs == 1 ? va_arg(ap, long) : va_arg(ap, int);
+            /* The int that carried a short or char is cut back to it, as
+             * C does: %hhd of 300 is 44. h and hh were once read and
+             * ignored, so a signed char's 0xab printed with %hhx came out
+             * ffffffab. */
+            if (!longs && shorts)
+                v = shorts == 1 ? (short)v : (signed char)v;
             unsigned long long mag = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
             put_number(o, &f, mag, 10, false, v < 0 ? "-" : "");
             break;
@@ -167,6 +176,8 @@ void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
             unsigned long long v = longs >= 2 ? va_arg(ap, unsigned long long)
                                  : longs == 1 ? va_arg(ap, unsigned long)
                                  : va_arg(ap, unsigned int);
+            if (!longs && shorts)
+                v = shorts == 1 ? (unsigned short)v : (unsigned char)v;
             put_number(o, &f, v, *fmt == 'u' ? 10 : 16, *fmt == 'X', "");
             break;
         }
