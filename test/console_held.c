@@ -48,7 +48,7 @@ static void flood_line(char *buf, int i)
 static void wait_for_own_job(void)
 {
     int me = getpid();
-    for (int tries = 0; tries < 1000; tries++) {
+    for (int tries = 0; tries < 2000; tries++) {
         if (proc_entry(me).job == me)
             return;
         msleep(5);

@@ -236,7 +236,7 @@ static void futex_file_word(void)
     expect(mmap(fd2, 0, PAGE, SHM_READ, MAP_SHARED, (void **)&m2), ERR_OK);
     expect(m2[10], v);
     int woken = 0;
-    for (int tries = 0; tries < 100 && woken == 0; tries++) {
+    for (int tries = 0; tries < 500 && woken == 0; tries++) {
         woken = futex(&m2[10], FUTEX_WAKE, 1, 0);
         if (woken == 0)
             msleep(10);

@@ -521,14 +521,14 @@ static void reap_one(int *kills, uint64_t *maxwait)
     }
 }
 
-/* Waits (up to ~5 s) until no process of the caller's job but itself is
+/* Waits (up to ~10 s) until no process of the caller's job but itself is
  * alive: the helpers orphaned by the kills (a pipe's echo, a futex
  * partner, grandchildren of fork and spawn) end by themselves. */
 static void await_job_gone(void)
 {
     int me = getpid();
     int job = proc_entry(me).job;
-    for (int tries = 0; tries < 500; tries++) {
+    for (int tries = 0; tries < 1000; tries++) {
         int n = proc_list(proc_list_buf, PROC_LIST_MAX);
         int others = 0;
         for (int i = 0; i < n; i++)
@@ -680,7 +680,7 @@ int main(int argc, char **argv)
            l->count, ctl->confirmed, filled);
     await_job_gone();
     /* persistent regions of killed creators */
-    for (int tries = 0; tries < 300; tries++) {
+    for (int tries = 0; tries < 600; tries++) {
         int n = shm_list(list, SHM_LIMIT_REGIONS);
         int left = 0;
         for (int i = 0; i < n; i++)
@@ -725,7 +725,7 @@ int main(int argc, char **argv)
         remove_file(d);
     }
     expect(rmdir(D), ERR_OK);
-    for (int tries = 0; tries < 300; tries++) {
+    for (int tries = 0; tries < 600; tries++) {
         struct usage now = usage_now();
         if (now.shm_regions == before.shm_regions && now.shm_pages == before.shm_pages)
             break;

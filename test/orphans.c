@@ -87,10 +87,10 @@ static void zombies_adopted(void)
     expect(wait_for(pid), MIDDLE_STATUS);
     for (int i = 0; i < NZOMBIES; i++) {
         int tries = 0;
-        while (proc_entry(pids[i]).pid != 0 && ++tries < 500)
+        while (proc_entry(pids[i]).pid != 0 && ++tries < 1000)
             msleep(10);
-        if (tries == 500)
-            error("zombie %d, handed to init, still listed after 5 s", pids[i]);
+        if (tries == 1000)
+            error("zombie %d, handed to init, still listed after 10 s", pids[i]);
     }
 }
 

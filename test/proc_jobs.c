@@ -86,7 +86,7 @@ static void jobs(void)
     expect(setfg(getpid()), ERR_CHILD);
     int pid = fork_worker(family, 0);
     int n = 0, first = 0;
-    for (int tries = 0; tries < 500 && first == 0; tries++, msleep(10)) {
+    for (int tries = 0; tries < 1000 && first == 0; tries++, msleep(10)) {
         n = proc_list(procs, (int)NELEM(procs));
         for (int i = 0; i < n; i++)
             if (procs[i].parent == pid)
@@ -98,7 +98,7 @@ static void jobs(void)
     expect(proc_entry(pid).job, pid);
     expect(proc_entry(first).job, pid);          /* started before: moved along */
     int later = 0;
-    for (int tries = 0; tries < 500 && later == 0; tries++, msleep(10)) {
+    for (int tries = 0; tries < 1000 && later == 0; tries++, msleep(10)) {
         n = proc_list(procs, (int)NELEM(procs));
         for (int i = 0; i < n; i++)
             if (procs[i].parent == pid && procs[i].pid != first)

@@ -24,10 +24,10 @@
 
 #define REGION "proc_kill"
 
-/* The pid of a child of parent, once one is listed (up to ~5 s). */
+/* The pid of a child of parent, once one is listed (up to ~10 s). */
 static int child_of(int parent)
 {
-    for (int tries = 0; tries < 500; tries++) {
+    for (int tries = 0; tries < 1000; tries++) {
         int n = proc_list(proc_list_buf, PROC_LIST_MAX);
         for (int i = 0; i < n; i++)
             if (proc_list_buf[i].parent == parent)

@@ -48,7 +48,7 @@ static void wake_one_waiting(int *w)
             return;
         if (n != 0)
             error("FUTEX_WAKE 1 = %d", n);
-        if (tries > 2000)
+        if (tries > 10000)
             error("nobody came to wait on the futex");
         msleep(2);
     }

@@ -101,7 +101,7 @@ static inline void expect_shm(struct usage before, const char *what)
 static inline void expect_usage(struct usage before, const char *what)
 {
     struct usage now = usage_now();
-    for (int tries = 0; tries < 20 && now.free_pages != before.free_pages; tries++) {
+    for (int tries = 0; tries < 40 && now.free_pages != before.free_pages; tries++) {
         msleep(20);
         now = usage_now();
     }

@@ -35,20 +35,20 @@ static long generations(void)
     return (long)vm_now().asid_generations;
 }
 
-/* Waits (up to ~5 s) for QUIET_MS in which no other space ran: on one
+/* Waits (up to ~10 s) for QUIET_MS in which no other space ran: on one
  * ASID, no generation began. Fails with the default ASIDs back. */
 #define QUIET_MS 100
 static void await_quiet(void)
 {
     long gens = 0;
-    for (int tries = 0; tries < 50; tries++) {
+    for (int tries = 0; tries < 100; tries++) {
         long before = generations();
         msleep(QUIET_MS);
         if ((gens = generations() - before) == 0)
             return;
     }
     asid_limit(-1);
-    error("other processes still ran after 5 s (%ld ASID generations in %d ms)", gens, QUIET_MS);
+    error("other processes still ran after 10 s (%ld ASID generations in %d ms)", gens, QUIET_MS);
 }
 
 /* How many of the sleepers proc_list shows in another state than

@@ -40,7 +40,7 @@
  *   proc_list_buf, PROC_LIST_MAX   the list it fills, for every process a
  *                               boot may show; a test that counts free
  *                               frames memsets it before its first count
- *   await_state(pid, state, w)  waits (up to ~5 s) until proc_list shows pid
+ *   await_state(pid, state, w)  waits (up to ~10 s) until proc_list shows pid
  *                               in state (PROC_INFO_*): a child is blocked
  *                               where the test wants it before it acts
  *
@@ -400,12 +400,12 @@ static inline struct proc_info proc_entry(int pid)
     return (struct proc_info){ 0 };
 }
 
-/* Waits (up to ~5 s) until pid is in state (PROC_INFO_*), polling
+/* Waits (up to ~10 s) until pid is in state (PROC_INFO_*), polling
  * proc_list: a child has reached the call it blocks in (proc-ext.h's
  * PROC_INFO_SLEEPING) before the test acts on it, with no guessed delay. */
 static inline void await_state(int pid, int state, const char *what)
 {
-    for (int tries = 0; tries < 500; tries++) {
+    for (int tries = 0; tries < 1000; tries++) {
         if (proc_entry(pid).state == state)
             return;
         msleep(10);

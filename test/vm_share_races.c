@@ -210,10 +210,10 @@ int main(void)
     /* The grandchildren are init's: each is gone once proc_list no longer
      * shows it (each exits right after its report). */
     for (int r = 0; r < ROUNDS; r++) {
-        for (int tries = 0; tries < 500 && proc_entry(grandchildren[r]).pid; tries++)
+        for (int tries = 0; tries < 1000 && proc_entry(grandchildren[r]).pid; tries++)
             msleep(10);
         if (proc_entry(grandchildren[r]).pid)
-            error("grandchild %d still listed after 5 s", grandchildren[r]);
+            error("grandchild %d still listed after 10 s", grandchildren[r]);
     }
     heap_set_break(heap);
     long f1 = free_pages();

@@ -144,12 +144,12 @@ static void view_before_fork(void)
     expect(shm_destroy("vm_share_early"), ERR_OK);
 }
 
-/* free_pages, once it equals want or after about 5 s: an orphan (the
+/* free_pages, once it equals want or after about 10 s: an orphan (the
  * grandchild) may still be exiting when its verdict arrives. */
 static long settled_free_pages(long want)
 {
     long f = free_pages();
-    for (int i = 0; i < 500 && f != want; i++) {
+    for (int i = 0; i < 1000 && f != want; i++) {
         msleep(10);
         f = free_pages();
     }
