@@ -13,11 +13,12 @@
  * last to call setfg); setfg(0), called every 10 ms for a while, turns
  * it into an empty line, the buffer's last free byte. It prints
  * `held: polled`, the scenario types `tail` and Enter, and after a pause
- * it reads: the flood's lines and `tail` must come back, in that order.
+ * it reads: the flood's lines and `tail` must come back, in that order
+ * (`tail` may come in two reads: its 't' filled the buffer, read_tail).
  * The empty line has no room (the buffer keeps its last byte for the
  * next key), so setfg(0) leaves it out; if the second Ctrl-C came only
  * after the polling, the read that finds the buffer empty gets it, so
- * one empty line may come before `tail`. The kernel used to put it in
+ * one empty line may come before `tail` or its last piece. The kernel used to put it in
  * the last byte and leave input running with the buffer full: `tail`
  * went in past its end, over the flood's first line.
  */
@@ -74,6 +75,31 @@ static void expect_line(const char *want, const char *what)
         error("%s: read \"%s\" (%d bytes), expected \"%s\"", what, line, n, want);
 }
 
+/* Reads what comes after the flood: `tail` and Enter, in one read or in
+ * two. Typed while the flood filled all but one byte, its 't' filled
+ * the buffer and was handed over alone (console.h: the line being typed
+ * goes over as it is when the buffer fills); "ail\n" follows once the
+ * reads have made room and the UART's handler has taken the rest, and
+ * the read of "t" may come first (under load it did). A second Ctrl-C
+ * that came after the polling is an empty line for the read that finds
+ * the buffer empty: before `tail`, or between its two pieces. */
+static void read_tail(void)
+{
+    const char *want = "tail\n";
+    bool empty = false;
+    for (;;) {
+        read_line("after the flood");
+        if (strcmp(line, want) == 0)
+            return;
+        if (strcmp(line, "\n") == 0 && !empty)
+            empty = true;
+        else if (strcmp(line, "t") == 0 && want[0] == 't')
+            want = "ail\n";
+        else
+            error("after the flood: read \"%s\", expected \"%s\"", line, want);
+    }
+}
+
 int main(void)
 {
     wait_for_own_job();
@@ -99,10 +125,7 @@ int main(void)
         flood_line(want, i);
         expect_line(want, "a line typed before the Ctrl-C");
     }
-    if (read_line("after the flood") == 1 && line[0] == '\n')
-        expect_line("tail\n", "the line typed after the held Ctrl-C's empty line");
-    else if (strcmp(line, "tail\n") != 0)
-        error("after the flood: read \"%s\", expected \"tail\"", line);
+    read_tail();
     pass("console_held");
     return 0;
 }

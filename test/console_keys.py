@@ -24,9 +24,11 @@ console, sent as raw bytes to a booted machine, and what comes back.
     held Ctrl-C a Ctrl-C held for a program whose foreground job is gone,
                 with 1023 bytes typed ahead unread: the helper
                 console_held (test/console_held.c) then reads those lines
-                and the line typed after the Ctrl-C, in order (the held
-                Ctrl-C's empty line took the buffer's last byte, and input
-                ran on past its end over the lines not yet read)
+                and the line typed after the Ctrl-C, in order, the last
+                whole or as its first byte (which filled the buffer) and
+                the rest (the held Ctrl-C's empty line took the buffer's
+                last byte, and input ran on past its end over the lines
+                not yet read)
     read without memory
                 a console read into a page that gets no frame is ERR_NOMEM
                 and leaves the line typed for the next read: the helper
