@@ -20,8 +20,8 @@
  *
  * History. The last HISTORY_LINES lines handed over whole with Enter
  * (non-empty, shorter than HISTORY_LINE_MAX, not the same as the one
- * before; not one that went in parts, longer than the console's buffer or
- * cut by a Ctrl-D) are kept; the up and down arrows put them in the line,
+ * before; not one that went in parts, longer than the console's buffer,
+ * typed as it filled, or cut by a Ctrl-D) are kept; the up and down arrows put them in the line,
  * down past the newest gives back the line that was being typed. It is
  * the console's history, like a terminal's: lines typed to any program go
  * in, and any program reading the console gets the recall (a shell needs
