@@ -18,9 +18,9 @@
  * The empty line has no room (the buffer keeps its last byte for the
  * next key), so setfg(0) leaves it out; if the second Ctrl-C came only
  * after the polling, the read that finds the buffer empty gets it, so
- * one empty line may come before `tail` or its last piece. The kernel used to put it in
- * the last byte and leave input running with the buffer full: `tail`
- * went in past its end, over the flood's first line.
+ * one empty line may come before `tail` or its last piece. The kernel
+ * used to put it in the last byte and leave input running with the
+ * buffer full: `tail` went in past its end, over the flood's first line.
  */
 // test: helper
 #include "testlib.h"

@@ -21,11 +21,11 @@
  * History. The last HISTORY_LINES lines handed over whole with Enter
  * (non-empty, shorter than HISTORY_LINE_MAX, not the same as the one
  * before; not one that went in parts, longer than the console's buffer,
- * typed as it filled, or cut by a Ctrl-D) are kept; the up and down arrows put them in the line,
- * down past the newest gives back the line that was being typed. It is
- * the console's history, like a terminal's: lines typed to any program go
- * in, and any program reading the console gets the recall (a shell needs
- * no code for it).
+ * typed as it filled, or cut by a Ctrl-D) are kept; the up and down
+ * arrows put them in the line, down past the newest gives back the line
+ * that was being typed. It is the console's history, like a terminal's:
+ * lines typed to any program go in, and any program reading the console
+ * gets the recall (a shell needs no code for it).
  *
  * Locking: none here; the console lock (console.c) guards both structures
  * and is held across every call, which echo through uart_putc.

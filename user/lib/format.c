@@ -98,8 +98,9 @@ static void put_number(struct fmt_out *o, struct field *f, unsigned long long v,
 }
 
 /* The conversions of lib/stdio.h: flags - and 0, width and precision (also
- * as *), length l, ll, z, h, hh; d i u x X p s c %. Anything else is printed as
- * written, so a typo shows in the output instead of eating an argument. */
+ * as *), length l, ll, z, h, hh; d i u x X p s c %. Anything else is
+ * printed as written, so a typo shows in the output instead of eating an
+ * argument. */
 void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
 {
     for (; *fmt; fmt++) {
