@@ -75,8 +75,8 @@ static inline uint64_t rdtime(void)
 }
 #define TIME_HZ 10000000UL              /* rdtime ticks per second on QEMU virt */
 
-/* Sleeps about ms milliseconds (at least, to the scheduler's tick): a
- * futex wait on a word no one wakes. */
+/* Sleeps at least ms milliseconds, and about that long (the kernel sets
+ * a timer for the deadline): a futex wait on a word no one wakes. */
 static inline void msleep(unsigned int ms)
 {
     int word = 0;
