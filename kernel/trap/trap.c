@@ -53,8 +53,9 @@ static uint64_t timer_due(struct cpu *c)
 void trap_timer_update(void)
 {
     struct cpu *c = mycpu();
-    if (c->next_tick && timer_due(c) < c->timer_at)
-        timer_set(c, timer_due(c));
+    uint64_t due = timer_due(c);
+    if (c->next_tick && due < c->timer_at)
+        timer_set(c, due);
 }
 
 /* A short timer of its own, then the due one again: a tick that fell due
