@@ -145,8 +145,8 @@ static void progress(struct guarded *g, long n, const char *what)
 {
     long start = g->count;
     for (int tries = 0; g->count < start + n; tries++) {
-        if (tries == 300)
-            error("%s: no progress under the lock (%ld sections in 3 s)", what, g->count - start);
+        if (tries == 600)
+            error("%s: no progress under the lock (%ld sections in 6 s)", what, g->count - start);
         msleep(10);
     }
 }
