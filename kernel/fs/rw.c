@@ -202,7 +202,8 @@ static bool user_killed(bool is_user)
 }
 
 /* How many of n bytes at pos the next chunk takes bounce frames for: the
- * bytes the file holds from pos by its size now, at least one. The size
+ * bytes the file holds from pos by its size now, at least one (no frame
+ * at all would read as ERR_NOMEM, and the file may have grown). The size
  * is a hint read without the inode's lock: chunk_fill looks again under
  * it, and a chunk cut short by a file that grew meanwhile is followed by
  * another. So a read with a buffer far larger than the file (1 MiB for a

@@ -180,9 +180,9 @@ static err_t lookup_file(const char *path, struct inode **ip)
 }
 
 /* The program a command names: as given, then, for a relative name that
- * names no file there, under "/". A directory as given is no file: with
- * a directory "ls" in the working directory, "ls" ran nothing
- * (ERR_NOTEXIST) where a missing "ls" ran /ls. A name too long for a
+ * names no file there, under "/". A directory as given is no file, so it
+ * falls back too (a directory "ls" in the working directory once made
+ * "ls" ERR_NOTEXIST, where a missing "ls" ran /ls). A name too long for a
  * path (fs.h), which spawn's words may be, is no program (ERR_NOTEXIST). */
 static err_t find_program(const char *name, struct inode **ip)
 {
