@@ -76,9 +76,10 @@ err_t sched_sleep_until(uint64_t deadline);
 /* Called by every timer interrupt on every hart (trap.c); on cpus[0], wakes
  * the timed sleepers whose deadline has come. */
 void sched_timer(void);
-/* The first deadline of a timed sleeper, or UINT64_MAX: cpus[0] sets its
- * timer no later (trap.c). May be earlier than any (a sleeper woken
- * since): the timer then fires for nothing. Any context, no lock. */
-uint64_t sched_next_wake(void);
+/* For cpus[cpu]'s timer (trap.c), which it sets no later: on cpus[0],
+ * the first deadline of a timed sleeper, or UINT64_MAX (always, on the
+ * other harts). May be earlier than any (a sleeper woken since): the
+ * timer then fires for nothing. Any context, no lock. */
+uint64_t sched_next_wake(int cpu);
 
 #endif /* _KERNEL_SCHED_H_ */

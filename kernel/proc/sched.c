@@ -32,6 +32,9 @@
 #include <kernel/vpmap.h>
 
 #define SLEEP_BUCKETS 64
+/* The cpus[] index of the hart that wakes timed sleepers for all: the
+ * boot hart, whatever its hartid, so one hart's clock decides. */
+#define WAKER 0
 /* How long an idle hart polls before wfi (idle_wait): long enough for the
  * other side of a hand-off to answer (a futex round trip is ~50 us), short
  * enough not to burn the host's CPU (under QEMU a polling hart is a host
@@ -213,12 +216,12 @@ static void add_timed(struct thread *t)
     if (t->wake_at >= next_wake)
         return;                  /* cpus[0] will look by an earlier deadline */
     __atomic_store_n(&next_wake, t->wake_at, __ATOMIC_RELAXED);
-    if (t->wake_at >= __atomic_load_n(&cpus[0].timer_at, __ATOMIC_RELAXED))
+    if (t->wake_at >= __atomic_load_n(&cpus[WAKER].timer_at, __ATOMIC_RELAXED))
         return;
-    if (mycpu()->id == 0)
+    if (mycpu()->id == WAKER)
         trap_timer_update();
     else
-        ipi_send(0);
+        ipi_send(WAKER);
 }
 
 /* The one sleep: on chan, until a wakeup, the deadline (0: none) or, if
@@ -426,19 +429,19 @@ static void wake_expired(void)
     spinlock_release(&sched_lock);
 }
 
-/* cpus[0] alone (the boot hart, whatever its hartid) wakes the timed
- * sleepers, so one hart's clock decides for all. Contract in
+/* Only the WAKER's interrupts wake timed sleepers. Contract in
  * <kernel/sched.h>. */
 void sched_timer(void)
 {
-    if (mycpu()->id == 0)
+    if (mycpu()->id == WAKER)
         wake_expired();
 }
 
-/* Read without a lock: see next_wake. Contract in <kernel/sched.h>. */
-uint64_t sched_next_wake(void)
+/* next_wake, read without a lock, for the WAKER only. Contract in
+ * <kernel/sched.h>. */
+uint64_t sched_next_wake(int cpu)
 {
-    return __atomic_load_n(&next_wake, __ATOMIC_RELAXED);
+    return cpu == WAKER ? __atomic_load_n(&next_wake, __ATOMIC_RELAXED) : UINT64_MAX;
 }
 
 /* Contract in <kernel/sched.h>. */

@@ -40,13 +40,8 @@ static void timer_set(struct cpu *c, uint64_t when)
  * comes sooner. */
 static uint64_t timer_due(struct cpu *c)
 {
-    uint64_t due = c->next_tick;
-    if (c->id == 0) {
-        uint64_t wake = sched_next_wake();
-        if (wake < due)
-            due = wake;
-    }
-    return due;
+    uint64_t wake = sched_next_wake(c->id);
+    return wake < c->next_tick ? wake : c->next_tick;
 }
 
 /* Contract in <kernel/trap.h>. */
