@@ -207,9 +207,11 @@ static bool killed(struct thread *t)
  * makes sure cpus[0] looks at them by then: a deadline before the time
  * its timer is set for becomes next_wake, and cpus[0] is told to set its
  * timer earlier (by an IPI, unless this is cpus[0], which is on its way
- * to the scheduler and does it now). timer_at is read without a lock: a
- * stale value can only make the wake late by a tick, never lose it, as
- * cpus[0]'s every tick wakes whoever is due. sched_lock held. */
+ * to the scheduler and does it now). timer_at is read without a lock;
+ * cpus[0] sets it to "not set" before it takes sched_lock to look at the
+ * sleepers (trap.c's timer_interrupt), so a sleeper added after that
+ * look always sends the IPI. A wake is never lost in any case: cpus[0]'s
+ * every tick wakes whoever is due. sched_lock held. */
 static void add_timed(struct thread *t)
 {
     list_append(&timed_sleepers, &t->timed_link);

@@ -72,13 +72,18 @@ void trap_nap(uint64_t us)
 
 /* The timer's interrupt: a tick (arm the next, and preempt), or on
  * cpus[0] a sleeper's deadline before the tick; either way cpus[0] wakes
- * the sleepers that are due. True if it was a tick. */
+ * the sleepers that are due. True if it was a tick. timer_at says "not
+ * set" while the sleepers are looked at: a sleeper added on another hart
+ * from then on, whose deadline this pass may not see, finds its deadline
+ * before timer_at and sends the IPI that sets the timer again
+ * (sched.c's add_timed), instead of waiting for the next tick. */
 static bool timer_interrupt(struct cpu *c)
 {
     uint64_t now = rdtime();
     bool tick = now >= c->next_tick;
     if (tick)
         c->next_tick = now + timer_interval;
+    __atomic_store_n(&c->timer_at, UINT64_MAX, __ATOMIC_RELAXED);
     sched_timer();
     timer_set(c, timer_due(c));
     return tick;
