@@ -207,17 +207,18 @@ static bool killed(struct thread *t)
  * makes sure cpus[0] looks at them by then: a deadline before the time
  * its timer is set for becomes next_wake, and cpus[0] is told to set its
  * timer earlier (by an IPI, unless this is cpus[0], which is on its way
- * to the scheduler and does it now). timer_at is read without a lock;
- * cpus[0] sets it to "not set" before it takes sched_lock to look at the
- * sleepers (trap.c's timer_interrupt), so a sleeper added after that
- * look always sends the IPI. A wake is never lost in any case: cpus[0]'s
- * every tick wakes whoever is due. sched_lock held. */
+ * to the scheduler and does it now). timer_at is read without a lock,
+ * after a fence that pairs with the one in cpus[0]'s timer_set_due
+ * (trap.c): if this read misses a later timer_at, cpus[0] sees the new
+ * next_wake. A wake is never lost in any case: cpus[0]'s every tick
+ * wakes whoever is due. sched_lock held. */
 static void add_timed(struct thread *t)
 {
     list_append(&timed_sleepers, &t->timed_link);
     if (t->wake_at >= next_wake)
         return;                  /* cpus[0] will look by an earlier deadline */
     __atomic_store_n(&next_wake, t->wake_at, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (t->wake_at >= __atomic_load_n(&cpus[WAKER].timer_at, __ATOMIC_RELAXED))
         return;
     if (mycpu()->id == WAKER)

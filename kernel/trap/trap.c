@@ -44,6 +44,28 @@ static uint64_t timer_due(struct cpu *c)
     return wake < c->next_tick ? wake : c->next_tick;
 }
 
+/* Sets this hart's timer for what it is due for, which may be later
+ * than what it was set for (after its interrupt, a nap, at boot). A
+ * sleeper on another hart that lowers next_wake meanwhile and reads the
+ * old, earlier timer_at sends no IPI (add_timed, sched.c). Each side
+ * stores its word, fences, then reads the other's, so one of them sees
+ * the other's store: that hart sends the IPI, or this one sees the new
+ * deadline and sets the timer again. Without the second look a deadline
+ * stored between timer_due's read and timer_set's store waited for the
+ * next tick. */
+static void timer_set_due(struct cpu *c)
+{
+    uint64_t due = timer_due(c);
+    for (;;) {
+        timer_set(c, due);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        uint64_t again = timer_due(c);
+        if (again >= due)
+            return;
+        due = again;
+    }
+}
+
 /* Contract in <kernel/trap.h>. */
 void trap_timer_update(void)
 {
@@ -67,25 +89,20 @@ void trap_nap(uint64_t us)
         timer_set(c, until);
     wfi();
     if (sooner)
-        timer_set(c, timer_due(c));
+        timer_set_due(c);
 }
 
 /* The timer's interrupt: a tick (arm the next, and preempt), or on
  * cpus[0] a sleeper's deadline before the tick; either way cpus[0] wakes
- * the sleepers that are due. True if it was a tick. timer_at says "not
- * set" while the sleepers are looked at: a sleeper added on another hart
- * from then on, whose deadline this pass may not see, finds its deadline
- * before timer_at and sends the IPI that sets the timer again
- * (sched.c's add_timed), instead of waiting for the next tick. */
+ * the sleepers that are due. True if it was a tick. */
 static bool timer_interrupt(struct cpu *c)
 {
     uint64_t now = rdtime();
     bool tick = now >= c->next_tick;
     if (tick)
         c->next_tick = now + timer_interval;
-    __atomic_store_n(&c->timer_at, UINT64_MAX, __ATOMIC_RELAXED);
     sched_timer();
-    timer_set(c, timer_due(c));
+    timer_set_due(c);
     return tick;
 }
 
@@ -100,7 +117,7 @@ void trap_init_hart(void)
     csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
     struct cpu *c = mycpu();
     c->next_tick = rdtime() + timer_interval;
-    timer_set(c, timer_due(c));
+    timer_set_due(c);
 }
 
 /* The privileged spec's names, for killed: lines and PANICs, so a
