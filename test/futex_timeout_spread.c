@@ -1,5 +1,5 @@
 /*
- * futex_timeout_spread: 12 processes each doing 60 futex waits with
+ * futex_timeout_spread: 12 processes each doing 20 futex waits with
  * random timeouts (1 to 30 ms) on every hart at once, first alone
  * ("idle"), then beside 4 processes spinning in user mode ("busy").
  * No wait may return before its timeout, by rdtime (asserted): deadlines
@@ -14,7 +14,7 @@
 
 #define R "fxspread"
 #define PROCS 12
-#define WAITS 60
+#define WAITS 20
 #define HOGS 4
 
 struct area {
