@@ -38,7 +38,9 @@
  * whether it runs alone, redirected or in a pipeline; lists with ';'
  * (builtins among them, a failing command not stopping the rest, a
  * trailing ';', ';' quoted, a comment after one, and syntax errors
- * anywhere in the line running none of it); and '&', also between two
+ * anywhere in the line running none of it; a command whose redirection
+ * fails and a pipeline cut short for want of a pipe are no kill: the rest
+ * of the line runs); and '&', also between two
  * commands: the shell does
  * not wait for a background job (the job here waits for a file the test
  * creates only after the shell has exited), the job still runs to its end,
@@ -253,7 +255,9 @@ static const struct {
      "echo x ;; echo y\n"
      "echo x; echo y |; echo z\n"
      "echo x; echo y >; echo z\n"
-     "echo x; cat words | grep zzz | wc; echo y > o10; cat o10; rm o10\n",
+     "echo x; cat words | grep zzz | wc; echo y > o10; cat o10; rm o10\n"
+     "cat < nofile; echo a; echo x > /nodir/f; echo b; nosuchcmd > o10; echo c\n"
+     "wc < nofile | cat; echo d; cat words | wc > /; echo e; rm o10\n",
      "$ a\nb\n"
      "$ a\nb\n"
      "$ a;b c;d e\nsh: nosuchcmd: command not found\nafter\n"
@@ -265,6 +269,8 @@ static const struct {
      "$ sh: syntax error: empty command after '|'\n"
      "$ sh: syntax error: missing file name after '<', '>' or '>>'\n"
      "$ x\n0 0 0\ny\n"
+     "$ sh: nofile: no such file\na\nsh: /nodir/f: no such file\nb\nc\n"
+     "$ sh: nofile: no such file\nd\nsh: /: wrong file type\ne\n"
      "$ "},
     {"shm: create, destroy, their errors",
      "shm create sh_t1 10k\n"
@@ -419,9 +425,11 @@ static const char *show(const char *s, int which)
     return o;
 }
 
-/* Runs sh with fd 0 = script, fd 1 = out (made anew) and no other fd;
- * returns its exit status. */
-static int run_sh(const char *script, const char *outpath)
+/* Runs sh with fd 0 = script, fd 1 = out (made anew) and no other fd,
+ * or, crowded, with every other fd but one open (so the shell can run a
+ * command, but a pipeline's leader cannot make a pipe); returns its exit
+ * status. */
+static int run_sh_with(const char *script, const char *outpath, bool crowded)
 {
     remove_file(outpath);
     int pid = fork_ok();
@@ -433,6 +441,10 @@ static int run_sh(const char *script, const char *outpath)
         close(1);
         if (open(outpath, FS_WRONLY | FS_CREAT, EMPTY_MODE) != 1)
             exit(102);
+        while (crowded && open(script, FS_RDONLY, EMPTY_MODE) >= 0)
+            ;
+        if (crowded && close(2) != ERR_OK)
+            exit(105);
         int sh = spawn("sh");
         if (sh < 0)
             exit(103);
@@ -446,6 +458,11 @@ static int run_sh(const char *script, const char *outpath)
     int status = -1;
     expect(wait(pid, &status), pid);
     return status;
+}
+
+static int run_sh(const char *script, const char *outpath)
+{
+    return run_sh_with(script, outpath, false);
 }
 
 /* Waits up to about 30 s for path to hold exactly want. */
@@ -571,6 +588,14 @@ int main(int argc, char **argv)
     read_file("out", out, sizeof(out));
     if (strcmp(out, "$ before\n$ ") != 0)
         error("exit 3: sh printed '%s'", show(out, 0));
+
+    /* A pipeline cut short (no fd left for its pipe) is no kill: the rest
+     * of its line runs (its status was -1 once, which ended the line). */
+    make_file("script", "echo a | cat; echo after\n");
+    expect(run_sh_with("script", "out", true), 0);
+    read_file("out", out, sizeof(out));
+    if (strcmp(out, "$ sh: cannot make a pipe: out of memory\nafter\n$ ") != 0)
+        error("a pipeline with no fd for its pipe: sh printed '%s'", show(out, 0));
 
     /* Background jobs: the shell goes on and exits while the job waits. */
     make_file("script",

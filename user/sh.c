@@ -85,6 +85,13 @@
 /* Commands in one pipeline: as many as a line can hold ("a|a|..."), so the
  * only limits are the kernel's (processes, pipes), reported when hit. */
 #define MAX_STAGES (LINE_MAX / 2)
+/* The status of a pipeline stage whose command never ran (a redirection or
+ * the spawn failed) and of a pipeline cut short (no pipe or fork): like a
+ * Unix shell's 127, and never -1, which means killed and ends the line
+ * (run). Errors were exit statuses once: a missing file (`cat < nofile;
+ * echo after`) ended its line as if killed, and so did ERR_NOMEM, which
+ * is -1. */
+#define NOT_RUN 127
 
 enum token_type { WORD, PIPE, IN, OUT, APPEND, AMP, SEMI };
 
@@ -349,15 +356,15 @@ static void exec_stage(struct stage *s, int tty)
     int status = -1;
 
     if (s->in && redirect(0, s, tty) != ERR_OK)
-        exit(-1);
+        exit(NOT_RUN);
     if (s->out && redirect(1, s, tty) != ERR_OK)
-        exit(-1);
+        exit(NOT_RUN);
     if (tty != 1)               /* 1 when no fd was free for a copy */
         close(tty);
     int pid = spawnv(s->argv);
     if (pid < 0) {
         report(1, s->argv[0], pid);
-        exit(pid);
+        exit(NOT_RUN);
     }
     close(0);                   /* only the command holds its pipe ends now */
     close(1);
@@ -365,13 +372,14 @@ static void exec_stage(struct stage *s, int tty)
     exit(status);
 }
 
-/* Runs stages[] as a pipeline, a child per stage; returns the last stage's status. */
+/* Runs stages[] as a pipeline, a child per stage; returns the last stage's
+ * status, or NOT_RUN if the pipeline was cut short before it. */
 static int run_pipeline(void)
 {
     int pids[MAX_STAGES];
     int started = 0;
     int in = -1;                /* read end of the previous stage's pipe */
-    int status = -1;
+    int status = NOT_RUN;
 
     for (int i = 0; i < nstages; i++) {
         bool last = i == nstages - 1;
@@ -410,7 +418,7 @@ static int run_pipeline(void)
     if (in >= 0)
         close(in);
     for (int i = 0; i < started; i++)
-        wait(pids[i], i == started - 1 ? &status : NULL);
+        wait(pids[i], i == nstages - 1 ? &status : NULL);
     return status;
 }
 
