@@ -5,7 +5,10 @@ console, sent as raw bytes to a booted machine, and what comes back.
     Ctrl-C      ends `cat` waiting for input, a pipeline `cat | cat`,
                 `sleep 100`, also when typed with the command before the
                 shell started it, and at the prompt gives a new prompt; each
-                time `^C`, the prompt, and the next command works
+                time `^C`, the prompt, and the next command works; at the
+                prompt it cancels a line whose start the shell has read
+                already (cut by Ctrl-D, or over the 1 KiB buffer): nothing
+                of it runs
     Ctrl-D      in a line hands it to `cat` as it is; at the start of a
                 line ends cat's input
     Ctrl-U, Ctrl-W
@@ -118,7 +121,19 @@ def ctrl_c(m):
     typed(m, b"echo half\x03")
     await_text(m, r"echo half\^C\n\$ $", start, "Ctrl-C at the prompt")
     check_alive(m, "after_prompt")
-    return "cat, cat | cat, sleep, typed ahead, the prompt"
+    # a line handed over in part: the shell holds its start (it ran it
+    # once, taking Ctrl-C's empty line for the line's end)
+    for part in (b"echo cut_ab\x04", b"echo " + b"c" * 1100):
+        start = len(m.text)
+        typed(m, part)
+        time.sleep(0.5)
+        typed(m, b"\x03")
+        match = await_text(m, r"\^C\n([^\n]*\n)?\$ $", start, "Ctrl-C on a line handed over in part")
+        if match.group(1):
+            raise Failed("Ctrl-C on a line handed over in part (%d bytes) ran it: %r"
+                         % (len(part), match.group(1)[:40]))
+        check_alive(m, "after_part")
+    return "cat, cat | cat, sleep, typed ahead, the prompt, a line handed over in part"
 
 
 def ctrl_d(m):

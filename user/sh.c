@@ -43,7 +43,8 @@
  * foreground job (setfg), so Ctrl-C kills it and everything it started,
  * and the shell, which stays out of it, prints its prompt again; between
  * commands there is no foreground job, so Ctrl-C at the prompt just gives
- * a new prompt. A shell whose input is not the console (sh < script, a
+ * a new prompt, and drops the line typed, also the part of it the shell
+ * has read already (getcmd). A shell whose input is not the console (sh < script, a
  * pipeline stage) leaves the foreground alone: setfg refuses it.
  *
  * Messages (unknown command: "sh: NAME: command not found"; a program that
@@ -92,6 +93,9 @@
  * echo after`) ended its line as if killed, and so did ERR_NOMEM, which
  * is -1. */
 #define NOT_RUN 127
+/* What the console puts at the end of a line that Ctrl-C cancelled after
+ * handing its start over; typing never stores it. */
+#define CTRL_C '\003'
 
 enum token_type { WORD, PIPE, IN, OUT, APPEND, AMP, SEMI };
 
@@ -116,9 +120,14 @@ static bool background;
 
 /* ------------------------------------------------------------ reading */
 
-/* Reads a line into line[]: returns -1 at end of input, 1 if the line was
- * longer than LINE_MAX - 1 bytes (line[] then holds its start), else 0. */
-static int getcmd(void)
+enum got { GOT_LINE, GOT_END, GOT_TOO_LONG, GOT_CANCELLED };
+
+/* Reads a line into line[]: GOT_END at end of input, GOT_TOO_LONG if the
+ * line was longer than LINE_MAX - 1 bytes (line[] then holds its start),
+ * GOT_CANCELLED if the console ended it with a Ctrl-C byte (Ctrl-C on a
+ * line whose start was handed over already, longer than the console's
+ * buffer or cut by Ctrl-D: include/kernel/console.h), else GOT_LINE. */
+static enum got getcmd(void)
 {
     int n = 0;
     bool any = false, too_long = false;
@@ -126,6 +135,10 @@ static int getcmd(void)
 
     while (read(0, &c, 1) == 1) {
         any = true;
+        if (c == CTRL_C) {
+            line[0] = '\0';
+            return GOT_CANCELLED;
+        }
         if (c == '\n' || c == '\r')
             break;
         if (n < LINE_MAX - 1)
@@ -134,7 +147,7 @@ static int getcmd(void)
             too_long = true;
     }
     line[n] = '\0';
-    return !any ? -1 : too_long ? 1 : 0;
+    return !any ? GOT_END : too_long ? GOT_TOO_LONG : GOT_LINE;
 }
 
 static bool is_space(char c)
@@ -586,15 +599,17 @@ int main(int argc, char **argv)
     bool console = setfg(0) == ERR_OK;
     for (;;) {
         printf("$ ");
-        int got = getcmd();
-        if (got < 0) {          /* end of input */
+        enum got got = getcmd();
+        if (got == GOT_CANCELLED)
+            continue;
+        if (got == GOT_END) {
             if (console)
                 printf("\n");  /* Ctrl-D: what comes next starts a line */
             return 0;
         }
         if (is_comment())
             continue;
-        if (got > 0) {
+        if (got == GOT_TOO_LONG) {
             printf("sh: line too long (more than %d bytes): not run\n", LINE_MAX - 1);
             continue;
         }

@@ -56,7 +56,11 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
  *            the empty line at once. An empty line that setfg(0) or
  *            the no-setfg case puts in the input buffer is left out when
  *            only one byte of it is free: the reader has the pending
- *            lines to read, and that byte stays for the next key
+ *            lines to read, and that byte stays for the next key. When
+ *            the line it erased had been handed over in part (longer
+ *            than the buffer, or cut by Ctrl-D), that empty line is the
+ *            byte Ctrl-C (0x03) instead of '\n': the reader may hold the
+ *            line's start, and must drop it rather than run it (sh does)
  *   Ctrl-D   at the start of a line: end of input (the read that reaches
  *            it returns 0, once); in a line: hands the line over as it is,
  *            without a newline (a Unix terminal's rule)

@@ -36,7 +36,9 @@ static struct {
     pid_t foreground;            /* the job Ctrl-C kills, 0 for none */
     pid_t chooser;               /* the last process to call setfg (the shell), 0 before any */
     bool held;                   /* a Ctrl-C that found no job, kept for the chooser (interrupt) */
+    char held_end;               /* the byte of its empty line: line_end() */
     bool cut;                    /* the line being typed is the rest of one handed over in part */
+    bool cancelled_cut;          /* the last Ctrl-C erased such a rest */
 } cons;
 
 bool console_panicking;
@@ -54,18 +56,29 @@ static size_t room(void)
     return LINE_EDIT_MAX - (cons.w - cons.r) - cons.line.len;
 }
 
-/* Gives a reader an empty line for a Ctrl-C that killed nothing, so a
- * shell at its prompt prints a new one; with input pending the reader
- * has lines anyway. Never in the buffer's last free byte: while input
+/* The byte that ends the empty line of a Ctrl-C that killed nothing:
+ * '\n', or Ctrl-C itself when the line it erased had been handed over in
+ * part (longer than the buffer, or cut by Ctrl-D), so that the reader,
+ * who may hold that part already, knows the line is cancelled and not
+ * ended. A '\n' there once made the shell run the part it held
+ * (`echo ab`, Ctrl-D, Ctrl-C ran `echo ab`). Console lock held. */
+static char line_end(void)
+{
+    return cons.cancelled_cut ? CTRL('C') : '\n';
+}
+
+/* Gives a reader an empty line (end: line_end's byte) for a Ctrl-C that
+ * killed nothing, so a shell at its prompt prints a new one; with input
+ * pending the reader has lines anyway. Never in the buffer's last free byte: while input
  * runs, that byte is kept for the key the UART's handler may be taking
  * at this moment on another hart (console_intr). Taken here, the next
  * byte typed made room() wrap below zero, input never stopped, and what
  * came next went in over lines not yet read (console_held). Console lock
  * held. */
-static void empty_line(void)
+static void empty_line(char end)
 {
     if (room() > 1) {
-        cons.buf[cons.w++ % LINE_EDIT_MAX] = '\n';
+        cons.buf[cons.w++ % LINE_EDIT_MAX] = end;
         condvar_broadcast(&cons.readable);
     }
 }
@@ -80,7 +93,7 @@ void console_set_foreground(pid_t job)
     cons.chooser = proc_current()->pid;
     bool kill_now = cons.held && job != 0;
     if (cons.held && job == 0)
-        empty_line();
+        empty_line(cons.held_end);
     cons.held = false;
     spinlock_release(&cons.lock);
     if (kill_now)
@@ -156,6 +169,7 @@ static bool key(int k)
         uart_putc('C');
         uart_putc('\n');
         lineedit_done(&cons.line, false);
+        cons.cancelled_cut = cons.cut;
         cons.cut = false;        /* the line is over */
         return true;
     case CTRL('D'):              /* end of input at the start of a line */
@@ -195,9 +209,10 @@ static void interrupt(void)
         return;
     spinlock_acquire(&cons.lock);
     if (cons.chooser == 0)
-        empty_line();
+        empty_line(line_end());
     else {
         cons.held = true;
+        cons.held_end = line_end();
         condvar_broadcast(&cons.readable);   /* the chooser may be reading */
     }
     spinlock_release(&cons.lock);
@@ -236,7 +251,7 @@ ssize_t console_read(char *dst, size_t n)
         }
     }
     if (cons.r == cons.w && n > 0) {   /* woken for a held Ctrl-C: an empty line, */
-        dst[got++] = '\n';              /* given here: the buffer may have no room */
+        dst[got++] = cons.held_end;     /* given here: the buffer may have no room */
         cons.held = false;
     }
     while (got < n && cons.r != cons.w) {
@@ -248,7 +263,7 @@ ssize_t console_read(char *dst, size_t n)
         }
         cons.r++;
         dst[got++] = c;
-        if (c == '\n')
+        if (c == '\n' || c == CTRL('C'))    /* a line's end (line_end) */
             break;
     }
     if (cons.stopped) {
