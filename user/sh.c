@@ -6,8 +6,9 @@
  * edits it, and recalls history with the arrows: '\n' or '\r' ends it),
  * and runs it:
  *
- *   # comment          blank lines and comments (from a '#' at the start
- *                      or after a space) are skipped
+ *   # comment          blank lines and comments (from a '#' that starts
+ *                      a word: at the line's start, after a space or
+ *                      after an operator) are skipped
  *   quit               halts the machine (the autograders' way out)
  *   exit [N]           leaves this shell with status N (default 0); init
  *                      then starts a new one (a nested sh returns to the
@@ -171,8 +172,10 @@ static bool syntax_error(const char *why)
 }
 
 /* Splits line[] into tokens: words (quotes joined and removed) and the
- * operators | < > >> & and ;. A '#' that starts a word after a space (or
- * the line) starts a comment. Returns the count, or -1 after a message. */
+ * operators | < > >> & and ;. A '#' that starts a word (at the line's
+ * start, after a space, or right after an operator: `echo a;# note`,
+ * which once ran a command named "#") starts a comment. Returns the
+ * count, or -1 after a message. */
 static int tokenize(void)
 {
     char *w = wordbuf;
@@ -180,12 +183,12 @@ static int tokenize(void)
     const char *p = line;
 
     for (;;) {
-        bool spaced = p == line || is_space(p[-1]);
+        bool word_start = p == line || is_space(p[-1]) || strchr("|<>&;", p[-1]);
         while (is_space(*p)) {
             p++;
-            spaced = true;
+            word_start = true;
         }
-        if (*p == '\0' || (*p == '#' && spaced))
+        if (*p == '\0' || (*p == '#' && word_start))
             return n;
         struct token *t = &tokens[n++];
         t->text = NULL;
