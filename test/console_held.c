@@ -10,16 +10,15 @@
  * reads them: the buffer holds 1 KiB) and a Ctrl-C, which kills the
  * child. Then it prints `held: killed` and the scenario types a second
  * Ctrl-C, which finds the job gone and is held for this process (the
- * last to call setfg); setfg(0), called every 10 ms for a while, turns
- * it into an empty line, the buffer's last free byte. It prints
+ * last to call setfg) at its place, after the flood; this process calls
+ * setfg(0) every 10 ms for a while, as a shell would, which must not
+ * turn it into an empty line in the buffer's last free byte. It prints
  * `held: polled`, the scenario types `tail` and Enter, and after a pause
  * it reads: the flood's lines and `tail` must come back, in that order
- * (`tail` may come in two reads: its 't' filled the buffer, read_tail).
- * The empty line has no room (the buffer keeps its last byte for the
- * next key), so setfg(0) leaves it out; if the second Ctrl-C came only
- * after the polling, the read that finds the buffer empty gets it, so
- * one empty line may come before `tail` or its last piece. The kernel
- * used to put it in the last byte and leave input running with the
+ * (`tail` may come in two reads: its 't' filled the buffer, read_tail),
+ * with one empty line for the Ctrl-C, given by the read after the flood
+ * (before `tail` or its last piece). setfg(0) used to put that line in
+ * the last byte and leave input running with the
  * buffer full: `tail` went in past its end, over the flood's first line.
  */
 // test: helper

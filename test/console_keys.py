@@ -8,7 +8,9 @@ console, sent as raw bytes to a booted machine, and what comes back.
                 time `^C`, the prompt, and the next command works; at the
                 prompt it cancels a line whose start the shell has read
                 already (cut by Ctrl-D, or over the 1 KiB buffer): nothing
-                of it runs
+                of it runs; several commands typed ahead at once, each with
+                its Ctrl-C, each end (the second one ran on), and one after
+                a builtin's Ctrl-C runs
     Ctrl-D      in a line hands it to `cat` as it is; at the start of a
                 line ends cat's input
     Ctrl-U, Ctrl-W
@@ -133,7 +135,19 @@ def ctrl_c(m):
             raise Failed("Ctrl-C on a line handed over in part (%d bytes) ran it: %r"
                          % (len(part), match.group(1)[:40]))
         check_alive(m, "after_part")
-    return "cat, cat | cat, sleep, typed ahead, the prompt, a line handed over in part"
+    # several commands typed ahead in one write, each with its Ctrl-C: each
+    # is held at its place in the input, so each ends its own command, and
+    # a builtin's gives a new prompt instead (one Ctrl-C was held once: the
+    # second sleep ran on, and the builtin's went to `echo`)
+    start = len(m.text)
+    typed(m, b"sleep 100\r\x03cat\r\x03sleep 100 | cat\r\x03cd /\r\x03echo ahead_\"ok\"\r")
+    await_text(m, r"ahead_ok\n\$ $", start, "four commands typed ahead with their Ctrl-Cs")
+    if m.text[start:].count("^C") != 4:
+        raise Failed("four Ctrl-Cs typed ahead: %d echoed" % m.text[start:].count("^C"))
+    if re.search(r"\b(sleep|cat)\b", command(m, "ps", "ps after Ctrl-Cs typed ahead")):
+        raise Failed("a command typed ahead with its Ctrl-C is still listed by ps")
+    return "cat, cat | cat, sleep, typed ahead, the prompt, a line handed over in part, " \
+        "several typed ahead"
 
 
 def ctrl_d(m):

@@ -49,14 +49,16 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
  *   Ctrl-C   erases the line, echoes "^C" and a newline, and kills every
  *            process of the foreground job (below); with no foreground
  *            job left, it is held for the last process that called
- *            setfg (the shell): its next setfg(pid) kills that job at
- *            once (a Ctrl-C typed ahead of a command ends the command),
- *            its next read or setfg(0) gets an empty line (a shell at its
- *            prompt prints a new one); before any setfg, the reader gets
- *            the empty line at once. An empty line that setfg(0) or
- *            the no-setfg case puts in the input buffer is left out when
- *            only one byte of it is free: the reader has the pending
- *            lines to read, and that byte stays for the next key. When
+ *            setfg (the shell), at its place in the input (up to 16 at
+ *            once): when that process has read the input typed before
+ *            it, its next setfg(pid) kills that job at once (a Ctrl-C
+ *            typed ahead of a command ends the command), or else its
+ *            next read gets an empty line (a shell at its prompt prints
+ *            a new one), and its reads stop at that place until then;
+ *            before any setfg, the reader gets the empty line at once,
+ *            in the input buffer, left out when only one byte of it is
+ *            free: the reader has the pending lines to read, and that
+ *            byte stays for the next key. When
  *            the line it erased had been handed over in part (longer
  *            than the buffer, or cut by Ctrl-D), that empty line is the
  *            byte Ctrl-C (0x03) instead of '\n': the reader may hold the

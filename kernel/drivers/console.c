@@ -21,9 +21,17 @@
 #include <kernel/uart.h>
 #include <kernel/synch.h>
 #include <kernel/sched.h>
+#include <kernel/string.h>
 
 #define CTRL(c) ((c) & 0x1f)
 #define END_OF_INPUT CTRL('D')     /* kept in buf: a read that reaches it returns 0 */
+#define HELD_MAX 16                /* Ctrl-Cs held at once; more are not held */
+
+/* A Ctrl-C that found no job, held for the chooser (interrupt). */
+struct held {
+    uint64_t at;                 /* where it was typed: the input handed over before it (cons.w) */
+    char end;                    /* the byte of its empty line: line_end() */
+};
 
 static struct {
     struct spinlock lock;        /* guards output, and everything below */
@@ -35,8 +43,8 @@ static struct {
     bool stopped;                /* full: the UART's receive interrupt is off */
     pid_t foreground;            /* the job Ctrl-C kills, 0 for none */
     pid_t chooser;               /* the last process to call setfg (the shell), 0 before any */
-    bool held;                   /* a Ctrl-C that found no job, kept for the chooser (interrupt) */
-    char held_end;               /* the byte of its empty line: line_end() */
+    struct held held[HELD_MAX];  /* oldest first */
+    int nheld;
     bool cut;                    /* the line being typed is the rest of one handed over in part */
     bool cancelled_cut;          /* the last Ctrl-C erased such a rest */
 } cons;
@@ -83,18 +91,34 @@ static void empty_line(char end)
     }
 }
 
-/* A Ctrl-C held for the chooser (interrupt) goes to the job it now puts
- * in the foreground, or becomes an empty line when it takes the console
- * back. */
+/* Whether the oldest held Ctrl-C is due: the reading has reached the
+ * place where it was typed, so it is meant for the command of the line
+ * read last, or else for the prompt. Console lock held. */
+static bool held_due(void)
+{
+    return cons.nheld > 0 && cons.held[0].at <= cons.r;
+}
+
+/* Removes the oldest held Ctrl-C; returns its empty line's byte. Console
+ * lock held. */
+static char take_held(void)
+{
+    char end = cons.held[0].end;
+    cons.nheld--;
+    memmove(cons.held, cons.held + 1, cons.nheld * sizeof(cons.held[0]));
+    return end;
+}
+
+/* A due held Ctrl-C (interrupt) goes to the job the chooser now puts in
+ * the foreground; one typed further on waits for its place. */
 void console_set_foreground(pid_t job)
 {
     spinlock_acquire(&cons.lock);
     cons.foreground = job;
     cons.chooser = proc_current()->pid;
-    bool kill_now = cons.held && job != 0;
-    if (cons.held && job == 0)
-        empty_line(cons.held_end);
-    cons.held = false;
+    bool kill_now = job != 0 && held_due();
+    if (kill_now)
+        take_held();
     spinlock_release(&cons.lock);
     if (kill_now)
         proc_kill_job(job);
@@ -193,13 +217,17 @@ static bool key(int k)
 }
 
 /* Ctrl-C: kills the foreground job. With none (or none of it left) the
- * Ctrl-C is meant for whatever the shell does next: a grader or a quick
- * hand sends "cat\r^C" before the shell has spawned cat and made it the
- * foreground. So once a shell has chosen jobs (chooser), the Ctrl-C is
- * held for it: its next setfg(pid) kills that job at once, and its
- * next read or setfg(0) gets an empty line (a new prompt). Before any
- * setfg, the reader gets the empty line at once. Without the console
- * lock: proc_kill_job takes proc_lock. */
+ * Ctrl-C is meant for whatever the shell does with the input typed
+ * before it: a grader or a quick hand sends "cat\r^C" before the shell
+ * has spawned cat and made it the foreground. So once a shell has chosen
+ * jobs (chooser), the Ctrl-C is held for it at its place in the input:
+ * once the shell has read up to there, its next setfg(pid) kills that job
+ * at once, or else its next read gets an empty line (a new prompt).
+ * Each Ctrl-C is held on its own, so "cat\r^Ccat\r^C" ends both cats;
+ * a single held one once went to the first command (or the first read)
+ * only, and the second cat ran on, or went to a command typed after it.
+ * Before any setfg, the reader gets the empty line at once. Without the
+ * console lock: proc_kill_job takes proc_lock. */
 static void interrupt(void)
 {
     spinlock_acquire(&cons.lock);
@@ -210,19 +238,18 @@ static void interrupt(void)
     spinlock_acquire(&cons.lock);
     if (cons.chooser == 0)
         empty_line(line_end());
-    else {
-        cons.held = true;
-        cons.held_end = line_end();
+    else if (cons.nheld < HELD_MAX) {
+        cons.held[cons.nheld++] = (struct held){.at = cons.w, .end = line_end()};
         condvar_broadcast(&cons.readable);   /* the chooser may be reading */
     }
     spinlock_release(&cons.lock);
 }
 
-/* Whether the caller is the chooser with a Ctrl-C held for it. Console
- * lock held. */
+/* Whether the caller is the chooser with a held Ctrl-C due. Console lock
+ * held. */
 static bool held_for_me(void)
 {
-    return cons.held && proc_current()->pid == cons.chooser;
+    return held_due() && proc_current()->pid == cons.chooser;
 }
 
 /* The UART's interrupt handler, byte by byte; a multi-byte key (an
@@ -235,6 +262,27 @@ void console_intr(int c)
     spinlock_release(&cons.lock);
     if (interrupted)
         interrupt();
+}
+
+/* Takes at most n bytes of one line out of the buffer into dst, up to
+ * the end of input or a held Ctrl-C's place; returns how many. Console
+ * lock held. */
+static size_t take_line(char *dst, size_t n)
+{
+    size_t got = 0;
+    while (got < n && cons.r != cons.w && !held_for_me()) {
+        char c = cons.buf[cons.r % LINE_EDIT_MAX];
+        if (c == END_OF_INPUT) {
+            if (got == 0)
+                cons.r++;        /* this read is the end of input */
+            break;
+        }
+        cons.r++;
+        dst[got++] = c;
+        if (c == '\n' || c == CTRL('C'))    /* a line's end (line_end) */
+            break;
+    }
+    return got;
 }
 
 /* A read returns at most one line, so a shell reading a command never
@@ -250,22 +298,10 @@ ssize_t console_read(char *dst, size_t n)
             return ERR_KILLED;
         }
     }
-    if (cons.r == cons.w && n > 0) {   /* woken for a held Ctrl-C: an empty line, */
-        dst[got++] = cons.held_end;     /* given here: the buffer may have no room */
-        cons.held = false;
-    }
-    while (got < n && cons.r != cons.w) {
-        char c = cons.buf[cons.r % LINE_EDIT_MAX];
-        if (c == END_OF_INPUT) {
-            if (got == 0)
-                cons.r++;        /* this read is the end of input */
-            break;
-        }
-        cons.r++;
-        dst[got++] = c;
-        if (c == '\n' || c == CTRL('C'))    /* a line's end (line_end) */
-            break;
-    }
+    if (held_for_me() && n > 0)         /* a held Ctrl-C: an empty line, given */
+        dst[got++] = take_held();       /* here: the buffer may have no room */
+    else
+        got = take_line(dst, n);        /* the chooser's stops at a held one's place */
     if (cons.stopped) {
         cons.stopped = false;
         uart_rx_start();
