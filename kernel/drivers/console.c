@@ -76,13 +76,13 @@ static char line_end(void)
 }
 
 /* Gives a reader an empty line (end: line_end's byte) for a Ctrl-C that
- * killed nothing, so a shell at its prompt prints a new one; with input
- * pending the reader has lines anyway. Never in the buffer's last free byte: while input
- * runs, that byte is kept for the key the UART's handler may be taking
- * at this moment on another hart (console_intr). Taken here, the next
- * byte typed made room() wrap below zero, input never stopped, and what
- * came next went in over lines not yet read (console_held). Console lock
- * held. */
+ * killed nothing before any setfg, so a shell at its prompt prints a new
+ * one; with input pending the reader has lines anyway. Never in the
+ * buffer's last free byte: while input runs, that byte is kept for the
+ * key the UART's handler may be taking at this moment on another hart
+ * (console_intr). Taken here, the next byte typed made room() wrap below
+ * zero, input never stopped, and what came next went in over lines not
+ * yet read (console_held). Console lock held. */
 static void empty_line(char end)
 {
     if (room() > 1) {
@@ -301,7 +301,7 @@ ssize_t console_read(char *dst, size_t n)
     if (held_for_me() && n > 0)         /* a held Ctrl-C: an empty line, given */
         dst[got++] = take_held();       /* here: the buffer may have no room */
     else
-        got = take_line(dst, n);        /* the chooser's stops at a held one's place */
+        got = take_line(dst, n);        /* the chooser's read stops at a held one's place */
     if (cons.stopped) {
         cons.stopped = false;
         uart_rx_start();
