@@ -10,7 +10,9 @@ console, sent as raw bytes to a booted machine, and what comes back.
                 already (cut by Ctrl-D, or over the 1 KiB buffer): nothing
                 of it runs; several commands typed ahead at once, each with
                 its Ctrl-C, each end (the second one ran on), and one after
-                a builtin's Ctrl-C runs
+                a builtin's Ctrl-C runs; a Ctrl-C typed ahead behind `cat` and
+                a line for it ends cat once it has read that line, and the
+                line typed after the Ctrl-C goes to the shell
     Ctrl-D      in a line hands it to `cat` as it is; at the start of a
                 line ends cat's input
     Ctrl-U, Ctrl-W
@@ -146,8 +148,17 @@ def ctrl_c(m):
         raise Failed("four Ctrl-Cs typed ahead: %d echoed" % m.text[start:].count("^C"))
     if re.search(r"\b(sleep|cat)\b", command(m, "ps", "ps after Ctrl-Cs typed ahead")):
         raise Failed("a command typed ahead with its Ctrl-C is still listed by ps")
+    # a command, its input and a Ctrl-C typed ahead, then the next command:
+    # cat reads its line up to the Ctrl-C's place, the Ctrl-C ends cat there,
+    # and the line after it goes to the shell (cat read past the place and
+    # ate it, or ran on with the Ctrl-C held for the shell waiting for it)
+    for i in range(3):
+        start = len(m.text)
+        typed(m, b"cat\rheld_in\r\x03echo held_\"after\"\r")
+        await_text(m, r"held_after\n\$ $", start,
+                   "cat, its line and a Ctrl-C typed ahead, then echo (try %d)" % (i + 1))
     return "cat, cat | cat, sleep, typed ahead, the prompt, a line handed over in part, " \
-        "several typed ahead"
+        "several typed ahead, cat with its input typed ahead"
 
 
 def ctrl_d(m):

@@ -55,6 +55,9 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
  *            typed ahead of a command ends the command), or else its
  *            next read gets an empty line (a shell at its prompt prints
  *            a new one), and its reads stop at that place until then;
+ *            another reader's reads stop there too: the read that
+ *            reaches it, or the next, kills the foreground job, or with
+ *            none waits until that process has taken the Ctrl-C;
  *            before any setfg, the reader gets the empty line at once,
  *            in the input buffer, left out when only one byte of it is
  *            free: the reader has the pending lines to read, and that

@@ -264,13 +264,38 @@ void console_intr(int c)
         interrupt();
 }
 
+/* A reader other than the chooser has read up to a held Ctrl-C's place:
+ * the input typed before it went to the command running, so the Ctrl-C
+ * ends the foreground job now, as the chooser's setfg(pid) would have
+ * (the chooser is waiting for that job). With no job left to kill it
+ * stays held for the chooser. `cat\rabc\r^Cls\r` typed ahead once left
+ * cat reading `ls` and on (it was made the foreground job before it read
+ * `abc`), or gave it `ls` (it read both before). Console lock held,
+ * dropped meanwhile: proc_kill_job takes proc_lock. */
+static void end_job_at_held(void)
+{
+    pid_t job = cons.foreground;
+    if (job == 0)
+        return;
+    struct held h = cons.held[0];
+    take_held();
+    spinlock_release(&cons.lock);
+    bool killed = proc_kill_job(job) > 0;
+    spinlock_acquire(&cons.lock);
+    if (!killed && cons.nheld < HELD_MAX) {
+        memmove(cons.held + 1, cons.held, cons.nheld * sizeof(cons.held[0]));
+        cons.held[0] = h;        /* the oldest still: no place is before its */
+        cons.nheld++;
+    }
+}
+
 /* Takes at most n bytes of one line out of the buffer into dst, up to
  * the end of input or a held Ctrl-C's place; returns how many. Console
  * lock held. */
 static size_t take_line(char *dst, size_t n)
 {
     size_t got = 0;
-    while (got < n && cons.r != cons.w && !held_for_me()) {
+    while (got < n && cons.r != cons.w && !held_due()) {
         char c = cons.buf[cons.r % LINE_EDIT_MAX];
         if (c == END_OF_INPUT) {
             if (got == 0)
@@ -286,22 +311,37 @@ static size_t take_line(char *dst, size_t n)
 }
 
 /* A read returns at most one line, so a shell reading a command never
- * takes the input typed ahead for the program it starts. Taking bytes out
- * makes room, so a UART stopped for a full buffer starts again. */
+ * takes the input typed ahead for the program it starts. No read goes
+ * past a held Ctrl-C's place: another reader there ends the foreground
+ * job (end_job_at_held) or, with none, waits until the chooser has taken
+ * the Ctrl-C (a command the chooser has started but not yet made the
+ * foreground job, `cat` typed ahead with a Ctrl-C, is then killed by its
+ * setfg). Taking bytes out makes room, so a UART stopped for a full
+ * buffer starts again. */
 ssize_t console_read(char *dst, size_t n)
 {
     size_t got = 0;
     spinlock_acquire(&cons.lock);
-    while (cons.r == cons.w && !held_for_me()) {
-        if (condvar_wait_killable(&cons.readable, &cons.lock) != ERR_OK) {
-            spinlock_release(&cons.lock);
-            return ERR_KILLED;
-        }
+    for (;;) {
+        if (held_due() && !held_for_me())
+            end_job_at_held();
+        if (proc_killed(proc_current()))
+            break;                      /* not one byte more for a killed reader */
+        if (held_for_me() || (cons.r != cons.w && !held_due()))
+            break;
+        if (condvar_wait_killable(&cons.readable, &cons.lock) != ERR_OK)
+            break;
+    }
+    if (proc_killed(proc_current())) {
+        spinlock_release(&cons.lock);
+        return ERR_KILLED;
     }
     if (held_for_me() && n > 0)         /* a held Ctrl-C: an empty line, given */
         dst[got++] = take_held();       /* here: the buffer may have no room */
     else
-        got = take_line(dst, n);        /* the chooser's read stops at a held one's place */
+        got = take_line(dst, n);        /* stops at a held Ctrl-C's place */
+    if (got > 0 && held_due() && !held_for_me())
+        end_job_at_held();              /* this read reached the place */
     if (cons.stopped) {
         cons.stopped = false;
         uart_rx_start();
