@@ -8,7 +8,7 @@ console, sent as raw bytes to a booted machine, and what comes back.
                 time `^C`, the prompt, and the next command works; at the
                 prompt it cancels a line whose start the shell has read
                 already (cut by Ctrl-D, or over the 1 KiB buffer): nothing
-                of it runs; several commands typed ahead at once, each with
+                of it runs, also when the Ctrl-C ends a `sleep`; several commands typed ahead at once, each with
                 its Ctrl-C, each end (the second one ran on), and one after
                 a builtin's Ctrl-C runs; a Ctrl-C typed ahead behind `cat` and
                 a line for it ends cat once it has read that line, and the
@@ -137,6 +137,20 @@ def ctrl_c(m):
             raise Failed("Ctrl-C on a line handed over in part (%d bytes) ran it: %r"
                          % (len(part), match.group(1)[:40]))
         check_alive(m, "after_part")
+    # the same while a command runs: Ctrl-C ends it, and the line's start
+    # must not stay behind for the shell (it ran with the next line glued
+    # on: `cut_fgecho after_cut_fg`)
+    start = len(m.text)
+    typed(m, b"sleep 100\r")
+    await_text(m, r"sleep 100\n", start, "sleep")
+    time.sleep(0.5)
+    typed(m, b"echo cut_fg\x04")
+    time.sleep(0.5)
+    typed(m, b"\x03")
+    await_text(m, r"\^C\n\$ $", start, "Ctrl-C on a line cut by Ctrl-D while sleep runs")
+    start = len(m.text)
+    typed(m, b"echo after_cut_fg\r")
+    await_text(m, r"\nafter_cut_fg\n\$ $", start, "the line after a cut one cancelled in sleep")
     # several commands typed ahead in one write, each with its Ctrl-C: each
     # is held at its place in the input, so each ends its own command, and
     # a builtin's gives a new prompt instead (one Ctrl-C was held once: the

@@ -65,7 +65,9 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
  *            the line it erased had been handed over in part (longer
  *            than the buffer, or cut by Ctrl-D), that empty line is the
  *            byte Ctrl-C (0x03) instead of '\n': the reader may hold the
- *            line's start, and must drop it rather than run it (sh does)
+ *            line's start, and must drop it rather than run it (sh does);
+ *            when it kills a job, such a line's part not yet read goes too
+ *            (read in part, it ends with that byte)
  *   Ctrl-D   at the start of a line: end of input (the read that reaches
  *            it returns 0, once); in a line: hands the line over as it is,
  *            without a newline (a Unix terminal's rule)

@@ -47,6 +47,7 @@ static struct {
     int nheld;
     bool cut;                    /* the line being typed is the rest of one handed over in part */
     bool cancelled_cut;          /* the last Ctrl-C erased such a rest */
+    uint64_t cut_from;           /* where the line handed over in part begins in buf */
 } cons;
 
 bool console_panicking;
@@ -132,6 +133,8 @@ void console_set_foreground(pid_t job)
  * recalled it would run as a command of its own. */
 static void hand_over(int last)
 {
+    if (!cons.cut)
+        cons.cut_from = cons.w;
     for (size_t i = 0; i < cons.line.len; i++)
         cons.buf[cons.w++ % LINE_EDIT_MAX] = cons.line.buf[i];
     if (last >= 0)
@@ -233,8 +236,21 @@ static void interrupt(void)
     spinlock_acquire(&cons.lock);
     pid_t job = cons.foreground;
     spinlock_release(&cons.lock);
-    if (job != 0 && proc_kill_job(job) > 0)
+    if (job != 0 && proc_kill_job(job) > 0) {
+        /* The line erased may have been handed over in part and not
+         * read (the job was not reading it): it goes, as the rest did,
+         * or, read in part already, it ends with a Ctrl-C byte, which the
+         * shell drops. Left as it was, the shell ran it with the next
+         * line glued on (`sleep 9`, then `echo ab`, Ctrl-D, Ctrl-C and
+         * `ls` ran `echo abls`). */
+        spinlock_acquire(&cons.lock);
+        if (cons.cancelled_cut && cons.r <= cons.cut_from)
+            cons.w = cons.cut_from;
+        else if (cons.cancelled_cut && cons.r != cons.w)
+            empty_line(CTRL('C'));
+        spinlock_release(&cons.lock);
         return;
+    }
     spinlock_acquire(&cons.lock);
     if (cons.chooser == 0)
         empty_line(line_end());
