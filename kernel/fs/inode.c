@@ -104,14 +104,21 @@ void inode_unlock(struct inode *ip)
     sleeplock_release(&ip->lock);
 }
 
-/* Copies ip's on-disk fields to its inode block in the caller's
- * transaction. Caller holds ip->lock. */
-void inode_update(struct inode *ip)
+/* inode_update, returning the inode block's buffer still locked, so the
+ * caller can act before anyone reads the new copy (free_locked). */
+static struct buf *update_held(struct inode *ip)
 {
     struct buf *b = bread(SFS_INODE_BLOCK(&fs_sb, ip->inum));
     memcpy(b->data + SFS_INODE_INDEX(ip->inum) * SFS_INODE_SIZE, &ip->d, sizeof(ip->d));
     journal_log(b);
-    brelse(b);
+    return b;
+}
+
+/* Copies ip's on-disk fields to its inode block in the caller's
+ * transaction. Caller holds ip->lock. */
+void inode_update(struct inode *ip)
+{
+    brelse(update_held(ip));
 }
 
 /* True if ip's only reference is the caller's. */
@@ -133,14 +140,23 @@ static void drop_reference(struct inode *ip)
 
 /* The last transaction of freeing ip (locked; the caller's transaction has
  * room for it, see inode_truncate_to): its remaining blocks, then the
- * inode itself. A lookup of this number afterwards (a reused inode) finds
- * valid false and reads the disk again. */
+ * inode itself. Once the inode block shows it free, inode_alloc may hand
+ * the number out again while the caller still holds ip (until its
+ * journal_end and inode_put), so ip lets go of the number before that
+ * block is released: inode_get gives the new owner an in-memory inode of
+ * its own. Found through ip, the number came with the freer's reference
+ * still counted, and the new owner's last inode_put, not the only one,
+ * freed nothing: an orphan (inode_reuse_race). */
 static void free_locked(struct inode *ip)
 {
     inode_truncate_to(ip, 0);
     memset(&ip->d, 0, sizeof(ip->d));
-    inode_update(ip);
+    struct buf *b = update_held(ip);
     ip->valid = false;
+    spinlock_acquire(&itable.lock);
+    ip->inum = 0;                      /* no inode has number 0: no lookup finds ip */
+    spinlock_release(&itable.lock);
+    brelse(b);
 }
 
 /*
@@ -151,9 +167,9 @@ static void free_locked(struct inode *ip)
  * step is a transaction that locks ip inside it, in the lock order
  * (synch.h); the lock may be let go between steps, as no one else can take
  * it. The last is released before journal_end, which waits for the group's
- * commit: from the inode_update on, the inode is free, inode_alloc in
- * another operation of the group may hand it out, and that operation
- * (which the commit waits for) will want the lock.
+ * commit, so no sleeplock is held across that wait. From the inode_update
+ * on, inode_alloc in another operation of the group may hand the number
+ * out again, in an in-memory inode of its own (free_locked).
  */
 static void inode_free(struct inode *ip)
 {
