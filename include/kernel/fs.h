@@ -188,7 +188,8 @@ void inode_unlock(struct inode *ip);
 /* FTYPE_DIR, FTYPE_FILE or FTYPE_DEV. */
 int inode_ftype(struct inode *ip);
 /* ip's inode number (stat's, and messages'): fixed while ip is held, so
- * no lock. */
+ * no lock (but for the holder that frees the file, whose ip gives the
+ * number up: inode.c's free_locked). */
 int inode_num(struct inode *ip);
 /* Current size in bytes (a snapshot: it may change right after). */
 size_t inode_size(struct inode *ip);

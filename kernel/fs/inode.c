@@ -269,7 +269,8 @@ int inode_ftype(struct inode *ip)
     return type;
 }
 
-/* The inode's number, fixed for the inode's life, so no lock: for messages. */
+/* The inode's number, fixed until the file is freed (free_locked), so no
+ * lock: for messages. */
 int inode_num(struct inode *ip)
 {
     return (int)ip->inum;
