@@ -338,16 +338,19 @@ static void print_stuck(void)
     }
 }
 
-/* Sleeps second by second: stops the workers once `seconds` have passed
- * since `began` (by the time CSR: sleeps end late on a busy machine), and
- * names the stuck calls when nothing moves for STALL_SECONDS sleeps. Ends
- * when the coordinator has reaped every worker (ctl->over). */
+/* Wakes second by second: stops the workers once `seconds` have passed
+ * since `began` (by the time CSR: waits end late on a busy machine), and
+ * names the stuck calls when nothing moves for STALL_SECONDS waits. Ends
+ * when the coordinator has reaped every worker (ctl->over), which wakes
+ * it: a sleep(1) here kept the coordinator waiting up to a second for
+ * nothing at the end of every run. */
 static void watchdog(int seconds, long began)
 {
     long last = -1;
     int still = 0;
     while (!ctl->over) {
-        sleep(1);                  /* (a second or more: a busy machine wakes it late) */
+        /* a second or more (a busy machine wakes it late), or the end */
+        futex((int *)&ctl->over, FUTEX_WAIT, 0, 1000);
         if (seconds > 0 && !ctl->stop && seconds_now() - began >= seconds) {
             ctl->stopped_at = seconds_now();
             ctl->stop = 1;
@@ -439,6 +442,7 @@ static int coordinator(uint64_t seed, int seconds, int nworkers)
         }
     }
     ctl->over = 1;
+    futex((int *)&ctl->over, FUTEX_WAKE, 1, 0);
     expect(wait(dog, NULL), dog);
     asid_limit(-1);                /* the default ASID width: op_vm changes it */
     remove_tree(SHARED_DIR);
