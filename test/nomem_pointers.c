@@ -97,7 +97,7 @@ int main(int argc, char **argv)
     expect(child > 0, 1);
     expect(close(done[1]), ERR_OK);
     expect(read(done[0], got, 1), 0);
-    sleep(1);                   /* and past freeing its memory */
+    await_state(child, PROC_INFO_ZOMBIE, "exited child");   /* its memory all freed */
 
     char *start = exhaust_memory(readme_fd);
     int *status = (int *)(buf + 128);
