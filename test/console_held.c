@@ -41,21 +41,6 @@ static void flood_line(char *buf, int i)
     buf[len + 1] = '\0';
 }
 
-/* Waits until the shell has made this process its foreground job (its
- * setfg(pid) may come after this process has started running): a setfg
- * of the child before that would be undone by the shell's, which makes
- * the child part of this job, and the first Ctrl-C would kill both. */
-static void wait_for_own_job(void)
-{
-    int me = getpid();
-    for (int tries = 0; tries < 2000; tries++) {
-        if (proc_entry(me).job == me)
-            return;
-        msleep(5);
-    }
-    error("the shell never made pid %d its foreground job", me);
-}
-
 /* Reads one line from the console. */
 static int read_line(const char *what)
 {
@@ -101,7 +86,10 @@ static void read_tail(void)
 
 int main(void)
 {
-    wait_for_own_job();
+    /* The shell's setfg for us first: a setfg of the child before it
+     * would be undone by the shell's, which makes the child part of this
+     * job, and the first Ctrl-C would kill both. */
+    await_own_job();
     int pid = fork_ok();
     if (pid == 0) {
         sleep(100);

@@ -21,11 +21,6 @@
 
 #define FLAG "/pipe_basic_flag"
 #define BIG (64 * 1024)
-/* A wait far longer than the other process needs to reach its blocking
- * call: the parent is reading (blocked) before the child writes, and the
- * child has written (blocked) before the parent looks for FLAG. */
-#define NAP_MS 200
-
 static char buf[BIG];
 
 /* The fd the next open gets: to see that a failed call left none behind. */
@@ -104,10 +99,11 @@ int main(int argc, char **argv)
 
     /* ---- a blocked reader is woken by a later write ---- */
     new_pipe(p);
+    int parent = getpid();
     pid = fork();
     if (pid == 0) {
         close(p[0]);
-        msleep(NAP_MS);                          /* the parent is reading by now */
+        await_state(parent, PROC_INFO_SLEEPING, "the parent reading");
         exit(write(p[1], "wake", 4) == 4 ? 0 : 1);
     }
     expect(close(p[1]), ERR_OK);
@@ -144,7 +140,7 @@ int main(int argc, char **argv)
         exit(fd >= 0 ? 0 : 2);
     }
     expect(close(p[1]), ERR_OK);
-    msleep(NAP_MS);                /* the child has written and blocked by now */
+    await_state(pid, PROC_INFO_SLEEPING, "the child writing");   /* blocked in write */
     if (exists(FLAG))              /* only reached when something was lost */
         error("a %d-byte write into an unread pipe returned", BIG);
     memset(buf, 0, BIG);

@@ -32,12 +32,13 @@ static void sleeper(int seconds)
     sleep(seconds);
 }
 
-/* Forks a grandchild (sleeping), waits a moment, forks another. */
+/* Forks a grandchild (sleeping), waits until the test has made it a job
+ * (setfg), forks another. */
 static void family(int arg)
 {
     (void)arg;
     fork_worker(sleeper, 100);
-    msleep(300);
+    await_own_job();
     fork_worker(sleeper, 100);
     sleep(100);
 }

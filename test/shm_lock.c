@@ -46,7 +46,7 @@ static void contention(void)
     }
     link_side(&l, false);
     expect(link_recv(&l), 'r');
-    msleep(100);                                         /* the child is in shm_lock by now */
+    await_state(pid, PROC_INFO_SLEEPING, "child waiting for the lock");
     expect(a->child_has_lock, 0);
     a->stage = 2;
     expect(shm_unlock("lk"), ERR_OK);
@@ -141,12 +141,13 @@ static void holder_dies(void)
     /* Killed while holding, with us already waiting. */
     struct link l;
     link_open(&l);
+    int parent = getpid();
     pid = fork_ok();
     if (pid == 0) {
         link_side(&l, true);
         expect(shm_lock("dead"), ERR_OK);
         link_send(&l, 'L');
-        msleep(100);                                     /* the parent queues up */
+        await_state(parent, PROC_INFO_SLEEPING, "the parent queued up");
         access_address(0, STORE);
         exit(0);
     }

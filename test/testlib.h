@@ -43,6 +43,9 @@
  *   await_state(pid, state, w)  waits (up to ~10 s) until proc_list shows pid
  *                               in state (PROC_INFO_*): a child is blocked
  *                               where the test wants it before it acts
+ *   await_own_job()             waits (up to ~10 s) until this process leads
+ *                               a job of its own: its parent's setfg(pid)
+ *                               has come
  *
  * The helpers report failures with error(), whose line number is then the
  * helper's; their messages name the call and the path to make up for it.
@@ -411,6 +414,20 @@ static inline void await_state(int pid, int state, const char *what)
         msleep(10);
     }
     error("%s: pid %d never reached state %d (now %d)", what, pid, state, proc_entry(pid).state);
+}
+
+/* Waits (up to ~10 s) until this process is the leader of its own job:
+ * its parent's setfg(pid) (a shell's for the command it runs, a test's
+ * for its child) may come after it has started running. */
+static inline void await_own_job(void)
+{
+    int me = getpid();
+    for (int tries = 0; tries < 2000; tries++) {
+        if (proc_entry(me).job == me)
+            return;
+        msleep(5);
+    }
+    error("the parent never made pid %d the leader of its job", me);
 }
 
 #endif /* _TEST_TESTLIB_H_ */
