@@ -126,11 +126,17 @@ def ctrl_c(m):
     await_text(m, r"echo half\^C\n\$ $", start, "Ctrl-C at the prompt")
     check_alive(m, "after_prompt")
     # a line handed over in part: the shell holds its start (it ran it
-    # once, taking Ctrl-C's empty line for the line's end)
-    for part in (b"echo cut_ab\x04", b"echo " + b"c" * 1100):
+    # once, taking Ctrl-C's empty line for the line's end). The shell reads
+    # a line cut by Ctrl-D out of sight: half a second for that. The bytes
+    # of one past the 1 KiB buffer echo only once the shell has read the
+    # first KiB (the full buffer stops the UART until a read makes room).
+    for part, read in ((b"echo cut_ab\x04", None), (b"echo " + b"c" * 1100, r"c{1100}")):
         start = len(m.text)
         typed(m, part)
-        time.sleep(0.5)
+        if read:
+            await_text(m, read, start, "the shell reading a line's first KiB")
+        else:
+            time.sleep(0.5)
         typed(m, b"\x03")
         match = await_text(m, r"\^C\n([^\n]*\n)?\$ $", start, "Ctrl-C on a line handed over in part")
         if match.group(1):
@@ -145,7 +151,7 @@ def ctrl_c(m):
     await_text(m, r"sleep 100\n", start, "sleep")
     time.sleep(0.5)
     typed(m, b"echo cut_fg\x04")
-    time.sleep(0.5)
+    await_text(m, r"echo cut_fg", start, "the cut line's echo")   # the console has it
     typed(m, b"\x03")
     await_text(m, r"\^C\n\$ $", start, "Ctrl-C on a line cut by Ctrl-D while sleep runs")
     start = len(m.text)
@@ -243,10 +249,12 @@ def long_lines(m):
     # then the rest with Enter, short enough for a history slot but no
     # line of its own (up used to recall it, and Enter ran it).
     command(m, "echo before", "long lines")
+    # The byte after the first KiB echoes once the shell has read that KiB
+    # (the full buffer stops the UART until then): the rest is typed after.
     start = len(m.text)
-    typed(m, b"echo " + b"x" * 1019)
-    time.sleep(0.5)
-    typed(m, b"x" * 81 + b"\r")
+    typed(m, b"echo " + b"x" * 1020)
+    await_text(m, r"echo x{1020}", start, "the shell reading a line's first KiB")
+    typed(m, b"x" * 80 + b"\r")
     await_text(m, r"\nx{1100}\n\$ $", start, "a 1105-byte line")
     start = len(m.text)
     typed(m, b"\x1b[A\r")
