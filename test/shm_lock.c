@@ -208,7 +208,7 @@ static void holder_unmaps(void)
         expect(shm_unlock("um"), ERR_OK);
         exit(0);
     }
-    msleep(50);                                          /* the waiter queues up */
+    await_state(waiter, PROC_INFO_SLEEPING, "the waiter queued up");
     expect(a->stage, 1);
     link_send(&l, 'u');
     wait_ok(waiter, "locker after a holder without a view unlocked");
