@@ -21,7 +21,10 @@ docs_lines: a source line the docs quote as gdb shows it (`42    int fd =
 FILE a path or, as gdb often prints it, a name like `cat.c` that one file
 of the tree ends in) is still line 42 of that file. docs/gdb.md promises
 real output, and its quoted lines had drifted in four places with nothing
-to say so.
+to say so. And a frame gdb prints as `FUNC (ARGS) at FILE:N` (in `bt`, at
+a breakpoint) names a line of FUNC's body, when FILE defines FUNC: three
+frames' lines in docs/gdb.md had drifted out of their functions (sh.c's
+wait_foreground, trap.c's user_exception and trap_handler).
 """
 
 import os
@@ -116,17 +119,62 @@ def stale_quotes(name, text):
     return quotes, stale
 
 
-# The scenario docs_lines: a reason naming every stale quote, or None.
+# A frame as gdb prints it: FUNC (ARGS), maybe inlined in others, at
+# FILE:N; ARGS may hold one level of parentheses.
+FRAME_RE = re.compile(r"(?:\bin |#\d+\s+|, )(\w+) \((?:[^()]|\([^()]*\))*\)"
+                      r"(?:, inlined in [^@]*?)? at ([\w./-]+\.[chS]):(\d+)")
+
+
+# The lines [first, last] of func's body in lines: a C function's from its
+# definition to its closing brace at column 0, an assembly label's up to
+# the next label; None when the file does not define func.
+def body(lines, func, assembly):
+    if assembly:
+        start, end = re.compile(r"^%s:" % re.escape(func)), re.compile(r"^\w+:")
+    else:
+        start = re.compile(r"^[A-Za-z_][^;]*\b%s\(.*[^;]$" % re.escape(func))
+        end = re.compile(r"^}")
+    first = next((i for i, l in enumerate(lines, 1) if start.match(l)), None)
+    if first is None:
+        return None
+    after = next((i for i in range(first + 1, len(lines) + 1) if end.match(lines[i - 1])),
+                 len(lines) + 1)
+    return first, after - 1 if assembly else after
+
+
+# How many frames of text (doc name's) lie in a function the tree defines,
+# and what is wrong with each whose line is outside that function.
+def misplaced_frames(name, text):
+    wrong, frames = [], 0
+    for i, line in enumerate(text.split("\n"), 1):
+        for m in FRAME_RE.finditer(line):
+            func, n = m.group(1), int(m.group(3))
+            path = resolve(m.group(2))
+            span = body(source(path), func, path.endswith(".S")) if path else None
+            if span is None:
+                continue
+            frames += 1
+            if not span[0] <= n <= span[1]:
+                wrong.append("%s:%d puts %s at %s:%d, outside its lines %d-%d"
+                             % (name, i, func, path, n, span[0], span[1]))
+    return frames, wrong
+
+
+# The scenario docs_lines: a reason naming every stale quote and misplaced
+# frame, or None.
 def scenario_lines(run):
     names = ["README.md"] + ["docs/" + f for f in sorted(os.listdir(os.path.join(ROOT, "docs")))
                              if f.endswith(".md")]
-    stale, quotes = [], 0
+    stale, quotes, frames = [], 0, 0
     for name in names:
         with open(os.path.join(ROOT, name), encoding="utf-8") as f:
             text = f.read()
         n, wrong = stale_quotes(name, text)
         quotes, stale = quotes + n, stale + wrong
+        n, wrong = misplaced_frames(name, text)
+        frames, stale = frames + n, stale + wrong
     if stale:
         return "; ".join(stale), None
-    run.detail.append("every source line the docs quote (%d) is its file's" % quotes)
+    run.detail.append("every source line the docs quote (%d) is its file's, every frame (%d) "
+                      "in its function" % (quotes, frames))
     return None, None
