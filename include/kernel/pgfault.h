@@ -38,10 +38,11 @@ extern volatile uint64_t pgfault_count, cow_copy_count;
  * pgfault_user, for a fault in user mode (interrupts on): resolves it, or
  * kills the process with its killed: line ("out of memory" for ERR_NOMEM)
  * and does not return. pgfault_kernel, for a fault in kernel mode: a
- * user-copy helper's fault (the extable names its pc) is resolved, or
- * the helper resumes at its fixup with ERR_NOMEM or ERR_FAULT in a0;
- * any other kernel fault panics ("kernel stack overflow" on a stack's
- * guard page). */
+ * load or store on a kernel stack this hart has not fenced since it was
+ * mapped is retried (vpmap_kstack_spurious, vpmap.h); a user-copy
+ * helper's fault (the extable names its pc) is resolved, or the helper
+ * resumes at its fixup with ERR_NOMEM or ERR_FAULT in a0; any other
+ * kernel fault panics ("kernel stack overflow" on a stack's guard page). */
 void pgfault_user(struct trapframe *tf);
 void pgfault_kernel(struct trapframe *tf);
 

@@ -4,8 +4,8 @@
  *   interrupts: timer (preempt), external (PLIC), software (IPI)
  *   from user:  ecall (system call), page faults (12, 13, 15: pgfault.c),
  *               anything else kills the process with a killed: line
- *   from kernel: page faults inside user-copy helpers (pgfault.c fills the
- *               page or takes the fixup); anything else is a PANIC
+ *   from kernel: page faults (pgfault.c) in user-copy helpers (page filled, or
+ *               the fixup) or on a just-mapped kernel stack (retried); else PANIC
  *
  * A kernel trap on an overflowed stack never gets here: trapvec.S sends it
  * to trap_kstack_overflow, on the hart's emergency stack.
