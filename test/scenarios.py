@@ -421,7 +421,7 @@ def gdb_pagefault(run, test):
     return None, None
 
 
-# panic=lockorder on the debug kernel: kernel/boot/main.c locks the root
+# panic=lockorder on the debug kernel: kernel/boot/panic_test.c locks the root
 # directory's inode, then its page cache, against the lock order, and the
 # check must panic naming both with their ranks (include/kernel/synch.h),
 # the lock taken ranked below the lock held, and power the machine off.

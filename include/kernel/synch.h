@@ -76,7 +76,7 @@
  * holds, and taking a lock whose rank is not above all of them panics with
  *   lock order: taking X (rank a) while holding Y (rank b)
  * naming the lock taken and the highest-ranked one held. Boot with
- * panic=lockorder (kernel/boot/main.c) to see one.
+ * panic=lockorder (kernel/boot/panic_test.c) to see one.
  */
 #ifndef _KERNEL_SYNCH_H_
 #define _KERNEL_SYNCH_H_
