@@ -7,7 +7,7 @@
  * was held: touching n pages in a row cost n * n / 2 steps, 11 s of kernel
  * time for 40,000 pages (about 4.5 s per pass here); with the splay tree
  * (pgcache.c) a pass takes about half a second (bench_vm's figure
- * mmap_big_over_small keeps the cost per page flat). A mapping is not
+ * mmap_fault_big_over_small keeps the cost per page flat). A mapping is not
  * limited in size (filemap.h), and past the end of the file every page
  * reads as zero: the pages of /README here, a file of 150 bytes mapped
  * read-only and shared. The parent touches every page
