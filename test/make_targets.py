@@ -3,7 +3,8 @@ test/make_targets.py: the scenarios of test/run.py that drive the
 Makefile's qemu targets the way graders and scripts do (test/qemu.py runs
 QEMU for those targets): qemu_test_fifo (osv's FIFO pair, on the normal
 and the low-memory machine), qemu_pipe_script (a 7 KiB script on a stdin
-held open), qemu_kill_make (make killed by a signal), panic_exit (make's
+held open), qemu_kill_make (make killed by a signal), qemu_background_tty
+(make qemu on a terminal that is not its foreground), panic_exit (make's
 status and the backtrace after a PANIC), kstack_overflow and kernel_map
 (deliberate panics: a kernel stack overflow, a load outside the kernel's
 map) and disk_safe (mkfs while the machine runs). docs/testing.md says what each checks.
@@ -22,6 +23,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -362,6 +364,57 @@ def scenario_qemu_kill_make(build, detail):
         detail.append("QEMU gone after " + ", ".join(took))
         return None, None
     finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# The helper of qemu_background_tty, run in a session of its own: opening
+# the terminal (argv[1]) makes it the session's, with the helper's process
+# group in its foreground; then make (argv[2:]) runs on it in a process
+# group of its own, as `timeout` runs it. Prints make's pid.
+BACKGROUND_TTY = """
+import os, subprocess, sys
+tty = os.open(sys.argv[1], os.O_RDWR)
+make = subprocess.Popen(sys.argv[2:], stdin=tty, stdout=tty, stderr=tty,
+                        preexec_fn=lambda: os.setpgid(0, 0))
+print(make.pid, flush=True)
+make.wait()
+"""
+
+
+# make qemu on a terminal whose foreground is another process group, as
+# under `timeout`: test/qemu.py is stopped (SIGTTOU) as it sets the
+# terminal's mode, and must first say why on the terminal; it had hung
+# silently. Nothing boots: make and the relay are stopped before QEMU
+# starts, and killed here.
+def scenario_qemu_background_tty(build, detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    master, slave = os.openpty()
+    helper = out = None
+    try:
+        shutil.copyfile(os.path.join(build, "fs.img"), os.path.join(tmpdir, "fs.img"))
+        helper = subprocess.Popen(
+            [sys.executable, "-c", BACKGROUND_TTY, os.ttyname(slave), "make", "qemu",
+             "FSIMG=" + os.path.join(tmpdir, "fs.img")] + make_args(build),
+            cwd=ROOT, env=make_env(), start_new_session=True,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+        os.close(slave)
+        make_pid = int(helper.stdout.readline() or 0)
+        out = Reader(master)
+        said = out.wait_for(rb"not the terminal's foreground job", RUN_TIMEOUT)
+        if make_pid:
+            os.killpg(make_pid, signal.SIGKILL)
+        if said is None:
+            return ("make qemu in a background process group said nothing on its terminal "
+                    "in %gs" % RUN_TIMEOUT), excerpt(out.text())
+        detail.append(out.text().strip().splitlines()[-1])
+        return None, None
+    finally:
+        if helper is not None:
+            helper.kill()
+            helper.wait()
+        if out is not None:
+            out.thread.join(5)           # the terminal's end read, before it closes
+        os.close(master)
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 

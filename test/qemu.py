@@ -22,6 +22,11 @@ QEMU exits, whatever state the driver's stdin is in:
 - On a terminal, the terminal is put in raw mode as QEMU would put it
   (Ctrl-A x still leaves: QEMU's multiplexer reads it from the pipe) and
   restored when QEMU exits, so a byte typed before boot is not lost either.
+  A terminal whose foreground is another process group stops us at that
+  change of mode (SIGTTOU) until we are its foreground: `make qemu &` then
+  waits for `fg`, but under `timeout`, which puts make in a process group
+  of its own, nothing ever makes it the foreground, and it hung without a
+  word until the timeout. So we say so first, on the terminal.
 - No orphans: this process and QEMU each get the parent-death signal
   SIGKILL (prctl), so if make dies, even by SIGKILL, both die at once and
   QEMU's lock on the disk image goes with it. SIGTERM, SIGINT, SIGHUP or
@@ -53,6 +58,16 @@ def die_with_parent(parent):
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
     if os.getppid() != parent:
         os._exit(1)
+
+
+def foreground_elsewhere(fd):
+    """True if terminal fd is our controlling terminal and another process
+    group is its foreground: setting its mode or reading it stops us
+    (SIGTTOU, SIGTTIN). A terminal that is not ours stops no one."""
+    try:
+        return os.tcgetpgrp(fd) != os.getpgrp()
+    except OSError:
+        return False
 
 
 def caught(pid):
@@ -160,6 +175,10 @@ def main(argv):
     else:
         src = 0
         if os.isatty(0):
+            if foreground_elsewhere(0):
+                sys.stderr.write("osv-rv: make qemu is not the terminal's foreground job: it "
+                                 "stops until it is (fg); under timeout, run timeout "
+                                 "--foreground\n")
             tty = raw_mode(0)
     rd, wr = os.pipe()
     qemu_pid = start_qemu(qemu, rd, out)

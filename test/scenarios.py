@@ -471,6 +471,7 @@ def scenarios():
         ("qemu_test_fifo", make_target(make_targets.scenario_qemu_test_fifo)),
         ("qemu_pipe_script", make_target(make_targets.scenario_qemu_pipe_script)),
         ("qemu_kill_make", make_target(make_targets.scenario_qemu_kill_make)),
+        ("qemu_background_tty", make_target(make_targets.scenario_qemu_background_tty)),
         ("panic_exit", make_target(make_targets.scenario_panic_exit)),
         ("kstack_overflow", make_target(make_targets.scenario_kstack_overflow)),
         ("kernel_map", make_target(make_targets.scenario_kernel_map)),
