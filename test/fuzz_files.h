@@ -244,8 +244,9 @@ static void op_link(void)
         allow(r, 0, 0, E_PATH | E(ERR_EXIST));
 }
 
-/* readdir: ERR_FTYPE for anything but a directory; an entry is a real
- * name. */
+/* readdir: the pointer is checked before the kind of file and the end
+ * of the directory (osv), as fstat's; ERR_FTYPE for anything but a
+ * directory; an entry is a real name. */
 static void op_readdir(void)
 {
     int fd = pick_fd(true), kind = fd_kind(fd);
@@ -257,12 +258,12 @@ static void op_readdir(void)
     bool room = u.wroom >= sizeof(struct dirent);
     if (kind == FD_FREE)
         allow(r, 1, 0, E(ERR_INVAL));
-    else if (refused(u.p, sizeof(struct dirent)))
+    else if (!room)
         allow(r, 1, 0, E(ERR_FAULT));
     else if (kind != FD_DIR)
         allow(r, 1, 0, E(ERR_FTYPE));
     else
-        allow(r, room ? 0 : 1, 0, E(ERR_END) | (room ? 0 : E(ERR_FAULT)));
+        allow(r, 0, 0, E(ERR_END));
     if (r == 0 && room && u.stable) {  /* (a view's bytes may change under us) */
         const struct dirent *d = (const struct dirent *)u.p;
         size_t len = strnlen_(d->name, FNAME_LEN);

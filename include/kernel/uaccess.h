@@ -49,7 +49,7 @@ err_t copy_to_user_frames(void *udst, void *const *frames, size_t off, size_t n)
  * takes its data out of a place it cannot be put back into (the console's
  * typed lines), so that ERR_NOMEM comes before it does, and for one that
  * checks its result pointer before it acts but stores the result only on
- * success (shm_map, mmap, fstat: a failed call leaves the caller's
+ * success (shm_map, mmap, fstat, readdir: a failed call leaves the caller's
  * variable as it was, as on osv). ERR_OK, ERR_FAULT or ERR_NOMEM. */
 err_t user_prepare_write(void *udst, size_t n);
 /* Copies a NUL-terminated string of at most max bytes, terminator included.

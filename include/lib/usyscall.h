@@ -151,7 +151,10 @@ int unlink(const char *path);
 int mkdir(const char *path);
 int chdir(const char *path);
 
-/* Next entry of the directory open on fd: ERR_OK, ERR_END past the last, ERR_FTYPE if not a directory. */
+/* Next entry of the directory open on fd: ERR_OK, ERR_END past the last,
+ * ERR_FTYPE if not a directory; ERR_INVAL for an fd not open. A bad d is
+ * ERR_FAULT before the kind of file or the end is looked at (osv). A failed
+ * call leaves *d as it was. */
 int readdir(int fd, struct dirent *d);
 
 /* ERR_NOTEMPTY if the directory still has entries. */

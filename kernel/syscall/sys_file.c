@@ -142,7 +142,10 @@ long sys_fstat(void)
     return copy_to_user(ust, &st, sizeof(st));
 }
 
-/* int readdir(int fd, struct dirent *d) */
+/* int readdir(int fd, struct dirent *d): the pointer is checked first,
+ * as fstat's is (osv checks every pointer before the call), so a bad one
+ * is ERR_FAULT at the end of the directory or on a file too, not
+ * ERR_END or ERR_FTYPE; a failed call leaves *d as it was. */
 long sys_readdir(void)
 {
     struct file *f = arg_file(0);
@@ -151,6 +154,9 @@ long sys_readdir(void)
         return ERR_INVAL;
     if (!user_buffer_ok(ud, sizeof(*ud)))
         return ERR_FAULT;
+    err_t err = user_prepare_write(ud, sizeof(*ud));
+    if (err != ERR_OK)
+        return err;
     return file_readdir(f, ud);
 }
 
