@@ -195,20 +195,26 @@ def low_mem_cap(build):
     return int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2)] >> 12
 
 
-# Plays osv's grader on one qemu-test target: as soon as make has made the
-# FIFOs, writes `lines` into .in, then reads .out to its end. Returns
+# Plays osv's grader on one qemu-test target: runs `make`, which leaves
+# the FIFOs, then starts `make TARGET` and at once, without waiting for
+# anything, writes `lines` into .in and reads .out to its end. Returns
 # (reason or None, console).
 def grade(target, tmpdir, build, lines, *extra):
     fifo = os.path.join(tmpdir, "osv-test")
+    built = subprocess.run(["make"] + make_args(build) + ["OSV_TEST=" + fifo], cwd=ROOT,
+                           env=make_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=RUN_TIMEOUT)
+    if built.returncode != 0:
+        return "make exited %d: %s" % (built.returncode,
+                                      excerpt(built.stdout.decode(errors="replace"), 5)), ""
+    for end in (".in", ".out"):
+        if not (os.path.exists(fifo + end) and stat.S_ISFIFO(os.stat(fifo + end).st_mode)):
+            return "make left no FIFO %s%s for a grader to open" % (fifo, end), ""
     make = Make(target, tmpdir, build, "OSV_TEST=" + fifo, *extra)
     got = {"out": b"", "error": None}
 
     def grader():
         try:
-            for end in (".in", ".out"):
-                while not (os.path.exists(fifo + end)
-                           and stat.S_ISFIFO(os.stat(fifo + end).st_mode)):
-                    time.sleep(0.01)
             with open(fifo + ".in", "wb") as fin:
                 fin.write("".join(l + "\n" for l in lines).encode())
                 fin.flush()
