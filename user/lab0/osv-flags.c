@@ -11,7 +11,10 @@
  * a buffer never written can be handed to write(), as a test that only
  * counts bytes does (gcc 11's -Wmaybe-uninitialized rejects it even at
  * -O0, where gcc 10 and older said nothing; the Makefile turns it off);
- * and this program is on the disk as `osv-flags`.
+ * a function declared with an array parameter and defined with a pointer
+ * compiles, and so do calls with a smaller array than a parameter names
+ * (gcc 11's -Warray-parameter, -Wstringop-overread and -Wstringop-overflow
+ * reject them; the Makefile turns them off); and this program is on the disk as `osv-flags`.
  */
 #include <lib/test.h>
 
@@ -25,6 +28,32 @@ write_junk(int fd)
 {
     char junk[64];
     return write(fd, junk, sizeof(junk));
+}
+
+// Declared with an array parameter and defined with a pointer, and called
+// below with an array smaller than the declared one, as a lab helper that
+// names its buffer's usual size may be: gcc 11 checks both
+// (-Warray-parameter, in -Wall, and -Wstringop-overread's calls with too
+// small an array, on by default), where gcc 10 and older said nothing.
+static int sum_first(const int vals[4], int n);
+
+// Sets the first n of vals to v; called with a smaller array than its
+// parameter names (gcc 11's -Wstringop-overflow, the writing side).
+static void
+set_first(int vals[4], int n, int v)
+{
+    for (int i = 0; i < n; i++)
+        vals[i] = v;
+}
+
+// The sum of the first n of vals.
+static int
+sum_first(const int *vals, int n)
+{
+    int sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += vals[i];
+    return sum;
 }
 
 int
@@ -45,6 +74,11 @@ main(void)
     struct stat *sp = &st_global;
     if (buf == NULL || d.name == NULL || &d.inode_num == NULL || &sp->size == NULL)
         error("an address compared equal to NULL");
+
+    int two[2];
+    set_first(two, 2, 21);
+    if (sum_first(two, 2) != 42)
+        error("sum of an array smaller than the parameter's");
 
     int fds[2];
     if (pipe(fds) != ERR_OK || write_junk(fds[1]) != 64)
