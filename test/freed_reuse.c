@@ -10,7 +10,8 @@
  *
  *   fill    writes /jr/p (SFS_NDIRECT + 1 blocks: it has an index
  *           block), /jr/e (SFS_NDIRECT blocks: all direct) and /jr/one (a
- *           block), then /jr/fill until the disk is full.
+ *           block), then /jr/fill until the disk is full, and one-block
+ *           files /jr/topN into what /jr/fill could not take.
  *   write1  an index block logged by a group committed earlier: unlinks
  *           /jr/p, writes /jr/f as big (its index block lands in one of
  *           p's freed blocks and is logged), unlinks /jr/f (freeing that
@@ -34,6 +35,7 @@
 // test: helper
 #include "testlib.h"
 #include <lib/file-ext.h>
+#include <lib/stdio-ext.h>
 #include <lib/string.h>
 #include <lib/stddef.h>
 #include <kernel/sfs.h>
@@ -101,7 +103,14 @@ static void expect_full(void)
 /* The sizes of what fill and write wrote, kept in /jr/sizes for check. */
 struct sizes {
     size_t fill, w1, w2, w3;
+    size_t tops;                  /* one-block files topping the disk off after fill */
 };
+
+/* The name of the i-th one-block file that tops the disk off. */
+static void top_name(char *name, size_t size, size_t i)
+{
+    snprintf(name, size, D "/top%d", (int)i);
+}
 
 static struct sizes read_sizes(void)
 {
@@ -123,6 +132,18 @@ static void fill(struct sizes *s)
     expect(write_pattern(D "/e", DIRECT, 7), DIRECT);
     expect(write_pattern(D "/one", SFS_BLOCK_SIZE, 8), SFS_BLOCK_SIZE);
     s->fill = write_pattern(D "/fill", ~(size_t)0 >> 1, 0);
+    /* /jr/fill stops when its next block needs a new index block too and
+     * fewer blocks are free than that takes: files of one block take what
+     * is left, so the disk is full whatever the image held before (a
+     * course's lab programs on it left a block free, and every later step
+     * counts on none). */
+    for (char name[16];; s->tops++) {
+        top_name(name, sizeof(name), s->tops);
+        if (write_pattern(name, SFS_BLOCK_SIZE, 0) == 0) {
+            expect(unlink(name), ERR_OK);
+            break;
+        }
+    }
     expect_full();
 }
 
@@ -167,6 +188,11 @@ static void check2(struct sizes *s)
     const char *names[] = { D "/w1", D "/w2", D "/w3", D "/e", D "/fill", D "/sizes" };
     for (size_t i = 0; i < NELEM(names); i++)
         expect(unlink(names[i]), ERR_OK);
+    for (size_t i = 0; i < s->tops; i++) {
+        char name[16];
+        top_name(name, sizeof(name), i);
+        expect(unlink(name), ERR_OK);
+    }
     expect(rmdir(D), ERR_OK);
 }
 
