@@ -42,6 +42,7 @@ PANIC_EXIT = 20.0         # a deliberate panic's make run, boot included
 # stops the input; more commands (there were 300: 3 s) only repeat that.
 ECHO_LINES = 100
 LONG_TOKENS = 640         # "long0000 " each: a comment line of ~5.6 KiB
+BACK_TO_BACK_RUNS = 3     # qemu-test runs a grader starts one after another
 
 
 def make_args(build):
@@ -252,6 +253,46 @@ def grade(target, tmpdir, build, lines, *extra):
         make.kill()
 
 
+# Plays a grader that runs tests one after another and starts the next
+# `make qemu-test` as soon as .out has ended, without waiting for make to
+# exit: each run's lines must reach its own machine (the relay of the run
+# before must have let go of .in by then). Returns (reason or None, console).
+def back_to_back(build, runs):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    fifo = os.path.join(tmpdir, "osv-test")
+    makes, console = [], ""
+    try:
+        for end in (".in", ".out"):
+            os.mkfifo(fifo + end)
+        for i in range(runs):
+            makes.append(Make("qemu-test", tmpdir, build, "OSV_TEST=" + fifo))
+            got = {}
+
+            def grader():
+                with open(fifo + ".in", "wb") as fin:
+                    fin.write(b"echo back-to-back %d\nquit\n" % i)
+                with open(fifo + ".out", "rb") as fout:
+                    got["out"] = fout.read().decode(errors="replace").replace("\r", "")
+
+            g = threading.Thread(target=grader, daemon=True)
+            g.start()
+            g.join(RUN_TIMEOUT)
+            if g.is_alive():                 # unblock its opens and reads
+                for end in (".in", ".out"):
+                    os.close(os.open(fifo + end, os.O_RDWR | os.O_NONBLOCK))
+                g.join(5)
+                return ("run %d of %d started as .out of the one before ended: its "
+                        "lines never reached its machine" % (i + 1, runs)), console
+            console = got["out"]
+            if "back-to-back %d" % i not in console or "[halt]" not in console:
+                return "run %d of %d: no echo of its line or no halt" % (i + 1, runs), console
+        return None, None
+    finally:
+        for m in makes:
+            m.kill()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
 def scenario_qemu_test_fifo(build, detail):
     cap = low_mem_cap(build)
     if cap is None:
@@ -278,6 +319,11 @@ def scenario_qemu_test_fifo(build, detail):
         detail.append("%s: %s after it; %s passed; %s" % (
             " ".join([target] + extra), free.group(0) if free else "no free line", program,
             ipi_line.group(1)))
+    why, console = back_to_back(build, BACK_TO_BACK_RUNS)
+    if why:
+        return why, excerpt(console)
+    detail.append("%d qemu-test runs back to back, each started as .out of the one before "
+                  "ended: every one got its lines" % BACK_TO_BACK_RUNS)
     return None, None
 
 

@@ -19,6 +19,8 @@ QEMU exits, whatever state the driver's stdin is in:
   The relay stops reading when QEMU does (the console stops the UART while
   its buffer is full), so no byte is ever dropped. PATH.in is opened
   read-write: a grader that closes and reopens it is no end of input.
+  PATH.out ends once QEMU has exited and PATH.in is closed, so a grader may
+  start the next run the moment it has read PATH.out to its end.
 - On a terminal, the terminal is put in raw mode as QEMU would put it
   (Ctrl-A x still leaves: QEMU's multiplexer reads it from the pipe) and
   restored when QEMU exits, so a byte typed before boot is not lost either.
@@ -183,8 +185,6 @@ def main(argv):
     rd, wr = os.pipe()
     qemu_pid = start_qemu(qemu, rd, out)
     os.close(rd)
-    if out is not None:
-        os.close(out)                    # PATH.out ends when QEMU does
 
     def end_qemu(signum, frame):
         try:
@@ -198,6 +198,13 @@ def main(argv):
     finally:
         if tty is not None:
             termios.tcsetattr(0, termios.TCSADRAIN, tty)
+    if out is not None:
+        # PATH.out ends only now, QEMU gone and PATH.in let go of: a grader
+        # that starts the next make qemu-test as soon as PATH.out ends then
+        # writes its lines to the next relay, not into this one's PATH.in,
+        # where they were lost as this process exited.
+        os.close(src)
+        os.close(out)
     code = os.waitstatus_to_exitcode(status)
     return code if code >= 0 else 128 - code     # killed: 128 + signal
 
