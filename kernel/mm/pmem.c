@@ -14,7 +14,8 @@
 #define PAGE_FREE 0x1
 
 static struct {
-    struct spinlock lock;        /* guards everything below and every refcount */
+    struct spinlock lock;        /* guards everything below; refcounts change atomically
+                                  * without it (pmem.h) */
     struct page *pages;          /* one per frame from ram_start */
     size_t npages;
     paddr_t ram_start;
