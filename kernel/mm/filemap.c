@@ -82,8 +82,9 @@ static void filemap_mark_dirty(struct memstore *ms, offset_t off)
     pgcache_mark_dirty(&inode_of(ms)->pages, off);
 }
 
-/* A page whose last writable view went (memstore.h's write_back) goes back
- * to the file now, not at halt, so read() and a later mapping see it. */
+/* A view that had the page writable goes (memstore.h's write_back): the
+ * page goes back to the file now, not at halt, so read() and a later
+ * mapping see it, even while another view still has it writable. */
 static void filemap_write_back(struct memstore *ms, offset_t off)
 {
     struct inode *ip = inode_of(ms);
