@@ -86,7 +86,8 @@ void inode_truncate_to(struct inode *ip, uint64_t size);
 /* Frees ip's blocks from the end, in transactions of its own, until at
  * most one transaction's worth (see inode_truncate_to) is left; each step
  * leaves a consistent, shorter file. The caller holds neither ip->lock nor
- * a transaction (each step takes both, in that order), and then frees the
+ * a transaction (each step begins a transaction, then locks ip: the lock
+ * order, synch.h), and then frees the
  * rest in its own (inode_put). Only for an inode no one else can reach: a
  * file with no name and no other reference. */
 void inode_truncate_steps(struct inode *ip);
