@@ -86,6 +86,7 @@ static struct buf *bget(uint64_t blockno, bool wait)
     }
 }
 
+/* bread_nested at a lone buffer's rank. Contract in <kernel/bcache.h>. */
 struct buf *bread(uint64_t blockno)
 {
     return bread_nested(blockno, LOCK_BUF);
