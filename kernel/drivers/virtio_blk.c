@@ -495,7 +495,8 @@ static void request_done(int head)
         condvar_signal(&batch->done_cv);
 }
 
-/* Completion interrupt (interrupts off, any hart): finishes every request
+/* Completion interrupt (interrupts off, on the hart that registered it:
+ * the boot hart, plic.h): finishes every request
  * the device has put in the used ring since last time, and wakes those
  * waiting for descriptors if any were freed. An id that is not a request
  * in flight (a confused device) is ignored. */
