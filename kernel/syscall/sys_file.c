@@ -121,7 +121,8 @@ long sys_write(void)
 
 /* int fstat(int fd, struct stat *st): as osv, only files and directories
  * have a stat (ERR_INVAL for the console or a pipe), and the pointer is
- * checked first, so a bad one is ERR_FAULT whatever the fd. The check
+ * checked before that (after the fd), so a bad one is ERR_FAULT whatever
+ * kind of file fd is. The check
  * goes through the fault path like any copy-out (a lazily backed page is
  * filled) and leaves *st as it was, so only a success changes it. */
 long sys_fstat(void)
