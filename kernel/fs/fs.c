@@ -89,6 +89,8 @@ void fs_shutdown(void)
     journal_shutdown();
 }
 
+/* A new reference to the root directory, held since fs_init (so it is
+ * never freed). Contract in <kernel/fs.h>. */
 struct inode *fs_root(void)
 {
     kassert(root_inode != NULL);
