@@ -141,7 +141,7 @@ int futex_wait(int *uaddr, int val, unsigned int timeout_ms)
     struct bucket *b = bucket_of(key);
     struct futex_waiter w = { .key = key, .woken = false };
     spinlock_acquire(&b->lock);
-    /* The frame stays mapped while we sleep: only this thread could unmap it. */
+    /* The frame is still mapped for this read: only this thread could unmap it. */
     if (__atomic_load_n((int *)kmap_p2v(pa), __ATOMIC_SEQ_CST) != val) {
         spinlock_release(&b->lock);
         return ERR_AGAIN;
