@@ -13,8 +13,9 @@
  * sleep returns ERR_KILLED; the caller then unwinds (freeing what it holds)
  * and returns that code from its system call, and the process exits with
  * -1 on its way back to user mode (trap.c), so ERR_KILLED never reaches a
- * program. Other sleeps (sleeplocks, disk I/O) are short and not killable:
- * the kill takes effect when the system call returns.
+ * program. Other sleeps (sleeplocks, but for a pipe's ends, and disk I/O)
+ * are short and not killable: the kill takes effect when the system call
+ * returns.
  */
 #ifndef _KERNEL_SCHED_H_
 #define _KERNEL_SCHED_H_
