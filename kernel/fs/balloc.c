@@ -5,7 +5,7 @@
  * written in a row gets blocks in a row: one disk request carries many of
  * them (bdev.h). The bitmap block's buffer lock makes each test-and-set
  * atomic, and guards what is kept beside the bitmap block, so no other
- * lock is needed. Both calls are made holding the index block being
+ * lock is needed. Both calls may be made holding the index block being
  * changed, so a bitmap block ranks after it (LOCK_BUF_BITMAP, synch.h).
  *
  * A block freed in a group is not handed out again before that group has
