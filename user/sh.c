@@ -14,8 +14,12 @@
  *                      then starts a new one (a nested sh returns to the
  *                      one that ran it)
  *   cd DIR             changes directory (no DIR: "/")
- *                      (these three change the shell itself, so they are
- *                      refused in a pipeline or in the background)
+ *   kill PID...        kills each process named (kill(), lib/proc-ext.h):
+ *                      built in so that it works when no frame is left to
+ *                      start a program, as when a runaway process holds
+ *                      them all (these four are refused in a pipeline or
+ *                      in the background: the first three change the
+ *                      shell itself)
  *   cmd args           spawnv + wait: the fast path, no fork
  *   a | b | c          a pipeline, of any length that fits in a line
  *   cmd < in > out     redirection ('>' replaces out's contents, '>>'
@@ -526,13 +530,38 @@ static bool run(void)
 
 static bool is_builtin(const char *name)
 {
-    return strcmp(name, "quit") == 0 || strcmp(name, "exit") == 0 || strcmp(name, "cd") == 0;
+    return strcmp(name, "quit") == 0 || strcmp(name, "exit") == 0 || strcmp(name, "cd") == 0 ||
+           strcmp(name, "kill") == 0;
 }
 
-/* quit, exit and cd, which change the shell itself: alone in their
- * command (a pipeline's stages and a background job run in other
- * processes, where they would change nothing, so they are refused there).
- * Returns true if the command was one (run or refused). */
+/* kill PID...: kills each process named; a PID is a decimal int, checked
+ * (parse_int): "2x" or 4294967298 is not pid 2. Says why for each one
+ * that could not be killed. The shell's own code and pages, already
+ * there, are all it needs: a `kill` program could not be started once a
+ * process holds every free frame. */
+static void builtin_kill(int argc, char **argv)
+{
+    if (argc < 2)
+        printf("usage: kill PID...\n");
+    for (int i = 1; i < argc; i++) {
+        int pid;
+        int err = parse_int(argv[i], &pid) ? kill(pid) : ERR_INVAL;
+        if (err == ERR_NOTEXIST)
+            printf("kill: %s: no such process\n", argv[i]);
+        else if (err == ERR_PERM)
+            printf("kill: %s: not permitted (init cannot be killed)\n", argv[i]);
+        else if (err == ERR_INVAL)
+            printf("kill: %s: not a process id\n", argv[i]);
+        else if (err != ERR_OK)
+            printf("kill: %s: %s\n", argv[i], errstr(err));
+    }
+}
+
+/* quit, exit and cd, which change the shell itself, and kill, which must
+ * not need a new process: alone in their command (a pipeline's stages and
+ * a background job run in other processes, where the first three would
+ * change nothing, so they are refused there). Returns true if the command
+ * was one (run or refused). */
 static bool builtin(void)
 {
     for (int i = 0; i < nstages; i++) {
@@ -558,6 +587,10 @@ static bool builtin(void)
             printf("sh: exit: %s: not a number\n", argv[1]);
         else
             exit(status);
+        return true;
+    }
+    if (strcmp(argv[0], "kill") == 0) {
+        builtin_kill(argc, argv);
         return true;
     }
     if (strcmp(argv[0], "cd") == 0) {
