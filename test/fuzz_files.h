@@ -113,14 +113,14 @@ static long rw_call(int nr, const char *name, int fd, const struct uptr *u, size
 
 /* read: never one that would wait (the console, a pipe only we could
  * fill); the result depends on what the fd is, and a pipe's bytes are
- * checked against what was written. A buffer with less room than n is
- * refused up front, whatever the fd. */
+ * checked against what was written. A buffer with less room than n (no
+ * room at all, for n = 0) is refused up front, whatever the fd. */
 static void op_read(void)
 {
     int fd = pick_fd(true), kind = fd_kind(fd);
     struct uptr u = any_ptr(true);
     size_t n = pick_len(&u, u.wroom);
-    bool early = refused(u.p, n) || n > u.wroom;
+    bool early = refused(u.p, n) || (n ? n > u.wroom : u.wroom == 0);
     struct pipem *pp = kind == FD_PIPE_R ? &pipes[fds[fd].pipe] : NULL;
     /* Never wait: not for the console, nor for a pipe only we could fill. */
     if (!early && n > 0 && (kind == FD_CONSOLE || (pp && pp->bytes == 0 && pp->writers > 0)))
@@ -148,13 +148,14 @@ static void op_read(void)
 
 /* write: never one that would wait (for pipe room only we could make),
  * never our bytes to the console, small ones to shared files. A buffer
- * with less room than n is refused up front, whatever the fd. */
+ * with less room than n (none at all, for n = 0) is refused up front,
+ * whatever the fd. */
 static void op_write(void)
 {
     int fd = pick_fd(true), kind = fd_kind(fd);
     struct uptr u = any_ptr(false);
     size_t n = pick_len(&u, u.rroom);
-    bool early = refused(u.p, n) || n > u.rroom;
+    bool early = refused(u.p, n) || (n ? n > u.rroom : u.rroom == 0);
     struct pipem *pp = kind == FD_PIPE_W ? &pipes[fds[fd].pipe] : NULL;
     if (!early && kind == FD_CONSOLE)
         n = 0;                     /* our bytes never reach the console */

@@ -33,12 +33,14 @@ static bool user_buffer_ok(const void *ubuf, size_t n)
  * checks the whole buffer before it moves a byte. A buffer too short for
  * its count is then ERR_FAULT with nothing written to the file, the
  * console or the pipe, and nothing consumed (docs/api.md), rather than a
- * partial transfer of whatever memory follows it. */
+ * partial transfer of whatever memory follows it. A count of 0 is
+ * checked as its first byte would be: an unmapped buffer is ERR_FAULT
+ * whatever the count, as for osv, whose check finds no region for it. */
 static bool user_buffer_whole(const void *ubuf, size_t n, int perm)
 {
     if (!user_buffer_ok(ubuf, n))
         return false;
-    return n == 0 || as_may_access(&proc_current()->as, (vaddr_t)ubuf, n, perm);
+    return as_may_access(&proc_current()->as, (vaddr_t)ubuf, n ? n : 1, perm);
 }
 
 /* The open file on fd argument `arg`, or NULL. */

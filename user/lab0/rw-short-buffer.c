@@ -11,7 +11,9 @@
  * with such a count, though the file has only 26 bytes; read into the
  * program's text, even at the end of the file; read into the last bytes
  * of the heap with a count one byte too long, and then exactly to the
- * end, which works. Afterwards the file is still empty and the offset of
+ * end, which works; a count of 0 into the first byte past the heap
+ * (ERR_FAULT, an unmapped buffer whatever the count) and into its last
+ * byte (0). Afterwards the file is still empty and the offset of
  * smallfile has not moved.
  */
 #include <lib/test.h>
@@ -63,6 +65,13 @@ main(void)
         error("read of 27 bytes into the last 26 of the heap = %d, expected ERR_FAULT", r);
     if ((r = read(fd, end - 26, 26)) != 26 || memcmp(end - 26, "aaaaaaaaaabbbbbbbbbbccccc\n", 26) != 0)
         error("read of smallfile into the last 26 bytes of the heap = %d", r);
+    // A count of 0 moves nothing, but an unmapped buffer is still one.
+    if ((r = read(fd, end, 0)) != ERR_FAULT)
+        error("read of 0 bytes into the first byte past the heap = %d, expected ERR_FAULT", r);
+    if ((r = write(1, end, 0)) != ERR_FAULT)
+        error("write of 0 bytes from the first byte past the heap = %d, expected ERR_FAULT", r);
+    if ((r = read(fd, end - 1, 0)) != 0)
+        error("read of 0 bytes into the heap's last byte = %d, expected 0", r);
     // At the end of the file, a bad buffer is still a bad buffer.
     if ((r = read(fd, (void *)main, 8)) != ERR_FAULT)
         error("read into the text at the end of the file = %d, expected ERR_FAULT", r);
