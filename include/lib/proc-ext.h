@@ -21,10 +21,11 @@
 #define SPAWN_ARGS_MAX 2048
 
 /* proc_info.state */
-#define PROC_INFO_RUNNING 1    /* on a hart now */
+#define PROC_INFO_RUNNING 1    /* on a hart now (an exiting one too, until its exit is done) */
 #define PROC_INFO_READY 2      /* waiting for a hart */
 #define PROC_INFO_SLEEPING 3   /* waiting for something (input, a child, time, ...) */
-#define PROC_INFO_ZOMBIE 4     /* exited, not yet reaped by its parent */
+#define PROC_INFO_ZOMBIE 4     /* exited, all its memory but its entry freed, not yet
+                                  reaped by its parent */
 
 /* proc_list() fills one of these per process. */
 struct proc_info {

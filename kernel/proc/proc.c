@@ -561,11 +561,17 @@ int proc_new_job(int pid)
     return child ? ERR_OK : ERR_CHILD;
 }
 
-/* What ps shows of p's state. proc_lock held (so p's thread is not freed). */
+/* What ps shows of p's state. proc_lock held (so p's thread is not freed).
+ * An exiting process is still running until the scheduler has freed its
+ * thread and stack (proc_zombie): shown a zombie before that, a test that
+ * waited for the zombie (await_state) and then counted free frames saw
+ * them come back later (nomem_pointers). */
 static int info_state(struct proc *p)
 {
-    if (p->state != PROC_ALIVE)
+    if (p->state == PROC_ZOMBIE)
         return PROC_INFO_ZOMBIE;
+    if (p->state == PROC_EXITING)
+        return PROC_INFO_RUNNING;
     switch (sched_thread_state(p->thread)) {
     case THREAD_RUNNING: return PROC_INFO_RUNNING;
     case THREAD_SLEEPING: return PROC_INFO_SLEEPING;
