@@ -147,10 +147,12 @@ endif
 # once: before make had made them, its open for writing made a plain file
 # (which qemu-test then replaced, so the grader's lines went nowhere and
 # the boot waited for input) and its open for reading failed. Two makes
-# at once may both make them, so one that finds the FIFO made is content.
+# at once may both make them, so one that finds the FIFO made is content;
+# one that cannot make it says why (it failed without a word).
 all: $(B)/kernel.elf $(B)/fs.img
 	@for f in $(OSV_TEST).in $(OSV_TEST).out; do \
-	  [ -e $$f ] || mkfifo $$f 2>/dev/null || [ -p $$f ] || exit 1; done
+	  [ -e $$f ] || mkfifo $$f 2>/dev/null || [ -p $$f ] || \
+	  { echo "osv-rv: cannot make the FIFO $$f (OSV_TEST=$(OSV_TEST))" >&2; exit 1; }; done
 
 # ------------------------------------------------------------ toolchain
 # Each tool is looked for when a target first needs it, and a missing one
