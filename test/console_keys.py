@@ -10,7 +10,9 @@ console, sent as raw bytes to a booted machine, and what comes back.
                 already (cut by Ctrl-D, or over the 1 KiB buffer): nothing
                 of it runs, also when the Ctrl-C ends a `sleep`; several commands typed ahead at once, each with
                 its Ctrl-C, each end (the second one ran on), and one after
-                a builtin's Ctrl-C runs; a Ctrl-C typed ahead behind `cat` and
+                a builtin's Ctrl-C runs; a Ctrl-C typed right behind the
+                one that ends a command, for the next command, ends that
+                one (it was spent on the first, still dying); a Ctrl-C typed ahead behind `cat` and
                 a line for it ends cat once it has read that line, and the
                 line typed after the Ctrl-C goes to the shell
     Ctrl-D      in a line hands it to `cat` as it is; at the start of a
@@ -168,6 +170,19 @@ def ctrl_c(m):
         raise Failed("four Ctrl-Cs typed ahead: %d echoed" % m.text[start:].count("^C"))
     if re.search(r"\b(sleep|cat)\b", command(m, "ps", "ps after Ctrl-Cs typed ahead")):
         raise Failed("a command typed ahead with its Ctrl-C is still listed by ps")
+    # a Ctrl-C for the running sleep and, right behind it in the same
+    # write, a command and its own Ctrl-C: the second one reaches the
+    # console while the first sleep is still dying, and is held for the
+    # second sleep (it was spent on the dying one, and the second sleep
+    # ran on: the typed-ahead step above failed that way under load)
+    for i in range(3):
+        start = len(m.text)
+        typed(m, b"sleep 100\r")
+        await_text(m, r"sleep 100\n", start, "sleep")
+        time.sleep(0.2)
+        typed(m, b"\x03sleep 100\r\x03echo behind_\"ok\"\r")
+        await_text(m, r"behind_ok\n\$ $", start,
+                   "a Ctrl-C and a command with its Ctrl-C typed while sleep runs (try %d)" % (i + 1))
     # a command, its input and a Ctrl-C typed ahead, then the next command:
     # cat reads its line up to the Ctrl-C's place, the Ctrl-C ends cat there,
     # and the line after it goes to the shell (cat read past the place and

@@ -162,9 +162,12 @@ static inline bool proc_killed(struct proc *p)
  * ERR_PERM for init (pid 1); ERR_NOTEXIST if no process of that pid is
  * alive (zombies and exiting processes have already exited). */
 int proc_kill(int pid);
-/* Kills every live process of job (init never); returns how many. Safe
- * in an interrupt handler (Ctrl-C): takes proc_lock and the scheduler's
- * lock only. O(processes). */
+/* Kills every live process of job (init never); returns how many were
+ * not killed already: 0 for a job that is gone or already dying, so a
+ * Ctrl-C typed right behind the one that killed it is held for the next
+ * command (console.c) instead of spent on it. Safe in an interrupt
+ * handler (Ctrl-C): takes proc_lock and the scheduler's lock only.
+ * O(processes). */
 int proc_kill_job(pid_t job);
 /* Makes the caller's child pid (live or zombie) the leader of a new job
  * whose id is pid, with all of its live descendants. ERR_OK; ERR_INVAL for

@@ -111,18 +111,24 @@ static char take_held(void)
 }
 
 /* A due held Ctrl-C (interrupt) goes to the job the chooser now puts in
- * the foreground; one typed further on waits for its place. */
+ * the foreground; one typed further on waits for its place. The job
+ * becomes the foreground only once that kill is done: a Ctrl-C typed
+ * meanwhile, for the next command, then finds it dying and is held
+ * (proc_kill_job counts it 0). Made the foreground first, the job took
+ * that Ctrl-C too, and the next command ran on (`cat\r^Csleep 9\r^C`
+ * typed ahead). */
 void console_set_foreground(pid_t job)
 {
     spinlock_acquire(&cons.lock);
-    cons.foreground = job;
     cons.chooser = proc_current()->pid;
-    bool kill_now = job != 0 && held_due();
-    if (kill_now)
+    if (job != 0 && held_due()) {
         take_held();
-    spinlock_release(&cons.lock);
-    if (kill_now)
+        spinlock_release(&cons.lock);
         proc_kill_job(job);
+        spinlock_acquire(&cons.lock);
+    }
+    cons.foreground = job;
+    spinlock_release(&cons.lock);
 }
 
 /* Hands the line being typed over to readers, followed by last unless it
@@ -219,7 +225,8 @@ static bool key(int k)
     }
 }
 
-/* Ctrl-C: kills the foreground job. With none (or none of it left) the
+/* Ctrl-C: kills the foreground job. With none (or none of it left that
+ * is not dying already: the Ctrl-C before this one killed it) the
  * Ctrl-C is meant for whatever the shell does with the input typed
  * before it: a grader or a quick hand sends "cat\r^C" before the shell
  * has spawned cat and made it the foreground. So once a shell has chosen

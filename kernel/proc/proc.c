@@ -523,7 +523,7 @@ int proc_kill_job(pid_t job)
     spinlock_acquire(&proc_lock);
     for (int b = 0; b < PID_BUCKETS; b++)
         for (struct proc *p = pid_index[b]; p; p = p->pid_next)
-            if (p->job == job && p != initproc && running(p)) {
+            if (p->job == job && p != initproc && running(p) && !proc_killed(p)) {
                 kill_locked(p);
                 n++;
             }
