@@ -72,6 +72,15 @@ def await_text(m, pattern, start, what):
     return match
 
 
+def type_and_await(m, data, pattern, what):
+    """Sends data, then waits until pattern matches what the console shows
+    from then on; returns where that began (a position in m.text)."""
+    start = len(m.text)
+    typed(m, data)
+    await_text(m, pattern, start, what)
+    return start
+
+
 def command(m, line, what):
     """Runs line at the prompt; returns its output."""
     out, why, _ = m.run(line, STEP_TIMEOUT)
@@ -87,9 +96,7 @@ def check_alive(m, word):
 
 def ctrl_c(m):
     # cat waiting for input
-    start = len(m.text)
-    typed(m, b"cat\r")
-    await_text(m, r"cat\n", start, "cat")
+    start = type_and_await(m, b"cat\r", r"cat\n", "cat")
     typed(m, b"hello\r")
     await_text(m, r"hello\nhello\n", start, "cat echoing a line")
     typed(m, b"\x03")
@@ -106,9 +113,7 @@ def ctrl_c(m):
         raise Failed("a cat of the pipeline is still listed by ps")
     check_alive(m, "after_pipeline")
     # sleep
-    start = len(m.text)
-    typed(m, b"sleep 100\r")
-    await_text(m, r"sleep 100\n", start, "sleep")
+    start = type_and_await(m, b"sleep 100\r", r"sleep 100\n", "sleep")
     time.sleep(0.5)
     typed(m, b"\x03")
     await_text(m, r"\^C\n\$ $", start, "Ctrl-C in sleep")
@@ -118,14 +123,11 @@ def ctrl_c(m):
     # quick hand types faster than the shell spawns)
     for i in range(5):
         for cmd in ("cat", "sleep 100"):
-            start = len(m.text)
-            typed(m, cmd.encode() + b"\r\x03")
-            await_text(m, r"\^C\n\$ $", start, "Ctrl-C typed ahead of `%s` (try %d)" % (cmd, i + 1))
+            start = type_and_await(m, cmd.encode() + b"\r\x03", r"\^C\n\$ $",
+                                   "Ctrl-C typed ahead of `%s` (try %d)" % (cmd, i + 1))
             check_alive(m, "after_ahead")
     # at the prompt, with a half-typed line
-    start = len(m.text)
-    typed(m, b"echo half\x03")
-    await_text(m, r"echo half\^C\n\$ $", start, "Ctrl-C at the prompt")
+    start = type_and_await(m, b"echo half\x03", r"echo half\^C\n\$ $", "Ctrl-C at the prompt")
     check_alive(m, "after_prompt")
     # a line handed over in part: the shell holds its start (it ran it
     # once, taking Ctrl-C's empty line for the line's end). The shell reads
@@ -148,24 +150,20 @@ def ctrl_c(m):
     # the same while a command runs: Ctrl-C ends it, and the line's start
     # must not stay behind for the shell (it ran with the next line glued
     # on: `cut_fgecho after_cut_fg`)
-    start = len(m.text)
-    typed(m, b"sleep 100\r")
-    await_text(m, r"sleep 100\n", start, "sleep")
+    start = type_and_await(m, b"sleep 100\r", r"sleep 100\n", "sleep")
     time.sleep(0.5)
     typed(m, b"echo cut_fg\x04")
     await_text(m, r"echo cut_fg", start, "the cut line's echo")   # the console has it
     typed(m, b"\x03")
     await_text(m, r"\^C\n\$ $", start, "Ctrl-C on a line cut by Ctrl-D while sleep runs")
-    start = len(m.text)
-    typed(m, b"echo after_cut_fg\r")
-    await_text(m, r"\nafter_cut_fg\n\$ $", start, "the line after a cut one cancelled in sleep")
+    start = type_and_await(m, b"echo after_cut_fg\r", r"\nafter_cut_fg\n\$ $",
+                           "the line after a cut one cancelled in sleep")
     # several commands typed ahead in one write, each with its Ctrl-C: each
     # is held at its place in the input, so each ends its own command, and
     # a builtin's gives a new prompt instead (one Ctrl-C was held once: the
     # second sleep ran on, and the builtin's went to `echo`)
-    start = len(m.text)
-    typed(m, b"sleep 100\r\x03cat\r\x03sleep 100 | cat\r\x03cd /\r\x03echo ahead_\"ok\"\r")
-    await_text(m, r"ahead_ok\n\$ $", start, "four commands typed ahead with their Ctrl-Cs")
+    start = type_and_await(m, b"sleep 100\r\x03cat\r\x03sleep 100 | cat\r\x03cd /\r\x03echo ahead_\"ok\"\r",
+                           r"ahead_ok\n\$ $", "four commands typed ahead with their Ctrl-Cs")
     if m.text[start:].count("^C") != 4:
         raise Failed("four Ctrl-Cs typed ahead: %d echoed" % m.text[start:].count("^C"))
     if re.search(r"\b(sleep|cat)\b", command(m, "ps", "ps after Ctrl-Cs typed ahead")):
@@ -176,9 +174,7 @@ def ctrl_c(m):
     # second sleep (it was spent on the dying one, and the second sleep
     # ran on: the typed-ahead step above failed that way under load)
     for i in range(3):
-        start = len(m.text)
-        typed(m, b"sleep 100\r")
-        await_text(m, r"sleep 100\n", start, "sleep")
+        start = type_and_await(m, b"sleep 100\r", r"sleep 100\n", "sleep")
         time.sleep(0.2)
         typed(m, b"\x03sleep 100\r\x03echo behind_\"ok\"\r")
         await_text(m, r"behind_ok\n\$ $", start,
@@ -197,9 +193,7 @@ def ctrl_c(m):
 
 
 def ctrl_d(m):
-    start = len(m.text)
-    typed(m, b"cat\r")
-    await_text(m, r"cat\n", start, "cat")
+    start = type_and_await(m, b"cat\r", r"cat\n", "cat")
     typed(m, b"line1\r")
     await_text(m, r"line1\nline1\n", start, "cat echoing a line")
     typed(m, b"ab\x04")
@@ -211,19 +205,13 @@ def ctrl_d(m):
 
 
 def erase(m):
-    start = len(m.text)
-    typed(m, b"echo junk\x15echo good\r")
-    await_text(m, r"echo good\ngood\n\$ $", start, "Ctrl-U")
-    start = len(m.text)
-    typed(m, b"echo one two  \x17three\r")
-    await_text(m, r"three\none three\n\$ $", start, "Ctrl-W")
+    start = type_and_await(m, b"echo junk\x15echo good\r", r"echo good\ngood\n\$ $", "Ctrl-U")
+    start = type_and_await(m, b"echo one two  \x17three\r", r"three\none three\n\$ $", "Ctrl-W")
     return "Ctrl-U, Ctrl-W"
 
 
 def escapes(m):
-    start = len(m.text)
-    typed(m, b"cat\r")
-    await_text(m, r"cat\n", start, "cat")
+    start = type_and_await(m, b"cat\r", r"cat\n", "cat")
     start = len(m.text)
     # ab, left left, X (Xab), End, Y (XabY), Delete at the end (nothing),
     # Home, Delete (abY), Z (ZabY), PgUp and Alt-q (dropped), ESC O F (End),
@@ -243,22 +231,16 @@ def escapes(m):
 def history(m):
     command(m, "echo hist1", "history")
     command(m, "echo hist2", "history")
-    start = len(m.text)
-    typed(m, b"\x1b[A\x1b[A\r")
-    await_text(m, r"\nhist1\n\$ $", start, "up twice")
-    start = len(m.text)
-    typed(m, b"\x1b[A\r")
-    await_text(m, r"\nhist1\n\$ $", start, "up once")
-    start = len(m.text)
-    typed(m, b"echo dr\x1b[A\x1b[A\x1b[B\x1b[Baft\r")
-    await_text(m, r"\ndraft\n\$ $", start, "down back to the line being typed")
+    start = type_and_await(m, b"\x1b[A\x1b[A\r", r"\nhist1\n\$ $", "up twice")
+    start = type_and_await(m, b"\x1b[A\r", r"\nhist1\n\$ $", "up once")
+    start = type_and_await(m, b"echo dr\x1b[A\x1b[A\x1b[B\x1b[Baft\r", r"\ndraft\n\$ $",
+                           "down back to the line being typed")
     return "up, up twice, down to the draft"
 
 
 def long_lines(m):
-    start = len(m.text)
-    typed(m, b"echo " + b"z" * 2042 + b"\r")
-    await_text(m, r"\nz{2042}\n\$ $", start, "a 2047-byte line")
+    start = type_and_await(m, b"echo " + b"z" * 2042 + b"\r", r"\nz{2042}\n\$ $",
+                           "a 2047-byte line")
     # A line over the 1 KiB buffer goes to the shell in parts: its first
     # 1024 bytes when the buffer fills (the shell reads them meanwhile),
     # then the rest with Enter, short enough for a history slot but no
@@ -266,18 +248,15 @@ def long_lines(m):
     command(m, "echo before", "long lines")
     # The byte after the first KiB echoes once the shell has read that KiB
     # (the full buffer stops the UART until then): the rest is typed after.
-    start = len(m.text)
-    typed(m, b"echo " + b"x" * 1020)
-    await_text(m, r"echo x{1020}", start, "the shell reading a line's first KiB")
+    start = type_and_await(m, b"echo " + b"x" * 1020, r"echo x{1020}",
+                           "the shell reading a line's first KiB")
     typed(m, b"x" * 80 + b"\r")
     await_text(m, r"\nx{1100}\n\$ $", start, "a 1105-byte line")
-    start = len(m.text)
-    typed(m, b"\x1b[A\r")
-    await_text(m, r"\nbefore\n\$ $", start, "up after a 1105-byte line: the line before it")
+    start = type_and_await(m, b"\x1b[A\r", r"\nbefore\n\$ $",
+                           "up after a 1105-byte line: the line before it")
     for n in (2100, 3000):
-        start = len(m.text)
-        typed(m, b"echo " + b"y" * n + b"\r")
-        await_text(m, r"line too long[^\n]*\n\$ $", start, "a %d-byte line" % n)
+        start = type_and_await(m, b"echo " + b"y" * n + b"\r", r"line too long[^\n]*\n\$ $",
+                               "a %d-byte line" % n)
         if m.text[start:].count("line too long") != 1 or "\nyyyy" in m.text[start:]:
             raise Failed("a %d-byte line: not one refusal, or it ran" % n)
     return "2047 bytes run, 2105 and 3005 refused, no part of a line in the history"
@@ -304,12 +283,8 @@ def ps_kill(m):
 
 
 def exit_shell(m):
-    start = len(m.text)
-    typed(m, b"sh\r")
-    await_text(m, r"sh\n\$ $", start, "a nested sh")
-    start = len(m.text)
-    typed(m, b"exit\r")
-    await_text(m, r"exit\n\$ $", start, "exit from the nested sh")
+    start = type_and_await(m, b"sh\r", r"sh\n\$ $", "a nested sh")
+    start = type_and_await(m, b"exit\r", r"exit\n\$ $", "exit from the nested sh")
     if "init:" in m.text[start:]:
         raise Failed("init restarted a shell after a nested one exited")
     start = len(m.text)
