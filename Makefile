@@ -148,11 +148,14 @@ endif
 # (which qemu-test then replaced, so the grader's lines went nowhere and
 # the boot waited for input) and its open for reading failed. Two makes
 # at once may both make them, so one that finds the FIFO made is content;
-# one that cannot make it says why (it failed without a word).
-all: $(B)/kernel.elf $(B)/fs.img
-	@for f in $(OSV_TEST).in $(OSV_TEST).out; do \
-	  [ -e $$f ] || mkfifo $$f 2>/dev/null || [ -p $$f ] || \
+# one that cannot make it says why (it failed without a word). A plain
+# file in a FIFO's place (a grader's open before any make) is replaced.
+# The qemu-test targets build `all` first, so they find the pair made.
+MKFIFOS = for f in $(OSV_TEST).in $(OSV_TEST).out; do \
+	  [ -p $$f ] || { rm -f $$f; mkfifo $$f 2>/dev/null; } || [ -p $$f ] || \
 	  { echo "osv-rv: cannot make the FIFO $$f (OSV_TEST=$(OSV_TEST))" >&2; exit 1; }; done
+all: $(B)/kernel.elf $(B)/fs.img
+	@$(MKFIFOS)
 
 # ------------------------------------------------------------ toolchain
 # Each tool is looked for when a target first needs it, and a missing one
@@ -316,7 +319,7 @@ qemu: all check-machine | $(B)/.qemu-deps
 	@exec $(PYTHON) test/qemu.py stdio -- $(QEMU) $(QEMUOPTS)
 
 # osv's grader targets: the console on $(OSV_TEST).in (to the machine) and
-# $(OSV_TEST).out (from it), made here when missing; no monitor; a reset
+# $(OSV_TEST).out (from it), made by `all` (MKFIFOS); no monitor; a reset
 # powers off. A grader opens both, types lines ending in "\n" (before boot
 # is fine) and reads the output until QEMU exits after `quit`. Rather than
 # QEMU's -serial pipe:, test/qemu.py opens the FIFOs (read-write, as QEMU
@@ -334,17 +337,13 @@ LOW_MEM ?= 5M
 LOW_MEM_RAM ?= 40M
 QEMU_TEST = exec $(PYTHON) test/qemu.py fifo $(OSV_TEST) -- $(QEMU) $(QEMUOPTS) \
 	-serial stdio -monitor none -no-reboot
-MKFIFOS = for f in $(OSV_TEST).in $(OSV_TEST).out; do \
-	  [ -p $$f ] || { rm -f $$f && mkfifo $$f; } || exit 1; done
 
 qemu-test: all check-machine | $(B)/.qemu-deps
-	@$(MKFIFOS)
 	@$(QEMU_TEST)
 
 qemu-test-low-mem: MEM = $(LOW_MEM_RAM)
 qemu-test-low-mem: BOOTARGS += mem=$(LOW_MEM)
 qemu-test-low-mem: all check-machine | $(B)/.qemu-deps
-	@$(MKFIFOS)
 	@$(QEMU_TEST)
 
 # gdb: QEMU's gdb server listens on 127.0.0.1:$(GDBPORT) only (not on
