@@ -67,29 +67,36 @@
 static uint8_t *img;                   /* the whole image in memory */
 static struct sfs_superblock *sb;      /* inside img, block 1 */
 
+/* Block b of the image in memory (no bounds check: callers pass blocks
+ * the superblock or an inode names, checked where they come from disk). */
 static void *block(uint32_t b)
 {
     return img + (size_t)b * SFS_BLOCK_SIZE;
 }
 
+/* Inode inum in the image's inode table. */
 static struct sfs_inode *inode(uint32_t inum)
 {
     struct sfs_inode *table = block(SFS_INODE_BLOCK(sb, inum));
     return &table[SFS_INODE_INDEX(inum)];
 }
 
+/* Whether the free-block bitmap marks block b in use. */
 static int bitmap_get(uint32_t b)
 {
     uint8_t *map = block(sb->bitmap_start);
     return (map[b / 8] >> (b % 8)) & 1;
 }
 
+/* Marks block b in use in the free-block bitmap. */
 static void bitmap_set(uint32_t b)
 {
     uint8_t *map = block(sb->bitmap_start);
     map[b / 8] |= (uint8_t)(1 << (b % 8));
 }
 
+/* Prints "mkfs: " and the message and exits 1: a build cannot go on
+ * with an image it could not make or read. */
 static void die(const char *fmt, ...)
 {
     va_list ap;
@@ -106,6 +113,8 @@ static void die(const char *fmt, ...)
 static uint32_t next_block;            /* data blocks are handed out in order */
 static uint32_t next_inode = SFS_ROOT_INODE;
 
+/* The next unused data block, marked in use: files are laid out in
+ * order, so the image needs no free-space search. */
 static uint32_t alloc_block(void)
 {
     if (next_block >= sb->nblocks)
@@ -114,6 +123,8 @@ static uint32_t alloc_block(void)
     return next_block++;
 }
 
+/* The next unused inode, zeroed, with the given type and no links yet
+ * (dir_add counts them). */
 static uint32_t alloc_inode(int type)
 {
     if (next_inode >= sb->ninodes)
@@ -166,6 +177,9 @@ static void append(uint32_t inum, const void *data, size_t n)
     }
 }
 
+/* Appends the entry name -> inum to directory dir and counts the link.
+ * Names are checked here because the kernel refuses what sfs.h does not
+ * allow, and an image it cannot read is worse than a build error. */
 static void dir_add(uint32_t dir, const char *name, uint32_t inum)
 {
     struct sfs_dirent d;
@@ -178,6 +192,7 @@ static void dir_add(uint32_t dir, const char *name, uint32_t inum)
     inode(inum)->nlink++;
 }
 
+/* The inode directory dir names name, or 0. */
 static uint32_t dir_find(uint32_t dir, const char *name)
 {
     struct sfs_inode *ip = inode(dir);
@@ -190,12 +205,15 @@ static uint32_t dir_find(uint32_t dir, const char *name)
     return 0;
 }
 
+/* The last component of a host path: the file's name in the image. */
 static const char *basename_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
 
+/* Copies host file path into the image's root directory under its base
+ * name; two files with one name are an error, not a silent overwrite. */
 static void add_file(uint32_t root, const char *path)
 {
     const char *name = basename_of(path);
@@ -215,6 +233,8 @@ static void add_file(uint32_t root, const char *path)
     fclose(f);
 }
 
+/* Builds a new image of the layout above holding files, and writes it to
+ * out (through out.new, renamed: see below). */
 static int make_image(const char *out, int nfiles, char **files)
 {
     img = calloc(MKFS_IMAGE_BLOCKS, SFS_BLOCK_SIZE);
@@ -277,6 +297,8 @@ static uint32_t *owner;               /* per block: the inode using it, 0 = none
 static uint32_t *refs;                /* per inode: directory entries naming it */
 static uint32_t *parent;              /* per directory inode: the directory naming it */
 
+/* Reports one problem of the image being checked; only the first 100
+ * are printed (a wrecked image would print thousands), all are counted. */
 static void problem(const char *fmt, ...)
 {
     va_list ap;
@@ -371,6 +393,9 @@ static void claim_indirect(uint32_t inum, uint32_t b, uint64_t fbn, uint64_t nb,
     }
 }
 
+/* Claims every block inode inum uses (direct, indirect and doubly
+ * indirect, with the index blocks themselves), and reports blocks past
+ * the end of the file, which a later growth would expose as data. */
 static void claim_inode_blocks(uint32_t inum, struct sfs_inode *ip)
 {
     uint64_t nb = (ip->size + SFS_BLOCK_SIZE - 1) / SFS_BLOCK_SIZE;
@@ -419,6 +444,8 @@ static void read_dirent(struct sfs_inode *ip, uint64_t i, struct sfs_dirent *d)
         memcpy(d, (uint8_t *)block(b) + off % SFS_BLOCK_SIZE, sizeof(*d));
 }
 
+/* Whether a directory entry's name is one the kernel could have written:
+ * 1 to SFS_NAME_LEN - 1 bytes, NUL-terminated, no '/'. */
 static int name_ok(const char *name)
 {
     size_t len = strnlen(name, SFS_NAME_LEN);
@@ -486,6 +513,9 @@ static void check_dir(uint32_t dir, uint32_t *queue, uint32_t *tail)
     }
 }
 
+/* Checks that the superblock describes a layout that fits the image and
+ * does not overlap itself; the rest of the check trusts it. Returns 0
+ * when it cannot be trusted (the check stops there). */
 static int check_superblock(size_t image_bytes)
 {
     if (image_bytes < 2 * SFS_BLOCK_SIZE) {
@@ -553,6 +583,8 @@ static void map_image(int fd, const char *path, size_t len)
         die("%s: read error", path);
 }
 
+/* mkfs --check: maps the image, replays its journal in that private copy,
+ * checks it, and prints "clean" (returns 0) or every problem (returns 1). */
 static int check_image(const char *path)
 {
     check_name = path;
@@ -643,6 +675,7 @@ static int check_image(const char *path)
     return 1;
 }
 
+/* mkfs IMAGE FILE... or mkfs --check IMAGE (the top of this file). */
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--check") == 0)

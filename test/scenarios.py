@@ -10,8 +10,9 @@ and scripts drive them (test/make_targets.py), and the runner's own
 reports (runner_outputs, in test/runner_outputs.py), `make bench`'s
 table and JSON (dashboard, in test/dashboard_check.py), how make takes
 a course's lab folders (lab_folders, in test/lab_folders.py) and whether
-the docs name every test (docs_names, in test/docs_check.py), and the source
-lines they quote are still there (docs_lines, same file).
+the docs name every test (docs_names, in test/docs_check.py), the source
+lines they quote are still there (docs_lines, same file), and every file
+and function of the project's code has its comment (code_comments).
 docs/testing.md says what each checks.
 
 A scenario is a function (runner, test) returning (reason or None, console
@@ -484,6 +485,7 @@ def scenarios():
         ("lab_folders", lab_folders.scenario),
         ("docs_names", lambda run, test: docs_check.scenario(run, scenarios())),
         ("docs_lines", lambda run, test: docs_check.scenario_lines(run)),
+        ("code_comments", lambda run, test: docs_check.scenario_comments(run)),
     )]
     for t in tests:
         t.debug = t.name in ON_DEBUG_KERNEL

@@ -14,6 +14,8 @@
 static char line[512];
 static int len;
 
+/* Adds n bytes to the line, writing it out when full: one write for a
+ * line that fits, so concurrent echoes do not interleave mid-line. */
 static void emit(const char *s, int n)
 {
     while (n-- > 0) {

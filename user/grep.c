@@ -34,6 +34,8 @@ static bool contains(void)
     return false;
 }
 
+/* Writes all n bytes to fd 1, or exits 2 when nobody reads them any more
+ * (the reader of a pipeline went away): there is no point going on. */
 static void write_all(const char *p, size_t n)
 {
     while (n > 0) {
@@ -45,6 +47,8 @@ static void write_all(const char *p, size_t n)
     }
 }
 
+/* The line is complete: prints it (after "name:" when several files are
+ * searched) if it holds the word, and starts the next. */
 static void end_of_line(const char *name)
 {
     if (contains()) {
@@ -59,6 +63,8 @@ static void end_of_line(const char *name)
     len = 0;
 }
 
+/* Adds c to the line, doubling its buffer as needed, so lines of any
+ * length match; false when memory runs out. */
 static bool append(char c)
 {
     if (len == cap) {

@@ -17,6 +17,8 @@
 #include <lib/stdio.h>
 #include <lib/errstr.h>
 
+/* Spawns a shell, retrying each second while that fails (no memory, say):
+ * the console must never be left without one. Returns its pid. */
 static int start_shell(void)
 {
     for (;;) {

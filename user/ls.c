@@ -16,6 +16,8 @@
 
 #define PATH_MAX 256
 
+/* The letter ls prints for a file type: d, f, c (a device), or ? for one
+ * it does not know. */
 static char type_letter(int ftype)
 {
     switch (ftype) {

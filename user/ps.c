@@ -9,6 +9,7 @@
 #include <lib/proc-ext.h>
 #include <lib/errstr.h>
 
+/* The word ps prints for a PROC_INFO_* state. */
 static const char *state_name(int state)
 {
     switch (state) {

@@ -155,6 +155,7 @@ static enum got getcmd(void)
     return !any ? GOT_END : too_long ? GOT_TOO_LONG : GOT_LINE;
 }
 
+/* Whether c separates words: a space or a tab. */
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t';
@@ -169,6 +170,8 @@ static bool is_comment(void)
     return *p == '#' || *p == '\0';
 }
 
+/* Prints "sh: syntax error: why" and returns false, so a parser step
+ * can fail in one statement: return syntax_error("..."). */
 static bool syntax_error(const char *why)
 {
     printf("sh: syntax error: %s\n", why);
@@ -528,6 +531,8 @@ static bool run(void)
     return wait_foreground(pid) != -1;
 }
 
+/* Whether name is run by the shell itself rather than spawned: cd, exit
+ * and quit act on the shell, and kill must work with no memory left. */
 static bool is_builtin(const char *name)
 {
     return strcmp(name, "quit") == 0 || strcmp(name, "exit") == 0 || strcmp(name, "cd") == 0 ||

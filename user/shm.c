@@ -21,6 +21,8 @@
 
 #define REGION_PAGE 4096        /* a region's size is rounded up to whole pages */
 
+/* Writes a region's RS_* flags into buf as words joined by commas, or
+ * "-" for none; buf must hold all four. */
 static void flags_text(int flags, char *buf)
 {
     buf[0] = '\0';
@@ -39,6 +41,8 @@ static void flags_text(int flags, char *buf)
         strcpy(buf, "-");
 }
 
+/* shm with no argument: a table of the named regions, as shm_list()
+ * returns them (the first 64). Returns the exit status. */
 static int list(void)
 {
     static struct shm_info info[64];

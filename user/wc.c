@@ -40,6 +40,8 @@ static int count(int fd, struct counts *c)
     }
 }
 
+/* Prints one line of counts: lines, words, bytes, then name (a file, or
+ * "total") unless it is NULL (the input was fd 0). */
 static void show(struct counts *c, const char *name)
 {
     if (name)

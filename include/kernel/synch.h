@@ -227,6 +227,7 @@ static inline void lock_order_acquire(const void *lock, const char *name, enum l
 {
     (void)lock, (void)name, (void)rank, (void)on_thread;
 }
+/* Nor is there anything to forget. */
 static inline void lock_order_release(const void *lock, const char *name, bool on_thread)
 {
     (void)lock, (void)name, (void)on_thread;
