@@ -141,8 +141,6 @@ void spinlock_acquire(struct spinlock *lock);
 /* Frees a lock this hart holds (else panics); interrupts come back on
  * with the outermost release if they were on at its acquire. */
 void spinlock_release(struct spinlock *lock);
-/* True if this hart holds lock. Interrupts must be off. */
-bool spinlock_holding(struct spinlock *lock);
 
 /* Interrupt-disable nesting used by spinlocks; usable on their own. */
 void push_off(void);

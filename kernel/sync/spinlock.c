@@ -31,6 +31,14 @@ void spinlock_init(struct spinlock *lock, const char *name, enum lock_rank rank)
     lock->holder = NULL;
 }
 
+/* True if this hart holds lock: the acquire and release checks. Only
+ * meaningful with interrupts off: a hart that could be preempted between
+ * the two reads might move to another hart meanwhile. */
+static bool spinlock_holding(struct spinlock *lock)
+{
+    return lock->locked && lock->holder == mycpu();
+}
+
 /* Spins until the lock is free, with interrupts off on this hart until the
  * release (an interrupt handler taking the lock would deadlock). Taking a
  * lock this hart holds panics. */
@@ -64,13 +72,6 @@ void spinlock_release(struct spinlock *lock)
     __sync_synchronize();
     __sync_lock_release(&lock->locked);
     pop_off();
-}
-
-/* Only meaningful with interrupts off (synch.h): a hart that could be
- * preempted between the two reads might move to another hart meanwhile. */
-bool spinlock_holding(struct spinlock *lock)
-{
-    return lock->locked && lock->holder == mycpu();
 }
 
 /* Like intr_off, but nests: interrupts stay off until the matching number
