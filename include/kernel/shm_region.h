@@ -11,7 +11,9 @@
  * that size, so a shrink under a view can be refused; with a record per
  * view, fork and exit of a process with thousands of views of one region
  * walked thousands of records per view). shm.h states the lifetime rules;
- * shm_region_update is the one place that applies them.
+ * shm_region.c's own shm_region_update is the one place that applies
+ * them: each call below that ends a hold (drop_view, unname, exit,
+ * unlock) ends in it.
  *
  * References: the store counts one reference per view memregion plus one
  * for the table while the region is in it. shm_region_update takes a
@@ -121,9 +123,6 @@ void shm_region_unname(struct shm_region *r);
 /* Process pid is exiting: releases r's lock if pid holds it (the next
  * locker is told ERR_OWNERDEAD), drops pid's hold, applies the rules. */
 void shm_region_exit(struct shm_region *r, pid_t pid);
-/* Applies the lifetime rules after a change; may retire r, after which
- * only the views' references keep it. */
-void shm_region_update(struct shm_region *r);
 
 /* shm_lock on r by process me, which holds a reference to r's store but
  * NOT the table's lock (it may sleep): ERR_OK, ERR_OWNERDEAD (locked, but

@@ -18,6 +18,7 @@
 
 static const struct memstore_ops shm_ops;
 static void hand_on(struct shm_region *r);
+static void shm_region_update(struct shm_region *r);
 
 /* Everything a region needs but its creator and family, which shm_create
  * sets under the table's lock once it knows the name is free: no lock is
@@ -223,7 +224,7 @@ void shm_region_exit(struct shm_region *r, pid_t pid)
  * family and drops the table's reference. What still maps it (nothing, by
  * then, but a view being torn down) keeps the frames until its own put.
  */
-void shm_region_update(struct shm_region *r)
+static void shm_region_update(struct shm_region *r)
 {
     if (r->named && !r->holders && !(r->flags & RS_PERSIST))
         r->named = false;
