@@ -19,6 +19,10 @@
  * through different open files take turns.
  * The fd table has no lock: only the process's own (single) thread changes
  * it, or its parent before the child runs.
+ * Every call below that reads or writes a file, a directory or a pipe may
+ * sleep (the disk, a sleeplock, the wait for data or room, a fault on the
+ * user buffer), so it is called holding no lock; file_dup, fd_install,
+ * fd_get and fd_remove never sleep.
  *
  * Partial transfers: a read or write that faults on the user buffer after
  * moving some bytes returns how many it moved; one that faults on the first
@@ -71,8 +75,9 @@ void file_init(void);
  * are well formed). With FS_CREAT a
  * missing file is created empty (an existing one is opened as it is).
  * Returns a file with one reference in *out.
- * Errors: those of fs_lookup and fs_create (fs.h); ERR_FTYPE for a
- * directory opened for writing; ERR_NOMEM.
+ * Errors: those of fs_lookup and, with FS_CREAT, fs_open_or_create (fs.h);
+ * ERR_FTYPE for a directory opened for writing; ERR_NOMEM (no open file:
+ * checked first, so FS_CREAT then makes no file). May sleep.
  */
 err_t file_open(const char *path, int flags, struct file **out);
 
@@ -124,14 +129,17 @@ ssize_t file_read(struct file *f, void *ubuf, size_t n);
  */
 ssize_t file_write(struct file *f, const void *ubuf, size_t n);
 
-/* Fills the kernel struct *st from an inode file's inode. ERR_INVAL for
- * the console and pipes, which have none (osv's answer). */
+/* Fills the kernel struct *st from an inode file's inode, under its lock
+ * (may sleep). ERR_INVAL for the console and pipes, which have none
+ * (osv's answer). */
 err_t file_stat(struct file *f, struct stat *st);
 
 /* Stores the next entry of a directory, at the file's offset, in the user
- * struct *ud and moves the offset past it. ERR_OK; ERR_END past the last;
- * ERR_FTYPE if f is not a directory; ERR_FAULT or ERR_NOMEM if *ud cannot
- * be written (the offset then stays, so the entry is not lost). */
+ * struct *ud and moves the offset past it, holding offset_lock across the
+ * copy (may sleep). ERR_OK; ERR_END past the last; ERR_FTYPE if f is not
+ * a directory (a file, the console, a pipe); ERR_FAULT or ERR_NOMEM if
+ * *ud cannot be written (the offset then stays, so the entry is not
+ * lost). */
 err_t file_readdir(struct file *f, struct dirent *ud);
 
 /* --------------------------------------------------------- fd tables */
@@ -170,11 +178,14 @@ void fd_table_release(struct proc *p);
 void pipe_init(void);
 /* A new pipe with one read end and one write end open. ERR_NOMEM. */
 err_t pipe_alloc(struct pipe **out);
-/* file_read / file_write on a pipe end (see those). */
+/* file_read / file_write on a pipe end (see those): each takes its end's
+ * sleeplock (killable) and then waits, killable too, for data or room;
+ * ERR_KILLED if the process is killed before a byte moved. */
 ssize_t pipe_read(struct pipe *p, void *ubuf, size_t n);
 ssize_t pipe_write(struct pipe *p, const void *ubuf, size_t n);
 /* Closes one end (the write end if writable); wakes whoever waits on the
- * other; frees the pipe when both sides are closed. */
+ * other; frees the pipe when both sides are closed. Takes the pipe's
+ * spinlock only: never sleeps. */
 void pipe_close(struct pipe *p, bool writable);
 
 #endif /* _KERNEL_FILE_H_ */
