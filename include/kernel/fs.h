@@ -133,7 +133,8 @@ void fs_shutdown(void);
  * hold afterwards means nothing. Returns the area's length in blocks (so n 0
  * asks for it); ERR_NOTEXIST when the disk has no scratch area; ERR_INVAL
  * when first or n is negative or the blocks reach past the area's end;
- * ERR_NOMEM without a frame for the data; ERR_NORES on a disk error.
+ * ERR_NOMEM without a frame for the data; else the block device's error
+ * (bdev.h: ERR_NORES on a disk error, ERR_PERM for a read-only disk).
  * Sleeps; several callers may write at once. No lock: nothing else
  * touches those blocks.
  */
@@ -157,11 +158,11 @@ err_t fs_lookup(const char *path, struct inode **out);
  * reference to it in *dir_out and the component in name (NUL-terminated).
  * The last component need not exist, and may be "." or "..".
  * Errors: as fs_lookup, and ERR_INVAL when path has no last component
- * ("/").
+ * ("/"). May sleep.
  */
 err_t fs_lookup_parent(const char *path, struct inode **dir_out, char name[SFS_NAME_LEN]);
 
-/* A new reference to the root directory. */
+/* A new reference to the root directory. Never sleeps. */
 struct inode *fs_root(void);
 
 /* -------------------------------------------------------------- inodes */
@@ -179,12 +180,14 @@ void inode_put(struct inode *ip);
 
 /* Locks ip (its sleeplock: the lock order, synch.h, puts it after the
  * file's page cache and a transaction), reading it from disk the first
- * time; inode_unlock lets it go. The calls below lock for themselves:
+ * time, so it may sleep; inode_unlock lets it go. The calls below lock for themselves:
  * these are for the file system's own files, and for what must hold an
  * inode across calls of its own (the panic=lockorder demonstration). */
 void inode_lock(struct inode *ip);
 void inode_unlock(struct inode *ip);
 
+/* inode_ftype, inode_size and inode_stat read ip under its lock, which
+ * they take (may sleep): not for a caller that holds it. */
 /* FTYPE_DIR, FTYPE_FILE or FTYPE_DEV. */
 int inode_ftype(struct inode *ip);
 /* ip's inode number (stat's, and messages'): fixed while ip is held, so
@@ -207,6 +210,8 @@ void inode_stat(struct inode *ip, struct stat *st);
  * frame is available. A read into user memory stops between chunks once
  * the calling process is killed, returning the count stored (or 0).
  * Any file type may be read this way (directories too: the raw entries).
+ * May sleep; takes the page cache's and the inode's locks itself, so the
+ * caller holds no file system lock.
  */
 ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, size_t n);
 
@@ -220,7 +225,9 @@ ssize_t inode_read(struct inode *ip, void *dst, bool dst_is_user, offset_t off, 
  * because the disk is full or the file reached its largest size; ERR_NOMEM
  * without a bounce frame. A partial write returns its count. A write from
  * user memory stops between chunks once the calling process is killed,
- * returning the count written (or 0).
+ * returning the count written (or 0). May sleep; takes the page cache's
+ * lock, transactions and the inode's lock itself, so the caller holds no
+ * file system lock and is in no transaction.
  */
 ssize_t inode_write(struct inode *ip, const void *src, bool src_is_user, offset_t off, size_t n);
 
@@ -245,7 +252,8 @@ err_t inode_write_page(struct inode *ip, offset_t off, const void *frame);
  * The next entry of directory dir at or after byte offset *off, skipping
  * free slots, "." and ".."; stores it in the kernel struct *out and moves
  * *off past it. ERR_END when there is none; ERR_FTYPE if dir is not a
- * directory. readdir() keeps *off in the open file's offset.
+ * directory. readdir() keeps *off in the open file's offset. Takes dir's
+ * lock itself (may sleep).
  */
 err_t dir_next_entry(struct inode *dir, offset_t *off, struct dirent *out);
 
@@ -263,6 +271,8 @@ err_t dir_next_entry(struct inode *dir, offset_t *off, struct dirent *out);
  *                  made or removed (create, mkdir and link of an existing
  *                  "." or ".." are ERR_EXIST)
  *   ERR_NORES      no free inode, disk block or in-memory inode
+ * Each may sleep, and takes its transactions and locks itself: call it
+ * holding no file system lock and in no transaction.
  */
 
 /* Creates a file (FTYPE_FILE) or directory (FTYPE_DIR) and returns a new
