@@ -36,8 +36,9 @@ struct pgcache_entry;
 
 struct pgcache {
     struct sleeplock lock;
-    struct pgcache_entry *root;      /* a splay tree by offset (pgcache.c) */
-    size_t resident;                 /* number of entries */
+    struct pgcache_entry *root;      /* a splay tree by offset (pgcache.c); guarded by lock */
+    size_t resident;                 /* number of entries; written under lock, read
+                                      * without (pgcache_resident) */
 };
 
 /* Fills a page: writes the contents of the page at off into the frame pa
@@ -51,10 +52,11 @@ typedef void (*pgcache_put_t)(void *arg, offset_t off, paddr_t pa);
 void pgcache_init(struct pgcache *pc);
 /* The frame cached at off (page aligned), filling a new zeroed frame with
  * fill (if not NULL) on a miss. *pa gets one reference for the caller.
- * ERR_NOMEM, or fill's error (nothing is cached then). */
+ * ERR_NOMEM, or fill's error (nothing is cached then). Takes the lock,
+ * held across the fill (may sleep). */
 err_t pgcache_get(struct pgcache *pc, offset_t off, pgcache_fill_t fill, void *arg, paddr_t *pa);
 /* Drops the cache's reference on every page at or beyond off. No page
- * there may be dirty. */
+ * there may be dirty (a kernel bug: kassert). Takes the lock (may sleep). */
 void pgcache_truncate(struct pgcache *pc, offset_t off);
 /* How many pages are cached, read without the lock: for statistics
  * (shm_list, sys_info), stale as soon as it is read. */
