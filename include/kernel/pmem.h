@@ -36,8 +36,12 @@ struct page {
 void pmem_init(paddr_t ram_start, paddr_t ram_end, paddr_t free_start, size_t max_frames);
 /* Removes [start, end) from the free frames (firmware, device tree). */
 void pmem_reserve(paddr_t start, paddr_t end);
-/* Allocates one frame with refcount 1, contents unspecified. */
+/* Allocates one frame with refcount 1, contents unspecified. ERR_NOMEM
+ * when none is free (or the kalloc_fail hook below says so). Never
+ * sleeps; called holding any lock (pmem's is a leaf, above). */
 err_t pmem_alloc(paddr_t *pa);
+/* Same, zero-filled. */
+err_t pmem_alloc_zero(paddr_t *pa);
 /*
  * A test hook (the kalloc_fail system call, lib/bench.h): the calling
  * thread's nth kernel allocation from now, a frame (pmem_alloc) or an
@@ -51,9 +55,8 @@ err_t pmem_alloc(paddr_t *pa);
  */
 int kalloc_fail_after(int n);
 bool kalloc_fail_due(void);
-/* Same, zero-filled. */
-err_t pmem_alloc_zero(paddr_t *pa);
-/* Drops one reference; the frame is freed when the count reaches zero. */
+/* Drops one reference; the frame is freed when the count reaches zero.
+ * Never sleeps. */
 void pmem_free(paddr_t pa);
 /* Takes one more reference on pa, for a caller that already holds one
  * (it panics if the frame is free: a kernel bug). */
