@@ -81,7 +81,11 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
  * none; the shell sets it with setfg() for each command it waits for.
  */
 void console_init(void);
-/* Sets the foreground job (0: none). */
+/* setfg(): sets the foreground job (0: none) and makes the calling
+ * process the one a Ctrl-C is held for (above). A held Ctrl-C that is due
+ * kills job first (proc_kill_job, with the console's lock let go), so the
+ * job becomes the foreground only once that kill is done. Takes the
+ * console's lock and proc_lock, one after the other; never sleeps. */
 void console_set_foreground(pid_t job);
 /* Called by the UART interrupt handler for each received byte. When the
  * byte fills the input buffer (the handed-over lines not yet read and the
@@ -96,7 +100,10 @@ void console_intr(int c);
  * when it returns 0. Restarts a stopped UART (uart_rx_start). Returns
  * bytes read. */
 ssize_t console_read(char *dst, size_t n);
-/* Writes n bytes from kernel buffer src to the UART. */
+/* Writes n bytes from kernel buffer src to the UART and returns n. Spins
+ * on the console's lock (LOCK_CONSOLE, synch.h) and on the UART, never
+ * sleeps: callable with interrupts off and any lock ranked before the
+ * console's held (kprintf is built on it). */
 ssize_t console_write(const char *src, size_t n);
 /* console_write, the bytes beginning a line: when the output so far ends
  * mid-line (a program's printf without a newline, a prompt, typed input
