@@ -128,16 +128,20 @@ int shm_unlock(const char *name);
  * every view that fork copies or that goes away, skips RS_NOINHERIT
  * regions in fork and makes RS_RDONLY views read-only there. */
 /* Process pid is exiting (its views are already gone): drop its holds and
- * release the region locks it holds (the next locker gets ERR_OWNERDEAD). */
+ * release the region locks it holds (the next locker gets ERR_OWNERDEAD).
+ * Takes the table's lock (may sleep). */
 void shm_exit(pid_t pid);
 
-/* For info() and the shm command: live named regions and their frames. */
+/* For info() and the shm command: live named regions and their frames.
+ * Takes the table's lock (may sleep). */
 void shm_stats(size_t *regions, size_t *pages);
 /* Fills up to max entries describing the live regions the calling process
  * finds by name, and the abandoned RS_FAMILY ones (the shm command),
  * newest first, among those created before the region of serial *before
  * (~0: all); sets *before to the last one's serial, so a listing
- * longer than one buffer goes on from there with the next call. */
+ * longer than one buffer goes on from there with the next call. Returns
+ * how many it filled. out is kernel memory: it takes the table's lock
+ * (may sleep), and syscall_list_out copies the records out after. */
 struct shm_info;
 int shm_list(struct shm_info *out, int max, uint64_t *before);
 
