@@ -31,15 +31,17 @@ struct futex_key {
     uint64_t offset;   /* in the store, or the virtual address */
 };
 
+/* On its thread's stack; key is set before it is queued, then constant,
+ * and woken and link are guarded by the lock of key's bucket. */
 struct futex_waiter {
     struct futex_key key;
-    bool woken;
+    bool woken;            /* a wake took it off the queue */
     struct list_node link; /* in its bucket's waiters */
 };
 
 static struct bucket {
-    struct spinlock lock;
-    struct list waiters; /* oldest first */
+    struct spinlock lock; /* LOCK_FUTEX */
+    struct list waiters;  /* oldest first; guarded by lock */
 } buckets[FUTEX_BUCKETS];
 
 /* Once at boot, before any futex call. */
