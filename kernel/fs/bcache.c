@@ -12,8 +12,9 @@
 #define NO_BLOCK ((uint64_t)-1)         /* label of a buffer never used */
 
 static struct {
-    struct spinlock lock;
-    struct buf bufs[BCACHE_NBUF];
+    struct spinlock lock;              /* LOCK_BCACHE */
+    struct buf bufs[BCACHE_NBUF];      /* each buf's fields say their lock (bcache.h) */
+    /* guarded by lock */
     struct list lru;                   /* every buffer, least recently released first */
     struct condvar free_cv;            /* waiting for a buffer with refcount 0 */
 } bcache;

@@ -61,10 +61,11 @@ static struct {
     uint32_t used;
     uint32_t nlogged;
     struct buf *logged[SFS_JOURNAL_MAX_SLOTS];
-    /* The operations of the open group not yet ended. A record is taken by
-     * journal_begin and freed by journal_end, and not taken again before the
-     * group has committed (no operation begins in a closed group), so bit i
-     * of touched[j] means "ops[i] of this group changed block bufs[j]". */
+    /* The operations of the open group not yet ended, guarded by lock. A
+     * record is taken by journal_begin and freed by journal_end, and not
+     * taken again before the group has committed (no operation begins in a
+     * closed group), so bit i of touched[j] means "ops[i] of this group
+     * changed block bufs[j]". */
     struct op ops[MAX_OPS];
     uint8_t touched[SFS_JOURNAL_MAX_SLOTS];
 } journal;
