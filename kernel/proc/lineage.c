@@ -15,11 +15,12 @@
 #include <kernel/kmalloc.h>
 #include <kernel/synch.h>
 
+/* Every field of every node is guarded by lineage_lock. */
 struct lineage {
     struct lineage *parent;      /* nearest ancestor still needed; NULL above init */
-    int pins;
-    int links;
-    int members;
+    int pins;                    /* its process (until exit) and the regions naming it */
+    int links;                   /* nodes whose parent it is */
+    int members;                 /* live processes at or below it */
 };
 
 static struct spinlock lineage_lock;
