@@ -45,8 +45,9 @@
 _Static_assert(EMERGENCY_PAGES <= KSTACK_PAGES, "an emergency stack fits a slot");
 
 static struct {
-    struct spinlock lock;
-    size_t nslots;               /* slots whose tables exist (set at boot) */
+    struct spinlock lock;        /* LOCK_KSTACKS, a leaf: frames are freed after it */
+    size_t nslots;               /* slots whose tables exist (set at boot, then constant) */
+    /* guarded by lock */
     size_t ndirty;
     size_t first_word;           /* the words before it have no clean slot: a
                                   * slot turns clean only in a purge */
