@@ -124,7 +124,8 @@ struct request {
 };
 
 static struct disk {
-    struct spinlock lock;
+    struct spinlock lock;                      /* LOCK_BDEV */
+    /* set by bdev_init, then constant */
     volatile uint32_t *regs;                   /* MMIO, through the direct map */
     int irq;
     bool present;
