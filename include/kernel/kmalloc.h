@@ -26,9 +26,9 @@
 #include <kernel/list.h>
 
 struct kmem_cache {
-    size_t obj_size;
-    struct list partial;   /* slabs with a free object and one in use */
-    struct spinlock lock;
+    size_t obj_size;       /* set by kmem_cache_create, then constant, as name */
+    struct list partial;   /* slabs with a free object and one in use; guarded by lock */
+    struct spinlock lock;  /* LOCK_KMEM */
     const char *name;
 };
 

@@ -20,13 +20,13 @@
  * (ip->pages), which read() and write() keep coherent with the file. */
 struct filemap {
     struct memstore store;       /* first: the store is the filemap */
-    struct inode *ip;            /* one reference */
-    struct filemap *next;
+    struct inode *ip;            /* one reference; set when made, then constant */
+    struct filemap *next;        /* in fm.maps; guarded by fm.lock */
 };
 
 static struct {
-    struct sleeplock lock;       /* guards maps and every filemap's next */
-    struct filemap *maps;
+    struct sleeplock lock;       /* LOCK_FILEMAP_TABLE */
+    struct filemap *maps;        /* guarded by lock */
 } fm;
 
 static const struct memstore_ops filemap_ops;

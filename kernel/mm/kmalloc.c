@@ -15,6 +15,8 @@
 #include <kernel/pmem.h>
 #include <kernel/string.h>
 
+/* The header at the start of a slab's frame; cache and capacity are set
+ * when it is made, the rest is guarded by its cache's lock. */
 struct slab {
     struct kmem_cache *cache;
     struct list_node link;       /* on the cache's partial list, if there */
@@ -26,9 +28,9 @@ struct slab {
 #define MAX_CACHES 32
 
 static struct kmem_cache caches[MAX_CACHES];
-static int ncaches;
-static struct spinlock caches_lock;
-static struct kmem_cache *size_classes[8];   /* 16, 32, ..., 2048 */
+static int ncaches;                         /* slots of caches[] taken; caches_lock */
+static struct spinlock caches_lock;         /* LOCK_KMEM_CACHES: taking a slot, at boot */
+static struct kmem_cache *size_classes[8];   /* 16, 32, ..., 2048; set by kmalloc_init */
 
 static bool caches_sealed;                  /* kmem_cache_seal: no more caches */
 
