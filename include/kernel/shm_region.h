@@ -77,7 +77,7 @@ struct shm_region {
 
 /* The table of live regions, named or not (shm.c). */
 struct shm_table {
-    struct sleeplock lock;
+    struct sleeplock lock;       /* LOCK_SHM_TABLE; guards the rest */
     struct shm_region *regions;  /* newest first: by serial, highest first */
     uint64_t created;            /* regions ever put in: the last serial given */
     size_t nregions;

@@ -32,7 +32,8 @@ struct memstore;
  * A memregion maps [start, end) to the window of its memstore that begins
  * at offset. Private regions (shared == false) get their own copy of each
  * page: first from the store, later by copy-on-write after fork. Shared
- * regions map the store's own frames, in every process alike.
+ * regions map the store's own frames, in every process alike. Guarded,
+ * field by field, by its address space's lock.
  */
 struct memregion {
     vaddr_t start, end;          /* page aligned, [start, end) */
@@ -45,14 +46,20 @@ struct memregion {
 };
 
 struct addrspace {
-    paddr_t root;                /* Sv39 root page table; 0 once destroyed */
-    struct vpmap_tlb tlb;        /* its ASID, the harts that may cache it (vpmap.h) */
+    paddr_t root;                /* Sv39 root page table; 0 once destroyed (by
+                                  * as_destroy, before it sleeps); read without
+                                  * the lock by the switch into the process */
+    struct vpmap_tlb tlb;        /* its ASID, the harts that may cache it: vpmap's
+                                  * own atomics and lock (vpmap.h) */
+    /* guarded by lock, but while no thread runs in the space (a program
+     * being loaded, or the process exiting: as_destroy) */
     struct memregion *regions;   /* sorted list */
     struct memregion *heap;      /* grows with sbrk; never NULL after load */
     struct memregion *stack;     /* below USTACK_UPPERBOUND */
     vaddr_t brk;                 /* current break, byte granular, inside heap */
-    pid_t pid;                   /* the owning process, for store hooks */
-    struct sleeplock lock;
+    pid_t pid;                   /* the owning process, for store hooks; set
+                                  * before it runs, then constant */
+    struct sleeplock lock;       /* LOCK_ADDRSPACE */
 };
 
 /* Creates the memregion allocator: once, on the boot hart, after
@@ -61,7 +68,9 @@ struct addrspace {
 void vm_init(void);
 /* Sets up an empty address space with the shared kernel half. */
 err_t as_init(struct addrspace *as);
-/* Unmaps everything, frees frames and tables. */
+/* Unmaps everything, frees frames and tables. Takes no lock: the space's
+ * own thread calls it as the process exits (or a process that never ran is
+ * undone); closing its views may sleep (write-back, shm). */
 void as_destroy(struct addrspace *as);
 /* Installs as on this hart (one satp write); the kernel's table once as
  * has been destroyed. */
