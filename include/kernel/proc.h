@@ -119,7 +119,7 @@ void spawn_args_free(struct spawn_args *a);
 /* spawn(): a->bytes holds a command line (NUL-terminated), which is split
  * in place into words at spaces and tabs, set in a->argv; then as
  * proc_spawnv. ERR_INVAL, with no process made, for more than
- * SPAWN_WORDS_MAX words. Frees a. */
+ * SPAWN_WORDS_MAX words. Frees a. May sleep, as proc_spawnv. */
 int proc_spawn(struct spawn_args *a);
 /* Creates a process running the program a->argv[0] with the words of a
  * (a->argc of them, 0 to SPAWN_WORDS_MAX, their bytes in a->bytes) as its
@@ -129,7 +129,8 @@ int proc_spawn(struct spawn_args *a);
  * taken by its parent. Returns the pid; ERR_NOTEXIST for no word or no
  * such program, ERR_INVAL for a file that is not a valid executable,
  * ERR_NORES when the table of in-use inodes is full, ERR_NOMEM when
- * memory runs out; a failure leaves nothing behind. */
+ * memory runs out; a failure leaves nothing behind. May sleep (it reads
+ * the program from the disk); call it holding no lock. */
 int proc_spawnv(struct spawn_args *a);
 /* fork: a child of the caller with a copy of its address space (private
  * memory copy-on-write, or copied at once when eager: fork_copy, kept for
@@ -147,7 +148,8 @@ int proc_fork(bool eager);
  * parent, zombies apart, and a pid is found through the pid index. */
 int proc_wait(int pid, int *status_user);
 /* Frees everything but the struct proc, hands the children (live and
- * zombie) to init and becomes a zombie for its parent: O(own children). */
+ * zombie) to init and becomes a zombie for its parent: O(own children).
+ * Sleeps (closing files and views, shm_exit); called holding no lock. */
 void proc_exit(int status) __attribute__((noreturn));
 /* The scheduler's last step of an exit, once p's thread and kernel stack
  * are freed: p becomes a zombie its parent can reap. Takes proc_lock. */
@@ -160,7 +162,8 @@ static inline bool proc_killed(struct proc *p)
 /* kill(pid): kills the live process pid (above). Any process may kill any
  * other, itself included, but init. ERR_OK; ERR_INVAL for pid <= 0;
  * ERR_PERM for init (pid 1); ERR_NOTEXIST if no process of that pid is
- * alive (zombies and exiting processes have already exited). */
+ * alive (zombies and exiting processes have already exited). Takes
+ * proc_lock and the scheduler's; never sleeps. */
 int proc_kill(int pid);
 /* Kills every live process of job (init never); returns how many were
  * not killed already: 0 for a job that is gone or already dying, so a
@@ -171,13 +174,15 @@ int proc_kill(int pid);
 int proc_kill_job(pid_t job);
 /* Makes the caller's child pid (live or zombie) the leader of a new job
  * whose id is pid, with all of its live descendants. ERR_OK; ERR_INVAL for
- * pid <= 0; ERR_CHILD if pid is not a child of the caller. */
+ * pid <= 0; ERR_CHILD if pid is not a child of the caller. Takes
+ * proc_lock; never sleeps. */
 int proc_new_job(int pid);
 /* Fills up to max entries of out (kernel memory) about the processes
  * whose pid is above after, in pid order; returns how many. Processes
- * being created (fork or spawn not yet returned) are left out. */
+ * being created (fork or spawn not yet returned) are left out. Takes
+ * proc_lock (and the scheduler's, for each state); never sleeps. */
 int proc_list(struct proc_info *out, int max, pid_t after);
-/* Prints the killed: line and exits with -1. */
+/* Prints the killed: line and exits with -1 (proc_exit: sleeps). */
 void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc) __attribute__((noreturn));
 
 #endif /* _KERNEL_PROC_H_ */
