@@ -66,7 +66,8 @@ struct addrspace {
  * kmalloc_init and before the first address space (no lazy creation that
  * two harts could race on). */
 void vm_init(void);
-/* Sets up an empty address space with the shared kernel half. */
+/* Sets up an empty address space with the shared kernel half. ERR_NOMEM
+ * without a frame for its root table. */
 err_t as_init(struct addrspace *as);
 /* Unmaps everything, frees frames and tables. Takes no lock: the space's
  * own thread calls it as the process exits (or a process that never ran is
@@ -129,7 +130,8 @@ bool as_may_access(struct addrspace *as, vaddr_t va, size_t n, int perm);
  * those of a store that writes back (file mappings), and those whose
  * permission the hook lowered, are left for the child to fault in, so its
  * stores are counted, or refused (memstore.h).
- * ERR_NOMEM leaves dst for as_destroy. */
+ * ERR_NOMEM leaves dst for as_destroy. Takes src->lock (may sleep); dst
+ * is no thread's yet, so it needs none. */
 err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
 /* Moves the heap break by increment; returns the old break in *old.
  * Growth is ERR_NOMEM when it would take more pages than there are free
@@ -141,9 +143,9 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
  * changes nothing (a shrink needs a frame when it cuts a leaf table
  * shared with a fork relative: vpmap.h). A shrink that would go below
  * the heap's start changes nothing either and succeeds, as sbrk(0) would
- * (osv). */
+ * (osv). Takes as->lock (may sleep). */
 err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old);
-/* Prints the regions on the console (meminfo). */
+/* Prints the regions on the console (meminfo), under as->lock (may sleep). */
 void as_print(struct addrspace *as);
 
 #endif /* _KERNEL_VM_H_ */
