@@ -61,9 +61,11 @@ void filemap_init(void);
  * ERR_NOMEM (no room in the address space, or memory). May sleep. */
 int filemap_mmap(struct file *f, offset_t offset, size_t length, int prot, int flags, vaddr_t *addr);
 /* Unmaps the whole mapping that starts at addr, writing back the pages it
- * stored to. ERR_INVAL if no file mapping has that start and length. */
+ * stored to. ERR_INVAL if no file mapping has that start and length.
+ * Takes the caller's address space lock; sleeps (the write-back). */
 int filemap_munmap(vaddr_t addr, size_t length);
-/* Writes every dirty page of every mapped file back (halt). */
+/* Writes every dirty page of every mapped file back (halt). Takes the
+ * table's lock, then each file's page cache; sleeps. */
 void filemap_sync_all(void);
 
 #endif /* _KERNEL_FILEMAP_H_ */
