@@ -160,8 +160,10 @@ void condvar_wait(struct condvar *cv, struct spinlock *lock);
  * meant for the next one: where wakers signal one waiter, a killed one
  * signals again if what it waited for is there. */
 int condvar_wait_killable(struct condvar *cv, struct spinlock *lock);
-/* Wakes one waiter / every waiter; the caller should hold the lock that
- * guards the condition, so no wakeup is lost. */
+/* Wakes one waiter / every waiter. The caller must hold the lock the
+ * waiters wait with: a waiter counts itself in waiters under it, and a
+ * signal that reads no waiter wakes no one (condvar.c), so a signal
+ * without the lock could miss a waiter about to sleep. */
 void condvar_signal(struct condvar *cv);
 void condvar_broadcast(struct condvar *cv);
 
