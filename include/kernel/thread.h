@@ -51,17 +51,21 @@ struct context {
 enum thread_state { THREAD_EMBRYO, THREAD_RUNNABLE, THREAD_RUNNING, THREAD_SLEEPING, THREAD_ZOMBIE };
 
 struct thread {
-    struct context ctx;          /* saved when not running */
-    enum thread_state state;     /* guarded by the scheduler lock */
-    void *chan;                  /* what it sleeps on, if SLEEPING */
-    uint64_t wake_at;            /* if nonzero, the rdtime() that ends the sleep */
-    bool killable;               /* SLEEPING in a killable sleep (sched.h) */
-    struct thread *next;         /* ready-queue link */
-    struct list_node sleep_link; /* in its channel's bucket while SLEEPING */
-    struct list_node timed_link; /* among the timed sleepers while wake_at != 0 */
+    struct context ctx;          /* saved when not running, at a switch (above) */
+    enum thread_state state;     /* guarded by the scheduler lock (sched_lock) */
+    void *chan;                  /* what it sleeps on, if SLEEPING; sched_lock */
+    uint64_t wake_at;            /* if nonzero, the rdtime() that ends the sleep;
+                                  * sched_lock */
+    bool killable;               /* SLEEPING in a killable sleep (sched.h); sched_lock */
+    struct thread *next;         /* ready-queue link; sched_lock */
+    struct list_node sleep_link; /* in its channel's bucket while SLEEPING; sched_lock */
+    struct list_node timed_link; /* among the timed sleepers while wake_at != 0;
+                                  * sched_lock */
     struct list_node lock_link;  /* in a sleeplock's waiters while it waits for one
                                   * (synch.h); that lock's lk */
-    struct proc *proc;           /* owning process, NULL for kernel threads */
+    struct proc *proc;           /* owning process, NULL for kernel threads; this and
+                                  * the rest, but kstack_fenced, fpregs and the hooks,
+                                  * are set before it first runs, then constant */
     uint64_t kstack;             /* lowest address of the kernel stack */
     uint64_t kstack_fenced[CPU_WORDS]; /* bit per cpu index: that hart has fenced the
                                   * stack since it was mapped (vpmap.h); sched_lock */
@@ -70,7 +74,8 @@ struct thread {
     char name[32];
     void (*entry)(void *);       /* kernel thread body */
     void *arg;
-    uint64_t fpregs[33];         /* user f0..f31 and fcsr (FP_FCSR), saved on switch */
+    uint64_t fpregs[33];         /* user f0..f31 and fcsr (FP_FCSR), saved on switch
+                                  * (as ctx) */
     int kalloc_fail;             /* test hook (pmem.h): this thread's nth kernel
                                   * allocation from now fails; 0: none. Its own only */
     int journal_cut;             /* test hook (journal.h): a cut at the commit of its
