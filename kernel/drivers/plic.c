@@ -21,6 +21,8 @@
 #define THRESHOLD(ctx) (0x200000 + 0x1000 * (ctx))
 #define CLAIM(ctx) (0x200004 + 0x1000 * (ctx))
 
+/* Filled by plic_register_irq at boot, before the source is enabled, and
+ * only read after: no lock. */
 static struct {
     irq_handler_t handler;
     void *arg;

@@ -22,9 +22,10 @@
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
 
-static volatile uint8_t *uart;
+static volatile uint8_t *uart; /* set by uart_init, then constant */
 static bool rx_on;           /* IER_RX is set; changed under the console lock */
-static char last_sent = '\n';  /* the last byte output: nothing yet is a line's start */
+static char last_sent = '\n';  /* the last byte output: nothing yet is a line's start;
+                              * written under the console lock (but in a panic) */
 
 /* The UART's registers are bytes at base + r (QEMU's ns16550a has a stride
  * of 1); volatile through uart, so each access reaches the device. */
