@@ -13,10 +13,10 @@
  * Locking: each cache has a spinlock (LOCK_KMEM, synch.h), and pmem's
  * comes after it, so allocating and freeing never sleep and may be done
  * with any lock held that ranks before LOCK_KMEM (every sleeplock and
- * most spinlocks; not the console's, the sleeplocks' inner lock or the
- * scheduler's). Caches are made at boot only, and their number is
- * fixed: kmem_cache_create panics after kmem_cache_seal or past the
- * limit, both kernel bugs.
+ * most spinlocks; not the console's, the sleeplocks' inner lock, the
+ * scheduler's, the ASIDs' or pmem's). Caches are made at boot only, and
+ * their number is fixed: kmem_cache_create panics after kmem_cache_seal
+ * or past the limit, both kernel bugs.
  */
 #ifndef _KERNEL_KMALLOC_H_
 #define _KERNEL_KMALLOC_H_
