@@ -106,6 +106,9 @@ struct bdev_batch {
     void *run_bufs[BDEV_RUN_MAX];
 };
 
+/* The three steps of a batch, as above: an empty batch; a block added
+ * (its run sent when full or over); the last run sent and every request
+ * waited for. */
 void bdev_batch_init(struct bdev_batch *batch);
 err_t bdev_batch_add(struct bdev_batch *batch, uint64_t blockno, void *kbuf, bool write);
 err_t bdev_batch_finish(struct bdev_batch *batch);

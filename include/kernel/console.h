@@ -22,6 +22,8 @@
 
 struct trapframe;
 
+/* printf to the console (above): never sleeps, may be called holding any
+ * lock ranked before the console's (synch.h). */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* kprintf whose output begins a line (console_write_line): for the lines
  * graders look for at a line's start, `killed:` and `PANIC`, and for

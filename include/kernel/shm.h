@@ -142,7 +142,6 @@ void shm_stats(size_t *regions, size_t *pages);
  * longer than one buffer goes on from there with the next call. Returns
  * how many it filled. out is kernel memory: it takes the table's lock
  * (may sleep), and syscall_list_out copies the records out after. */
-struct shm_info;
 int shm_list(struct shm_info *out, int max, uint64_t *before);
 
 #endif /* _KERNEL_SHM_H_ */

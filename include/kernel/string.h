@@ -7,6 +7,7 @@
 
 #include <kernel/types.h>
 
+/* As the C library's; none sleeps or takes a lock. */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
