@@ -64,8 +64,9 @@ int sched_wakeup_one(void *chan);
 /* Marks the current thread ZOMBIE and switches away for good; the
  * scheduler then frees the thread and its kernel stack. If held is not
  * NULL, it is a spinlock the caller holds, released only once the
- * scheduler lock is taken (so whatever `held` guards, e.g. the exit status
- * a parent reads, is published only as the thread stops running). */
+ * scheduler lock is taken, so the thread is not preempted between its last
+ * change under held and the switch (proc_exit's proc_lock). A parent
+ * learns of the exit later, from proc_zombie, once the thread is freed. */
 void sched_exit(struct spinlock *held) __attribute__((noreturn));
 
 /* The rdtime() value ms milliseconds from now: a deadline. */

@@ -46,8 +46,9 @@ static struct thread *ready_head, *ready_tail;   /* guarded by sched_lock */
 static uint64_t idle_harts[CPU_WORDS];           /* bit per cpu index: in idle_wait and not
                                                   * kicked yet; guarded by sched_lock */
 static bool polling[NCPU];                       /* by cpu index: idle and still polling; set
-                                                  * by the hart and cleared by a kick, under
-                                                  * sched_lock; the hart reads it without */
+                                                  * by the hart, cleared by a kick or by the
+                                                  * hart when its poll ends, under sched_lock;
+                                                  * the hart reads it without */
 static struct list sleepers[SLEEP_BUCKETS];      /* SLEEPING threads by channel; sched_lock */
 static struct list timed_sleepers;               /* SLEEPING with a deadline; sched_lock */
 static uint64_t next_wake = UINT64_MAX;          /* no timed sleeper's deadline is earlier;
