@@ -101,14 +101,15 @@ def select(args):
     if not args.names:
         return discover(bench=args.bench) + ([] if args.bench else scenarios()), None
     by_name = {t.name: t for t in every}
+    listed = "`python3 test/run.py --list` lists the tests"
     for n in args.names:
         if n in helpers:
-            return None, ("%s is a helper program that scenarios run, not a test "
-                          "(see --list)" % n)
+            return None, ("%s is a helper program that scenarios run, not a test; %s"
+                          % (n, listed))
     missing = [n for n in args.names if n not in by_name]
     if missing:
-        return None, "no such test: %s (see --list)" % ", ".join(
-            unknown_name(n, sorted(by_name)) for n in missing)
+        return None, "no such test: %s; %s" % (", ".join(
+            unknown_name(n, sorted(by_name)) for n in missing), listed)
     return [by_name[n] for n in args.names], None
 
 

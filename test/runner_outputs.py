@@ -202,17 +202,21 @@ def check_disk_failure(tmp, elf):
     return None
 
 
-# A misspelt name on run.py's command line gets the right one suggested.
+# A misspelt name on run.py's command line gets the right one suggested;
+# the name of a program of user/ (a student's own, say) is told apart
+# from a test, with where to run it.
 def check_misspelt(build):
-    for extra, want in (([], "run.py: no such test: "), (["--tap"], "Bail out! no such test: ")):
-        name = PASS_TEST[:-1]
-        r = subprocess.run([sys.executable, RUN_PY, "--build", build, name] + extra,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           universal_newlines=True, timeout=60)
-        hint = "%s%s (did you mean %s?)" % (want, name, PASS_TEST)
-        if r.returncode != 2 or hint not in r.stdout:
-            return "run.py %s: status %d, %r, not %r" % (
-                " ".join([name] + extra), r.returncode, r.stdout.strip(), hint)
+    misspelt = PASS_TEST[:-1]
+    for name, hint in ((misspelt, "no such test: %s (did you mean %s?)" % (misspelt, PASS_TEST)),
+                       ("echo", "no such test: echo is a program (user/echo.c): "
+                                "run it at the prompt of make qemu")):
+        for extra, want in (([], "run.py: "), (["--tap"], "Bail out! ")):
+            r = subprocess.run([sys.executable, RUN_PY, "--build", build, name] + extra,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               universal_newlines=True, timeout=60)
+            if r.returncode != 2 or want + hint not in r.stdout:
+                return "run.py %s: status %d, %r, not %r" % (
+                    " ".join([name] + extra), r.returncode, r.stdout.strip(), want + hint)
     return None
 
 

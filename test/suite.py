@@ -160,7 +160,15 @@ def discover(bench, helpers=False):
 
 
 def unknown_name(name, names):
-    """The message for a name that is no test: with the closest names."""
+    """The message for a name that is no test: with the closest names, or,
+    for a program of user/ (a student's first own program, which `make
+    test T=` does not run), where it runs instead."""
+    user = os.path.join(ROOT, "user")
+    for d in [user] + [os.path.join(user, d) for d in sorted(os.listdir(user))
+                       if d not in ("lib", "lab0")]:
+        if os.path.isfile(os.path.join(d, name + ".c")):
+            return "%s is a program (%s): run it at the prompt of make qemu" % (
+                name, os.path.relpath(os.path.join(d, name + ".c"), ROOT))
     close = (difflib.get_close_matches(name, names, n=3, cutoff=0.8)
              or difflib.get_close_matches(name, names, n=1, cutoff=0.6))
     return "%s%s" % (name, " (did you mean %s?)" % " or ".join(close) if close else "")
