@@ -1,6 +1,7 @@
 # osv-rv top-level Makefile.
 #
-#   make            kernel, user programs, test programs and fs.img
+#   make            kernel, user programs, test programs, fs.img and the
+#                   tests' untouched copy of it, fs-tests.img
 #   make qemu       boot to the shell (Ctrl-A x leaves QEMU); a script can
 #                   drive it through a pipe on stdin (see the qemu section)
 #   make qemu-test  the same with the console on the FIFOs
@@ -154,7 +155,7 @@ endif
 MKFIFOS = for f in $(OSV_TEST).in $(OSV_TEST).out; do \
 	  [ -p $$f ] || { rm -f $$f; mkfifo $$f 2>/dev/null; } || [ -p $$f ] || \
 	  { echo "osv-rv: cannot make the FIFO $$f (OSV_TEST=$(OSV_TEST))" >&2; exit 1; }; done
-all: $(B)/kernel.elf $(B)/fs.img
+all: $(B)/kernel.elf $(B)/fs.img $(B)/fs-tests.img
 	@$(MKFIFOS)
 
 # ------------------------------------------------------------ toolchain
@@ -278,6 +279,11 @@ $(B)/fs.list: FORCE
 	@mkdir -p $(B)
 	@echo '$(FS_FILES)' | cmp -s - $@ || echo '$(FS_FILES)' > $@
 $(B)/fs.img: $(B)/mkfs $(FS_FILES) $(B)/fs.list
+	$(B)/mkfs $@ $(FS_FILES)
+# The same disk for the tests (test/machine.py's test_image): no machine
+# boots on it, so what was done at make qemu's prompt (a file removed, the
+# disk filled) never changes what a test finds; the tests boot on copies.
+$(B)/fs-tests.img: $(B)/mkfs $(FS_FILES) $(B)/fs.list
 	$(B)/mkfs $@ $(FS_FILES)
 reset-disk: $(B)/mkfs $(FS_FILES) $(B)/fs.list
 	$(B)/mkfs $(B)/fs.img $(FS_FILES)

@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time
 
-from machine import qemu_command
+from machine import qemu_command, test_image
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEX = "0x[0-9a-f]+"
@@ -89,7 +89,7 @@ def run_gdb(build):
     """Boots the machine under gdb; returns (gdb output, console)."""
     tmp = tempfile.mkdtemp(prefix="osv-gdb-")
     img = os.path.join(tmp, "fs.img")
-    shutil.copy(os.path.join(build, "fs.img"), img)
+    shutil.copy(test_image(build), img)
     port = free_port()
     qemu = subprocess.Popen(
         qemu_command(build, img, 2) + ["-S", "-gdb", "tcp:127.0.0.1:%d" % port],

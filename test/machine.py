@@ -89,6 +89,13 @@ def strip_ansi(text):
     return ANSI_RE.sub("", text)
 
 
+# The disk the tests boot copies of: the Makefile's build/fs-tests.img,
+# made with build/fs.img but never booted, so whatever a person did on
+# build/fs.img at make qemu's prompt is not what the tests find.
+def test_image(build):
+    return os.path.join(build, "fs-tests.img")
+
+
 # The machine did not come up: no prompt, or not every hart.
 class BootError(Exception):
     pass
@@ -99,9 +106,9 @@ class Machine:
 
     live = set()             # every Machine not yet stopped (for atexit)
 
-    # build: where fs.img is; kernel_dir: where kernel.elf is (build if
-    # None); image: the disk image to use and keep, None for a fresh
-    # temporary copy of build/fs.img, removed with the machine. echo: a
+    # build: where the disk images are; kernel_dir: where kernel.elf is
+    # (build if None); image: the disk image to use and keep, None for a
+    # fresh temporary copy of test_image(build), removed with the machine. echo: a
     # stream to echo the console to (-v), or None. bootargs: the kernel's
     # command line (e.g. "panic=lockorder"), or None. disk_cache: QEMU's
     # cache mode for the disk (see Lane.new_machine), or None for the
@@ -124,7 +131,7 @@ class Machine:
         self.tmpdir = tempfile.mkdtemp(prefix="osv-rv-test-")
         if image is None:
             self.img = os.path.join(self.tmpdir, "fs.img")
-            shutil.copyfile(os.path.join(build, "fs.img"), self.img)
+            shutil.copyfile(test_image(build), self.img)
         else:
             self.img = image
         os.makedirs(os.path.dirname(log_path), exist_ok=True)

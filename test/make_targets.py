@@ -10,7 +10,7 @@ status and the backtrace after a PANIC), kstack_overflow and kernel_map
 map) and disk_safe (mkfs while the machine runs). docs/testing.md says what each checks.
 
 They run make in the project's root on the kernel of the runner's build
-directory (B=), with FSIMG= a temporary copy of its fs.img and OSV_TEST=
+directory (B=), with FSIMG= a temporary copy of its fs-tests.img and OSV_TEST=
 temporary FIFOs, so a test run or a `make qemu` already using it is not
 disturbed. Each takes that directory and a list of lines of detail, to
 which it adds its figures, and returns (reason or None, console excerpt or
@@ -29,7 +29,7 @@ import threading
 import time
 
 import report
-from machine import ROOT, make_env, strip_ansi
+from machine import ROOT, make_env, strip_ansi, test_image
 
 RUN_TIMEOUT = 60.0        # one make run, boot included
 SCRIPT_TIMEOUT = 30.0     # qemu_pipe_script's script, sent to its halt
@@ -61,7 +61,7 @@ class Make:
         self.tmpdir = tmpdir
         image = os.path.join(tmpdir, "fs.img")
         if not os.path.exists(image):
-            shutil.copyfile(os.path.join(build, "fs.img"), image)
+            shutil.copyfile(test_image(build), image)
         self.family = {}                 # pid -> comm of processes to end with make
         self.proc = subprocess.Popen(
             ["make", target, "FSIMG=" + image] + make_args(build) + list(extra),
@@ -443,7 +443,7 @@ def scenario_qemu_background_tty(build, detail):
     master, slave = os.openpty()
     helper = out = None
     try:
-        shutil.copyfile(os.path.join(build, "fs.img"), os.path.join(tmpdir, "fs.img"))
+        shutil.copyfile(test_image(build), os.path.join(tmpdir, "fs.img"))
         helper = subprocess.Popen(
             [sys.executable, "-c", BACKGROUND_TTY, os.ttyname(slave), "make", "qemu",
              "FSIMG=" + os.path.join(tmpdir, "fs.img")] + make_args(build),

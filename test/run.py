@@ -25,7 +25,7 @@ import sys
 import time
 
 from benchmarks import dashboard
-from machine import ROOT, kill_all_machines
+from machine import ROOT, kill_all_machines, test_image
 from report import Report
 from runner import DEFAULT_TIMEOUT, Runner, build_path, default_jobs, load_times, save_times
 from scenarios import scenarios
@@ -115,7 +115,7 @@ def select(args):
 
 # What must exist before the tests run; a message if something is missing.
 def missing_parts(tests, build, debug_build):
-    for f in ("kernel.elf", "fs.img"):
+    for f in ("kernel.elf", os.path.basename(test_image(build))):
         if not os.path.exists(os.path.join(build, f)):
             return "%s/%s is missing: run `make` first" % (os.path.relpath(build, ROOT), f)
     debug_kernel = os.path.join(debug_build, "kernel.elf")

@@ -27,7 +27,7 @@ import threading
 import time
 
 from benchmarks import is_figure
-from machine import QUIT_TIMEOUT, BootError, Machine, mkfs_check
+from machine import QUIT_TIMEOUT, BootError, Machine, mkfs_check, test_image
 from report import Result
 from suite import clean_lines, judge
 
@@ -414,12 +414,12 @@ class Lane:
         self.scenario_boots = None
         self.record(test, reason, time.monotonic() - t0, console, log, self.detail)
 
-    # A fresh copy of fs.img that outlives boots; removed at exit.
+    # A fresh copy of the tests' disk that outlives boots; removed at exit.
     def scenario_image(self):
         tmpdir = tempfile.mkdtemp(prefix="osv-rv-scenario-")
         atexit.register(shutil.rmtree, tmpdir, True)
         image = os.path.join(tmpdir, "fs.img")
-        shutil.copyfile(os.path.join(self.build, "fs.img"), image)
+        shutil.copyfile(test_image(self.build), image)
         return image
 
     # A machine booted on image (BootError if it does not come up), with

@@ -5,7 +5,9 @@ runner's own reports (test/report.py), which graders and CI read.
 In one boot it runs two tests through a Runner of its own, writing into a
 temporary folder: PASS_TEST, which passes, and FAIL_TEST made to fail (its
 metadata is changed to expect a `killed:` line it never prints; its
-console has the colour codes of `passed`). Then:
+console has the colour codes of `passed`). Its build folder's fs.img is
+empty: the tests boot on fs-tests.img, never on the disk make qemu
+uses, so the pair runs as on a fresh build. Then:
 
 - the PASS/FAIL report has the PASS line, a FAIL line naming a log that
   exists, holds the test's console and has no colour code (nor has the
@@ -44,7 +46,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-from machine import ROOT, qemu_command
+from machine import ROOT, qemu_command, test_image
 from report import Report, Result
 from runner import Lane, Runner, plan, start_order
 from suite import META_LINES, Test, TEST_DIR
@@ -64,11 +66,26 @@ def tests():
     return [good, bad]
 
 
-# Runs the two tests in one boot; returns (the human report, the TAP one,
-# the Report, the run's status).
+# A build folder like run's, but whose fs.img is empty, the worst that
+# can be done to it at make qemu's prompt: the tests boot on the untouched
+# fs-tests.img (machine.test_image), so the pair runs as on a fresh
+# build. It once booted on fs.img, and a student's `rm README` there made
+# file_read, readdir_root and disk-files fail.
+def used_build(build, tmp):
+    used = os.path.join(tmp, "used-build")
+    os.mkdir(used)
+    open(os.path.join(used, "fs.img"), "x").close()     # first: never through a link
+    for f in ("kernel.elf", "mkfs", os.path.basename(test_image(build))):
+        os.symlink(os.path.join(build, f), os.path.join(used, f))
+    return used
+
+
+# Runs the two tests in one boot, on used_build; returns (the human
+# report, the TAP one, the Report, the run's status).
 def run_pair(run, tmp):
     args = argparse.Namespace(**vars(run.args))
     args.stop, args.verbose = False, False
+    args.build = used_build(run.build, tmp)
     files = {"junit": os.path.join(tmp, "junit.xml"),
              "gradescope": os.path.join(tmp, "results.json")}
     human = io.StringIO()
