@@ -2,7 +2,8 @@
 test/make_targets.py: the scenarios of test/run.py that drive the
 Makefile's qemu targets the way graders and scripts do (test/qemu.py runs
 QEMU for those targets): qemu_test_fifo (osv's FIFO pair, on the normal
-and the low-memory machine), qemu_pipe_script (a 7 KiB script on a stdin
+and the low-memory machine), qemu_test_no_machine (the pair when no
+machine can start), qemu_pipe_script (a 7 KiB script on a stdin
 held open), qemu_kill_make (make killed by a signal), qemu_background_tty
 (make qemu on a terminal that is not its foreground), panic_exit (make's
 status and the backtrace after a PANIC), kstack_overflow and kernel_map
@@ -43,6 +44,7 @@ PANIC_EXIT = 20.0         # a deliberate panic's make run, boot included
 ECHO_LINES = 100
 LONG_TOKENS = 640         # "long0000 " each: a comment line of ~5.6 KiB
 BACK_TO_BACK_RUNS = 2     # qemu-test runs a grader starts one after another (the second lost its lines)
+NO_MACHINE_WAIT = 20.0    # a failed qemu-test's build to the end of .out
 
 
 def make_args(build):
@@ -324,6 +326,72 @@ def scenario_qemu_test_fifo(build, detail):
         return why, excerpt(console)
     detail.append("%d qemu-test runs back to back, each started as .out of the one before "
                   "ended: every one got its lines" % BACK_TO_BACK_RUNS)
+    return None, None
+
+
+# Plays osv's grader on `make TARGET extra` that cannot start a machine: it
+# opens .in, then .out, and only then writes its lines (the order that
+# needs .in still open once .out has ended), and reads .out to its end.
+# The grader must get the line saying that no machine started and the end
+# within NO_MACHINE_WAIT, without a broken pipe, and make must fail, naming
+# the reason. Returns (reason or None, what .out held).
+def no_machine(target, build, extra):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    fifo = os.path.join(tmpdir, "osv-test")
+    make = None
+    try:
+        for end in (".in", ".out"):
+            os.mkfifo(fifo + end)
+        make = Make(target, tmpdir, build, "OSV_TEST=" + fifo, *extra)
+        got = {"out": b"", "error": None}
+
+        def grader():
+            try:
+                with open(fifo + ".in", "wb") as fin:
+                    with open(fifo + ".out", "rb") as fout:
+                        fin.write(b"fork_basic\nquit\n")
+                        fin.flush()
+                        got["out"] = fout.read()
+            except OSError as e:
+                got["error"] = "the grader's FIFO I/O failed: %s" % e
+
+        g = threading.Thread(target=grader, daemon=True)
+        g.start()
+        g.join(NO_MACHINE_WAIT)
+        what = " ".join([target] + extra)
+        if g.is_alive():
+            for end in (".in", ".out"):      # unblock its opens and reads
+                os.close(os.open(fifo + end, os.O_RDWR | os.O_NONBLOCK))
+            g.join(5)
+            return "%s: the grader still waited on the FIFO pair after %gs" % (
+                what, NO_MACHINE_WAIT), got["out"].decode(errors="replace")
+        out = got["out"].decode(errors="replace")
+        if got["error"]:
+            return "%s: %s" % (what, got["error"]), out
+        if "no machine started" not in out:
+            return "%s: .out ended without saying that no machine started" % what, out
+        if not make.wait(QUIT_EXIT) or make.proc.returncode == 0:
+            return "%s: make did not fail within %gs of .out's end" % (what, QUIT_EXIT), \
+                make.out.text()
+        make.out.thread.join(5)
+        if extra[0] not in make.out.text():
+            return "%s: make's output does not name %s" % (what, extra[0]), make.out.text()
+        return None, out
+    finally:
+        if make is not None:
+            make.kill()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def scenario_qemu_test_no_machine(build, detail):
+    for target, extra in (("qemu-test", ["CPUS=0"]), ("qemu-test", ["MEM=4M"]),
+                          ("qemu-test-low-mem", ["CPUS=0"])):
+        start = time.monotonic()
+        why, out = no_machine(target, build, extra)
+        if why:
+            return why, excerpt(out)
+        detail.append("%s: the grader read %r and the end in %.1fs" % (
+            " ".join([target] + extra), out.strip(), time.monotonic() - start))
     return None, None
 
 

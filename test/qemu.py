@@ -7,6 +7,8 @@ can drive the console as safely as a person at a terminal.
     python3 test/qemu.py fifo PATH -- QEMU ARGS...   make qemu-test: input
                                                      from PATH.in, output
                                                      to PATH.out
+    python3 test/qemu.py fail PATH MESSAGE           make qemu-test when no
+                                                     machine can start
 
 make runs it with `exec`, so it is make's child, and it runs QEMU as its
 own child, relays the input to it and exits with QEMU's status the moment
@@ -37,19 +39,28 @@ QEMU exits, whatever state the driver's stdin is in:
   pid alone it waits for its child forever (it expects the terminal to
   signal the whole process group); its handler first resets the signal to
   its default, so when make stops catching one of them we end QEMU.
+
+`fail` stands in for the machine when make could not start one (a program
+that does not compile, a bad CPUS=): a grader opens the FIFO pair and
+blocks there until the machine's side opens it too, so it hung. It opens
+PATH.in, waits up to FAIL_WAIT seconds for a reader of PATH.out, writes
+MESSAGE there and ends both, so the grader reads why and the end.
 """
 
 import ctypes
+import errno
 import os
 import select
 import signal
 import sys
 import termios
+import time
 
 PR_SET_PDEATHSIG = 1
 WATCHED = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM)
 POLL = 0.05                # seconds between two looks at make's signals
 CHUNK = 65536
+FAIL_WAIT = 5.0            # seconds `fail` waits for a grader to open PATH.out
 
 
 def die_with_parent(parent):
@@ -159,7 +170,44 @@ def relay(qemu_pid, src, dst, make_pid):
                 watch = None
 
 
+def fail(path, message):
+    """Serves a grader the FIFO pair of a machine that never started:
+    PATH.in opened (the grader's open for writing returns), MESSAGE into
+    PATH.out once someone reads it, then PATH.out closed (the end of the
+    output), and PATH.in kept, its lines read and dropped, until the grader
+    closes it: a grader that writes its lines only once it has opened
+    PATH.out must not find the pipe gone. Each wait ends after FAIL_WAIT
+    seconds. Returns 1."""
+    deadline = time.monotonic() + FAIL_WAIT
+    src = os.open(path + ".in", os.O_RDONLY | os.O_NONBLOCK)
+    out = None
+    while out is None and time.monotonic() < deadline:
+        try:                             # ENXIO until a reader opens it
+            out = os.open(path + ".out", os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as e:
+            if e.errno != errno.ENXIO:
+                raise
+            time.sleep(POLL)
+    if out is not None:
+        os.set_blocking(out, True)
+        try:
+            os.write(out, (message + "\n").encode())
+        except BrokenPipeError:          # the reader has gone already
+            pass
+        os.close(out)
+    # Readable means lines or, once a writer has come, its close (Linux
+    # reports no hangup on a FIFO no writer has opened since we did).
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([src], [], [], POLL)
+        if r and not os.read(src, CHUNK):
+            break
+    os.close(src)
+    return 1
+
+
 def main(argv):
+    if len(argv) == 3 and argv[0] == "fail":
+        return fail(argv[1], argv[2])
     if len(argv) >= 3 and argv[0] == "stdio" and argv[1] == "--":
         path, qemu = None, argv[2:]
     elif len(argv) >= 4 and argv[0] == "fifo" and argv[2] == "--":
