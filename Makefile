@@ -102,10 +102,16 @@ UCFLAGS := $(UARCHFLAGS) $(COMMON_CFLAGS) -DOSV_USER
 # A plain char is signed, as on osv's x86_64 (RISC-V's ABI makes it
 # unsigned): a lab program that compares a char holding 0xff with -1, or
 # prints one with %d, sees what it saw on osv (user/lab0/signed-char).
+# An integer division or remainder by zero traps on x86 (#DE), which ended
+# the program on osv; RISC-V's never traps (x / 0 is -1, x % 0 is x), so a
+# lab program ran on with those. gcc's check before each one traps (an
+# ebreak) when the divisor is 0, and the kernel kills the program as it
+# kills any that faults (user/lab0/divide-by-zero).
 OSV_CFLAGS := $(UARCHFLAGS) $(BASE_CFLAGS) -O0 -Wall -Werror -DOSV_USER \
 	-Wno-infinite-recursion -Wno-dangling-pointer -Wno-array-compare -Wno-address \
 	-Wno-maybe-uninitialized -Wno-array-parameter -Wno-stringop-overflow \
-	-Wno-stringop-overread -fsigned-char
+	-Wno-stringop-overread -fsigned-char \
+	-fsanitize=integer-divide-by-zero -fsanitize-undefined-trap-on-error
 HOSTCC ?= gcc
 HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -DOSV_HOST_TOOL
 
