@@ -43,8 +43,9 @@ QEMU exits, whatever state the driver's stdin is in:
 `fail` stands in for the machine when make could not start one (a program
 that does not compile, a bad CPUS=): a grader opens the FIFO pair and
 blocks there until the machine's side opens it too, so it hung. It opens
-PATH.in, waits up to FAIL_WAIT seconds for a reader of PATH.out, writes
-MESSAGE there and ends both, so the grader reads why and the end.
+PATH.in, waits for a reader of PATH.out, writes MESSAGE there and ends it,
+so the grader reads why and the end, and keeps PATH.in until the grader
+closes it (both waits within FAIL_WAIT seconds).
 """
 
 import ctypes
@@ -176,8 +177,8 @@ def fail(path, message):
     PATH.out once someone reads it, then PATH.out closed (the end of the
     output), and PATH.in kept, its lines read and dropped, until the grader
     closes it: a grader that writes its lines only once it has opened
-    PATH.out must not find the pipe gone. Each wait ends after FAIL_WAIT
-    seconds. Returns 1."""
+    PATH.out must not find the pipe gone. Both waits end FAIL_WAIT seconds
+    after the start, grader or not. Returns 1."""
     deadline = time.monotonic() + FAIL_WAIT
     src = os.open(path + ".in", os.O_RDONLY | os.O_NONBLOCK)
     out = None
