@@ -4,7 +4,8 @@
  * as fast as it can: shm_create (sometimes RS_NOINHERIT), shm_map and a
  * store, shm_destroy, shm_lock and shm_unlock, shm_unmap from any address
  * in a view, open with FS_CREAT, a write and a shared or private mmap of
- * up to 3 pages with a store, munmap, unlink, fork (the child stores into
+ * up to 3 pages with a store, munmap, unlink, link of one file name to
+ * the other (which another may be removing), fork (the child stores into
  * the file mappings and exits), a FUTEX_WAKE and a 1 ms FUTEX_WAIT on a
  * mapped word, shm_list. Whatever the others did a moment before, every
  * result must be one the contract allows for it (shm.md, api.md), and
@@ -128,9 +129,9 @@ static void worker(int seed)
             }
             break;
         case 8:
-            r = unlink(files[i]);
-            if (r != ERR_OK && r != ERR_NOTEXIST)
-                bad("unlink", i, r);
+            r = below(2) ? unlink(files[i]) : link(files[i], files[1 - i]);
+            if (r != ERR_OK && r != ERR_NOTEXIST && r != ERR_EXIST)
+                bad("unlink or link", i, r);
             break;
         case 9: {
             int pid = fork();
