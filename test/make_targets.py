@@ -43,7 +43,6 @@ PANIC_EXIT = 20.0         # a deliberate panic's make run, boot included
 # stops the input; more commands (there were 300: 3 s) only repeat that.
 ECHO_LINES = 100
 LONG_TOKENS = 640         # "long0000 " each: a comment line of ~5.6 KiB
-BACK_TO_BACK_RUNS = 2     # qemu-test runs a grader starts one after another (the second lost its lines)
 NO_MACHINE_WAIT = 20.0    # a failed qemu-test's build to the end of .out
 
 
@@ -198,135 +197,130 @@ def low_mem_cap(build):
     return int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2)] >> 12
 
 
-# Plays osv's grader on one qemu-test target: runs `make`, which leaves
-# the FIFOs, then starts `make TARGET` and at once, without waiting for
-# anything, writes `lines` into .in and reads .out to its end. Returns
-# (reason or None, console).
-def grade(target, tmpdir, build, lines, *extra):
-    fifo = os.path.join(tmpdir, "osv-test")
+# A grader's `make` before its first run: it must leave the FIFO pair at
+# fifo (.in, .out) for the grader to open at once. Returns a reason or None.
+def make_fifos(build, fifo):
     built = subprocess.run(["make"] + make_args(build) + ["OSV_TEST=" + fifo], cwd=ROOT,
                            env=make_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=RUN_TIMEOUT)
     if built.returncode != 0:
         return "make exited %d: %s" % (built.returncode,
-                                      excerpt(built.stdout.decode(errors="replace"), 5)), ""
+                                      excerpt(built.stdout.decode(errors="replace"), 5))
     for end in (".in", ".out"):
         if not (os.path.exists(fifo + end) and stat.S_ISFIFO(os.stat(fifo + end).st_mode)):
-            return "make left no FIFO %s%s for a grader to open" % (fifo, end), ""
+            return "make left no FIFO %s%s for a grader to open" % (fifo, end)
+    return None
+
+
+# Plays osv's grader on one qemu-test target: starts `make TARGET` on the
+# FIFO pair at fifo and at once, without waiting for anything, writes
+# `lines` into .in, closes it and reads .out to its end; it does not wait
+# for make to exit (the caller does), as a grader starting its next run
+# does not.
+# Returns (reason or None, console, the Make).
+def grade(target, tmpdir, build, fifo, lines, *extra):
     make = Make(target, tmpdir, build, "OSV_TEST=" + fifo, *extra)
     got = {"out": b"", "error": None}
 
+    # .in is closed before .out is read: lines written while the relay of
+    # the run before still held .in, and nobody after it, were lost.
     def grader():
         try:
             with open(fifo + ".in", "wb") as fin:
                 fin.write("".join(l + "\n" for l in lines).encode())
-                fin.flush()
-                with open(fifo + ".out", "rb") as fout:
-                    got["out"] = fout.read()
+            with open(fifo + ".out", "rb") as fout:
+                got["out"] = fout.read()
         except OSError as e:
             got["error"] = "the grader's FIFO I/O failed: %s" % e
 
     g = threading.Thread(target=grader, daemon=True)
     g.start()
-    try:
-        exited = make.wait(RUN_TIMEOUT)
-        g.join(5)
-        if g.is_alive():                 # unblock its opens and reads
-            for end in (".in", ".out"):
-                if os.path.exists(fifo + end):
-                    os.close(os.open(fifo + end, os.O_RDWR | os.O_NONBLOCK))
-            g.join(5)
-        console = got["out"].decode(errors="replace").replace("\r", "")
-        if not exited:
-            return "make %s did not exit within %gs" % (target, RUN_TIMEOUT), console
-        if got["error"]:
-            return got["error"], console
-        if make.proc.returncode != 0:
-            return "make %s exited %d: %s" % (target, make.proc.returncode,
-                                              excerpt(make.out.text(), 5)), console
-        lines_out = strip_ansi(console).split("\n")
-        bad = [l for l in lines_out if "ERROR" in l or "PANIC" in l or "Assertion" in l]
-        if bad:
-            return "%s: %s" % (target, bad[0].strip()), console
-        if not any("passed" in l for l in lines_out):
-            return "%s: no 'passed' line in %s.out" % (target, fifo), console
-        return None, console
-    finally:
-        make.kill()
-
-
-# Plays a grader that runs tests one after another and starts the next
-# `make qemu-test` as soon as .out has ended, without waiting for make to
-# exit: each run's lines must reach its own machine (the relay of the run
-# before must have let go of .in by then). Returns (reason or None, console).
-def back_to_back(build, runs):
-    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
-    fifo = os.path.join(tmpdir, "osv-test")
-    makes, console = [], ""
-    try:
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while g.is_alive() and make.proc.poll() is None and time.monotonic() < deadline:
+        g.join(0.05)
+    g.join(5)                            # make is gone: .out ends soon
+    stuck = g.is_alive()
+    if stuck:                            # unblock its opens and reads
         for end in (".in", ".out"):
-            os.mkfifo(fifo + end)
-        for i in range(runs):
-            makes.append(Make("qemu-test", tmpdir, build, "OSV_TEST=" + fifo))
-            got = {}
-
-            def grader():
-                with open(fifo + ".in", "wb") as fin:
-                    fin.write(b"echo back-to-back %d\nquit\n" % i)
-                with open(fifo + ".out", "rb") as fout:
-                    got["out"] = fout.read().decode(errors="replace").replace("\r", "")
-
-            g = threading.Thread(target=grader, daemon=True)
-            g.start()
-            g.join(RUN_TIMEOUT)
-            if g.is_alive():                 # unblock its opens and reads
-                for end in (".in", ".out"):
-                    os.close(os.open(fifo + end, os.O_RDWR | os.O_NONBLOCK))
-                g.join(5)
-                return ("run %d of %d started as .out of the one before ended: its "
-                        "lines never reached its machine" % (i + 1, runs)), console
-            console = got["out"]
-            if "back-to-back %d" % i not in console or "[halt]" not in console:
-                return "run %d of %d: no echo of its line or no halt" % (i + 1, runs), console
-        return None, None
-    finally:
-        for m in makes:
-            m.kill()
-        shutil.rmtree(tmpdir, ignore_errors=True)
+            os.close(os.open(fifo + end, os.O_RDWR | os.O_NONBLOCK))
+        g.join(5)
+    console = got["out"].decode(errors="replace").replace("\r", "")
+    if make.proc.poll() not in (None, 0):
+        return make_exited(make, target), console, make
+    if stuck:
+        return "%s: .out did not end within %gs" % (target, RUN_TIMEOUT), console, make
+    if got["error"]:
+        return got["error"], console, make
+    lines_out = strip_ansi(console).split("\n")
+    bad = [l for l in lines_out if "ERROR" in l or "PANIC" in l or "Assertion" in l]
+    if bad:
+        return "%s: %s" % (target, bad[0].strip()), console, make
+    if not any("passed" in l for l in lines_out):
+        return "%s: no 'passed' line in %s.out" % (target, fifo), console, make
+    return None, console, make
 
 
+# make must exit, with status 0, once its machine has halted.
+def make_exited(make, target):
+    if not make.wait(RUN_TIMEOUT):
+        return "make %s did not exit within %gs" % (target, RUN_TIMEOUT)
+    if make.proc.returncode != 0:
+        return "make %s exited %d: %s" % (target, make.proc.returncode,
+                                          excerpt(make.out.text(), 5))
+    return None
+
+
+# A grader on one FIFO pair: `make` (which must leave the pair), then
+# `make qemu-test` and, started the moment .out of that one ended (before
+# its make exited), `make qemu-test-low-mem`: the second run's lines must
+# reach its own machine (they went into the first relay's .in and were
+# lost, and the machine waited for input).
 def scenario_qemu_test_fifo(build, detail):
     cap = low_mem_cap(build)
     if cap is None:
         return "`make -n qemu-test-low-mem` shows no mem= argument", None
-    # fork_basic also runs on the board without the ACLINT SSWI, where
-    # the harts wake each other through SBI (include/kernel/ipi.h); its
-    # boot line names as many harts twice (group 2).
-    for target, program, extra, ipis in (
-            ("qemu-test", "fork_basic", ["MACHINE=virt"], r"IPIs through SBI for (\d+) of \2 harts"),
-            ("qemu-test-low-mem", "lowmem_fill %d" % cap, [], r"IPIs through the ACLINT SSWI")):
-        tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
-        try:
-            # The program first: it is the byte OpenSBI would drop.
-            why, console = grade(target, tmpdir, build, [program, "free", "quit"], *extra)
-        finally:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    fifo = os.path.join(tmpdir, "osv-test")
+    makes = []
+    try:
+        why = make_fifos(build, fifo)
         if why:
-            return why, excerpt(console)
-        ipi_line = re.search(r"\[boot\] (" + ipis + ")", console)
-        if not ipi_line:
-            return "%s %s: no `[boot] %s` line" % (target, " ".join(extra), ipis), \
-                excerpt(console)
-        free = re.search(r"free_pages=\d+ total_pages=\d+", console)
-        detail.append("%s: %s after it; %s passed; %s" % (
-            " ".join([target] + extra), free.group(0) if free else "no free line", program,
-            ipi_line.group(1)))
-    why, console = back_to_back(build, BACK_TO_BACK_RUNS)
-    if why:
-        return why, excerpt(console)
-    detail.append("%d qemu-test runs back to back, each started as .out of the one before "
-                  "ended: every one got its lines" % BACK_TO_BACK_RUNS)
-    return None, None
+            return why, None
+        # fork_basic also runs on the board without the ACLINT SSWI, where
+        # the harts wake each other through SBI (include/kernel/ipi.h); its
+        # boot line names as many harts twice (group 2).
+        for target, program, extra, ipis in (
+                ("qemu-test", "fork_basic", ["MACHINE=virt"],
+                 r"IPIs through SBI for (\d+) of \2 harts"),
+                ("qemu-test-low-mem", "lowmem_fill %d" % cap, [],
+                 r"IPIs through the ACLINT SSWI")):
+            # The program first: it is the byte OpenSBI would drop.
+            why, console, make = grade(target, tmpdir, build, fifo,
+                                       [program, "free", "quit"], *extra)
+            makes.append((make, target))
+            if why and makes[1:]:
+                why = ("%s, started as .out of the run before ended: %s"
+                       % (target, why))
+            if why:
+                return why, excerpt(console)
+            ipi_line = re.search(r"\[boot\] (" + ipis + ")", console)
+            if not ipi_line:
+                return "%s %s: no `[boot] %s` line" % (target, " ".join(extra), ipis), \
+                    excerpt(console)
+            free = re.search(r"free_pages=\d+ total_pages=\d+", console)
+            detail.append("%s: %s after it; %s passed; %s" % (
+                " ".join([target] + extra), free.group(0) if free else "no free line",
+                program, ipi_line.group(1)))
+        for make, target in makes:
+            why = make_exited(make, target)
+            if why:
+                return why, None
+        detail.append("the second started as .out of the first ended: it got its lines")
+        return None, None
+    finally:
+        for make, _ in makes:
+            make.kill()
+        shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 # Plays osv's grader on `make TARGET extra` that cannot start a machine: it
@@ -451,6 +445,9 @@ def scenario_qemu_pipe_script(build, detail):
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
+# make qemu, once QEMU runs, killed by each of SIGKILL, SIGTERM, SIGINT,
+# SIGHUP and SIGQUIT to make's pid alone: make, the relay and QEMU must all
+# be gone within KILL_EXIT s.
 def scenario_qemu_kill_make(build, detail):
     tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
     try:
@@ -459,8 +456,11 @@ def scenario_qemu_kill_make(build, detail):
                     signal.SIGQUIT):
             make = Make("qemu", tmpdir, build)
             try:
-                if make.out.wait_for(rb"\n\$ ", RUN_TIMEOUT) is None:
-                    return "make qemu did not boot", excerpt(make.out.text())
+                # QEMU's first line (OpenSBI's): make, the relay (its signal
+                # handlers set before it started QEMU) and QEMU all run, as
+                # at the prompt; the boot after it would change nothing.
+                if make.out.wait_for(rb"OpenSBI", RUN_TIMEOUT) is None:
+                    return "make qemu did not start QEMU", excerpt(make.out.text())
                 left = make.note_family()
                 os.kill(make.proc.pid, sig)
                 t0 = time.monotonic()
