@@ -341,30 +341,26 @@ void sched_exit(struct spinlock *held)
 /*
  * A hart with nothing to run (sched_lock held, interrupts off; returns
  * with the lock released) waits until it may find work: a kick or an
- * interrupt. Once it has run a thread (ran), it polls its flag for
- * IDLE_POLL_US first, since work often comes right after a hart goes
- * idle (the other side of a hand-off: futex ping-pong, a pipe, a parent
- * waiting for a child), and a polling hart is kicked without an IPI; then
- * it sleeps in wfi. A hart back from wfi that found nothing to run (its
- * own tick, mostly) goes back to wfi at once: no hand-off is under way
- * there, and a poll after each tick of each idle hart was most of an idle
- * QEMU's host CPU (4 harts: 8% of a core, 3.5% without it). Interrupts
- * stay off throughout: wfi still returns on a pending one, and none can
- * slip in between the check and the wfi; the poll stops as soon as one is
+ * interrupt. It polls its flag for IDLE_POLL_US first, since work often
+ * comes right after a hart goes idle (the other side of a hand-off:
+ * futex ping-pong, a pipe, a parent waiting for a child), and a polling
+ * hart is kicked without an IPI; then it sleeps in wfi. Interrupts stay
+ * off throughout: wfi still returns on a pending one, and none can slip
+ * in between the check and the wfi; the poll stops as soon as one is
  * pending, so a device is not kept waiting.
  */
-static void idle_wait(struct cpu *c, bool ran)
+static void idle_wait(struct cpu *c)
 {
     set_idle(c->id, true);
-    polling[c->id] = ran;
+    polling[c->id] = true;
     spinlock_release(&sched_lock);
     uint64_t until = rdtime() + platform.timebase_hz * IDLE_POLL_US / 1000000;
     while (__atomic_load_n(&polling[c->id], __ATOMIC_ACQUIRE) && rdtime() < until &&
            !(csr_read(sip) & csr_read(sie)))
         ;
     spinlock_acquire(&sched_lock);
-    if (polling[c->id] || !ran) {    /* not kicked while polling, or no poll (a kick */
-        polling[c->id] = false;      /* is then an IPI, which ends wfi at once) */
+    if (polling[c->id]) {        /* not kicked while polling */
+        polling[c->id] = false;
         spinlock_release(&sched_lock);
         wfi();
         spinlock_acquire(&sched_lock);
@@ -380,7 +376,6 @@ void sched_loop(void)
 {
     struct cpu *c = mycpu();
     uint64_t own_stack_top = c->kstack_top;    /* kmain's: the one we run on */
-    bool ran = true;             /* a thread since the last idle_wait */
     for (;;) {
         intr_on();               /* let pending interrupts in */
         intr_off();
@@ -388,11 +383,9 @@ void sched_loop(void)
         spinlock_acquire(&sched_lock);
         struct thread *t = dequeue();
         if (!t) {
-            idle_wait(c, ran);
-            ran = false;
+            idle_wait(c);
             continue;
         }
-        ran = true;
         t->state = THREAD_RUNNING;
         c->thread = t;
         if (!(t->kstack_fenced[c->id / 64] & (1UL << (c->id % 64)))) {
