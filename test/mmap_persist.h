@@ -37,6 +37,25 @@ struct persist_change {
     const char *what;
 };
 
+/* Checks the first size bytes of buf: each byte is the pattern's, or, in
+ * one of the n changes, that change's text (a later change wins where two
+ * overlap); a differing byte is an error naming the change, or other. */
+static inline void expect_changes(const char *buf, int size, const struct persist_change *changes,
+                                  int n, const char *when, const char *other)
+{
+    for (int i = 0; i < size; i++) {
+        char want = pattern(i);
+        const char *what = other;
+        for (int k = 0; k < n; k++)
+            if (i >= changes[k].at && i < changes[k].at + (int)strlen(changes[k].text)) {
+                want = changes[k].text[i - changes[k].at];
+                what = changes[k].what;
+            }
+        if (buf[i] != want)
+            error("%s: byte %d is %d, expected %d: %s", when, i, buf[i], want, what);
+    }
+}
+
 /* Every change that must be in the file; nothing else may differ from the
  * pattern (the MAP_PRIVATE stores, the store past the end). */
 static inline void persist_expect(const char *buf, const char *when)
@@ -55,18 +74,25 @@ static inline void persist_expect(const char *buf, const char *when)
         { AT_H2, "P-STORE", "(h) the other view's store, written back by its munmap" },
         { AT_H3, "H-LATE", "(h) a store after another view's write-back" },
     };
-    const int n = sizeof(changes) / sizeof(changes[0]);
-    for (int i = 0; i < PERSIST_SIZE + TAIL_LEN; i++) {
-        char want = pattern(i);
-        const char *what = "(d) a MAP_PRIVATE store reached the file, or a byte changed for no reason";
-        for (int k = 0; k < n; k++)
-            if (i >= changes[k].at && i < changes[k].at + (int)strlen(changes[k].text)) {
-                want = changes[k].text[i - changes[k].at];
-                what = changes[k].what;
-            }
-        if (buf[i] != want)
-            error("%s: byte %d is %d, expected %d: %s", when, i, buf[i], want, what);
-    }
+    expect_changes(buf, PERSIST_SIZE + TAIL_LEN, changes, sizeof(changes) / sizeof(changes[0]),
+                   when, "(d) a MAP_PRIVATE store reached the file, or a byte changed for no reason");
+}
+
+/* The check half of a reboot test: path, written by the program writer
+ * before the halt, must be size bytes that check (persist_expect or the
+ * like) accepts; buf holds max bytes. The file is removed after. */
+static inline void check_after_reboot(const char *path, int size, char *buf, size_t max,
+                                      void (*check)(const char *buf, const char *when),
+                                      const char *writer)
+{
+    int fd = open(path, FS_RDONLY, EMPTY_MODE);
+    if (fd == ERR_NOTEXIST)
+        error("%s is absent: run %s, halt, and boot the same image first", path, writer);
+    expect(close(fd), ERR_OK);
+    expect(stat_of(path).size, size);
+    expect(read_file(path, buf, max), size);
+    check(buf, "after the reboot");
+    remove_file(path);
 }
 
 #endif /* _TEST_MMAP_PERSIST_H_ */

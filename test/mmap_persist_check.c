@@ -17,15 +17,8 @@
 int main(void)
 {
     static char buf[PERSIST_SIZE + 4096];
-    int fd = open(PERSIST_PATH, FS_RDONLY, EMPTY_MODE);
-    if (fd == ERR_NOTEXIST)
-        error("%s is absent: run mmap_persist_write, halt, and boot the same image first",
-              PERSIST_PATH);
-    expect(close(fd), ERR_OK);
-    expect(stat_of(PERSIST_PATH).size, PERSIST_SIZE + TAIL_LEN);
-    expect(read_file(PERSIST_PATH, buf, sizeof(buf)), PERSIST_SIZE + TAIL_LEN);
-    persist_expect(buf, "after the reboot");
-    remove_file(PERSIST_PATH);
+    check_after_reboot(PERSIST_PATH, PERSIST_SIZE + TAIL_LEN, buf, sizeof(buf), persist_expect,
+                       "mmap_persist_write");
     pass("mmap_persist_check: shared stores and write()s survived the halt, private stores did not reach the file");
     return 0;
 }

@@ -339,15 +339,13 @@ def journal_cut(run, test):
     return boots_on_one_disk(run, "journal_cut", "group_cut", GROUP_CUT_BOOTS, boot, debug=True)
 
 
-# File mappings across a reboot: test/mmap_persist_write changes a file
-# through shared and private mappings and write()s (several mappings still
-# live when the machine halts), `quit` halts, and after a boot on the same
-# image test/mmap_persist_check finds exactly the shared stores and the
-# write()s.
-def mmap_persist(run, test):
+# Boots a machine on a fresh image for each (step, program) of steps in
+# turn: the program must pass, then `quit` must halt; at the end mkfs
+# --check must pass. Returns (reason, console) or (None, None).
+def halt_then_check(run, test, name, steps):
     image = run.scenario_image()
-    for step, program in (("1-write", "mmap_persist_write"), ("2-check", "mmap_persist_check")):
-        m = run.boot_on(image, "mmap_persist-" + step)
+    for step, program in steps:
+        m = run.boot_on(image, "%s-%s" % (name, step))
         try:
             out, why, _ = m.run(program, CHECK_TIMEOUT)
             why = why or judge(test, out)
@@ -362,6 +360,24 @@ def mmap_persist(run, test):
     if why:
         return "after the check: " + why, None
     return None, None
+
+
+# File mappings across a reboot: test/mmap_persist_write changes a file
+# through shared and private mappings and write()s (several mappings still
+# live when the machine halts), `quit` halts, and after a boot on the same
+# image test/mmap_persist_check finds exactly the shared stores and the
+# write()s.
+def mmap_persist(run, test):
+    return halt_then_check(run, test, "mmap_persist", (
+        ("1-write", "mmap_persist_write"), ("2-check", "mmap_persist_check")))
+
+
+# The same for test/mmap_halt_write and test/mmap_halt_check: stores of
+# killed processes, of fork children, of two processes at the same bytes,
+# and stores and write()s at the same bytes, across a halt.
+def mmap_halt(run, test):
+    return halt_then_check(run, test, "mmap_halt", (
+        ("1-write", "mmap_halt_write"), ("2-check", "mmap_halt_check")))
 
 
 # meminfo() prints the caller's regions on the console, where no program
@@ -466,6 +482,7 @@ def scenarios():
         ("powercut", powercut),
         ("gdb_pagefault", gdb_pagefault),
         ("mmap_persist", mmap_persist),
+        ("mmap_halt", mmap_halt),
         ("meminfo_rows", meminfo_rows),
         ("journal_reuse", journal_reuse),
         ("journal_cut", journal_cut),
