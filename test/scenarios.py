@@ -340,9 +340,10 @@ def journal_cut(run, test):
 
 
 # Boots a machine on a fresh image for each (step, program) of steps in
-# turn: the program must pass, then `quit` must halt; at the end mkfs
+# turn: the program must pass, then `quit` must halt (or, after the first
+# program if cut, QEMU is killed at once: a power cut); at the end mkfs
 # --check must pass. Returns (reason, console) or (None, None).
-def halt_then_check(run, test, name, steps):
+def halt_then_check(run, test, name, steps, cut=False):
     image = run.scenario_image()
     for step, program in steps:
         m = run.boot_on(image, "%s-%s" % (name, step))
@@ -351,6 +352,10 @@ def halt_then_check(run, test, name, steps):
             why = why or judge(test, out)
             if why:
                 return "%s: %s" % (program, why), out
+            if cut:
+                os.kill(m.proc.pid, signal.SIGKILL)      # the power cut
+                cut = False
+                continue
             why = halt(m)
             if why:
                 return "%s, halting: %s" % (program, why), m.text
@@ -378,6 +383,14 @@ def mmap_persist(run, test):
 def mmap_halt(run, test):
     return halt_then_check(run, test, "mmap_halt", (
         ("1-write", "mmap_halt_write"), ("2-check", "mmap_halt_check")))
+
+
+# A power cut, not a halt, right after test/mmap_cut_write: its shared
+# stores whose munmap or exit returned must be on the disk (and its
+# write()), as test/mmap_cut_check finds after the reboot.
+def mmap_cut(run, test):
+    return halt_then_check(run, test, "mmap_cut", (
+        ("1-write", "mmap_cut_write"), ("2-check", "mmap_cut_check")), cut=True)
 
 
 # meminfo() prints the caller's regions on the console, where no program
@@ -483,6 +496,7 @@ def scenarios():
         ("gdb_pagefault", gdb_pagefault),
         ("mmap_persist", mmap_persist),
         ("mmap_halt", mmap_halt),
+        ("mmap_cut", mmap_cut),
         ("meminfo_rows", meminfo_rows),
         ("journal_reuse", journal_reuse),
         ("journal_cut", journal_cut),
