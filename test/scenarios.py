@@ -1,7 +1,7 @@
 """
 test/scenarios.py: the runner's scenarios, tests written in Python for what
 one boot cannot show: the file system across power cuts and halts
-(powercut, durability, journal_reuse, journal_cut, mmap_persist), what
+(powercut, durability, journal_reuse, journal_cut, mmap_persist, mmap_cut), what
 meminfo() prints on the console (meminfo_rows), gdb on a real page fault
 (gdb_pagefault, in test/gdb_pagefault.py), the debug kernel's lock-order
 check on a deliberate out-of-order acquisition (panic_lockorder), make's
@@ -339,19 +339,21 @@ def journal_cut(run, test):
     return boots_on_one_disk(run, "journal_cut", "group_cut", GROUP_CUT_BOOTS, boot, debug=True)
 
 
-# Boots a machine on a fresh image for each (step, program) of steps in
-# turn: the program must pass, then `quit` must halt (or, after the first
-# program if cut, QEMU is killed at once: a power cut); at the end mkfs
-# --check must pass. Returns (reason, console) or (None, None).
+# Boots a machine on a fresh image for each (step, programs) of steps in
+# turn: the programs must pass, one after the other, then `quit` must halt
+# (or, after the first step if cut, QEMU is killed at once: a power cut);
+# at the end mkfs --check must pass. Returns (reason, console) or (None,
+# None).
 def halt_then_check(run, test, name, steps, cut=False):
     image = run.scenario_image()
-    for step, program in steps:
+    for step, programs in steps:
         m = run.boot_on(image, "%s-%s" % (name, step))
         try:
-            out, why, _ = m.run(program, CHECK_TIMEOUT)
-            why = why or judge(test, out)
-            if why:
-                return "%s: %s" % (program, why), out
+            for program in programs:
+                out, why, _ = m.run(program, CHECK_TIMEOUT)
+                why = why or judge(test, out)
+                if why:
+                    return "%s: %s" % (program, why), out
             if cut:
                 os.kill(m.proc.pid, signal.SIGKILL)      # the power cut
                 cut = False
@@ -369,20 +371,15 @@ def halt_then_check(run, test, name, steps, cut=False):
 
 # File mappings across a reboot: test/mmap_persist_write changes a file
 # through shared and private mappings and write()s (several mappings still
-# live when the machine halts), `quit` halts, and after a boot on the same
-# image test/mmap_persist_check finds exactly the shared stores and the
-# write()s.
+# live when the machine halts), and test/mmap_halt_write another through
+# killed processes, fork children, two processes at the same bytes, and
+# stores and write()s at the same bytes; `quit` halts, and after a boot on
+# the same image test/mmap_persist_check and test/mmap_halt_check find
+# exactly the shared stores and the write()s. One pair of boots for both.
 def mmap_persist(run, test):
     return halt_then_check(run, test, "mmap_persist", (
-        ("1-write", "mmap_persist_write"), ("2-check", "mmap_persist_check")))
-
-
-# The same for test/mmap_halt_write and test/mmap_halt_check: stores of
-# killed processes, of fork children, of two processes at the same bytes,
-# and stores and write()s at the same bytes, across a halt.
-def mmap_halt(run, test):
-    return halt_then_check(run, test, "mmap_halt", (
-        ("1-write", "mmap_halt_write"), ("2-check", "mmap_halt_check")))
+        ("1-write", ("mmap_persist_write", "mmap_halt_write")),
+        ("2-check", ("mmap_persist_check", "mmap_halt_check"))))
 
 
 # A power cut, not a halt, right after test/mmap_cut_write: its shared
@@ -390,7 +387,7 @@ def mmap_halt(run, test):
 # write()), as test/mmap_cut_check finds after the reboot.
 def mmap_cut(run, test):
     return halt_then_check(run, test, "mmap_cut", (
-        ("1-write", "mmap_cut_write"), ("2-check", "mmap_cut_check")), cut=True)
+        ("1-write", ("mmap_cut_write",)), ("2-check", ("mmap_cut_check",))), cut=True)
 
 
 # meminfo() prints the caller's regions on the console, where no program
@@ -495,7 +492,6 @@ def scenarios():
         ("powercut", powercut),
         ("gdb_pagefault", gdb_pagefault),
         ("mmap_persist", mmap_persist),
-        ("mmap_halt", mmap_halt),
         ("mmap_cut", mmap_cut),
         ("meminfo_rows", meminfo_rows),
         ("journal_reuse", journal_reuse),
