@@ -22,6 +22,8 @@ console, sent as raw bytes to a booted machine, and what comes back.
     escapes     arrows, Home, End, Delete edit the line typed into `cat`;
                 unknown sequences and Alt-keys are dropped: no escape byte
                 reaches cat's output
+    UTF-8       Backspace, Delete and the arrows step over a whole UTF-8
+                character (cat gets no half of one)
     history     up recalls the previous command in the shell, up twice the
                 one before, down gives back a line being typed
     long lines  a line at the shell's limit (2047 bytes, twice the
@@ -210,22 +212,41 @@ def erase(m):
     return "Ctrl-U, Ctrl-W"
 
 
-def escapes(m):
-    start = type_and_await(m, b"cat\r", r"cat\n", "cat")
+def cat_edits(m, keys, want):
+    """Types keys as a line into a new cat and checks the line cat printed
+    back is want; returns where the printed line ended (a position in
+    m.text), cat ended."""
+    type_and_await(m, b"cat\r", r"cat\n", "cat")
     start = len(m.text)
+    typed(m, keys)
+    match = await_text(m, r"\n([^\n]*)\n", start, "the edited line")
+    if match.group(1) != want:
+        raise Failed("cat printed %r for the edited line, expected %r" % (match.group(1), want))
+    typed(m, b"\x04")
+    await_text(m, re.escape(want) + r"\n\$ $", start, "cat's end")
+    return match.end()
+
+
+def escapes(m):
     # ab, left left, X (Xab), End, Y (XabY), Delete at the end (nothing),
     # Home, Delete (abY), Z (ZabY), PgUp and Alt-q (dropped), ESC O F (End),
     # right (nothing), Enter.
-    typed(m, b"ab\x1b[D\x1b[DX\x1b[FY\x1b[3~\x1b[1~\x1b[3~Z\x1b[5~\x1bq\x1bOF\x1b[C\r")
-    match = await_text(m, r"\n([^\n]*)\n", start, "the edited line")
-    line = match.group(1)
-    if line != "ZabY":
-        raise Failed("cat printed %r for the edited line, expected 'ZabY'" % line)
-    typed(m, b"\x04")
-    await_text(m, r"ZabY\n\$ $", start, "cat's end")
-    if "\x1b" in m.text[match.end():]:
+    end = cat_edits(m, b"ab\x1b[D\x1b[DX\x1b[FY\x1b[3~\x1b[1~\x1b[3~Z\x1b[5~\x1bq\x1bOF\x1b[C\r",
+                    "ZabY")
+    if "\x1b" in m.text[end:]:
         raise Failed("an escape byte came back")
     return "arrows, Home, End, Delete; PgUp and Alt-q dropped"
+
+
+def utf8(m):
+    # A UTF-8 character (é, 2 bytes) is one step for Backspace, Delete and
+    # the arrows: byte by byte, Backspace once left half of it (0xc3) in
+    # the line, and the screen's cursor went a column too far.
+    # xé, Backspace (x), éé (xéé), left (before the second é),
+    # Backspace (xé), Z (xZé), Home, right (past x), Delete (xé), End,
+    # y: xéy.
+    cat_edits(m, "xé\x7féé\x1b[D\x7fZ\x1b[H\x1b[C\x1b[3~\x1b[Fy\r".encode(), "xéy")
+    return "Backspace, Delete and the arrows over a 2-byte UTF-8 character"
 
 
 def history(m):
@@ -342,7 +363,7 @@ def read_nomem(m):
 
 
 STEPS = (("Ctrl-C", ctrl_c), ("Ctrl-D", ctrl_d), ("erase", erase),
-         ("escapes", escapes), ("history", history), ("long lines", long_lines),
+         ("escapes", escapes), ("UTF-8", utf8), ("history", history), ("long lines", long_lines),
          ("ps and kill", ps_kill), ("held Ctrl-C", held_ctrl_c),
          ("read without memory", read_nomem), ("exit", exit_shell))
 

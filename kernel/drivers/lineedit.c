@@ -85,57 +85,100 @@ static void back(size_t n)
         uart_putc('\b');
 }
 
-/* Shows the line after a change at position from (at most the screen's
- * cursor) on: moves the cursor back to from, prints the new rest, blanks
- * what was left of the old line (old_len long), and puts the cursor at
- * new_cursor. */
-static void redraw(struct lineedit *l, size_t from, size_t old_len, size_t new_cursor)
+/* Whether c is a UTF-8 continuation byte (10xxxxxx): it belongs to the
+ * character before it and takes no column of its own on the screen. */
+static bool continuation(char c)
 {
-    back(l->cursor - from);
+    return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+/* The screen columns buf[from..to) takes: one per character, not per
+ * byte, so that a UTF-8 character typed (é is 2 bytes) is moved over and
+ * erased as the one column the terminal shows it in. */
+static size_t columns(const struct lineedit *l, size_t from, size_t to)
+{
+    size_t n = 0;
+    for (size_t i = from; i < to; i++)
+        n += !continuation(l->buf[i]);
+    return n;
+}
+
+/* Where the character before / after byte at begins: a whole UTF-8
+ * character is one step for Backspace, Delete and the arrows. Stepping
+ * byte by byte once left half a character in the line (`é` then
+ * Backspace handed the program a lone 0xc3) and moved the screen's
+ * cursor a column too far. */
+static size_t char_before(const struct lineedit *l, size_t at)
+{
+    while (at > 0 && continuation(l->buf[--at]))
+        ;
+    return at;
+}
+
+static size_t char_after(const struct lineedit *l, size_t at)
+{
+    if (at == l->len)
+        return at;
+    while (++at < l->len && continuation(l->buf[at]))
+        ;
+    return at;
+}
+
+/* Shows the line after a change at position from (at most the screen's
+ * cursor) on: moves the cursor back back_cols columns to from, prints the
+ * new rest, blanks what was left of the old line (which took old_cols
+ * columns from from on), and puts the cursor at new_cursor. Callers count
+ * the old columns before changing the buffer. */
+static void redraw(struct lineedit *l, size_t from, size_t back_cols, size_t old_cols,
+                   size_t new_cursor)
+{
+    back(back_cols);
     for (size_t i = from; i < l->len; i++)
         uart_putc(l->buf[i]);
-    size_t end = l->len;
-    for (; end < old_len; end++)
+    size_t end = columns(l, from, l->len);
+    for (; end < old_cols; end++)
         uart_putc(' ');
-    back(end - new_cursor);
+    back(end - columns(l, from, new_cursor));
     l->cursor = new_cursor;
 }
 
-/* Removes the n bytes before the cursor and shows it. */
-static void erase_before(struct lineedit *l, size_t n)
+/* Removes the bytes from at to the cursor and shows it. */
+static void erase_before(struct lineedit *l, size_t at)
 {
-    size_t at = l->cursor - n, old_len = l->len;
+    size_t back_cols = columns(l, at, l->cursor), old_cols = columns(l, at, l->len);
     memmove(l->buf + at, l->buf + l->cursor, l->len - l->cursor);
-    l->len -= n;
-    redraw(l, at, old_len, at);
+    l->len -= l->cursor - at;
+    redraw(l, at, back_cols, old_cols, at);
 }
 
 /* Inserting in the middle pushes the rest right: it is redrawn from the
  * cursor on. */
 void lineedit_insert(struct lineedit *l, char c)
 {
+    size_t old_cols = columns(l, l->cursor, l->len);
     memmove(l->buf + l->cursor + 1, l->buf + l->cursor, l->len - l->cursor);
     l->buf[l->cursor] = c;
     l->len++;
-    redraw(l, l->cursor, l->len - 1, l->cursor + 1);
+    redraw(l, l->cursor, 0, old_cols, l->cursor + 1);
 }
 
-/* Backspace takes the byte before the cursor; at the line's start there
- * is none, and nothing changes. */
+/* Backspace takes the character before the cursor; at the line's start
+ * there is none, and nothing changes. */
 void lineedit_backspace(struct lineedit *l)
 {
     if (l->cursor > 0)
-        erase_before(l, 1);
+        erase_before(l, char_before(l, l->cursor));
 }
 
-/* Delete takes the byte under the cursor, which stays where it is. */
+/* Delete takes the character under the cursor, which stays where it is. */
 void lineedit_delete(struct lineedit *l)
 {
     if (l->cursor == l->len)
         return;
-    memmove(l->buf + l->cursor, l->buf + l->cursor + 1, l->len - l->cursor - 1);
-    l->len--;
-    redraw(l, l->cursor, l->len + 1, l->cursor);
+    size_t n = char_after(l, l->cursor) - l->cursor, old_cols = columns(l, l->cursor, l->len);
+    memmove(l->buf + l->cursor, l->buf + l->cursor + n, l->len - l->cursor - n);
+    l->len -= n;
+    redraw(l, l->cursor, 0, old_cols, l->cursor);
 }
 
 /* Left is a backspace; right reprints the byte passed over, which is
@@ -143,15 +186,15 @@ void lineedit_delete(struct lineedit *l)
 void lineedit_move(struct lineedit *l, int key)
 {
     size_t to = l->cursor;
-    if (key == KEY_LEFT && to > 0)
-        to--;
-    else if (key == KEY_RIGHT && to < l->len)
-        to++;
+    if (key == KEY_LEFT)
+        to = char_before(l, to);
+    else if (key == KEY_RIGHT)
+        to = char_after(l, to);
     else if (key == KEY_HOME)
         to = 0;
     else if (key == KEY_END)
         to = l->len;
-    back(l->cursor > to ? l->cursor - to : 0);
+    back(l->cursor > to ? columns(l, to, l->cursor) : 0);
     for (size_t i = l->cursor; i < to; i++)
         uart_putc(l->buf[i]);
     l->cursor = to;
@@ -160,9 +203,9 @@ void lineedit_move(struct lineedit *l, int key)
 /* Ctrl-U: empties the line and redraws it, clearing what was shown. */
 void lineedit_erase_line(struct lineedit *l)
 {
-    size_t old_len = l->len;
+    size_t back_cols = columns(l, 0, l->cursor), old_cols = columns(l, 0, l->len);
     l->len = 0;
-    redraw(l, 0, old_len, 0);
+    redraw(l, 0, back_cols, old_cols, 0);
 }
 
 /* The Unix rule for Ctrl-W: the spaces before the cursor, then the word
@@ -174,16 +217,16 @@ void lineedit_erase_word(struct lineedit *l)
         at--;
     while (at > 0 && l->buf[at - 1] != ' ')
         at--;
-    erase_before(l, l->cursor - at);
+    erase_before(l, at);
 }
 
 /* Puts n bytes of text in place of the line, the cursor at its end. */
 static void replace(struct lineedit *l, const char *text, size_t n)
 {
-    size_t old_len = l->len;
+    size_t back_cols = columns(l, 0, l->cursor), old_cols = columns(l, 0, l->len);
     memmove(l->buf, text, n);
     l->len = n;
-    redraw(l, 0, old_len, n);
+    redraw(l, 0, back_cols, old_cols, n);
 }
 
 /* The k-th newest history line (k from 1 to kept). */
