@@ -13,7 +13,8 @@
  *
  * Covered: plain commands; pipelines of length 2, 3, 4 and 20; '<' and
  * '>' (also without spaces, also in a pipeline, '>' replacing a longer
- * file); '>>' (creating, appending, in a pipeline, its errors); quoting
+ * file, `cat < f > f` keeping f's contents); '>>' (creating,
+ * appending, in a pipeline, its errors); quoting
  * ("..." and '...', spaces and operators inside, joined parts, an empty
  * word, file names with spaces, unterminated quotes); a line over the
  * limit (2047 bytes) refused whole (a comment that long is not), one at
@@ -96,6 +97,8 @@ static const struct {
      "cat o3\n"
      "echo a>o4\n"
      "cat<o4\n"
+     "cat < o4 > o4\n"                   /* reads the old o4, writes a new one */
+     "cat o4\n"
      "wc o1 o2\n"
      "cat < nofile\n"
      "ln o4 o5\n"
@@ -112,6 +115,8 @@ static const struct {
      "$ short\n"
      "$ "
      "$ apple\ncherry\n"
+     "$ "
+     "$ a\n"
      "$ "
      "$ a\n"
      "$ 1 1 6 o1\n2 2 15 o2\n3 3 21 total\n"
