@@ -72,10 +72,11 @@ struct lineedit {
 
 /* Inserts c at the cursor; the caller has checked that len < LINE_EDIT_MAX. */
 void lineedit_insert(struct lineedit *l, char c);
-/* Backspace and Delete: erase before / under the cursor (nothing there: no-op). */
+/* Backspace and Delete: erase the character (a whole UTF-8 one) before /
+ * under the cursor (nothing there: no-op). */
 void lineedit_backspace(struct lineedit *l);
 void lineedit_delete(struct lineedit *l);
-/* KEY_LEFT, KEY_RIGHT, KEY_HOME or KEY_END. */
+/* KEY_LEFT, KEY_RIGHT (a whole UTF-8 character), KEY_HOME or KEY_END. */
 void lineedit_move(struct lineedit *l, int key);
 /* Ctrl-U: erases the line. Ctrl-W: erases the spaces before the cursor,
  * then the word before them. */
