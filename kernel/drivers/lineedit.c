@@ -103,11 +103,10 @@ static size_t columns(const struct lineedit *l, size_t from, size_t to)
     return n;
 }
 
-/* Where the character before / after byte at begins: a whole UTF-8
- * character is one step for Backspace, Delete and the arrows. Stepping
- * byte by byte once left half a character in the line (`é` then
- * Backspace handed the program a lone 0xc3) and moved the screen's
- * cursor a column too far. */
+/* Where the character before byte at begins: a whole UTF-8 character is
+ * one step for Backspace, Delete and the arrows. Stepping byte by byte
+ * once left half a character in the line (`é` then Backspace handed the
+ * program a lone 0xc3) and moved the screen's cursor a column too far. */
 static size_t char_before(const struct lineedit *l, size_t at)
 {
     while (at > 0 && continuation(l->buf[--at]))
@@ -115,6 +114,8 @@ static size_t char_before(const struct lineedit *l, size_t at)
     return at;
 }
 
+/* Where the character after the one at byte at begins (the line's end
+ * at most): Delete's and Right's step, as char_before is Backspace's. */
 static size_t char_after(const struct lineedit *l, size_t at)
 {
     if (at == l->len)
