@@ -12,7 +12,10 @@
  * name to make or remove (ERR_INVAL), rmdir of a non-empty directory is
  * ERR_NOTEMPTY, unlink of a directory and rmdir of a file and link to a
  * directory are ERR_FTYPE; a link is the same inode under two names, and
- * an unlinked file stays readable through an fd that is still open.
+ * an unlinked file stays readable through an fd that is still open. A
+ * trailing slash says the name is a directory, as on Unix: mkdir and
+ * rmdir take it, but a file named so is ERR_FTYPE for open (with
+ * FS_CREAT no file is made), unlink, link and chdir.
  * Everything lives under /fnames, removed at the end.
  */
 #include "testlib.h"
@@ -108,6 +111,7 @@ static void cleanup(void)
 {
     static const char *paths[] = {
         D "/a/f", D "/a/b", D "/a", D "/b", D "/c", D "/f", D "/g", D "/linked",
+        D "/new", D "/l", D "/t",
         D "/" N27 "/" N27, D "/" N27, D "/l27", D "/" N27 "x", D,
     };
     for (unsigned i = 0; i < NELEM(paths); i++)
@@ -259,6 +263,26 @@ int main(int argc, char **argv)
     expect(unlink(D "/" N27 "/" N27), ERR_OK);
     expect(rmdir(D "/" N27), ERR_OK);
     expect(unlink(D "/l27"), ERR_OK);
+
+    /* ---- a trailing slash names a directory (POSIX), never a file ---- */
+    expect(open(D "/new/", FS_RDWR | FS_CREAT, EMPTY_MODE), ERR_FTYPE);
+    expect(open(D "/new//", FS_WRONLY | FS_CREAT, EMPTY_MODE), ERR_FTYPE);
+    expect(open(D "/new", FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);   /* nothing made */
+    expect(open(D "/new/", FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);
+    expect(open(D "/f/", FS_RDONLY, EMPTY_MODE), ERR_FTYPE);
+    expect(open(D "/f/", FS_RDWR | FS_CREAT, EMPTY_MODE), ERR_FTYPE);
+    expect(open("/README/", FS_RDONLY, EMPTY_MODE), ERR_FTYPE);
+    expect(unlink(D "/f/"), ERR_FTYPE);
+    expect(link(D "/f/", D "/l"), ERR_FTYPE);
+    expect(link(D "/f", D "/l/"), ERR_FTYPE);
+    expect(open(D "/l", FS_RDONLY, EMPTY_MODE), ERR_NOTEXIST);
+    expect(chdir(D "/f/"), ERR_FTYPE);
+    expect(stat_of(D "/f").ftype, FTYPE_FILE);           /* f is untouched */
+    expect(mkdir(D "/t/"), ERR_OK);                      /* directories take one */
+    expect(stat_of(D "/t/").ftype, FTYPE_DIR);
+    expect(chdir(D "/t/"), ERR_OK);
+    expect(chdir("/"), ERR_OK);
+    expect(rmdir(D "/t//"), ERR_OK);
 
     /* ---- all gone ---- */
     expect(rmdir(D), ERR_NOTEMPTY);                      /* f */

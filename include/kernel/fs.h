@@ -147,7 +147,8 @@ long fs_scratch_write(long first, long n);
  * Errors: ERR_NOTEXIST (a component is missing, or path is empty, or a
  * name other than "." follows a removed directory: its ".." may name a
  * freed inode),
- * ERR_FTYPE (a component before the last is not a directory),
+ * ERR_FTYPE (a component before the last is not a directory, or path
+ * ends in '/' and names no directory: "README/"),
  * ERR_INVAL (a component longer than 27 bytes), ERR_NORES (inode table full).
  * May sleep.
  */
@@ -263,7 +264,10 @@ err_t dir_next_entry(struct inode *dir, offset_t *off, struct dirent *out);
  *   ERR_NOTEXIST   a component, or the target, is missing; or the parent
  *                  directory was itself removed (it has no name left)
  *   ERR_FTYPE      a middle component is not a directory; unlink of a
- *                  directory; rmdir of a non-directory; link to a directory
+ *                  directory; rmdir of a non-directory; link to a directory;
+ *                  a file's path ending in '/', which names a directory
+ *                  (create of a file, unlink, either name of link; mkdir
+ *                  and rmdir take it)
  *   ERR_EXIST      the new name already exists (create, mkdir, link)
  *   ERR_NOTEMPTY   rmdir of a directory with entries
  *   ERR_INVAL      overlong component; unlink or rmdir of "." or ".."; a

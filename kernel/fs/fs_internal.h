@@ -137,4 +137,13 @@ static inline bool is_dot_or_dotdot(const char *name)
     return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
 }
 
+/* True if path ends in '/': as on Unix, it then names a directory, so a
+ * name given so is never made, opened or removed as a file (ERR_FTYPE);
+ * mkdir and rmdir take it. */
+static inline bool path_names_dir(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 0 && path[n - 1] == '/';
+}
+
 #endif /* _KERNEL_FS_FS_INTERNAL_H_ */

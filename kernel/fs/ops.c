@@ -56,6 +56,10 @@ static err_t create(const char *path, int ftype, bool open_existing, struct inod
     err_t err = fs_lookup_parent(path, &dp, name);
     if (err != ERR_OK)
         return err;
+    if (ftype == SFS_TYPE_FILE && path_names_dir(path)) {
+        inode_put(dp);
+        return ERR_FTYPE;              /* "new/" names a directory, not a file */
+    }
 
     journal_begin();
     inode_lock(dp);
@@ -109,6 +113,10 @@ err_t fs_link(const char *oldpath, const char *newpath)
     if (err != ERR_OK)
         return err;
     err = fs_lookup_parent(newpath, &dp, name);
+    if (err == ERR_OK && path_names_dir(newpath)) {
+        inode_put(dp);
+        err = ERR_FTYPE;               /* a file's new name cannot name a directory */
+    }
     if (err != ERR_OK) {
         inode_put(ip);
         return err;
@@ -188,6 +196,8 @@ static err_t remove_name(const char *path, bool want_dir)
         err = ERR_FTYPE;
     else if ((inum = dir_lookup(dp, name, &off)) == 0)
         err = ERR_NOTEXIST;
+    else if (!want_dir && path_names_dir(path))
+        err = ERR_FTYPE;               /* "f/" names a directory, which unlink keeps */
     else if ((ip = inode_get(inum)) == NULL)
         err = ERR_NORES;
     if (err == ERR_OK) {

@@ -45,11 +45,12 @@ static struct inode *start_dir(const char *path)
 }
 
 /* Walks path; with parent, stops before the last component and returns
- * it in name. */
+ * it in name. Without, a path ending in '/' must name a directory. */
 static err_t walk(const char *path, bool parent, struct inode **out, char name[SFS_NAME_LEN])
 {
     if (path[0] == '\0')
         return ERR_NOTEXIST;
+    bool dir_only = path_names_dir(path);
     struct inode *ip = start_dir(path);
     char component[SFS_NAME_LEN];
     int len;
@@ -90,6 +91,10 @@ static err_t walk(const char *path, bool parent, struct inode **out, char name[S
     if (len < 0 || parent) {
         inode_put(ip);
         return len < 0 ? len : ERR_INVAL;
+    }
+    if (dir_only && inode_ftype(ip) != SFS_TYPE_DIR) {
+        inode_put(ip);
+        return ERR_FTYPE;              /* "README/" */
     }
     *out = ip;
     return ERR_OK;
