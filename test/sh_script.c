@@ -14,7 +14,9 @@
  * Covered: plain commands; pipelines of length 2, 3, 4 and 20; '<' and
  * '>' (also without spaces, also in a pipeline, '>' replacing a longer
  * file, `cat < f > f` keeping f's contents); '>>' (creating,
- * appending, in a pipeline, its errors); quoting
+ * appending, in a pipeline, its errors); cat refusing a file that is its
+ * own output (`cat f >> f`, `cat < f >> f`: it looped until the disk
+ * was full), as GNU cat does, but not an empty one; quoting
  * ("..." and '...', spaces and operators inside, joined parts, an empty
  * word, file names with spaces, unterminated quotes); a line over the
  * limit (2047 bytes) refused whole (a comment that long is not), one at
@@ -126,6 +128,25 @@ static const struct {
      "$ a\n"
      "$ "
      "$ cat: o5: no such file\n"
+     "$ "},
+    {"cat onto its own input",
+     "echo abc > same\n"
+     "cat same >> same\n"
+     "cat < same >> same\n"
+     "cat words same >> same\n"
+     "cat same\n"
+     "cat same > same\n"                 /* '>' makes a new, empty same first */
+     "wc same\n"
+     "rm same\n",
+     "$ "
+     "$ "
+     "$ "
+     "$ "
+     "$ abc\ncat: same: input file is output file\ncat: input file is output file\n"
+     WORDS "cat: same: input file is output file\n"
+     "$ "
+     "$ 0 0 0 same\n"
+     "$ "
      "$ "},
     {"cd",
      "mkdir sub\n"
@@ -548,7 +569,7 @@ static void cleanup(void)
     static const char *names[] = {
         "sub/f", "sub", "d1/d2", "d1", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "o 8", "o8",
         "o9", "o10", "l1/f", "l1", "s2", "d9", "go", "done",
-        "bgout",
+        "bgout", "same",
         "script", "out", "words",
     };
     for (unsigned i = 0; i < NELEM(names); i++)

@@ -4,13 +4,31 @@
  * file could not be read; the message, naming the error, goes to fd 1
  * with the data: as in osv, a program has only fds 0 and 1 from init (its
  * first open gets 2), so there is no separate error output.
+ *
+ * An input that is the output file itself (`cat f >> f`, `cat < f >> f`)
+ * is refused with "input file is output file", as GNU cat refuses it: the
+ * copy would read back what it had just appended and grow the file until
+ * the disk was full. Like GNU cat's, the rule is the same file (fstat's
+ * inode number) with something in it, so `cat f > f`, whose '>' made f
+ * new and empty, just copies nothing.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/stdio-ext.h>
 #include <lib/errstr.h>
+#include <stdbool.h>
 
 static char buf[512];
+static struct stat out;         /* fd 1, if a file (out_is_file) */
+static bool out_is_file;
+
+/* Whether fd reads the output file, which is not empty. */
+static bool is_output(int fd)
+{
+    struct stat st;
+    return out_is_file && fstat(fd, &st) == ERR_OK && st.ftype == FTYPE_FILE &&
+           st.inode_num == out.inode_num && st.size > 0;
+}
 
 /* Copies fd to fd 1 until end of input; returns ERR_OK or the error. */
 static int copy(int fd)
@@ -32,7 +50,12 @@ int main(int argc, char **argv)
 {
     int status = 0;
 
+    out_is_file = fstat(1, &out) == ERR_OK && out.ftype == FTYPE_FILE;
     if (argc < 2) {
+        if (is_output(0)) {
+            printf("cat: input file is output file\n");
+            return 1;
+        }
         int err = copy(0);
         if (err != ERR_OK)
             printf("cat: cannot read the input: %s\n", errstr(err));
@@ -43,6 +66,12 @@ int main(int argc, char **argv)
         if (fd < 0) {
             printf("cat: %s: %s\n", argv[i], errstr(fd));
             status = 1;
+            continue;
+        }
+        if (is_output(fd)) {
+            printf("cat: %s: input file is output file\n", argv[i]);
+            status = 1;
+            close(fd);
             continue;
         }
         int err = copy(fd);
