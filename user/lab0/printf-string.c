@@ -2,8 +2,10 @@
  * printf-string: lib/stdio.h's printf and puts, and lib/string.h's
  * functions, give exactly what docs/api.md says, byte for byte, as a
  * lab program compiled with osv's flags sees them: printf's conversions
- * %d %i %u %x %X %p %s %c %% (%s of NULL too), the l, ll, z, h and hh lengths,
- * field widths with '-' and '0', a line longer than printf's buffer; puts
+ * %d %i %u %x %X %o %p %s %c %% (%s of NULL too), the l, ll, z, j, t, h and hh lengths,
+ * field widths with the flags '-', '0', '+', ' ' and '#', conversions it
+ * does not know printed as written without upsetting the arguments after
+ * them, a line longer than printf's buffer; puts
  * writing exactly its size bytes (NULs too); the string functions with
  * their C meanings (strncpy's padding and missing terminator, memmove
  * both ways, the signs of the comparisons, strchr finding the terminator,
@@ -88,6 +90,25 @@ formats(void)
     capture();
     printf("%hhx %02hhX %hhd %hhu %hd %hu %hx", (char)0xab, (char)5, 300, -1, 70000, -1, 0x12345);
     EXPECT("ab 05 44 255 4464 65535 2345");
+
+    /* The flags + (a sign always), space (a space for no sign) and #
+     * (0x, 0X, a leading 0 for octal) and %o, as C's. */
+    capture();
+    printf("[%+d][%+d][% d][% +d][%+5d][%#x][%#X][%#o][%o][%#x][%#08x]", 7, -7, 7, 7, 42,
+           255, 255, 8, 8, 0, 255);
+    EXPECT("[+7][-7][ 7][+7][  +42][0xff][0XFF][010][10][0][0x0000ff]");
+
+    /* A conversion printf does not know is printed as written and takes
+     * no argument, so the ones after it print theirs; a floating one and
+     * %n (neither done here) take theirs, a double and a pointer, and
+     * print as written too; a '%' at the end prints itself. */
+    capture();
+    printf("[%q][%5q][%-y][%d][%f][%.2e][%g][%d][%n][%d][%l]100%", 41, 1.5, 2.5, 3.5, 42,
+           (int *)NULL, 43);
+    EXPECT("[%q][%5q][%-y][41][%f][%.2e][%g][42][%n][43][%l]100%");
+    capture();
+    printf("[%jd][%tx][%Lg][%d]", -9000000000L, 255L, (long double)1.5, 44);
+    EXPECT("[-9000000000][ff][%Lg][44]");
 
     /* A line longer than printf's 256-byte buffer arrives whole. */
     char line[401];

@@ -50,6 +50,8 @@ struct field {
     int precision;      /* -1 if none */
     bool left;          /* '-' */
     bool zero;          /* '0' */
+    char sign;          /* '+' or ' ': what a number without '-' gets; 0: nothing */
+    bool alt;           /* '#': 0x or 0X before hex digits, a leading 0 in octal */
 };
 
 /* Lays out one conversion: width filled with spaces before (or after, for
@@ -92,15 +94,28 @@ static void put_number(struct fmt_out *o, struct field *f, unsigned long long v,
     for (int i = 0; i < n; i++)
         body[i] = tmp[n - 1 - i];
     int zeros = f->precision > n ? f->precision - n : 0;
+    if (f->alt && base == 8 && zeros == 0 && (n == 0 || body[0] != '0'))
+        zeros = 1;                      /* C: "%#o" begins with a 0 */
     if (f->precision >= 0)
         f->zero = false;                /* C: a precision turns off '0' */
     put_field(o, f, prefix, zeros, body, n);
 }
 
-/* The conversions of lib/stdio.h: flags - and 0, width and precision (also
- * as *), length l, ll, z, h, hh; d i u x X p s c %. Anything else is
- * printed as written, so a typo shows in the output instead of eating an
- * argument. */
+/* A conversion as written, from its '%' at start to its letter at end
+ * (or to the string's end, when end is there). */
+static void put_written(struct fmt_out *o, const char *start, const char *end)
+{
+    for (; start <= end && *start; start++)
+        put(o, *start);
+}
+
+/* The conversions of lib/stdio.h: flags - 0 + space #, width and
+ * precision (also as *), length l, ll, z, j, t, h, hh; d i u o x X p s c %.
+ * Anything else is printed as written, so a typo shows in the output
+ * instead of eating an argument; C's floating conversions and %n, which
+ * are not done here, are printed as written too, but take their argument
+ * (a double, a long double with L, a pointer), so that the conversions
+ * after them print their own. */
 void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
 {
     for (; *fmt; fmt++) {
@@ -109,13 +124,19 @@ void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
             continue;
         }
         const char *start = fmt++;
-        struct field f = { 0, -1, false, false };
+        struct field f = { 0, -1, false, false, 0, false };
 
         for (;; fmt++) {                /* flags */
             if (*fmt == '-')
                 f.left = true;
             else if (*fmt == '0')
                 f.zero = true;
+            else if (*fmt == '+')
+                f.sign = '+';
+            else if (*fmt == ' ')
+                f.sign = f.sign == '+' ? '+' : ' ';     /* C: '+' wins */
+            else if (*fmt == '#')
+                f.alt = true;
             else
                 break;
         }
@@ -143,13 +164,16 @@ void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
         }
         int longs = 0;                  /* length: 0 int, 1 long, 2 long long */
         int shorts = 0;                 /* h: 1 short, hh: 2 char */
+        bool long_double = false;       /* L */
         for (;; fmt++) {
             if (*fmt == 'l')
                 longs++;
-            else if (*fmt == 'z')
-                longs = 1;              /* size_t is unsigned long on LP64 */
+            else if (*fmt == 'z' || *fmt == 'j' || *fmt == 't')
+                longs = 1;              /* size_t, intmax_t, ptrdiff_t: long on LP64 */
             else if (*fmt == 'h')
                 shorts++;
+            else if (*fmt == 'L')
+                long_double = true;
             else
                 break;
         }
@@ -168,10 +192,12 @@ void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
             if (!longs && shorts)
                 v = shorts == 1 ? (short)v : (signed char)v;
             unsigned long long mag = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
-            put_number(o, &f, mag, 10, false, v < 0 ? "-" : "");
+            char sign[2] = { v < 0 ? '-' : f.sign, '\0' };
+            put_number(o, &f, mag, 10, false, sign);
             break;
         }
         case 'u':
+        case 'o':
         case 'x':
         case 'X': {
             unsigned long long v = longs >= 2 ? va_arg(ap, unsigned long long)
@@ -179,7 +205,9 @@ void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
                                  : va_arg(ap, unsigned int);
             if (!longs && shorts)
                 v = shorts == 1 ? (unsigned short)v : (unsigned char)v;
-            put_number(o, &f, v, *fmt == 'u' ? 10 : 16, *fmt == 'X', "");
+            int base = *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16;
+            const char *prefix = base == 16 && f.alt && v != 0 ? (*fmt == 'X' ? "0X" : "0x") : "";
+            put_number(o, &f, v, base, *fmt == 'X', prefix);
             break;
         }
         case 'p':
@@ -205,9 +233,19 @@ void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
         case '%':
             put(o, '%');
             break;
+        case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
+            if (long_double)
+                (void)va_arg(ap, long double);
+            else
+                (void)va_arg(ap, double);
+            put_written(o, start, fmt);
+            break;
+        case 'n':
+            (void)va_arg(ap, void *);   /* stores nothing */
+            put_written(o, start, fmt);
+            break;
         default:                        /* unknown: print it as written */
-            for (; start <= fmt && *start; start++)
-                put(o, *start);
+            put_written(o, start, fmt);
             if (*fmt == '\0')
                 return;
             break;
