@@ -145,7 +145,8 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
  * the heap's start changes nothing either and succeeds, as sbrk(0) would
  * (osv). Takes as->lock (may sleep). */
 err_t as_sbrk(struct addrspace *as, long increment, vaddr_t *old);
-/* Prints the regions on the console (meminfo), under as->lock (may sleep). */
+/* Prints the regions on the console (meminfo), under as->lock (may sleep);
+ * stops after the line it is printing once the calling process is killed. */
 void as_print(struct addrspace *as);
 
 #endif /* _KERNEL_VM_H_ */

@@ -8,6 +8,7 @@
 #include <kernel/kmalloc.h>
 #include <kernel/memstore.h>
 #include <kernel/pmem.h>
+#include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/thread.h>
 #include <kernel/trap.h>
@@ -448,12 +449,15 @@ static size_t as_resident_pages(struct addrspace *as, vaddr_t start, vaddr_t end
 }
 
 /* meminfo's dump, one line a region; holds as->lock so the list stays
- * put while printed. Contract in <kernel/vm.h>. */
+ * put while printed. A kill ends it between two lines: thousands of
+ * regions print for seconds, and Ctrl-C must not wait for the last.
+ * Contract in <kernel/vm.h>. */
 void as_print(struct addrspace *as)
 {
+    struct proc *p = proc_current();
     sleeplock_acquire(&as->lock);
     kprintf("meminfo: start              end                perm kind    type     resident\n");
-    for (struct memregion *r = as->regions; r; r = r->next) {
+    for (struct memregion *r = as->regions; r && !proc_killed(p); r = r->next) {
         kprintf("meminfo: 0x%016lx 0x%016lx %c%c%c  %-7s %-8s %lu\n", r->start, r->end,
                 r->perm & MEMPERM_R ? 'r' : '-', r->perm & MEMPERM_W ? 'w' : '-',
                 r->perm & MEMPERM_X ? 'x' : '-', r->kind, r->shared ? "shared" : "private",
