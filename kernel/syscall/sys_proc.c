@@ -85,7 +85,9 @@ long sys_sbrk(void)
 long sys_meminfo(void)
 {
     struct proc *p = proc_current();
-    kprintf_line("meminfo: pid %d (%s)\n", p->pid, p->name);
+    char name[PROC_NAME_LEN];
+    proc_console_name(p, name);
+    kprintf_line("meminfo: pid %d (%s)\n", p->pid, name);
     as_print(&p->as);
     return ERR_OK;
 }
