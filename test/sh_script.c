@@ -473,15 +473,7 @@ static int run_sh_with(const char *script, const char *outpath, bool crowded)
             ;
         if (crowded && close(2) != ERR_OK)
             exit(105);
-        int sh = spawn("sh");
-        if (sh < 0)
-            exit(103);
-        close(0);
-        close(1);
-        int status = -1;
-        if (wait(sh, &status) != sh)
-            exit(104);
-        exit(status);
+        exit_with_sh();
     }
     int status = -1;
     expect(wait(pid, &status), pid);

@@ -21,6 +21,8 @@
  *   fork_ok()                   fork or fail the test
  *   fork_worker(fn, arg)        forks a child that runs fn(arg), exits 0
  *   in_child(fn, what)          the same, and the status must be 0
+ *   exit_with_sh()              in a forked child whose fds 0 and 1 are set:
+ *                               runs /sh on them, exits with its status
  *   open_ok, stat_of,           files: open or fail the test; fstat a path;
  *   write_all, read_all,        write or read everything; create a file
  *   make_file, read_file,       with a text; read a whole file; unlink (or
@@ -237,6 +239,23 @@ static inline void in_child(int (*fn)(void), const char *what)
     int status = child_status(fn);
     if (status != 0)
         error("%s: failed in the child (step %d)", what, status);
+}
+
+/* In a forked child that has set its fds 0 and 1 for a shell: spawns sh
+ * (which inherits them), closes its own copies, so that only sh holds the
+ * ends of a pipe, waits and exits with sh's status; 103 if sh could not
+ * start, 104 if the wait failed. */
+static inline void exit_with_sh(void)
+{
+    int sh = spawn("sh");
+    if (sh < 0)
+        exit(103);
+    close(0);
+    close(1);
+    int status = -1;
+    if (wait(sh, &status) != sh)
+        exit(104);
+    exit(status);
 }
 
 /* -------------------------------------------------------------- files */

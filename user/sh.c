@@ -24,7 +24,8 @@
  *   a | b | c          a pipeline, of any length that fits in a line
  *   cmd < in > out     redirection ('>' replaces out's contents, '>>'
  *                      appends to them)
- *   cmd ... &          a background job: not waited for
+ *   cmd ... &          a background job: not waited for; its fd 0 reads
+ *                      end of input, not the shell's
  *   a ; b & c          a list: each command in turn, a ';' or the line's
  *                      end waiting for it and a '&' not; a command's
  *                      failure does not stop the rest, but one killed
@@ -451,11 +452,30 @@ static bool is_plain(void)
     return nstages == 1 && stages[0].in == NULL && stages[0].out == NULL;
 }
 
-/* Runs the job under a child that exits at once, so init adopts and reaps it. */
+/* Gives the caller a fd 0 that reads end of input at once: the read end of
+ * a pipe with no writer, osv-rv's /dev/null. False (told) if no pipe. */
+static bool input_at_end(void)
+{
+    int p[2];
+    int err = pipe(p);
+    if (err < 0) {
+        printf("sh: cannot start in the background: %s\n", errstr(err));
+        return false;
+    }
+    close(p[1]);
+    return move_fd(p[0], 0) == 0;
+}
+
+/* Runs the job under a child that exits at once, so init adopts and reaps
+ * it. The job's fd 0 reads end of input (a '<' still replaces it), as
+ * POSIX has a background job read /dev/null: the console's or the
+ * script's lines are the shell's, and `cat &` took them. */
 static void run_background(void)
 {
     int pid = fork();
     if (pid == 0) {
+        if (!input_at_end())
+            exit(NOT_RUN);
         if (is_plain()) {
             int job = spawnv(stages[0].argv);
             if (job < 0)
