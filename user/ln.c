@@ -29,8 +29,9 @@ int main(int argc, char **argv)
     } else if (err == ERR_EXIST)
         printf("ln: %s: already exists (error %d)\n", argv[2], err);
     else if (err == ERR_FTYPE)
-        printf("ln: %s: is a directory, or a path goes through a file (error %d)\n",
-               argv[1], err);
+        printf("ln: %s -> %s: a directory, a path through a file, or a file's name "
+               "ending in '/' (error %d)\n",
+               argv[1], argv[2], err);
     else
         printf("ln: %s -> %s: cannot link: %s (error %d)\n", argv[1], argv[2], errstr(err),
                err);

@@ -3,13 +3,27 @@
  * are removed too (rmdir); without it a directory is refused, as in Unix.
  * A failure prints "rm: NAME: ..." with the error code on fd 1 (osv
  * programs have no separate error output) and the rest are still tried;
- * exit status 1 if any failed.
+ * exit status 1 if any failed. unlink's ERR_FTYPE is a directory, or a
+ * file named as one (`rm README/`, `rm smallfile/x`): rm looks which.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
 #include <lib/string.h>
 #include <lib/stdio-ext.h>
 #include <lib/errstr.h>
+#include <stdbool.h>
+
+/* Whether path names a directory. */
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    int fd = open(path, FS_RDONLY, EMPTY_MODE);
+    if (fd < 0)
+        return false;
+    bool dir = fstat(fd, &st) == ERR_OK && st.ftype == FTYPE_DIR;
+    close(fd);
+    return dir;
+}
 
 int main(int argc, char **argv)
 {
@@ -27,9 +41,11 @@ int main(int argc, char **argv)
             err = rmdir(argv[i]);
         if (err == ERR_NOTEXIST)
             printf("rm: %s: no such file (error %d)\n", argv[i], err);
-        else if (err == ERR_FTYPE && !dirs)
+        else if (err == ERR_FTYPE && !dirs && is_dir(argv[i]))
             printf("rm: %s: is a directory (error %d; rm -d removes an empty one)\n",
                    argv[i], err);
+        else if (err == ERR_FTYPE)
+            printf("rm: %s: not a directory (error %d)\n", argv[i], err);
         else if (err == ERR_NOTEMPTY)
             printf("rm: %s: directory not empty (error %d)\n", argv[i], err);
         else if (err != ERR_OK)
