@@ -72,25 +72,6 @@ static size_t write_pattern(const char *path, size_t max, int round)
     return off;
 }
 
-/* Checks that path holds size bytes of pattern round. */
-static void check_pattern(const char *path, size_t size, int round)
-{
-    struct stat st = stat_of(path);
-    if (st.size != size)
-        error("%s holds %ld bytes, not %ld", path, (long)st.size, (long)size);
-    int fd = open_ok(path, FS_RDONLY);
-    for (size_t off = 0; off < size;) {
-        size_t n = size - off < PIECE ? size - off : PIECE;
-        expect(read_all(fd, buf, n), n);
-        for (size_t i = 0; i < n; i++)
-            if (buf[i] != pattern_byte(off + i, round))
-                error("%s: byte %ld is %d, not %d (a replay wrote over it?)", path,
-                      (long)(off + i), buf[i], pattern_byte(off + i, round));
-        off += n;
-    }
-    expect(close(fd), ERR_OK);
-}
-
 /* The disk is full: not one more byte goes anywhere. */
 static void expect_full(void)
 {
@@ -163,8 +144,8 @@ static void write1(struct sizes *s)
 
 static void check1(struct sizes *s)
 {
-    check_pattern(D "/w1", s->w1, 4);
-    check_pattern(D "/w2", s->w2, 5);
+    expect_pattern(D "/w1", s->w1, 4, buf, PIECE);
+    expect_pattern(D "/w2", s->w2, 5, buf, PIECE);
 }
 
 /* write2: an index block logged and freed by one group, then reused. */
@@ -182,8 +163,8 @@ static void write2(struct sizes *s)
 /* check2: w3 and e, then everything removed. */
 static void check2(struct sizes *s)
 {
-    check_pattern(D "/w3", s->w3, 6);
-    check_pattern(D "/e", DIRECT, 7);
+    expect_pattern(D "/w3", s->w3, 6, buf, PIECE);
+    expect_pattern(D "/e", DIRECT, 7, buf, PIECE);
     expect(stat_of(D "/fill").size, s->fill);
     const char *names[] = { D "/w1", D "/w2", D "/w3", D "/e", D "/fill", D "/sizes" };
     for (size_t i = 0; i < NELEM(names); i++)

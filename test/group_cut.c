@@ -61,20 +61,6 @@ static void make_pattern(const char *path, size_t blocks, int round)
     expect(close(fd), ERR_OK);
 }
 
-/* Checks that path holds exactly blocks blocks of pattern round. */
-static void check_pattern(const char *path, size_t blocks, int round)
-{
-    size_t size = blocks * SFS_BLOCK_SIZE;
-    expect(stat_of(path).size, size);
-    int fd = open_ok(path, FS_RDONLY);
-    expect(read_all(fd, buf, size), size);
-    expect(close(fd), ERR_OK);
-    for (size_t i = 0; i < size; i++)
-        if (buf[i] != pattern_byte(i, round))
-            error("%s: byte %ld is %d, not %d of pattern %d", path, (long)i, buf[i],
-                  pattern_byte(i, round), round);
-}
-
 /*
  * The group: a child arms the hook with cut and calls held(); once its
  * operation waits at its end, this process writes blocks blocks of
@@ -154,7 +140,7 @@ static void ordered(void)
 
 static void check_ordered(void)
 {
-    check_pattern(D "/f1", F1_BLOCKS, 2);
+    expect_pattern(D "/f1", F1_BLOCKS * SFS_BLOCK_SIZE, 2, buf, sizeof(buf));
     expect(stat_of(D "/mark").size, 0);
 }
 
@@ -171,7 +157,7 @@ static void reuse(void)
 
 static void check_reuse(void)
 {
-    check_pattern(D "/old", OLD_BLOCKS, 1);
+    expect_pattern(D "/old", OLD_BLOCKS * SFS_BLOCK_SIZE, 1, buf, sizeof(buf));
     expect(stat_of(D "/new").size, 0);
     const char *names[] = { D "/f1", D "/mark", D "/old", D "/new", D "/fill" };
     for (size_t i = 0; i < NELEM(names); i++)

@@ -34,6 +34,8 @@
  *   pattern_byte(off, round),   the byte at off of a file's version round,
  *   pattern_fill(p, off, n, r)  and n of them from off: a wrong block,
  *                               offset or version shows
+ *   expect_pattern(path, size,  path holds exactly size bytes of version r
+ *       r, buf, n)              (read through buf, n bytes of scratch)
  *   msleep(ms)                  sleep ms milliseconds (a futex timeout): for
  *                               waits that sleep()'s whole seconds make slow
  *   raw_call(num, a0)           system call num with a full 64-bit a0 (an
@@ -398,6 +400,25 @@ static inline void pattern_fill(unsigned char *p, size_t off, size_t n, int roun
 {
     for (size_t i = 0; i < n; i++)
         p[i] = pattern_byte(off + i, round);
+}
+
+/* path must hold exactly size bytes, those of version round (pattern_byte),
+ * read n at a time into buf. */
+static inline void expect_pattern(const char *path, size_t size, int round, unsigned char *buf,
+                                  size_t n)
+{
+    expect(stat_of(path).size, size);
+    int fd = open_ok(path, FS_RDONLY);
+    for (size_t off = 0; off < size; off += n) {
+        size_t m = size - off < n ? size - off : n;
+        expect(read_all(fd, buf, m), m);
+        for (size_t i = 0; i < m; i++)
+            if (buf[i] != pattern_byte(off + i, round))
+                error("%s: byte %ld is %d, not %d of pattern %d", path, (long)(off + i), buf[i],
+                      pattern_byte(off + i, round), round);
+    }
+    expect(read(fd, buf, 1), 0);
+    expect(close(fd), ERR_OK);
 }
 
 /* Room for every process proc_list may show during a test: the tests
