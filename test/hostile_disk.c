@@ -10,6 +10,17 @@
  *     back; mkdir takes the last block (its "." and "..") and the next
  *     mkdir is ERR_NORES. The runner's disk check after the boot finds any
  *     block left taken;
+ *   - one write() across those edges with 8 blocks free, from the middle
+ *     of a file's 7th block (blocks 7-9, the indirect block, blocks
+ *     10-13) and of its 1031st (blocks 1031-1033, the double-indirect
+ *     block, a table, blocks 1034-1036): the disk runs out in the middle
+ *     of a run of blocks under an index block, and the count is exactly
+ *     the bytes those blocks took, the size and the bytes follow, the
+ *     next write is ERR_NORES;
+ *   - a shared mapping of a file on the full disk, stored to over its
+ *     whole length and past its end: every store before the end reaches
+ *     the file at munmap and at exit (no block is needed: a file has no
+ *     holes and a mapping never grows it), none after it;
  *   - three processes open one name with FS_CREAT while a fourth removes
  *     it: every open succeeds. open used to look the name up, create it
  *     on ERR_NOTEXIST and look it up again on ERR_EXIST (another creator
@@ -23,12 +34,15 @@
 #include <lib/stdio-ext.h>
 #include <lib/stddef.h>
 #include <lib/file-ext.h>
+#include <lib/mman.h>
 
 #define D "/hdk"
 #define BLK 4096
 #define NDIRECT 10                     /* a file's blocks before the indirect block */
 #define NINDIRECT 1024                 /* ... and before the double-indirect one */
 #define SPARES 5                      /* one-block files freed one at a time */
+#define ACROSS (200 * 1024)           /* one write across an index edge */
+#define SPARE_ACROSS 8                 /* blocks free for it */
 #define CREATORS 3
 #define ROUNDS 250
 
@@ -61,7 +75,8 @@ static long append(const char *path, char c, size_t n)
 static void clean(void)
 {
     const char *names[] = {D "/ten", D "/dbl", D "/s0", D "/s1", D "/s2", D "/s3", D "/s4",
-                           D "/fill", D "/one", D "/sub/x", D "/sub", D "/sub2", D "/f", D};
+                           D "/fill", D "/one", D "/sub/x", D "/sub", D "/sub2", D "/f",
+                           D "/x", D "/y", D "/m", D "/sx", D "/sy", D};
     for (size_t i = 0; i < NELEM(names); i++)
         remove_file(names[i]);
 }
@@ -131,6 +146,76 @@ static void index_edges(void)
     expect(unlink(D "/fill"), ERR_OK);
 }
 
+/* Makes path a file of size bytes of pattern round. */
+static void make_pattern(const char *path, long size, int round)
+{
+    int fd = open_ok(path, FS_RDWR | FS_CREAT);
+    for (long done = 0; done < size;) {
+        long n = size - done < (long)sizeof(buf) ? size - done : (long)sizeof(buf);
+        pattern_fill((unsigned char *)buf, done, n, round);
+        write_all(fd, buf, n);
+        done += n;
+    }
+    expect(close(fd), ERR_OK);
+}
+
+/* With the blocks of spare free, one write() of ACROSS bytes of pattern 1
+ * appended to path (made start bytes of it) ends at end. */
+static void write_across(const char *path, long start, const char *spare, long end)
+{
+    expect(unlink(spare), ERR_OK);
+    int fd = open_ok(path, FS_WRONLY | FS_APPEND);
+    pattern_fill((unsigned char *)buf, start, ACROSS, 1);
+    expect(write(fd, buf, ACROSS), end - start);
+    expect(write(fd, buf, 1), ERR_NORES);
+    expect(close(fd), ERR_OK);
+    expect_pattern(path, end, 1, (unsigned char *)buf, sizeof(buf));
+}
+
+/* Stores pattern round over len bytes of a shared mapping of path. */
+static void store_mapped(const char *path, long len, int round)
+{
+    unsigned char *p;
+    int fd = open_ok(path, FS_RDWR);
+    expect(mmap(fd, 0, len, SHM_READ | SHM_WRITE, MAP_SHARED, (void **)&p), ERR_OK);
+    expect(close(fd), ERR_OK);
+    pattern_fill(p, 0, len, round);
+    expect(munmap(p, len), ERR_OK);
+}
+
+/* A child's mapping that its exit unmaps: pattern 3. */
+static void store_mapped_exit(int k)
+{
+    (void)k;
+    unsigned char *p;
+    int fd = open_ok(D "/m", FS_RDWR);
+    expect(mmap(fd, 0, 5 * BLK, SHM_READ | SHM_WRITE, MAP_SHARED, (void **)&p), ERR_OK);
+    pattern_fill(p, 0, 5 * BLK, 3);
+}
+
+/* One write() across an index edge with SPARE_ACROSS blocks free, then
+ * a shared mapping on the full disk (the top of the file says more). */
+static void full_across_edges(void)
+{
+    make_pattern(D "/x", 6 * BLK + 100, 1);
+    make_pattern(D "/y", (NDIRECT + NINDIRECT - 4) * BLK + 5, 1);
+    make_pattern(D "/m", 3 * BLK + 100, 0);
+    make_blocks(D "/sx", SPARE_ACROSS);
+    make_blocks(D "/sy", SPARE_ACROSS);
+    fill_disk(D "/fill", buf, sizeof(buf));
+    write_across(D "/x", 6 * BLK + 100, D "/sx", (NDIRECT + 4) * BLK);
+    write_across(D "/y", (NDIRECT + NINDIRECT - 4) * BLK + 5, D "/sy",
+                 (NDIRECT + NINDIRECT + 3) * BLK);
+    store_mapped(D "/m", 5 * BLK, 2);
+    expect_pattern(D "/m", 3 * BLK + 100, 2, (unsigned char *)buf, sizeof(buf));
+    expect_exit(fork_worker(store_mapped_exit, 0), 0);
+    expect_pattern(D "/m", 3 * BLK + 100, 3, (unsigned char *)buf, sizeof(buf));
+    expect(unlink(D "/x"), ERR_OK);
+    expect(unlink(D "/y"), ERR_OK);
+    expect(unlink(D "/m"), ERR_OK);
+    expect(unlink(D "/fill"), ERR_OK);
+}
+
 /* A creator: opens D "/f" with FS_CREAT ROUNDS times while the others
  * create and remove it; each open must succeed. */
 static void creator(int k)
@@ -175,6 +260,7 @@ int main(int argc, char **argv)
     clean();
     expect(mkdir(D), ERR_OK);
     index_edges();
+    full_across_edges();
     create_remove_race();
     expect(rmdir(D), ERR_OK);
     pass("hostile_disk");
