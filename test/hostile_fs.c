@@ -7,8 +7,10 @@
  *     only block is full (128 entries) and mkdir are ERR_NORES and change
  *     nothing (the directory's size stays, the disk check after the boot
  *     finds no inode or block left behind, no link count off);
- *   - the disk filled by three processes at once, everything removed:
- *     exactly as many bytes fit again as before (every block came back);
+ *   - the disk's last MiB filled by three processes at once, in writes
+ *     of odd sizes: each file holds exactly the bytes its writes
+ *     returned, each where it was written; everything removed, exactly
+ *     as many bytes fit again as before (every block came back);
  *   - names that cannot be removed or made: "/", ".", ".." (ERR_INVAL),
  *     link onto an existing name or "." (ERR_EXIST), under a file
  *     (ERR_FTYPE), of a directory (ERR_FTYPE), into a missing directory
@@ -31,6 +33,7 @@
 #define D "/hfs"
 #define DIR_SLOTS 128                  /* entries in a block: 4096 / 32 */
 #define FILLERS 3
+#define FILLERS_ROOM (1024 * 1024)      /* what the three fill at once (checked byte by byte) */
 #define DEPTH 100
 #define APPENDERS 4
 
@@ -110,22 +113,48 @@ static void remove_full_dir_and_part_file(void)
     expect(rmdir(D "/full"), ERR_OK);
 }
 
+/* One of FILLERS filling the disk at once, each its own file, in writes
+ * of odd sizes (pattern 5 + k): when the disk is full, its file holds
+ * exactly the bytes its writes returned, each where it was written. */
+static void filler(int k)
+{
+    static const size_t sizes[] = {3 * 4096 + 7, 1, 65536 + 100, 4095, 200000, 8192};
+    char path[32];
+    snprintf(path, sizeof(path), D "/f%d", k);
+    int fd = open_ok(path, FS_WRONLY | FS_CREAT);
+    size_t total = 0;
+    long w;
+    for (int i = 0;; i++, total += (size_t)w) {
+        size_t n = sizes[(i + k) % NELEM(sizes)];
+        pattern_fill((unsigned char *)buf, total, n, 5 + k);
+        if ((w = write(fd, buf, n)) == ERR_NORES)
+            break;
+        if (w <= 0 || (size_t)w > n)
+            error("%s: write of %ld bytes = %ld", path, (long)n, w);
+    }
+    expect(close(fd), ERR_OK);
+    expect_pattern(path, total, 5 + k, (unsigned char *)buf, sizeof(buf));
+}
+
 /* One process fills the disk (the checks at a full disk meanwhile), then
- * three at once; all removed, one fills it again: the same bytes fit. */
+ * all but FILLERS_ROOM of it, and three fill the rest at once (filler);
+ * all removed, one fills it again: the same bytes fit. */
 static void fill_and_refill(void)
 {
     long before = fill_disk(D "/fill", buf, sizeof(buf));
     at_full_disk();
     expect(unlink(D "/fill"), ERR_OK);
+    int fd = open_ok(D "/fill", FS_WRONLY | FS_CREAT);
+    for (long left = before - FILLERS_ROOM; left > 0; left -= (long)sizeof(buf))
+        write_all(fd, buf, left < (long)sizeof(buf) ? left : (long)sizeof(buf));
+    expect(close(fd), ERR_OK);
     int pids[FILLERS];
     for (int k = 0; k < FILLERS; k++) {
         pids[k] = fork();
         if (pids[k] < 0)
             error("fork = %d", pids[k]);
         if (pids[k] == 0) {
-            char path[32];
-            snprintf(path, sizeof(path), D "/f%d", k);
-            fill_disk(path, buf, sizeof(buf));
+            filler(k);
             exit(0);
         }
     }
@@ -135,6 +164,7 @@ static void fill_and_refill(void)
         snprintf(path, sizeof(path), D "/f%d", k);
         expect(unlink(path), ERR_OK);
     }
+    expect(unlink(D "/fill"), ERR_OK);
     long after = fill_disk(D "/fill", buf, sizeof(buf));
     expect(unlink(D "/fill"), ERR_OK);
     if (after != before)
