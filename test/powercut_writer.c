@@ -13,15 +13,23 @@
  * returns, while lane 1 may still be writing: what returned must survive.
  * Otherwise the writer waits for lane 1 and prints "powercut: done".
  *
- * Any failing call is an ERROR: with a journal the disk never fills (each
- * round first removes the previous ones) and no call should fail.
+ * The rounds run on a nearly full disk: before the lanes start, the
+ * writer fills all of it but PC_ROOM bytes (/pc_fill, made by the first
+ * round and kept), so nearly every block a round takes was freed a moment before,
+ * by its own unlinks or the removal of the last round: the case where a
+ * block freed in a group must take no data before the group commits.
+ * Any failing call is an ERROR: PC_ROOM holds a round's files with room
+ * to spare (each round first removes the previous ones), and no call
+ * should fail.
  */
 // test: helper
 #include <lib/test.h>
 #include "powercut.h"
 #include <lib/string-ext.h>
+#include <lib/file-ext.h>
 
 #define BUF_BYTES (200 * 1024)
+#define PC_ROOM (8 * 1024 * 1024)       /* left free: a round takes under 6 MiB at most */
 
 static uint8_t buf[BUF_BYTES];
 static struct pc_step plan[PC_MAX_STEPS];
@@ -104,6 +112,50 @@ static void remove_old_rounds(void)
     close(fd);
 }
 
+/* Removes path; it need not be there. */
+static void unlink_if_there(const char *path)
+{
+    int err = unlink(path);
+    if (err != ERR_OK && err != ERR_NOTEXIST)
+        error("unlink(%s) = %d", path, err);
+}
+
+/* True if path names something. */
+static bool exists(const char *path)
+{
+    int fd = open(path, FS_RDONLY, EMPTY_MODE);
+    if (fd >= 0)
+        close(fd);
+    return fd >= 0;
+}
+
+/* Fills the disk but for PC_ROOM bytes, once: /pc_room takes them,
+ * /pc_fill grows until the disk is full, /pc_room goes. A cut in the
+ * middle leaves /pc_room (made first, removed last), and the next round
+ * does it again. */
+static void leave_room(void)
+{
+    if (exists("/pc_fill") && !exists("/pc_room"))
+        return;                        /* done in an earlier round */
+    unlink_if_there("/pc_room");
+    int fd = open("/pc_room", FS_WRONLY | FS_CREAT, EMPTY_MODE);
+    if (fd < 0)
+        error("open(/pc_room, create) = %d", fd);
+    for (size_t done = 0; done < PC_ROOM; done += BUF_BYTES)
+        if (write(fd, buf, BUF_BYTES) != BUF_BYTES)
+            error("write(/pc_room) failed after %d bytes", (int)done);
+    close(fd);
+    if ((fd = open("/pc_fill", FS_WRONLY | FS_CREAT | FS_APPEND, EMPTY_MODE)) < 0)
+        error("open(/pc_fill, create) = %d", fd);
+    ssize_t w;
+    while ((w = write(fd, buf, BUF_BYTES)) > 0)
+        ;
+    if (w != ERR_NORES)
+        error("write(/pc_fill) = %d, not ERR_NORES", (int)w);
+    close(fd);
+    unlink_if_there("/pc_room");
+}
+
 static int log_fd = -1;                /* lane 1's log, open from its first append */
 static int held_fd = -1;               /* a file unlinked while open (hold) */
 
@@ -163,8 +215,9 @@ int main(int argc, char **argv)
     printf("powercut: plan %d %d\n", n0, n1);
 
     /* Steps 0-1 of lane 0 (clear old rounds, make /pcR) come first: lane 1
-     * works inside /pcR. */
+     * works inside /pcR. Then the disk is filled but for PC_ROOM. */
     run_lane(0, 0, 2);
+    leave_room();
     int pid = fork();
     if (pid < 0)
         error("fork = %d", pid);
