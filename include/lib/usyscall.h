@@ -144,8 +144,8 @@ ssize_t write(int fd, const void *buf, size_t n);
 /* Name changes: ERR_OK; ERR_FAULT or ERR_INVAL (a bad or overlong path);
  * ERR_NOTEXIST; ERR_EXIST (link, mkdir: the new name is taken);
  * ERR_FTYPE (a middle component is not a directory, unlink of a
- * directory, a link to one, chdir to a file); ERR_NORES (no free inode or
- * disk block). */
+ * directory, a link to one, chdir to a file, a file named with a
+ * trailing '/': "README/"); ERR_NORES (no free inode or disk block). */
 int link(const char *old, const char *new);
 int unlink(const char *path);
 int mkdir(const char *path);
