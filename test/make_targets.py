@@ -3,7 +3,8 @@ test/make_targets.py: the scenarios of test/run.py that drive the
 Makefile's qemu targets the way graders and scripts do (test/qemu.py runs
 QEMU for those targets): qemu_test_fifo (osv's FIFO pair, on the normal
 and the low-memory machine), qemu_test_no_machine (the pair when no
-machine can start), qemu_pipe_script (a 7 KiB script on a stdin
+machine can start), qemu_test_killed (the pair let go of when the
+machine is killed), qemu_pipe_script (a 7 KiB script on a stdin
 held open), qemu_kill_make (make killed by a signal), qemu_background_tty
 (make qemu on a terminal that is not its foreground), panic_exit (make's
 status and the backtrace after a PANIC), kstack_overflow and kernel_map
@@ -18,8 +19,10 @@ which it adds its figures, and returns (reason or None, console excerpt or
 None).
 """
 
+import errno
 import os
 import re
+import select
 import shutil
 import signal
 import stat
@@ -319,6 +322,79 @@ def scenario_qemu_test_fifo(build, detail):
         return None, None
     finally:
         for make, _ in makes:
+            make.kill()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# A grader that ends a test by killing make's process group (SIGTERM)
+# and at once starts the next make qemu-test opens the pair while the
+# killed machine's side may still hold it: its open of .out then found
+# that side's writer, and read the end of .out as that side exited, with
+# no output for the next test (half of such a grader's tests, each second
+# one, in a run of 20). So on the signal the relay must let go of the pair
+# at once, whatever QEMU does. Here QEMU is stopped (it cannot exit) and
+# the relay alone gets SIGTERM: within KILL_EXIT no one may read .in (a
+# grader's open for writing fails, ENXIO: it would wait for the next
+# machine) nor write .out (a read finds its end, not EAGAIN).
+# Returns (reason or None, console excerpt).
+def scenario_qemu_test_killed(build, detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    fifo = os.path.join(tmpdir, "osv-test")
+    make = qemu = None
+    try:
+        why = make_fifos(build, fifo)
+        if why:
+            return why, None
+        make = Make("qemu-test", tmpdir, build, "OSV_TEST=" + fifo)
+        with open(fifo + ".in", "wb") as fin:
+            fin.write(b"fork_basic\n")
+        out = os.open(fifo + ".out", os.O_RDONLY)
+        console, deadline = b"", time.monotonic() + RUN_TIMEOUT
+        while b"passed" not in console and time.monotonic() < deadline:
+            r, _, _ = select.select([out], [], [], 0.2)
+            console += os.read(out, 65536) if r else b""
+        text = strip_ansi(console.decode(errors="replace"))
+        if "passed" not in text:
+            return "make qemu-test: no 'passed' line from fork_basic", excerpt(text)
+        family = make.note_family()
+        relay = [p for p, comm in family.items() if comm.startswith("python")]
+        qemu = [p for p, comm in family.items() if comm.startswith("qemu-system")]
+        if len(relay) != 1 or len(qemu) != 1:
+            return "make qemu-test's processes are not one relay and one QEMU: %s" % family, None
+        qemu = qemu[0]
+        os.kill(qemu, signal.SIGSTOP)
+        os.kill(relay[0], signal.SIGTERM)
+        os.set_blocking(out, False)
+        reader = writer = True
+        t0 = time.monotonic()
+        while (reader or writer) and time.monotonic() - t0 < KILL_EXIT:
+            try:
+                os.close(os.open(fifo + ".in", os.O_WRONLY | os.O_NONBLOCK))
+            except OSError as e:
+                reader = e.errno != errno.ENXIO
+            try:
+                while os.read(out, 65536):
+                    pass
+                writer = False           # the end: no writer left
+            except BlockingIOError:
+                pass
+            time.sleep(0.01)
+        os.close(out)
+        held = [what for what, held in ((".in read", reader), (".out written", writer)) if held]
+        if held:
+            return ("SIGTERM to the relay, QEMU stopped: %s still %s by the killed machine "
+                    "after %gs (a grader starting the next run meets it)"
+                    % (fifo, " and ".join(held), KILL_EXIT)), None
+        detail.append("the relay let go of the pair %.3fs after SIGTERM, QEMU stopped"
+                      % (time.monotonic() - t0))
+        return None, None
+    finally:
+        if qemu is not None:
+            try:
+                os.kill(qemu, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+        if make is not None:
             make.kill()
         shutil.rmtree(tmpdir, ignore_errors=True)
 

@@ -22,7 +22,11 @@ QEMU exits, whatever state the driver's stdin is in:
   its buffer is full), so no byte is ever dropped. PATH.in is opened
   read-write: a grader that closes and reopens it is no end of input.
   PATH.out ends once QEMU has exited and PATH.in is closed, so a grader may
-  start the next run the moment it has read PATH.out to its end.
+  start the next run the moment it has read PATH.out to its end. QEMU's
+  output reaches PATH.out through this process too, so that only it holds
+  the pair, and it lets go of both at once on a watched signal (below):
+  a grader that kills make and starts the next run at once then meets the
+  next machine, not the end of this one's PATH.out.
 - On a terminal, the terminal is put in raw mode as QEMU would put it
   (Ctrl-A x still leaves: QEMU's multiplexer reads it from the pipe) and
   restored when QEMU exits, so a byte typed before boot is not lost either.
@@ -141,34 +145,58 @@ def start_qemu(qemu, stdin, stdout):
     return pid
 
 
-def relay(qemu_pid, src, dst, make_pid):
-    """Copies src to dst (NUL first) until QEMU exits, and ends QEMU if make
-    stops catching a watched signal. Returns QEMU's wait status."""
+class Link:
+    """One direction of the relay: bytes read from src are written to dst.
+    pending holds bytes read and not yet written (the input's NUL at
+    first); src is None once it ended. close_dst: dst is closed when src
+    ends (QEMU's stdin, so QEMU sees the end of input too)."""
+
+    def __init__(self, src, dst, first=b"", close_dst=False):
+        self.src, self.dst, self.pending, self.close_dst = src, dst, first, close_dst
+        os.set_blocking(dst, False)
+
+    def done(self):
+        return self.src is None and not self.pending
+
+    def step(self, r, w):
+        """Writes what select found room for, reads what it found ready."""
+        try:
+            if self.dst in w:
+                self.pending = self.pending[os.write(self.dst, self.pending):]
+            if self.src is not None and self.src in r:
+                self.pending = os.read(self.src, CHUNK)
+                if not self.pending:
+                    self.src = None
+                    if self.close_dst:
+                        os.close(self.dst)
+        except BrokenPipeError:          # the reader has gone (QEMU exiting)
+            self.pending, self.src = b"", None
+
+
+def relay(qemu_pid, to_qemu, from_qemu, make_pid, end):
+    """Copies the input to QEMU (link to_qemu) and, in fifo mode, QEMU's
+    output to PATH.out (link from_qemu, or None) until QEMU exits, then
+    what QEMU wrote last; calls end() if make stops catching a watched
+    signal. Returns QEMU's wait status."""
     watch = caught(make_pid) if is_make(make_pid) else None
     qemu_exit = os.pidfd_open(qemu_pid)
-    pending = b"\0"
-    os.set_blocking(dst, False)
-    while True:
-        rlist = [qemu_exit] + ([src] if src is not None and not pending else [])
-        wlist = [dst] if pending else []
+    status = None
+    while status is None or (from_qemu is not None and not from_qemu.done()):
+        links = [l for l in (to_qemu if status is None else None, from_qemu) if l is not None]
+        rlist = ([qemu_exit] if status is None else []) + \
+            [l.src for l in links if l.src is not None and not l.pending]
+        wlist = [l.dst for l in links if l.pending]
         r, w, _ = select.select(rlist, wlist, [], POLL)
         if qemu_exit in r:
-            return os.waitpid(qemu_pid, 0)[1]
-        try:
-            if w:
-                pending = pending[os.write(dst, pending):]
-            if src in r:
-                pending = os.read(src, CHUNK)
-                if not pending:          # end of input: QEMU's too
-                    os.close(dst)
-                    src = None
-        except BrokenPipeError:          # QEMU is going: its exit comes next
-            pending, src = b"", None
+            status = os.waitpid(qemu_pid, 0)[1]
+        for l in links:
+            l.step(r, w)
         if watch:
             now = caught(make_pid)
             if now is None or not watch <= now:
-                os.kill(qemu_pid, signal.SIGTERM)
+                end(None, None)
                 watch = None
+    return status
 
 
 def fail(path, message):
@@ -232,10 +260,28 @@ def main(argv):
                                  "--foreground\n")
             tty = raw_mode(0)
     rd, wr = os.pipe()
-    qemu_pid = start_qemu(qemu, rd, out)
+    # In fifo mode QEMU writes to a pipe of ours, not to PATH.out itself,
+    # so that only this process ever holds the pair (see end_qemu).
+    out_rd, out_wr = os.pipe() if out is not None else (None, None)
+    qemu_pid = start_qemu(qemu, rd, out_wr)
     os.close(rd)
+    if out_wr is not None:
+        os.close(out_wr)
 
+    # A grader that ends a test by killing make (SIGTERM to its process
+    # group) and starts the next make qemu-test at once opens the pair
+    # while this machine is still going: its open of PATH.out found this
+    # side's writer and then read the end of it as this process exited
+    # (no output for that test at all), and its lines went into this
+    # side's PATH.in. So the pair is let go of first, at once (both fds
+    # become /dev/null: no fd number changes under the relay), and the
+    # grader's opens wait for the next machine's side.
     def end_qemu(signum, frame):
+        if out is not None:
+            null = os.open(os.devnull, os.O_RDWR)
+            os.dup2(null, src)
+            os.dup2(null, out)
+            os.close(null)
         try:
             os.kill(qemu_pid, signal.SIGTERM)
         except ProcessLookupError:
@@ -243,15 +289,17 @@ def main(argv):
     for s in WATCHED:
         signal.signal(s, end_qemu)
     try:
-        status = relay(qemu_pid, src, wr, make_pid)
+        status = relay(qemu_pid, Link(src, wr, b"\0", close_dst=True),
+                       Link(out_rd, out) if out is not None else None, make_pid, end_qemu)
     finally:
         if tty is not None:
             termios.tcsetattr(0, termios.TCSADRAIN, tty)
     if out is not None:
-        # PATH.out ends only now, QEMU gone and PATH.in let go of: a grader
-        # that starts the next make qemu-test as soon as PATH.out ends then
-        # writes its lines to the next relay, not into this one's PATH.in,
-        # where they were lost as this process exited.
+        # PATH.out ends only now, QEMU gone, its last output copied and
+        # PATH.in let go of: a grader that starts the next make qemu-test
+        # as soon as PATH.out ends then writes its lines to the next relay,
+        # not into this one's PATH.in, where they were lost as this
+        # process exited.
         os.close(src)
         os.close(out)
     code = os.waitstatus_to_exitcode(status)

@@ -498,6 +498,7 @@ def scenarios():
         ("journal_cut", journal_cut),
         ("qemu_test_fifo", make_target(make_targets.scenario_qemu_test_fifo)),
         ("qemu_test_no_machine", make_target(make_targets.scenario_qemu_test_no_machine)),
+        ("qemu_test_killed", make_target(make_targets.scenario_qemu_test_killed)),
         ("qemu_pipe_script", make_target(make_targets.scenario_qemu_pipe_script)),
         ("qemu_kill_make", make_target(make_targets.scenario_qemu_kill_make)),
         ("qemu_background_tty", make_target(make_targets.scenario_qemu_background_tty)),
