@@ -1,7 +1,8 @@
 /*
  * The scheduler: one ready queue under one lock, shared by all harts. Every
  * hart runs sched_loop, which takes the next RUNNABLE thread and switches to
- * it; the timer makes the running thread yield every tick.
+ * it; the timer makes the running thread yield every tick (an idle hart
+ * has no tick: trap.c).
  *
  * Sleeping is by channel (any address): sched_sleep releases the caller's
  * spinlock and sleeps atomically with respect to sched_wakeup, so no wakeup

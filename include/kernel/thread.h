@@ -105,6 +105,8 @@ struct cpu {
                                   * (trap.c, this hart only) */
     uint64_t timer_at;           /* rdtime the hart's timer is set for (trap.c, this
                                   * hart; others read it to decide on an IPI) */
+    bool tick_stopped;           /* idle: no tick until it runs a thread (trap.c, this
+                                  * hart only) */
 #ifdef DEBUG
     struct locks_held locks_held; /* its spinlocks (synch.h) */
 #endif

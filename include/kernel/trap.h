@@ -51,6 +51,11 @@ void trap_init_hart(void);          /* stvec, sscratch, enable S interrupts */
  * sleeper's deadline before its next tick (sched.c, which asks cpus[0]
  * by an IPI, whose handler calls this). No SBI call otherwise. */
 void trap_timer_update(void);
+/* Interrupts off: the scheduler loop's call before it runs a thread:
+ * starts this hart's tick again if a tick that came while the hart was
+ * idle stopped it (trap.c), so the thread is preempted in time. Costs
+ * nothing (no SBI call) when the tick runs. */
+void trap_tick_start(void);
 /* Interrupts off: stops this hart for about us microseconds, or until an
  * interrupt is pending (wfi), then puts its timer back to what it is due for.
  * Under QEMU a hart in wfi gives its host core away, which is what a hart

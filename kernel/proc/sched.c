@@ -211,8 +211,9 @@ static bool killed(struct thread *t)
  * to the scheduler and does it now). timer_at is read without a lock,
  * after a fence that pairs with the one in cpus[0]'s timer_set_due
  * (trap.c): if this read misses a later timer_at, cpus[0] sees the new
- * next_wake. A wake is never lost in any case: cpus[0]'s every tick
- * wakes whoever is due. sched_lock held. */
+ * next_wake. While cpus[0] runs threads its every tick also wakes
+ * whoever is due; an idle cpus[0] has no tick (trap.c), only its timer
+ * for next_wake. sched_lock held. */
 static void add_timed(struct thread *t)
 {
     list_append(&timed_sleepers, &t->timed_link);
@@ -388,6 +389,7 @@ void sched_loop(void)
         }
         t->state = THREAD_RUNNING;
         c->thread = t;
+        trap_tick_start();       /* an idle tick may have stopped it */
         if (!(t->kstack_fenced[c->id / 64] & (1UL << (c->id % 64)))) {
             vpmap_kstack_fence(t->kstack);         /* its first run here: vpmap.h */
             t->kstack_fenced[c->id / 64] |= 1UL << (c->id % 64);

@@ -35,13 +35,14 @@ static void timer_set(struct cpu *c, uint64_t when)
     sbi_set_timer(when);
 }
 
-/* When this hart's timer is due: its next tick, or, on cpus[0], which
- * wakes the timed sleepers (sched.c), the first one's deadline if that
- * comes sooner. */
+/* When this hart's timer is due: its next tick (none while its tick is
+ * stopped), or, on cpus[0], which wakes the timed sleepers (sched.c), the
+ * first one's deadline if that comes sooner. */
 static uint64_t timer_due(struct cpu *c)
 {
     uint64_t wake = sched_next_wake(c->id);
-    return wake < c->next_tick ? wake : c->next_tick;
+    uint64_t tick = c->tick_stopped ? UINT64_MAX : c->next_tick;
+    return wake < tick ? wake : tick;
 }
 
 /* Sets this hart's timer for what it is due for, which may be later
@@ -94,16 +95,34 @@ void trap_nap(uint64_t us)
 
 /* The timer's interrupt: a tick (arm the next, and preempt), or on
  * cpus[0] a sleeper's deadline before the tick; either way cpus[0] wakes
- * the sleepers that are due. True if it was a tick. */
+ * the sleepers that are due. A tick that finds the hart running no
+ * thread (in its scheduler loop: idle) stops the tick until the hart runs
+ * one again (trap_tick_start): there is nothing to preempt, and an idle
+ * hart woken a hundred times a second only to poll and sleep again cost
+ * the host's CPU, a tenth of a core for an idle machine of four harts
+ * under QEMU. True if it was a tick. */
 static bool timer_interrupt(struct cpu *c)
 {
     uint64_t now = rdtime();
-    bool tick = now >= c->next_tick;
-    if (tick)
+    bool tick = !c->tick_stopped && now >= c->next_tick;
+    if (tick) {
         c->next_tick = now + timer_interval;
+        c->tick_stopped = c->thread == NULL;
+    }
     sched_timer();
     timer_set_due(c);
     return tick;
+}
+
+/* Contract in <kernel/trap.h>. */
+void trap_tick_start(void)
+{
+    struct cpu *c = mycpu();
+    if (!c->tick_stopped)
+        return;
+    c->tick_stopped = false;
+    c->next_tick = rdtime() + timer_interval;
+    timer_set_due(c);
 }
 
 /* Per hart, since stvec, sie and the timer are per-hart state. sscratch
