@@ -155,8 +155,8 @@ void proc_exit(int status) __attribute__((noreturn));
  * are freed: p becomes a zombie its parent can reap. Takes proc_lock. */
 void proc_zombie(struct proc *p);
 /* p's name for the kernel's console lines (killed:, meminfo's) into out:
- * control bytes as '?', and the words PANIC, ERROR and passed with their
- * case flipped, so that no program's name puts them in a kernel line
+ * control bytes as '?', and the words PANIC, ERROR, passed and Assertion
+ * with their case flipped, so that no program's name puts them in a kernel line
  * (docs/api.md). Never sleeps. */
 void proc_console_name(struct proc *p, char out[PROC_NAME_LEN]);
 /* Whether p has been killed (any context, no lock needed). */

@@ -610,14 +610,14 @@ int proc_list(struct proc_info *out, int max, pid_t after)
 
 /* p's name as the kernel's lines show it (killed:, meminfo's): any name
  * may be a program's, but api.md promises that no kernel line other than
- * a panic's holds PANIC, ERROR or passed, which graders scan the console
- * for, and a control byte could end the line early or move the cursor.
- * So a control byte becomes '?' and those words change case (panic,
- * error, PASSED), which cannot make any of them anew. Contract in
- * <kernel/proc.h>. */
+ * a panic's holds PANIC, ERROR, passed or Assertion, which graders scan
+ * the console for, and a control byte could end the line early or move
+ * the cursor. So a control byte becomes '?' and those words change case
+ * (panic, error, PASSED, aSSERTION), which cannot make any of them anew.
+ * Contract in <kernel/proc.h>. */
 void proc_console_name(struct proc *p, char out[PROC_NAME_LEN])
 {
-    static const char *const words[] = { "PANIC", "ERROR", "passed" };
+    static const char *const words[] = { "PANIC", "ERROR", "passed", "Assertion" };
     strlcpy(out, p->name, PROC_NAME_LEN);
     for (char *s = out; *s; s++)
         if ((unsigned char)*s < 0x20 || *s == 0x7f)
