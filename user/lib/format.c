@@ -44,7 +44,8 @@ static void put_repeat(struct fmt_out *o, char c, int n)
         put(o, c);
 }
 
-/* One conversion's layout: [spaces][sign or 0x][zeros][body][spaces]. */
+/* One conversion as written: its layout, [spaces][sign or 0x][zeros][body]
+ * [spaces], and the size of its argument. */
 struct field {
     int width;
     int precision;      /* -1 if none */
@@ -52,6 +53,9 @@ struct field {
     bool zero;          /* '0' */
     char sign;          /* '+' or ' ': what a number without '-' gets; 0: nothing */
     bool alt;           /* '#': 0x or 0X before hex digits, a leading 0 in octal */
+    int longs;          /* length: 0 int, 1 long, 2 long long */
+    int shorts;         /* h: 1 short, hh: 2 char */
+    bool long_double;   /* L */
 };
 
 /* Lays out one conversion: width filled with spaces before (or after, for
@@ -109,148 +113,166 @@ static void put_written(struct fmt_out *o, const char *start, const char *end)
         put(o, *start);
 }
 
-/* The conversions of lib/stdio.h: flags - 0 + space #, width and
- * precision (also as *), length l, ll, z, j, t, h, hh; d i u o x X p s c %.
- * Anything else is printed as written, so a typo shows in the output
+/* Reads a conversion's flags, width, precision and length from fmt (just
+ * past its '%') into f, taking a '*' width or precision from ap; returns
+ * where its letter is. */
+static const char *parse_field(const char *fmt, va_list *ap, struct field *f)
+{
+    *f = (struct field){ .precision = -1 };
+    for (;; fmt++) {                    /* flags */
+        if (*fmt == '-')
+            f->left = true;
+        else if (*fmt == '0')
+            f->zero = true;
+        else if (*fmt == '+')
+            f->sign = '+';
+        else if (*fmt == ' ')
+            f->sign = f->sign == '+' ? '+' : ' ';       /* C: '+' wins */
+        else if (*fmt == '#')
+            f->alt = true;
+        else
+            break;
+    }
+    if (*fmt == '*') {                  /* width */
+        f->width = va_arg(*ap, int);
+        if (f->width < 0) {
+            f->left = true;
+            f->width = -f->width;
+        }
+        fmt++;
+    } else {
+        while (*fmt >= '0' && *fmt <= '9')
+            f->width = f->width * 10 + (*fmt++ - '0');
+    }
+    if (*fmt == '.') {                  /* precision */
+        fmt++;
+        f->precision = 0;
+        if (*fmt == '*') {
+            f->precision = va_arg(*ap, int);
+            fmt++;
+        } else {
+            while (*fmt >= '0' && *fmt <= '9')
+                f->precision = f->precision * 10 + (*fmt++ - '0');
+        }
+    }
+    for (;; fmt++) {                    /* length */
+        if (*fmt == 'l')
+            f->longs++;
+        else if (*fmt == 'z' || *fmt == 'j' || *fmt == 't')
+            f->longs = 1;               /* size_t, intmax_t, ptrdiff_t: long on LP64 */
+        else if (*fmt == 'h')
+            f->shorts++;
+        else if (*fmt == 'L')
+            f->long_double = true;
+        else
+            break;
+    }
+    if (f->left)
+        f->zero = false;
+    return fmt;
+}
+
+/* Prints one conversion, which began at start (its '%') and whose letter
+ * is *end, taking its argument from ap. Anything but the conversions of
+ * lib/stdio.h is printed as written, so a typo shows in the output
  * instead of eating an argument; C's floating conversions and %n, which
  * are not done here, are printed as written too, but take their argument
  * (a double, a long double with L, a pointer), so that the conversions
  * after them print their own. */
+static void convert(struct fmt_out *o, const char *start, const char *end, struct field *f,
+                    va_list *ap)
+{
+    switch (*end) {
+    case 'd':
+    case 'i': {
+        long long v = f->longs >= 2 ? va_arg(*ap, long long)
+                    : f->longs == 1 ? va_arg(*ap, long) : va_arg(*ap, int);
+        /* The int that carried a short or char is cut back to it, as C
+         * does: %hhd of 300 is 44. h and hh were once read and ignored,
+         * so a signed char's 0xab printed with %hhx came out ffffffab. */
+        if (!f->longs && f->shorts)
+            v = f->shorts == 1 ? (short)v : (signed char)v;
+        unsigned long long mag = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
+        char sign[2] = { v < 0 ? '-' : f->sign, '\0' };
+        put_number(o, f, mag, 10, false, sign);
+        break;
+    }
+    case 'u':
+    case 'o':
+    case 'x':
+    case 'X': {
+        unsigned long long v = f->longs >= 2 ? va_arg(*ap, unsigned long long)
+                             : f->longs == 1 ? va_arg(*ap, unsigned long)
+                             : va_arg(*ap, unsigned int);
+        if (!f->longs && f->shorts)
+            v = f->shorts == 1 ? (unsigned short)v : (unsigned char)v;
+        int base = *end == 'u' ? 10 : *end == 'o' ? 8 : 16;
+        const char *prefix = base == 16 && f->alt && v != 0 ? (*end == 'X' ? "0X" : "0x") : "";
+        put_number(o, f, v, base, *end == 'X', prefix);
+        break;
+    }
+    case 'p':
+        put_number(o, f, (uintptr_t)va_arg(*ap, void *), 16, false, "0x");
+        break;
+    case 's': {
+        const char *s = va_arg(*ap, const char *);
+        if (s == NULL)
+            s = "(null)";
+        int n = 0;
+        while (s[n] && (f->precision < 0 || n < f->precision))
+            n++;
+        f->zero = false;
+        put_field(o, f, "", 0, s, n);
+        break;
+    }
+    case 'c': {
+        char c = (char)va_arg(*ap, int);
+        f->zero = false;
+        put_field(o, f, "", 0, &c, 1);
+        break;
+    }
+    case '%':
+        put(o, '%');
+        break;
+    case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
+        if (f->long_double)
+            (void)va_arg(*ap, long double);
+        else
+            (void)va_arg(*ap, double);
+        put_written(o, start, end);
+        break;
+    case 'n':
+        (void)va_arg(*ap, void *);      /* stores nothing */
+        put_written(o, start, end);
+        break;
+    default:                            /* unknown: print it as written */
+        put_written(o, start, end);
+        break;
+    }
+}
+
+/* The conversions of lib/stdio.h: flags - 0 + space #, width and
+ * precision (also as *), length l, ll, z, j, t, h, hh; d i u o x X p s c %
+ * (convert says what becomes of the rest). The arguments are copied so
+ * the helpers can take them by pointer (a va_list parameter cannot be
+ * passed on portably and then used again). */
 void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
 {
+    va_list args;
+    va_copy(args, ap);
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
             put(o, *fmt);
             continue;
         }
-        const char *start = fmt++;
-        struct field f = { 0, -1, false, false, 0, false };
-
-        for (;; fmt++) {                /* flags */
-            if (*fmt == '-')
-                f.left = true;
-            else if (*fmt == '0')
-                f.zero = true;
-            else if (*fmt == '+')
-                f.sign = '+';
-            else if (*fmt == ' ')
-                f.sign = f.sign == '+' ? '+' : ' ';     /* C: '+' wins */
-            else if (*fmt == '#')
-                f.alt = true;
-            else
-                break;
-        }
-        if (*fmt == '*') {              /* width */
-            f.width = va_arg(ap, int);
-            if (f.width < 0) {
-                f.left = true;
-                f.width = -f.width;
-            }
-            fmt++;
-        } else {
-            while (*fmt >= '0' && *fmt <= '9')
-                f.width = f.width * 10 + (*fmt++ - '0');
-        }
-        if (*fmt == '.') {              /* precision */
-            fmt++;
-            f.precision = 0;
-            if (*fmt == '*') {
-                f.precision = va_arg(ap, int);
-                fmt++;
-            } else {
-                while (*fmt >= '0' && *fmt <= '9')
-                    f.precision = f.precision * 10 + (*fmt++ - '0');
-            }
-        }
-        int longs = 0;                  /* length: 0 int, 1 long, 2 long long */
-        int shorts = 0;                 /* h: 1 short, hh: 2 char */
-        bool long_double = false;       /* L */
-        for (;; fmt++) {
-            if (*fmt == 'l')
-                longs++;
-            else if (*fmt == 'z' || *fmt == 'j' || *fmt == 't')
-                longs = 1;              /* size_t, intmax_t, ptrdiff_t: long on LP64 */
-            else if (*fmt == 'h')
-                shorts++;
-            else if (*fmt == 'L')
-                long_double = true;
-            else
-                break;
-        }
-        if (f.left)
-            f.zero = false;
-
-        switch (*fmt) {
-        case 'd':
-        case 'i': {
-            long long v = longs >= 2 ? va_arg(ap, long long)
-                        : longs == 1 ? va_arg(ap, long) : va_arg(ap, int);
-            /* The int that carried a short or char is cut back to it, as
-             * C does: %hhd of 300 is 44. h and hh were once read and
-             * ignored, so a signed char's 0xab printed with %hhx came out
-             * ffffffab. */
-            if (!longs && shorts)
-                v = shorts == 1 ? (short)v : (signed char)v;
-            unsigned long long mag = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
-            char sign[2] = { v < 0 ? '-' : f.sign, '\0' };
-            put_number(o, &f, mag, 10, false, sign);
-            break;
-        }
-        case 'u':
-        case 'o':
-        case 'x':
-        case 'X': {
-            unsigned long long v = longs >= 2 ? va_arg(ap, unsigned long long)
-                                 : longs == 1 ? va_arg(ap, unsigned long)
-                                 : va_arg(ap, unsigned int);
-            if (!longs && shorts)
-                v = shorts == 1 ? (unsigned short)v : (unsigned char)v;
-            int base = *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16;
-            const char *prefix = base == 16 && f.alt && v != 0 ? (*fmt == 'X' ? "0X" : "0x") : "";
-            put_number(o, &f, v, base, *fmt == 'X', prefix);
-            break;
-        }
-        case 'p':
-            put_number(o, &f, (uintptr_t)va_arg(ap, void *), 16, false, "0x");
-            break;
-        case 's': {
-            const char *s = va_arg(ap, const char *);
-            if (s == NULL)
-                s = "(null)";
-            int n = 0;
-            while (s[n] && (f.precision < 0 || n < f.precision))
-                n++;
-            f.zero = false;
-            put_field(o, &f, "", 0, s, n);
-            break;
-        }
-        case 'c': {
-            char c = (char)va_arg(ap, int);
-            f.zero = false;
-            put_field(o, &f, "", 0, &c, 1);
-            break;
-        }
-        case '%':
-            put(o, '%');
-            break;
-        case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
-            if (long_double)
-                (void)va_arg(ap, long double);
-            else
-                (void)va_arg(ap, double);
-            put_written(o, start, fmt);
-            break;
-        case 'n':
-            (void)va_arg(ap, void *);   /* stores nothing */
-            put_written(o, start, fmt);
-            break;
-        default:                        /* unknown: print it as written */
-            put_written(o, start, fmt);
-            if (*fmt == '\0')
-                return;
-            break;
-        }
+        const char *start = fmt;
+        struct field f;
+        fmt = parse_field(fmt + 1, &args, &f);
+        convert(o, start, fmt, &f, &args);
+        if (*fmt == '\0')
+            break;                      /* a '%' ending the format, printed as written */
     }
+    va_end(args);
 }
 
 /* Contracts of these four in format.h. */
