@@ -583,8 +583,84 @@ static void map_image(int fd, const char *path, size_t len)
         die("%s: read error", path);
 }
 
+/* The first pass: every inode has a known type (a free one is all
+ * zeros), and claims the blocks it uses, so a block used twice is seen. */
+static void check_inodes(void)
+{
+    for (uint32_t i = 0; i < sb->ninodes; i++) {
+        struct sfs_inode *ip = inode(i);
+        if (ip->type == SFS_TYPE_FREE) {
+            static const struct sfs_inode zero;
+            if (memcmp(ip, &zero, sizeof(zero)) != 0)
+                problem("inode %u is free but not zeroed", i);
+            continue;
+        }
+        if (i == 0) {
+            problem("inode 0 is in use (type %u); it must stay free", ip->type);
+            continue;
+        }
+        if (ip->type > SFS_TYPE_DEV) {
+            problem("inode %u: unknown type %u", i, ip->type);
+            continue;
+        }
+        claim_inode_blocks(i, ip);
+    }
+}
+
+/* The second pass: the tree from the root, breadth first (check_dir
+ * checks names, "." and "..", and counts the entries naming each inode
+ * in refs[]). */
+static void check_tree(void)
+{
+    if (inode(SFS_ROOT_INODE)->type != SFS_TYPE_DIR) {
+        problem("the root (inode %u) is not a directory", SFS_ROOT_INODE);
+        return;
+    }
+    uint32_t *queue = calloc(sb->ninodes, sizeof(*queue));
+    if (!queue)
+        die("out of memory");
+    uint32_t head = 0, tail = 0;
+    parent[SFS_ROOT_INODE] = SFS_ROOT_INODE;
+    queue[tail++] = SFS_ROOT_INODE;
+    while (head < tail)
+        check_dir(queue[head++], queue, &tail);
+    free(queue);
+}
+
+/* The third pass: every inode in use has as many links as the tree has
+ * names for it; one with neither is an orphan the next mount frees. */
+static void check_links(void)
+{
+    for (uint32_t i = 1; i < sb->ninodes; i++) {
+        struct sfs_inode *ip = inode(i);
+        if (ip->type == SFS_TYPE_FREE || ip->type > SFS_TYPE_DEV)
+            continue;
+        if (refs[i] == 0 && ip->nlink == 0)
+            note("inode %u is an orphan (in use, link count 0, no name): the next mount frees it", i);
+        else if (refs[i] == 0)
+            problem("inode %u is in use but no directory entry names it", i);
+        else if (refs[i] != ip->nlink)
+            problem("inode %u: link count %u, but %u directory entries name it", i, ip->nlink, refs[i]);
+    }
+}
+
+/* The last pass: the bitmap marks exactly the blocks found in use (the
+ * metadata before data_start, and the blocks the inodes claimed). */
+static void check_bitmap(void)
+{
+    for (uint32_t b = 0; b < sb->nblocks; b++) {
+        int used = b < sb->data_start || owner[b] != 0;
+        int marked = bitmap_get(b);
+        if (used && !marked)
+            problem("block %u is in use but marked free", b);
+        else if (!used && marked)
+            problem("block %u is marked used but nothing uses it", b);
+    }
+}
+
 /* mkfs --check: maps the image, replays its journal in that private copy,
- * checks it, and prints "clean" (returns 0) or every problem (returns 1). */
+ * checks it pass by pass, and prints "clean" (returns 0) or every problem
+ * (returns 1). */
 static int check_image(const char *path)
 {
     check_name = path;
@@ -609,61 +685,12 @@ static int check_image(const char *path)
     owner = calloc(sb->nblocks, sizeof(*owner));
     refs = calloc(sb->ninodes, sizeof(*refs));
     parent = calloc(sb->ninodes, sizeof(*parent));
-    uint32_t *queue = calloc(sb->ninodes, sizeof(*queue));
-    if (!owner || !refs || !parent || !queue)
+    if (!owner || !refs || !parent)
         die("out of memory");
-
-    /* Every inode: a known type, and the blocks it uses. */
-    for (uint32_t i = 0; i < sb->ninodes; i++) {
-        struct sfs_inode *ip = inode(i);
-        if (ip->type == SFS_TYPE_FREE) {
-            static const struct sfs_inode zero;
-            if (memcmp(ip, &zero, sizeof(zero)) != 0)
-                problem("inode %u is free but not zeroed", i);
-            continue;
-        }
-        if (i == 0) {
-            problem("inode 0 is in use (type %u); it must stay free", ip->type);
-            continue;
-        }
-        if (ip->type > SFS_TYPE_DEV) {
-            problem("inode %u: unknown type %u", i, ip->type);
-            continue;
-        }
-        claim_inode_blocks(i, ip);
-    }
-
-    /* The tree from the root: names, ".", "..", link references. */
-    if (inode(SFS_ROOT_INODE)->type != SFS_TYPE_DIR) {
-        problem("the root (inode %u) is not a directory", SFS_ROOT_INODE);
-    } else {
-        uint32_t head = 0, tail = 0;
-        parent[SFS_ROOT_INODE] = SFS_ROOT_INODE;
-        queue[tail++] = SFS_ROOT_INODE;
-        while (head < tail)
-            check_dir(queue[head++], queue, &tail);
-    }
-    for (uint32_t i = 1; i < sb->ninodes; i++) {
-        struct sfs_inode *ip = inode(i);
-        if (ip->type == SFS_TYPE_FREE || ip->type > SFS_TYPE_DEV)
-            continue;
-        if (refs[i] == 0 && ip->nlink == 0)
-            note("inode %u is an orphan (in use, link count 0, no name): the next mount frees it", i);
-        else if (refs[i] == 0)
-            problem("inode %u is in use but no directory entry names it", i);
-        else if (refs[i] != ip->nlink)
-            problem("inode %u: link count %u, but %u directory entries name it", i, ip->nlink, refs[i]);
-    }
-
-    /* The bitmap against the blocks found in use. */
-    for (uint32_t b = 0; b < sb->nblocks; b++) {
-        int used = b < sb->data_start || owner[b] != 0;
-        int marked = bitmap_get(b);
-        if (used && !marked)
-            problem("block %u is in use but marked free", b);
-        else if (!used && marked)
-            problem("block %u is marked used but nothing uses it", b);
-    }
+    check_inodes();
+    check_tree();
+    check_links();
+    check_bitmap();
 
     if (nproblems == 0) {
         printf("%s: clean\n", path);
