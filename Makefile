@@ -265,9 +265,14 @@ $(B)/test/%: $(B)/test/%.o $(B)/ulib.a linker/user.ld
 	$(LD) -z max-page-size=4096 -T linker/user.ld -o $@ $< $(B)/ulib.a $(ULIBGCC)
 
 # ------------------------------------------------------------- fs.img
-$(B)/mkfs: mkfs/mkfs.c $(wildcard include/kernel/sfs.h) include/kernel/types.h include/arch/types.h | $(B)/.deps
-	@mkdir -p $(B)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ mkfs/mkfs.c
+# mkfs is a host program of its own files (mkfs/*.c), each compiled on
+# its own (so compile_commands.json names each) into $(B)/host/.
+MKFS_OBJS := $(patsubst mkfs/%.c,$(B)/host/mkfs/%.o,$(sort $(wildcard mkfs/*.c)))
+$(B)/host/mkfs/%.o: mkfs/%.c | $(B)/.deps
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -c $< -o $@
+$(B)/mkfs: $(MKFS_OBJS)
+	$(HOSTCC) -o $@ $^
 $(B)/largefile: | $(B)/.deps
 	@mkdir -p $(B)
 	$(PYTHON) -c "import sys; sys.stdout.write('a' * 20480)" > $@
