@@ -22,9 +22,12 @@
 #include <kernel/list.h>
 
 struct page {
-    uint32_t refcount;     /* 0 = free */
-    uint32_t flags;
-    struct list_node link; /* on the free list while free */
+    uint32_t refcount;     /* holders (atomic); 0 = free, or never handed out */
+    uint32_t flags;        /* PAGE_FREE (pmem.c) while on the free list, which
+                            * refcount 0 does not tell: the kernel's own frames
+                            * and those past max_frames are never on it
+                            * (pmem_reserve must skip them); pmem's lock */
+    struct list_node link; /* on the free list while free; pmem's lock */
 };
 
 #define kmap_p2v(pa) ((void *)((paddr_t)(pa) + KMAP_BASE))

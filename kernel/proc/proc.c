@@ -518,7 +518,7 @@ void proc_console_name(struct proc *p, char out[PROC_NAME_LEN])
     for (char *s = out; *s; s++)
         if ((unsigned char)*s < 0x20 || *s == 0x7f)
             *s = '?';
-    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+    for (size_t w = 0; w < NELEM(words); w++) {
         size_t len = strlen(words[w]);
         for (char *s = out; *s; s++)
             if (strncmp(s, words[w], len) == 0)
