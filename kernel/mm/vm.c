@@ -233,26 +233,26 @@ struct memregion *as_find_region(struct addrspace *as, vaddr_t va)
     return NULL;
 }
 
+/* What as_copy's page walk (vpmap_walk, copy_page) carries: the space
+ * the copies go to, and the first error, after which it copies nothing. */
 struct copy_ctx {
     struct addrspace *dst;
     err_t err;
 };
 
-/* Gives dst its own copy of the page at va (eager fork). */
+/* Gives dst its own copy of the page at va (eager fork: fork_copy, which
+ * the benchmarks compare with copy-on-write). */
 static void copy_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 {
     struct copy_ctx *ctx = arg;
     if (ctx->err != ERR_OK)
         return;
-    {
-        paddr_t copy;
-        if ((ctx->err = pmem_alloc(&copy)) != ERR_OK)
-            return;
-        memcpy(kmap_p2v(copy), kmap_p2v(pa), PG_SIZE);
-        if ((ctx->err = vpmap_map(ctx->dst->root, va, copy, flags)) != ERR_OK)
-            pmem_free(copy);
+    paddr_t copy;
+    if ((ctx->err = pmem_alloc(&copy)) != ERR_OK)
         return;
-    }
+    memcpy(kmap_p2v(copy), kmap_p2v(pa), PG_SIZE);
+    if ((ctx->err = vpmap_map(ctx->dst->root, va, copy, flags)) != ERR_OK)
+        pmem_free(copy);
 }
 
 #define SHARE_MIN (VPMAP_SPAN / 4)   /* of a span regions must cover to share it */
