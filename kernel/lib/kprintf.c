@@ -50,7 +50,7 @@ static void out_num(struct outbuf *o, uint64_t v, int base, bool neg, int width,
 struct spec {
     bool zero, left;             /* flags '0' and '-' */
     int width;
-    int lng;                     /* how many 'l' or 'z': any makes it 64 bits */
+    int longs;                   /* how many 'l' or 'z': any makes it 64 bits */
 };
 
 /* Reads a spec at fmt (just after the '%'); returns where the conversion
@@ -63,7 +63,7 @@ static const char *parse_spec(const char *fmt, struct spec *s)
     for (; *fmt >= '0' && *fmt <= '9'; fmt++)
         s->width = s->width * 10 + (*fmt - '0');
     for (; *fmt == 'l' || *fmt == 'z'; fmt++)
-        s->lng++;
+        s->longs++;
     return fmt;
 }
 
@@ -77,14 +77,14 @@ static void convert(struct outbuf *o, char c, const struct spec *s, va_list *ap)
     switch (c) {
     case 'd':
     case 'i': {
-        int64_t v = s->lng ? va_arg(*ap, int64_t) : va_arg(*ap, int);
+        int64_t v = s->longs ? va_arg(*ap, int64_t) : va_arg(*ap, int);
         out_num(o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, width, s->zero, false);
         break;
     }
     case 'u':
     case 'x':
     case 'X': {
-        uint64_t v = s->lng ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned);
+        uint64_t v = s->longs ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned);
         out_num(o, v, c == 'u' ? 10 : 16, false, width, s->zero, c == 'X');
         break;
     }

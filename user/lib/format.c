@@ -44,9 +44,11 @@ static void put_repeat(struct fmt_out *o, char c, int n)
         put(o, c);
 }
 
-/* One conversion as written: its layout, [spaces][sign or 0x][zeros][body]
- * [spaces], and the size of its argument. */
-struct field {
+/* What a conversion says between its '%' and its letter (a spec, as in
+ * the kernel's kprintf.c, which reads fewer of C's): its layout,
+ * [spaces][sign or 0x][zeros][body][spaces], and the size of its
+ * argument. */
+struct spec {
     int width;
     int precision;      /* -1 if none */
     bool left;          /* '-' */
@@ -60,7 +62,7 @@ struct field {
 
 /* Lays out one conversion: width filled with spaces before (or after, for
  * '-') or with zeros between the prefix and the digits (for '0'), as C does. */
-static void put_field(struct fmt_out *o, struct field *f, const char *prefix,
+static void put_field(struct fmt_out *o, struct spec *f, const char *prefix,
                       int zeros, const char *body, int bodylen)
 {
     int plen = 0;
@@ -82,7 +84,7 @@ static void put_field(struct fmt_out *o, struct field *f, const char *prefix,
 
 /* v in base, with precision's leading zeros and prefix ("-", "0x"); the
  * digits are made backwards, so they go through tmp. */
-static void put_number(struct fmt_out *o, struct field *f, unsigned long long v,
+static void put_number(struct fmt_out *o, struct spec *f, unsigned long long v,
                        int base, bool upper, const char *prefix)
 {
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -116,9 +118,9 @@ static void put_written(struct fmt_out *o, const char *start, const char *end)
 /* Reads a conversion's flags, width, precision and length from fmt (just
  * past its '%') into f, taking a '*' width or precision from ap; returns
  * where its letter is. */
-static const char *parse_field(const char *fmt, va_list *ap, struct field *f)
+static const char *parse_spec(const char *fmt, va_list *ap, struct spec *f)
 {
-    *f = (struct field){ .precision = -1 };
+    *f = (struct spec){ .precision = -1 };
     for (;; fmt++) {                    /* flags */
         if (*fmt == '-')
             f->left = true;
@@ -179,7 +181,7 @@ static const char *parse_field(const char *fmt, va_list *ap, struct field *f)
  * are not done here, are printed as written too, but take their argument
  * (a double, a long double with L, a pointer), so that the conversions
  * after them print their own. */
-static void convert(struct fmt_out *o, const char *start, const char *end, struct field *f,
+static void convert(struct fmt_out *o, const char *start, const char *end, struct spec *f,
                     va_list *ap)
 {
     switch (*end) {
@@ -266,8 +268,8 @@ void __fmt(struct fmt_out *o, const char *fmt, va_list ap)
             continue;
         }
         const char *start = fmt;
-        struct field f;
-        fmt = parse_field(fmt + 1, &args, &f);
+        struct spec f;
+        fmt = parse_spec(fmt + 1, &args, &f);
         convert(o, start, fmt, &f, &args);
         if (*fmt == '\0')
             break;                      /* a '%' ending the format, printed as written */
