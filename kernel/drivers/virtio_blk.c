@@ -479,9 +479,10 @@ err_t bdev_rw(uint64_t blockno, void *kbuf, bool write)
     return err != ERR_OK ? err : bdev_batch_finish(&one);
 }
 
-/* Counts the finished request r off its batch (noting a failure), frees
- * its chain, and wakes the batch's owner when nothing of it is left in
- * flight. Caller holds disk.lock. */
+/* Counts the finished request whose chain begins at descriptor head (its
+ * slot in disk.req) off its batch, noting a failure, frees the chain, and
+ * wakes the batch's owner when nothing of it is left in flight. Caller
+ * holds disk.lock. */
 static void request_done(int head)
 {
     struct request *r = &disk.req[head];
