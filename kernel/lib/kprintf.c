@@ -1,8 +1,10 @@
 /*
  * kprintf and ksnprintf: a small printf for the kernel. One formatter
  * (kvformat) writes into a bounded buffer, so the console and string
- * versions share it. kprintf formats a whole call into a buffer first and prints it
- * under the console lock, so lines from different harts never interleave.
+ * versions share it. kprintf formats a whole call into a buffer first and
+ * prints it under the console lock, so lines from different harts never
+ * interleave. Its pieces have the names of the user library's fuller
+ * formatter (user/lib/format.c): put, put_number, parse_spec, convert.
  */
 #include <kernel/console.h>
 #include <kernel/string.h>
@@ -17,7 +19,7 @@ struct outbuf {
 };
 
 /* Appends one byte; past the end it is only counted. */
-static void out(struct outbuf *o, char c)
+static void put(struct outbuf *o, char c)
 {
     if (o->len + 1 < o->size)
         o->buf[o->len] = c;
@@ -26,7 +28,8 @@ static void out(struct outbuf *o, char c)
 
 /* Appends v in base (10 or 16), padded to width; with zero the sign comes
  * before the zeros ("-0042"), without it after the spaces ("  -42"). */
-static void out_num(struct outbuf *o, uint64_t v, int base, bool neg, int width, bool zero, bool upper)
+static void put_number(struct outbuf *o, uint64_t v, int base, bool neg, int width, bool zero,
+                       bool upper)
 {
     char tmp[24];
     int n = 0;
@@ -37,13 +40,13 @@ static void out_num(struct outbuf *o, uint64_t v, int base, bool neg, int width,
     } while (v);
     int len = n + (neg ? 1 : 0);
     if (neg && zero)
-        out(o, '-');
+        put(o, '-');
     for (; width > len; width--)
-        out(o, zero ? '0' : ' ');
+        put(o, zero ? '0' : ' ');
     if (neg && !zero)
-        out(o, '-');
+        put(o, '-');
     while (n)
-        out(o, tmp[--n]);
+        put(o, tmp[--n]);
 }
 
 /* What comes between a '%' and its conversion letter. */
@@ -78,40 +81,40 @@ static void convert(struct outbuf *o, char c, const struct spec *s, va_list *ap)
     case 'd':
     case 'i': {
         int64_t v = s->longs ? va_arg(*ap, int64_t) : va_arg(*ap, int);
-        out_num(o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, width, s->zero, false);
+        put_number(o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, width, s->zero, false);
         break;
     }
     case 'u':
     case 'x':
     case 'X': {
         uint64_t v = s->longs ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned);
-        out_num(o, v, c == 'u' ? 10 : 16, false, width, s->zero, c == 'X');
+        put_number(o, v, c == 'u' ? 10 : 16, false, width, s->zero, c == 'X');
         break;
     }
     case 'p':
-        out(o, '0');
-        out(o, 'x');
-        out_num(o, (uint64_t)va_arg(*ap, void *), 16, false, 0, false, false);
+        put(o, '0');
+        put(o, 'x');
+        put_number(o, (uint64_t)va_arg(*ap, void *), 16, false, 0, false, false);
         break;
     case 's': {
         const char *str = va_arg(*ap, const char *);
         if (!str)
             str = "(null)";
         for (int pad = width - (int)strlen(str); pad > 0; pad--)
-            out(o, ' ');
+            put(o, ' ');
         while (*str)
-            out(o, *str++);
+            put(o, *str++);
         break;
     }
     case 'c':
-        out(o, (char)va_arg(*ap, int));
+        put(o, (char)va_arg(*ap, int));
         break;
     case '%':
-        out(o, '%');
+        put(o, '%');
         break;
     default:
-        out(o, '%');
-        out(o, c);
+        put(o, '%');
+        put(o, c);
         break;
     }
 }
@@ -125,7 +128,7 @@ static void kvformat(struct outbuf *o, const char *fmt, va_list ap)
     va_copy(args, ap);
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
-            out(o, *fmt);
+            put(o, *fmt);
             continue;
         }
         struct spec s;
@@ -136,7 +139,7 @@ static void kvformat(struct outbuf *o, const char *fmt, va_list ap)
         convert(o, *fmt, &s, &args);
         if (s.left)
             for (size_t len = o->len - start; (int)len < s.width; len++)
-                out(o, ' ');
+                put(o, ' ');
     }
     va_end(args);
 }
