@@ -194,7 +194,41 @@ static int name_ok(const char *name)
     return len > 0 && len < SFS_NAME_LEN && memchr(name, '/', len) == NULL;
 }
 
-/* Checks directory dir; queues its subdirectories in queue[*tail]. */
+/* Entry i (0 or 1) of directory dir must be "." naming dir, or ".."
+ * naming the directory that names dir (the root's own, for the root). */
+static void check_dot_entry(uint32_t dir, uint64_t i, const struct sfs_dirent *d)
+{
+    const char *want = i == 0 ? "." : "..";
+    uint32_t target = i == 0 ? dir : parent[dir];
+    if (strncmp(d->name, want, SFS_NAME_LEN) != 0)
+        problem("directory %u: entry %llu is '%.28s', not \"%s\"", dir, (unsigned long long)i,
+                d->name, want);
+    else if ((uint32_t)d->inode_num != target)
+        problem("directory %u: \"%s\" names inode %d, not %u", dir, want, d->inode_num, target);
+}
+
+/* Whether entry i (past "." and "..") of directory dir has a name the
+ * kernel could have made, and one no earlier entry has (a second entry
+ * of one name would hide the first). */
+static int check_entry_name(uint32_t dir, struct sfs_inode *ip, uint64_t i,
+                            const struct sfs_dirent *d)
+{
+    if (!name_ok(d->name) || strcmp(d->name, ".") == 0 || strcmp(d->name, "..") == 0) {
+        problem("directory %u: entry %llu has a bad name '%.28s'", dir, (unsigned long long)i, d->name);
+        return 0;
+    }
+    for (uint64_t j = 2; j < i; j++) {
+        struct sfs_dirent e;
+        read_dirent(ip, j, &e);
+        if (e.inode_num != 0 && strncmp(e.name, d->name, SFS_NAME_LEN) == 0)
+            problem("directory %u: two entries named '%.28s'", dir, d->name);
+    }
+    return 1;
+}
+
+/* Checks directory dir: its size, its "." and "..", and each entry names
+ * an inode in use (counted in refs[]) under a good name; queues its
+ * subdirectories in queue[*tail], each reached by one name only. */
 static void check_dir(uint32_t dir, uint32_t *queue, uint32_t *tail)
 {
     struct sfs_inode *ip = inode(dir);
@@ -209,15 +243,8 @@ static void check_dir(uint32_t dir, uint32_t *queue, uint32_t *tail)
     for (uint64_t i = 0; i < n; i++) {
         struct sfs_dirent d;
         read_dirent(ip, i, &d);
-        if (i < 2) {
-            const char *want = i == 0 ? "." : "..";
-            uint32_t target = i == 0 ? dir : parent[dir];
-            if (strncmp(d.name, want, SFS_NAME_LEN) != 0)
-                problem("directory %u: entry %llu is '%.28s', not \"%s\"", dir,
-                        (unsigned long long)i, d.name, want);
-            else if ((uint32_t)d.inode_num != target)
-                problem("directory %u: \"%s\" names inode %d, not %u", dir, want, d.inode_num, target);
-        }
+        if (i < 2)
+            check_dot_entry(dir, i, &d);
         if (d.inode_num == 0)
             continue;
         if (d.inode_num < 0 || (uint32_t)d.inode_num >= sb->ninodes) {
@@ -232,18 +259,8 @@ static void check_dir(uint32_t dir, uint32_t *queue, uint32_t *tail)
             continue;
         }
         refs[child]++;
-        if (i < 2)
+        if (i < 2 || !check_entry_name(dir, ip, i, &d))
             continue;
-        if (!name_ok(d.name) || strcmp(d.name, ".") == 0 || strcmp(d.name, "..") == 0) {
-            problem("directory %u: entry %llu has a bad name '%.28s'", dir, (unsigned long long)i, d.name);
-            continue;
-        }
-        for (uint64_t j = 2; j < i; j++) {
-            struct sfs_dirent e;
-            read_dirent(ip, j, &e);
-            if (e.inode_num != 0 && strncmp(e.name, d.name, SFS_NAME_LEN) == 0)
-                problem("directory %u: two entries named '%.28s'", dir, d.name);
-        }
         if (cp->type == SFS_TYPE_DIR) {
             if (parent[child] != 0) {
                 problem("directory %u has two names (in directories %u and %u)", child, parent[child], dir);

@@ -212,13 +212,10 @@ static void add_file(uint32_t root, const char *path)
     fclose(f);
 }
 
-/* Builds a new image of the layout above holding files, and writes it to
- * out (through out.new, renamed: see below). */
-static int make_image(const char *out, int nfiles, char **files)
+/* Lays out an empty file system of the layout above in the zeroed img:
+ * the superblock, an empty journal, the metadata blocks marked in use. */
+static void layout(void)
 {
-    img = calloc(MKFS_IMAGE_BLOCKS, SFS_BLOCK_SIZE);
-    if (img == NULL)
-        die("out of memory");
     sb = block(SFS_SUPERBLOCK_BLOCK);
     sb->magic = SFS_MAGIC;
     sb->version = SFS_VERSION;
@@ -241,18 +238,14 @@ static int make_image(const char *out, int nfiles, char **files)
     for (uint32_t b = 0; b < sb->data_start; b++)
         bitmap_set(b);
     next_block = sb->data_start;
+}
 
-    uint32_t root = alloc_inode(SFS_TYPE_DIR);
-    if (root != SFS_ROOT_INODE)
-        die("root is inode %u, not %u", root, SFS_ROOT_INODE);
-    dir_add(root, ".", root);
-    dir_add(root, "..", root);
-    for (int i = 0; i < nfiles; i++)
-        add_file(root, files[i]);
-
-    /* A new file renamed over the old one: a QEMU still running on the old
-     * image (make while make qemu runs) keeps its own copy, never sees its
-     * disk rewritten under it, and its writes stay consistent. */
+/* Writes img to out as a new file renamed over the old one: a QEMU still
+ * running on the old image (make while make qemu runs) keeps its own
+ * copy, never sees its disk rewritten under it, and its writes stay
+ * consistent. */
+static void write_image(const char *out)
+{
     char tmp[4096];
     if (snprintf(tmp, sizeof(tmp), "%s.new", out) >= (int)sizeof(tmp))
         die("%s: name too long", out);
@@ -263,10 +256,29 @@ static int make_image(const char *out, int nfiles, char **files)
         die("%s: write error", tmp);
     if (rename(tmp, out) != 0)
         die("%s: cannot rename to %s", tmp, out);
+}
+
+/* Builds a new image holding files in its root directory and writes it
+ * to out. */
+static int make_image(const char *out, int nfiles, char **files)
+{
+    img = calloc(MKFS_IMAGE_BLOCKS, SFS_BLOCK_SIZE);
+    if (img == NULL)
+        die("out of memory");
+    layout();
+    uint32_t root = alloc_inode(SFS_TYPE_DIR);
+    if (root != SFS_ROOT_INODE)
+        die("root is inode %u, not %u", root, SFS_ROOT_INODE);
+    dir_add(root, ".", root);
+    dir_add(root, "..", root);
+    for (int i = 0; i < nfiles; i++)
+        add_file(root, files[i]);
+    write_image(out);
     printf("mkfs: %s: %d files, %u of %u blocks and %u of %u inodes used\n", out, nfiles,
            next_block, sb->nblocks, next_inode, sb->ninodes);
     return 0;
 }
+
 /* mkfs IMAGE FILE... or mkfs --check IMAGE (the top of this file). */
 int main(int argc, char **argv)
 {
