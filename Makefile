@@ -120,16 +120,28 @@ KERNEL_SRCS := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
 KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS)))
 ULIB_SRCS := $(sort $(wildcard user/lib/*.c user/lib/*.S))
 ULIB_OBJS := $(patsubst %,$(B)/%.o,$(basename $(ULIB_SRCS)))
-USER_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(wildcard user/*.c)))
 LAB_DIRS := $(filter-out user/lib/,$(sort $(dir $(wildcard user/*/*.c))))
-# osv-rv's own lab programs (user/lab0) give way to a course's program of
-# the same name, so that copying a course's lab folders in never clashes
-# with them (and test/run.py then skips the lab0 test of that name).
+# A course's program (a .c file directly in a lab folder) takes its name
+# from osv-rv's own program of the same name, a lab0 test, a test of test/
+# or a command of user/, none of which osv has, so that copying a course's
+# lab folders in never clashes with them (test/run.py then leaves that
+# test out). The commands osv has too (init, sh, ls, cat, echo), and free,
+# which make test's leak check runs, stay osv-rv's: a course's program of
+# one of those names stops the build.
+KEPT_NAMES := init sh ls cat echo free
 COURSE_SRCS := $(filter-out user/lab0/%,$(wildcard $(addsuffix *.c,$(LAB_DIRS))))
-LAB0_SHADOWED := $(filter $(addprefix user/lab0/,$(notdir $(COURSE_SRCS))),$(wildcard user/lab0/*.c))
-LAB_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(filter-out $(LAB0_SHADOWED),\
+COURSE_KEPT := $(filter $(addprefix %/,$(addsuffix .c,$(KEPT_NAMES))),$(COURSE_SRCS))
+SHADOWED := $(filter $(addprefix %/,$(notdir $(COURSE_SRCS))),\
+	$(wildcard user/lab0/*.c test/*.c $(filter-out $(addprefix user/,$(addsuffix .c,$(KEPT_NAMES))),\
+	$(wildcard user/*.c))))
+USER_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(filter-out $(SHADOWED),$(wildcard user/*.c))))
+LAB_PROGS := $(patsubst user/%.c,$(B)/user/%,$(sort $(filter-out $(SHADOWED),\
 	$(wildcard $(addsuffix *.c,$(LAB_DIRS))))))
-TEST_PROGS := $(patsubst test/%.c,$(B)/test/%,$(sort $(wildcard test/*.c)))
+TEST_PROGS := $(patsubst test/%.c,$(B)/test/%,$(sort $(filter-out $(SHADOWED),$(wildcard test/*.c))))
+# A program is a .c file directly in a folder of user/: one further down
+# is not built, and make says so rather than leave a grader to find it
+# missing at the prompt.
+NESTED_SRCS := $(filter-out user/lib/%,$(wildcard user/*/*/*.c user/*/*/*/*.c))
 # The root directory begins README (exactly 150 bytes, as osv's: keep it
 # so when editing user/README), largefile, smallfile, testfile (docs/api.md),
 # then init, sh, ls, cat and echo (docs/api.md's order) and the other programs,
@@ -141,8 +153,15 @@ FS_FILES := user/README $(B)/largefile $(B)/smallfile $(B)/testfile $(FS_PROGS)
 # Every file of the disk's root directory needs a name of its own.
 FS_CLASHES := $(sort $(foreach n,$(notdir $(FS_PROGS)),\
 	$(if $(filter-out 1,$(words $(filter %/$(n),$(FS_PROGS)))),$(n))))
-ifneq ($(LAB0_SHADOWED),)
-$(info osv-rv: a course's program replaces osv-rv's own $(LAB0_SHADOWED) on the disk)
+ifneq ($(SHADOWED),)
+$(info osv-rv: a course's program replaces osv-rv's own $(SHADOWED) on the disk)
+endif
+ifneq ($(NESTED_SRCS),)
+$(info osv-rv: not built, being below a folder of user/: $(NESTED_SRCS))
+endif
+ifneq ($(COURSE_KEPT),)
+$(error osv-rv: $(COURSE_KEPT): osv-rv keeps its own $(KEPT_NAMES) \
+	(osv's commands, and make test's free): rename it)
 endif
 ifneq ($(FS_CLASHES),)
 $(error osv-rv: more than one program is named $(FS_CLASHES) on the disk \

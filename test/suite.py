@@ -130,8 +130,8 @@ class Test:
 
 def course_programs(user=os.path.join(ROOT, "user")):
     """The file names of the programs in a course's lab folders (user/*/
-    but user/lib and user/lab0): a lab0 test of the same name is not on
-    the disk (the Makefile puts the course's there instead)."""
+    but user/lib and user/lab0): a test of test/ or lab0 of the same name
+    is not on the disk (the Makefile puts the course's there instead)."""
     names = set()
     for d in os.listdir(user):
         path = os.path.join(user, d)
@@ -142,13 +142,13 @@ def course_programs(user=os.path.join(ROOT, "user")):
 
 def discover(bench, helpers=False):
     """The tests (or benchmarks) in test/ and user/lab0/, by name; helper
-    programs only with helpers. A lab0 test a course's program of the same
-    name replaces is left out."""
+    programs only with helpers. A test a course's program of the same name
+    replaces is left out."""
     tests = []
     shadowed = course_programs()
     for d in (TEST_DIR, LAB_DIR):
         for fn in (os.listdir(d) if os.path.isdir(d) else []):
-            if not fn.endswith(".c") or (d == LAB_DIR and fn in shadowed):
+            if not fn.endswith(".c") or fn in shadowed:
                 continue
             name = fn[:-2]
             if name.startswith("bench_") != bench:
