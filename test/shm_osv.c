@@ -7,10 +7,13 @@
  * which osv's headers leave free) and behave as on osv: the region is
  * npages pages (the last byte is usable, the next page is not), views are
  * read-write and shared with children, the lock serializes processes, and
- * the errors are osv's.
- * Killed on purpose: the child touching one page past the region.
+ * the errors are osv's. An RS_RDONLY region is its creator's to write:
+ * another process's map() gives it a read-only view (as the view a fork
+ * child inherits is), which reads the creator's bytes and whose store kills.
+ * Killed on purpose: the child touching one page past the region, and
+ * the child storing into its view of an RS_RDONLY region.
  */
-// test: expect-killed=1
+// test: expect-killed=2
 #include <lib/test.h>
 #include <lib/stdio.h>
 #include <lib/string.h>
@@ -27,6 +30,35 @@ struct board {
     int counter;
     char note[32];
 };
+
+/* An RS_RDONLY region: the creator writes it; a child's own map() of it
+ * succeeds, reads what the creator wrote, and its store kills it. */
+static void rdonly_region(void)
+{
+    char *mine = NULL;
+    if ((errno = createSharedRegion("table", 1, RS_RDONLY)) != ERR_OK)
+        error("createSharedRegion RS_RDONLY = %d", errno);
+    if ((errno = map("table", (void **)&mine)) != ERR_OK)
+        error("the creator's map of its RS_RDONLY region = %d", errno);
+    strcpy(mine, "published");
+    int pid = fork();
+    if (pid == 0) {
+        char *view = NULL;
+        if ((errno = map("table", (void **)&view)) != ERR_OK)
+            error("another process's map of an RS_RDONLY region = %d", errno);
+        if (strcmp(view, "published") != 0)
+            error("the read-only view holds \"%s\"", view);
+        asm volatile("sb zero, 0(%0)" : : "r"(view) : "memory");
+        error("a store into a read-only view of an RS_RDONLY region did not kill");
+    }
+    int status = 0;
+    if (wait(pid, &status) != pid || status != -1)
+        error("storing into a read-only view: child status %d, expected -1", status);
+    if (strcmp(mine, "published") != 0)
+        error("the creator's region holds \"%s\"", mine);
+    if ((errno = unmap("table", mine)) != ERR_OK || (errno = destroySharedRegion("table")) != ERR_OK)
+        error("unmap or destroySharedRegion of the RS_RDONLY region = %d", errno);
+}
 
 int main(int argc, char **argv)
 {
@@ -109,6 +141,7 @@ int main(int argc, char **argv)
         error("destroySharedRegion twice = %d", errno);
     if ((errno = map("board", &addr)) != ERR_NOTEXIST)
         error("map after destroy = %d", errno);
+    rdonly_region();
     pass("shm_osv");
     return 0;
 }

@@ -202,8 +202,10 @@ void halt(void);
 /*
  * Named shared regions as osv spells them (user/lib/shm_osv.c, thin
  * wrappers over lib/shm.h's calls): sizes are in pages, flag is RS_*,
- * map() gives a read-write view and stores its start in *addr. Each
- * returns ERR_OK or the error of the call it wraps (docs/shm.md).
+ * map() gives a read-write view (a read-only one of an RS_RDONLY region
+ * another process created: a store into it kills) and stores its start
+ * in *addr. Each returns ERR_OK or the error of the call it wraps
+ * (docs/shm.md).
  */
 int createSharedRegion(const char *name, int npages, int flag);
 int destroySharedRegion(const char *name);

@@ -1,7 +1,7 @@
 /*
  * osv's spellings of named shared memory (lib/usyscall.h), as thin
  * wrappers with osv's meanings: sizes in pages, map() gives a read-write
- * view. They call the system-call stubs by their reserved "__" names
+ * view (read-only of an RS_RDONLY region another process created). They call the system-call stubs by their reserved "__" names
  * (usys-ext.S), so they work in a program that defines its own
  * shm_create: osv programs may, the name not being osv's.
  */
@@ -35,10 +35,17 @@ int destroySharedRegion(const char *name)
     return shm_destroy(name);
 }
 
-/* osv's map has no protection argument: its views are read-write. */
+/* osv's map has no protection argument: its views are read-write, but
+ * an RS_RDONLY region is its creator's alone to write, so another
+ * process, refused the writable view (ERR_PERM), gets a read-only one,
+ * as the view a fork child inherits of it is: it reads the creator's
+ * bytes, and a store into it kills the process. */
 int map(const char *name, void **addr)
 {
-    return shm_map(name, addr, SHM_READ | SHM_WRITE);
+    int err = shm_map(name, addr, SHM_READ | SHM_WRITE);
+    if (err == ERR_PERM)
+        err = shm_map(name, addr, SHM_READ);
+    return err;
 }
 
 /* addr is any address in the view, as shm_unmap takes it. */
