@@ -98,7 +98,11 @@ UCFLAGS := $(UARCHFLAGS) $(COMMON_CFLAGS) -DOSV_USER
 # passing a smaller array than the parameter names (-Wstringop-overflow
 # and -Wstringop-overread, on by default, which at -O0 without builtins
 # check little else); gcc 10 and older built both silently, so they are
-# off (user/lab0/osv-flags).
+# off (user/lab0/osv-flags), as are gcc 11's two other additions to
+# -Wall: a prototype `f(int n, int a[n])` with a definition `f(int n,
+# int *a)` (-Wvla-parameter), and an array's size divided by another
+# type's than its elements' (`sizeof(longs) / sizeof(int)`,
+# -Wsizeof-array-div).
 # A plain char is signed, as on osv's x86_64 (RISC-V's ABI makes it
 # unsigned): a lab program that compares a char holding 0xff with -1, or
 # prints one with %d, sees what it saw on osv (user/lab0/signed-char).
@@ -110,7 +114,7 @@ UCFLAGS := $(UARCHFLAGS) $(COMMON_CFLAGS) -DOSV_USER
 OSV_CFLAGS := $(UARCHFLAGS) $(BASE_CFLAGS) -O0 -Wall -Werror -DOSV_USER \
 	-Wno-infinite-recursion -Wno-dangling-pointer -Wno-array-compare -Wno-address \
 	-Wno-maybe-uninitialized -Wno-array-parameter -Wno-stringop-overflow \
-	-Wno-stringop-overread -fsigned-char \
+	-Wno-stringop-overread -Wno-vla-parameter -Wno-sizeof-array-div -fsigned-char \
 	-fsanitize=integer-divide-by-zero -fsanitize-undefined-trap-on-error
 HOSTCC ?= gcc
 HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -DOSV_HOST_TOOL

@@ -14,7 +14,13 @@
  * a function declared with an array parameter and defined with a pointer
  * compiles, and so do calls with a smaller array than a parameter names
  * (gcc 11's -Warray-parameter, -Wstringop-overread and -Wstringop-overflow
- * reject them; the Makefile turns them off); and this program is on the disk as `osv-flags`.
+ * reject them; the Makefile turns them off), and so does one declared
+ * with a variable-length array parameter and defined with a pointer
+ * (gcc 11's -Wvla-parameter); an array's size divided by the size of
+ * another type than its elements' compiles (gcc 11's -Wsizeof-array-div,
+ * which flags the count of ints in an array of longs, what a test
+ * sizing a buffer in words does on purpose; off too); and this program is
+ * on the disk as `osv-flags`.
  */
 #include <lib/test.h>
 
@@ -56,6 +62,18 @@ sum_first(const int *vals, int n)
     return sum;
 }
 
+// Declared with a variable-length array parameter, defined with a
+// pointer (gcc 11's -Wvla-parameter, in -Wall; gcc 10 said nothing).
+static void fill_n(int n, char vals[n], char v);
+
+// Sets the first n of vals to v.
+static void
+fill_n(int n, char *vals, char v)
+{
+    for (int i = 0; i < n; i++)
+        vals[i] = v;
+}
+
 int
 main(void)
 {
@@ -79,6 +97,14 @@ main(void)
     set_first(two, 2, 21);
     if (sum_first(two, 2) != 42)
         error("sum of an array smaller than the parameter's");
+
+    // 8 longs hold 16 ints' worth of bytes, counted as a test sizing a
+    // buffer in words does (gcc 11's -Wsizeof-array-div).
+    long words[8];
+    int nints = sizeof(words) / sizeof(int);
+    fill_n(sizeof(words), (char *)words, 0);
+    if (nints != 16 || words[7] != 0)
+        error("sizeof of an array of longs counted %d ints", nints);
 
     int fds[2];
     if (pipe(fds) != ERR_OK || write_junk(fds[1]) != 64)
