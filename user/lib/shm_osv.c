@@ -1,9 +1,10 @@
 /*
  * osv's spellings of named shared memory (lib/usyscall.h), as thin
  * wrappers with osv's meanings: sizes in pages, map() gives a read-write
- * view (read-only of an RS_RDONLY region another process created). They call the system-call stubs by their reserved "__" names
- * (usys-ext.S), so they work in a program that defines its own
- * shm_create: osv programs may, the name not being osv's.
+ * view (read-only of an RS_RDONLY region another process created). They
+ * call the system-call stubs by their reserved "__" names (usys-ext.S),
+ * so they work in a program that defines its own shm_create: osv
+ * programs may, the name not being osv's.
  */
 #include <lib/usyscall.h>
 
