@@ -309,7 +309,10 @@ $(B)/testfile:
 # changes), so a deleted program leaves the image at the next build. mkfs
 # writes a new file and renames it over the old: a machine still running on
 # build/fs.img keeps its disk. The image keeps what the machine wrote until
-# the next rebuild; `make reset-disk` makes a fresh one.
+# the next rebuild; `make reset-disk` makes a fresh one. mkfs reads the
+# files from the list, so that make echoes a short command rather than
+# the disk's every file (some 4 KB on one line, twice at each rebuild:
+# test/build_output.py).
 $(B)/fs.list: FORCE
 	@mkdir -p $(B)
 	@echo '$(FS_FILES)' | cmp -s - $@ || echo '$(FS_FILES)' > $@
@@ -318,9 +321,9 @@ $(B)/fs.list: FORCE
 # prompt (a file removed, the disk filled) never changes what a test
 # finds; the tests boot on copies. One rule, each image made on its own.
 $(B)/fs.img $(B)/fs-tests.img: $(B)/mkfs $(FS_FILES) $(B)/fs.list
-	$(B)/mkfs $@ $(FS_FILES)
+	$(B)/mkfs $@ $$(cat $(B)/fs.list)
 reset-disk: $(B)/mkfs $(FS_FILES) $(B)/fs.list
-	$(B)/mkfs $(B)/fs.img $(FS_FILES)
+	$(B)/mkfs $(B)/fs.img $$(cat $(B)/fs.list)
 
 # ---------------------------------------------------------------- qemu
 # FSIMG= is the disk the machine boots on (the host tests point it at a

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 
+import build_output
 import dashboard_check
 import docs_check
 import lab_folders
@@ -512,6 +513,7 @@ def scenarios():
         ("runner_outputs", runner_outputs.scenario),
         ("dashboard", dashboard_check.scenario),
         ("lab_folders", lab_folders.scenario),
+        ("build_output", build_output.scenario),
         ("docs_names", lambda run, test: docs_check.scenario(run, scenarios())),
         ("docs_lines", lambda run, test: docs_check.scenario_lines(run)),
         ("code_comments", lambda run, test: docs_check.scenario_comments(run)),
