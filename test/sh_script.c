@@ -27,6 +27,9 @@
  * errors); a killed command (status -1, as after Ctrl-C) ending its line
  * but not a background one; cat's message when its input cannot be read;
  * the shm command creating and destroying regions, and its errors;
+ * a directory read as a file (cat, wc, grep, '<', '>', sh FILE) named
+ * "is a directory", a path through a file (`/smallfile/x`, `/README/`)
+ * "not a directory", where both said "wrong file type";
  * cd (relative, absolute, none = "/", errors) and ls inside the new
  * directory; grep, wc, mkdir, rm and ln with their error messages, which
  * name the error in words ("no such file"; mkdir, rm and ln add its code,
@@ -305,7 +308,7 @@ static const struct {
      "$ sh: syntax error: missing file name after '<', '>' or '>>'\n"
      "$ x\n0 0 0\ny\n"
      "$ sh: nofile: no such file\na\nsh: /nodir/f: no such file\nb\nc\n"
-     "$ sh: nofile: no such file\nd\nsh: /: wrong file type\ne\n"
+     "$ sh: nofile: no such file\nd\nsh: /: is a directory\ne\n"
      "$ "},
     {"shm: create, destroy, their errors",
      "shm create sh_t1 10k\n"
@@ -378,7 +381,7 @@ static const struct {
      "$ 5 9 34 o9\n"
      "$ sh: syntax error: missing file name after '<', '>' or '>>'\n"
      "$ sh: /nodir/f: no such file\n"
-     "$ sh: /: wrong file type\n"
+     "$ sh: /: is a directory\n"
      "$ "
      "$ "},
     {"long lines, too many words, exit",
@@ -430,12 +433,30 @@ static const struct {
      "$ "
      "$ $ inner\n$ after\n"
      "$ sh: nofile: no such file\n"
-     "$ sh: /: wrong file type\n"
+     "$ sh: /: is a directory\n"
      "$ usage: sh [script]\n"
      "$ a\n"
      "$ b\nstill\n"
-     "$ cat: cannot read the input: wrong file type\n"
+     "$ cat: cannot read the input: is a directory\n"
      "$ "
+     "$ "},
+    {"a directory read as a file, a file used as a directory",
+     "cat /\n"
+     "wc /\n"
+     "grep a /\n"
+     "cat /smallfile/x\n"
+     "wc /README/\n"
+     "ls /smallfile/x\n"
+     "echo x > /smallfile/x\n"
+     "sh /smallfile/x\n",
+     "$ cat: /: cannot read: is a directory\n"
+     "$ wc: /: cannot read: is a directory\n"
+     "$ grep: /: cannot read: is a directory\n"
+     "$ cat: /smallfile/x: not a directory\n"
+     "$ wc: /README/: not a directory\n"
+     "$ ls: /smallfile/x: not a directory\n"
+     "$ sh: /smallfile/x: not a directory\n"
+     "$ sh: /smallfile/x: not a directory\n"
      "$ "},
 };
 

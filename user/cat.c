@@ -58,13 +58,13 @@ int main(int argc, char **argv)
         }
         int err = copy(0);
         if (err != ERR_OK)
-            printf("cat: cannot read the input: %s\n", errstr(err));
+            printf("cat: cannot read the input: %s\n", errstr_file(NULL, err));
         return err == ERR_OK ? 0 : 1;
     }
     for (int i = 1; i < argc; i++) {
         int fd = open(argv[i], FS_RDONLY, EMPTY_MODE);
         if (fd < 0) {
-            printf("cat: %s: %s\n", argv[i], errstr(fd));
+            printf("cat: %s: %s\n", argv[i], errstr_file(argv[i], fd));
             status = 1;
             continue;
         }
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
         }
         int err = copy(fd);
         if (err != ERR_OK) {
-            printf("cat: %s: cannot read: %s\n", argv[i], errstr(err));
+            printf("cat: %s: cannot read: %s\n", argv[i], errstr_file(argv[i], err));
             status = 1;
         }
         close(fd);

@@ -114,7 +114,7 @@ int main(int argc, char **argv)
     if (argc == 2) {
         int err = grep(0, "");
         if (err != ERR_OK) {
-            printf("grep: cannot read the input: %s\n", errstr(err));
+            printf("grep: cannot read the input: %s\n", errstr_file(NULL, err));
             return 2;
         }
     }
@@ -124,7 +124,8 @@ int main(int argc, char **argv)
         if (fd >= 0)
             close(fd);
         if (err != ERR_OK) {
-            printf("grep: %s: %s%s\n", argv[i], fd < 0 ? "" : "cannot read: ", errstr(err));
+            printf("grep: %s: %s%s\n", argv[i], fd < 0 ? "" : "cannot read: ",
+                   errstr_file(argv[i], err));
             status = 2;
         }
     }

@@ -54,7 +54,7 @@ static int ls(const char *path, bool header)
 
     int fd = open(path, FS_RDONLY, EMPTY_MODE);
     if (fd < 0) {
-        printf("ls: %s: %s\n", path, errstr(fd));
+        printf("ls: %s: %s\n", path, errstr_file(path, fd));
         return 1;
     }
     if (fstat(fd, &st) != ERR_OK || st.ftype != FTYPE_DIR) {

@@ -357,7 +357,7 @@ static int redirect(int fd, struct stage *s, int tty)
     const char *path = fd == 0 ? s->in : s->out;
     int f = fd == 0 ? open(path, FS_RDONLY, EMPTY_MODE) : open_output(path, s->append);
     if (f < 0) {
-        fdprintf(tty, "sh: %s: %s\n", path, errstr(f));
+        fdprintf(tty, "sh: %s: %s\n", path, errstr_file(path, f));
         return f;
     }
     if (move_fd(f, fd) < 0) {
@@ -651,7 +651,7 @@ int main(int argc, char **argv)
         if (err == ERR_OK && move_fd(fd, 0) < 0)
             err = ERR_INVAL;
         if (err != ERR_OK) {
-            printf("sh: %s: %s\n", argv[1], errstr(err));
+            printf("sh: %s: %s\n", argv[1], errstr_file(argv[1], err));
             return 1;
         }
     }

@@ -58,7 +58,7 @@ int main(int argc, char **argv)
     if (argc < 2) {
         int err = count(0, &total);
         if (err != ERR_OK) {
-            printf("wc: cannot read the input: %s\n", errstr(err));
+            printf("wc: cannot read the input: %s\n", errstr_file(NULL, err));
             return 1;
         }
         show(&total, NULL);
@@ -71,7 +71,8 @@ int main(int argc, char **argv)
         if (fd >= 0)
             close(fd);
         if (err != ERR_OK) {
-            printf("wc: %s: %s%s\n", argv[i], fd < 0 ? "" : "cannot read: ", errstr(err));
+            printf("wc: %s: %s%s\n", argv[i], fd < 0 ? "" : "cannot read: ",
+                   errstr_file(argv[i], err));
             status = 1;
             continue;
         }

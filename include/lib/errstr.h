@@ -10,4 +10,11 @@
  * the next such call reuses. */
 const char *errstr(int err);
 
+/* errstr for an error of opening or reading path as a file (path NULL:
+ * reading fd 0), where ERR_FTYPE ("wrong file type") has two meanings a
+ * person needs told apart: "is a directory" when path is one (a read, an
+ * open for writing) or is fd 0's, "not a directory" when a part of path
+ * is a file ("smallfile/x", "README/"). */
+const char *errstr_file(const char *path, int err);
+
 #endif /* _LIB_ERRSTR_H_ */

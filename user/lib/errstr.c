@@ -1,9 +1,12 @@
 /*
  * errstr (lib/errstr.h): one phrase per error code of lib/errcode.h, in
- * the words a message to a person needs ("no such file", not -5).
+ * the words a message to a person needs ("no such file", not -5); and
+ * errstr_file, whose "is a directory" and "not a directory" say more than
+ * "wrong file type" where a file was opened or read.
  */
 #include <lib/errstr.h>
 #include <lib/errcode.h>
+#include <lib/usyscall.h>
 #include <lib/stdio-ext.h>
 #include <lib/stddef.h>
 
@@ -41,4 +44,20 @@ const char *errstr(int err)
         return phrases[-err];
     snprintf(unknown, sizeof(unknown), "error %d", err);
     return unknown;
+}
+
+/* Looks path up again to tell the two ERR_FTYPEs apart: one that opens
+ * and is a directory, or one a file stands in the way of. */
+const char *errstr_file(const char *path, int err)
+{
+    if (err != ERR_FTYPE)
+        return errstr(err);
+    if (path == NULL)
+        return "is a directory";
+    struct stat st;
+    int fd = open(path, FS_RDONLY, EMPTY_MODE);
+    bool dir = fd >= 0 && fstat(fd, &st) == ERR_OK && st.ftype == FTYPE_DIR;
+    if (fd >= 0)
+        close(fd);
+    return dir ? "is a directory" : "not a directory";
 }
