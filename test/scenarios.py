@@ -37,7 +37,7 @@ import lab_folders
 import console_keys
 import make_targets
 import runner_outputs
-from machine import PROMPT_RE, mkfs_check
+from machine import PROMPT_RE, mkfs_check, strip_ansi
 from suite import Test, judge
 
 HALT_TIMEOUT = 30.0          # `quit` to QEMU's exit
@@ -432,6 +432,32 @@ def meminfo_rows(run, test):
     return None, None
 
 
+# A division by zero in a lab program (user/lab0/divide-by-zero: four
+# children, each stopped by the ebreak gcc plants before a division by
+# zero) must be named so in its killed: lines, at the pc of the ebreak:
+# they said "breakpoint at 0x0", which told a student who had set no
+# breakpoint nothing.
+def killed_cause(run, test):
+    m = run.boot_on(None, "killed_cause")
+    try:
+        out, why, _ = m.run("divide-by-zero", CHECK_TIMEOUT)
+    finally:
+        m.kill()
+    if why:
+        return "divide-by-zero: " + why, out
+    out = strip_ansi(out)
+    if "passed divide-by-zero" not in out:
+        return "divide-by-zero did not pass", out
+    lines = [l for l in out.splitlines() if l.startswith("killed:")]
+    named = [l for l in lines
+             if re.search(r": breakpoint or division by zero at (0x[0-9a-f]+), pc \1$", l)]
+    if len(lines) != 4 or len(named) != 4:
+        return ("%d killed: lines, %d of them naming a division by zero at its pc "
+                "(expected 4 and 4)" % (len(lines), len(named))), out
+    run.detail.append(named[0])
+    return None, None
+
+
 # gdb-multiarch in batch mode stops on a user page fault through .gdbinit's
 # pfstop and must print it decoded (test/gdb_pagefault.py boots its own
 # machine, waiting for gdb).
@@ -495,6 +521,7 @@ def scenarios():
         ("mmap_persist", mmap_persist),
         ("mmap_cut", mmap_cut),
         ("meminfo_rows", meminfo_rows),
+        ("killed_cause", killed_cause),
         ("journal_reuse", journal_reuse),
         ("journal_cut", journal_cut),
         ("qemu_test_fifo", make_target(make_targets.scenario_qemu_test_fifo)),

@@ -216,6 +216,12 @@ static void user_exception(struct trapframe *tf)
     case EXC_STORE_PAGE_FAULT:
         pgfault_user(tf);
         break;
+    case EXC_BREAKPOINT:
+        /* An ebreak. In a lab program it is gcc's check of a divisor
+         * (OSV_CFLAGS: RISC-V's division never traps), and a student who
+         * divided by zero was told "breakpoint". stval says nothing here
+         * (QEMU leaves it 0); the spec allows the pc in its place. */
+        proc_kill_current("breakpoint or division by zero", tf->sepc, tf->sepc);
     default:
         proc_kill_current(trap_cause_name(tf->scause), tf->stval, tf->sepc);
     }
