@@ -46,8 +46,10 @@ const char *errstr(int err)
     return unknown;
 }
 
-/* Looks path up again to tell the two ERR_FTYPEs apart: one that opens
- * and is a directory, or one a file stands in the way of. */
+/* Looks path up again to tell the two ERR_FTYPEs apart: a path that
+ * opens and is a directory, or one whose lookup a file stands in the way
+ * of (ERR_FTYPE again). Anything else (no fd left to look with) keeps
+ * errstr's phrase rather than guess. */
 const char *errstr_file(const char *path, int err)
 {
     if (err != ERR_FTYPE)
@@ -56,8 +58,10 @@ const char *errstr_file(const char *path, int err)
         return "is a directory";
     struct stat st;
     int fd = open(path, FS_RDONLY, EMPTY_MODE);
+    if (fd == ERR_FTYPE)
+        return "not a directory";
     bool dir = fd >= 0 && fstat(fd, &st) == ERR_OK && st.ftype == FTYPE_DIR;
     if (fd >= 0)
         close(fd);
-    return dir ? "is a directory" : "not a directory";
+    return dir ? "is a directory" : errstr(err);
 }
