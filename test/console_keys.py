@@ -96,6 +96,21 @@ def check_alive(m, word):
         raise Failed("`echo %s` did not work afterwards" % word)
 
 
+def sleep_asleep(m):
+    """Types a foreground `sleep 100` and waits until it sleeps as the
+    console's foreground job, which the helper console_asleep, started in
+    the background first, prints (test/console_asleep.c); returns where
+    the command began (a position in m.text)."""
+    command(m, "console_asleep sleep &", "the helper console_asleep")
+    start = len(m.text)
+    typed(m, b"sleep 100\r")
+    match = await_text(m, r"\n\S*(asleep: sleep pid \d+|ERROR)([^\n]*)\n", start,
+                       "sleep asleep as the foreground job")
+    if match.group(1) == "ERROR":
+        raise Failed("console_asleep: ERROR" + re.sub(r"\x1b\[[0-9;]*m", "", match.group(2)))
+    return start
+
+
 def ctrl_c(m):
     # cat waiting for input
     start = type_and_await(m, b"cat\r", r"cat\n", "cat")
@@ -115,8 +130,7 @@ def ctrl_c(m):
         raise Failed("a cat of the pipeline is still listed by ps")
     check_alive(m, "after_pipeline")
     # sleep
-    start = type_and_await(m, b"sleep 100\r", r"sleep 100\n", "sleep")
-    time.sleep(0.5)
+    start = sleep_asleep(m)
     typed(m, b"\x03")
     await_text(m, r"\^C\n\$ $", start, "Ctrl-C in sleep")
     check_alive(m, "after_sleep")
@@ -152,8 +166,7 @@ def ctrl_c(m):
     # the same while a command runs: Ctrl-C ends it, and the line's start
     # must not stay behind for the shell (it ran with the next line glued
     # on: `cut_fgecho after_cut_fg`)
-    start = type_and_await(m, b"sleep 100\r", r"sleep 100\n", "sleep")
-    time.sleep(0.5)
+    start = sleep_asleep(m)
     typed(m, b"echo cut_fg\x04")
     await_text(m, r"echo cut_fg", start, "the cut line's echo")   # the console has it
     typed(m, b"\x03")
@@ -176,8 +189,7 @@ def ctrl_c(m):
     # second sleep (it was spent on the dying one, and the second sleep
     # ran on: the typed-ahead step above failed that way under load)
     for i in range(3):
-        start = type_and_await(m, b"sleep 100\r", r"sleep 100\n", "sleep")
-        time.sleep(0.2)
+        start = sleep_asleep(m)
         typed(m, b"\x03sleep 100\r\x03echo behind_\"ok\"\r")
         await_text(m, r"behind_ok\n\$ $", start,
                    "a Ctrl-C and a command with its Ctrl-C typed while sleep runs (try %d)" % (i + 1))
