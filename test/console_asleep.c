@@ -8,37 +8,31 @@
  * typed ahead of a command (a step of its own). A blind half second stood
  * here, which a loaded host could outlast and an idle one wasted.
  *
- * `console_asleep NAME` notes the processes that exist when it starts,
- * then polls proc_list every 5 ms until a new process named NAME leads a
- * job of its own (the shell's setfg) and sleeps (PROC_INFO_SLEEPING), and
- * prints `asleep: NAME pid N`. After ~10 s without one it fails
- * (`ERROR`), and the scenario's wait for its line fails too.
+ * `console_asleep NAME` polls proc_list every 5 ms until a process named
+ * NAME started after it (a higher pid: pids are handed out in increasing
+ * order, kernel/proc/proc.c) leads a job of its own (the shell's setfg)
+ * and sleeps (PROC_INFO_SLEEPING), and prints `asleep: NAME pid N`. Its
+ * own pid is taken before the shell's prompt comes back, so the `sleep`
+ * typed at that prompt is newer however late this process first looks.
+ * After ~10 s without one it fails (`ERROR`), and the scenario's wait for
+ * its line fails too.
  */
 // test: helper
 #include "testlib.h"
 #include <lib/proc-ext.h>
 
-static int old_pid[PROC_LIST_MAX];
-
 int main(int argc, char **argv)
 {
     if (argc != 2)
         error("usage: console_asleep NAME");
-    int n_old = proc_list(proc_list_buf, PROC_LIST_MAX);
-    if (n_old < 0 || n_old == PROC_LIST_MAX)
-        error("proc_list = %d", n_old);
-    for (int i = 0; i < n_old; i++)
-        old_pid[i] = proc_list_buf[i].pid;
+    int me = getpid();
     for (int tries = 0; tries < 2000; tries++) {
         int n = proc_list(proc_list_buf, PROC_LIST_MAX);
         if (n < 0 || n == PROC_LIST_MAX)
             error("proc_list = %d", n);
         for (int i = 0; i < n; i++) {
             struct proc_info *p = &proc_list_buf[i];
-            bool old = false;
-            for (int j = 0; j < n_old && !old; j++)
-                old = old_pid[j] == p->pid;
-            if (!old && p->job == p->pid && p->state == PROC_INFO_SLEEPING &&
+            if (p->pid > me && p->job == p->pid && p->state == PROC_INFO_SLEEPING &&
                 strcmp(p->name, argv[1]) == 0) {
                 printf("asleep: %s pid %d\n", argv[1], p->pid);
                 return 0;
@@ -46,6 +40,6 @@ int main(int argc, char **argv)
         }
         msleep(5);
     }
-    error("no new %s asleep leading its own job after 10 s", argv[1]);
+    error("no %s newer than pid %d asleep leading its own job after 10 s", argv[1], me);
     return 1;
 }
