@@ -28,7 +28,7 @@
 #define N 3000
 #define FILE_PAGES 16
 #define REGIONS 4
-#define PATH "/fork_many_maps"
+#define PATH "/fork_many_maps.dat"  /* not "/fork_many_maps": the program itself */
 #define PERM_AT 100                 /* where the child's read() lands in a mapping */
 
 enum kind { VIEW, PRIVATE_RW, SHARED_RO, PRIVATE_RO, KINDS };

@@ -22,7 +22,7 @@
 #include "shmlib.h"
 #include <lib/mman.h>
 
-#define F "/kill_before_sleep"
+#define F "/kill_before_sleep.dat"   /* not "/kill_before_sleep": the program itself */
 #define FILE_SIZE (2 << 20)
 #define ROUNDS 20
 #define REGION "kill_before_sleep"

@@ -28,8 +28,8 @@
 #include "testlib.h"
 #include <lib/mman.h>
 
-#define F "/lock_fair"
-#define G "/lock_fair2"
+#define F "/lock_fair.dat"          /* not "/lock_fair": the program itself */
+#define G "/lock_fair2.dat"
 #define SIZE (256 * 1024)
 #define READS 20
 

@@ -16,6 +16,7 @@ import select
 import shlex
 import shutil
 import signal
+import struct
 import subprocess
 import tempfile
 import threading
@@ -312,6 +313,35 @@ class Machine:
 def kill_all_machines():
     for m in list(Machine.live):
         m.kill()
+
+
+def root_names(image):
+    """The names in the root directory of the sfs image (include/kernel/
+    sfs.h: the superblock in block 1, the root's inode, its entries of 32
+    bytes, a name of 28 bytes and an inode number), "." and ".." aside."""
+    block = 4096
+    with open(image, "rb") as f:
+        def read(n):
+            f.seek(n * block)
+            return f.read(block)
+        sb = struct.unpack_from("<15I", read(1))
+        inode_start, root = sb[7], sb[12]
+        table = read(inode_start + root * 64 // block)
+        at = root * 64 % block
+        size = struct.unpack_from("<Q", table, at + 8)[0]
+        blocks = list(struct.unpack_from("<10I", table, at + 16))
+        indirect = struct.unpack_from("<I", table, at + 56)[0]
+        if indirect:
+            blocks += struct.unpack_from("<1024I", read(indirect))
+        names = set()
+        for k in range((size + block - 1) // block):
+            data = read(blocks[k])
+            for at in range(0, min(block, size - k * block), 32):
+                name, inum = struct.unpack_from("<28si", data, at)
+                name = name.split(b"\0")[0].decode("latin-1")
+                if inum and name not in (".", ".."):
+                    names.add(name)
+        return names
 
 
 def mkfs_check(build, image, notes_ok):

@@ -19,7 +19,7 @@
 #include <lib/mman.h>
 #include <lib/shm.h>
 
-#define F "/mmap_nomem"
+#define F "/mmap_nomem.dat"          /* not "/mmap_nomem": the program itself */
 #define SIZE (PAGE + 100)
 
 static char a_byte(size_t i)

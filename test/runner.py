@@ -27,7 +27,7 @@ import threading
 import time
 
 from benchmarks import is_figure
-from machine import QUIT_TIMEOUT, BootError, Machine, mkfs_check, test_image
+from machine import QUIT_TIMEOUT, BootError, Machine, mkfs_check, root_names, test_image
 from report import Result
 from suite import clean_lines, judge
 
@@ -354,9 +354,18 @@ class Lane:
                 m.stop()
 
     # Runs `mkfs --check` on the disk of a boot that halted after the tests
-    # in ran, and reports it apart from the tests.
+    # in ran, and reports it apart from the tests. The files the boot began
+    # with must all be there still: a test that named a file of its own as
+    # a program (fork_many_maps wrote and removed "/fork_many_maps") took
+    # that program off the disk, so it could not run again, and gave the
+    # tests after it in the boot a disk with its blocks free (hostile_disk,
+    # which fills the disk to its last block, then failed, and left it full
+    # for every test after it).
     def disk_check(self, m, ran):
         why, _, out = mkfs_check(self.build, m.img, notes_ok=False)
+        gone = sorted(root_names(test_image(self.build)) - root_names(m.img))
+        if gone and why is None:
+            why = "the boot's tests removed %s from the disk" % ", ".join("/" + n for n in gone)
         label = "after " + (ran[0] if len(ran) == 1 else "%s..%s" % (ran[0], ran[-1]))
         self.runner.add(self.unit, Result(
             "disk_check", "disk_check", why, 0, out,
