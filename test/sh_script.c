@@ -14,9 +14,10 @@
  * Covered: plain commands; pipelines of length 2, 3, 4 and 20; '<' and
  * '>' (also without spaces, also in a pipeline, '>' replacing a longer
  * file, `cat < f > f` keeping f's contents); '>>' (creating,
- * appending, in a pipeline, its errors); cat refusing a file that is its
- * own output (`cat f >> f`, `cat < f >> f`: it looped until the disk
- * was full), as GNU cat does, but not an empty one; quoting
+ * appending, in a pipeline, its errors); cat and grep refusing a file
+ * that is their own output (`cat f >> f`, `cat < f >> f`, `grep a f >>
+ * f`: each looped until the disk was full), as GNU's do, but not an
+ * empty one; quoting
  * ("..." and '...', spaces and operators inside, joined parts, an empty
  * word, file names with spaces, unterminated quotes); a line over the
  * limit (2047 bytes) refused whole (a comment that long is not), one at
@@ -149,6 +150,21 @@ static const struct {
      WORDS "cat: same: input file is output file\n"
      "$ "
      "$ 0 0 0 same\n"
+     "$ "
+     "$ "},
+    {"grep onto its own input",
+     "echo abc > same\n"
+     "grep b same >> same\n"
+     "grep b < same >> same\n"
+     "grep an words same >> same\n"
+     "cat same\n"
+     "rm same\n",
+     "$ "
+     "$ "
+     "$ "
+     "$ "
+     "$ abc\ngrep: same: input file is also the output\ngrep: input file is also the output\n"
+     "words:banana\nwords:bandana\ngrep: same: input file is also the output\n"
      "$ "
      "$ "},
     {"cd",

@@ -17,18 +17,9 @@
 #include <lib/stdio-ext.h>
 #include <lib/errstr.h>
 #include <stdbool.h>
+#include "output.h"
 
 static char buf[512];
-static struct stat out;         /* fd 1, if a file (out_is_file) */
-static bool out_is_file;
-
-/* Whether fd reads the output file, which is not empty. */
-static bool is_output(int fd)
-{
-    struct stat st;
-    return out_is_file && fstat(fd, &st) == ERR_OK && st.ftype == FTYPE_FILE &&
-           st.inode_num == out.inode_num && st.size > 0;
-}
 
 /* Copies fd to fd 1 until end of input; returns ERR_OK or the error. */
 static int copy(int fd)
@@ -50,9 +41,8 @@ int main(int argc, char **argv)
 {
     int status = 0;
 
-    out_is_file = fstat(1, &out) == ERR_OK && out.ftype == FTYPE_FILE;
     if (argc < 2) {
-        if (is_output(0)) {
+        if (reads_output(0)) {
             printf("cat: input file is output file\n");
             return 1;
         }
@@ -68,7 +58,7 @@ int main(int argc, char **argv)
             status = 1;
             continue;
         }
-        if (is_output(fd)) {
+        if (reads_output(fd)) {
             printf("cat: %s: input file is output file\n", argv[i]);
             status = 1;
             close(fd);

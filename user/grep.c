@@ -7,6 +7,11 @@
  * Exit status as in Unix: 0 if a line matched, 1 if none did, 2 if a file
  * could not be read (the message "grep: FILE: ..." naming the error
  * goes to fd 1: osv programs have no separate error output).
+ *
+ * An input that is the output file itself (`grep a f >> f`, `grep a < f
+ * >> f`) is refused with "input file is also the output", status 2, as
+ * GNU grep refuses it (output.h): each line that matched went to the end
+ * of f and was read again, so f grew until the disk was full.
  */
 #include <lib/usyscall.h>
 #include <lib/stdio.h>
@@ -15,6 +20,7 @@
 #include <lib/stdio-ext.h>
 #include <lib/errstr.h>
 #include <stdbool.h>
+#include "output.h"
 
 static const char *word;
 static size_t wordlen;
@@ -111,6 +117,10 @@ int main(int argc, char **argv)
     word = argv[1];
     wordlen = strlen(word);
     prefix = argc > 3;
+    if (argc == 2 && reads_output(0)) {
+        printf("grep: input file is also the output\n");
+        return 2;
+    }
     if (argc == 2) {
         int err = grep(0, "");
         if (err != ERR_OK) {
@@ -120,6 +130,12 @@ int main(int argc, char **argv)
     }
     for (int i = 2; i < argc; i++) {
         int fd = open(argv[i], FS_RDONLY, EMPTY_MODE);
+        if (fd >= 0 && reads_output(fd)) {
+            printf("grep: %s: input file is also the output\n", argv[i]);
+            status = 2;
+            close(fd);
+            continue;
+        }
         int err = fd < 0 ? fd : grep(fd, argv[i]);
         if (fd >= 0)
             close(fd);
