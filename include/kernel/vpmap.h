@@ -76,9 +76,12 @@ paddr_t vpmap_kernel_root(void);
  * a shared ring) comes back with no satp write: under QEMU a satp write
  * that changes it flushes the hart's whole software TLB, ASIDs or not.
  * satp holds a reference to the root's frame, so a space destroyed
- * meanwhile on another hart keeps its root (emptied of user tables) until
- * the holder lets go: vpmap_destroy_root tells it to, and it does at its
- * scheduler loop's next pass (vpmap_idle_check) or next switch.
+ * meanwhile keeps its root (emptied of user tables) until the holder lets
+ * go: vpmap_destroy_root tells it to, and it does at its next switch or
+ * when its scheduler loop idles or runs a kernel thread
+ * (vpmap_idle_check). The hart of an exiting process is such a holder
+ * too: exit destroys the space from its own satp, and the next thread's
+ * activation lets go of it with the one satp write it makes.
  *
  * Who may hold what. tlb->harts has a bit for every hart that may hold
  * entries of that space: set when the hart activates it, and cleared
@@ -150,15 +153,16 @@ int vpmap_asid_limit(int bits);
 void vpmap_activate(paddr_t root, struct vpmap_tlb *tlb);
 /* Switches this hart to the kernel's table (ASID 0). */
 void vpmap_activate_kernel(void);
-/* Called by the scheduler loop at each pass, interrupts off: lets go of
- * the root this hart holds lazily if its space was destroyed. */
+/* Called by the scheduler loop when it idles or runs a kernel thread,
+ * interrupts off: lets go of the root this hart holds lazily if its space
+ * was destroyed. */
 void vpmap_idle_check(void);
 /* For an exact count of free frames (info()): sends an IPI to every hart
  * told to let go of a destroyed space's root that has not done so yet.
  * Returns whether any had not; the caller yields and asks again. */
 bool vpmap_idle_kick(void);
-/* vpmap_destroy_root's first step: this hart leaves root if it is on it;
- * other harts holding it lazily are told to let go (vpmap_idle_check). */
+/* vpmap_destroy_root's first step: every hart holding root, this one
+ * included, is told to let go (at its next switch, or vpmap_idle_check). */
 void vpmap_release_root(paddr_t root);
 /* Flushes [va, va + len) (len 0: every address) of every kernel (G)
  * mapping on this hart, or on every hart (SBI remote fence) if all_harts. */
@@ -214,8 +218,9 @@ err_t vpmap_create_root(paddr_t *root);
 /* Frees the user half: every frame mapped (one reference each), the leaf
  * tables (or this space's hold on a shared one) and the root (once no
  * hart holds it in satp: lazy switches, above). No flush: the space must
- * never run again (the TLB rule). If this hart is on root, it moves to
- * the kernel's table first. */
+ * never run again (the TLB rule). This hart may be on root (a process
+ * destroying its own space at exit): it stays there, in the kernel, until
+ * it lets go like any other holder. */
 void vpmap_destroy_root(paddr_t root);
 /* Maps va -> pa with flags where nothing is mapped yet; allocates tables
  * (ERR_NOMEM). va's leaf table, if any, must be this space's own (a new

@@ -347,8 +347,10 @@ void proc_exit(int status)
     fd_table_release(p);
     kfree(p->files);
     p->files = NULL;
-    /* Leave the address space before freeing its page table. */
-    vpmap_activate_kernel();
+    /* The space goes with its root still in this hart's satp, which lets
+     * go of it at its next switch, as an idle hart that held it would
+     * (vpmap.h): exit and the next thread here cost one satp write, not
+     * two (under QEMU each flushes the hart's whole TLB). */
     as_destroy(&p->as);
     shm_exit(p->pid);                      /* after its views went with the address space */
     lineage_exit(p->lineage);

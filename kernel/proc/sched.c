@@ -380,9 +380,13 @@ void sched_loop(void)
     for (;;) {
         intr_on();               /* let pending interrupts in */
         intr_off();
-        vpmap_idle_check();      /* a destroyed space's root, held lazily */
         spinlock_acquire(&sched_lock);
         struct thread *t = dequeue();
+        /* A destroyed space's root, held lazily (an exit here leaves its
+         * own): a user thread's activation lets go of it anyway, with
+         * the one satp write it makes. */
+        if (!t || !t->proc)
+            vpmap_idle_check();
         if (!t) {
             idle_wait(c);
             continue;

@@ -354,31 +354,25 @@ void vpmap_activate_kernel(void)
         intr_on();
 }
 
-/* Called by vpmap_destroy_root before it frees the tables: this hart lets
- * go of root if it holds it; every other hart that still holds it lazily
- * (it ran the space last and idles since) is told to let go at its
- * scheduler loop's next pass (vpmap_idle_check). No other hart can be
- * running the space: its one thread is on this hart, or never ran.
- * Contract in <kernel/vpmap.h>. */
+/* Called by vpmap_destroy_root before it frees the tables: every hart
+ * that holds root (this one, when a process destroys its own space at
+ * exit, or one that ran the space last and idles since) is told to let
+ * go at its next switch or idle pass (vpmap_idle_check). None can be
+ * running the space's user code: its one thread is on this hart, in the
+ * kernel, or never ran. Contract in <kernel/vpmap.h>. */
 void vpmap_release_root(paddr_t root)
 {
-    bool on = intr_get();
-    intr_off();
-    int self = mycpu()->id;
-    if (root_of(asids.satp[self]) == root)
-        switch_to(vpmap_kernel_root(), 0);
     for (int i = 0; i < platform.nharts; i++)
-        if (i != self && root_of(__atomic_load_n(&asids.satp[i], __ATOMIC_ACQUIRE)) == root)
+        if (root_of(__atomic_load_n(&asids.satp[i], __ATOMIC_ACQUIRE)) == root)
             __atomic_store_n(&asids.drop[i], true, __ATOMIC_RELEASE);
-    if (on)
-        intr_on();
 }
 
-/* The scheduler loop's check at each pass: a hart keeps the last user
- * space's root in satp while it idles, and lets it go here once the
- * space is destroyed. The flag is cleared after the switch, so that
- * vpmap_idle_kick sees it until the frame is back. Interrupts off.
- * Contract in <kernel/vpmap.h>. */
+/* The scheduler loop's check when it idles or runs a kernel thread: a
+ * hart keeps the last user space's root in satp, and lets it go here
+ * once the space is destroyed (a switch to another space lets go of it
+ * too). The flag is cleared after the switch, so that vpmap_idle_kick
+ * sees it until the frame is back. Interrupts off. Contract in
+ * <kernel/vpmap.h>. */
 void vpmap_idle_check(void)
 {
     int self = mycpu()->id;
