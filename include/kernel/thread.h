@@ -15,7 +15,7 @@
  *
  * Locking, field by field (struct thread):
  *   - state, chan, wake_at, killable, next, sleep_link, timed_link,
- *     kstack_fenced: the scheduler's lock (sched.c), which is held
+ *     kstack_fenced, last_hart: the scheduler's lock (sched.c), which is held
  *     across every switch, so a thread's state and its saved context
  *     change together;
  *   - ctx and fpregs: set up by the creator before the first run (fork
@@ -60,6 +60,9 @@ struct thread {
     struct thread *next;         /* ready-queue link; sched_lock */
     struct list_node sleep_link; /* in its channel's bucket while SLEEPING; sched_lock */
     struct list_node timed_link; /* among the timed sleepers while wake_at != 0;
+                                  * sched_lock */
+    int last_hart;               /* cpu index of the hart it last ran on, -1 before its
+                                  * first run (a wakeup goes back there: sched.c);
                                   * sched_lock */
     struct list_node lock_link;  /* in a sleeplock's waiters while it waits for one
                                   * (synch.h); that lock's lk */

@@ -19,7 +19,8 @@
  * A hart with nothing to run polls for a while before it sleeps in wfi
  * (idle_wait), and queuing work kicks one idle hart: a polling one by a
  * flag, one in wfi by an IPI; none when the queuing hart is about to
- * take the work itself (enqueue).
+ * take the work itself (enqueue). A woken thread whose last hart still
+ * polls is handed to that hart instead of the queue (enqueue).
  */
 #include <kernel/sched.h>
 #include <kernel/thread.h>
@@ -49,6 +50,9 @@ static bool polling[NCPU];                       /* by cpu index: idle and still
                                                   * by the hart, cleared by a kick or by the
                                                   * hart when its poll ends, under sched_lock;
                                                   * the hart reads it without */
+static struct thread *handed[NCPU];              /* by cpu index: a thread handed to that
+                                                  * hart while it polled (enqueue), which
+                                                  * runs it next; sched_lock */
 static struct list sleepers[SLEEP_BUCKETS];      /* SLEEPING threads by channel; sched_lock */
 static struct list timed_sleepers;               /* SLEEPING with a deadline; sched_lock */
 static uint64_t next_wake = UINT64_MAX;          /* no timed sleeper's deadline is earlier;
@@ -74,6 +78,14 @@ static void set_idle(int index, bool idle)
         idle_harts[index / 64] &= ~(1UL << (index % 64));
 }
 
+/* Ends polling hart index's idle_wait: it goes back to its scheduler
+ * loop. Caller holds sched_lock. */
+static void claim(int index)
+{
+    set_idle(index, false);
+    __atomic_store_n(&polling[index], false, __ATOMIC_RELEASE);
+}
+
 /* Wakes one idle hart (other than this one) to run newly queued work,
  * instead of leaving it to the hart's next timer tick. A hart still
  * polling (idle_wait) is claimed by clearing its flag, which it watches;
@@ -91,8 +103,7 @@ static void kick_idle_hart(void)
                 continue;
             int i = w * 64 + bit;
             if (polling[i]) {
-                set_idle(i, false);
-                __atomic_store_n(&polling[i], false, __ATOMIC_RELEASE);
+                claim(i);
                 return;
             }
             if (index < 0)
@@ -105,16 +116,28 @@ static void kick_idle_hart(void)
     }
 }
 
-/* Queues t. An idle hart is kicked to run it, unless the queue was empty
- * and this hart is on its way to its scheduler loop (it yields, or it
- * is in the loop: no thread): it takes t itself, and the kick would only
- * wake a hart to find nothing (as after an exit's wakeup of the parent,
- * or at every tick of a busy hart while others idle). */
+/* Makes t runnable. If the hart t last ran on (another one) still polls,
+ * t is handed to it: its space is still in that hart's satp (lazy
+ * switches, vpmap.h), so it runs again with no satp write and the
+ * translations it left, where any other hart would switch satp, which
+ * under QEMU empties that hart's whole TLB (a parent woken by its child's
+ * exit on another hart came back about 7 us later). Else t is queued,
+ * and an idle hart is kicked to run it, unless the queue was empty and
+ * this hart is on its way to its scheduler loop (it yields, or it is in
+ * the loop: no thread): it takes t itself, and the kick would only wake
+ * a hart to find nothing (as at every tick of a busy hart while others
+ * idle). */
 static void enqueue(struct thread *t, bool yielding)
 {
-    bool was_empty = !ready_head;
     t->state = THREAD_RUNNABLE;
     t->next = NULL;
+    int last = t->last_hart;
+    if (last >= 0 && last != mycpu()->id && polling[last]) {
+        handed[last] = t;        /* none yet: a hart is handed one only while polling */
+        claim(last);
+        return;
+    }
+    bool was_empty = !ready_head;
     if (ready_tail)
         ready_tail->next = t;
     else
@@ -381,7 +404,11 @@ void sched_loop(void)
         intr_on();               /* let pending interrupts in */
         intr_off();
         spinlock_acquire(&sched_lock);
-        struct thread *t = dequeue();
+        struct thread *t = handed[c->id];
+        if (t)
+            handed[c->id] = NULL;
+        else
+            t = dequeue();
         /* A destroyed space's root, held lazily (an exit here leaves its
          * own): a user thread's activation lets go of it anyway, with
          * the one satp write it makes. */
@@ -392,6 +419,7 @@ void sched_loop(void)
             continue;
         }
         t->state = THREAD_RUNNING;
+        t->last_hart = c->id;
         c->thread = t;
         trap_tick_start();       /* an idle tick may have stopped it */
         if (!(t->kstack_fenced[c->id / 64] & (1UL << (c->id % 64)))) {
