@@ -160,11 +160,13 @@ paddr_t vpmap_kernel_root(void)
 
 /* Copies boot_pagetable's kernel half (entries 256..511), so every space
  * shares the kernel's level-1 tables and what is mapped under them later
- * (vpmap_kernel_area's). Contract in <kernel/vpmap.h>. */
+ * (vpmap_kernel_area's); only the user half is zeroed, as the copy fills
+ * the rest (every fork makes a root). Contract in <kernel/vpmap.h>. */
 err_t vpmap_create_root(paddr_t *root)
 {
-    if (pmem_alloc_zero(root) != ERR_OK)
+    if (pmem_alloc(root) != ERR_OK)
         return ERR_NOMEM;
+    memset(table_of(*root), 0, 256 * sizeof(pte_t));
     memcpy(table_of(*root) + 256, boot_pagetable + 256, 256 * sizeof(pte_t));
     return ERR_OK;
 }
