@@ -131,8 +131,17 @@ bool as_may_access(struct addrspace *as, vaddr_t va, size_t n, int perm);
  * permission the hook lowered, are left for the child to fault in, so its
  * stores are counted, or refused (memstore.h).
  * ERR_NOMEM leaves dst for as_destroy. Takes src->lock (may sleep); dst
- * is no thread's yet, so it needs none. */
-err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager);
+ * is no thread's yet, so it needs none. Does not flush: *flush tells
+ * whether src lost write permission or leaf tables, and then the caller,
+ * src's own thread, calls as_flush(src) before it next runs user code or
+ * stores to src's user memory, success or not (fork queues the child
+ * first, so the flush is not on the child's way: src's stale writable
+ * entries serve no one but src, and nothing src maps is freed while its
+ * table still names it). */
+err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager, bool *flush);
+/* The flush as_copy leaves to its caller: src's whole space, wherever it
+ * may be cached (vpmap_flush_space). */
+void as_flush(struct addrspace *as);
 /* Moves the heap break by increment; returns the old break in *old.
  * Growth is ERR_NOMEM when it would take more pages than there are free
  * frames, or bring the heap's end (the break rounded up to a page) within

@@ -100,8 +100,10 @@ paddr_t vpmap_kernel_root(void);
  * vpmap call that changed it: vpmap_unmap_range, vpmap_remap,
  * vpmap_set_flags, the copy-on-write downgrade of the parent at fork
  * (vpmap_copy_range, vpmap_share_spans: one vpmap_flush_space for the
- * whole fork) and vpmap_own_table (a shared leaf table replaced by a
- * copy). The flush is done on this hart (for the range, ASID only: the
+ * whole fork, which the parent's thread makes once the child is queued
+ * and before it runs user code again: its stale writable entries serve
+ * it alone, and the frames they map stay referenced by its table) and
+ * vpmap_own_table (a shared leaf table replaced by a copy). The flush is done on this hart (for the range, ASID only: the
  * kernel's G entries stay) if its bit is set. Every other hart in
  * tlb->harts does not run the space now, so it need not be interrupted:
  * its bit moves to tlb->stale, and it flushes the space's ASID (only)

@@ -338,12 +338,12 @@ static err_t copy_anon_region(struct addrspace *dst, struct addrspace *src,
  * then its pages shared, copied or left to fault in. Linear in the
  * regions: src's list is sorted and disjoint, so each copy goes at dst's
  * tail (no search for its place, no overlap to check), and the spans are
- * judged through a cursor. Holds src->lock, and flushes src once at the
- * end. Contract in <kernel/vm.h>. */
-err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
+ * judged through a cursor. Holds src->lock; src's one flush is the
+ * caller's (as_flush). Contract in <kernel/vm.h>. */
+err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager, bool *flush)
 {
     struct copy_ctx ctx = { .dst = dst, .err = ERR_OK };
-    bool flush = false;
+    *flush = false;
     sleeplock_acquire(&src->lock);
     struct span_cursor cursor = { .r = src->regions, .anon = memstore_anonymous() };
     struct memregion **tail = &dst->regions;
@@ -371,23 +371,27 @@ err_t as_copy(struct addrspace *dst, struct addrspace *src, bool eager)
         if (eager && !r->shared)
             vpmap_walk(src->root, r->start, r->end, copy_page, &ctx);
         else if (!r->shared && r->store == cursor.anon)
-            ctx.err = copy_anon_region(dst, src, r, &cursor, &flush);
+            ctx.err = copy_anon_region(dst, src, r, &cursor, flush);
         else if (!memregion_writes_back(r) && perm == r->perm)
             /* shared frames as they are; private ones copy-on-write */
             ctx.err = vpmap_copy_range(dst->root, src->root, r->start, r->end, !r->shared,
-                                       &flush);
+                                       flush);
         /* else: the child faults the pages in, with its own permission, and
          * read-only first in a view of a store that writes back, so that
          * its stores are counted as a new view's (memstore.h) */
     }
     dst->brk = src->brk;
-    /* The parent's writable entries just became read-only, or its leaf
-     * tables were detached: one flush, wherever it may be cached. */
-    if (flush)
-        vpmap_flush_space(&src->tlb);
     sleeplock_release(&src->lock);
     memstore_put(cursor.anon);
     return ctx.err;
+}
+
+/* The parent's writable entries became read-only, or its leaf tables
+ * were detached: one flush, wherever they may be cached. Contract in
+ * <kernel/vm.h>. */
+void as_flush(struct addrspace *as)
+{
+    vpmap_flush_space(&as->tlb);
 }
 
 /* Growing only moves heap->end (pages fault in on first touch; free

@@ -243,7 +243,10 @@ int proc_spawnv(struct spawn_args *a)
 }
 
 /* fork(): copies the caller's files, address space and registers into a new
- * process that returns 0. Contract in <kernel/proc.h>. */
+ * process that returns 0. The parent's flush (as_copy) comes after the
+ * child is queued: the child's hart starts while this one flushes, and
+ * refills its TLB on the way back to user mode (under QEMU a flush empties
+ * all of it). Contract in <kernel/proc.h>. */
 int proc_fork(bool eager)
 {
     struct proc *parent = proc_current();
@@ -251,7 +254,10 @@ int proc_fork(bool eager)
     if (!p)
         return ERR_NOMEM;
     fd_table_copy(p, parent);
-    if (as_copy(&p->as, &parent->as, eager) != ERR_OK) {
+    bool flush;
+    if (as_copy(&p->as, &parent->as, eager, &flush) != ERR_OK) {
+        if (flush)
+            as_flush(&parent->as);
         proc_discard(p);
         return ERR_NOMEM;
     }
@@ -260,7 +266,10 @@ int proc_fork(bool eager)
     fp_save(p->thread->fpregs);            /* the hart's FP registers are the parent's */
     strlcpy(p->name, parent->name, sizeof(p->name));
     strlcpy(p->thread->name, parent->name, sizeof(p->thread->name));
-    return proc_start(p, parent);
+    int pid = proc_start(p, parent);
+    if (flush)
+        as_flush(&parent->as);
+    return pid;
 }
 
 /* The zombie child that proc_wait(pid) may reap, or NULL; *none tells
