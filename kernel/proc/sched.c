@@ -19,8 +19,8 @@
  * A hart with nothing to run polls for a while before it sleeps in wfi
  * (idle_wait), and queuing work kicks one idle hart: a polling one by a
  * flag, one in wfi by an IPI; none when the queuing hart is about to
- * take the work itself (enqueue). A woken thread whose last hart still
- * polls is handed to that hart instead of the queue (enqueue).
+ * take the work itself (enqueue). A thread woken from a scheduler loop
+ * whose last hart still polls is handed to that hart instead (enqueue).
  */
 #include <kernel/sched.h>
 #include <kernel/thread.h>
@@ -116,12 +116,15 @@ static void kick_idle_hart(void)
     }
 }
 
-/* Makes t runnable. If the hart t last ran on (another one) still polls,
- * t is handed to it: its space is still in that hart's satp (lazy
+/* Makes t runnable. Woken from a scheduler loop (a parent, by its
+ * child's exit on another hart), t is handed to the hart it last ran on
+ * if that one still polls: its space is still in that hart's satp (lazy
  * switches, vpmap.h), so it runs again with no satp write and the
- * translations it left, where any other hart would switch satp, which
- * under QEMU empties that hart's whole TLB (a parent woken by its child's
- * exit on another hart came back about 7 us later). Else t is queued,
+ * translations it left, where this hart would switch satp, which under
+ * QEMU empties its whole TLB (about 7 us of fork + exit + wait). A thread
+ * woken by a running one (a futex or pipe hand-off) is queued as before:
+ * handed to one hart, it would wait for that hart's host thread, where
+ * any idle hart may take it from the queue. Else t is queued,
  * and an idle hart is kicked to run it, unless the queue was empty and
  * this hart is on its way to its scheduler loop (it yields, or it is in
  * the loop: no thread): it takes t itself, and the kick would only wake
@@ -132,7 +135,7 @@ static void enqueue(struct thread *t, bool yielding)
     t->state = THREAD_RUNNABLE;
     t->next = NULL;
     int last = t->last_hart;
-    if (last >= 0 && last != mycpu()->id && polling[last]) {
+    if (!mycpu()->thread && last >= 0 && last != mycpu()->id && polling[last]) {
         handed[last] = t;        /* none yet: a hart is handed one only while polling */
         claim(last);
         return;
