@@ -28,7 +28,7 @@
 #   make clean
 #
 # CPUS= (default 4) and MEM= (default 256M) size the QEMU machine
-# (MACHINE= picks the board: see the qemu section);
+# (MACHINE= picks the board, QEMU_CPU= the harts: see the qemu section);
 # GDBPORT= (default 1234) is the port of qemu-gdb and gdb.
 # J= is how many machines `make test` runs at once (default 2 on 2 or
 # more cores; J=1 runs one test at a time).
@@ -339,11 +339,15 @@ reset-disk: $(B)/mkfs $(FS_FILES) $(B)/fs.list
 # lets the kernel send inter-hart interrupts with one store instead of a
 # firmware call (include/kernel/ipi.h); MACHINE=virt boots the board
 # without it, on the SBI path.
+# QEMU_CPU= is the harts' model: QEMU 7.2's rv64 has Sstc, so the kernel
+# sets its timer by writing stimecmp; QEMU_CPU=rv64,sstc=off takes that
+# away, and the kernel sets it through SBI (include/kernel/trap.h).
 FSIMG ?= $(B)/fs.img
 OSV_TEST ?= $(B)/osv-test
 BOOTARGS ?=
 MACHINE ?= virt,aclint=on
-QEMUOPTS = -machine $(MACHINE) -bios $(OPENSBI) -kernel $(B)/kernel.elf \
+QEMU_CPU ?= rv64
+QEMUOPTS = -machine $(MACHINE) -cpu $(QEMU_CPU) -bios $(OPENSBI) -kernel $(B)/kernel.elf \
 	-m $(MEM) -smp $(CPUS) -nographic \
 	$(if $(strip $(BOOTARGS)),-append "$(strip $(BOOTARGS))") \
 	-global virtio-mmio.force-legacy=false \

@@ -1,7 +1,8 @@
 /*
  * Calls into OpenSBI, the firmware running in M-mode. The kernel owns no
- * M-mode code: timer, inter-hart interrupts, remote TLB flushes, starting
- * harts and powering off all go through these.
+ * M-mode code: timer (on a hart without Sstc: trap.h), inter-hart
+ * interrupts (without an ACLINT SSWI: ipi.h), remote TLB flushes,
+ * starting harts and powering off go through these.
  */
 #ifndef _KERNEL_SBI_H_
 #define _KERNEL_SBI_H_
@@ -9,7 +10,8 @@
 #include <kernel/types.h>
 
 void sbi_console_putchar(int c);          /* legacy; used only before the UART is up */
-/* This hart's next timer interrupt at stime (absolute, in rdtime ticks). */
+/* This hart's next timer interrupt at stime (absolute, in rdtime ticks);
+ * trap.c's timer_set calls it on a hart without Sstc. */
 void sbi_set_timer(uint64_t stime);
 /* Send a software interrupt / remote sfence.vma to the harts in hart_mask
  * (bit i = hart hart_mask_base + i). size 0 with start 0, or size ~0UL

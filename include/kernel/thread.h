@@ -110,6 +110,8 @@ struct cpu {
                                   * hart; others read it to decide on an IPI) */
     bool tick_stopped;           /* idle: no tick until it runs a thread (trap.c, this
                                   * hart only) */
+    bool stimecmp;               /* its timer is set by writing stimecmp (Sstc), not by
+                                  * an SBI call (trap.c, probed once as the hart comes up) */
 #ifdef DEBUG
     struct locks_held locks_held; /* its spinlocks (synch.h) */
 #endif

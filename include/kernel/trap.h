@@ -45,16 +45,41 @@ struct trapframe {
 #define EXC_LOAD_PAGE_FAULT 13
 #define EXC_STORE_PAGE_FAULT 15
 
-void trap_init_hart(void);          /* stvec, sscratch, enable S interrupts */
+/*
+ * The hart's timer (trap.c's timer_set, the one place that sets it) is
+ * one-shot and set in one of two ways, chosen per hart by trap_init_hart
+ * and kept in cpu->stimecmp:
+ *
+ *  - Sstc: the kernel writes the stimecmp CSR itself, the few cycles of a
+ *    CSR write. The hart must implement Sstc and the firmware must have
+ *    set menvcfg.STCE (OpenSBI does from 1.1 on, Debian 12's version);
+ *    otherwise an S-mode access to stimecmp is an illegal instruction.
+ *  - SBI TIME set_timer: an ecall into the firmware in M-mode, which
+ *    under QEMU costs about as much as a system call.
+ *
+ * The rule: a hart uses Sstc if and only if reading stimecmp on that
+ * hart does not trap (the read goes through the fixup table, so a trap
+ * just means no). That asks the one question that matters, both halves
+ * at once, on each hart itself (menvcfg is per hart). The device tree's
+ * riscv,isa string ("..._sstc" on QEMU 7.2's rv64) says only whether the
+ * hart implements it, not whether the firmware enabled it: an OpenSBI
+ * older than 1.1 on a newer QEMU would leave STCE clear under an ISA
+ * string that names sstc, and the first timer write would panic. Nor is
+ * the firmware's version asked, which would tie the kernel to one
+ * firmware's history. QEMU's `-cpu rv64,sstc=off` (make QEMU_CPU=...)
+ * boots a hart without it, which takes the SBI path; boot prints which
+ * (`[boot] timer through ...`).
+ */
+void trap_init_hart(void);          /* stvec, sscratch, the timer's way, enable S interrupts */
 /* Interrupts off: sets this hart's timer earlier if what it is due for
  * now comes sooner than the time it is set for: on cpus[0], a timed
  * sleeper's deadline before its next tick (sched.c, which asks cpus[0]
- * by an IPI, whose handler calls this). No SBI call otherwise. */
+ * by an IPI, whose handler calls this). Sets nothing otherwise. */
 void trap_timer_update(void);
 /* Interrupts off: the scheduler loop's call before it runs a thread:
  * starts this hart's tick again if a tick that came while the hart was
  * idle stopped it (trap.c), so the thread is preempted in time. Costs
- * nothing (no SBI call) when the tick runs. */
+ * nothing (no timer setting) when the tick runs. */
 void trap_tick_start(void);
 /* Interrupts off: stops this hart for about us microseconds, or until an
  * interrupt is pending (wfi), then puts its timer back to what it is due for.

@@ -70,7 +70,8 @@ int __copy_user(void *dst, const void *src, size_t n);
 int __copy_user_frames(void *const *frames, size_t off, void *user, size_t n, int to_user);
 long __strncpy_from_user(char *dst, const char *usrc, size_t max);
 
-/* Looks up a faulting pc in the fixup table; returns the fixup pc or 0. */
+/* Looks up a faulting pc in the fixup table (the copy helpers' entries,
+ * and trap.c's Sstc probe); returns the fixup pc or 0. */
 uint64_t extable_lookup(uint64_t pc);
 
 #endif /* _KERNEL_UACCESS_H_ */

@@ -134,6 +134,23 @@ static void print_machine(uint64_t hartid)
                 platform.nharts - slots, platform.nharts);
 }
 
+/* How the harts that came up set their timers (trap.h): stimecmp on
+ * all, or SBI for how many. After start_hart, since each hart probes as
+ * it comes up; an abandoned hart is not counted. */
+static void print_timer(void)
+{
+    int up = 0, sbi = 0;
+    for (int i = 0; i < platform.nharts; i++)
+        if (start_state(i) == HART_UP) {
+            up++;
+            sbi += !cpus[i].stimecmp;
+        }
+    if (sbi == 0)
+        kprintf("[boot] timer through stimecmp (Sstc)\n");
+    else
+        kprintf("[boot] timer through SBI for %d of %d harts (no Sstc)\n", sbi, up);
+}
+
 /* Frames first (past the kernel image, minus the device tree), then the
  * kernel's own page table over them, then the allocators built on both:
  * from here on the kernel may allocate. */
@@ -184,6 +201,7 @@ static void boot_main(uint64_t hartid, paddr_t fdt_pa)
     /* One at a time: cpu index i is hart hartids[i], whenever it comes. */
     for (int i = 1; i < platform.nharts; i++)
         start_hart(i);
+    print_timer();
     vpmap_drop_identity();
     if (!thread_create("boot", boot_thread, NULL))
         panic("no memory for the boot thread");

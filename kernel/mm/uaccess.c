@@ -16,8 +16,9 @@
 
 extern const uint64_t __ex_table_start[], __ex_table_end[];
 
-/* The fixup pc for a fault at pc in a user-access routine (uaccess.S), or 0
- * if pc is not one: the trap handler resumes there instead of panicking. */
+/* The fixup pc for a fault at pc in a user-access routine (uaccess.S), or
+ * for the illegal instruction of the Sstc probe (trap.c), or 0 if pc is
+ * neither: the trap handler resumes there instead of panicking. */
 uint64_t extable_lookup(uint64_t pc)
 {
     for (const uint64_t *e = __ex_table_start; e < __ex_table_end; e += 2)

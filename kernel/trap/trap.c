@@ -1,11 +1,12 @@
 /*
- * The C half of trap handling: dispatch on scause.
+ * The C half of trap handling: dispatch on scause; and the hart's timer.
  *
  *   interrupts: timer (preempt), external (PLIC), software (IPI)
  *   from user:  ecall (system call), page faults (12, 13, 15: pgfault.c),
  *               anything else kills the process with a killed: line
  *   from kernel: page faults (pgfault.c) in user-copy helpers (page filled, or
- *               the fixup) or on a just-mapped kernel stack (retried); else PANIC
+ *               the fixup) or on a just-mapped kernel stack (retried); the
+ *               illegal instruction of the Sstc probe (its fixup); else PANIC
  *
  * A kernel trap on an overflowed stack never gets here: trapvec.S sends it
  * to trap_kstack_overflow, on the hart's emergency stack.
@@ -21,18 +22,41 @@
 #include <kernel/platform.h>
 #include <kernel/proc.h>
 #include <kernel/thread.h>
+#include <kernel/uaccess.h>
 #include <lib/stddef.h>
 
 extern char trap_vector[];
 
 static uint64_t timer_interval;
 
-/* The SBI timer is one-shot: every setting goes through here, so
- * timer_at always says when it will fire. */
+/* True if this hart lets S-mode write stimecmp (Sstc, and the firmware
+ * set menvcfg.STCE): a read of it that traps (illegal instruction) goes
+ * to the fixup instead (trap_handler), which says no. Contract and why
+ * this and not the device tree: <kernel/trap.h>. */
+static bool stimecmp_probe(void)
+{
+    uint64_t ok;
+    __asm__ volatile("1: csrr %0, stimecmp\n"
+                     "   li %0, 1\n"
+                     "   j 3f\n"
+                     "2: li %0, 0\n"
+                     "3:\n"
+                     "   .pushsection __ex_table, \"a\"; .balign 8; .quad 1b, 2b; .popsection"
+                     : "=r"(ok));
+    return ok;
+}
+
+/* The timer is one-shot, set either way: every setting goes through here,
+ * so timer_at always says when it will fire. With Sstc a CSR write
+ * (which also clears a pending timer interrupt once `when` is ahead of
+ * time); without, a call into the firmware, which does the same for us. */
 static void timer_set(struct cpu *c, uint64_t when)
 {
     __atomic_store_n(&c->timer_at, when, __ATOMIC_RELAXED);
-    sbi_set_timer(when);
+    if (c->stimecmp)
+        csr_write(stimecmp, when);
+    else
+        sbi_set_timer(when);
 }
 
 /* When this hart's timer is due: its next tick (none while its tick is
@@ -135,6 +159,7 @@ void trap_init_hart(void)
     timer_interval = platform.timebase_hz / TIMER_HZ;
     csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
     struct cpu *c = mycpu();
+    c->stimecmp = stimecmp_probe(); /* after stvec: it may trap */
     c->next_tick = rdtime() + timer_interval;
     timer_set_due(c);
 }
@@ -240,6 +265,8 @@ void trap_handler(struct trapframe *tf)
     else if (tf->scause == EXC_INST_PAGE_FAULT || tf->scause == EXC_LOAD_PAGE_FAULT ||
              tf->scause == EXC_STORE_PAGE_FAULT)
         pgfault_kernel(tf);
+    else if (tf->scause == EXC_ILLEGAL_INST && extable_lookup(tf->sepc))
+        tf->sepc = extable_lookup(tf->sepc); /* stimecmp_probe's "no" */
     else
         panic_trap(tf, "kernel trap: %s", trap_cause_name(tf->scause));
     if (from_user) {

@@ -44,7 +44,8 @@ void sbi_console_putchar(int c)
 }
 
 /* Sets this hart's next timer interrupt at stime (absolute, in the time
- * CSR's ticks); the kernel leaves the timer compare to the firmware. */
+ * CSR's ticks): the firmware writes the compare register, on a hart
+ * whose stimecmp the kernel may not write itself (trap.h). */
 void sbi_set_timer(uint64_t stime)
 {
     sbi_call(SBI_EXT_TIME, 0, stime, 0, 0, 0);
