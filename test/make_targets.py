@@ -289,31 +289,43 @@ def scenario_qemu_test_fifo(build, detail):
         why = make_fifos(build, fifo)
         if why:
             return why, None
-        # fork_basic also runs on the board without the ACLINT SSWI, where
-        # the harts wake each other through SBI (include/kernel/ipi.h); its
-        # boot line names as many harts twice (group 2).
-        for target, program, extra, ipis in (
-                ("qemu-test", "fork_basic", ["MACHINE=virt"],
-                 r"IPIs through SBI for (\d+) of \2 harts"),
-                ("qemu-test-low-mem", "lowmem_fill %d" % cap, [],
-                 r"IPIs through the ACLINT SSWI")):
+        # fork_basic and timer_harts also run on the board without the
+        # ACLINT SSWI, where the harts wake each other through SBI
+        # (include/kernel/ipi.h; its boot line names as many harts twice,
+        # group 2), and on harts without Sstc, whose timers are set through
+        # SBI (include/kernel/trap.h): every hart's timer must fire.
+        for target, programs, extra, ipis, timer in (
+                ("qemu-test", ["fork_basic", "timer_harts"],
+                 ["MACHINE=virt", "QEMU_CPU=rv64,sstc=off"],
+                 r"IPIs through SBI for (\d+) of \2 harts",
+                 r"timer through SBI for (\d+) of \2 harts \(no Sstc\)"),
+                ("qemu-test-low-mem", ["lowmem_fill %d" % cap], ["QEMU_CPU=rv64"],
+                 r"IPIs through the ACLINT SSWI",
+                 r"timer through stimecmp \(Sstc\)")):
             # The program first: it is the byte OpenSBI would drop.
             why, console, make = grade(target, tmpdir, build, fifo,
-                                       [program, "free", "quit"], *extra)
+                                       programs + ["free", "quit"], *extra)
             makes.append((make, target))
             if why and makes[1:]:
                 why = ("%s, started as .out of the run before ended: %s"
                        % (target, why))
             if why:
                 return why, excerpt(console)
-            ipi_line = re.search(r"\[boot\] (" + ipis + ")", console)
-            if not ipi_line:
-                return "%s %s: no `[boot] %s` line" % (target, " ".join(extra), ipis), \
-                    excerpt(console)
+            found = []
+            for want in (ipis, timer):
+                line = re.search(r"\[boot\] (" + want + ")", console)
+                if not line:
+                    return "%s %s: no `[boot] %s` line" % (target, " ".join(extra), want), \
+                        excerpt(console)
+                found.append(line.group(1))
+            passed = len(re.findall(r"^(?:\$ )*passed ", strip_ansi(console), re.M))
+            if passed != len(programs):
+                return "%s %s: %d passed lines for %s" % (
+                    target, " ".join(extra), passed, ", ".join(programs)), excerpt(console)
             free = re.search(r"free_pages=\d+ total_pages=\d+", console)
             detail.append("%s: %s after it; %s passed; %s" % (
                 " ".join([target] + extra), free.group(0) if free else "no free line",
-                program, ipi_line.group(1)))
+                ", ".join(programs), "; ".join(found)))
         for make, target in makes:
             why = make_exited(make, target)
             if why:
