@@ -50,10 +50,11 @@ struct trapframe {
  * one-shot and set in one of two ways, chosen per hart by trap_init_hart
  * and kept in cpu->stimecmp:
  *
- *  - Sstc: the kernel writes the stimecmp CSR itself, the few cycles of a
- *    CSR write. The hart must implement Sstc and the firmware must have
- *    set menvcfg.STCE (OpenSBI does from 1.1 on, Debian 12's version);
- *    otherwise an S-mode access to stimecmp is an illegal instruction.
+ *  - Sstc: the kernel writes the stimecmp CSR itself (0.1 to 0.9 us under
+ *    QEMU, against 1 to 8 us for the SBI call: docs/performance.md). The hart must implement Sstc and the firmware must have
+ *    set menvcfg.STCE (Debian 12's OpenSBI 1.1 does: its banner lists
+ *    sstc); otherwise an S-mode access to stimecmp is an illegal
+ *    instruction.
  *  - SBI TIME set_timer: an ecall into the firmware in M-mode, which
  *    under QEMU costs about as much as a system call.
  *
@@ -62,10 +63,10 @@ struct trapframe {
  * just means no). That asks the one question that matters, both halves
  * at once, on each hart itself (menvcfg is per hart). The device tree's
  * riscv,isa string ("..._sstc" on QEMU 7.2's rv64) says only whether the
- * hart implements it, not whether the firmware enabled it: an OpenSBI
- * older than 1.1 on a newer QEMU would leave STCE clear under an ISA
- * string that names sstc, and the first timer write would panic. Nor is
- * the firmware's version asked, which would tie the kernel to one
+ * hart implements it, not whether the firmware enabled it: a firmware
+ * older than Sstc on a newer QEMU leaves STCE clear under an ISA string
+ * that names sstc, and the first timer write would panic. Nor is the
+ * firmware's name and version asked, which would tie the kernel to one
  * firmware's history. QEMU's `-cpu rv64,sstc=off` (make QEMU_CPU=...)
  * boots a hart without it, which takes the SBI path; boot prints which
  * (`[boot] timer through ...`).
