@@ -278,15 +278,21 @@ static void switch_to(paddr_t root, uint64_t asid)
     }
     if (left_user)
         pmem_free(left);                  /* after the flush: it may free the root */
-    if (old != satp) {
-        /* Published only now that left's frame is let go: a hart that
-         * destroys that space and still reads left here asks this one
-         * to let go (a request cleared just below, or at the next pass),
-         * and one that reads the new value finds the frame's reference
-         * already dropped, so info() never counts before it is back. */
+    /* Published only now that left's frame is let go: a hart that
+     * destroys that space and still reads left here asks this one to let
+     * go (a request cleared just below, or at the next pass), and one that
+     * reads the new value finds the frame's reference already dropped, so
+     * info() never counts before it is back. */
+    if (old != satp)
         __atomic_store_n(&asids.satp[self], satp, __ATOMIC_RELEASE);
-        __atomic_store_n(&asids.drop[self], false, __ATOMIC_RELEASE);
-    }
+    /* Cleared at every activation, the same root's too: this hart now
+     * holds only root, which is alive (a space is destroyed by its own
+     * thread, never while it is activated), so a request here is stale:
+     * one whose sender read the old satp just before this hart moved on.
+     * Left set, it would hold info() (vpmap_idle_kick) for as long as the
+     * hart kept running one space, as the scheduler loop no longer checks
+     * it before a user thread (sched.c). */
+    __atomic_store_n(&asids.drop[self], false, __ATOMIC_RELEASE);
 }
 
 #ifdef DEBUG
@@ -385,7 +391,8 @@ void vpmap_idle_check(void)
 /* For info()'s free page count: sends an IPI to every hart told to let go
  * of a destroyed space's root that has not yet, which brings it to its
  * scheduler loop (a hart holding a root it does not run is in that loop,
- * or in a kernel thread, which yields soon). Returns whether any had not.
+ * in a kernel thread, which yields soon, or in an exit, which ends in the
+ * loop). Returns whether any had not.
  * Contract in <kernel/vpmap.h>. */
 bool vpmap_idle_kick(void)
 {
