@@ -81,22 +81,7 @@ static void clean(void)
         remove_file(names[i]);
 }
 
-/* Fills the disk to its last block: fill_disk's file may leave one free
- * (its next block needed an index block too: testlib.h), which a second
- * file takes. Without it the test counted on that block's being gone and
- * failed as the disk's other files changed size. */
-static void fill_full(void)
-{
-    fill_disk(D "/fill", buf, sizeof(buf));
-    int fd = open_ok(D "/top", FS_WRONLY | FS_CREAT);
-    ssize_t w = write(fd, buf, BLK);
-    if (w != BLK && w != ERR_NORES)
-        error("topping the full disk off: write = %ld", (long)w);
-    expect(write(fd, buf, 1), ERR_NORES);
-    expect(close(fd), ERR_OK);
-}
-
-/* Removes what fill_full made. */
+/* Removes what fill_disk_last made. */
 static void unfill(void)
 {
     expect(unlink(D "/fill"), ERR_OK);
@@ -135,7 +120,7 @@ static void index_edges(void)
         snprintf(spare, sizeof(spare), D "/s%d", i);
         make_blocks(spare, 1);
     }
-    fill_full();
+    fill_disk_last(D "/fill", D "/top", buf, sizeof(buf));
     expect(append(D "/ten", 'a', 1), ERR_NORES);
     expect(unlink(D "/s0"), ERR_OK);                 /* 1 block free */
     expect(append(D "/ten", 'a', BLK), ERR_NORES);
@@ -224,7 +209,7 @@ static void full_across_edges(void)
     make_pattern(D "/m", 3 * BLK + 100, 0);
     make_blocks(D "/sx", SPARE_ACROSS);
     make_blocks(D "/sy", SPARE_ACROSS);
-    fill_full();
+    fill_disk_last(D "/fill", D "/top", buf, sizeof(buf));
     write_across(D "/x", 6 * BLK + 100, D "/sx", (NDIRECT + 4) * BLK);
     write_across(D "/y", (NDIRECT + NINDIRECT - 4) * BLK + 5, D "/sy",
                  (NDIRECT + NINDIRECT + 3) * BLK);

@@ -141,13 +141,8 @@ static void filler(int k)
  * all removed, one fills it again: the same bytes fit. */
 static void fill_and_refill(void)
 {
-    long before = fill_disk(D "/fill", buf, sizeof(buf));
-    /* The block fill_disk may leave (its file's next needed an index
-     * block too), in a file whose first blocks need none: at_full_disk
-     * counts on the disk full to its last block, whatever was free when
-     * the fill began (the tests before this one in its boot). */
-    fill_disk(D "/top", buf, sizeof(buf));
-    at_full_disk();
+    long before = fill_disk_last(D "/fill", D "/top", buf, sizeof(buf));
+    at_full_disk();                      /* counts on the disk full to its last block */
     expect(unlink(D "/top"), ERR_OK);
     expect(unlink(D "/fill"), ERR_OK);
     int fd = open_ok(D "/fill", FS_WRONLY | FS_CREAT);

@@ -73,6 +73,7 @@ static void clean(void)
         remove_file(path);
     }
     remove_file(D "/fill");
+    remove_file(D "/top");
     remove_file(D);
 }
 
@@ -81,7 +82,7 @@ int main(void)
     clean();
     expect(mkdir(D), ERR_OK);
     memset(buf, 'f', sizeof(buf));
-    fill_disk(D "/fill", buf, sizeof(buf));
+    fill_disk_last(D "/fill", D "/top", buf, sizeof(buf));   /* no block for a "." */
     int before[PROBES], after[PROBES];
     lowest_free(before);
     int pids[CREATORS];

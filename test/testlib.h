@@ -29,6 +29,7 @@
  *   remove_file                 rmdir) if present
  *   make_file_of(path, n, byte) create a file of n bytes, byte i byte(i)
  *   fill_disk(path, buf, n)     write buf to path until the disk is full
+ *   fill_disk_last(p, top, b, n) the same, then top takes the block p may leave
  *   write_at(path, off, d, n)   write() n bytes at off through a fresh fd
  *   rdtime(), TIME_HZ           the time counter and its ticks per second
  *   pattern_byte(off, round),   the byte at off of a file's version round,
@@ -377,8 +378,8 @@ static inline size_t read_file(const char *path, char *buf, size_t max)
  * else fails the test). Returns the bytes written. One block may stay
  * free: when the file's next block needs an index block too (a new
  * table of the double-indirect block every 1024 blocks), the last block
- * is no use to it. A test that needs every block taken takes that one
- * in another file (hostile_disk's fill_full). */
+ * is no use to it. A test that needs every block taken uses
+ * fill_disk_last. */
 static inline long fill_disk(const char *path, const void *buf, size_t n)
 {
     int fd = open_ok(path, FS_RDWR | FS_CREAT);
@@ -389,6 +390,18 @@ static inline long fill_disk(const char *path, const void *buf, size_t n)
     if (w != ERR_NORES)
         error("filling %s: write = %ld after %ld bytes", path, (long)w, total);
     expect(close(fd), ERR_OK);
+    return total;
+}
+
+/* fill_disk(path), then fill_disk(top): a new file's first blocks need no
+ * index block, so top takes the block path may leave, and the disk is full
+ * to its last block whatever was free before (what the tests before this
+ * one in its boot left: a directory one race grew by a block moves
+ * fill_disk's stop). Returns path's bytes; the caller removes both. */
+static inline long fill_disk_last(const char *path, const char *top, const void *buf, size_t n)
+{
+    long total = fill_disk(path, buf, n);
+    fill_disk(top, buf, n);
     return total;
 }
 
