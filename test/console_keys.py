@@ -30,8 +30,9 @@ console, sent as raw bytes to a booted machine, and what comes back.
                 kernel's 1 KiB buffer) runs; one over it is refused with
                 one message, not run; the last part of a line over the
                 buffer is not kept in the history as a line
-    ps, kill    ps shows a background `sleep`, kill ends it, kill 1 is
-                refused
+    ps, kill    `sleep 100 &` and `sleep 100 > f &` show the pid of
+                sleep, `[pid N]`, ps lists that sleep, kill of that pid
+                ends it; a pipeline shows none; kill 1 is refused
     held Ctrl-C a Ctrl-C held for a program whose foreground job is gone,
                 with 1023 bytes typed ahead unread: the helper
                 console_held (test/console_held.c) then reads those lines
@@ -296,23 +297,35 @@ def long_lines(m):
 
 
 def ps_kill(m):
-    command(m, "sleep 100 &", "background sleep")
-    out = command(m, "ps", "ps")
-    match = re.search(r"^\s*(\d+)\s+\d+\s+\d+\s+\w+\s+sleep\s*$", out, re.M)
-    if not match:
-        raise Failed("ps did not list the background sleep:\n" + out)
-    out = command(m, "kill " + match.group(1), "kill")
-    if out.strip():
-        raise Failed("kill printed %r" % out)
-    for _ in range(20):
-        if not re.search(r"\bsleep\b", command(m, "ps", "ps after kill")):
-            break
-        time.sleep(0.1)
-    else:
-        raise Failed("sleep still listed after kill")
+    for line in ("sleep 100 &", "sleep 100 > bgsleep &"):
+        out = command(m, line, "background sleep")
+        shown = re.fullmatch(r"\[pid (\d+)\]", out.strip())
+        if not shown:
+            raise Failed("`%s` did not show its pid as `[pid N]`: %r" % (line, out))
+        out = command(m, "ps", "ps")
+        match = re.search(r"^\s*(\d+)\s+\d+\s+\d+\s+\w+\s+sleep\s*$", out, re.M)
+        if not match:
+            raise Failed("ps did not list the background sleep, or more than one:\n" + out)
+        if match.group(1) != shown.group(1):
+            raise Failed("`%s` showed pid %s, ps lists sleep as %s"
+                         % (line, shown.group(1), match.group(1)))
+        out = command(m, "kill " + shown.group(1), "kill")
+        if out.strip():
+            raise Failed("kill printed %r" % out)
+        for _ in range(20):
+            if not re.search(r"\bsleep\b", command(m, "ps", "ps after kill")):
+                break
+            time.sleep(0.1)
+        else:
+            raise Failed("sleep still listed after killing the pid `%s` showed" % line)
+    out = command(m, "echo a | wc &", "a background pipeline")
+    if "[pid" in out:
+        raise Failed("a background pipeline showed a pid, which kills none of its stages: %r"
+                     % out)
     if "not permitted" not in command(m, "kill 1", "kill 1"):
         raise Failed("kill 1 was not refused")
-    return "ps lists sleep, kill ends it, kill 1 refused"
+    return ("`sleep 100 &`, `sleep 100 > f &` show the pid ps lists, kill of it ends sleep;"
+            " no pid for a pipeline; kill 1 refused")
 
 
 def exit_shell(m):

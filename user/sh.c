@@ -25,7 +25,8 @@
  *   cmd < in > out     redirection ('>' replaces out's contents, '>>'
  *                      appends to them)
  *   cmd ... &          a background job: not waited for; its fd 0 reads
- *                      end of input, not the shell's
+ *                      end of input, not the shell's; at the console
+ *                      the shell shows a one-command job's pid, [pid N]
  *   a ; b & c          a list: each command in turn, a ';' or the line's
  *                      end waiting for it and a '&' not; a command's
  *                      failure does not stop the rest, but one killed
@@ -123,6 +124,8 @@ static char *argvbuf[MAX_TOKENS + MAX_STAGES];   /* the stages' argvs, one after
 static struct stage stages[MAX_STAGES];
 static int nstages;
 static bool background;
+/* fd 0 is the console: a person types the lines (setfg allowed it) */
+static bool interactive;
 
 /* ------------------------------------------------------------ reading */
 
@@ -466,29 +469,48 @@ static bool input_at_end(void)
     return move_fd(p[0], 0) == 0;
 }
 
+/* In the background child, about to exit: starts a job of one command
+ * with the command's redirections applied to this process's own fds 0
+ * and 1, so that the command is its child (init adopts it) and the job's
+ * one process. Returns its pid, 0 if it did not start; the error was
+ * told as exec_stage tells it: a redirection's on the shell's fd 1 (this
+ * fd 1 until a '>' replaces it), the spawn's on the command's fd 1. */
+static int spawn_alone(struct stage *s)
+{
+    if ((s->in && redirect(0, s, 1) != ERR_OK) || (s->out && redirect(1, s, 1) != ERR_OK))
+        return 0;
+    int pid = spawnv(s->argv);
+    if (pid < 0)
+        report(1, s->argv[0], pid);
+    return pid > 0 ? pid : 0;
+}
+
 /* Runs the job under a child that exits at once, so init adopts and reaps
  * it. The job's fd 0 reads end of input (a '<' still replaces it), as
  * POSIX has a background job read /dev/null: the console's or the
- * script's lines are the shell's, and `cat &` took them. */
+ * script's lines are the shell's, and `cat &` took them. A job of one
+ * command is that command's process, whose pid the child exits with, and
+ * a shell at the console shows it, `[pid 27]`, as an interactive Unix
+ * shell does: the job is out of Ctrl-C's reach, and `kill` needs the
+ * pid. A pipeline's stages are processes of their own under a shell
+ * that waits for them, which no one pid would stop: none is shown. */
 static void run_background(void)
 {
     int pid = fork();
     if (pid == 0) {
         if (!input_at_end())
-            exit(NOT_RUN);
-        if (is_plain()) {
-            int job = spawnv(stages[0].argv);
-            if (job < 0)
-                report(1, stages[0].argv[0], job);
-        } else if (fork() == 0) {
+            exit(0);
+        if (nstages == 1)
+            exit(spawn_alone(&stages[0]));
+        if (fork() == 0)
             exit(run_pipeline());
-        }
         exit(0);
     }
+    int job = 0;
     if (pid < 0)
         printf("sh: fork failed: %s\n", errstr(pid));
-    else
-        wait(pid, NULL);
+    else if (wait(pid, &job) == pid && job > 0 && interactive)
+        printf("[pid %d]\n", job);
 }
 
 static struct proc_info procs[256];
@@ -657,14 +679,14 @@ int main(int argc, char **argv)
     }
     /* Ctrl-C at this shell's prompt kills nothing; ERR_PERM: fd 0 is not
      * the console (a script) */
-    bool console = setfg(0) == ERR_OK;
+    interactive = setfg(0) == ERR_OK;
     for (;;) {
         printf("$ ");
         enum got got = getcmd();
         if (got == GOT_CANCELLED)
             continue;
         if (got == GOT_END) {
-            if (console)
+            if (interactive)
                 printf("\n");  /* Ctrl-D: what comes next starts a line */
             return 0;
         }
