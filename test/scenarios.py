@@ -430,29 +430,39 @@ def meminfo_rows(run, test):
     return None, None
 
 
-# A division by zero in a lab program (user/lab0/divide-by-zero: four
-# children, each stopped by the ebreak gcc plants before a division by
-# zero) must be named so in its killed: lines, at the pc of the ebreak:
-# they said "breakpoint at 0x0", which told a student who had set no
-# breakpoint nothing.
+# The causes of killed: lines a student meets first. A division by zero
+# in a lab program (user/lab0/divide-by-zero: four children, each stopped
+# by the ebreak gcc plants before a division by zero) must be named so,
+# at the pc of the ebreak: they said "breakpoint at 0x0", which told a
+# student who had set no breakpoint nothing. An instruction user mode may
+# not run (test/killed_illegal: two privileged ones, then a zero word)
+# must be named in words at its pc: the lines gave the encoding where
+# they give an address ("illegal instruction at 0x100025f3").
+KILLED_CAUSES = (
+    ("divide-by-zero", ["breakpoint or division by zero"] * 4),
+    ("killed_illegal", ["privileged instruction"] * 2 + ["illegal instruction"]),
+)
+
+
 def killed_cause(run, test):
     m = run.boot_on(None, "killed_cause")
     try:
-        out, why, _ = m.run("divide-by-zero", CHECK_TIMEOUT)
+        for program, causes in KILLED_CAUSES:
+            out, why, _ = m.run(program, CHECK_TIMEOUT)
+            if why:
+                return "%s: %s" % (program, why), out
+            out = strip_ansi(out)
+            if "passed " + program not in out:
+                return "%s did not pass" % program, out
+            lines = [l for l in out.splitlines() if l.startswith("killed:")]
+            got = [re.search(r": ([a-z ]+) at (0x[0-9a-f]+), pc \2$", l) for l in lines]
+            got = [g.group(1) if g else None for g in got]
+            if got != causes:
+                return ("%s: the killed: lines name %s at the pc, expected %s"
+                        % (program, got, causes)), out
+            run.detail.append(lines[-1])
     finally:
         m.kill()
-    if why:
-        return "divide-by-zero: " + why, out
-    out = strip_ansi(out)
-    if "passed divide-by-zero" not in out:
-        return "divide-by-zero did not pass", out
-    lines = [l for l in out.splitlines() if l.startswith("killed:")]
-    named = [l for l in lines
-             if re.search(r": breakpoint or division by zero at (0x[0-9a-f]+), pc \1$", l)]
-    if len(lines) != 4 or len(named) != 4:
-        return ("%d killed: lines, %d of them naming a division by zero at its pc "
-                "(expected 4 and 4)" % (len(lines), len(named))), out
-    run.detail.append(named[0])
     return None, None
 
 

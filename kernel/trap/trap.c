@@ -225,6 +225,16 @@ static void interrupt(struct trapframe *tf)
     }
 }
 
+/* The cause a killed: line gives an illegal instruction, from its
+ * encoding (stval, as the harts QEMU emulates report it): a SYSTEM
+ * instruction (opcode 0x73; ecall and ebreak trap otherwise) is a CSR
+ * access, sret, wfi or sfence.vma, which user mode may not run; anything
+ * else is no instruction the hart knows (a zero word, say). */
+static const char *illegal_cause(uint64_t insn)
+{
+    return (insn & 0x7f) == 0x73 ? "privileged instruction" : "illegal instruction";
+}
+
 /* Interrupts go back on at once: a system call or a fault may sleep, and
  * the trap frame is saved. A cause the kernel does not handle is the
  * program's fault, so it is killed, never the kernel. */
@@ -247,6 +257,10 @@ static void user_exception(struct trapframe *tf)
          * divided by zero was told "breakpoint". stval says nothing here
          * (QEMU leaves it 0); the spec allows the pc in its place. */
         proc_kill_current("breakpoint or division by zero", tf->sepc, tf->sepc);
+    case EXC_ILLEGAL_INST:
+        /* At the pc, as a breakpoint: the encoding in stval, printed
+         * there once, read as an address ("at 0x100025f3"). */
+        proc_kill_current(illegal_cause(tf->stval), tf->sepc, tf->sepc);
     default:
         proc_kill_current(trap_cause_name(tf->scause), tf->stval, tf->sepc);
     }
