@@ -160,6 +160,14 @@ FS_CLASHES := $(sort $(foreach n,$(notdir $(FS_PROGS)),\
 ifneq ($(SHADOWED),)
 $(info osv-rv: a course's program replaces osv-rv's own $(SHADOWED) on the disk)
 endif
+# A course's program named as a builtin of osv-rv's shell that osv's lacks
+# (exit, cd, kill: osv's has quit only) runs in its place when typed, as
+# it did on osv (user/sh.c looks for the program in /).
+COURSE_BUILTINS := $(basename $(notdir $(filter $(addprefix %/,$(addsuffix .c,exit cd kill)),\
+	$(COURSE_SRCS))))
+ifneq ($(COURSE_BUILTINS),)
+$(info osv-rv: a course's program replaces the shell's builtin $(COURSE_BUILTINS) at the prompt)
+endif
 ifneq ($(NESTED_SRCS),)
 $(info osv-rv: not built, being below a folder of user/: $(NESTED_SRCS))
 endif

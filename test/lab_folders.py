@@ -10,7 +10,8 @@ included) must:
 - accept a course's program named as one of osv-rv's own programs, a
   lab0 test, a test of test/ or a command of user/ (osv has none of
   them, so a course may use the name), saying that the course's replaces
-  it on the disk, and the runner's test list (suite.course_programs) must
+  it on the disk (and, for one named exit, cd or kill, the shell's
+  builtin at the prompt), and the runner's test list (suite.course_programs) must
   then know the name, so it leaves that test out;
 - stop, naming the program, when a course's program is named as one of
   the commands osv-rv keeps (init, sh, ls, cat and echo, which osv has
@@ -52,7 +53,8 @@ def scenario(run, test):
         shutil.copy(os.path.join(ROOT, "Makefile"), tmp)
         touch(tmp, "user/lib/crt0.S", "user/lab0/fork-bomb.c", "user/lab0/osv-flags.c",
               "user/lab2/fork-bomb.c", "user/lab2/wait-test.c", "user/sleep.c", "user/free.c",
-              "test/orphans.c", "test/wait_basic.c", "user/lab2/orphans.c", "user/lab1/sleep.c")
+              "test/orphans.c", "test/wait_basic.c", "user/lab2/orphans.c", "user/lab1/sleep.c",
+              "user/lab2/kill.c")
         os.makedirs(os.path.join(tmp, "include", "kernel"))
         shutil.copy(os.path.join(ROOT, "include", "kernel", "config.h"),
                     os.path.join(tmp, "include", "kernel"))
@@ -63,8 +65,10 @@ def scenario(run, test):
         for ours in ("user/lab0/fork-bomb.c", "test/orphans.c", "user/sleep.c"):
             if ours not in out.partition("replaces osv-rv's own")[2].partition("\n")[0]:
                 return "make did not say that the course's program replaces %s" % ours, out
+        if "replaces the shell's builtin kill at the prompt" not in out:
+            return "make did not say that the course's kill replaces the shell's builtin", out
         names = suite.course_programs(os.path.join(tmp, "user"))
-        if names != {"fork-bomb.c", "wait-test.c", "orphans.c", "sleep.c"}:
+        if names != {"fork-bomb.c", "wait-test.c", "orphans.c", "sleep.c", "kill.c"}:
             return "the runner sees the course's programs as %s" % sorted(names), out
 
         touch(tmp, "user/lab4/free.c")
@@ -82,7 +86,7 @@ def scenario(run, test):
         status, out = parse(tmp)
         if status == 0 or "more than one program is named wait-test" not in out:
             return "two course programs named wait-test did not stop the build", out
-        run.detail.append("a course's fork-bomb, orphans and sleep replace ours; its free and "
+        run.detail.append("a course's fork-bomb, orphans, sleep and kill replace ours; its free and "
                           "two wait-tests stop the build; a nested program is named")
         return None, None
     finally:

@@ -506,13 +506,7 @@ static int run_sh_with(const char *script, const char *outpath, bool crowded)
     remove_file(outpath);
     int pid = fork_ok();
     if (pid == 0) {
-        /* close + open takes the lowest fd: 0, then 1 */
-        close(0);
-        if (open(script, FS_RDONLY, EMPTY_MODE) != 0)
-            exit(101);
-        close(1);
-        if (open(outpath, FS_WRONLY | FS_CREAT, EMPTY_MODE) != 1)
-            exit(102);
+        std_files(script, outpath);
         while (crowded && open(script, FS_RDONLY, EMPTY_MODE) >= 0)
             ;
         if (crowded && close(2) != ERR_OK)

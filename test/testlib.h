@@ -21,6 +21,7 @@
  *   fork_ok()                   fork or fail the test
  *   fork_worker(fn, arg)        forks a child that runs fn(arg), exits 0
  *   in_child(fn, what)          the same, and the status must be 0
+ *   std_files(in, out)          in a forked child: fd 0 the file in, fd 1 out
  *   exit_with_sh()              in a forked child whose fds 0 and 1 are set:
  *                               runs /sh on them, exits with its status
  *   open_ok, stat_of,           files: open or fail the test; fstat a path;
@@ -242,6 +243,19 @@ static inline void in_child(int (*fn)(void), const char *what)
     int status = child_status(fn);
     if (status != 0)
         error("%s: failed in the child (step %d)", what, status);
+}
+
+/* In a forked child: fd 0 reads the file in, fd 1 writes the file out
+ * (created; a test removes an old one first), ready for exit_with_sh;
+ * exits 101 or 102 if either cannot be opened. */
+static inline void std_files(const char *in, const char *out)
+{
+    close(0);                   /* close + open takes the lowest fd: 0, then 1 */
+    if (open(in, FS_RDONLY, EMPTY_MODE) != 0)
+        exit(101);
+    close(1);
+    if (open(out, FS_WRONLY | FS_CREAT, EMPTY_MODE) != 1)
+        exit(102);
 }
 
 /* In a forked child that has set its fds 0 and 1 for a shell: spawns sh
