@@ -43,6 +43,15 @@ void sched_loop(void) __attribute__((noreturn));
 void sched_thread_started(void);
 /* Makes t RUNNABLE and queues it. */
 void sched_ready(struct thread *t);
+/* The same for the thread of a process the current thread just forked or
+ * spawned, which wakes no hart in wfi for it at once: the current thread
+ * owes the kick (thread.h, kick_owed) until it gives its hart up or its
+ * next system call returns (sched.c says why). */
+void sched_ready_child(struct thread *t);
+/* Called at the end of every system call (syscall_dispatch): pays a kick
+ * that sched_ready_child made the current thread owe, once the call after
+ * the owing one returns. */
+void sched_call_done(void);
 /* Gives up the hart; the thread stays RUNNABLE. */
 void sched_yield(void);
 /* Sleeps on chan; lk (held) is released while asleep and re-acquired. */

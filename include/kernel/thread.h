@@ -50,6 +50,8 @@ struct context {
 
 enum thread_state { THREAD_EMBRYO, THREAD_RUNNABLE, THREAD_RUNNING, THREAD_SLEEPING, THREAD_ZOMBIE };
 
+enum { KICK_OWED_CALL = 1, KICK_OWED_NEXT = 2 };   /* thread.kick_owed */
+
 struct thread {
     struct context ctx;          /* saved when not running, at a switch (above) */
     enum thread_state state;     /* guarded by the scheduler lock (sched_lock) */
@@ -61,6 +63,10 @@ struct thread {
     struct list_node sleep_link; /* in its channel's bucket while SLEEPING; sched_lock */
     struct list_node timed_link; /* among the timed sleepers while wake_at != 0;
                                   * sched_lock */
+    uint8_t kick_owed;           /* an idle hart's kick it owes for a child it queued
+                                  * (sched_ready_child): KICK_OWED_CALL during the
+                                  * owing call, KICK_OWED_NEXT after; sched_lock or
+                                  * the thread itself while it runs */
     int last_hart;               /* cpu index of the hart it last ran on, -1 before its
                                   * first run (a wakeup goes back there: sched.c);
                                   * sched_lock */

@@ -143,7 +143,10 @@ static int proc_start(struct proc *p, struct proc *parent)
             __atomic_store_n(&p->killed, true, __ATOMIC_RELEASE);
     }
     spinlock_release(&proc_lock);
-    sched_ready(p->thread);
+    if (parent)
+        sched_ready_child(p->thread);    /* the parent owes the kick: sched.c */
+    else
+        sched_ready(p->thread);
     return pid;
 }
 

@@ -21,6 +21,8 @@
  * flag, one in wfi by an IPI; none when the queuing hart is about to
  * take the work itself (enqueue). A thread woken from a scheduler loop
  * whose last hart still polls is handed to that hart instead (enqueue).
+ * A new process wakes no hart in wfi at once: its parent, which mostly
+ * goes on to wait for it, owes the kick (sched_ready_child).
  */
 #include <kernel/sched.h>
 #include <kernel/thread.h>
@@ -50,6 +52,11 @@ static bool polling[NCPU];                       /* by cpu index: idle and still
                                                   * by the hart, cleared by a kick or by the
                                                   * hart when its poll ends, under sched_lock;
                                                   * the hart reads it without */
+static bool kick_after_pick[NCPU];               /* by cpu index: that hart's last thread
+                                                  * gave it up owing a kick (kick_owed in
+                                                  * thread.h), which its scheduler loop
+                                                  * makes if work is left once it picked
+                                                  * its next thread; sched_lock */
 static struct thread *handed[NCPU];              /* by cpu index: a thread handed to that
                                                   * hart while it polled (enqueue), which
                                                   * runs it next; sched_lock */
@@ -86,14 +93,15 @@ static void claim(int index)
     __atomic_store_n(&polling[index], false, __ATOMIC_RELEASE);
 }
 
-/* Wakes one idle hart (other than this one) to run newly queued work,
- * instead of leaving it to the hart's next timer tick. A hart still
- * polling (idle_wait) is claimed by clearing its flag, which it watches;
- * only a hart in wfi needs an IPI, which costs more: a device store (or
- * an SBI call) here and, under QEMU, a host thread wakeup there. */
-static void kick_idle_hart(void)
+/* Looks for an idle hart (other than this one) to run newly queued
+ * work: one still polling (idle_wait) is claimed by clearing its flag,
+ * which it watches, and true is returned; else *wfi is the index of one
+ * asleep in wfi, or -1 if no other hart is idle. Caller holds
+ * sched_lock. */
+static bool claim_polling_hart(int *wfi)
 {
-    int self = mycpu()->id, index = -1;
+    int self = mycpu()->id;
+    *wfi = -1;
     for (int w = 0; w < CPU_WORDS; w++) {
         uint64_t others = idle_harts[w];
         if (w == self / 64)
@@ -104,16 +112,46 @@ static void kick_idle_hart(void)
             int i = w * 64 + bit;
             if (polling[i]) {
                 claim(i);
-                return;
+                return true;
             }
-            if (index < 0)
-                index = i;
+            if (*wfi < 0)
+                *wfi = i;
         }
     }
-    if (index >= 0) {
-        set_idle(index, false);
-        ipi_send(index);
-    }
+    return false;
+}
+
+/* Wakes hart index, asleep in wfi, by an IPI. Under QEMU the IPI's one
+ * device store costs the sender 20 to 50 us in the median, and
+ * milliseconds on a loaded host, where the same store to a hart that
+ * is not halted costs 0.3 to 1 us: QEMU wakes the halted hart's host
+ * thread (docs/performance.md, "What a wakeup costs the waker").
+ * Caller holds sched_lock. */
+static void wake_wfi_hart(int index)
+{
+    set_idle(index, false);
+    ipi_send(index);
+}
+
+/* Wakes one idle hart (other than this one) to run newly queued work,
+ * instead of leaving it to the hart's next timer tick: a polling one by
+ * its flag, else one in wfi by an IPI. Caller holds sched_lock. */
+static void kick_idle_hart(void)
+{
+    int wfi;
+    if (!claim_polling_hart(&wfi) && wfi >= 0)
+        wake_wfi_hart(wfi);
+}
+
+/* Puts t at the back of the ready queue. Caller holds sched_lock. */
+static void queue_append(struct thread *t)
+{
+    t->next = NULL;
+    if (ready_tail)
+        ready_tail->next = t;
+    else
+        ready_head = t;
+    ready_tail = t;
 }
 
 /* Makes t runnable. Woken from a scheduler loop (a parent, by its
@@ -133,7 +171,7 @@ static void kick_idle_hart(void)
 static void enqueue(struct thread *t, bool yielding)
 {
     t->state = THREAD_RUNNABLE;
-    t->next = NULL;
+    t->next = NULL;              /* handed, it goes on no queue */
     int last = t->last_hart;
     if (!mycpu()->thread && last >= 0 && last != mycpu()->id && polling[last]) {
         handed[last] = t;        /* none yet: a hart is handed one only while polling */
@@ -141,11 +179,7 @@ static void enqueue(struct thread *t, bool yielding)
         return;
     }
     bool was_empty = !ready_head;
-    if (ready_tail)
-        ready_tail->next = t;
-    else
-        ready_head = t;
-    ready_tail = t;
+    queue_append(t);
     bool this_hart_takes_it = was_empty && (yielding || !mycpu()->thread);
     if (!this_hart_takes_it)
         kick_idle_hart();
@@ -189,6 +223,56 @@ void sched_ready(struct thread *t)
     spinlock_release(&sched_lock);
 }
 
+/*
+ * Makes t, a new process's thread that the current thread's fork or
+ * spawn made, runnable. An idle hart that still polls is claimed for it
+ * as by enqueue; but if every idle hart is in wfi, none is woken now.
+ * A parent mostly goes on to wait for the child (or to read what it
+ * writes): it then gives its hart up within microseconds, and its
+ * scheduler loop takes the child, where an IPI would have cost the
+ * parent 20 to 50 us (wake_wfi_hart) and the child a hart's slow way
+ * out of wfi. The kick is owed instead (kick_owed): made by the return
+ * of the parent's next system call, or by its scheduler loop if the
+ * parent gave its hart up and work is still queued once the loop took
+ * its next thread (sched_loop); a parent that computes on without a
+ * system call is preempted at its next tick, whose yield kicks a hart
+ * for the queue. At most one kick is owed: a second fork makes the
+ * first one's now.
+ */
+void sched_ready_child(struct thread *t)
+{
+    struct thread *self = thread_current();
+    spinlock_acquire(&sched_lock);
+    t->state = THREAD_RUNNABLE;
+    queue_append(t);
+    int wfi;
+    if (!claim_polling_hart(&wfi) && wfi >= 0) {
+        if (self->kick_owed)
+            wake_wfi_hart(wfi);  /* the earlier child's */
+        self->kick_owed = KICK_OWED_CALL;
+    }
+    spinlock_release(&sched_lock);
+}
+
+/* Pays the current thread's owed kick (sched_ready_child) at the return
+ * of the system call after the one that owed it. Contract in
+ * <kernel/sched.h>. */
+void sched_call_done(void)
+{
+    struct thread *t = thread_current();
+    if (!t->kick_owed)
+        return;
+    if (t->kick_owed == KICK_OWED_CALL) {
+        t->kick_owed = KICK_OWED_NEXT;     /* the owing call's own return */
+        return;
+    }
+    t->kick_owed = 0;
+    spinlock_acquire(&sched_lock);
+    if (ready_head)
+        kick_idle_hart();
+    spinlock_release(&sched_lock);
+}
+
 /* Called with sched_lock held and the current thread's state changed.
  * sstatus.SUM is set only inside the user-copy helpers (uaccess.S), and
  * trap entry clears it (trapvec.S), so a copy that faults and sleeps, or
@@ -201,6 +285,10 @@ static void switch_to_scheduler(void)
         panic("sched: switching with %d spinlocks held", c->noff);
     if (csr_read(sstatus) & SSTATUS_SUM)
         panic("sched: switching with sstatus.SUM set (user memory open to the kernel)");
+    if (c->thread->kick_owed) {          /* the loop settles it: sched_ready_child */
+        c->thread->kick_owed = 0;
+        kick_after_pick[c->id] = true;
+    }
     int intena = c->intena;
     swtch(&c->thread->ctx, &c->sched_ctx);
     mycpu()->intena = intena;
@@ -417,6 +505,11 @@ void sched_loop(void)
          * the one satp write it makes. */
         if (!t || !t->proc)
             vpmap_idle_check();
+        if (kick_after_pick[c->id]) {
+            kick_after_pick[c->id] = false;
+            if (ready_head)      /* what this hart did not take: sched_ready_child */
+                kick_idle_hart();
+        }
         if (!t) {
             idle_wait(c);
             continue;

@@ -72,6 +72,7 @@ struct thread *thread_alloc(const char *name)
     t->tid = __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED);
     t->state = THREAD_EMBRYO;
     t->last_hart = -1;
+    t->kick_owed = 0;
     uint64_t top = t->kstack + KSTACK_PAGES * PG_SIZE;
     t->tf = (struct trapframe *)(top - sizeof(struct trapframe));
     memset(t->tf, 0, sizeof(*t->tf));

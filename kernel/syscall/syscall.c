@@ -5,6 +5,7 @@
  * syscall_arg_str, the one place that checks them.
  */
 #include <kernel/syscall.h>
+#include <kernel/sched.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/thread.h>
@@ -57,6 +58,7 @@ void syscall_dispatch(struct trapframe *tf)
         tf->a0 = syscalls[num]();
     else
         tf->a0 = ERR_NOSYS;
+    sched_call_done();           /* a kick a fork or spawn before this call owes */
 }
 
 /* The RISC-V calling convention's argument registers, as the user stub
