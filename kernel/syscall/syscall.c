@@ -5,9 +5,9 @@
  * syscall_arg_str, the one place that checks them.
  */
 #include <kernel/syscall.h>
-#include <kernel/sched.h>
 #include <kernel/pmem.h>
 #include <kernel/proc.h>
+#include <kernel/sched.h>
 #include <kernel/thread.h>
 #include <kernel/trap.h>
 #include <kernel/uaccess.h>
