@@ -5,7 +5,8 @@ QEMU for those targets): qemu_test_fifo (osv's FIFO pair, on the normal
 and the low-memory machine), qemu_test_no_machine (the pair when no
 machine can start), qemu_test_killed (the pair let go of when the
 machine is killed), qemu_pipe_script (a 7 KiB script on a stdin
-held open), qemu_kill_make (make killed by a signal), qemu_background_tty
+held open), qemu_kill_make (make killed by a signal), qemu_reader_gone
+(make qemu whose grader died), qemu_background_tty
 (make qemu on a terminal that is not its foreground), panic_exit (make's
 status and the backtrace after a PANIC), kstack_overflow and kernel_map
 (deliberate panics: a kernel stack overflow, a load outside the kernel's
@@ -573,6 +574,62 @@ def scenario_qemu_kill_make(build, detail):
         detail.append("QEMU gone after " + ", ".join(took))
         return None, None
     finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# make qemu driven through two pipes by a grader that dies at the prompt
+# (an exception, or a kill that reached `sh -c` and not make): both pipes
+# close, make gets no signal. Nobody can reach the machine any more, so
+# QEMU, its relay and make must end; QEMU ran on for ever, holding the
+# disk image's lock, and every later make qemu failed on it. The same
+# machine must run on while its input alone has ended (a script piped in).
+def scenario_qemu_reader_gone(build, detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    image = os.path.join(tmpdir, "fs.img")
+    shutil.copyfile(test_image(build), image)
+    out_rd, out_wr = os.pipe()
+    proc = subprocess.Popen(["make", "qemu", "FSIMG=" + image] + make_args(build),
+                            cwd=ROOT, env=make_env(), stdin=subprocess.PIPE,
+                            stdout=out_wr, stderr=out_wr)
+    os.close(out_wr)
+    family = {}
+    try:
+        data = b""
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while not re.search(rb"\n\$ ", data.replace(b"\r", b"")):
+            r, _, _ = select.select([out_rd], [], [], max(0, deadline - time.monotonic()))
+            chunk = os.read(out_rd, 65536) if r else b""
+            if not chunk:
+                return "no prompt from make qemu", excerpt(data.decode(errors="replace"))
+            data += chunk
+        procs = processes()
+        family = {p: procs[p][1] for p in descendants(proc.pid)}
+        proc.stdin.close()               # the input ends; the output is still read
+        time.sleep(KILL_EXIT)
+        if proc.poll() is not None:
+            return "make qemu exited when its input ended, its output still read", None
+        os.close(out_rd)                 # and now nobody reads it either
+        out_rd = None
+        t0 = time.monotonic()
+        try:
+            proc.wait(KILL_EXIT)
+        except subprocess.TimeoutExpired:
+            procs = processes()
+            alive = ["%s (pid %d)" % (procs[p][1], p) for p in family if p in procs]
+            return ("make qemu still running %gs after its grader's pipes closed: %s"
+                    % (KILL_EXIT, ", ".join(alive))), None
+        detail.append("make qemu gone %.2fs after its pipes closed" % (time.monotonic() - t0))
+        return None, None
+    finally:
+        procs = processes()
+        for pid, comm in family.items():
+            if procs.get(pid, (0, None))[1] == comm:
+                os.kill(pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        if out_rd is not None:
+            os.close(out_rd)
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 

@@ -35,6 +35,16 @@ QEMU exits, whatever state the driver's stdin is in:
   waits for `fg`, but under `timeout`, which puts make in a process group
   of its own, nothing ever makes it the foreground, and it hung without a
   word until the timeout. So we say so first, on the terminal.
+- No machine nobody can reach: in stdio mode, once the input has ended
+  and stdout is a pipe whose reader has gone (a grader that drove `make
+  qemu` through pipes and died, by an exception or a kill that missed
+  make), nothing can type to the machine or see it any more, so QEMU is
+  ended as on SIGTERM. It ran on for ever holding the disk image's lock,
+  and every later `make qemu` and `make qemu-test` failed ("Failed to get
+  "write" lock") until someone found it. A machine whose input has ended
+  but whose output is still read runs on (`printf 'ls\rquit\r' | make
+  qemu`), and so does one whose output's reader went while its input is
+  still open.
 - No orphans: this process and QEMU each get the parent-death signal
   SIGKILL (prctl), so if make dies, even by SIGKILL, both die at once and
   QEMU's lock on the disk image goes with it. SIGTERM, SIGINT, SIGHUP or
@@ -57,6 +67,7 @@ import errno
 import os
 import select
 import signal
+import stat
 import sys
 import termios
 import time
@@ -173,11 +184,22 @@ class Link:
             self.pending, self.src = b"", None
 
 
-def relay(qemu_pid, to_qemu, from_qemu, make_pid, end):
+def reader_gone(fd):
+    """True if fd is the write end of a pipe (or a FIFO) whose every reader
+    has closed it: Linux then reports POLLERR on it."""
+    if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+        return False
+    p = select.poll()
+    p.register(fd, 0)
+    return any(ev & select.POLLERR for _, ev in p.poll(0))
+
+
+def relay(qemu_pid, to_qemu, from_qemu, make_pid, end, out=None):
     """Copies the input to QEMU (link to_qemu) and, in fifo mode, QEMU's
     output to PATH.out (link from_qemu, or None) until QEMU exits, then
     what QEMU wrote last; calls end() if make stops catching a watched
-    signal. Returns QEMU's wait status."""
+    signal, or once the input has ended while out (QEMU's own stdout in
+    stdio mode, or None) has lost its reader. Returns QEMU's wait status."""
     watch = caught(make_pid) if is_make(make_pid) else None
     qemu_exit = os.pidfd_open(qemu_pid)
     status = None
@@ -196,6 +218,9 @@ def relay(qemu_pid, to_qemu, from_qemu, make_pid, end):
             if now is None or not watch <= now:
                 end(None, None)
                 watch = None
+        if status is None and out is not None and to_qemu.src is None and reader_gone(out):
+            end(None, None)
+            out = None
     return status
 
 
@@ -290,7 +315,8 @@ def main(argv):
         signal.signal(s, end_qemu)
     try:
         status = relay(qemu_pid, Link(src, wr, b"\0", close_dst=True),
-                       Link(out_rd, out) if out is not None else None, make_pid, end_qemu)
+                       Link(out_rd, out) if out is not None else None, make_pid, end_qemu,
+                       out=1 if path is None else None)
     finally:
         if tty is not None:
             termios.tcsetattr(0, termios.TCSADRAIN, tty)
