@@ -118,16 +118,8 @@ int main(void)
     expect(shm_lock("hr"), ERR_OK);
     size_t len;
     char *big = fill(&len);
-    for (size_t c = 0; c < NELEM(calls); c++) {
-        calls[c].fn();       /* a first call may take a page for good: a stack page, a slab */
-        struct usage before = usage_now();
-        for (int i = 0; i < TIMES; i++)
-            calls[c].fn();
-        struct usage after = usage_now();
-        if (after.free_pages != before.free_pages)
-            error("%d x %s: %ld frames fewer", TIMES, calls[c].name,
-                  (long)before.free_pages - (long)after.free_pages);
-    }
+    for (size_t c = 0; c < NELEM(calls); c++)
+        repeat_unmoved(calls[c].fn, TIMES, calls[c].name);
     expect(big[len - 1], 0);                  /* past the file's end */
     expect(munmap(big, len), ERR_OK);
     expect(shm_unlock("hr"), ERR_OK);

@@ -29,6 +29,10 @@
  *                              0) and checks expect_usage around it: the
  *                              child's own page tables and stack go with it,
  *                              so what is left is what the calls leaked
+ *   repeat_unmoved(fn, n, what) calls fn once (it may take a page for good:
+ *                              a stack page, a slab), then n times more,
+ *                              and the free frames must not have moved: a
+ *                              small kernel object leaked per call shows
  */
 #ifndef _TEST_SHMLIB_H_
 #define _TEST_SHMLIB_H_
@@ -178,6 +182,18 @@ static inline void run_step(void (*fn)(void), const char *what)
     }
     wait_ok(pid, what);
     expect_usage(before, what);
+}
+
+static inline void repeat_unmoved(void (*fn)(void), int n, const char *what)
+{
+    fn();
+    struct usage before = usage_now();
+    for (int i = 0; i < n; i++)
+        fn();
+    struct usage after = usage_now();
+    if (after.free_pages != before.free_pages)
+        error("%d x %s: %ld frames fewer", n, what,
+              (long)before.free_pages - (long)after.free_pages);
 }
 
 #endif /* _TEST_SHMLIB_H_ */
