@@ -604,8 +604,21 @@ def scenario_qemu_reader_gone(build, detail):
             data += chunk
         procs = processes()
         family = {p: procs[p][1] for p in descendants(proc.pid)}
-        proc.stdin.close()               # the input ends; the output is still read
-        time.sleep(KILL_EXIT)
+        # The input ends with a command that answers a second later: its
+        # answer shows the machine ran on, its output still read. (Typed
+        # with three spaces, echoed with one: the typed line's echo is no
+        # answer.)
+        proc.stdin.write(b"sleep 1; echo ran   on\r")
+        proc.stdin.close()
+        data = b""
+        deadline = time.monotonic() + KILL_EXIT + 1
+        while not re.search(rb"\nran on\r?\n", data):
+            r, _, _ = select.select([out_rd], [], [], max(0, deadline - time.monotonic()))
+            chunk = os.read(out_rd, 65536) if r else b""
+            if not chunk:
+                return ("make qemu stopped answering when its input ended, its output still read",
+                        excerpt(data.decode(errors="replace")))
+            data += chunk
         if proc.poll() is not None:
             return "make qemu exited when its input ended, its output still read", None
         os.close(out_rd)                 # and now nobody reads it either
