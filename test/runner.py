@@ -34,10 +34,11 @@ from suite import clean_lines, judge
 DEFAULT_TIMEOUT = 30.0       # per test, unless the test says timeout=
 # Tests sharing one boot, at most. A boot costs about 0.3 s of a host
 # core and 0.4 s of its lane (QEMU's start, OpenSBI, the kernel's, the halt
-# and the disk check), so fewer, longer boots: 3 of the common kind, of
-# 12 to 15 s each, which start first (start_order) and leave the lanes
-# enough short units to end together.
-BOOT_TESTS = 40
+# and the disk check), so fewer, longer boots: 3 of the common kind (up
+# to 144 tests), of 12 to 17 s each, which start first (start_order) and
+# leave the lanes enough short units to end together. At 40, the 121st
+# test made it 4.
+BOOT_TESTS = 48
 LEAK_RETRIES = 6             # extra `free` runs before calling it a leak
 LEAK_RETRY_DELAY = 0.35      # seconds between them (~2 s in all)
 BOOT_SECONDS = 0.5           # a boot and its disk check, for start_order
