@@ -81,23 +81,13 @@ def powercut_check(test, m, rnd, last):
     return why or judge(test, out), out
 
 
-# Reboots on image, runs powercut_check, halts, and runs mkfs --check
-# (nothing may be left to repair). Returns (reason, console, summary).
-def reboot_and_check(run, test, image, label, rnd, last):
-    m = run.boot_on(image, label)
-    try:
-        boot = m.text
-        why, out = powercut_check(test, m, rnd, last)
-        if why:
-            return "powercut_check: " + why, out, None
-        why = halt(m)
-        if why:
-            return why, m.text, None
-    finally:
-        m.kill()
-    why, _, _ = mkfs_check(run.build, image, notes_ok=False)
+# Runs powercut_check for round rnd on m, just booted. Returns (reason,
+# console, summary: what the boot repaired and how far the lanes got).
+def check_after_boot(test, m, rnd, last):
+    boot = m.text
+    why, out = powercut_check(test, m, rnd, last)
     if why:
-        return "after the reboot and halt, " + why, None, None
+        return "powercut_check: " + why, out, None
     repaired = []
     if JOURNAL_REPLAY_RE.search(boot):
         repaired.append("journal replayed")
@@ -107,6 +97,25 @@ def reboot_and_check(run, test, image, label, rnd, last):
     reached = " ".join(CHECK_LANE_RE.findall(out))
     return None, None, "%s; check: lanes at %s" % (
         ", ".join(repaired) or "nothing to repair", reached)
+
+
+# Reboots on image, runs powercut_check, halts, and runs mkfs --check
+# (nothing may be left to repair). Returns (reason, console, summary).
+def reboot_and_check(run, test, image, label, rnd, last):
+    m = run.boot_on(image, label)
+    try:
+        why, console, summary = check_after_boot(test, m, rnd, last)
+        if why:
+            return why, console, None
+        why = halt(m)
+        if why:
+            return why, m.text, None
+    finally:
+        m.kill()
+    why, _, _ = mkfs_check(run.build, image, notes_ok=False)
+    if why:
+        return "after the reboot and halt, " + why, None, None
+    return None, None, summary
 
 
 # Reads the writer's output until its progress (the mean over lanes of the
@@ -184,7 +193,9 @@ def powercut(run, test):
 
 # Writes to the end and halts with `quit`; then writes and halts from
 # inside the writer right after lane 0's last write returns. After each,
-# mkfs --check and, after a reboot, powercut_check.
+# mkfs --check and, after a reboot, powercut_check. Three boots: the one
+# that checks round 1 runs round 2's writer (powercut_check only reads,
+# and round 1's quit was checked clean already).
 def durability(run, test):
     image = run.scenario_image()
     # Round 1: write everything, then the shell's quit.
@@ -203,15 +214,16 @@ def durability(run, test):
     why, _, _ = mkfs_check(run.build, image, notes_ok=False)
     if why:
         return "round 1: " + why, None
-    why, console, summary = reboot_and_check(run, test, image, "durability-1-check", 1, last)
-    if why:
-        return "round 1: " + why, console
-    run.detail.append("round 1 (quit after the writer): %s" % summary)
 
-    # Round 2: the writer halts the machine itself the moment lane 0's
-    # last write returns, with lane 1 maybe still writing.
-    m = run.boot_on(image, "durability-2-write")
+    # Round 2, after round 1's check in the same boot: the writer halts
+    # the machine itself the moment lane 0's last write returns, with
+    # lane 1 maybe still writing.
+    m = run.boot_on(image, "durability-1-check-2-write")
     try:
+        why, console, summary = check_after_boot(test, m, 1, last)
+        if why:
+            return "round 1: " + why, console
+        run.detail.append("round 1 (quit after the writer): %s" % summary)
         start = len(m.text)
         m.send("powercut_writer 2 halt")
         halted = m.wait_exit(WRITER_TIMEOUT)
