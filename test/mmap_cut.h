@@ -1,6 +1,6 @@
 /*
- * mmap_cut.h: the file both halves of the mmap_cut scenario (mmap_cut_write,
- * mmap_cut_check) agree on, and the check of its content. The pattern and
+ * mmap_cut.h: the file both halves of the mmap_persist scenario's power cut
+ * (mmap_cut_write, mmap_cut_check) agree on, and the check of its content. The pattern and
  * the check are mmap_persist.h's.
  */
 #ifndef _TEST_MMAP_CUT_H_

@@ -1,5 +1,6 @@
 /*
- * mmap_cut_check: the second half of the mmap_cut scenario, run after
+ * mmap_cut_check: the second half of the mmap_persist scenario's power
+ * cut, run after
  * mmap_cut_write, a power cut and a fresh boot on the same image:
  * /cut.dat must hold the stores whose munmap or exit returned, and the
  * write(). It removes the file at the end.

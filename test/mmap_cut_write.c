@@ -1,5 +1,6 @@
 /*
- * mmap_cut_write: the first half of the mmap_cut scenario (the second is
+ * mmap_cut_write: the first half of the mmap_persist scenario's power cut
+ * (the second is
  * mmap_cut_check, after a power cut, not a halt, and a boot on the same
  * image). A MAP_SHARED store is on the disk once munmap, or the exit of
  * its process, returned: it makes /cut.dat, stores and unmaps, has a

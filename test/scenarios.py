@@ -1,7 +1,7 @@
 """
 test/scenarios.py: the runner's scenarios, tests written in Python for what
 one boot cannot show: the file system across power cuts and halts
-(powercut, durability, journal_reuse, journal_cut, mmap_persist, mmap_cut), what
+(powercut, durability, journal_reuse, journal_cut, mmap_persist), what
 meminfo() prints on the console (meminfo_rows), gdb on a real page fault
 (gdb_pagefault, in test/gdb_pagefault.py), the debug kernel's lock-order
 check on a deliberate out-of-order acquisition (panic_lockorder), make's
@@ -350,14 +350,14 @@ def journal_cut(run, test):
     return boots_on_one_disk(run, "journal_cut", "group_cut", GROUP_CUT_BOOTS, boot, debug=True)
 
 
-# Boots a machine on a fresh image for each (step, programs) of steps in
-# turn: the programs must pass, one after the other, then `quit` must halt
-# (or, after the first step if cut, QEMU is killed at once: a power cut);
-# at the end mkfs --check must pass. Returns (reason, console) or (None,
-# None).
-def halt_then_check(run, test, name, steps, cut=False):
+# Boots a machine on one fresh image for each (step, programs, end) of
+# steps in turn: the programs must pass, one after the other, then `quit`
+# must halt (end "halt") or QEMU is killed at once (end "cut": a power
+# cut); at the end mkfs --check must pass. Returns (reason, console) or
+# (None, None).
+def halt_then_check(run, test, name, steps):
     image = run.scenario_image()
-    for step, programs in steps:
+    for step, programs, end in steps:
         m = run.boot_on(image, "%s-%s" % (name, step))
         try:
             for program in programs:
@@ -365,9 +365,8 @@ def halt_then_check(run, test, name, steps, cut=False):
                 why = why or judge(test, out)
                 if why:
                     return "%s: %s" % (program, why), out
-            if cut:
+            if end == "cut":
                 os.kill(m.proc.pid, signal.SIGKILL)      # the power cut
-                cut = False
                 continue
             why = halt(m)
             if why:
@@ -380,25 +379,23 @@ def halt_then_check(run, test, name, steps, cut=False):
     return None, None
 
 
-# File mappings across a reboot: test/mmap_persist_write changes a file
-# through shared and private mappings and write()s (several mappings still
-# live when the machine halts), and test/mmap_halt_write another through
-# killed processes, fork children, two processes at the same bytes, and
-# stores and write()s at the same bytes; `quit` halts, and after a boot on
-# the same image test/mmap_persist_check and test/mmap_halt_check find
-# exactly the shared stores and the write()s. One pair of boots for both.
+# File mappings across a halt and a power cut, in three boots on one
+# image. test/mmap_persist_write changes a file through shared and
+# private mappings and write()s (several mappings still live when the
+# machine halts), and test/mmap_halt_write another through killed
+# processes, fork children, two processes at the same bytes, and stores
+# and write()s at the same bytes; `quit` halts, and after a boot on the
+# same image test/mmap_persist_check and test/mmap_halt_check find
+# exactly the shared stores and the write()s. In that boot then
+# test/mmap_cut_write stores through a shared mapping and unmaps, has a
+# child store and exit, and write()s; a power cut (no halt) right after
+# it, and after the reboot test/mmap_cut_check finds all of them: a store
+# is on the disk once its munmap or its process's exit returned.
 def mmap_persist(run, test):
     return halt_then_check(run, test, "mmap_persist", (
-        ("1-write", ("mmap_persist_write", "mmap_halt_write")),
-        ("2-check", ("mmap_persist_check", "mmap_halt_check"))))
-
-
-# A power cut, not a halt, right after test/mmap_cut_write: its shared
-# stores whose munmap or exit returned must be on the disk (and its
-# write()), as test/mmap_cut_check finds after the reboot.
-def mmap_cut(run, test):
-    return halt_then_check(run, test, "mmap_cut", (
-        ("1-write", ("mmap_cut_write",)), ("2-check", ("mmap_cut_check",))), cut=True)
+        ("1-write", ("mmap_persist_write", "mmap_halt_write"), "halt"),
+        ("2-check-cut", ("mmap_persist_check", "mmap_halt_check", "mmap_cut_write"), "cut"),
+        ("3-check", ("mmap_cut_check",), "halt")))
 
 
 # meminfo() prints the caller's regions on the console, where no program
@@ -539,7 +536,6 @@ def scenarios():
         ("powercut", powercut),
         ("gdb_pagefault", gdb_pagefault),
         ("mmap_persist", mmap_persist),
-        ("mmap_cut", mmap_cut),
         ("meminfo_rows", meminfo_rows),
         ("killed_cause", killed_cause),
         ("journal_reuse", journal_reuse),
