@@ -3,7 +3,8 @@
  * each with a seed derived from the run's) make random calls of every
  * system call (osv's 1-23 but halt, osv-rv's 24-43 and 46, and numbers
  * that name no call; kalloc_fail, 44, only to inject failures; never
- * journal_cut, 45, which powers the machine off) with nasty
+ * journal_cut, 45, which powers the machine off, nor race_delay, 47,
+ * which slows the debug kernel's harts) with nasty
  * arguments: NULL, kernel, unmapped, misaligned and read-only pointers,
  * buffers straddling the end of the heap, strings without a NUL, sizes
  * 0, huge and negative, fds negative, closed, out of range, pipes, the

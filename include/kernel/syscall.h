@@ -97,5 +97,6 @@ long sys_vminfo(void);
 long sys_asid_limit(void);
 long sys_kalloc_fail(void);
 long sys_journal_cut(void);
+long sys_race_delay(void);
 
 #endif /* _KERNEL_SYSCALL_H_ */

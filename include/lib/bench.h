@@ -63,4 +63,16 @@ long disk_reads(void);
 #define JOURNAL_CUT_WAIT 3
 int journal_cut(int how);
 
+/* A race window made wide (the kernel's side and the list of points:
+ * include/kernel/race.h): every hart that passes point from now on spins
+ * there for us microseconds (0: not at all), so a test can make the other
+ * side of a race happen inside a window that is otherwise a few
+ * instructions wide. Returns ERR_OK, ERR_INVAL for an unknown point or a
+ * delay under 0 or over RACE_DELAY_MAX_US; ERR_NOSYS on a kernel not
+ * built with DEBUG=1, as it lets any process slow every hart. */
+#define RACE_RELEASE_ROOT 0     /* a dying root's let-go request to another hart */
+#define RACE_POINTS 1
+#define RACE_DELAY_MAX_US 1000000
+int race_delay(int point, int us);
+
 #endif /* _LIB_BENCH_H_ */

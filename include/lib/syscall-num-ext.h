@@ -30,7 +30,8 @@
 #define SYS_kalloc_fail 44    /* an allocation made to fail: for tests */
 #define SYS_journal_cut 45    /* a power cut at a commit: for tests */
 #define SYS_disk_reads 46     /* blocks read from the disk: for tests */
+#define SYS_race_delay 47     /* a race window made wide: for tests */
 
-#define SYS_MAX 47            /* one past the highest number in use */
+#define SYS_MAX 48            /* one past the highest number in use */
 
 #endif /* _LIB_SYSCALL_NUM_EXT_H_ */

@@ -4,13 +4,15 @@
  * so a test can run the fallback without ASIDs in the same boot; and
  * kalloc_fail (lib/bench.h) makes one kernel allocation fail, so a test
  * can walk a call's out-of-memory paths one by one; journal_cut (same
- * header) cuts the power at a chosen commit of the file system's journal.
+ * header) cuts the power at a chosen commit of the file system's journal;
+ * race_delay (same header) widens a named race window (kernel/race.h).
  */
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <kernel/vpmap.h>
 #include <kernel/pmem.h>
 #include <kernel/journal.h>
+#include <kernel/race.h>
 #include <lib/vm-ext.h>
 
 /* int vminfo(struct vm_info *info) */
@@ -51,6 +53,17 @@ long sys_journal_cut(void)
 {
 #ifdef DEBUG
     return journal_cut_at(syscall_arg_int(0));
+#else
+    return ERR_NOSYS;
+#endif
+}
+
+/* int race_delay(int point, int us): the debug kernel's only, as it lets
+ * any process slow every hart that passes a point. */
+long sys_race_delay(void)
+{
+#ifdef DEBUG
+    return race_delay_set(syscall_arg_int(0), syscall_arg_int(1));
 #else
     return ERR_NOSYS;
 #endif

@@ -44,6 +44,7 @@ static long (*const syscalls[SYS_MAX])(void) = {
     [SYS_kalloc_fail] = sys_kalloc_fail,
     [SYS_journal_cut] = sys_journal_cut,
     [SYS_disk_reads] = sys_disk_reads,
+    [SYS_race_delay] = sys_race_delay,
     [SYS_proc_list] = sys_proc_list,
     [SYS_setfg] = sys_setfg,
     [SYS_spawnv] = sys_spawnv,

@@ -16,6 +16,7 @@
 #include <kernel/ipi.h>
 #include <kernel/platform.h>
 #include <kernel/pmem.h>
+#include <kernel/race.h>
 #include <kernel/riscv.h>
 #include <kernel/sbi.h>
 #include <kernel/synch.h>
@@ -368,9 +369,14 @@ void vpmap_activate_kernel(void)
  * kernel, or never ran. Contract in <kernel/vpmap.h>. */
 void vpmap_release_root(paddr_t root)
 {
-    for (int i = 0; i < platform.nharts; i++)
-        if (root_of(__atomic_load_n(&asids.satp[i], __ATOMIC_ACQUIRE)) == root)
-            __atomic_store_n(&asids.drop[i], true, __ATOMIC_RELEASE);
+    int self = mycpu()->id;
+    for (int i = 0; i < platform.nharts; i++) {
+        if (root_of(__atomic_load_n(&asids.satp[i], __ATOMIC_ACQUIRE)) != root)
+            continue;
+        if (i != self)
+            race_window(RACE_RELEASE_ROOT);    /* hart i may move on meanwhile */
+        __atomic_store_n(&asids.drop[i], true, __ATOMIC_RELEASE);
+    }
 }
 
 /* The scheduler loop's check when it idles or runs a kernel thread: a
