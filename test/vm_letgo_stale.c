@@ -26,7 +26,11 @@
  * other hart, busy with that child, takes the caller at a tick, and X,
  * left idle, lets go (vpmap_idle_check), so the test fails with a message
  * rather than a timeout. Rounds where the harts fall the other way show nothing; most
- * fall the right way (the kernel before 1233463 hung in the first four).
+ * fell the right way (the kernel before 1233463 hung in the first four)
+ * until a fork's kick to a hart in wfi was deferred (sched.c), which
+ * moves the harts: on that tree the kernel before 1233463 failed in 1 of
+ * 2 runs (round 4), and variants that kept this process busy instead of
+ * sleeping caught it less often, not more. A guard, not a proof.
  */
 // test: debug cpus=2 timeout=60
 #include "testlib.h"
