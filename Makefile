@@ -371,7 +371,7 @@ QEMUOPTS = -machine $(MACHINE) -cpu $(QEMU_CPU) -bios $(OPENSBI) -kernel $(B)/ke
 # the UART while its buffer is full, and QEMU then stops reading the pipe).
 # See docs/console.md.
 qemu: all check-machine | $(B)/.qemu-deps
-	@exec $(PYTHON) test/qemu.py stdio -- $(QEMU) $(QEMUOPTS)
+	@exec $(PYTHON) test/qemu.py stdio $(FSIMG) -- $(QEMU) $(QEMUOPTS)
 
 # osv's grader targets: the console on $(OSV_TEST).in (to the machine) and
 # $(OSV_TEST).out (from it), made by `all` (MKFIFOS); no monitor; a reset
@@ -400,7 +400,7 @@ LOW_MEM_RAM ?= 40M
 QEMU_TEST_BUILD = $(MAKE) --no-print-directory all check-machine $(B)/.qemu-deps MEM=$(MEM) || { \
 	$(MKFIFOS); $(PYTHON) test/qemu.py fail $(OSV_TEST) \
 	  "osv-rv: make $@ failed, no machine started (make's output says why)"; exit 1; }
-QEMU_TEST = exec $(PYTHON) test/qemu.py fifo $(OSV_TEST) -- $(QEMU) $(QEMUOPTS) \
+QEMU_TEST = exec $(PYTHON) test/qemu.py fifo $(OSV_TEST) $(FSIMG) -- $(QEMU) $(QEMUOPTS) \
 	-serial stdio -monitor none -no-reboot
 
 qemu-test:

@@ -4,7 +4,8 @@ Makefile's qemu targets the way graders and scripts do (test/qemu.py runs
 QEMU for those targets): qemu_test_fifo (osv's FIFO pair, on the normal
 and the low-memory machine), qemu_test_no_machine (the pair when no
 machine can start), qemu_test_killed (the pair let go of when the
-machine is killed), qemu_pipe_script (a 7 KiB script on a stdin
+machine is killed), qemu_test_sh_killed (a machine whose grader killed
+its sh -c alone, ended by the next), qemu_pipe_script (a 7 KiB script on a stdin
 held open), qemu_kill_make (make killed by a signal), qemu_reader_gone
 (make qemu whose grader died), qemu_background_tty
 (make qemu on a terminal that is not its foreground), panic_exit (make's
@@ -24,6 +25,7 @@ import errno
 import os
 import re
 import select
+import shlex
 import shutil
 import signal
 import stat
@@ -181,6 +183,19 @@ def descendants(pid):
         found += kids
         pending += kids
     return found
+
+
+def read_until(fd, pattern, timeout):
+    """Reads fd (a FIFO's read end) until pattern (bytes, regex) is in what
+    it read; returns that, or None at its end or after timeout."""
+    data, deadline = b"", time.monotonic() + timeout
+    while not re.search(pattern, data.replace(b"\r", b"")):
+        r, _, _ = select.select([fd], [], [], max(0, deadline - time.monotonic()))
+        chunk = os.read(fd, 65536) if r else b""
+        if not chunk:
+            return None
+        data += chunk
+    return data
 
 
 def excerpt(text, n=report.EXCERPT_LINES):
@@ -362,13 +377,8 @@ def scenario_qemu_test_killed(build, detail):
             os.mkfifo(fifo + end)
         make = Make("qemu-test", tmpdir, build, "OSV_TEST=" + fifo)
         out = os.open(fifo + ".out", os.O_RDONLY)
-        console, deadline = b"", time.monotonic() + RUN_TIMEOUT
-        while b"OpenSBI" not in console and time.monotonic() < deadline:
-            r, _, _ = select.select([out], [], [], 0.2)
-            console += os.read(out, 65536) if r else b""
-        text = strip_ansi(console.decode(errors="replace"))
-        if "OpenSBI" not in text:
-            return "make qemu-test: no line from QEMU on .out", excerpt(text)
+        if read_until(out, rb"OpenSBI", RUN_TIMEOUT) is None:
+            return "make qemu-test: no line from QEMU on .out", None
         family = make.note_family()
         relay = [p for p, comm in family.items() if comm.startswith("python")]
         qemu = [p for p, comm in family.items() if comm.startswith("qemu-system")]
@@ -409,6 +419,102 @@ def scenario_qemu_test_killed(build, detail):
                 pass
         if make is not None:
             make.kill()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# osv's grader ends a test that ran too long with p.kill() on its
+# Popen("make qemu-test", shell=True): that kills the `sh -c` alone (dash
+# does not exec make), so make, the relay and QEMU ran on, holding the
+# disk image's lock and the FIFO pair, and the next test's make qemu-test
+# failed ('Failed to get "write" lock'): every later test scored 0. Here
+# the first make qemu-test runs under `sh -c`; once QEMU's first line has
+# come through .out, the sh alone is killed and a second make qemu-test
+# started on the same image and pair: it must end the first machine (its
+# make, relay and QEMU all gone), say so in one line, and boot to the
+# prompt on the pair. A make qemu then started on the image must fail,
+# naming that machine, and leave it running: a person's make qemu ends no
+# one's machine. Returns (reason or None, console excerpt).
+def scenario_qemu_test_sh_killed(build, detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    fifo = os.path.join(tmpdir, "osv-test")
+    image = os.path.join(tmpdir, "fs.img")
+    first = second = None
+    family = {}
+    out = None
+    try:
+        for end in (".in", ".out"):
+            os.mkfifo(fifo + end)
+        shutil.copyfile(test_image(build), image)
+        args = ["make", "qemu-test", "FSIMG=" + image, "OSV_TEST=" + fifo] + make_args(build)
+        first = subprocess.Popen(" ".join(shlex.quote(a) for a in args), shell=True, cwd=ROOT,
+                                 env=make_env(), stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        out = os.open(fifo + ".out", os.O_RDONLY | os.O_NONBLOCK)
+        if read_until(out, rb"OpenSBI", RUN_TIMEOUT) is None:
+            return "the first make qemu-test: no line from QEMU on .out", None
+        procs = processes()
+        family = {p: procs[p][1] for p in descendants(first.pid)}
+        if not any(comm.startswith("qemu-system") for comm in family.values()):
+            return "the first make qemu-test runs no QEMU under sh: %s" % family, None
+        first.kill()                     # the sh -c alone, as the grader's p.kill()
+        first.wait()
+        os.close(out)
+        out = None
+        t0 = time.monotonic()
+        second = Make("qemu-test", tmpdir, build, "OSV_TEST=" + fifo)
+        while time.monotonic() - t0 < RUN_TIMEOUT and second.proc.poll() is None:
+            procs = processes()
+            if not [p for p, comm in family.items() if procs.get(p, (0, None))[1] == comm]:
+                break
+            time.sleep(0.05)
+        procs = processes()
+        alive = ["%s (pid %d)" % (comm, p) for p, comm in family.items()
+                 if procs.get(p, (0, None))[1] == comm]
+        if alive:
+            return ("the sh of the first make qemu-test killed, a second started: the first's "
+                    "%s still running, the second %s" % (
+                        ", ".join(alive), "exited %d" % second.proc.returncode
+                        if second.proc.poll() is not None else "still waiting")), \
+                excerpt(second.out.text(), 5)
+        gone = time.monotonic() - t0
+        out = os.open(fifo + ".out", os.O_RDONLY | os.O_NONBLOCK)
+        console = read_until(out, rb"\n\$ ", RUN_TIMEOUT)
+        if console is None:
+            return "the second make qemu-test gave no prompt on .out", \
+                excerpt(second.out.text(), 5)
+        # A person's make qemu on the same image ends no one's machine: it
+        # must fail, naming the machine that holds the image.
+        person = Make("qemu", tmpdir, build)
+        refused = person.wait(RUN_TIMEOUT) and person.proc.returncode != 0
+        person.kill()
+        if not refused or "is in use by the machine of an earlier make qemu-test" \
+                not in person.out.text() or second.proc.poll() is not None:
+            return "make qemu on the image of a running make qemu-test did not fail, " \
+                "naming it, and leave it running", excerpt(person.out.text(), 5)
+        with open(fifo + ".in", "wb") as fin:
+            fin.write(b"quit\n")
+        why = make_exited(second, "qemu-test (the second)")
+        if why:
+            return why, excerpt(second.out.text(), 5)
+        said = [l for l in second.out.text().split("\n") if "ended the machine of an earlier" in l]
+        if len(said) != 1:
+            return "the second make qemu-test did not say in one line what it ended", \
+                excerpt(second.out.text(), 5)
+        detail.append("the first machine gone %.2fs after the second make started: %s"
+                      % (gone, said[0].strip()))
+        return None, None
+    finally:
+        if out is not None:
+            os.close(out)
+        procs = processes()
+        for pid, comm in family.items():
+            if procs.get(pid, (0, None))[1] == comm:
+                os.kill(pid, signal.SIGKILL)
+        if first is not None and first.poll() is None:
+            first.kill()
+            first.wait()
+        if second is not None:
+            second.kill()
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 

@@ -3,10 +3,11 @@
 test/qemu.py: runs QEMU for the Makefile's qemu targets, so that a script
 can drive the console as safely as a person at a terminal.
 
-    python3 test/qemu.py stdio -- QEMU ARGS...       make qemu
-    python3 test/qemu.py fifo PATH -- QEMU ARGS...   make qemu-test: input
-                                                     from PATH.in, output
-                                                     to PATH.out
+    python3 test/qemu.py stdio IMAGE -- QEMU ARGS...       make qemu
+    python3 test/qemu.py fifo PATH IMAGE -- QEMU ARGS...   make qemu-test:
+                                                           input from
+                                                           PATH.in, output
+                                                           to PATH.out
     python3 test/qemu.py fail PATH MESSAGE           make qemu-test when no
                                                      machine can start
 
@@ -54,6 +55,21 @@ QEMU exits, whatever state the driver's stdin is in:
   signal the whole process group); its handler first resets the signal to
   its default, so when make stops catching one of them we end QEMU.
 
+- One machine per disk image: QEMU locks IMAGE (QEMU's -drive file), so
+  a second machine on it cannot boot. IMAGE.machine records the machine
+  running on it (relay and QEMU, each pid with its start time, which no
+  later process of that pid has), written under flock. osv's grader ends
+  a test with p.kill() on Popen("make qemu-test", shell=True), which kills
+  the sh alone (dash does not exec make): make, this process and QEMU ran
+  on, holding IMAGE's lock and the FIFO pair, and every later qemu-test
+  failed ('Failed to get "write" lock'). So fifo mode ends an earlier
+  machine whose QEMU still runs on IMAGE, as on SIGTERM (its relay lets
+  go of its pair at once), says so in one line on stderr, and waits for
+  that QEMU to exit (SIGKILL after END_WAIT seconds) before it opens the
+  pair and starts its own. stdio mode, a person's `make qemu`, ends
+  nobody's machine: it says which one holds IMAGE and exits 1 (that
+  machine may be another person's session; docs/console.md).
+
 `fail` stands in for the machine when make could not start one (a program
 that does not compile, a bad CPUS=): a grader opens the FIFO pair and
 blocks there until the machine's side opens it too, so it hung. It opens
@@ -62,8 +78,10 @@ so the grader reads why and the end, and keeps PATH.in until the grader
 closes it (both waits within FAIL_WAIT seconds).
 """
 
+import collections
 import ctypes
 import errno
+import fcntl
 import os
 import select
 import signal
@@ -77,6 +95,7 @@ WATCHED = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM)
 POLL = 0.05                # seconds between two looks at make's signals
 CHUNK = 65536
 FAIL_WAIT = 5.0            # seconds `fail` waits for a grader to open PATH.out
+END_WAIT = 5.0             # seconds an earlier machine gets to exit on SIGTERM
 
 
 def die_with_parent(parent):
@@ -119,6 +138,99 @@ def is_make(pid):
             return f.read().strip() in ("make", "gmake")
     except OSError:
         return False
+
+
+def started(pid):
+    """Process pid's start time (clock ticks after boot), which names it
+    together with its pid, or None once it has exited (a zombie holds no
+    file any more)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            s = f.read()
+    except OSError:
+        return None
+    fields = s[s.rindex(")") + 2:].split()
+    return None if fields[0] in ("Z", "X") else int(fields[19])
+
+
+def pidfd(pid, start):
+    """A pidfd of process pid if it is still the one that started at start
+    (not a later process given the same pid), else None."""
+    try:
+        fd = os.pidfd_open(pid)
+    except OSError:
+        return None
+    if started(pid) != start:
+        os.close(fd)
+        return None
+    return fd
+
+
+Machine = collections.namedtuple("Machine", "relay relay_start qemu qemu_start mode")
+
+
+class Claim:
+    """IMAGE.machine, the record of the machine on disk image IMAGE: one
+    line `RELAY START QEMU START MODE` (MODE: qemu or qemu-test). It is
+    held under flock from the look at the earlier machine to the record of
+    ours, so two makes started at once do not both miss each other. A
+    folder we may not write in gets no record (fd None)."""
+
+    def __init__(self, image):
+        self.path = image + ".machine"
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError:
+            self.fd = None
+            return
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def earlier(self):
+        """The recorded Machine if its QEMU still runs, else None."""
+        if self.fd is None:
+            return None
+        try:
+            f = os.read(self.fd, 256).split()
+            m = Machine(int(f[0]), int(f[1]), int(f[2]), int(f[3]), f[4].decode())
+        except (IndexError, ValueError):
+            return None
+        return m if started(m.qemu) == m.qemu_start else None
+
+    def record(self, qemu_pid, mode):
+        """Records this relay and its QEMU, and lets other makes look."""
+        if self.fd is None:
+            return
+        line = "%d %d %d %d %s\n" % (os.getpid(), started(os.getpid()), qemu_pid,
+                                     started(qemu_pid) or 0, mode)
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, line.encode(), 0)
+        os.close(self.fd)                # and the flock with it
+
+
+def end_machine(m):
+    """Ends earlier machine m: SIGTERM to its relay (which lets go of its
+    FIFO pair at once and ends QEMU cleanly), or to QEMU if the relay is
+    gone, then SIGKILL to both if QEMU still runs after END_WAIT. Returns
+    once QEMU has exited (its lock on the image gone with it), or after
+    a second END_WAIT."""
+    qemu = pidfd(m.qemu, m.qemu_start)
+    if qemu is None:
+        return
+    relay = pidfd(m.relay, m.relay_start)
+    try:
+        for sig, targets in ((signal.SIGTERM, [relay if relay is not None else qemu]),
+                             (signal.SIGKILL, [fd for fd in (relay, qemu) if fd is not None])):
+            for fd in targets:
+                try:
+                    signal.pidfd_send_signal(fd, sig)
+                except ProcessLookupError:
+                    pass
+            if select.select([qemu], [], [], END_WAIT)[0]:
+                return
+    finally:
+        for fd in (relay, qemu):
+            if fd is not None:
+                os.close(fd)
 
 
 def raw_mode(fd):
@@ -262,16 +374,29 @@ def fail(path, message):
 def main(argv):
     if len(argv) == 3 and argv[0] == "fail":
         return fail(argv[1], argv[2])
-    if len(argv) >= 3 and argv[0] == "stdio" and argv[1] == "--":
-        path, qemu = None, argv[2:]
-    elif len(argv) >= 4 and argv[0] == "fifo" and argv[2] == "--":
-        path, qemu = argv[1], argv[3:]
+    if len(argv) >= 4 and argv[0] == "stdio" and argv[2] == "--":
+        path, image, qemu = None, argv[1], argv[3:]
+    elif len(argv) >= 5 and argv[0] == "fifo" and argv[3] == "--":
+        path, image, qemu = argv[1], argv[2], argv[4:]
     else:
         sys.stderr.write(__doc__)
         return 2
 
     make_pid = os.getppid()
     die_with_parent(make_pid)
+    mode = "qemu" if path is None else "qemu-test"
+    claim = Claim(image)
+    earlier = claim.earlier()
+    if earlier is not None:
+        who = "the machine of an earlier make %s (QEMU pid %d, relay pid %d)" % (
+            earlier.mode, earlier.qemu, earlier.relay)
+        if path is None:
+            sys.stderr.write("osv-rv: %s is in use by %s: quit it there, or end it "
+                             "(kill %d); make qemu ends no one's machine\n"
+                             % (image, who, earlier.relay))
+            return 1
+        sys.stderr.write("osv-rv: ended %s, which still held %s\n" % (who, image))
+        end_machine(earlier)
     out = tty = None
     if path is not None:
         src = os.open(path + ".in", os.O_RDWR)
@@ -289,6 +414,7 @@ def main(argv):
     # so that only this process ever holds the pair (see end_qemu).
     out_rd, out_wr = os.pipe() if out is not None else (None, None)
     qemu_pid = start_qemu(qemu, rd, out_wr)
+    claim.record(qemu_pid, mode)
     os.close(rd)
     if out_wr is not None:
         os.close(out_wr)
