@@ -5,7 +5,8 @@ QEMU for those targets): qemu_test_fifo (osv's FIFO pair, on the normal
 and the low-memory machine), qemu_test_no_machine (the pair when no
 machine can start), qemu_test_killed (the pair let go of when the
 machine is killed), qemu_test_sh_killed (a machine whose grader killed
-its sh -c alone, ended by the next), qemu_pipe_script (a 7 KiB script on a stdin
+its sh -c alone: the next test gets its own), qemu_test_earlier (a
+machine left running, ended by the next), qemu_pipe_script (a 7 KiB script on a stdin
 held open), qemu_kill_make (make killed by a signal), qemu_reader_gone
 (make qemu whose grader died), qemu_background_tty
 (make qemu on a terminal that is not its foreground), panic_exit (make's
@@ -198,6 +199,32 @@ def read_until(fd, pattern, timeout):
     return data
 
 
+def fifo_pair():
+    """A temporary folder with a FIFO pair in it: (folder, PATH), the pair
+    being PATH.in and PATH.out, as qemu-test's build leaves them."""
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    fifo = os.path.join(tmpdir, "osv-test")
+    for end in (".in", ".out"):
+        os.mkfifo(fifo + end)
+    return tmpdir, fifo
+
+
+def running(family):
+    """Those of family ({pid: comm}) still running under their name (a
+    reused pid is not one of them), as 'comm (pid N)'."""
+    procs = processes()
+    return ["%s (pid %d)" % (comm, p) for p, comm in family.items()
+            if procs.get(p, (0, None))[1] == comm]
+
+
+def kill_family(family):
+    """SIGKILL to those of family ({pid: comm}) still running."""
+    procs = processes()
+    for pid, comm in family.items():
+        if procs.get(pid, (0, None))[1] == comm:
+            os.kill(pid, signal.SIGKILL)
+
+
 def excerpt(text, n=report.EXCERPT_LINES):
     return "\n".join(report.excerpt(text, n))
 
@@ -369,12 +396,9 @@ def scenario_qemu_test_fifo(build, detail):
 # it would change nothing (qemu_test_fifo runs programs through the pair).
 # Returns (reason or None, console excerpt).
 def scenario_qemu_test_killed(build, detail):
-    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
-    fifo = os.path.join(tmpdir, "osv-test")
+    tmpdir, fifo = fifo_pair()
     make = qemu = None
     try:
-        for end in (".in", ".out"):      # qemu-test's build keeps them
-            os.mkfifo(fifo + end)
         make = Make("qemu-test", tmpdir, build, "OSV_TEST=" + fifo)
         out = os.open(fifo + ".out", os.O_RDONLY)
         if read_until(out, rb"OpenSBI", RUN_TIMEOUT) is None:
@@ -424,26 +448,23 @@ def scenario_qemu_test_killed(build, detail):
 
 # osv's grader ends a test that ran too long with p.kill() on its
 # Popen("make qemu-test", shell=True): that kills the `sh -c` alone (dash
-# does not exec make), so make, the relay and QEMU ran on, holding the
-# disk image's lock and the FIFO pair, and the next test's make qemu-test
-# failed ('Failed to get "write" lock'): every later test scored 0. Here
-# the first make qemu-test runs under `sh -c`; once QEMU's first line has
-# come through .out, the sh alone is killed and a second make qemu-test
-# started on the same image and pair: it must end the first machine (its
-# make, relay and QEMU all gone), say so in one line, and boot to the
-# prompt on the pair. A make qemu then started on the image must fail,
-# naming that machine, and leave it running: a person's make qemu ends no
-# one's machine. Returns (reason or None, console excerpt).
+# does not exec make). Here the first make qemu-test runs under `sh -c`
+# and is given `sleep 1000` (a test that hangs); once QEMU's first line
+# has come through .out, the sh alone is killed and at once the next
+# test is graded: a second make qemu-test on the same image and pair,
+# with fork_basic and quit written into .in as soon as it opens. Its
+# `passed` line must come (from the second machine: the first sleeps),
+# and the first's make, relay and QEMU must be gone. They ran on, holding
+# the disk image's lock ('Failed to get "write" lock': every later test
+# scored 0) and the pair, whose next lines then went to the first machine.
+# Returns (reason or None, console excerpt).
 def scenario_qemu_test_sh_killed(build, detail):
-    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
-    fifo = os.path.join(tmpdir, "osv-test")
+    tmpdir, fifo = fifo_pair()
     image = os.path.join(tmpdir, "fs.img")
     first = second = None
     family = {}
     out = None
     try:
-        for end in (".in", ".out"):
-            os.mkfifo(fifo + end)
         shutil.copyfile(test_image(build), image)
         args = ["make", "qemu-test", "FSIMG=" + image, "OSV_TEST=" + fifo] + make_args(build)
         first = subprocess.Popen(" ".join(shlex.quote(a) for a in args), shell=True, cwd=ROOT,
@@ -452,6 +473,9 @@ def scenario_qemu_test_sh_killed(build, detail):
         out = os.open(fifo + ".out", os.O_RDONLY | os.O_NONBLOCK)
         if read_until(out, rb"OpenSBI", RUN_TIMEOUT) is None:
             return "the first make qemu-test: no line from QEMU on .out", None
+        fin = os.open(fifo + ".in", os.O_WRONLY | os.O_NONBLOCK)
+        os.write(fin, b"sleep 1000\n")
+        os.close(fin)
         procs = processes()
         family = {p: procs[p][1] for p in descendants(first.pid)}
         if not any(comm.startswith("qemu-system") for comm in family.values()):
@@ -461,29 +485,69 @@ def scenario_qemu_test_sh_killed(build, detail):
         os.close(out)
         out = None
         t0 = time.monotonic()
-        second = Make("qemu-test", tmpdir, build, "OSV_TEST=" + fifo)
-        while time.monotonic() - t0 < RUN_TIMEOUT and second.proc.poll() is None:
-            procs = processes()
-            if not [p for p, comm in family.items() if procs.get(p, (0, None))[1] == comm]:
-                break
-            time.sleep(0.05)
-        procs = processes()
-        alive = ["%s (pid %d)" % (comm, p) for p, comm in family.items()
-                 if procs.get(p, (0, None))[1] == comm]
+        why, console, second = grade("qemu-test", tmpdir, build, fifo, ["fork_basic", "quit"])
+        if why:
+            return "the next test after the sh of the first was killed: %s" % why, \
+                excerpt(console)
+        alive = running(family)
         if alive:
-            return ("the sh of the first make qemu-test killed, a second started: the first's "
+            return "the sh of the first make qemu-test killed: its %s still running" \
+                % ", ".join(alive), None
+        why = make_exited(second, "qemu-test (the second)")
+        if why:
+            return why, excerpt(second.out.text(), 5)
+        detail.append("the next test passed on its own machine %.1fs after the sh was killed"
+                      % (time.monotonic() - t0))
+        return None, None
+    finally:
+        if out is not None:
+            os.close(out)
+        kill_family(family)
+        if first is not None and first.poll() is None:
+            first.kill()
+            first.wait()
+        if second is not None:
+            second.kill()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# A machine left running by a grader that moved on without ending it (or
+# whose kill missed make after the machine had started, when make was an
+# orphan already): the next make qemu-test on the same image must end it
+# (its make, relay and QEMU all gone), say so in one line, and boot to the
+# prompt on the pair; it failed on the disk image's lock. A make qemu then
+# started on the image must fail, naming that machine, and leave it
+# running: a person's make qemu ends no one's machine. Returns (reason or
+# None, console excerpt).
+def scenario_qemu_test_earlier(build, detail):
+    tmpdir, fifo = fifo_pair()
+    first = second = None
+    out = None
+    try:
+        first = Make("qemu-test", tmpdir, build, "OSV_TEST=" + fifo)
+        out = os.open(fifo + ".out", os.O_RDONLY | os.O_NONBLOCK)
+        if read_until(out, rb"OpenSBI", RUN_TIMEOUT) is None:
+            return "the first make qemu-test: no line from QEMU on .out", None
+        family = first.note_family()
+        os.close(out)
+        out = None
+        t0 = time.monotonic()
+        second = Make("qemu-test", tmpdir, build, "OSV_TEST=" + fifo)
+        while running(family) and time.monotonic() - t0 < RUN_TIMEOUT \
+                and second.proc.poll() is None:
+            time.sleep(0.05)
+        alive = running(family)
+        if alive:
+            return ("a second make qemu-test on the image of a running one: the first's "
                     "%s still running, the second %s" % (
                         ", ".join(alive), "exited %d" % second.proc.returncode
                         if second.proc.poll() is not None else "still waiting")), \
                 excerpt(second.out.text(), 5)
         gone = time.monotonic() - t0
         out = os.open(fifo + ".out", os.O_RDONLY | os.O_NONBLOCK)
-        console = read_until(out, rb"\n\$ ", RUN_TIMEOUT)
-        if console is None:
+        if read_until(out, rb"\n\$ ", RUN_TIMEOUT) is None:
             return "the second make qemu-test gave no prompt on .out", \
                 excerpt(second.out.text(), 5)
-        # A person's make qemu on the same image ends no one's machine: it
-        # must fail, naming the machine that holds the image.
         person = Make("qemu", tmpdir, build)
         refused = person.wait(RUN_TIMEOUT) and person.proc.returncode != 0
         person.kill()
@@ -506,15 +570,9 @@ def scenario_qemu_test_sh_killed(build, detail):
     finally:
         if out is not None:
             os.close(out)
-        procs = processes()
-        for pid, comm in family.items():
-            if procs.get(pid, (0, None))[1] == comm:
-                os.kill(pid, signal.SIGKILL)
-        if first is not None and first.poll() is None:
-            first.kill()
-            first.wait()
-        if second is not None:
-            second.kill()
+        for make in (first, second):
+            if make is not None:
+                make.kill()
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
@@ -525,12 +583,9 @@ def scenario_qemu_test_sh_killed(build, detail):
 # within NO_MACHINE_WAIT, without a broken pipe, and make must fail, naming
 # the reason. Returns (reason or None, what .out held).
 def no_machine(target, build, extra):
-    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
-    fifo = os.path.join(tmpdir, "osv-test")
+    tmpdir, fifo = fifo_pair()
     make = None
     try:
-        for end in (".in", ".out"):
-            os.mkfifo(fifo + end)
         make = Make(target, tmpdir, build, "OSV_TEST=" + fifo, *extra)
         got = {"out": b"", "error": None}
 
@@ -740,10 +795,7 @@ def scenario_qemu_reader_gone(build, detail):
         detail.append("make qemu gone %.2fs after its pipes closed" % (time.monotonic() - t0))
         return None, None
     finally:
-        procs = processes()
-        for pid, comm in family.items():
-            if procs.get(pid, (0, None))[1] == comm:
-                os.kill(pid, signal.SIGKILL)
+        kill_family(family)
         if proc.poll() is None:
             proc.kill()
         proc.wait()

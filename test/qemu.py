@@ -55,6 +55,15 @@ QEMU exits, whatever state the driver's stdin is in:
   signal the whole process group); its handler first resets the signal to
   its default, so when make stops catching one of them we end QEMU.
 
+- A test over is a machine over: in fifo mode, once the process that
+  started make has exited (the grader's `sh -c` killed by p.kill(), which
+  leaves make running), QEMU is ended as on SIGTERM and the pair let go
+  of at once, within milliseconds: the grader's next make qemu-test
+  starts at once and opens the pair, and found this machine's relay
+  holding it, which took its lines (the old machine ran them, or was
+  ended with them by the next relay: that test scored 0). A make that
+  was an orphan already when we started (`make qemu-test &` in a script
+  that exited during the build) has no starter to watch, and runs on.
 - One machine per disk image: QEMU locks IMAGE (QEMU's -drive file), so
   a second machine on it cannot boot. IMAGE.machine records the machine
   running on it (relay and QEMU, each pid with its start time, which no
@@ -306,23 +315,43 @@ def reader_gone(fd):
     return any(ev & select.POLLERR for _, ev in p.poll(0))
 
 
-def relay(qemu_pid, to_qemu, from_qemu, make_pid, end, out=None):
+def make_starter(make_pid):
+    """A pidfd of the process that started make (make's parent), or None
+    if our parent is no make, or make is an orphan already (its parent
+    init: there is no one to watch)."""
+    if not is_make(make_pid):
+        return None
+    try:
+        with open("/proc/%d/stat" % make_pid) as f:
+            s = f.read()
+        parent = int(s[s.rindex(")") + 2:].split()[1])
+        return os.pidfd_open(parent) if parent > 1 else None
+    except OSError:
+        return None
+
+
+def relay(qemu_pid, to_qemu, from_qemu, make_pid, end, out=None, starter=None):
     """Copies the input to QEMU (link to_qemu) and, in fifo mode, QEMU's
     output to PATH.out (link from_qemu, or None) until QEMU exits, then
     what QEMU wrote last; calls end() if make stops catching a watched
-    signal, or once the input has ended while out (QEMU's own stdout in
-    stdio mode, or None) has lost its reader. Returns QEMU's wait status."""
+    signal, once the input has ended while out (QEMU's own stdout in
+    stdio mode, or None) has lost its reader, or once the process of
+    pidfd starter (or None) has exited. Returns QEMU's wait status."""
     watch = caught(make_pid) if is_make(make_pid) else None
     qemu_exit = os.pidfd_open(qemu_pid)
     status = None
     while status is None or (from_qemu is not None and not from_qemu.done()):
         links = [l for l in (to_qemu if status is None else None, from_qemu) if l is not None]
         rlist = ([qemu_exit] if status is None else []) + \
+            ([starter] if status is None and starter is not None else []) + \
             [l.src for l in links if l.src is not None and not l.pending]
         wlist = [l.dst for l in links if l.pending]
         r, w, _ = select.select(rlist, wlist, [], POLL)
         if qemu_exit in r:
             status = os.waitpid(qemu_pid, 0)[1]
+        if starter is not None and starter in r:
+            end(None, None)
+            starter = None
         for l in links:
             l.step(r, w)
         if watch:
@@ -442,7 +471,8 @@ def main(argv):
     try:
         status = relay(qemu_pid, Link(src, wr, b"\0", close_dst=True),
                        Link(out_rd, out) if out is not None else None, make_pid, end_qemu,
-                       out=1 if path is None else None)
+                       out=1 if path is None else None,
+                       starter=make_starter(make_pid) if path is not None else None)
     finally:
         if tty is not None:
             termios.tcsetattr(0, termios.TCSADRAIN, tty)

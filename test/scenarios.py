@@ -544,6 +544,7 @@ def scenarios():
         ("qemu_test_no_machine", make_target(make_targets.scenario_qemu_test_no_machine)),
         ("qemu_test_killed", make_target(make_targets.scenario_qemu_test_killed)),
         ("qemu_test_sh_killed", make_target(make_targets.scenario_qemu_test_sh_killed)),
+        ("qemu_test_earlier", make_target(make_targets.scenario_qemu_test_earlier)),
         ("qemu_pipe_script", make_target(make_targets.scenario_qemu_pipe_script)),
         ("qemu_kill_make", make_target(make_targets.scenario_qemu_kill_make)),
         ("qemu_reader_gone", make_target(make_targets.scenario_qemu_reader_gone)),
