@@ -44,7 +44,7 @@ WRITER_TIMEOUT = 180.0       # one run of powercut_writer
 CHECK_TIMEOUT = 120.0        # one run of powercut_check
 GDB_TIMEOUT = 150.0          # test/gdb_pagefault.py, boot included
 PANIC_TIMEOUT = 60.0         # boot to the power-off after panic_lockorder's PANIC
-ON_DEBUG_KERNEL = {"panic_lockorder", "journal_cut"}   # scenarios that boot build-debug's kernel
+ON_DEBUG_KERNEL = {"panic_lockorder", "journal_cut", "console_held_race"}   # scenarios that boot build-debug's kernel
 
 # Whole lines only (with their newline): a line cut short by the power cut
 # must not count.
@@ -556,6 +556,8 @@ def scenarios():
         ("disk_safe", make_target(make_targets.scenario_disk_safe)),
         ("console_keys", lambda run, test: console_keys.scenario(
             lambda: run.boot_on(None, "console_keys"), run.detail)),
+        ("console_held_race", lambda run, test: console_keys.scenario_held_race(
+            lambda: run.boot_on(None, "console_held_race", debug=True), run.detail)),
         ("runner_outputs", runner_outputs.scenario),
         ("dashboard", dashboard_check.scenario),
         ("lab_folders", lab_folders.scenario),

@@ -17,6 +17,11 @@
  *       another hart's satp, which names the dying root, and its request
  *       that the hart let go: the hart may move to another space in
  *       between, and the request then comes too late.
+ *   RACE_CTRL_C_HELD  interrupt (console.c), between a kill of the
+ *       foreground job that found it dying and the look at the
+ *       foreground again before the Ctrl-C is held: the shell may read
+ *       the line typed before the Ctrl-C and make its command the
+ *       foreground job in between.
  */
 #ifndef _KERNEL_RACE_H_
 #define _KERNEL_RACE_H_

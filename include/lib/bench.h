@@ -71,7 +71,8 @@ int journal_cut(int how);
  * delay under 0 or over RACE_DELAY_MAX_US; ERR_NOSYS on a kernel not
  * built with DEBUG=1, as it lets any process slow every hart. */
 #define RACE_RELEASE_ROOT 0     /* a dying root's let-go request to another hart */
-#define RACE_POINTS 1
+#define RACE_CTRL_C_HELD 1      /* a Ctrl-C that found the foreground dying, before it is held */
+#define RACE_POINTS 2
 #define RACE_DELAY_MAX_US 1000000
 int race_delay(int point, int us);
 

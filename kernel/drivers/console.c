@@ -22,6 +22,7 @@
 #include <kernel/synch.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/race.h>
 
 #define CTRL(c) ((c) & 0x1f)
 #define END_OF_INPUT CTRL('D')     /* kept in buf: a read that reaches it returns 0 */
@@ -258,6 +259,7 @@ static void interrupt(void)
         spinlock_release(&cons.lock);
         return;
     }
+    race_window(RACE_CTRL_C_HELD);
     spinlock_acquire(&cons.lock);
     if (cons.chooser == 0)
         empty_line(line_end());
