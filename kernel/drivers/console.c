@@ -237,30 +237,42 @@ static bool key(int k)
  * Each Ctrl-C is held on its own, so "cat\r^Ccat\r^C" ends both cats;
  * a single held one once went to the first command (or the first read)
  * only, and the second cat ran on, or went to a command typed after it.
- * Before any setfg, the reader gets the empty line at once. Without the
- * console lock: proc_kill_job takes proc_lock. */
+ * Before any setfg, the reader gets the empty line at once. The kill is
+ * without the console lock (proc_kill_job takes proc_lock), so the
+ * foreground may change meanwhile: when it has, the Ctrl-C tries the new
+ * one, and it is held only while the foreground is the job found dying
+ * or none, in one locked stretch with that check. Held on what it had
+ * read before the kill, it came too late for a shell that had meanwhile
+ * read the line before it and made its command the foreground job:
+ * due at once, it waited for a setfg that never came, and the command
+ * ran on (`^Csleep 100\r^Cecho ok\r` typed while sleep ran: the second
+ * sleep ran on, and `echo` never ran). */
 static void interrupt(void)
 {
     spinlock_acquire(&cons.lock);
-    pid_t job = cons.foreground;
-    spinlock_release(&cons.lock);
-    if (job != 0 && proc_kill_job(job) > 0) {
-        /* The line erased may have been handed over in part and not
-         * read (the job was not reading it): it goes, as the rest did,
-         * or, read in part already, it ends with a Ctrl-C byte, which the
-         * shell drops. Left as it was, the shell ran it with the next
-         * line glued on (`sleep 9`, then `echo ab`, Ctrl-D, Ctrl-C and
-         * `ls` ran `echo abls`). */
-        spinlock_acquire(&cons.lock);
-        if (cons.cancelled_cut && cons.r <= cons.cut_from)
-            cons.w = cons.cut_from;
-        else if (cons.cancelled_cut && cons.r != cons.w)
-            empty_line(CTRL('C'));
+    for (pid_t job = cons.foreground; job != 0; job = cons.foreground) {
         spinlock_release(&cons.lock);
-        return;
+        bool killed = proc_kill_job(job) > 0;
+        if (!killed)
+            race_window(RACE_CTRL_C_HELD);
+        spinlock_acquire(&cons.lock);
+        if (killed) {
+            /* The line erased may have been handed over in part and
+             * not read (the job was not reading it): it goes, as the
+             * rest did, or, read in part already, it ends with a Ctrl-C
+             * byte, which the shell drops. Left as it was, the shell ran
+             * it with the next line glued on (`sleep 9`, then `echo ab`,
+             * Ctrl-D, Ctrl-C and `ls` ran `echo abls`). */
+            if (cons.cancelled_cut && cons.r <= cons.cut_from)
+                cons.w = cons.cut_from;
+            else if (cons.cancelled_cut && cons.r != cons.w)
+                empty_line(CTRL('C'));
+            spinlock_release(&cons.lock);
+            return;
+        }
+        if (cons.foreground == job)
+            break;               /* still the job found dying: held */
     }
-    race_window(RACE_CTRL_C_HELD);
-    spinlock_acquire(&cons.lock);
     if (cons.chooser == 0)
         empty_line(line_end());
     else if (cons.nheld < HELD_MAX) {
