@@ -149,17 +149,23 @@ def is_make(pid):
         return False
 
 
-def started(pid):
-    """Process pid's start time (clock ticks after boot), which names it
-    together with its pid, or None once it has exited (a zombie holds no
-    file any more)."""
+def stat_fields(pid):
+    """The fields of /proc/PID/stat after the command's name (the state
+    first), or None if there is no such process."""
     try:
         with open("/proc/%d/stat" % pid) as f:
             s = f.read()
     except OSError:
         return None
-    fields = s[s.rindex(")") + 2:].split()
-    return None if fields[0] in ("Z", "X") else int(fields[19])
+    return s[s.rindex(")") + 2:].split()
+
+
+def started(pid):
+    """Process pid's start time (clock ticks after boot), which names it
+    together with its pid, or None once it has exited (a zombie holds no
+    file any more)."""
+    fields = stat_fields(pid)
+    return None if fields is None or fields[0] in ("Z", "X") else int(fields[19])
 
 
 def pidfd(pid, start):
@@ -321,10 +327,9 @@ def make_starter(make_pid):
     init: there is no one to watch)."""
     if not is_make(make_pid):
         return None
+    fields = stat_fields(make_pid)
+    parent = int(fields[1]) if fields else 0
     try:
-        with open("/proc/%d/stat" % make_pid) as f:
-            s = f.read()
-        parent = int(s[s.rindex(")") + 2:].split()[1])
         return os.pidfd_open(parent) if parent > 1 else None
     except OSError:
         return None
