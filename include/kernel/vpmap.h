@@ -14,8 +14,10 @@
  *
  * Locking: callers serialize changes to one table (the address space lock);
  * vpmap itself takes no lock except for the kernel-stack slots and the
- * ASID allocator (LOCK_ASID, last in the order: activation runs under the
- * scheduler's lock). Shared leaf tables are counted with atomics.
+ * ASID allocator (LOCK_ASID, after the scheduler's lock, under which
+ * activation runs, and before only the frames' lock, LOCK_PMEM: a switch
+ * may free a dead space's root). Shared leaf tables are counted with
+ * atomics.
  */
 #ifndef _KERNEL_VPMAP_H_
 #define _KERNEL_VPMAP_H_
@@ -46,7 +48,11 @@
  * any other root exists or any other hart starts; panics if its few
  * tables do not fit. Then sets up the ASIDs (vpmap_asid_init). */
 void vpmap_kernel_map(void);
-void vpmap_drop_identity(void);        /* once every hart runs at high addresses */
+/* Removes entry.S's identity gigapage and flushes it on every hart: once
+ * every hart runs at high addresses (boot_main, after start_hart for all). */
+void vpmap_drop_identity(void);
+/* The kernel's own table, boot_pagetable (entry.S): the kernel half every
+ * root copies, where kernel-only mappings (stacks) are made. */
 paddr_t vpmap_kernel_root(void);
 
 /*
@@ -90,9 +96,9 @@ paddr_t vpmap_kernel_root(void);
  * makes the old entries unreachable. A hart that flushes for another
  * reason (say, the whole TLB) keeps its bit, so a later change may defer
  * a flush to a hart that holds nothing of the space any more: an extra
- * flush, never a missing one. A process has one thread, so a space runs on one
- * hart at a time, and it is changed only by that thread (running here)
- * or while it runs nowhere (a fork child before it starts, a dying
+ * flush, never a missing one. A process has one thread, so a space runs
+ * on one hart at a time, and it is changed only by that thread (running
+ * here) or while it runs nowhere (a fork child before it starts, a dying
  * process).
  *
  * Who flushes, and when. Whoever changes a valid entry (a PTE, or a table
@@ -103,8 +109,9 @@ paddr_t vpmap_kernel_root(void);
  * whole fork, which the parent's thread makes once the child is queued
  * and before it runs user code again: its stale writable entries serve
  * it alone, and the frames they map stay referenced by its table) and
- * vpmap_own_table (a shared leaf table replaced by a copy). The flush is done on this hart (for the range, ASID only: the
- * kernel's G entries stay) if its bit is set. Every other hart in
+ * vpmap_own_table (a shared leaf table replaced by a copy). The flush is
+ * done on this hart (for the range, ASID only: the kernel's G entries
+ * stay) if its bit is set. Every other hart in
  * tlb->harts does not run the space now, so it need not be interrupted:
  * its bit moves to tlb->stale, and it flushes the space's ASID (only)
  * when it next activates the space, before the space can use an entry.
@@ -153,7 +160,10 @@ int vpmap_asid_limit(int bits);
  * full flush, unless another is due before its next activation (the
  * debug kernel checks it). */
 void vpmap_activate(paddr_t root, struct vpmap_tlb *tlb);
-/* Switches this hart to the kernel's table (ASID 0). */
+/* Switches this hart to the kernel's table (ASID 0), letting go of the
+ * user root it held: for a process whose space is gone (as_activate after
+ * as_destroy). A kernel thread runs on whatever root its hart holds (lazy
+ * switches, below). */
 void vpmap_activate_kernel(void);
 /* Called by the scheduler loop when it idles or runs a kernel thread,
  * interrupts off: lets go of the root this hart holds lazily if its space
@@ -191,8 +201,8 @@ void vpmap_asid_stats(struct vpmap_stats *out);     /* tlb.c's half of it */
  * ever unmapped alone) and cover a quarter of it at least, or one of
  * which covers a whole span or more (vm.c): parent and child point at
  * the same leaf table, whose frame's reference count counts its holders;
- * the table holds one
- * reference on each frame it maps, whatever the number of holders. While
+ * the table holds one reference on each frame it maps, whatever the
+ * number of holders. While
  * it is shared, its entries only ever lose W (write_protect, copy_table,
  * a later fork's vpmap_copy_range): none is added, removed or pointed
  * elsewhere. A holder's pointer to it is either attached (valid: the

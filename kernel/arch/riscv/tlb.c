@@ -350,8 +350,10 @@ void vpmap_activate(paddr_t root, struct vpmap_tlb *t)
         intr_on();
 }
 
-/* For kernel threads and processes whose space is gone: ASID 0, and no
- * user space active on this hart. Contract in <kernel/vpmap.h>. */
+/* For a process whose space is gone (as_activate): ASID 0, and no user
+ * space held on this hart. Kernel threads never call it: the scheduler
+ * leaves them on the root their hart holds (lazy switches, vpmap.h).
+ * Contract in <kernel/vpmap.h>. */
 void vpmap_activate_kernel(void)
 {
     bool on = intr_get();

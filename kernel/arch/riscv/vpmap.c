@@ -285,7 +285,7 @@ bool span_empty(paddr_t root, vaddr_t va, vaddr_t *next)
 {
     pte_t l2 = table_of(root)[VPN(va, 2)];
     if (!(l2 & PTE_V)) {
-        *next = (va | ((1UL << 30) - 1)) + 1;
+        *next = (va | (L1_REACH - 1)) + 1;
         return true;
     }
     pte_t l1 = table_of(PTE_PA(l2))[VPN(va, 1)];
@@ -429,7 +429,7 @@ void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
     for (vaddr_t va = start; va < end;) {
         pte_t *l2 = &table_of(root)[VPN(va, 2)];
         if (!(*l2 & PTE_V)) {
-            va = (va | ((1UL << 30) - 1)) + 1;
+            va = (va | (L1_REACH - 1)) + 1;
             continue;
         }
         pte_t *l1 = &table_of(PTE_PA(*l2))[VPN(va, 1)];
