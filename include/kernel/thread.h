@@ -17,14 +17,15 @@
  *   - state, chan, wake_at, killable, next, sleep_link, timed_link,
  *     kstack_fenced, last_hart: the scheduler's lock (sched.c), which is held
  *     across every switch, so a thread's state and its saved context
- *     change together;
+ *     change together; kick_owed too, or the thread itself while it runs;
  *   - ctx and fpregs: set up by the creator before the first run (fork
  *     copies the parent's FP registers); then written only by the hart
  *     switching the thread out, under the scheduler's lock, and read by
  *     the one switching it in;
  *   - proc, kstack, tf, tid, name, entry, arg: set before the thread is
  *     first made ready, constant afterwards, so read without a lock;
- *   - locks_held (debug): the thread's own.
+ *   - lock_link: the lock of the sleeplock it waits for;
+ *   - kalloc_fail, journal_cut and locks_held (debug): the thread's own.
  * struct cpu: each hart touches only its own, with interrupts off so it
  * cannot move to another hart meanwhile (push_off, synch.h); other harts
  * read only id and hartid, which are set before the hart starts, and
@@ -73,8 +74,9 @@ struct thread {
     struct list_node lock_link;  /* in a sleeplock's waiters while it waits for one
                                   * (synch.h); that lock's lk */
     struct proc *proc;           /* owning process, NULL for kernel threads; this and
-                                  * the rest, but kstack_fenced, fpregs and the hooks,
-                                  * are set before it first runs, then constant */
+                                  * the rest, but kstack_fenced, fpregs, the hooks and
+                                  * locks_held, are set before it first runs, then
+                                  * constant */
     uint64_t kstack;             /* lowest address of the kernel stack */
     uint64_t kstack_fenced[CPU_WORDS]; /* bit per cpu index: that hart has fenced the
                                   * stack since it was mapped (vpmap.h); sched_lock */

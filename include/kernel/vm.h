@@ -73,8 +73,9 @@ err_t as_init(struct addrspace *as);
  * own thread calls it as the process exits (or a process that never ran is
  * undone); closing its views may sleep (write-back, shm). */
 void as_destroy(struct addrspace *as);
-/* Installs as on this hart (one satp write); the kernel's table once as
- * has been destroyed. */
+/* Installs as on this hart: no satp write if the hart still holds it
+ * (lazy switches, vpmap.h), else one; the kernel's table once as has been
+ * destroyed. The scheduler's, for each user thread it runs. */
 void as_activate(struct addrspace *as);
 /* Adds a private anonymous region [start, end) (zero-filled on first
  * touch), with as_map_store's checks, errors and locking. */

@@ -247,9 +247,10 @@ int proc_spawnv(struct spawn_args *a)
 
 /* fork(): copies the caller's files, address space and registers into a new
  * process that returns 0. The parent's flush (as_copy) comes after the
- * child is queued: the child's hart starts while this one flushes, and
- * refills its TLB on the way back to user mode (under QEMU a flush empties
- * all of it). Contract in <kernel/proc.h>. */
+ * child is queued: a polling hart may start the child while this one
+ * flushes (sched_ready_child), and the parent refills its TLB on the way
+ * back to user mode (under QEMU a flush empties all of it). Contract in
+ * <kernel/proc.h>. */
 int proc_fork(bool eager)
 {
     struct proc *parent = proc_current();

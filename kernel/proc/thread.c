@@ -2,9 +2,10 @@
  * Threads: allocation of the struct and its guarded kernel stack, and the
  * trampoline a new thread starts in. A new thread's saved context returns
  * into thread_entry (swtch.S), which calls thread_start, with the
- * scheduler lock held (it was switched to from
- * sched_loop); from there a kernel thread runs its body and a user thread
- * drops to user mode through its trap frame.
+ * scheduler lock held (it was switched to from sched_loop); from there a
+ * kernel thread runs its body and a user thread drops to user mode
+ * through its trap frame. Also the per-thread test hook of pmem.h
+ * (kalloc_fail_after), since its count is the thread's own.
  */
 #include <kernel/thread.h>
 #include <kernel/pmem.h>
