@@ -43,8 +43,9 @@
  * bitmap, index blocks, directories). A file's data blocks are written in
  * place by the operation itself (rw.c), and are on the disk before that
  * operation's group commits (journal_end finishes their batch first), so
- * before the commit of the metadata that points at them: data is written once, and a cut before the commit leaves new
- * blocks unreferenced (free in the bitmap). A block freed in a group is
+ * before the commit of the metadata that points at them: data is written
+ * once, and a cut before the commit leaves new blocks unreferenced (free
+ * in the bitmap). A block freed in a group is
  * not reused before the group commits (balloc.c, journal_group), so data
  * written in place never lands in a block that the last committed state
  * still gives to a file, nor in one the journal could replay over.
@@ -61,8 +62,9 @@
  *     frees (fs.h).
  *   - Durability. journal_end returns only after its group has committed
  *     (its header is on disk), and every system call ends its last
- *     transaction before it returns. So once write(), unlink(), mkdir() ... has returned, its
- *     effect survives any power cut, and a clean halt (fs_shutdown, called
+ *     transaction before it returns. So once write(), unlink(), mkdir()
+ *     ... has returned, its effect survives any power cut, and a clean
+ *     halt (fs_shutdown, called
  *     by the halt system call) loses nothing that returned. Changes visible
  *     to readers before then (another process reading a file being written)
  *     may still be lost.
@@ -92,7 +94,8 @@
  *
  * Locking. One spinlock inside journal.c guards the journal's state; it is
  * never held across a sleep or a disk access, nor together with another
- * spinlock (journal_log releases it before bpin takes the bcache lock). The
+ * spinlock but the scheduler's, inside its condvar's wait (journal_log
+ * releases it before bpin takes the bcache lock). The
  * commit and the checkpoint read the pinned buffers' data without their
  * sleeplocks: only a transaction changes a logged block, and none is open
  * while a group commits (readers may look at the buffers meanwhile).
@@ -117,11 +120,11 @@ struct bdev_batch;
 /*
  * Sets the journal up from the superblock and, if a power cut left the
  * header naming slots, replays the groups committed since the last
- * checkpoint, then empties the header. Called once by
- * fs_init, before any transaction (it sleeps on the disk). Panics when the
- * journal region is unusable (too small for JOURNAL_OP_MAX_BLOCKS, larger
- * than the header or the buffer cache allow) or its header is corrupt (no magic,
- * a count or block number out of range): the image needs mkfs --check.
+ * checkpoint, then empties the header. Called once by fs_init, before any
+ * transaction (it sleeps on the disk). Panics when the journal region is
+ * unusable (too small for JOURNAL_OP_MAX_BLOCKS, or the buffer cache too
+ * small to pin as many) or its header is corrupt (no magic, a count or
+ * block number out of range): the image needs mkfs --check.
  */
 void journal_init(const struct sfs_superblock *sb);
 
@@ -139,11 +142,12 @@ void journal_begin(void);
  * contents) is part of the calling thread's transaction, and pins it in the
  * cache. A block written several times in a group is logged once, with its
  * last contents, and counts once for each operation that wrote it. Never
- * sleeps. Panics (kernel bugs all) if the calling thread has no
- * transaction open (another thread's does not count), if the group
- * overflows the journal, and in a debug build if the operation changes
- * more than JOURNAL_OP_MAX_BLOCKS distinct blocks; without DEBUG such an
- * operation goes on while the journal has room.
+ * sleeps. Panics (kernel bugs all) if b's block is not one the journal
+ * may log (outside the inode table, bitmap and data), if the calling
+ * thread has no transaction open (another thread's does not count), if
+ * the group overflows the journal, and in a debug build if the operation
+ * changes more than JOURNAL_OP_MAX_BLOCKS distinct blocks; without DEBUG
+ * such an operation goes on while the journal has room.
  */
 void journal_log(struct buf *b);
 
@@ -152,9 +156,11 @@ void journal_log(struct buf *b);
  * committed: the last operation of the group to end does the commit, the
  * others wait for it. data (NULL if none) is the operation's batch of
  * file data written in place (bwrite_frames, bcache.h), sent but maybe
- * not finished: it is finished before the group's commit point, by the
- * committer together with its journal slots (one round trip for both),
- * so ordered mode holds; its blocks are on disk when journal_end returns.
+ * not finished: it is finished before the group's commit point, so
+ * ordered mode holds: by the operation itself while others of its group
+ * are open (one of them may commit), else by its commit, together with
+ * the journal slots (one round trip for both); its blocks are on disk
+ * when journal_end returns.
  * Sleeps. Panics if the thread has no transaction open, or on a disk
  * error.
  */

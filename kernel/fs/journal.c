@@ -33,7 +33,9 @@ struct op {
 
 static struct {
     struct spinlock lock;
-    struct condvar cv;                 /* a group was committed */
+    struct condvar cv;                 /* a group was committed; or, for the test
+                                        * hook, an operation began or stopped holding
+                                        * (hold_for_cut) */
     /* set by journal_init, then constant */
     bool ready;
     uint32_t header_block;             /* slot i is block header_block + 1 + i */
