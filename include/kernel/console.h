@@ -2,9 +2,10 @@
  * Kernel console output and the panic path.
  *
  * kprintf formats like printf (%d %i %u %x %X %p %s %c %%, l/ll/z, width, 0)
- * and writes to the UART under one lock, so lines from different harts do
- * not interleave. It may be called with interrupts off or on, from any hart,
- * but not from a UART interrupt handler that already holds the print lock.
+ * and writes to the UART under one lock, the console's (LOCK_CONSOLE), so
+ * lines from different harts do not interleave. It may be called with
+ * interrupts off or on, from any hart, but not by code that holds the
+ * console's lock already (the input handling in console.c).
  *
  * panic prints "PANIC on hart N: <reason>" on every path, beginning a
  * line (unless another hart prints at that moment: panic takes no lock),
@@ -33,9 +34,11 @@ void kprintf_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
 /* Format into buf (at most size bytes, NUL included); returns the length. */
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The panic path (above): prints the reason and a backtrace, powers off. */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* panic caused by a trap: also prints scause, sepc, stval from tf. */
-void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+void panic_trap(struct trapframe *tf, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 2, 3)));
 
 #define kassert(cond)                                                        \
     do {                                                                     \
@@ -82,6 +85,8 @@ void panic_trap(struct trapframe *tf, const char *fmt, ...) __attribute__((noret
  * The foreground job is the job id (proc.h) that Ctrl-C kills, 0 for
  * none; the shell sets it with setfg() for each command it waits for.
  */
+/* Sets up the console's lock and its readers' condvar: once, on the boot
+ * hart, before the first kprintf and before the UART's interrupt is on. */
 void console_init(void);
 /* setfg(): sets the foreground job (0: none) and makes the calling
  * process the one a Ctrl-C is held for (above). A held Ctrl-C that is due
