@@ -51,10 +51,10 @@ struct trapframe {
  * and kept in cpu->stimecmp:
  *
  *  - Sstc: the kernel writes the stimecmp CSR itself (0.1 to 0.9 us under
- *    QEMU, against 1 to 8 us for the SBI call: docs/performance.md). The hart must implement Sstc and the firmware must have
- *    set menvcfg.STCE (Debian 12's OpenSBI 1.1 does: its banner lists
- *    sstc); otherwise an S-mode access to stimecmp is an illegal
- *    instruction.
+ *    QEMU, against 1 to 8 us for the SBI call: docs/performance.md). The
+ *    hart must implement Sstc and the firmware must have set
+ *    menvcfg.STCE (Debian 12's OpenSBI 1.1 does: its banner lists sstc);
+ *    otherwise an S-mode access to stimecmp is an illegal instruction.
  *  - SBI TIME set_timer: an ecall into the firmware in M-mode, which
  *    under QEMU costs about as much as a system call.
  *
