@@ -127,8 +127,9 @@ bool shm_region_has_view(struct shm_region *r, pid_t pid)
     return false;
 }
 
-/* pid's record of its views of size bytes, or NULL: records are few (one
- * per process and size), however many views each counts. */
+/* The link to pid's record of its views of size bytes (where it can be
+ * unlinked), or NULL: records are few (one per process and size), however
+ * many views each counts. */
 static struct shm_view **view_link(struct shm_region *r, pid_t pid, size_t size)
 {
     struct shm_view **link = &r->views;
