@@ -18,7 +18,9 @@ struct trapframe;
 /* Runs the system call tf->a7 of the current process (trap.c, on an ecall
  * from user mode, interrupts on, sepc already past the ecall) and puts
  * its result in tf->a0: the handler's value, or ERR_NOSYS for a number
- * no call has. Counts the call (syscount). May sleep, as the handler may. */
+ * no call has. Counts the call (syscount), and pays the idle hart's kick
+ * that a fork or spawn before this call owes (sched_call_done, sched.h).
+ * May sleep, as the handler may. */
 void syscall_dispatch(struct trapframe *tf);
 
 /* Raw argument n (0..5), then cast as the handler wants it: nothing is
