@@ -11,7 +11,6 @@
 #include <kernel/shm_region.h>
 #include <kernel/kmalloc.h>
 #include <kernel/lineage.h>
-#include <kernel/pmem.h>
 #include <kernel/sched.h>          /* ERR_KILLED */
 #include <kernel/string.h>
 #include <kernel/vm.h>

@@ -23,7 +23,6 @@
 #include <kernel/thread.h>
 #include <kernel/trap.h>
 #include <kernel/uaccess.h>
-#include <kernel/vpmap.h>
 
 #include "proc_internal.h"
 
