@@ -8,7 +8,6 @@
  */
 #include <kernel/console.h>
 #include <kernel/string.h>
-#include <kernel/synch.h>
 #include <stdarg.h>
 
 /* Where formatted bytes go: buf holds at most size - 1 of them and len

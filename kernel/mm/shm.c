@@ -11,7 +11,6 @@
 #include <kernel/shm.h>
 #include <kernel/shm_region.h>
 #include <kernel/lineage.h>
-#include <kernel/pmem.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/vm.h>
