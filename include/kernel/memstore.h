@@ -11,6 +11,8 @@
  *   file        a file (mmap): pages come in from the file through its
  *               page cache; the pages shared views store to are written
  *               back (mark_dirty, write_back)
+ * A store's ops pointer is its kind (shm_region_of tells a region's store
+ * by it); no other field names the kind.
  *
  * Reference counts: a memstore is held by every memregion using it
  * (memstore_get/put), and by whatever table finds it by key (shm's name
@@ -21,10 +23,10 @@
  * called with any lock held, except that the last put calls release,
  * which may take the store's table lock and its page cache's (both
  * sleeplocks, ranked after the address space's): drop a reference that
- * may be the last one only with no spinlock held. The hooks are called by vm.c and the fault path with the
- * address space's lock held (or the space dying), so they may take the
- * locks that rank after it (synch.h: the shm or file-map table, a page
- * cache) and may sleep.
+ * may be the last one only with no spinlock held. The hooks are called by
+ * vm.c and the fault path with the address space's lock held (or the
+ * space dying), so they may take the locks that rank after it (synch.h:
+ * the shm or file-map table, a page cache) and may sleep.
  *
  * Errors: fillpage returns ERR_NOMEM when no frame is free, or the
  * backing object's I/O error; the fault path turns either into a killed
@@ -76,7 +78,6 @@ struct memstore_ops {
 
 struct memstore {
     const struct memstore_ops *ops;
-    const char *kind;          /* "anonymous", "shared", "file": for meminfo */
     int refcount;              /* atomic */
     struct pgcache *cache;     /* resident pages by offset; NULL if anonymous */
 };

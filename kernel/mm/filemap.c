@@ -133,7 +133,6 @@ static struct filemap *filemap_of(struct inode *ip)
     if (!m && (m = kmalloc(sizeof(*m)))) {
         memset(m, 0, sizeof(*m));
         m->store.ops = &filemap_ops;
-        m->store.kind = "file";
         m->store.refcount = 1;
         m->store.cache = &ip->pages;
         m->ip = inode_dup(ip);

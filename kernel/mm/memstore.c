@@ -19,7 +19,6 @@ static const struct memstore_ops anonymous_ops = {
 
 static struct memstore anonymous = {
     .ops = &anonymous_ops,
-    .kind = "anonymous",
     .refcount = 1,             /* never released */
 };
 

@@ -29,7 +29,6 @@ struct shm_region *shm_region_new(const char *name, size_t size, int flags)
         return NULL;
     memset(r, 0, sizeof(*r));
     r->store.ops = &shm_ops;
-    r->store.kind = "shared";
     r->store.refcount = 1;       /* the table's */
     r->store.cache = &r->cache;
     pgcache_init(&r->cache);
