@@ -508,4 +508,13 @@ FORCE:
 .SECONDARY:
 .DELETE_ON_ERROR:
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# The compiler's dependency files (-MMD -MP), so a changed header rebuilds
+# what includes it. Each included file is also a target make tries to
+# remake first, searching every pattern rule for one: for some 260 files
+# that search was two thirds of a make's CPU (0.2 s against 0.09 s for
+# `make -n all`, and make test starts some 45 makes). The compiler writes
+# them, nothing makes them, so they get an empty rule and make searches
+# nothing; what they say is read as before.
+DEP_FILES := $(shell find $(B) -name '*.d' 2>/dev/null)
+$(DEP_FILES): ;
+-include $(DEP_FILES)
