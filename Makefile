@@ -65,6 +65,12 @@ OPENSBI_DIR := /usr/lib/riscv64-linux-gnu/opensbi/generic
 OPENSBI := $(OPENSBI_DIR)/fw_jump.bin
 DEBS := gcc-riscv64-unknown-elf qemu-system-misc opensbi gdb-multiarch
 PYTHON ?= python3
+# Our scripts (test/*.py) use the standard library alone, so they start
+# without site (-S): its .pth files of installed packages cost 0.06 to
+# 0.08 s of CPU a start where a package manager left some (pyenv's
+# Python here), against 0.03 s for the whole start without them; make
+# test starts the relay (test/qemu.py) some twenty times.
+PY_RUN = $(PYTHON) -S
 
 # User programs may use floating point; the kernel never does, so it only
 # saves the FP registers when it switches threads (kernel/arch/riscv/swtch.S).
@@ -306,7 +312,7 @@ $(B)/mkfs: $(MKFS_OBJS)
 	$(HOSTCC) -o $@ $^
 $(B)/largefile: | $(B)/.deps
 	@mkdir -p $(B)
-	$(PYTHON) -c "import sys; sys.stdout.write('a' * 20480)" > $@
+	$(PY_RUN) -c "import sys; sys.stdout.write('a' * 20480)" > $@
 $(B)/smallfile:
 	@mkdir -p $(B)
 	printf 'aaaaaaaaaabbbbbbbbbbccccc\n' > $@
@@ -371,7 +377,7 @@ QEMUOPTS = -machine $(MACHINE) -cpu $(QEMU_CPU) -bios $(OPENSBI) -kernel $(B)/ke
 # the UART while its buffer is full, and QEMU then stops reading the pipe).
 # See docs/console.md.
 qemu: all check-machine | $(B)/.qemu-deps
-	@exec $(PYTHON) test/qemu.py stdio $(FSIMG) -- $(QEMU) $(QEMUOPTS)
+	@exec $(PY_RUN) test/qemu.py stdio $(FSIMG) -- $(QEMU) $(QEMUOPTS)
 
 # osv's grader targets: the console on $(OSV_TEST).in (to the machine) and
 # $(OSV_TEST).out (from it), made by `all` (MKFIFOS); no monitor; a reset
@@ -398,9 +404,9 @@ LOW_MEM_RAM ?= 40M
 # check-machine), and when that fails, test/qemu.py fail opens the pair,
 # writes a line saying so into $(OSV_TEST).out and ends it, and make fails.
 QEMU_TEST_BUILD = $(MAKE) --no-print-directory all check-machine $(B)/.qemu-deps MEM=$(MEM) || { \
-	$(MKFIFOS); $(PYTHON) test/qemu.py fail $(OSV_TEST) \
+	$(MKFIFOS); $(PY_RUN) test/qemu.py fail $(OSV_TEST) \
 	  "osv-rv: make $@ failed, no machine started (make's output says why)"; exit 1; }
-QEMU_TEST = exec $(PYTHON) test/qemu.py fifo $(OSV_TEST) $(FSIMG) -- $(QEMU) $(QEMUOPTS) \
+QEMU_TEST = exec $(PY_RUN) test/qemu.py fifo $(OSV_TEST) $(FSIMG) -- $(QEMU) $(QEMUOPTS) \
 	-serial stdio -monitor none -no-reboot
 
 qemu-test:
@@ -423,7 +429,7 @@ qemu-gdb: all check-machine | $(B)/.qemu-deps
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp:127.0.0.1:$(GDBPORT)
 
 gdb: $(B)/kernel.elf | $(B)/.gdb-deps
-	@$(PYTHON) -c 'import socket; socket.create_connection(("127.0.0.1", $(GDBPORT)), 2).close()' \
+	@$(PY_RUN) -c 'import socket; socket.create_connection(("127.0.0.1", $(GDBPORT)), 2).close()' \
 	  2>/dev/null || { echo "osv-rv: no QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make qemu-gdb$(if $(filter-out 1234,$(GDBPORT)), GDBPORT=$(GDBPORT))' in another terminal first" >&2; exit 1; }
 	gdb-multiarch -q -nx -iex 'set $$osv_port = $(GDBPORT)' \
 	  -iex 'set $$osv_kernel = "$(B)/kernel.elf"' -x .gdbinit
@@ -440,7 +446,7 @@ debug-kernel:
 
 # J= machines at once (test/run.py --jobs; default 2 on 2 or more cores).
 # The format is checked again only when a formatted file changed.
-RUN_TESTS = $(PYTHON) test/run.py --build $(B) --debug-build $(DEBUG_B) --cpus $(CPUS) \
+RUN_TESTS = $(PY_RUN) test/run.py --build $(B) --debug-build $(DEBUG_B) --cpus $(CPUS) \
 	$(if $(J),--jobs $(J))
 test: all debug-kernel check-machine $(B)/.formatted | $(B)/.qemu-deps $(B)/.gdb-deps
 	$(RUN_TESTS) $(T)
@@ -454,19 +460,19 @@ grade: all debug-kernel check-machine | $(B)/.qemu-deps $(B)/.gdb-deps
 # A panic's backtrace with file:line: `make symbolize < console.log`, or
 # LOG=file. QEMU exits 1 after a PANIC, so `make qemu` fails too.
 symbolize:
-	@$(PYTHON) test/symbolize.py $(B)/kernel.elf $(LOG)
+	@$(PY_RUN) test/symbolize.py $(B)/kernel.elf $(LOG)
 
 bench: all check-machine | $(B)/.qemu-deps
-	$(PYTHON) test/run.py --build $(B) --cpus $(CPUS) --bench
+	$(PY_RUN) test/run.py --build $(B) --cpus $(CPUS) --bench
 
 # The system-call fuzzer for SECONDS, a new seed each run (printed) or SEED=.
 fuzz: all check-machine | $(B)/.qemu-deps
-	$(PYTHON) test/run.py --build $(B) --cpus $(CPUS) --fuzz $(or $(SECONDS),60) \
+	$(PY_RUN) test/run.py --build $(B) --cpus $(CPUS) --fuzz $(or $(SECONDS),60) \
 	    $(if $(SEED),--seed $(SEED)) $(if $(WORKERS),--workers $(WORKERS))
 
 # Needs no machine: it reads the JSON the last two `make bench` runs wrote.
 bench-compare:
-	@$(PYTHON) test/benchmarks.py $(B)/bench.prev.json $(B)/bench.json
+	@$(PY_RUN) test/benchmarks.py $(B)/bench.prev.json $(B)/bench.json
 
 # ------------------------------------------------------------- editors
 # compile_commands.json (for clangd; .clangd adapts gcc's flags to clang):
@@ -474,12 +480,12 @@ bench-compare:
 # same on a built tree and always carries the Makefile's flags.
 compile_commands.json: FORCE
 	@$(MAKE) -s -n -B --no-print-directory all > $@.cmds && \
-	  $(PYTHON) test/compile_commands.py < $@.cmds > $@.tmp && mv $@.tmp $@; \
+	  $(PY_RUN) test/compile_commands.py < $@.cmds > $@.tmp && mv $@.tmp $@; \
 	  rc=$$?; rm -f $@.cmds $@.tmp; [ $$rc = 0 ] && echo "osv-rv: wrote $@"; exit $$rc
 
 # clangd --check on every source file and header: none may have an error.
 check-clangd: compile_commands.json | $(B)/.clangd-deps
-	@$(PYTHON) test/check_clangd.py compile_commands.json
+	@$(PY_RUN) test/check_clangd.py compile_commands.json
 $(B)/.clangd-deps:
 	@mkdir -p $(B)
 	@$(call need,clangd,command -v clangd,clangd)

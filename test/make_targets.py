@@ -31,13 +31,12 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 
 import report
-from machine import ROOT, make_env, strip_ansi, test_image
+from machine import PY_RUN, ROOT, make_env, strip_ansi, test_image
 
 RUN_TIMEOUT = 60.0        # one make run, boot included
 SCRIPT_TIMEOUT = 30.0     # qemu_pipe_script's script, sent to its halt
@@ -830,7 +829,7 @@ def scenario_qemu_background_tty(build, detail):
     try:
         shutil.copyfile(test_image(build), os.path.join(tmpdir, "fs.img"))
         helper = subprocess.Popen(
-            [sys.executable, "-c", BACKGROUND_TTY, os.ttyname(slave), "make", "qemu",
+            PY_RUN + ["-c", BACKGROUND_TTY, os.ttyname(slave), "make", "qemu",
              "FSIMG=" + os.path.join(tmpdir, "fs.img")] + make_args(build),
             cwd=ROOT, env=make_env(), start_new_session=True,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)

@@ -41,12 +41,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-from machine import ROOT, qemu_command, test_image
+from machine import PY_RUN, ROOT, qemu_command, test_image
 from report import Report, Result
 from runner import Lane, Runner, plan, start_order
 from suite import META_LINES, Test, TEST_DIR
@@ -228,7 +227,7 @@ def check_misspelt(build):
                        ("echo", "no such test: echo is a program (user/echo.c): "
                                 "run it at the prompt of make qemu")):
         for extra, want in (([], "run.py: "), (["--tap"], "Bail out! ")):
-            r = subprocess.run([sys.executable, RUN_PY, "--build", build, name] + extra,
+            r = subprocess.run(PY_RUN + [RUN_PY, "--build", build, name] + extra,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                universal_newlines=True, timeout=60)
             if r.returncode != 2 or want + hint not in r.stdout:

@@ -26,7 +26,6 @@ import random
 import re
 import signal
 import subprocess
-import sys
 import time
 
 import build_output
@@ -36,7 +35,7 @@ import lab_folders
 import console_keys
 import make_targets
 import runner_outputs
-from machine import PROMPT_RE, mkfs_check, strip_ansi
+from machine import PROMPT_RE, PY_RUN, mkfs_check, strip_ansi
 from suite import Test, judge
 
 HALT_TIMEOUT = 30.0          # `quit` to QEMU's exit
@@ -481,7 +480,7 @@ def killed_cause(run, test):
 def gdb_pagefault(run, test):
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdb_pagefault.py")
     try:
-        r = subprocess.run([sys.executable, script, "--build", run.build],
+        r = subprocess.run(PY_RUN + [script, "--build", run.build],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=GDB_TIMEOUT)
     except subprocess.TimeoutExpired:
