@@ -91,22 +91,15 @@ class Make:
     # Notes make's descendants now, to end them with make even if they are
     # orphaned later (a failure of qemu_kill_make).
     def note_family(self):
-        procs = processes()
-        self.family = {p: procs[p][1] for p in descendants(self.proc.pid)}
+        self.family = descendants(self.proc.pid)
         return self.family
 
     # Ends make and everything under it that is still there (checking the
     # name, so that no reused pid is hit).
     def kill(self):
-        procs = processes()
         doomed = dict(self.family)
-        doomed.update({p: procs[p][1] for p in descendants(self.proc.pid)})
-        for pid, comm in doomed.items():
-            if procs.get(pid, (0, None))[1] == comm:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+        doomed.update(descendants(self.proc.pid))
+        kill_family(doomed)
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
@@ -157,31 +150,40 @@ class Reader:
             return time.monotonic()
 
 
-def processes():
-    """{pid: (ppid, comm)} of every process."""
-    out = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open("/proc/%s/stat" % name) as f:
-                    s = f.read()
-            except OSError:
-                continue
-            comm = s[s.index("(") + 1:s.rindex(")")]
-            fields = s[s.rindex(")") + 2:].split()
-            if fields[0] != "Z":
-                out[int(name)] = (int(fields[1]), comm)
-    return out
+def comm(pid):
+    """The name of process pid while it runs, or None once it has exited
+    (a zombie runs no more)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            s = f.read()
+    except OSError:
+        return None
+    end = s.rindex(")")
+    return None if s[end + 2] in "ZX" else s[s.index("(") + 1:end]
 
 
 def descendants(pid):
-    procs = processes()
-    found, pending = [], [pid]
+    """{pid: comm} of the running descendants of process pid, from the
+    kernel's lists of each one's children: a scan of every process's stat
+    cost the runner 10 ms a look, and some scenarios look every 50 ms."""
+    found, pending = {}, [pid]
     while pending:
         p = pending.pop()
-        kids = [c for c, (pp, _) in procs.items() if pp == p]
-        found += kids
-        pending += kids
+        try:
+            tasks = os.listdir("/proc/%d/task" % p)
+        except OSError:
+            continue
+        for t in tasks:
+            try:
+                with open("/proc/%d/task/%s/children" % (p, t)) as f:
+                    kids = [int(c) for c in f.read().split()]
+            except OSError:
+                continue
+            for c in kids:
+                name = comm(c)
+                if name is not None:
+                    found[c] = name
+                    pending.append(c)
     return found
 
 
@@ -211,17 +213,17 @@ def fifo_pair():
 def running(family):
     """Those of family ({pid: comm}) still running under their name (a
     reused pid is not one of them), as 'comm (pid N)'."""
-    procs = processes()
-    return ["%s (pid %d)" % (comm, p) for p, comm in family.items()
-            if procs.get(p, (0, None))[1] == comm]
+    return ["%s (pid %d)" % (name, p) for p, name in family.items() if comm(p) == name]
 
 
 def kill_family(family):
     """SIGKILL to those of family ({pid: comm}) still running."""
-    procs = processes()
-    for pid, comm in family.items():
-        if procs.get(pid, (0, None))[1] == comm:
-            os.kill(pid, signal.SIGKILL)
+    for pid, name in family.items():
+        if comm(pid) == name:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def excerpt(text, n=report.EXCERPT_LINES):
@@ -475,8 +477,7 @@ def scenario_qemu_test_sh_killed(build, detail):
         fin = os.open(fifo + ".in", os.O_WRONLY | os.O_NONBLOCK)
         os.write(fin, b"sleep 1000\n")
         os.close(fin)
-        procs = processes()
-        family = {p: procs[p][1] for p in descendants(first.pid)}
+        family = descendants(first.pid)
         if not any(comm.startswith("qemu-system") for comm in family.values()):
             return "the first make qemu-test runs no QEMU under sh: %s" % family, None
         first.kill()                     # the sh -c alone, as the grader's p.kill()
@@ -528,6 +529,8 @@ def scenario_qemu_test_earlier(build, detail):
         if read_until(out, rb"OpenSBI", RUN_TIMEOUT) is None:
             return "the first make qemu-test: no line from QEMU on .out", None
         family = first.note_family()
+        if not any(name.startswith("qemu-system") for name in family.values()):
+            return "the first make qemu-test runs no QEMU under it: %s" % family, None
         os.close(out)
         out = None
         t0 = time.monotonic()
@@ -712,16 +715,15 @@ def scenario_qemu_kill_make(build, detail):
                 if make.out.wait_for(rb"OpenSBI", RUN_TIMEOUT) is None:
                     return "make qemu did not start QEMU", excerpt(make.out.text())
                 left = make.note_family()
+                if not any(name.startswith("qemu-system") for name in left.values()):
+                    return "make qemu runs no QEMU under it: %s" % left, None
                 os.kill(make.proc.pid, sig)
                 t0 = time.monotonic()
                 while time.monotonic() - t0 < KILL_EXIT:
-                    procs = processes()
-                    alive = [p for p in left if p in procs]
-                    if not alive and make.proc.poll() is not None:
+                    if not running(left) and make.proc.poll() is not None:
                         break
                     time.sleep(0.05)
-                procs = processes()
-                alive = ["%s (pid %d)" % (procs[p][1], p) for p in left if p in procs]
+                alive = running(left)
                 if alive:
                     return ("%s to make's pid: %s still running after %gs"
                             % (signal.Signals(sig).name, ", ".join(alive), KILL_EXIT)), None
@@ -762,8 +764,7 @@ def scenario_qemu_reader_gone(build, detail):
             if not chunk:
                 return "no prompt from make qemu", excerpt(data.decode(errors="replace"))
             data += chunk
-        procs = processes()
-        family = {p: procs[p][1] for p in descendants(proc.pid)}
+        family = descendants(proc.pid)
         # The input ends with a command that answers a second later: its
         # answer shows the machine ran on, its output still read. (Typed
         # with three spaces, echoed with one: the typed line's echo is no
@@ -787,10 +788,8 @@ def scenario_qemu_reader_gone(build, detail):
         try:
             proc.wait(KILL_EXIT)
         except subprocess.TimeoutExpired:
-            procs = processes()
-            alive = ["%s (pid %d)" % (procs[p][1], p) for p in family if p in procs]
             return ("make qemu still running %gs after its grader's pipes closed: %s"
-                    % (KILL_EXIT, ", ".join(alive))), None
+                    % (KILL_EXIT, ", ".join(running(family)))), None
         detail.append("make qemu gone %.2fs after its pipes closed" % (time.monotonic() - t0))
         return None, None
     finally:
