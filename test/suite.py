@@ -62,7 +62,7 @@ class Test:
             self.meta_error = str(e)
             return
         for number, line in enumerate(lines, 1):
-            m = META_RE.match(line)
+            m = META_RE.match(line) if "test:" in line else None
             if not m:
                 continue
             if number > META_LINES:
@@ -140,23 +140,23 @@ def course_programs(user=os.path.join(ROOT, "user")):
     return names
 
 
-def discover(bench, helpers=False):
-    """The tests (or benchmarks) in test/ and user/lab0/, by name; helper
-    programs only with helpers. A test a course's program of the same name
-    replaces is left out."""
+def programs(bench):
+    """The test programs (or benchmarks) in test/ and user/lab0/, helpers
+    too, by name. A test a course's program of the same name replaces is
+    left out."""
     tests = []
     shadowed = course_programs()
     for d in (TEST_DIR, LAB_DIR):
         for fn in (os.listdir(d) if os.path.isdir(d) else []):
-            if not fn.endswith(".c") or fn in shadowed:
-                continue
-            name = fn[:-2]
-            if name.startswith("bench_") != bench:
-                continue
-            t = Test(name, os.path.join(d, fn))
-            if t.helper == helpers:
-                tests.append(t)
+            if fn.endswith(".c") and fn not in shadowed and fn.startswith("bench_") == bench:
+                tests.append(Test(fn[:-2], os.path.join(d, fn)))
     return sorted(tests, key=lambda t: t.name)
+
+
+def discover(bench, helpers=False):
+    """The tests (or benchmarks) of programs(bench); the helper programs
+    instead with helpers."""
+    return [t for t in programs(bench) if t.helper == helpers]
 
 
 def unknown_name(name, names):
