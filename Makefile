@@ -126,7 +126,12 @@ HOSTCC ?= gcc
 HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -DOSV_HOST_TOOL
 
 # ---------------------------------------------------------------- sources
-KERNEL_SRCS := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
+# $(call rwildcard,DIR,PATTERNS): the files below DIR that match PATTERNS
+# (such as %.c), found by make itself: a $(shell find ...) started a
+# shell and find at every make (some 45 in make test), each make's
+# lists a third of its CPU.
+rwildcard = $(foreach f,$(wildcard $(1:=/*)),$(call rwildcard,$(f),$(2)) $(filter $(2),$(f)))
+KERNEL_SRCS := $(sort $(call rwildcard,kernel,%.c %.S))
 KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS)))
 ULIB_SRCS := $(sort $(wildcard user/lib/*.c user/lib/*.S))
 ULIB_OBJS := $(patsubst %,$(B)/%.o,$(basename $(ULIB_SRCS)))
@@ -238,7 +243,7 @@ deps: $(B)/.deps $(B)/.qemu-deps $(B)/.gdb-deps
 # The machine: CPUS harts (1 to the kernel's NCPU) and MEM of RAM (at least
 # MIN_MEM_MIB: OpenSBI alone takes about 36 MiB). Checked before QEMU runs,
 # so a typo is a message rather than a hang or a panic.
-MAX_CPUS := $(shell sed -n 's/^\#define NCPU \([0-9]*\).*/\1/p' include/kernel/config.h)
+MAX_CPUS = $(shell sed -n 's/^\#define NCPU \([0-9]*\).*/\1/p' include/kernel/config.h)
 MIN_MEM_MIB := 40
 MEM_MIB = $(shell echo '$(MEM)' | awk '/^[0-9]+[Mm]?$$/ { print $$0 + 0; next } \
 	/^[0-9]+[Gg]$$/ { print ($$0 + 0) * 1024; next } { print -1 }')
@@ -521,6 +526,6 @@ FORCE:
 # `make -n all`, and make test starts some 45 makes). The compiler writes
 # them, nothing makes them, so they get an empty rule and make searches
 # nothing; what they say is read as before.
-DEP_FILES := $(shell find $(B) -name '*.d' 2>/dev/null)
+DEP_FILES := $(call rwildcard,$(B),%.d)
 $(DEP_FILES): ;
 -include $(DEP_FILES)
