@@ -240,7 +240,8 @@ $(B)/.gdb-deps:
 	@touch $@
 deps: $(B)/.deps $(B)/.qemu-deps $(B)/.gdb-deps
 
-# The machine: CPUS harts (1 to the kernel's NCPU) and MEM of RAM (at least
+# The machine: CPUS harts (1 to the kernel's NCPU, read from config.h only
+# when check-machine runs) and MEM of RAM (at least
 # MIN_MEM_MIB: OpenSBI alone takes about 36 MiB). Checked before QEMU runs,
 # so a typo is a message rather than a hang or a panic.
 MAX_CPUS = $(shell sed -n 's/^\#define NCPU \([0-9]*\).*/\1/p' include/kernel/config.h)
