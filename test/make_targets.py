@@ -171,28 +171,59 @@ def comm(pid):
     return None if s[end + 2] in "ZX" else s[s.index("(") + 1:end]
 
 
-def descendants(pid):
-    """{pid: comm} of the running descendants of process pid, from the
-    kernel's lists of each one's children: a scan of every process's stat
-    cost the runner 10 ms a look, and some scenarios look every 50 ms."""
-    found, pending = {}, [pid]
-    while pending:
-        p = pending.pop()
-        try:
-            tasks = os.listdir("/proc/%d/task" % p)
-        except OSError:
-            continue
-        for t in tasks:
+# Whether this host's kernel keeps each task's list of children
+# (/proc/PID/task/TID/children, CONFIG_PROC_CHILDREN): most do; without it
+# descendants scans every process.
+HAS_CHILDREN_LISTS = os.path.exists("/proc/%d/task/%d/children" % (os.getpid(), os.getpid()))
+
+
+def children_by_scan():
+    """{ppid: [pid, ...]} of every running process, from every stat."""
+    out = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
             try:
-                with open("/proc/%d/task/%s/children" % (p, t)) as f:
-                    kids = [int(c) for c in f.read().split()]
+                with open("/proc/%s/stat" % name) as f:
+                    s = f.read()
             except OSError:
                 continue
-            for c in kids:
-                name = comm(c)
-                if name is not None:
-                    found[c] = name
-                    pending.append(c)
+            fields = s[s.rindex(")") + 2:].split()
+            out.setdefault(int(fields[1]), []).append(int(name))
+    return out
+
+
+def children(pid, scan):
+    """The children of process pid: from the kernel's lists of each of its
+    threads' children, or from scan (children_by_scan) without them."""
+    if scan is not None:
+        return scan.get(pid, [])
+    kids = []
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return kids
+    for t in tasks:
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, t)) as f:
+                kids += [int(c) for c in f.read().split()]
+        except OSError:
+            continue
+    return kids
+
+
+def descendants(pid):
+    """{pid: comm} of the running descendants of process pid, from the
+    kernel's lists of each one's children where it keeps them: a scan of
+    every process's stat cost the runner 10 ms a look, and some scenarios
+    look every 50 ms."""
+    scan = None if HAS_CHILDREN_LISTS else children_by_scan()
+    found, pending = {}, [pid]
+    while pending:
+        for c in children(pending.pop(), scan):
+            name = comm(c)
+            if name is not None:
+                found[c] = name
+                pending.append(c)
     return found
 
 
