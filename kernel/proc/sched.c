@@ -23,6 +23,12 @@
  * whose last hart still polls is handed to that hart instead (enqueue).
  * A new process wakes no hart in wfi at once: its parent, which mostly
  * goes on to wait for it, owes the kick (sched_ready_child).
+ *
+ * No IPI is sent, and no timer set, with sched_lock held: under QEMU
+ * either one takes the emulator's big lock and may wake a host thread,
+ * tens of microseconds to milliseconds, and every other hart that wants
+ * the scheduler spun or napped meanwhile. They are noted under the lock
+ * and made once it is released (sched_unlock).
  */
 #include <kernel/sched.h>
 #include <kernel/thread.h>
@@ -60,6 +66,10 @@ static bool kick_after_pick[NCPU];               /* by cpu index: that hart's la
 static struct thread *handed[NCPU];              /* by cpu index: a thread handed to that
                                                   * hart while it polled (enqueue), which
                                                   * runs it next; sched_lock */
+static uint64_t ipis_owed[NCPU][CPU_WORDS];      /* by cpu index of the hart holding
+                                                  * sched_lock: the harts it sends an IPI
+                                                  * to once it releases the lock, its own
+                                                  * bit for its timer (sched_unlock) */
 static struct list sleepers[SLEEP_BUCKETS];      /* SLEEPING threads by channel; sched_lock */
 static struct list timed_sleepers;               /* SLEEPING with a deadline; sched_lock */
 static uint64_t next_wake = UINT64_MAX;          /* no timed sleeper's deadline is earlier;
@@ -83,6 +93,50 @@ static void set_idle(int index, bool idle)
         idle_harts[index / 64] |= 1UL << (index % 64);
     else
         idle_harts[index / 64] &= ~(1UL << (index % 64));
+}
+
+/* Notes an IPI for hart index (this hart's own index: its timer to set
+ * again), made by sched_unlock. Caller holds sched_lock. */
+static void owe_ipi(int index)
+{
+    ipis_owed[mycpu()->id][index / 64] |= 1UL << (index % 64);
+}
+
+/*
+ * Releases sched_lock, then sends the IPIs owed under it (owe_ipi) and,
+ * for this hart's own bit, sets its timer (trap_timer_update). Every
+ * release of sched_lock goes through here, on whichever hart holds it:
+ * a thread that switched away holding it leaves its IPIs to the hart's
+ * scheduler loop. Interrupts stay off until they are sent, so no tick
+ * preempts the sender in between and leaves the woken work waiting.
+ */
+static void sched_unlock(void)
+{
+    struct cpu *c = mycpu();
+    uint64_t owed[CPU_WORDS];
+    bool any = false;
+    for (int w = 0; w < CPU_WORDS; w++) {
+        owed[w] = ipis_owed[c->id][w];
+        ipis_owed[c->id][w] = 0;
+        any |= owed[w] != 0;
+    }
+    if (!any) {
+        spinlock_release(&sched_lock);
+        return;
+    }
+    push_off();
+    spinlock_release(&sched_lock);
+    for (int w = 0; w < CPU_WORDS; w++)
+        for (int bit = 0; owed[w]; bit++, owed[w] >>= 1) {
+            if (!(owed[w] & 1))
+                continue;
+            int i = w * 64 + bit;
+            if (i == c->id)
+                trap_timer_update();
+            else
+                ipi_send(i);
+        }
+    pop_off();
 }
 
 /* Ends polling hart index's idle_wait: it goes back to its scheduler
@@ -121,16 +175,16 @@ static bool claim_polling_hart(int *wfi)
     return false;
 }
 
-/* Wakes hart index, asleep in wfi, by an IPI. Under QEMU the IPI's one
- * device store costs the sender 20 to 50 us in the median, and
- * milliseconds on a loaded host, where the same store to a hart that
- * is not halted costs 0.3 to 1 us: QEMU wakes the halted hart's host
- * thread (docs/performance.md, "What a wakeup costs the waker").
- * Caller holds sched_lock. */
+/* Wakes hart index, asleep in wfi, by an IPI, sent once sched_lock is
+ * released (sched_unlock). Under QEMU the IPI's one device store costs
+ * the sender 20 to 50 us in the median, and milliseconds on a loaded
+ * host, where the same store to a hart that is not halted costs 0.3 to
+ * 1 us: QEMU wakes the halted hart's host thread (docs/performance.md,
+ * "What a wakeup costs the waker"). Caller holds sched_lock. */
 static void wake_wfi_hart(int index)
 {
     set_idle(index, false);
-    ipi_send(index);
+    owe_ipi(index);
 }
 
 /* Wakes one idle hart (other than this one) to run newly queued work,
@@ -220,7 +274,7 @@ void sched_ready(struct thread *t)
 {
     spinlock_acquire(&sched_lock);
     enqueue(t, false);
-    spinlock_release(&sched_lock);
+    sched_unlock();
 }
 
 /*
@@ -251,7 +305,7 @@ void sched_ready_child(struct thread *t)
             wake_wfi_hart(wfi);  /* the earlier child's */
         self->kick_owed = KICK_OWED_CALL;
     }
-    spinlock_release(&sched_lock);
+    sched_unlock();
 }
 
 /* Pays the current thread's owed kick (sched_ready_child) at the return
@@ -270,7 +324,7 @@ void sched_call_done(void)
     spinlock_acquire(&sched_lock);
     if (ready_head)
         kick_idle_hart();
-    spinlock_release(&sched_lock);
+    sched_unlock();
 }
 
 /* Called with sched_lock held and the current thread's state changed.
@@ -297,7 +351,7 @@ static void switch_to_scheduler(void)
 /* Contract in <kernel/sched.h>. */
 void sched_thread_started(void)
 {
-    spinlock_release(&sched_lock);
+    sched_unlock();
 }
 
 /* Puts the current thread at the back of the ready queue and switches to
@@ -307,7 +361,7 @@ void sched_yield(void)
     spinlock_acquire(&sched_lock);
     enqueue(mycpu()->thread, true);
     switch_to_scheduler();
-    spinlock_release(&sched_lock);
+    sched_unlock();
 }
 
 /* Whether t's process has been killed (proc_kill). The flag is set
@@ -322,7 +376,8 @@ static bool killed(struct thread *t)
  * makes sure cpus[0] looks at them by then: a deadline before the time
  * its timer is set for becomes next_wake, and cpus[0] is told to set its
  * timer earlier (by an IPI, unless this is cpus[0], which is on its way
- * to the scheduler and does it now). timer_at is read without a lock,
+ * to the scheduler and does it itself: both once sched_lock is released,
+ * sched_unlock). timer_at is read without a lock,
  * after a fence that pairs with the one in cpus[0]'s timer_set_due
  * (trap.c): if this read misses a later timer_at, cpus[0] sees the new
  * next_wake. While cpus[0] runs threads its every tick also wakes
@@ -337,10 +392,7 @@ static void add_timed(struct thread *t)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (t->wake_at >= __atomic_load_n(&cpus[WAKER].timer_at, __ATOMIC_RELAXED))
         return;
-    if (mycpu()->id == WAKER)
-        trap_timer_update();
-    else
-        ipi_send(WAKER);
+    owe_ipi(WAKER);
 }
 
 /* The one sleep: on chan, until a wakeup, the deadline (0: none) or, if
@@ -373,7 +425,7 @@ static err_t sleep_on(void *chan, struct spinlock *lk, uint64_t deadline, bool k
             err = ERR_KILLED;
     }
     if (lk != &sched_lock) {
-        spinlock_release(&sched_lock);
+        sched_unlock();
         spinlock_acquire(lk);
     }
     return err;
@@ -398,7 +450,7 @@ void sched_wake_killable(struct thread *t)
     spinlock_acquire(&sched_lock);
     if (t->state == THREAD_SLEEPING && t->killable)
         wake(t);
-    spinlock_release(&sched_lock);
+    sched_unlock();
 }
 
 /* t's state read under sched_lock (for ps). Contract in <kernel/sched.h>. */
@@ -406,7 +458,7 @@ enum thread_state sched_thread_state(struct thread *t)
 {
     spinlock_acquire(&sched_lock);
     enum thread_state state = t->state;
-    spinlock_release(&sched_lock);
+    sched_unlock();
     return state;
 }
 
@@ -425,7 +477,7 @@ static int wakeup(void *chan, int max)
             n++;
         }
     }
-    spinlock_release(&sched_lock);
+    sched_unlock();
     return n;
 }
 
@@ -468,7 +520,7 @@ static void idle_wait(struct cpu *c)
 {
     set_idle(c->id, true);
     polling[c->id] = true;
-    spinlock_release(&sched_lock);
+    sched_unlock();
     uint64_t until = rdtime() + platform.timebase_hz * IDLE_POLL_US / 1000000;
     while (__atomic_load_n(&polling[c->id], __ATOMIC_ACQUIRE) && rdtime() < until &&
            !(csr_read(sip) & csr_read(sie)))
@@ -476,12 +528,12 @@ static void idle_wait(struct cpu *c)
     spinlock_acquire(&sched_lock);
     if (polling[c->id]) {        /* not kicked while polling */
         polling[c->id] = false;
-        spinlock_release(&sched_lock);
+        sched_unlock();
         wfi();
         spinlock_acquire(&sched_lock);
     }
     set_idle(c->id, false);
-    spinlock_release(&sched_lock);
+    sched_unlock();
 }
 
 /* Each hart's scheduler: runs ready threads one at a time, switching to
@@ -494,6 +546,13 @@ void sched_loop(void)
     for (;;) {
         intr_on();               /* let pending interrupts in */
         intr_off();
+        /* A tick an idle spell stopped is started again before a thread
+         * runs: here, outside sched_lock, when work seems to wait (read
+         * without the lock: a miss is made up for below, under it), as
+         * its timer write takes QEMU's big lock (sched_unlock). */
+        if (__atomic_load_n(&ready_head, __ATOMIC_RELAXED) ||
+            __atomic_load_n(&handed[c->id], __ATOMIC_RELAXED))
+            trap_tick_start();
         spinlock_acquire(&sched_lock);
         struct thread *t = handed[c->id];
         if (t)
@@ -517,7 +576,7 @@ void sched_loop(void)
         t->state = THREAD_RUNNING;
         t->last_hart = c->id;
         c->thread = t;
-        trap_tick_start();       /* an idle tick may have stopped it */
+        trap_tick_start();       /* if not started above */
         if (!(t->kstack_fenced[c->id / 64] & (1UL << (c->id % 64)))) {
             vpmap_kstack_fence(t->kstack);         /* its first run here: vpmap.h */
             t->kstack_fenced[c->id / 64] |= 1UL << (c->id % 64);
@@ -534,7 +593,7 @@ void sched_loop(void)
         if (t->proc && !exited)
             fp_save(t->fpregs);
         c->thread = NULL;        /* its space stays in satp: lazy switches, vpmap.h */
-        spinlock_release(&sched_lock);
+        sched_unlock();
         if (exited) {
             struct proc *p = t->proc;
             thread_free(t);      /* off its stack for good, and nobody else holds it */
@@ -560,7 +619,7 @@ static void wake_expired(void)
             first = t->wake_at;
     }
     __atomic_store_n(&next_wake, first, __ATOMIC_RELAXED);
-    spinlock_release(&sched_lock);
+    sched_unlock();
 }
 
 /* Only the WAKER's interrupts wake timed sleepers. Contract in
@@ -601,6 +660,6 @@ err_t sched_sleep_until(uint64_t deadline)
     spinlock_acquire(&sched_lock);
     while (rdtime() < deadline && err == ERR_OK)
         err = sleep_on(t, &sched_lock, deadline, true);
-    spinlock_release(&sched_lock);
+    sched_unlock();
     return err;
 }
