@@ -22,20 +22,30 @@
  * only), the waker read the new waiter's queue links through the stale
  * translation and the kernel panicked in wake_locked: 6 runs of 6 on 4
  * harts (in a run of the whole suite only hostile_proc, which reaps 400
- * zombies, failed too: a panic, and 2 runs of 3 after it). About 0.3 s.
+ * zombies, failed too: a panic, and 2 runs of 3 after it).
+ *
+ * Then BIG_ROUNDS rounds of BIG waiters with no info() between them: the
+ * dead stacks beyond the spares go to a batch (over 32 at once), which
+ * ends, and lets their slots be reused, only once every hart has flushed
+ * its own TLB, the waker's hart at its next tick. With a batch that ended
+ * without waiting for the other harts' flushes, this part failed (a
+ * panic in wake_locked, 6 runs of 6 on 4 harts). About 0.8 s.
  */
 #include "vmlib.h"
 #include <lib/shm.h>
 
 #define BATCH 8
 #define ROUNDS 12
+#define BIG 48                 /* over 32 dead stacks (a batch) beyond the 16 spares */
+#define BIG_ROUNDS 40
 #define WAIT_MS 2000
 
 struct ctl {
     int stop;
-    int ready[BATCH];          /* the round whose waiter i is about to wait */
-    int woken[BATCH];          /* the round in which the waker's FUTEX_WAKE returned 1 */
-    int word[BATCH];           /* waiter i's futex word: always 0 */
+    int n;                     /* waiters of the current phase */
+    int ready[BIG];            /* the round whose waiter i is about to wait */
+    int woken[BIG];            /* the round in which the waker's FUTEX_WAKE returned 1 */
+    int word[BIG];             /* waiter i's futex word: always 0 */
 };
 
 static struct ctl *ctl;
@@ -45,7 +55,7 @@ static struct ctl *ctl;
 static int waker(void)
 {
     while (!__atomic_load_n(&ctl->stop, __ATOMIC_ACQUIRE))
-        for (int i = 0; i < BATCH; i++) {
+        for (int i = 0; i < __atomic_load_n(&ctl->n, __ATOMIC_ACQUIRE); i++) {
             int round = __atomic_load_n(&ctl->ready[i], __ATOMIC_ACQUIRE);
             if (round == 0 || ctl->woken[i] == round)
                 continue;
@@ -72,6 +82,31 @@ static int waiter(int i, int round)
     return __atomic_load_n(&ctl->woken[i], __ATOMIC_ACQUIRE) == round ? 1 : 2;
 }
 
+/* Rounds first to last of n waiters each, every one a new process; if
+ * purge, info() between rounds unmaps the dead waiters' stacks and purges
+ * their slots, else the kernel's batches alone let them be reused. */
+static void rounds(int first, int last, int n, bool purge)
+{
+    int pids[BIG];
+    __atomic_store_n(&ctl->n, n, __ATOMIC_RELEASE);
+    for (int round = first; round <= last; round++) {
+        for (int i = 0; i < n; i++) {
+            pids[i] = fork_ok();
+            if (pids[i] == 0)
+                exit(waiter(i, round));
+        }
+        for (int i = 0; i < n; i++) {
+            int status = wait_for(pids[i]);
+            if (status == 1)
+                error("round %d: waiter %d timed out though FUTEX_WAKE woke it", round, i);
+            if (status != 0)
+                error("round %d: waiter %d exited with %d", round, i, status);
+        }
+        if (purge)
+            free_pages();
+    }
+}
+
 int main(void)
 {
     long f0 = free_pages();
@@ -82,28 +117,14 @@ int main(void)
     int w = fork_ok();
     if (w == 0)
         exit(waker());
-    int pids[BATCH];
-    for (int round = 1; round <= ROUNDS; round++) {
-        for (int i = 0; i < BATCH; i++) {
-            pids[i] = fork_ok();
-            if (pids[i] == 0)
-                exit(waiter(i, round));
-        }
-        for (int i = 0; i < BATCH; i++) {
-            int status = wait_for(pids[i]);
-            if (status == 1)
-                error("round %d: waiter %d timed out though FUTEX_WAKE woke it", round, i);
-            if (status != 0)
-                error("round %d: waiter %d exited with %d", round, i, status);
-        }
-        free_pages();          /* info(): the dead waiters' stacks unmapped, slots purged */
-    }
+    rounds(1, ROUNDS, BATCH, true);
+    rounds(ROUNDS + 1, ROUNDS + BIG_ROUNDS, BIG, false);
     __atomic_store_n(&ctl->stop, 1, __ATOMIC_RELEASE);
     expect_exit(w, 0);
     expect(shm_unmap("kswake", v), ERR_OK);
     expect(shm_destroy("kswake"), ERR_OK);
     if (free_pages() != f0)
         error("free frames %ld before, %ld after", f0, free_pages());
-    pass("kstack_reuse_wake: %d rounds of %d waiters", ROUNDS, BATCH);
+    pass("kstack_reuse_wake: %d rounds of %d waiters, %d of %d", ROUNDS, BATCH, BIG_ROUNDS, BIG);
     return 0;
 }

@@ -321,20 +321,23 @@ void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
  * is unmapped a hart that used it may still translate it to the old
  * frames. Hence:
  *  1. A freed slot is dirty: it is not handed out again until every hart
- *     has flushed its TLB since it was unmapped. When an allocation finds
- *     no clean slot, one SBI remote fence flushes all harts (a purge) and
- *     every dirty slot becomes clean. Once the slot is reused the purge
- *     has removed every stale entry, on every hart. So the new owner, its
- *     creator and any thread handed a pointer into the stack (a futex
- *     waiter lives on its waiter's stack) reach the new frames on
- *     whatever hart they run, without flushing on switches (ASIDs may
- *     keep entries across them).
- *  2. The old frames wait for the purge too, like every other frame (no
+ *     has flushed its TLB since it was unmapped, or has been idle in its
+ *     scheduler loop (vpmap_kstack_idle) and will flush before it touches
+ *     any stack again (vpmap_kstack_sync). Once 32 stacks are dirty they
+ *     form a batch, which waits for each hart's own flush: a busy hart's
+ *     scheduler loop makes it within a tick, an idle hart's on waking.
+ *     When an allocation finds no clean slot, one SBI remote fence
+ *     flushes all harts (a purge) and every dirty slot becomes clean, the
+ *     batch's too. Once the slot is reused every stale entry is gone, on
+ *     every hart. So the new owner, its creator and any thread handed a
+ *     pointer into the stack (a futex waiter lives on its waiter's stack)
+ *     reach the new frames on whatever hart they run, without flushing on
+ *     switches (ASIDs may keep entries across them).
+ *  2. The old frames wait for the flushes too, like every other frame (no
  *     frame is reused before its flush): a dirty slot's frames are kept
- *     aside and go back to pmem only after the fence. So that they hold
- *     little memory, a purge also comes once 32 stacks' frames wait, when
- *     a stack finds no free frame, and at vpmap_kstack_reclaim; that is
- *     still one remote fence per 32 thread exits at most.
+ *     aside and go back to pmem only when its batch ends or a purge. So
+ *     that they hold little memory, a purge also comes when a stack finds
+ *     no free frame, and at vpmap_kstack_reclaim.
  * The other direction, invalid to valid on mapping, is no stale entry, but
  * the privileged spec lets a hart that has not fenced since still fault on
  * the new page once. A thread's own stack must never fault (the trap
@@ -371,6 +374,15 @@ void vpmap_kstack_free(vaddr_t base, const uint64_t fenced[CPU_WORDS]);
  * counts every frame that nothing uses). One remote fence; takes the
  * kernel-stack lock. */
 void vpmap_kstack_reclaim(void);
+/* The scheduler loop's first step, each time round and before it lets
+ * interrupts in (interrupts off): ends this hart's idle spell, and if a
+ * batch of freed stacks began since this hart last flushed, flushes its
+ * whole TLB and ends the batch if no other hart is still waited for. */
+void vpmap_kstack_sync(void);
+/* The scheduler loop found nothing to run (interrupts off): until its
+ * next vpmap_kstack_sync this hart touches no stack but its own, so a
+ * batch need not wait for its flush. */
+void vpmap_kstack_idle(void);
 /* Flushes this hart's TLB for the stack at base. */
 void vpmap_kstack_fence(vaddr_t base);
 /* True if va is a guard page of the kernel-stack area (stack overflow). */

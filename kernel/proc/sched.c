@@ -518,6 +518,7 @@ void sched_exit(struct spinlock *held)
  */
 static void idle_wait(struct cpu *c)
 {
+    vpmap_kstack_idle();
     set_idle(c->id, true);
     polling[c->id] = true;
     sched_unlock();
@@ -544,6 +545,7 @@ void sched_loop(void)
     struct cpu *c = mycpu();
     uint64_t own_stack_top = c->kstack_top;    /* kmain's: the one we run on */
     for (;;) {
+        vpmap_kstack_sync();     /* before any handler may touch a stack */
         intr_on();               /* let pending interrupts in */
         intr_off();
         /* A tick an idle spell stopped is started again before a thread

@@ -13,9 +13,19 @@
  * A freed stack's frames wait for the purge too (a hart may still
  * translate the dead slot to them): they are kept on a list, linked
  * through their first word, and go back to pmem only after the fence. So
- * that they never hold much memory, a purge also comes once PENDING_MAX
- * frames wait, when a stack finds no frame, and when info() counts the
- * free frames (vpmap_kstack_reclaim).
+ * that they never hold much memory, they are cleaned once PENDING_MAX
+ * frames wait, by a batch; a purge comes when a stack finds no slot or no
+ * frame, and when info() counts the free frames (vpmap_kstack_reclaim).
+ *
+ * A batch sends no IPI: the dirty slots and their frames move to it, and
+ * it ends once every hart has flushed its own TLB since it began, or was
+ * idle (vpmap_kstack_sync, vpmap_kstack_idle: a hart flushes when its
+ * scheduler loop comes round, within a tick when it runs threads). A
+ * purge was one SBI remote fence, which waits under ks.lock until every
+ * other hart has taken the firmware's IPI: under QEMU, with more harts
+ * than host cores, that is until the host has run each of their
+ * threads, 4 to 18 ms, while every hart freeing a stack spun on ks.lock
+ * (docs/performance.md, "Four harts against two").
  *
  * A thread's stack, freed, is first kept mapped as a spare (at most
  * SPARE_MAX, 256 KiB) for the next thread: a fork + exit would otherwise
@@ -32,6 +42,7 @@
 #include <kernel/pmem.h>
 #include <kernel/string.h>
 #include <kernel/synch.h>
+#include <kernel/thread.h>
 #include <kernel/vm.h>
 
 #define KSTACK_AREA 0xFFFFFFFFC0000000UL          /* root entry 511 */
@@ -56,12 +67,24 @@ static struct {
     paddr_t pending;             /* frames of dirty slots, awaiting the fence
                                   * (0: none; each holds the next's address) */
     size_t npending;
+    uint64_t batch[WORDS];       /* bit per slot: dirty, in the open batch */
+    paddr_t batch_frames;        /* their frames, a list as pending */
+    uint64_t batch_epoch;        /* the open batch's epoch; 0: none open */
     struct {
         vaddr_t base;
         uint64_t fenced[CPU_WORDS];
     } spare[SPARE_MAX];          /* freed thread stacks, still mapped */
     int nspare;
 } ks;
+
+/* Read without ks.lock, all sequentially consistent: a hart stores its
+ * own idle flag, then reads epoch; ending a batch reads each hart's words
+ * after its epoch was stored. So a hart that ends its idle spell after a
+ * batch began sees the batch and flushes first (vpmap_kstack_sync). */
+static uint64_t epoch;                 /* the last batch's (1, 2, ...) */
+static uint64_t flushed_epoch[NCPU];   /* by cpu index: the epoch its last flush covers */
+static bool idle[NCPU];                /* by cpu index: touches no stack but its own
+                                        * until its next vpmap_kstack_sync */
 
 /* The lowest address of slot's stack (above its guard page). */
 static vaddr_t stack_of(size_t slot)
@@ -75,6 +98,10 @@ static vaddr_t stack_of(size_t slot)
 void vpmap_kstack_init(void)
 {
     spinlock_init(&ks.lock, "kstacks", LOCK_KSTACKS);
+    /* The others run nothing before their first vpmap_kstack_sync (and
+     * one that never starts, nothing at all). */
+    for (int i = 1; i < NCPU; i++)
+        idle[i] = true;
     /* A slot per KSTACK_PAGES frames, and one more per hart for its
      * emergency stack, which takes a slot for fewer frames. */
     ks.nslots = pmem_total_pages() / KSTACK_PAGES + platform.nharts;
@@ -103,11 +130,68 @@ static long take_clean_slot(void)
     return -1;
 }
 
+/* Ends the open batch: its slots become clean, and its frames' list is
+ * returned (to free_frames once ks.lock is dropped). ks.lock held. */
+static paddr_t batch_end(void)
+{
+    for (size_t w = 0; w * 64 < ks.nslots; w++) {
+        ks.taken[w] &= ~ks.batch[w];
+        ks.batch[w] = 0;
+    }
+    ks.first_word = 0;
+    ks.batch_epoch = 0;
+    paddr_t frames = ks.batch_frames;
+    ks.batch_frames = 0;
+    return frames;
+}
+
+/* Ends the open batch if every hart has flushed since it began, or is
+ * idle (below). Returns the frames as batch_end, or 0. ks.lock held. */
+static paddr_t batch_try_end(void)
+{
+    if (!ks.batch_epoch)
+        return 0;
+    for (int i = 0; i < platform.nharts; i++)
+        if (!__atomic_load_n(&idle[i], __ATOMIC_SEQ_CST) &&
+            __atomic_load_n(&flushed_epoch[i], __ATOMIC_SEQ_CST) < ks.batch_epoch)
+            return 0;
+    return batch_end();
+}
+
+/* Flushes this hart's TLB, kernel entries included, and notes the epoch
+ * it covers: read before the flush, so every batch up to it began (its
+ * PTEs cleared) before the flush. Interrupts off. */
+static void flush_own(void)
+{
+    uint64_t e = __atomic_load_n(&epoch, __ATOMIC_SEQ_CST);
+    vpmap_flush_kernel(0, 0, false);
+    __atomic_store_n(&flushed_epoch[mycpu()->id], e, __ATOMIC_SEQ_CST);
+}
+
+/* Moves the dirty slots and their frames to a new batch, flushes this
+ * hart, and ends the batch at once if every other hart is idle. Returns
+ * the frames as batch_try_end. ks.lock held, no batch open. */
+static paddr_t batch_begin(void)
+{
+    for (size_t w = 0; w * 64 < ks.nslots; w++) {
+        ks.batch[w] = ks.dirty[w];
+        ks.dirty[w] = 0;
+    }
+    ks.ndirty = 0;
+    ks.batch_frames = ks.pending;
+    ks.pending = 0;
+    ks.npending = 0;
+    ks.batch_epoch = __atomic_add_fetch(&epoch, 1, __ATOMIC_SEQ_CST);
+    flush_own();
+    return batch_try_end();
+}
+
 /* Flushes every hart's TLB, after which no hart can hold an entry for a
- * dirty slot: all of them become clean, and their frames may be reused.
- * Returns those frames' list, which the caller hands to free_frames once
- * it has dropped ks.lock. ks.lock held (the fence is done by the firmware
- * on each hart, whatever its interrupt state). */
+ * dirty slot: all of them become clean, the open batch's too, and their
+ * frames may be reused. Returns those frames' list, which the caller
+ * hands to free_frames once it has dropped ks.lock. ks.lock held (the
+ * fence is done by the firmware on each hart, whatever its interrupt
+ * state). */
 static paddr_t purge(void)
 {
     __sync_synchronize();        /* the cleared PTEs, before any hart flushes */
@@ -117,10 +201,13 @@ static paddr_t purge(void)
         ks.dirty[w] = 0;
     }
     ks.ndirty = 0;
-    ks.first_word = 0;
     paddr_t frames = ks.pending;
     ks.pending = 0;
     ks.npending = 0;
+    paddr_t batch = batch_end(), *tail = &frames;
+    while (*tail)
+        tail = (paddr_t *)kmap_p2v(*tail);
+    *tail = batch;
     return frames;
 }
 
@@ -183,8 +270,8 @@ static void unmap_stack(vaddr_t base)
         ks.pending = frames;
         ks.npending += nframes;
     }
-    if (ks.npending >= PENDING_MAX)
-        freed = purge();
+    if (ks.npending >= PENDING_MAX && !ks.batch_epoch)
+        freed = batch_begin();
     spinlock_release(&ks.lock);
     free_frames(freed);
 }
@@ -198,7 +285,7 @@ void vpmap_kstack_reclaim(void)
         unmap_stack(base);
     paddr_t frames = 0;
     spinlock_acquire(&ks.lock);
-    if (ks.npending > 0)
+    if (ks.npending > 0 || ks.batch_frames)
         frames = purge();
     spinlock_release(&ks.lock);
     free_frames(frames);
@@ -233,7 +320,7 @@ static err_t alloc_stack(int pages, vaddr_t *base)
     paddr_t freed = 0;
     spinlock_acquire(&ks.lock);
     long slot = take_clean_slot();
-    if (slot < 0 && ks.ndirty > 0) {
+    if (slot < 0 && (ks.ndirty > 0 || ks.batch_epoch)) {
         freed = purge();
         slot = take_clean_slot();
     }
@@ -293,6 +380,30 @@ void vpmap_kstack_free(vaddr_t base, const uint64_t fenced[CPU_WORDS])
             return;
     }
     unmap_stack(base);
+}
+
+/* The scheduler loop's pass, before anything else and before it lets
+ * interrupts in: flushes this hart if a batch began since its last
+ * flush, and ends the batch if this was the last hart it waited for.
+ * Contract in <kernel/vpmap.h>. */
+void vpmap_kstack_sync(void)
+{
+    int self = mycpu()->id;
+    __atomic_store_n(&idle[self], false, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&flushed_epoch[self], __ATOMIC_SEQ_CST) >=
+        __atomic_load_n(&epoch, __ATOMIC_SEQ_CST))
+        return;
+    flush_own();
+    spinlock_acquire(&ks.lock);
+    paddr_t freed = batch_try_end();
+    spinlock_release(&ks.lock);
+    free_frames(freed);
+}
+
+/* Contract in <kernel/vpmap.h>. */
+void vpmap_kstack_idle(void)
+{
+    __atomic_store_n(&idle[mycpu()->id], true, __ATOMIC_SEQ_CST);
 }
 
 /* Called by sched_loop the first time a thread runs on this hart: the
