@@ -326,18 +326,19 @@ void vpmap_walk(paddr_t root, vaddr_t start, vaddr_t end,
  *     any stack again (vpmap_kstack_sync). Once 32 stacks are dirty they
  *     form a batch, which waits for each hart's own flush: a busy hart's
  *     scheduler loop makes it within a tick, an idle hart's on waking.
- *     When an allocation finds no clean slot, one SBI remote fence
- *     flushes all harts (a purge) and every dirty slot becomes clean, the
- *     batch's too. Once the slot is reused every stale entry is gone, on
- *     every hart. So the new owner, its creator and any thread handed a
+ *     When an allocation finds no clean slot, every dirty slot joins the
+ *     batch and the allocation waits for it to end, with an IPI to each
+ *     busy hart it waits for (its handler flushes); idle harts are not
+ *     woken. Once the slot is reused every stale entry is gone, on every
+ *     hart. So the new owner, its creator and any thread handed a
  *     pointer into the stack (a futex waiter lives on its waiter's stack)
  *     reach the new frames on whatever hart they run, without flushing on
  *     switches (ASIDs may keep entries across them).
  *  2. The old frames wait for the flushes too, like every other frame (no
  *     frame is reused before its flush): a dirty slot's frames are kept
- *     aside and go back to pmem only when its batch ends or a purge. So
- *     that they hold little memory, a purge also comes when a stack finds
- *     no free frame, and at vpmap_kstack_reclaim.
+ *     aside and go back to pmem only when their batch ends. So that they
+ *     hold little memory, a stack that finds no free frame, and
+ *     vpmap_kstack_reclaim, wait for the batch of every dirty slot too.
  * The other direction, invalid to valid on mapping, is no stale entry, but
  * the privileged spec lets a hart that has not fenced since still fault on
  * the new page once. A thread's own stack must never fault (the trap
@@ -365,18 +366,19 @@ err_t vpmap_emergency_stack_alloc(vaddr_t *top);
 /* Frees the stack at base (any address in its slot): kept mapped as a
  * spare, with the harts that fenced it (fenced), while there are few;
  * else, or if fenced is NULL (an emergency stack, never a spare),
- * unmapped: the slot is dirty and its frames return to pmem at the next
- * purge (the rule above). Its thread (or hart) must have switched away
+ * unmapped: the slot is dirty and its frames return to pmem when its
+ * batch ends (the rule above). Its thread (or hart) must have switched away
  * for good. */
 void vpmap_kstack_free(vaddr_t base, const uint64_t fenced[CPU_WORDS]);
-/* Frees the spares, then purges now if any freed stack's frames wait, so
- * they are back in pmem when this returns (for info(), whose free_pages
- * counts every frame that nothing uses). One remote fence; takes the
- * kernel-stack lock. */
+/* Frees the spares, then waits for the batch of every freed stack if any
+ * frames wait, so they are back in pmem when this returns (for info(),
+ * whose free_pages counts every frame that nothing uses). IPIs only the
+ * busy harts that must flush; takes the kernel-stack lock. */
 void vpmap_kstack_reclaim(void);
 /* The scheduler loop's first step, each time round and before it lets
- * interrupts in (interrupts off): ends this hart's idle spell, and if a
- * batch of freed stacks began since this hart last flushed, flushes its
+ * interrupts in (interrupts off), and a software interrupt's handler (a
+ * waiter for a batch asks by an IPI): ends this hart's idle spell, and if
+ * a batch of freed stacks began since this hart last flushed, flushes its
  * whole TLB and ends the batch if no other hart is still waited for. */
 void vpmap_kstack_sync(void);
 /* The scheduler loop found nothing to run (interrupts off): until its

@@ -23,6 +23,7 @@
 #include <kernel/proc.h>
 #include <kernel/thread.h>
 #include <kernel/uaccess.h>
+#include <kernel/vpmap.h>
 #include <lib/stddef.h>
 
 extern char trap_vector[];
@@ -201,8 +202,10 @@ const char *trap_cause_name(uint64_t scause)
 }
 
 /* Interrupts come in user and kernel mode alike. A software interrupt is
- * an IPI whose job was to wake the hart from wfi (sched.c), or to have
- * cpus[0] set its timer for an earlier sleeper (trap_timer_update). */
+ * an IPI whose job was to wake the hart from wfi (sched.c), to have
+ * cpus[0] set its timer for an earlier sleeper (trap_timer_update), or
+ * to have the hart flush for a batch of freed kernel stacks that a
+ * thread waits for (vpmap_kstack_sync). */
 static void interrupt(struct trapframe *tf)
 {
     switch (tf->scause & ~SCAUSE_INTR) {
@@ -219,6 +222,7 @@ static void interrupt(struct trapframe *tf)
     case IRQ_S_SOFT:
         csr_clear(sip, 1UL << IRQ_S_SOFT);
         trap_timer_update();
+        vpmap_kstack_sync();
         break;
     default:
         panic_trap(tf, "unexpected interrupt");

@@ -1,31 +1,32 @@
 /*
  * Kernel stacks: slots in the top GiB of the address space, frames
- * allocated per thread, and the purge that makes freed slots reusable
+ * allocated per thread, and the batches that make freed slots reusable
  * (contract and TLB rule in vpmap.h).
  *
  * A slot is clean (free, no hart holds a TLB entry for it), taken (a
- * thread's stack) or dirty (freed, not yet purged). `taken` has a bit for
- * every slot that is taken or dirty, `dirty` for the dirty ones, so a
- * purge is `taken &= ~dirty`. New stacks take the lowest clean slot; the
- * dirty ones pile up until none is left, and then one purge cleans them
- * all, so remote fences stay rare.
+ * thread's stack) or dirty (freed, its batch not ended yet). `taken` has
+ * a bit for every slot that is taken or dirty; `dirty` for the dirty ones
+ * in no batch yet, `batch` for those of the open batch, so ending it is
+ * `taken &= ~batch`. New stacks take the lowest clean slot.
  *
- * A freed stack's frames wait for the purge too (a hart may still
+ * A freed stack's frames wait for the batch too (a hart may still
  * translate the dead slot to them): they are kept on a list, linked
- * through their first word, and go back to pmem only after the fence. So
- * that they never hold much memory, they are cleaned once PENDING_MAX
- * frames wait, by a batch; a purge comes when a stack finds no slot or no
- * frame, and when info() counts the free frames (vpmap_kstack_reclaim).
+ * through their first word, and go back to pmem only when it ends. Once
+ * PENDING_MAX frames wait, the dirty slots and their frames form a batch
+ * (one at a time), which ends once every hart has flushed its own TLB
+ * since it began, or was idle (vpmap_kstack_sync, vpmap_kstack_idle: a
+ * hart flushes when its scheduler loop comes round, within a tick when it
+ * runs threads). When a stack finds no slot or no frame, and when info()
+ * counts the free frames (vpmap_kstack_reclaim), every dirty slot joins
+ * the batch and the caller waits for it to end, sending an IPI to each
+ * busy hart it waits for, whose handler flushes (clean_all).
  *
- * A batch sends no IPI: the dirty slots and their frames move to it, and
- * it ends once every hart has flushed its own TLB since it began, or was
- * idle (vpmap_kstack_sync, vpmap_kstack_idle: a hart flushes when its
- * scheduler loop comes round, within a tick when it runs threads). A
- * purge was one SBI remote fence, which waits under ks.lock until every
- * other hart has taken the firmware's IPI: under QEMU, with more harts
- * than host cores, that is until the host has run each of their
- * threads, 4 to 18 ms, while every hart freeing a stack spun on ks.lock
- * (docs/performance.md, "Four harts against two").
+ * This sends no IPI to an idle hart and takes no lock while it waits.
+ * The purge it replaces was one SBI remote fence under ks.lock, which
+ * waits until every other hart has taken the firmware's IPI: under QEMU,
+ * with more harts than host cores, until the host has run each of their
+ * threads, idle ones woken for it, 4 to 18 ms, while every hart freeing a
+ * stack spun on ks.lock (docs/performance.md, "Four harts against two").
  *
  * A thread's stack, freed, is first kept mapped as a spare (at most
  * SPARE_MAX, 256 KiB) for the next thread: a fork + exit would otherwise
@@ -38,6 +39,7 @@
 #include <kernel/vpmap.h>
 #include <kernel/config.h>
 #include <kernel/console.h>
+#include <kernel/ipi.h>
 #include <kernel/platform.h>
 #include <kernel/pmem.h>
 #include <kernel/string.h>
@@ -61,15 +63,18 @@ static struct {
     /* guarded by lock */
     size_t ndirty;
     size_t first_word;           /* the words before it have no clean slot: a
-                                  * slot turns clean only in a purge */
+                                  * slot turns clean only as a batch ends */
     uint64_t taken[WORDS];       /* bit per slot: taken or dirty */
-    uint64_t dirty[WORDS];       /* bit per slot: freed since the last purge */
+    uint64_t dirty[WORDS];       /* bit per slot: freed, in no batch yet */
     paddr_t pending;             /* frames of dirty slots, awaiting the fence
                                   * (0: none; each holds the next's address) */
     size_t npending;
     uint64_t batch[WORDS];       /* bit per slot: dirty, in the open batch */
     paddr_t batch_frames;        /* their frames, a list as pending */
     uint64_t batch_epoch;        /* the open batch's epoch; 0: none open */
+    uint64_t ended_epoch;        /* the last ended batch's; atomic reads (clean_all) */
+    uint64_t giving_back;        /* ended batches whose frames are not back in pmem
+                                  * yet (give_back); atomic, clean_all waits for 0 */
     struct {
         vaddr_t base;
         uint64_t fenced[CPU_WORDS];
@@ -131,14 +136,16 @@ static long take_clean_slot(void)
 }
 
 /* Ends the open batch: its slots become clean, and its frames' list is
- * returned (to free_frames once ks.lock is dropped). ks.lock held. */
+ * returned, for give_back once ks.lock is dropped. ks.lock held. */
 static paddr_t batch_end(void)
 {
+    __atomic_add_fetch(&ks.giving_back, 1, __ATOMIC_RELAXED);   /* seen with ended_epoch */
     for (size_t w = 0; w * 64 < ks.nslots; w++) {
         ks.taken[w] &= ~ks.batch[w];
         ks.batch[w] = 0;
     }
     ks.first_word = 0;
+    __atomic_store_n(&ks.ended_epoch, ks.batch_epoch, __ATOMIC_RELEASE);
     ks.batch_epoch = 0;
     paddr_t frames = ks.batch_frames;
     ks.batch_frames = 0;
@@ -146,16 +153,18 @@ static paddr_t batch_end(void)
 }
 
 /* Ends the open batch if every hart has flushed since it began, or is
- * idle (below). Returns the frames as batch_end, or 0. ks.lock held. */
-static paddr_t batch_try_end(void)
+ * idle (below): true, and its frames in *frames, for give_back. ks.lock
+ * held. */
+static bool batch_try_end(paddr_t *frames)
 {
     if (!ks.batch_epoch)
-        return 0;
+        return false;
     for (int i = 0; i < platform.nharts; i++)
         if (!__atomic_load_n(&idle[i], __ATOMIC_SEQ_CST) &&
             __atomic_load_n(&flushed_epoch[i], __ATOMIC_SEQ_CST) < ks.batch_epoch)
-            return 0;
-    return batch_end();
+            return false;
+    *frames = batch_end();
+    return true;
 }
 
 /* Flushes this hart's TLB, kernel entries included, and notes the epoch
@@ -168,57 +177,39 @@ static void flush_own(void)
     __atomic_store_n(&flushed_epoch[mycpu()->id], e, __ATOMIC_SEQ_CST);
 }
 
-/* Moves the dirty slots and their frames to a new batch, flushes this
- * hart, and ends the batch at once if every other hart is idle. Returns
- * the frames as batch_try_end. ks.lock held, no batch open. */
-static paddr_t batch_begin(void)
+/* Moves the dirty slots and their frames to the batch (a new one, or the
+ * open one, which then waits for every hart's flush again: one may have
+ * flushed before these slots were unmapped), flushes this hart, and ends
+ * the batch at once if every other hart is idle (as batch_try_end).
+ * ks.lock held. */
+static bool batch_add(paddr_t *frames)
 {
     for (size_t w = 0; w * 64 < ks.nslots; w++) {
-        ks.batch[w] = ks.dirty[w];
+        ks.batch[w] |= ks.dirty[w];
         ks.dirty[w] = 0;
     }
     ks.ndirty = 0;
+    paddr_t *tail = &ks.pending;
+    while (*tail)
+        tail = (paddr_t *)kmap_p2v(*tail);
+    *tail = ks.batch_frames;
     ks.batch_frames = ks.pending;
     ks.pending = 0;
     ks.npending = 0;
     ks.batch_epoch = __atomic_add_fetch(&epoch, 1, __ATOMIC_SEQ_CST);
     flush_own();
-    return batch_try_end();
+    return batch_try_end(frames);
 }
 
-/* Flushes every hart's TLB, after which no hart can hold an entry for a
- * dirty slot: all of them become clean, the open batch's too, and their
- * frames may be reused. Returns those frames' list, which the caller
- * hands to free_frames once it has dropped ks.lock. ks.lock held (the
- * fence is done by the firmware on each hart, whatever its interrupt
- * state). */
-static paddr_t purge(void)
-{
-    __sync_synchronize();        /* the cleared PTEs, before any hart flushes */
-    vpmap_flush_kernel(0, 0, true);
-    for (size_t w = 0; w * 64 < ks.nslots; w++) {
-        ks.taken[w] &= ~ks.dirty[w];
-        ks.dirty[w] = 0;
-    }
-    ks.ndirty = 0;
-    paddr_t frames = ks.pending;
-    ks.pending = 0;
-    ks.npending = 0;
-    paddr_t batch = batch_end(), *tail = &frames;
-    while (*tail)
-        tail = (paddr_t *)kmap_p2v(*tail);
-    *tail = batch;
-    return frames;
-}
-
-/* Gives the frames of a list made by purge back to pmem. */
-static void free_frames(paddr_t pa)
+/* Gives the frames of an ended batch (batch_end's list) back to pmem. */
+static void give_back(paddr_t pa)
 {
     while (pa) {
         paddr_t next = *(paddr_t *)kmap_p2v(pa);
         pmem_free(pa);
         pa = next;
     }
+    __atomic_sub_fetch(&ks.giving_back, 1, __ATOMIC_RELEASE);
 }
 
 /* A spare stack, taken (false if none); its fenced harts into fenced
@@ -237,14 +228,14 @@ static bool take_spare(vaddr_t *base, uint64_t *fenced)
     return any;
 }
 
-/* Unmaps a dead thread's stack but keeps its frames until the next purge
+/* Unmaps a dead thread's stack but keeps its frames until its batch ends
  * (another hart may still translate to them). */
 static void unmap_stack(vaddr_t base)
 {
     size_t slot = (base - KSTACK_AREA) / SLOT_SIZE;
     vaddr_t lo = stack_of(slot);
     /* A reference on each frame, so the unmap leaves them to us: another
-     * hart may translate the slot to them until the purge (vpmap.h). */
+     * hart may translate the slot to them until the batch ends (vpmap.h). */
     paddr_t frames = 0, last = 0;     /* the list's head and tail */
     size_t nframes = 0;
     for (size_t i = 0; i < KSTACK_PAGES; i++) {
@@ -262,6 +253,7 @@ static void unmap_stack(vaddr_t base)
      * flushed (vpmap.h). */
     vpmap_unmap_range(vpmap_kernel_root(), NULL, lo, lo + KSTACK_PAGES * PG_SIZE);
     paddr_t freed = 0;
+    bool ended = false;
     spinlock_acquire(&ks.lock);
     ks.dirty[slot / 64] |= 1UL << (slot % 64);
     ks.ndirty++;
@@ -271,28 +263,68 @@ static void unmap_stack(vaddr_t base)
         ks.npending += nframes;
     }
     if (ks.npending >= PENDING_MAX && !ks.batch_epoch)
-        freed = batch_begin();
+        ended = batch_add(&freed);
     spinlock_release(&ks.lock);
-    free_frames(freed);
+    if (ended)
+        give_back(freed);
 }
 
-/* Purges the freed stacks now so their frames are back in pmem (info()'s
- * free page count). Contract in <kernel/vpmap.h>. */
+/* Flushes this hart if a batch began since its last flush, and ends the
+ * batch if this was the last hart it waited for. Interrupts off. */
+static void catch_up(void)
+{
+    if (__atomic_load_n(&flushed_epoch[mycpu()->id], __ATOMIC_SEQ_CST) >=
+        __atomic_load_n(&epoch, __ATOMIC_SEQ_CST))
+        return;
+    flush_own();
+    paddr_t freed;
+    spinlock_acquire(&ks.lock);
+    bool ended = batch_try_end(&freed);
+    spinlock_release(&ks.lock);
+    if (ended)
+        give_back(freed);
+}
+
+/* Makes every dirty slot clean and gives its frames back before it
+ * returns: they join the batch, and each busy hart the batch waits for
+ * gets an IPI, whose handler flushes (vpmap_kstack_sync); idle harts are
+ * left asleep. A batch another hart ended is waited for until that hart
+ * has given its frames back too (giving_back). Holds no lock while it waits, so a hart it waits for is
+ * never stuck behind it. This hart catches up on each turn of the wait,
+ * in case its thread moved to a hart that had not flushed. */
+static void clean_all(void)
+{
+    paddr_t freed;
+    spinlock_acquire(&ks.lock);
+    bool ended = ks.ndirty > 0 && batch_add(&freed);
+    uint64_t wanted = ks.batch_epoch;
+    spinlock_release(&ks.lock);
+    if (ended)
+        give_back(freed);
+    for (int i = 0; wanted && i < platform.nharts; i++)   /* 0: no batch open */
+        if (!__atomic_load_n(&idle[i], __ATOMIC_SEQ_CST) &&
+            __atomic_load_n(&flushed_epoch[i], __ATOMIC_SEQ_CST) < wanted)
+            ipi_send(i);
+    while (__atomic_load_n(&ks.ended_epoch, __ATOMIC_ACQUIRE) < wanted ||
+           __atomic_load_n(&ks.giving_back, __ATOMIC_ACQUIRE) > 0) {
+        push_off();
+        catch_up();
+        pop_off();
+    }
+}
+
+/* Frees the spares and cleans every freed stack now, so their frames are
+ * back in pmem (info()'s free page count). Contract in <kernel/vpmap.h>. */
 void vpmap_kstack_reclaim(void)
 {
     vaddr_t base;
     while (take_spare(&base, NULL))
         unmap_stack(base);
-    paddr_t frames = 0;
-    spinlock_acquire(&ks.lock);
-    if (ks.npending > 0 || ks.batch_frames)
-        frames = purge();
-    spinlock_release(&ks.lock);
-    free_frames(frames);
+    clean_all();
 }
 
 /* Takes `pages` fresh frames into frames[]; if pmem has none, the ones
- * awaiting a purge are reclaimed first. ERR_NOMEM if there are still
+ * awaiting a batch are reclaimed first. ERR_NOMEM if there are still
  * too few. */
 static err_t alloc_frames(int pages, paddr_t *frames)
 {
@@ -317,15 +349,16 @@ static err_t alloc_stack(int pages, vaddr_t *base)
     paddr_t frames[KSTACK_PAGES];
     if (alloc_frames(pages, frames) != ERR_OK)
         return ERR_NOMEM;
-    paddr_t freed = 0;
     spinlock_acquire(&ks.lock);
     long slot = take_clean_slot();
-    if (slot < 0 && (ks.ndirty > 0 || ks.batch_epoch)) {
-        freed = purge();
-        slot = take_clean_slot();
-    }
+    bool dirty = slot < 0 && (ks.ndirty > 0 || ks.batch_epoch);
     spinlock_release(&ks.lock);
-    free_frames(freed);
+    if (dirty) {
+        clean_all();
+        spinlock_acquire(&ks.lock);
+        slot = take_clean_slot();
+        spinlock_release(&ks.lock);
+    }
     if (slot < 0) {
         for (int i = 0; i < pages; i++)
             pmem_free(frames[i]);
@@ -388,16 +421,8 @@ void vpmap_kstack_free(vaddr_t base, const uint64_t fenced[CPU_WORDS])
  * Contract in <kernel/vpmap.h>. */
 void vpmap_kstack_sync(void)
 {
-    int self = mycpu()->id;
-    __atomic_store_n(&idle[self], false, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&flushed_epoch[self], __ATOMIC_SEQ_CST) >=
-        __atomic_load_n(&epoch, __ATOMIC_SEQ_CST))
-        return;
-    flush_own();
-    spinlock_acquire(&ks.lock);
-    paddr_t freed = batch_try_end();
-    spinlock_release(&ks.lock);
-    free_frames(freed);
+    __atomic_store_n(&idle[mycpu()->id], false, __ATOMIC_SEQ_CST);
+    catch_up();
 }
 
 /* Contract in <kernel/vpmap.h>. */
