@@ -381,9 +381,10 @@ void vpmap_kstack_reclaim(void);
  * a batch of freed stacks began since this hart last flushed, flushes its
  * whole TLB and ends the batch if no other hart is still waited for. */
 void vpmap_kstack_sync(void);
-/* The scheduler loop found nothing to run (interrupts off): until its
- * next vpmap_kstack_sync this hart touches no stack but its own, so a
- * batch need not wait for its flush. */
+/* The scheduler loop found nothing to run (interrupts off, no lock held):
+ * until its next vpmap_kstack_sync this hart touches no stack but its
+ * own, so a batch need not wait for its flush; ends the open batch if it
+ * waited for this hart alone. */
 void vpmap_kstack_idle(void);
 /* Flushes this hart's TLB for the stack at base. */
 void vpmap_kstack_fence(vaddr_t base);

@@ -71,7 +71,8 @@ static struct {
     size_t npending;
     uint64_t batch[WORDS];       /* bit per slot: dirty, in the open batch */
     paddr_t batch_frames;        /* their frames, a list as pending */
-    uint64_t batch_epoch;        /* the open batch's epoch; 0: none open */
+    uint64_t batch_epoch;        /* the open batch's epoch; 0: none open (atomic
+                                  * reads without the lock: vpmap_kstack_idle) */
     uint64_t ended_epoch;        /* the last ended batch's; atomic reads (clean_all) */
     uint64_t giving_back;        /* ended batches whose frames are not back in pmem
                                   * yet (give_back); atomic, clean_all waits for 0 */
@@ -146,7 +147,7 @@ static paddr_t batch_end(void)
     }
     ks.first_word = 0;
     __atomic_store_n(&ks.ended_epoch, ks.batch_epoch, __ATOMIC_RELEASE);
-    ks.batch_epoch = 0;
+    __atomic_store_n(&ks.batch_epoch, 0, __ATOMIC_SEQ_CST);
     paddr_t frames = ks.batch_frames;
     ks.batch_frames = 0;
     return frames;
@@ -196,7 +197,8 @@ static bool batch_add(paddr_t *frames)
     ks.batch_frames = ks.pending;
     ks.pending = 0;
     ks.npending = 0;
-    ks.batch_epoch = __atomic_add_fetch(&epoch, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&ks.batch_epoch, __atomic_add_fetch(&epoch, 1, __ATOMIC_SEQ_CST),
+                     __ATOMIC_SEQ_CST);
     flush_own();
     return batch_try_end(frames);
 }
@@ -269,6 +271,17 @@ static void unmap_stack(vaddr_t base)
         give_back(freed);
 }
 
+/* Ends the open batch if it waits for no hart any more (batch_try_end). */
+static void try_end(void)
+{
+    paddr_t freed;
+    spinlock_acquire(&ks.lock);
+    bool ended = batch_try_end(&freed);
+    spinlock_release(&ks.lock);
+    if (ended)
+        give_back(freed);
+}
+
 /* Flushes this hart if a batch began since its last flush, and ends the
  * batch if this was the last hart it waited for. Interrupts off. */
 static void catch_up(void)
@@ -277,12 +290,7 @@ static void catch_up(void)
         __atomic_load_n(&epoch, __ATOMIC_SEQ_CST))
         return;
     flush_own();
-    paddr_t freed;
-    spinlock_acquire(&ks.lock);
-    bool ended = batch_try_end(&freed);
-    spinlock_release(&ks.lock);
-    if (ended)
-        give_back(freed);
+    try_end();
 }
 
 /* Makes every dirty slot clean and gives its frames back before it
@@ -309,6 +317,8 @@ static void clean_all(void)
            __atomic_load_n(&ks.giving_back, __ATOMIC_ACQUIRE) > 0) {
         push_off();
         catch_up();
+        if (__atomic_load_n(&ks.ended_epoch, __ATOMIC_ACQUIRE) < wanted)
+            try_end();           /* the harts it waited for may have gone idle */
         pop_off();
     }
 }
@@ -425,10 +435,15 @@ void vpmap_kstack_sync(void)
     catch_up();
 }
 
-/* Contract in <kernel/vpmap.h>. */
+/* A hart that goes idle without flushing may be the last one an open
+ * batch waited for: it ends the batch then, as no other hart would look
+ * again until one flushes. Its flag is stored before it looks, so a
+ * batch begun after the look sees it idle. Contract in <kernel/vpmap.h>. */
 void vpmap_kstack_idle(void)
 {
     __atomic_store_n(&idle[mycpu()->id], true, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&ks.batch_epoch, __ATOMIC_SEQ_CST))
+        try_end();
 }
 
 /* Called by sched_loop the first time a thread runs on this hart: the
