@@ -356,7 +356,9 @@ void vpmap_kstack_init(void);
  * there is one, with the harts that fenced it since it was mapped in
  * fenced (unless NULL), else fresh frames mapped in a clean slot, fenced
  * by none. Returns its lowest address in *base; ERR_NOMEM when no frame
- * (or, on a machine with over 800 MiB, no slot) is left. */
+ * (or, on a machine with over 800 MiB, no slot) is left. Call with no
+ * spinlock held: short of slots or frames it waits for the other harts'
+ * flushes (the rule above), which they make with interrupts on. */
 err_t vpmap_kstack_alloc(vaddr_t *base, uint64_t fenced[CPU_WORDS]);
 /* A hart's emergency stack (trapvec.S): EMERGENCY_PAGES fresh frames at
  * the top of a clean slot, so the rest of the slot is its guard; fenced
@@ -373,7 +375,8 @@ void vpmap_kstack_free(vaddr_t base, const uint64_t fenced[CPU_WORDS]);
 /* Frees the spares, then waits for the batch of every freed stack if any
  * frames wait, so they are back in pmem when this returns (for info(),
  * whose free_pages counts every frame that nothing uses). IPIs only the
- * busy harts that must flush; takes the kernel-stack lock. */
+ * busy harts that must flush; takes the kernel-stack lock. Call with
+ * no spinlock held, as vpmap_kstack_alloc. */
 void vpmap_kstack_reclaim(void);
 /* The scheduler loop's first step, each time round and before it lets
  * interrupts in (interrupts off), and a software interrupt's handler (a

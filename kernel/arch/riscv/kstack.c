@@ -297,11 +297,18 @@ static void catch_up(void)
  * returns: they join the batch, and each busy hart the batch waits for
  * gets an IPI, whose handler flushes (vpmap_kstack_sync); idle harts are
  * left asleep. A batch another hart ended is waited for until that hart
- * has given its frames back too (giving_back). Holds no lock while it waits, so a hart it waits for is
- * never stuck behind it. This hart catches up on each turn of the wait,
- * in case its thread moved to a hart that had not flushed. */
+ * has given its frames back too (giving_back). It holds no lock while it
+ * waits, and its caller must hold no spinlock: a hart spinning for one
+ * has interrupts off, so it would take no IPI and never flush. This hart
+ * catches up on each turn of the wait, in case its thread moved to a
+ * hart that had not flushed. */
 static void clean_all(void)
 {
+#ifdef DEBUG
+    if (mycpu()->locks_held.n > 0)
+        panic("vpmap_kstack: waiting for other harts' flushes holding %s",
+              mycpu()->locks_held.held[mycpu()->locks_held.n - 1].name);
+#endif
     paddr_t freed;
     spinlock_acquire(&ks.lock);
     bool ended = ks.ndirty > 0 && batch_add(&freed);
