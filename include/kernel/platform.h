@@ -65,4 +65,13 @@ void panic_test(void);
  * not a device tree: without it nothing can boot. */
 void fdt_parse(paddr_t fdt_pa, uint64_t boot_hartid);
 
+/* us microseconds in rdtime ticks, rounded down: multiplied before it is
+ * divided, so a clock slower than 1 MHz (a 32768 Hz one) still counts
+ * (timebase_hz / 1000000 would be 0 there). Exact for us below 1.8e12 at
+ * 10 MHz. */
+static inline uint64_t platform_us_ticks(uint64_t us)
+{
+    return platform.timebase_hz * us / 1000000;
+}
+
 #endif /* _KERNEL_PLATFORM_H_ */

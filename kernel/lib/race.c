@@ -17,7 +17,7 @@ void race_window(int point)
     int us = __atomic_load_n(&delay_us[point], __ATOMIC_RELAXED);
     if (us == 0)
         return;
-    uint64_t until = rdtime() + platform.timebase_hz / 1000000 * (uint64_t)us;
+    uint64_t until = rdtime() + platform_us_ticks(us);
     while (rdtime() < until)
         ;
 }

@@ -522,7 +522,7 @@ static void idle_wait(struct cpu *c)
     polling[c->id] = true;
     sched_unlock();
     vpmap_kstack_idle();         /* takes the kernel-stack lock: not under sched_lock */
-    uint64_t until = rdtime() + platform.timebase_hz * IDLE_POLL_US / 1000000;
+    uint64_t until = rdtime() + platform_us_ticks(IDLE_POLL_US);
     while (__atomic_load_n(&polling[c->id], __ATOMIC_ACQUIRE) && rdtime() < until &&
            !(csr_read(sip) & csr_read(sie)))
         ;

@@ -52,7 +52,7 @@ void spinlock_acquire(struct spinlock *lock)
     while (__sync_lock_test_and_set(&lock->locked, 1) != 0) {
         if (!since) {
             since = rdtime();
-        } else if (rdtime() - since > platform.timebase_hz / 1000000 * SPIN_BEFORE_NAP_US) {
+        } else if (rdtime() - since > platform_us_ticks(SPIN_BEFORE_NAP_US)) {
             trap_nap(NAP_US);
             since = 0;
         }

@@ -109,7 +109,7 @@ void trap_nap(uint64_t us)
     struct cpu *c = mycpu();
     if (c->next_tick == 0)
         return;
-    uint64_t until = rdtime() + platform.timebase_hz / 1000000 * us;
+    uint64_t until = rdtime() + platform_us_ticks(us);
     bool sooner = until < c->timer_at;
     if (sooner)
         timer_set(c, until);
