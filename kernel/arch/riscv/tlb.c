@@ -37,7 +37,7 @@ static struct {
                                            * activation (a new generation); atomic */
     uint64_t satp[NCPU];                  /* by cpu index: what the hart's satp holds;
                                            * written by its own hart, read by any */
-    bool drop[NCPU];                      /* by cpu index: its satp may hold a destroyed
+    bool let_go[NCPU];                    /* by cpu index: its satp may hold a destroyed
                                            * space's root, to let go (atomic) */
     uint64_t generations, remote_flushes, deferred_flushes, switches_kept;  /* vpmap_stats;
                                                                               * atomic */
@@ -248,7 +248,7 @@ static paddr_t root_of(uint64_t satp)
  * reference to its frame (taken here, dropped when satp moves on), so a
  * space that dies while a hart still holds its root lazily (vpmap.h)
  * frees the frame only once that hart lets go; any change of satp lets go
- * of it, so it also clears the hart's drop request, after the frame is
+ * of it, so it also clears the hart's let-go request, after the frame is
  * back. Interrupts off. */
 static void switch_to(paddr_t root, uint64_t asid)
 {
@@ -293,7 +293,7 @@ static void switch_to(paddr_t root, uint64_t asid)
      * Left set, it would hold info() (vpmap_idle_kick) for as long as the
      * hart kept running one space, as the scheduler loop no longer checks
      * it before a user thread (sched.c). */
-    __atomic_store_n(&asids.drop[self], false, __ATOMIC_RELEASE);
+    __atomic_store_n(&asids.let_go[self], false, __ATOMIC_RELEASE);
 }
 
 #ifdef DEBUG
@@ -377,7 +377,7 @@ void vpmap_release_root(paddr_t root)
             continue;
         if (i != self)
             race_window(RACE_RELEASE_ROOT);    /* hart i may move on meanwhile */
-        __atomic_store_n(&asids.drop[i], true, __ATOMIC_RELEASE);
+        __atomic_store_n(&asids.let_go[i], true, __ATOMIC_RELEASE);
     }
 }
 
@@ -390,9 +390,9 @@ void vpmap_release_root(paddr_t root)
 void vpmap_idle_check(void)
 {
     int self = mycpu()->id;
-    if (__atomic_load_n(&asids.drop[self], __ATOMIC_ACQUIRE)) {
+    if (__atomic_load_n(&asids.let_go[self], __ATOMIC_ACQUIRE)) {
         switch_to(vpmap_kernel_root(), 0);
-        __atomic_store_n(&asids.drop[self], false, __ATOMIC_RELEASE);
+        __atomic_store_n(&asids.let_go[self], false, __ATOMIC_RELEASE);
     }
 }
 
@@ -406,7 +406,7 @@ bool vpmap_idle_kick(void)
 {
     bool any = false;
     for (int i = 0; i < platform.nharts; i++) {
-        if (!__atomic_load_n(&asids.drop[i], __ATOMIC_ACQUIRE))
+        if (!__atomic_load_n(&asids.let_go[i], __ATOMIC_ACQUIRE))
             continue;
         any = true;
         ipi_send(i);
