@@ -248,12 +248,16 @@ static void queue_publish(paddr_t table, paddr_t rings)
 
 /* Sets up queue 0: as many descriptors as both sides allow (a power of
  * two, so ring indexes wrap cleanly), two zeroed frames, every descriptor
- * on the free list. False without a usable queue or memory. */
+ * on the free list. False without a usable queue or memory. A request
+ * takes three descriptors (header, data, status), so a usable queue has
+ * at least 4: a device maximum of 3 would round down to 2, and every
+ * request would wait for descriptors that never come. (QEMU offers no
+ * queue below 4; its smallest, queue-size=4, boots and runs.) */
 static bool queue_setup(int slot)
 {
     reg_write(VIRTIO_MMIO_QUEUE_SEL, 0);
     uint32_t max = reg_read(VIRTIO_MMIO_QUEUE_NUM_MAX);
-    if (reg_read(VIRTIO_MMIO_QUEUE_READY) != 0 || max < 3) {
+    if (reg_read(VIRTIO_MMIO_QUEUE_READY) != 0 || max < 4) {
         kprintf("[boot] virtio-blk: slot %d has no usable queue 0\n", slot);
         return false;
     }
