@@ -153,17 +153,30 @@ static paddr_t batch_end(void)
     return frames;
 }
 
+/* Whether a batch of epoch e still waits for hart i: it is busy and has
+ * not flushed since the batch began. Reads without ks.lock. */
+static bool waits_for(int i, uint64_t e)
+{
+    return !__atomic_load_n(&idle[i], __ATOMIC_SEQ_CST) &&
+           __atomic_load_n(&flushed_epoch[i], __ATOMIC_SEQ_CST) < e;
+}
+
+/* Whether a batch of epoch e still waits for any hart. */
+static bool waits_for_any(uint64_t e)
+{
+    for (int i = 0; i < platform.nharts; i++)
+        if (waits_for(i, e))
+            return true;
+    return false;
+}
+
 /* Ends the open batch if every hart has flushed since it began, or is
  * idle (below): true, and its frames in *frames, for give_back. ks.lock
  * held. */
 static bool batch_try_end(paddr_t *frames)
 {
-    if (!ks.batch_epoch)
+    if (!ks.batch_epoch || waits_for_any(ks.batch_epoch))
         return false;
-    for (int i = 0; i < platform.nharts; i++)
-        if (!__atomic_load_n(&idle[i], __ATOMIC_SEQ_CST) &&
-            __atomic_load_n(&flushed_epoch[i], __ATOMIC_SEQ_CST) < ks.batch_epoch)
-            return false;
     *frames = batch_end();
     return true;
 }
@@ -317,15 +330,18 @@ static void clean_all(void)
     if (ended)
         give_back(freed);
     for (int i = 0; wanted && i < platform.nharts; i++)   /* 0: no batch open */
-        if (!__atomic_load_n(&idle[i], __ATOMIC_SEQ_CST) &&
-            __atomic_load_n(&flushed_epoch[i], __ATOMIC_SEQ_CST) < wanted)
+        if (waits_for(i, wanted))
             ipi_send(i);
     while (__atomic_load_n(&ks.ended_epoch, __ATOMIC_ACQUIRE) < wanted ||
            __atomic_load_n(&ks.giving_back, __ATOMIC_ACQUIRE) > 0) {
         push_off();
         catch_up();
-        if (__atomic_load_n(&ks.ended_epoch, __ATOMIC_ACQUIRE) < wanted)
-            try_end();           /* the harts it waited for may have gone idle */
+        /* The harts it waited for may have gone idle: ended here then,
+         * but ks.lock is taken only once the batch looks done, not at
+         * every turn of the wait (other harts free stacks under it). */
+        uint64_t open = __atomic_load_n(&ks.batch_epoch, __ATOMIC_SEQ_CST);
+        if (open && !waits_for_any(open))
+            try_end();
         pop_off();
     }
 }
