@@ -204,7 +204,7 @@ endif
 MKFIFOS = for f in $(OSV_TEST).in $(OSV_TEST).out; do \
 	  [ -p $$f ] || { rm -f $$f; mkfifo $$f 2>/dev/null; } || [ -p $$f ] || \
 	  { echo "osv-rv: cannot make the FIFO $$f (OSV_TEST=$(OSV_TEST))" >&2; exit 1; }; done
-all: $(B)/kernel.elf $(B)/fs.img $(B)/fs-tests.img
+all: $(B)/kernel.elf $(B)/fs.img $(B)/fs-tests.img $(B)/host/ring
 	@$(MKFIFOS)
 
 # ------------------------------------------------------------ toolchain
@@ -316,6 +316,11 @@ $(B)/host/mkfs/%.o: mkfs/%.c | $(B)/.deps
 	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -c $< -o $@
 $(B)/mkfs: $(MKFS_OBJS)
 	$(HOSTCC) -o $@ $^
+# The host's own cross-core hand-off (test/host/ring.c): make bench runs it
+# before it boots, to show what bench_shm's transfer costs the host natively.
+$(B)/host/ring: test/host/ring.c | $(B)/.deps
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -pthread -MMD -MP $< -o $@
 $(B)/largefile: | $(B)/.deps
 	@mkdir -p $(B)
 	$(PY_RUN) -c "import sys; sys.stdout.write('a' * 20480)" > $@

@@ -76,6 +76,7 @@ SHORT = {
     "fork_32m_ns": "fork 32M",
     "fork_tiny_cold_ns": "tiny fork",
     "ceiling_mbps": "ceiling",
+    "native_ceiling_mbps": "host ceiling",
     "pipe_mbps": "pipe",
     "disk_raw_mbps": "raw disk",
     "mmap_fault_small_ns": "1000 pages",
@@ -127,6 +128,9 @@ ROWS = [
     Row("region_mbps", "the same, against a pipe", "pipe_mbps", "region_over_pipe", (">=", 20)),
     Row("region_spin_mbps", "shared region, spin before sleeping", "ceiling_mbps"),
     Row("pipe_mbps", "32 MiB through a pipe", "ceiling_mbps"),
+    Row("native_ceiling_mbps", "host, natively: the ceiling's copy"),
+    Row("native_ring_mbps", "host, natively: the region's hand-off", "native_ceiling_mbps",
+        "native_ring_over_ceiling"),
     Row("disk_raw_mbps", "raw disk, sequential write"),
     Row("disk_raw_serial_mbps", "raw disk, one request at a time", "disk_raw_mbps"),
     Row("fswrite_mbps", "16 MiB journaled write()", "disk_raw_mbps",
@@ -257,9 +261,23 @@ def write_json(data, build):
     return path
 
 
-def dashboard(results, build, cpus, write=True):
-    """The table of the figures of results (the passed benchmarks'), and
-    with write, bench.json written in build. Returns the lines to print."""
+def host_figures(build):
+    """What BUILD/host/ring (test/host/ring.c) prints: the host's own copy
+    and cross-core hand-off, measured natively before the benchmarks boot,
+    as `bench:` lines; a line saying why when it cannot run."""
+    ring = os.path.join(build, "host", "ring")
+    try:
+        r = subprocess.run([ring], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as e:
+        return "ring: cannot run %s (%s; `make all` builds it)" % (ring, e)
+    return r.stdout if r.returncode == 0 else "ring: exit %d: %s" % (r.returncode, r.stdout)
+
+
+def dashboard(results, build, cpus, write=True, host=""):
+    """The table of the figures of results (the passed benchmarks') and of
+    host (host_figures' output), and with write, bench.json written in
+    build. Returns the lines to print."""
     figures = {}
     names = []
     for r in results:
@@ -271,13 +289,15 @@ def dashboard(results, build, cpus, write=True):
     if not figures:
         return ["bench: no figures (no benchmark passed)%s" % (
             ": bench.json not written" if write else "")]
+    figures.update(parse(host))
+    notes = [l for l in host.split("\n") if l.strip() and not is_figure(l)]
     if write:
         where = "also in %s; `make bench-compare` compares it with the last run's" % (
             write_json(as_json(figures, cpus, names), build))
     else:
         where = "not written to bench.json: only a run of every benchmark writes it"
     return (["bench: the figures of one boot (targets are reported, not judged; %s)" % where]
-            + ["  " + l for l in table(figures)])
+            + ["  " + l for l in table(figures)] + ["  " + l for l in notes])
 
 
 # ------------------------------------------------------------- compare

@@ -8,7 +8,9 @@ a temporary build folder: each a passing benchmark printing figures among
 other lines, and a failing one whose figures must be ignored. Then:
 
 - the table has a row per figure, with its ratio and its target, met or
-  not as the numbers say; a figure no row names is shown too;
+  not as the numbers say; a figure no row names is shown too, and so are
+  the host's own figures (test/host/ring.c's, run before the boot) and
+  its notes;
 - bench.json holds every figure and the ratios issue 12 names
   (fork_32m_over_tiny, fork_tiny_over_null, futex_rtt_over_null,
   region_over_ceiling, fswrite_over_raw) with the right values, and each
@@ -17,8 +19,9 @@ other lines, and a failing one whose figures must be ignored. Then:
 - `make bench-compare B=<that folder>` prints both runs' values of a
   figure side by side with the change, and fails with a message when
   there is no earlier run;
-- every figure the table names is printed by some test/bench_*.c (a
-  renamed figure would otherwise silently show as missing).
+- every figure the table names is printed by some test/bench_*.c or,
+  for the host's own, test/host/*.c (a renamed figure would otherwise
+  silently show as missing).
 """
 
 import glob
@@ -50,6 +53,12 @@ bench: fswrite_mbps=6.00 MB/s
 bench: made_up_ns=12.00 ns
 """
 
+# What test/host/ring.c prints on a made-up host, a note among the figures.
+HOST = """bench: native_ceiling_mbps=20000.00 MB/s
+bench: native_ring_mbps=5000.00 MB/s
+ring: a note for people
+"""
+
 
 # The made-up results of one run: fork(32 MiB) took fork_32m ns.
 def results(fork_32m):
@@ -60,7 +69,7 @@ def results(fork_32m):
 
 # The table's line for the row labelled label.
 def row(lines, label):
-    found = [l for l in lines if l.strip().startswith(label + " ")]
+    found = [l for l in lines if (l.strip() + " ").startswith(label + " ")]
     return found[0] if found else ""
 
 
@@ -71,6 +80,8 @@ def check_table(lines):
             "futex round trip, two processes": ("30.0 x null call", "NOT met"),
             "32 MiB through a shared region": ("0.90 x ceiling", "met"),
             "16 MiB journaled write()": ("0.20 x raw disk", "NOT met"),
+            "host, natively: the region's hand-off": ("0.25 x host ceiling", "0.25 x host ceiling"),
+            "ring: a note for people": ("", ""),
             "made_up_ns": ("", "")}
     for label, (ratio, verdict) in want.items():
         line = row(lines, label)
@@ -85,7 +96,8 @@ def check_json(build):
     want = {"fork_32m_over_tiny": 1.25, "fork_32m_over_warm_tiny": 1.6,
             "fork_tiny_over_null": 90.0, "futex_rtt_over_null": 30.0,
             "region_over_ceiling": 0.9, "fswrite_over_raw": 0.2, "null_syscall_ns": 1000.0,
-            "fork_32m_ns": 80000.0, "made_up_ns": 12.0}
+            "fork_32m_ns": 80000.0, "made_up_ns": 12.0, "native_ring_over_ceiling": 0.25,
+            "native_ceiling_mbps": 20000.0}
     for key, value in want.items():
         if not isinstance(data.get(key), (int, float)) or abs(data[key] - value) > 1e-6:
             return "bench.json: %s is %r, expected %r" % (key, data.get(key), value)
@@ -123,20 +135,26 @@ def check_compare(build):
 
 
 def check_sources():
+    """Every figure of the table is printed by a benchmark (its key in
+    quotes, as benchlib.h's calls name it) or by the host's test/host/*.c
+    (its key in a `bench: KEY=` line)."""
     text = ""
-    for path in glob.glob(os.path.join(TEST_DIR, "bench_*.c")):
+    for path in (glob.glob(os.path.join(TEST_DIR, "bench_*.c"))
+                 + glob.glob(os.path.join(TEST_DIR, "host", "*.c"))):
         with open(path) as f:
             text += f.read()
-    missing = sorted({r.key for r in benchmarks.ROWS if '"%s"' % r.key not in text})
-    return "no test/bench_*.c prints %s" % ", ".join(missing) if missing else None
+    missing = sorted({r.key for r in benchmarks.ROWS
+                      if '"%s"' % r.key not in text and "bench: %s=" % r.key not in text})
+    return "no test/bench_*.c or test/host/*.c prints %s" % ", ".join(
+        missing) if missing else None
 
 
 # The scenario: two runs, then every check.
 def scenario(run, test):
     build = tempfile.mkdtemp(prefix="osv-rv-dashboard-")
     try:
-        benchmarks.dashboard(results("100000.00"), build, 4)
-        lines = benchmarks.dashboard(results("80000.00"), build, 4)
+        benchmarks.dashboard(results("100000.00"), build, 4, host=HOST)
+        lines = benchmarks.dashboard(results("80000.00"), build, 4, host=HOST)
         for why in (check_table(lines), check_json(build), check_compare(build),
                     check_sources()):
             if why:

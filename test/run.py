@@ -24,7 +24,7 @@ import signal
 import sys
 import time
 
-from benchmarks import dashboard
+from benchmarks import dashboard, host_figures
 from machine import ROOT, kill_all_machines, test_image
 from report import Report
 from runner import DEFAULT_TIMEOUT, Runner, build_path, default_jobs, load_times, save_times
@@ -172,6 +172,8 @@ def main():
     if not tests and not args.tap:
         print("no %s to run" % ("benchmarks" if args.bench else "tests"))
     t0 = time.monotonic()
+    # The host's own figures first, while no machine runs beside them.
+    host = host_figures(build) if any(t.bench for t in tests) else ""
     try:
         runner.run_tests(tests)
     finally:
@@ -180,7 +182,7 @@ def main():
     # The table after benchmarks; bench.json only after all of them.
     if any(t.bench for t in tests):
         every = args.bench and not args.names
-        for line in dashboard(report.results, build, args.cpus, write=every):
+        for line in dashboard(report.results, build, args.cpus, write=every, host=host):
             report.say(("# " if args.tap else "") + line)
     status = report.end(runner.boots, time.monotonic() - t0)
     if args.fuzz is not None and status != 0:
