@@ -17,7 +17,7 @@
  * Locking: disk.lock (a spinlock) guards the descriptor table, the rings,
  * the free list, the request slots and the batches' pending counts. The
  * interrupt handler takes it too, so requesters hold it only around ring
- * updates and condvar_wait.
+ * updates and condvar_wait, and notify the device after releasing it.
  */
 #include <kernel/bdev.h>
 #include <kernel/console.h>
@@ -170,7 +170,7 @@ uint64_t bdev_nblocks(void)
     return disk.nblocks;
 }
 
-/* Counted by run_send. Contract in <kernel/bdev.h>. */
+/* Counted by run_queue. Contract in <kernel/bdev.h>. */
 uint64_t bdev_blocks_read(void)
 {
     spinlock_acquire(&disk.lock);
@@ -374,12 +374,13 @@ static int desc_fill(int d, void *kbuf, uint32_t len, uint16_t flags)
 }
 
 /*
- * Sends batch's open run as one request: its chain (header, a descriptor
- * per block, status) in the available ring, then tells the device. Waits
- * for free descriptors first if there are too few (completions free them;
- * a run never needs more than the queue has). Caller holds disk.lock.
+ * Puts batch's open run in the available ring as one request: its chain
+ * (header, a descriptor per block, status). Waits for free descriptors
+ * first if there are too few (completions free them; a run never needs
+ * more than the queue has). Caller holds disk.lock, and tells the device
+ * (notify) once it has released it.
  */
-static void run_send(struct bdev_batch *batch)
+static void run_queue(struct bdev_batch *batch)
 {
     int nblocks = batch->run_len;
     while (disk.nfree < nblocks + 2)
@@ -399,17 +400,39 @@ static void run_send(struct bdev_batch *batch)
         d = desc_fill(d, batch->run_bufs[i], BDEV_BLOCK_SIZE, data_flags);
     desc_fill(d, (void *)&r->status, 1, VIRTQ_DESC_F_WRITE);   /* the end of the chain */
 
-    /* Descriptors before the ring slot, the slot before the index, the
-     * index before the notification: the device may look at any time. */
+    /* Descriptors before the ring slot, the slot before the index: the
+     * device may look at any time (another hart's notify). */
     disk.avail->ring[disk.avail->idx % disk.qsize] = (uint16_t)head;
     __sync_synchronize();
     disk.avail->idx = disk.avail->idx + 1;
-    __sync_synchronize();
-    reg_write(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
     batch->pending++;
     if (!batch->run_write)
         disk.blocks_read += nblocks;
     batch->run_len = 0;
+}
+
+/*
+ * Tells the device that the available ring has new requests. Called with
+ * disk.lock released: QEMU serves the notification in the notifying hart,
+ * taking its big lock and handing every new request to the host's I/O
+ * (about 100 us), and the completion interrupt and other senders would
+ * spin on disk.lock all that while. A request queued by another hart and
+ * not yet notified is sent by whichever notification comes first; a
+ * notification that finds nothing new costs the device a look.
+ */
+static void notify(void)
+{
+    __sync_synchronize();        /* the ring's index before the notification */
+    reg_write(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+}
+
+/* Queues batch's open run (run_queue) and tells the device. */
+static void run_send(struct bdev_batch *batch)
+{
+    spinlock_acquire(&disk.lock);
+    run_queue(batch);
+    spinlock_release(&disk.lock);
+    notify();
 }
 
 /* An empty batch, with no run and nothing in flight. */
@@ -442,20 +465,14 @@ err_t bdev_batch_add(struct bdev_batch *batch, uint64_t blockno, void *kbuf, boo
         return ERR_PERM;
 
     if (!run_continues(batch, blockno, write)) {
-        if (batch->run_len > 0) {
-            spinlock_acquire(&disk.lock);
+        if (batch->run_len > 0)
             run_send(batch);
-            spinlock_release(&disk.lock);
-        }
         batch->run_write = write;
         batch->run_start = blockno;
     }
     batch->run_bufs[batch->run_len++] = kbuf;
-    if (batch->run_len == disk.run_max) {      /* full: to the device now */
-        spinlock_acquire(&disk.lock);
+    if (batch->run_len == disk.run_max)        /* full: to the device now */
         run_send(batch);
-        spinlock_release(&disk.lock);
-    }
     return ERR_OK;
 }
 
@@ -463,9 +480,9 @@ err_t bdev_batch_add(struct bdev_batch *batch, uint64_t blockno, void *kbuf, boo
  * returns the first error. Contract in <kernel/bdev.h>. */
 err_t bdev_batch_finish(struct bdev_batch *batch)
 {
-    spinlock_acquire(&disk.lock);
     if (batch->run_len > 0)
         run_send(batch);
+    spinlock_acquire(&disk.lock);
     while (batch->pending > 0)
         condvar_wait(&batch->done_cv, &disk.lock);
     spinlock_release(&disk.lock);
