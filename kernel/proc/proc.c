@@ -1,7 +1,7 @@
 /*
  * Processes (contract in proc.h): allocation, the pid index, spawn, fork,
- * wait, exit, kills and jobs, the process list, and the killed: path.
- * Loading a program into a new process is load.c's (proc_internal.h).
+ * wait, exit, jobs and the process list. Kills are kill.c's, and loading
+ * a program into a new process is load.c's (proc_internal.h).
  *
  * Lifecycle: proc_alloc (ALIVE, in the pid index, no parent yet so no one
  * can wait for it) -> proc_start (on its parent's live list, runnable) ->
@@ -26,13 +26,11 @@
 
 #include "proc_internal.h"
 
-#define PID_BUCKETS 512
-
 static struct kmem_cache *proc_cache;
-static struct spinlock proc_lock;
-static struct proc *pid_index[PID_BUCKETS];  /* live and zombie processes by pid; proc_lock */
+struct spinlock proc_lock;                   /* proc_internal.h */
+struct proc *pid_index[PID_BUCKETS];         /* proc_internal.h */
 static pid_t next_pid = 1;                   /* proc_lock */
-static struct proc *initproc;
+struct proc *initproc;                       /* proc_internal.h */
 
 /* The cache and lock every later process uses, made before any: no lazy
  * creation two harts could race on. Contract in <kernel/proc.h>. */
@@ -50,8 +48,8 @@ struct proc *proc_current(void)
     return t ? t->proc : NULL;
 }
 
-/* The process with this pid, live or zombie, or NULL. proc_lock held. */
-static struct proc *pid_lookup(pid_t pid)
+/* Down pid's chain of the pid index. Contract in proc_internal.h. */
+struct proc *pid_lookup(pid_t pid)
 {
     struct proc *p = pid_index[(unsigned)pid % PID_BUCKETS];
     while (p && p->pid != pid)
@@ -396,51 +394,6 @@ void proc_zombie(struct proc *p)
     spinlock_release(&proc_lock);
 }
 
-/* Kills p (live, started). proc_lock held. */
-static void kill_locked(struct proc *p)
-{
-    __atomic_store_n(&p->killed, true, __ATOMIC_RELEASE);
-    sched_wake_killable(p->thread);
-}
-
-/* Whether p is a started process that has not exited. proc_lock held. */
-static bool running(struct proc *p)
-{
-    return p->state == PROC_ALIVE && (p->parent || p == initproc);
-}
-
-/* kill(): marks the process killed and wakes it from a killable sleep, so
- * it exits soon. Contract in <kernel/proc.h>. */
-int proc_kill(int pid)
-{
-    if (pid <= 0)
-        return ERR_INVAL;
-    if (pid == 1)
-        return ERR_PERM;
-    spinlock_acquire(&proc_lock);
-    struct proc *p = pid_lookup(pid);
-    bool found = p && running(p);
-    if (found)
-        kill_locked(p);
-    spinlock_release(&proc_lock);
-    return found ? ERR_OK : ERR_NOTEXIST;
-}
-
-/* Ctrl-C: kills every live process of the job. Contract in <kernel/proc.h>. */
-int proc_kill_job(pid_t job)
-{
-    int n = 0;
-    spinlock_acquire(&proc_lock);
-    for (int b = 0; b < PID_BUCKETS; b++)
-        for (struct proc *p = pid_index[b]; p; p = p->pid_next)
-            if (p->job == job && p != initproc && running(p) && !proc_killed(p)) {
-                kill_locked(p);
-                n++;
-            }
-    spinlock_release(&proc_lock);
-    return n;
-}
-
 /* The next process after p in a walk of the tree of live processes below
  * root (p's children first, then its siblings, then its ancestors'
  * siblings), or NULL at the end: no recursion, however deep the tree.
@@ -516,38 +469,4 @@ int proc_list(struct proc_info *out, int max, pid_t after)
     }
     spinlock_release(&proc_lock);
     return n;
-}
-
-/* p's name as the kernel's lines show it (killed:, meminfo's): any name
- * may be a program's, but api.md promises that no kernel line other than
- * a panic's holds PANIC, ERROR, passed or Assertion, which graders scan
- * the console for, and a control byte could end the line early or move
- * the cursor. So a control byte becomes '?' and those words change case
- * (panic, error, PASSED, aSSERTION), which cannot make any of them anew.
- * Contract in <kernel/proc.h>. */
-void proc_console_name(struct proc *p, char out[PROC_NAME_LEN])
-{
-    static const char *const words[] = { "PANIC", "ERROR", "passed", "Assertion" };
-    strlcpy(out, p->name, PROC_NAME_LEN);
-    for (char *s = out; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            *s = '?';
-    for (size_t w = 0; w < NELEM(words); w++) {
-        size_t len = strlen(words[w]);
-        for (char *s = out; *s; s++)
-            if (strncmp(s, words[w], len) == 0)
-                for (size_t i = 0; i < len; i++)
-                    s[i] ^= 'a' ^ 'A';  /* ASCII letters differ in case by this bit */
-    }
-}
-
-/* A fatal user fault: says why on the console, on a line of its own
- * (docs/api.md's format), then exits with -1. */
-void proc_kill_current(const char *cause, uint64_t addr, uint64_t pc)
-{
-    struct proc *p = proc_current();
-    char name[PROC_NAME_LEN];
-    proc_console_name(p, name);
-    kprintf_line("killed: pid %d (%s): %s at 0x%lx, pc 0x%lx\n", p->pid, name, cause, addr, pc);
-    proc_exit(-1);
 }

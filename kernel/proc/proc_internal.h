@@ -1,11 +1,30 @@
 /*
- * What proc.c asks of load.c, inside kernel/proc/ only: the rest of the
- * kernel starts programs through proc.h (proc_spawn, proc_start_init).
+ * What the files of kernel/proc/ share about processes, inside kernel/proc/
+ * only: the rest of the kernel goes through proc.h. proc.c owns the
+ * process table (proc_lock, the pid index, init), which kill.c reads;
+ * load.c loads a program into a process proc.c made.
  */
 #ifndef _KERNEL_PROC_PROC_INTERNAL_H_
 #define _KERNEL_PROC_PROC_INTERNAL_H_
 
 #include <kernel/proc.h>
+
+#define PID_BUCKETS 512
+
+/* The lock proc.h describes: family links, states, exit statuses and the
+ * pid index below. */
+extern struct spinlock proc_lock;
+/* Every live, exiting and zombie process, started or not, hashed by pid
+ * (bucket pid % PID_BUCKETS, chained by pid_next); proc_lock. A walk over
+ * all buckets is O(processes + PID_BUCKETS). */
+extern struct proc *pid_index[PID_BUCKETS];
+/* init (pid 1): set once, before it starts, by proc_start_init, and never
+ * changed; it never exits. */
+extern struct proc *initproc;
+
+/* The process with this pid, live, exiting or zombie, or NULL. proc_lock
+ * held. */
+struct proc *pid_lookup(pid_t pid);
 
 /*
  * Loads the program argv[0] into p, a process proc_alloc made that has
