@@ -1,8 +1,8 @@
 /*
  * What the files of kernel/proc/ share about processes, inside kernel/proc/
  * only: the rest of the kernel goes through proc.h. proc.c owns the
- * process table (proc_lock, the pid index, init), which kill.c reads;
- * load.c loads a program into a process proc.c made.
+ * process table (proc_lock, the pid index, init), which kill.c and job.c
+ * read; load.c loads a program into a process proc.c made.
  */
 #ifndef _KERNEL_PROC_PROC_INTERNAL_H_
 #define _KERNEL_PROC_PROC_INTERNAL_H_

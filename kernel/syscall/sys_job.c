@@ -1,7 +1,8 @@
 /*
  * System calls that see and stop processes (lib/proc-ext.h): kill, the
  * process list, the console's foreground job, and spawnv. Argument
- * checking here; the work in kill.c, proc.c and console.c.
+ * checking here; the work in kernel/proc/ (kill.c, job.c, proc.c) and
+ * console.c.
  */
 #include <kernel/console.h>
 #include <kernel/file.h>
