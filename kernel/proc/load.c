@@ -1,6 +1,6 @@
 /*
  * Loading a program into a new process, for spawn and for /init
- * (proc.c): finding the file a command names, mapping its ELF image
+ * (spawn.c): finding the file a command names, mapping its ELF image
  * (elf.c), and the first stack page, which holds the program's argv and
  * where its first instruction finds them (a0 = argc, a1 = argv).
  */

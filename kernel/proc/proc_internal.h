@@ -2,7 +2,8 @@
  * What the files of kernel/proc/ share about processes, inside kernel/proc/
  * only: the rest of the kernel goes through proc.h. proc.c owns the
  * process table (proc_lock, the pid index, init), which kill.c and job.c
- * read; load.c loads a program into a process proc.c made.
+ * read, and a process's life; spawn.c fills a process proc.c made and
+ * starts it, through load.c for a program.
  */
 #ifndef _KERNEL_PROC_PROC_INTERNAL_H_
 #define _KERNEL_PROC_PROC_INTERNAL_H_
@@ -25,6 +26,22 @@ extern struct proc *initproc;
 /* The process with this pid, live, exiting or zombie, or NULL. proc_lock
  * held. */
 struct proc *pid_lookup(pid_t pid);
+
+/* A fresh process: ALIVE, with a pid in the pid index, an empty address
+ * space, a table of free fds and a thread not yet runnable, but no
+ * parent, so no one can wait for it, kill it or list it (kill.c, job.c).
+ * NULL when memory runs out, with nothing left behind. */
+struct proc *proc_alloc(void);
+/* Undoes proc_alloc and whatever the caller set up after it (open files,
+ * the address space's contents), for a process that never started: its
+ * pid is free again and nothing is left behind. */
+void proc_discard(struct proc *p);
+/* Makes p, from proc_alloc and filled, the child of parent (NULL for
+ * init) in parent's job, killed at once if parent is (proc.h), and queues
+ * its thread (sched_ready_child, or sched_ready for init). Returns p's
+ * pid; ERR_NOMEM when no lineage node can be had, p then discarded. Takes
+ * proc_lock. */
+int proc_start(struct proc *p, struct proc *parent);
 
 /*
  * Loads the program argv[0] into p, a process proc_alloc made that has

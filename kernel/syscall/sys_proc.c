@@ -1,6 +1,6 @@
 /*
  * Process and memory system calls: argument checking, then the work in
- * proc.c and vm.c.
+ * kernel/proc/ (spawn.c, proc.c) and vm.c.
  */
 #include <kernel/console.h>
 #include <kernel/fs.h>
@@ -32,7 +32,7 @@ long sys_fork_copy(void)
 
 /* int spawn(const char *args): the command line is copied in whole (at
  * most SPAWN_ARGS_MAX bytes with its NUL, else ERR_INVAL) into a page of
- * its own and split into words by proc.c */
+ * its own and split into words by spawn.c */
 long sys_spawn(void)
 {
     struct spawn_args *a = spawn_args_alloc();
