@@ -128,8 +128,8 @@ err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start)
     return found ? ERR_OK : ERR_NOMEM;
 }
 
-/* Exit's teardown, and that of a process undone before it ever ran
- * (proc.c). Contract in <kernel/vm.h>. */
+/* Exit's teardown (exit.c), and that of a process undone before it ever
+ * ran (proc_discard, proc.c). Contract in <kernel/vm.h>. */
 void as_destroy(struct addrspace *as)
 {
     if (!as->root)

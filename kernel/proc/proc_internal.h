@@ -2,8 +2,8 @@
  * What the files of kernel/proc/ share about processes, inside kernel/proc/
  * only: the rest of the kernel goes through proc.h. proc.c owns the
  * process table (proc_lock, the pid index, init), which kill.c and job.c
- * read, and a process's life; spawn.c fills a process proc.c made and
- * starts it, through load.c for a program.
+ * read, and a process's start; spawn.c fills a process proc.c made and
+ * starts it, through load.c for a program; exit.c ends it and reaps it.
  */
 #ifndef _KERNEL_PROC_PROC_INTERNAL_H_
 #define _KERNEL_PROC_PROC_INTERNAL_H_
@@ -26,6 +26,12 @@ extern struct proc *initproc;
 /* The process with this pid, live, exiting or zombie, or NULL. proc_lock
  * held. */
 struct proc *pid_lookup(pid_t pid);
+/* Takes p out of the pid index, so its pid may be given again: at a reap
+ * (proc_wait) or proc_discard. proc_lock held. */
+void pid_release(struct proc *p);
+/* Frees the struct of p, out of the pid index and its parent's lists, and
+ * its fd table if still there: nobody can reach p any more. */
+void proc_free(struct proc *p);
 
 /* A fresh process: ALIVE, with a pid in the pid index, an empty address
  * space, a table of free fds and a thread not yet runnable, but no

@@ -1,6 +1,6 @@
 /*
  * Process and memory system calls: argument checking, then the work in
- * kernel/proc/ (spawn.c, proc.c) and vm.c.
+ * kernel/proc/ (spawn.c, exit.c) and vm.c.
  */
 #include <kernel/console.h>
 #include <kernel/fs.h>
