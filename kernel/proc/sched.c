@@ -17,9 +17,9 @@
  * so a futex timeout of 1 ms lasts about 1 ms, not up to two 10 ms ticks.
  *
  * A hart with nothing to run polls for a while before it sleeps in wfi
- * (idle_wait), and queuing work kicks one idle hart: a polling one by a
- * flag, one in wfi by an IPI; none when the queuing hart is about to
- * take the work itself (enqueue). A thread woken from a scheduler loop
+ * (idle_wait, idle.c), and queuing work kicks one idle hart: a polling
+ * one by a flag, one in wfi by an IPI; none when the queuing hart is
+ * about to take the work itself (enqueue). A thread woken from a scheduler loop
  * whose last hart still polls is handed to that hart instead (enqueue).
  * A new process wakes no hart in wfi at once: its parent, which mostly
  * goes on to wait for it, owes the kick (sched_ready_child).
@@ -30,7 +30,6 @@
  * the scheduler spun or napped meanwhile. They are noted under the lock
  * and made once it is released (sched_unlock).
  */
-#include <kernel/sched.h>
 #include <kernel/thread.h>
 #include <kernel/console.h>
 #include <kernel/proc.h>
@@ -40,24 +39,15 @@
 #include <kernel/trap.h>
 #include <kernel/vpmap.h>
 
+#include "sched_internal.h"
+
 #define SLEEP_BUCKETS 64
 /* The cpus[] index of the hart that wakes timed sleepers for all: the
  * boot hart, whatever its hartid, so one hart's clock decides. */
 #define WAKER 0
-/* How long an idle hart polls before wfi (idle_wait): long enough for the
- * other side of a hand-off to answer (a futex round trip is ~50 us), short
- * enough not to burn the host's CPU (under QEMU a polling hart is a host
- * thread that spins: 500 us cost make test a third more CPU time). */
-#define IDLE_POLL_US 100
 
-static struct spinlock sched_lock;
+struct spinlock sched_lock;                      /* sched_internal.h */
 static struct thread *ready_head, *ready_tail;   /* guarded by sched_lock */
-static uint64_t idle_harts[CPU_WORDS];           /* bit per cpu index: in idle_wait and not
-                                                  * kicked yet; guarded by sched_lock */
-static bool polling[NCPU];                       /* by cpu index: idle and still polling; set
-                                                  * by the hart, cleared by a kick or by the
-                                                  * hart when its poll ends, under sched_lock;
-                                                  * the hart reads it without */
 static bool kick_after_pick[NCPU];               /* by cpu index: that hart's last thread
                                                   * gave it up owing a kick (kick_owed in
                                                   * thread.h), which its scheduler loop
@@ -85,19 +75,10 @@ void sched_init(void)
     list_init(&timed_sleepers);
 }
 
-/* Sets or clears hart index's bit in idle_harts, which kick_idle_hart
- * searches. Caller holds sched_lock. */
-static void set_idle(int index, bool idle)
-{
-    if (idle)
-        idle_harts[index / 64] |= 1UL << (index % 64);
-    else
-        idle_harts[index / 64] &= ~(1UL << (index % 64));
-}
-
 /* Notes an IPI for hart index (this hart's own index: its timer to set
- * again), made by sched_unlock. Caller holds sched_lock. */
-static void owe_ipi(int index)
+ * again), made by sched_unlock. Caller holds sched_lock. Contract in
+ * sched_internal.h. */
+void owe_ipi(int index)
 {
     ipis_owed[mycpu()->id][index / 64] |= 1UL << (index % 64);
 }
@@ -109,8 +90,9 @@ static void owe_ipi(int index)
  * a thread that switched away holding it leaves its IPIs to the hart's
  * scheduler loop. Interrupts stay off until they are sent, so no tick
  * preempts the sender in between and leaves the woken work waiting.
+ * Contract in sched_internal.h.
  */
-static void sched_unlock(void)
+void sched_unlock(void)
 {
     struct cpu *c = mycpu();
     uint64_t owed[CPU_WORDS];
@@ -137,64 +119,6 @@ static void sched_unlock(void)
                 ipi_send(i);
         }
     pop_off();
-}
-
-/* Ends polling hart index's idle_wait: it goes back to its scheduler
- * loop. Caller holds sched_lock. */
-static void claim(int index)
-{
-    set_idle(index, false);
-    __atomic_store_n(&polling[index], false, __ATOMIC_RELEASE);
-}
-
-/* Looks for an idle hart (other than this one) to run newly queued
- * work: one still polling (idle_wait) is claimed by clearing its flag,
- * which it watches, and true is returned; else *wfi is the index of one
- * asleep in wfi, or -1 if no other hart is idle. Caller holds
- * sched_lock. */
-static bool claim_polling_hart(int *wfi)
-{
-    int self = mycpu()->id;
-    *wfi = -1;
-    for (int w = 0; w < CPU_WORDS; w++) {
-        uint64_t others = idle_harts[w];
-        if (w == self / 64)
-            others &= ~(1UL << (self % 64));
-        for (int bit = 0; others; bit++, others >>= 1) {   /* no __builtin_ctzl: */
-            if (!(others & 1))                             /* the kernel links no libgcc */
-                continue;
-            int i = w * 64 + bit;
-            if (polling[i]) {
-                claim(i);
-                return true;
-            }
-            if (*wfi < 0)
-                *wfi = i;
-        }
-    }
-    return false;
-}
-
-/* Wakes hart index, asleep in wfi, by an IPI, sent once sched_lock is
- * released (sched_unlock). Under QEMU the IPI's one device store costs
- * the sender 20 to 50 us in the median, and milliseconds on a loaded
- * host, where the same store to a hart that is not halted costs 0.3 to
- * 1 us: QEMU wakes the halted hart's host thread (docs/performance.md,
- * "What a wakeup costs the waker"). Caller holds sched_lock. */
-static void wake_wfi_hart(int index)
-{
-    set_idle(index, false);
-    owe_ipi(index);
-}
-
-/* Wakes one idle hart (other than this one) to run newly queued work,
- * instead of leaving it to the hart's next timer tick: a polling one by
- * its flag, else one in wfi by an IPI. Caller holds sched_lock. */
-static void kick_idle_hart(void)
-{
-    int wfi;
-    if (!claim_polling_hart(&wfi) && wfi >= 0)
-        wake_wfi_hart(wfi);
 }
 
 /* Puts t at the back of the ready queue. Caller holds sched_lock. */
@@ -503,38 +427,6 @@ void sched_exit(struct spinlock *held)
     mycpu()->thread->state = THREAD_ZOMBIE;
     switch_to_scheduler();
     panic("sched_exit: zombie ran again");
-}
-
-/*
- * A hart with nothing to run (sched_lock held, interrupts off; returns
- * with the lock released) waits until it may find work: a kick or an
- * interrupt. It polls its flag for IDLE_POLL_US first, since work often
- * comes right after a hart goes idle (the other side of a hand-off:
- * futex ping-pong, a pipe, a parent waiting for a child), and a polling
- * hart is kicked without an IPI; then it sleeps in wfi. Interrupts stay
- * off throughout: wfi still returns on a pending one, and none can slip
- * in between the check and the wfi; the poll stops as soon as one is
- * pending, so a device is not kept waiting.
- */
-static void idle_wait(struct cpu *c)
-{
-    set_idle(c->id, true);
-    polling[c->id] = true;
-    sched_unlock();
-    vpmap_kstack_idle();         /* takes the kernel-stack lock: not under sched_lock */
-    uint64_t until = rdtime() + platform_us_ticks(IDLE_POLL_US);
-    while (__atomic_load_n(&polling[c->id], __ATOMIC_ACQUIRE) && rdtime() < until &&
-           !(csr_read(sip) & csr_read(sie)))
-        ;
-    spinlock_acquire(&sched_lock);
-    if (polling[c->id]) {        /* not kicked while polling */
-        polling[c->id] = false;
-        sched_unlock();
-        wfi();
-        spinlock_acquire(&sched_lock);
-    }
-    set_idle(c->id, false);
-    sched_unlock();
 }
 
 /* Each hart's scheduler: runs ready threads one at a time, switching to

@@ -1,0 +1,47 @@
+/*
+ * What the scheduler's files share, inside kernel/proc/ only: the rest of
+ * the kernel goes through sched.h. sched.c owns sched_lock, the ready
+ * queue, the hand-off of a thread to a hart and the switch; idle.c the
+ * idle harts and how they are woken.
+ */
+#ifndef _KERNEL_PROC_SCHED_INTERNAL_H_
+#define _KERNEL_PROC_SCHED_INTERNAL_H_
+
+#include <kernel/sched.h>
+
+/* The scheduler's one lock (sched.c says what it guards and why it is
+ * held across every switch). Every release goes through sched_unlock. */
+extern struct spinlock sched_lock;
+/* Releases sched_lock, then sends the IPIs owed under it (owe_ipi) and,
+ * if this hart owes its own timer, sets it: with interrupts off until
+ * they are sent. */
+void sched_unlock(void);
+/* Notes an IPI for hart index (this hart's own index: its timer to set
+ * again), made once sched_lock is released (sched_unlock). sched_lock
+ * held. */
+void owe_ipi(int index);
+
+/* By cpu index: that hart is idle and still polling (idle_wait). Set by
+ * the hart, cleared by a kick (claim) or by the hart when its poll ends,
+ * under sched_lock; the hart reads it without. */
+extern bool polling[NCPU];
+/* Ends polling hart index's idle_wait (polling[index] set): it goes back
+ * to its scheduler loop. sched_lock held. */
+void claim(int index);
+/* Claims an idle hart other than this one that still polls and returns
+ * true; else false, with *wfi the index of one asleep in wfi, or -1 if
+ * no other hart is idle. sched_lock held. */
+bool claim_polling_hart(int *wfi);
+/* Wakes hart index, idle in wfi, by an IPI sent once sched_lock is
+ * released (costly under QEMU: idle.c says how much). sched_lock held. */
+void wake_wfi_hart(int index);
+/* Wakes one idle hart other than this one, a polling one by its flag,
+ * else one in wfi by an IPI, to run newly queued work. sched_lock held. */
+void kick_idle_hart(void);
+/* This hart, c, has nothing to run: called with sched_lock held and
+ * interrupts off, it waits (a poll, then wfi) until a kick or an
+ * interrupt may bring work, and returns with sched_lock released and
+ * interrupts still off. */
+void idle_wait(struct cpu *c);
+
+#endif /* _KERNEL_PROC_SCHED_INTERNAL_H_ */
