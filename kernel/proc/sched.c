@@ -7,20 +7,19 @@
  * it (or a new thread releases it in sched_thread_started). So no other
  * hart can pick a thread up before its registers are saved.
  *
- * Sleeping threads are kept by channel in a small hash of lists, and those
- * with a deadline on one more list, so a wakeup looks only at threads that
- * may sleep on its channel: its cost does not grow with the number of
- * processes (thousands may be asleep or zombies at once). Deadlines are
- * rdtime() values, and cpus[0] alone wakes the sleepers whose deadline
- * has come (wake_expired), at each of its ticks and, for a deadline
- * before its next tick, when its timer is set earlier for it (next_wake):
- * so a futex timeout of 1 ms lasts about 1 ms, not up to two 10 ms ticks.
+ * Sleeping and waking by channel are sleep.c's. Sleepers with a deadline
+ * are on one more list here (add_timed). Deadlines are rdtime() values,
+ * and cpus[0] alone wakes the sleepers whose deadline has come
+ * (wake_expired), at each of its ticks and, for a deadline before its
+ * next tick, when its timer is set earlier for it (next_wake): so a
+ * futex timeout of 1 ms lasts about 1 ms, not up to two 10 ms ticks.
  *
  * A hart with nothing to run polls for a while before it sleeps in wfi
  * (idle_wait, idle.c), and queuing work kicks one idle hart: a polling
  * one by a flag, one in wfi by an IPI; none when the queuing hart is
- * about to take the work itself (enqueue). A thread woken from a scheduler loop
- * whose last hart still polls is handed to that hart instead (enqueue).
+ * about to take the work itself (enqueue). A thread woken from a
+ * scheduler loop whose last hart still polls is handed to that hart
+ * instead (enqueue).
  * A new process wakes no hart in wfi at once: its parent, which mostly
  * goes on to wait for it, owes the kick (sched_ready_child).
  *
@@ -41,7 +40,6 @@
 
 #include "sched_internal.h"
 
-#define SLEEP_BUCKETS 64
 /* The cpus[] index of the hart that wakes timed sleepers for all: the
  * boot hart, whatever its hartid, so one hart's clock decides. */
 #define WAKER 0
@@ -60,7 +58,6 @@ static uint64_t ipis_owed[NCPU][CPU_WORDS];      /* by cpu index of the hart hol
                                                   * sched_lock: the harts it sends an IPI
                                                   * to once it releases the lock, its own
                                                   * bit for its timer (sched_unlock) */
-static struct list sleepers[SLEEP_BUCKETS];      /* SLEEPING threads by channel; sched_lock */
 static struct list timed_sleepers;               /* SLEEPING with a deadline; sched_lock */
 static uint64_t next_wake = UINT64_MAX;          /* no timed sleeper's deadline is earlier;
                                                   * set under sched_lock, read without by
@@ -70,8 +67,7 @@ static uint64_t next_wake = UINT64_MAX;          /* no timed sleeper's deadline 
 void sched_init(void)
 {
     spinlock_init(&sched_lock, "sched", LOCK_SCHED);
-    for (int i = 0; i < SLEEP_BUCKETS; i++)
-        list_init(&sleepers[i]);
+    sleep_init();
     list_init(&timed_sleepers);
 }
 
@@ -145,8 +141,8 @@ static void queue_append(struct thread *t)
  * this hart is on its way to its scheduler loop (it yields, or it is in
  * the loop: no thread): it takes t itself, and the kick would only wake
  * a hart to find nothing (as at every tick of a busy hart while others
- * idle). */
-static void enqueue(struct thread *t, bool yielding)
+ * idle). Contract in sched_internal.h. */
+void enqueue(struct thread *t, bool yielding)
 {
     t->state = THREAD_RUNNABLE;
     t->next = NULL;              /* handed, it goes on no queue */
@@ -175,22 +171,6 @@ static struct thread *dequeue(void)
         t->next = NULL;
     }
     return t;
-}
-
-/* The bucket of threads that may sleep on chan. */
-static struct list *bucket_of(void *chan)
-{
-    uintptr_t a = (uintptr_t)chan;
-    return &sleepers[((a >> 4) ^ (a >> 12)) % SLEEP_BUCKETS];
-}
-
-/* Takes a SLEEPING thread off the sleep lists and queues it. */
-static void wake(struct thread *t)
-{
-    list_remove(&t->sleep_link);
-    if (t->wake_at)
-        list_remove(&t->timed_link);
-    enqueue(t, false);
 }
 
 /* Makes t runnable; may kick an idle hart to run it. */
@@ -255,8 +235,9 @@ void sched_call_done(void)
  * sstatus.SUM is set only inside the user-copy helpers (uaccess.S), and
  * trap entry clears it (trapvec.S), so a copy that faults and sleeps, or
  * is preempted, must reach here with it clear: else the next thread on
- * this hart could touch user memory by accident. */
-static void switch_to_scheduler(void)
+ * this hart could touch user memory by accident. Contract in
+ * sched_internal.h. */
+void switch_to_scheduler(void)
 {
     struct cpu *c = mycpu();
     if (c->noff != 1)
@@ -288,14 +269,6 @@ void sched_yield(void)
     sched_unlock();
 }
 
-/* Whether t's process has been killed (proc_kill). The flag is set
- * before the killer takes sched_lock to wake t, and read here under it,
- * so a sleeper either sees it or is asleep when the killer looks. */
-static bool killed(struct thread *t)
-{
-    return t->proc && proc_killed(t->proc);
-}
-
 /* Puts t, going to sleep until t->wake_at, on the timed sleepers, and
  * makes sure cpus[0] looks at them by then: a deadline before the time
  * its timer is set for becomes next_wake, and cpus[0] is told to set its
@@ -306,8 +279,8 @@ static bool killed(struct thread *t)
  * (trap.c): if this read misses a later timer_at, cpus[0] sees the new
  * next_wake. While cpus[0] runs threads its every tick also wakes
  * whoever is due; an idle cpus[0] has no tick (trap.c), only its timer
- * for next_wake. sched_lock held. */
-static void add_timed(struct thread *t)
+ * for next_wake. sched_lock held. Contract in sched_internal.h. */
+void add_timed(struct thread *t)
 {
     list_append(&timed_sleepers, &t->timed_link);
     if (t->wake_at >= next_wake)
@@ -319,64 +292,6 @@ static void add_timed(struct thread *t)
     owe_ipi(WAKER);
 }
 
-/* The one sleep: on chan, until a wakeup, the deadline (0: none) or, if
- * killable, a kill of the caller's process. lk is released while asleep
- * and re-acquired. ERR_KILLED if killable and killed (before or during
- * the sleep), else ERR_OK. */
-static err_t sleep_on(void *chan, struct spinlock *lk, uint64_t deadline, bool killable)
-{
-    struct thread *t = thread_current();
-    if (lk != &sched_lock) {
-        spinlock_acquire(&sched_lock);
-        spinlock_release(lk);
-    }
-    err_t err = ERR_OK;
-    if (killable && killed(t)) {
-        err = ERR_KILLED;
-    } else {
-        t->chan = chan;
-        t->wake_at = deadline;
-        t->killable = killable;
-        t->state = THREAD_SLEEPING;
-        list_append(bucket_of(chan), &t->sleep_link);
-        if (deadline)
-            add_timed(t);
-        switch_to_scheduler();
-        t->chan = NULL;
-        t->wake_at = 0;
-        t->killable = false;
-        if (killable && killed(t))
-            err = ERR_KILLED;
-    }
-    if (lk != &sched_lock) {
-        sched_unlock();
-        spinlock_acquire(lk);
-    }
-    return err;
-}
-
-/* sleep_on, not killable, no deadline. Contract in <kernel/sched.h>. */
-void sched_sleep(void *chan, struct spinlock *lk)
-{
-    sleep_on(chan, lk, 0, false);
-}
-
-/* sleep_on, killable. Contract in <kernel/sched.h>. */
-err_t sched_sleep_killable(void *chan, struct spinlock *lk, uint64_t deadline)
-{
-    return sleep_on(chan, lk, deadline, true);
-}
-
-/* Ends t's sleep early if it is killable, so a kill is noticed now.
- * Contract in <kernel/sched.h>. */
-void sched_wake_killable(struct thread *t)
-{
-    spinlock_acquire(&sched_lock);
-    if (t->state == THREAD_SLEEPING && t->killable)
-        wake(t);
-    sched_unlock();
-}
-
 /* t's state read under sched_lock (for ps). Contract in <kernel/sched.h>. */
 enum thread_state sched_thread_state(struct thread *t)
 {
@@ -384,38 +299,6 @@ enum thread_state sched_thread_state(struct thread *t)
     enum thread_state state = t->state;
     sched_unlock();
     return state;
-}
-
-/* Wakes up to max threads sleeping on chan; returns how many. One hashed
- * bucket of sleepers is scanned under sched_lock. */
-static int wakeup(void *chan, int max)
-{
-    int n = 0;
-    spinlock_acquire(&sched_lock);
-    struct list *b = bucket_of(chan);
-    for (struct list_node *node = list_begin(b), *next; node != list_end(b) && n < max; node = next) {
-        next = node->next;
-        struct thread *t = list_entry(node, struct thread, sleep_link);
-        if (t->chan == chan) {
-            wake(t);
-            n++;
-        }
-    }
-    sched_unlock();
-    return n;
-}
-
-/* Every sleeper on chan (no count can exceed 1 << 30 threads).
- * Contract in <kernel/sched.h>. */
-int sched_wakeup(void *chan)
-{
-    return wakeup(chan, 1 << 30);
-}
-
-/* Contract in <kernel/sched.h>. */
-int sched_wakeup_one(void *chan)
-{
-    return wakeup(chan, 1);
 }
 
 /* The current thread's last step. Contract in <kernel/sched.h>. */

@@ -2,7 +2,7 @@
  * What the scheduler's files share, inside kernel/proc/ only: the rest of
  * the kernel goes through sched.h. sched.c owns sched_lock, the ready
  * queue, the hand-off of a thread to a hart and the switch; idle.c the
- * idle harts and how they are woken.
+ * idle harts and how they are woken; sleep.c the sleep queues by channel.
  */
 #ifndef _KERNEL_PROC_SCHED_INTERNAL_H_
 #define _KERNEL_PROC_SCHED_INTERNAL_H_
@@ -20,6 +20,19 @@ void sched_unlock(void);
  * again), made once sched_lock is released (sched_unlock). sched_lock
  * held. */
 void owe_ipi(int index);
+
+/* Makes t RUNNABLE: from a scheduler loop (no current thread), handed to
+ * the other hart t last ran on if that hart still polls; else queued,
+ * and an idle hart kicked for it, unless the queue was empty and this
+ * hart goes to its scheduler loop next (yielding: t is the caller's own
+ * thread; or there is no current thread), where it takes t itself. sched_lock
+ * held. */
+void enqueue(struct thread *t, bool yielding);
+/* Switches from the current thread, its state already changed, to its
+ * hart's scheduler loop, which pays a kick the thread owes (kick_owed);
+ * returns when the thread runs again, never for a ZOMBIE. Panics unless
+ * sched_lock is the one spinlock held and sstatus.SUM is clear. */
+void switch_to_scheduler(void);
 
 /* By cpu index: that hart is idle and still polling (idle_wait). Set by
  * the hart, cleared by a kick (claim) or by the hart when its poll ends,
@@ -43,5 +56,22 @@ void kick_idle_hart(void);
  * interrupt may bring work, and returns with sched_lock released and
  * interrupts still off. */
 void idle_wait(struct cpu *c);
+
+/* Empties the sleep queues: once, from sched_init. */
+void sleep_init(void);
+/* The one sleep: on chan until a wakeup, the deadline (0: none) or, if
+ * killable, a kill of the caller's process. lk, held, is released while
+ * asleep and taken again; it may be sched_lock itself, which the caller
+ * then holds before and after. ERR_KILLED if killable and killed, before
+ * or during the sleep; else ERR_OK. */
+err_t sleep_on(void *chan, struct spinlock *lk, uint64_t deadline, bool killable);
+/* Takes t, SLEEPING, off the sleep lists (a channel's and, with a
+ * deadline, the timed sleepers) and makes it runnable (enqueue).
+ * sched_lock held. */
+void wake(struct thread *t);
+/* Puts t, about to sleep until t->wake_at, on the timed sleepers, making
+ * sure cpus[0] looks at them by then (an IPI owed to it if its timer is
+ * set later). sched_lock held. */
+void add_timed(struct thread *t);
 
 #endif /* _KERNEL_PROC_SCHED_INTERNAL_H_ */
