@@ -58,7 +58,7 @@ void sched_yield(void);
 void sched_sleep(void *chan, struct spinlock *lk);
 /* As sched_sleep, but killable (above), and also woken once rdtime()
  * reaches deadline (0: no deadline; the caller tells by its own state):
- * cpus[0]'s timer is set for the first deadline (sched.c), so the wake
+ * cpus[0]'s timer is set for the first deadline (deadline.c), so the wake
  * comes as soon as cpus[0] takes that interrupt.
  * ERR_KILLED at once if the caller's process is already killed, or when a
  * kill wakes it; ERR_OK after a wakeup or the deadline. */

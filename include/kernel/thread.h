@@ -29,7 +29,7 @@
  * struct cpu: each hart touches only its own, with interrupts off so it
  * cannot move to another hart meanwhile (push_off, synch.h); other harts
  * read only id and hartid, which are set before the hart starts, and
- * cpus[0]'s timer_at (atomically: sched.c's add_timed).
+ * cpus[0]'s timer_at (atomically: deadline.c's add_timed).
  */
 #ifndef _KERNEL_THREAD_H_
 #define _KERNEL_THREAD_H_

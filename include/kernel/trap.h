@@ -74,7 +74,7 @@ struct trapframe {
 void trap_init_hart(void);          /* stvec, sscratch, the timer's way, enable S interrupts */
 /* Interrupts off: sets this hart's timer earlier if what it is due for
  * now comes sooner than the time it is set for: on cpus[0], a timed
- * sleeper's deadline before its next tick (sched.c, which asks cpus[0]
+ * sleeper's deadline before its next tick (deadline.c, which asks cpus[0]
  * by an IPI, whose handler calls this). Sets nothing otherwise. */
 void trap_timer_update(void);
 /* Interrupts off: the scheduler loop's call before it runs a thread:

@@ -2,7 +2,8 @@
  * What the scheduler's files share, inside kernel/proc/ only: the rest of
  * the kernel goes through sched.h. sched.c owns sched_lock, the ready
  * queue, the hand-off of a thread to a hart and the switch; idle.c the
- * idle harts and how they are woken; sleep.c the sleep queues by channel.
+ * idle harts and how they are woken; sleep.c the sleep queues by
+ * channel; deadline.c the timed sleepers and the hart that wakes them.
  */
 #ifndef _KERNEL_PROC_SCHED_INTERNAL_H_
 #define _KERNEL_PROC_SCHED_INTERNAL_H_
@@ -69,6 +70,8 @@ err_t sleep_on(void *chan, struct spinlock *lk, uint64_t deadline, bool killable
  * deadline, the timed sleepers) and makes it runnable (enqueue).
  * sched_lock held. */
 void wake(struct thread *t);
+/* No timed sleepers: once, from sched_init. */
+void deadline_init(void);
 /* Puts t, about to sleep until t->wake_at, on the timed sleepers, making
  * sure cpus[0] looks at them by then (an IPI owed to it if its timer is
  * set later). sched_lock held. */

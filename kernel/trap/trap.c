@@ -61,7 +61,7 @@ static void timer_set(struct cpu *c, uint64_t when)
 }
 
 /* When this hart's timer is due: its next tick (none while its tick is
- * stopped), or, on cpus[0], which wakes the timed sleepers (sched.c), the
+ * stopped), or, on cpus[0], which wakes the timed sleepers (deadline.c), the
  * first one's deadline if that comes sooner. */
 static uint64_t timer_due(struct cpu *c)
 {
@@ -73,7 +73,7 @@ static uint64_t timer_due(struct cpu *c)
 /* Sets this hart's timer for what it is due for, which may be later
  * than what it was set for (after its interrupt, a nap, at boot). A
  * sleeper on another hart that lowers next_wake meanwhile and reads the
- * old, earlier timer_at sends no IPI (add_timed, sched.c). Each side
+ * old, earlier timer_at sends no IPI (add_timed, deadline.c). Each side
  * stores its word, fences, then reads the other's, so one of them sees
  * the other's store: that hart sends the IPI, or this one sees the new
  * deadline and sets the timer again. Without the second look a deadline
@@ -202,7 +202,7 @@ const char *trap_cause_name(uint64_t scause)
 }
 
 /* Interrupts come in user and kernel mode alike. A software interrupt is
- * an IPI whose job was to wake the hart from wfi (sched.c), to have
+ * an IPI whose job was to wake the hart from wfi (idle.c), to have
  * cpus[0] set its timer for an earlier sleeper (trap_timer_update), or
  * to have the hart flush for a batch of freed kernel stacks that a
  * thread waits for (vpmap_kstack_sync). */
