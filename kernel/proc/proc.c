@@ -14,18 +14,11 @@
  * proc_discard undoes a proc_alloc that never started.
  */
 #include <kernel/proc.h>
-#include <kernel/console.h>
 #include <kernel/file.h>
-#include <kernel/fs.h>
 #include <kernel/kmalloc.h>
 #include <kernel/lineage.h>
-#include <kernel/pmem.h>
 #include <kernel/sched.h>
-#include <kernel/shm.h>
-#include <kernel/string.h>
 #include <kernel/thread.h>
-#include <kernel/trap.h>
-#include <kernel/uaccess.h>
 
 #include "proc_internal.h"
 

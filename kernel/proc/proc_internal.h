@@ -10,6 +10,8 @@
 
 #include <kernel/proc.h>
 
+/* proc.c: the process table, which every file here reads under proc_lock. */
+
 #define PID_BUCKETS 512
 
 /* The lock proc.h describes: family links, states, exit statuses and the
@@ -26,12 +28,8 @@ extern struct proc *initproc;
 /* The process with this pid, live, exiting or zombie, or NULL. proc_lock
  * held. */
 struct proc *pid_lookup(pid_t pid);
-/* Takes p out of the pid index, so its pid may be given again: at a reap
- * (proc_wait) or proc_discard. proc_lock held. */
-void pid_release(struct proc *p);
-/* Frees the struct of p, out of the pid index and its parent's lists, and
- * its fd table if still there: nobody can reach p any more. */
-void proc_free(struct proc *p);
+
+/* proc.c: a process's making (for spawn.c) and freeing (for exit.c). */
 
 /* A fresh process: ALIVE, with a pid in the pid index, an empty address
  * space, a table of free fds and a thread not yet runnable, but no
@@ -48,6 +46,14 @@ void proc_discard(struct proc *p);
  * pid; ERR_NOMEM when no lineage node can be had, p then discarded. Takes
  * proc_lock. */
 int proc_start(struct proc *p, struct proc *parent);
+/* Takes p out of the pid index, so its pid may be given again: at a reap
+ * (proc_wait) or proc_discard. proc_lock held. */
+void pid_release(struct proc *p);
+/* Frees the struct of p, out of the pid index and its parent's lists, and
+ * its fd table if still there: nobody can reach p any more. */
+void proc_free(struct proc *p);
+
+/* load.c: a program into a new process (for spawn.c). */
 
 /*
  * Loads the program argv[0] into p, a process proc_alloc made that has

@@ -29,7 +29,6 @@
 #include <kernel/console.h>
 #include <kernel/proc.h>
 #include <kernel/riscv.h>
-#include <kernel/platform.h>
 #include <kernel/ipi.h>
 #include <kernel/trap.h>
 #include <kernel/vpmap.h>

@@ -10,6 +10,8 @@
 
 #include <kernel/sched.h>
 
+/* sched.c: the lock, the ready queue and the switch. */
+
 /* The scheduler's one lock (sched.c says what it guards and why it is
  * held across every switch). Every release goes through sched_unlock. */
 extern struct spinlock sched_lock;
@@ -26,14 +28,16 @@ void owe_ipi(int index);
  * the other hart t last ran on if that hart still polls; else queued,
  * and an idle hart kicked for it, unless the queue was empty and this
  * hart goes to its scheduler loop next (yielding: t is the caller's own
- * thread; or there is no current thread), where it takes t itself. sched_lock
- * held. */
+ * thread; or there is no current thread), where it takes t itself.
+ * sched_lock held. */
 void enqueue(struct thread *t, bool yielding);
 /* Switches from the current thread, its state already changed, to its
  * hart's scheduler loop, which pays a kick the thread owes (kick_owed);
  * returns when the thread runs again, never for a ZOMBIE. Panics unless
  * sched_lock is the one spinlock held and sstatus.SUM is clear. */
 void switch_to_scheduler(void);
+
+/* idle.c: idle harts and waking them. */
 
 /* By cpu index: that hart is idle and still polling (idle_wait). Set by
  * the hart, cleared by a kick (claim) or by the hart when its poll ends,
@@ -58,6 +62,8 @@ void kick_idle_hart(void);
  * interrupts still off. */
 void idle_wait(struct cpu *c);
 
+/* sleep.c: sleeping and waking by channel. */
+
 /* Empties the sleep queues: once, from sched_init. */
 void sleep_init(void);
 /* The one sleep: on chan until a wakeup, the deadline (0: none) or, if
@@ -70,6 +76,9 @@ err_t sleep_on(void *chan, struct spinlock *lk, uint64_t deadline, bool killable
  * deadline, the timed sleepers) and makes it runnable (enqueue).
  * sched_lock held. */
 void wake(struct thread *t);
+
+/* deadline.c: the timed sleepers. */
+
 /* No timed sleepers: once, from sched_init. */
 void deadline_init(void);
 /* Puts t, about to sleep until t->wake_at, on the timed sleepers, making
