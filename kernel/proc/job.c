@@ -3,8 +3,8 @@
  * a child's subtree into a job of its own (what Ctrl-C kills), and
  * proc_list is ps's snapshot of the process table. Both only walk the
  * tree or the pid index under proc_lock (proc_internal.h) and change
- * nothing but job ids, so they stand apart from proc.c, where processes
- * are made and end.
+ * nothing but job ids, so they stand apart from the files that make and
+ * end processes (proc.c, spawn.c, exit.c).
  */
 #include <kernel/proc.h>
 #include <kernel/sched.h>

@@ -3,8 +3,9 @@
  * job, and a fatal fault's kill of the current process with its killed:
  * line. A kill only marks the process and wakes it from a killable sleep;
  * it exits on its own way back to user mode (proc.h says why), so nothing
- * here tears a process down. Apart from proc.c because it only reads the
- * process table (proc_internal.h) and never changes a process's life.
+ * here tears a process down. Apart from proc.c because a kill only reads
+ * the process table (proc_internal.h) and marks a process: its end is
+ * exit.c's, as the current process's here (proc_kill_current).
  */
 #include <kernel/proc.h>
 #include <kernel/console.h>

@@ -4,8 +4,8 @@
  * program through load.c, or a copy of the parent) and starts it as the
  * caller's child (proc_start), or discards it whole on a failure
  * (proc_discard): proc_internal.h has their contracts. Apart from proc.c,
- * which keeps the table and a process's life, because here is what a new
- * process is filled with.
+ * which keeps the table and starts a process, because this is what a new
+ * process is filled with: a program, or a copy of its parent.
  */
 #include <kernel/proc.h>
 #include <kernel/console.h>
