@@ -8,7 +8,8 @@ machine is killed), qemu_test_sh_killed (a machine whose grader killed
 its sh -c alone: the next test gets its own), qemu_test_earlier (a
 machine left running, ended by the next), qemu_pipe_script (a 7 KiB script on a stdin
 held open), qemu_kill_make (make killed by a signal), qemu_reader_gone
-(make qemu whose grader died), qemu_background_tty
+(make qemu whose grader died), qemu_sh_killed (make qemu whose driver
+killed its sh -c alone: the next boots), qemu_background_tty
 (make qemu on a terminal that is not its foreground), panic_exit (make's
 status and the backtrace after a PANIC), kstack_overflow and kernel_map
 (deliberate panics: a kernel stack overflow, a load outside the kernel's
@@ -71,17 +72,19 @@ def make_args(build):
 
 class Make:
     """`make TARGET` in the project's root on a private copy of build's
-    disk: its output collected by a thread, its stdin a pipe held open."""
+    disk: its output collected by a thread, its stdin a pipe held open.
+    With sh, make runs as osv's grader runs it, Popen(COMMAND, shell=True):
+    under a `sh -c` that does not exec it (dash), so that proc is the sh."""
 
-    def __init__(self, target, tmpdir, build, *extra):
+    def __init__(self, target, tmpdir, build, *extra, sh=False):
         self.tmpdir = tmpdir
         image = os.path.join(tmpdir, "fs.img")
         if not os.path.exists(image):
             shutil.copyfile(test_image(build), image)
         self.family = {}                 # pid -> comm of processes to end with make
+        args = ["make", target, "FSIMG=" + image] + make_args(build) + list(extra)
         self.proc = subprocess.Popen(
-            ["make", target, "FSIMG=" + image] + make_args(build) + list(extra),
-            cwd=ROOT, env=make_env(),
+            shlex.join(args) if sh else args, shell=sh, cwd=ROOT, env=make_env(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.out = Reader(self.proc.stdout.fileno())
 
@@ -509,7 +512,7 @@ def scenario_qemu_test_sh_killed(build, detail):
         shutil.copyfile(test_image(build), image)
         args = ["make", "qemu-test", "FSIMG=" + image, "OSV_TEST=" + fifo, ONE_HART] \
             + make_args(build)
-        first = subprocess.Popen(" ".join(shlex.quote(a) for a in args), shell=True, cwd=ROOT,
+        first = subprocess.Popen(shlex.join(args), shell=True, cwd=ROOT,
                                  env=make_env(), stdin=subprocess.DEVNULL,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         out = os.open(fifo + ".out", os.O_RDONLY | os.O_NONBLOCK)
@@ -841,6 +844,52 @@ def scenario_qemu_reader_gone(build, detail):
         proc.wait()
         if out_rd is not None:
             os.close(out_rd)
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# make qemu driven through pipes by a script that started it as osv's
+# grader starts make qemu-test, Popen("make qemu", shell=True), ended it
+# with p.kill(), which kills the `sh -c` alone, and started the next make
+# qemu at once, its pipes to the first still open (the Popen object still
+# held). make, the relay and QEMU ran on, holding the disk image, and the
+# next make qemu failed at once ("... is in use by the machine of an
+# earlier make qemu ..."): the script could start no machine until it let
+# go of the dead one's pipes. The first machine must end, and the next
+# make qemu on the same image must boot to its prompt and exit on quit.
+# Returns (reason or None, console excerpt).
+def scenario_qemu_sh_killed(build, detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    first = second = None
+    try:
+        first = Make("qemu", tmpdir, build, ONE_HART, sh=True)
+        if first.out.wait_for(rb"\n\$ ", RUN_TIMEOUT) is None:
+            return "no prompt from the first make qemu", excerpt(first.out.text())
+        family = first.note_family()
+        if not any(name.startswith("qemu-system") for name in family.values()):
+            return "the first make qemu runs no QEMU under sh: %s" % family, None
+        first.proc.kill()                # the sh -c alone, as p.kill()
+        first.proc.wait()
+        t0 = time.monotonic()
+        second = Make("qemu", tmpdir, build, ONE_HART)
+        if second.out.wait_for(rb"\n\$ ", RUN_TIMEOUT) is None:
+            return ("the next make qemu, the sh of the first killed and its pipes still "
+                    "open: no prompt"), excerpt(second.out.text(), 5)
+        booted = time.monotonic() - t0
+        alive = running(family)
+        if alive:
+            return "the sh of the first make qemu killed: its %s still running" \
+                % ", ".join(alive), None
+        second.send(b"quit\n")
+        why = make_exited(second, "qemu (the second)")
+        if why:
+            return why, excerpt(second.out.text(), 5)
+        detail.append("the next make qemu at its prompt %.1fs after the sh of the first "
+                      "was killed" % booted)
+        return None, None
+    finally:
+        for make in (first, second):
+            if make is not None:
+                make.kill()
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 

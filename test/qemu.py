@@ -55,15 +55,18 @@ QEMU exits, whatever state the driver's stdin is in:
   signal the whole process group); its handler first resets the signal to
   its default, so when make stops catching one of them we end QEMU.
 
-- A test over is a machine over: in fifo mode, once the process that
-  started make has exited (the grader's `sh -c` killed by p.kill(), which
-  leaves make running), QEMU is ended as on SIGTERM and the pair let go
-  of at once, within milliseconds: the grader's next make qemu-test
+- A test over is a machine over: once the process that started make has
+  exited (the grader's `sh -c` killed by p.kill(), which leaves make
+  running), QEMU is ended as on SIGTERM and, in fifo mode, the pair let
+  go of at once, within milliseconds: the grader's next make qemu-test
   starts at once and opens the pair, and found this machine's relay
   holding it, which took its lines (the old machine ran them, or was
-  ended with them by the next relay: that test scored 0). A make that
-  was an orphan already when we started (`make qemu-test &` in a script
-  that exited during the build) has no starter to watch, and runs on.
+  ended with them by the next relay: that test scored 0). In stdio mode
+  the script that killed its `sh -c` so and started the next make qemu,
+  still holding the first one's pipes, met this machine on IMAGE, and
+  make qemu refused to start. A make that was an orphan already when we
+  started (`make qemu-test &` in a script that exited during the build)
+  has no starter to watch, and runs on.
 - One machine per disk image: QEMU locks IMAGE (QEMU's -drive file), so
   a second machine on it cannot boot. IMAGE.machine records the machine
   running on it (relay and QEMU, each pid with its start time, which no
@@ -476,8 +479,7 @@ def main(argv):
     try:
         status = relay(qemu_pid, Link(src, wr, b"\0", close_dst=True),
                        Link(out_rd, out) if out is not None else None, make_pid, end_qemu,
-                       out=1 if path is None else None,
-                       starter=make_starter(make_pid) if path is not None else None)
+                       out=1 if path is None else None, starter=make_starter(make_pid))
     finally:
         if tty is not None:
             termios.tcsetattr(0, termios.TCSADRAIN, tty)

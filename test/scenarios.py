@@ -547,6 +547,7 @@ def scenarios():
         ("qemu_pipe_script", make_target(make_targets.scenario_qemu_pipe_script)),
         ("qemu_kill_make", make_target(make_targets.scenario_qemu_kill_make)),
         ("qemu_reader_gone", make_target(make_targets.scenario_qemu_reader_gone)),
+        ("qemu_sh_killed", make_target(make_targets.scenario_qemu_sh_killed)),
         ("qemu_background_tty", make_target(make_targets.scenario_qemu_background_tty)),
         ("panic_exit", make_target(make_targets.scenario_panic_exit)),
         ("kstack_overflow", make_target(make_targets.scenario_kstack_overflow)),
