@@ -20,7 +20,9 @@ for gdb (as `make qemu-gdb` does), runs gdb-multiarch in batch mode with
              usym swaps the user symbols, ustr reads argv[0]
   heap       `pfstop gdb_target`: the program writes a fresh sbrk page, so
              the store fault, its address (the one the program printed),
-             the heap memregion, an unmapped leaf in ptwalk, and pfbt
+             the heap memregion, $pf_tf->scause and ->stval (the trap
+             frame pfinfo sets, a pointer gdb can follow), an unmapped
+             leaf in ptwalk, and pfbt
              starting at main in test/gdb_target.c; ustr reads argv[0]
              from the kernel, and whoami's $proc names the process
   make gdb   with no QEMU on the port, `make gdb` says to run make qemu-gdb
@@ -52,7 +54,8 @@ STEPS = [
     ("user", ["delete", "ubreak gdb_target _start", "continue", "whoami", "ptwalk $pc",
               "bt", "usym sh", "info symbol main", "usym gdb_target", "usym",
               "set $argv0 = *(char **)$a1", "ustr $argv0"]),
-    ("heap", ["delete", "pfstop gdb_target", "continue", "pfinfo", "whoami",
+    ("heap", ["delete", "pfstop gdb_target", "continue", "pfinfo", "p/x $pf_tf->scause",
+              "p/x $pf_tf->stval", "whoami",
               "ptwalk $pf_addr", "pfbt", "ustr $argv0", "p $proc->name"]),
 ]
 # What the shell is given, one line per prompt.
@@ -203,6 +206,7 @@ def main():
                  r"  process \d+ \(gdb_target\), from user mode\n"
                  r"  memregion \[%s, %s\) heap, perm rw-, private\n" % (addr, HEX, HEX),
          "the heap fault decoded (pfstop, then pfinfo)"),
+        ("heap", r"\n\$\d+ = 0xf\n\$\d+ = 0x%x\n" % addr, "$pf_tf->scause and $pf_tf->stval"),
         ("heap", r"kernel mode: process \d+ \(gdb_target\), thread gdb_target", "whoami at the fault"),
         ("heap", r"Sv39 walk of 0x%x from root %s\n" % (addr, HEX), "the table walk"),
         ("heap", r"level 0 \[\s*\d+\] pte 0x0000000000000000\s+-+\s+\(not mapped\)", "the unmapped leaf"),

@@ -141,7 +141,8 @@ def fault_frame():
 class PfInfo(gdb.Command):
     """pfinfo: at a stop in pgfault_user or pgfault_kernel, the decoded
 cause, address, pc, process, and the memregion covering the address (or
-none). Sets $pf_addr, $pf_pc and $pf_tf (the trap frame's address)."""
+none). Sets $pf_addr, $pf_pc and $pf_tf (a pointer to the trap frame, so
+that `p $pf_tf->scause` works while stopped in the kernel)."""
 
     def __init__(self):
         super().__init__("pfinfo", gdb.COMMAND_STATUS)
@@ -152,7 +153,7 @@ none). Sets $pf_addr, $pf_pc and $pf_tf (the trap frame's address)."""
         cause, addr, pc = int(tf["scause"]), int(tf["stval"]), int(tf["sepc"])
         gdb.set_convenience_variable("pf_addr", addr)
         gdb.set_convenience_variable("pf_pc", pc)
-        gdb.set_convenience_variable("pf_tf", tf_addr)
+        gdb.set_convenience_variable("pf_tf", gdb.Value(tf_addr).cast(tf.type.pointer()))
         print("page fault: %s (scause %d)" % (CAUSES.get(cause, "not a page fault"), cause))
         print("  address 0x%x, pc 0x%x" % (addr, pc))
         if h.proc is None:
