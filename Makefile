@@ -434,10 +434,13 @@ qemu-test-low-mem:
 # other machines' reach); `make gdb` (same GDBPORT) attaches to it, and
 # first checks that something listens there, so that without a waiting
 # QEMU it says what to run rather than failing to connect. The check only
-# connects and closes, which leaves a waiting QEMU as it was. docs/gdb.md.
+# connects and closes, which leaves a waiting QEMU as it was. QEMU runs
+# under test/qemu.py, as for make qemu: run by make itself, it ran on after
+# a SIGKILL to make, holding the disk image and the port, and the next
+# make qemu failed ('Failed to get "write" lock'). docs/gdb.md.
 qemu-gdb: all check-machine | $(B)/.qemu-deps
 	@echo "*** QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make gdb$(if $(filter-out 1234,$(GDBPORT)), GDBPORT=$(GDBPORT))' in another terminal"
-	$(QEMU) $(QEMUOPTS) -S -gdb tcp:127.0.0.1:$(GDBPORT)
+	@exec $(PY_RUN) test/qemu.py stdio $(FSIMG) -- $(QEMU) $(QEMUOPTS) -S -gdb tcp:127.0.0.1:$(GDBPORT)
 
 gdb: $(B)/kernel.elf | $(B)/.gdb-deps
 	@$(PY_RUN) -c 'import socket; socket.create_connection(("127.0.0.1", $(GDBPORT)), 2).close()' \

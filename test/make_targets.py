@@ -37,6 +37,7 @@ import threading
 import time
 
 import report
+from gdb_pagefault import free_port
 from machine import PY_RUN, ROOT, make_env, strip_ansi, test_image
 
 RUN_TIMEOUT = 60.0        # one make run, boot included
@@ -744,24 +745,39 @@ def scenario_qemu_pipe_script(build, detail):
 
 
 # make qemu, once QEMU runs, killed by each of SIGKILL, SIGTERM, SIGINT,
-# SIGHUP and SIGQUIT to make's pid alone: make, the relay and QEMU must all
-# be gone within KILL_EXIT s.
+# SIGHUP and SIGQUIT to make's pid alone, and make qemu-gdb, its QEMU
+# waiting for gdb, by SIGKILL (a driver's or an editor's kill): make, the
+# relay and QEMU must all be gone within KILL_EXIT s. qemu-gdb ran QEMU
+# itself, which ran on after make's SIGKILL holding the disk image and the
+# gdb port: the next make qemu failed ('Failed to get "write" lock').
 def scenario_qemu_kill_make(build, detail):
     tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
     try:
         took = []
-        for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP,
-                    signal.SIGQUIT):
-            make = Make("qemu", tmpdir, build, ONE_HART)
+        for target, sig in [("qemu", s) for s in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT,
+                                                  signal.SIGHUP, signal.SIGQUIT)] \
+                + [("qemu-gdb", signal.SIGKILL)]:
+            extra = ["GDBPORT=%d" % free_port()] if target == "qemu-gdb" else []
+            make = Make(target, tmpdir, build, ONE_HART, *extra)
+            what = "%s to the pid of make %s" % (signal.Signals(sig).name, target)
             try:
                 # QEMU's first line (OpenSBI's): make, the relay (its signal
-                # handlers set before it started QEMU) and QEMU all run, as
+                # handlers set, and make's looked at) and QEMU all run, as
                 # at the prompt; the boot after it would change nothing.
-                if make.out.wait_for(rb"OpenSBI", RUN_TIMEOUT) is None:
+                # QEMU waiting for gdb prints nothing: SIGKILL, which the
+                # relay and QEMU meet from their start (die_with_parent),
+                # goes once QEMU is there.
+                t0 = time.monotonic()
+                while target == "qemu-gdb" and make.proc.poll() is None \
+                        and "qemu-system" not in " ".join(make.note_family().values()) \
+                        and time.monotonic() - t0 < RUN_TIMEOUT:
+                    time.sleep(0.05)
+                if target == "qemu" and make.out.wait_for(rb"OpenSBI", RUN_TIMEOUT) is None:
                     return "make qemu did not start QEMU", excerpt(make.out.text())
                 left = make.note_family()
                 if not any(name.startswith("qemu-system") for name in left.values()):
-                    return "make qemu runs no QEMU under it: %s" % left, None
+                    return "make %s runs no QEMU under it: %s" % (target, left), \
+                        excerpt(make.out.text())
                 os.kill(make.proc.pid, sig)
                 t0 = time.monotonic()
                 while time.monotonic() - t0 < KILL_EXIT:
@@ -770,12 +786,11 @@ def scenario_qemu_kill_make(build, detail):
                     time.sleep(0.05)
                 alive = running(left)
                 if alive:
-                    return ("%s to make's pid: %s still running after %gs"
-                            % (signal.Signals(sig).name, ", ".join(alive), KILL_EXIT)), None
+                    return ("%s: %s still running after %gs"
+                            % (what, ", ".join(alive), KILL_EXIT)), None
                 if not make.wait(0):
-                    return ("%s to make's pid: make still running after %gs"
-                            % (signal.Signals(sig).name, KILL_EXIT)), None
-                took.append("%s %.2fs" % (signal.Signals(sig).name, time.monotonic() - t0))
+                    return "%s: make still running after %gs" % (what, KILL_EXIT), None
+                took.append("%s %.2fs" % (what, time.monotonic() - t0))
             finally:
                 make.kill()
         detail.append("QEMU gone after " + ", ".join(took))

@@ -3,7 +3,8 @@
 test/qemu.py: runs QEMU for the Makefile's qemu targets, so that a script
 can drive the console as safely as a person at a terminal.
 
-    python3 test/qemu.py stdio IMAGE -- QEMU ARGS...       make qemu
+    python3 test/qemu.py stdio IMAGE -- QEMU ARGS...       make qemu and
+                                                           make qemu-gdb
     python3 test/qemu.py fifo PATH IMAGE -- QEMU ARGS...   make qemu-test:
                                                            input from
                                                            PATH.in, output
@@ -189,7 +190,8 @@ Machine = collections.namedtuple("Machine", "relay relay_start qemu qemu_start m
 
 class Claim:
     """IMAGE.machine, the record of the machine on disk image IMAGE: one
-    line `RELAY START QEMU START MODE` (MODE: qemu or qemu-test). It is
+    line `RELAY START QEMU START MODE` (MODE: the make target, qemu,
+    qemu-gdb or qemu-test). It is
     held under flock from the look at the earlier machine to the record of
     ours, so two makes started at once do not both miss each other. A
     folder we may not write in gets no record (fd None)."""
@@ -421,7 +423,7 @@ def main(argv):
 
     make_pid = os.getppid()
     die_with_parent(make_pid)
-    mode = "qemu" if path is None else "qemu-test"
+    mode = "qemu-test" if path is not None else "qemu-gdb" if "-gdb" in qemu else "qemu"
     claim = Claim(image)
     earlier = claim.earlier()
     if earlier is not None:
