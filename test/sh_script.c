@@ -39,7 +39,9 @@
  * made `kill 4294967297` aim at pid 1 and `sleep 4294967296` sleep 0 s),
  * shm a size that wraps;
  * comments, blank lines, a '#' inside a word; the messages for an unknown
- * command, a missing input file and syntax errors, and where they go in a
+ * command, a file that is no program (`/README`: "not a program", where
+ * it said "invalid argument"), a missing input file and syntax errors,
+ * and where they go in a
  * pipeline or with '>' (the stage's fd 1); nothing shown for a non-zero
  * exit status (echo exits with its argc); a command's first open is fd 2
  * whether it runs alone, redirected or in a pipeline; lists with ';'
@@ -259,6 +261,7 @@ static const struct {
      "echo a#b\n"
      "   # indented comment\n"
      "nosuchcmd with args\n"
+     "/README\n"
      "| wc\n"
      "cat words >\n"
      "echo a && echo b\n"
@@ -272,6 +275,7 @@ static const struct {
      "$ a#b\n"
      "$ "
      "$ sh: nosuchcmd: command not found\n"
+     "$ sh: /README: cannot run: not a program\n"
      "$ sh: syntax error: empty command before '|'\n"
      "$ sh: syntax error: missing file name after '<', '>' or '>>'\n"
      "$ sh: syntax error: empty command before '&'\n"

@@ -318,11 +318,16 @@ static bool parse_line(int n)
 
 /* ------------------------------------------------------------ running */
 
-/* Tells on fd why spawning program failed. */
+/* Tells on fd why spawning program failed. The shell gives spawnv no more
+ * words or bytes than it takes (the line and word limits), so ERR_INVAL
+ * means a file that is no executable (docs/api.md), such as a text file:
+ * errstr's "invalid argument" named no fault of what was typed. */
 static void report(int fd, const char *program, int err)
 {
     if (err == ERR_NOTEXIST)
         fdprintf(fd, "sh: %s: command not found\n", program);
+    else if (err == ERR_INVAL)
+        fdprintf(fd, "sh: %s: cannot run: not a program\n", program);
     else
         fdprintf(fd, "sh: %s: cannot run: %s\n", program, errstr(err));
 }
