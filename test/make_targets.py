@@ -10,7 +10,8 @@ machine left running, ended by the next), qemu_pipe_script (a 7 KiB script on a 
 held open), qemu_kill_make (make killed by a signal), qemu_reader_gone
 (make qemu whose grader died), qemu_sh_killed (make qemu whose driver
 killed its sh -c alone: the next boots), qemu_background_tty
-(make qemu on a terminal that is not its foreground), panic_exit (make's
+(make qemu on a terminal that is not its foreground), qemu_tty_restored
+(the terminal's mode back after a SIGKILL to make), panic_exit (make's
 status and the backtrace after a PANIC), kstack_overflow and kernel_map
 (deliberate panics: a kernel stack overflow, a load outside the kernel's
 map) and disk_safe (mkfs while the machine runs). docs/testing.md says what each checks.
@@ -33,6 +34,7 @@ import signal
 import stat
 import subprocess
 import tempfile
+import termios
 import threading
 import time
 
@@ -908,17 +910,21 @@ def scenario_qemu_sh_killed(build, detail):
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-# The helper of qemu_background_tty, run in a session of its own: opening
-# the terminal (argv[1]) makes it the session's, with the helper's process
-# group in its foreground; then make (argv[2:]) runs on it in a process
-# group of its own, as `timeout` runs it. Prints make's pid.
-BACKGROUND_TTY = """
-import os, subprocess, sys
+# The helper of qemu_background_tty and qemu_tty_restored, run in a
+# session of its own, as a person's shell: opening the terminal (argv[1])
+# makes it the session's, with the helper's process group in its
+# foreground; then make (argv[3:]) runs on it, in that process group
+# (argv[2] "foreground", as a shell runs it) or in one of its own
+# ("background", as `timeout` runs it). Prints make's pid, and stays once
+# make has exited, as a shell does: its exit would hang the terminal up.
+TTY_HELPER = """
+import os, signal, subprocess, sys
 tty = os.open(sys.argv[1], os.O_RDWR)
-make = subprocess.Popen(sys.argv[2:], stdin=tty, stdout=tty, stderr=tty,
-                        preexec_fn=lambda: os.setpgid(0, 0))
+make = subprocess.Popen(sys.argv[3:], stdin=tty, stdout=tty, stderr=tty,
+                        preexec_fn=lambda: os.setpgid(0, 0) if sys.argv[2] == "background" else None)
 print(make.pid, flush=True)
 make.wait()
+signal.pause()
 """
 
 
@@ -934,7 +940,7 @@ def scenario_qemu_background_tty(build, detail):
     try:
         shutil.copyfile(test_image(build), os.path.join(tmpdir, "fs.img"))
         helper = subprocess.Popen(
-            PY_RUN + ["-c", BACKGROUND_TTY, os.ttyname(slave), "make", "qemu",
+            PY_RUN + ["-c", TTY_HELPER, os.ttyname(slave), "background", "make", "qemu",
              "FSIMG=" + os.path.join(tmpdir, "fs.img")] + make_args(build),
             cwd=ROOT, env=make_env(), start_new_session=True,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
@@ -953,6 +959,55 @@ def scenario_qemu_background_tty(build, detail):
         if helper is not None:
             helper.kill()
             helper.wait()
+        if out is not None:
+            out.thread.join(5)           # the terminal's end read, before it closes
+        os.close(master)
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# make qemu on a terminal, as a person runs it (a pty, make in its
+# foreground): the relay puts the terminal in raw mode, as QEMU would, and
+# must leave it as it found it even when it dies without a word: a `kill
+# -9` of make (the relay and QEMU die with it) left the person's shell on a
+# terminal that neither echoed nor edited lines, until `stty sane`. Once
+# QEMU runs, make gets SIGKILL; within KILL_EXIT the terminal must echo
+# and edit lines again. Returns (reason or None, console excerpt).
+def scenario_qemu_tty_restored(build, detail):
+    tmpdir = tempfile.mkdtemp(prefix="osv-rv-make-")
+    master, slave = os.openpty()
+    helper = out = None
+    family = {}
+    cooked = termios.ECHO | termios.ICANON
+    try:
+        shutil.copyfile(test_image(build), os.path.join(tmpdir, "fs.img"))
+        helper = subprocess.Popen(
+            PY_RUN + ["-c", TTY_HELPER, os.ttyname(slave), "foreground", "make", "qemu",
+                      "FSIMG=" + os.path.join(tmpdir, "fs.img"), ONE_HART] + make_args(build),
+            cwd=ROOT, env=make_env(), start_new_session=True,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+        make_pid = int(helper.stdout.readline() or 0)
+        out = Reader(master)
+        if not make_pid or out.wait_for(rb"OpenSBI", RUN_TIMEOUT) is None:
+            return "make qemu on a terminal started no QEMU", excerpt(out.text())
+        family = descendants(make_pid)
+        if termios.tcgetattr(slave)[3] & cooked:
+            return "make qemu left its terminal in line mode (echo, line editing)", None
+        os.kill(make_pid, signal.SIGKILL)
+        t0 = time.monotonic()
+        while termios.tcgetattr(slave)[3] & cooked != cooked and time.monotonic() - t0 < KILL_EXIT:
+            time.sleep(0.02)
+        if termios.tcgetattr(slave)[3] & cooked != cooked:
+            return ("SIGKILL to make qemu's make: its terminal still without echo and line "
+                    "editing after %gs" % KILL_EXIT), None
+        detail.append("the terminal's mode back %.2fs after SIGKILL to make"
+                      % (time.monotonic() - t0))
+        return None, None
+    finally:
+        kill_family(family)
+        if helper is not None:
+            helper.kill()
+            helper.wait()
+        os.close(slave)
         if out is not None:
             out.thread.join(5)           # the terminal's end read, before it closes
         os.close(master)

@@ -32,6 +32,8 @@ QEMU exits, whatever state the driver's stdin is in:
 - On a terminal, the terminal is put in raw mode as QEMU would put it
   (Ctrl-A x still leaves: QEMU's multiplexer reads it from the pipe) and
   restored when QEMU exits, so a byte typed before boot is not lost either.
+  A child of ours restores it if we die first (a `kill -9` of make), which
+  left the person's shell on a terminal without echo or line editing.
   A terminal whose foreground is another process group stops us at that
   change of mode (SIGTTOU) until we are its foreground: `make qemu &` then
   waits for `fg`, but under `timeout`, which puts make in a process group
@@ -271,6 +273,31 @@ def raw_mode(fd):
     return old
 
 
+def mode_keeper(mode):
+    """Leaves terminal 0 in mode even if we die before we restore it
+    (SIGKILL, to us or to make, which takes us along): the shell that ran
+    make got back a terminal that neither echoed nor edited lines. A child
+    of ours (it outlives us: no parent-death signal, WATCHED and SIGTTOU
+    ignored, holding nothing but the terminal and a pipe) sets mode once
+    the pipe ends without a byte in it, at once: before make has exited
+    and the shell has taken the terminal back. Returns the pipe's write
+    end, to write a byte into and close once we restored mode ourselves."""
+    rd, wr = os.pipe()
+    if os.fork() == 0:
+        try:
+            for s in WATCHED + (signal.SIGTTOU,):
+                signal.signal(s, signal.SIG_IGN)
+            os.closerange(1, rd)         # make's output, the image's claim
+            os.closerange(rd + 1, os.sysconf("SC_OPEN_MAX"))
+            if not os.read(rd, 1):
+                termios.tcsetattr(0, termios.TCSANOW, mode)
+        except (OSError, termios.error):
+            pass                         # the terminal has gone
+        os._exit(0)
+    os.close(rd)
+    return wr
+
+
 def start_qemu(qemu, stdin, stdout):
     """Forks QEMU with these stdin and stdout (None: ours); returns its pid."""
     me = os.getpid()
@@ -448,6 +475,7 @@ def main(argv):
                                  "stops until it is (fg); under timeout, run timeout "
                                  "--foreground\n")
             tty = raw_mode(0)
+            restored = mode_keeper(tty)
     rd, wr = os.pipe()
     # In fifo mode QEMU writes to a pipe of ours, not to PATH.out itself,
     # so that only this process ever holds the pair (see end_qemu).
@@ -485,6 +513,8 @@ def main(argv):
     finally:
         if tty is not None:
             termios.tcsetattr(0, termios.TCSADRAIN, tty)
+            os.write(restored, b"k")
+            os.close(restored)
     if out is not None:
         # PATH.out ends only now, QEMU gone, its last output copied and
         # PATH.in let go of: a grader that starts the next make qemu-test

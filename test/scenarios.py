@@ -549,6 +549,7 @@ def scenarios():
         ("qemu_reader_gone", make_target(make_targets.scenario_qemu_reader_gone)),
         ("qemu_sh_killed", make_target(make_targets.scenario_qemu_sh_killed)),
         ("qemu_background_tty", make_target(make_targets.scenario_qemu_background_tty)),
+        ("qemu_tty_restored", make_target(make_targets.scenario_qemu_tty_restored)),
         ("panic_exit", make_target(make_targets.scenario_panic_exit)),
         ("kstack_overflow", make_target(make_targets.scenario_kstack_overflow)),
         ("kernel_map", make_target(make_targets.scenario_kernel_map)),
