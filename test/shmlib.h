@@ -15,8 +15,8 @@
  *                              retried briefly: a reaped child's last
  *                              frames go back when its parent's wait runs)
  *   expect_shm(before, what)   the same for the two shm counts only: for
- *                              checks inside a process that mapped views
- *                              (its page tables stay until it exits)
+ *                              checks inside a process, whose own frames
+ *                              (its stack, its heap) may have moved
  *   region_info(name)          shm_list's record of a live named region
  *                              (views and holders -1 if it is not listed)
  *   region_views(name)         its views, -1 if the name is not listed

@@ -10,6 +10,12 @@
  *   heap_pages(n)             n fresh pages at the break (the break is first
  *                             rounded up to a page boundary), or the test fails
  *   heap_set_break(p)         moves the break back (or on) to p
+ *   spans_from(lo, hi)        the leaf tables a shrink of the heap from hi
+ *                             down to lo gives back: the 2 MiB spans that
+ *                             begin at or above lo's page and below hi (a
+ *                             table an unmap leaves empty is freed, vpmap.h),
+ *                             when each held a touched page and the page
+ *                             below lo is in use
  *   sbrk_changes_nothing(inc, want, what)   sbrk(inc) returns want and
  *                             moves neither the break nor the free frames;
  *   sbrk_fails(inc, what)     the same with want (void *)ERR_NOMEM
@@ -99,6 +105,15 @@ static inline void heap_set_break(char *p)
             error("sbrk(%ld) moving the break from %p to %p failed", step, brk, p);
         delta -= step;
     }
+}
+
+#define SPAN_BYTES (2UL << 20)            /* what one leaf table maps */
+
+static inline long spans_from(const char *lo, const char *hi)
+{
+    uintptr_t page = ((uintptr_t)lo + PAGE - 1) & ~(PAGE - 1);
+    uintptr_t first = (page + SPAN_BYTES - 1) & ~(SPAN_BYTES - 1);
+    return first < (uintptr_t)hi ? (long)(((uintptr_t)hi - first + SPAN_BYTES - 1) / SPAN_BYTES) : 0;
 }
 
 /* sbrk(increment) must return want (ERR_NOMEM, or the break) and change

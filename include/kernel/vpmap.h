@@ -125,7 +125,7 @@ paddr_t vpmap_kernel_root(void);
  *
  * Frames and tables are freed only once no hart can use a translation
  * to them: after the flush on this hart, the others flushing before they
- * can run the space again. vpmap_unmap_range gathers the frames and leaf
+ * can run the space again. vpmap_unmap_range gathers the frames and
  * tables it removes and releases them after its flush; vpmap_remap's
  * caller drops the old frame after it returns; a shared table is
  * released after the flush that drops this space's pointer to it.
@@ -272,10 +272,13 @@ err_t vpmap_remap(paddr_t root, struct vpmap_tlb *tlb, vaddr_t va, paddr_t pa, i
 /* Removes every mapping in [start, end), walking only tables that exist,
  * flushes them (tlb NULL: a kernel range, flushed on this hart; the
  * kernel stacks' own rule), then drops the references of their frames.
- * A span wholly inside drops its hold on a shared table at once (a table
- * of this space's own stays, emptied); a shared one only partly inside
- * is copied first if it maps anything in the range (ERR_NOMEM then,
- * before anything changed), else left shared and as it was. */
+ * A span wholly inside drops its hold on a shared table at once; a table
+ * of this space's own (leaf or level-1) that the unmap leaves with no
+ * entry is freed after the flush, so a program's released memory comes
+ * back whole, tables included; a shared one only partly inside is
+ * copied first if it maps anything in the range (ERR_NOMEM then, before
+ * anything changed), else left shared and as it was. A user range
+ * (tlb not NULL) only: the kernel's tables stay. */
 err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vaddr_t end);
 /* Copies the mappings of [start, end) from src to dst for fork, a
  * reference on each frame. With cow, writable entries become read-only in

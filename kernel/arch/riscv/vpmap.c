@@ -312,7 +312,9 @@ err_t vpmap_kernel_area(vaddr_t start, vaddr_t end)
 }
 
 /* What an unmap has taken out of the tables and releases only after the
- * flush (the TLB rule): frames, and whole leaf tables (holds on them). */
+ * flush (the TLB rule): frames, and whole tables (a hold on each, which
+ * table_put lets go of: a shared leaf table, or one of this space's own,
+ * leaf or level-1, that the unmap left with no entry). */
 struct gather {
     paddr_t root;
     struct vpmap_tlb *tlb;                /* NULL: kernel mappings */
@@ -323,13 +325,16 @@ struct gather {
     paddr_t tables[16];
 };
 
-/* Flushes what g took out, then lets go of its frames and tables. */
+/* Flushes what g took out, then lets go of its frames and tables. A hart
+ * may cache the table entries on the way to a page as well as the page's
+ * (the privileged spec), and only an sfence.vma with no address drops
+ * those: the whole ASID is flushed before a table is freed. */
 static void gather_release(struct gather *g)
 {
     if (!g->changed)
         return;
     if (g->tlb)
-        vpmap_flush_range(g->tlb, g->start, g->end - g->start, true);
+        vpmap_flush_range(g->tlb, g->start, g->ntables ? 0 : g->end - g->start, true);
     else
         vpmap_flush_kernel(g->start, g->end - g->start, false);
     for (int i = 0; i < g->nframes; i++)
@@ -338,6 +343,28 @@ static void gather_release(struct gather *g)
         table_put(g->tables[i]);
     g->nframes = g->ntables = 0;
     g->changed = false;
+}
+
+/* Takes the table that entry *parent names out of it, into g: it is let
+ * go of (table_put) after the flush. */
+static void gather_table(struct gather *g, pte_t *parent)
+{
+    if (g->ntables == (int)NELEM(g->tables))
+        gather_release(g);
+    g->tables[g->ntables++] = PTE_PA(*parent);
+    *parent = 0;
+    g->changed = true;
+}
+
+/* True if no entry of the table at t is in use: none valid, none naming a
+ * detached leaf table. */
+static bool table_unused(paddr_t t)
+{
+    pte_t *e = table_of(t);
+    for (int i = 0; i < 512; i++)
+        if (e[i] & (PTE_V | PTE_DETACHED))
+            return false;
+    return true;
 }
 
 /* True if any entry of leaf table l0 in [va, next) is valid. */
@@ -387,11 +414,7 @@ err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vadd
         next = next_span(va) < end ? next_span(va) : end;
         pte_t *l1 = span_entry(root, va, false);
         if (whole_span(tlb, va, next) && pmem_refcount(PTE_PA(*l1)) > 1) {
-            if (g.ntables == 16)
-                gather_release(&g);
-            g.tables[g.ntables++] = PTE_PA(*l1);   /* our hold on a shared table */
-            *l1 = 0;
-            g.changed = true;
+            gather_table(&g, l1);                  /* our hold on a shared table */
             continue;
         }
         /* A span only partly inside whose table is still shared has
@@ -415,6 +438,17 @@ err_t vpmap_unmap_range(paddr_t root, struct vpmap_tlb *tlb, vaddr_t start, vadd
             *pte = 0;
             g.changed = true;
         }
+        /* A table of this space's own left with no entry goes too: kept,
+         * it held a frame the program had given back until it exited (a
+         * heap grown over many spans and shrunk, hostile_tables). */
+        if (tlb && table_unused(PTE_PA(*l1)))
+            gather_table(&g, l1);
+    }
+    /* And so does a level-1 table whose every leaf table went. */
+    for (vaddr_t va = start; tlb && va < end; va = (va | (L1_REACH - 1)) + 1) {
+        pte_t *l2 = &table_of(root)[VPN(va, 2)];
+        if ((*l2 & PTE_V) && !(*l2 & PTE_LEAF) && table_unused(PTE_PA(*l2)))
+            gather_table(&g, l2);
     }
     gather_release(&g);
     return ERR_OK;
