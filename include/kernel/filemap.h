@@ -5,8 +5,10 @@
  * file's page cache (ip->pages, fs.h), read in from the file on first
  * touch. MAP_SHARED views map those frames, so every shared view of a
  * file sees one copy. MAP_PRIVATE views get a private copy of each page
- * as it is touched (vm's fill path): their stores never reach the cache or
- * the file, and later changes to the file do not reach a page once copied.
+ * as it is touched (the store's copypage: the cached page, else the
+ * file's bytes, and nothing is cached for it): their stores never reach
+ * the cache or the file, later changes to the file do not reach a page
+ * once copied, and their pages go with them.
  *
  * Coherence. read() and write() go through the same cache (fs.h): write()
  * changes a cached page as it changes the disk, so a live mapping and any

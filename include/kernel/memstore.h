@@ -48,6 +48,12 @@ struct memstore_ops {
      * with one reference for the caller. May sleep. ERR_NOMEM, or an I/O
      * error from the backing object. */
     err_t (*fillpage)(struct memstore *ms, offset_t off, paddr_t *pa);
+    /* For a store a private region maps (files): as fillpage, but a new
+     * frame the caller alone holds, a copy of the page as the store has it
+     * now, and the store keeps nothing of it (no page cached). NULL for
+     * stores whose fillpage frames are fresh already (anonymous) or that
+     * are only ever shared (shm). */
+    err_t (*copypage)(struct memstore *ms, offset_t off, paddr_t *pa);
     /* Stores that write their pages back (files) track which pages shared
      * views store to; both NULL for the others. The fault path maps such a
      * store's pages read-only in a shared view at first; the view's first

@@ -6,7 +6,7 @@
  * reference on each frame; each mapping holds its own (pmem refcounts).
  *
  * Files. A file's cache is its inode's (ip->pages, fs.h), filled by its
- * mappings, and the file's read() and write() keep it coherent: with the
+ * shared mappings (a private one copies out of it, pgcache_copy), and the file's read() and write() keep it coherent: with the
  * cache locked, write() copies its bytes into the cached pages as well as
  * to the disk (pgcache_write), and read() takes a page's bytes from the
  * cache when it is there (pgcache_read), since it may hold stores of a
@@ -55,6 +55,13 @@ void pgcache_init(struct pgcache *pc);
  * ERR_NOMEM, or fill's error (nothing is cached then). Takes the lock,
  * held across the fill (may sleep). */
 err_t pgcache_get(struct pgcache *pc, offset_t off, pgcache_fill_t fill, void *arg, paddr_t *pa);
+/* A new frame of the caller's own (one reference) holding the page at
+ * off as the cache would give it: a copy of the cached page, or, if none
+ * is cached, filled by fill (a zeroed frame, and nothing cached): for a
+ * private mapping, which must leave the cache as it found it. ERR_NOMEM,
+ * or fill's error. Takes the lock, held across the copy or fill, so no
+ * write() comes between the look and the read (may sleep). */
+err_t pgcache_copy(struct pgcache *pc, offset_t off, pgcache_fill_t fill, void *arg, paddr_t *pa);
 /* Drops the cache's reference on every page at or beyond off. No page
  * there may be dirty (a kernel bug: kassert). Takes the lock (may sleep). */
 void pgcache_truncate(struct pgcache *pc, offset_t off);

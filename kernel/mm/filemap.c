@@ -115,8 +115,18 @@ static void filemap_release(struct memstore *ms)
     kfree(m);
 }
 
+/* A private mapping's page: the cached page's bytes if it is cached (a
+ * shared view's stores not yet written back), else the file's, read
+ * into the private frame alone, so the cache does not grow with it. */
+static err_t filemap_copypage(struct memstore *ms, offset_t off, paddr_t *pa)
+{
+    struct inode *ip = inode_of(ms);
+    return pgcache_copy(&ip->pages, off, fill_from_file, ip, pa);
+}
+
 static const struct memstore_ops filemap_ops = {
     .fillpage = filemap_fillpage,
+    .copypage = filemap_copypage,
     .mark_dirty = filemap_mark_dirty,
     .write_back = filemap_write_back,
     .release = filemap_release,

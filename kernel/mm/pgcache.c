@@ -159,6 +159,23 @@ out:
     return err;
 }
 
+/* The private mapping's fill: the frame is never put in the cache, so a
+ * private mapping's pages, past the file's end too, go with it (they
+ * stayed cached while any other mapping of the file lived: hostile_cache).
+ * Contract in <kernel/pgcache.h>. */
+err_t pgcache_copy(struct pgcache *pc, offset_t off, pgcache_fill_t fill, void *arg, paddr_t *pa)
+{
+    sleeplock_acquire(&pc->lock);
+    err_t err = pmem_alloc_zero(pa);
+    struct pgcache_entry *hit = err == ERR_OK ? find(pc, off) : NULL;
+    if (hit)
+        memcpy(kmap_p2v(*pa), kmap_p2v(hit->pa), PG_SIZE);
+    else if (err == ERR_OK && (err = fill(arg, off, *pa)) != ERR_OK)
+        pmem_free(*pa);
+    sleeplock_release(&pc->lock);
+    return err;
+}
+
 /* Only the cache's references go: a frame some view still maps lives on
  * through the view's own reference until it is unmapped. */
 void pgcache_truncate(struct pgcache *pc, offset_t off)

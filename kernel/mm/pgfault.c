@@ -69,25 +69,16 @@ static struct memregion *memregion_for(struct addrspace *as, vaddr_t va)
 
 /* In *pa, a frame with the contents of r's page at page, for mapping
  * there: the store's frame itself for a shared view (the same frame in
- * every view) and for anonymous memory (a fresh zero page), a copy of it
- * for a private mapping of a cached page (its stores must reach neither
- * the file nor the other views). ERR_NOMEM, or the store's I/O error. */
+ * every view) and for anonymous memory (a fresh zero page), a copy the
+ * store does not keep for a private mapping of a file (its stores must
+ * reach neither the file nor the other views, and its pages must go with
+ * it). ERR_NOMEM, or the store's I/O error. */
 static err_t fill_page(struct memregion *r, vaddr_t page, paddr_t *pa)
 {
-    paddr_t src;
-    err_t err = r->store->ops->fillpage(r->store, r->offset + (page - r->start), &src);
-    if (err != ERR_OK)
-        return err;
-    if (r->shared || !r->store->cache) {
-        *pa = src;               /* the shared frame, or a fresh zero page */
-        return ERR_OK;
-    }
-    /* A private mapping of a cached page gets its own copy. */
-    err = pmem_alloc(pa);
-    if (err == ERR_OK)
-        memcpy(kmap_p2v(*pa), kmap_p2v(src), PG_SIZE);
-    pmem_free(src);
-    return err;
+    offset_t off = r->offset + (page - r->start);
+    if (!r->shared && r->store->ops->copypage)
+        return r->store->ops->copypage(r->store, off, pa);
+    return r->store->ops->fillpage(r->store, off, pa);
 }
 
 /* Write fault on a present read-only page of a writable private region. */
