@@ -9,11 +9,19 @@
  *     page shows the shared view's store (the cached page), the second
  *     the file's bytes, the rest zeros; its stores reach neither the
  *     shared view nor the file;
- *   - the same mapped, read and unmapped three times in the child.
- * The private fill used to put each page it read into the file's page
- * cache, past the file's end too, and the cache kept them until the
- * file's last mapping went: 4,160 frames stayed taken after the child
- * was gone (a hostile program mapping more could hold all memory so).
+ *   - the same mapped, read and unmapped three times in the child;
+ *   - a shared mapping of 16 MiB of the file, every page read (the
+ *     store, the file's bytes, zeros), some stored to past the file's
+ *     end, unmapped; the child's second shared mapping must read zeros
+ *     there (its stores past the end were the gone mapping's own), and
+ *     the file keeps its size;
+ *   - a shared mapping read in the child, which exits without munmap.
+ * Each fill used to put the page it read into the file's page cache, past
+ * the file's end too, and the cache kept it until the file's last mapping
+ * went: 4,160 frames stayed taken after the child was gone (a hostile
+ * program mapping more could hold all memory so). A private mapping now
+ * copies out of the cache (or the file) and adds nothing to it; a shared
+ * view's page leaves the cache when no other view maps it.
  */
 // test: timeout=60
 #include "shmlib.h"
@@ -31,19 +39,27 @@ static char file_byte(size_t i)
     return (char)('a' + i % 23);
 }
 
-/* Maps BYTES of F privately, checks every page, stores to every 64th,
- * unmaps: what a private mapping shows and that its stores stay its own. */
-static void private_pass(void)
+/* Maps BYTES of F (flags: MAP_PRIVATE or MAP_SHARED), checks every page:
+ * the shared view's store, the file's bytes, zeros past the end. */
+static volatile char *map_and_read(int fd, int flags)
 {
-    int fd = open_ok(F, FS_RDONLY);
     volatile char *m = NULL;
-    expect(mmap(fd, 0, BYTES, SHM_READ | SHM_WRITE, MAP_PRIVATE, (void **)&m), ERR_OK);
+    expect(mmap(fd, 0, BYTES, SHM_READ | SHM_WRITE, flags, (void **)&m), ERR_OK);
     expect(m[STORE_AT], 'Z');                       /* the shared view's store */
     expect(m[STORE_AT + 1], file_byte(STORE_AT + 1));
     expect(m[PAGE + 7], file_byte(PAGE + 7));       /* from the file */
     for (unsigned long off = 2 * PAGE; off < BYTES; off += PAGE)
         if (m[off] != 0 || m[off + PAGE - 1] != 0)
-            error("private page at %ld past the end is not zero", (long)off);
+            error("page at %ld past the end is not zero", (long)off);
+    return m;
+}
+
+/* A private mapping read, stored to every 64th page, unmapped: its
+ * stores stay its own. */
+static void private_pass(void)
+{
+    int fd = open_ok(F, FS_RDONLY);
+    volatile char *m = map_and_read(fd, MAP_PRIVATE);
     for (unsigned long off = 0; off < BYTES; off += 64 * PAGE)
         m[off + STORE_AT] = 'p';
     expect(shared[STORE_AT], 'Z');                  /* never the shared view's */
@@ -52,6 +68,27 @@ static void private_pass(void)
     expect(b, file_byte(0));                        /* nor the file's */
     expect(munmap((void *)m, BYTES), ERR_OK);
     expect(close(fd), ERR_OK);
+}
+
+/* A shared mapping read, stored to past the end, unmapped; a second one
+ * reads zeros there again. */
+static void shared_pass(void)
+{
+    int fd = open_ok(F, FS_RDWR);
+    volatile char *m = map_and_read(fd, MAP_SHARED);
+    for (unsigned long off = 2 * PAGE; off < BYTES; off += 64 * PAGE)
+        m[off] = 's';
+    expect(munmap((void *)m, BYTES), ERR_OK);
+    m = map_and_read(fd, MAP_SHARED);
+    expect(munmap((void *)m, BYTES), ERR_OK);
+    expect(stat_of(F).size, 2 * PAGE);
+    expect(close(fd), ERR_OK);
+}
+
+/* A shared mapping read by a process that exits with it. */
+static void shared_exit(void)
+{
+    map_and_read(open_ok(F, FS_RDWR), MAP_SHARED);
 }
 
 static void once(void)
@@ -73,6 +110,8 @@ int main(void)
     shared[STORE_AT] = 'Z';
     run_step(once, "a private mapping read and unmapped");
     run_step(thrice, "a private mapping read and unmapped three times");
+    run_step(shared_pass, "a shared mapping read, stored to past the end and unmapped");
+    run_step(shared_exit, "a shared mapping read by a process that exited with it");
     expect(munmap(shared, PAGE), ERR_OK);           /* writes the store back */
     expect(close(fd), ERR_OK);
     char buf[STORE_AT + 3];

@@ -34,8 +34,10 @@
  * Decisions where osv's API is silent (docs/shm.md states them): offset
  * must be page aligned and below the largest file size, length nonzero;
  * the mapping covers whole pages, and bytes past the end of the
- * file read as zero (or as the mapping's own stores there, until write()
- * grows the file over them and they take the file's bytes). munmap takes a
+ * file read as zero (or as the stores of the shared views that map the
+ * page there, until write() grows the file over them and they take the
+ * file's bytes; once no view maps it, the page leaves the cache, and a
+ * later view reads zeros again). munmap takes a
  * whole mapping: addr is its start and length its length (rounded up to
  * pages), else ERR_INVAL.
  *

@@ -225,16 +225,44 @@ void pgcache_mark_dirty(struct pgcache *pc, offset_t off)
     sleeplock_release(&pc->lock);
 }
 
+/* Takes the root entry out of the tree and frees it, with the cache's
+ * reference on its frame. The highest entry of its left subtree (splayed
+ * up there, so it has no right child) takes its place. Caller holds the
+ * lock. */
+static void remove_root(struct pgcache *pc)
+{
+    struct pgcache_entry *e = pc->root;
+    if (e->left) {
+        pc->root = splay(e->left, e->off);
+        pc->root->right = e->right;
+    } else {
+        pc->root = e->right;
+    }
+    pmem_free(e->pa);
+    kfree(e);
+    pc->resident--;
+}
+
 /* Written back even if another view still has the page writable: each
  * view's stores reach the file when that view goes, whatever the others
- * do later. */
-void pgcache_write_back(struct pgcache *pc, offset_t off, pgcache_put_t put, void *arg)
+ * do later. The count of 2 is the cache's reference and the closing
+ * view's: every other holder (a view, a fault that got the page from
+ * pgcache_get and is mapping it) has one more, taken under this lock.
+ * Without this, a page one view had touched stayed until the file's last
+ * mapping went, past the file's end too (hostile_cache). Contract in
+ * <kernel/pgcache.h>. */
+void pgcache_close_page(struct pgcache *pc, offset_t off, paddr_t pa, bool written,
+                        pgcache_put_t put, void *arg)
 {
     sleeplock_acquire(&pc->lock);
     struct pgcache_entry *e = find(pc, off);
-    kassert(e != NULL && e->writers > 0);
-    put(arg, off, e->pa);
-    e->writers--;
+    kassert(e != NULL && e->pa == pa && (!written || e->writers > 0));
+    if (written) {
+        put(arg, off, e->pa);
+        e->writers--;
+    }
+    if (e->writers == 0 && pmem_refcount(e->pa) == 2)
+        remove_root(pc);         /* find() made e the root */
     sleeplock_release(&pc->lock);
 }
 

@@ -39,26 +39,26 @@ err_t as_init(struct addrspace *as)
  * own copies. Contract in <kernel/vm.h>. */
 bool memregion_writes_back(struct memregion *r)
 {
-    return r->shared && r->store->ops->write_back;
+    return r->shared && r->store->ops->close_page;
 }
 
-/* Writes back a page the view being freed maps writable (a store that
- * tracks its dirty pages gave it write permission on its first store). */
-static void write_back_page(vaddr_t va, paddr_t pa, int flags, void *arg)
+/* Hands the store each page the view being freed maps: written if the
+ * view maps it writable (a store that tracks its dirty pages gave it
+ * write permission on its first store). */
+static void close_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 {
     struct memregion *r = arg;
-    (void)pa;
-    if (flags & MEMPERM_W)
-        r->store->ops->write_back(r->store, r->offset + (va - r->start));
+    r->store->ops->close_page(r->store, r->offset + (va - r->start), pa, flags & MEMPERM_W);
 }
 
-/* The store's side of r going away, before its pages do: writes back
- * what a view of a store that writes back stored to (its pages mapped in
- * root), and tells the store the view is closed. */
+/* The store's side of r going away, before its pages do: hands a store
+ * that writes back every page r maps in root (written back if stored to,
+ * let go of if no one else maps it), and tells the store the view is
+ * closed. */
 static void memregion_close(struct addrspace *as, paddr_t root, struct memregion *r)
 {
     if (memregion_writes_back(r))
-        vpmap_walk(root, r->start, r->end, write_back_page, r);
+        vpmap_walk(root, r->start, r->end, close_page, r);
     if (r->store->ops->view_closed)
         r->store->ops->view_closed(r->store, as->pid, r);
 }
