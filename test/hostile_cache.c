@@ -1,5 +1,5 @@
 /*
- * hostile_cache: a private file mapping's pages go with it, even while
+ * hostile_cache: the pages a file mapping touched go with it, even while
  * another process maps the same file. The test keeps a shared mapping of
  * its file /hc_f (two pages of bytes) for the whole run, with a store in
  * it not yet written back. Each step is a child (run_step), whose frames
