@@ -263,17 +263,18 @@ err_t dir_next_entry(struct inode *dir, offset_t *off, struct dirent *out);
  * These take paths (as fs_lookup) and return ERR_OK or an error:
  *   ERR_NOTEXIST   a component, or the target, is missing; or the parent
  *                  directory was itself removed (it has no name left)
- *   ERR_FTYPE      a middle component is not a directory; unlink of a
+ *   ERR_FTYPE      a middle component is not a directory (a file's "f/."
+ *                  and "f/.." too, for every call); unlink of a
  *                  directory; rmdir of a non-directory; link to a directory;
  *                  a file's path ending in '/', which names a directory
  *                  (create of a file, unlink, either name of link; mkdir
  *                  and rmdir take it)
  *   ERR_EXIST      the new name already exists (create, mkdir, link)
  *   ERR_NOTEMPTY   rmdir of a directory with entries
- *   ERR_INVAL      overlong component; unlink or rmdir of "." or ".."; a
- *                  path with no last component ("/") where a name must be
- *                  made or removed (create, mkdir and link of an existing
- *                  "." or ".." are ERR_EXIST)
+ *   ERR_INVAL      overlong component; unlink or rmdir of a directory's
+ *                  "." or ".."; a path with no last component ("/") where
+ *                  a name must be made or removed (create, mkdir and link
+ *                  of an existing "." or ".." are ERR_EXIST)
  *   ERR_NORES      no free inode, disk block or in-memory inode
  * Each may sleep, and takes its transactions and locks itself: call it
  * holding no file system lock and in no transaction.

@@ -185,8 +185,12 @@ static err_t remove_name(const char *path, bool want_dir)
     if (err != ERR_OK)
         return err;
     if (is_dot_or_dotdot(name)) {
+        /* "." and ".." cannot be removed, but in a file ("f/.") they
+         * use the file as a directory: ERR_FTYPE, as mkdir and link of
+         * the same path answer. */
+        err = inode_ftype(dp) == SFS_TYPE_DIR ? ERR_INVAL : ERR_FTYPE;
         inode_put(dp);
-        return ERR_INVAL;
+        return err;
     }
 
     journal_begin();
