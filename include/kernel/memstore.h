@@ -10,7 +10,7 @@
  *               page cache and every view maps the same frames
  *   file        a file (mmap): pages come in from the file through its
  *               page cache; the pages shared views store to are written
- *               back (mark_dirty, close_page)
+ *               back (mark_dirty, write_back, drop_unmapped)
  * A store's ops pointer is its kind (shm_region_of tells a region's store
  * by it); no other field names the kind.
  *
@@ -55,19 +55,25 @@ struct memstore_ops {
      * are only ever shared (shm). */
     err_t (*copypage)(struct memstore *ms, offset_t off, paddr_t *pa);
     /* Stores that write their pages back (files) track which pages shared
-     * views store to; both NULL for the others. The fault path maps such a
-     * store's pages read-only in a shared view at first; the view's first
-     * write fault on a page calls mark_dirty, then makes the page writable.
-     * When the view goes (unmap, exit, failed fork), vm calls close_page
-     * for each page it maps (frame pa), with written set if it maps it
-     * writable, before view_closed and before the page is unmapped: a
-     * written page is written back and the view uncounted, so only pages
-     * stored to are written back; and a page no one else maps any more
-     * leaves the store, which keeps no page that no view maps. Fork does
-     * not copy such a view's page table entries: the child faults its
-     * pages in, read-only first, like a new view. Both may sleep. */
+     * views store to; all three NULL for the others. The fault path maps
+     * such a store's pages read-only in a shared view at first; the view's
+     * first write fault on a page calls mark_dirty, then makes the page
+     * writable. When the view goes (unmap, exit, failed fork), vm calls
+     * write_back for each page it maps writable, before view_closed and
+     * before the page is unmapped: it writes the page back and uncounts
+     * the view, so only pages stored to are written back. Once the view's
+     * pages are unmapped (their references dropped), vm calls
+     * drop_unmapped for the store's range [off, end) the view covered: a
+     * page there that no one maps any more leaves the store, which keeps
+     * no page that no view maps. Asked after the unmap, not judged from a
+     * reference count before it: a view closed but not yet unmapped (the
+     * same file mapped twice by an exiting process, or by two processes
+     * closing at once) still holds its reference then. Fork does not copy
+     * such a view's page table entries: the child faults its pages in,
+     * read-only first, like a new view. All may sleep. */
     void (*mark_dirty)(struct memstore *ms, offset_t off);
-    void (*close_page)(struct memstore *ms, offset_t off, paddr_t pa, bool written);
+    void (*write_back)(struct memstore *ms, offset_t off);
+    void (*drop_unmapped)(struct memstore *ms, offset_t off, offset_t end);
     /* Frees the store's own state once the last reference is gone. */
     void (*release)(struct memstore *ms);
     /* Optional hooks for stores that track their views (shared regions,

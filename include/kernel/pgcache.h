@@ -16,13 +16,13 @@
  * Shared file pages are mapped read-only at first; a view's first write
  * fault on a page counts it as a writer (pgcache_mark_dirty) before its
  * PTE becomes writable; when the view goes, each page it had writable is
- * written back and the view uncounted (pgcache_close_page). A page another
+ * written back and the view uncounted (pgcache_write_back). A page another
  * view still maps writable stays dirty, since that view may store again
  * without a fault. Only dirty pages are ever written back. A file's page
- * that no view maps any more leaves the cache as its last view goes (its
- * bytes are the file's, or lie past its end, where stores are never
- * written): so the cache holds the pages views map, not every page a
- * view once touched.
+ * that no view maps any more leaves the cache once its last view's pages
+ * are unmapped (pgcache_drop_unmapped: its bytes are the file's, or lie
+ * past its end, where stores are never written): so the cache holds the
+ * pages views map, not every page a view once touched.
  *
  * Locking: one sleeplock per cache, because filling a page reads a file
  * and writing one back writes it. Lock order (LOCK_PGCACHE, synch.h):
@@ -77,13 +77,13 @@ size_t pgcache_resident(struct pgcache *pc);
  * view maps it, and a mapped page stays cached). */
 /* One more view maps the page at off writable: it is dirty from now on. */
 void pgcache_mark_dirty(struct pgcache *pc, offset_t off);
-/* A view that maps the cached frame pa at off is about to unmap it: if
- * written (it mapped the page writable), writes the page back with put
- * and uncounts the view; then, if no one else holds the frame (the cache
- * and this view alone: no other view, no writer), the cache lets go of
- * it, and the frame goes with the view's unmap. */
-void pgcache_close_page(struct pgcache *pc, offset_t off, paddr_t pa, bool written,
-                        pgcache_put_t put, void *arg);
+/* A view that mapped the page at off writable goes: writes the page back
+ * with put, then uncounts the view. */
+void pgcache_write_back(struct pgcache *pc, offset_t off, pgcache_put_t put, void *arg);
+/* A view of [off, end) has unmapped its pages: lets go of every page
+ * there that nothing but the cache holds (no view maps it, no fault is
+ * mapping it, no writer). */
+void pgcache_drop_unmapped(struct pgcache *pc, offset_t off, offset_t end);
 /* Writes every dirty page back with put, in offset order (halt). */
 void pgcache_sync(struct pgcache *pc, pgcache_put_t put, void *arg);
 

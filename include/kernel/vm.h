@@ -98,10 +98,11 @@ err_t as_map_store(struct addrspace *as, vaddr_t start, vaddr_t end, int perm, b
  * heap's end at least a page below a view. Top-down, so views stay as far
  * from the heap as room allows. Caller holds as->lock. ERR_NOMEM if none. */
 err_t as_find_free(struct addrspace *as, size_t size, vaddr_t *start);
-/* Removes region r: hands a store that writes back each page a shared
- * view of it maps (close_page, memstore.h: written back if writable, let
- * go of if no one else maps it), calls the store's view_closed hook,
- * unmaps its pages, drops its references. Caller holds as->lock. */
+/* Removes region r: writes back the pages a shared view of a store that
+ * writes back maps writable (memstore.h), calls the store's view_closed
+ * hook, unmaps its pages, drops its references, then has such a store
+ * let go of the pages r covered that no view maps any more
+ * (drop_unmapped). Caller holds as->lock. */
 void as_unmap_region(struct addrspace *as, struct memregion *r);
 /* True if r is a shared view of a store that writes its pages back (a
  * shared file mapping): its pages are mapped read-only until stored to,

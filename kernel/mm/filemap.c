@@ -82,14 +82,20 @@ static void filemap_mark_dirty(struct memstore *ms, offset_t off)
     pgcache_mark_dirty(&inode_of(ms)->pages, off);
 }
 
-/* A view that maps the page goes (memstore.h's close_page): a page it
- * had writable goes back to the file now, not at halt, so read() and a
- * later mapping see it, even while another view still has it writable;
- * a page no other view maps leaves the cache. */
-static void filemap_close_page(struct memstore *ms, offset_t off, paddr_t pa, bool written)
+/* A view that had the page writable goes (memstore.h's write_back): the
+ * page goes back to the file now, not at halt, so read() and a later
+ * mapping see it, even while another view still has it writable. */
+static void filemap_write_back(struct memstore *ms, offset_t off)
 {
     struct inode *ip = inode_of(ms);
-    pgcache_close_page(&ip->pages, off, pa, written, write_to_file, ip);
+    pgcache_write_back(&ip->pages, off, write_to_file, ip);
+}
+
+/* A view's pages are unmapped (memstore.h's drop_unmapped): the pages it
+ * covered that no other view maps leave the cache. */
+static void filemap_drop_unmapped(struct memstore *ms, offset_t off, offset_t end)
+{
+    pgcache_drop_unmapped(&inode_of(ms)->pages, off, end);
 }
 
 /* The last view is gone (its dirty pages were written back as it went).
@@ -129,7 +135,8 @@ static const struct memstore_ops filemap_ops = {
     .fillpage = filemap_fillpage,
     .copypage = filemap_copypage,
     .mark_dirty = filemap_mark_dirty,
-    .close_page = filemap_close_page,
+    .write_back = filemap_write_back,
+    .drop_unmapped = filemap_drop_unmapped,
     .release = filemap_release,
 };
 

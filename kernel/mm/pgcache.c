@@ -245,24 +245,36 @@ static void remove_root(struct pgcache *pc)
 
 /* Written back even if another view still has the page writable: each
  * view's stores reach the file when that view goes, whatever the others
- * do later. The count of 2 is the cache's reference and the closing
- * view's: every other holder (a view, a fault that got the page from
- * pgcache_get and is mapping it) has one more, taken under this lock.
- * Without this, a page one view had touched stayed until the file's last
- * mapping went, past the file's end too (hostile_cache). Contract in
- * <kernel/pgcache.h>. */
-void pgcache_close_page(struct pgcache *pc, offset_t off, paddr_t pa, bool written,
-                        pgcache_put_t put, void *arg)
+ * do later. */
+void pgcache_write_back(struct pgcache *pc, offset_t off, pgcache_put_t put, void *arg)
 {
     sleeplock_acquire(&pc->lock);
     struct pgcache_entry *e = find(pc, off);
-    kassert(e != NULL && e->pa == pa && (!written || e->writers > 0));
-    if (written) {
-        put(arg, off, e->pa);
-        e->writers--;
+    kassert(e != NULL && e->writers > 0);
+    put(arg, off, e->pa);
+    e->writers--;
+    sleeplock_release(&pc->lock);
+}
+
+/* A count of 1 is the cache's reference alone: every other holder (a
+ * view's entry, a fault that got the page from pgcache_get and is mapping
+ * it) has one more, taken under this lock, and the caller's view has
+ * dropped its own. Judged after the unmap: before it, a view closed but
+ * not yet unmapped (an exiting process that mapped the file twice, or
+ * another process closing at the same time) still counted, and the page
+ * stayed until the file's last mapping went (hostile_cache). Contract in
+ * <kernel/pgcache.h>. */
+void pgcache_drop_unmapped(struct pgcache *pc, offset_t off, offset_t end)
+{
+    sleeplock_acquire(&pc->lock);
+    struct pgcache_entry *e;
+    for (offset_t page = off; (e = find_from(pc, page)) && e->off < end;) {
+        page = e->off + PG_SIZE;
+        if (e->writers == 0 && pmem_refcount(e->pa) == 1) {
+            find(pc, e->off);    /* e becomes the root */
+            remove_root(pc);
+        }
     }
-    if (e->writers == 0 && pmem_refcount(e->pa) == 2)
-        remove_root(pc);         /* find() made e the root */
     sleeplock_release(&pc->lock);
 }
 

@@ -39,33 +39,37 @@ err_t as_init(struct addrspace *as)
  * own copies. Contract in <kernel/vm.h>. */
 bool memregion_writes_back(struct memregion *r)
 {
-    return r->shared && r->store->ops->close_page;
+    return r->shared && r->store->ops->write_back;
 }
 
-/* Hands the store each page the view being freed maps: written if the
- * view maps it writable (a store that tracks its dirty pages gave it
- * write permission on its first store). */
-static void close_page(vaddr_t va, paddr_t pa, int flags, void *arg)
+/* Writes back a page the view being freed maps writable (a store that
+ * tracks its dirty pages gave it write permission on its first store). */
+static void write_back_page(vaddr_t va, paddr_t pa, int flags, void *arg)
 {
     struct memregion *r = arg;
-    r->store->ops->close_page(r->store, r->offset + (va - r->start), pa, flags & MEMPERM_W);
+    (void)pa;
+    if (flags & MEMPERM_W)
+        r->store->ops->write_back(r->store, r->offset + (va - r->start));
 }
 
-/* The store's side of r going away, before its pages do: hands a store
- * that writes back every page r maps in root (written back if stored to,
- * let go of if no one else maps it), and tells the store the view is
- * closed. */
+/* The store's side of r going away, before its pages do: writes back
+ * what a view of a store that writes back stored to (its pages mapped in
+ * root), and tells the store the view is closed. */
 static void memregion_close(struct addrspace *as, paddr_t root, struct memregion *r)
 {
     if (memregion_writes_back(r))
-        vpmap_walk(root, r->start, r->end, close_page, r);
+        vpmap_walk(root, r->start, r->end, write_back_page, r);
     if (r->store->ops->view_closed)
         r->store->ops->view_closed(r->store, as->pid, r);
 }
 
-/* Frees r itself, and its hold on the store (its pages are gone). */
+/* Frees r itself, and its hold on the store, once its pages are gone
+ * (their references dropped): a store that writes back then lets go of
+ * the pages r covered that no view maps any more (memstore.h). */
 static void memregion_free(struct memregion *r)
 {
+    if (memregion_writes_back(r))
+        r->store->ops->drop_unmapped(r->store, r->offset, r->offset + (r->end - r->start));
     memstore_put(r->store);
     kmem_cache_free(memregion_cache, r);
 }
@@ -141,15 +145,17 @@ void as_destroy(struct addrspace *as)
      * vpmap_destroy_root free its frames without a flush (vpmap.h). */
     paddr_t root = as->root;
     as->root = 0;
-    struct memregion *r = as->regions;
-    while (r) {
-        struct memregion *next = r->next;
+    for (struct memregion *r = as->regions; r; r = r->next)
         memregion_close(as, root, r);
+    /* The regions are freed once their pages are gone, so a store hears
+     * of no view still mapping a page when it lets go of unmapped ones
+     * (memregion_free): a file mapped twice loses both views first. */
+    vpmap_destroy_root(root);
+    for (struct memregion *r = as->regions, *next; r; r = next) {
+        next = r->next;
         memregion_free(r);
-        r = next;
     }
     as->regions = as->heap = as->stack = NULL;
-    vpmap_destroy_root(root);
 }
 
 /* The scheduler's switch into a thread's process (sched.c). Contract in
