@@ -337,10 +337,14 @@ $(B)/testfile:
 # the next rebuild; `make reset-disk` makes a fresh one. mkfs reads the
 # files from the list, so that make echoes a short command rather than
 # the disk's every file (some 4 KB on one line, twice at each rebuild:
-# test/build_output.py).
+# test/build_output.py). The list is written to a file of this make's own
+# and renamed, as mkfs writes an image, so a make started beside another
+# (make test while make qemu rebuilds) never reads it half written
+# (test/parallel_builds.py).
 $(B)/fs.list: FORCE
 	@mkdir -p $(B)
-	@echo '$(FS_FILES)' | cmp -s - $@ || echo '$(FS_FILES)' > $@
+	@echo '$(FS_FILES)' | cmp -s - $@ || \
+	  { echo '$(FS_FILES)' > $@.$$$$ && mv $@.$$$$ $@; }
 # fs-tests.img is the same disk for the tests (test/machine.py's
 # test_image): no machine boots on it, so what was done at make qemu's
 # prompt (a file removed, the disk filled) never changes what a test

@@ -33,10 +33,12 @@
  */
 #include "mkfs.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MKFS_BLOCKS 8192               /* 32 MiB */
 #define MKFS_INODES 1024
@@ -240,22 +242,47 @@ static void layout(void)
     next_block = sb->data_start;
 }
 
+/* The new image's file while it is written, removed if we are stopped
+ * (Ctrl-C in make): its name is ours alone, so no later mkfs would
+ * reuse it, and each would be left behind, an image's size each. */
+static char tmp[4096];
+
+/* On SIGINT, SIGTERM or SIGHUP while the image is written: removes the
+ * new file, then dies of the signal as we would have. */
+static void remove_tmp(int sig)
+{
+    unlink(tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* Writes img to out as a new file renamed over the old one: a QEMU still
  * running on the old image (make while make qemu runs) keeps its own
  * copy, never sees its disk rewritten under it, and its writes stay
- * consistent. */
+ * consistent. The new file's name is this process's own, so two mkfs
+ * writing the same image at once (make test in one terminal while make
+ * qemu rebuilds in another) each write a whole file and the last rename
+ * wins; with one name for both, one wrote into the file the other had
+ * already renamed away and failed ("cannot rename"), or both wrote it at
+ * once. A failed write leaves no file behind. */
 static void write_image(const char *out)
 {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof(tmp), "%s.new", out) >= (int)sizeof(tmp))
+    if (snprintf(tmp, sizeof(tmp), "%s.%ld.new", out, (long)getpid()) >= (int)sizeof(tmp))
         die("%s: name too long", out);
+    signal(SIGINT, remove_tmp);
+    signal(SIGTERM, remove_tmp);
+    signal(SIGHUP, remove_tmp);
     FILE *f = fopen(tmp, "wb");
     if (f == NULL)
         die("%s: cannot create", tmp);
-    if (fwrite(img, SFS_BLOCK_SIZE, MKFS_IMAGE_BLOCKS, f) != MKFS_IMAGE_BLOCKS || fclose(f) != 0)
+    if (fwrite(img, SFS_BLOCK_SIZE, MKFS_IMAGE_BLOCKS, f) != MKFS_IMAGE_BLOCKS || fclose(f) != 0) {
+        remove(tmp);
         die("%s: write error", tmp);
-    if (rename(tmp, out) != 0)
+    }
+    if (rename(tmp, out) != 0) {
+        remove(tmp);
         die("%s: cannot rename to %s", tmp, out);
+    }
 }
 
 /* Builds a new image holding files in its root directory and writes it

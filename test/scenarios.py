@@ -29,6 +29,7 @@ import subprocess
 import time
 
 import build_output
+import mkfs_parallel
 import dashboard_check
 import docs_check
 import lab_folders
@@ -563,6 +564,7 @@ def scenarios():
         ("dashboard", dashboard_check.scenario),
         ("lab_folders", lab_folders.scenario),
         ("build_output", build_output.scenario),
+        ("mkfs_parallel", mkfs_parallel.scenario),
         ("docs_names", lambda run, test: docs_check.scenario(run, scenarios())),
         ("docs_lines", lambda run, test: docs_check.scenario_lines(run)),
         ("code_comments", lambda run, test: docs_check.scenario_comments(run)),
