@@ -11,8 +11,8 @@
  *     of odd sizes: each file holds exactly the bytes its writes
  *     returned, each where it was written; everything removed, exactly
  *     as many bytes fit again as before (every block came back);
- *   - names that cannot be removed or made: "/", ".", ".." (ERR_INVAL),
- *     link onto an existing name or "." (ERR_EXIST), under a file
+ *   - names that cannot be removed: "/", ".", ".." (ERR_INVAL); mkdir
+ *     of "/" and link onto an existing name, "." or "/" (ERR_EXIST), under a file
  *     (ERR_FTYPE), of a directory (ERR_FTYPE), into a missing directory
  *     (ERR_NOTEXIST);
  *   - readdir and fstat into read-only memory (the program's text):
@@ -176,14 +176,14 @@ static void bad_names(void)
 {
     expect(rmdir("/"), ERR_INVAL);
     expect(unlink("/"), ERR_INVAL);
-    expect(mkdir("/"), ERR_INVAL);
+    expect(mkdir("/"), ERR_EXIST);
     expect(rmdir("."), ERR_INVAL);
     expect(rmdir(".."), ERR_INVAL);
     expect(rmdir(D "/.."), ERR_INVAL);
     expect(link("/README", "/README"), ERR_EXIST);
     expect(link("/README", "."), ERR_EXIST);
     expect(link("/README", ".."), ERR_EXIST);
-    expect(link("/README", "/"), ERR_INVAL);
+    expect(link("/README", "/"), ERR_EXIST);
     expect(link("/README", "/README/x"), ERR_FTYPE);
     expect(link("/", D "/link"), ERR_FTYPE);
     expect(link(D, D "/link"), ERR_FTYPE);

@@ -146,4 +146,16 @@ static inline bool path_names_dir(const char *path)
     return n > 0 && path[n - 1] == '/';
 }
 
+/* The path a call that makes a name walks: the root alone ("/", "//")
+ * has no last name, so it is walked as "/." (the same directory), and
+ * mkdir and link answer ERR_EXIST and open with FS_CREAT opens it, as
+ * for any existing directory, rather than ERR_INVAL. */
+static inline const char *path_to_name(const char *path)
+{
+    const char *p = path;
+    while (*p == '/')
+        p++;
+    return p != path && *p == '\0' ? "/." : path;
+}
+
 #endif /* _KERNEL_FS_FS_INTERNAL_H_ */

@@ -53,6 +53,7 @@ static err_t create(const char *path, int ftype, bool open_existing, struct inod
     char name[SFS_NAME_LEN];
     if (ftype != SFS_TYPE_FILE && ftype != SFS_TYPE_DIR)
         return ERR_INVAL;
+    path = path_to_name(path);
     err_t err = fs_lookup_parent(path, &dp, name);
     if (err != ERR_OK)
         return err;
@@ -112,6 +113,7 @@ err_t fs_link(const char *oldpath, const char *newpath)
     err_t err = fs_lookup(oldpath, &ip);
     if (err != ERR_OK)
         return err;
+    newpath = path_to_name(newpath);
     err = fs_lookup_parent(newpath, &dp, name);
     if (err == ERR_OK && path_names_dir(newpath)) {
         inode_put(dp);
