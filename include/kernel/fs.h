@@ -269,12 +269,14 @@ err_t dir_next_entry(struct inode *dir, offset_t *off, struct dirent *out);
  *                  a file's path ending in '/', which names a directory
  *                  (create of a file, unlink, either name of link; mkdir
  *                  and rmdir take it)
- *   ERR_EXIST      the new name already exists (create, mkdir, link)
+ *   ERR_EXIST      the new name already exists (create, mkdir, link),
+ *                  the root ("/") included: a call that makes a name
+ *                  walks it as "/." (path_to_name, fs_internal.h)
  *   ERR_NOTEMPTY   rmdir of a directory with entries
  *   ERR_INVAL      overlong component; unlink or rmdir of a directory's
- *                  "." or ".."; a path with no last component ("/") where
- *                  a name must be made or removed (create, mkdir and link
- *                  of an existing "." or ".." are ERR_EXIST)
+ *                  "." or "..", or of the root ("/", no last component)
+ *                  (create, mkdir and link of an existing "." or ".."
+ *                  are ERR_EXIST)
  *   ERR_NORES      no free inode, disk block or in-memory inode
  * Each may sleep, and takes its transactions and locks itself: call it
  * holding no file system lock and in no transaction.
