@@ -398,7 +398,8 @@ static void put_bytes(const char *src, size_t n)
 }
 
 /* Under the lock, so one call's bytes are never interleaved with another
- * hart's; while panicking, without it: the panicking hart may hold it, or
+ * hart's (a user write() comes here in pieces of CONSOLE_CHUNK bytes,
+ * file.c, so a longer one may be: docs/console.md); while panicking, without it: the panicking hart may hold it, or
  * another hart may never release it. With own_line, a newline goes first
  * when the output so far ends mid-line, in the same locked stretch. */
 static void write_out(const char *src, size_t n, bool own_line)
