@@ -26,11 +26,12 @@
 
 #define PAGE 4096
 
-/* The usage once no frame comes back on its own any more: a dead
- * process's kernel stack returns only after every hart has flushed
- * (vpmap.h), some time after its wait, so a count taken right after an
- * earlier test's (or step's) children had exited rose while a step ran,
- * a "leak" of -4 (seen after fork_churn in the same boot). */
+/* The usage once no frame comes back on its own any more: the frames of
+ * a process that has exited return some time after it is gone from the
+ * test's view (an orphan such as wait_cases' grandchild is reaped by init
+ * when init gets to it; a dead kernel stack returns only after every hart
+ * has flushed, vpmap.h). Counted at once, the spawnv step saw 4 frames
+ * more after than before in make test (after fork_churn in one boot). */
 static struct usage settled_usage(void)
 {
     struct usage last = usage_now();
