@@ -10,8 +10,10 @@
  *
  * `console_asleep NAME` polls proc_list every 5 ms until a process named
  * NAME started after it (a higher pid: pids are handed out in increasing
- * order, kernel/proc/proc.c) leads a job of its own (the shell's setfg)
- * and sleeps (PROC_INFO_SLEEPING), and prints `asleep: NAME pid N`. Its
+ * order, kernel/proc/proc.c) sleeps (PROC_INFO_SLEEPING) as the leader of
+ * a job the shell's setfg has made the foreground (proc_job_foreground,
+ * testlib.h: its job id alone came before the foreground did), and prints
+ * `asleep: NAME pid N`. Its
  * own pid is taken before the shell's prompt comes back, so the `sleep`
  * typed at that prompt is newer however late this process first looks.
  * After ~10 s without one it fails (`ERROR`), and the scenario's wait for
@@ -27,13 +29,11 @@ int main(int argc, char **argv)
         error("usage: console_asleep NAME");
     int me = getpid();
     for (int tries = 0; tries < 2000; tries++) {
-        int n = proc_list(proc_list_buf, PROC_LIST_MAX);
-        if (n < 0 || n == PROC_LIST_MAX)
-            error("proc_list = %d", n);
+        int n = proc_list_all();
         for (int i = 0; i < n; i++) {
             struct proc_info *p = &proc_list_buf[i];
-            if (p->pid > me && p->job == p->pid && p->state == PROC_INFO_SLEEPING &&
-                strcmp(p->name, argv[1]) == 0) {
+            if (p->pid > me && p->state == PROC_INFO_SLEEPING && strcmp(p->name, argv[1]) == 0 &&
+                proc_job_foreground(n, p->pid)) {
                 printf("asleep: %s pid %d\n", argv[1], p->pid);
                 return 0;
             }

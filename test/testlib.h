@@ -43,6 +43,10 @@
  *   raw_call(num, a0)           system call num with a full 64-bit a0 (an
  *                               int argument's upper half set, say)
  *   proc_entry(pid)             pid's proc_list entry, pid 0 if not listed
+ *   proc_list_all(),            one list of every process in proc_list_buf;
+ *       proc_listed(n, pid)     pid's entry in it
+ *   proc_job_foreground(n, pid) in that list, pid leads its own job and its
+ *                               parent's setfg(pid) has returned
  *   proc_list_buf, PROC_LIST_MAX   the list it fills, for every process a
  *                               boot may show; a test that counts free
  *                               frames memsets it before its first count
@@ -50,8 +54,8 @@
  *                               in state (PROC_INFO_*): a child is blocked
  *                               where the test wants it before it acts
  *   await_own_job()             waits (up to ~10 s) until this process leads
- *                               a job of its own: its parent's setfg(pid)
- *                               has come
+ *                               a job of its own and its parent's
+ *                               setfg(pid) has returned
  *
  * The helpers report failures with error(), whose line number is then the
  * helper's; their messages name the call and the path to make up for it.
@@ -461,17 +465,31 @@ static inline void expect_pattern(const char *path, size_t size, int round, unsi
  * a test that compares free frames memsets it before the first count. */
 static struct proc_info proc_list_buf[PROC_LIST_MAX] __attribute__((unused));
 
-/* pid's proc_list entry (copied), or one with pid 0 if it is not
- * listed; the whole list must fit. */
-static inline struct proc_info proc_entry(int pid)
+/* Fills proc_list_buf with one list of every process (the whole list
+ * must fit); returns how many. */
+static inline int proc_list_all(void)
 {
     int n = proc_list(proc_list_buf, PROC_LIST_MAX);
     if (n < 0 || n == PROC_LIST_MAX)
-        error("proc_entry: proc_list = %d", n);
+        error("proc_list_all: proc_list = %d", n);
+    return n;
+}
+
+/* pid's entry (copied) among the n of proc_list_buf, or one with pid 0
+ * if it is not there. */
+static inline struct proc_info proc_listed(int n, int pid)
+{
     for (int i = 0; i < n; i++)
         if (proc_list_buf[i].pid == pid)
             return proc_list_buf[i];
     return (struct proc_info){ 0 };
+}
+
+/* pid's proc_list entry (copied), or one with pid 0 if it is not
+ * listed. */
+static inline struct proc_info proc_entry(int pid)
+{
+    return proc_listed(proc_list_all(), pid);
 }
 
 /* Waits (up to ~10 s) until pid is in state (PROC_INFO_*), polling
@@ -487,14 +505,30 @@ static inline void await_state(int pid, int state, const char *what)
     error("%s: pid %d never reached state %d (now %d)", what, pid, state, proc_entry(pid).state);
 }
 
-/* Waits (up to ~10 s) until this process is the leader of its own job:
- * its parent's setfg(pid) (a shell's for the command it runs, a test's
- * for its child) may come after it has started running. */
+/* Whether, in the n of proc_list_buf, pid leads a job of its own and
+ * its parent's setfg(pid) has returned, so that job is the console's
+ * foreground. setfg makes the job first and the foreground after: seen
+ * in between, a setfg of the job's own was undone by the parent's (the
+ * Ctrl-C meant for console_held's child killed console_held), and a
+ * Ctrl-C typed then found no foreground job (console_asleep's sleep ran
+ * on); console_keys failed so 2 runs of 40 under load. The parent sleeps
+ * only after that setfg has returned (setfg never sleeps): in its wait
+ * for pid, or a poll. */
+static inline bool proc_job_foreground(int n, int pid)
+{
+    struct proc_info p = proc_listed(n, pid);
+    return p.pid && p.job == pid && proc_listed(n, p.parent).state == PROC_INFO_SLEEPING;
+}
+
+/* Waits (up to ~10 s) until this process leads its own job and its
+ * parent's setfg(pid) (a shell's for the command it runs, a test's for
+ * its child), which may come after it has started running, has returned
+ * (proc_job_foreground). */
 static inline void await_own_job(void)
 {
     int me = getpid();
     for (int tries = 0; tries < 2000; tries++) {
-        if (proc_entry(me).job == me)
+        if (proc_job_foreground(proc_list_all(), me))
             return;
         msleep(5);
     }
