@@ -24,7 +24,7 @@
 
 #define GIB (1L << 30)
 #define GROW (128L << 20)
-#define ROUNDS 40
+#define ROUNDS 20
 #define LOW 256                 /* pages kept below the boundary */
 #define HIGH 1024               /* pages grown past it */
 
