@@ -340,7 +340,7 @@ $(B)/testfile:
 # test/build_output.py). The list is written to a file of this make's own
 # and renamed, as mkfs writes an image, so a make started beside another
 # (make test while make qemu rebuilds) never reads it half written
-# (test/parallel_builds.py).
+# (test/mkfs_parallel.py).
 $(B)/fs.list: FORCE
 	@mkdir -p $(B)
 	@echo '$(FS_FILES)' | cmp -s - $@ || \
